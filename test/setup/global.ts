@@ -1,0 +1,23 @@
+/**
+ * Starts the embedded stand-ins once for the whole run: DynamoDB Local (in memory) and
+ * aws-ses-v2-local. Test files reach them through `inject('dynamoEndpoint')` /
+ * `inject('sesEndpoint')` and create their own uniquely named tables.
+ */
+import type { TestProject } from 'vitest/node';
+import { startDynamoDbLocal, startSesLocal } from '../../functions/local/standins.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    dynamoEndpoint: string;
+    sesEndpoint: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const [dynamo, ses] = await Promise.all([startDynamoDbLocal(), startSesLocal()]);
+  project.provide('dynamoEndpoint', dynamo.endpoint);
+  project.provide('sesEndpoint', ses.endpoint);
+  return async () => {
+    await Promise.all([dynamo.stop(), ses.stop()]);
+  };
+}
