@@ -26,7 +26,9 @@ describe('embedded stand-ins', () => {
       }),
     );
     // Assess
-    const store = (await (await fetch(`${endpoint}/store`)).json()) as { emails: { subject: string }[] };
+    const store = (await (await fetch(`${endpoint}/store`)).json()) as {
+      emails: { subject: string }[];
+    };
     expect(store.emails.map((e) => e.subject)).toContain(subject);
   });
 });

