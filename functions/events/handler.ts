@@ -1,2 +1,65 @@
-// Placeholder: replaced by the webhook handler (POST /v1/events).
-export const handler = async () => ({ statusCode: 501, body: '' });
+/**
+ * POST /v1/events — the signed webhook. Thin: check size, signature, content type and JSON,
+ * then hand the body to the `ingestEvent` use case and map its answer or error.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { requireJsonContentType, parseJson, rawBody } from '../commons/body.js';
+import { dynamo, readSecret } from '../commons/clients.js';
+import { config } from '../commons/config.js';
+import { type HttpResult, json } from '../commons/http.js';
+import { logger } from '../commons/logger.js';
+import { errorResult } from '../commons/respond.js';
+import { makeWebhookVerifier } from '../commons/webhook.js';
+import { DynamoCaseStore } from '../adapters/dynamodb/case-store.js';
+import { DynamoDirectory } from '../adapters/dynamodb/directory.js';
+import { type IngestDeps, ingestEvent } from '../use-cases/ingest-event.js';
+import { systemClock } from '../use-cases/ports.js';
+
+export interface EventsHandlerDeps extends IngestDeps {
+  webhookSecret: string;
+}
+
+export type EventsHandler = (event: APIGatewayProxyEventV2) => Promise<HttpResult>;
+
+export function makeHandler(deps: EventsHandlerDeps): EventsHandler {
+  const verifier = makeWebhookVerifier(deps.webhookSecret);
+  const ingest: IngestDeps = { ...deps, log: deps.log ?? logger };
+  return async (event) => {
+    try {
+      const bytes = rawBody(event);
+      verifier.verify(bytes, event.headers);
+      requireJsonContentType(event.headers);
+      const answer = await ingestEvent(parseJson(bytes), ingest);
+      return json(answer.statusCode, answer.body);
+    } catch (error) {
+      return errorResult(error, event.rawPath);
+    }
+  };
+}
+
+
+let production: Promise<EventsHandler> | undefined;
+
+/** Production wiring, built once at cold start: config, secret, clients, adapters, engine. */
+async function productionHandler(): Promise<EventsHandler> {
+  const cfg = config();
+  const secret = cfg.webhookSecret ?? (cfg.webhookSecretArn === undefined ? undefined : await readSecret(cfg.webhookSecretArn));
+  if (secret === undefined) throw new Error('Invalid configuration: set WEBHOOK_SECRET or WEBHOOK_SECRET_ARN');
+  const client = dynamo(cfg.dynamoEndpoint);
+  const { makeCaseEngine } = await import('../use-cases/bind-engine.js');
+  const { productionScheduler } = await import('../use-cases/bind-scheduler.js');
+  return makeHandler({
+    webhookSecret: secret,
+    store: new DynamoCaseStore(client, cfg.tableName),
+    directory: new DynamoDirectory(client, cfg.tableName),
+    engine: makeCaseEngine(cfg.authority),
+    scheduler: await productionScheduler(cfg),
+    clock: systemClock,
+  });
+}
+
+export const handler = middy<APIGatewayProxyEventV2, HttpResult>().handler(async (event) => {
+  production ??= productionHandler();
+  return (await production)(event);
+});

@@ -1,0 +1,145 @@
+/**
+ * `timescales`: the calendar for operators and scripts. Every command prints JSON on stdout;
+ * bad input prints a message on stderr and exits non-zero.
+ *
+ *   timescales holidays --division scotland --year 2026
+ *   timescales add 2026-03-27T15:00:00Z 24 working-hours [--division d] [--team building-bridges]
+ *   timescales is-working-day 2026-12-28 [--division d]
+ *
+ * `--feed bank-holidays.json` loads a GOV.UK feed over the built-in tables.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import {
+  addHours,
+  addMonths,
+  addWeeks,
+  addWorkingDays,
+  addWorkingHours,
+  BUILDING_BRIDGES_HOURS,
+  type Calendar,
+  CalendarError,
+  createCalendar,
+  DIVISIONS,
+  type Division,
+  type Due,
+  formatLocal,
+  type GovUkFeed,
+  parseInstant,
+} from '../functions/calendar/index.js';
+
+const USAGE = `Usage:
+  timescales holidays --division <division> --year <yyyy>
+  timescales add <instant> <n> <unit> [--division <division>] [--team <team>]
+  timescales is-working-day <yyyy-mm-dd> [--division <division>]
+Options: --feed <bank-holidays.json> loads a GOV.UK feed over the built-in tables.
+Divisions: ${DIVISIONS.join(', ')} (default england-and-wales).
+Units: hours, working-hours, working-days, weeks, months. Teams: building-bridges.`;
+
+/** Bad command-line input: reported without a stack trace. */
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+const TEAMS = { 'building-bridges': BUILDING_BRIDGES_HOURS };
+
+const UNITS: Record<string, (cal: Calendar, from: Date, n: number, team?: string) => Due> = {
+  hours: (cal, from, n) => addHours(cal, from, n),
+  'working-hours': (cal, from, n, team) => addWorkingHours(cal, from, n, cal.hoursFor(team)),
+  'working-days': (cal, from, n, team) => addWorkingDays(cal, from, n, cal.hoursFor(team)),
+  weeks: (cal, from, n, team) => addWeeks(cal, from, n, cal.hoursFor(team)),
+  months: (cal, from, n, team) => addMonths(cal, from, n, cal.hoursFor(team)),
+};
+
+function calendarFrom(values: { division?: string; feed?: string }): Calendar {
+  const division = values.division ?? 'england-and-wales';
+  if (!DIVISIONS.includes(division as Division)) {
+    throw new UsageError(`unknown division "${division}": expected one of ${DIVISIONS.join(', ')}`);
+  }
+  let feed: GovUkFeed | undefined;
+  if (values.feed !== undefined) {
+    try {
+      feed = JSON.parse(readFileSync(values.feed, 'utf8')) as GovUkFeed;
+    } catch (err) {
+      throw new UsageError(`cannot read the feed ${values.feed}: ${(err as Error).message}`);
+    }
+  }
+  return createCalendar({
+    division: division as Division,
+    teamHours: TEAMS,
+    ...(feed ? { feed } : {}),
+  });
+}
+
+function command(args: string[]): unknown {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      division: { type: 'string' },
+      year: { type: 'string' },
+      team: { type: 'string' },
+      feed: { type: 'string' },
+    },
+  });
+  const [name, ...rest] = positionals;
+  const expect = (count: number, shape: string): void => {
+    if (rest.length !== count) throw new UsageError(`${name} expects ${shape}`);
+  };
+  switch (name) {
+    case 'holidays': {
+      expect(0, '--division <division> --year <yyyy>');
+      if (values.year === undefined || !/^\d{4}$/.test(values.year)) {
+        throw new UsageError('holidays needs --year <yyyy>');
+      }
+      return calendarFrom(values).holidays(Number(values.year));
+    }
+    case 'add': {
+      expect(3, '<instant> <n> <unit>');
+      const [instant, amount, unit] = rest as [string, string, string];
+      const add = Object.hasOwn(UNITS, unit) ? UNITS[unit] : undefined;
+      if (!add)
+        throw new UsageError(
+          `unknown unit "${unit}": expected one of ${Object.keys(UNITS).join(', ')}`,
+        );
+      if (!/^\d+(\.\d+)?$/.test(amount)) throw new UsageError(`"${amount}" is not a number ≥ 0`);
+      if (values.team !== undefined && !Object.hasOwn(TEAMS, values.team)) {
+        throw new UsageError(
+          `unknown team "${values.team}": expected one of ${Object.keys(TEAMS).join(', ')}`,
+        );
+      }
+      const cal = calendarFrom(values);
+      const from = parseInstant(instant);
+      const { due, explain } = add(cal, from, Number(amount), values.team);
+      return { from: formatLocal(from), due: formatLocal(due), explain };
+    }
+    case 'is-working-day': {
+      expect(1, '<yyyy-mm-dd>');
+      const date = rest[0] as string;
+      return { date, ...calendarFrom(values).dayInfo(date) };
+    }
+    default:
+      throw new UsageError(name === undefined ? 'no command given' : `unknown command "${name}"`);
+  }
+}
+
+/** Runs one command; returns the exit code. */
+export function main(args: string[]): number {
+  try {
+    process.stdout.write(`${JSON.stringify(command(args), null, 2)}\n`);
+    return 0;
+  } catch (err) {
+    const known =
+      err instanceof UsageError ||
+      err instanceof CalendarError ||
+      (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    if (!known) throw err;
+    process.stderr.write(
+      `timescales: ${(err as Error).message}\n${err instanceof UsageError || !(err instanceof CalendarError) ? `\n${USAGE}\n` : ''}`,
+    );
+    return 2;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));

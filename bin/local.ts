@@ -1,0 +1,96 @@
+/**
+ * `npm start`: the service on one machine. Starts DynamoDB Local with its data under
+ * .local/dynamodb (a restart loses nothing), creates the table if missing and serves the
+ * Lambda handlers on PORT (default 3000).
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createTable } from '../functions/adapters/dynamodb/create-table.js';
+import { parseConfig } from '../functions/commons/config.js';
+import { startLocalServer } from '../functions/local/server.js';
+import { freePort, startDynamoDbLocal } from '../functions/local/standins.js';
+import { makeCaseEngine } from '../functions/use-cases/bind-engine.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+process.env.AWS_ACCESS_KEY_ID ??= 'local';
+process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+process.env.AWS_REGION ??= 'eu-west-2';
+
+/** A fixed development secret: fine on a laptop, never for a deployment. */
+const DEV_WEBHOOK_SECRET = `whsec_${Buffer.from('timescales-local-development-key').toString('base64')}`;
+
+const DEFAULT_AUTHORITY = {
+  authority: 'Example Council (local)',
+  division: 'england-and-wales',
+  preset: 'southampton',
+  links: { caseUrlTemplate: 'http://localhost:3000/v1/cases/{caseId}' },
+};
+
+async function main(): Promise<void> {
+  const port = Number(process.env.PORT ?? 3000);
+  const dynamo = await startDynamoDbLocal({
+    port: process.env.DYNAMODB_PORT === undefined ? await freePort() : Number(process.env.DYNAMODB_PORT),
+    dataDir: process.env.DATA_DIR ?? '.local/dynamodb',
+  });
+  const cfg = parseConfig({
+    ...process.env,
+    TABLE_NAME: process.env.TABLE_NAME ?? 'timescales-local',
+    WEBHOOK_SECRET: process.env.WEBHOOK_SECRET ?? DEV_WEBHOOK_SECRET,
+    AUTHORITY_CONFIG: process.env.AUTHORITY_CONFIG ?? JSON.stringify(DEFAULT_AUTHORITY),
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+  });
+  const created = await createTable(new DynamoDBClient({ endpoint: dynamo.endpoint }), cfg.tableName);
+  const server = await startLocalServer({
+    port,
+    host: process.env.HOST ?? '127.0.0.1',
+    dynamoEndpoint: dynamo.endpoint,
+    tableName: cfg.tableName,
+    webhookSecret: cfg.webhookSecret as string,
+    engine: makeCaseEngine(cfg.authority),
+    // The timer seam: a recording no-op until the reminders work's local driver is plugged in.
+  });
+
+  const secret = cfg.webhookSecret as string;
+  console.log(`Timescales (local) on ${server.url}`);
+  console.log(`  DynamoDB Local ${dynamo.endpoint}, table ${cfg.tableName} (${created ? 'created' : 'kept'}), data in ${process.env.DATA_DIR ?? '.local/dynamodb'}`);
+  console.log(`  authority ${cfg.authority.authority}, preset ${cfg.authority.preset}, division ${cfg.authority.division}`);
+  console.log(`  webhook secret: ${secret}${process.env.WEBHOOK_SECRET === undefined ? ' (development default; set WEBHOOK_SECRET to change)' : ''}`);
+  console.log('\nSend a signed event (paste into a shell):\n');
+  console.log(curlExample(server.url, secret));
+  console.log(`\nRead it back:  curl -s ${server.url}/v1/cases/C-1002/deadlines`);
+  console.log('Or run the whole demo:  npm run demo\n');
+
+  const stop = async () => {
+    await server.close();
+    await dynamo.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+/** A curl that signs its own body with node (a signature is only valid for 5 minutes). */
+function curlExample(url: string, secret: string): string {
+  const body = JSON.stringify({
+    id: `evt-example-${Math.floor(Date.now() / 1000)}`,
+    type: 'case.opened',
+    occurredAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    caseId: 'C-1002',
+    data: { team: 'north-assessment', jointWithMentalHealth: true },
+  });
+  const sign =
+    `const c=require('crypto');const [s,i,t,b]=process.argv.slice(1);` +
+    `console.log('v1,'+c.createHmac('sha256',Buffer.from(s.slice(6),'base64')).update(i+'.'+t+'.'+b).digest('base64'))`;
+  return [
+    `SECRET='${secret}'`,
+    `BODY='${body}'`,
+    `TS=$(date +%s); ID=msg_$TS`,
+    `SIG=$(node -e "${sign}" "$SECRET" "$ID" "$TS" "$BODY")`,
+    `curl -s -X POST ${url}/v1/events -H 'content-type: application/json' \\`,
+    `  -H "webhook-id: $ID" -H "webhook-timestamp: $TS" -H "webhook-signature: $SIG" -d "$BODY"; echo`,
+  ].join('\n');
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,3 @@
+export * from './errors.js';
+export * from './ses.js';
+export * from './sms.js';

@@ -1,0 +1,337 @@
+/**
+ * The `CaseStore` port on the single DynamoDB table: cases, deadline projections, audit
+ * trail and event idempotency records. Every change to a case is ONE TransactWriteItems.
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  BatchWriteCommand,
+  type BatchWriteCommandInput,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandOutput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { ValidationError } from '../../commons/errors.js';
+import {
+  type AuditRecord,
+  type CaseCommit,
+  type CaseStore,
+  type DeadlineQueryInput,
+  type DeadlineRecord,
+  EventAlreadyRecordedError,
+  type EventRecord,
+  type StoredCase,
+  VersionConflictError,
+} from '../../use-cases/ports.js';
+import { deadlinesOf, deserializeAggregate, serializeAggregate, toAuditRecord, toDeadlineRecord } from './codec.js';
+import { EVENT_RECORD_TTL_DAYS, keys } from './keys.js';
+import { TABLE_KEYS } from './table.js';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** DynamoDB's limit on items in one transaction. */
+const MAX_TRANSACT_ITEMS = 100;
+
+export class DynamoCaseStore implements CaseStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async getEventRecord(eventId: string): Promise<EventRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.event(eventId), ConsistentRead: true }),
+    );
+    return Item === undefined ? undefined : fromEventItem(Item);
+  }
+
+  async loadCase(caseId: string): Promise<StoredCase | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.case(caseId), ConsistentRead: true }),
+    );
+    if (Item === undefined) return undefined;
+    return {
+      caseId: Item.caseId as string,
+      version: Item.version as number,
+      aggregate: deserializeAggregate(Item.aggregate as string),
+      updatedAt: Item.updatedAt as string,
+    };
+  }
+
+  async commitCase(commit: CaseCommit): Promise<void> {
+    const { caseId, expectedVersion } = commit;
+    const version = expectedVersion + 1;
+    const now = commit.now.toISOString();
+    const items: TransactItem[] = [];
+    if (commit.event !== undefined) items.push(eventRecordPut(this.tableName, commit.event, commit.now));
+    const caseIndex = items.length;
+    items.push({
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...keys.case(caseId),
+          entity: 'case',
+          caseId,
+          version,
+          updatedAt: now,
+          aggregate: serializeAggregate(commit.after),
+          ...(commit.event === undefined ? {} : { lastEventId: commit.event.eventId }),
+        },
+        ...(expectedVersion === 0
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : {
+              ConditionExpression: '#version = :expected',
+              ExpressionAttributeNames: { '#version': 'version' },
+              ExpressionAttributeValues: { ':expected': expectedVersion },
+            }),
+      },
+    });
+
+    // One audit item per commit (its entries as a list) keeps the transaction small.
+    if (commit.audit.length > 0) {
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...keys.audit(caseId, version),
+            entity: 'audit',
+            caseId,
+            version,
+            entries: commit.audit.map(toAuditRecord),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
+
+    // Deadline projections: write the ones that changed, delete the ones that disappeared.
+    const projections = projectionWrites(this.tableName, caseId, commit);
+    const room = MAX_TRANSACT_ITEMS - items.length;
+    items.push(...projections.slice(0, room));
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      throw translateCancellation(error, commit.event === undefined ? undefined : 0, caseIndex, commit);
+    }
+    // A change touching more deadlines than one transaction holds (e.g. closing a case with
+    // very many open clocks): the rest of the projections follow, derived from the committed
+    // aggregate. Readers may see them a moment late; the case item is the source of truth.
+    await this.writeAll(projections.slice(room));
+  }
+
+  private async writeAll(writes: TransactItem[]): Promise<void> {
+    for (let i = 0; i < writes.length; i += 25) {
+      let requests: NonNullable<BatchWriteCommandInput['RequestItems']>[string] = writes.slice(i, i + 25).map((w) =>
+        w.Put !== undefined ? { PutRequest: { Item: w.Put.Item } } : { DeleteRequest: { Key: w.Delete?.Key } },
+      );
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt > 8) throw new Error('deadline projections could not be written');
+        const result = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
+        requests = result.UnprocessedItems?.[this.tableName] ?? [];
+        if (requests.length > 0) await sleep(20 * 2 ** attempt);
+      }
+    }
+  }
+
+  async listDeadlines(caseId: string): Promise<DeadlineRecord[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.case(caseId).pk, ':prefix': keys.deadlinePrefix },
+    });
+    return items.map(fromDeadlineItem).sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id));
+  }
+
+  async queryDeadlines(query: DeadlineQueryInput): Promise<{ deadlines: DeadlineRecord[]; nextCursor?: string }> {
+    const partition = keys.deadlineStatusPartition(query.status);
+    let startKey = query.cursor === undefined ? undefined : decodeCursor(query.cursor, partition);
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':p': partition };
+    let condition = 'gsi1pk = :p';
+    if (query.dueBefore !== undefined) {
+      condition += ' AND gsi1sk < :before';
+      values[':before'] = query.dueBefore.toISOString();
+    }
+    let filter: string | undefined;
+    if (query.team !== undefined) {
+      filter = '#team = :team';
+      names['#team'] = 'team';
+      values[':team'] = query.team;
+    }
+    const found: Record<string, unknown>[] = [];
+    let more = true;
+    while (more && found.length < query.limit) {
+      const page: QueryCommandOutput = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: TABLE_KEYS.gsi1.name,
+          KeyConditionExpression: condition,
+          FilterExpression: filter,
+          ExpressionAttributeNames: filter === undefined ? undefined : names,
+          ExpressionAttributeValues: values,
+          ExclusiveStartKey: startKey,
+          Limit: Math.min(1000, query.limit * (filter === undefined ? 1 : 4)),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        found.push(item);
+        if (found.length === query.limit) break;
+      }
+      startKey = page.LastEvaluatedKey;
+      more = startKey !== undefined;
+    }
+    const deadlines = found.map(fromDeadlineItem);
+    const last = found.at(-1);
+    // When the page was cut short the next page starts after the last item returned.
+    const hasMore = found.length === query.limit ? true : more;
+    if (!hasMore || last === undefined) return { deadlines };
+    return { deadlines, nextCursor: encodeCursor(last) };
+  }
+
+  async listAudit(caseId: string): Promise<AuditRecord[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.case(caseId).pk, ':prefix': keys.auditPrefix },
+    });
+    return items.flatMap((item) => (item.entries as AuditRecord[] | undefined) ?? []);
+  }
+
+  private async queryAll(input: {
+    KeyConditionExpression: string;
+    ExpressionAttributeValues: Record<string, unknown>;
+  }): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page: QueryCommandOutput = await this.client.send(
+        new QueryCommand({ TableName: this.tableName, ...input, ConsistentRead: true, ExclusiveStartKey: startKey }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return items;
+  }
+}
+
+/** The idempotency record's Put: fails when the id is already taken. */
+function projectionWrites(tableName: string, caseId: string, commit: CaseCommit): TransactItem[] {
+  const writes: TransactItem[] = [];
+  const before = new Map(deadlinesOf(commit.before).map((d) => [d.id, JSON.stringify(toDeadlineRecord(d))]));
+  const afterIds = new Set<string>();
+  for (const deadline of deadlinesOf(commit.after)) {
+    afterIds.add(deadline.id);
+    const record = toDeadlineRecord(deadline);
+    if (before.get(deadline.id) === JSON.stringify(record)) continue;
+    writes.push({
+      Put: {
+        TableName: tableName,
+        Item: {
+          ...keys.deadline(caseId, deadline.id),
+          ...keys.deadlineIndex(record.status, record.dueAt, caseId, deadline.id),
+          entity: 'deadline',
+          ...record,
+        },
+      },
+    });
+  }
+  for (const id of before.keys()) {
+    if (!afterIds.has(id)) writes.push({ Delete: { TableName: tableName, Key: keys.deadline(caseId, id) } });
+  }
+  return writes;
+}
+
+export function eventRecordPut(tableName: string, event: EventRecord, now: Date): TransactItem {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: {
+        ...keys.event(event.eventId),
+        entity: 'event',
+        ...event,
+        [TABLE_KEYS.ttlAttribute]: Math.floor(now.getTime() / 1000) + EVENT_RECORD_TTL_DAYS * 86_400,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+export function fromEventItem(item: Record<string, unknown>): EventRecord {
+  return {
+    eventId: item.eventId as string,
+    type: item.type as string,
+    caseId: (item.caseId as string | null | undefined) ?? null,
+    bodyHash: item.bodyHash as string,
+    answer: item.answer as EventRecord['answer'],
+    receivedAt: item.receivedAt as string,
+  };
+}
+
+/**
+ * Turns a cancelled transaction into the port's errors: the event record's condition failing
+ * means another delivery won; the case's (or a transaction conflict) means retry.
+ */
+export function translateCancellation(
+  error: unknown,
+  eventIndex: number | undefined,
+  caseIndex: number,
+  commit: { caseId: string; event?: EventRecord | undefined },
+): unknown {
+  if (!(error instanceof TransactionCanceledException)) return error;
+  const reasons = error.CancellationReasons ?? [];
+  if (eventIndex !== undefined && reasons[eventIndex]?.Code === 'ConditionalCheckFailed' && commit.event !== undefined) {
+    return new EventAlreadyRecordedError(commit.event.eventId);
+  }
+  const retryable = reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict');
+  if (retryable || reasons[caseIndex]?.Code === 'ConditionalCheckFailed') return new VersionConflictError(commit.caseId);
+  return error;
+}
+
+function fromDeadlineItem(item: Record<string, unknown>): DeadlineRecord {
+  return stripUndefined({
+    id: item.id as string,
+    caseId: item.caseId as string,
+    rule: item.rule as string,
+    status: item.status as DeadlineRecord['status'],
+    dueAt: item.dueAt as string,
+    startedAt: item.startedAt as string | undefined,
+    closedAt: item.closedAt as string | undefined,
+    stage: item.stage as number | undefined,
+    stageName: item.stageName as string | undefined,
+    subjectId: item.subjectId as string | undefined,
+    team: item.team as string | undefined,
+    version: item.version as number | undefined,
+    ruleVersion: item.ruleVersion as string | undefined,
+    calendarVersion: item.calendarVersion as string | undefined,
+    explain: (item.explain as string[] | undefined) ?? [],
+  });
+}
+
+function encodeCursor(item: Record<string, unknown>): string {
+  const key = { pk: item.pk, sk: item.sk, gsi1pk: item.gsi1pk, gsi1sk: item.gsi1sk };
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+function decodeCursor(cursor: string, partition: string): Record<string, string> {
+  const invalid = () =>
+    new ValidationError('cursor is not one this API returned for this query', {
+      errors: [{ field: 'cursor', message: 'invalid cursor' }],
+    });
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (typeof key !== 'object' || key === null) throw invalid();
+  const record = key as Record<string, unknown>;
+  const names = ['pk', 'sk', 'gsi1pk', 'gsi1sk'];
+  if (Object.keys(record).length !== 4 || !names.every((n) => typeof record[n] === 'string')) throw invalid();
+  if (record.gsi1pk !== partition) throw invalid();
+  return record as Record<string, string>;
+}
+
+function stripUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,58 @@
+/**
+ * How the case aggregate and its deadlines are written to items. The aggregate is kept as one
+ * JSON string (exact round trip, no marshalling surprises), revived by the model's schema.
+ */
+import { type AuditEntry, type CaseAggregate, type Deadline, parseAggregate } from '../../domain/model.js';
+import type { AuditRecord, DeadlineRecord } from '../../use-cases/ports.js';
+
+export function serializeAggregate(aggregate: CaseAggregate): string {
+  return JSON.stringify(aggregate);
+}
+
+export function deserializeAggregate(text: string): CaseAggregate {
+  return parseAggregate(JSON.parse(text));
+}
+
+export function deadlinesOf(aggregate: CaseAggregate | undefined): Deadline[] {
+  return aggregate === undefined ? [] : [...aggregate.deadlines];
+}
+
+export function iso(value: Date | string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return value instanceof Date ? value.toISOString() : new Date(value).toISOString();
+}
+
+export function toDeadlineRecord(d: Deadline): DeadlineRecord {
+  const explain = d.explain as unknown;
+  return omitUndefined({
+    id: d.id,
+    caseId: d.caseId,
+    rule: d.rule,
+    status: d.status,
+    dueAt: iso(d.dueAt) as string,
+    startedAt: iso(d.startedAt),
+    closedAt: iso(d.closedAt),
+    stage: d.stage,
+    stageName: d.stageName,
+    subjectId: d.subjectId,
+    team: d.team,
+    version: d.version,
+    ruleVersion: d.ruleVersion === undefined ? undefined : String(d.ruleVersion),
+    calendarVersion: d.calendarVersion,
+    explain: Array.isArray(explain) ? explain.map(String) : explain === undefined ? [] : [String(explain)],
+  });
+}
+
+export function toAuditRecord(entry: AuditEntry): AuditRecord {
+  return omitUndefined({
+    at: iso(entry.at) as string,
+    kind: entry.kind,
+    eventId: entry.eventId,
+    deadlineId: entry.deadlineId,
+    detail: entry.detail,
+  });
+}
+
+function omitUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

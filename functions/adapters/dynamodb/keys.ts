@@ -1,0 +1,33 @@
+/**
+ * Key builders for every entity in the single table (see docs/store.md). Keeping them in one
+ * place is what makes the access patterns reviewable.
+ */
+export const keys = {
+  case: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' }),
+  deadline: (caseId: string, deadlineId: string) => ({ pk: `CASE#${caseId}`, sk: `DEADLINE#${deadlineId}` }),
+  deadlinePrefix: 'DEADLINE#',
+  /** gsi1: deadlines by status, ordered by due time. */
+  deadlineIndex: (status: string, dueAt: string, caseId: string, deadlineId: string) => ({
+    gsi1pk: `DEADLINES#${status}`,
+    gsi1sk: `${dueAt}#${caseId}#${deadlineId}`,
+  }),
+  deadlineStatusPartition: (status: string) => `DEADLINES#${status}`,
+  /** One audit item per committed case version (its entries in order), sorted by version. */
+  audit: (caseId: string, version: number) => ({
+    pk: `CASE#${caseId}`,
+    sk: `AUDIT#${String(version).padStart(10, '0')}`,
+  }),
+  auditPrefix: 'AUDIT#',
+  event: (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' }),
+  person: (personId: string) => ({ pk: `PERSON#${personId}`, sk: 'PROFILE' }),
+  /** gsi1: people by team. */
+  personIndex: (team: string, personId: string) => ({ gsi1pk: `TEAM#${team}`, gsi1sk: `PERSON#${personId}` }),
+  away: (personId: string, from: string) => ({ pk: `PERSON#${personId}`, sk: `AWAY#${from}` }),
+  awayPrefix: 'AWAY#',
+  shift: (from: string, personId: string) => ({ pk: 'ROTA', sk: `SHIFT#${from}#${personId}` }),
+  rotaPartition: 'ROTA',
+  shiftPrefix: 'SHIFT#',
+} as const;
+
+/** How long an event's idempotency record is kept (DynamoDB TTL deletes it afterwards). */
+export const EVENT_RECORD_TTL_DAYS = 90;

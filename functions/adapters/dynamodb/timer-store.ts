@@ -1,0 +1,195 @@
+/**
+ * Timers and digest entries on the single table (local driver and overnight digests).
+ *
+ * - Timer: `TIMER#<name>` / `TIMER`, indexed on gsi2 (`TIMERS` / `<fireAt ISO>#<name>`), so the
+ *   local driver reads what is due in fire-time order. A failing timer is pushed back on the
+ *   index (`retryAt`) and, after `maxAttempts`, parked under `TIMERS#DEAD` (never dropped).
+ * - Digest entry: `DIGEST#<team>#<date>` / `ITEM#<case>#<reminder>`: what the EDT was alerted
+ *   to overnight, read by the 09:00 digest.
+ */
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { DigestEntry, DigestStore } from '../../domain/reminders/ports.js';
+import type { ReminderTimer } from '../../domain/reminders/types.js';
+import { TABLE_KEYS } from './table.js';
+
+export const TIMER_PARTITION = 'TIMERS';
+export const DEAD_TIMER_PARTITION = 'TIMERS#DEAD';
+
+export interface StoredTimer extends ReminderTimer {
+  attempts: number;
+}
+
+const timerKey = (name: string) => ({ pk: `TIMER#${name}`, sk: 'TIMER' });
+
+export class DynamoTimerStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** Puts timers (same name: replaced, so scheduling twice keeps one). */
+  async put(timers: readonly ReminderTimer[]): Promise<void> {
+    for (let i = 0; i < timers.length; i += 25) {
+      const batch = timers.slice(i, i + 25);
+      const requests: Record<string, unknown>[] = batch.map((timer) => ({
+        PutRequest: {
+          Item: {
+            ...timerKey(timer.name),
+            gsi2pk: TIMER_PARTITION,
+            gsi2sk: `${timer.fireAt.toISOString()}#${timer.name}`,
+            entity: 'timer',
+            name: timer.name,
+            fireAt: timer.fireAt.toISOString(),
+            payload: timer.payload,
+            attempts: 0,
+          },
+        },
+      }));
+      await this.batchWrite(requests);
+    }
+  }
+
+  async delete(names: readonly string[]): Promise<void> {
+    for (let i = 0; i < names.length; i += 25) {
+      await this.batchWrite(
+        names.slice(i, i + 25).map((name) => ({ DeleteRequest: { Key: timerKey(name) } })),
+      );
+    }
+  }
+
+  async get(name: string): Promise<StoredTimer | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: timerKey(name), ConsistentRead: true }),
+    );
+    return Item === undefined ? undefined : fromItem(Item);
+  }
+
+  /** Timers due by `at` (fire or retry time ≤ at), earliest first. */
+  async due(at: Date, limit = 50): Promise<StoredTimer[]> {
+    const { Items } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: TABLE_KEYS.gsi2.name,
+        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :to',
+        ExpressionAttributeValues: { ':pk': TIMER_PARTITION, ':to': `${at.toISOString()}#\uffff` },
+        ScanIndexForward: true,
+        Limit: limit,
+      }),
+    );
+    return (Items ?? []).map(fromItem);
+  }
+
+  /** Every pending timer, earliest first (for listings and tests). */
+  async all(partition = TIMER_PARTITION): Promise<StoredTimer[]> {
+    const out: StoredTimer[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: TABLE_KEYS.gsi2.name,
+          KeyConditionExpression: 'gsi2pk = :pk',
+          ExpressionAttributeValues: { ':pk': partition },
+          ExclusiveStartKey: start,
+        }),
+      );
+      out.push(...(page.Items ?? []).map(fromItem));
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+    return out;
+  }
+
+  /** Records a failed firing: retried at `retryAt`, or parked as dead after `dead`. */
+  async recordFailure(name: string, attempts: number, retryAt: Date, dead: boolean): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: timerKey(name),
+        UpdateExpression: 'SET attempts = :n, gsi2pk = :pk, gsi2sk = :sk, retryAt = :at',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: {
+          ':n': attempts,
+          ':pk': dead ? DEAD_TIMER_PARTITION : TIMER_PARTITION,
+          ':sk': `${retryAt.toISOString()}#${name}`,
+          ':at': retryAt.toISOString(),
+        },
+      }),
+    ).catch((error: unknown) => {
+      // Deleted meanwhile (cancelled): nothing to retry.
+      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+    });
+  }
+
+  private async batchWrite(requests: Record<string, unknown>[]): Promise<void> {
+    let pending = requests;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 8) throw new Error('timer store: unprocessed batch items after retries');
+      const result = await this.client.send(
+        new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }),
+      );
+      pending = (result.UnprocessedItems?.[this.tableName] ?? []) as Record<string, unknown>[];
+      if (pending.length > 0) await new Promise((done) => setTimeout(done, 50 * 2 ** attempt));
+    }
+  }
+}
+
+function fromItem(item: Record<string, unknown>): StoredTimer {
+  return {
+    name: item.name as string,
+    fireAt: new Date(item.fireAt as string),
+    payload: item.payload as StoredTimer['payload'],
+    attempts: (item.attempts as number | undefined) ?? 0,
+  };
+}
+
+export class DynamoDigestStore implements DigestStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async add(entry: DigestEntry): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: `DIGEST#${entry.team}#${entry.date}`,
+          sk: `ITEM#${entry.caseId}#${entry.reminderId}`,
+          entity: 'digest-entry',
+          ...entry,
+          dueAt: entry.dueAt.toISOString(),
+          alertedAt: entry.alertedAt.toISOString(),
+          expiresAt: Math.floor(entry.alertedAt.getTime() / 1000) + 90 * 86_400,
+        },
+      }),
+    );
+  }
+
+  async list(team: string, date: string): Promise<DigestEntry[]> {
+    const { Items } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `DIGEST#${team}#${date}` },
+        ConsistentRead: true,
+      }),
+    );
+    return (Items ?? []).map((item) => ({
+      team: item.team as string,
+      date: item.date as string,
+      caseId: item.caseId as string,
+      reminderId: item.reminderId as string,
+      rule: item.rule as string,
+      dueAt: new Date(item.dueAt as string),
+      alertedAt: new Date(item.alertedAt as string),
+      recipientIds: (item.recipientIds as string[] | undefined) ?? [],
+    }));
+  }
+}

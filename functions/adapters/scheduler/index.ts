@@ -1,0 +1,31 @@
+/** The production `Scheduler`: EventBridge Scheduler configured from the Lambda environment. */
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import type { Config } from '../../commons/config.js';
+import { EventBridgeScheduler } from './eventbridge.js';
+
+export * from './eventbridge.js';
+
+let client: SchedulerClient | undefined;
+
+/** Fails fast (at cold start) when a scheduler variable is missing. */
+export function makeEventBridgeScheduler(cfg: Pick<Config, 'scheduler'>): EventBridgeScheduler {
+  const { group, roleArn, targetArn, dlqArn } = cfg.scheduler;
+  const missing = Object.entries({
+    SCHEDULE_GROUP: group,
+    SCHEDULER_ROLE_ARN: roleArn,
+    TIMER_TARGET_ARN: targetArn,
+    SCHEDULER_DLQ_ARN: dlqArn,
+  })
+    .filter(([, value]) => value === undefined)
+    .map(([name]) => name);
+  if (missing.length > 0) {
+    throw new Error(`Invalid configuration: the scheduler needs ${missing.join(', ')}`);
+  }
+  client ??= new SchedulerClient({});
+  return new EventBridgeScheduler(client, {
+    groupName: group as string,
+    roleArn: roleArn as string,
+    targetArn: targetArn as string,
+    deadLetterArn: dlqArn as string,
+  });
+}

@@ -1,0 +1,253 @@
+/**
+ * Working-time arithmetic with DOMAIN.md's exact semantics. Every function is pure: the
+ * calendar, the instant and the hours are arguments. Results carry an explanation that is
+ * built only when read, so the arithmetic stays fast.
+ */
+import { civilFromDay, dayFromCivil, daysInMonth, humanDate, MONTHS } from './days.js';
+import { CalendarRangeError } from './errors.js';
+import { clockChanges, humanInstant, plural, skippedDays } from './explain.js';
+import { formatLocal, HOUR_MS, localClock, localDay } from './london.js';
+import {
+  closeAt,
+  indexOfDay,
+  instantWhenWorked,
+  openAt,
+  type Schedule,
+  scheduleOf,
+  workDay,
+  workedBy,
+} from './schedule.js';
+import type { Calendar, Due, WeeklyHours } from './types.js';
+
+function makeDue(ms: number, build: () => string[]): Due {
+  let explain: string[] | undefined;
+  return {
+    due: new Date(ms),
+    get explain() {
+      explain ??= build();
+      return explain;
+    },
+  };
+}
+
+function wholeCount(n: number, what: string): void {
+  if (!Number.isInteger(n) || n < 0)
+    throw new CalendarRangeError(`${what} must be a whole number ≥ 0, got ${n}`);
+}
+
+function amount(n: number, what: string): number {
+  if (!Number.isFinite(n) || n < 0)
+    throw new CalendarRangeError(`${what} must be a finite number ≥ 0, got ${n}`);
+  return Math.round(n * HOUR_MS);
+}
+
+function instant(at: Date, what: string): number {
+  const ms = at instanceof Date ? at.getTime() : Number.NaN;
+  if (Number.isNaN(ms)) throw new CalendarRangeError(`${what} is not a valid Date`);
+  return ms;
+}
+
+/**
+ * `n` hours of elapsed time after `from` (DOMAIN.md "N hours after t"): exactly n × 3600 s,
+ * so a clock change moves the local time shown, not the instant.
+ */
+export function addHours(cal: Calendar, from: Date, n: number): Due {
+  void cal;
+  if (!Number.isFinite(n)) throw new CalendarRangeError(`hours must be a finite number, got ${n}`);
+  const start = instant(from, 'from');
+  const due = start + Math.round(n * HOUR_MS);
+  return makeDue(due, () => [
+    `Counted ${plural(n, 'hour')} of elapsed time from ${formatLocal(new Date(start))}; nights, weekends and holidays count.`,
+    ...clockChanges(start, due).map((s) => `${s} Elapsed time is not stretched by it.`),
+    `Due at ${formatLocal(new Date(due))}.`,
+  ]);
+}
+
+/**
+ * The instant at which `n` hours of office time have passed since `from` (DOMAIN.md "N working
+ * hours after t"). Time outside the hours does not count; from outside them, the clock starts at
+ * the next opening. A result may be exactly a closing time. `n = 0` gives `from`.
+ */
+export function addWorkingHours(cal: Calendar, from: Date, n: number, hours?: WeeklyHours): Due {
+  const add = amount(n, 'working hours');
+  const s = scheduleOf(cal, hours);
+  const start = instant(from, 'from');
+  if (add === 0) return makeDue(start, () => ['No working hours to add: due at once.']);
+  const due = instantWhenWorked(s, workedBy(s, start) + add);
+  return makeDue(due, () => {
+    const out = [`Counted ${plural(n, 'working hour')} from ${humanInstant(start)}.`];
+    const opening = nextOpeningMs(s, start);
+    if (opening !== start) {
+      out.push(
+        `That is outside working hours, so the clock started at the next opening, ${humanInstant(opening)}.`,
+      );
+    }
+    out.push(...skippedDays(s, localDay(opening) + 1, localDay(due) - 1));
+    out.push(...clockChanges(start, due), `Due at ${humanInstant(due)}.`);
+    return out;
+  });
+}
+
+/**
+ * Close of business on the `n`th working day strictly after `from`'s local date (DOMAIN.md "N
+ * working days after t"). `n = 0` gives close of business on the first working day on or after
+ * that date.
+ */
+export function addWorkingDays(cal: Calendar, from: Date, n: number, hours?: WeeklyHours): Due {
+  wholeCount(n, 'working days');
+  const s = scheduleOf(cal, hours);
+  const start = instant(from, 'from');
+  const i = indexOfDay(s, localDay(start));
+  const target = workDay(s, (s.daysBefore[n === 0 ? i : i + 1] as number) + Math.max(n - 1, 0));
+  const due = closeAt(s, target);
+  return makeDue(due, () => {
+    const startDay = s.first + i;
+    const targetDay = s.first + target;
+    return [
+      n === 0
+        ? `No working days to add: due at close of business on the first working day from ${humanDate(startDay)}.`
+        : `Counted ${plural(n, 'working day')} after ${humanDate(startDay)}, the day it started.`,
+      ...skippedDays(s, n === 0 ? startDay : startDay + 1, targetDay - 1),
+      ...clockChanges(start, due),
+      `Due at close of business (${localClock(due)}) on ${humanDate(targetDay)}.`,
+    ];
+  });
+}
+
+/** Close of business on `day`, or on the preceding working day when `day` is not one. */
+function rollBack(s: Schedule, start: number, day: number, lead: string): Due {
+  const j = indexOfDay(s, day);
+  const result = s.work[j] ? j : workDay(s, (s.daysBefore[j] as number) - 1);
+  const due = closeAt(s, result);
+  return makeDue(due, () => {
+    const resultDay = s.first + result;
+    const out = [lead];
+    if (resultDay !== day) {
+      out.push(
+        `${humanDate(day)} is not a working day, so the due date rolls back to the preceding working day (a minimum interval must not slip later).`,
+        ...skippedDays(s, resultDay + 1, day, 'Passed over'),
+      );
+    }
+    out.push(
+      ...clockChanges(start, due),
+      `Due at close of business (${localClock(due)}) on ${humanDate(resultDay)}.`,
+    );
+    return out;
+  });
+}
+
+/**
+ * `w` weeks after `from`'s local date, at close of business; the preceding working day when
+ * that date is not a working day (DOMAIN.md "W weeks after d").
+ */
+export function addWeeks(cal: Calendar, from: Date, w: number, hours?: WeeklyHours): Due {
+  wholeCount(w, 'weeks');
+  const s = scheduleOf(cal, hours);
+  const start = instant(from, 'from');
+  const day = localDay(start);
+  const target = day + 7 * w;
+  return rollBack(
+    s,
+    start,
+    target,
+    `${plural(w, 'week')} after ${humanDate(day)} is ${humanDate(target)}.`,
+  );
+}
+
+/**
+ * The same day of the month `m` months after `from`'s local date, clamped to the month's last
+ * day, at close of business; the preceding working day when that is not a working day
+ * (DOMAIN.md "M months after d").
+ */
+export function addMonths(cal: Calendar, from: Date, m: number, hours?: WeeklyHours): Due {
+  wholeCount(m, 'months');
+  const s = scheduleOf(cal, hours);
+  const start = instant(from, 'from');
+  const startDay = localDay(start);
+  const { year, month, day } = civilFromDay(startDay);
+  const months = year * 12 + (month - 1) + m;
+  const toYear = Math.floor(months / 12);
+  const toMonth = (months % 12) + 1;
+  const last = daysInMonth(toYear, toMonth);
+  const target = dayFromCivil(toYear, toMonth, Math.min(day, last));
+  const clamp =
+    day > last
+      ? ` (${MONTHS[toMonth - 1]} ${toYear} has no day ${day}, so the month's last day)`
+      : '';
+  return rollBack(
+    s,
+    start,
+    target,
+    `${plural(m, 'month')} after ${humanDate(startDay)} is ${humanDate(target)}${clamp}.`,
+  );
+}
+
+/**
+ * Working milliseconds between two instants (negative when `b` is before `a`): the basis of
+ * "75% of the time used" reminders.
+ */
+export function workingMsBetween(cal: Calendar, a: Date, b: Date, hours?: WeeklyHours): number {
+  const s = scheduleOf(cal, hours);
+  return workedBy(s, instant(b, 'b')) - workedBy(s, instant(a, 'a'));
+}
+
+/**
+ * The earliest instant at which `fraction` (0–1) of the working time between `start` and `due`
+ * has passed; `fraction = 0` gives `start`.
+ */
+export function atWorkingFraction(
+  cal: Calendar,
+  start: Date,
+  due: Date,
+  fraction: number,
+  hours?: WeeklyHours,
+): Date {
+  if (!(fraction >= 0 && fraction <= 1))
+    throw new CalendarRangeError(`fraction must be between 0 and 1, got ${fraction}`);
+  const s = scheduleOf(cal, hours);
+  const a = instant(start, 'start');
+  const from = workedBy(s, a);
+  const total = workedBy(s, instant(due, 'due')) - from;
+  const worked = Math.round(fraction * Math.max(total, 0));
+  return new Date(worked === 0 ? a : instantWhenWorked(s, from + worked));
+}
+
+/**
+ * Opening time of the `n`th working day before `at`'s local date; `n = 0` gives that date's
+ * opening if it is a working day, else the preceding working day's.
+ */
+export function workingDaysBefore(cal: Calendar, at: Date, n: number, hours?: WeeklyHours): Date {
+  wholeCount(n, 'working days');
+  const s = scheduleOf(cal, hours);
+  const i = indexOfDay(s, localDay(instant(at, 'at')));
+  const k =
+    n === 0 && s.work[i]
+      ? (s.daysBefore[i] as number)
+      : (s.daysBefore[i] as number) - Math.max(n, 1);
+  return new Date(openAt(s, workDay(s, k)));
+}
+
+/** Whether `at` is inside the hours (team or office) of a working day. */
+export function isOpen(cal: Calendar, at: Date, hours?: WeeklyHours): boolean {
+  const s = scheduleOf(cal, hours);
+  const t = instant(at, 'at');
+  const i = indexOfDay(s, localDay(t));
+  return s.work[i] === 1 && t >= openAt(s, i) && t < closeAt(s, i);
+}
+
+function nextOpeningMs(s: Schedule, t: number): number {
+  const i = indexOfDay(s, localDay(t));
+  if (s.work[i]) {
+    const open = openAt(s, i);
+    if (t < open) return open;
+    if (t < closeAt(s, i)) return t;
+  }
+  return openAt(s, workDay(s, s.daysBefore[i + 1] as number));
+}
+
+/** `at` itself when open, else the next opening of the hours (team or office). */
+export function nextOpening(cal: Calendar, at: Date, hours?: WeeklyHours): Date {
+  const t = instant(at, 'at');
+  const next = nextOpeningMs(scheduleOf(cal, hours), t);
+  return next === t ? at : new Date(next);
+}

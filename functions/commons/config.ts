@@ -1,0 +1,100 @@
+/**
+ * Lambda configuration: read from the environment once, at cold start, by zod. A missing or
+ * malformed value fails the start with a message naming the variable — never a silent default.
+ */
+import { z } from 'zod';
+import { Division } from '../../schemas/events.js';
+
+const Hhmm = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'HH:MM');
+const DayHours = z.strictObject({ open: Hhmm, close: Hhmm });
+const WeeklyHours = z.partialRecord(z.enum(['1', '2', '3', '4', '5', '6', '7']), DayHours);
+
+export const AuthorityConfig = z.object({
+  authority: z.string().min(1),
+  division: Division,
+  preset: z.string().min(1).describe('rule preset, e.g. southampton or norfolk'),
+  officeHours: WeeklyHours.optional(),
+  teamHours: z.record(z.string(), WeeklyHours).optional(),
+  closures: z.array(z.iso.date()).optional(),
+  rules: z.unknown().optional().describe('rule overrides, validated by the rule engine'),
+  links: z.object({ caseUrlTemplate: z.string().min(1) }),
+});
+export type AuthorityConfig = z.infer<typeof AuthorityConfig>;
+
+const optional = z.string().min(1).optional();
+
+const Env = z
+  .object({
+    TABLE_NAME: z.string().min(3, 'TABLE_NAME must name the DynamoDB table'),
+    WEBHOOK_SECRET: z
+      .string()
+      .regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'WEBHOOK_SECRET must be a whsec_<base64> value')
+      .optional(),
+    WEBHOOK_SECRET_ARN: z.string().startsWith('arn:', 'WEBHOOK_SECRET_ARN must be an ARN').optional(),
+    AUTHORITY_CONFIG: z
+      .string({ error: 'AUTHORITY_CONFIG is required (JSON)' })
+      .transform((text, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'AUTHORITY_CONFIG is not valid JSON' });
+          return z.NEVER;
+        }
+      })
+      .pipe(AuthorityConfig),
+    DYNAMODB_ENDPOINT: optional.describe('local mode only: DynamoDB Local'),
+    SCHEDULE_GROUP: optional,
+    SCHEDULER_ROLE_ARN: optional,
+    TIMER_TARGET_ARN: optional,
+    SCHEDULER_DLQ_ARN: optional,
+    SES_FROM: optional,
+    SES_CONFIGURATION_SET: optional,
+    SMS_ORIGINATION_IDENTITY: optional,
+    SMS_CONFIGURATION_SET: optional,
+    POWERTOOLS_SERVICE_NAME: z.string().default('timescales'),
+    LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT']).default('INFO'),
+  })
+  .transform((env) => ({
+    tableName: env.TABLE_NAME,
+    webhookSecret: env.WEBHOOK_SECRET,
+    webhookSecretArn: env.WEBHOOK_SECRET_ARN,
+    authority: env.AUTHORITY_CONFIG,
+    dynamoEndpoint: env.DYNAMODB_ENDPOINT,
+    scheduler: {
+      group: env.SCHEDULE_GROUP,
+      roleArn: env.SCHEDULER_ROLE_ARN,
+      targetArn: env.TIMER_TARGET_ARN,
+      dlqArn: env.SCHEDULER_DLQ_ARN,
+    },
+    ses: { from: env.SES_FROM, configurationSet: env.SES_CONFIGURATION_SET },
+    sms: { originationIdentity: env.SMS_ORIGINATION_IDENTITY, configurationSet: env.SMS_CONFIGURATION_SET },
+    serviceName: env.POWERTOOLS_SERVICE_NAME,
+    logLevel: env.LOG_LEVEL,
+  }));
+
+export type Config = z.infer<typeof Env>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses `env`; throws `ConfigError` listing every bad variable. */
+export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = Env.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, parsed on first use (the Lambda cold start) and kept. */
+export function config(): Config {
+  cached ??= parseConfig();
+  return cached;
+}

@@ -1,0 +1,135 @@
+/**
+ * The case aggregate: the facts of one case plus every deadline on it. The engine
+ * (`./engine/index.ts`) derives a new aggregate from the old one and an event; the store
+ * writes the result in one transaction. Instants are `Date` here; `CaseAggregateSchema`
+ * revives the JSON form (ISO strings) the store keeps.
+ */
+import { z } from 'zod';
+import { Division, RiskLevel, SupervisionKind, Worker, WorkerRole } from '../../schemas/events.js';
+
+/** Lifecycle of a deadline; only `open` deadlines have timers. */
+export const DeadlineStatus = z.enum(['open', 'met', 'breached', 'cancelled']);
+export type DeadlineStatus = z.infer<typeof DeadlineStatus>;
+
+const Instant = z.coerce.date();
+
+/**
+ * One clock on a case. `version` increases whenever `dueAt`, `stage` or `status` changes;
+ * timers carry it so a stale timer does nothing.
+ */
+export const DeadlineSchema = z.object({
+  /** Deterministic, unique within the case, ≤ 40 chars of `[0-9a-zA-Z-_.]`, e.g. `lado-notification.A-1`. */
+  id: z.string().regex(/^[0-9a-zA-Z._-]{1,40}$/),
+  caseId: z.string(),
+  /** The rule id, e.g. `joint-supervision`. */
+  rule: z.string(),
+  /** The allegation or disagreement the clock is about, when the rule has one. */
+  subjectId: z.string().optional(),
+  /** 1, 2, … for recurring rules (the n-th supervision clock of the case). */
+  sequence: z.number().int().positive().optional(),
+  status: DeadlineStatus,
+  /** When the clock started (the start event's `occurredAt`, or the anchor supervision). */
+  startedAt: Instant,
+  dueAt: Instant,
+  /** Stage ladders only: 1-based stage, its name, its start and who is told at this stage. */
+  stage: z.number().int().positive().optional(),
+  stageName: z.string().optional(),
+  stageStartedAt: Instant.optional(),
+  escalateTo: WorkerRole.optional(),
+  /** The owning team of the case (manager lists filter on it). */
+  team: z.string(),
+  /** Team whose working hours the clock uses (`building-bridges`), when not office hours. */
+  hoursTeam: z.string().optional(),
+  urgent: z.boolean(),
+  safeguarding: z.boolean(),
+  ruleVersion: z.string(),
+  calendarVersion: z.string(),
+  version: z.number().int().positive(),
+  /** The calendar's explanation of `dueAt`, line by line, for auditors. */
+  explain: z.array(z.string()),
+  /** When it stopped being open: met at the stop event, breached at `dueAt`, cancelled at the event. */
+  closedAt: Instant.optional(),
+  /** A stop event that arrived after the breach: when the work was actually done. */
+  metAt: Instant.optional(),
+  startEventId: z.string().optional(),
+  stopEventId: z.string().optional(),
+});
+export type Deadline = z.infer<typeof DeadlineSchema>;
+
+/** A stop event seen before its start event (out-of-order delivery), kept until the start arrives. */
+export const EarlyStopSchema = z.object({
+  rule: z.string(),
+  subjectId: z.string(),
+  at: Instant,
+  eventId: z.string(),
+});
+export type EarlyStop = z.infer<typeof EarlyStopSchema>;
+
+/** The case facts and its deadlines. */
+export const CaseAggregateSchema = z.object({
+  caseId: z.string(),
+  status: z.enum(['open', 'closed']),
+  /** True while only non-`case.opened` events have been seen: facts are placeholders. */
+  provisional: z.boolean().optional(),
+  team: z.string(),
+  division: Division.optional(),
+  riskLevel: RiskLevel,
+  jointWithMentalHealth: z.boolean(),
+  jointSupervisionEveryMonths: z.number().int().positive().optional(),
+  /** When the current period of joint working with mental-health services began. */
+  jointSince: Instant.optional(),
+  workers: z.array(Worker),
+  coworking: z
+    .object({ startedAt: Instant, reviewEveryWeeks: z.number().int().positive() })
+    .optional(),
+  buildingBridges: z.object({ personId: z.string(), startedAt: Instant }).optional(),
+  /** The latest supervision held, per kind. */
+  lastSupervision: z.partialRecord(SupervisionKind, Instant),
+  openedAt: Instant,
+  closedAt: Instant.optional(),
+  /** Bumped on every change the engine makes; the store uses it for optimistic locking. */
+  version: z.number().int().nonnegative(),
+  deadlines: z.array(DeadlineSchema),
+  earlyStops: z.array(EarlyStopSchema).optional(),
+  /** The last few event ids applied: makes the engine safe on redelivery on its own. */
+  recentEventIds: z.array(z.string()).optional(),
+});
+export type CaseAggregate = z.infer<typeof CaseAggregateSchema>;
+
+/** Kinds of audit entries the engine writes. */
+export type AuditKind =
+  | 'case-opened'
+  | 'case-updated'
+  | 'case-closed'
+  | 'started'
+  | 'met'
+  | 'met-late'
+  | 'corrected'
+  | 'breached'
+  | 'escalated'
+  | 'cancelled'
+  | 'recomputed'
+  | 'supervision-recorded'
+  | 'early-stop'
+  | 'duplicate'
+  | 'ignored'
+  | 'warning';
+
+/** One append-only line of a case's audit trail. `detail` is JSON-friendly (ISO strings). */
+export interface AuditEntry {
+  caseId: string;
+  /** The instant the change takes effect (event `occurredAt`, or `dueAt` for breaches). */
+  at: Date;
+  kind: AuditKind;
+  eventId?: string;
+  deadlineId?: string;
+  detail: Record<string, unknown>;
+}
+
+/**
+ * Revives a stored aggregate (dates as ISO strings) into the in-code form.
+ * @throws ZodError when the stored shape is not an aggregate.
+ */
+export function parseAggregate(json: unknown): CaseAggregate {
+  return CaseAggregateSchema.parse(json);
+}

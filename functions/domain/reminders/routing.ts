@@ -1,0 +1,232 @@
+/**
+ * Routing: who gets a reminder, through which channel, and when. Pure apart from the
+ * `Directory` port it reads through (no AWS, no wall clock: `now` is an argument).
+ *
+ * - Routine reminders go to the people the plan names, inside their working hours (their
+ *   team's hours, else office hours); outside them they are deferred to the next opening.
+ * - A person away routes to their delegate for the period.
+ * - Urgent reminders go at once: in office hours to the people named, by email; out of hours
+ *   to the EDT manager on the rota at that instant, by SMS and email, and the people named
+ *   get the overnight digest at the next opening.
+ */
+import { type Calendar, isOpen, nextOpening } from '../../calendar/index.js';
+import { isUrgent, stepRecipients } from './plans.js';
+import type {
+  CaseWorker,
+  RecipientSpec,
+  ReminderDeadline,
+  ReminderPlan,
+  ReminderStep,
+} from './types.js';
+
+/** A professional in the directory. No child or family data is ever held here. */
+export interface Person {
+  personId: string;
+  email: string;
+  phone?: string;
+  team?: string;
+  managerId?: string;
+}
+
+/** The directory port the store implements (people, away periods, the EDT rota). */
+export interface Directory {
+  getPerson(personId: string): Promise<Person | undefined>;
+  /** The delegate (second point of contact) when the person is away at `at`, if any. */
+  awayAt(personId: string, at: Date): Promise<string | undefined>;
+  /** The EDT manager on the rota at `at`, if any. */
+  onCallAt(at: Date): Promise<string | undefined>;
+}
+
+export type ChannelName = 'email' | 'sms';
+
+export interface Delivery {
+  personId: string;
+  channel: ChannelName;
+  /** Email address or E.164 number: used to send, never logged. */
+  to: string;
+  via: 'direct' | 'delegate' | 'edt';
+  /** The person the plan meant (before delegation or EDT). */
+  forPersonId: string;
+}
+
+export interface Deferral {
+  personId: string;
+  forPersonId: string;
+  via: 'direct' | 'delegate';
+  until: Date;
+}
+
+export interface Unroutable {
+  role?: string;
+  personId?: string;
+  reason: 'no-worker-in-role' | 'no-manager' | 'unknown-person' | 'no-edt-on-call';
+}
+
+export interface Routing {
+  deliveries: Delivery[];
+  deferrals: Deferral[];
+  unroutable: Unroutable[];
+  /** True when the reminder went to the EDT: the people in `dayRecipients` get the digest. */
+  edt: boolean;
+  dayRecipients: string[];
+}
+
+export interface RouteInput {
+  plan: ReminderPlan;
+  step: ReminderStep;
+  deadline: Pick<ReminderDeadline, 'stage' | 'escalateTo' | 'urgent' | 'safeguarding'>;
+  workers: readonly CaseWorker[];
+  now: Date;
+  calendar: Calendar;
+  directory: Directory;
+}
+
+/** Decides the deliveries, deferrals and failures of one reminder at `now`. */
+export async function routeReminder(input: RouteInput): Promise<Routing> {
+  const { plan, step, deadline, workers, now, calendar, directory } = input;
+  const routing: Routing = {
+    deliveries: [],
+    deferrals: [],
+    unroutable: [],
+    edt: false,
+    dayRecipients: [],
+  };
+  const intended: string[] = [];
+  for (const spec of stepRecipients(step, plan, deadline)) {
+    const resolved = await resolveSpec(spec, workers, directory);
+    if ('reason' in resolved) routing.unroutable.push(resolved);
+    else for (const id of resolved.personIds) if (!intended.includes(id)) intended.push(id);
+  }
+  const urgent = isUrgent(step, plan, deadline);
+  if (urgent && !isOpen(calendar, now)) {
+    const onCallId = await directory.onCallAt(now);
+    const onCall = onCallId === undefined ? undefined : await directory.getPerson(onCallId);
+    if (onCall !== undefined) {
+      routing.edt = true;
+      // The digest goes to the people named, else to the case's team manager.
+      routing.dayRecipients =
+        intended.length > 0
+          ? intended
+          : workers.filter((w) => w.role === 'team-manager').map((w) => w.personId);
+      const forPersonId = intended[0] ?? onCall.personId;
+      if (onCall.phone !== undefined) {
+        routing.deliveries.push(delivery(onCall, 'sms', 'edt', forPersonId));
+      }
+      routing.deliveries.push(delivery(onCall, 'email', 'edt', forPersonId));
+      return routing;
+    }
+    // Nobody on the rota: the people named are told at once rather than nobody.
+    routing.unroutable.push({ reason: 'no-edt-on-call' });
+  }
+  if (intended.length === 0) return routing;
+
+  const routed = await routePeople(intended, {
+    now,
+    calendar,
+    directory,
+    mode: urgent ? 'at-once' : 'working-hours',
+    channels: urgent && !isOpen(calendar, now) ? ['sms', 'email'] : ['email'],
+  });
+  routing.deliveries.push(...routed.deliveries);
+  routing.deferrals.push(...routed.deferrals);
+  routing.unroutable.push(...routed.unroutable);
+  return routing;
+}
+
+export interface RoutePeopleOptions {
+  now: Date;
+  calendar: Calendar;
+  directory: Directory;
+  /** `working-hours` defers to the person's next opening; `at-once` never defers. */
+  mode: 'working-hours' | 'at-once';
+  channels: readonly ChannelName[];
+}
+
+/** Routes to named people: delegates for the away, then their working hours. */
+export async function routePeople(
+  personIds: readonly string[],
+  options: RoutePeopleOptions,
+): Promise<Pick<Routing, 'deliveries' | 'deferrals' | 'unroutable'>> {
+  const { now, calendar, directory, mode, channels } = options;
+  const out: Pick<Routing, 'deliveries' | 'deferrals' | 'unroutable'> = {
+    deliveries: [],
+    deferrals: [],
+    unroutable: [],
+  };
+  const seen = new Set<string>();
+  for (const forPersonId of personIds) {
+    const effectiveId = await followDelegates(forPersonId, now, directory);
+    if (seen.has(effectiveId)) continue;
+    seen.add(effectiveId);
+    const person = await directory.getPerson(effectiveId);
+    if (person === undefined) {
+      out.unroutable.push({ personId: effectiveId, reason: 'unknown-person' });
+      continue;
+    }
+    const via = effectiveId === forPersonId ? 'direct' : 'delegate';
+    const hours = calendar.hoursFor(person.team);
+    if (mode === 'working-hours' && !isOpen(calendar, now, hours)) {
+      out.deferrals.push({
+        personId: effectiveId,
+        forPersonId,
+        via,
+        until: nextOpening(calendar, now, hours),
+      });
+      continue;
+    }
+    for (const channel of channels) {
+      if (channel === 'sms' && person.phone === undefined) continue;
+      out.deliveries.push(delivery(person, channel, via, forPersonId));
+    }
+  }
+  return out;
+}
+
+/** Away people hand on to their delegate; a chain is followed a few hops, never in a loop. */
+async function followDelegates(personId: string, at: Date, directory: Directory): Promise<string> {
+  const visited = [personId];
+  let current = personId;
+  for (let hop = 0; hop < 3; hop++) {
+    const delegate = await directory.awayAt(current, at);
+    if (delegate === undefined || visited.includes(delegate)) break;
+    visited.push(delegate);
+    current = delegate;
+  }
+  return current;
+}
+
+async function resolveSpec(
+  spec: RecipientSpec,
+  workers: readonly CaseWorker[],
+  directory: Directory,
+): Promise<{ personIds: string[] } | Unroutable> {
+  const holders = workers.filter((w) => w.role === spec.role).map((w) => w.personId);
+  const level = spec.escalate ?? 0;
+  if (level === 2) {
+    const heads = workers.filter((w) => w.role === 'head-of-service').map((w) => w.personId);
+    if (heads.length > 0) return { personIds: heads };
+  }
+  if (holders.length === 0) return { role: spec.role, reason: 'no-worker-in-role' };
+  if (level === 0) return { personIds: holders };
+  // Escalation: the holder's manager (level 1), or that manager's manager (level 2).
+  const managers: string[] = [];
+  for (const holder of holders) {
+    let current: string | undefined = holder;
+    for (let i = 0; i < level && current !== undefined; i++) {
+      current = (await directory.getPerson(current))?.managerId;
+    }
+    if (current !== undefined && !managers.includes(current)) managers.push(current);
+  }
+  if (managers.length === 0) return { role: spec.role, reason: 'no-manager' };
+  return { personIds: managers };
+}
+
+function delivery(
+  person: Person,
+  channel: ChannelName,
+  via: Delivery['via'],
+  forPersonId: string,
+): Delivery {
+  const to = channel === 'sms' ? (person.phone ?? '') : person.email;
+  return { personId: person.personId, channel, to, via, forPersonId };
+}

@@ -1,0 +1,109 @@
+/**
+ * Reminder types shared by plans, routing and messages. Pure: no AWS, no wall clock.
+ *
+ * The deadline and timer shapes are the narrow views this module needs of the documented
+ * contracts (`docs/architecture.md`): the domain's `Deadline` and `Timer` are assignable to
+ * them structurally, so this module does not depend on the engine's internals.
+ */
+import type { WorkerRole } from '../../../schemas/events.js';
+
+/** The fields of a `Deadline` that reminders read. */
+export interface ReminderDeadline {
+  readonly id: string;
+  readonly caseId: string;
+  readonly rule: string;
+  readonly status: 'open' | 'met' | 'breached' | 'cancelled';
+  readonly startedAt: Date;
+  readonly dueAt: Date;
+  readonly stage?: number;
+  readonly stageName?: string;
+  /** When the current stage started (stage ladders); `start` steps fire then. */
+  readonly stageStartedAt?: Date;
+  /** The role told at this stage (stage ladders). */
+  readonly escalateTo?: WorkerRole;
+  readonly team: string;
+  /** The team whose working hours the clock uses (`building-bridges`), else office hours. */
+  readonly hoursTeam?: string;
+  readonly urgent?: boolean;
+  readonly safeguarding?: boolean;
+  readonly version: number;
+}
+
+/** A worker on the case: who holds which role. */
+export interface CaseWorker {
+  readonly personId: string;
+  readonly role: WorkerRole;
+}
+
+/** The timer payload: ids and a version only (the contract in `docs/architecture.md`). */
+export interface TimerPayload<K extends string = string> {
+  caseId: string;
+  deadlineId: string;
+  kind: K;
+  version: number;
+  reminderId?: string;
+}
+
+export interface ReminderTimer<K extends string = string> {
+  name: string;
+  fireAt: Date;
+  payload: TimerPayload<K>;
+}
+
+/** When a reminder step fires, relative to its deadline. */
+export type ReminderAt =
+  /** The clock's (or the stage's) start. */
+  | { kind: 'start' }
+  /** Opening time of the Nth working day before the due date. */
+  | { kind: 'before'; workingDays: number }
+  /** The instant N working hours (office time) before the due time. */
+  | { kind: 'before'; workingHours: number }
+  /** When this share of the clock's time has been used (working time, or elapsed time on elapsed clocks). */
+  | { kind: 'fraction'; fraction: number }
+  /** Opening time on the due date ("on the day"). */
+  | { kind: 'on-day' }
+  /** The due time itself. */
+  | { kind: 'due' }
+  /** Opening time of the Nth working day after the due date (overdue). */
+  | { kind: 'after'; workingDays: number };
+
+/**
+ * Who a step goes to: the person holding `role` on the case; `escalate` 1 sends it to that
+ * person's manager (directory `managerId`), 2 to the head of service.
+ */
+export interface RecipientSpec {
+  readonly role: WorkerRole;
+  readonly escalate?: 0 | 1 | 2;
+}
+
+/** `stage`: the recipients of the deadline's current stage; `next-stage`: of the stage after it. */
+export type StepRecipients = readonly RecipientSpec[] | 'stage' | 'next-stage';
+
+export interface ReminderStep {
+  /** Short and stable ([a-z0-9-], ≤ 16 chars): part of the timer name and the reminder id. */
+  readonly key: string;
+  readonly at: ReminderAt;
+  readonly to: StepRecipients;
+  /** Overrides the plan's urgency for this step (e.g. only a breach is urgent). */
+  readonly urgent?: boolean;
+}
+
+/** A rule's reminder plan: data, like the rules, and overridable per authority. */
+export interface ReminderPlan {
+  readonly rule: string;
+  /** The clock's name in messages, e.g. "LADO notification". */
+  readonly title: string;
+  /** What the recipient should do, in one sentence. */
+  readonly action: string;
+  /** How fractions are measured: `elapsed` for N-hours clocks, `working` otherwise. */
+  readonly clock: 'elapsed' | 'working';
+  /** Urgent reminders go at once; out of hours to the EDT manager on call (SMS + email). */
+  readonly urgent?: boolean;
+  /** Emails carry an iCalendar invitation (supervisions). */
+  readonly invite?: boolean;
+  readonly steps: readonly ReminderStep[];
+  /** Recipients per stage (index 0 = stage 1); the last entry serves any later stage. */
+  readonly stageRecipients?: readonly (readonly RecipientSpec[])[];
+}
+
+export type ReminderPlans = Readonly<Record<string, ReminderPlan>>;

@@ -1,0 +1,141 @@
+/**
+ * Local mode's outbox and its routes: every email and SMS sent, and a simulated clock that a
+ * user moves forward to watch a case's reminders fire in order.
+ *
+ * - `GET /local/outbox` → `[{ channel, to, subject?, body, sentAt, caseId, rule, reminderId }]`
+ * - `POST /local/clock {"now": "<ISO instant>"}` → fires, in order, every timer due by then.
+ *
+ * The routes are plain functions returning `HttpResult`s, for `functions/local/server.ts`.
+ */
+import { z } from 'zod';
+import { MalformedJsonError, ValidationError } from '../commons/errors.js';
+import { type HttpResult, json, problemResult, toProblem } from '../commons/http.js';
+import type { Channel, OutboundMessage } from '../domain/reminders/ports.js';
+
+export interface OutboxEntry {
+  channel: 'email' | 'sms';
+  to: string;
+  subject?: string;
+  body: string;
+  sentAt: string;
+  caseId: string;
+  rule: string;
+  reminderId: string;
+}
+
+/** In-memory record of what local mode sent (emails also reach aws-ses-v2-local). */
+export class LocalOutbox {
+  private readonly entries: OutboxEntry[] = [];
+
+  record(message: OutboundMessage, sentAt: Date): void {
+    this.entries.push({
+      channel: message.channel,
+      to: message.to,
+      ...(message.subject === undefined ? {} : { subject: message.subject }),
+      body: message.text,
+      sentAt: sentAt.toISOString(),
+      caseId: message.meta.caseId,
+      rule: message.meta.rule,
+      reminderId: message.meta.reminderId,
+    });
+  }
+
+  list(): OutboxEntry[] {
+    return [...this.entries];
+  }
+
+  clear(): void {
+    this.entries.length = 0;
+  }
+}
+
+/** The local SMS channel: the outbox is the phone. */
+export class OutboxSmsChannel implements Channel {
+  readonly name = 'sms' as const;
+  constructor(
+    private readonly outbox: LocalOutbox,
+    private readonly clock: { now(): Date },
+  ) {}
+
+  async send(message: OutboundMessage): Promise<{ messageId?: string }> {
+    this.outbox.record(message, this.clock.now());
+    return { messageId: `local-sms-${this.outbox.list().length}` };
+  }
+}
+
+/** Wraps a real channel (SES against aws-ses-v2-local) so its messages show in the outbox too. */
+export function recordingChannel(
+  inner: Channel,
+  outbox: LocalOutbox,
+  clock: { now(): Date },
+): Channel {
+  return {
+    name: inner.name,
+    async send(message) {
+      const result = await inner.send(message);
+      outbox.record(message, clock.now());
+      return result;
+    },
+  };
+}
+
+const ClockBody = z.strictObject({ now: z.iso.datetime({ offset: true }) });
+
+export interface LocalRoutesDeps {
+  outbox: LocalOutbox;
+  /** The local scheduler driver: moves the simulated clock, firing what falls due. */
+  driver: { advanceTo(now: Date): Promise<{ fired: number }> };
+  clock: { now(): Date };
+}
+
+export interface LocalRoutes {
+  /** GET /local/outbox */
+  getOutbox(): Promise<HttpResult>;
+  /** POST /local/clock; `body` is the raw request body. */
+  postClock(body: string | Buffer): Promise<HttpResult>;
+  /** Dispatches a local route, or undefined when the path is not one. */
+  handle(method: string, path: string, body: string | Buffer): Promise<HttpResult> | undefined;
+}
+
+export function makeLocalRoutes(deps: LocalRoutesDeps): LocalRoutes {
+  const getOutbox = async () => json(200, deps.outbox.list());
+  const postClock = async (body: string | Buffer): Promise<HttpResult> => {
+    try {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body.toString());
+      } catch (error) {
+        throw new MalformedJsonError('the body is not valid JSON', { cause: error });
+      }
+      const result = ClockBody.safeParse(parsed);
+      if (!result.success) {
+        throw new ValidationError('expected {"now": "<ISO-8601 instant with an offset>"}', {
+          errors: result.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message })),
+        });
+      }
+      const target = new Date(result.data.now);
+      const before = deps.clock.now();
+      if (target.getTime() < before.getTime() - 1000) {
+        throw new ValidationError('the clock only moves forward', {
+          errors: [{ field: 'now', message: `must not be before ${before.toISOString()}` }],
+        });
+      }
+      const { fired } = await deps.driver.advanceTo(target);
+      return json(200, { now: deps.clock.now().toISOString(), fired });
+    } catch (error) {
+      return problemResult(toProblem(error, '/local/clock'));
+    }
+  };
+  return {
+    getOutbox,
+    postClock,
+    handle(method, path, body) {
+      if (path === '/local/outbox' && method === 'GET') return getOutbox();
+      if (path === '/local/clock' && method === 'POST') return postClock(body);
+      if (path === '/local/outbox' || path === '/local/clock') {
+        return Promise.resolve(json(405, { title: 'Method not allowed', status: 405 }));
+      }
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,210 @@
+/**
+ * Local mode's `Scheduler`: timers live in the table (gsi2, by fire time); a poller fires
+ * those due (every second at most) through the same timer handler as AWS, in fire-time order,
+ * and deletes each after it succeeds. Timers survive a restart in the table, so whatever came
+ * due while the process was down fires at the next poll. A simulated clock lets
+ * `POST /local/clock` move time forward, firing in order everything that falls due.
+ */
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoTimerStore, type StoredTimer } from '../adapters/dynamodb/timer-store.js';
+import { SesEmailChannel } from '../adapters/channels/ses.js';
+import type { AuthorityConfig } from '../commons/config.js';
+import type { ReminderTimer, TimerPayload } from '../domain/reminders/types.js';
+import { buildFireDeps, makeHandler } from '../reminders/handler.js';
+import type { FireLog } from '../use-cases/fire-timer.js';
+import { LocalOutbox, type LocalRoutes, makeLocalRoutes, OutboxSmsChannel, recordingChannel } from './outbox.js';
+
+/** A clock that runs from a settable instant at real speed; moves forward only. */
+export class SimulatedClock {
+  private offsetMs: number;
+
+  constructor(
+    start?: Date,
+    private readonly wall: () => number = Date.now,
+  ) {
+    this.offsetMs = start === undefined ? 0 : start.getTime() - wall();
+  }
+
+  now(): Date {
+    return new Date(this.wall() + this.offsetMs);
+  }
+
+  /** Moves the clock to `to` (never backwards). */
+  set(to: Date): void {
+    if (to.getTime() > this.now().getTime()) this.offsetMs = to.getTime() - this.wall();
+  }
+}
+
+export interface LocalSchedulerDriverOptions {
+  store: DynamoTimerStore;
+  clock: SimulatedClock;
+  /** Runs one timer (the timer handler); set later with `onFire` when wiring is circular. */
+  fire?: (payload: TimerPayload) => Promise<unknown>;
+  /** @default 500 ms (≤ 1 s) */
+  pollMs?: number;
+  /** Failed firings before a timer is parked as dead. @default 5 */
+  maxAttempts?: number;
+  log?: FireLog;
+}
+
+export class LocalSchedulerDriver {
+  private fire: ((payload: TimerPayload) => Promise<unknown>) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: LocalSchedulerDriverOptions) {
+    this.fire = options.fire;
+  }
+
+  onFire(fire: (payload: TimerPayload) => Promise<unknown>): void {
+    this.fire = fire;
+  }
+
+  async schedule(timers: ReminderTimer[]): Promise<void> {
+    await this.options.store.put(timers);
+  }
+
+  async cancel(names: string[]): Promise<void> {
+    await this.options.store.delete(names);
+  }
+
+  /** Starts polling; the first poll fires whatever came due while the process was down. */
+  start(): void {
+    if (this.timer !== undefined) return;
+    const pollMs = Math.min(this.options.pollMs ?? 500, 1000);
+    void this.tick();
+    this.timer = setInterval(() => void this.tick(), pollMs);
+    this.timer.unref?.();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.queue.catch(() => undefined);
+  }
+
+  /** Fires every timer due by the clock's now, earliest first. */
+  tick(): Promise<{ fired: number }> {
+    return this.serial(() => this.fireDueBy(() => this.options.clock.now(), false));
+  }
+
+  /**
+   * Moves the simulated clock to `target`, firing in order every timer due by then (including
+   * timers that firing creates, such as deferrals and digests); each fires with the clock at
+   * its own time.
+   */
+  advanceTo(target: Date): Promise<{ fired: number }> {
+    return this.serial(async () => {
+      const result = await this.fireDueBy(() => target, true);
+      this.options.clock.set(target);
+      return result;
+    });
+  }
+
+  private serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async fireDueBy(limit: () => Date, moveClock: boolean): Promise<{ fired: number }> {
+    let fired = 0;
+    const failedThisRound = new Set<string>();
+    for (let guard = 0; guard < 10_000; guard++) {
+      const due = (await this.options.store.due(limit(), 25)).filter((t) => !failedThisRound.has(t.name));
+      const next = due[0];
+      if (next === undefined) break;
+      if (moveClock) this.options.clock.set(next.fireAt);
+      if (await this.fireOne(next)) fired++;
+      else failedThisRound.add(next.name);
+    }
+    return { fired };
+  }
+
+  private async fireOne(timer: StoredTimer): Promise<boolean> {
+    const log = this.options.log;
+    if (this.fire === undefined) throw new Error('LocalSchedulerDriver: no fire function (call onFire)');
+    try {
+      await this.fire(timer.payload);
+      await this.options.store.delete([timer.name]);
+      return true;
+    } catch (error) {
+      const attempts = timer.attempts + 1;
+      const dead = attempts >= (this.options.maxAttempts ?? 5);
+      const retryAt = new Date(this.options.clock.now().getTime() + Math.min(60_000, 1000 * 2 ** attempts));
+      await this.options.store.recordFailure(timer.name, attempts, retryAt, dead);
+      log?.error(dead ? 'timer dead after retries' : 'timer failed; will retry', {
+        timer: timer.name,
+        caseId: timer.payload.caseId,
+        attempts,
+        error: (error as Error).name,
+        ...(dead ? { metric: 'TimerDead' } : {}),
+      });
+      return false;
+    }
+  }
+}
+
+export interface LocalRemindersOptions {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  authority: AuthorityConfig;
+  /** aws-ses-v2-local's address: emails go there (its web page shows them). */
+  sesEndpoint: string;
+  emailFrom?: string;
+  /** Where the simulated clock starts. @default the wall clock */
+  start?: Date;
+  pollMs?: number;
+  log?: FireLog;
+}
+
+export interface LocalReminders {
+  driver: LocalSchedulerDriver;
+  clock: SimulatedClock;
+  outbox: LocalOutbox;
+  routes: LocalRoutes;
+  /** Fires one timer payload through the handler (what the driver calls). */
+  fire(payload: TimerPayload): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires local mode's reminders: the driver (the `Scheduler` to hand to the events handler
+ * too), the simulated clock (its `Clock`), SES against aws-ses-v2-local, SMS into the outbox.
+ * Call `driver.start()` to poll.
+ */
+export function makeLocalReminders(options: LocalRemindersOptions): LocalReminders {
+  const clock = new SimulatedClock(options.start);
+  const outbox = new LocalOutbox();
+  const store = new DynamoTimerStore(options.client, options.tableName);
+  const driver = new LocalSchedulerDriver({
+    store,
+    clock,
+    ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+    ...(options.log === undefined ? {} : { log: options.log }),
+  });
+  const emailFrom = options.emailFrom ?? 'timescales@example.gov.uk';
+  const ses = new SesEmailChannel(new SESv2Client({ endpoint: options.sesEndpoint }), { from: emailFrom });
+  const handler = makeHandler(
+    buildFireDeps({
+      client: options.client,
+      tableName: options.tableName,
+      authority: options.authority,
+      scheduler: driver,
+      channels: { email: recordingChannel(ses, outbox, clock), sms: new OutboxSmsChannel(outbox, clock) },
+      emailFrom,
+      clock,
+      ...(options.log === undefined ? {} : { log: options.log }),
+    }),
+  );
+  driver.onFire(handler);
+  return {
+    driver,
+    clock,
+    outbox,
+    routes: makeLocalRoutes({ outbox, driver, clock }),
+    fire: handler,
+    stop: () => driver.stop(),
+  };
+}

@@ -1,0 +1,193 @@
+/**
+ * Local mode's HTTP front door: the same Lambda handlers behind `node:http`, each request
+ * translated to an API Gateway HTTP API (v2) event. Exported so tests start it on port 0.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { DynamoCaseStore } from '../adapters/dynamodb/case-store.js';
+import { DynamoDirectory } from '../adapters/dynamodb/directory.js';
+import { MAX_BODY_BYTES } from '../commons/body.js';
+import { makeDocumentClient } from '../commons/clients.js';
+import { MethodNotAllowedError, NotFoundError, PayloadTooLargeError } from '../commons/errors.js';
+import { type HttpResult, problemResult, toProblem } from '../commons/http.js';
+import { makeHandler as makeEventsHandler } from '../events/handler.js';
+import { makeHandler as makeReadHandler } from '../read/handler.js';
+import type { CaseEngine } from '../use-cases/case-engine.js';
+import { type Clock, systemClock, type Scheduler, type Timer } from '../use-cases/ports.js';
+
+/** A `Scheduler` that only remembers what it was asked: local mode's seam until a driver is plugged in. */
+export class RecordingScheduler implements Scheduler {
+  readonly timers = new Map<string, Timer>();
+  readonly calls: { op: 'schedule' | 'cancel'; names: string[] }[] = [];
+
+  async schedule(timers: Timer[]): Promise<void> {
+    for (const timer of timers) this.timers.set(timer.name, timer);
+    this.calls.push({ op: 'schedule', names: timers.map((t) => t.name) });
+  }
+
+  async cancel(names: string[]): Promise<void> {
+    for (const name of names) this.timers.delete(name);
+    this.calls.push({ op: 'cancel', names });
+  }
+}
+
+export interface LocalServerOptions {
+  /** 0 picks a free port. */
+  port: number;
+  host?: string;
+  dynamoEndpoint: string;
+  tableName: string;
+  webhookSecret: string;
+  engine: CaseEngine;
+  /** The timer seam: the reminders work plugs its local driver in here. */
+  scheduler?: Scheduler;
+  clock?: Clock;
+}
+
+export interface LocalServer {
+  url: string;
+  port: number;
+  scheduler: Scheduler;
+  close(): Promise<void>;
+}
+
+type Route = { routeKey: string; pathParameters?: Record<string, string> };
+
+/** The API's routes, matched like API Gateway's route keys. */
+function route(method: string, path: string): Route | Error {
+  const cases = /^\/v1\/cases\/([^/]+)(\/deadlines|\/audit)?$/.exec(path);
+  let routeKey: string | undefined;
+  let pathParameters: Record<string, string> | undefined;
+  if (path === '/v1/events') routeKey = 'POST /v1/events';
+  else if (path === '/v1/deadlines') routeKey = 'GET /v1/deadlines';
+  else if (cases?.[1] !== undefined) {
+    routeKey = `GET /v1/cases/{caseId}${cases[2] ?? ''}`;
+    let caseId: string;
+    try {
+      caseId = decodeURIComponent(cases[1]);
+    } catch {
+      return new NotFoundError(`no resource at ${path}`);
+    }
+    pathParameters = { caseId };
+  }
+  if (routeKey === undefined) return new NotFoundError(`no resource at ${path}`);
+  if (!routeKey.startsWith(`${method} `)) return new MethodNotAllowedError(`${method} is not allowed on ${path}`);
+  return pathParameters === undefined ? { routeKey } : { routeKey, pathParameters };
+}
+
+export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
+  const client = makeDocumentClient({ endpoint: options.dynamoEndpoint });
+  const store = new DynamoCaseStore(client, options.tableName);
+  const directory = new DynamoDirectory(client, options.tableName);
+  const scheduler = options.scheduler ?? new RecordingScheduler();
+  const events = makeEventsHandler({
+    webhookSecret: options.webhookSecret,
+    store,
+    directory,
+    engine: options.engine,
+    scheduler,
+    clock: options.clock ?? systemClock,
+  });
+  const read = makeReadHandler({ store });
+
+  const server: Server = createServer((req, res) => {
+    serve(req, res, events, read).catch((error: unknown) => {
+      send(res, problemResult(toProblem(error)));
+    });
+  });
+  await new Promise<void>((done) => server.listen(options.port, options.host ?? '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    port,
+    scheduler,
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+type Handler = (event: APIGatewayProxyEventV2) => Promise<HttpResult>;
+
+async function serve(req: IncomingMessage, res: ServerResponse, events: Handler, read: Handler): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const method = (req.method ?? 'GET').toUpperCase();
+  const matched = route(method, url.pathname);
+  if (matched instanceof Error) {
+    req.resume();
+    send(res, problemResult(toProblem(matched, url.pathname)));
+    return;
+  }
+  const body = await readBody(req);
+  if (body === undefined) {
+    const error = new PayloadTooLargeError(`the body is larger than ${MAX_BODY_BYTES} bytes`);
+    send(res, problemResult(toProblem(error, url.pathname)), true);
+    return;
+  }
+  const event = toApiGatewayEvent(req, url, method, matched, body);
+  send(res, await (matched.routeKey === 'POST /v1/events' ? events : read)(event));
+}
+
+/** Reads the body, or undefined once it exceeds what any handler would accept. */
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES + 1024) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function toApiGatewayEvent(req: IncomingMessage, url: URL, method: string, matched: Route, body: Buffer): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  }
+  // API Gateway joins repeated query parameters with commas.
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: matched.routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
+    ...(matched.pathParameters === undefined ? {} : { pathParameters: matched.pathParameters }),
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: url.host,
+      domainPrefix: 'local',
+      http: {
+        method,
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: matched.routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(body.length > 0 ? { body: body.toString('base64'), isBase64Encoded: true } : { isBase64Encoded: false }),
+  };
+}
+
+function send(res: ServerResponse, result: HttpResult, closeConnection = false): void {
+  if (res.headersSent) return;
+  res.writeHead(result.statusCode, {
+    ...result.headers,
+    ...(closeConnection ? { connection: 'close' } : {}),
+  });
+  res.end(result.body);
+}

@@ -1,0 +1,18 @@
+/**
+ * The rule engine as the use cases see it: the pure engine (`functions/domain`) bound to the
+ * authority's calendar and rule set, so callers pass only the aggregate, the event and `now`.
+ * Tests substitute their own `CaseEngine`.
+ */
+import type { CaseEvent } from '../../schemas/events.js';
+import type { CaseAggregate } from '../domain/model.js';
+import type { Timer } from '../domain/timers.js';
+
+export interface CaseEngineResult {
+  aggregate: CaseAggregate;
+  audit: import('../domain/model.js').AuditEntry[];
+}
+
+export interface CaseEngine {
+  applyEvent(aggregate: CaseAggregate | undefined, event: CaseEvent, now: Date): CaseEngineResult;
+  planTimers(aggregate: CaseAggregate, now: Date): Timer[];
+}

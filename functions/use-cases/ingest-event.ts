@@ -1,0 +1,213 @@
+/**
+ * Ingest one webhook event.
+ *
+ * Input: the parsed JSON body (already signature-checked). Output: the answer to send
+ * (`202 {eventId, status:'accepted', caseId}`), identical for every delivery of the event.
+ *
+ * 1. Validate the envelope (`schemas/events.ts`); a bad one is a `ValidationError` naming fields.
+ * 2. If the event id is recorded: a different body is an `IdempotencyConflictError`; the same
+ *    body gets the stored answer (and, for case events, the case's timers are re-synced).
+ * 3. Case events: load the aggregate, `engine.applyEvent`, commit event record + case +
+ *    deadline projections + audit in ONE transaction; a version conflict reloads and retries
+ *    (bounded); losing the event-record race returns the winner's answer.
+ * 4. After the commit, diff the timer plans before/after and call the `Scheduler`.
+ * 5. Directory events: write person / away period / rota shift with the event record.
+ */
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type CaseEvent, type DirectoryEvent, EventEnvelope } from '../../schemas/events.js';
+import type { EventAccepted } from '../../schemas/responses.js';
+import {
+  AppError,
+  ContentionError,
+  IdempotencyConflictError,
+  UnprocessableEventError,
+  ValidationError,
+} from '../commons/errors.js';
+import { fieldErrors } from '../commons/http.js';
+import type { CaseAggregate } from '../domain/model.js';
+import { diffTimers } from '../domain/timers.js';
+import type { CaseEngine } from './case-engine.js';
+import {
+  type CaseStore,
+  type Clock,
+  type DirectoryWriter,
+  EventAlreadyRecordedError,
+  type EventRecord,
+  type Scheduler,
+  type StoredAnswer,
+  VersionConflictError,
+} from './ports.js';
+
+export interface IngestDeps {
+  store: CaseStore;
+  directory: DirectoryWriter;
+  engine: CaseEngine;
+  scheduler: Scheduler;
+  clock: Clock;
+  log?: { warn(message: string, ...extra: Record<string, unknown>[]): void };
+  /** Attempts before giving up on a contended case. */
+  maxAttempts?: number;
+}
+
+/** Largest serialised case aggregate accepted (the item limit is 400 KB). */
+export const MAX_CASE_BYTES = 300_000;
+
+/** The scheduler failed after the change was committed: a redelivery re-syncs the timers. */
+export class TimerSyncError extends AppError {
+  readonly status = 503;
+  readonly slug = 'timer-sync-failed';
+  readonly title = 'The event was recorded but its timers could not be set; deliver it again';
+}
+
+export async function ingestEvent(body: unknown, deps: IngestDeps): Promise<StoredAnswer> {
+  const parsed = EventEnvelope.safeParse(body);
+  if (!parsed.success) {
+    throw new ValidationError('the event does not match its schema', { errors: fieldErrors(parsed.error) });
+  }
+  const event = parsed.data;
+  const bodyHash = hashOf(body);
+  const maxAttempts = deps.maxAttempts ?? 8;
+
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const recorded = await deps.store.getEventRecord(event.id);
+    if (recorded !== undefined) return replay(recorded, bodyHash, event, deps);
+    try {
+      return isCaseEvent(event)
+        ? await applyCaseEvent(event, bodyHash, deps)
+        : await applyDirectoryEvent(event, bodyHash, deps);
+    } catch (error) {
+      if (!(error instanceof VersionConflictError || error instanceof EventAlreadyRecordedError)) throw error;
+      deps.log?.warn('event write contended; retrying', { eventId: event.id, attempt, reason: error.name });
+      await sleep(Math.min(200, 10 * 2 ** attempt) * Math.random());
+    }
+  }
+  throw new ContentionError(`event ${event.id} could not be applied after ${maxAttempts} attempts`);
+}
+
+function isCaseEvent(event: EventEnvelope): event is CaseEvent {
+  return typeof event.caseId === 'string';
+}
+
+function accepted(event: EventEnvelope): StoredAnswer {
+  const body: EventAccepted = { eventId: event.id, status: 'accepted', caseId: event.caseId ?? null };
+  return { statusCode: 202, body };
+}
+
+function record(event: EventEnvelope, bodyHash: string, answer: StoredAnswer, now: Date): EventRecord {
+  return {
+    eventId: event.id,
+    type: event.type,
+    caseId: event.caseId ?? null,
+    bodyHash,
+    answer,
+    receivedAt: now.toISOString(),
+  };
+}
+
+async function replay(
+  recorded: EventRecord,
+  bodyHash: string,
+  event: EventEnvelope,
+  deps: IngestDeps,
+): Promise<StoredAnswer> {
+  if (recorded.bodyHash !== bodyHash) {
+    throw new IdempotencyConflictError(`event id ${event.id} was first received with a different body`, {
+      errors: [{ field: 'id', message: 'already used for a different event' }],
+    });
+  }
+  if (recorded.caseId !== null) {
+    // A redelivery may follow a commit whose timer sync failed: schedule the whole plan again.
+    const stored = await deps.store.loadCase(recorded.caseId);
+    if (stored !== undefined) await syncTimers(undefined, stored.aggregate, deps, true);
+  }
+  return recorded.answer;
+}
+
+async function applyCaseEvent(event: CaseEvent, bodyHash: string, deps: IngestDeps): Promise<StoredAnswer> {
+  const now = deps.clock.now();
+  const stored = await deps.store.loadCase(event.caseId);
+  let result: ReturnType<CaseEngine['applyEvent']>;
+  try {
+    result = deps.engine.applyEvent(stored?.aggregate, event, now);
+  } catch (error) {
+    // The engine refuses events the case cannot take (e.g. an unknown allegation): a 4xx.
+    const message = error instanceof Error ? error.message : 'refused by the rule engine';
+    throw new UnprocessableEventError(message, { cause: error });
+  }
+  // DynamoDB items stop at 400 KB: a case grown that large by a sender is refused, not a 500.
+  if (Buffer.byteLength(JSON.stringify(result.aggregate)) > MAX_CASE_BYTES) {
+    throw new UnprocessableEventError(`case ${event.caseId} would exceed the size one case may have`, {
+      errors: [{ field: 'caseId', message: 'case too large' }],
+    });
+  }
+  const answer = accepted(event);
+  await deps.store.commitCase({
+    caseId: event.caseId,
+    expectedVersion: stored?.version ?? 0,
+    before: stored?.aggregate,
+    after: result.aggregate,
+    audit: result.audit,
+    event: record(event, bodyHash, answer, now),
+    now,
+  });
+  await syncTimers(stored?.aggregate, result.aggregate, deps, false);
+  return answer;
+}
+
+async function applyDirectoryEvent(event: DirectoryEvent, bodyHash: string, deps: IngestDeps): Promise<StoredAnswer> {
+  const now = deps.clock.now();
+  const answer = accepted(event);
+  const eventRecord = record(event, bodyHash, answer, now);
+  switch (event.type) {
+    case 'person.upserted':
+      await deps.directory.upsertPerson({ ...event.data, updatedAt: new Date(event.occurredAt).toISOString() }, eventRecord);
+      break;
+    case 'person.away':
+      await deps.directory.addAway(event.data, eventRecord);
+      break;
+    case 'rota.shift':
+      await deps.directory.addShift(event.data, eventRecord);
+      break;
+  }
+  return answer;
+}
+
+/**
+ * Cancels timers the new plan dropped and schedules the ones it added (names carry the
+ * deadline version, so a moved deadline is a new name); with `everything`, schedules the
+ * whole new plan (scheduling is idempotent by name).
+ */
+async function syncTimers(
+  before: CaseAggregate | undefined,
+  after: CaseAggregate,
+  deps: IngestDeps,
+  everything: boolean,
+): Promise<void> {
+  const now = deps.clock.now();
+  try {
+    const next = deps.engine.planTimers(after, now);
+    const diff = diffTimers(before === undefined ? [] : deps.engine.planTimers(before, now), next);
+    const toSchedule = everything ? next : diff.schedule;
+    if (diff.cancel.length > 0) await deps.scheduler.cancel(diff.cancel);
+    if (toSchedule.length > 0) await deps.scheduler.schedule(toSchedule);
+  } catch (error) {
+    throw new TimerSyncError('timers could not be synchronised', { cause: error });
+  }
+}
+
+/** sha256 of the canonical JSON (sorted keys): whitespace or key order does not make a new body. */
+export function hashOf(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}

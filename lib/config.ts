@@ -1,0 +1,217 @@
+/**
+ * Per-authority deployment configuration (`timescales.config.json`), validated by zod at synth
+ * time. One file per deployment: the council's IT team edits it, `cdk synth` refuses bad values
+ * with a message that names the field and says what is wrong.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+const dayHours = z
+  .object({
+    open: z.string().regex(HHMM, 'must be a 24-hour local time "HH:MM", e.g. "09:00"'),
+    close: z.string().regex(HHMM, 'must be a 24-hour local time "HH:MM", e.g. "17:00"'),
+  })
+  .strict()
+  .refine((h) => h.open < h.close, { message: 'open must be earlier than close' });
+
+/** ISO weekday keys ("1" = Monday … "7" = Sunday); an absent day is closed. */
+const weeklyHours = z
+  .record(z.string(), dayHours)
+  .superRefine((hours, ctx) => {
+    for (const key of Object.keys(hours)) {
+      if (!/^[1-7]$/.test(key)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `"${key}" is not an ISO weekday: use "1" (Monday) to "7" (Sunday)`,
+        });
+      }
+    }
+  });
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date "YYYY-MM-DD"')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), {
+    message: 'is not a real calendar date',
+  });
+
+const email = z.email({ message: 'must be an email address, e.g. "timescales@example.gov.uk"' });
+
+/** Log retention values CloudWatch Logs accepts. */
+const RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+  3288, 3653,
+] as const;
+
+export const RULE_PRESETS = ['southampton', 'norfolk'] as const;
+export const DIVISIONS = ['england-and-wales', 'scotland', 'northern-ireland'] as const;
+
+export const configSchema = z
+  .object({
+    $schema: z.string().optional(),
+    /** Short id used in stack names: lower-case letters, digits and hyphens. */
+    deployment: z
+      .string()
+      .regex(
+        /^[a-z][a-z0-9-]{1,30}[a-z0-9]$/,
+        'must be 3–32 lower-case letters, digits or hyphens, starting with a letter (it names the stacks)',
+      ),
+    /** The authority's name as it appears in messages. */
+    authority: z.string().trim().min(2, 'must name the authority').max(120),
+    division: z.enum(DIVISIONS, {
+      message: `must be one of ${DIVISIONS.map((d) => `"${d}"`).join(', ')} (the GOV.UK bank-holiday division)`,
+    }),
+    preset: z.enum(RULE_PRESETS, {
+      message: `must be one of ${RULE_PRESETS.map((p) => `"${p}"`).join(', ')}`,
+    }),
+    officeHours: weeklyHours.optional(),
+    teamHours: z
+      .record(z.string(), weeklyHours)
+      .superRefine((teams, ctx) => {
+        for (const team of Object.keys(teams)) {
+          if (!/^[a-z][a-z0-9-]*$/.test(team)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [team],
+              message: 'team ids are lower-case kebab-case, e.g. "building-bridges"',
+            });
+          }
+        }
+      })
+      .optional(),
+    closures: z.array(isoDate).optional(),
+    email: z
+      .object({
+        /** The From address; its domain becomes an SES identity unless `manageIdentity` is false. */
+        from: email,
+        /** Create the SES domain identity (with Easy DKIM) for the From address's domain. */
+        manageIdentity: z.boolean().default(true),
+      })
+      .strict(),
+    /** Subscribed to the alarm topic (the subscription must be confirmed from the inbox). */
+    alarmEmail: email,
+    sms: z
+      .object({
+        /**
+         * An existing origination identity (sender ID, phone number or pool) in AWS End User
+         * Messaging SMS. When absent, a UK alphanumeric sender ID is created from `senderId`.
+         */
+        originationIdentityArn: z
+          .string()
+          .regex(
+            /^arn:aws[a-z-]*:sms-voice:[a-z0-9-]+:\d{12}:(sender-id|phone-number|pool)\/[A-Za-z0-9_/-]+$/,
+            'must be an sms-voice ARN of a sender-id, phone-number or pool, e.g. "arn:aws:sms-voice:eu-west-2:111122223333:sender-id/TIMESCALES/GB"',
+          )
+          .optional(),
+        /** UK alphanumeric sender ID: 3–11 capital letters/digits, at least one letter. */
+        senderId: z
+          .string()
+          .regex(
+            /^(?=.*[A-Z])[A-Z0-9]{3,11}$/,
+            'must be 3–11 capital letters or digits with at least one letter, e.g. "EXAMPLEBC"',
+          )
+          .optional(),
+      })
+      .strict()
+      .refine((s) => s.originationIdentityArn !== undefined || s.senderId !== undefined, {
+        message: 'give either originationIdentityArn or senderId',
+      }),
+    links: z
+      .object({
+        caseUrlTemplate: z
+          .url({ protocol: /^https$/, message: 'must be an https URL' })
+          .refine((u) => u.includes('{caseId}'), { message: 'must contain the placeholder {caseId}' }),
+      })
+      .strict(),
+    logRetentionDays: z
+      .number()
+      .int()
+      .refine((n) => (RETENTION_DAYS as readonly number[]).includes(n), {
+        message: `must be one of CloudWatch's retention values: ${RETENTION_DAYS.join(', ')}`,
+      })
+      .default(365),
+    api: z
+      .object({
+        rateLimit: z.number().positive().max(10_000).default(50),
+        burstLimit: z.number().int().positive().max(5_000).default(100),
+      })
+      .strict()
+      .default({ rateLimit: 50, burstLimit: 100 }),
+    /**
+     * Reserved concurrency. A new AWS account's concurrency quota (often 10) cannot reserve
+     * these; set a value to null to leave that function unreserved.
+     */
+    concurrency: z
+      .object({
+        events: z.number().int().positive().nullable().default(20),
+        reminders: z.number().int().positive().nullable().default(5),
+      })
+      .strict()
+      .default({ events: 20, reminders: 5 }),
+    /** Pin the stacks to an account/region; omit for environment-agnostic stacks. */
+    env: z
+      .object({
+        account: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id').optional(),
+        region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region, e.g. "eu-west-2"').optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type TimescalesConfig = z.infer<typeof configSchema>;
+export type TimescalesConfigInput = z.input<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly issues: string[],
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses a configuration object; throws `ConfigError` listing every bad field. */
+export function parseConfig(raw: unknown, source = 'configuration'): TimescalesConfig {
+  const result = configSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.') || '(top level)';
+    return `${path}: ${issue.message}`;
+  });
+  throw new ConfigError(`Invalid ${source}:\n  - ${issues.join('\n  - ')}`, issues);
+}
+
+/** Reads and validates `timescales.config.json` (or another path). */
+export function loadConfig(path: string): TimescalesConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new ConfigError(`Cannot read ${path}: ${(cause as Error).message}`, []);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (cause) {
+    throw new ConfigError(`${path} is not valid JSON: ${(cause as Error).message}`, []);
+  }
+  return parseConfig(raw, path);
+}
+
+/** The `AUTHORITY_CONFIG` the Lambdas read (see docs/architecture.md). */
+export function authorityConfig(config: TimescalesConfig): string {
+  return JSON.stringify({
+    authority: config.authority,
+    division: config.division,
+    preset: config.preset,
+    ...(config.officeHours === undefined ? {} : { officeHours: config.officeHours }),
+    ...(config.teamHours === undefined ? {} : { teamHours: config.teamHours }),
+    ...(config.closures === undefined ? {} : { closures: config.closures }),
+    links: { caseUrlTemplate: config.links.caseUrlTemplate },
+  });
+}

@@ -1,0 +1,109 @@
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+export interface TimescalesApiProps {
+  readonly eventsFunction: lambda.IFunction;
+  readonly readFunction: lambda.IFunction;
+  /** Steady-state requests per second across the API. */
+  readonly rateLimit: number;
+  /** Requests allowed in a burst above the rate. */
+  readonly burstLimit: number;
+  /** @default logs.RetentionDays.ONE_YEAR */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/** The read routes (IAM-authorised) the read handler serves. */
+export const READ_ROUTES = [
+  '/v1/cases/{caseId}',
+  '/v1/cases/{caseId}/deadlines',
+  '/v1/cases/{caseId}/audit',
+  '/v1/deadlines',
+] as const;
+
+/**
+ * The HTTP API (API Gateway v2). `POST /v1/events` is the webhook: its caller is authenticated
+ * by the Standard Webhooks signature the events handler verifies, so it has no API Gateway
+ * authoriser. Read routes need SigV4-signed requests from an IAM principal allowed
+ * `execute-api:Invoke` on them.
+ *
+ * Request size: HTTP APIs accept bodies up to 10 MB and the limit cannot be lowered; the
+ * events handler rejects bodies over 64 KB with 413 before parsing.
+ */
+export class TimescalesApi extends Construct {
+  readonly api: apigw.HttpApi;
+  readonly stage: apigw.HttpStage;
+  readonly accessLogs: logs.LogGroup;
+  readonly webhookRoute: apigw.HttpRoute;
+
+  constructor(scope: Construct, id: string, props: TimescalesApiProps) {
+    super(scope, id);
+
+    this.api = new apigw.HttpApi(this, 'HttpApi', {
+      description: 'Timescales: webhook events in, deadlines and audit out',
+      createDefaultStage: false,
+      defaultAuthorizer: new HttpIamAuthorizer(),
+    });
+
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.stage = new apigw.HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: props.rateLimit, burstLimit: props.burstLimit },
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(this.accessLogs),
+        // JSON, ids only: no headers, bodies or query strings (they may carry contact details).
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            path: '$context.path',
+            status: '$context.status',
+            protocol: '$context.protocol',
+            responseLength: '$context.responseLength',
+            responseLatency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+            caller: '$context.identity.caller',
+            sourceIp: '$context.identity.sourceIp',
+          }),
+        ),
+      },
+    });
+
+    const events = new HttpLambdaIntegration('Events', props.eventsFunction);
+    const read = new HttpLambdaIntegration('Read', props.readFunction);
+
+    [this.webhookRoute] = this.api.addRoutes({
+      path: '/v1/events',
+      methods: [apigw.HttpMethod.POST],
+      integration: events,
+      authorizer: new apigw.HttpNoneAuthorizer(),
+    }) as [apigw.HttpRoute];
+    Validations.of(this.webhookRoute).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'The webhook is called by the back-office system, authenticated by the Standard Webhooks HMAC signature (webhook-id/-timestamp/-signature) that the events handler verifies with the secret from Secrets Manager; API Gateway HTTP APIs have no authoriser for HMAC signatures.',
+    });
+
+    for (const path of READ_ROUTES) {
+      this.api.addRoutes({ path, methods: [apigw.HttpMethod.GET], integration: read });
+    }
+
+    const noWaf =
+      'AWS WAF cannot be associated with API Gateway HTTP APIs; the stage is throttled and the webhook is signature-checked instead.';
+    Validations.of(this.stage).acknowledge({ id: 'AwsSolutions-APIG3', reason: noWaf });
+  }
+}

@@ -1,0 +1,85 @@
+import { Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { deadLetterQueue } from './secure-queue.js';
+
+/**
+ * EventBridge Scheduler plumbing for timers: the schedule group the Lambdas create one-time
+ * schedules in, the execution role schedules run as, and the dead-letter queue for
+ * invocations Scheduler could not deliver. The role starts with only the DLQ; `allowInvoke`
+ * adds the one function it may invoke.
+ */
+export class TimerScheduler extends Construct {
+  readonly group: scheduler.ScheduleGroup;
+  readonly role: iam.Role;
+  readonly deadLetterQueue: sqs.Queue;
+  /** `arn:…:schedule/<group>/*`: the only schedules the Lambdas may touch. */
+  readonly schedulesArn: string;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.group = new scheduler.ScheduleGroup(this, 'Group');
+    this.deadLetterQueue = deadLetterQueue(this, 'Dlq', 'EventBridge Scheduler timer deliveries');
+    this.role = new iam.Role(this, 'ExecutionRole', {
+      description: 'Assumed by EventBridge Scheduler to invoke the reminder function',
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    });
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'DeadLetter',
+        actions: ['sqs:SendMessage'],
+        resources: [this.deadLetterQueue.queueArn],
+      }),
+    );
+    this.schedulesArn = stack.formatArn({
+      service: 'scheduler',
+      resource: 'schedule',
+      resourceName: `${this.group.scheduleGroupName}/*`,
+    });
+  }
+
+  /** Lets schedules invoke exactly this function (no version or alias wildcard). */
+  allowInvoke(functionArn: string): void {
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'InvokeReminderFunction',
+        actions: ['lambda:InvokeFunction'],
+        resources: [functionArn],
+      }),
+    );
+  }
+
+  /** Create/update/delete/read schedules in this group only, and pass only this role. */
+  grantManageSchedules(grantee: iam.IGrantable & { node: Construct['node'] }): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ManageTimerSchedules',
+        actions: [
+          'scheduler:CreateSchedule',
+          'scheduler:UpdateSchedule',
+          'scheduler:DeleteSchedule',
+          'scheduler:GetSchedule',
+        ],
+        resources: [this.schedulesArn],
+      }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'PassSchedulerRole',
+        actions: ['iam:PassRole'],
+        resources: [this.role.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
+    Validations.of(grantee).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${this.group.scheduleGroupName}/*]`,
+      reason:
+        'Timer schedules are created at run time with names derived from each timer, so they cannot be listed in advance; the wildcard is confined to this schedule group, the narrowest scope Scheduler offers.',
+    });
+  }
+}

@@ -1,0 +1,291 @@
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { TABLE_KEYS } from '../functions/adapters/dynamodb/table.js';
+import { entryPath } from './bundling.js';
+import { authorityConfig, type TimescalesConfig } from './config.js';
+import { Alarms, FIVE_MINUTES } from './constructs/alarms.js';
+import { TimescalesApi } from './constructs/api.js';
+import { Messaging } from './constructs/messaging.js';
+import { deadLetterQueue } from './constructs/secure-queue.js';
+import { TimerScheduler } from './constructs/timer-scheduler.js';
+import { TimescalesFunction } from './constructs/timescales-function.js';
+
+export interface StatelessStackProps extends StackProps {
+  readonly config: TimescalesConfig;
+  /** From the stateful stack. */
+  readonly table: dynamodb.ITableV2;
+  /** From the stateful stack: encrypts the table and the SNS topics. */
+  readonly key: kms.IKey;
+  /**
+   * The 09:00 digest handler; when given, a digest function and a weekday 09:00
+   * Europe/London schedule are added.
+   * @default - no digest
+   */
+  readonly digestEntry?: string;
+}
+
+const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+const WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+];
+
+const XRAY_REASON =
+  'X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions (AWS requires Resource "*"); added by Lambda active tracing.';
+
+/**
+ * Everything that can be replaced without losing data: the API, the Lambdas, the scheduler
+ * plumbing, messaging, the webhook secret and the alarms.
+ */
+export class StatelessStack extends Stack {
+  readonly api: TimescalesApi;
+  readonly functions: Record<'events' | 'read' | 'reminders', TimescalesFunction> & {
+    digest?: TimescalesFunction;
+  };
+  readonly timers: TimerScheduler;
+  readonly messaging: Messaging;
+  readonly alarms: Alarms;
+  readonly webhookSecret: secretsmanager.Secret;
+  readonly asyncFailures: ReturnType<typeof deadLetterQueue>;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { config, table, key } = props;
+    const logRetention = config.logRetentionDays as logs.RetentionDays;
+
+    this.webhookSecret = new secretsmanager.Secret(this, 'WebhookSecret', {
+      description:
+        'Standard Webhooks signing secret: 32 base64 characters; the sender uses it as whsec_<value>',
+      // 32 characters of [A-Za-z0-9] are valid base64 (24 bytes, ~190 bits of entropy).
+      generateSecretString: { passwordLength: 32, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.webhookSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The webhook signing secret is shared with the back-office sender: a rotation Lambda would break signatures until the sender is updated. It is rotated by hand, with overlap, per docs/deployment.md.',
+    });
+
+    this.asyncFailures = deadLetterQueue(this, 'AsyncFailureDlq', 'Lambda asynchronous invocations that failed after retries');
+    this.timers = new TimerScheduler(this, 'Timers');
+    this.messaging = new Messaging(this, 'Messaging', {
+      fromAddress: config.email.from,
+      manageIdentity: config.email.manageIdentity,
+      key,
+      ...(config.sms.originationIdentityArn === undefined
+        ? {}
+        : { originationIdentityArn: config.sms.originationIdentityArn }),
+      ...(config.sms.senderId === undefined ? {} : { senderId: config.sms.senderId }),
+    });
+
+    // The reminder function schedules its own follow-up timers, so it needs its own ARN in its
+    // environment; a GetAtt on itself would be circular, so this one function has a fixed name.
+    const remindersName = `${this.stackName}-reminders`.slice(0, 64);
+    const remindersArn = this.formatArn({
+      service: 'lambda',
+      resource: 'function',
+      resourceName: remindersName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+
+    const environment: Record<string, string> = {
+      TABLE_NAME: table.tableName,
+      WEBHOOK_SECRET_ARN: this.webhookSecret.secretArn,
+      AUTHORITY_CONFIG: authorityConfig(config),
+      SCHEDULE_GROUP: this.timers.group.scheduleGroupName,
+      SCHEDULER_ROLE_ARN: this.timers.role.roleArn,
+      TIMER_TARGET_ARN: remindersArn,
+      SCHEDULER_DLQ_ARN: this.timers.deadLetterQueue.queueArn,
+      SES_FROM: config.email.from,
+      SES_CONFIGURATION_SET: this.messaging.configurationSet.configurationSetName,
+      SMS_ORIGINATION_IDENTITY: this.messaging.originationIdentity,
+      SMS_CONFIGURATION_SET: this.messaging.smsConfigurationSet.ref,
+    };
+    const common = { onFailure: this.asyncFailures, environment, logRetention };
+
+    const events = new TimescalesFunction(this, 'Events', {
+      ...common,
+      entry: entryPath('events'),
+      description: 'POST /v1/events: verifies the webhook signature, applies the event, plans timers',
+      serviceName: 'timescales-events',
+      timeout: Duration.seconds(15),
+      ...(config.concurrency.events === null ? {} : { reservedConcurrentExecutions: config.concurrency.events }),
+    });
+    const read = new TimescalesFunction(this, 'Read', {
+      ...common,
+      entry: entryPath('read'),
+      description: 'GET /v1/cases/…, /v1/deadlines: read models for case systems and reports',
+      serviceName: 'timescales-read',
+    });
+    const reminders = new TimescalesFunction(this, 'Reminders', {
+      ...common,
+      entry: entryPath('reminders'),
+      description: 'Invoked by EventBridge Scheduler: advances clocks, sends reminders by email/SMS',
+      serviceName: 'timescales-reminders',
+      functionName: remindersName,
+      timeout: Duration.seconds(60),
+      ...(config.concurrency.reminders === null
+        ? {}
+        : { reservedConcurrentExecutions: config.concurrency.reminders }),
+    });
+    this.functions = { events, read, reminders };
+
+    grantTable(events.role, table, key, 'readwrite');
+    grantTable(read.role, table, key, 'read');
+    grantTable(reminders.role, table, key, 'readwrite');
+    this.webhookSecret.grantRead(events.role);
+    this.timers.grantManageSchedules(events.role);
+    this.timers.grantManageSchedules(reminders.role);
+    this.timers.allowInvoke(remindersArn);
+    this.messaging.grantSendEmail(reminders.role);
+    this.messaging.grantSendText(reminders.role);
+
+    if (props.digestEntry !== undefined) {
+      const digest = new TimescalesFunction(this, 'Digest', {
+        ...common,
+        entry: props.digestEntry,
+        description: 'Weekday 09:00 digest of due and overdue deadlines',
+        serviceName: 'timescales-digest',
+        timeout: Duration.minutes(5),
+        reservedConcurrentExecutions: 1,
+      });
+      grantTable(digest.role, table, key, 'readwrite');
+      this.messaging.grantSendEmail(digest.role);
+      this.messaging.grantSendText(digest.role);
+      this.functions.digest = digest;
+
+      const digestRole = new iam.Role(this, 'DigestScheduleRole', {
+        description: 'Assumed by EventBridge Scheduler to invoke the digest function',
+        assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+          conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+        }),
+      });
+      digestRole.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['lambda:InvokeFunction'],
+          resources: [digest.function.functionArn],
+        }),
+      );
+      digestRole.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['sqs:SendMessage'],
+          resources: [this.timers.deadLetterQueue.queueArn],
+        }),
+      );
+      new scheduler.CfnSchedule(this, 'DigestSchedule', {
+        description: 'Weekday 09:00 (Europe/London) digest',
+        scheduleExpression: 'cron(0 9 ? * MON-FRI *)',
+        scheduleExpressionTimezone: 'Europe/London',
+        flexibleTimeWindow: { mode: 'OFF' },
+        target: {
+          arn: digest.function.functionArn,
+          roleArn: digestRole.roleArn,
+          input: JSON.stringify({ kind: 'digest' }),
+          retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
+          deadLetterConfig: { arn: this.timers.deadLetterQueue.queueArn },
+        },
+      });
+    }
+
+    for (const fn of Object.values(this.functions)) {
+      Validations.of(fn.role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: XRAY_REASON });
+    }
+
+    this.api = new TimescalesApi(this, 'Api', {
+      eventsFunction: events.function,
+      readFunction: read.function,
+      rateLimit: config.api.rateLimit,
+      burstLimit: config.api.burstLimit,
+      logRetention,
+    });
+
+    this.alarms = new Alarms(this, 'Alarms', { email: config.alarmEmail, key });
+    this.addAlarms();
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.api.apiEndpoint, description: 'Base URL of the API' });
+    new CfnOutput(this, 'WebhookSecretArn', {
+      value: this.webhookSecret.secretArn,
+      description: 'Signing secret to share with the back-office sender (as whsec_<value>)',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+    new CfnOutput(this, 'ScheduleGroupName', { value: this.timers.group.scheduleGroupName });
+  }
+
+  private addAlarms(): void {
+    const alarms = this.alarms;
+    const period = FIVE_MINUTES;
+    alarms.add('SchedulerDlqDepth', {
+      metric: this.timers.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+      description: 'EventBridge Scheduler could not deliver a timer to the reminder function: a deadline may not advance or a reminder may not be sent.',
+    });
+    alarms.add('AsyncFailureDlqDepth', {
+      metric: this.asyncFailures.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+      description: 'A timer invocation failed after Lambda retries: a deadline may not advance or a reminder may not be sent.',
+    });
+    for (const [name, fn] of Object.entries(this.functions)) {
+      const title = name[0]!.toUpperCase() + name.slice(1);
+      alarms.add(`${title}Errors`, {
+        metric: fn.function.metricErrors({ period, statistic: 'Sum' }),
+        description: `The ${name} function threw errors.`,
+      });
+      alarms.add(`${title}Throttles`, {
+        metric: fn.function.metricThrottles({ period, statistic: 'Sum' }),
+        description: `The ${name} function was throttled (reserved concurrency or account limit reached).`,
+      });
+    }
+    alarms.add('SendFailed', {
+      // Metrics Insights across every dimension set the reminder function emits
+      // (Powertools adds `service`; a channel dimension may be added without touching this).
+      metric: new cloudwatch.MathExpression({
+        expression: 'SELECT SUM(SendFailed) FROM Timescales',
+        period,
+        label: 'Failed email/SMS sends',
+        usingMetrics: {},
+      }),
+      description: 'An email or SMS reminder could not be handed to SES / End User Messaging (metric Timescales/SendFailed).',
+    });
+    alarms.add('DeliveryFeedback', {
+      metric: this.messaging.feedbackTopic.metricNumberOfMessagesPublished({ period, statistic: 'Sum' }),
+      description: 'An email bounced, was complained about or rejected, or an SMS was not delivered.',
+    });
+    alarms.add('Api5xx', {
+      metric: this.api.api.metricServerError({ period, statistic: 'Sum' }),
+      description: 'The API returned 5xx responses (errors or contention) five or more times in five minutes.',
+      threshold: 5,
+    });
+  }
+}
+
+/** Item access on the table and its two indexes (named, no wildcard), and the table key via DynamoDB only. */
+function grantTable(role: iam.IRole, table: dynamodb.ITableV2, key: kms.IKey, access: 'read' | 'readwrite'): void {
+  const stack = Stack.of(role);
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: access === 'read' ? 'ReadTable' : 'ReadWriteTable',
+      actions: access === 'read' ? READ_ACTIONS : [...READ_ACTIONS, ...WRITE_ACTIONS],
+      resources: [
+        table.tableArn,
+        `${table.tableArn}/index/${TABLE_KEYS.gsi1.name}`,
+        `${table.tableArn}/index/${TABLE_KEYS.gsi2.name}`,
+      ],
+    }),
+  );
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'UseTableKeyViaDynamoDB',
+      actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+      resources: [key.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${stack.region}.amazonaws.com` } },
+    }),
+  );
+}

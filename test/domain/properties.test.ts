@@ -1,0 +1,193 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { advance, applyEvent } from '../../functions/domain/engine/index.js';
+import type { CaseAggregate } from '../../functions/domain/model.js';
+import { loadRuleSet, type RuleSet } from '../../functions/domain/rules/index.js';
+import { planTimers } from '../../functions/domain/timers.js';
+import type { CaseEvent } from '../../schemas/events.js';
+import { ctxAt, southampton } from './helpers.js';
+
+/** Every preset and variant: the properties hold whatever the configuration. */
+const ruleSets = fc.constantFrom(
+  southampton,
+  loadRuleSet('norfolk'),
+  loadRuleSet('southampton', { ladoNotification: 'one-working-day' }),
+);
+
+const START = Date.parse('2026-01-01T00:00:00Z');
+const SPAN = 2 * 365 * 86_400_000;
+
+/** One case event's type and data, with an allegation or disagreement from a small pool. */
+const step = fc.oneof(
+  fc
+    .constantFrom('A-1', 'A-2')
+    .chain((allegationId) =>
+      fc.constantFrom(
+        { type: 'lado.concern-raised', data: { allegationId } },
+        { type: 'lado.notified', data: { allegationId } },
+        { type: 'lado.responded', data: { allegationId } },
+      ),
+    ),
+  fc
+    .constantFrom('D-1', 'D-2')
+    .chain((disagreementId) =>
+      fc.constantFrom(
+        { type: 'disagreement.raised', data: { disagreementId } },
+        { type: 'disagreement.resolved', data: { disagreementId } },
+      ),
+    ),
+  fc.constantFrom('joint', 'building-bridges', 'co-working').map((kind) => ({
+    type: 'supervision.held',
+    data: { kind },
+  })),
+  fc.integer({ min: 1, max: 12 }).map((reviewEveryWeeks) => ({
+    type: 'coworking.started',
+    data: { reviewEveryWeeks },
+  })),
+  fc.constant({ type: 'coworking.ended', data: {} }),
+  fc.constant({ type: 'building-bridges.started', data: { personId: 'P-0001' } }),
+  fc.constant({ type: 'building-bridges.ended', data: {} }),
+  fc
+    .record({
+      riskLevel: fc.constantFrom('standard', 'high'),
+      jointWithMentalHealth: fc.boolean(),
+    })
+    .map((data) => ({ type: 'case.updated', data })),
+);
+
+/** A case history: case.opened then steps at increasing instants (minutes to days apart). */
+const history = fc
+  .record({
+    start: fc.integer({ min: 0, max: SPAN }),
+    joint: fc.boolean(),
+    risk: fc.constantFrom('standard', 'high'),
+    steps: fc.array(fc.tuple(fc.integer({ min: 1, max: 7 * 24 * 60 }), step), { maxLength: 12 }),
+  })
+  .map(({ start, joint, risk, steps }) => {
+    let t = START + start - (start % 60_000);
+    const events: CaseEvent[] = [
+      {
+        id: 'E-0',
+        type: 'case.opened',
+        caseId: 'C-1001',
+        occurredAt: new Date(t).toISOString(),
+        data: { team: 'north-assessment', jointWithMentalHealth: joint, riskLevel: risk },
+      } as CaseEvent,
+    ];
+    steps.forEach(([minutes, s], i) => {
+      t += minutes * 60_000;
+      events.push({
+        id: `E-${i + 1}`,
+        caseId: 'C-1001',
+        occurredAt: new Date(t).toISOString(),
+        ...s,
+      } as CaseEvent);
+    });
+    return { events, last: t };
+  });
+
+function run(events: CaseEvent[], rules: RuleSet = southampton): CaseAggregate {
+  let agg: CaseAggregate | undefined;
+  for (const e of events) agg = applyEvent(agg, e, ctxAt(e.occurredAt, rules)).aggregate;
+  return agg!;
+}
+
+const later = fc.integer({ min: 0, max: 400 * 86_400_000 });
+
+describe('engine properties', () => {
+  it('advance is idempotent', () => {
+    fc.assert(
+      fc.property(history, later, ruleSets, ({ events, last }, dt, rules) => {
+        // Prepare
+        const ctx = ctxAt(new Date(last + dt).toISOString(), rules);
+        const once = advance(run(events, rules), ctx);
+
+        // Act
+        const twice = advance(once.aggregate, ctx);
+
+        // Assess
+        expect(twice.aggregate).toBe(once.aggregate);
+        expect(twice.audit).toEqual([]);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('advancing in two steps gives the same deadlines as advancing once', () => {
+    fc.assert(
+      fc.property(history, later, later, ruleSets, ({ events, last }, a, b, rules) => {
+        // Prepare
+        const agg = run(events, rules);
+        const t1 = ctxAt(new Date(last + Math.min(a, b)).toISOString(), rules);
+        const t2 = ctxAt(new Date(last + Math.max(a, b)).toISOString(), rules);
+
+        // Act
+        const stepwise = advance(advance(agg, t1).aggregate, t2).aggregate;
+        const direct = advance(agg, t2).aggregate;
+
+        // Assess
+        expect(stepwise.deadlines).toEqual(direct.deadlines);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('after advance, nothing open is due; every open deadline is due after it started', () => {
+    fc.assert(
+      fc.property(history, later, ruleSets, ({ events, last }, dt, rules) => {
+        // Act
+        const now = new Date(last + dt);
+        const { aggregate } = advance(run(events, rules), ctxAt(now.toISOString(), rules));
+
+        // Assess
+        for (const d of aggregate.deadlines) {
+          expect(d.dueAt.getTime()).toBeGreaterThan((d.stageStartedAt ?? d.startedAt).getTime());
+          if (d.status === 'open') expect(d.dueAt.getTime()).toBeGreaterThan(now.getTime());
+          expect(d.id).toMatch(/^[0-9a-zA-Z._-]{1,40}$/);
+        }
+        for (const t of planTimers(aggregate, ctxAt(now.toISOString()))) {
+          expect(t.name).toMatch(/^[0-9a-zA-Z._-]{1,64}$/);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('case.closed leaves no open deadline and no timer', () => {
+    fc.assert(
+      fc.property(history, fc.integer({ min: 1, max: 90 * 86_400_000 }), ({ events, last }, dt) => {
+        // Prepare
+        const at = new Date(last + dt).toISOString();
+        const close = {
+          id: 'E-close',
+          type: 'case.closed',
+          caseId: 'C-1001',
+          occurredAt: at,
+          data: {},
+        } as CaseEvent;
+
+        // Act
+        const { aggregate } = applyEvent(run(events), close, ctxAt(at));
+
+        // Assess
+        expect(aggregate.status).toBe('closed');
+        expect(aggregate.deadlines.filter((d) => d.status === 'open')).toEqual([]);
+        expect(planTimers(aggregate, ctxAt(at))).toEqual([]);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('redelivering every event changes nothing', () => {
+    fc.assert(
+      fc.property(history, ({ events }) => {
+        // Act
+        const doubled = run(events.flatMap((e) => [e, e]));
+
+        // Assess
+        expect(doubled).toEqual(run(events));
+      }),
+      { numRuns: 100 },
+    );
+  });
+});

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import {
+  buildRuleSet,
+  DEFAULT_RULES,
+  loadRuleSet,
+  RuleValidationError,
+} from '../../functions/domain/rules/index.js';
+
+describe('rule sets', () => {
+  it('southampton (default) has every DOMAIN.md timescale, with a 5-stage ladder', () => {
+    // Act
+    const rules = loadRuleSet();
+
+    // Assess
+    expect(rules.preset).toBe('southampton');
+    expect(rules.rules.map((r) => r.id)).toEqual([
+      'lado-notification',
+      'lado-response',
+      'disagreement',
+      'joint-supervision',
+      'building-bridges-supervision',
+      'co-working-review',
+    ]);
+    expect(rules.get('disagreement')?.stages?.map((s) => s.name)).toEqual([
+      'Discussion with line manager/safeguarding lead',
+      'Inter-agency discussion',
+      'Line manager/safeguarding lead inter-agency discussion',
+      'Head/Director of Service inter-agency discussion',
+      'Partnership Member discussion',
+    ]);
+    expect(rules.get('lado-notification')?.clock).toEqual({ unit: 'hours', amount: 24 });
+    expect(rules.get('joint-supervision')?.reminders).toEqual([
+      { at: 'before', amount: 10, unit: 'working-days' },
+      { at: 'before', amount: 2, unit: 'working-days' },
+      { at: 'due' },
+      { at: 'after', amount: 1, unit: 'working-days', to: 'team-manager' },
+    ]);
+  });
+
+  it('norfolk has 4 stages', () => {
+    // Act
+    const rules = loadRuleSet('norfolk');
+
+    // Assess
+    expect(rules.get('disagreement')?.stages).toHaveLength(4);
+    expect(rules.version).not.toBe(loadRuleSet('southampton').version);
+  });
+
+  it('combines a preset with the LADO one-working-day variant and per-rule overrides', () => {
+    // Act
+    const rules = loadRuleSet('norfolk', {
+      ladoNotification: 'one-working-day',
+      rules: { 'co-working-review': { enabled: false }, disagreement: { clock: { amount: 3 } } },
+    });
+
+    // Assess
+    expect(rules.get('lado-notification')?.clock).toEqual({ unit: 'working-days', amount: 1 });
+    expect(rules.get('co-working-review')).toBeUndefined();
+    expect(rules.get('disagreement')?.clock).toEqual({ unit: 'working-days', amount: 3 });
+    expect(rules.get('disagreement')?.stages).toHaveLength(4);
+    expect(rules.ruleVersion('disagreement')).not.toBe(
+      loadRuleSet('norfolk').ruleVersion('disagreement'),
+    );
+    expect(rules.ruleVersion('lado-response')).toBe(
+      loadRuleSet('norfolk').ruleVersion('lado-response'),
+    );
+  });
+
+  it('is deterministic: the same configuration has the same version', () => {
+    // Act / Assess
+    expect(loadRuleSet('southampton').version).toBe(loadRuleSet('southampton', {}).version);
+  });
+
+  it.each([
+    [
+      { rules: { disagreement: { clock: { unit: 'fortnights' } } } },
+      /rule "disagreement" clock\.unit/,
+    ],
+    [
+      { rules: { 'lado-response': { clock: { amount: -1 } } } },
+      /rule "lado-response" clock\.amount: amount must be positive/,
+    ],
+    [
+      { rules: { disagreement: { stages: [] } } },
+      /rule "disagreement" stages: a stage ladder needs at least one stage/,
+    ],
+    [
+      { rules: { 'joint-supervision': { clock: { amount: 12 } } } },
+      /rule "joint-supervision" clock\.amount: must not exceed interval\.max \(6\)/,
+    ],
+    [
+      { rules: { 'lado-notification': { reminders: [{ at: 'fraction', fraction: 1.5 }] } } },
+      /rule "lado-notification" reminders\.0\.fraction: fraction must be < 1/,
+    ],
+    [{ ladoNotification: 'two-days' }, /overrides\.ladoNotification/],
+    [{ rules: { 'new-rule': { version: 1 } } }, /rule "new-rule" title/],
+  ])('rejects bad data with a message naming rule and field (%#)', (overrides, message) => {
+    // Act / Assess
+    expect(() => loadRuleSet('southampton', overrides)).toThrow(RuleValidationError);
+    expect(() => loadRuleSet('southampton', overrides)).toThrow(message);
+  });
+
+  it('rejects an unknown preset and duplicate ids', () => {
+    // Act / Assess
+    expect(() => loadRuleSet('atlantis')).toThrow(/preset: unknown "atlantis"/);
+    expect(() => buildRuleSet('southampton', [DEFAULT_RULES[0], DEFAULT_RULES[0]])).toThrow(
+      /rule "lado-notification": duplicate id/,
+    );
+  });
+});

@@ -1,0 +1,94 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { authorityConfig, ConfigError, loadConfig, parseConfig } from '../../lib/config.js';
+import { EXAMPLE_CONFIG } from './helpers.js';
+
+/** The issues `parseConfig` reports for the example with `patch` applied. */
+function issuesFor(patch: Record<string, unknown>): string[] {
+  try {
+    parseConfig({ ...EXAMPLE_CONFIG, ...patch });
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).issues;
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+describe('timescales.config.json', () => {
+  it('the committed example is valid and uses fake example.gov.uk values', () => {
+    const config = loadConfig('timescales.config.json');
+    expect(config.email.from).toMatch(/@example\.gov\.uk$/);
+    expect(config.alarmEmail).toMatch(/@example\.gov\.uk$/);
+    expect(config.links.caseUrlTemplate).toMatch(/^https:\/\/[^/]*example\.gov\.uk\//);
+  });
+
+  it('fills defaults', () => {
+    const config = parseConfig(EXAMPLE_CONFIG);
+    expect(config.logRetentionDays).toBe(365);
+    expect(config.api).toEqual({ rateLimit: 50, burstLimit: 100 });
+    expect(config.concurrency).toEqual({ events: 20, reminders: 5 });
+    expect(config.email.manageIdentity).toBe(true);
+  });
+
+  it('AUTHORITY_CONFIG carries the fields the Lambdas read, nothing operational', () => {
+    const json = JSON.parse(authorityConfig(parseConfig(EXAMPLE_CONFIG)));
+    expect(json).toEqual({
+      authority: 'Example Borough Council',
+      division: 'england-and-wales',
+      preset: 'southampton',
+      officeHours: { '1': { open: '09:00', close: '17:00' } },
+      links: { caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}' },
+    });
+  });
+});
+
+describe('configuration errors name the field and say what is wrong', () => {
+  it.each([
+    [{ division: 'wales' }, 'division: must be one of "england-and-wales", "scotland", "northern-ireland"'],
+    [{ preset: 'camden' }, 'preset: must be one of "southampton", "norfolk"'],
+    [{ deployment: 'Example Borough' }, 'deployment: must be 3–32 lower-case letters'],
+    [{ officeHours: { '1': { open: '9am', close: '17:00' } } }, 'officeHours.1.open: must be a 24-hour local time'],
+    [{ officeHours: { '1': { open: '17:00', close: '09:00' } } }, 'officeHours.1: open must be earlier than close'],
+    [{ officeHours: { '8': { open: '09:00', close: '17:00' } } }, 'officeHours.8: "8" is not an ISO weekday'],
+    [{ teamHours: { 'Building Bridges': {} } }, 'teamHours.Building Bridges: team ids are lower-case kebab-case'],
+    [{ closures: ['2026-02-30'] }, 'closures.0: is not a real calendar date'],
+    [{ email: { from: 'not-an-address' } }, 'email.from: must be an email address'],
+    [{ alarmEmail: '' }, 'alarmEmail: must be an email address'],
+    [{ sms: {} }, 'sms: give either originationIdentityArn or senderId'],
+    [{ sms: { senderId: 'Example Borough' } }, 'sms.senderId: must be 3–11 capital letters or digits'],
+    [{ sms: { originationIdentityArn: 'arn:aws:sns:eu-west-2:111122223333:x' } }, 'sms.originationIdentityArn: must be an sms-voice ARN'],
+    [{ links: { caseUrlTemplate: 'https://cases.example.gov.uk/cases' } }, 'links.caseUrlTemplate: must contain the placeholder {caseId}'],
+    [{ links: { caseUrlTemplate: 'http://cases.example.gov.uk/{caseId}' } }, 'links.caseUrlTemplate: must be an https URL'],
+    [{ logRetentionDays: 100 }, "logRetentionDays: must be one of CloudWatch's retention values"],
+    [{ env: { region: 'London' } }, 'env.region: must be an AWS region'],
+  ])('%j', (patch, expected) => {
+    expect(issuesFor(patch).join('\n')).toContain(expected);
+  });
+
+  it('rejects unknown keys (a typo must not be silently ignored)', () => {
+    expect(issuesFor({ alarmEmial: 'x@example.gov.uk' }).join('\n')).toMatch(/Unrecognized key.*alarmEmial/);
+  });
+
+  it('reports every bad field at once, in one readable message', () => {
+    // Act
+    const error = (() => {
+      try {
+        parseConfig({ ...EXAMPLE_CONFIG, division: 'x', alarmEmail: 'y' }, 'timescales.config.json');
+      } catch (e) {
+        return e as ConfigError;
+      }
+    })();
+    // Assess
+    expect(error?.message).toMatch(/^Invalid timescales\.config\.json:\n {2}- division: .*\n {2}- alarmEmail: /);
+  });
+
+  it('says so when the file is missing or not JSON', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'timescales-config-'));
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{ "deployment": ');
+    expect(() => loadConfig(join(dir, 'missing.json'))).toThrow(/Cannot read .*missing\.json/);
+    expect(() => loadConfig(bad)).toThrow(/bad\.json is not valid JSON/);
+  });
+});

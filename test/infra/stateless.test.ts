@@ -1,0 +1,504 @@
+import type { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { entryPath } from '../../lib/bundling.js';
+import type { StatelessStack } from '../../lib/stateless-stack.js';
+import { actionsOf, resourcesOf, type Statement, statementsOf, synthStacks } from './helpers.js';
+
+let stack: StatelessStack;
+let template: Template;
+
+/** The logical id of a construct's default CloudFormation resource. */
+function idOf(scope: { node: { defaultChild?: unknown } }): string {
+  return (stack as Stack).getLogicalId(scope.node.defaultChild as never);
+}
+
+beforeAll(() => {
+  ({ stateless: stack } = synthStacks());
+  template = Template.fromStack(stack);
+});
+
+const FUNCTIONS = ['events', 'read', 'reminders'] as const;
+
+describe('Lambda functions', () => {
+  it('are exactly the three entry points (no digest entry yet)', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 3);
+  });
+
+  it.each(FUNCTIONS)('%s: Node.js 22 on arm64, traced, explicit memory and timeout, JSON logs', (name) => {
+    const fn = stack.functions[name];
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: name === 'reminders' ? 'Timescales-example-borough-App-reminders' : Match.absent(),
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      TracingConfig: { Mode: 'Active' },
+      MemorySize: 512,
+      Timeout: Match.anyValue(),
+      LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: idOf(fn.logGroup) } },
+      Role: { 'Fn::GetAtt': [idOf(fn.role), 'Arn'] },
+    });
+  });
+
+  it.each(FUNCTIONS)('%s: every environment variable of docs/architecture.md is set', (name) => {
+    const resource = template.toJSON().Resources[idOf(stack.functions[name].function)];
+    const variables = resource.Properties.Environment.Variables as Record<string, unknown>;
+    expect(Object.keys(variables).sort()).toEqual(
+      [
+        'AUTHORITY_CONFIG',
+        'LOG_LEVEL',
+        'NODE_OPTIONS',
+        'POWERTOOLS_METRICS_NAMESPACE',
+        'POWERTOOLS_SERVICE_NAME',
+        'SCHEDULER_DLQ_ARN',
+        'SCHEDULER_ROLE_ARN',
+        'SCHEDULE_GROUP',
+        'SES_CONFIGURATION_SET',
+        'SES_FROM',
+        'SMS_CONFIGURATION_SET',
+        'SMS_ORIGINATION_IDENTITY',
+        'TABLE_NAME',
+        'TIMER_TARGET_ARN',
+        'WEBHOOK_SECRET_ARN',
+      ].sort(),
+    );
+    expect(variables).toMatchObject({
+      POWERTOOLS_SERVICE_NAME: `timescales-${name}`,
+      POWERTOOLS_METRICS_NAMESPACE: 'Timescales',
+      LOG_LEVEL: 'INFO',
+      SES_FROM: 'timescales@example.gov.uk',
+      SCHEDULE_GROUP: stack.timers.group.scheduleGroupName,
+      SCHEDULER_ROLE_ARN: { 'Fn::GetAtt': [idOf(stack.timers.role), 'Arn'] },
+      SCHEDULER_DLQ_ARN: { 'Fn::GetAtt': [idOf(stack.timers.deadLetterQueue), 'Arn'] },
+      WEBHOOK_SECRET_ARN: { Ref: idOf(stack.webhookSecret) },
+    });
+    expect(JSON.parse(variables.AUTHORITY_CONFIG as string)).toMatchObject({
+      authority: 'Example Borough Council',
+      division: 'england-and-wales',
+      preset: 'southampton',
+      links: { caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}' },
+    });
+    expect(JSON.stringify(variables.TIMER_TARGET_ARN)).toContain(':function:Timescales-example-borough-App-reminders');
+  });
+
+  it.each(FUNCTIONS)('%s: failed async invocations go to the SQS on-failure destination', (name) => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: idOf(stack.functions[name].function) },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [idOf(stack.asyncFailures), 'Arn'] } } },
+    });
+  });
+
+  it('reserves concurrency where a burst could hurt: the webhook and the senders', () => {
+    const reserved = (name: (typeof FUNCTIONS)[number]) =>
+      template.toJSON().Resources[idOf(stack.functions[name].function)].Properties.ReservedConcurrentExecutions;
+    expect(reserved('events')).toBe(20);
+    expect(reserved('reminders')).toBe(5);
+    expect(reserved('read')).toBeUndefined();
+  });
+
+  it('lets a new account with a small concurrency quota leave functions unreserved', () => {
+    const { stateless } = synthStacks({ concurrency: { events: null, reminders: null } });
+    const functions = Template.fromStack(stateless).findResources('AWS::Lambda::Function');
+    for (const fn of Object.values(functions)) {
+      expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    }
+  });
+});
+
+describe('log groups', () => {
+  it('every log group has the configured retention and is retained', () => {
+    const groups = template.findResources('AWS::Logs::LogGroup');
+    expect(Object.keys(groups)).toHaveLength(4); // three functions + API access logs
+    for (const group of Object.values(groups)) {
+      expect(group.Properties.RetentionInDays).toBe(365);
+      expect(group.DeletionPolicy).toBe('Retain');
+    }
+  });
+
+  it('retention follows the configuration', () => {
+    const { stateless } = synthStacks({ logRetentionDays: 90 });
+    template = Template.fromStack(stack); // keep the shared template for the other tests
+    Template.fromStack(stateless).allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+  });
+
+  it('no function relies on an implicit /aws/lambda log group', () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    for (const fn of Object.values(functions)) {
+      expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();
+    }
+  });
+});
+
+describe('queues', () => {
+  it('every queue is encrypted, TLS-only and keeps messages 14 days', () => {
+    template.resourceCountIs('AWS::SQS::Queue', 3); // scheduler DLQ, async-failure DLQ, alarm-email DLQ
+    template.allResourcesProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1_209_600,
+    });
+    const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
+    expect(policies).toHaveLength(3);
+    for (const policy of policies) {
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Deny',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
+      );
+    }
+  });
+});
+
+describe('EventBridge Scheduler', () => {
+  it('has a schedule group', () => {
+    template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: stack.timers.group.scheduleGroupName });
+  });
+
+  it('execution role: trusted by Scheduler for this account only', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'sts:AssumeRole',
+            Principal: { Service: 'scheduler.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          },
+        ],
+      },
+    });
+  });
+
+  it('execution role: may invoke only the reminder function and write only to the DLQ', () => {
+    const statements = statementsOf(template, stack, stack.timers.role);
+    expect(statements).toHaveLength(2);
+    const invoke = statements.find((s) => actionsOf(s).includes('lambda:InvokeFunction'))!;
+    expect(actionsOf(invoke)).toEqual(['lambda:InvokeFunction']);
+    expect(JSON.stringify(invoke.Resource)).toContain(':function:Timescales-example-borough-App-reminders"');
+    expect(JSON.stringify(invoke.Resource)).not.toContain('*');
+    const dlq = statements.find((s) => actionsOf(s).includes('sqs:SendMessage'))!;
+    expect(dlq.Resource).toEqual({ 'Fn::GetAtt': [idOf(stack.timers.deadLetterQueue), 'Arn'] });
+  });
+});
+
+/** Statements of a function's role that mention `prefix:` actions. */
+function statementsWith(name: 'events' | 'read' | 'reminders', prefix: string): Statement[] {
+  return statementsOf(template, stack, stack.functions[name].role).filter((s) =>
+    actionsOf(s).some((a) => a.startsWith(prefix)),
+  );
+}
+
+describe('least-privilege IAM', () => {
+  const groupArn = () => ({
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        ':scheduler:',
+        { Ref: 'AWS::Region' },
+        ':',
+        { Ref: 'AWS::AccountId' },
+        `:schedule/${stack.timers.group.scheduleGroupName}/*`,
+      ],
+    ],
+  });
+
+  it.each(['events', 'reminders'] as const)('%s: scheduler actions only on schedules of the group', (name) => {
+    const [statement, ...rest] = statementsWith(name, 'scheduler:');
+    expect(rest).toHaveLength(0);
+    expect(actionsOf(statement!).sort()).toEqual([
+      'scheduler:CreateSchedule',
+      'scheduler:DeleteSchedule',
+      'scheduler:GetSchedule',
+      'scheduler:UpdateSchedule',
+    ]);
+    expect(statement!.Resource).toEqual(groupArn());
+  });
+
+  it.each(['events', 'reminders'] as const)('%s: iam:PassRole only on the scheduler role, only to Scheduler', (name) => {
+    const [statement, ...rest] = statementsWith(name, 'iam:');
+    expect(rest).toHaveLength(0);
+    expect(actionsOf(statement!)).toEqual(['iam:PassRole']);
+    expect(statement!.Resource).toEqual({ 'Fn::GetAtt': [idOf(stack.timers.role), 'Arn'] });
+    expect(statement!.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } });
+  });
+
+  it('read: reads the table and nothing else (no writes, schedules, secret or sending)', () => {
+    const actions = statementsOf(template, stack, stack.functions.read.role).flatMap(actionsOf);
+    expect(actions.filter((a) => a.startsWith('dynamodb:')).sort()).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+    ]);
+    expect(actions.some((a) => /^(scheduler|iam|ses|sms-voice|secretsmanager):/.test(a))).toBe(false);
+  });
+
+  it('table access names the table and its two indexes, no index wildcard', () => {
+    for (const name of FUNCTIONS) {
+      const [statement] = statementsWith(name, 'dynamodb:');
+      const resources = JSON.stringify(resourcesOf(statement!));
+      expect(resources).toContain('/index/gsi1');
+      expect(resources).toContain('/index/gsi2');
+      expect(resources).not.toContain('*');
+    }
+  });
+
+  it('the table key is usable only through DynamoDB', () => {
+    for (const name of FUNCTIONS) {
+      const [statement] = statementsWith(name, 'kms:');
+      expect(statement!.Condition).toEqual({
+        StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['dynamodb.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+      });
+    }
+  });
+
+  it('only the events function reads the webhook secret', () => {
+    expect(statementsWith('events', 'secretsmanager:')).toHaveLength(1);
+    expect(statementsWith('reminders', 'secretsmanager:')).toHaveLength(0);
+    expect(statementsWith('read', 'secretsmanager:')).toHaveLength(0);
+  });
+
+  it('reminders: SES send only from our identity through our configuration set', () => {
+    const [statement] = statementsWith('reminders', 'ses:');
+    expect(actionsOf(statement!)).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+    const resources = JSON.stringify(resourcesOf(statement!));
+    expect(resources).toContain(':identity/example.gov.uk');
+    expect(resources).toContain(':configuration-set/');
+    expect(resources).not.toContain('*');
+  });
+
+  it('reminders: sms-voice:SendTextMessage on the origination identity, configuration set and opt-out list only', () => {
+    const [statement] = statementsWith('reminders', 'sms-voice:');
+    expect(actionsOf(statement!)).toEqual(['sms-voice:SendTextMessage']);
+    const resources = resourcesOf(statement!);
+    expect(resources).toHaveLength(3);
+    expect(resources).toContainEqual({ 'Fn::GetAtt': [idOf(stack.messaging.smsConfigurationSet as never), 'Arn'] });
+    expect(JSON.stringify(resources)).toContain(':opt-out-list/Default');
+    expect(JSON.stringify(resources)).not.toContain('*');
+  });
+
+  it('no role uses an AWS managed policy', () => {
+    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  it('the only "*" resources are X-Ray and the schedule group wildcard', () => {
+    for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
+      for (const statement of policy.Properties.PolicyDocument.Statement as Statement[]) {
+        const resources = JSON.stringify(resourcesOf(statement));
+        if (!resources.includes('*')) continue;
+        const actions = actionsOf(statement);
+        const xray = actions.every((a) => a.startsWith('xray:')) && statement.Resource === '*';
+        const schedules = actions.every((a) => a.startsWith('scheduler:')) && resources.includes(':schedule/');
+        expect(xray || schedules, JSON.stringify(statement)).toBe(true);
+      }
+    }
+  });
+
+  it('with a configured origination identity ARN, no sender ID is created and IAM names that ARN', () => {
+    const arn = 'arn:aws:sms-voice:eu-west-2:111122223333:pool/pool-0123456789abcdef';
+    const { stateless } = synthStacks({ sms: { originationIdentityArn: arn } });
+    const t = Template.fromStack(stateless);
+    t.resourceCountIs('AWS::SMSVOICE::SenderId', 0);
+    expect(JSON.stringify(t.findResources('AWS::IAM::Policy'))).toContain(arn);
+  });
+});
+
+describe('HTTP API', () => {
+  it('the webhook route has no API Gateway authoriser (the handler checks the signature)', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'POST /v1/events',
+      AuthorizationType: 'NONE',
+    });
+  });
+
+  it.each([
+    'GET /v1/cases/{caseId}',
+    'GET /v1/cases/{caseId}/deadlines',
+    'GET /v1/cases/{caseId}/audit',
+    'GET /v1/deadlines',
+  ])('%s requires IAM (SigV4)', (routeKey) => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: routeKey, AuthorizationType: 'AWS_IAM' });
+  });
+
+  it('has no other routes', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 5);
+  });
+
+  it('the stage is throttled and writes JSON access logs', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingBurstLimit: 100, ThrottlingRateLimit: 50 },
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [idOf(stack.api.accessLogs), 'Arn'] },
+        Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"'),
+      },
+    });
+    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0]!;
+    expect(() => JSON.parse(stage.Properties.AccessLogSettings.Format)).not.toThrow();
+  });
+});
+
+describe('messaging', () => {
+  it('SES configuration set: TLS required, suppression on, bounces and complaints to the feedback topic', () => {
+    template.hasResourceProperties('AWS::SES::ConfigurationSet', {
+      DeliveryOptions: { TlsPolicy: 'REQUIRE' },
+      SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+    });
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: {
+        Enabled: true,
+        MatchingEventTypes: Match.arrayWith(['bounce', 'complaint']),
+        SnsDestination: { TopicARN: { Ref: idOf(stack.messaging.feedbackTopic) } },
+      },
+    });
+  });
+
+  it('SES domain identity for the From address, with DKIM, using the configuration set', () => {
+    template.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'example.gov.uk',
+      ConfigurationSetAttributes: { ConfigurationSetName: { Ref: idOf(stack.messaging.configurationSet) } },
+    });
+  });
+
+  it('the SES identity can be left to the account', () => {
+    const { stateless } = synthStacks({ email: { from: 'timescales@example.gov.uk', manageIdentity: false } });
+    Template.fromStack(stateless).resourceCountIs('AWS::SES::EmailIdentity', 0);
+  });
+
+  it('SMS: UK sender ID from configuration, configuration set reporting failures to the feedback topic', () => {
+    template.hasResourceProperties('AWS::SMSVOICE::SenderId', { SenderId: 'EXAMPLEBC', IsoCountryCode: 'GB' });
+    template.hasResourceProperties('AWS::SMSVOICE::ConfigurationSet', {
+      DefaultSenderId: 'EXAMPLEBC',
+      EventDestinations: [
+        Match.objectLike({
+          MatchingEventTypes: Match.arrayWith(['TEXT_BLOCKED', 'TEXT_UNREACHABLE']),
+          SnsDestination: { TopicArn: { Ref: idOf(stack.messaging.feedbackTopic) } },
+        }),
+      ],
+    });
+  });
+
+  it('both topics are encrypted with the key and accept TLS only', () => {
+    const topics = template.findResources('AWS::SNS::Topic');
+    expect(Object.keys(topics)).toHaveLength(2);
+    for (const topic of Object.values(topics)) {
+      expect(JSON.stringify(topic.Properties.KmsMasterKeyId)).toContain('DataKey');
+    }
+    for (const policy of Object.values(template.findResources('AWS::SNS::TopicPolicy'))) {
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
+    }
+  });
+});
+
+describe('webhook secret', () => {
+  it('is generated: 32 characters of the base64 alphabet, retained', () => {
+    template.hasResource('AWS::SecretsManager::Secret', {
+      Properties: Match.objectLike({
+        GenerateSecretString: { PasswordLength: 32, ExcludePunctuation: true, IncludeSpace: false },
+      }),
+      DeletionPolicy: 'Retain',
+    });
+  });
+});
+
+describe('alarms', () => {
+  const alarmsBy = () =>
+    Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties as Record<string, any>);
+
+  it('exactly the expected set, every one to the alarm topic (alarm and OK)', () => {
+    const alarms = alarmsBy();
+    expect(alarms).toHaveLength(11);
+    const topic = { Ref: idOf(stack.alarms.topic) };
+    for (const alarm of alarms) {
+      expect(alarm.AlarmActions).toEqual([topic]);
+      expect(alarm.OKActions).toEqual([topic]);
+      expect(alarm.TreatMissingData).toBe('notBreaching');
+      expect(alarm.AlarmDescription).toBeTruthy();
+    }
+  });
+
+  it.each([
+    ['scheduler DLQ', () => stack.timers.deadLetterQueue],
+    ['async-failure DLQ', () => stack.asyncFailures],
+  ])('%s depth', (_label, queue) => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [idOf(queue()), 'QueueName'] } }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it.each(FUNCTIONS.flatMap((name) => [
+    [name, 'Errors'],
+    [name, 'Throttles'],
+  ]))('%s %s', (name, metric) => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: metric,
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: idOf(stack.functions[name as 'read'].function) } }],
+      Statistic: 'Sum',
+      Threshold: 1,
+    });
+  });
+
+  it('failed sends: Timescales/SendFailed across all its dimensions', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: [Match.objectLike({ Expression: 'SELECT SUM(SendFailed) FROM Timescales', Period: 300 })],
+      Threshold: 1,
+    });
+  });
+
+  it('API 5xx', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ApiGateway',
+      MetricName: '5xx',
+      Dimensions: [{ Name: 'ApiId', Value: { Ref: idOf(stack.api.api) } }],
+      Threshold: 5,
+    });
+  });
+
+  it('email/SMS delivery feedback', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SNS',
+      MetricName: 'NumberOfMessagesPublished',
+      Dimensions: [{ Name: 'TopicName', Value: { 'Fn::GetAtt': [idOf(stack.messaging.feedbackTopic), 'TopicName'] } }],
+    });
+  });
+
+  it('the alarm email is subscribed, with a DLQ for undeliverable notifications', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'it-operations@example.gov.uk',
+      TopicArn: { Ref: idOf(stack.alarms.topic) },
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue() },
+    });
+  });
+});
+
+describe('digest (wired when functions/digest/handler.ts exists)', () => {
+  it('adds a function and a weekday 09:00 Europe/London schedule with its own narrow role', () => {
+    // Prepare: any existing entry stands in for the digest handler.
+    const { stateless } = synthStacks({}, { digestEntry: entryPath('reminders') });
+    const t = Template.fromStack(stateless);
+    // Assess
+    t.resourceCountIs('AWS::Lambda::Function', 4);
+    t.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 9 ? * MON-FRI *)',
+      ScheduleExpressionTimezone: 'Europe/London',
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DigestFunction'), 'Arn'] },
+        DeadLetterConfig: { Arn: Match.anyValue() },
+      }),
+    });
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 13);
+  });
+});

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import {
+  caseLink,
+  formatUkLong,
+  type MessageInput,
+  renderDigest,
+  renderEmail,
+  renderSms,
+} from '../../functions/domain/reminders/messages.js';
+import { at } from './support.js';
+
+const input: MessageInput = {
+  caseId: 'C-1001',
+  title: 'Joint supervision',
+  action: 'Hold the joint supervision (both supervisors and both workers) and record it.',
+  dueAt: at('2026-05-26T16:00:00Z'),
+  moment: 'before',
+  urgent: false,
+  link: caseLink('https://cms.example.gov.uk/cases/{caseId}', 'C-1001'),
+};
+
+describe('messages', () => {
+  it('writes due times in UK local time with the zone', () => {
+    expect(formatUkLong(at('2026-05-26T16:00:00Z'))).toBe('Tuesday 26 May 2026, 17:00 (BST)');
+    expect(formatUkLong(at('2026-12-01T17:00:00Z'))).toBe('Tuesday 1 December 2026, 17:00 (GMT)');
+    // The night the clocks go back: 01:30 happens twice.
+    expect(formatUkLong(at('2026-10-25T00:30:00Z'))).toBe('Sunday 25 October 2026, 01:30 (BST)');
+    expect(formatUkLong(at('2026-10-25T01:30:00Z'))).toBe('Sunday 25 October 2026, 01:30 (GMT)');
+  });
+
+  it('renders an email with the case reference, clock, due time, action and link', () => {
+    // Act
+    const email = renderEmail(input);
+    // Assess
+    expect(email.subject).toBe('C-1001: Joint supervision due soon — Tuesday 26 May 2026, 17:00 (BST)');
+    for (const body of [email.text, email.html]) {
+      expect(body).toContain('C-1001');
+      expect(body).toContain('Tuesday 26 May 2026, 17:00 (BST)');
+      expect(body).toContain('https://cms.example.gov.uk/cases/C-1001');
+    }
+    expect(email.text).toContain('What to do: Hold the joint supervision');
+    expect(email.ics).toBeUndefined();
+  });
+
+  it('escapes HTML and encodes the case reference in the link', () => {
+    // Act
+    const email = renderEmail({ ...input, caseId: 'C-<1>', link: caseLink('https://cms.example.gov.uk/c/{caseId}', 'C-<1>') });
+    // Assess
+    expect(email.html).toContain('C-&lt;1&gt;');
+    expect(email.html).not.toContain('C-<1>');
+    expect(email.text).toContain('https://cms.example.gov.uk/c/C-%3C1%3E');
+  });
+
+  it('attaches an RFC 5545 invitation for supervisions', () => {
+    // Act
+    const email = renderEmail({
+      ...input,
+      invite: { uid: 'js.1.b10wd.x@timescales', organizer: 'timescales@example.gov.uk', attendee: 'manager.one@example.gov.uk', now: at('2026-05-11T08:00:00Z') },
+    });
+    // Assess
+    const ics = email.ics ?? '';
+    expect(ics.startsWith('BEGIN:VCALENDAR\r\nVERSION:2.0\r\n')).toBe(true);
+    expect(ics).toContain('METHOD:REQUEST\r\n');
+    expect(ics).toContain('DTSTART:20260526T150000Z\r\n');
+    expect(ics).toContain('DTEND:20260526T160000Z\r\n');
+    expect(ics).toContain('DTSTAMP:20260511T080000Z\r\n');
+    expect(ics).toContain('ATTENDEE;ROLE=REQ-PARTICIPANT;RSVP=TRUE:mailto:manager.one@example.gov.uk');
+    expect(ics.endsWith('END:VEVENT\r\nEND:VCALENDAR\r\n')).toBe(true);
+    for (const line of ics.split('\r\n')) expect(line.length).toBeLessThanOrEqual(75);
+  });
+
+  it('keeps SMS within 160 characters, dropping the action before the link', () => {
+    // Act
+    const sms = renderSms({ ...input, title: 'LADO notification', urgent: true, moment: 'due', dueAt: at('2026-05-23T15:30:00Z') });
+    // Assess
+    expect(sms).toBe('URGENT C-1001: LADO notification due now. Due Sat 23 May 16:30 BST. https://cms.example.gov.uk/cases/C-1001');
+    expect(sms.length).toBeLessThanOrEqual(160);
+  });
+
+  it('puts every overnight alert in one digest, oldest first', () => {
+    // Act
+    const digest = renderDigest(
+      [
+        { caseId: 'C-1002', title: 'LADO notification', dueAt: at('2026-05-23T15:30:00Z'), alertedAt: at('2026-05-23T09:30:00Z'), link: 'https://x.example/C-1002' },
+        { caseId: 'C-1001', title: 'LADO notification', dueAt: at('2026-05-23T15:30:00Z'), alertedAt: at('2026-05-23T03:30:00Z'), link: 'https://x.example/C-1001' },
+      ],
+      'north',
+    );
+    // Assess
+    expect(digest.subject).toBe('Overnight EDT alerts for north: 2 urgent reminders');
+    expect(digest.text.indexOf('C-1001')).toBeLessThan(digest.text.indexOf('C-1002'));
+  });
+});

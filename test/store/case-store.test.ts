@@ -1,0 +1,136 @@
+import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import type { CaseEvent } from '../../schemas/events.js';
+import { DynamoCaseStore } from '../../functions/adapters/dynamodb/case-store.js';
+import { createTable } from '../../functions/adapters/dynamodb/create-table.js';
+import { keys } from '../../functions/adapters/dynamodb/keys.js';
+import { makeCaseEngine } from '../../functions/use-cases/bind-engine.js';
+import { EventAlreadyRecordedError, type EventRecord, VersionConflictError } from '../../functions/use-cases/ports.js';
+import { AUTHORITY, envelope, freshTable, snapshot } from '../api/support.js';
+
+const engine = makeCaseEngine(AUTHORITY);
+const NOW = new Date('2026-03-02T12:30:00Z');
+let table: Awaited<ReturnType<typeof freshTable>>;
+let store: DynamoCaseStore;
+
+beforeAll(async () => {
+  table = await freshTable(inject('dynamoEndpoint'), 'store');
+  store = new DynamoCaseStore(table.client, table.tableName);
+});
+
+const record = (eventId: string, caseId: string): EventRecord => ({
+  eventId,
+  type: 'case.opened',
+  caseId,
+  bodyHash: 'h',
+  answer: { statusCode: 202, body: { eventId, status: 'accepted', caseId } },
+  receivedAt: NOW.toISOString(),
+});
+
+async function openCase(caseId: string) {
+  const opened = engine.applyEvent(undefined, envelope.caseOpened(`${caseId}-open`, caseId) as CaseEvent, NOW);
+  await store.commitCase({
+    caseId,
+    expectedVersion: 0,
+    before: undefined,
+    after: opened.aggregate,
+    audit: opened.audit,
+    event: record(`${caseId}-open`, caseId),
+    now: NOW,
+  });
+  return opened.aggregate;
+}
+
+describe('createTable', () => {
+  it('creates the table with both GSIs (projection ALL) and TTL, and is idempotent', async () => {
+    // Prepare
+    const client = new DynamoDBClient({ endpoint: inject('dynamoEndpoint') });
+    const name = `create-${Date.now()}`;
+    // Act
+    const created = await createTable(client, name);
+    const again = await createTable(client, name);
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+    const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: name }));
+    // Assess
+    expect([created, again]).toEqual([true, false]);
+    expect(Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(Table?.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.Projection?.ProjectionType]).sort()).toEqual([
+      ['gsi1', 'ALL'],
+      ['gsi2', 'ALL'],
+    ]);
+    expect(ttl.TimeToLiveDescription?.AttributeName).toBe('expiresAt');
+  });
+});
+
+describe('DynamoCaseStore', () => {
+  it('commits a case with its deadlines, audit and event record, and loads it back with Dates', async () => {
+    // Act
+    const aggregate = await openCase('C-6001');
+    const loaded = await store.loadCase('C-6001');
+    const event = await store.getEventRecord('C-6001-open');
+    const item = await table.client.send(new GetCommand({ TableName: table.tableName, Key: keys.event('C-6001-open') }));
+    // Assess
+    expect(loaded?.version).toBe(1);
+    expect(loaded?.aggregate).toEqual(aggregate);
+    expect(loaded?.aggregate.openedAt).toBeInstanceOf(Date);
+    expect(event?.answer.statusCode).toBe(202);
+    expect(item.Item?.expiresAt).toBeGreaterThan(NOW.getTime() / 1000 + 80 * 86_400);
+    expect((await store.listDeadlines('C-6001')).length).toBe(aggregate.deadlines.length);
+    expect((await store.listAudit('C-6001')).map((a) => a.kind)).toContain('case-opened');
+  });
+
+  it('refuses a stale version and a taken event id, changing nothing', async () => {
+    // Prepare
+    const aggregate = await openCase('C-6002');
+    const next = engine.applyEvent(aggregate, envelope.concern('C-6002-c', 'C-6002') as CaseEvent, NOW);
+    const before = await snapshot(table.client, table.tableName);
+    const commit = { caseId: 'C-6002', before: aggregate, after: next.aggregate, audit: next.audit, now: NOW };
+    // Act
+    const stale = store.commitCase({ ...commit, expectedVersion: 0, event: record('C-6002-c', 'C-6002') });
+    const taken = store.commitCase({ ...commit, expectedVersion: 1, event: record('C-6002-open', 'C-6002') });
+    // Assess
+    await expect(stale).rejects.toBeInstanceOf(VersionConflictError);
+    await expect(taken).rejects.toBeInstanceOf(EventAlreadyRecordedError);
+    expect(await snapshot(table.client, table.tableName)).toBe(before);
+  });
+
+  it('moves a deadline between status partitions and keeps one projection per deadline', async () => {
+    // Prepare
+    const aggregate = await openCase('C-6003');
+    const raised = engine.applyEvent(aggregate, envelope.concern('C-6003-c', 'C-6003') as CaseEvent, NOW);
+    await store.commitCase({ caseId: 'C-6003', expectedVersion: 1, before: aggregate, after: raised.aggregate, audit: raised.audit, now: NOW });
+    const closed = engine.applyEvent(raised.aggregate, envelope.closed('C-6003-x', 'C-6003') as CaseEvent, NOW);
+    // Act
+    await store.commitCase({ caseId: 'C-6003', expectedVersion: 2, before: raised.aggregate, after: closed.aggregate, audit: closed.audit, now: NOW });
+    const open = await store.queryDeadlines({ status: 'open', limit: 500 });
+    const cancelled = await store.queryDeadlines({ status: 'cancelled', limit: 500 });
+    // Assess
+    expect(open.deadlines.filter((d) => d.caseId === 'C-6003')).toEqual([]);
+    expect(cancelled.deadlines.filter((d) => d.caseId === 'C-6003').length).toBe(raised.aggregate.deadlines.length);
+    expect((await store.listDeadlines('C-6003')).length).toBe(raised.aggregate.deadlines.length);
+  });
+
+  it('commits a change touching more deadlines than one transaction holds', async () => {
+    // Prepare
+    let aggregate = await openCase('C-6004');
+    let version = 1;
+    const raised = Array.from({ length: 120 }, (_, i) => ({
+      ...envelope.disagreement(`C-6004-d${i}`, 'C-6004'),
+      data: { disagreementId: `D-${i}` },
+    }));
+    let next = aggregate;
+    for (const event of raised) next = engine.applyEvent(next, event as CaseEvent, NOW).aggregate;
+    // Act
+    await store.commitCase({ caseId: 'C-6004', expectedVersion: version, before: aggregate, after: next, audit: [], now: NOW });
+    aggregate = next;
+    version++;
+    const closed = engine.applyEvent(aggregate, envelope.closed('C-6004-x', 'C-6004') as CaseEvent, NOW);
+    await store.commitCase({ caseId: 'C-6004', expectedVersion: version, before: aggregate, after: closed.aggregate, audit: closed.audit, now: NOW });
+    // Assess
+    const deadlines = await store.listDeadlines('C-6004');
+    expect(deadlines.filter((d) => d.rule === 'disagreement')).toHaveLength(120);
+    expect(deadlines.every((d) => d.status !== 'open')).toBe(true);
+    expect((await store.loadCase('C-6004'))?.version).toBe(3);
+  });
+});
