@@ -5,18 +5,17 @@
  * bundle of the same handler that also imports date-holidays directly.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { readFileSync } from 'node:fs';
 import { type BuildOptions, build } from 'esbuild';
 import {
   ENTRIES,
+  type EntryName,
   ESBUILD_TARGET,
   ESM_REQUIRE_BANNER,
   EXTERNAL_MODULES,
-  type EntryName,
   entryPath,
   MAIN_FIELDS,
   PROJECT_ROOT,
@@ -85,7 +84,9 @@ async function bundle(name: string, options: BuildOptions): Promise<Built> {
   mkdirSync(outdir, { recursive: true });
   const file = join(outdir, 'index.mjs');
   const result = await build({ ...STACK_OPTIONS, ...options, outfile: file });
-  const forbidden = Object.keys(result.metafile?.inputs ?? {}).filter((input) => FORBIDDEN.test(input));
+  const forbidden = Object.keys(result.metafile?.inputs ?? {}).filter((input) =>
+    FORBIDDEN.test(input),
+  );
   return {
     file,
     bytes: statSync(file).size,
@@ -100,14 +101,22 @@ function coldImportMs(file: string): number | string {
   const times: number[] = [];
   for (let i = 0; i < RUNS; i += 1) {
     try {
-      const out = execFileSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], {
-        cwd: PROJECT_ROOT,
-        env: { ...process.env, ...FAKE_ENV },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const out = execFileSync(
+        process.execPath,
+        ['--enable-source-maps', '--input-type=module', '-e', script],
+        {
+          cwd: PROJECT_ROOT,
+          env: { ...process.env, ...FAKE_ENV },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       times.push(Number(out.toString()));
     } catch (error) {
-      const stderr = (error as { stderr?: Buffer }).stderr?.toString().split('\n').find((l) => l.trim()) ?? '';
+      const stderr =
+        (error as { stderr?: Buffer }).stderr
+          ?.toString()
+          .split('\n')
+          .find((l) => l.trim()) ?? '';
       return `import failed: ${stderr.slice(0, 120)}`;
     }
   }
@@ -143,7 +152,9 @@ async function main(): Promise<void> {
     const oursMs = coldImportMs(ours.file);
     const naiveMs = coldImportMs(naive.file);
     const ratio =
-      typeof oursMs === 'number' && typeof naiveMs === 'number' && oursMs > 0 ? `${(naiveMs / oursMs).toFixed(1)}×` : 'n/a';
+      typeof oursMs === 'number' && typeof naiveMs === 'number' && oursMs > 0
+        ? `${(naiveMs / oursMs).toFixed(1)}×`
+        : 'n/a';
     rows.push([
       name,
       kb(ours.bytes),
@@ -156,15 +167,29 @@ async function main(): Promise<void> {
     ]);
   }
 
-  const header = ['entry', 'bundle', 'gzip', 'naive bundle', 'size ratio', 'cold import', 'naive import', 'import ratio'];
+  const header = [
+    'entry',
+    'bundle',
+    'gzip',
+    'naive bundle',
+    'size ratio',
+    'cold import',
+    'naive import',
+    'import ratio',
+  ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
-  console.log(`\nLambda bundles (esbuild ${ESBUILD_TARGET}, ESM, minified, @aws-sdk/* external; median of ${RUNS} cold imports)\n`);
+  console.log(
+    `\nLambda bundles (esbuild ${ESBUILD_TARGET}, ESM, minified, @aws-sdk/* external; median of ${RUNS} cold imports)\n`,
+  );
   console.log(line(header));
   console.log(line(widths.map((w) => '-'.repeat(w))));
   for (const row of rows) console.log(line(row));
-  if (skipped.length > 0) console.log(`\n(not present, skipped: ${skipped.map((s) => ENTRIES[s]).join(', ')})`);
-  console.log('\n"naive" = the same handler plus `new Holidays(\'GB\', \'ENG\')` from date-holidays.');
+  if (skipped.length > 0)
+    console.log(`\n(not present, skipped: ${skipped.map((s) => ENTRIES[s]).join(', ')})`);
+  console.log(
+    "\n\"naive\" = the same handler plus `new Holidays('GB', 'ENG')` from date-holidays.",
+  );
 
   if (failed) {
     console.error('\n✖ FAILED: date-holidays found in a Lambda bundle (see above).');

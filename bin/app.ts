@@ -7,7 +7,8 @@ import { addNag, addTimescales, digestEntryIfPresent } from '../lib/app.js';
 import { ConfigError, loadConfig } from '../lib/config.js';
 
 const app = new App();
-const configPath = (app.node.tryGetContext('config') as string | undefined) ?? 'timescales.config.json';
+const configPath =
+  (app.node.tryGetContext('config') as string | undefined) ?? 'timescales.config.json';
 
 try {
   const config = loadConfig(configPath);

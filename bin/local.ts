@@ -28,7 +28,10 @@ const DEFAULT_AUTHORITY = {
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
   const dynamo = await startDynamoDbLocal({
-    port: process.env.DYNAMODB_PORT === undefined ? await freePort() : Number(process.env.DYNAMODB_PORT),
+    port:
+      process.env.DYNAMODB_PORT === undefined
+        ? await freePort()
+        : Number(process.env.DYNAMODB_PORT),
     dataDir: process.env.DATA_DIR ?? '.local/dynamodb',
   });
   const cfg = parseConfig({
@@ -38,7 +41,10 @@ async function main(): Promise<void> {
     AUTHORITY_CONFIG: process.env.AUTHORITY_CONFIG ?? JSON.stringify(DEFAULT_AUTHORITY),
     DYNAMODB_ENDPOINT: dynamo.endpoint,
   });
-  const created = await createTable(new DynamoDBClient({ endpoint: dynamo.endpoint }), cfg.tableName);
+  const created = await createTable(
+    new DynamoDBClient({ endpoint: dynamo.endpoint }),
+    cfg.tableName,
+  );
   const server = await startLocalServer({
     port,
     host: process.env.HOST ?? '127.0.0.1',
@@ -51,9 +57,15 @@ async function main(): Promise<void> {
 
   const secret = cfg.webhookSecret as string;
   console.log(`Timescales (local) on ${server.url}`);
-  console.log(`  DynamoDB Local ${dynamo.endpoint}, table ${cfg.tableName} (${created ? 'created' : 'kept'}), data in ${process.env.DATA_DIR ?? '.local/dynamodb'}`);
-  console.log(`  authority ${cfg.authority.authority}, preset ${cfg.authority.preset}, division ${cfg.authority.division}`);
-  console.log(`  webhook secret: ${secret}${process.env.WEBHOOK_SECRET === undefined ? ' (development default; set WEBHOOK_SECRET to change)' : ''}`);
+  console.log(
+    `  DynamoDB Local ${dynamo.endpoint}, table ${cfg.tableName} (${created ? 'created' : 'kept'}), data in ${process.env.DATA_DIR ?? '.local/dynamodb'}`,
+  );
+  console.log(
+    `  authority ${cfg.authority.authority}, preset ${cfg.authority.preset}, division ${cfg.authority.division}`,
+  );
+  console.log(
+    `  webhook secret: ${secret}${process.env.WEBHOOK_SECRET === undefined ? ' (development default; set WEBHOOK_SECRET to change)' : ''}`,
+  );
   console.log('\nSend a signed event (paste into a shell):\n');
   console.log(curlExample(server.url, secret));
   console.log(`\nRead it back:  curl -s ${server.url}/v1/cases/C-1002/deadlines`);

@@ -40,7 +40,10 @@ export function addTimescales(
         };
   // Cross-stack references (table, key) stay "strong": CloudFormation refuses to remove an
   // export the stateless stack still uses, which protects the stateful stack.
-  if (app.node.tryGetContext(CROSS_STACK_REFERENCES) === undefined && app.node.children.length === 0) {
+  if (
+    app.node.tryGetContext(CROSS_STACK_REFERENCES) === undefined &&
+    app.node.children.length === 0
+  ) {
     app.node.setContext(CROSS_STACK_REFERENCES, 'strong');
   }
   const prefix = `Timescales-${config.deployment}`;

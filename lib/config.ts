@@ -17,33 +17,36 @@ const dayHours = z
   .refine((h) => h.open < h.close, { message: 'open must be earlier than close' });
 
 /** ISO weekday keys ("1" = Monday … "7" = Sunday); an absent day is closed. */
-const weeklyHours = z
-  .record(z.string(), dayHours)
-  .superRefine((hours, ctx) => {
-    for (const key of Object.keys(hours)) {
-      if (!/^[1-7]$/.test(key)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [key],
-          message: `"${key}" is not an ISO weekday: use "1" (Monday) to "7" (Sunday)`,
-        });
-      }
+const weeklyHours = z.record(z.string(), dayHours).superRefine((hours, ctx) => {
+  for (const key of Object.keys(hours)) {
+    if (!/^[1-7]$/.test(key)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `"${key}" is not an ISO weekday: use "1" (Monday) to "7" (Sunday)`,
+      });
     }
-  });
+  }
+});
 
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date "YYYY-MM-DD"')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), {
-    message: 'is not a real calendar date',
-  });
+  .refine(
+    (d) =>
+      !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) &&
+      new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+    {
+      message: 'is not a real calendar date',
+    },
+  );
 
 const email = z.email({ message: 'must be an email address, e.g. "timescales@example.gov.uk"' });
 
 /** Log retention values CloudWatch Logs accepts. */
 const RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-  3288, 3653,
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
 ] as const;
 
 export const RULE_PRESETS = ['southampton', 'norfolk'] as const;
@@ -123,7 +126,9 @@ export const configSchema = z
       .object({
         caseUrlTemplate: z
           .url({ protocol: /^https$/, message: 'must be an https URL' })
-          .refine((u) => u.includes('{caseId}'), { message: 'must contain the placeholder {caseId}' }),
+          .refine((u) => u.includes('{caseId}'), {
+            message: 'must contain the placeholder {caseId}',
+          }),
       })
       .strict(),
     logRetentionDays: z
@@ -154,8 +159,14 @@ export const configSchema = z
     /** Pin the stacks to an account/region; omit for environment-agnostic stacks. */
     env: z
       .object({
-        account: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id').optional(),
-        region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region, e.g. "eu-west-2"').optional(),
+        account: z
+          .string()
+          .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+          .optional(),
+        region: z
+          .string()
+          .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region, e.g. "eu-west-2"')
+          .optional(),
       })
       .strict()
       .optional(),
@@ -181,7 +192,8 @@ export function parseConfig(raw: unknown, source = 'configuration'): TimescalesC
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => {
     const path = issue.path.map(String).join('.') || '(top level)';
-    return `${path}: ${issue.message}`;
+    const missing = issue.code === 'invalid_type' && issue.message.endsWith('received undefined');
+    return `${path}: ${missing ? 'is required' : issue.message}`;
   });
   throw new ConfigError(`Invalid ${source}:\n  - ${issues.join('\n  - ')}`, issues);
 }

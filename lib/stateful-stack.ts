@@ -65,6 +65,8 @@ export class StatefulStack extends Stack {
     // encryption on the table, our key on its one replica (the stack's region).
     const cfnTable = this.table.node.defaultChild as dynamodb.CfnGlobalTable;
     cfnTable.addPropertyOverride('SSESpecification', { SSEEnabled: true, SSEType: 'KMS' });
-    cfnTable.addPropertyOverride('Replicas.0.SSESpecification', { KMSMasterKeyId: this.key.keyArn });
+    cfnTable.addPropertyOverride('Replicas.0.SSESpecification', {
+      KMSMasterKeyId: this.key.keyArn,
+    });
   }
 }

@@ -1,4 +1,12 @@
-import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  ArnFormat,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -76,7 +84,11 @@ export class StatelessStack extends Stack {
         'The webhook signing secret is shared with the back-office sender: a rotation Lambda would break signatures until the sender is updated. It is rotated by hand, with overlap, per docs/deployment.md.',
     });
 
-    this.asyncFailures = deadLetterQueue(this, 'AsyncFailureDlq', 'Lambda asynchronous invocations that failed after retries');
+    this.asyncFailures = deadLetterQueue(
+      this,
+      'AsyncFailureDlq',
+      'Lambda asynchronous invocations that failed after retries',
+    );
     this.timers = new TimerScheduler(this, 'Timers');
     this.messaging = new Messaging(this, 'Messaging', {
       fromAddress: config.email.from,
@@ -116,10 +128,13 @@ export class StatelessStack extends Stack {
     const events = new TimescalesFunction(this, 'Events', {
       ...common,
       entry: entryPath('events'),
-      description: 'POST /v1/events: verifies the webhook signature, applies the event, plans timers',
+      description:
+        'POST /v1/events: verifies the webhook signature, applies the event, plans timers',
       serviceName: 'timescales-events',
       timeout: Duration.seconds(15),
-      ...(config.concurrency.events === null ? {} : { reservedConcurrentExecutions: config.concurrency.events }),
+      ...(config.concurrency.events === null
+        ? {}
+        : { reservedConcurrentExecutions: config.concurrency.events }),
     });
     const read = new TimescalesFunction(this, 'Read', {
       ...common,
@@ -130,7 +145,8 @@ export class StatelessStack extends Stack {
     const reminders = new TimescalesFunction(this, 'Reminders', {
       ...common,
       entry: entryPath('reminders'),
-      description: 'Invoked by EventBridge Scheduler: advances clocks, sends reminders by email/SMS',
+      description:
+        'Invoked by EventBridge Scheduler: advances clocks, sends reminders by email/SMS',
       serviceName: 'timescales-reminders',
       functionName: remindersName,
       timeout: Duration.seconds(60),
@@ -198,7 +214,10 @@ export class StatelessStack extends Stack {
     }
 
     for (const fn of Object.values(this.functions)) {
-      Validations.of(fn.role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: XRAY_REASON });
+      Validations.of(fn.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: XRAY_REASON,
+      });
     }
 
     this.api = new TimescalesApi(this, 'Api', {
@@ -212,7 +231,10 @@ export class StatelessStack extends Stack {
     this.alarms = new Alarms(this, 'Alarms', { email: config.alarmEmail, key });
     this.addAlarms();
 
-    new CfnOutput(this, 'ApiUrl', { value: this.api.api.apiEndpoint, description: 'Base URL of the API' });
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.api.api.apiEndpoint,
+      description: 'Base URL of the API',
+    });
     new CfnOutput(this, 'WebhookSecretArn', {
       value: this.webhookSecret.secretArn,
       description: 'Signing secret to share with the back-office sender (as whsec_<value>)',
@@ -225,12 +247,20 @@ export class StatelessStack extends Stack {
     const alarms = this.alarms;
     const period = FIVE_MINUTES;
     alarms.add('SchedulerDlqDepth', {
-      metric: this.timers.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
-      description: 'EventBridge Scheduler could not deliver a timer to the reminder function: a deadline may not advance or a reminder may not be sent.',
+      metric: this.timers.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period,
+        statistic: 'Maximum',
+      }),
+      description:
+        'EventBridge Scheduler could not deliver a timer to the reminder function: a deadline may not advance or a reminder may not be sent.',
     });
     alarms.add('AsyncFailureDlqDepth', {
-      metric: this.asyncFailures.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
-      description: 'A timer invocation failed after Lambda retries: a deadline may not advance or a reminder may not be sent.',
+      metric: this.asyncFailures.metricApproximateNumberOfMessagesVisible({
+        period,
+        statistic: 'Maximum',
+      }),
+      description:
+        'A timer invocation failed after Lambda retries: a deadline may not advance or a reminder may not be sent.',
     });
     for (const [name, fn] of Object.entries(this.functions)) {
       const title = name[0]!.toUpperCase() + name.slice(1);
@@ -252,22 +282,33 @@ export class StatelessStack extends Stack {
         label: 'Failed email/SMS sends',
         usingMetrics: {},
       }),
-      description: 'An email or SMS reminder could not be handed to SES / End User Messaging (metric Timescales/SendFailed).',
+      description:
+        'An email or SMS reminder could not be handed to SES / End User Messaging (metric Timescales/SendFailed).',
     });
     alarms.add('DeliveryFeedback', {
-      metric: this.messaging.feedbackTopic.metricNumberOfMessagesPublished({ period, statistic: 'Sum' }),
-      description: 'An email bounced, was complained about or rejected, or an SMS was not delivered.',
+      metric: this.messaging.feedbackTopic.metricNumberOfMessagesPublished({
+        period,
+        statistic: 'Sum',
+      }),
+      description:
+        'An email bounced, was complained about or rejected, or an SMS was not delivered.',
     });
     alarms.add('Api5xx', {
       metric: this.api.api.metricServerError({ period, statistic: 'Sum' }),
-      description: 'The API returned 5xx responses (errors or contention) five or more times in five minutes.',
+      description:
+        'The API returned 5xx responses (errors or contention) five or more times in five minutes.',
       threshold: 5,
     });
   }
 }
 
 /** Item access on the table and its two indexes (named, no wildcard), and the table key via DynamoDB only. */
-function grantTable(role: iam.IRole, table: dynamodb.ITableV2, key: kms.IKey, access: 'read' | 'readwrite'): void {
+function grantTable(
+  role: iam.IRole,
+  table: dynamodb.ITableV2,
+  key: kms.IKey,
+  access: 'read' | 'readwrite',
+): void {
   const stack = Stack.of(role);
   role.addToPrincipalPolicy(
     new iam.PolicyStatement({

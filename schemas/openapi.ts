@@ -25,8 +25,12 @@ const caseId = z.object({
 
 const webhookHeaders = z.object({
   'webhook-id': z.string().meta({ description: 'Standard Webhooks message id' }),
-  'webhook-timestamp': z.string().meta({ description: 'Unix seconds; refused when more than 5 minutes off' }),
-  'webhook-signature': z.string().meta({ description: 'v1,<base64 HMAC-SHA256 of "id.timestamp.body">' }),
+  'webhook-timestamp': z
+    .string()
+    .meta({ description: 'Unix seconds; refused when more than 5 minutes off' }),
+  'webhook-signature': z
+    .string()
+    .meta({ description: 'v1,<base64 HMAC-SHA256 of "id.timestamp.body">' }),
 });
 
 export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
@@ -48,7 +52,12 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
           name: 'webhook-signature',
           description: 'Standard Webhooks HMAC signature with webhook-id and webhook-timestamp',
         },
-        iam: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'AWS SigV4 (IAM)' },
+        iam: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'Authorization',
+          description: 'AWS SigV4 (IAM)',
+        },
       },
     },
     paths: {
@@ -58,10 +67,20 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
           summary: 'Deliver an event; redeliveries with the same id get the same answer',
           security: [{ standardWebhooks: [] }],
           requestParams: { header: webhookHeaders },
-          requestBody: { required: true, content: { 'application/json': { schema: EventEnvelope.meta({ id: 'EventEnvelope' }) } } },
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': { schema: EventEnvelope.meta({ id: 'EventEnvelope' }) },
+            },
+          },
           responses: {
-            '202': { description: 'applied (or already applied)', content: { 'application/json': { schema: EventAccepted } } },
-            '400': problem('malformed JSON, nesting too deep, or the event does not match its schema'),
+            '202': {
+              description: 'applied (or already applied)',
+              content: { 'application/json': { schema: EventAccepted } },
+            },
+            '400': problem(
+              'malformed JSON, nesting too deep, or the event does not match its schema',
+            ),
             '401': problem('signature missing, wrong or stale'),
             '409': problem('the event id was already used with a different body'),
             '413': problem('body larger than 64 KB'),
@@ -77,7 +96,10 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
           security: [{ iam: [] }],
           requestParams: { path: caseId },
           responses: {
-            '200': { description: 'the case facts', content: { 'application/json': { schema: CaseView } } },
+            '200': {
+              description: 'the case facts',
+              content: { 'application/json': { schema: CaseView } },
+            },
             ...readProblems,
           },
         },
@@ -88,7 +110,10 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
           security: [{ iam: [] }],
           requestParams: { path: caseId },
           responses: {
-            '200': { description: 'every deadline on the case', content: { 'application/json': { schema: DeadlineList } } },
+            '200': {
+              description: 'every deadline on the case',
+              content: { 'application/json': { schema: DeadlineList } },
+            },
             ...readProblems,
           },
         },
@@ -99,7 +124,10 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
           security: [{ iam: [] }],
           requestParams: { path: caseId },
           responses: {
-            '200': { description: 'the audit trail, oldest first', content: { 'application/json': { schema: AuditList } } },
+            '200': {
+              description: 'the audit trail, oldest first',
+              content: { 'application/json': { schema: AuditList } },
+            },
             ...readProblems,
           },
         },
@@ -107,11 +135,15 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
       '/v1/deadlines': {
         get: {
           operationId: 'listDeadlines',
-          summary: 'A manager’s list: deadlines by status, due before an instant, optionally for one team',
+          summary:
+            'A manager’s list: deadlines by status, due before an instant, optionally for one team',
           security: [{ iam: [] }],
           requestParams: { query: DeadlineQuery },
           responses: {
-            '200': { description: 'deadlines ordered by due time', content: { 'application/json': { schema: DeadlineList } } },
+            '200': {
+              description: 'deadlines ordered by due time',
+              content: { 'application/json': { schema: DeadlineList } },
+            },
             '400': problem('invalid query parameters'),
             '403': problem('not authorised (IAM, in AWS)'),
           },

@@ -3,7 +3,9 @@ import { z } from 'zod';
 
 export const FieldErrorSchema = z
   .object({
-    field: z.string().describe('dotted path into the request, e.g. data.allegationId; "" for the whole body'),
+    field: z
+      .string()
+      .describe('dotted path into the request, e.g. data.allegationId; "" for the whole body'),
     message: z.string(),
   })
   .meta({ id: 'FieldError' });

@@ -6,14 +6,20 @@
 import { signWebhook } from '../functions/commons/webhook.js';
 
 const BASE_URL = process.env.BASE_URL ?? 'http://localhost:3000';
-const SECRET = process.env.WEBHOOK_SECRET ?? `whsec_${Buffer.from('timescales-local-development-key').toString('base64')}`;
+const SECRET =
+  process.env.WEBHOOK_SECRET ??
+  `whsec_${Buffer.from('timescales-local-development-key').toString('base64')}`;
 const CASE = 'C-1001';
 
 // Event ids and times are fixed for the day, so running the demo twice is a redelivery.
 const now = new Date();
 const day = now.toISOString().slice(0, 10);
-const base = Date.parse(`${day}T09:00:00Z`) <= now.getTime() ? Date.parse(`${day}T09:00:00Z`) : Date.parse(`${day}T00:00:00Z`);
-const at = (minutes: number) => new Date(base + minutes * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const base =
+  Date.parse(`${day}T09:00:00Z`) <= now.getTime()
+    ? Date.parse(`${day}T09:00:00Z`)
+    : Date.parse(`${day}T00:00:00Z`);
+const at = (minutes: number) =>
+  new Date(base + minutes * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 let n = 0;
 const id = () => `demo-${day}-${String(++n).padStart(2, '0')}`;
 
@@ -32,13 +38,22 @@ const events: Record<string, unknown>[] = [
     id: id(),
     type: 'person.upserted',
     occurredAt: at(0),
-    data: { personId, name, email: `${name.toLowerCase().replaceAll(' ', '.')}@example.gov.uk`, team: 'north-assessment' },
+    data: {
+      personId,
+      name,
+      email: `${name.toLowerCase().replaceAll(' ', '.')}@example.gov.uk`,
+      team: 'north-assessment',
+    },
   })),
   {
     id: id(),
     type: 'rota.shift',
     occurredAt: at(0),
-    data: { personId: 'P-0007', from: `${day}T17:00:00Z`, to: new Date(Date.parse(`${day}T09:00:00Z`) + 86_400_000).toISOString() },
+    data: {
+      personId: 'P-0007',
+      from: `${day}T17:00:00Z`,
+      to: new Date(Date.parse(`${day}T09:00:00Z`) + 86_400_000).toISOString(),
+    },
   },
   {
     id: id(),
@@ -52,9 +67,27 @@ const events: Record<string, unknown>[] = [
       workers: people.slice(0, 5).map(([personId, , role]) => ({ personId, role })),
     },
   },
-  { id: id(), type: 'lado.concern-raised', occurredAt: at(2), caseId: CASE, data: { allegationId: 'A-1' } },
-  { id: id(), type: 'disagreement.raised', occurredAt: at(3), caseId: CASE, data: { disagreementId: 'D-1' } },
-  { id: id(), type: 'coworking.started', occurredAt: at(4), caseId: CASE, data: { reviewEveryWeeks: 4 } },
+  {
+    id: id(),
+    type: 'lado.concern-raised',
+    occurredAt: at(2),
+    caseId: CASE,
+    data: { allegationId: 'A-1' },
+  },
+  {
+    id: id(),
+    type: 'disagreement.raised',
+    occurredAt: at(3),
+    caseId: CASE,
+    data: { disagreementId: 'D-1' },
+  },
+  {
+    id: id(),
+    type: 'coworking.started',
+    occurredAt: at(4),
+    caseId: CASE,
+    data: { reviewEveryWeeks: 4 },
+  },
 ];
 
 async function send(event: Record<string, unknown>): Promise<void> {
@@ -65,7 +98,9 @@ async function send(event: Record<string, unknown>): Promise<void> {
     body,
   });
   const answer = await response.text();
-  console.log(`${response.status}  ${String(event.type).padEnd(20)} ${event.id}${response.ok ? '' : `  ${answer}`}`);
+  console.log(
+    `${response.status}  ${String(event.type).padEnd(20)} ${event.id}${response.ok ? '' : `  ${answer}`}`,
+  );
   if (!response.ok) process.exitCode = 1;
 }
 
@@ -85,18 +120,31 @@ async function main(): Promise<void> {
   for (const event of events) await send(event);
   const response = await fetch(`${BASE_URL}/v1/cases/${CASE}/deadlines`);
   const { deadlines } = (await response.json()) as {
-    deadlines: { id: string; rule: string; status: string; dueAt: string; stage?: number; explain: string[] }[];
+    deadlines: {
+      id: string;
+      rule: string;
+      status: string;
+      dueAt: string;
+      stage?: number;
+      explain: string[];
+    }[];
   };
   console.log(`\nDeadlines on ${CASE} (due times in Europe/London):\n`);
   for (const d of deadlines) {
     const stage = d.stage === undefined ? '' : ` stage ${d.stage}`;
-    console.log(`  ${(d.rule + stage).padEnd(30)} ${d.status.padEnd(9)} ${london.format(new Date(d.dueAt))}`);
+    console.log(
+      `  ${(d.rule + stage).padEnd(30)} ${d.status.padEnd(9)} ${london.format(new Date(d.dueAt))}`,
+    );
     for (const line of d.explain) console.log(`      ${line}`);
   }
-  console.log(`\nMore: curl -s ${BASE_URL}/v1/cases/${CASE}/audit  and  curl -s '${BASE_URL}/v1/deadlines?status=open'`);
+  console.log(
+    `\nMore: curl -s ${BASE_URL}/v1/cases/${CASE}/audit  and  curl -s '${BASE_URL}/v1/deadlines?status=open'`,
+  );
 }
 
 main().catch((error: unknown) => {
-  console.error(`demo failed: ${error instanceof Error ? error.message : String(error)} (is \`npm start\` running?)`);
+  console.error(
+    `demo failed: ${error instanceof Error ? error.message : String(error)} (is \`npm start\` running?)`,
+  );
   process.exit(1);
 });

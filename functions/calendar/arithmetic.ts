@@ -19,16 +19,35 @@ import {
 } from './schedule.js';
 import type { Calendar, Due, WeeklyHours } from './types.js';
 
-function makeDue(ms: number, build: () => string[]): Due {
-  let explain: string[] | undefined;
-  return {
-    due: new Date(ms),
-    get explain() {
-      explain ??= build();
-      return explain;
-    },
-  };
+/**
+ * A {@link Due} whose explanation is built on first read: building the sentences costs far more
+ * than the arithmetic, and most callers in a hot loop never read them. `explain` is a getter,
+ * so read it (or JSON-serialise the result) rather than spreading the object.
+ */
+class LazyDue implements Due {
+  readonly due: Date;
+  #build: (() => string[]) | undefined;
+  #explain: string[] | undefined;
+
+  constructor(ms: number, build: () => string[]) {
+    this.due = new Date(ms);
+    this.#build = build;
+  }
+
+  get explain(): string[] {
+    if (this.#explain === undefined) {
+      this.#explain = (this.#build as () => string[])();
+      this.#build = undefined;
+    }
+    return this.#explain;
+  }
+
+  toJSON(): { due: Date; explain: string[] } {
+    return { due: this.due, explain: this.explain };
+  }
 }
+
+const makeDue = (ms: number, build: () => string[]): Due => new LazyDue(ms, build);
 
 function wholeCount(n: number, what: string): void {
   if (!Number.isInteger(n) || n < 0)

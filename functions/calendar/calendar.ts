@@ -2,9 +2,9 @@
  * `createCalendar`: one authority's working days (division holidays, closures) and hours,
  * laid out as a per-day table so that every lookup is an array read.
  */
-import { civilFromDay, dayFromCivil, isoDate, isoWeekday, parseIsoDate, WEEKDAYS } from './days.js';
+import { dayFromCivil, isoDate, isoWeekday, parseIsoDate, WEEKDAYS } from './days.js';
 import { CalendarRangeError, InvalidCalendarOptionsError, InvalidDateError } from './errors.js';
-import { SOURCE } from './generated/uk-bank-holidays.js';
+import { FIRST_YEAR, LAST_YEAR, SOURCE } from './generated/uk-bank-holidays.js';
 import { type HolidayEntry, holidayYears } from './holidays.js';
 import {
   type Calendar,
@@ -262,10 +262,10 @@ export function createCalendar(options: CalendarOptions): Calendar {
  * {@link Calendar}) is read once through its public methods.
  */
 export function coreOf(cal: Calendar): CalendarCore {
-  let core = cores.get(cal);
-  if (core) return core;
-  const first = dayFromCivil(2012, 1, 1);
-  const last = dayFromCivil(2100, 12, 31);
+  const known = cores.get(cal);
+  if (known) return known;
+  const first = dayFromCivil(FIRST_YEAR, 1, 1);
+  const last = dayFromCivil(LAST_YEAR, 12, 31);
   const kinds = new Uint8Array(last - first + 1);
   for (let i = 0; i < kinds.length; i++) {
     const info = cal.dayInfo(isoDate(first + i));
@@ -275,9 +275,10 @@ export function coreOf(cal: Calendar): CalendarCore {
         ? DayKind.Weekend
         : DayKind.Holiday;
   }
-  core = {
+  const core: CalendarCore = {
     first,
     last,
+    kinds,
     kind: (day) => {
       if (day < first || day > last)
         throw new CalendarRangeError(`No calendar data for ${isoDate(day)}`);
@@ -289,5 +290,3 @@ export function coreOf(cal: Calendar): CalendarCore {
   cores.set(cal, core);
   return core;
 }
-
-export { civilFromDay };

@@ -36,6 +36,18 @@ const keyOf = (hours: WeeklyHours): string =>
 
 /** The schedule of `cal` with `hours` (default: its office hours); built once and cached. */
 export function scheduleOf(cal: Calendar, hours?: WeeklyHours): Schedule {
+  // Callers repeat the same calendar and hours in loops: remember the last answer.
+  if (cal === last.cal && hours === last.hours && last.schedule) return last.schedule;
+  const schedule = lookUp(cal, hours);
+  last.cal = cal;
+  last.hours = hours;
+  last.schedule = schedule;
+  return schedule;
+}
+
+const last: { cal?: Calendar; hours?: WeeklyHours; schedule?: Schedule } = {};
+
+function lookUp(cal: Calendar, hours?: WeeklyHours): Schedule {
   const core = coreOf(cal);
   const h = hours ?? cal.hoursFor();
   let objects = byObject.get(core);
@@ -84,7 +96,17 @@ function build(core: CalendarCore, hours: WeeklyHours): Schedule {
   daysBefore[n] = count;
   const workDays = new Int32Array(count);
   const msBefore = new Float64Array(count + 1);
-  const s: Schedule = { core, hours, first: core.first, open, close, work, daysBefore, workDays, msBefore };
+  const s: Schedule = {
+    core,
+    hours,
+    first: core.first,
+    open,
+    close,
+    work,
+    daysBefore,
+    workDays,
+    msBefore,
+  };
   let k = 0;
   let ms = 0;
   for (let i = 0; i < n; i++) {
@@ -93,7 +115,10 @@ function build(core: CalendarCore, hours: WeeklyHours): Schedule {
     msBefore[k] = ms;
     const wd = isoWeekday(core.first + i);
     // Clocks change only on Sundays, so a weekday's hours are as long as they read.
-    ms += wd === 7 ? closeAt(s, i) - openAt(s, i) : ((close[wd] as number) - (open[wd] as number)) * 60_000;
+    ms +=
+      wd === 7
+        ? closeAt(s, i) - openAt(s, i)
+        : ((close[wd] as number) - (open[wd] as number)) * 60_000;
     k++;
   }
   msBefore[count] = ms;

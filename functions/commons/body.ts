@@ -15,20 +15,28 @@ export function rawBody(event: { body?: string | undefined; isBase64Encoded?: bo
   const body = event.body ?? '';
   const bytes = event.isBase64Encoded ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');
   if (bytes.length > MAX_BODY_BYTES) {
-    throw new PayloadTooLargeError(`the body is ${bytes.length} bytes; the limit is ${MAX_BODY_BYTES}`, {
-      errors: [{ field: '', message: `at most ${MAX_BODY_BYTES} bytes` }],
-    });
+    throw new PayloadTooLargeError(
+      `the body is ${bytes.length} bytes; the limit is ${MAX_BODY_BYTES}`,
+      {
+        errors: [{ field: '', message: `at most ${MAX_BODY_BYTES} bytes` }],
+      },
+    );
   }
   return bytes;
 }
 
-export function requireJsonContentType(headers: Record<string, string | undefined> | undefined): void {
+export function requireJsonContentType(
+  headers: Record<string, string | undefined> | undefined,
+): void {
   const value = header(headers, 'content-type');
   const mediaType = value?.split(';')[0]?.trim().toLowerCase();
   if (mediaType !== 'application/json') {
-    throw new UnsupportedMediaTypeError(`content-type must be application/json, not ${mediaType ?? 'absent'}`, {
-      errors: [{ field: 'header.content-type', message: 'must be application/json' }],
-    });
+    throw new UnsupportedMediaTypeError(
+      `content-type must be application/json, not ${mediaType ?? 'absent'}`,
+      {
+        errors: [{ field: 'header.content-type', message: 'must be application/json' }],
+      },
+    );
   }
 }
 
@@ -40,7 +48,8 @@ export function parseJson(bytes: Buffer): unknown {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) {

@@ -7,8 +7,12 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /** A document client with the marshalling options the adapters rely on. */
-export function makeDocumentClient(options: { endpoint?: string | undefined } = {}): DynamoDBDocumentClient {
-  const base = new DynamoDBClient(options.endpoint === undefined ? {} : { endpoint: options.endpoint });
+export function makeDocumentClient(
+  options: { endpoint?: string | undefined } = {},
+): DynamoDBDocumentClient {
+  const base = new DynamoDBClient(
+    options.endpoint === undefined ? {} : { endpoint: options.endpoint },
+  );
   return DynamoDBDocumentClient.from(base, {
     marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
   });

@@ -30,7 +30,10 @@ const Env = z
       .string()
       .regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'WEBHOOK_SECRET must be a whsec_<base64> value')
       .optional(),
-    WEBHOOK_SECRET_ARN: z.string().startsWith('arn:', 'WEBHOOK_SECRET_ARN must be an ARN').optional(),
+    WEBHOOK_SECRET_ARN: z
+      .string()
+      .startsWith('arn:', 'WEBHOOK_SECRET_ARN must be an ARN')
+      .optional(),
     AUTHORITY_CONFIG: z
       .string({ error: 'AUTHORITY_CONFIG is required (JSON)' })
       .transform((text, ctx) => {
@@ -67,7 +70,10 @@ const Env = z
       dlqArn: env.SCHEDULER_DLQ_ARN,
     },
     ses: { from: env.SES_FROM, configurationSet: env.SES_CONFIGURATION_SET },
-    sms: { originationIdentity: env.SMS_ORIGINATION_IDENTITY, configurationSet: env.SMS_CONFIGURATION_SET },
+    sms: {
+      originationIdentity: env.SMS_ORIGINATION_IDENTITY,
+      configurationSet: env.SMS_CONFIGURATION_SET,
+    },
     serviceName: env.POWERTOOLS_SERVICE_NAME,
     logLevel: env.LOG_LEVEL,
   }));

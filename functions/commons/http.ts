@@ -15,7 +15,11 @@ export type HttpResult = APIGatewayProxyStructuredResultV2 & {
 
 export const PROBLEM_BASE = 'https://timescales.dev/problems/';
 
-export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
+export function json(
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): HttpResult {
   return {
     statusCode,
     headers: { 'content-type': 'application/json', ...headers },
@@ -62,7 +66,10 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
 }
 
 /** Header lookup that ignores case (API Gateway lower-cases them; local callers may not). */
-export function header(headers: Record<string, string | undefined> | undefined, name: string): string | undefined {
+export function header(
+  headers: Record<string, string | undefined> | undefined,
+  name: string,
+): string | undefined {
   if (headers === undefined) return undefined;
   const wanted = name.toLowerCase();
   for (const [key, value] of Object.entries(headers)) {

@@ -28,7 +28,11 @@ export function errorResult(error: unknown, instance: string | undefined): HttpR
   const problem = toProblem(mapped, instance);
   if (mapped instanceof AppError) {
     // The error class and status only: messages may carry request content.
-    const fields = { status: problem.status, error: mapped.name, cause: (mapped.cause as Error | undefined)?.name };
+    const fields = {
+      status: problem.status,
+      error: mapped.name,
+      cause: (mapped.cause as Error | undefined)?.name,
+    };
     if (problem.status >= 500) logger.warn('request failed', fields);
     else logger.info('request rejected', fields);
   } else {

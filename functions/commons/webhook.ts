@@ -22,14 +22,18 @@ export function makeWebhookVerifier(secret: string): WebhookVerifier {
           errors: missing.map((field) => ({ field: `header.${field}`, message: 'required' })),
         });
       }
-      const values = Object.fromEntries(WEBHOOK_HEADERS.map((name) => [name, header(headers, name) as string]));
+      const values = Object.fromEntries(
+        WEBHOOK_HEADERS.map((name) => [name, header(headers, name) as string]),
+      );
       try {
         webhook.verify(rawBody, values, { jsonParse: false });
       } catch (error) {
         if (!(error instanceof WebhookVerificationError)) throw error;
         const timestampProblem = /timestamp/i.test(error.message);
         throw new UnauthorizedError(
-          timestampProblem ? 'the webhook timestamp is invalid or more than 5 minutes off' : 'the signature does not match',
+          timestampProblem
+            ? 'the webhook timestamp is invalid or more than 5 minutes off'
+            : 'the signature does not match',
           {
             cause: error,
             errors: [

@@ -4,15 +4,15 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { requireJsonContentType, parseJson, rawBody } from '../commons/body.js';
+import { DynamoCaseStore } from '../adapters/dynamodb/case-store.js';
+import { DynamoDirectory } from '../adapters/dynamodb/directory.js';
+import { parseJson, rawBody, requireJsonContentType } from '../commons/body.js';
 import { dynamo, readSecret } from '../commons/clients.js';
 import { config } from '../commons/config.js';
 import { type HttpResult, json } from '../commons/http.js';
 import { logger } from '../commons/logger.js';
 import { errorResult } from '../commons/respond.js';
 import { makeWebhookVerifier } from '../commons/webhook.js';
-import { DynamoCaseStore } from '../adapters/dynamodb/case-store.js';
-import { DynamoDirectory } from '../adapters/dynamodb/directory.js';
 import { type IngestDeps, ingestEvent } from '../use-cases/ingest-event.js';
 import { systemClock } from '../use-cases/ports.js';
 
@@ -38,14 +38,16 @@ export function makeHandler(deps: EventsHandlerDeps): EventsHandler {
   };
 }
 
-
 let production: Promise<EventsHandler> | undefined;
 
 /** Production wiring, built once at cold start: config, secret, clients, adapters, engine. */
 async function productionHandler(): Promise<EventsHandler> {
   const cfg = config();
-  const secret = cfg.webhookSecret ?? (cfg.webhookSecretArn === undefined ? undefined : await readSecret(cfg.webhookSecretArn));
-  if (secret === undefined) throw new Error('Invalid configuration: set WEBHOOK_SECRET or WEBHOOK_SECRET_ARN');
+  const secret =
+    cfg.webhookSecret ??
+    (cfg.webhookSecretArn === undefined ? undefined : await readSecret(cfg.webhookSecretArn));
+  if (secret === undefined)
+    throw new Error('Invalid configuration: set WEBHOOK_SECRET or WEBHOOK_SECRET_ARN');
   const client = dynamo(cfg.dynamoEndpoint);
   const { makeCaseEngine } = await import('../use-cases/bind-engine.js');
   const { productionScheduler } = await import('../use-cases/bind-scheduler.js');

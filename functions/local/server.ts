@@ -15,7 +15,7 @@ import { type HttpResult, problemResult, toProblem } from '../commons/http.js';
 import { makeHandler as makeEventsHandler } from '../events/handler.js';
 import { makeHandler as makeReadHandler } from '../read/handler.js';
 import type { CaseEngine } from '../use-cases/case-engine.js';
-import { type Clock, systemClock, type Scheduler, type Timer } from '../use-cases/ports.js';
+import { type Clock, type Scheduler, systemClock, type Timer } from '../use-cases/ports.js';
 
 /** A `Scheduler` that only remembers what it was asked: local mode's seam until a driver is plugged in. */
 export class RecordingScheduler implements Scheduler {
@@ -73,7 +73,8 @@ function route(method: string, path: string): Route | Error {
     pathParameters = { caseId };
   }
   if (routeKey === undefined) return new NotFoundError(`no resource at ${path}`);
-  if (!routeKey.startsWith(`${method} `)) return new MethodNotAllowedError(`${method} is not allowed on ${path}`);
+  if (!routeKey.startsWith(`${method} `))
+    return new MethodNotAllowedError(`${method} is not allowed on ${path}`);
   return pathParameters === undefined ? { routeKey } : { routeKey, pathParameters };
 }
 
@@ -113,7 +114,12 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
 type Handler = (event: APIGatewayProxyEventV2) => Promise<HttpResult>;
 
-async function serve(req: IncomingMessage, res: ServerResponse, events: Handler, read: Handler): Promise<void> {
+async function serve(
+  req: IncomingMessage,
+  res: ServerResponse,
+  events: Handler,
+  read: Handler,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = (req.method ?? 'GET').toUpperCase();
   const matched = route(method, url.pathname);
@@ -144,14 +150,22 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
-function toApiGatewayEvent(req: IncomingMessage, url: URL, method: string, matched: Route, body: Buffer): APIGatewayProxyEventV2 {
+function toApiGatewayEvent(
+  req: IncomingMessage,
+  url: URL,
+  method: string,
+  matched: Route,
+  body: Buffer,
+): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+    if (value !== undefined)
+      headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
   // API Gateway joins repeated query parameters with commas.
   const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  for (const [name, value] of url.searchParams)
+    query[name] = name in query ? `${query[name]},${value}` : value;
   const now = new Date();
   return {
     version: '2.0',
@@ -179,7 +193,9 @@ function toApiGatewayEvent(req: IncomingMessage, url: URL, method: string, match
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
     },
-    ...(body.length > 0 ? { body: body.toString('base64'), isBase64Encoded: true } : { isBase64Encoded: false }),
+    ...(body.length > 0
+      ? { body: body.toString('base64'), isBase64Encoded: true }
+      : { isBase64Encoded: false }),
   };
 }
 

@@ -8,13 +8,19 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import { CaseParams, DeadlineQuery } from '../../schemas/responses.js';
+import { DynamoCaseStore } from '../adapters/dynamodb/case-store.js';
 import { dynamo } from '../commons/clients.js';
 import { config } from '../commons/config.js';
 import { NotFoundError, ValidationError } from '../commons/errors.js';
 import { fieldErrors, type HttpResult, json } from '../commons/http.js';
 import { errorResult } from '../commons/respond.js';
-import { DynamoCaseStore } from '../adapters/dynamodb/case-store.js';
-import { getAudit, getCase, getCaseDeadlines, listDeadlines, type ReadDeps } from '../use-cases/read-queries.js';
+import {
+  getAudit,
+  getCase,
+  getCaseDeadlines,
+  listDeadlines,
+  type ReadDeps,
+} from '../use-cases/read-queries.js';
 
 export type ReadHandler = (event: APIGatewayProxyEventV2) => Promise<HttpResult>;
 
@@ -36,7 +42,13 @@ export function makeHandler(deps: ReadDeps): ReadHandler {
         case 'GET /v1/cases/{caseId}/audit':
           return json(200, await getAudit(caseIdOf(event), deps));
         case 'GET /v1/deadlines':
-          return json(200, await listDeadlines(parse(DeadlineQuery, event.queryStringParameters ?? {}, 'query'), deps));
+          return json(
+            200,
+            await listDeadlines(
+              parse(DeadlineQuery, event.queryStringParameters ?? {}, 'query'),
+              deps,
+            ),
+          );
         default:
           throw new NotFoundError(`no route ${event.routeKey}`);
       }
@@ -63,7 +75,9 @@ let production: ReadHandler | undefined;
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>().handler(async (event) => {
   if (production === undefined) {
     const cfg = config();
-    production = makeHandler({ store: new DynamoCaseStore(dynamo(cfg.dynamoEndpoint), cfg.tableName) });
+    production = makeHandler({
+      store: new DynamoCaseStore(dynamo(cfg.dynamoEndpoint), cfg.tableName),
+    });
   }
   return production(event);
 });

@@ -1,10 +1,12 @@
 /**
- * The production `Scheduler`: EventBridge Scheduler, implemented by the reminders work in
- * `functions/adapters/scheduler/`. This is the one seam the events handler wires it through.
+ * The production `Scheduler`: EventBridge Scheduler (`functions/adapters/scheduler`, owned by
+ * the reminders work), configured from the Lambda environment. The one seam the events
+ * handler wires it through; it fails fast when a scheduler variable is missing.
  */
+import { makeEventBridgeScheduler } from '../adapters/scheduler/index.js';
 import type { Config } from '../commons/config.js';
 import type { Scheduler } from './ports.js';
 
-export async function productionScheduler(_cfg: Config): Promise<Scheduler> {
-  throw new Error('the EventBridge Scheduler adapter is not wired yet (functions/adapters/scheduler)');
+export async function productionScheduler(cfg: Config): Promise<Scheduler> {
+  return makeEventBridgeScheduler(cfg);
 }

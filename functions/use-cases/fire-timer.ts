@@ -33,10 +33,10 @@ import {
 import {
   fnv1a64,
   isUrgent,
+  reminderId as makeReminderId,
   planReminders,
   planReminderTimers,
   REMINDER_KIND,
-  reminderId as makeReminderId,
   reminderTimerName,
 } from '../domain/reminders/plans.js';
 import {
@@ -97,7 +97,10 @@ export interface FireTimerDeps<A extends FireAggregate = FireAggregate> {
   advance: (aggregate: A, now: Date) => { aggregate: A; audit: unknown[] };
   /** The case's full timer plan (`planTimers` with the reminder planner wired). */
   planTimers: (aggregate: A) => ReminderTimer[];
-  scheduler: { schedule(timers: ReminderTimer[]): Promise<void>; cancel(names: string[]): Promise<void> };
+  scheduler: {
+    schedule(timers: ReminderTimer[]): Promise<void>;
+    cancel(names: string[]): Promise<void>;
+  };
   directory: Directory;
   channels: Partial<Record<ChannelName, Channel>>;
   claims: SendClaims;
@@ -247,8 +250,12 @@ export function reminderTimerAudit(
     },
   });
   return [
-    ...scheduled.filter((t) => t.payload.kind === REMINDER_KIND).map((t) => line(t, 'reminder-planned')),
-    ...cancelled.filter((t) => t.payload.kind === REMINDER_KIND).map((t) => line(t, 'reminder-cancelled')),
+    ...scheduled
+      .filter((t) => t.payload.kind === REMINDER_KIND)
+      .map((t) => line(t, 'reminder-planned')),
+    ...cancelled
+      .filter((t) => t.payload.kind === REMINDER_KIND)
+      .map((t) => line(t, 'reminder-cancelled')),
   ];
 }
 
@@ -269,8 +276,18 @@ async function fireReminder<A extends FireAggregate>(
   const rid = makeReminderId(deadline, key);
   const audit: ReminderAuditEntry[] = [];
   const line = (kind: ReminderAuditEntry['kind'], detail: Record<string, unknown>) =>
-    audit.push({ caseId: deadline.caseId, at: now, kind, deadlineId: deadline.id, detail: { reminderId: rid, ...detail } });
-  line('reminder-fired', { step: key, plannedAt: planned.plannedAt.toISOString(), late: planned.late });
+    audit.push({
+      caseId: deadline.caseId,
+      at: now,
+      kind,
+      deadlineId: deadline.id,
+      detail: { reminderId: rid, ...detail },
+    });
+  line('reminder-fired', {
+    step: key,
+    plannedAt: planned.plannedAt.toISOString(),
+    late: planned.late,
+  });
 
   const routing = await routeReminder({
     plan,
@@ -281,7 +298,14 @@ async function fireReminder<A extends FireAggregate>(
     calendar: deps.calendar,
     directory: deps.directory,
   });
-  const outcome = { status: 'reminded' as const, sent: 0, duplicates: 0, deferred: 0, failed: 0, retryLater: false };
+  const outcome = {
+    status: 'reminded' as const,
+    sent: 0,
+    duplicates: 0,
+    deferred: 0,
+    failed: 0,
+    retryLater: false,
+  };
 
   for (const u of routing.unroutable) {
     line('reminder-failed', { reason: u.reason, role: u.role, personId: u.personId });
@@ -294,9 +318,19 @@ async function fireReminder<A extends FireAggregate>(
     deferrals.push({
       name: reminderTimerName(deadline, key, suffix),
       fireAt: d.until,
-      payload: { caseId: deadline.caseId, deadlineId: deadline.id, kind: REMINDER_KIND, version: deadline.version, reminderId: key },
+      payload: {
+        caseId: deadline.caseId,
+        deadlineId: deadline.id,
+        kind: REMINDER_KIND,
+        version: deadline.version,
+        reminderId: key,
+      },
     });
-    line('reminder-deferred', { personId: d.personId, forPersonId: d.forPersonId, until: d.until.toISOString() });
+    line('reminder-deferred', {
+      personId: d.personId,
+      forPersonId: d.forPersonId,
+      until: d.until.toISOString(),
+    });
     outcome.deferred++;
   }
   if (deferrals.length > 0) {
@@ -333,17 +367,32 @@ async function fireReminder<A extends FireAggregate>(
       now,
     });
     const result = await sendOnce(
-      { caseId: deadline.caseId, reminderId: rid, personId: delivery.personId, channel: delivery.channel },
+      {
+        caseId: deadline.caseId,
+        reminderId: rid,
+        personId: delivery.personId,
+        channel: delivery.channel,
+      },
       message,
       deps,
     );
     tally(outcome, result);
     if (result.status === 'sent') {
-      line('reminder-sent', { personId: delivery.personId, channel: delivery.channel, via: delivery.via, messageId: result.messageId });
+      line('reminder-sent', {
+        personId: delivery.personId,
+        channel: delivery.channel,
+        via: delivery.via,
+        messageId: result.messageId,
+      });
     } else if (result.status === 'failed') {
-      line('reminder-failed', { personId: delivery.personId, channel: delivery.channel, reason: result.reason });
+      line('reminder-failed', {
+        personId: delivery.personId,
+        channel: delivery.channel,
+        reason: result.reason,
+      });
     }
-    if (delivery.via === 'edt' && (result.status === 'sent' || result.status === 'duplicate')) edtAlerted = true;
+    if (delivery.via === 'edt' && (result.status === 'sent' || result.status === 'duplicate'))
+      edtAlerted = true;
   }
 
   if (routing.edt && edtAlerted) {
@@ -367,22 +416,46 @@ async function fireReminder<A extends FireAggregate>(
 }
 
 /** The one digest timer of a team's morning: deterministic, so every alert schedules the same one. */
-export function digestTimer(team: string, date: string, fireAt: Date, suffix = ''): ReminderTimer<typeof REMINDER_KIND> {
+export function digestTimer(
+  team: string,
+  date: string,
+  fireAt: Date,
+  suffix = '',
+): ReminderTimer<typeof REMINDER_KIND> {
   const readable = team.replace(/[^0-9A-Za-z-_]/g, '_').slice(0, 20);
   return {
-    name: `d.${readable}.${date.replaceAll('-', '')}.${fnv1a64(team).slice(0, 8)}${suffix}`.slice(0, 64),
+    name: `d.${readable}.${date.replaceAll('-', '')}.${fnv1a64(team).slice(0, 8)}${suffix}`.slice(
+      0,
+      64,
+    ),
     fireAt,
     // A digest belongs to a team, not a case or deadline: those ids are placeholders.
-    payload: { caseId: `team:${team}`, deadlineId: 'digest', kind: REMINDER_KIND, version: 0, reminderId: `${DIGEST_PREFIX}${date}:${team}` },
+    payload: {
+      caseId: `team:${team}`,
+      deadlineId: 'digest',
+      kind: REMINDER_KIND,
+      version: 0,
+      reminderId: `${DIGEST_PREFIX}${date}:${team}`,
+    },
   };
 }
 
-async function fireDigest<A extends FireAggregate>(reminderId: string, deps: FireTimerDeps<A>): Promise<FireOutcome> {
+async function fireDigest<A extends FireAggregate>(
+  reminderId: string,
+  deps: FireTimerDeps<A>,
+): Promise<FireOutcome> {
   const now = deps.clock.now();
   const [date = '', ...rest] = reminderId.slice(DIGEST_PREFIX.length).split(':');
   const team = rest.join(':');
   const entries = await deps.digests.list(team, date);
-  const outcome = { status: 'digest' as const, sent: 0, duplicates: 0, deferred: 0, failed: 0, retryLater: false };
+  const outcome = {
+    status: 'digest' as const,
+    sent: 0,
+    duplicates: 0,
+    deferred: 0,
+    failed: 0,
+    retryLater: false,
+  };
   if (entries.length === 0) return outcome;
   const recipients = [...new Set(entries.flatMap((e) => e.recipientIds))];
   const routed = await routePeople(recipients, {
@@ -402,7 +475,9 @@ async function fireDigest<A extends FireAggregate>(reminderId: string, deps: Fir
   const content = renderDigest(items, team);
   const sentTo: string[] = [];
   for (const d of routed.deferrals) {
-    await deps.scheduler.schedule([digestTimer(team, date, d.until, `.h${Math.floor(d.until.getTime() / 60_000).toString(36)}`)]);
+    await deps.scheduler.schedule([
+      digestTimer(team, date, d.until, `.h${Math.floor(d.until.getTime() / 60_000).toString(36)}`),
+    ]);
     outcome.deferred++;
   }
   for (const delivery of routed.deliveries) {
@@ -432,7 +507,12 @@ async function fireDigest<A extends FireAggregate>(reminderId: string, deps: Fir
           caseId,
           at: now,
           kind: sentTo.length > 0 ? 'reminder-sent' : 'reminder-failed',
-          detail: { digest: reminderId, reminderIds, personIds: sentTo, unroutable: routed.unroutable.length },
+          detail: {
+            digest: reminderId,
+            reminderIds,
+            personIds: sentTo,
+            unroutable: routed.unroutable.length,
+          },
         },
       ],
       stored?.version ?? 0,
@@ -468,7 +548,12 @@ interface ComposeInput {
 }
 
 function composeMessage(delivery: Delivery, input: ComposeInput): OutboundMessage {
-  const meta = { caseId: input.caseId, rule: input.rule, reminderId: input.reminderId, personId: delivery.personId };
+  const meta = {
+    caseId: input.caseId,
+    rule: input.rule,
+    reminderId: input.reminderId,
+    personId: delivery.personId,
+  };
   const message = {
     caseId: input.caseId,
     title: input.title,
@@ -480,10 +565,19 @@ function composeMessage(delivery: Delivery, input: ComposeInput): OutboundMessag
     link: input.link,
     edt: delivery.via === 'edt',
   };
-  if (delivery.channel === 'sms') return { channel: 'sms', to: delivery.to, text: renderSms(message), meta };
+  if (delivery.channel === 'sms')
+    return { channel: 'sms', to: delivery.to, text: renderSms(message), meta };
   const email = renderEmail(
     input.invite && delivery.via !== 'edt'
-      ? { ...message, invite: { uid: `${input.reminderId}@timescales`, organizer: input.emailFrom, attendee: delivery.to, now: input.now } }
+      ? {
+          ...message,
+          invite: {
+            uid: `${input.reminderId}@timescales`,
+            organizer: input.emailFrom,
+            attendee: delivery.to,
+            now: input.now,
+          },
+        }
       : message,
   );
   return {
@@ -514,7 +608,12 @@ export async function sendOnce(
   deps: Pick<FireTimerDeps, 'claims' | 'channels' | 'clock' | 'leaseMs' | 'sendBackoff' | 'log'>,
 ): Promise<SendResult> {
   const log = deps.log ?? silent;
-  const ids = { caseId: key.caseId, reminderId: key.reminderId, personId: key.personId, channel: key.channel };
+  const ids = {
+    caseId: key.caseId,
+    reminderId: key.reminderId,
+    personId: key.personId,
+    channel: key.channel,
+  };
   const claim = await deps.claims.claim(key, deps.clock.now(), deps.leaseMs ?? 120_000);
   if (claim.outcome === 'sent') return { status: 'duplicate' };
   if (claim.outcome === 'failed') return { status: 'duplicate' };
@@ -525,7 +624,11 @@ export async function sendOnce(
   const channel = deps.channels[key.channel];
   if (channel === undefined) {
     await deps.claims.markFailed(key, claim.token, deps.clock.now(), 'no-channel');
-    log.error('reminder send failed', { ...ids, reason: 'no-channel', metric: 'ReminderSendFailed' });
+    log.error('reminder send failed', {
+      ...ids,
+      reason: 'no-channel',
+      metric: 'ReminderSendFailed',
+    });
     return { status: 'failed', reason: 'no-channel' };
   }
   const backoff: Backoff = {
@@ -547,7 +650,9 @@ export async function sendOnce(
     );
     await deps.claims.markSent(key, claim.token, deps.clock.now(), result.messageId);
     log.info('reminder sent', { ...ids, takeover: claim.takeover });
-    return result.messageId === undefined ? { status: 'sent' } : { status: 'sent', messageId: result.messageId };
+    return result.messageId === undefined
+      ? { status: 'sent' }
+      : { status: 'sent', messageId: result.messageId };
   } catch (error) {
     const reason = error instanceof ChannelError ? error.code : 'error';
     await deps.claims.markFailed(key, claim.token, deps.clock.now(), reason);

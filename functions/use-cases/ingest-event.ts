@@ -63,7 +63,9 @@ export class TimerSyncError extends AppError {
 export async function ingestEvent(body: unknown, deps: IngestDeps): Promise<StoredAnswer> {
   const parsed = EventEnvelope.safeParse(body);
   if (!parsed.success) {
-    throw new ValidationError('the event does not match its schema', { errors: fieldErrors(parsed.error) });
+    throw new ValidationError('the event does not match its schema', {
+      errors: fieldErrors(parsed.error),
+    });
   }
   const event = parsed.data;
   const bodyHash = hashOf(body);
@@ -77,8 +79,13 @@ export async function ingestEvent(body: unknown, deps: IngestDeps): Promise<Stor
         ? await applyCaseEvent(event, bodyHash, deps)
         : await applyDirectoryEvent(event, bodyHash, deps);
     } catch (error) {
-      if (!(error instanceof VersionConflictError || error instanceof EventAlreadyRecordedError)) throw error;
-      deps.log?.warn('event write contended; retrying', { eventId: event.id, attempt, reason: error.name });
+      if (!(error instanceof VersionConflictError || error instanceof EventAlreadyRecordedError))
+        throw error;
+      deps.log?.warn('event write contended; retrying', {
+        eventId: event.id,
+        attempt,
+        reason: error.name,
+      });
       await sleep(Math.min(200, 10 * 2 ** attempt) * Math.random());
     }
   }
@@ -90,11 +97,20 @@ function isCaseEvent(event: EventEnvelope): event is CaseEvent {
 }
 
 function accepted(event: EventEnvelope): StoredAnswer {
-  const body: EventAccepted = { eventId: event.id, status: 'accepted', caseId: event.caseId ?? null };
+  const body: EventAccepted = {
+    eventId: event.id,
+    status: 'accepted',
+    caseId: event.caseId ?? null,
+  };
   return { statusCode: 202, body };
 }
 
-function record(event: EventEnvelope, bodyHash: string, answer: StoredAnswer, now: Date): EventRecord {
+function record(
+  event: EventEnvelope,
+  bodyHash: string,
+  answer: StoredAnswer,
+  now: Date,
+): EventRecord {
   return {
     eventId: event.id,
     type: event.type,
@@ -112,9 +128,12 @@ async function replay(
   deps: IngestDeps,
 ): Promise<StoredAnswer> {
   if (recorded.bodyHash !== bodyHash) {
-    throw new IdempotencyConflictError(`event id ${event.id} was first received with a different body`, {
-      errors: [{ field: 'id', message: 'already used for a different event' }],
-    });
+    throw new IdempotencyConflictError(
+      `event id ${event.id} was first received with a different body`,
+      {
+        errors: [{ field: 'id', message: 'already used for a different event' }],
+      },
+    );
   }
   if (recorded.caseId !== null) {
     // A redelivery may follow a commit whose timer sync failed: schedule the whole plan again.
@@ -124,7 +143,11 @@ async function replay(
   return recorded.answer;
 }
 
-async function applyCaseEvent(event: CaseEvent, bodyHash: string, deps: IngestDeps): Promise<StoredAnswer> {
+async function applyCaseEvent(
+  event: CaseEvent,
+  bodyHash: string,
+  deps: IngestDeps,
+): Promise<StoredAnswer> {
   const now = deps.clock.now();
   const stored = await deps.store.loadCase(event.caseId);
   let result: ReturnType<CaseEngine['applyEvent']>;
@@ -137,9 +160,12 @@ async function applyCaseEvent(event: CaseEvent, bodyHash: string, deps: IngestDe
   }
   // DynamoDB items stop at 400 KB: a case grown that large by a sender is refused, not a 500.
   if (Buffer.byteLength(JSON.stringify(result.aggregate)) > MAX_CASE_BYTES) {
-    throw new UnprocessableEventError(`case ${event.caseId} would exceed the size one case may have`, {
-      errors: [{ field: 'caseId', message: 'case too large' }],
-    });
+    throw new UnprocessableEventError(
+      `case ${event.caseId} would exceed the size one case may have`,
+      {
+        errors: [{ field: 'caseId', message: 'case too large' }],
+      },
+    );
   }
   const answer = accepted(event);
   await deps.store.commitCase({
@@ -155,13 +181,20 @@ async function applyCaseEvent(event: CaseEvent, bodyHash: string, deps: IngestDe
   return answer;
 }
 
-async function applyDirectoryEvent(event: DirectoryEvent, bodyHash: string, deps: IngestDeps): Promise<StoredAnswer> {
+async function applyDirectoryEvent(
+  event: DirectoryEvent,
+  bodyHash: string,
+  deps: IngestDeps,
+): Promise<StoredAnswer> {
   const now = deps.clock.now();
   const answer = accepted(event);
   const eventRecord = record(event, bodyHash, answer, now);
   switch (event.type) {
     case 'person.upserted':
-      await deps.directory.upsertPerson({ ...event.data, updatedAt: new Date(event.occurredAt).toISOString() }, eventRecord);
+      await deps.directory.upsertPerson(
+        { ...event.data, updatedAt: new Date(event.occurredAt).toISOString() },
+        eventRecord,
+      );
       break;
     case 'person.away':
       await deps.directory.addAway(event.data, eventRecord);

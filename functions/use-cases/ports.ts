@@ -103,7 +103,9 @@ export interface CaseStore {
    */
   commitCase(commit: CaseCommit): Promise<void>;
   listDeadlines(caseId: string): Promise<DeadlineRecord[]>;
-  queryDeadlines(query: DeadlineQueryInput): Promise<{ deadlines: DeadlineRecord[]; nextCursor?: string }>;
+  queryDeadlines(
+    query: DeadlineQueryInput,
+  ): Promise<{ deadlines: DeadlineRecord[]; nextCursor?: string }>;
   listAudit(caseId: string): Promise<AuditRecord[]>;
 }
 

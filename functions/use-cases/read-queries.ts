@@ -2,7 +2,13 @@
  * Read queries behind `GET /v1/...`. Input: validated ids / query; output: the response
  * bodies of `schemas/responses.ts`. An unknown case is a `NotFoundError`.
  */
-import type { AuditList, CaseView, DeadlineList, DeadlineQuery, DeadlineView } from '../../schemas/responses.js';
+import type {
+  AuditList,
+  CaseView,
+  DeadlineList,
+  DeadlineQuery,
+  DeadlineView,
+} from '../../schemas/responses.js';
 import { NotFoundError } from '../commons/errors.js';
 import type { CaseStore, DeadlineRecord } from './ports.js';
 
@@ -13,7 +19,10 @@ export interface ReadDeps {
 export async function getCase(caseId: string, deps: ReadDeps): Promise<CaseView> {
   const stored = await deps.store.loadCase(caseId);
   if (stored === undefined) throw notFound(caseId);
-  const { deadlines: _deadlines, ...facts } = stored.aggregate as unknown as Record<string, unknown>;
+  const { deadlines: _deadlines, ...facts } = stored.aggregate as unknown as Record<
+    string,
+    unknown
+  >;
   return {
     caseId,
     version: stored.version,
@@ -25,7 +34,8 @@ export async function getCase(caseId: string, deps: ReadDeps): Promise<CaseView>
 
 export async function getCaseDeadlines(caseId: string, deps: ReadDeps): Promise<DeadlineList> {
   const deadlines = await deps.store.listDeadlines(caseId);
-  if (deadlines.length === 0 && (await deps.store.loadCase(caseId)) === undefined) throw notFound(caseId);
+  if (deadlines.length === 0 && (await deps.store.loadCase(caseId)) === undefined)
+    throw notFound(caseId);
   return { deadlines: deadlines.map(toView) };
 }
 
@@ -45,7 +55,8 @@ export async function listDeadlines(query: DeadlineQuery, deps: ReadDeps): Promi
 
 export async function getAudit(caseId: string, deps: ReadDeps): Promise<AuditList> {
   const entries = await deps.store.listAudit(caseId);
-  if (entries.length === 0 && (await deps.store.loadCase(caseId)) === undefined) throw notFound(caseId);
+  if (entries.length === 0 && (await deps.store.loadCase(caseId)) === undefined)
+    throw notFound(caseId);
   return { caseId, entries };
 }
 
@@ -55,5 +66,7 @@ function toView(d: DeadlineRecord): DeadlineView {
 }
 
 function notFound(caseId: string): NotFoundError {
-  return new NotFoundError(`no case ${caseId}`, { errors: [{ field: 'caseId', message: 'unknown case' }] });
+  return new NotFoundError(`no case ${caseId}`, {
+    errors: [{ field: 'caseId', message: 'unknown case' }],
+  });
 }

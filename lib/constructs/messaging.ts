@@ -159,7 +159,11 @@ export class Messaging extends Construct {
         resources: [
           this.originationIdentity,
           this.smsConfigurationSet.attrArn,
-          stack.formatArn({ service: 'sms-voice', resource: 'opt-out-list', resourceName: 'Default' }),
+          stack.formatArn({
+            service: 'sms-voice',
+            resource: 'opt-out-list',
+            resourceName: 'Default',
+          }),
         ],
       }),
     );

@@ -2,7 +2,7 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { deadLetterQueue } from './secure-queue.js';
 
 /**
@@ -55,7 +55,7 @@ export class TimerScheduler extends Construct {
   }
 
   /** Create/update/delete/read schedules in this group only, and pass only this role. */
-  grantManageSchedules(grantee: iam.IGrantable & { node: Construct['node'] }): void {
+  grantManageSchedules(grantee: iam.IGrantable & IConstruct): void {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ManageTimerSchedules',

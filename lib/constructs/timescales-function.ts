@@ -121,7 +121,10 @@ export class TimescalesFunction extends Construct {
     const runtime =
       'Node.js 22 is the runtime the project targets (Powertools, esbuild target node22, tests on Node 20/22); moving to Node.js 24 is a deliberate upgrade, not a default.';
     Validations.of(this.function).acknowledge({ id: 'AwsSolutions-L1', reason: runtime });
-    Validations.of(this.function).acknowledge({ id: 'Serverless-LambdaLatestVersion', reason: runtime });
+    Validations.of(this.function).acknowledge({
+      id: 'Serverless-LambdaLatestVersion',
+      reason: runtime,
+    });
     Validations.of(this.function).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason:

@@ -1,4 +1,7 @@
-import { TransactionCanceledException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import {
+  ProvisionedThroughputExceededException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
@@ -10,7 +13,15 @@ import { RecordingScheduler } from '../../functions/local/server.js';
 import { makeCaseEngine } from '../../functions/use-cases/bind-engine.js';
 import type { CaseEngine } from '../../functions/use-cases/case-engine.js';
 import type { Scheduler } from '../../functions/use-cases/ports.js';
-import { AUTHORITY, bodyOf, envelope, freshTable, postEvent, snapshot, TEST_SECRET } from './support.js';
+import {
+  AUTHORITY,
+  bodyOf,
+  envelope,
+  freshTable,
+  postEvent,
+  snapshot,
+  TEST_SECRET,
+} from './support.js';
 
 const NOW = new Date('2026-03-02T12:30:00Z');
 const engine = makeCaseEngine(AUTHORITY);
@@ -21,7 +32,9 @@ beforeAll(async () => {
   table = await freshTable(inject('dynamoEndpoint'), 'events');
 });
 
-function setup(options: { scheduler?: Scheduler; engine?: CaseEngine; client?: typeof table.client } = {}) {
+function setup(
+  options: { scheduler?: Scheduler; engine?: CaseEngine; client?: typeof table.client } = {},
+) {
   const client = options.client ?? table.client;
   const store = new DynamoCaseStore(client, table.tableName);
   const directory = new DynamoDirectory(client, table.tableName);
@@ -42,9 +55,23 @@ describe('POST /v1/events: signatures', () => {
 
   it.each([
     ['unsigned', postEvent(body, { unsigned: true }), 'header.webhook-id'],
-    ['forged (wrong secret)', postEvent(body, { secret: `whsec_${Buffer.from('not-the-secret-at-all-00').toString('base64')}` }), 'header.webhook-signature'],
-    ['stale (6 minutes old)', postEvent(body, { at: new Date(Date.now() - 6 * 60_000) }), 'header.webhook-timestamp'],
-    ['from the future (6 minutes ahead)', postEvent(body, { at: new Date(Date.now() + 6 * 60_000) }), 'header.webhook-timestamp'],
+    [
+      'forged (wrong secret)',
+      postEvent(body, {
+        secret: `whsec_${Buffer.from('not-the-secret-at-all-00').toString('base64')}`,
+      }),
+      'header.webhook-signature',
+    ],
+    [
+      'stale (6 minutes old)',
+      postEvent(body, { at: new Date(Date.now() - 6 * 60_000) }),
+      'header.webhook-timestamp',
+    ],
+    [
+      'from the future (6 minutes ahead)',
+      postEvent(body, { at: new Date(Date.now() + 6 * 60_000) }),
+      'header.webhook-timestamp',
+    ],
   ])('refuses a request that is %s with 401 and changes nothing', async (_name, request, field) => {
     // Prepare
     const { handler } = setup();
@@ -54,7 +81,10 @@ describe('POST /v1/events: signatures', () => {
     // Assess
     expect(result.statusCode).toBe(401);
     expect(result.headers['content-type']).toBe('application/problem+json');
-    expect(bodyOf(result)).toMatchObject({ status: 401, errors: expect.arrayContaining([expect.objectContaining({ field })]) });
+    expect(bodyOf(result)).toMatchObject({
+      status: 401,
+      errors: expect.arrayContaining([expect.objectContaining({ field })]),
+    });
     expect(await snapshot(table.client, table.tableName)).toBe(before);
   });
 
@@ -62,8 +92,14 @@ describe('POST /v1/events: signatures', () => {
     // Prepare
     const { handler } = setup();
     const captured = postEvent(body, { at: new Date(Date.now() - 10 * 60_000) });
-    const refreshed = { ...captured, headers: { ...captured.headers, 'webhook-timestamp': String(Math.floor(Date.now() / 1000)) } };
-    const tampered = { ...postEvent(body), body: body.replace('north-assessment', 'south-assessment') };
+    const refreshed = {
+      ...captured,
+      headers: { ...captured.headers, 'webhook-timestamp': String(Math.floor(Date.now() / 1000)) },
+    };
+    const tampered = {
+      ...postEvent(body),
+      body: body.replace('north-assessment', 'south-assessment'),
+    };
     const before = await snapshot(table.client, table.tableName);
     // Act
     const results = await Promise.all([handler(captured), handler(refreshed), handler(tampered)]);
@@ -75,25 +111,42 @@ describe('POST /v1/events: signatures', () => {
 
 describe('POST /v1/events: rejections are problems naming the field', () => {
   it.each([
-    ['wrong content type', () => postEvent('{}', { contentType: 'text/plain' }), 415, 'header.content-type'],
+    [
+      'wrong content type',
+      () => postEvent('{}', { contentType: 'text/plain' }),
+      415,
+      'header.content-type',
+    ],
     ['a body over 64 KB', () => postEvent(`{"pad":"${'x'.repeat(70_000)}"}`), 413, ''],
     ['invalid JSON', () => postEvent('{"id": '), 400, ''],
     ['deep nesting', () => postEvent(`${'['.repeat(5000)}${']'.repeat(5000)}`), 400, ''],
     [
       'a bad allegation id',
-      () => postEvent(JSON.stringify({ ...envelope.concern('bad-1', 'C-2002'), data: { allegationId: '' } })),
+      () =>
+        postEvent(
+          JSON.stringify({ ...envelope.concern('bad-1', 'C-2002'), data: { allegationId: '' } }),
+        ),
       400,
       'data.allegationId',
     ],
     [
       'an unknown type',
-      () => postEvent(JSON.stringify({ ...envelope.concern('bad-2', 'C-2002'), type: 'lado.exploded' })),
+      () =>
+        postEvent(
+          JSON.stringify({ ...envelope.concern('bad-2', 'C-2002'), type: 'lado.exploded' }),
+        ),
       400,
       'type',
     ],
     [
       'an offset-less instant',
-      () => postEvent(JSON.stringify({ ...envelope.concern('bad-3', 'C-2002'), occurredAt: '2026-03-02T10:00:00' })),
+      () =>
+        postEvent(
+          JSON.stringify({
+            ...envelope.concern('bad-3', 'C-2002'),
+            occurredAt: '2026-03-02T10:00:00',
+          }),
+        ),
       400,
       'occurredAt',
     ],
@@ -106,8 +159,17 @@ describe('POST /v1/events: rejections are problems naming the field', () => {
     // Assess
     expect(result.statusCode).toBe(status);
     expect(result.headers['content-type']).toBe('application/problem+json');
-    const problem = bodyOf<{ type: string; title: string; status: number; errors: { field: string }[] }>(result);
-    expect(problem).toMatchObject({ status, type: expect.stringContaining('https://'), title: expect.any(String) });
+    const problem = bodyOf<{
+      type: string;
+      title: string;
+      status: number;
+      errors: { field: string }[];
+    }>(result);
+    expect(problem).toMatchObject({
+      status,
+      type: expect.stringContaining('https://'),
+      title: expect.any(String),
+    });
     expect(problem.errors.map((e) => e.field)).toContain(field);
     expect(await snapshot(table.client, table.tableName)).toBe(before);
   });
@@ -119,7 +181,9 @@ describe('POST /v1/events: applying case events', () => {
     const scheduler = new RecordingScheduler();
     const { handler, store } = setup({ scheduler });
     // Act
-    const opened = await handler(postEvent(JSON.stringify(envelope.caseOpened('apply-1', 'C-3001'))));
+    const opened = await handler(
+      postEvent(JSON.stringify(envelope.caseOpened('apply-1', 'C-3001'))),
+    );
     const concern = await handler(postEvent(JSON.stringify(envelope.concern('apply-2', 'C-3001'))));
     const open = await store.listDeadlines('C-3001');
     const timersWhileOpen = [...scheduler.timers.keys()];
@@ -129,13 +193,21 @@ describe('POST /v1/events: applying case events', () => {
     expect(bodyOf(opened)).toEqual({ eventId: 'apply-1', status: 'accepted', caseId: 'C-3001' });
     expect(concern.statusCode).toBe(202);
     expect(closed.statusCode).toBe(202);
-    expect(open.map((d) => d.rule)).toEqual(expect.arrayContaining(['lado-notification', 'joint-supervision']));
-    expect(open.find((d) => d.rule === 'lado-notification')?.dueAt).toBe('2026-03-03T11:00:00.000Z');
-    expect(timersWhileOpen.length).toBeGreaterThanOrEqual(open.filter((d) => d.status === 'open').length);
+    expect(open.map((d) => d.rule)).toEqual(
+      expect.arrayContaining(['lado-notification', 'joint-supervision']),
+    );
+    expect(open.find((d) => d.rule === 'lado-notification')?.dueAt).toBe(
+      '2026-03-03T11:00:00.000Z',
+    );
+    expect(timersWhileOpen.length).toBeGreaterThanOrEqual(
+      open.filter((d) => d.status === 'open').length,
+    );
     expect((await store.listDeadlines('C-3001')).every((d) => d.status !== 'open')).toBe(true);
     expect(scheduler.timers.size).toBe(0);
     const audit = await store.listAudit('C-3001');
-    expect(audit.map((a) => a.kind)).toEqual(expect.arrayContaining(['case-opened', 'started', 'cancelled', 'case-closed']));
+    expect(audit.map((a) => a.kind)).toEqual(
+      expect.arrayContaining(['case-opened', 'started', 'cancelled', 'case-closed']),
+    );
   });
 
   it('answers a redelivery the same way and applies the event once', async () => {
@@ -167,7 +239,9 @@ describe('POST /v1/events: applying case events', () => {
     expect(new Set(results.map((r) => JSON.stringify(r))).size).toBe(1);
     expect(results[0]?.statusCode).toBe(202);
     expect((await store.loadCase('C-3003'))?.version).toBe(2);
-    const lado = (await store.listDeadlines('C-3003')).filter((d) => d.rule === 'lado-notification');
+    const lado = (await store.listDeadlines('C-3003')).filter(
+      (d) => d.rule === 'lado-notification',
+    );
     expect(lado).toHaveLength(1);
     const started = (await store.listAudit('C-3003')).filter((a) => a.eventId === 'conc-1');
     expect(started.length).toBeGreaterThan(0);
@@ -187,7 +261,9 @@ describe('POST /v1/events: applying case events', () => {
     // Assess
     expect(results.map((r) => r.statusCode)).toEqual(Array(6).fill(202));
     expect((await store.loadCase('C-3004'))?.version).toBe(7);
-    const disagreements = (await store.listDeadlines('C-3004')).filter((d) => d.rule === 'disagreement');
+    const disagreements = (await store.listDeadlines('C-3004')).filter(
+      (d) => d.rule === 'disagreement',
+    );
     expect(new Set(disagreements.map((d) => d.subjectId)).size).toBe(6);
   });
 
@@ -197,7 +273,9 @@ describe('POST /v1/events: applying case events', () => {
     await handler(postEvent(JSON.stringify(envelope.caseOpened('reuse-1', 'C-3005'))));
     const before = await snapshot(table.client, table.tableName);
     // Act
-    const result = await handler(postEvent(JSON.stringify(envelope.caseOpened('reuse-1', 'C-3006'))));
+    const result = await handler(
+      postEvent(JSON.stringify(envelope.caseOpened('reuse-1', 'C-3006'))),
+    );
     // Assess
     expect(result.statusCode).toBe(409);
     expect(bodyOf(result)).toMatchObject({ status: 409, errors: [{ field: 'id' }] });
@@ -238,13 +316,23 @@ describe('POST /v1/events: directory events', () => {
         id: 'dir-1',
         type: 'person.upserted',
         occurredAt: '2026-03-01T09:00:00Z',
-        data: { personId: 'P-0001', name: 'Manager One', email: 'manager.one@example.gov.uk', team: 'north-assessment' },
+        data: {
+          personId: 'P-0001',
+          name: 'Manager One',
+          email: 'manager.one@example.gov.uk',
+          team: 'north-assessment',
+        },
       },
       {
         id: 'dir-2',
         type: 'person.away',
         occurredAt: '2026-03-01T09:00:00Z',
-        data: { personId: 'P-0001', from: '2026-03-02T00:00:00Z', to: '2026-03-06T00:00:00Z', delegateId: 'P-0009' },
+        data: {
+          personId: 'P-0001',
+          from: '2026-03-02T00:00:00Z',
+          to: '2026-03-06T00:00:00Z',
+          delegateId: 'P-0009',
+        },
       },
       {
         id: 'dir-3',
@@ -266,9 +354,16 @@ describe('POST /v1/events: directory events', () => {
     const redelivered = await handler(postEvent(JSON.stringify(events[0])));
     // Assess
     expect(results.map((r) => r.statusCode)).toEqual([202, 202, 202, 202]);
-    expect(bodyOf(results[0] ?? {})).toEqual({ eventId: 'dir-1', status: 'accepted', caseId: null });
+    expect(bodyOf(results[0] ?? {})).toEqual({
+      eventId: 'dir-1',
+      status: 'accepted',
+      caseId: null,
+    });
     expect(redelivered).toEqual(results[0]);
-    expect(await directory.getPerson('P-0001')).toMatchObject({ name: 'Manager One', team: 'north-assessment' });
+    expect(await directory.getPerson('P-0001')).toMatchObject({
+      name: 'Manager One',
+      team: 'north-assessment',
+    });
     expect(await directory.getPerson('P-0404')).toBeUndefined();
     expect(await directory.awayAt('P-0001', new Date('2026-03-03T10:00:00Z'))).toBe('P-0009');
     expect(await directory.awayAt('P-0001', new Date('2026-03-06T00:00:00Z'))).toBeUndefined();
@@ -297,7 +392,9 @@ describe('POST /v1/events: store faults (mocked)', () => {
       .callsFake((input) => real.send(new TransactWriteCommand(input)));
     const { handler } = setup({ client: faulty });
     // Act
-    const result = await handler(postEvent(JSON.stringify(envelope.caseOpened('race-1', 'C-4001'))));
+    const result = await handler(
+      postEvent(JSON.stringify(envelope.caseOpened('race-1', 'C-4001'))),
+    );
     // Assess
     expect(result.statusCode).toBe(202);
     expect(mock.commandCalls(TransactWriteCommand)).toHaveLength(2);
@@ -308,10 +405,14 @@ describe('POST /v1/events: store faults (mocked)', () => {
     // Prepare
     const faulty = makeDocumentClient({ endpoint: inject('dynamoEndpoint') });
     const mock = mockClient(faulty);
-    mock.on(GetCommand).rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
+    mock
+      .on(GetCommand)
+      .rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
     const { handler } = setup({ client: faulty });
     // Act
-    const result = await handler(postEvent(JSON.stringify(envelope.caseOpened('throttle-1', 'C-4002'))));
+    const result = await handler(
+      postEvent(JSON.stringify(envelope.caseOpened('throttle-1', 'C-4002'))),
+    );
     // Assess
     expect(result.statusCode).toBe(503);
     expect(result.headers['retry-after']).toBe('1');

@@ -1,10 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DeadlineList } from '../../schemas/responses.js';
 import { createTable } from '../../functions/adapters/dynamodb/create-table.js';
 import { signWebhook } from '../../functions/commons/webhook.js';
-import { type LocalServer, RecordingScheduler, startLocalServer } from '../../functions/local/server.js';
+import {
+  type LocalServer,
+  RecordingScheduler,
+  startLocalServer,
+} from '../../functions/local/server.js';
 import { makeCaseEngine } from '../../functions/use-cases/bind-engine.js';
+import { DeadlineList } from '../../schemas/responses.js';
 import { AUTHORITY, envelope, TEST_SECRET } from './support.js';
 
 let server: LocalServer;
@@ -33,7 +37,11 @@ const post = (event: unknown, headers: Record<string, string> = {}) => {
   const body = JSON.stringify(event);
   return fetch(`${server.url}/v1/events`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json; charset=utf-8', ...signWebhook(TEST_SECRET, body), ...headers },
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      ...signWebhook(TEST_SECRET, body),
+      ...headers,
+    },
     body,
   });
 };
@@ -41,7 +49,11 @@ const post = (event: unknown, headers: Record<string, string> = {}) => {
 describe('local server (node:http → API Gateway v2 → handlers)', () => {
   it('serves signed events end to end and the deadlines they produce', async () => {
     // Prepare
-    const events = [envelope.caseOpened('e2e-1', 'C-1001'), envelope.concern('e2e-2', 'C-1001'), envelope.disagreement('e2e-3', 'C-1001')];
+    const events = [
+      envelope.caseOpened('e2e-1', 'C-1001'),
+      envelope.concern('e2e-2', 'C-1001'),
+      envelope.disagreement('e2e-3', 'C-1001'),
+    ];
     // Act
     const answers = [];
     for (const event of events) answers.push(await post(event));
@@ -49,17 +61,32 @@ describe('local server (node:http → API Gateway v2 → handlers)', () => {
     const list = DeadlineList.parse(await response.json());
     // Assess
     expect(answers.map((a) => a.status)).toEqual([202, 202, 202]);
-    expect(await answers[1]?.json()).toEqual({ eventId: 'e2e-2', status: 'accepted', caseId: 'C-1001' });
+    expect(await answers[1]?.json()).toEqual({
+      eventId: 'e2e-2',
+      status: 'accepted',
+      caseId: 'C-1001',
+    });
     expect(response.status).toBe(200);
-    expect(list.deadlines.map((d) => d.rule).sort()).toEqual(['disagreement', 'joint-supervision', 'lado-notification']);
+    expect(list.deadlines.map((d) => d.rule).sort()).toEqual([
+      'disagreement',
+      'joint-supervision',
+      'lado-notification',
+    ]);
     // Raised Monday 2 March 2026 12:00 → 2 working days → Wednesday 4 March 17:00 GMT.
-    expect(list.deadlines.find((d) => d.rule === 'disagreement')).toMatchObject({ stage: 1, dueAt: '2026-03-04T17:00:00.000Z' });
-    expect(scheduler.timers.size).toBe(3);
+    expect(list.deadlines.find((d) => d.rule === 'disagreement')).toMatchObject({
+      stage: 1,
+      dueAt: '2026-03-04T17:00:00.000Z',
+    });
+    const kinds = [...scheduler.timers.values()].map((t) => t.payload.kind);
+    expect(kinds.filter((k) => k === 'due')).toHaveLength(3);
+    expect(kinds).toContain('reminder');
   });
 
   it('answers the manager list with query parameters', async () => {
     // Act
-    const response = await fetch(`${server.url}/v1/deadlines?status=open&team=north-assessment&dueBefore=2026-03-05T00:00:00Z`);
+    const response = await fetch(
+      `${server.url}/v1/deadlines?status=open&team=north-assessment&dueBefore=2026-03-05T00:00:00Z`,
+    );
     const list = DeadlineList.parse(await response.json());
     // Assess
     expect(response.status).toBe(200);

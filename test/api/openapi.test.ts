@@ -14,11 +14,20 @@ describe('schemas/openapi.json', () => {
 
   it('is OpenAPI 3.1 and documents every route', () => {
     // Prepare
-    const document = JSON.parse(renderOpenApi()) as { openapi: string; paths: Record<string, unknown> };
+    const document = JSON.parse(renderOpenApi()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
     // Act
     const paths = Object.keys(document.paths).sort();
     // Assess
     expect(document.openapi).toBe('3.1.0');
-    expect(paths).toEqual(['/v1/cases/{caseId}', '/v1/cases/{caseId}/audit', '/v1/cases/{caseId}/deadlines', '/v1/deadlines', '/v1/events']);
+    expect(paths).toEqual([
+      '/v1/cases/{caseId}',
+      '/v1/cases/{caseId}/audit',
+      '/v1/cases/{caseId}/deadlines',
+      '/v1/deadlines',
+      '/v1/events',
+    ]);
   });
 });

@@ -1,12 +1,20 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { DeadlineList } from '../../schemas/responses.js';
 import { DynamoCaseStore } from '../../functions/adapters/dynamodb/case-store.js';
 import { DynamoDirectory } from '../../functions/adapters/dynamodb/directory.js';
 import { makeHandler as makeEventsHandler } from '../../functions/events/handler.js';
 import { RecordingScheduler } from '../../functions/local/server.js';
 import { makeHandler as makeReadHandler, type ReadHandler } from '../../functions/read/handler.js';
 import { makeCaseEngine } from '../../functions/use-cases/bind-engine.js';
-import { AUTHORITY, apiEvent, bodyOf, envelope, freshTable, postEvent, TEST_SECRET } from './support.js';
+import { DeadlineList } from '../../schemas/responses.js';
+import {
+  AUTHORITY,
+  apiEvent,
+  bodyOf,
+  envelope,
+  freshTable,
+  postEvent,
+  TEST_SECRET,
+} from './support.js';
 
 let read: ReadHandler;
 
@@ -41,10 +49,16 @@ const get = (routeKey: string, path: string, extra: Parameters<typeof apiEvent>[
 describe('GET /v1/cases/{caseId}', () => {
   it('returns the case facts', async () => {
     // Act
-    const result = await get('/v1/cases/{caseId}', '/v1/cases/C-5001', { pathParameters: { caseId: 'C-5001' } });
+    const result = await get('/v1/cases/{caseId}', '/v1/cases/C-5001', {
+      pathParameters: { caseId: 'C-5001' },
+    });
     // Assess
     expect(result.statusCode).toBe(200);
-    expect(bodyOf(result)).toMatchObject({ caseId: 'C-5001', version: 2, facts: { team: 'north-assessment', status: 'open' } });
+    expect(bodyOf(result)).toMatchObject({
+      caseId: 'C-5001',
+      version: 2,
+      facts: { team: 'north-assessment', status: 'open' },
+    });
     expect(bodyOf<{ facts: object }>(result).facts).not.toHaveProperty('deadlines');
   });
 
@@ -52,7 +66,9 @@ describe('GET /v1/cases/{caseId}', () => {
     '%s answers an unknown case with a 404 problem',
     async (route) => {
       // Act
-      const result = await get(route, route.replace('{caseId}', 'C-9999'), { pathParameters: { caseId: 'C-9999' } });
+      const result = await get(route, route.replace('{caseId}', 'C-9999'), {
+        pathParameters: { caseId: 'C-9999' },
+      });
       // Assess
       expect(result.statusCode).toBe(404);
       expect(result.headers['content-type']).toBe('application/problem+json');
@@ -62,7 +78,9 @@ describe('GET /v1/cases/{caseId}', () => {
 
   it('answers a malformed case id with a 400 problem', async () => {
     // Act
-    const result = await get('/v1/cases/{caseId}', '/v1/cases/..', { pathParameters: { caseId: '../x' } });
+    const result = await get('/v1/cases/{caseId}', '/v1/cases/..', {
+      pathParameters: { caseId: '../x' },
+    });
     // Assess
     expect(result.statusCode).toBe(400);
     expect(bodyOf(result)).toMatchObject({ errors: [{ field: 'caseId' }] });
@@ -72,19 +90,27 @@ describe('GET /v1/cases/{caseId}', () => {
 describe('GET /v1/cases/{caseId}/deadlines and /audit', () => {
   it('lists the case deadlines in the documented shape, dueAt in UTC', async () => {
     // Act
-    const result = await get('/v1/cases/{caseId}/deadlines', '/v1/cases/C-5001/deadlines', { pathParameters: { caseId: 'C-5001' } });
+    const result = await get('/v1/cases/{caseId}/deadlines', '/v1/cases/C-5001/deadlines', {
+      pathParameters: { caseId: 'C-5001' },
+    });
     // Assess
     expect(result.statusCode).toBe(200);
     const body = DeadlineList.parse(bodyOf(result));
     const lado = body.deadlines.find((d) => d.rule === 'lado-notification');
-    expect(lado).toMatchObject({ status: 'open', dueAt: '2026-03-03T11:00:00.000Z', subjectId: 'A-1' });
+    expect(lado).toMatchObject({
+      status: 'open',
+      dueAt: '2026-03-03T11:00:00.000Z',
+      subjectId: 'A-1',
+    });
     expect(lado?.explain.length).toBeGreaterThan(0);
     for (const d of body.deadlines) expect(d.dueAt).toMatch(/Z$/);
   });
 
   it('returns the audit trail oldest first', async () => {
     // Act
-    const result = await get('/v1/cases/{caseId}/audit', '/v1/cases/C-5001/audit', { pathParameters: { caseId: 'C-5001' } });
+    const result = await get('/v1/cases/{caseId}/audit', '/v1/cases/C-5001/audit', {
+      pathParameters: { caseId: 'C-5001' },
+    });
     // Assess
     const body = bodyOf<{ entries: { kind: string; eventId?: string }[] }>(result);
     expect(result.statusCode).toBe(200);
@@ -96,12 +122,24 @@ describe('GET /v1/cases/{caseId}/deadlines and /audit', () => {
 describe('GET /v1/deadlines', () => {
   it('lists open deadlines by due time, filtered by team and due date', async () => {
     // Act
-    const all = DeadlineList.parse(bodyOf(await get('/v1/deadlines', '/v1/deadlines', { queryStringParameters: { status: 'open' } })));
+    const all = DeadlineList.parse(
+      bodyOf(
+        await get('/v1/deadlines', '/v1/deadlines', { queryStringParameters: { status: 'open' } }),
+      ),
+    );
     const south = DeadlineList.parse(
-      bodyOf(await get('/v1/deadlines', '/v1/deadlines', { queryStringParameters: { team: 'south-assessment' } })),
+      bodyOf(
+        await get('/v1/deadlines', '/v1/deadlines', {
+          queryStringParameters: { team: 'south-assessment' },
+        }),
+      ),
     );
     const soon = DeadlineList.parse(
-      bodyOf(await get('/v1/deadlines', '/v1/deadlines', { queryStringParameters: { dueBefore: '2026-03-04T00:00:00+00:00' } })),
+      bodyOf(
+        await get('/v1/deadlines', '/v1/deadlines', {
+          queryStringParameters: { dueBefore: '2026-03-04T00:00:00+00:00' },
+        }),
+      ),
     );
     // Assess
     const dues = all.deadlines.map((d) => d.dueAt);
@@ -120,8 +158,13 @@ describe('GET /v1/deadlines', () => {
     let cursor: string | undefined;
     // Act
     do {
-      const query: Record<string, string> = { limit: '2', ...(cursor === undefined ? {} : { cursor }) };
-      const page = DeadlineList.parse(bodyOf(await get('/v1/deadlines', '/v1/deadlines', { queryStringParameters: query })));
+      const query: Record<string, string> = {
+        limit: '2',
+        ...(cursor === undefined ? {} : { cursor }),
+      };
+      const page = DeadlineList.parse(
+        bodyOf(await get('/v1/deadlines', '/v1/deadlines', { queryStringParameters: query })),
+      );
       seen.push(...page.deadlines.map((d) => `${d.caseId}/${d.id}`));
       cursor = page.nextCursor;
     } while (cursor !== undefined);
@@ -143,6 +186,8 @@ describe('GET /v1/deadlines', () => {
     // Assess
     expect(result.statusCode).toBe(400);
     expect(result.headers['content-type']).toBe('application/problem+json');
-    expect(bodyOf<{ errors: { field: string }[] }>(result).errors.map((e) => e.field)).toContain(field);
+    expect(bodyOf<{ errors: { field: string }[] }>(result).errors.map((e) => e.field)).toContain(
+      field,
+    );
   });
 });

@@ -20,7 +20,10 @@ export const AUTHORITY: AuthorityConfig = {
 let counter = 0;
 
 /** A fresh, uniquely named table on DynamoDB Local. */
-export async function freshTable(endpoint: string, prefix: string): Promise<{
+export async function freshTable(
+  endpoint: string,
+  prefix: string,
+): Promise<{
   client: DynamoDBDocumentClient;
   tableName: string;
 }> {
@@ -34,7 +37,9 @@ export async function snapshot(client: DynamoDBDocumentClient, tableName: string
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: start, ConsistentRead: true }));
+    const page = await client.send(
+      new ScanCommand({ TableName: tableName, ExclusiveStartKey: start, ConsistentRead: true }),
+    );
     items.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;
   } while (start !== undefined);
@@ -52,10 +57,16 @@ export function postEvent(
     contentType?: string;
   } = {},
 ): APIGatewayProxyEventV2 {
-  const signature = options.unsigned ? {} : signWebhook(options.secret ?? TEST_SECRET, body, { at: options.at ?? new Date() });
+  const signature = options.unsigned
+    ? {}
+    : signWebhook(options.secret ?? TEST_SECRET, body, { at: options.at ?? new Date() });
   return apiEvent('POST /v1/events', '/v1/events', {
     body,
-    headers: { 'content-type': options.contentType ?? 'application/json', ...signature, ...options.headers },
+    headers: {
+      'content-type': options.contentType ?? 'application/json',
+      ...signature,
+      ...options.headers,
+    },
   });
 }
 
@@ -76,7 +87,13 @@ export function apiEvent(
       apiId: 'test',
       domainName: 'localhost',
       domainPrefix: 'localhost',
-      http: { method: routeKey.split(' ')[0] ?? 'GET', path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'vitest' },
+      http: {
+        method: routeKey.split(' ')[0] ?? 'GET',
+        path: rawPath,
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: 'vitest',
+      },
       requestId: 'test',
       routeKey,
       stage: '$default',

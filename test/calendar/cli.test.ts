@@ -41,7 +41,14 @@ describe('timescales CLI', () => {
 
   it('add … with --team building-bridges uses the team hours', () => {
     // Act
-    const { code, stdout } = timescales('add', '2026-02-06T10:00:00Z', '5', 'weeks', '--team', 'building-bridges');
+    const { code, stdout } = timescales(
+      'add',
+      '2026-02-06T10:00:00Z',
+      '5',
+      'weeks',
+      '--team',
+      'building-bridges',
+    );
 
     // Assess
     expect(code).toBe(0);
@@ -50,7 +57,14 @@ describe('timescales CLI', () => {
 
   it('add … working-days in Northern Ireland skips the Boyne', () => {
     // Act
-    const { stdout } = timescales('add', '2026-07-10T10:00:00+01:00', '1', 'working-days', '--division', 'northern-ireland');
+    const { stdout } = timescales(
+      'add',
+      '2026-07-10T10:00:00+01:00',
+      '1',
+      'working-days',
+      '--division',
+      'northern-ireland',
+    );
 
     // Assess
     expect(JSON.parse(stdout).due).toBe('2026-07-14T17:00:00+01:00');
@@ -72,7 +86,12 @@ describe('timescales CLI', () => {
   it('--feed loads a GOV.UK file over the tables', () => {
     // Prepare
     const feed = govUkFixture();
-    feed['england-and-wales']?.events.push({ title: 'Invented one-off day', date: '2027-06-04', notes: '', bunting: true });
+    feed['england-and-wales']?.events.push({
+      title: 'Invented one-off day',
+      date: '2027-06-04',
+      notes: '',
+      bunting: true,
+    });
     const path = join(mkdtempSync(join(tmpdir(), 'timescales-')), 'bank-holidays.json');
     writeFileSync(path, JSON.stringify(feed));
 
@@ -86,11 +105,23 @@ describe('timescales CLI', () => {
   const badInput: [string, string[], RegExp][] = [
     ['an impossible date', ['is-working-day', '2026-02-30'], /February 2026 has 28 days/],
     ['an instant without offset', ['add', '2026-03-27T15:00:00', '1', 'hours'], /with an offset/],
-    ['an unknown unit', ['add', '2026-03-27T15:00:00Z', '1', 'fortnights'], /unknown unit "fortnights"/],
+    [
+      'an unknown unit',
+      ['add', '2026-03-27T15:00:00Z', '1', 'fortnights'],
+      /unknown unit "fortnights"/,
+    ],
     ['a negative amount', ['add', '2026-03-27T15:00:00Z', '-1', 'hours'], /not a number ≥ 0|-1/],
-    ['an unknown division', ['holidays', '--division', 'wales', '--year', '2026'], /unknown division "wales"/],
+    [
+      'an unknown division',
+      ['holidays', '--division', 'wales', '--year', '2026'],
+      /unknown division "wales"/,
+    ],
     ['a missing year', ['holidays', '--division', 'scotland'], /--year/],
-    ['an unknown team', ['add', '2026-03-27T15:00:00Z', '1', 'weeks', '--team', 'nobody'], /unknown team/],
+    [
+      'an unknown team',
+      ['add', '2026-03-27T15:00:00Z', '1', 'weeks', '--team', 'nobody'],
+      /unknown team/,
+    ],
     ['an unknown option', ['holidays', '--colour'], /colour/],
     ['no command', [], /no command/],
   ];

@@ -109,8 +109,12 @@ describe('clock changes of 2026', () => {
     // Assess
     expect(local(spring.due)).toBe('2026-04-01T15:00:00+01:00');
     expect(local(autumn.due)).toBe('2026-10-28T15:00:00+00:00');
-    expect(spring.explain.join(' ')).toContain('clocks went forward from 01:00 to 02:00 on Sunday 29 March 2026');
-    expect(autumn.explain.join(' ')).toContain('clocks went back from 02:00 to 01:00 on Sunday 25 October 2026');
+    expect(spring.explain.join(' ')).toContain(
+      'clocks went forward from 01:00 to 02:00 on Sunday 29 March 2026',
+    );
+    expect(autumn.explain.join(' ')).toContain(
+      'clocks went back from 02:00 to 01:00 on Sunday 25 October 2026',
+    );
   });
 
   it('working days end at 17:00 local on either side of the change', () => {
@@ -182,7 +186,9 @@ describe('bank holidays in arithmetic', () => {
     // Assess
     expect(local(england.due)).toBe('2022-01-04T17:00:00+00:00');
     expect(local(scotland.due)).toBe('2022-01-05T17:00:00+00:00');
-    expect(scotland.explain).toContain('Skipped Tuesday 4 January 2022: 2nd January (substitute day), a bank holiday in Scotland.');
+    expect(scotland.explain).toContain(
+      'Skipped Tuesday 4 January 2022: 2nd January (substitute day), a bank holiday in Scotland.',
+    );
   });
 
   it('Scotland keeps 2 January 2026 (a Friday); England works it', () => {
@@ -266,7 +272,9 @@ describe('bank holidays in arithmetic', () => {
 
     // Assess
     expect(local(due)).toBe('2022-06-07T17:00:00+01:00');
-    expect(explain).toContain('Skipped Friday 3 June 2022: Platinum Jubilee bank holiday, a bank holiday in England and Wales.');
+    expect(explain).toContain(
+      'Skipped Friday 3 June 2022: Platinum Jubilee bank holiday, a bank holiday in England and Wales.',
+    );
   });
 
   it('a closure day is skipped like a holiday', () => {
@@ -330,7 +338,9 @@ describe('months and weeks', () => {
 
     // Assess
     expect(local(due)).toBe('2026-04-02T17:00:00+01:00');
-    expect(explain).toContain('Passed over Friday 3 April 2026: Good Friday, a bank holiday in England and Wales.');
+    expect(explain).toContain(
+      'Passed over Friday 3 April 2026: Good Friday, a bank holiday in England and Wales.',
+    );
   });
 
   it('Building Bridges supervision 5 weeks after a Friday closes at 16:30', () => {
@@ -383,7 +393,9 @@ describe('hours, openings and working time', () => {
     expect(local(nextOpening(calendar, goodFriday))).toBe('2026-04-07T09:00:00+01:00');
     expect(isOpen(calendar, at('2026-04-07T09:00:00+01:00'))).toBe(true);
     expect(isOpen(calendar, at('2026-04-07T17:00:00+01:00'))).toBe(false);
-    expect(nextOpening(calendar, at('2026-04-07T12:00:00+01:00')).toISOString()).toBe('2026-04-07T11:00:00.000Z');
+    expect(nextOpening(calendar, at('2026-04-07T12:00:00+01:00')).toISOString()).toBe(
+      '2026-04-07T11:00:00.000Z',
+    );
   });
 
   it('2 working days before Tuesday 7 April 2026 opens Wednesday 1 April (Easter skipped)', () => {
@@ -395,5 +407,30 @@ describe('hours, openings and working time', () => {
 
     // Assess
     expect(local(before)).toBe('2026-04-01T09:00:00+01:00');
+  });
+});
+
+describe('calendars made elsewhere', () => {
+  it('a test double implementing Calendar gets the same arithmetic', () => {
+    // Prepare
+    const real = cal('scotland');
+    const double = {
+      division: real.division,
+      version: 'double',
+      isWorkingDay: (d: string) => real.isWorkingDay(d),
+      dayInfo: (d: string) => real.dayInfo(d),
+      holidays: (y: number) => real.holidays(y),
+      hoursFor: () => real.hoursFor(),
+    };
+    const from = at('2021-12-31T10:00:00Z');
+
+    // Act
+    const { due, explain } = addWorkingDays(double, from, 1);
+
+    // Assess
+    expect(local(due)).toBe('2022-01-05T17:00:00+00:00');
+    expect(explain).toContain(
+      'Skipped Tuesday 4 January 2022: 2nd January (substitute day), a bank holiday in Scotland.',
+    );
   });
 });

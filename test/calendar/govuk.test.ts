@@ -42,7 +42,8 @@ describe('bank holidays match the GOV.UK feed', () => {
       const weekend = new Date(t).getUTCDay() % 6 === 0;
       DIVISIONS.forEach((d, i) => {
         const holiday = fixture[d]?.events.some((e) => e.date === date) ?? false;
-        if (calendars[i]?.isWorkingDay(date) !== (!weekend && !holiday)) mismatches.push(`${d} ${date}`);
+        if (calendars[i]?.isWorkingDay(date) !== (!weekend && !holiday))
+          mismatches.push(`${d} ${date}`);
       });
     }
 
@@ -65,7 +66,13 @@ describe('loading a GOV.UK feed', () => {
       { title: 'Christmas Day', date: '2028-12-25', notes: '', bunting: true },
       { title: 'Boxing Day', date: '2028-12-26', notes: '', bunting: true },
     );
-    if (extra) events.push({ title: 'Invented celebration bank holiday', date: '2028-06-16', notes: '', bunting: true });
+    if (extra)
+      events.push({
+        title: 'Invented celebration bank holiday',
+        date: '2028-06-16',
+        notes: '',
+        bunting: true,
+      });
     return feed;
   };
 
@@ -122,7 +129,10 @@ describe('loading a GOV.UK feed', () => {
   it('refuses a feed without the division or with an impossible date', () => {
     // Prepare
     const broken: GovUkFeed = {
-      scotland: { division: 'scotland', events: [{ title: 'x', date: '2026-02-30', notes: '', bunting: false }] },
+      scotland: {
+        division: 'scotland',
+        events: [{ title: 'x', date: '2026-02-30', notes: '', bunting: false }],
+      },
     };
 
     // Act
@@ -145,7 +155,10 @@ describe('calendar options', () => {
 
     // Assess
     expect(plain.isWorkingDay('2026-12-24')).toBe(true);
-    expect(closed.dayInfo('2026-12-24')).toEqual({ workingDay: false, reason: 'Thursday, an authority closure day' });
+    expect(closed.dayInfo('2026-12-24')).toEqual({
+      workingDay: false,
+      reason: 'Thursday, an authority closure day',
+    });
     expect(closed.version).not.toBe(plain.version);
   });
 
@@ -156,7 +169,11 @@ describe('calendar options', () => {
     // Act
     const attempts = [
       () => createCalendar({ division: 'england-and-wales', officeHours: badHours }),
-      () => createCalendar({ division: 'england-and-wales', teamHours: { t: { 2: { open: '9', close: '17:00' } } } }),
+      () =>
+        createCalendar({
+          division: 'england-and-wales',
+          teamHours: { t: { 2: { open: '9', close: '17:00' } } },
+        }),
       () => createCalendar({ division: 'england-and-wales', closures: ['2026-13-01'] }),
       () => createCalendar({ division: 'wales' as never }),
     ];
@@ -182,7 +199,10 @@ describe('calendar options', () => {
     const hours = { 5: { open: '08:30', close: '16:30' } };
 
     // Act
-    const calendar = createCalendar({ division: 'england-and-wales', teamHours: { 'building-bridges': hours } });
+    const calendar = createCalendar({
+      division: 'england-and-wales',
+      teamHours: { 'building-bridges': hours },
+    });
 
     // Assess
     expect(calendar.hoursFor('building-bridges')).toBe(hours);

@@ -25,7 +25,11 @@ const HOUR = 3_600_000;
 const calendars = DIVISIONS.map((division) =>
   createCalendar({ division, closures: ['2026-12-24', '2027-04-01', '2030-06-14'] }),
 );
-const instant = fc.date({ min: new Date('2018-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true });
+const instant = fc.date({
+  min: new Date('2018-01-01T00:00:00Z'),
+  max: new Date('2030-12-31T00:00:00Z'),
+  noInvalidDate: true,
+});
 const calendar = fc.constantFrom(...calendars);
 const hours = fc.constantFrom<WeeklyHours>(DEFAULT_OFFICE_HOURS, BUILDING_BRIDGES_HOURS, {
   1: { open: '10:00', close: '14:00' },
@@ -78,9 +82,13 @@ describe('working-day properties', () => {
         ];
 
         // Assess
-        for (const [a, b] of pairs) expect(b?.due.getTime()).toBeGreaterThanOrEqual(a?.due.getTime() ?? Number.NaN);
+        for (const [a, b] of pairs)
+          expect(b?.due.getTime()).toBeGreaterThanOrEqual(a?.due.getTime() ?? Number.NaN);
         // From n = 1 on, each working day is a new day.
-        if (n >= 1) expect(pairs[0]?.[1]?.due.getTime()).toBeGreaterThan(pairs[0]?.[0]?.due.getTime() ?? Number.NaN);
+        if (n >= 1)
+          expect(pairs[0]?.[1]?.due.getTime()).toBeGreaterThan(
+            pairs[0]?.[0]?.due.getTime() ?? Number.NaN,
+          );
       }),
       { numRuns: 300 },
     );
@@ -110,14 +118,20 @@ describe('working-day properties', () => {
 
   it('n working hours later, exactly n hours of working time have passed, and the result is in or at the end of hours', () => {
     fc.assert(
-      fc.property(calendar, instant, fc.integer({ min: 1, max: 6000 }), hours, (cal, from, minutes, h) => {
-        // Act
-        const { due } = addWorkingHours(cal, from, minutes / 60, h);
+      fc.property(
+        calendar,
+        instant,
+        fc.integer({ min: 1, max: 6000 }),
+        hours,
+        (cal, from, minutes, h) => {
+          // Act
+          const { due } = addWorkingHours(cal, from, minutes / 60, h);
 
-        // Assess
-        expect(workingMsBetween(cal, from, due, h)).toBe(minutes * 60_000);
-        expect(isOpen(cal, new Date(due.getTime() - 1), h)).toBe(true);
-      }),
+          // Assess
+          expect(workingMsBetween(cal, from, due, h)).toBe(minutes * 60_000);
+          expect(isOpen(cal, new Date(due.getTime() - 1), h)).toBe(true);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -128,7 +142,9 @@ describe('working-day properties', () => {
         // Prepare
         const [y, m, d] = localDate(from).split('-').map(Number) as [number, number, number];
         const lastDay = new Date(Date.UTC(y, m - 1 + n + 1, 0)).getUTCDate();
-        const monthTarget = new Date(Date.UTC(y, m - 1 + n, Math.min(d, lastDay))).toISOString().slice(0, 10);
+        const monthTarget = new Date(Date.UTC(y, m - 1 + n, Math.min(d, lastDay)))
+          .toISOString()
+          .slice(0, 10);
         const weekTarget = new Date(Date.UTC(y, m - 1, d + 7 * n)).toISOString().slice(0, 10);
 
         // Act
@@ -190,17 +206,23 @@ describe('time properties', () => {
 
   it('atWorkingFraction uses that fraction of the working time', () => {
     fc.assert(
-      fc.property(calendar, instant, fc.integer({ min: 1, max: 200 }), fc.integer({ min: 1, max: 100 }), (cal, start, n, pct) => {
-        // Prepare
-        const due = addWorkingHours(cal, start, n).due;
+      fc.property(
+        calendar,
+        instant,
+        fc.integer({ min: 1, max: 200 }),
+        fc.integer({ min: 1, max: 100 }),
+        (cal, start, n, pct) => {
+          // Prepare
+          const due = addWorkingHours(cal, start, n).due;
 
-        // Act
-        const at = atWorkingFraction(cal, start, due, pct / 100);
+          // Act
+          const at = atWorkingFraction(cal, start, due, pct / 100);
 
-        // Assess
-        expect(workingMsBetween(cal, start, at)).toBe(Math.round((n * HOUR * pct) / 100));
-        expect(at.getTime()).toBeLessThanOrEqual(due.getTime());
-      }),
+          // Assess
+          expect(workingMsBetween(cal, start, at)).toBe(Math.round((n * HOUR * pct) / 100));
+          expect(at.getTime()).toBeLessThanOrEqual(due.getTime());
+        },
+      ),
     );
   });
 });

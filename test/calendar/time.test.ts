@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { formatLocal, InvalidInstantError, localDate, parseInstant } from '../../functions/calendar/index.js';
+import {
+  formatLocal,
+  InvalidInstantError,
+  localDate,
+  parseInstant,
+} from '../../functions/calendar/index.js';
 import { localToUtc, offsetAt } from '../../functions/calendar/london.js';
 
-const intl = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', timeZoneName: 'shortOffset' });
+const intl = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  timeZoneName: 'shortOffset',
+});
 const intlOffsetHours = (ms: number): number => {
   const name = intl.formatToParts(ms).find((p) => p.type === 'timeZoneName')?.value ?? '';
   return name === 'GMT' ? 0 : Number(name.replace('GMT', ''));

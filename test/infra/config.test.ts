@@ -46,42 +46,81 @@ describe('timescales.config.json', () => {
 
 describe('configuration errors name the field and say what is wrong', () => {
   it.each([
-    [{ division: 'wales' }, 'division: must be one of "england-and-wales", "scotland", "northern-ireland"'],
+    [
+      { division: 'wales' },
+      'division: must be one of "england-and-wales", "scotland", "northern-ireland"',
+    ],
     [{ preset: 'camden' }, 'preset: must be one of "southampton", "norfolk"'],
     [{ deployment: 'Example Borough' }, 'deployment: must be 3–32 lower-case letters'],
-    [{ officeHours: { '1': { open: '9am', close: '17:00' } } }, 'officeHours.1.open: must be a 24-hour local time'],
-    [{ officeHours: { '1': { open: '17:00', close: '09:00' } } }, 'officeHours.1: open must be earlier than close'],
-    [{ officeHours: { '8': { open: '09:00', close: '17:00' } } }, 'officeHours.8: "8" is not an ISO weekday'],
-    [{ teamHours: { 'Building Bridges': {} } }, 'teamHours.Building Bridges: team ids are lower-case kebab-case'],
+    [
+      { officeHours: { '1': { open: '9am', close: '17:00' } } },
+      'officeHours.1.open: must be a 24-hour local time',
+    ],
+    [
+      { officeHours: { '1': { open: '17:00', close: '09:00' } } },
+      'officeHours.1: open must be earlier than close',
+    ],
+    [
+      { officeHours: { '8': { open: '09:00', close: '17:00' } } },
+      'officeHours.8: "8" is not an ISO weekday',
+    ],
+    [
+      { teamHours: { 'Building Bridges': {} } },
+      'teamHours.Building Bridges: team ids are lower-case kebab-case',
+    ],
     [{ closures: ['2026-02-30'] }, 'closures.0: is not a real calendar date'],
     [{ email: { from: 'not-an-address' } }, 'email.from: must be an email address'],
     [{ alarmEmail: '' }, 'alarmEmail: must be an email address'],
     [{ sms: {} }, 'sms: give either originationIdentityArn or senderId'],
-    [{ sms: { senderId: 'Example Borough' } }, 'sms.senderId: must be 3–11 capital letters or digits'],
-    [{ sms: { originationIdentityArn: 'arn:aws:sns:eu-west-2:111122223333:x' } }, 'sms.originationIdentityArn: must be an sms-voice ARN'],
-    [{ links: { caseUrlTemplate: 'https://cases.example.gov.uk/cases' } }, 'links.caseUrlTemplate: must contain the placeholder {caseId}'],
-    [{ links: { caseUrlTemplate: 'http://cases.example.gov.uk/{caseId}' } }, 'links.caseUrlTemplate: must be an https URL'],
+    [
+      { sms: { senderId: 'Example Borough' } },
+      'sms.senderId: must be 3–11 capital letters or digits',
+    ],
+    [
+      { sms: { originationIdentityArn: 'arn:aws:sns:eu-west-2:111122223333:x' } },
+      'sms.originationIdentityArn: must be an sms-voice ARN',
+    ],
+    [
+      { links: { caseUrlTemplate: 'https://cases.example.gov.uk/cases' } },
+      'links.caseUrlTemplate: must contain the placeholder {caseId}',
+    ],
+    [
+      { links: { caseUrlTemplate: 'http://cases.example.gov.uk/{caseId}' } },
+      'links.caseUrlTemplate: must be an https URL',
+    ],
     [{ logRetentionDays: 100 }, "logRetentionDays: must be one of CloudWatch's retention values"],
     [{ env: { region: 'London' } }, 'env.region: must be an AWS region'],
   ])('%j', (patch, expected) => {
     expect(issuesFor(patch).join('\n')).toContain(expected);
   });
 
+  it('names missing required fields', () => {
+    const { links: _links, ...withoutLinks } = EXAMPLE_CONFIG;
+    expect(() => parseConfig(withoutLinks)).toThrow(/links: is required/);
+  });
+
   it('rejects unknown keys (a typo must not be silently ignored)', () => {
-    expect(issuesFor({ alarmEmial: 'x@example.gov.uk' }).join('\n')).toMatch(/Unrecognized key.*alarmEmial/);
+    expect(issuesFor({ alarmEmial: 'x@example.gov.uk' }).join('\n')).toMatch(
+      /Unrecognized key.*alarmEmial/,
+    );
   });
 
   it('reports every bad field at once, in one readable message', () => {
     // Act
     const error = (() => {
       try {
-        parseConfig({ ...EXAMPLE_CONFIG, division: 'x', alarmEmail: 'y' }, 'timescales.config.json');
+        parseConfig(
+          { ...EXAMPLE_CONFIG, division: 'x', alarmEmail: 'y' },
+          'timescales.config.json',
+        );
       } catch (e) {
         return e as ConfigError;
       }
     })();
     // Assess
-    expect(error?.message).toMatch(/^Invalid timescales\.config\.json:\n {2}- division: .*\n {2}- alarmEmail: /);
+    expect(error?.message).toMatch(
+      /^Invalid timescales\.config\.json:\n {2}- division: .*\n {2}- alarmEmail: /,
+    );
   });
 
   it('says so when the file is missing or not JSON', () => {

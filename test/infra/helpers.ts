@@ -50,11 +50,11 @@ export function statementsOf(template: Template, stack: Stack, role: iam.IRole):
   const roleId = stack.getLogicalId((role as iam.Role).node.defaultChild as never);
   const policies = template.findResources('AWS::IAM::Policy');
   return Object.values(policies)
-    .filter((p) =>
-      (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId),
-    )
+    .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
     .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
 }
 
-export const actionsOf = (s: Statement): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
-export const resourcesOf = (s: Statement): unknown[] => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]);
+export const actionsOf = (s: Statement): string[] =>
+  Array.isArray(s.Action) ? s.Action : [s.Action];
+export const resourcesOf = (s: Statement): unknown[] =>
+  Array.isArray(s.Resource) ? s.Resource : [s.Resource];

@@ -80,7 +80,9 @@ describe('stateful stack: the key', () => {
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
     });
-    template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/timescales/example-borough' });
+    template.hasResourceProperties('AWS::KMS::Alias', {
+      AliasName: 'alias/timescales/example-borough',
+    });
   });
 
   it('lets CloudWatch, SES and SMS use it for encrypted topics, only from this account', () => {
@@ -104,7 +106,9 @@ describe('stateful stack: the key', () => {
 describe('stateful logical ids are pinned', () => {
   // Changing one of these replaces the resource: a new, empty table or a new key.
   it('table and key keep their logical ids', () => {
-    expect(Object.keys(template.findResources('AWS::DynamoDB::GlobalTable'))).toEqual(['TableCD117FA1']);
+    expect(Object.keys(template.findResources('AWS::DynamoDB::GlobalTable'))).toEqual([
+      'TableCD117FA1',
+    ]);
     expect(Object.keys(template.findResources('AWS::KMS::Key'))).toEqual(['DataKey17AFBB84']);
   });
 });

@@ -25,20 +25,24 @@ describe('Lambda functions', () => {
     template.resourceCountIs('AWS::Lambda::Function', 3);
   });
 
-  it.each(FUNCTIONS)('%s: Node.js 22 on arm64, traced, explicit memory and timeout, JSON logs', (name) => {
-    const fn = stack.functions[name];
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      FunctionName: name === 'reminders' ? 'Timescales-example-borough-App-reminders' : Match.absent(),
-      Runtime: 'nodejs22.x',
-      Architectures: ['arm64'],
-      Handler: 'index.handler',
-      TracingConfig: { Mode: 'Active' },
-      MemorySize: 512,
-      Timeout: Match.anyValue(),
-      LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: idOf(fn.logGroup) } },
-      Role: { 'Fn::GetAtt': [idOf(fn.role), 'Arn'] },
-    });
-  });
+  it.each(FUNCTIONS)(
+    '%s: Node.js 22 on arm64, traced, explicit memory and timeout, JSON logs',
+    (name) => {
+      const fn = stack.functions[name];
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName:
+          name === 'reminders' ? 'Timescales-example-borough-App-reminders' : Match.absent(),
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        MemorySize: 512,
+        Timeout: Match.anyValue(),
+        LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: idOf(fn.logGroup) } },
+        Role: { 'Fn::GetAtt': [idOf(fn.role), 'Arn'] },
+      });
+    },
+  );
 
   it.each(FUNCTIONS)('%s: every environment variable of docs/architecture.md is set', (name) => {
     const resource = template.toJSON().Resources[idOf(stack.functions[name].function)];
@@ -78,20 +82,28 @@ describe('Lambda functions', () => {
       preset: 'southampton',
       links: { caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}' },
     });
-    expect(JSON.stringify(variables.TIMER_TARGET_ARN)).toContain(':function:Timescales-example-borough-App-reminders');
+    expect(JSON.stringify(variables.TIMER_TARGET_ARN)).toContain(
+      ':function:Timescales-example-borough-App-reminders',
+    );
   });
 
-  it.each(FUNCTIONS)('%s: failed async invocations go to the SQS on-failure destination', (name) => {
-    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-      FunctionName: { Ref: idOf(stack.functions[name].function) },
-      MaximumRetryAttempts: 2,
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [idOf(stack.asyncFailures), 'Arn'] } } },
-    });
-  });
+  it.each(FUNCTIONS)(
+    '%s: failed async invocations go to the SQS on-failure destination',
+    (name) => {
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: idOf(stack.functions[name].function) },
+        MaximumRetryAttempts: 2,
+        DestinationConfig: {
+          OnFailure: { Destination: { 'Fn::GetAtt': [idOf(stack.asyncFailures), 'Arn'] } },
+        },
+      });
+    },
+  );
 
   it('reserves concurrency where a burst could hurt: the webhook and the senders', () => {
     const reserved = (name: (typeof FUNCTIONS)[number]) =>
-      template.toJSON().Resources[idOf(stack.functions[name].function)].Properties.ReservedConcurrentExecutions;
+      template.toJSON().Resources[idOf(stack.functions[name].function)].Properties
+        .ReservedConcurrentExecutions;
     expect(reserved('events')).toBe(20);
     expect(reserved('reminders')).toBe(5);
     expect(reserved('read')).toBeUndefined();
@@ -118,8 +130,9 @@ describe('log groups', () => {
 
   it('retention follows the configuration', () => {
     const { stateless } = synthStacks({ logRetentionDays: 90 });
-    template = Template.fromStack(stack); // keep the shared template for the other tests
-    Template.fromStack(stateless).allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+    Template.fromStack(stateless).allResourcesProperties('AWS::Logs::LogGroup', {
+      RetentionInDays: 90,
+    });
   });
 
   it('no function relies on an implicit /aws/lambda log group', () => {
@@ -152,7 +165,9 @@ describe('queues', () => {
 
 describe('EventBridge Scheduler', () => {
   it('has a schedule group', () => {
-    template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: stack.timers.group.scheduleGroupName });
+    template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', {
+      Name: stack.timers.group.scheduleGroupName,
+    });
   });
 
   it('execution role: trusted by Scheduler for this account only', () => {
@@ -175,7 +190,9 @@ describe('EventBridge Scheduler', () => {
     expect(statements).toHaveLength(2);
     const invoke = statements.find((s) => actionsOf(s).includes('lambda:InvokeFunction'))!;
     expect(actionsOf(invoke)).toEqual(['lambda:InvokeFunction']);
-    expect(JSON.stringify(invoke.Resource)).toContain(':function:Timescales-example-borough-App-reminders"');
+    expect(JSON.stringify(invoke.Resource)).toContain(
+      ':function:Timescales-example-borough-App-reminders"',
+    );
     expect(JSON.stringify(invoke.Resource)).not.toContain('*');
     const dlq = statements.find((s) => actionsOf(s).includes('sqs:SendMessage'))!;
     expect(dlq.Resource).toEqual({ 'Fn::GetAtt': [idOf(stack.timers.deadLetterQueue), 'Arn'] });
@@ -205,25 +222,33 @@ describe('least-privilege IAM', () => {
     ],
   });
 
-  it.each(['events', 'reminders'] as const)('%s: scheduler actions only on schedules of the group', (name) => {
-    const [statement, ...rest] = statementsWith(name, 'scheduler:');
-    expect(rest).toHaveLength(0);
-    expect(actionsOf(statement!).sort()).toEqual([
-      'scheduler:CreateSchedule',
-      'scheduler:DeleteSchedule',
-      'scheduler:GetSchedule',
-      'scheduler:UpdateSchedule',
-    ]);
-    expect(statement!.Resource).toEqual(groupArn());
-  });
+  it.each(['events', 'reminders'] as const)(
+    '%s: scheduler actions only on schedules of the group',
+    (name) => {
+      const [statement, ...rest] = statementsWith(name, 'scheduler:');
+      expect(rest).toHaveLength(0);
+      expect(actionsOf(statement!).sort()).toEqual([
+        'scheduler:CreateSchedule',
+        'scheduler:DeleteSchedule',
+        'scheduler:GetSchedule',
+        'scheduler:UpdateSchedule',
+      ]);
+      expect(statement!.Resource).toEqual(groupArn());
+    },
+  );
 
-  it.each(['events', 'reminders'] as const)('%s: iam:PassRole only on the scheduler role, only to Scheduler', (name) => {
-    const [statement, ...rest] = statementsWith(name, 'iam:');
-    expect(rest).toHaveLength(0);
-    expect(actionsOf(statement!)).toEqual(['iam:PassRole']);
-    expect(statement!.Resource).toEqual({ 'Fn::GetAtt': [idOf(stack.timers.role), 'Arn'] });
-    expect(statement!.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } });
-  });
+  it.each(['events', 'reminders'] as const)(
+    '%s: iam:PassRole only on the scheduler role, only to Scheduler',
+    (name) => {
+      const [statement, ...rest] = statementsWith(name, 'iam:');
+      expect(rest).toHaveLength(0);
+      expect(actionsOf(statement!)).toEqual(['iam:PassRole']);
+      expect(statement!.Resource).toEqual({ 'Fn::GetAtt': [idOf(stack.timers.role), 'Arn'] });
+      expect(statement!.Condition).toEqual({
+        StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' },
+      });
+    },
+  );
 
   it('read: reads the table and nothing else (no writes, schedules, secret or sending)', () => {
     const actions = statementsOf(template, stack, stack.functions.read.role).flatMap(actionsOf);
@@ -232,7 +257,9 @@ describe('least-privilege IAM', () => {
       'dynamodb:GetItem',
       'dynamodb:Query',
     ]);
-    expect(actions.some((a) => /^(scheduler|iam|ses|sms-voice|secretsmanager):/.test(a))).toBe(false);
+    expect(actions.some((a) => /^(scheduler|iam|ses|sms-voice|secretsmanager):/.test(a))).toBe(
+      false,
+    );
   });
 
   it('table access names the table and its two indexes, no index wildcard', () => {
@@ -249,7 +276,11 @@ describe('least-privilege IAM', () => {
     for (const name of FUNCTIONS) {
       const [statement] = statementsWith(name, 'kms:');
       expect(statement!.Condition).toEqual({
-        StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['dynamodb.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+        StringEquals: {
+          'kms:ViaService': {
+            'Fn::Join': ['', ['dynamodb.', { Ref: 'AWS::Region' }, '.amazonaws.com']],
+          },
+        },
       });
     }
   });
@@ -274,7 +305,9 @@ describe('least-privilege IAM', () => {
     expect(actionsOf(statement!)).toEqual(['sms-voice:SendTextMessage']);
     const resources = resourcesOf(statement!);
     expect(resources).toHaveLength(3);
-    expect(resources).toContainEqual({ 'Fn::GetAtt': [idOf(stack.messaging.smsConfigurationSet as never), 'Arn'] });
+    expect(resources).toContainEqual({
+      'Fn::GetAtt': [stack.getLogicalId(stack.messaging.smsConfigurationSet), 'Arn'],
+    });
     expect(JSON.stringify(resources)).toContain(':opt-out-list/Default');
     expect(JSON.stringify(resources)).not.toContain('*');
   });
@@ -292,7 +325,8 @@ describe('least-privilege IAM', () => {
         if (!resources.includes('*')) continue;
         const actions = actionsOf(statement);
         const xray = actions.every((a) => a.startsWith('xray:')) && statement.Resource === '*';
-        const schedules = actions.every((a) => a.startsWith('scheduler:')) && resources.includes(':schedule/');
+        const schedules =
+          actions.every((a) => a.startsWith('scheduler:')) && resources.includes(':schedule/');
         expect(xray || schedules, JSON.stringify(statement)).toBe(true);
       }
     }
@@ -321,7 +355,10 @@ describe('HTTP API', () => {
     'GET /v1/cases/{caseId}/audit',
     'GET /v1/deadlines',
   ])('%s requires IAM (SigV4)', (routeKey) => {
-    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: routeKey, AuthorizationType: 'AWS_IAM' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: routeKey,
+      AuthorizationType: 'AWS_IAM',
+    });
   });
 
   it('has no other routes', () => {
@@ -361,17 +398,24 @@ describe('messaging', () => {
   it('SES domain identity for the From address, with DKIM, using the configuration set', () => {
     template.hasResourceProperties('AWS::SES::EmailIdentity', {
       EmailIdentity: 'example.gov.uk',
-      ConfigurationSetAttributes: { ConfigurationSetName: { Ref: idOf(stack.messaging.configurationSet) } },
+      ConfigurationSetAttributes: {
+        ConfigurationSetName: { Ref: idOf(stack.messaging.configurationSet) },
+      },
     });
   });
 
   it('the SES identity can be left to the account', () => {
-    const { stateless } = synthStacks({ email: { from: 'timescales@example.gov.uk', manageIdentity: false } });
+    const { stateless } = synthStacks({
+      email: { from: 'timescales@example.gov.uk', manageIdentity: false },
+    });
     Template.fromStack(stateless).resourceCountIs('AWS::SES::EmailIdentity', 0);
   });
 
   it('SMS: UK sender ID from configuration, configuration set reporting failures to the feedback topic', () => {
-    template.hasResourceProperties('AWS::SMSVOICE::SenderId', { SenderId: 'EXAMPLEBC', IsoCountryCode: 'GB' });
+    template.hasResourceProperties('AWS::SMSVOICE::SenderId', {
+      SenderId: 'EXAMPLEBC',
+      IsoCountryCode: 'GB',
+    });
     template.hasResourceProperties('AWS::SMSVOICE::ConfigurationSet', {
       DefaultSenderId: 'EXAMPLEBC',
       EventDestinations: [
@@ -391,7 +435,10 @@ describe('messaging', () => {
     }
     for (const policy of Object.values(template.findResources('AWS::SNS::TopicPolicy'))) {
       expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
-        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        expect.objectContaining({
+          Effect: 'Deny',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
       );
     }
   });
@@ -410,7 +457,9 @@ describe('webhook secret', () => {
 
 describe('alarms', () => {
   const alarmsBy = () =>
-    Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties as Record<string, any>);
+    Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+      (a) => a.Properties as Record<string, unknown>,
+    );
 
   it('exactly the expected set, every one to the alarm topic (alarm and OK)', () => {
     const alarms = alarmsBy();
@@ -437,14 +486,18 @@ describe('alarms', () => {
     });
   });
 
-  it.each(FUNCTIONS.flatMap((name) => [
-    [name, 'Errors'],
-    [name, 'Throttles'],
-  ]))('%s %s', (name, metric) => {
+  it.each(
+    FUNCTIONS.flatMap((name) => [
+      [name, 'Errors'],
+      [name, 'Throttles'],
+    ]),
+  )('%s %s', (name, metric) => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/Lambda',
       MetricName: metric,
-      Dimensions: [{ Name: 'FunctionName', Value: { Ref: idOf(stack.functions[name as 'read'].function) } }],
+      Dimensions: [
+        { Name: 'FunctionName', Value: { Ref: idOf(stack.functions[name as 'read'].function) } },
+      ],
       Statistic: 'Sum',
       Threshold: 1,
     });
@@ -452,7 +505,9 @@ describe('alarms', () => {
 
   it('failed sends: Timescales/SendFailed across all its dimensions', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Metrics: [Match.objectLike({ Expression: 'SELECT SUM(SendFailed) FROM Timescales', Period: 300 })],
+      Metrics: [
+        Match.objectLike({ Expression: 'SELECT SUM(SendFailed) FROM Timescales', Period: 300 }),
+      ],
       Threshold: 1,
     });
   });
@@ -470,7 +525,12 @@ describe('alarms', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/SNS',
       MetricName: 'NumberOfMessagesPublished',
-      Dimensions: [{ Name: 'TopicName', Value: { 'Fn::GetAtt': [idOf(stack.messaging.feedbackTopic), 'TopicName'] } }],
+      Dimensions: [
+        {
+          Name: 'TopicName',
+          Value: { 'Fn::GetAtt': [idOf(stack.messaging.feedbackTopic), 'TopicName'] },
+        },
+      ],
     });
   });
 

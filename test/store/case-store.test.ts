@@ -1,12 +1,20 @@
-import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import type { CaseEvent } from '../../schemas/events.js';
 import { DynamoCaseStore } from '../../functions/adapters/dynamodb/case-store.js';
 import { createTable } from '../../functions/adapters/dynamodb/create-table.js';
 import { keys } from '../../functions/adapters/dynamodb/keys.js';
 import { makeCaseEngine } from '../../functions/use-cases/bind-engine.js';
-import { EventAlreadyRecordedError, type EventRecord, VersionConflictError } from '../../functions/use-cases/ports.js';
+import {
+  EventAlreadyRecordedError,
+  type EventRecord,
+  VersionConflictError,
+} from '../../functions/use-cases/ports.js';
+import type { CaseEvent } from '../../schemas/events.js';
 import { AUTHORITY, envelope, freshTable, snapshot } from '../api/support.js';
 
 const engine = makeCaseEngine(AUTHORITY);
@@ -29,7 +37,11 @@ const record = (eventId: string, caseId: string): EventRecord => ({
 });
 
 async function openCase(caseId: string) {
-  const opened = engine.applyEvent(undefined, envelope.caseOpened(`${caseId}-open`, caseId) as CaseEvent, NOW);
+  const opened = engine.applyEvent(
+    undefined,
+    envelope.caseOpened(`${caseId}-open`, caseId) as CaseEvent,
+    NOW,
+  );
   await store.commitCase({
     caseId,
     expectedVersion: 0,
@@ -55,7 +67,9 @@ describe('createTable', () => {
     // Assess
     expect([created, again]).toEqual([true, false]);
     expect(Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
-    expect(Table?.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.Projection?.ProjectionType]).sort()).toEqual([
+    expect(
+      Table?.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.Projection?.ProjectionType]).sort(),
+    ).toEqual([
       ['gsi1', 'ALL'],
       ['gsi2', 'ALL'],
     ]);
@@ -69,7 +83,9 @@ describe('DynamoCaseStore', () => {
     const aggregate = await openCase('C-6001');
     const loaded = await store.loadCase('C-6001');
     const event = await store.getEventRecord('C-6001-open');
-    const item = await table.client.send(new GetCommand({ TableName: table.tableName, Key: keys.event('C-6001-open') }));
+    const item = await table.client.send(
+      new GetCommand({ TableName: table.tableName, Key: keys.event('C-6001-open') }),
+    );
     // Assess
     expect(loaded?.version).toBe(1);
     expect(loaded?.aggregate).toEqual(aggregate);
@@ -83,12 +99,30 @@ describe('DynamoCaseStore', () => {
   it('refuses a stale version and a taken event id, changing nothing', async () => {
     // Prepare
     const aggregate = await openCase('C-6002');
-    const next = engine.applyEvent(aggregate, envelope.concern('C-6002-c', 'C-6002') as CaseEvent, NOW);
+    const next = engine.applyEvent(
+      aggregate,
+      envelope.concern('C-6002-c', 'C-6002') as CaseEvent,
+      NOW,
+    );
     const before = await snapshot(table.client, table.tableName);
-    const commit = { caseId: 'C-6002', before: aggregate, after: next.aggregate, audit: next.audit, now: NOW };
+    const commit = {
+      caseId: 'C-6002',
+      before: aggregate,
+      after: next.aggregate,
+      audit: next.audit,
+      now: NOW,
+    };
     // Act
-    const stale = store.commitCase({ ...commit, expectedVersion: 0, event: record('C-6002-c', 'C-6002') });
-    const taken = store.commitCase({ ...commit, expectedVersion: 1, event: record('C-6002-open', 'C-6002') });
+    const stale = store.commitCase({
+      ...commit,
+      expectedVersion: 0,
+      event: record('C-6002-c', 'C-6002'),
+    });
+    const taken = store.commitCase({
+      ...commit,
+      expectedVersion: 1,
+      event: record('C-6002-open', 'C-6002'),
+    });
     // Assess
     await expect(stale).rejects.toBeInstanceOf(VersionConflictError);
     await expect(taken).rejects.toBeInstanceOf(EventAlreadyRecordedError);
@@ -98,16 +132,40 @@ describe('DynamoCaseStore', () => {
   it('moves a deadline between status partitions and keeps one projection per deadline', async () => {
     // Prepare
     const aggregate = await openCase('C-6003');
-    const raised = engine.applyEvent(aggregate, envelope.concern('C-6003-c', 'C-6003') as CaseEvent, NOW);
-    await store.commitCase({ caseId: 'C-6003', expectedVersion: 1, before: aggregate, after: raised.aggregate, audit: raised.audit, now: NOW });
-    const closed = engine.applyEvent(raised.aggregate, envelope.closed('C-6003-x', 'C-6003') as CaseEvent, NOW);
+    const raised = engine.applyEvent(
+      aggregate,
+      envelope.concern('C-6003-c', 'C-6003') as CaseEvent,
+      NOW,
+    );
+    await store.commitCase({
+      caseId: 'C-6003',
+      expectedVersion: 1,
+      before: aggregate,
+      after: raised.aggregate,
+      audit: raised.audit,
+      now: NOW,
+    });
+    const closed = engine.applyEvent(
+      raised.aggregate,
+      envelope.closed('C-6003-x', 'C-6003') as CaseEvent,
+      NOW,
+    );
     // Act
-    await store.commitCase({ caseId: 'C-6003', expectedVersion: 2, before: raised.aggregate, after: closed.aggregate, audit: closed.audit, now: NOW });
+    await store.commitCase({
+      caseId: 'C-6003',
+      expectedVersion: 2,
+      before: raised.aggregate,
+      after: closed.aggregate,
+      audit: closed.audit,
+      now: NOW,
+    });
     const open = await store.queryDeadlines({ status: 'open', limit: 500 });
     const cancelled = await store.queryDeadlines({ status: 'cancelled', limit: 500 });
     // Assess
     expect(open.deadlines.filter((d) => d.caseId === 'C-6003')).toEqual([]);
-    expect(cancelled.deadlines.filter((d) => d.caseId === 'C-6003').length).toBe(raised.aggregate.deadlines.length);
+    expect(cancelled.deadlines.filter((d) => d.caseId === 'C-6003').length).toBe(
+      raised.aggregate.deadlines.length,
+    );
     expect((await store.listDeadlines('C-6003')).length).toBe(raised.aggregate.deadlines.length);
   });
 
@@ -122,11 +180,29 @@ describe('DynamoCaseStore', () => {
     let next = aggregate;
     for (const event of raised) next = engine.applyEvent(next, event as CaseEvent, NOW).aggregate;
     // Act
-    await store.commitCase({ caseId: 'C-6004', expectedVersion: version, before: aggregate, after: next, audit: [], now: NOW });
+    await store.commitCase({
+      caseId: 'C-6004',
+      expectedVersion: version,
+      before: aggregate,
+      after: next,
+      audit: [],
+      now: NOW,
+    });
     aggregate = next;
     version++;
-    const closed = engine.applyEvent(aggregate, envelope.closed('C-6004-x', 'C-6004') as CaseEvent, NOW);
-    await store.commitCase({ caseId: 'C-6004', expectedVersion: version, before: aggregate, after: closed.aggregate, audit: closed.audit, now: NOW });
+    const closed = engine.applyEvent(
+      aggregate,
+      envelope.closed('C-6004-x', 'C-6004') as CaseEvent,
+      NOW,
+    );
+    await store.commitCase({
+      caseId: 'C-6004',
+      expectedVersion: version,
+      before: aggregate,
+      after: closed.aggregate,
+      audit: closed.audit,
+      now: NOW,
+    });
     // Assess
     const deadlines = await store.listDeadlines('C-6004');
     expect(deadlines.filter((d) => d.rule === 'disagreement')).toHaveLength(120);

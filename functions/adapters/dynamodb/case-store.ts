@@ -2,8 +2,9 @@
  * The `CaseStore` port on the single DynamoDB table: cases, deadline projections, audit
  * trail and event idempotency records. Every change to a case is ONE TransactWriteItems.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+
 import { setTimeout as sleep } from 'node:timers/promises';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
   type BatchWriteCommandInput,
@@ -26,7 +27,13 @@ import {
   type StoredCase,
   VersionConflictError,
 } from '../../use-cases/ports.js';
-import { deadlinesOf, deserializeAggregate, serializeAggregate, toAuditRecord, toDeadlineRecord } from './codec.js';
+import {
+  deadlinesOf,
+  deserializeAggregate,
+  serializeAggregate,
+  toAuditRecord,
+  toDeadlineRecord,
+} from './codec.js';
 import { EVENT_RECORD_TTL_DAYS, keys } from './keys.js';
 import { TABLE_KEYS } from './table.js';
 
@@ -66,7 +73,8 @@ export class DynamoCaseStore implements CaseStore {
     const version = expectedVersion + 1;
     const now = commit.now.toISOString();
     const items: TransactItem[] = [];
-    if (commit.event !== undefined) items.push(eventRecordPut(this.tableName, commit.event, commit.now));
+    if (commit.event !== undefined)
+      items.push(eventRecordPut(this.tableName, commit.event, commit.now));
     const caseIndex = items.length;
     items.push({
       Put: {
@@ -114,7 +122,12 @@ export class DynamoCaseStore implements CaseStore {
     try {
       await this.client.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
-      throw translateCancellation(error, commit.event === undefined ? undefined : 0, caseIndex, commit);
+      throw translateCancellation(
+        error,
+        commit.event === undefined ? undefined : 0,
+        caseIndex,
+        commit,
+      );
     }
     // A change touching more deadlines than one transaction holds (e.g. closing a case with
     // very many open clocks): the rest of the projections follow, derived from the committed
@@ -124,12 +137,18 @@ export class DynamoCaseStore implements CaseStore {
 
   private async writeAll(writes: TransactItem[]): Promise<void> {
     for (let i = 0; i < writes.length; i += 25) {
-      let requests: NonNullable<BatchWriteCommandInput['RequestItems']>[string] = writes.slice(i, i + 25).map((w) =>
-        w.Put !== undefined ? { PutRequest: { Item: w.Put.Item } } : { DeleteRequest: { Key: w.Delete?.Key } },
-      );
+      let requests: NonNullable<BatchWriteCommandInput['RequestItems']>[string] = writes
+        .slice(i, i + 25)
+        .map((w) =>
+          w.Put !== undefined
+            ? { PutRequest: { Item: w.Put.Item } }
+            : { DeleteRequest: { Key: w.Delete?.Key } },
+        );
       for (let attempt = 0; requests.length > 0; attempt++) {
         if (attempt > 8) throw new Error('deadline projections could not be written');
-        const result = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
+        const result = await this.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
+        );
         requests = result.UnprocessedItems?.[this.tableName] ?? [];
         if (requests.length > 0) await sleep(20 * 2 ** attempt);
       }
@@ -141,10 +160,14 @@ export class DynamoCaseStore implements CaseStore {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': keys.case(caseId).pk, ':prefix': keys.deadlinePrefix },
     });
-    return items.map(fromDeadlineItem).sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id));
+    return items
+      .map(fromDeadlineItem)
+      .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id));
   }
 
-  async queryDeadlines(query: DeadlineQueryInput): Promise<{ deadlines: DeadlineRecord[]; nextCursor?: string }> {
+  async queryDeadlines(
+    query: DeadlineQueryInput,
+  ): Promise<{ deadlines: DeadlineRecord[]; nextCursor?: string }> {
     const partition = keys.deadlineStatusPartition(query.status);
     let startKey = query.cursor === undefined ? undefined : decodeCursor(query.cursor, partition);
     const names: Record<string, string> = {};
@@ -206,7 +229,12 @@ export class DynamoCaseStore implements CaseStore {
     let startKey: Record<string, unknown> | undefined;
     do {
       const page: QueryCommandOutput = await this.client.send(
-        new QueryCommand({ TableName: this.tableName, ...input, ConsistentRead: true, ExclusiveStartKey: startKey }),
+        new QueryCommand({
+          TableName: this.tableName,
+          ...input,
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
       );
       items.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey;
@@ -218,7 +246,9 @@ export class DynamoCaseStore implements CaseStore {
 /** The idempotency record's Put: fails when the id is already taken. */
 function projectionWrites(tableName: string, caseId: string, commit: CaseCommit): TransactItem[] {
   const writes: TransactItem[] = [];
-  const before = new Map(deadlinesOf(commit.before).map((d) => [d.id, JSON.stringify(toDeadlineRecord(d))]));
+  const before = new Map(
+    deadlinesOf(commit.before).map((d) => [d.id, JSON.stringify(toDeadlineRecord(d))]),
+  );
   const afterIds = new Set<string>();
   for (const deadline of deadlinesOf(commit.after)) {
     afterIds.add(deadline.id);
@@ -237,7 +267,8 @@ function projectionWrites(tableName: string, caseId: string, commit: CaseCommit)
     });
   }
   for (const id of before.keys()) {
-    if (!afterIds.has(id)) writes.push({ Delete: { TableName: tableName, Key: keys.deadline(caseId, id) } });
+    if (!afterIds.has(id))
+      writes.push({ Delete: { TableName: tableName, Key: keys.deadline(caseId, id) } });
   }
   return writes;
 }
@@ -250,7 +281,8 @@ export function eventRecordPut(tableName: string, event: EventRecord, now: Date)
         ...keys.event(event.eventId),
         entity: 'event',
         ...event,
-        [TABLE_KEYS.ttlAttribute]: Math.floor(now.getTime() / 1000) + EVENT_RECORD_TTL_DAYS * 86_400,
+        [TABLE_KEYS.ttlAttribute]:
+          Math.floor(now.getTime() / 1000) + EVENT_RECORD_TTL_DAYS * 86_400,
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
@@ -280,11 +312,18 @@ export function translateCancellation(
 ): unknown {
   if (!(error instanceof TransactionCanceledException)) return error;
   const reasons = error.CancellationReasons ?? [];
-  if (eventIndex !== undefined && reasons[eventIndex]?.Code === 'ConditionalCheckFailed' && commit.event !== undefined) {
+  if (
+    eventIndex !== undefined &&
+    reasons[eventIndex]?.Code === 'ConditionalCheckFailed' &&
+    commit.event !== undefined
+  ) {
     return new EventAlreadyRecordedError(commit.event.eventId);
   }
-  const retryable = reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict');
-  if (retryable || reasons[caseIndex]?.Code === 'ConditionalCheckFailed') return new VersionConflictError(commit.caseId);
+  const retryable = reasons.some(
+    (r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict',
+  );
+  if (retryable || reasons[caseIndex]?.Code === 'ConditionalCheckFailed')
+    return new VersionConflictError(commit.caseId);
   return error;
 }
 
@@ -327,7 +366,8 @@ function decodeCursor(cursor: string, partition: string): Record<string, string>
   if (typeof key !== 'object' || key === null) throw invalid();
   const record = key as Record<string, unknown>;
   const names = ['pk', 'sk', 'gsi1pk', 'gsi1sk'];
-  if (Object.keys(record).length !== 4 || !names.every((n) => typeof record[n] === 'string')) throw invalid();
+  if (Object.keys(record).length !== 4 || !names.every((n) => typeof record[n] === 'string'))
+    throw invalid();
   if (record.gsi1pk !== partition) throw invalid();
   return record as Record<string, string>;
 }

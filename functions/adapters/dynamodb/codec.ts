@@ -2,7 +2,12 @@
  * How the case aggregate and its deadlines are written to items. The aggregate is kept as one
  * JSON string (exact round trip, no marshalling surprises), revived by the model's schema.
  */
-import { type AuditEntry, type CaseAggregate, type Deadline, parseAggregate } from '../../domain/model.js';
+import {
+  type AuditEntry,
+  type CaseAggregate,
+  type Deadline,
+  parseAggregate,
+} from '../../domain/model.js';
 import type { AuditRecord, DeadlineRecord } from '../../use-cases/ports.js';
 
 export function serializeAggregate(aggregate: CaseAggregate): string {
@@ -39,7 +44,11 @@ export function toDeadlineRecord(d: Deadline): DeadlineRecord {
     version: d.version,
     ruleVersion: d.ruleVersion === undefined ? undefined : String(d.ruleVersion),
     calendarVersion: d.calendarVersion,
-    explain: Array.isArray(explain) ? explain.map(String) : explain === undefined ? [] : [String(explain)],
+    explain: Array.isArray(explain)
+      ? explain.map(String)
+      : explain === undefined
+        ? []
+        : [String(explain)],
   });
 }
 

@@ -35,7 +35,9 @@ export class DynamoDirectory implements Directory, DirectoryWriter {
   ) {}
 
   async getPerson(personId: string): Promise<Person | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.person(personId) }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.person(personId) }),
+    );
     if (Item === undefined) return undefined;
     return strip({
       personId: Item.personId as string,
@@ -77,7 +79,9 @@ export class DynamoDirectory implements Directory, DirectoryWriter {
       },
       ScanIndexForward: false,
     });
-    const covering = items.find((item) => (item.from as string) <= instant && (item.to as string) > instant);
+    const covering = items.find(
+      (item) => (item.from as string) <= instant && (item.to as string) > instant,
+    );
     return covering === undefined ? undefined : (covering.personId as string);
   }
 
@@ -99,9 +103,14 @@ export class DynamoDirectory implements Directory, DirectoryWriter {
       },
     };
     try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: [eventRecordPut(this.tableName, event, now), put] }));
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [eventRecordPut(this.tableName, event, now), put],
+        }),
+      );
     } catch (error) {
-      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+      const reasons =
+        error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
       if (reasons[0]?.Code !== 'None' || reasons[1]?.Code !== 'ConditionalCheckFailed') {
         throw recordConflict(error, event);
       }
@@ -140,7 +149,10 @@ export class DynamoDirectory implements Directory, DirectoryWriter {
     try {
       await this.client.send(
         new TransactWriteCommand({
-          TransactItems: [eventRecordPut(this.tableName, event, now), { Put: { TableName: this.tableName, Item: item } }],
+          TransactItems: [
+            eventRecordPut(this.tableName, event, now),
+            { Put: { TableName: this.tableName, Item: item } },
+          ],
         }),
       );
     } catch (error) {
@@ -150,7 +162,9 @@ export class DynamoDirectory implements Directory, DirectoryWriter {
 
   private async recordOnly(event: EventRecord, now: Date): Promise<void> {
     try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: [eventRecordPut(this.tableName, event, now)] }));
+      await this.client.send(
+        new TransactWriteCommand({ TransactItems: [eventRecordPut(this.tableName, event, now)] }),
+      );
     } catch (error) {
       throw recordConflict(error, event);
     }
@@ -177,9 +191,11 @@ export class DynamoDirectory implements Directory, DirectoryWriter {
 function recordConflict(error: unknown, event: EventRecord): unknown {
   if (error instanceof TransactionCanceledException) {
     const reasons = error.CancellationReasons ?? [];
-    if (reasons[0]?.Code === 'ConditionalCheckFailed') return new EventAlreadyRecordedError(event.eventId);
+    if (reasons[0]?.Code === 'ConditionalCheckFailed')
+      return new EventAlreadyRecordedError(event.eventId);
     // Another delivery's transaction is in flight on the same items: the caller retries.
-    if (reasons.some((r) => r.Code === 'TransactionConflict')) return new VersionConflictError(event.eventId);
+    if (reasons.some((r) => r.Code === 'TransactionConflict'))
+      return new VersionConflictError(event.eventId);
   }
   return error;
 }

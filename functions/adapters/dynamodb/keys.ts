@@ -4,7 +4,10 @@
  */
 export const keys = {
   case: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' }),
-  deadline: (caseId: string, deadlineId: string) => ({ pk: `CASE#${caseId}`, sk: `DEADLINE#${deadlineId}` }),
+  deadline: (caseId: string, deadlineId: string) => ({
+    pk: `CASE#${caseId}`,
+    sk: `DEADLINE#${deadlineId}`,
+  }),
   deadlinePrefix: 'DEADLINE#',
   /** gsi1: deadlines by status, ordered by due time. */
   deadlineIndex: (status: string, dueAt: string, caseId: string, deadlineId: string) => ({
@@ -21,7 +24,10 @@ export const keys = {
   event: (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' }),
   person: (personId: string) => ({ pk: `PERSON#${personId}`, sk: 'PROFILE' }),
   /** gsi1: people by team. */
-  personIndex: (team: string, personId: string) => ({ gsi1pk: `TEAM#${team}`, gsi1sk: `PERSON#${personId}` }),
+  personIndex: (team: string, personId: string) => ({
+    gsi1pk: `TEAM#${team}`,
+    gsi1sk: `PERSON#${personId}`,
+  }),
   away: (personId: string, from: string) => ({ pk: `PERSON#${personId}`, sk: `AWAY#${from}` }),
   awayPrefix: 'AWAY#',
   shift: (from: string, personId: string) => ({ pk: 'ROTA', sk: `SHIFT#${from}#${personId}` }),

@@ -114,9 +114,10 @@ export class DynamoSendClaims implements SendClaims {
 }
 
 /**
- * Reminder audit lines in the case's trail (`CASE#<id>` / `AUDIT#<case version>#R#<at>#<n>`):
- * they sort after the engine's lines of the same case version and are read by `listAudit`.
- * Appended outside the case transaction: a reminder must not bump the case version.
+ * Reminder audit lines in the case's trail: one item per append (`CASE#<id>` /
+ * `AUDIT#<case version>#R#<at>#<n>`) holding its `entries`, the shape the store's `listAudit`
+ * reads. The key sorts after the engine's item of the same case version. Appended outside the
+ * case transaction: a reminder must not bump the case version.
  */
 export class DynamoReminderAudit implements ReminderAudit {
   private sequence = 0;
@@ -127,22 +128,27 @@ export class DynamoReminderAudit implements ReminderAudit {
   ) {}
 
   async append(entries: ReminderAuditEntry[], caseVersion: number): Promise<void> {
-    for (const entry of entries) {
+    const byCase = new Map<string, ReminderAuditEntry[]>();
+    for (const e of entries) byCase.set(e.caseId, [...(byCase.get(e.caseId) ?? []), e]);
+    for (const [caseId, lines] of byCase) {
+      const first = lines[0] as ReminderAuditEntry;
       const version = String(caseVersion).padStart(10, '0');
       const n = String(this.sequence++ % 10_000).padStart(4, '0');
-      const suffix = Math.random().toString(36).slice(2, 8);
+      const unique = crypto.randomUUID().slice(0, 8);
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
-            pk: `CASE#${entry.caseId}`,
-            sk: `AUDIT#${version}#R#${entry.at.toISOString()}#${n}${suffix}`,
+            pk: `CASE#${caseId}`,
+            sk: `AUDIT#${version}#R#${first.at.toISOString()}#${n}${unique}`,
             entity: 'audit',
-            caseId: entry.caseId,
-            at: entry.at.toISOString(),
-            kind: entry.kind,
-            ...(entry.deadlineId === undefined ? {} : { deadlineId: entry.deadlineId }),
-            detail: entry.detail,
+            caseId,
+            entries: lines.map((e) => ({
+              at: e.at.toISOString(),
+              kind: e.kind,
+              ...(e.deadlineId === undefined ? {} : { deadlineId: e.deadlineId }),
+              detail: e.detail,
+            })),
           },
         }),
       );

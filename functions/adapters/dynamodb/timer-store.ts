@@ -108,23 +108,25 @@ export class DynamoTimerStore {
 
   /** Records a failed firing: retried at `retryAt`, or parked as dead after `dead`. */
   async recordFailure(name: string, attempts: number, retryAt: Date, dead: boolean): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: timerKey(name),
-        UpdateExpression: 'SET attempts = :n, gsi2pk = :pk, gsi2sk = :sk, retryAt = :at',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: {
-          ':n': attempts,
-          ':pk': dead ? DEAD_TIMER_PARTITION : TIMER_PARTITION,
-          ':sk': `${retryAt.toISOString()}#${name}`,
-          ':at': retryAt.toISOString(),
-        },
-      }),
-    ).catch((error: unknown) => {
-      // Deleted meanwhile (cancelled): nothing to retry.
-      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
-    });
+    await this.client
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: timerKey(name),
+          UpdateExpression: 'SET attempts = :n, gsi2pk = :pk, gsi2sk = :sk, retryAt = :at',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: {
+            ':n': attempts,
+            ':pk': dead ? DEAD_TIMER_PARTITION : TIMER_PARTITION,
+            ':sk': `${retryAt.toISOString()}#${name}`,
+            ':at': retryAt.toISOString(),
+          },
+        }),
+      )
+      .catch((error: unknown) => {
+        // Deleted meanwhile (cancelled): nothing to retry.
+        if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+      });
   }
 
   private async batchWrite(requests: Record<string, unknown>[]): Promise<void> {

@@ -1,0 +1,238 @@
+import 'aws-sdk-client-mock-vitest/extend';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  InternalServerException,
+  PinpointSMSVoiceV2Client,
+  SendTextMessageCommand,
+  ThrottlingException,
+  ValidationException,
+} from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { MessageRejected, SESv2Client, SendEmailCommand, TooManyRequestsException } from '@aws-sdk/client-sesv2';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { SesEmailChannel } from '../../functions/adapters/channels/ses.js';
+import { EndUserMessagingSmsChannel } from '../../functions/adapters/channels/sms.js';
+import { createTable } from '../../functions/adapters/dynamodb/create-table.js';
+import { DynamoSendClaims } from '../../functions/adapters/dynamodb/send-claims.js';
+import type { ClaimKey, OutboundMessage } from '../../functions/domain/reminders/ports.js';
+import { sendOnce } from '../../functions/use-cases/fire-timer.js';
+import { at, noSleep } from './support.js';
+
+const tableName = `reminders-channels-${Date.now()}`;
+let claims: DynamoSendClaims;
+let realSes: SESv2Client;
+
+beforeAll(async () => {
+  const base = new DynamoDBClient({ endpoint: inject('dynamoEndpoint') });
+  await createTable(base, tableName);
+  claims = new DynamoSendClaims(DynamoDBDocumentClient.from(base), tableName);
+  realSes = new SESv2Client({ endpoint: inject('sesEndpoint') });
+});
+
+// The mock is on one instance: the aws-ses-v2-local tests below use a real client.
+const mockedSes = new SESv2Client({});
+const ses = mockClient(mockedSes);
+const sms = mockClient(PinpointSMSVoiceV2Client);
+afterEach(() => {
+  ses.reset();
+  sms.reset();
+});
+
+let n = 0;
+const key = (channel: 'email' | 'sms'): ClaimKey => ({
+  caseId: 'C-1001',
+  reminderId: `lado-notification.A-1.p50.${++n}`,
+  personId: 'P-0005',
+  channel,
+});
+const email = (k: ClaimKey, extra: Partial<OutboundMessage> = {}): OutboundMessage => ({
+  channel: 'email',
+  to: 'edt.manager.one@example.gov.uk',
+  subject: `C-1001: LADO notification due soon ${k.reminderId}`,
+  text: 'Case: C-1001',
+  html: '<p>Case: C-1001</p>',
+  meta: { caseId: 'C-1001', rule: 'lado-notification', reminderId: k.reminderId, personId: k.personId },
+  ...extra,
+});
+const text = (k: ClaimKey): OutboundMessage => ({
+  channel: 'sms',
+  to: '+447700900005',
+  text: 'URGENT C-1001: LADO notification due soon.',
+  meta: { caseId: 'C-1001', rule: 'lado-notification', reminderId: k.reminderId, personId: k.personId },
+});
+const clock = { now: () => at('2026-05-23T03:30:00Z') };
+const sesThrottle = () => new TooManyRequestsException({ message: 'slow down', $metadata: { httpStatusCode: 429 } });
+const ses5xx = () => Object.assign(new Error('internal'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } });
+
+describe('exactly-once delivery', () => {
+  it('SES throttling then success: one email, and a redelivered timer sends nothing more', async () => {
+    // Prepare
+    ses.on(SendEmailCommand).rejectsOnce(sesThrottle()).rejectsOnce(ses5xx()).resolves({ MessageId: 'm-1' });
+    const channels = { email: new SesEmailChannel(mockedSes, { from: 'timescales@example.gov.uk' }) };
+    const k = key('email');
+    const deps = { claims, channels, clock, sendBackoff: noSleep };
+    // Act
+    const first = await sendOnce(k, email(k), deps);
+    const again = await sendOnce(k, email(k), deps);
+    // Assess: three attempts, one accepted message, the second firing is a duplicate.
+    expect(first).toEqual({ status: 'sent', messageId: 'm-1' });
+    expect(again).toEqual({ status: 'duplicate' });
+    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 3);
+  });
+
+  it('SES 5xx that never stops: recorded as failed after the retries, never retried by a redelivery', async () => {
+    // Prepare
+    ses.on(SendEmailCommand).rejects(ses5xx());
+    const channels = { email: new SesEmailChannel(mockedSes, { from: 'timescales@example.gov.uk' }) };
+    const k = key('email');
+    const errors: Record<string, unknown>[] = [];
+    const log = { info: () => {}, warn: () => {}, error: (_: string, f?: Record<string, unknown>) => void errors.push(f ?? {}) };
+    // Act
+    const first = await sendOnce(k, email(k), { claims, channels, clock, sendBackoff: noSleep, log });
+    const again = await sendOnce(k, email(k), { claims, channels, clock, sendBackoff: noSleep, log });
+    // Assess: 5 attempts, a failure an alarm can see (ids, no address), nothing more.
+    expect(first).toEqual({ status: 'failed', reason: 'InternalFailure' });
+    expect(again).toEqual({ status: 'duplicate' });
+    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 5);
+    expect(errors).toEqual([{ ...k, reason: 'InternalFailure', metric: 'ReminderSendFailed' }]);
+    expect(JSON.stringify(errors)).not.toContain('@');
+  });
+
+  it('SES rejecting the message is not retried', async () => {
+    // Prepare
+    ses.on(SendEmailCommand).rejects(new MessageRejected({ message: 'no', $metadata: { httpStatusCode: 400 } }));
+    const channels = { email: new SesEmailChannel(mockedSes, { from: 'timescales@example.gov.uk' }) };
+    const k = key('email');
+    // Act
+    const result = await sendOnce(k, email(k), { claims, channels, clock, sendBackoff: noSleep });
+    // Assess
+    expect(result).toEqual({ status: 'failed', reason: 'MessageRejected' });
+    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 1);
+  });
+
+  it('SMS throttling and 5xx then success: one text, sent with exact inputs', async () => {
+    // Prepare
+    sms
+      .on(SendTextMessageCommand)
+      .rejectsOnce(new ThrottlingException({ message: 'slow', $metadata: { httpStatusCode: 429 } }))
+      .rejectsOnce(new InternalServerException({ message: 'oops', $metadata: { httpStatusCode: 500 } }))
+      .resolves({ MessageId: 's-1' });
+    const channels = {
+      sms: new EndUserMessagingSmsChannel(new PinpointSMSVoiceV2Client({}), {
+        originationIdentity: 'arn:aws:sms-voice:eu-west-2:111122223333:pool/pool-1',
+        configurationSet: 'timescales',
+      }),
+    };
+    const k = key('sms');
+    // Act
+    const first = await sendOnce(k, text(k), { claims, channels, clock, sendBackoff: noSleep });
+    const again = await sendOnce(k, text(k), { claims, channels, clock, sendBackoff: noSleep });
+    // Assess
+    expect(first).toEqual({ status: 'sent', messageId: 's-1' });
+    expect(again).toEqual({ status: 'duplicate' });
+    expect(sms).toHaveReceivedCommandTimes(SendTextMessageCommand, 3);
+    expect(sms).toHaveReceivedNthCommandWith(SendTextMessageCommand, 3, {
+      DestinationPhoneNumber: '+447700900005',
+      MessageBody: 'URGENT C-1001: LADO notification due soon.',
+      MessageType: 'TRANSACTIONAL',
+      OriginationIdentity: 'arn:aws:sms-voice:eu-west-2:111122223333:pool/pool-1',
+      ConfigurationSetName: 'timescales',
+      Context: { caseId: 'C-1001', reminderId: k.reminderId },
+    });
+  });
+
+  it('SMS validation errors fail at once and are recorded', async () => {
+    // Prepare
+    sms.on(SendTextMessageCommand).rejects(new ValidationException({ message: 'bad', $metadata: { httpStatusCode: 400 }, Reason: 'x' } as never));
+    const k = key('sms');
+    // Act
+    const result = await sendOnce(k, text(k), {
+      claims, channels: { sms: new EndUserMessagingSmsChannel(new PinpointSMSVoiceV2Client({})) }, clock, sendBackoff: noSleep,
+    });
+    // Assess
+    expect(result).toEqual({ status: 'failed', reason: 'ValidationException' });
+    expect(sms).toHaveReceivedCommandTimes(SendTextMessageCommand, 1);
+  });
+
+  it('concurrent firings of the same reminder send one message', async () => {
+    // Prepare
+    ses.on(SendEmailCommand).callsFake(async () => {
+      await new Promise((done) => setTimeout(done, 20));
+      return { MessageId: 'm-2' };
+    });
+    const channels = { email: new SesEmailChannel(mockedSes, { from: 'timescales@example.gov.uk' }) };
+    const k = key('email');
+    // Act
+    const results = await Promise.all([1, 2, 3].map(() => sendOnce(k, email(k), { claims, channels, clock, sendBackoff: noSleep })));
+    // Assess
+    expect(results.filter((r) => r.status === 'sent')).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'sent').length + results.filter((r) => r.status !== 'sent').length).toBe(3);
+    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 1);
+  });
+});
+
+describe('send claims (DynamoDB Local)', () => {
+  it('lets a claim whose sender crashed be taken over after its lease, not before', async () => {
+    // Prepare
+    const k = key('email');
+    const first = await claims.claim(k, at('2026-05-23T03:30:00Z'), 60_000);
+    // Act
+    const during = await claims.claim(k, at('2026-05-23T03:30:30Z'), 60_000);
+    const after = await claims.claim(k, at('2026-05-23T03:31:01Z'), 60_000);
+    // Assess
+    expect(first.outcome).toBe('acquired');
+    expect(during).toEqual({ outcome: 'in-flight' });
+    expect(after.outcome).toBe('acquired');
+  });
+
+  it('never takes over a sent claim', async () => {
+    // Prepare
+    const k = key('email');
+    const first = await claims.claim(k, at('2026-05-23T03:30:00Z'), 1000);
+    if (first.outcome !== 'acquired') throw new Error('expected to acquire');
+    await claims.markSent(k, first.token, at('2026-05-23T03:30:00Z'), 'm-3');
+    // Act
+    const later = await claims.claim(k, at('2026-06-23T03:30:00Z'), 1000);
+    // Assess
+    expect(later).toEqual({ outcome: 'sent' });
+  });
+});
+
+describe('SES against aws-ses-v2-local', () => {
+  type Stored = {
+    subject: string;
+    destination: { to: string[] };
+    body: { text?: string; html?: string };
+    attachments: { filename?: string; contentType?: string; content?: string }[];
+  };
+  const stored = async (): Promise<Stored[]> =>
+    ((await (await fetch(`${inject('sesEndpoint')}/store`)).json()) as { emails: Stored[] }).emails;
+
+  it('sends a simple HTML + text email', async () => {
+    // Prepare
+    const channel = new SesEmailChannel(realSes, { from: 'timescales@example.gov.uk' });
+    const k = key('email');
+    // Act
+    await channel.send(email(k));
+    // Assess
+    const mail = (await stored()).find((e) => e.subject === `C-1001: LADO notification due soon ${k.reminderId}`);
+    expect(mail?.destination.to).toEqual(['edt.manager.one@example.gov.uk']);
+    expect(mail?.body.html).toBe('<p>Case: C-1001</p>');
+    expect(mail?.body.text).toBe('Case: C-1001');
+  });
+
+  it('sends raw MIME with the invitation attached', async () => {
+    // Prepare
+    const channel = new SesEmailChannel(realSes, { from: 'timescales@example.gov.uk' });
+    const k = key('email');
+    const ics = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n';
+    // Act
+    await channel.send(email(k, { subject: `Joint supervision — C-1001 ${k.reminderId}`, ics }));
+    // Assess
+    const mail = (await stored()).find((e) => e.subject === `Joint supervision — C-1001 ${k.reminderId}`);
+    expect(mail?.body).toEqual({ text: 'Case: C-1001', html: '<p>Case: C-1001</p>' });
+    expect(mail?.attachments.map((a) => [a.filename, a.contentType])).toEqual([['invite.ics', 'text/calendar']]);
+    expect(Buffer.from(mail?.attachments[0]?.content ?? '', 'base64').toString()).toBe(ics);
+  });
+});

@@ -1,0 +1,188 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { DynamoCaseStore } from '../../functions/adapters/dynamodb/case-store.js';
+import { createTable } from '../../functions/adapters/dynamodb/create-table.js';
+import { DynamoDirectory } from '../../functions/adapters/dynamodb/directory.js';
+import { DynamoTimerStore } from '../../functions/adapters/dynamodb/timer-store.js';
+import { makeDocumentClient } from '../../functions/commons/clients.js';
+import type { AuthorityConfig } from '../../functions/commons/config.js';
+import { reminderTimerPlanner } from '../../functions/domain/reminders/index.js';
+import type { TimerPayload } from '../../functions/domain/reminders/types.js';
+import { dueTimer, planTimers } from '../../functions/domain/timers.js';
+import { LocalSchedulerDriver, makeLocalReminders, SimulatedClock } from '../../functions/local/scheduler-driver.js';
+import { makeCaseEngine } from '../../functions/use-cases/bind-engine.js';
+import type { CaseEngine } from '../../functions/use-cases/case-engine.js';
+import { ingestEvent } from '../../functions/use-cases/ingest-event.js';
+import { at } from './support.js';
+
+const AUTHORITY: AuthorityConfig = {
+  authority: 'Example Council',
+  division: 'england-and-wales',
+  preset: 'southampton',
+  links: { caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}' },
+};
+
+let counter = 0;
+async function freshTable(): Promise<{ client: DynamoDBDocumentClient; tableName: string }> {
+  const endpoint = inject('dynamoEndpoint');
+  const tableName = `reminders-local-${process.pid}-${Date.now()}-${counter++}`;
+  await createTable(new DynamoDBClient({ endpoint }), tableName);
+  return { client: makeDocumentClient({ endpoint }), tableName };
+}
+
+/** The engine as the lead will wire it: the due timer plus the reminder planner. */
+function engineWithReminders(): CaseEngine {
+  const bound = makeCaseEngine(AUTHORITY);
+  const planners = [dueTimer, reminderTimerPlanner()];
+  return {
+    applyEvent: bound.applyEvent,
+    planTimers: (aggregate) => planTimers(aggregate, { calendar: bound.calendar, rules: bound.rules }, planners),
+  };
+}
+
+describe('local scheduler driver', () => {
+  it('fires after a restart whatever came due while it was down, in order, and deletes it', async () => {
+    // Prepare: one driver schedules two timers and stops.
+    const { client, tableName } = await freshTable();
+    const store = new DynamoTimerStore(client, tableName);
+    const payload = (deadlineId: string): TimerPayload => ({ caseId: 'C-1001', deadlineId, kind: 'reminder', version: 1, reminderId: 'p50' });
+    const first = new LocalSchedulerDriver({ store, clock: new SimulatedClock(at('2026-05-22T12:00:00Z')), fire: async () => {} });
+    await first.schedule([
+      { name: 'b', fireAt: at('2026-05-22T14:00:00Z'), payload: payload('b') },
+      { name: 'a', fireAt: at('2026-05-22T13:00:00Z'), payload: payload('a') },
+      { name: 'c', fireAt: at('2026-05-23T13:00:00Z'), payload: payload('c') },
+    ]);
+    await first.stop();
+    const fired: string[] = [];
+    // Act: a new process whose clock is past the first two.
+    const second = new LocalSchedulerDriver({
+      store,
+      clock: new SimulatedClock(at('2026-05-22T15:00:00Z')),
+      fire: async (p) => void fired.push(p.deadlineId),
+    });
+    const result = await second.tick();
+    // Assess
+    expect(result).toEqual({ fired: 2 });
+    expect(fired).toEqual(['a', 'b']);
+    expect((await store.all()).map((t) => t.name)).toEqual(['c']);
+  });
+
+  it('retries a failing timer later and parks it as dead after its attempts, never dropping it', async () => {
+    // Prepare
+    const { client, tableName } = await freshTable();
+    const store = new DynamoTimerStore(client, tableName);
+    const clock = new SimulatedClock(at('2026-05-22T12:00:00Z'));
+    const driver = new LocalSchedulerDriver({ store, clock, maxAttempts: 2, fire: async () => { throw new Error('boom'); } });
+    await driver.schedule([{ name: 'x', fireAt: at('2026-05-22T11:00:00Z'), payload: { caseId: 'C-1', deadlineId: 'd', kind: 'due', version: 1 } }]);
+    // Act
+    await driver.tick();
+    await driver.advanceTo(at('2026-05-22T12:10:00Z'));
+    // Assess
+    expect(await store.all()).toEqual([]);
+    expect((await store.all('TIMERS#DEAD')).map((t) => [t.name, t.attempts])).toEqual([['x', 2]]);
+  });
+
+  it('moves the simulated clock forward only', () => {
+    // Prepare
+    const clock = new SimulatedClock(at('2026-05-22T12:00:00Z'), () => 0);
+    // Act
+    clock.set(at('2026-05-22T11:00:00Z'));
+    const unchanged = clock.now();
+    clock.set(at('2026-05-23T11:00:00Z'));
+    // Assess
+    expect(unchanged).toEqual(at('2026-05-22T12:00:00Z'));
+    expect(clock.now()).toEqual(at('2026-05-23T11:00:00Z'));
+  });
+});
+
+describe('local mode: a LADO concern raised on the Friday before a bank-holiday Monday', () => {
+  let outbox: { channel: string; to: string; subject?: string; body: string; sentAt: string; caseId: string; rule: string; reminderId: string }[];
+  let audit: { kind: string }[];
+
+  beforeAll(async () => {
+    // Prepare: Friday 22 May 2026 16:00 BST; Monday 25 May is the Spring bank holiday.
+    const { client, tableName } = await freshTable();
+    const reminders = makeLocalReminders({
+      client,
+      tableName,
+      authority: AUTHORITY,
+      sesEndpoint: inject('sesEndpoint'),
+      start: at('2026-05-22T15:00:00Z'),
+    });
+    const store = new DynamoCaseStore(client, tableName);
+    const deps = {
+      store,
+      directory: new DynamoDirectory(client, tableName),
+      engine: engineWithReminders(),
+      scheduler: reminders.driver,
+      clock: reminders.clock,
+    };
+    let n = 0;
+    const send = (type: string, occurredAt: string, caseId: string | null, data: Record<string, unknown>) =>
+      ingestEvent({ id: `E-${++n}`, type, occurredAt, ...(caseId === null ? {} : { caseId }), data }, deps);
+    const person = (personId: string, email: string, phone?: string) =>
+      send('person.upserted', '2026-05-22T14:00:00Z', null, { personId, name: `Person ${personId}`, email, team: 'north', ...(phone ? { phone } : {}) });
+    await person('P-0002', 'manager.one@example.gov.uk');
+    await person('P-0004', 'lado.one@example.gov.uk', '+447700900004');
+    await person('P-0005', 'edt.manager.one@example.gov.uk', '+447700900005');
+    // EDT on call from Friday 17:00 to Tuesday 09:00 BST.
+    await send('rota.shift', '2026-05-22T14:00:00Z', null, { personId: 'P-0005', from: '2026-05-22T16:00:00Z', to: '2026-05-26T08:00:00Z' });
+    const workers = [
+      { personId: 'P-0002', role: 'team-manager' },
+      { personId: 'P-0004', role: 'lado' },
+    ];
+    for (const caseId of ['C-1001', 'C-1002']) {
+      await send('case.opened', '2026-05-22T14:30:00Z', caseId, { team: 'north', workers });
+      // Friday 16:30 BST: due Saturday 16:30 BST (24 elapsed hours).
+      await send('lado.concern-raised', '2026-05-22T15:30:00Z', caseId, { allegationId: 'A-1' });
+    }
+    // Act: Saturday 09:00 BST, C-1002's LADO is notified; then on to Tuesday 10:00 BST.
+    await reminders.driver.advanceTo(at('2026-05-23T08:00:00Z'));
+    await send('lado.notified', '2026-05-23T08:00:00Z', 'C-1002', { allegationId: 'A-1' });
+    await reminders.driver.advanceTo(at('2026-05-26T09:00:00Z'));
+    const response = await reminders.routes.getOutbox();
+    outbox = JSON.parse(response.body);
+    audit = (await store.listAudit('C-1001')) as { kind: string }[];
+    await reminders.stop();
+  });
+
+  it('alerts the EDT manager on shift by SMS and email, in order, out of hours', () => {
+    // Assess: 04:30 (both cases, 50%), 10:30 (C-1001, 75%), 16:30 (C-1001, due): SMS then email each.
+    const edt = outbox.filter((m) => m.to === '+447700900005' || m.to === 'edt.manager.one@example.gov.uk');
+    expect(edt.map((m) => [m.sentAt.slice(0, 16), m.caseId, m.channel])).toEqual([
+      ['2026-05-23T03:30', 'C-1001', 'sms'],
+      ['2026-05-23T03:30', 'C-1001', 'email'],
+      ['2026-05-23T03:30', 'C-1002', 'sms'],
+      ['2026-05-23T03:30', 'C-1002', 'email'],
+      ['2026-05-23T09:30', 'C-1001', 'sms'],
+      ['2026-05-23T09:30', 'C-1001', 'email'],
+      ['2026-05-23T15:30', 'C-1001', 'sms'],
+      ['2026-05-23T15:30', 'C-1001', 'email'],
+    ]);
+    expect(edt.every((m) => m.rule === 'lado-notification')).toBe(true);
+    expect(edt[0]?.body).toBe('URGENT C-1001: LADO notification due soon. Due Sat 23 May 16:30 BST. https://cases.example.gov.uk/cases/C-1001');
+  });
+
+  it('sends nothing for C-1002 after lado.notified', () => {
+    expect(outbox.filter((m) => m.caseId === 'C-1002' && m.sentAt > '2026-05-23T08:00')).toEqual([]);
+  });
+
+  it('gives the day team one digest at 09:00 on Tuesday (Monday is a bank holiday)', () => {
+    // Assess
+    const digests = outbox.filter((m) => m.rule === 'digest');
+    expect(digests.map((m) => [m.sentAt.slice(0, 16), m.to, m.subject])).toEqual([
+      ['2026-05-26T08:00', 'lado.one@example.gov.uk', 'Overnight EDT alerts for north: 4 urgent reminders'],
+    ]);
+    expect(outbox).toHaveLength(9);
+  });
+
+  it('records fired, rerouted and sent reminders in the case audit', () => {
+    const kinds = audit.map((a) => a.kind);
+    expect(kinds).toContain('reminder-planned');
+    expect(kinds.filter((k) => k === 'reminder-fired').length).toBeGreaterThanOrEqual(3);
+    expect(kinds.filter((k) => k === 'reminder-rerouted')).toHaveLength(6);
+    expect(kinds.filter((k) => k === 'reminder-sent')).toHaveLength(7);
+    expect(kinds).toContain('breached');
+  });
+});
