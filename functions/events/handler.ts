@@ -13,6 +13,8 @@ import { type HttpResult, json } from '../commons/http.js';
 import { logger } from '../commons/logger.js';
 import { errorResult } from '../commons/respond.js';
 import { makeWebhookVerifier } from '../commons/webhook.js';
+import { makeCaseEngine } from '../use-cases/bind-engine.js';
+import { productionScheduler } from '../use-cases/bind-scheduler.js';
 import { type IngestDeps, ingestEvent } from '../use-cases/ingest-event.js';
 import { systemClock } from '../use-cases/ports.js';
 
@@ -49,8 +51,6 @@ async function productionHandler(): Promise<EventsHandler> {
   if (secret === undefined)
     throw new Error('Invalid configuration: set WEBHOOK_SECRET or WEBHOOK_SECRET_ARN');
   const client = dynamo(cfg.dynamoEndpoint);
-  const { makeCaseEngine } = await import('../use-cases/bind-engine.js');
-  const { productionScheduler } = await import('../use-cases/bind-scheduler.js');
   return makeHandler({
     webhookSecret: secret,
     store: new DynamoCaseStore(client, cfg.tableName),
@@ -62,6 +62,10 @@ async function productionHandler(): Promise<EventsHandler> {
 }
 
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>().handler(async (event) => {
-  production ??= productionHandler();
+  // A failed start (say, Secrets Manager unreachable) is retried by the next invocation.
+  production ??= productionHandler().catch((error: unknown) => {
+    production = undefined;
+    throw error;
+  });
   return (await production)(event);
 });

@@ -110,7 +110,10 @@ export function makeLocalRoutes(deps: LocalRoutesDeps): LocalRoutes {
       const result = ClockBody.safeParse(parsed);
       if (!result.success) {
         throw new ValidationError('expected {"now": "<ISO-8601 instant with an offset>"}', {
-          errors: result.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message })),
+          errors: result.error.issues.map((i) => ({
+            field: i.path.join('.') || '(body)',
+            message: i.message,
+          })),
         });
       }
       const target = new Date(result.data.now);

@@ -7,13 +7,19 @@
  */
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoTimerStore, type StoredTimer } from '../adapters/dynamodb/timer-store.js';
 import { SesEmailChannel } from '../adapters/channels/ses.js';
+import { DynamoTimerStore, type StoredTimer } from '../adapters/dynamodb/timer-store.js';
 import type { AuthorityConfig } from '../commons/config.js';
 import type { ReminderTimer, TimerPayload } from '../domain/reminders/types.js';
 import { buildFireDeps, makeHandler } from '../reminders/handler.js';
 import type { FireLog } from '../use-cases/fire-timer.js';
-import { LocalOutbox, type LocalRoutes, makeLocalRoutes, OutboxSmsChannel, recordingChannel } from './outbox.js';
+import {
+  LocalOutbox,
+  type LocalRoutes,
+  makeLocalRoutes,
+  OutboxSmsChannel,
+  recordingChannel,
+} from './outbox.js';
 
 /** A clock that runs from a settable instant at real speed; moves forward only. */
 export class SimulatedClock {
@@ -112,7 +118,9 @@ export class LocalSchedulerDriver {
     let fired = 0;
     const failedThisRound = new Set<string>();
     for (let guard = 0; guard < 10_000; guard++) {
-      const due = (await this.options.store.due(limit(), 25)).filter((t) => !failedThisRound.has(t.name));
+      const due = (await this.options.store.due(limit(), 25)).filter(
+        (t) => !failedThisRound.has(t.name),
+      );
       const next = due[0];
       if (next === undefined) break;
       if (moveClock) this.options.clock.set(next.fireAt);
@@ -124,7 +132,8 @@ export class LocalSchedulerDriver {
 
   private async fireOne(timer: StoredTimer): Promise<boolean> {
     const log = this.options.log;
-    if (this.fire === undefined) throw new Error('LocalSchedulerDriver: no fire function (call onFire)');
+    if (this.fire === undefined)
+      throw new Error('LocalSchedulerDriver: no fire function (call onFire)');
     try {
       await this.fire(timer.payload);
       await this.options.store.delete([timer.name]);
@@ -132,7 +141,9 @@ export class LocalSchedulerDriver {
     } catch (error) {
       const attempts = timer.attempts + 1;
       const dead = attempts >= (this.options.maxAttempts ?? 5);
-      const retryAt = new Date(this.options.clock.now().getTime() + Math.min(60_000, 1000 * 2 ** attempts));
+      const retryAt = new Date(
+        this.options.clock.now().getTime() + Math.min(60_000, 1000 * 2 ** attempts),
+      );
       await this.options.store.recordFailure(timer.name, attempts, retryAt, dead);
       log?.error(dead ? 'timer dead after retries' : 'timer failed; will retry', {
         timer: timer.name,
@@ -185,14 +196,19 @@ export function makeLocalReminders(options: LocalRemindersOptions): LocalReminde
     ...(options.log === undefined ? {} : { log: options.log }),
   });
   const emailFrom = options.emailFrom ?? 'timescales@example.gov.uk';
-  const ses = new SesEmailChannel(new SESv2Client({ endpoint: options.sesEndpoint }), { from: emailFrom });
+  const ses = new SesEmailChannel(new SESv2Client({ endpoint: options.sesEndpoint }), {
+    from: emailFrom,
+  });
   const handler = makeHandler(
     buildFireDeps({
       client: options.client,
       tableName: options.tableName,
       authority: options.authority,
       scheduler: driver,
-      channels: { email: recordingChannel(ses, outbox, clock), sms: new OutboxSmsChannel(outbox, clock) },
+      channels: {
+        email: recordingChannel(ses, outbox, clock),
+        sms: new OutboxSmsChannel(outbox, clock),
+      },
       emailFrom,
       clock,
       ...(options.log === undefined ? {} : { log: options.log }),

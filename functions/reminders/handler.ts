@@ -5,24 +5,24 @@
  */
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { DynamoCaseStore } from '../adapters/dynamodb/case-store.js';
-import { DynamoDirectory } from '../adapters/dynamodb/directory.js';
-import { DynamoSendClaims, DynamoReminderAudit } from '../adapters/dynamodb/send-claims.js';
-import { DynamoDigestStore } from '../adapters/dynamodb/timer-store.js';
 import { SesEmailChannel } from '../adapters/channels/ses.js';
 import { EndUserMessagingSmsChannel } from '../adapters/channels/sms.js';
+import { DynamoCaseStore } from '../adapters/dynamodb/case-store.js';
+import { DynamoDirectory } from '../adapters/dynamodb/directory.js';
+import { DynamoReminderAudit, DynamoSendClaims } from '../adapters/dynamodb/send-claims.js';
+import { DynamoDigestStore } from '../adapters/dynamodb/timer-store.js';
 import { makeEventBridgeScheduler } from '../adapters/scheduler/index.js';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../commons/clients.js';
 import { type AuthorityConfig, config } from '../commons/config.js';
 import { logger } from '../commons/logger.js';
 import { advance } from '../domain/engine/index.js';
 import type { CaseAggregate } from '../domain/model.js';
 import {
+  planReminderTimers,
   type ReminderPlans,
   type ReminderTimer,
-  planReminderTimers,
   reminderPlans,
 } from '../domain/reminders/index.js';
 import type { Channel } from '../domain/reminders/ports.js';
@@ -77,7 +77,8 @@ export function buildFireDeps(wiring: FireWiring): FireTimerDeps<CaseAggregate> 
   const clock = wiring.clock ?? systemClock;
   return {
     cases: new DynamoCaseStore(wiring.client, wiring.tableName),
-    advance: (aggregate, now) => advance(aggregate, { calendar: engine.calendar, rules: engine.rules, now }),
+    advance: (aggregate, now) =>
+      advance(aggregate, { calendar: engine.calendar, rules: engine.rules, now }),
     planTimers: (aggregate) => {
       // The engine's plan plus the reminders of open deadlines, by name (the engine's plan may
       // already include them once the reminder planner is wired into `planTimers`).

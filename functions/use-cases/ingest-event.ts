@@ -69,7 +69,7 @@ export async function ingestEvent(body: unknown, deps: IngestDeps): Promise<Stor
   }
   const event = parsed.data;
   const bodyHash = hashOf(body);
-  const maxAttempts = deps.maxAttempts ?? 8;
+  const maxAttempts = deps.maxAttempts ?? 12;
 
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const recorded = await deps.store.getEventRecord(event.id);
@@ -86,7 +86,7 @@ export async function ingestEvent(body: unknown, deps: IngestDeps): Promise<Stor
         attempt,
         reason: error.name,
       });
-      await sleep(Math.min(200, 10 * 2 ** attempt) * Math.random());
+      await sleep(Math.min(250, 10 * 2 ** attempt) * Math.random());
     }
   }
   throw new ContentionError(`event ${event.id} could not be applied after ${maxAttempts} attempts`);

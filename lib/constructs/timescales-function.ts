@@ -17,7 +17,11 @@ export interface TimescalesFunctionProps {
   readonly serviceName: string;
   /** Where asynchronous invocations that still fail after retries are sent. */
   readonly onFailure: sqs.IQueue;
-  /** Variables the handler reads; Powertools variables are added by the construct. */
+  /**
+   * Variables the handler reads; the Powertools variables and `NODE_OPTIONS` are added by the
+   * construct.
+   * @default - only the variables the construct adds
+   */
   readonly environment?: Record<string, string>;
   /**
    * Memory in MB (CPU scales with it; 512 MB keeps cold starts short on arm64).

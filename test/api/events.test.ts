@@ -252,19 +252,19 @@ describe('POST /v1/events: applying case events', () => {
     // Prepare
     const { handler, store } = setup();
     await handler(postEvent(JSON.stringify(envelope.caseOpened('many-0', 'C-3004'))));
-    const events = Array.from({ length: 6 }, (_, i) => ({
+    const events = Array.from({ length: 10 }, (_, i) => ({
       ...envelope.disagreement(`many-${i + 1}`, 'C-3004'),
       data: { disagreementId: `D-${i + 1}` },
     }));
     // Act
     const results = await Promise.all(events.map((e) => handler(postEvent(JSON.stringify(e)))));
     // Assess
-    expect(results.map((r) => r.statusCode)).toEqual(Array(6).fill(202));
-    expect((await store.loadCase('C-3004'))?.version).toBe(7);
+    expect(results.map((r) => r.statusCode)).toEqual(Array(10).fill(202));
+    expect((await store.loadCase('C-3004'))?.version).toBe(11);
     const disagreements = (await store.listDeadlines('C-3004')).filter(
       (d) => d.rule === 'disagreement',
     );
-    expect(new Set(disagreements.map((d) => d.subjectId)).size).toBe(6);
+    expect(new Set(disagreements.map((d) => d.subjectId)).size).toBe(10);
   });
 
   it('refuses the same id with a different body with 409 and changes nothing', async () => {

@@ -7,7 +7,12 @@ import {
   ThrottlingException,
   ValidationException,
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
-import { MessageRejected, SESv2Client, SendEmailCommand, TooManyRequestsException } from '@aws-sdk/client-sesv2';
+import {
+  MessageRejected,
+  SESv2Client,
+  SendEmailCommand,
+  TooManyRequestsException,
+} from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -52,24 +57,45 @@ const email = (k: ClaimKey, extra: Partial<OutboundMessage> = {}): OutboundMessa
   subject: `C-1001: LADO notification due soon ${k.reminderId}`,
   text: 'Case: C-1001',
   html: '<p>Case: C-1001</p>',
-  meta: { caseId: 'C-1001', rule: 'lado-notification', reminderId: k.reminderId, personId: k.personId },
+  meta: {
+    caseId: 'C-1001',
+    rule: 'lado-notification',
+    reminderId: k.reminderId,
+    personId: k.personId,
+  },
   ...extra,
 });
 const text = (k: ClaimKey): OutboundMessage => ({
   channel: 'sms',
   to: '+447700900005',
   text: 'URGENT C-1001: LADO notification due soon.',
-  meta: { caseId: 'C-1001', rule: 'lado-notification', reminderId: k.reminderId, personId: k.personId },
+  meta: {
+    caseId: 'C-1001',
+    rule: 'lado-notification',
+    reminderId: k.reminderId,
+    personId: k.personId,
+  },
 });
 const clock = { now: () => at('2026-05-23T03:30:00Z') };
-const sesThrottle = () => new TooManyRequestsException({ message: 'slow down', $metadata: { httpStatusCode: 429 } });
-const ses5xx = () => Object.assign(new Error('internal'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } });
+const sesThrottle = () =>
+  new TooManyRequestsException({ message: 'slow down', $metadata: { httpStatusCode: 429 } });
+const ses5xx = () =>
+  Object.assign(new Error('internal'), {
+    name: 'InternalFailure',
+    $metadata: { httpStatusCode: 500 },
+  });
 
 describe('exactly-once delivery', () => {
   it('SES throttling then success: one email, and a redelivered timer sends nothing more', async () => {
     // Prepare
-    ses.on(SendEmailCommand).rejectsOnce(sesThrottle()).rejectsOnce(ses5xx()).resolves({ MessageId: 'm-1' });
-    const channels = { email: new SesEmailChannel(mockedSes, { from: 'timescales@example.gov.uk' }) };
+    ses
+      .on(SendEmailCommand)
+      .rejectsOnce(sesThrottle())
+      .rejectsOnce(ses5xx())
+      .resolves({ MessageId: 'm-1' });
+    const channels = {
+      email: new SesEmailChannel(mockedSes, { from: 'timescales@example.gov.uk' }),
+    };
     const k = key('email');
     const deps = { claims, channels, clock, sendBackoff: noSleep };
     // Act
@@ -84,13 +110,31 @@ describe('exactly-once delivery', () => {
   it('SES 5xx that never stops: recorded as failed after the retries, never retried by a redelivery', async () => {
     // Prepare
     ses.on(SendEmailCommand).rejects(ses5xx());
-    const channels = { email: new SesEmailChannel(mockedSes, { from: 'timescales@example.gov.uk' }) };
+    const channels = {
+      email: new SesEmailChannel(mockedSes, { from: 'timescales@example.gov.uk' }),
+    };
     const k = key('email');
     const errors: Record<string, unknown>[] = [];
-    const log = { info: () => {}, warn: () => {}, error: (_: string, f?: Record<string, unknown>) => void errors.push(f ?? {}) };
+    const log = {
+      info: () => {},
+      warn: () => {},
+      error: (_: string, f?: Record<string, unknown>) => void errors.push(f ?? {}),
+    };
     // Act
-    const first = await sendOnce(k, email(k), { claims, channels, clock, sendBackoff: noSleep, log });
-    const again = await sendOnce(k, email(k), { claims, channels, clock, sendBackoff: noSleep, log });
+    const first = await sendOnce(k, email(k), {
+      claims,
+      channels,
+      clock,
+      sendBackoff: noSleep,
+      log,
+    });
+    const again = await sendOnce(k, email(k), {
+      claims,
+      channels,
+      clock,
+      sendBackoff: noSleep,
+      log,
+    });
     // Assess: 5 attempts, a failure an alarm can see (ids, no address), nothing more.
     expect(first).toEqual({ status: 'failed', reason: 'InternalFailure' });
     expect(again).toEqual({ status: 'duplicate' });
@@ -101,8 +145,12 @@ describe('exactly-once delivery', () => {
 
   it('SES rejecting the message is not retried', async () => {
     // Prepare
-    ses.on(SendEmailCommand).rejects(new MessageRejected({ message: 'no', $metadata: { httpStatusCode: 400 } }));
-    const channels = { email: new SesEmailChannel(mockedSes, { from: 'timescales@example.gov.uk' }) };
+    ses
+      .on(SendEmailCommand)
+      .rejects(new MessageRejected({ message: 'no', $metadata: { httpStatusCode: 400 } }));
+    const channels = {
+      email: new SesEmailChannel(mockedSes, { from: 'timescales@example.gov.uk' }),
+    };
     const k = key('email');
     // Act
     const result = await sendOnce(k, email(k), { claims, channels, clock, sendBackoff: noSleep });
@@ -116,7 +164,9 @@ describe('exactly-once delivery', () => {
     sms
       .on(SendTextMessageCommand)
       .rejectsOnce(new ThrottlingException({ message: 'slow', $metadata: { httpStatusCode: 429 } }))
-      .rejectsOnce(new InternalServerException({ message: 'oops', $metadata: { httpStatusCode: 500 } }))
+      .rejectsOnce(
+        new InternalServerException({ message: 'oops', $metadata: { httpStatusCode: 500 } }),
+      )
       .resolves({ MessageId: 's-1' });
     const channels = {
       sms: new EndUserMessagingSmsChannel(new PinpointSMSVoiceV2Client({}), {
@@ -144,11 +194,20 @@ describe('exactly-once delivery', () => {
 
   it('SMS validation errors fail at once and are recorded', async () => {
     // Prepare
-    sms.on(SendTextMessageCommand).rejects(new ValidationException({ message: 'bad', $metadata: { httpStatusCode: 400 }, Reason: 'x' } as never));
+    sms.on(SendTextMessageCommand).rejects(
+      new ValidationException({
+        message: 'bad',
+        $metadata: { httpStatusCode: 400 },
+        Reason: 'x',
+      } as never),
+    );
     const k = key('sms');
     // Act
     const result = await sendOnce(k, text(k), {
-      claims, channels: { sms: new EndUserMessagingSmsChannel(new PinpointSMSVoiceV2Client({})) }, clock, sendBackoff: noSleep,
+      claims,
+      channels: { sms: new EndUserMessagingSmsChannel(new PinpointSMSVoiceV2Client({})) },
+      clock,
+      sendBackoff: noSleep,
     });
     // Assess
     expect(result).toEqual({ status: 'failed', reason: 'ValidationException' });
@@ -161,13 +220,20 @@ describe('exactly-once delivery', () => {
       await new Promise((done) => setTimeout(done, 20));
       return { MessageId: 'm-2' };
     });
-    const channels = { email: new SesEmailChannel(mockedSes, { from: 'timescales@example.gov.uk' }) };
+    const channels = {
+      email: new SesEmailChannel(mockedSes, { from: 'timescales@example.gov.uk' }),
+    };
     const k = key('email');
     // Act
-    const results = await Promise.all([1, 2, 3].map(() => sendOnce(k, email(k), { claims, channels, clock, sendBackoff: noSleep })));
+    const results = await Promise.all(
+      [1, 2, 3].map(() => sendOnce(k, email(k), { claims, channels, clock, sendBackoff: noSleep })),
+    );
     // Assess
     expect(results.filter((r) => r.status === 'sent')).toHaveLength(1);
-    expect(results.filter((r) => r.status === 'sent').length + results.filter((r) => r.status !== 'sent').length).toBe(3);
+    expect(
+      results.filter((r) => r.status === 'sent').length +
+        results.filter((r) => r.status !== 'sent').length,
+    ).toBe(3);
     expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 1);
   });
 });
@@ -216,7 +282,9 @@ describe('SES against aws-ses-v2-local', () => {
     // Act
     await channel.send(email(k));
     // Assess
-    const mail = (await stored()).find((e) => e.subject === `C-1001: LADO notification due soon ${k.reminderId}`);
+    const mail = (await stored()).find(
+      (e) => e.subject === `C-1001: LADO notification due soon ${k.reminderId}`,
+    );
     expect(mail?.destination.to).toEqual(['edt.manager.one@example.gov.uk']);
     expect(mail?.body.html).toBe('<p>Case: C-1001</p>');
     expect(mail?.body.text).toBe('Case: C-1001');
@@ -230,9 +298,13 @@ describe('SES against aws-ses-v2-local', () => {
     // Act
     await channel.send(email(k, { subject: `Joint supervision — C-1001 ${k.reminderId}`, ics }));
     // Assess
-    const mail = (await stored()).find((e) => e.subject === `Joint supervision — C-1001 ${k.reminderId}`);
+    const mail = (await stored()).find(
+      (e) => e.subject === `Joint supervision — C-1001 ${k.reminderId}`,
+    );
     expect(mail?.body).toEqual({ text: 'Case: C-1001', html: '<p>Case: C-1001</p>' });
-    expect(mail?.attachments.map((a) => [a.filename, a.contentType])).toEqual([['invite.ics', 'text/calendar']]);
+    expect(mail?.attachments.map((a) => [a.filename, a.contentType])).toEqual([
+      ['invite.ics', 'text/calendar'],
+    ]);
     expect(Buffer.from(mail?.attachments[0]?.content ?? '', 'base64').toString()).toBe(ics);
   });
 });

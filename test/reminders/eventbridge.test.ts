@@ -9,7 +9,11 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { atExpression, EventBridgeScheduler, SchedulingError } from '../../functions/adapters/scheduler/eventbridge.js';
+import {
+  atExpression,
+  EventBridgeScheduler,
+  SchedulingError,
+} from '../../functions/adapters/scheduler/eventbridge.js';
 import type { ReminderTimer } from '../../functions/domain/reminders/types.js';
 import { at } from './support.js';
 
@@ -27,9 +31,20 @@ const options = {
 const timer = (name: string, fireAt = '2026-05-23T03:30:00.250Z'): ReminderTimer => ({
   name,
   fireAt: at(fireAt),
-  payload: { caseId: 'C-1001', deadlineId: 'lado-notification.A-1', kind: 'reminder', version: 2, reminderId: 'p50' },
+  payload: {
+    caseId: 'C-1001',
+    deadlineId: 'lado-notification.A-1',
+    kind: 'reminder',
+    version: 2,
+    reminderId: 'p50',
+  },
 });
-const throttled = () => new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } });
+const throttled = () =>
+  new ThrottlingException({
+    message: 'Rate exceeded',
+    Message: 'Rate exceeded',
+    $metadata: { httpStatusCode: 429 },
+  });
 
 describe('EventBridge Scheduler adapter', () => {
   it('creates a one-time UTC schedule with exact inputs', async () => {
@@ -51,7 +66,8 @@ describe('EventBridge Scheduler adapter', () => {
       Target: {
         Arn: options.targetArn,
         RoleArn: options.roleArn,
-        Input: '{"caseId":"C-1001","deadlineId":"lado-notification.A-1","kind":"reminder","version":2,"reminderId":"p50"}',
+        Input:
+          '{"caseId":"C-1001","deadlineId":"lado-notification.A-1","kind":"reminder","version":2,"reminderId":"p50"}',
         RetryPolicy: { MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 },
         DeadLetterConfig: { Arn: options.deadLetterArn },
       },
@@ -65,29 +81,38 @@ describe('EventBridge Scheduler adapter', () => {
     // Act
     await adapter.schedule([timer('late', '2026-05-20T09:00:00Z')]);
     // Assess
-    expect(scheduler).toHaveReceivedCommandWith(CreateScheduleCommand, { ScheduleExpression: 'at(2026-05-22T12:01:00)' });
+    expect(scheduler).toHaveReceivedCommandWith(CreateScheduleCommand, {
+      ScheduleExpression: 'at(2026-05-22T12:01:00)',
+    });
   });
 
   it('treats ConflictException on create and ResourceNotFoundException on delete as success', async () => {
     // Prepare
     scheduler
       .on(CreateScheduleCommand)
-      .rejects(new ConflictException({ message: 'exists', $metadata: {} }))
+      .rejects(new ConflictException({ message: 'exists', Message: 'exists', $metadata: {} }))
       .on(DeleteScheduleCommand)
-      .rejects(new ResourceNotFoundException({ message: 'gone', $metadata: {} }));
+      .rejects(new ResourceNotFoundException({ message: 'gone', Message: 'gone', $metadata: {} }));
     const adapter = new EventBridgeScheduler(new SchedulerClient({}), options);
     // Act
     await adapter.schedule([timer('a')]);
     await adapter.cancel(['a']);
     // Assess
     expect(scheduler).toHaveReceivedCommandTimes(CreateScheduleCommand, 1);
-    expect(scheduler).toHaveReceivedCommandWith(DeleteScheduleCommand, { Name: 'a', GroupName: 'timescales-timers' });
+    expect(scheduler).toHaveReceivedCommandWith(DeleteScheduleCommand, {
+      Name: 'a',
+      GroupName: 'timescales-timers',
+    });
   });
 
   it('backs off and retries a throttled call', async () => {
     // Prepare
     const delays: number[] = [];
-    scheduler.on(CreateScheduleCommand).rejectsOnce(throttled()).rejectsOnce(throttled()).resolves({});
+    scheduler
+      .on(CreateScheduleCommand)
+      .rejectsOnce(throttled())
+      .rejectsOnce(throttled())
+      .resolves({});
     const adapter = new EventBridgeScheduler(new SchedulerClient({}), {
       ...options,
       backoff: { sleep: async (ms) => void delays.push(ms), random: () => 0.5, baseDelayMs: 200 },
@@ -102,7 +127,10 @@ describe('EventBridge Scheduler adapter', () => {
   it('fails loudly, naming the timers, when throttling never stops', async () => {
     // Prepare
     scheduler.on(CreateScheduleCommand).rejects(throttled());
-    const adapter = new EventBridgeScheduler(new SchedulerClient({}), { ...options, backoff: { ...options.backoff, attempts: 3 } });
+    const adapter = new EventBridgeScheduler(new SchedulerClient({}), {
+      ...options,
+      backoff: { ...options.backoff, attempts: 3 },
+    });
     // Act
     const error = await adapter.schedule([timer('a')]).catch((e: unknown) => e);
     // Assess
@@ -122,7 +150,10 @@ describe('EventBridge Scheduler adapter', () => {
       inFlight--;
       return {};
     });
-    const adapter = new EventBridgeScheduler(new SchedulerClient({}), { ...options, concurrency: 4 });
+    const adapter = new EventBridgeScheduler(new SchedulerClient({}), {
+      ...options,
+      concurrency: 4,
+    });
     const names = Array.from({ length: 40 }, (_, i) => `t${i}`);
     // Act
     await adapter.cancel(names);

@@ -10,7 +10,11 @@ import type { AuthorityConfig } from '../../functions/commons/config.js';
 import { reminderTimerPlanner } from '../../functions/domain/reminders/index.js';
 import type { TimerPayload } from '../../functions/domain/reminders/types.js';
 import { dueTimer, planTimers } from '../../functions/domain/timers.js';
-import { LocalSchedulerDriver, makeLocalReminders, SimulatedClock } from '../../functions/local/scheduler-driver.js';
+import {
+  LocalSchedulerDriver,
+  makeLocalReminders,
+  SimulatedClock,
+} from '../../functions/local/scheduler-driver.js';
 import { makeCaseEngine } from '../../functions/use-cases/bind-engine.js';
 import type { CaseEngine } from '../../functions/use-cases/case-engine.js';
 import { ingestEvent } from '../../functions/use-cases/ingest-event.js';
@@ -37,7 +41,8 @@ function engineWithReminders(): CaseEngine {
   const planners = [dueTimer, reminderTimerPlanner()];
   return {
     applyEvent: bound.applyEvent,
-    planTimers: (aggregate) => planTimers(aggregate, { calendar: bound.calendar, rules: bound.rules }, planners),
+    planTimers: (aggregate) =>
+      planTimers(aggregate, { calendar: bound.calendar, rules: bound.rules }, planners),
   };
 }
 
@@ -46,8 +51,18 @@ describe('local scheduler driver', () => {
     // Prepare: one driver schedules two timers and stops.
     const { client, tableName } = await freshTable();
     const store = new DynamoTimerStore(client, tableName);
-    const payload = (deadlineId: string): TimerPayload => ({ caseId: 'C-1001', deadlineId, kind: 'reminder', version: 1, reminderId: 'p50' });
-    const first = new LocalSchedulerDriver({ store, clock: new SimulatedClock(at('2026-05-22T12:00:00Z')), fire: async () => {} });
+    const payload = (deadlineId: string): TimerPayload => ({
+      caseId: 'C-1001',
+      deadlineId,
+      kind: 'reminder',
+      version: 1,
+      reminderId: 'p50',
+    });
+    const first = new LocalSchedulerDriver({
+      store,
+      clock: new SimulatedClock(at('2026-05-22T12:00:00Z')),
+      fire: async () => {},
+    });
     await first.schedule([
       { name: 'b', fireAt: at('2026-05-22T14:00:00Z'), payload: payload('b') },
       { name: 'a', fireAt: at('2026-05-22T13:00:00Z'), payload: payload('a') },
@@ -73,8 +88,21 @@ describe('local scheduler driver', () => {
     const { client, tableName } = await freshTable();
     const store = new DynamoTimerStore(client, tableName);
     const clock = new SimulatedClock(at('2026-05-22T12:00:00Z'));
-    const driver = new LocalSchedulerDriver({ store, clock, maxAttempts: 2, fire: async () => { throw new Error('boom'); } });
-    await driver.schedule([{ name: 'x', fireAt: at('2026-05-22T11:00:00Z'), payload: { caseId: 'C-1', deadlineId: 'd', kind: 'due', version: 1 } }]);
+    const driver = new LocalSchedulerDriver({
+      store,
+      clock,
+      maxAttempts: 2,
+      fire: async () => {
+        throw new Error('boom');
+      },
+    });
+    await driver.schedule([
+      {
+        name: 'x',
+        fireAt: at('2026-05-22T11:00:00Z'),
+        payload: { caseId: 'C-1', deadlineId: 'd', kind: 'due', version: 1 },
+      },
+    ]);
     // Act
     await driver.tick();
     await driver.advanceTo(at('2026-05-22T12:10:00Z'));
@@ -97,7 +125,16 @@ describe('local scheduler driver', () => {
 });
 
 describe('local mode: a LADO concern raised on the Friday before a bank-holiday Monday', () => {
-  let outbox: { channel: string; to: string; subject?: string; body: string; sentAt: string; caseId: string; rule: string; reminderId: string }[];
+  let outbox: {
+    channel: string;
+    to: string;
+    subject?: string;
+    body: string;
+    sentAt: string;
+    caseId: string;
+    rule: string;
+    reminderId: string;
+  }[];
   let audit: { kind: string }[];
 
   beforeAll(async () => {
@@ -119,15 +156,33 @@ describe('local mode: a LADO concern raised on the Friday before a bank-holiday 
       clock: reminders.clock,
     };
     let n = 0;
-    const send = (type: string, occurredAt: string, caseId: string | null, data: Record<string, unknown>) =>
-      ingestEvent({ id: `E-${++n}`, type, occurredAt, ...(caseId === null ? {} : { caseId }), data }, deps);
+    const send = (
+      type: string,
+      occurredAt: string,
+      caseId: string | null,
+      data: Record<string, unknown>,
+    ) =>
+      ingestEvent(
+        { id: `E-${++n}`, type, occurredAt, ...(caseId === null ? {} : { caseId }), data },
+        deps,
+      );
     const person = (personId: string, email: string, phone?: string) =>
-      send('person.upserted', '2026-05-22T14:00:00Z', null, { personId, name: `Person ${personId}`, email, team: 'north', ...(phone ? { phone } : {}) });
+      send('person.upserted', '2026-05-22T14:00:00Z', null, {
+        personId,
+        name: `Person ${personId}`,
+        email,
+        team: 'north',
+        ...(phone ? { phone } : {}),
+      });
     await person('P-0002', 'manager.one@example.gov.uk');
     await person('P-0004', 'lado.one@example.gov.uk', '+447700900004');
     await person('P-0005', 'edt.manager.one@example.gov.uk', '+447700900005');
     // EDT on call from Friday 17:00 to Tuesday 09:00 BST.
-    await send('rota.shift', '2026-05-22T14:00:00Z', null, { personId: 'P-0005', from: '2026-05-22T16:00:00Z', to: '2026-05-26T08:00:00Z' });
+    await send('rota.shift', '2026-05-22T14:00:00Z', null, {
+      personId: 'P-0005',
+      from: '2026-05-22T16:00:00Z',
+      to: '2026-05-26T08:00:00Z',
+    });
     const workers = [
       { personId: 'P-0002', role: 'team-manager' },
       { personId: 'P-0004', role: 'lado' },
@@ -149,7 +204,9 @@ describe('local mode: a LADO concern raised on the Friday before a bank-holiday 
 
   it('alerts the EDT manager on shift by SMS and email, in order, out of hours', () => {
     // Assess: 04:30 (both cases, 50%), 10:30 (C-1001, 75%), 16:30 (C-1001, due): SMS then email each.
-    const edt = outbox.filter((m) => m.to === '+447700900005' || m.to === 'edt.manager.one@example.gov.uk');
+    const edt = outbox.filter(
+      (m) => m.to === '+447700900005' || m.to === 'edt.manager.one@example.gov.uk',
+    );
     expect(edt.map((m) => [m.sentAt.slice(0, 16), m.caseId, m.channel])).toEqual([
       ['2026-05-23T03:30', 'C-1001', 'sms'],
       ['2026-05-23T03:30', 'C-1001', 'email'],
@@ -161,18 +218,26 @@ describe('local mode: a LADO concern raised on the Friday before a bank-holiday 
       ['2026-05-23T15:30', 'C-1001', 'email'],
     ]);
     expect(edt.every((m) => m.rule === 'lado-notification')).toBe(true);
-    expect(edt[0]?.body).toBe('URGENT C-1001: LADO notification due soon. Due Sat 23 May 16:30 BST. https://cases.example.gov.uk/cases/C-1001');
+    expect(edt[0]?.body).toBe(
+      'URGENT C-1001: LADO notification due soon. Due Sat 23 May 16:30 BST. https://cases.example.gov.uk/cases/C-1001',
+    );
   });
 
   it('sends nothing for C-1002 after lado.notified', () => {
-    expect(outbox.filter((m) => m.caseId === 'C-1002' && m.sentAt > '2026-05-23T08:00')).toEqual([]);
+    expect(outbox.filter((m) => m.caseId === 'C-1002' && m.sentAt > '2026-05-23T08:00')).toEqual(
+      [],
+    );
   });
 
   it('gives the day team one digest at 09:00 on Tuesday (Monday is a bank holiday)', () => {
     // Assess
     const digests = outbox.filter((m) => m.rule === 'digest');
     expect(digests.map((m) => [m.sentAt.slice(0, 16), m.to, m.subject])).toEqual([
-      ['2026-05-26T08:00', 'lado.one@example.gov.uk', 'Overnight EDT alerts for north: 4 urgent reminders'],
+      [
+        '2026-05-26T08:00',
+        'lado.one@example.gov.uk',
+        'Overnight EDT alerts for north: 4 urgent reminders',
+      ],
     ]);
     expect(outbox).toHaveLength(9);
   });

@@ -32,7 +32,9 @@ describe('messages', () => {
     // Act
     const email = renderEmail(input);
     // Assess
-    expect(email.subject).toBe('C-1001: Joint supervision due soon — Tuesday 26 May 2026, 17:00 (BST)');
+    expect(email.subject).toBe(
+      'C-1001: Joint supervision due soon — Tuesday 26 May 2026, 17:00 (BST)',
+    );
     for (const body of [email.text, email.html]) {
       expect(body).toContain('C-1001');
       expect(body).toContain('Tuesday 26 May 2026, 17:00 (BST)');
@@ -44,7 +46,11 @@ describe('messages', () => {
 
   it('escapes HTML and encodes the case reference in the link', () => {
     // Act
-    const email = renderEmail({ ...input, caseId: 'C-<1>', link: caseLink('https://cms.example.gov.uk/c/{caseId}', 'C-<1>') });
+    const email = renderEmail({
+      ...input,
+      caseId: 'C-<1>',
+      link: caseLink('https://cms.example.gov.uk/c/{caseId}', 'C-<1>'),
+    });
     // Assess
     expect(email.html).toContain('C-&lt;1&gt;');
     expect(email.html).not.toContain('C-<1>');
@@ -55,7 +61,12 @@ describe('messages', () => {
     // Act
     const email = renderEmail({
       ...input,
-      invite: { uid: 'js.1.b10wd.x@timescales', organizer: 'timescales@example.gov.uk', attendee: 'manager.one@example.gov.uk', now: at('2026-05-11T08:00:00Z') },
+      invite: {
+        uid: 'js.1.b10wd.x@timescales',
+        organizer: 'timescales@example.gov.uk',
+        attendee: 'manager.one@example.gov.uk',
+        now: at('2026-05-11T08:00:00Z'),
+      },
     });
     // Assess
     const ics = email.ics ?? '';
@@ -64,16 +75,26 @@ describe('messages', () => {
     expect(ics).toContain('DTSTART:20260526T150000Z\r\n');
     expect(ics).toContain('DTEND:20260526T160000Z\r\n');
     expect(ics).toContain('DTSTAMP:20260511T080000Z\r\n');
-    expect(ics).toContain('ATTENDEE;ROLE=REQ-PARTICIPANT;RSVP=TRUE:mailto:manager.one@example.gov.uk');
+    expect(ics).toContain(
+      'ATTENDEE;ROLE=REQ-PARTICIPANT;RSVP=TRUE:mailto:manager.one@example.gov.uk',
+    );
     expect(ics.endsWith('END:VEVENT\r\nEND:VCALENDAR\r\n')).toBe(true);
     for (const line of ics.split('\r\n')) expect(line.length).toBeLessThanOrEqual(75);
   });
 
   it('keeps SMS within 160 characters, dropping the action before the link', () => {
     // Act
-    const sms = renderSms({ ...input, title: 'LADO notification', urgent: true, moment: 'due', dueAt: at('2026-05-23T15:30:00Z') });
+    const sms = renderSms({
+      ...input,
+      title: 'LADO notification',
+      urgent: true,
+      moment: 'due',
+      dueAt: at('2026-05-23T15:30:00Z'),
+    });
     // Assess
-    expect(sms).toBe('URGENT C-1001: LADO notification due now. Due Sat 23 May 16:30 BST. https://cms.example.gov.uk/cases/C-1001');
+    expect(sms).toBe(
+      'URGENT C-1001: LADO notification due now. Due Sat 23 May 16:30 BST. https://cms.example.gov.uk/cases/C-1001',
+    );
     expect(sms.length).toBeLessThanOrEqual(160);
   });
 
@@ -81,8 +102,20 @@ describe('messages', () => {
     // Act
     const digest = renderDigest(
       [
-        { caseId: 'C-1002', title: 'LADO notification', dueAt: at('2026-05-23T15:30:00Z'), alertedAt: at('2026-05-23T09:30:00Z'), link: 'https://x.example/C-1002' },
-        { caseId: 'C-1001', title: 'LADO notification', dueAt: at('2026-05-23T15:30:00Z'), alertedAt: at('2026-05-23T03:30:00Z'), link: 'https://x.example/C-1001' },
+        {
+          caseId: 'C-1002',
+          title: 'LADO notification',
+          dueAt: at('2026-05-23T15:30:00Z'),
+          alertedAt: at('2026-05-23T09:30:00Z'),
+          link: 'https://x.example/C-1002',
+        },
+        {
+          caseId: 'C-1001',
+          title: 'LADO notification',
+          dueAt: at('2026-05-23T15:30:00Z'),
+          alertedAt: at('2026-05-23T03:30:00Z'),
+          link: 'https://x.example/C-1001',
+        },
       ],
       'north',
     );

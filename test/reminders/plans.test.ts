@@ -16,7 +16,11 @@ const local = (d: Date) => formatLocal(d);
 describe('reminder plans', () => {
   it('plans a supervision 10 and 2 working days before, on the day and overdue, around a bank holiday', () => {
     // Prepare: due Tuesday 26 May 2026 17:00 BST; Monday 25 May is the Spring bank holiday.
-    const d = deadline({ rule: 'joint-supervision', startedAt: at('2025-11-26T17:00:00Z'), dueAt: at('2026-05-26T16:00:00Z') });
+    const d = deadline({
+      rule: 'joint-supervision',
+      startedAt: at('2025-11-26T17:00:00Z'),
+      dueAt: at('2026-05-26T16:00:00Z'),
+    });
     // Act
     const planned = planReminders(d, calendar, DEFAULT_REMINDER_PLANS['joint-supervision']);
     // Assess: 10 working days before the 26th (skipping the 25th) is Mon 11 May, opening time.
@@ -31,7 +35,11 @@ describe('reminder plans', () => {
 
   it('plans LADO notification reminders at 50%, 75% and due on elapsed time', () => {
     // Prepare: raised Friday 22 May 2026 16:30 BST; due 24 elapsed hours later.
-    const d = deadline({ rule: 'lado-notification', startedAt: at('2026-05-22T15:30:00Z'), dueAt: at('2026-05-23T15:30:00Z') });
+    const d = deadline({
+      rule: 'lado-notification',
+      startedAt: at('2026-05-22T15:30:00Z'),
+      dueAt: at('2026-05-23T15:30:00Z'),
+    });
     // Act
     const planned = planReminders(d, calendar, DEFAULT_REMINDER_PLANS['lado-notification']);
     // Assess
@@ -44,7 +52,11 @@ describe('reminder plans', () => {
 
   it('plans LADO response fractions on working time', () => {
     // Prepare: clock Tue 26 May 09:00 → Thu 28 May 17:00 BST (24 working hours).
-    const d = deadline({ rule: 'lado-response', startedAt: at('2026-05-26T08:00:00Z'), dueAt: at('2026-05-28T16:00:00Z') });
+    const d = deadline({
+      rule: 'lado-response',
+      startedAt: at('2026-05-26T08:00:00Z'),
+      dueAt: at('2026-05-28T16:00:00Z'),
+    });
     // Act
     const planned = planReminders(d, calendar, DEFAULT_REMINDER_PLANS['lado-response']);
     // Assess: 12 h in = Tue 8 h + Wed 4 h; 18 h in = Tue 8 + Wed 8 + Thu 2.
@@ -57,7 +69,11 @@ describe('reminder plans', () => {
 
   it('sends a reminder whose time had passed once, at the start, and drops the earlier ones', () => {
     // Prepare: a co-working review started Wed 20 May 10:00, due Fri 22 May 17:00.
-    const d = deadline({ rule: 'co-working-review', startedAt: at('2026-05-20T09:00:00Z'), dueAt: at('2026-05-22T16:00:00Z') });
+    const d = deadline({
+      rule: 'co-working-review',
+      startedAt: at('2026-05-20T09:00:00Z'),
+      dueAt: at('2026-05-22T16:00:00Z'),
+    });
     // Act
     const planned = planReminders(d, calendar, DEFAULT_REMINDER_PLANS['co-working-review']);
     // Assess: "10 days before" and "2 days before" (Wed 09:00) both passed: only the latter, at 10:00.
@@ -67,7 +83,9 @@ describe('reminder plans', () => {
       ['o1wd', '2026-05-26T09:00:00+01:00', false],
       ['o2wd', '2026-05-27T09:00:00+01:00', false],
     ]);
-    expect(planReminders(d, calendar, DEFAULT_REMINDER_PLANS['co-working-review'])).toEqual(planned);
+    expect(planReminders(d, calendar, DEFAULT_REMINDER_PLANS['co-working-review'])).toEqual(
+      planned,
+    );
   });
 
   it("uses the clock's team hours (Building Bridges opens at 08:30)", () => {
@@ -79,7 +97,11 @@ describe('reminder plans', () => {
       dueAt: at('2026-05-22T15:30:00Z'),
     });
     // Act
-    const planned = planReminders(d, calendar, DEFAULT_REMINDER_PLANS['building-bridges-supervision']);
+    const planned = planReminders(
+      d,
+      calendar,
+      DEFAULT_REMINDER_PLANS['building-bridges-supervision'],
+    );
     // Assess
     expect(planned.map((p) => local(p.fireAt))).toEqual([
       '2026-05-08T08:30:00+01:00',
@@ -92,7 +114,11 @@ describe('reminder plans', () => {
 
   it('keeps only at-due and overdue reminders once a deadline breached, and none once met', () => {
     // Prepare
-    const base = { rule: 'joint-supervision', startedAt: at('2025-11-26T17:00:00Z'), dueAt: at('2026-05-26T16:00:00Z') };
+    const base = {
+      rule: 'joint-supervision',
+      startedAt: at('2025-11-26T17:00:00Z'),
+      dueAt: at('2026-05-26T16:00:00Z'),
+    };
     const plan = DEFAULT_REMINDER_PLANS['joint-supervision'];
     // Act
     const breached = planReminders(deadline({ ...base, status: 'breached' }), calendar, plan);
@@ -104,7 +130,12 @@ describe('reminder plans', () => {
 
   it('makes timers with deterministic names that carry the version', () => {
     // Prepare
-    const d = deadline({ rule: 'lado-notification', version: 7, startedAt: at('2026-05-22T15:30:00Z'), dueAt: at('2026-05-23T15:30:00Z') });
+    const d = deadline({
+      rule: 'lado-notification',
+      version: 7,
+      startedAt: at('2026-05-22T15:30:00Z'),
+      dueAt: at('2026-05-23T15:30:00Z'),
+    });
     // Act
     const timers = planReminderTimers({}, d, calendar, DEFAULT_REMINDER_PLANS['lado-notification']);
     const viaPlanner = reminderTimerPlanner()(d, {}, { calendar });
@@ -112,7 +143,13 @@ describe('reminder plans', () => {
     expect(timers[0]).toEqual({
       name: reminderTimerName(d, 'p50'),
       fireAt: at('2026-05-23T03:30:00Z'),
-      payload: { caseId: 'C-1001', deadlineId: 'lado-notification.1', kind: 'reminder', version: 7, reminderId: 'p50' },
+      payload: {
+        caseId: 'C-1001',
+        deadlineId: 'lado-notification.1',
+        kind: 'reminder',
+        version: 7,
+        reminderId: 'p50',
+      },
     });
     expect(timers[0]?.name).toMatch(/^r\.C-1001\.[0-9a-f]{16}\.v7\.p50$/);
     expect(viaPlanner).toEqual(timers);
@@ -143,7 +180,10 @@ describe('reminder plans', () => {
     // Act
     const v1 = reminderId({ id: 'lado-notification.A-1', dueAt }, 'due');
     const v2 = reminderId({ id: 'lado-notification.A-1', dueAt }, 'due');
-    const moved = reminderId({ id: 'lado-notification.A-1', dueAt: at('2026-05-24T15:30:00Z') }, 'due');
+    const moved = reminderId(
+      { id: 'lado-notification.A-1', dueAt: at('2026-05-24T15:30:00Z') },
+      'due',
+    );
     // Assess
     expect(v1).toBe(v2);
     expect(moved).not.toBe(v1);
@@ -165,5 +205,28 @@ describe('reminder plans', () => {
       ['start', '2026-06-04T10:00:00+01:00'],
       ['due', '2026-06-08T17:00:00+01:00'],
     ]);
+  });
+});
+
+describe('listPlannedReminders', () => {
+  it('lists a case’s reminders in firing order with their roles, and none once closed', async () => {
+    // Prepare
+    const { listPlannedReminders } = await import('../../functions/domain/reminders/index.js');
+    const lado = deadline({
+      rule: 'lado-notification',
+      urgent: true,
+      startedAt: at('2026-05-22T15:30:00Z'),
+      dueAt: at('2026-05-23T15:30:00Z'),
+    });
+    // Act
+    const open = listPlannedReminders({ status: 'open', deadlines: [lado] }, calendar);
+    const closed = listPlannedReminders({ status: 'closed', deadlines: [lado] }, calendar);
+    // Assess
+    expect(open.map((r) => [r.step, r.fireAt, r.urgent, r.to])).toEqual([
+      ['p50', '2026-05-23T03:30:00.000Z', true, [{ role: 'lado', escalate: 0 }]],
+      ['p75', '2026-05-23T09:30:00.000Z', true, [{ role: 'lado', escalate: 0 }]],
+      ['due', '2026-05-23T15:30:00.000Z', true, [{ role: 'lado', escalate: 0 }]],
+    ]);
+    expect(closed).toEqual([]);
   });
 });

@@ -21,11 +21,27 @@ export const at = (iso: string) => new Date(iso);
 
 export const people: Person[] = [
   { personId: 'P-0001', email: 'worker.one@example.gov.uk', team: 'north', managerId: 'P-0002' },
-  { personId: 'P-0002', email: 'manager.one@example.gov.uk', phone: '+447700900002', team: 'north', managerId: 'P-0003' },
+  {
+    personId: 'P-0002',
+    email: 'manager.one@example.gov.uk',
+    phone: '+447700900002',
+    team: 'north',
+    managerId: 'P-0003',
+  },
   { personId: 'P-0003', email: 'head.one@example.gov.uk', team: 'north' },
   { personId: 'P-0004', email: 'lado.one@example.gov.uk', phone: '+447700900004', team: 'lado' },
-  { personId: 'P-0005', email: 'edt.manager.one@example.gov.uk', phone: '+447700900005', team: 'edt' },
-  { personId: 'P-0006', email: 'bb.worker.one@example.gov.uk', team: 'building-bridges', managerId: 'P-0002' },
+  {
+    personId: 'P-0005',
+    email: 'edt.manager.one@example.gov.uk',
+    phone: '+447700900005',
+    team: 'edt',
+  },
+  {
+    personId: 'P-0006',
+    email: 'bb.worker.one@example.gov.uk',
+    team: 'building-bridges',
+    managerId: 'P-0002',
+  },
   { personId: 'P-0007', email: 'delegate.one@example.gov.uk', team: 'north' },
 ];
 
@@ -87,7 +103,11 @@ export class MemoryDigests implements DigestStore {
   readonly entries: DigestEntry[] = [];
   async add(entry: DigestEntry) {
     const i = this.entries.findIndex(
-      (e) => e.team === entry.team && e.date === entry.date && e.caseId === entry.caseId && e.reminderId === entry.reminderId,
+      (e) =>
+        e.team === entry.team &&
+        e.date === entry.date &&
+        e.caseId === entry.caseId &&
+        e.reminderId === entry.reminderId,
     );
     if (i >= 0) this.entries[i] = entry;
     else this.entries.push(entry);
@@ -106,7 +126,9 @@ export class MemoryAudit implements ReminderAudit {
 
 export const noSleep = { sleep: async () => {}, random: () => 0.5 };
 
-export function deadline(overrides: Partial<ReminderDeadline> & Pick<ReminderDeadline, 'rule' | 'startedAt' | 'dueAt'>): ReminderDeadline {
+export function deadline(
+  overrides: Partial<ReminderDeadline> & Pick<ReminderDeadline, 'rule' | 'startedAt' | 'dueAt'>,
+): ReminderDeadline {
   return {
     id: `${overrides.rule}.1`,
     caseId: 'C-1001',

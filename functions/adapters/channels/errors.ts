@@ -27,5 +27,9 @@ export function toChannelError(error: unknown, channel: string): ChannelError {
     (typeof status === 'number' && (status >= 500 || status === 429)) ||
     e?.$retryable !== undefined;
   // The provider's message may echo the address: only the error name is kept.
-  return new ChannelError(`${channel} send failed: ${name}`, { retryable, code: name, cause: error });
+  return new ChannelError(`${channel} send failed: ${name}`, {
+    retryable,
+    code: name,
+    cause: error,
+  });
 }

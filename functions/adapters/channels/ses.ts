@@ -2,7 +2,7 @@
  * Email through SES v2. A plain message uses `Simple` content (HTML + text); one with an
  * iCalendar invitation is sent as raw MIME (multipart/mixed: alternative bodies + text/calendar).
  */
-import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { Channel, OutboundMessage } from '../../domain/reminders/ports.js';
 import { toChannelError } from './errors.js';
 
@@ -62,7 +62,6 @@ function tagValue(value: string): string {
 
 /** RFC 2047 encoded-word for a UTF-8 header value. */
 function encodeHeader(value: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII range check
   return /^[\x20-\x7e]*$/.test(value)
     ? value
     : `=?UTF-8?B?${Buffer.from(value, 'utf8').toString('base64')}?=`;

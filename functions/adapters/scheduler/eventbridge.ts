@@ -93,7 +93,11 @@ export class EventBridgeScheduler {
     const results = await mapSettled(timers, this.options.concurrency ?? 5, (timer) =>
       withRetry(() => this.create(timer, now), isRetryable, this.backoff),
     );
-    this.raiseFailures('create', timers.map((t) => t.name), results);
+    this.raiseFailures(
+      'create',
+      timers.map((t) => t.name),
+      results,
+    );
   }
 
   async cancel(names: string[]): Promise<void> {

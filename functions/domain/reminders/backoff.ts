@@ -11,7 +11,10 @@ export interface Backoff {
 }
 
 /** The delay before retry `n` (1-based): full jitter over base × 2^(n−1), capped. */
-export function backoffDelay(backoff: Pick<Backoff, 'baseDelayMs' | 'maxDelayMs' | 'random'>, n: number): number {
+export function backoffDelay(
+  backoff: Pick<Backoff, 'baseDelayMs' | 'maxDelayMs' | 'random'>,
+  n: number,
+): number {
   const ceiling = Math.min(backoff.maxDelayMs, backoff.baseDelayMs * 2 ** (n - 1));
   return Math.floor(backoff.random() * ceiling);
 }
@@ -57,5 +60,4 @@ export async function mapSettled<T, R>(
   return results;
 }
 
-export const realSleep = (ms: number): Promise<void> =>
-  new Promise((done) => setTimeout(done, ms));
+export const realSleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));

@@ -6,8 +6,8 @@ export * from './ports.js';
 export * from './routing.js';
 export * from './types.js';
 
-import type { ReminderAt } from './types.js';
 import type { ReminderMoment } from './messages.js';
+import type { ReminderAt } from './types.js';
 
 /** How a step's timing reads in a message. */
 export function momentOf(at: ReminderAt): ReminderMoment {

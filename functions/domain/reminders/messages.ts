@@ -247,7 +247,10 @@ function fold(line: string): string {
  * An invitation to hold the supervision: a one-hour slot ending at the due time (close of
  * business on the last allowed day), which the recipient moves to a time that suits.
  */
-export function renderInvitation(input: MessageInput, invite: NonNullable<MessageInput['invite']>): string {
+export function renderInvitation(
+  input: MessageInput,
+  invite: NonNullable<MessageInput['invite']>,
+): string {
   const start = new Date(input.dueAt.getTime() - 3_600_000);
   const lines = [
     'BEGIN:VCALENDAR',

@@ -4,8 +4,8 @@
  */
 import {
   addWorkingDays,
-  type Calendar,
   atWorkingFraction,
+  type Calendar,
   localDate,
   nextOpening,
   type WeeklyHours,
@@ -52,7 +52,16 @@ const ladoSteps: ReminderStep[] = [
  * and at its due time, to that stage's level (an escalation starts the next stage, whose start
  * reminder tells the next level).
  */
-export const DEFAULT_REMINDER_PLANS: ReminderPlans = {
+export type DefaultPlanRule =
+  | 'lado-notification'
+  | 'lado-response'
+  | 'disagreement'
+  | 'joint-supervision'
+  | 'building-bridges-supervision'
+  | 'co-working-review';
+
+export const DEFAULT_REMINDER_PLANS: Readonly<Record<DefaultPlanRule, ReminderPlan>> &
+  ReminderPlans = {
   'lado-notification': {
     rule: 'lado-notification',
     title: 'LADO notification',
@@ -122,7 +131,9 @@ export const DEFAULT_REMINDER_PLANS: ReminderPlans = {
 };
 
 /** A plan per rule: the defaults with an authority's replacements (whole plans, by rule id). */
-export function reminderPlans(overrides: Partial<Record<string, ReminderPlan>> = {}): ReminderPlans {
+export function reminderPlans(
+  overrides: Partial<Record<string, ReminderPlan>> = {},
+): ReminderPlans {
   const plans: Record<string, ReminderPlan> = { ...DEFAULT_REMINDER_PLANS };
   for (const [rule, plan] of Object.entries(overrides)) if (plan !== undefined) plans[rule] = plan;
   return plans;
@@ -193,7 +204,9 @@ export function planReminders(
   const start = deadline.stageStartedAt ?? deadline.startedAt;
   const planned = plan.steps
     // A breached deadline keeps its at-due and overdue steps (the breach bumps the version).
-    .filter((step) => deadline.status === 'open' || step.at.kind === 'after' || step.at.kind === 'due')
+    .filter(
+      (step) => deadline.status === 'open' || step.at.kind === 'after' || step.at.kind === 'due',
+    )
     .map((step) => ({ step, plannedAt: stepTime(step.at, deadline, plan, calendar, hours) }))
     .sort((a, b) => a.plannedAt.getTime() - b.plannedAt.getTime());
   const passed = planned.filter((p) => p.plannedAt.getTime() < start.getTime());
@@ -245,6 +258,47 @@ export function reminderTimerPlanner(plans: ReminderPlans = DEFAULT_REMINDER_PLA
     planReminderTimers(aggregate, deadline, ctx.calendar, plans[deadline.rule]);
 }
 
+/** One planned reminder as `GET /v1/cases/{caseId}/reminders` shows it. */
+export interface PlannedReminderView {
+  deadlineId: string;
+  rule: string;
+  reminderId: string;
+  step: string;
+  fireAt: string;
+  late: boolean;
+  urgent: boolean;
+  /** Roles (and escalation level) the step goes to; routing picks the people at fire time. */
+  to: { role: string; escalate: 0 | 1 | 2 }[];
+}
+
+/** The planned reminders of a case's open (and breached) deadlines, in firing order. */
+export function listPlannedReminders(
+  aggregate: { status: string; deadlines: readonly ReminderDeadline[] },
+  calendar: Calendar,
+  plans: ReminderPlans = DEFAULT_REMINDER_PLANS,
+): PlannedReminderView[] {
+  if (aggregate.status === 'closed') return [];
+  return aggregate.deadlines
+    .flatMap((d) => {
+      const plan = plans[d.rule];
+      if (plan === undefined) return [];
+      return planReminders(d, calendar, plan).map((p) => ({
+        deadlineId: d.id,
+        rule: d.rule,
+        reminderId: reminderId(d, p.step.key),
+        step: p.step.key,
+        fireAt: p.fireAt.toISOString(),
+        late: p.late,
+        urgent: isUrgent(p.step, plan, d),
+        to: stepRecipients(p.step, plan, d).map((r) => ({
+          role: r.role,
+          escalate: r.escalate ?? 0,
+        })),
+      }));
+    })
+    .sort((a, b) => (a.fireAt < b.fireAt ? -1 : a.fireAt > b.fireAt ? 1 : 0));
+}
+
 /** The recipients of a step for the deadline's stage. */
 export function stepRecipients(
   step: ReminderStep,
@@ -253,7 +307,8 @@ export function stepRecipients(
 ): readonly RecipientSpec[] {
   if (step.to !== 'stage' && step.to !== 'next-stage') return step.to;
   // The rule's own ladder names who is told at this stage; the plan's ladder is the fallback.
-  if (step.to === 'stage' && deadline.escalateTo !== undefined) return [{ role: deadline.escalateTo }];
+  if (step.to === 'stage' && deadline.escalateTo !== undefined)
+    return [{ role: deadline.escalateTo }];
   const ladder = plan.stageRecipients ?? [];
   const stage = (deadline.stage ?? 1) + (step.to === 'next-stage' ? 1 : 0);
   return ladder[Math.min(stage, ladder.length) - 1] ?? [];

@@ -1,0 +1,45 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { describe, expect, it } from 'vitest';
+import { entryPath, LAMBDA_BUNDLING } from '../../lib/bundling.js';
+import { TimescalesFunction } from '../../lib/constructs/timescales-function.js';
+
+describe('Lambda bundling options', () => {
+  it('ESM for Node.js 22, module-first resolution, a require shim, minified with source maps, no Docker', () => {
+    expect(LAMBDA_BUNDLING).toMatchObject({
+      format: OutputFormat.ESM,
+      target: 'node22',
+      mainFields: ['module', 'main'],
+      minify: true,
+      sourceMap: true,
+      forceDockerBundling: false,
+      externalModules: ['@aws-sdk/*'],
+    });
+    expect(LAMBDA_BUNDLING.banner).toMatch(/createRequire.*import\.meta\.url/);
+  });
+
+  it('a real synth bundles with the local esbuild into index.mjs + source map', () => {
+    // Prepare: one function, bundling on (no `aws:cdk:bundling-stacks` override)
+    const app = new App();
+    const stack = new Stack(app, 'Bundle');
+    new TimescalesFunction(stack, 'Reminders', {
+      entry: entryPath('reminders'),
+      description: 'bundling test',
+      serviceName: 'timescales-reminders',
+      onFailure: new sqs.Queue(stack, 'Dlq'),
+    });
+    // Act
+    const assembly = app.synth();
+    // Assess
+    const assets = readdirSync(assembly.directory).filter((name) => name.startsWith('asset.'));
+    expect(assets).toHaveLength(1);
+    const assetDir = join(assembly.directory, assets[0]!);
+    expect(existsSync(join(assetDir, 'index.mjs'))).toBe(true);
+    expect(existsSync(join(assetDir, 'index.mjs.map'))).toBe(true);
+    const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
+    expect(code.startsWith(LAMBDA_BUNDLING.banner!)).toBe(true);
+  }, 60_000);
+});

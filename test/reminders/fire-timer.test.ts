@@ -1,0 +1,257 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_REMINDER_PLANS,
+  planReminderTimers,
+  type ReminderTimer,
+} from '../../functions/domain/reminders/index.js';
+import type { Channel, OutboundMessage } from '../../functions/domain/reminders/ports.js';
+import type { ReminderDeadline } from '../../functions/domain/reminders/types.js';
+import { makeHandler } from '../../functions/reminders/handler.js';
+import {
+  type FireAggregate,
+  type FireTimerDeps,
+  fireTimer,
+  RetryLaterError,
+} from '../../functions/use-cases/fire-timer.js';
+import {
+  at,
+  calendar,
+  deadline,
+  FakeDirectory,
+  MemoryAudit,
+  MemoryClaims,
+  MemoryDigests,
+  noSleep,
+} from './support.js';
+
+class MemoryCases {
+  commits: { after: FireAggregate; audit: unknown[] }[] = [];
+  constructor(public stored: { version: number; aggregate: FireAggregate }) {}
+  async loadCase() {
+    return structuredClone(this.stored);
+  }
+  async commitCase(commit: { expectedVersion: number; after: FireAggregate; audit: unknown[] }) {
+    this.commits.push(commit);
+    this.stored = { version: commit.expectedVersion + 1, aggregate: commit.after };
+  }
+}
+
+class RecordingChannel implements Channel {
+  readonly sent: OutboundMessage[] = [];
+  constructor(readonly name: 'email' | 'sms') {}
+  async send(message: OutboundMessage) {
+    this.sent.push(message);
+    return { messageId: `${this.name}-${this.sent.length}` };
+  }
+}
+
+// Building Bridges supervision due Friday 22 May 2026 16:30 BST.
+const bb = deadline({
+  id: 'building-bridges-supervision.1',
+  rule: 'building-bridges-supervision',
+  hoursTeam: 'building-bridges',
+  startedAt: at('2026-04-17T07:30:00Z'),
+  dueAt: at('2026-05-22T15:30:00Z'),
+  version: 2,
+});
+const aggregate = (
+  deadlines: ReminderDeadline[],
+  status: 'open' | 'closed' = 'open',
+): FireAggregate => ({
+  caseId: 'C-1001',
+  status,
+  team: 'north',
+  workers: [
+    { personId: 'P-0006', role: 'building-bridges-worker' },
+    { personId: 'P-0001', role: 'supervisor' },
+  ],
+  deadlines,
+});
+
+function setup(agg: FireAggregate, now: string, directory = new FakeDirectory()) {
+  const cases = new MemoryCases({ version: 5, aggregate: agg });
+  const email = new RecordingChannel('email');
+  const sms = new RecordingChannel('sms');
+  const scheduled: ReminderTimer[] = [];
+  const cancelled: string[] = [];
+  const audit = new MemoryAudit();
+  const clock = {
+    current: at(now),
+    now() {
+      return this.current;
+    },
+  };
+  const deps: FireTimerDeps = {
+    cases,
+    advance: (a) => {
+      const next = structuredClone(a);
+      for (const d of next.deadlines as { status: string; version: number }[]) {
+        d.status = 'breached';
+        d.version++;
+      }
+      return { aggregate: next, audit: [{ kind: 'breached' }] };
+    },
+    planTimers: (a) =>
+      a.deadlines
+        .filter((d) => d.status === 'open')
+        .flatMap((d) => planReminderTimers(a, d, calendar, DEFAULT_REMINDER_PLANS[d.rule])),
+    scheduler: {
+      schedule: async (t) => void scheduled.push(...t),
+      cancel: async (n) => void cancelled.push(...n),
+    },
+    directory,
+    channels: { email, sms },
+    claims: new MemoryClaims(),
+    digests: new MemoryDigests(),
+    audit,
+    clock,
+    calendar,
+    plans: DEFAULT_REMINDER_PLANS,
+    caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}',
+    emailFrom: 'timescales@example.gov.uk',
+    sendBackoff: noSleep,
+  };
+  return { deps, cases, email, sms, scheduled, cancelled, audit, clock };
+}
+
+const payload = (reminderId: string, version = 2) => ({
+  caseId: 'C-1001',
+  deadlineId: bb.id,
+  kind: 'reminder',
+  version,
+  reminderId,
+});
+
+describe('fire timer', () => {
+  it('sends in the Building Bridges worker’s hours and defers the supervisor to 09:00, then sends once', async () => {
+    // Prepare: Wednesday 20 May 2026 08:30 BST, "2 working days before".
+    const t = setup(aggregate([bb]), '2026-05-20T07:30:00Z');
+    // Act
+    const first = await fireTimer(payload('b2wd'), t.deps);
+    t.clock.current = at('2026-05-20T08:00:00Z');
+    const deferred = t.scheduled[0] as ReminderTimer;
+    const second = await fireTimer(deferred.payload, t.deps);
+    // Assess
+    expect(first).toMatchObject({ status: 'reminded', sent: 1, deferred: 1 });
+    expect(deferred.fireAt).toEqual(at('2026-05-20T08:00:00Z'));
+    expect(deferred.name).toMatch(/^r\.C-1001\.[0-9a-f]{16}\.v2\.b2wd\.h[0-9a-z]+$/);
+    expect(second).toMatchObject({ status: 'reminded', sent: 1, duplicates: 1, deferred: 0 });
+    expect(t.email.sent.map((m) => m.to)).toEqual([
+      'bb.worker.one@example.gov.uk',
+      'worker.one@example.gov.uk',
+    ]);
+    expect(t.email.sent[0]?.ics).toContain('METHOD:REQUEST');
+    expect(t.email.sent[0]?.subject).toBe(
+      'C-1001: Building Bridges supervision due soon — Friday 22 May 2026, 16:30 (BST)',
+    );
+    expect(t.audit.entries.map((e) => e.kind)).toEqual([
+      'reminder-fired',
+      'reminder-deferred',
+      'reminder-sent',
+      'reminder-fired',
+      'reminder-sent',
+    ]);
+  });
+
+  it('routes to the delegate while the worker is away and records the reroute', async () => {
+    // Prepare
+    const directory = new FakeDirectory(undefined, [
+      {
+        personId: 'P-0006',
+        from: '2026-05-18T00:00:00Z',
+        to: '2026-05-29T00:00:00Z',
+        delegateId: 'P-0007',
+      },
+    ]);
+    const t = setup(aggregate([bb]), '2026-05-20T08:00:00Z', directory);
+    // Act
+    await fireTimer(payload('b2wd'), t.deps);
+    // Assess
+    expect(t.email.sent.map((m) => m.to)).toEqual([
+      'delegate.one@example.gov.uk',
+      'worker.one@example.gov.uk',
+    ]);
+    expect(t.audit.entries.find((e) => e.kind === 'reminder-rerouted')?.detail).toMatchObject({
+      personId: 'P-0007',
+      forPersonId: 'P-0006',
+      reason: 'away-delegate',
+    });
+  });
+
+  it.each([
+    ['a stale version', aggregate([bb]), payload('b2wd', 1), 'stale-version'],
+    ['a closed case', aggregate([bb], 'closed'), payload('b2wd'), 'case-closed'],
+    ['a met deadline', aggregate([{ ...bb, status: 'met' }]), payload('b2wd'), 'deadline-met'],
+    [
+      'a cancelled deadline',
+      aggregate([{ ...bb, status: 'cancelled' }]),
+      payload('b2wd'),
+      'deadline-cancelled',
+    ],
+    ['an unknown step', aggregate([bb]), payload('nope'), 'not-planned'],
+  ])('does nothing for %s', async (_, agg, p, reason) => {
+    // Prepare
+    const t = setup(agg, '2026-05-20T08:00:00Z');
+    // Act
+    const outcome = await fireTimer(p, t.deps);
+    // Assess
+    expect(outcome).toEqual({ status: 'ignored', reason });
+    expect(t.email.sent).toEqual([]);
+    expect(t.scheduled).toEqual([]);
+  });
+
+  it('records a reminder nobody can receive as failed', async () => {
+    // Prepare: no worker holds any role the step names.
+    const t = setup({ ...aggregate([bb]), workers: [] }, '2026-05-20T08:00:00Z');
+    // Act
+    const outcome = await fireTimer(payload('b2wd'), t.deps);
+    // Assess
+    expect(outcome).toMatchObject({ sent: 0, failed: 2 });
+    expect(
+      t.audit.entries.filter((e) => e.kind === 'reminder-failed').map((e) => e.detail.reason),
+    ).toEqual(['no-worker-in-role', 'no-worker-in-role']);
+  });
+
+  it('on a due timer, commits the breach and re-plans the overdue reminders under the new version', async () => {
+    // Prepare
+    const t = setup(aggregate([bb]), '2026-05-22T15:30:00Z');
+    // Act
+    const outcome = await fireTimer(
+      { caseId: 'C-1001', deadlineId: bb.id, kind: 'due', version: 2 },
+      t.deps,
+    );
+    // Assess
+    expect(outcome).toEqual({ status: 'advanced', changed: true });
+    expect(t.cases.commits).toHaveLength(1);
+    expect(t.cancelled).toHaveLength(5);
+    expect(t.scheduled.map((s) => [s.payload.reminderId, s.payload.version])).toEqual([
+      ['o1wd', 3],
+      ['o2wd', 3],
+    ]);
+    expect(t.audit.entries.map((e) => e.kind).sort()).toEqual([
+      ...Array(5).fill('reminder-cancelled'),
+      'reminder-planned',
+      'reminder-planned',
+    ]);
+  });
+
+  it('the handler throws to be retried when another invocation holds the send', async () => {
+    // Prepare
+    const t = setup(aggregate([bb]), '2026-05-20T08:00:00Z');
+    t.deps.claims = {
+      claim: async () => ({ outcome: 'in-flight' }),
+      markSent: async () => {},
+      markFailed: async () => {},
+    };
+    const handler = makeHandler(t.deps as never);
+    // Act
+    const error = await handler(payload('b2wd')).catch((e: unknown) => e);
+    // Assess
+    expect(error).toBeInstanceOf(RetryLaterError);
+  });
+
+  it('the handler refuses a malformed payload', async () => {
+    const t = setup(aggregate([bb]), '2026-05-20T08:00:00Z');
+    await expect(makeHandler(t.deps as never)({ caseId: 'C-1001' })).rejects.toThrow();
+  });
+});
