@@ -19,12 +19,7 @@ import { type AuthorityConfig, config } from '../commons/config.js';
 import { logger } from '../commons/logger.js';
 import { advance } from '../domain/engine/index.js';
 import type { CaseAggregate } from '../domain/model.js';
-import {
-  planReminderTimers,
-  type ReminderPlans,
-  type ReminderTimer,
-  reminderPlans,
-} from '../domain/reminders/index.js';
+import { type ReminderPlans, reminderPlans } from '../domain/reminders/index.js';
 import type { Channel } from '../domain/reminders/ports.js';
 import { makeCaseEngine } from '../use-cases/bind-engine.js';
 import {
@@ -72,25 +67,15 @@ export interface FireWiring {
 
 /** Binds the use case to the table, the engine, the calendar and the channels. */
 export function buildFireDeps(wiring: FireWiring): FireTimerDeps<CaseAggregate> {
-  const engine = makeCaseEngine(wiring.authority);
   const plans = wiring.plans ?? reminderPlans();
+  const engine = makeCaseEngine(wiring.authority, plans);
   const clock = wiring.clock ?? systemClock;
   return {
     cases: new DynamoCaseStore(wiring.client, wiring.tableName),
     advance: (aggregate, now) =>
       advance(aggregate, { calendar: engine.calendar, rules: engine.rules, now }),
-    planTimers: (aggregate) => {
-      // The engine's plan plus the reminders of open deadlines, by name (the engine's plan may
-      // already include them once the reminder planner is wired into `planTimers`).
-      const timers: ReminderTimer[] = [...engine.planTimers(aggregate, clock.now())];
-      if (aggregate.status === 'open') {
-        for (const d of aggregate.deadlines) {
-          if (d.status !== 'open') continue;
-          timers.push(...planReminderTimers(aggregate, d, engine.calendar, plans[d.rule]));
-        }
-      }
-      return [...new Map(timers.map((t) => [t.name, t])).values()];
-    },
+    // The engine's plan holds the due timers and the reminders (`reminderTimerPlanner`).
+    planTimers: (aggregate) => engine.planTimers(aggregate, clock.now()),
     scheduler: wiring.scheduler,
     directory: new DynamoDirectory(wiring.client, wiring.tableName),
     channels: wiring.channels,

@@ -7,16 +7,13 @@ import { DynamoDirectory } from '../../functions/adapters/dynamodb/directory.js'
 import { DynamoTimerStore } from '../../functions/adapters/dynamodb/timer-store.js';
 import { makeDocumentClient } from '../../functions/commons/clients.js';
 import type { AuthorityConfig } from '../../functions/commons/config.js';
-import { reminderTimerPlanner } from '../../functions/domain/reminders/index.js';
 import type { TimerPayload } from '../../functions/domain/reminders/types.js';
-import { dueTimer, planTimers } from '../../functions/domain/timers.js';
 import {
   LocalSchedulerDriver,
   makeLocalReminders,
   SimulatedClock,
 } from '../../functions/local/scheduler-driver.js';
 import { makeCaseEngine } from '../../functions/use-cases/bind-engine.js';
-import type { CaseEngine } from '../../functions/use-cases/case-engine.js';
 import { ingestEvent } from '../../functions/use-cases/ingest-event.js';
 import { at } from './support.js';
 
@@ -33,17 +30,6 @@ async function freshTable(): Promise<{ client: DynamoDBDocumentClient; tableName
   const tableName = `reminders-local-${process.pid}-${Date.now()}-${counter++}`;
   await createTable(new DynamoDBClient({ endpoint }), tableName);
   return { client: makeDocumentClient({ endpoint }), tableName };
-}
-
-/** The engine as the lead will wire it: the due timer plus the reminder planner. */
-function engineWithReminders(): CaseEngine {
-  const bound = makeCaseEngine(AUTHORITY);
-  const planners = [dueTimer, reminderTimerPlanner()];
-  return {
-    applyEvent: bound.applyEvent,
-    planTimers: (aggregate) =>
-      planTimers(aggregate, { calendar: bound.calendar, rules: bound.rules }, planners),
-  };
 }
 
 describe('local scheduler driver', () => {
@@ -151,7 +137,7 @@ describe('local mode: a LADO concern raised on the Friday before a bank-holiday 
     const deps = {
       store,
       directory: new DynamoDirectory(client, tableName),
-      engine: engineWithReminders(),
+      engine: makeCaseEngine(AUTHORITY),
       scheduler: reminders.driver,
       clock: reminders.clock,
     };
