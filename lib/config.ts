@@ -4,7 +4,7 @@
  * with a message that names the field and says what is wrong.
  */
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 

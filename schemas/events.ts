@@ -2,7 +2,9 @@
  * The event API's envelope and the data of each event type: the single source of truth for
  * validation, the TypeScript types the domain uses, and the OpenAPI document.
  */
-import { z } from 'zod';
+// A namespace import lets esbuild drop zod's unused parts (its 40 locales): ~100 KB bundled
+// instead of ~440 KB with `import { z }`.
+import * as z from 'zod';
 
 /** An instant: ISO-8601 with an explicit offset (`Z` or `±hh:mm`); impossible dates are refused. */
 export const Instant = z.iso.datetime({ offset: true }).describe('ISO-8601 instant with an offset');

@@ -2,7 +2,7 @@
  * The OpenAPI 3.1 document, built from the zod schemas. `npm run gen:openapi` writes it to
  * `schemas/openapi.json`; a test fails when the committed file is stale.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { createDocument, type ZodOpenApiResponsesObject } from 'zod-openapi';
 import { EventEnvelope } from './events.js';
 import { Problem } from './problem.js';

@@ -1,5 +1,5 @@
 /** RFC 9457 problem details: the body of every 4xx/5xx answer. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const FieldErrorSchema = z
   .object({

@@ -2,7 +2,7 @@
  * Response bodies and query parameters of the API: validated at the edge, rendered into
  * `schemas/openapi.json` by `scripts/generate-openapi.ts`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CaseId, Instant } from './events.js';
 
 export const DeadlineStatus = z.enum(['open', 'met', 'breached', 'cancelled']);

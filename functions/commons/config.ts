@@ -2,7 +2,7 @@
  * Lambda configuration: read from the environment once, at cold start, by zod. A missing or
  * malformed value fails the start with a message naming the variable — never a silent default.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Division } from '../../schemas/events.js';
 
 const Hhmm = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'HH:MM');

@@ -4,7 +4,7 @@
  * writes the result in one transaction. Instants are `Date` here; `CaseAggregateSchema`
  * revives the JSON form (ISO strings) the store keeps.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Division, RiskLevel, SupervisionKind, Worker, WorkerRole } from '../../schemas/events.js';
 
 /** Lifecycle of a deadline; only `open` deadlines have timers. */

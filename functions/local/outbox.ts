@@ -7,7 +7,7 @@
  *
  * The routes are plain functions returning `HttpResult`s, for `functions/local/server.ts`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MalformedJsonError, ValidationError } from '../commons/errors.js';
 import { type HttpResult, json, problemResult, toProblem } from '../commons/http.js';
 import type { Channel, OutboundMessage } from '../domain/reminders/ports.js';

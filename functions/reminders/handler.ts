@@ -6,7 +6,7 @@
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SesEmailChannel } from '../adapters/channels/ses.js';
 import { EndUserMessagingSmsChannel } from '../adapters/channels/sms.js';
 import { DynamoCaseStore } from '../adapters/dynamodb/case-store.js';

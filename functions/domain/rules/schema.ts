@@ -2,7 +2,7 @@
  * The shape of a rule: every timescale is data, validated here, so an authority changes a
  * timescale, interval or stage ladder by configuration and never by code.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { SupervisionKind, WorkerRole } from '../../../schemas/events.js';
 
 /** Clock units, each mapped to one calendar function (see DOMAIN.md "Exact semantics"). */
