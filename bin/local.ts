@@ -5,9 +5,11 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createTable } from '../functions/adapters/dynamodb/create-table.js';
+import { makeDocumentClient } from '../functions/commons/clients.js';
 import { parseConfig } from '../functions/commons/config.js';
+import { makeLocalReminders } from '../functions/local/scheduler-driver.js';
 import { startLocalServer } from '../functions/local/server.js';
-import { freePort, startDynamoDbLocal } from '../functions/local/standins.js';
+import { freePort, startDynamoDbLocal, startSesLocal } from '../functions/local/standins.js';
 import { makeCaseEngine } from '../functions/use-cases/bind-engine.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -45,6 +47,17 @@ async function main(): Promise<void> {
     new DynamoDBClient({ endpoint: dynamo.endpoint }),
     cfg.tableName,
   );
+  const ses = await startSesLocal({
+    port: process.env.SES_PORT === undefined ? await freePort() : Number(process.env.SES_PORT),
+  });
+  // Timers live in the table and fire through the same handler as on AWS; SMS go to an
+  // in-memory outbox, email to aws-ses-v2-local. The simulated clock starts at the wall clock.
+  const reminders = makeLocalReminders({
+    client: makeDocumentClient({ endpoint: dynamo.endpoint }),
+    tableName: cfg.tableName,
+    authority: cfg.authority,
+    sesEndpoint: ses.endpoint,
+  });
   const server = await startLocalServer({
     port,
     host: process.env.HOST ?? '127.0.0.1',
@@ -52,13 +65,22 @@ async function main(): Promise<void> {
     tableName: cfg.tableName,
     webhookSecret: cfg.webhookSecret as string,
     engine: makeCaseEngine(cfg.authority),
-    // The timer seam: a recording no-op until the reminders work's local driver is plugged in.
+    scheduler: reminders.driver,
+    clock: reminders.clock,
+    localRoutes: reminders.routes,
   });
+  reminders.driver.start();
 
   const secret = cfg.webhookSecret as string;
   console.log(`Timescales (local) on ${server.url}`);
   console.log(
     `  DynamoDB Local ${dynamo.endpoint}, table ${cfg.tableName} (${created ? 'created' : 'kept'}), data in ${process.env.DATA_DIR ?? '.local/dynamodb'}`,
+  );
+  console.log(
+    `  email stand-in (aws-ses-v2-local): ${ses.endpoint} — its page shows the mail sent`,
+  );
+  console.log(
+    `  local only: GET ${server.url}/local/outbox (every email and SMS sent), POST ${server.url}/local/clock {"now": "<instant>"} (move time forward)`,
   );
   console.log(
     `  authority ${cfg.authority.authority}, preset ${cfg.authority.preset}, division ${cfg.authority.division}`,
@@ -72,7 +94,9 @@ async function main(): Promise<void> {
   console.log('Or run the whole demo:  npm run demo\n');
 
   const stop = async () => {
+    await reminders.stop();
     await server.close();
+    await ses.stop();
     await dynamo.stop();
     process.exit(0);
   };

@@ -4,15 +4,27 @@ import {
   ProvisionedThroughputExceededException,
   RequestLimitExceeded,
   ThrottlingException,
+  TransactionCanceledException,
   TransactionInProgressException,
 } from '@aws-sdk/client-dynamodb';
 import { AppError, ContentionError } from './errors.js';
 import { type HttpResult, problemResult, toProblem } from './http.js';
 import { logger } from './logger.js';
 
+/** Reasons a transaction is cancelled that mean "busy", not "refused". */
+const BUSY_CANCELLATIONS = new Set([
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+  'RequestLimitExceeded',
+  'TransactionConflict',
+]);
+
 /** DynamoDB errors that mean "busy, try again" (after the SDK's own retries): 503, not 500. */
 function isTransient(error: unknown): boolean {
   return (
+    // The SDK does not retry a cancelled transaction; one throttled item cancels them all.
+    (error instanceof TransactionCanceledException &&
+      (error.CancellationReasons ?? []).some((r) => BUSY_CANCELLATIONS.has(r.Code ?? ''))) ||
     error instanceof ProvisionedThroughputExceededException ||
     error instanceof RequestLimitExceeded ||
     error instanceof ThrottlingException ||

@@ -44,6 +44,13 @@ export interface LocalServerOptions {
   /** The timer seam: the reminders work plugs its local driver in here. */
   scheduler?: Scheduler;
   clock?: Clock;
+  /** Routes that exist only in local mode (`/local/outbox`, `/local/clock`). */
+  localRoutes?: LocalRoutes;
+}
+
+/** What local-only routes must offer: an answer, or undefined when the path is not theirs. */
+export interface LocalRoutes {
+  handle(method: string, path: string, body: string | Buffer): Promise<HttpResult> | undefined;
 }
 
 export interface LocalServer {
@@ -94,7 +101,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const read = makeReadHandler({ store });
 
   const server: Server = createServer((req, res) => {
-    serve(req, res, events, read).catch((error: unknown) => {
+    serve(req, res, events, read, options.localRoutes).catch((error: unknown) => {
       send(res, problemResult(toProblem(error)));
     });
   });
@@ -119,9 +126,17 @@ async function serve(
   res: ServerResponse,
   events: Handler,
   read: Handler,
+  localRoutes?: LocalRoutes,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = (req.method ?? 'GET').toUpperCase();
+  if (localRoutes !== undefined && url.pathname.startsWith('/local/')) {
+    const answer = localRoutes.handle(method, url.pathname, (await readBody(req)) ?? '');
+    if (answer !== undefined) {
+      send(res, await answer);
+      return;
+    }
+  }
   const matched = route(method, url.pathname);
   if (matched instanceof Error) {
     req.resume();

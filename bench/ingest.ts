@@ -1,0 +1,352 @@
+/**
+ * `npm run bench:ingest`: how many webhook events Timescales takes in, measured in one run.
+ *
+ * (a) In-process, one event loop: signed events through the real `POST /v1/events` handler
+ *     (`makeHandler`) with the in-memory store adapter and a no-op scheduler — events/s and
+ *     CPU µs per event (`process.cpuUsage`), against baselines on the same events: signature
+ *     verification only, JSON parse only, parse + envelope validation. Median of RUNS runs.
+ * (b) End to end: DynamoDB Local (in memory) and the local HTTP server (`startLocalServer`, as
+ *     `npm start` runs it) in a child process, driven by autocannon with a freshly signed,
+ *     unique event per request — events/s, p50/p99 latency, errors and non-2xx; against the
+ *     raw PutItem throughput of the same DynamoDB Local from this process.
+ *
+ * Targets (issue 6): ≥ 5,000 events/s in-process; ≥ 200 events/s end to end, p99 < 250 ms,
+ * zero errors. Options (environment): E2E_SECONDS (10), E2E_RUNS (3), CONNECTIONS (10),
+ * SKIP_E2E=1, CPU_PROF=dir (profile the server child with --cpu-prof into dir).
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import autocannon from 'autocannon';
+import { EventEnvelope } from '../schemas/events.js';
+import { createTable } from '../functions/adapters/dynamodb/create-table.js';
+import { parseJson, rawBody } from '../functions/commons/body.js';
+import { makeDocumentClient } from '../functions/commons/clients.js';
+import { logger } from '../functions/commons/logger.js';
+import { makeWebhookVerifier } from '../functions/commons/webhook.js';
+import { makeHandler } from '../functions/events/handler.js';
+import { startDynamoDbLocal } from '../functions/local/standins.js';
+import { makeCaseEngine } from '../functions/use-cases/bind-engine.js';
+import type { Scheduler } from '../functions/use-cases/ports.js';
+import {
+  BENCH_SECRET,
+  eventMix,
+  eventStream,
+  makeSigner,
+  signedApiEvent,
+} from './support/events.js';
+import { memoryStores } from './support/memory-store.js';
+import { fmt, median, table } from './support/stats.js';
+
+// Read when the SDK clients are made (in main), not at import.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+process.env.AWS_ACCESS_KEY_ID ??= 'local';
+process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+process.env.AWS_REGION ??= 'eu-west-2';
+
+const RUNS = 7;
+const EVENTS_PER_RUN = 4000;
+const CASES_PER_RUN = 400;
+const E2E_SECONDS = Number(process.env.E2E_SECONDS ?? 10);
+const E2E_RUNS = Number(process.env.E2E_RUNS ?? 3);
+const CONNECTIONS = Number(process.env.CONNECTIONS ?? 10);
+const BASELINE_SECONDS = 3;
+
+const AUTHORITY = {
+  authority: 'Example Council (bench)',
+  division: 'england-and-wales' as const,
+  preset: 'southampton' as const,
+  links: { caseUrlTemplate: 'http://localhost/v1/cases/{caseId}' },
+};
+
+const noopScheduler: Scheduler = { schedule: async () => {}, cancel: async () => {} };
+const summary: string[][] = [];
+let failed = false;
+
+// ---------------------------------------------------------------- (a) in-process
+
+interface Sample {
+  perSecond: number;
+  cpuMicros: number;
+}
+
+/** Runs `fn` over every event in order; wall-clock rate and CPU time per event. */
+async function measure(
+  events: APIGatewayProxyEventV2[],
+  fn: (event: APIGatewayProxyEventV2) => unknown,
+): Promise<Sample> {
+  const cpu = process.cpuUsage();
+  const start = process.hrtime.bigint();
+  for (const event of events) await fn(event);
+  const wallNs = Number(process.hrtime.bigint() - start);
+  const used = process.cpuUsage(cpu);
+  return {
+    perSecond: events.length / (wallNs / 1e9),
+    cpuMicros: (used.user + used.system) / events.length,
+  };
+}
+
+async function inProcess(): Promise<number> {
+  logger.setLogLevel('WARN');
+  const engine = makeCaseEngine(AUTHORITY);
+  const verifier = makeWebhookVerifier(BENCH_SECRET);
+  const sign = makeSigner();
+  const stages = {
+    'signature only': [] as Sample[],
+    'JSON parse only': [] as Sample[],
+    'parse + validate': [] as Sample[],
+    'full handler': [] as Sample[],
+  };
+  let rejected = 0;
+
+  // Run 0 warms the JIT and is not counted.
+  for (let run = 0; run <= RUNS; run++) {
+    const stream = eventStream({ cases: CASES_PER_RUN, tag: `inproc-${process.pid}-${run}` });
+    const events = Array.from({ length: EVENTS_PER_RUN }, () => signedApiEvent(stream.next(), sign));
+    const { store, directory } = memoryStores();
+    const handler = makeHandler({
+      webhookSecret: BENCH_SECRET,
+      store,
+      directory,
+      engine,
+      scheduler: noopScheduler,
+      clock: { now: () => new Date() },
+    });
+    const results = {
+      'signature only': await measure(events, (e) => verifier.verify(rawBody(e), e.headers)),
+      'JSON parse only': await measure(events, (e) => parseJson(rawBody(e))),
+      'parse + validate': await measure(events, (e) =>
+        EventEnvelope.safeParse(parseJson(rawBody(e))),
+      ),
+      'full handler': await measure(events, async (e) => {
+        const answer = await handler(e);
+        if (answer.statusCode !== 202) {
+          if (rejected++ === 0) console.error(`unexpected ${answer.statusCode}: ${answer.body}`);
+        }
+      }),
+    };
+    if (run === 0) continue;
+    for (const [name, sample] of Object.entries(results))
+      stages[name as keyof typeof stages].push(sample);
+    if (store.caseCount !== CASES_PER_RUN) throw new Error(`expected ${CASES_PER_RUN} cases`);
+  }
+
+  const full = stages['full handler'];
+  const sigCpu = median(stages['signature only'].map((s) => s.cpuMicros));
+  const fullCpu = median(full.map((s) => s.cpuMicros));
+  console.log(
+    `\n(a) in-process: ${RUNS} runs × ${fmt(EVENTS_PER_RUN)} events over ${CASES_PER_RUN} cases, medians\n`,
+  );
+  console.log(
+    table(
+      ['stage', 'events/s', 'CPU µs/event', '× signature', 'share of full'],
+      Object.entries(stages).map(([name, samples]) => {
+        const cpu = median(samples.map((s) => s.cpuMicros));
+        return [
+          name,
+          fmt(median(samples.map((s) => s.perSecond))),
+          fmt(cpu, 1),
+          `${fmt(cpu / sigCpu, 1)}×`,
+          `${fmt((100 * cpu) / fullCpu, 0)} %`,
+        ];
+      }),
+    ),
+  );
+  const rate = median(full.map((s) => s.perSecond));
+  console.log(`runs (events/s): ${full.map((s) => fmt(s.perSecond)).join(', ')}`);
+  if (rejected > 0) {
+    console.error(`${rejected} events were not accepted`);
+    failed = true;
+  }
+  summary.push([
+    'in-process events/s (1 core)',
+    fmt(rate),
+    '≥ 5,000',
+    rate >= 5000 && rejected === 0 ? 'yes' : 'NO',
+  ]);
+  summary.push(['in-process CPU µs/event', fmt(fullCpu, 1), '—', '']);
+  return rate;
+}
+
+// ---------------------------------------------------------------- (b) end to end
+
+/** Raw PutItem ops/s from this process, CONNECTIONS in flight, as the ceiling DynamoDB Local allows. */
+async function putItemBaseline(endpoint: string, tableName: string): Promise<number> {
+  const client = makeDocumentClient({ endpoint });
+  let n = 0;
+  const until = Date.now() + BASELINE_SECONDS * 1000;
+  const start = process.hrtime.bigint();
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (Date.now() < until) {
+        const id = n++;
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { pk: `BENCH#${process.pid}#${id}`, sk: 'PUT', n: id, note: 'baseline' },
+          }),
+        );
+        done++;
+      }
+    }),
+  );
+  client.destroy();
+  return done / (Number(process.hrtime.bigint() - start) / 1e9);
+}
+
+function startServerChild(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const profileDir = process.env.CPU_PROF;
+  const child = fork(fileURLToPath(new URL('./support/local-server-child.ts', import.meta.url)), {
+    env: { ...process.env, ...env },
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir]),
+    ],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve({ child, url: (m as { url: string }).url }));
+    child.once('exit', (code) => reject(new Error(`server child exited with ${code}`)));
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((done) => child.once('exit', done));
+  child.send('stop');
+  await Promise.race([exited, new Promise((done) => setTimeout(done, 5000))]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+async function endToEnd(): Promise<void> {
+  const dynamo = await startDynamoDbLocal();
+  const tableName = `bench-ingest-${process.pid}`;
+  let server: ChildProcess | undefined;
+  try {
+    await createTable(new DynamoDBClient({ endpoint: dynamo.endpoint }), tableName);
+    const started = await startServerChild({
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      TABLE_NAME: tableName,
+      WEBHOOK_SECRET: BENCH_SECRET,
+      AUTHORITY_CONFIG: JSON.stringify(AUTHORITY),
+    });
+    server = started.child;
+
+    const stream = eventStream({ cases: 2000, tag: `e2e-${process.pid}` });
+    const sign = makeSigner();
+    const load = (seconds: number) =>
+      autocannon({
+        url: started.url,
+        connections: CONNECTIONS,
+        duration: seconds,
+        timeout: 10,
+        requests: [
+          {
+            method: 'POST',
+            path: '/v1/events',
+            // A fresh event and signature per request: unique ids, timestamps inside tolerance.
+            setupRequest: (request) => {
+              const body = stream.next();
+              return {
+                ...request,
+                body,
+                headers: { 'content-type': 'application/json', ...sign(body) },
+              };
+            },
+          },
+        ],
+      });
+
+    // Warm-up: JIT, SDK connection pool, DynamoDB Local's JVM.
+    await load(3);
+    const baselines: number[] = [];
+    const runs: Awaited<ReturnType<typeof load>>[] = [];
+    for (let run = 0; run < E2E_RUNS; run++) {
+      baselines.push(await putItemBaseline(dynamo.endpoint, tableName));
+      runs.push(await load(E2E_SECONDS));
+    }
+
+    const perSecond = runs.map((r) => r['2xx'] / r.duration);
+    const rate = median(perSecond);
+    const p50 = median(runs.map((r) => r.latency.p50));
+    const p99 = median(runs.map((r) => r.latency.p99));
+    const worstP99 = Math.max(...runs.map((r) => r.latency.p99));
+    const errors = runs.reduce((n, r) => n + r.errors + r.timeouts, 0);
+    const non2xx = runs.reduce((n, r) => n + r.non2xx, 0);
+    const put = median(baselines);
+    const codes = runs
+      .flatMap((r) => Object.entries(r.statusCodeStats ?? {}))
+      .reduce<Record<string, number>>((acc, [code, { count }]) => {
+        acc[code] = (acc[code] ?? 0) + count;
+        return acc;
+      }, {});
+
+    console.log(
+      `\n(b) end to end: ${E2E_RUNS} runs × ${E2E_SECONDS} s at ${CONNECTIONS} connections after a 3 s warm-up, medians\n`,
+    );
+    console.log(
+      table(
+        ['run', 'events/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'PutItem/s (baseline)'],
+        runs.map((r, i) => [
+          String(i + 1),
+          fmt(perSecond[i] ?? 0),
+          fmt(r.latency.p50),
+          fmt(r.latency.p99),
+          String(r.errors + r.timeouts),
+          String(r.non2xx),
+          fmt(baselines[i] ?? 0),
+        ]),
+      ),
+    );
+    console.log(`status codes: ${JSON.stringify(codes)}; events sent: ${fmt(stream.count)}`);
+    console.log(
+      `each event = 2 consistent GetItems + 1 TransactWriteItems (3–${3 + 5} items): ` +
+        `events/s ÷ PutItem/s = ${fmt(rate / put, 2)}`,
+    );
+    const ok = rate >= 200 && p99 < 250 && worstP99 < 250 && errors === 0 && non2xx === 0;
+    if (!ok) failed = true;
+    summary.push(['end-to-end events/s', fmt(rate), '≥ 200', rate >= 200 ? 'yes' : 'NO']);
+    summary.push([
+      'end-to-end p50 / p99 ms (worst p99)',
+      `${fmt(p50)} / ${fmt(p99)} (${fmt(worstP99)})`,
+      'p99 < 250',
+      worstP99 < 250 ? 'yes' : 'NO',
+    ]);
+    summary.push([
+      'end-to-end errors / non-2xx',
+      `${errors} / ${non2xx}`,
+      '0 / 0',
+      errors === 0 && non2xx === 0 ? 'yes' : 'NO',
+    ]);
+    summary.push(['DynamoDB Local PutItem/s (baseline)', fmt(put), '—', '']);
+    summary.push(['end-to-end ÷ PutItem', `${fmt(rate / put, 2)}×`, '—', '']);
+  } finally {
+    if (server !== undefined) await stopChild(server);
+    await dynamo.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const mix = Object.entries(eventMix())
+    .map(([type, share]) => `${type} ${fmt(share * 100, 0)}%`)
+    .join(', ');
+  console.log(`bench:ingest on Node ${process.version}, ${new Date().toISOString()}`);
+  console.log(`event mix: ${mix}`);
+  await inProcess();
+  if (process.env.SKIP_E2E !== '1') await endToEnd();
+  console.log('\nSummary\n');
+  console.log(table(['measure', 'value', 'target', 'met'], summary));
+  if (failed) console.log('\nA target was missed (see above).');
+}
+
+main()
+  .then(() => process.exit(0))
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });

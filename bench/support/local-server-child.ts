@@ -1,0 +1,37 @@
+/**
+ * A child process that runs the local HTTP server (`startLocalServer`, as `npm start` does)
+ * against a DynamoDB Local endpoint the parent started, so the load generator and the server
+ * do not share an event loop. Reports `{ url }` over IPC; a `'stop'` message closes it (and
+ * lets `--cpu-prof` write its profile).
+ *
+ * Environment: DYNAMODB_ENDPOINT, TABLE_NAME, WEBHOOK_SECRET, AUTHORITY_CONFIG.
+ */
+import { logger } from '../../functions/commons/logger.js';
+import { parseConfig } from '../../functions/commons/config.js';
+import { startLocalServer } from '../../functions/local/server.js';
+import { makeCaseEngine } from '../../functions/use-cases/bind-engine.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+async function main(): Promise<void> {
+  const cfg = parseConfig(process.env);
+  // Rejections log at INFO by design; a bench wants only trouble on its console.
+  logger.setLogLevel('WARN');
+  const server = await startLocalServer({
+    port: 0,
+    dynamoEndpoint: cfg.dynamoEndpoint as string,
+    tableName: cfg.tableName,
+    webhookSecret: cfg.webhookSecret as string,
+    engine: makeCaseEngine(cfg.authority),
+  });
+  process.on('message', (message) => {
+    if (message !== 'stop') return;
+    server.close().then(() => process.exit(0));
+  });
+  process.send?.({ url: server.url });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

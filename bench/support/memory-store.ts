@@ -1,0 +1,252 @@
+/**
+ * In-memory implementations of the store ports (`CaseStore`, `Directory`, `DirectoryWriter`)
+ * for benchmarks. Faithful to the DynamoDB adapters where it matters to the use cases:
+ *
+ * - every commit is all-or-nothing: its conditions (event id unused, case version as read,
+ *   audit item new) are checked before anything is written, and a failure throws the port's
+ *   `EventAlreadyRecordedError` / `VersionConflictError` exactly as the adapter translates a
+ *   cancelled transaction;
+ * - the aggregate is kept as its JSON string and revived with the same codec, and the other
+ *   items are copied in and out, so callers never share objects with the store (as over the wire);
+ * - deadline projections are rewritten from the aggregate (changed ones only, removed ones
+ *   deleted), audit items are one per committed version;
+ * - a person upsert older than the stored profile records the event and changes nothing;
+ * - an item over DynamoDB's 400 KB is refused, as DynamoDB would.
+ *
+ * Single-threaded JavaScript makes each method's check-then-write atomic.
+ */
+import {
+  deadlinesOf,
+  deserializeAggregate,
+  serializeAggregate,
+  toAuditRecord,
+  toDeadlineRecord,
+} from '../../functions/adapters/dynamodb/codec.js';
+import { MAX_SHIFT_DAYS } from '../../functions/adapters/dynamodb/directory.js';
+import {
+  type AuditRecord,
+  type AwayPeriod,
+  type CaseCommit,
+  type CaseStore,
+  type DeadlineQueryInput,
+  type DeadlineRecord,
+  type Directory,
+  type DirectoryWriter,
+  EventAlreadyRecordedError,
+  type EventRecord,
+  type Person,
+  type RotaShift,
+  type StoredCase,
+  VersionConflictError,
+} from '../../functions/use-cases/ports.js';
+
+/** DynamoDB's item size limit. */
+const MAX_ITEM_BYTES = 400 * 1024;
+
+/** Copies a plain value the way a round trip through the table would. */
+const copy = <T>(value: T): T => structuredClone(value);
+
+interface CaseItem {
+  caseId: string;
+  version: number;
+  aggregate: string;
+  updatedAt: string;
+  lastEventId?: string;
+}
+
+/** Event idempotency records, shared by the case store and the directory (one table). */
+export class MemoryEventRecords {
+  private readonly records = new Map<string, EventRecord>();
+
+  get(eventId: string): EventRecord | undefined {
+    const found = this.records.get(eventId);
+    return found === undefined ? undefined : copy(found);
+  }
+
+  /** Throws like the `attribute_not_exists(pk)` condition on the event record. */
+  check(event: EventRecord | undefined): void {
+    if (event !== undefined && this.records.has(event.eventId))
+      throw new EventAlreadyRecordedError(event.eventId);
+  }
+
+  put(event: EventRecord): void {
+    this.records.set(event.eventId, copy(event));
+  }
+
+  get size(): number {
+    return this.records.size;
+  }
+}
+
+export class MemoryCaseStore implements CaseStore {
+  private readonly cases = new Map<string, CaseItem>();
+  /** caseId → deadlineId → projection */
+  private readonly deadlines = new Map<string, Map<string, DeadlineRecord>>();
+  /** caseId → version → entries */
+  private readonly audits = new Map<string, Map<number, AuditRecord[]>>();
+
+  constructor(readonly events: MemoryEventRecords = new MemoryEventRecords()) {}
+
+  async getEventRecord(eventId: string): Promise<EventRecord | undefined> {
+    return this.events.get(eventId);
+  }
+
+  async loadCase(caseId: string): Promise<StoredCase | undefined> {
+    const item = this.cases.get(caseId);
+    if (item === undefined) return undefined;
+    return {
+      caseId: item.caseId,
+      version: item.version,
+      aggregate: deserializeAggregate(item.aggregate),
+      updatedAt: item.updatedAt,
+    };
+  }
+
+  async commitCase(commit: CaseCommit): Promise<void> {
+    const { caseId, expectedVersion } = commit;
+    const version = expectedVersion + 1;
+    // Conditions first, in the adapter's order: the event record's failure wins.
+    this.events.check(commit.event);
+    const current = this.cases.get(caseId);
+    if ((current?.version ?? 0) !== expectedVersion) throw new VersionConflictError(caseId);
+    if (this.audits.get(caseId)?.has(version) && commit.audit.length > 0)
+      throw new VersionConflictError(caseId);
+    const aggregate = serializeAggregate(commit.after);
+    if (Buffer.byteLength(aggregate) > MAX_ITEM_BYTES)
+      throw new Error(`ValidationException: item size has exceeded the maximum allowed size`);
+
+    // Writes: nothing above threw, so the "transaction" commits whole.
+    if (commit.event !== undefined) this.events.put(commit.event);
+    this.cases.set(caseId, {
+      caseId,
+      version,
+      aggregate,
+      updatedAt: commit.now.toISOString(),
+      ...(commit.event === undefined ? {} : { lastEventId: commit.event.eventId }),
+    });
+    if (commit.audit.length > 0) {
+      let audits = this.audits.get(caseId);
+      if (audits === undefined) this.audits.set(caseId, (audits = new Map()));
+      audits.set(version, commit.audit.map(toAuditRecord).map(copy));
+    }
+    let projections = this.deadlines.get(caseId);
+    if (projections === undefined) this.deadlines.set(caseId, (projections = new Map()));
+    const before = new Map(
+      deadlinesOf(commit.before).map((d) => [d.id, JSON.stringify(toDeadlineRecord(d))]),
+    );
+    const afterIds = new Set<string>();
+    for (const deadline of deadlinesOf(commit.after)) {
+      afterIds.add(deadline.id);
+      const record = toDeadlineRecord(deadline);
+      if (before.get(deadline.id) === JSON.stringify(record)) continue;
+      projections.set(deadline.id, copy(record));
+    }
+    for (const id of before.keys()) if (!afterIds.has(id)) projections.delete(id);
+  }
+
+  async listDeadlines(caseId: string): Promise<DeadlineRecord[]> {
+    return [...(this.deadlines.get(caseId)?.values() ?? [])]
+      .map(copy)
+      .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id));
+  }
+
+  async queryDeadlines(
+    query: DeadlineQueryInput,
+  ): Promise<{ deadlines: DeadlineRecord[]; nextCursor?: string }> {
+    const keyOf = (d: DeadlineRecord) => `${d.dueAt}#${d.caseId}#${d.id}`;
+    const before = query.dueBefore?.toISOString();
+    const all = [...this.deadlines.values()]
+      .flatMap((m) => [...m.values()])
+      .filter((d) => d.status === query.status)
+      .filter((d) => before === undefined || keyOf(d) < before)
+      .filter((d) => query.team === undefined || d.team === query.team)
+      .sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
+    const start = query.cursor === undefined ? 0 : all.findIndex((d) => keyOf(d) > query.cursor!);
+    const page = start < 0 ? [] : all.slice(start, start + query.limit);
+    const last = page.at(-1);
+    const more = start >= 0 && start + query.limit < all.length;
+    return more && last !== undefined
+      ? { deadlines: page.map(copy), nextCursor: keyOf(last) }
+      : { deadlines: page.map(copy) };
+  }
+
+  async listAudit(caseId: string): Promise<AuditRecord[]> {
+    const audits = this.audits.get(caseId);
+    if (audits === undefined) return [];
+    return [...audits.entries()].sort(([a], [b]) => a - b).flatMap(([, e]) => e.map(copy));
+  }
+
+  /** How many cases are stored (for a bench's sanity check). */
+  get caseCount(): number {
+    return this.cases.size;
+  }
+}
+
+export class MemoryDirectory implements Directory, DirectoryWriter {
+  private readonly people = new Map<string, Person>();
+  private readonly away = new Map<string, AwayPeriod[]>();
+  private readonly shifts: RotaShift[] = [];
+
+  constructor(readonly events: MemoryEventRecords = new MemoryEventRecords()) {}
+
+  async getPerson(personId: string): Promise<Person | undefined> {
+    const found = this.people.get(personId);
+    return found === undefined ? undefined : copy(found);
+  }
+
+  async awayAt(personId: string, at: Date): Promise<string | undefined> {
+    const instant = at.toISOString();
+    const covering = (this.away.get(personId) ?? [])
+      .filter((a) => a.from <= instant)
+      .sort((a, b) => b.from.localeCompare(a.from))
+      .find((a) => a.to > instant);
+    return covering?.delegateId;
+  }
+
+  async onCallAt(at: Date): Promise<string | undefined> {
+    const instant = at.toISOString();
+    const earliest = new Date(at.getTime() - MAX_SHIFT_DAYS * 86_400_000).toISOString();
+    const covering = this.shifts
+      .filter((s) => s.from >= earliest && s.from <= instant)
+      .sort((a, b) => b.from.localeCompare(a.from) || b.personId.localeCompare(a.personId))
+      .find((s) => s.to > instant);
+    return covering?.personId;
+  }
+
+  async upsertPerson(person: Person, event: EventRecord): Promise<void> {
+    this.events.check(event);
+    this.events.put(event);
+    const stored = this.people.get(person.personId);
+    // Out-of-order delivery: an older upsert is recorded but changes nothing.
+    if (stored !== undefined && stored.updatedAt > person.updatedAt) return;
+    this.people.set(person.personId, copy(stripUndefined(person)));
+  }
+
+  async addAway(away: AwayPeriod, event: EventRecord): Promise<void> {
+    this.events.check(event);
+    this.events.put(event);
+    const from = new Date(away.from).toISOString();
+    const list = (this.away.get(away.personId) ?? []).filter((a) => a.from !== from);
+    list.push({ ...away, from, to: new Date(away.to).toISOString() });
+    this.away.set(away.personId, list);
+  }
+
+  async addShift(shift: RotaShift, event: EventRecord): Promise<void> {
+    this.events.check(event);
+    this.events.put(event);
+    const from = new Date(shift.from).toISOString();
+    const i = this.shifts.findIndex((s) => s.from === from && s.personId === shift.personId);
+    if (i >= 0) this.shifts.splice(i, 1);
+    this.shifts.push({ personId: shift.personId, from, to: new Date(shift.to).toISOString() });
+  }
+}
+
+/** A case store and a directory sharing one set of event records, as they share one table. */
+export function memoryStores(): { store: MemoryCaseStore; directory: MemoryDirectory } {
+  const events = new MemoryEventRecords();
+  return { store: new MemoryCaseStore(events), directory: new MemoryDirectory(events) };
+}
+
+function stripUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
