@@ -4,6 +4,7 @@
  * Lambda handlers on PORT (default 3000).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { calendarFeed } from '../functions/adapters/dynamodb/calendar-feed.js';
 import { createTable } from '../functions/adapters/dynamodb/create-table.js';
 import { makeDocumentClient } from '../functions/commons/clients.js';
 import { parseConfig } from '../functions/commons/config.js';
@@ -11,6 +12,7 @@ import { makeLocalReminders } from '../functions/local/scheduler-driver.js';
 import { startLocalServer } from '../functions/local/server.js';
 import { freePort, startDynamoDbLocal, startSesLocal } from '../functions/local/standins.js';
 import { makeCaseEngine } from '../functions/use-cases/bind-engine.js';
+import { DEFAULT_AUTHORITY, DEFAULT_TABLE } from './local-defaults.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.AWS_ACCESS_KEY_ID ??= 'local';
@@ -19,13 +21,6 @@ process.env.AWS_REGION ??= 'eu-west-2';
 
 /** A fixed development secret: fine on a laptop, never for a deployment. */
 const DEV_WEBHOOK_SECRET = `whsec_${Buffer.from('timescales-local-development-key').toString('base64')}`;
-
-const DEFAULT_AUTHORITY = {
-  authority: 'Example Council (local)',
-  division: 'england-and-wales',
-  preset: 'southampton',
-  links: { caseUrlTemplate: 'http://localhost:3000/v1/cases/{caseId}' },
-};
 
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
@@ -38,7 +33,7 @@ async function main(): Promise<void> {
   });
   const cfg = parseConfig({
     ...process.env,
-    TABLE_NAME: process.env.TABLE_NAME ?? 'timescales-local',
+    TABLE_NAME: process.env.TABLE_NAME ?? DEFAULT_TABLE,
     WEBHOOK_SECRET: process.env.WEBHOOK_SECRET ?? DEV_WEBHOOK_SECRET,
     AUTHORITY_CONFIG: process.env.AUTHORITY_CONFIG ?? JSON.stringify(DEFAULT_AUTHORITY),
     DYNAMODB_ENDPOINT: dynamo.endpoint,
@@ -64,7 +59,9 @@ async function main(): Promise<void> {
     dynamoEndpoint: dynamo.endpoint,
     tableName: cfg.tableName,
     webhookSecret: cfg.webhookSecret as string,
-    engine: makeCaseEngine(cfg.authority),
+    engine: makeCaseEngine(cfg.authority, undefined, {
+      feed: await calendarFeed(makeDocumentClient({ endpoint: dynamo.endpoint }), cfg.tableName),
+    }),
     scheduler: reminders.driver,
     clock: reminders.clock,
     localRoutes: reminders.routes,

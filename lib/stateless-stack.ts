@@ -23,7 +23,7 @@ import { TimescalesApi } from './constructs/api.js';
 import { Messaging } from './constructs/messaging.js';
 import { deadLetterQueue } from './constructs/secure-queue.js';
 import { TimerScheduler } from './constructs/timer-scheduler.js';
-import { TimescalesFunction } from './constructs/timescales-function.js';
+import { METRICS_NAMESPACE, TimescalesFunction } from './constructs/timescales-function.js';
 
 export interface StatelessStackProps extends StackProps {
   readonly config: TimescalesConfig;
@@ -273,17 +273,25 @@ export class StatelessStack extends Stack {
         description: `The ${name} function was throttled (reserved concurrency or account limit reached).`,
       });
     }
-    alarms.add('SendFailed', {
-      // Metrics Insights across every dimension set the reminder function emits
-      // (Powertools adds `service`; a channel dimension may be added without touching this).
-      metric: new cloudwatch.MathExpression({
-        expression: 'SELECT SUM(SendFailed) FROM Timescales',
+    // Metrics Insights across every dimension set the functions emit (Powertools adds
+    // `service`; the digest function may emit them too, and a dimension may be added without
+    // touching these). The reminders handler publishes them as EMF (functions/reminders/handler.ts).
+    const insights = (metricName: string, label: string) =>
+      new cloudwatch.MathExpression({
+        expression: `SELECT SUM(${metricName}) FROM ${METRICS_NAMESPACE}`,
         period,
-        label: 'Failed email/SMS sends',
+        label,
         usingMetrics: {},
-      }),
+      });
+    alarms.add('SendFailed', {
+      metric: insights('SendFailed', 'Failed email/SMS sends'),
       description:
         'An email or SMS reminder could not be handed to SES / End User Messaging (metric Timescales/SendFailed).',
+    });
+    alarms.add('TimerDead', {
+      metric: insights('TimerDead', 'Timers that can never be processed'),
+      description:
+        'The reminders function received a timer it can never process (metric Timescales/TimerDead); the payload is in the async-failure queue.',
     });
     alarms.add('DeliveryFeedback', {
       metric: this.messaging.feedbackTopic.metricNumberOfMessagesPublished({

@@ -6,7 +6,14 @@ import * as z from 'zod';
 import { createDocument, type ZodOpenApiResponsesObject } from 'zod-openapi';
 import { EventEnvelope } from './events.js';
 import { Problem } from './problem.js';
-import { AuditList, CaseView, DeadlineList, DeadlineQuery, EventAccepted } from './responses.js';
+import {
+  AuditList,
+  CaseView,
+  DeadlineList,
+  DeadlineQuery,
+  EventAccepted,
+  ReminderList,
+} from './responses.js';
 
 const problem = (description: string) => ({
   description,
@@ -127,6 +134,22 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
             '200': {
               description: 'the audit trail, oldest first',
               content: { 'application/json': { schema: AuditList } },
+            },
+            ...readProblems,
+          },
+        },
+      },
+      '/v1/cases/{caseId}/reminders': {
+        get: {
+          operationId: 'getCaseReminders',
+          summary:
+            'The reminders planned for the case, with times and recipients (personIds and roles only)',
+          security: [{ iam: [] }],
+          requestParams: { path: caseId },
+          responses: {
+            '200': {
+              description: 'planned reminders in firing order; none for a closed case',
+              content: { 'application/json': { schema: ReminderList } },
             },
             ...readProblems,
           },

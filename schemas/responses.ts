@@ -74,6 +74,52 @@ export const AuditList = z
   .meta({ id: 'AuditList' });
 export type AuditList = z.infer<typeof AuditList>;
 
+/**
+ * One planned reminder. Recipients are personIds and roles only: never a name, email address
+ * or phone number (the directory holds those; this list is for case workers and dashboards).
+ */
+export const ReminderView = z
+  .object({
+    id: z.string().describe('reminder id: `<deadlineId>.<step>.<due minute, base 36>`'),
+    rule: z.string(),
+    deadlineId: z.string(),
+    step: z.string().describe('the plan step, e.g. b10wd, day, o1wd, p50'),
+    fireAt: UtcInstant.describe('when the reminder fires (routing may hold it to an opening)'),
+    late: z.boolean().describe('its planned time had passed when the clock started: sent at once'),
+    urgent: z.boolean().describe('urgent reminders go at once; out of hours to the EDT on call'),
+    status: z.literal('planned').describe('what happened at fire time is in the audit trail'),
+    to: z
+      .array(z.object({ role: z.string(), escalate: z.number().int().min(0).max(2) }))
+      .describe("the roles the plan names; escalate 1 = the holder's manager, 2 = head of service"),
+    channels: z.array(z.enum(['email', 'sms'])),
+    recipients: z
+      .array(
+        z.object({
+          personId: z.string(),
+          role: z.string().optional().describe("the person's role on the case, if they hold one"),
+          via: z.enum(['direct', 'delegate', 'edt']),
+          forPersonId: z.string().describe('the person the plan meant (before delegate or EDT)'),
+        }),
+      )
+      .describe('who it goes to if nothing changes before fireAt'),
+    unroutable: z
+      .array(
+        z.object({
+          role: z.string().optional(),
+          personId: z.string().optional(),
+          reason: z.string(),
+        }),
+      )
+      .describe('recipients that cannot be resolved today (no worker in the role, no manager, …)'),
+  })
+  .meta({ id: 'Reminder' });
+export type ReminderView = z.infer<typeof ReminderView>;
+
+export const ReminderList = z
+  .object({ caseId: CaseId, reminders: z.array(ReminderView).describe('in firing order') })
+  .meta({ id: 'ReminderList' });
+export type ReminderList = z.infer<typeof ReminderList>;
+
 export const CaseParams = z.object({ caseId: CaseId });
 
 /** `GET /v1/deadlines` query: a manager's list. */

@@ -6,17 +6,18 @@
  *   audit item new) are checked before anything is written, and a failure throws the port's
  *   `EventAlreadyRecordedError` / `VersionConflictError` exactly as the adapter translates a
  *   cancelled transaction;
- * - the aggregate is kept as its JSON string and revived with the same codec, and the other
- *   items are copied in and out, so callers never share objects with the store (as over the wire);
- * - deadline projections are rewritten from the aggregate (changed ones only, removed ones
- *   deleted), audit items are one per committed version;
+ * - every item is kept as its JSON text (the aggregate through the adapter's own codec, so
+ *   loading a case costs what it costs in production), so callers never share objects with
+ *   the store, as over the wire;
+ * - deadline projections are derived from the committed aggregate when read — what the
+ *   adapter's projection items hold, since it rewrites them from the aggregate in the same
+ *   transaction — and audit items are one per committed version;
  * - a person upsert older than the stored profile records the event and changes nothing;
  * - an item over DynamoDB's 400 KB is refused, as DynamoDB would.
  *
  * Single-threaded JavaScript makes each method's check-then-write atomic.
  */
 import {
-  deadlinesOf,
   deserializeAggregate,
   serializeAggregate,
   toAuditRecord,
@@ -49,6 +50,7 @@ const copy = <T>(value: T): T => structuredClone(value);
 interface CaseItem {
   caseId: string;
   version: number;
+  /** `serializeAggregate` text, as the adapter stores it. */
   aggregate: string;
   updatedAt: string;
   lastEventId?: string;
@@ -56,11 +58,11 @@ interface CaseItem {
 
 /** Event idempotency records, shared by the case store and the directory (one table). */
 export class MemoryEventRecords {
-  private readonly records = new Map<string, EventRecord>();
+  private readonly records = new Map<string, string>();
 
   get(eventId: string): EventRecord | undefined {
     const found = this.records.get(eventId);
-    return found === undefined ? undefined : copy(found);
+    return found === undefined ? undefined : (JSON.parse(found) as EventRecord);
   }
 
   /** Throws like the `attribute_not_exists(pk)` condition on the event record. */
@@ -70,7 +72,7 @@ export class MemoryEventRecords {
   }
 
   put(event: EventRecord): void {
-    this.records.set(event.eventId, copy(event));
+    this.records.set(event.eventId, JSON.stringify(event));
   }
 
   get size(): number {
@@ -80,10 +82,8 @@ export class MemoryEventRecords {
 
 export class MemoryCaseStore implements CaseStore {
   private readonly cases = new Map<string, CaseItem>();
-  /** caseId → deadlineId → projection */
-  private readonly deadlines = new Map<string, Map<string, DeadlineRecord>>();
-  /** caseId → version → entries */
-  private readonly audits = new Map<string, Map<number, AuditRecord[]>>();
+  /** caseId → version → the audit item's entries (JSON text) */
+  private readonly audits = new Map<string, Map<number, string>>();
 
   constructor(readonly events: MemoryEventRecords = new MemoryEventRecords()) {}
 
@@ -109,11 +109,11 @@ export class MemoryCaseStore implements CaseStore {
     this.events.check(commit.event);
     const current = this.cases.get(caseId);
     if ((current?.version ?? 0) !== expectedVersion) throw new VersionConflictError(caseId);
-    if (this.audits.get(caseId)?.has(version) && commit.audit.length > 0)
+    if (commit.audit.length > 0 && this.audits.get(caseId)?.has(version))
       throw new VersionConflictError(caseId);
     const aggregate = serializeAggregate(commit.after);
-    if (Buffer.byteLength(aggregate) > MAX_ITEM_BYTES)
-      throw new Error(`ValidationException: item size has exceeded the maximum allowed size`);
+    if (aggregate.length > MAX_ITEM_BYTES)
+      throw new Error('ValidationException: Item size has exceeded the maximum allowed size');
 
     // Writes: nothing above threw, so the "transaction" commits whole.
     if (commit.event !== undefined) this.events.put(commit.event);
@@ -127,27 +127,24 @@ export class MemoryCaseStore implements CaseStore {
     if (commit.audit.length > 0) {
       let audits = this.audits.get(caseId);
       if (audits === undefined) this.audits.set(caseId, (audits = new Map()));
-      audits.set(version, commit.audit.map(toAuditRecord).map(copy));
+      audits.set(version, JSON.stringify(commit.audit.map(toAuditRecord)));
     }
-    let projections = this.deadlines.get(caseId);
-    if (projections === undefined) this.deadlines.set(caseId, (projections = new Map()));
-    const before = new Map(
-      deadlinesOf(commit.before).map((d) => [d.id, JSON.stringify(toDeadlineRecord(d))]),
+  }
+
+  /** The projections of every stored case (the adapter's deadline items). */
+  private projections(caseId?: string): DeadlineRecord[] {
+    const items = caseId === undefined ? [...this.cases.values()] : [this.cases.get(caseId)];
+    return items.flatMap((item) =>
+      item === undefined
+        ? []
+        : deserializeAggregate(item.aggregate).deadlines.map((d) => toDeadlineRecord(d)),
     );
-    const afterIds = new Set<string>();
-    for (const deadline of deadlinesOf(commit.after)) {
-      afterIds.add(deadline.id);
-      const record = toDeadlineRecord(deadline);
-      if (before.get(deadline.id) === JSON.stringify(record)) continue;
-      projections.set(deadline.id, copy(record));
-    }
-    for (const id of before.keys()) if (!afterIds.has(id)) projections.delete(id);
   }
 
   async listDeadlines(caseId: string): Promise<DeadlineRecord[]> {
-    return [...(this.deadlines.get(caseId)?.values() ?? [])]
-      .map(copy)
-      .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id));
+    return this.projections(caseId).sort(
+      (a, b) => a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id),
+    );
   }
 
   async queryDeadlines(
@@ -155,8 +152,7 @@ export class MemoryCaseStore implements CaseStore {
   ): Promise<{ deadlines: DeadlineRecord[]; nextCursor?: string }> {
     const keyOf = (d: DeadlineRecord) => `${d.dueAt}#${d.caseId}#${d.id}`;
     const before = query.dueBefore?.toISOString();
-    const all = [...this.deadlines.values()]
-      .flatMap((m) => [...m.values()])
+    const all = this.projections()
       .filter((d) => d.status === query.status)
       .filter((d) => before === undefined || keyOf(d) < before)
       .filter((d) => query.team === undefined || d.team === query.team)
@@ -166,14 +162,16 @@ export class MemoryCaseStore implements CaseStore {
     const last = page.at(-1);
     const more = start >= 0 && start + query.limit < all.length;
     return more && last !== undefined
-      ? { deadlines: page.map(copy), nextCursor: keyOf(last) }
-      : { deadlines: page.map(copy) };
+      ? { deadlines: page, nextCursor: keyOf(last) }
+      : { deadlines: page };
   }
 
   async listAudit(caseId: string): Promise<AuditRecord[]> {
     const audits = this.audits.get(caseId);
     if (audits === undefined) return [];
-    return [...audits.entries()].sort(([a], [b]) => a - b).flatMap(([, e]) => e.map(copy));
+    return [...audits.entries()]
+      .sort(([a], [b]) => a - b)
+      .flatMap(([, entries]) => JSON.parse(entries) as AuditRecord[]);
   }
 
   /** How many cases are stored (for a bench's sanity check). */

@@ -4,8 +4,10 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { calendarFeed } from '../adapters/dynamodb/calendar-feed.js';
 import { DynamoCaseStore } from '../adapters/dynamodb/case-store.js';
 import { DynamoDirectory } from '../adapters/dynamodb/directory.js';
+import { DynamoReminderAudit } from '../adapters/dynamodb/send-claims.js';
 import { parseJson, rawBody, requireJsonContentType } from '../commons/body.js';
 import { dynamo, readSecret } from '../commons/clients.js';
 import { config } from '../commons/config.js';
@@ -55,8 +57,11 @@ async function productionHandler(): Promise<EventsHandler> {
     webhookSecret: secret,
     store: new DynamoCaseStore(client, cfg.tableName),
     directory: new DynamoDirectory(client, cfg.tableName),
-    engine: makeCaseEngine(cfg.authority),
+    engine: makeCaseEngine(cfg.authority, undefined, {
+      feed: await calendarFeed(client, cfg.tableName),
+    }),
     scheduler: await productionScheduler(cfg),
+    reminderAudit: new DynamoReminderAudit(client, cfg.tableName),
     clock: systemClock,
   });
 }

@@ -1,7 +1,10 @@
 /**
  * Local mode's `Scheduler`: timers live in the table (gsi2, by fire time); a poller fires
  * those due (every second at most) through the same timer handler as AWS, in fire-time order,
- * and deletes each after it succeeds. Timers survive a restart in the table, so whatever came
+ * and deletes each after it succeeds. Timers due at the same instant fire concurrently (at
+ * most `concurrency` in flight; one case's timers one after another, in name order), and
+ * every timer of an earlier instant finishes before any later one starts. Concurrency needs
+ * no extra care for exactly-once: each send is claimed with a conditional write. Timers survive a restart in the table, so whatever came
  * due while the process was down fires at the next poll. A simulated clock lets
  * `POST /local/clock` move time forward, firing in order everything that falls due.
  */
@@ -51,6 +54,10 @@ export interface LocalSchedulerDriverOptions {
   pollMs?: number;
   /** Failed firings before a timer is parked as dead. @default 5 */
   maxAttempts?: number;
+  /** Timers of one instant in flight at once (1: strictly one at a time). @default 24 */
+  concurrency?: number;
+  /** Timers read from the index per query. @default 500 */
+  pageSize?: number;
   log?: FireLog;
 }
 
@@ -115,17 +122,23 @@ export class LocalSchedulerDriver {
   }
 
   private async fireDueBy(limit: () => Date, moveClock: boolean): Promise<{ fired: number }> {
+    const concurrency = Math.max(1, this.options.concurrency ?? 24);
+    const pageSize = Math.max(1, this.options.pageSize ?? 500);
     let fired = 0;
     const failedThisRound = new Set<string>();
-    for (let guard = 0; guard < 10_000; guard++) {
-      const due = (await this.options.store.due(limit(), 25)).filter(
-        (t) => !failedThisRound.has(t.name),
-      );
-      const next = due[0];
-      if (next === undefined) break;
-      if (moveClock) this.options.clock.set(next.fireAt);
-      if (await this.fireOne(next)) fired++;
-      else failedThisRound.add(next.name);
+    for (let guard = 0; guard < 100_000; guard++) {
+      const due = await this.options.store.due(limit(), pageSize, failedThisRound);
+      const first = due[0];
+      if (first === undefined) break;
+      // One instant at a time: what a firing schedules (at this instant or earlier) is read
+      // by the next query, before anything later.
+      const instant = first.dueAt.getTime();
+      const batch = due.filter((t) => t.dueAt.getTime() === instant);
+      if (moveClock) this.options.clock.set(first.dueAt);
+      await inLanes(batch, concurrency, async (timer) => {
+        if (await this.fireOne(timer)) fired++;
+        else failedThisRound.add(timer.name);
+      });
     }
     return { fired };
   }
@@ -157,6 +170,33 @@ export class LocalSchedulerDriver {
   }
 }
 
+/**
+ * Runs `work` over `timers`, at most `limit` at once; timers of the same case run one after
+ * another in their given order (a case's `due` and reminder timers of one instant keep the
+ * order the serial driver gave them). Every lane finishes before the first error is thrown.
+ */
+async function inLanes(
+  timers: readonly StoredTimer[],
+  limit: number,
+  work: (timer: StoredTimer) => Promise<void>,
+): Promise<void> {
+  const byCase = new Map<string, StoredTimer[]>();
+  for (const t of timers) {
+    const lane = byCase.get(t.payload.caseId);
+    if (lane === undefined) byCase.set(t.payload.caseId, [t]);
+    else lane.push(t);
+  }
+  const lanes = [...byCase.values()];
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, lanes.length) }, async () => {
+    for (let lane = lanes[next++]; lane !== undefined; lane = lanes[next++]) {
+      for (const timer of lane) await work(timer);
+    }
+  });
+  const failure = (await Promise.allSettled(workers)).find((r) => r.status === 'rejected');
+  if (failure !== undefined) throw failure.reason;
+}
+
 export interface LocalRemindersOptions {
   client: DynamoDBDocumentClient;
   tableName: string;
@@ -167,6 +207,8 @@ export interface LocalRemindersOptions {
   /** Where the simulated clock starts. @default the wall clock */
   start?: Date;
   pollMs?: number;
+  /** Timers of one instant fired at once. @default 24 */
+  concurrency?: number;
   log?: FireLog;
 }
 
@@ -193,6 +235,7 @@ export function makeLocalReminders(options: LocalRemindersOptions): LocalReminde
     store,
     clock,
     ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     ...(options.log === undefined ? {} : { log: options.log }),
   });
   const emailFrom = options.emailFrom ?? 'timescales@example.gov.uk';

@@ -64,7 +64,7 @@ type Route = { routeKey: string; pathParameters?: Record<string, string> };
 
 /** The API's routes, matched like API Gateway's route keys. */
 function route(method: string, path: string): Route | Error {
-  const cases = /^\/v1\/cases\/([^/]+)(\/deadlines|\/audit)?$/.exec(path);
+  const cases = /^\/v1\/cases\/([^/]+)(\/deadlines|\/audit|\/reminders)?$/.exec(path);
   let routeKey: string | undefined;
   let pathParameters: Record<string, string> | undefined;
   if (path === '/v1/events') routeKey = 'POST /v1/events';

@@ -1,6 +1,6 @@
 /**
- * GET /v1/cases/{caseId}, /v1/cases/{caseId}/deadlines, /v1/cases/{caseId}/audit and
- * /v1/deadlines. Thin: validate path and query with zod, call one read query, map the answer.
+ * GET /v1/cases/{caseId}, /v1/cases/{caseId}/deadlines, /v1/cases/{caseId}/audit,
+ * /v1/cases/{caseId}/reminders and /v1/deadlines. Thin: validate path and query with zod, call one read query, map the answer.
  * In AWS these routes are authorised by IAM at API Gateway (SigV4 callers only); locally they
  * are open.
  */
@@ -8,16 +8,20 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import { CaseParams, DeadlineQuery } from '../../schemas/responses.js';
+import { calendarFeed } from '../adapters/dynamodb/calendar-feed.js';
 import { DynamoCaseStore } from '../adapters/dynamodb/case-store.js';
+import { DynamoDirectory } from '../adapters/dynamodb/directory.js';
 import { dynamo } from '../commons/clients.js';
 import { config } from '../commons/config.js';
 import { NotFoundError, ValidationError } from '../commons/errors.js';
 import { fieldErrors, type HttpResult, json } from '../commons/http.js';
 import { errorResult } from '../commons/respond.js';
+import { makeCaseEngine } from '../use-cases/bind-engine.js';
 import {
   getAudit,
   getCase,
   getCaseDeadlines,
+  getCaseReminders,
   listDeadlines,
   type ReadDeps,
 } from '../use-cases/read-queries.js';
@@ -28,6 +32,7 @@ export const READ_ROUTES = [
   'GET /v1/cases/{caseId}',
   'GET /v1/cases/{caseId}/deadlines',
   'GET /v1/cases/{caseId}/audit',
+  'GET /v1/cases/{caseId}/reminders',
   'GET /v1/deadlines',
 ] as const;
 
@@ -41,6 +46,8 @@ export function makeHandler(deps: ReadDeps): ReadHandler {
           return json(200, await getCaseDeadlines(caseIdOf(event), deps));
         case 'GET /v1/cases/{caseId}/audit':
           return json(200, await getAudit(caseIdOf(event), deps));
+        case 'GET /v1/cases/{caseId}/reminders':
+          return json(200, await getCaseReminders(caseIdOf(event), deps));
         case 'GET /v1/deadlines':
           return json(
             200,
@@ -75,8 +82,15 @@ let production: ReadHandler | undefined;
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>().handler(async (event) => {
   if (production === undefined) {
     const cfg = config();
+    const client = dynamo(cfg.dynamoEndpoint);
     production = makeHandler({
-      store: new DynamoCaseStore(dynamo(cfg.dynamoEndpoint), cfg.tableName),
+      store: new DynamoCaseStore(client, cfg.tableName),
+      reminders: {
+        calendar: makeCaseEngine(cfg.authority, undefined, {
+          feed: await calendarFeed(client, cfg.tableName),
+        }).calendar,
+        directory: new DynamoDirectory(client, cfg.tableName),
+      },
     });
   }
   return production(event);

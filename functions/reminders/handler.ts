@@ -1,14 +1,22 @@
 /**
  * The timer Lambda: EventBridge Scheduler (or the local driver) invokes it with a timer
  * payload. Thin: parse the payload, run `fireTimer`, map "retry later" to a thrown error so
- * the scheduler's retry policy runs it again (then its dead-letter queue).
+ * the scheduler's retry policy runs it again (then its dead-letter queue). Outcome counters
+ * (`Sent`, `SendFailed`, `Unroutable`, `TimerDead`) go out as CloudWatch EMF metrics in the
+ * `Timescales` namespace, flushed at the end of every invocation.
  */
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { SesEmailChannel } from '../adapters/channels/ses.js';
 import { EndUserMessagingSmsChannel } from '../adapters/channels/sms.js';
+import {
+  calendarFeedSource,
+  type FeedSource,
+  withFreshFeed,
+} from '../adapters/dynamodb/calendar-feed.js';
 import { DynamoCaseStore } from '../adapters/dynamodb/case-store.js';
 import { DynamoDirectory } from '../adapters/dynamodb/directory.js';
 import { DynamoReminderAudit, DynamoSendClaims } from '../adapters/dynamodb/send-claims.js';
@@ -17,12 +25,12 @@ import { makeEventBridgeScheduler } from '../adapters/scheduler/index.js';
 import { dynamo } from '../commons/clients.js';
 import { type AuthorityConfig, config } from '../commons/config.js';
 import { logger } from '../commons/logger.js';
-import { advance } from '../domain/engine/index.js';
 import type { CaseAggregate } from '../domain/model.js';
 import { type ReminderPlans, reminderPlans } from '../domain/reminders/index.js';
 import type { Channel } from '../domain/reminders/ports.js';
 import { makeCaseEngine } from '../use-cases/bind-engine.js';
 import {
+  type FireMetrics,
   type FireOutcome,
   type FireTimerDeps,
   fireTimer,
@@ -43,7 +51,18 @@ export type TimerHandler = (event: unknown) => Promise<FireOutcome>;
 
 export function makeHandler(deps: FireTimerDeps<CaseAggregate>): TimerHandler {
   return async (event) => {
-    const payload = TimerPayloadSchema.parse(event);
+    const parsed = TimerPayloadSchema.safeParse(event);
+    if (!parsed.success) {
+      // No retry can make this timer valid: count it dead, and throw so the payload is kept
+      // in the async-failure queue for an operator.
+      deps.metrics?.count('TimerDead');
+      deps.log?.error('timer payload invalid', {
+        metric: 'TimerDead',
+        issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.code}`),
+      });
+      throw parsed.error;
+    }
+    const payload = parsed.data;
     const outcome = await fireTimer(payload, deps);
     if ('retryLater' in outcome && outcome.retryLater) {
       throw new RetryLaterError(`a send of ${payload.caseId}/${payload.deadlineId} is in flight`);
@@ -63,17 +82,22 @@ export interface FireWiring {
   clock?: FireTimerDeps<CaseAggregate>['clock'];
   plans?: ReminderPlans;
   log?: FireTimerDeps<CaseAggregate>['log'];
+  metrics?: FireMetrics;
+  /** The operator's bank-holiday feed. @default the one stored in the table */
+  feed?: FeedSource & { ready(): Promise<unknown> };
 }
 
 /** Binds the use case to the table, the engine, the calendar and the channels. */
 export function buildFireDeps(wiring: FireWiring): FireTimerDeps<CaseAggregate> {
   const plans = wiring.plans ?? reminderPlans();
-  const engine = makeCaseEngine(wiring.authority, plans);
+  const feed = wiring.feed ?? calendarFeedSource(wiring.client, wiring.tableName);
+  const engine = makeCaseEngine(wiring.authority, plans, { feed });
   const clock = wiring.clock ?? systemClock;
   return {
-    cases: new DynamoCaseStore(wiring.client, wiring.tableName),
-    advance: (aggregate, now) =>
-      advance(aggregate, { calendar: engine.calendar, rules: engine.rules, now }),
+    // The feed is re-checked (at most every 5 minutes) before a case is read; `advance`
+    // recomputes a case computed with another calendar or rule version first.
+    cases: withFreshFeed(new DynamoCaseStore(wiring.client, wiring.tableName), feed),
+    advance: (aggregate, now) => engine.advance(aggregate, now),
     // The engine's plan holds the due timers and the reminders (`reminderTimerPlanner`).
     planTimers: (aggregate) => engine.planTimers(aggregate, clock.now()),
     scheduler: wiring.scheduler,
@@ -83,11 +107,14 @@ export function buildFireDeps(wiring: FireWiring): FireTimerDeps<CaseAggregate> 
     digests: new DynamoDigestStore(wiring.client, wiring.tableName),
     audit: new DynamoReminderAudit(wiring.client, wiring.tableName),
     clock,
-    calendar: engine.calendar,
+    get calendar() {
+      return engine.calendar;
+    },
     plans,
     caseUrlTemplate: wiring.authority.links.caseUrlTemplate,
     emailFrom: wiring.emailFrom,
     log: wiring.log ?? powertoolsLog,
+    ...(wiring.metrics === undefined ? {} : { metrics: wiring.metrics }),
   };
 }
 
@@ -97,6 +124,27 @@ const powertoolsLog: FireTimerDeps<CaseAggregate>['log'] = {
   warn: (message, fields) => logger.warn({ message, ...fields }),
   error: (message, fields) => logger.error({ message, ...fields }),
 };
+
+/** Powertools Metrics as the use case's counters (namespace from `POWERTOOLS_METRICS_NAMESPACE`). */
+export function powertoolsMetrics(metrics: Metrics): FireMetrics {
+  return { count: (name, value = 1) => metrics.addMetric(name, MetricUnit.Count, value) };
+}
+
+/** Flushes the invocation's metrics as one EMF line when it ends, returned or thrown. */
+export function withMetrics(metrics: Metrics, handler: TimerHandler): TimerHandler {
+  return async (event) => {
+    try {
+      return await handler(event);
+    } finally {
+      // Nothing counted (an ignored timer): write nothing rather than Powertools' warning.
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+    }
+  };
+}
+
+const metrics = new Metrics({
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Timescales',
+});
 
 let production: TimerHandler | undefined;
 
@@ -118,11 +166,12 @@ function productionHandler(): TimerHandler {
         sms: new EndUserMessagingSmsChannel(new PinpointSMSVoiceV2Client({}), cfg.sms),
       },
       emailFrom: cfg.ses.from,
+      metrics: powertoolsMetrics(metrics),
     }),
   );
 }
 
-export const handler = async (event: unknown): Promise<FireOutcome> => {
+export const handler: TimerHandler = withMetrics(metrics, async (event) => {
   production ??= productionHandler();
   return production(event);
-};
+});

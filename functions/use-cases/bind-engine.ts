@@ -1,10 +1,22 @@
 /**
  * Binds the pure rule engine to an authority's calendar and rules: the production
  * `CaseEngine`. Built once at cold start (a bad rule configuration fails it).
+ *
+ * The calendar is the authority's configuration plus the operator's stored GOV.UK feed
+ * (`options.feed`); when the feed source reports a new feed the calendar is rebuilt, and its
+ * `version` changes. Before an event is applied or a case advanced, a case with an open
+ * deadline computed with another calendar or rule version is recomputed first (audited as
+ * `recomputed` with old and new due times), so the caller's timer diff moves its timers.
  */
-import { type Calendar, type CalendarOptions, createCalendar } from '../calendar/index.js';
+import {
+  type Calendar,
+  type CalendarOptions,
+  createCalendar,
+  type GovUkFeed,
+} from '../calendar/index.js';
 import type { AuthorityConfig } from '../commons/config.js';
-import { applyEvent } from '../domain/engine/index.js';
+import { advance, applyEvent, type EngineResult, recompute } from '../domain/engine/index.js';
+import type { CaseAggregate } from '../domain/model.js';
 import {
   type ReminderPlans,
   reminderPlans,
@@ -15,8 +27,23 @@ import { DEFAULT_PLANNERS, planTimers, type TimerPlanner } from '../domain/timer
 import type { CaseEngine } from './case-engine.js';
 
 export interface BoundEngine extends CaseEngine {
-  calendar: Calendar;
+  /** The calendar in use now (a newer stored feed replaces it). */
+  readonly calendar: Calendar;
   rules: RuleSet;
+  /** Breaches and escalations due by `now`, after recomputing a stale case. */
+  advance(aggregate: CaseAggregate, now: Date): EngineResult;
+  /** Recomputes every open deadline with the current rules and calendar. */
+  recompute(aggregate: CaseAggregate, now: Date): EngineResult;
+  /** True when an open deadline was computed with another calendar or rule version. */
+  isStale(aggregate: CaseAggregate): boolean;
+}
+
+/** Where the engine reads the operator's feed: a fixed feed, or a source refreshed elsewhere. */
+export type FeedOption = GovUkFeed | { current(): { feed: GovUkFeed; sha256: string } | undefined };
+
+export interface EngineOptions {
+  /** The operator's GOV.UK feed (see `functions/adapters/dynamodb/calendar-feed.ts`). */
+  feed?: FeedOption | undefined;
 }
 
 /**
@@ -26,8 +53,9 @@ export interface BoundEngine extends CaseEngine {
 export function makeCaseEngine(
   authority: AuthorityConfig,
   plans: ReminderPlans = reminderPlans(),
+  options: EngineOptions = {},
 ): BoundEngine {
-  const calendar = createCalendar({
+  const base: CalendarOptions = {
     division: authority.division,
     ...(authority.closures === undefined ? {} : { closures: authority.closures }),
     ...(authority.officeHours === undefined
@@ -36,13 +64,63 @@ export function makeCaseEngine(
     ...(authority.teamHours === undefined
       ? {}
       : { teamHours: authority.teamHours as CalendarOptions['teamHours'] }),
-  });
+  };
+  const source = options.feed;
+  const read =
+    source !== undefined && typeof (source as { current?: unknown }).current === 'function'
+      ? () => (source as Exclude<FeedOption, GovUkFeed>).current()
+      : () => (source === undefined ? undefined : { feed: source as GovUkFeed, sha256: 'fixed' });
+  const build = (feed: GovUkFeed | undefined): Calendar =>
+    createCalendar(feed === undefined ? base : { ...base, feed });
+  const initial = read();
+  let built = { sha256: initial?.sha256, calendar: build(initial?.feed) };
+  /** The calendar for the feed in use; rebuilt only when the feed changed. */
+  const calendar = (): Calendar => {
+    const now = read();
+    if (now?.sha256 !== built.sha256) built = { sha256: now?.sha256, calendar: build(now?.feed) };
+    return built.calendar;
+  };
   const rules = loadRuleSet(authority.preset, authority.rules);
   const planners: TimerPlanner[] = [...DEFAULT_PLANNERS, reminderTimerPlanner(plans)];
+
+  const isStale = (aggregate: CaseAggregate, cal: Calendar): boolean =>
+    aggregate.status !== 'closed' &&
+    aggregate.deadlines.some(
+      (d) =>
+        d.status === 'open' &&
+        rules.get(d.rule) !== undefined &&
+        (d.calendarVersion !== cal.version || d.ruleVersion !== rules.ruleVersion(d.rule)),
+    );
+  /** Recomputes a stale case first; its audit lines come before the caller's. */
+  const fresh = (aggregate: CaseAggregate, cal: Calendar, now: Date): EngineResult =>
+    isStale(aggregate, cal)
+      ? recompute(aggregate, { calendar: cal, rules, now })
+      : { aggregate, audit: [] };
+
   return {
-    calendar,
+    get calendar() {
+      return calendar();
+    },
     rules,
-    applyEvent: (aggregate, event, now) => applyEvent(aggregate, event, { calendar, rules, now }),
-    planTimers: (aggregate) => planTimers(aggregate, { calendar, rules }, planners),
+    isStale: (aggregate) => isStale(aggregate, calendar()),
+    applyEvent: (aggregate, event, now) => {
+      const cal = calendar();
+      const ctx = { calendar: cal, rules, now };
+      if (aggregate === undefined || aggregate.recentEventIds?.includes(event.id)) {
+        return applyEvent(aggregate, event, ctx);
+      }
+      const before = fresh(aggregate, cal, now);
+      const after = applyEvent(before.aggregate, event, ctx);
+      return { aggregate: after.aggregate, audit: [...before.audit, ...after.audit] };
+    },
+    advance: (aggregate, now) => {
+      const cal = calendar();
+      // `recompute` advances to `now` itself.
+      return isStale(aggregate, cal)
+        ? recompute(aggregate, { calendar: cal, rules, now })
+        : advance(aggregate, { calendar: cal, rules, now });
+    },
+    recompute: (aggregate, now) => recompute(aggregate, { calendar: calendar(), rules, now }),
+    planTimers: (aggregate) => planTimers(aggregate, { calendar: calendar(), rules }, planners),
   };
 }

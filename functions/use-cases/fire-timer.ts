@@ -91,6 +91,14 @@ export interface FireLog {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
+/** Counters the use case emits; the handler maps them to CloudWatch metrics (namespace Timescales). */
+export type FireMetricName = 'Sent' | 'SendFailed' | 'Unroutable' | 'TimerDead';
+
+/** The metrics port: count an outcome. Pure code calls it; the adapter (Powertools EMF) flushes it. */
+export interface FireMetrics {
+  count(name: FireMetricName, value?: number): void;
+}
+
 export interface FireTimerDeps<A extends FireAggregate = FireAggregate> {
   cases: FireCaseStore<A>;
   /** The engine's `advance` with its context (calendar, rules, `now`) bound by the caller. */
@@ -117,6 +125,8 @@ export interface FireTimerDeps<A extends FireAggregate = FireAggregate> {
   /** Retries of a failing send. @default 5 attempts, 500 ms base, 8 s cap */
   sendBackoff?: Partial<Backoff>;
   log?: FireLog;
+  /** Outcome counters (`Sent`, `SendFailed`, `Unroutable`). @default none */
+  metrics?: FireMetrics;
 }
 
 export type FireOutcome =
@@ -311,6 +321,7 @@ async function fireReminder<A extends FireAggregate>(
     line('reminder-failed', { reason: u.reason, role: u.role, personId: u.personId });
     if (u.reason !== 'no-edt-on-call') outcome.failed++;
     log.error('reminder not routable', { ...ids, reason: u.reason, metric: 'ReminderUnroutable' });
+    deps.metrics?.count('Unroutable');
   }
   const deferrals: ReminderTimer[] = [];
   for (const d of routing.deferrals) {
@@ -605,7 +616,10 @@ export type SendResult =
 export async function sendOnce(
   key: ClaimKey,
   message: OutboundMessage,
-  deps: Pick<FireTimerDeps, 'claims' | 'channels' | 'clock' | 'leaseMs' | 'sendBackoff' | 'log'>,
+  deps: Pick<
+    FireTimerDeps,
+    'claims' | 'channels' | 'clock' | 'leaseMs' | 'sendBackoff' | 'log' | 'metrics'
+  >,
 ): Promise<SendResult> {
   const log = deps.log ?? silent;
   const ids = {
@@ -629,6 +643,7 @@ export async function sendOnce(
       reason: 'no-channel',
       metric: 'ReminderSendFailed',
     });
+    deps.metrics?.count('SendFailed');
     return { status: 'failed', reason: 'no-channel' };
   }
   const backoff: Backoff = {
@@ -650,6 +665,7 @@ export async function sendOnce(
     );
     await deps.claims.markSent(key, claim.token, deps.clock.now(), result.messageId);
     log.info('reminder sent', { ...ids, takeover: claim.takeover });
+    deps.metrics?.count('Sent');
     return result.messageId === undefined
       ? { status: 'sent' }
       : { status: 'sent', messageId: result.messageId };
@@ -657,6 +673,7 @@ export async function sendOnce(
     const reason = error instanceof ChannelError ? error.code : 'error';
     await deps.claims.markFailed(key, claim.token, deps.clock.now(), reason);
     log.error('reminder send failed', { ...ids, reason, metric: 'ReminderSendFailed' });
+    deps.metrics?.count('SendFailed');
     return { status: 'failed', reason };
   }
 }

@@ -10,7 +10,9 @@
  * 3. Case events: load the aggregate, `engine.applyEvent`, commit event record + case +
  *    deadline projections + audit in ONE transaction; a version conflict reloads and retries
  *    (bounded); losing the event-record race returns the winner's answer.
- * 4. After the commit, diff the timer plans before/after and call the `Scheduler`.
+ * 4. After the commit, diff the timer plans before/after, call the `Scheduler`, and append
+ *    the planned/cancelled reminder lines to the case's audit trail (a redelivery appends
+ *    only the planned lines the trail does not already hold).
  * 5. Directory events: write person / away period / rota shift with the event record.
  */
 import { createHash } from 'node:crypto';
@@ -26,8 +28,10 @@ import {
 } from '../commons/errors.js';
 import { fieldErrors } from '../commons/http.js';
 import type { CaseAggregate } from '../domain/model.js';
+import type { ReminderAudit } from '../domain/reminders/ports.js';
 import { diffTimers } from '../domain/timers.js';
 import type { CaseEngine } from './case-engine.js';
+import { reminderTimerAudit } from './fire-timer.js';
 import {
   type CaseStore,
   type Clock,
@@ -44,6 +48,8 @@ export interface IngestDeps {
   directory: DirectoryWriter;
   engine: CaseEngine;
   scheduler: Scheduler;
+  /** Where planned/cancelled reminder lines go (the case's audit trail); absent: not audited. */
+  reminderAudit?: ReminderAudit;
   clock: Clock;
   log?: { warn(message: string, ...extra: Record<string, unknown>[]): void };
   /** Attempts before giving up on a contended case. */
@@ -138,7 +144,9 @@ async function replay(
   if (recorded.caseId !== null) {
     // A redelivery may follow a commit whose timer sync failed: schedule the whole plan again.
     const stored = await deps.store.loadCase(recorded.caseId);
-    if (stored !== undefined) await syncTimers(undefined, stored.aggregate, deps, true);
+    if (stored !== undefined) {
+      await syncTimers(undefined, stored.aggregate, stored.version, deps, true);
+    }
   }
   return recorded.answer;
 }
@@ -177,7 +185,7 @@ async function applyCaseEvent(
     event: record(event, bodyHash, answer, now),
     now,
   });
-  await syncTimers(stored?.aggregate, result.aggregate, deps, false);
+  await syncTimers(stored?.aggregate, result.aggregate, (stored?.version ?? 0) + 1, deps, false);
   return answer;
 }
 
@@ -209,21 +217,39 @@ async function applyDirectoryEvent(
 /**
  * Cancels timers the new plan dropped and schedules the ones it added (names carry the
  * deadline version, so a moved deadline is a new name); with `everything`, schedules the
- * whole new plan (scheduling is idempotent by name).
+ * whole new plan (scheduling is idempotent by name). Then audits the reminder timers planned
+ * and cancelled; with `everything` (a redelivery), only the planned timers the case's trail
+ * does not already name, so a redelivery never duplicates a line but does fill in the lines
+ * of a first delivery whose timer sync failed.
  */
 async function syncTimers(
   before: CaseAggregate | undefined,
   after: CaseAggregate,
+  caseVersion: number,
   deps: IngestDeps,
   everything: boolean,
 ): Promise<void> {
   const now = deps.clock.now();
   try {
+    const old = before === undefined ? [] : deps.engine.planTimers(before, now);
     const next = deps.engine.planTimers(after, now);
-    const diff = diffTimers(before === undefined ? [] : deps.engine.planTimers(before, now), next);
+    const diff = diffTimers(old, next);
     const toSchedule = everything ? next : diff.schedule;
     if (diff.cancel.length > 0) await deps.scheduler.cancel(diff.cancel);
     if (toSchedule.length > 0) await deps.scheduler.schedule(toSchedule);
+    if (deps.reminderAudit === undefined) return;
+    const cancelled = old.filter((t) => diff.cancel.includes(t.name));
+    let planned = toSchedule;
+    if (everything) {
+      const audited = new Set(
+        (await deps.store.listAudit(after.caseId))
+          .filter((e) => e.kind === 'reminder-planned')
+          .map((e) => (e.detail as { timer?: unknown } | undefined)?.timer),
+      );
+      planned = toSchedule.filter((t) => !audited.has(t.name));
+    }
+    const lines = reminderTimerAudit(planned, cancelled, now);
+    if (lines.length > 0) await deps.reminderAudit.append(lines, caseVersion);
   } catch (error) {
     throw new TimerSyncError('timers could not be synchronised', { cause: error });
   }

@@ -8,12 +8,25 @@ import type {
   DeadlineList,
   DeadlineQuery,
   DeadlineView,
+  ReminderList,
+  ReminderView,
 } from '../../schemas/responses.js';
+import { type Calendar, createCalendar } from '../calendar/index.js';
 import { NotFoundError } from '../commons/errors.js';
-import type { CaseStore, DeadlineRecord } from './ports.js';
+import { DEFAULT_REMINDER_PLANS, listPlannedReminders } from '../domain/reminders/plans.js';
+import { routeReminder } from '../domain/reminders/routing.js';
+import type { ReminderPlans } from '../domain/reminders/types.js';
+import type { CaseStore, DeadlineRecord, Directory } from './ports.js';
 
 export interface ReadDeps {
   store: CaseStore;
+  /**
+   * What `GET /v1/cases/{caseId}/reminders` plans and routes with: the authority's calendar
+   * (team hours), its reminder plans and the directory. Without it: England and Wales office
+   * hours, the default plans, and recipients from the case's workers only (no managers, no
+   * delegates, no EDT rota).
+   */
+  reminders?: { calendar: Calendar; plans?: ReminderPlans; directory: Directory };
 }
 
 export async function getCase(caseId: string, deps: ReadDeps): Promise<CaseView> {
@@ -58,6 +71,99 @@ export async function getAudit(caseId: string, deps: ReadDeps): Promise<AuditLis
   if (entries.length === 0 && (await deps.store.loadCase(caseId)) === undefined)
     throw notFound(caseId);
   return { caseId, entries };
+}
+
+/**
+ * The case's planned reminders (open and breached deadlines; none once the case is closed),
+ * each routed as it would be at its fire time if nothing changes before then: personIds and
+ * roles only, never contact details.
+ */
+export async function getCaseReminders(caseId: string, deps: ReadDeps): Promise<ReminderList> {
+  const stored = await deps.store.loadCase(caseId);
+  if (stored === undefined) throw notFound(caseId);
+  const aggregate = stored.aggregate;
+  const calendar = deps.reminders?.calendar ?? defaultCalendar();
+  const plans = deps.reminders?.plans ?? DEFAULT_REMINDER_PLANS;
+  const directory = memo(deps.reminders?.directory ?? workersOnly);
+  const reminders: ReminderView[] = [];
+  for (const view of listPlannedReminders(aggregate, calendar, plans)) {
+    const plan = plans[view.rule];
+    const step = plan?.steps.find((s) => s.key === view.step);
+    const deadline = aggregate.deadlines.find((d) => d.id === view.deadlineId);
+    if (plan === undefined || step === undefined || deadline === undefined) continue;
+    const routing = await routeReminder({
+      plan,
+      step,
+      deadline,
+      workers: aggregate.workers,
+      now: new Date(view.fireAt),
+      calendar,
+      directory,
+    });
+    const roleOf = (id: string) => aggregate.workers.find((w) => w.personId === id)?.role;
+    const recipients: ReminderView['recipients'] = [];
+    const channels = new Set<'email' | 'sms'>();
+    // A deferral is held to the person's next opening and then goes by email.
+    const people = [
+      ...routing.deliveries,
+      ...routing.deferrals.map((d) => ({ ...d, channel: 'email' as const })),
+    ];
+    for (const p of people) {
+      channels.add(p.channel);
+      if (recipients.some((r) => r.personId === p.personId && r.via === p.via)) continue;
+      const role = roleOf(p.personId);
+      recipients.push({
+        personId: p.personId,
+        ...(role === undefined ? {} : { role }),
+        via: p.via,
+        forPersonId: p.forPersonId,
+      });
+    }
+    reminders.push({
+      id: view.reminderId,
+      rule: view.rule,
+      deadlineId: view.deadlineId,
+      step: view.step,
+      fireAt: view.fireAt,
+      late: view.late,
+      urgent: view.urgent,
+      status: 'planned',
+      to: view.to,
+      channels: [...channels].sort(),
+      recipients,
+      unroutable: routing.unroutable.map((u) => ({
+        ...(u.role === undefined ? {} : { role: u.role }),
+        ...(u.personId === undefined ? {} : { personId: u.personId }),
+        reason: u.reason,
+      })),
+    });
+  }
+  return { caseId, reminders };
+}
+
+let fallbackCalendar: Calendar | undefined;
+const defaultCalendar = () =>
+  (fallbackCalendar ??= createCalendar({ division: 'england-and-wales' }));
+
+/** Without a directory: every named worker exists, nobody is away, nobody is on call. */
+const workersOnly: Directory = {
+  getPerson: async (personId) => ({ personId, name: '', email: '', updatedAt: '' }),
+  awayAt: async () => undefined,
+  onCallAt: async () => undefined,
+};
+
+/** One request's directory reads, remembered (a plan asks about the same people often). */
+function memo(directory: Directory): Directory {
+  const cache = new Map<string, Promise<unknown>>();
+  const once = <T>(key: string, read: () => Promise<T>): Promise<T> => {
+    if (!cache.has(key)) cache.set(key, read());
+    return cache.get(key) as Promise<T>;
+  };
+  return {
+    getPerson: (id) => once(`p|${id}`, () => directory.getPerson(id)),
+    awayAt: (id, at) => once(`a|${id}|${at.toISOString()}`, () => directory.awayAt(id, at)),
+    onCallAt: (at) => once(`r|${at.toISOString()}`, () => directory.onCallAt(at)),
+  };
 }
 
 function toView(d: DeadlineRecord): DeadlineView {

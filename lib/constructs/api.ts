@@ -23,6 +23,7 @@ export const READ_ROUTES = [
   '/v1/cases/{caseId}',
   '/v1/cases/{caseId}/deadlines',
   '/v1/cases/{caseId}/audit',
+  '/v1/cases/{caseId}/reminders',
   '/v1/deadlines',
 ] as const;
 

@@ -123,7 +123,12 @@ export class Messaging extends Construct {
     });
   }
 
-  /** SES v2 SendEmail from our identity through our configuration set — nothing else. */
+  /**
+   * SES v2 SendEmail from our identity through our configuration set — nothing else. The v2
+   * `SendEmail` API is authorised by `ses:SendEmail` for simple and raw (MIME, `.ics`) content
+   * alike; `ses:SendRawEmail` belongs to the v1 API we do not call. In the SES sandbox SES also
+   * checks the recipient identities: that is a sandbox limit, not a grant to widen here.
+   */
   grantSendEmail(grantee: iam.IGrantable): void {
     const stack = Stack.of(this);
     const identity = (name: string) =>
@@ -131,7 +136,7 @@ export class Messaging extends Construct {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'SendEmail',
-        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+        actions: ['ses:SendEmail'],
         resources: [
           identity(this.fromDomain),
           identity(this.fromAddress),

@@ -54,17 +54,15 @@ export class TimerScheduler extends Construct {
     );
   }
 
-  /** Create/update/delete/read schedules in this group only, and pass only this role. */
+  /**
+   * Create and delete schedules in this group only (the EventBridge adapter calls nothing else:
+   * a create that conflicts is a success, so it never reads or updates), and pass only this role.
+   */
   grantManageSchedules(grantee: iam.IGrantable & IConstruct): void {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ManageTimerSchedules',
-        actions: [
-          'scheduler:CreateSchedule',
-          'scheduler:UpdateSchedule',
-          'scheduler:DeleteSchedule',
-          'scheduler:GetSchedule',
-        ],
+        actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
         resources: [this.schedulesArn],
       }),
     );

@@ -26,6 +26,7 @@ describe('schemas/openapi.json', () => {
       '/v1/cases/{caseId}',
       '/v1/cases/{caseId}/audit',
       '/v1/cases/{caseId}/deadlines',
+      '/v1/cases/{caseId}/reminders',
       '/v1/deadlines',
       '/v1/events',
     ]);

@@ -51,12 +51,18 @@ const internal = () =>
 const FAULTS: [string, () => Error][] = [
   ['ProvisionedThroughputExceededException', throughput],
   ['InternalServerError (5xx)', internal],
-  ['TransactionCanceledException [None, ThrottlingError]', () => cancelled('None', 'ThrottlingError')],
+  [
+    'TransactionCanceledException [None, ThrottlingError]',
+    () => cancelled('None', 'ThrottlingError'),
+  ],
   [
     'TransactionCanceledException [None, ProvisionedThroughputExceeded]',
     () => cancelled('None', 'ProvisionedThroughputExceeded', 'None'),
   ],
-  ['TransactionCanceledException [None, TransactionConflict]', () => cancelled('None', 'TransactionConflict')],
+  [
+    'TransactionCanceledException [None, TransactionConflict]',
+    () => cancelled('None', 'TransactionConflict'),
+  ],
 ];
 
 describe('DynamoDB faults, mocked (aws-sdk-client-mock)', () => {
@@ -75,33 +81,39 @@ describe('DynamoDB faults, mocked (aws-sdk-client-mock)', () => {
       maxAttempts,
     });
 
-  it.each(FAULTS)('a commit failing with %s answers 503 + Retry-After, one write attempted per try', async (_, fault) => {
-    // Prepare: nothing recorded, the transaction always fails.
-    dynamo.on(GetCommand).resolves({});
-    dynamo.on(TransactWriteCommand).rejects(fault());
-    // Act
-    const result = await handler()(postEvent(JSON.stringify(envelope.caseOpened('dx-1'))));
-    // Assess
-    expect(result.statusCode).toBe(503);
-    expect(result.headers['retry-after']).toBe('1');
-    expect(result.headers['content-type']).toBe('application/problem+json');
-    expect(Problem.parse(bodyOf(result))).toMatchObject({ status: 503 });
-    // Every write went through the one transaction: no piecemeal Put/Update/BatchWrite.
-    expect(dynamo).not.toHaveReceivedCommand(PutCommand);
-    expect(dynamo).not.toHaveReceivedCommand(UpdateCommand);
-    expect(dynamo).not.toHaveReceivedCommand(BatchWriteCommand);
-  });
+  it.each(FAULTS)(
+    'a commit failing with %s answers 503 + Retry-After, one write attempted per try',
+    async (_, fault) => {
+      // Prepare: nothing recorded, the transaction always fails.
+      dynamo.on(GetCommand).resolves({});
+      dynamo.on(TransactWriteCommand).rejects(fault());
+      // Act
+      const result = await handler()(postEvent(JSON.stringify(envelope.caseOpened('dx-1'))));
+      // Assess
+      expect(result.statusCode).toBe(503);
+      expect(result.headers['retry-after']).toBe('1');
+      expect(result.headers['content-type']).toBe('application/problem+json');
+      expect(Problem.parse(bodyOf(result))).toMatchObject({ status: 503 });
+      // Every write went through the one transaction: no piecemeal Put/Update/BatchWrite.
+      expect(dynamo).not.toHaveReceivedCommand(PutCommand);
+      expect(dynamo).not.toHaveReceivedCommand(UpdateCommand);
+      expect(dynamo).not.toHaveReceivedCommand(BatchWriteCommand);
+    },
+  );
 
-  it.each(FAULTS.slice(0, 2))('a read failing with %s answers 503 + Retry-After', async (_, fault) => {
-    // Prepare
-    dynamo.on(GetCommand).rejects(fault());
-    // Act
-    const result = await handler()(postEvent(JSON.stringify(envelope.concern('dx-2'))));
-    // Assess
-    expect(result.statusCode).toBe(503);
-    expect(result.headers['retry-after']).toBe('1');
-    expect(dynamo).not.toHaveReceivedCommand(TransactWriteCommand);
-  });
+  it.each(FAULTS.slice(0, 2))(
+    'a read failing with %s answers 503 + Retry-After',
+    async (_, fault) => {
+      // Prepare
+      dynamo.on(GetCommand).rejects(fault());
+      // Act
+      const result = await handler()(postEvent(JSON.stringify(envelope.concern('dx-2'))));
+      // Assess
+      expect(result.statusCode).toBe(503);
+      expect(result.headers['retry-after']).toBe('1');
+      expect(dynamo).not.toHaveReceivedCommand(TransactWriteCommand);
+    },
+  );
 
   it('a directory write failing with throttling answers 503, not 500', async () => {
     // Prepare

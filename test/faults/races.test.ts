@@ -53,9 +53,7 @@ describe('concurrent deliveries (DynamoDB Local)', () => {
     const caseId = 'C-2001';
     const opened = JSON.stringify(envelope.caseOpened('race-open-1', caseId));
     // Act
-    const results = await Promise.all(
-      Array.from({ length: 20 }, () => handler(postEvent(opened))),
-    );
+    const results = await Promise.all(Array.from({ length: 20 }, () => handler(postEvent(opened))));
     // Assess: one answer, byte for byte; version 1; one audit item; one set of deadlines.
     expect(new Set(results.map((r) => r.statusCode))).toEqual(new Set([202]));
     expect(new Set(results.map((r) => r.body)).size).toBe(1);
@@ -75,7 +73,9 @@ describe('concurrent deliveries (DynamoDB Local)', () => {
   it('16 concurrent deliveries of 8 different events on one case (each twice) apply each once, in a gap-free version order', async () => {
     // Prepare
     const caseId = 'C-2002';
-    expect((await handler(postEvent(JSON.stringify(envelope.caseOpened('r2-open', caseId))))).statusCode).toBe(202);
+    expect(
+      (await handler(postEvent(JSON.stringify(envelope.caseOpened('r2-open', caseId))))).statusCode,
+    ).toBe(202);
     const bodies = Array.from({ length: 8 }, (_, i) =>
       JSON.stringify({
         id: `r2-dis-${i}`,

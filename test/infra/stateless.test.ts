@@ -227,11 +227,10 @@ describe('least-privilege IAM', () => {
     (name) => {
       const [statement, ...rest] = statementsWith(name, 'scheduler:');
       expect(rest).toHaveLength(0);
+      // What the EventBridge adapter calls, nothing more (no Get/Update/List).
       expect(actionsOf(statement!).sort()).toEqual([
         'scheduler:CreateSchedule',
         'scheduler:DeleteSchedule',
-        'scheduler:GetSchedule',
-        'scheduler:UpdateSchedule',
       ]);
       expect(statement!.Resource).toEqual(groupArn());
     },
@@ -285,6 +284,51 @@ describe('least-privilege IAM', () => {
     }
   });
 
+  it.each(['events', 'reminders'] as const)(
+    '%s: reads and writes the table (the transaction writes and the claims need each action)',
+    (name) => {
+      const [statement, ...rest] = statementsWith(name, 'dynamodb:');
+      expect(rest).toHaveLength(0);
+      expect(actionsOf(statement!)).toEqual(
+        expect.arrayContaining([
+          'dynamodb:GetItem',
+          'dynamodb:Query',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:ConditionCheckItem',
+        ]),
+      );
+      expect(resourcesOf(statement!)[0]).toEqual(
+        expect.objectContaining({ 'Fn::ImportValue': expect.anything() }),
+      );
+      const [kms] = statementsWith(name, 'kms:');
+      expect(actionsOf(kms!).sort()).toEqual([
+        'kms:Decrypt',
+        'kms:DescribeKey',
+        'kms:Encrypt',
+        'kms:GenerateDataKey',
+      ]);
+      expect(JSON.stringify(resourcesOf(kms!))).not.toContain('*');
+    },
+  );
+
+  it('events: reads exactly the webhook secret, nothing else in Secrets Manager', () => {
+    const [statement, ...rest] = statementsWith('events', 'secretsmanager:');
+    expect(rest).toHaveLength(0);
+    expect(actionsOf(statement!).sort()).toEqual([
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+    ]);
+    expect(statement!.Resource).toEqual({ Ref: idOf(stack.webhookSecret) });
+  });
+
+  it('events: sends no email or SMS', () => {
+    expect(statementsWith('events', 'ses:')).toHaveLength(0);
+    expect(statementsWith('events', 'sms-voice:')).toHaveLength(0);
+  });
+
   it('only the events function reads the webhook secret', () => {
     expect(statementsWith('events', 'secretsmanager:')).toHaveLength(1);
     expect(statementsWith('reminders', 'secretsmanager:')).toHaveLength(0);
@@ -292,12 +336,18 @@ describe('least-privilege IAM', () => {
   });
 
   it('reminders: SES send only from our identity through our configuration set', () => {
-    const [statement] = statementsWith('reminders', 'ses:');
-    expect(actionsOf(statement!)).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
-    const resources = JSON.stringify(resourcesOf(statement!));
-    expect(resources).toContain(':identity/example.gov.uk');
-    expect(resources).toContain(':configuration-set/');
-    expect(resources).not.toContain('*');
+    const [statement, ...rest] = statementsWith('reminders', 'ses:');
+    expect(rest).toHaveLength(0);
+    // SES v2 SendEmail (simple and raw MIME content alike) is authorised by ses:SendEmail.
+    expect(actionsOf(statement!)).toEqual(['ses:SendEmail']);
+    const resources = resourcesOf(statement!);
+    expect(resources).toHaveLength(3);
+    const text = JSON.stringify(resources);
+    expect(text).toContain(':identity/example.gov.uk"');
+    expect(text).toContain(':identity/timescales@example.gov.uk"');
+    expect(text).toContain(':configuration-set/');
+    expect(text).toContain(idOf(stack.messaging.configurationSet));
+    expect(text).not.toContain('*');
   });
 
   it('reminders: sms-voice:SendTextMessage on the origination identity, configuration set and opt-out list only', () => {
@@ -353,6 +403,7 @@ describe('HTTP API', () => {
     'GET /v1/cases/{caseId}',
     'GET /v1/cases/{caseId}/deadlines',
     'GET /v1/cases/{caseId}/audit',
+    'GET /v1/cases/{caseId}/reminders',
     'GET /v1/deadlines',
   ])('%s requires IAM (SigV4)', (routeKey) => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
@@ -362,7 +413,27 @@ describe('HTTP API', () => {
   });
 
   it('has no other routes', () => {
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 5);
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 6);
+  });
+
+  it('GET /v1/cases/{caseId}/reminders is served by the read function', () => {
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
+    const route = routes.find((r) => r.Properties.RouteKey === 'GET /v1/cases/{caseId}/reminders');
+    const target = JSON.stringify(route?.Properties.Target);
+    const integrationId = /"Ref":"([^"]+)"/.exec(target)?.[1];
+    const integration = template.findResources('AWS::ApiGatewayV2::Integration')[integrationId!];
+    expect(integration?.Properties.IntegrationUri).toEqual({
+      'Fn::GetAtt': [idOf(stack.functions.read.function), 'Arn'],
+    });
+    // API Gateway may invoke the read function for this route.
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission'));
+    expect(
+      permissions.some(
+        (p) =>
+          JSON.stringify(p.Properties.FunctionName).includes(idOf(stack.functions.read.function)) &&
+          JSON.stringify(p.Properties.SourceArn).includes('/*/*/v1/cases/{caseId}/reminders'),
+      ),
+    ).toBe(true);
   });
 
   it('the stage is throttled and writes JSON access logs', () => {
@@ -463,7 +534,7 @@ describe('alarms', () => {
 
   it('exactly the expected set, every one to the alarm topic (alarm and OK)', () => {
     const alarms = alarmsBy();
-    expect(alarms).toHaveLength(11);
+    expect(alarms).toHaveLength(12);
     const topic = { Ref: idOf(stack.alarms.topic) };
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([topic]);
@@ -510,6 +581,29 @@ describe('alarms', () => {
       ],
       Threshold: 1,
     });
+  });
+
+  it('dead timers: Timescales/TimerDead across all its dimensions', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: [
+        Match.objectLike({ Expression: 'SELECT SUM(TimerDead) FROM Timescales', Period: 300 }),
+      ],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it('the namespace the alarms query is the one the functions emit to', () => {
+    for (const name of FUNCTIONS) {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: {
+          Variables: Match.objectLike({
+            POWERTOOLS_METRICS_NAMESPACE: 'Timescales',
+            POWERTOOLS_SERVICE_NAME: `timescales-${name}`,
+          }),
+        },
+      });
+    }
   });
 
   it('API 5xx', () => {
@@ -559,6 +653,6 @@ describe('digest (wired when functions/digest/handler.ts exists)', () => {
         DeadLetterConfig: { Arn: Match.anyValue() },
       }),
     });
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 13);
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 14);
   });
 });

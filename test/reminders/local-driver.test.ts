@@ -190,9 +190,16 @@ describe('local mode: a LADO concern raised on the Friday before a bank-holiday 
 
   it('alerts the EDT manager on shift by SMS and email, in order, out of hours', () => {
     // Assess: 04:30 (both cases, 50%), 10:30 (C-1001, 75%), 16:30 (C-1001, due): SMS then email each.
-    const edt = outbox.filter(
-      (m) => m.to === '+447700900005' || m.to === 'edt.manager.one@example.gov.uk',
-    );
+    // Cases due at the same instant fire concurrently: the instants are in order, and each
+    // case's messages in order; the (stable) sort only orders the cases within an instant.
+    const edt = outbox
+      .filter((m) => m.to === '+447700900005' || m.to === 'edt.manager.one@example.gov.uk')
+      .sort(
+        (a, b) =>
+          a.sentAt.slice(0, 16).localeCompare(b.sentAt.slice(0, 16)) ||
+          a.caseId.localeCompare(b.caseId),
+      );
+    expect(outbox.map((m) => m.sentAt)).toEqual(outbox.map((m) => m.sentAt).sort());
     expect(edt.map((m) => [m.sentAt.slice(0, 16), m.caseId, m.channel])).toEqual([
       ['2026-05-23T03:30', 'C-1001', 'sms'],
       ['2026-05-23T03:30', 'C-1001', 'email'],

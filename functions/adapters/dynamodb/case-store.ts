@@ -186,18 +186,27 @@ export class DynamoCaseStore implements CaseStore {
     const found: Record<string, unknown>[] = [];
     let more = true;
     while (more && found.length < query.limit) {
-      const page: QueryCommandOutput = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: TABLE_KEYS.gsi1.name,
-          KeyConditionExpression: condition,
-          FilterExpression: filter,
-          ExpressionAttributeNames: filter === undefined ? undefined : names,
-          ExpressionAttributeValues: values,
-          ExclusiveStartKey: startKey,
-          Limit: Math.min(1000, query.limit * (filter === undefined ? 1 : 4)),
-        }),
-      );
+      let page: QueryCommandOutput;
+      try {
+        page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: TABLE_KEYS.gsi1.name,
+            KeyConditionExpression: condition,
+            FilterExpression: filter,
+            ExpressionAttributeNames: filter === undefined ? undefined : names,
+            ExpressionAttributeValues: values,
+            ExclusiveStartKey: startKey,
+            Limit: Math.min(1000, query.limit * (filter === undefined ? 1 : 4)),
+          }),
+        );
+      } catch (error) {
+        // DynamoDB refuses a start key it cannot use (empty key values, outside `dueBefore`):
+        // with a caller's cursor that is the caller's fault, not a 500.
+        if (query.cursor !== undefined && (error as Error).name === 'ValidationException')
+          throw invalidCursor();
+        throw error;
+      }
       for (const item of page.Items ?? []) {
         found.push(item);
         if (found.length === query.limit) break;
@@ -352,11 +361,14 @@ function encodeCursor(item: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
+function invalidCursor(): ValidationError {
+  return new ValidationError('cursor is not one this API returned for this query', {
+    errors: [{ field: 'cursor', message: 'invalid cursor' }],
+  });
+}
+
 function decodeCursor(cursor: string, partition: string): Record<string, string> {
-  const invalid = () =>
-    new ValidationError('cursor is not one this API returned for this query', {
-      errors: [{ field: 'cursor', message: 'invalid cursor' }],
-    });
+  const invalid = invalidCursor;
   let key: unknown;
   try {
     key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

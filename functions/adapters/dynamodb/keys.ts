@@ -33,6 +33,8 @@ export const keys = {
   shift: (from: string, personId: string) => ({ pk: 'ROTA', sk: `SHIFT#${from}#${personId}` }),
   rotaPartition: 'ROTA',
   shiftPrefix: 'SHIFT#',
+  /** The operator's GOV.UK bank-holidays feed (one config item). */
+  calendarFeed: () => ({ pk: 'CONFIG', sk: 'BANK-HOLIDAYS' }),
 } as const;
 
 /** How long an event's idempotency record is kept (DynamoDB TTL deletes it afterwards). */

@@ -24,6 +24,8 @@ export const DEAD_TIMER_PARTITION = 'TIMERS#DEAD';
 
 export interface StoredTimer extends ReminderTimer {
   attempts: number;
+  /** When it is due on the index: its retry time after a failure, else `fireAt`. */
+  dueAt: Date;
 }
 
 const timerKey = (name: string) => ({ pk: `TIMER#${name}`, sk: 'TIMER' });
@@ -71,19 +73,36 @@ export class DynamoTimerStore {
     return Item === undefined ? undefined : fromItem(Item);
   }
 
-  /** Timers due by `at` (fire or retry time ≤ at), earliest first. */
-  async due(at: Date, limit = 50): Promise<StoredTimer[]> {
-    const { Items } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: TABLE_KEYS.gsi2.name,
-        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :to',
-        ExpressionAttributeValues: { ':pk': TIMER_PARTITION, ':to': `${at.toISOString()}#\uffff` },
-        ScanIndexForward: true,
-        Limit: limit,
-      }),
-    );
-    return (Items ?? []).map(fromItem);
+  /**
+   * Timers due by `at` (fire or retry time ≤ at), earliest first: up to `limit` of them,
+   * passing over those named in `skip` (e.g. failed this round) page by page.
+   */
+  async due(at: Date, limit = 50, skip?: ReadonlySet<string>): Promise<StoredTimer[]> {
+    const out: StoredTimer[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: TABLE_KEYS.gsi2.name,
+          KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :to',
+          ExpressionAttributeValues: {
+            ':pk': TIMER_PARTITION,
+            ':to': `${at.toISOString()}#\uffff`,
+          },
+          ScanIndexForward: true,
+          Limit: Math.min(1000, limit - out.length + (skip?.size ?? 0)),
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        if (skip?.has(item.name as string) === true) continue;
+        out.push(fromItem(item));
+        if (out.length === limit) return out;
+      }
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+    return out;
   }
 
   /** Every pending timer, earliest first (for listings and tests). */
@@ -148,6 +167,7 @@ function fromItem(item: Record<string, unknown>): StoredTimer {
     fireAt: new Date(item.fireAt as string),
     payload: item.payload as StoredTimer['payload'],
     attempts: (item.attempts as number | undefined) ?? 0,
+    dueAt: new Date((item.retryAt as string | undefined) ?? (item.fireAt as string)),
   };
 }
 

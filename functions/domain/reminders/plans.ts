@@ -165,15 +165,43 @@ export function reminderTimerName(
   return name.slice(0, 64);
 }
 
-/** FNV-1a, 64 bits, as 16 hex digits: stable across runtimes, no crypto import. */
+const utf8 = new TextEncoder();
+
+/**
+ * FNV-1a, 64 bits, as 16 hex digits: stable across runtimes, no crypto import. Computed in
+ * four 16-bit limbs (every intermediate stays below 2^31): BigInt arithmetic per byte made
+ * this the hottest function of event ingestion (bench:ingest). Same digits as the BigInt form.
+ */
 export function fnv1a64(text: string): string {
-  let hash = 0xcbf29ce484222325n;
-  const prime = 0x100000001b3n;
-  for (const byte of new TextEncoder().encode(text)) {
-    hash ^= BigInt(byte);
-    hash = (hash * prime) & 0xffffffffffffffffn;
+  // ASCII (every id we mint) is hashed from its char codes; anything else from its UTF-8 bytes.
+  let ascii = true;
+  for (let i = 0; i < text.length && ascii; i++) ascii = text.charCodeAt(i) < 0x80;
+  const bytes = ascii ? undefined : utf8.encode(text);
+  const length = bytes === undefined ? text.length : bytes.length;
+  // The offset basis 0xcbf29ce484222325, low limb first.
+  let h0 = 0x2325;
+  let h1 = 0x8422;
+  let h2 = 0x9ce4;
+  let h3 = 0xcbf2;
+  for (let i = 0; i < length; i++) {
+    h0 ^= bytes === undefined ? text.charCodeAt(i) : (bytes[i] as number);
+    // hash × 0x100000001b3 mod 2^64 = hash × 0x1b3 + (hash << 40).
+    const t0 = h0 * 0x1b3;
+    let t1 = h1 * 0x1b3;
+    let t2 = h2 * 0x1b3 + (h0 << 8);
+    const t3 = h3 * 0x1b3 + (h1 << 8);
+    t1 += t0 >>> 16;
+    t2 += t1 >>> 16;
+    h0 = t0 & 0xffff;
+    h1 = t1 & 0xffff;
+    h2 = t2 & 0xffff;
+    h3 = (t3 + (t2 >>> 16)) & 0xffff;
   }
-  return hash.toString(16).padStart(16, '0');
+  return hex4(h3) + hex4(h2) + hex4(h1) + hex4(h0);
+}
+
+function hex4(limb: number): string {
+  return limb.toString(16).padStart(4, '0');
 }
 
 /** A step's planned time, before the "already passed" rule is applied. */

@@ -1,0 +1,453 @@
+/**
+ * `npm run bench:fire`: 10,000 reminders due at the same instant, fired in local mode.
+ *
+ * Set-up (per run, a fresh table in one in-memory DynamoDB Local): the directory (ten LADOs,
+ * a team manager, the EDT manager on the rota overnight) and N cases, each opened with a
+ * LADO and a LADO concern raised at the same minute (Monday 1 June 2026, 16:00 BST), all
+ * through the real ingest use case — so each case holds a 24-hour LADO notification clock
+ * whose 50% reminder falls due at one instant, Tuesday 04:00 BST, out of hours.
+ *
+ * Act: the simulated clock moves one minute past that instant (`driver.advanceTo`, what
+ * `POST /local/clock` runs). Every reminder goes through the real fire path: the timer
+ * handler, routing (out of hours: the EDT manager on the rota, SMS and email), send claims,
+ * SES against aws-ses-v2-local, SMS into the outbox, the digest entry and timer, the audit.
+ *
+ * Measured: time until all are delivered, reminders fired, messages delivered (outbox, and
+ * emails received by the SES stand-in), duplicates (the same reminder + recipient + channel
+ * sent twice), losses (a planned delivery never sent), timers left dead. Medians over the
+ * runs; baselines from the same run: raw DynamoDB Local PutItem rate, and a 1,000-reminder
+ * burst fired by the driver one timer at a time (the old serial driver).
+ *
+ * Target (issue 6): all 10,000 within 60 s, zero duplicates, zero losses.
+ * Options (environment): FIRE_REMINDERS (10000), FIRE_RUNS (3), FIRE_WARMUP (1000),
+ * FIRE_CONCURRENCY (the driver's default), SKIP_SERIAL=1.
+ */
+import { performance } from 'node:perf_hooks';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoCaseStore } from '../functions/adapters/dynamodb/case-store.js';
+import { serializeAggregate } from '../functions/adapters/dynamodb/codec.js';
+import { createTable } from '../functions/adapters/dynamodb/create-table.js';
+import { DynamoDirectory } from '../functions/adapters/dynamodb/directory.js';
+import { DynamoReminderAudit } from '../functions/adapters/dynamodb/send-claims.js';
+import {
+  DEAD_TIMER_PARTITION,
+  DynamoTimerStore,
+} from '../functions/adapters/dynamodb/timer-store.js';
+import { makeDocumentClient } from '../functions/commons/clients.js';
+import type { AuthorityConfig } from '../functions/commons/config.js';
+import type { CaseAggregate } from '../functions/domain/model.js';
+import type { ReminderTimer } from '../functions/domain/reminders/types.js';
+import { makeLocalReminders } from '../functions/local/scheduler-driver.js';
+import { startDynamoDbLocal, startSesLocal } from '../functions/local/standins.js';
+import { makeCaseEngine } from '../functions/use-cases/bind-engine.js';
+import { ingestEvent } from '../functions/use-cases/ingest-event.js';
+import { CaseEvent } from '../schemas/events.js';
+import { fmt, median, table } from './support/stats.js';
+
+// Read when the SDK clients are made (in main), not at import.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+process.env.AWS_ACCESS_KEY_ID ??= 'local';
+process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+process.env.AWS_REGION ??= 'eu-west-2';
+
+const REMINDERS = Number(process.env.FIRE_REMINDERS ?? 10_000);
+const RUNS = Number(process.env.FIRE_RUNS ?? 3);
+const WARMUP = Number(process.env.FIRE_WARMUP ?? 1_000);
+const CONCURRENCY =
+  process.env.FIRE_CONCURRENCY === undefined ? undefined : Number(process.env.FIRE_CONCURRENCY);
+const SKIP_SERIAL = process.env.SKIP_SERIAL === '1';
+const TARGET_SECONDS = 60;
+/** Events in flight while seeding (the ingest path, not what is measured). */
+const SEED_CONCURRENCY = 32;
+
+const AUTHORITY: AuthorityConfig = {
+  authority: 'Example Council (bench)',
+  division: 'england-and-wales',
+  preset: 'southampton',
+  links: { caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}' },
+};
+
+// Monday 1 June 2026 16:00 BST: every concern raised; the 24-hour LADO notification clock's
+// 50% reminder is due at Tuesday 04:00 BST (out of hours: the EDT manager on the rota).
+const RAISED = '2026-06-01T15:00:00Z';
+const INSTANT = new Date('2026-06-02T03:00:00Z');
+const AFTER = new Date(INSTANT.getTime() + 60_000);
+const LADOS = Array.from({ length: 10 }, (_, i) => `P-L${String(i + 1).padStart(3, '0')}`);
+const MANAGER = 'P-M001';
+const EDT = {
+  personId: 'P-E001',
+  email: 'edt.manager.bench@example.gov.uk',
+  phone: '+447700900901',
+};
+
+interface RunResult {
+  seed: Seed;
+  reminders: number;
+  cpuSeconds: number;
+  concurrency: string;
+  seedSeconds: number;
+  fireSeconds: number;
+  fired: number;
+  delivered: number;
+  sesEmails: number;
+  duplicates: number;
+  losses: number;
+  unexpected: number;
+  dead: number;
+  timersLeft: number;
+}
+
+async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      for (let i = next++; i < items.length; i = next++) await work(items[i] as T);
+    }),
+  );
+}
+
+/** Raw PutItem rate against the same DynamoDB Local, SEED_CONCURRENCY in flight, ~2 s. */
+async function putItemRate(client: DynamoDBDocumentClient, tableName: string): Promise<number> {
+  let n = 0;
+  const until = performance.now() + 2_000;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: 24 }, async () => {
+      while (performance.now() < until) {
+        const i = n++;
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { pk: `BENCH#${i}`, sk: 'PUT', value: 'x'.repeat(200), n: i },
+          }),
+        );
+      }
+    }),
+  );
+  return n / ((performance.now() - start) / 1000);
+}
+
+async function sesCount(endpoint: string): Promise<number> {
+  const response = await fetch(`${endpoint}/store`);
+  const body = (await response.json()) as { emails?: unknown[] };
+  return body.emails?.length ?? 0;
+}
+
+let tables = 0;
+
+/**
+ * How the cases are set up: `ingest` sends every event through the ingest use case (the real
+ * path, ~30 events/s per core here: too slow for 10,000 cases in a bench); `direct` applies
+ * the same events with the same engine in memory and writes the resulting case items (the
+ * shape `DynamoCaseStore.commitCase` writes) and the plan's timers due at the instant through
+ * the `Scheduler` port, 25 to a batch. The fire path is the same either way.
+ */
+type Seed = 'ingest' | 'direct';
+
+const caseOpened = (caseId: string) => ({
+  team: 'north',
+  workers: [
+    { personId: MANAGER, role: 'team-manager' },
+    { personId: LADOS[Number(caseId.slice(2)) % LADOS.length] as string, role: 'lado' },
+  ],
+});
+
+async function seedDirect(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  caseIds: readonly string[],
+  scheduler: { schedule(timers: ReminderTimer[]): Promise<void> },
+): Promise<void> {
+  const engine = makeCaseEngine(AUTHORITY);
+  const now = new Date(RAISED);
+  const items: Record<string, unknown>[] = [];
+  const timers: ReminderTimer[] = [];
+  for (const caseId of caseIds) {
+    let aggregate: CaseAggregate | undefined;
+    let version = 0;
+    for (const [type, occurredAt, data] of [
+      ['case.opened', '2026-06-01T14:30:00Z', caseOpened(caseId)],
+      ['lado.concern-raised', RAISED, { allegationId: 'A-1' }],
+    ] as const) {
+      const event = CaseEvent.parse({
+        id: `SEED-${caseId}-${type}`,
+        type,
+        occurredAt,
+        caseId,
+        data,
+      });
+      aggregate = engine.applyEvent(aggregate, event, now).aggregate;
+      version++;
+    }
+    const after = aggregate as CaseAggregate;
+    items.push({
+      pk: `CASE#${caseId}`,
+      sk: 'CASE',
+      entity: 'case',
+      caseId,
+      version,
+      updatedAt: now.toISOString(),
+      aggregate: serializeAggregate(after),
+    });
+    timers.push(
+      ...(engine.planTimers(after, now) as ReminderTimer[]).filter(
+        (t) => t.fireAt.getTime() === INSTANT.getTime(),
+      ),
+    );
+  }
+  const chunks = (n: number) =>
+    Array.from({ length: Math.ceil(items.length / n) }, (_, i) => i * n);
+  await pool(chunks(25), 8, async (from) => {
+    let pending = items.slice(from, from + 25).map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 8) throw new Error('seed: unprocessed items');
+      const out = await client.send(
+        new BatchWriteCommand({ RequestItems: { [tableName]: pending } }),
+      );
+      pending = (out.UnprocessedItems?.[tableName] ?? []) as typeof pending;
+    }
+  });
+  await pool(
+    Array.from({ length: Math.ceil(timers.length / 250) }, (_, i) => i * 250),
+    8,
+    (from) => scheduler.schedule(timers.slice(from, from + 250)),
+  );
+}
+
+async function run(
+  endpoints: { dynamo: string; ses: string },
+  reminders: number,
+  concurrency: number | undefined,
+  seed: Seed,
+): Promise<RunResult> {
+  const tableName = `bench-fire-${process.pid}-${tables++}`;
+  await createTable(new DynamoDBClient({ endpoint: endpoints.dynamo }), tableName);
+  const client = makeDocumentClient({ endpoint: endpoints.dynamo });
+  await fetch(`${endpoints.ses}/clear-store`, { method: 'POST' });
+  const local = makeLocalReminders({
+    client,
+    tableName,
+    authority: AUTHORITY,
+    sesEndpoint: endpoints.ses,
+    start: new Date('2026-06-01T14:00:00Z'),
+    ...(concurrency === undefined ? {} : { concurrency }),
+    log: { info: () => {}, warn: () => {}, error: (m, f) => console.error(m, f) },
+  });
+
+  // Prepare: the directory, then the cases, through the ingest use case.
+  const seedStart = performance.now();
+  const deps = {
+    store: new DynamoCaseStore(client, tableName),
+    directory: new DynamoDirectory(client, tableName),
+    engine: makeCaseEngine(AUTHORITY),
+    scheduler: local.driver,
+    reminderAudit: new DynamoReminderAudit(client, tableName),
+    clock: local.clock,
+  };
+  let eventNo = 0;
+  const send = async (type: string, occurredAt: string, caseId: string | null, data: object) => {
+    const id = `BENCH-${tableName}-${++eventNo}`;
+    const answer = await ingestEvent(
+      { id, type, occurredAt, ...(caseId === null ? {} : { caseId }), data },
+      deps,
+    );
+    if (answer.statusCode !== 202) throw new Error(`${type}: ${answer.statusCode}`);
+  };
+  const person = (personId: string, email: string, phone?: string) =>
+    send('person.upserted', '2026-06-01T13:00:00Z', null, {
+      personId,
+      name: `Professional ${personId}`,
+      email,
+      team: 'north',
+      ...(phone === undefined ? {} : { phone }),
+    });
+  await person(MANAGER, 'manager.bench@example.gov.uk');
+  for (const id of LADOS) await person(id, `lado.${id.toLowerCase()}@example.gov.uk`);
+  await person(EDT.personId, EDT.email, EDT.phone);
+  // EDT on call Monday 17:00 BST to Tuesday 09:00 BST.
+  await send('rota.shift', '2026-06-01T13:00:00Z', null, {
+    personId: EDT.personId,
+    from: '2026-06-01T16:00:00Z',
+    to: '2026-06-02T08:00:00Z',
+  });
+  const caseIds = Array.from(
+    { length: reminders },
+    (_, i) => `B-${String(i + 1).padStart(6, '0')}`,
+  );
+  local.clock.set(new Date(RAISED));
+  if (seed === 'direct') await seedDirect(client, tableName, caseIds, local.driver);
+  else
+    await pool(caseIds, SEED_CONCURRENCY, async (caseId) => {
+      await send('case.opened', '2026-06-01T14:30:00Z', caseId, caseOpened(caseId));
+      await send('lado.concern-raised', RAISED, caseId, { allegationId: 'A-1' });
+    });
+  const seedSeconds = (performance.now() - seedStart) / 1000;
+  const store = new DynamoTimerStore(client, tableName);
+  const planned = (await store.due(INSTANT, reminders * 10)).filter(
+    (t) => t.fireAt.getTime() === INSTANT.getTime(),
+  ).length;
+  if (planned !== reminders) throw new Error(`expected ${reminders} timers due, found ${planned}`);
+
+  // Act: move the clock one minute past the instant.
+  const sesBefore = await sesCount(endpoints.ses);
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  const { fired } = await local.driver.advanceTo(AFTER);
+  const fireSeconds = (performance.now() - start) / 1000;
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
+
+  // Assess: every planned delivery (the 50% reminder, SMS and email to the EDT manager)
+  // exactly once.
+  const seen = new Map<string, number>();
+  let unexpected = 0;
+  for (const m of local.outbox.list()) {
+    const planned50 = m.reminderId.includes('.p50.');
+    const to = m.channel === 'sms' ? EDT.phone : EDT.email;
+    if (!planned50 || m.to !== to) {
+      unexpected++;
+      continue;
+    }
+    const key = `${m.caseId}|${m.reminderId}|${m.to}|${m.channel}`;
+    seen.set(key, (seen.get(key) ?? 0) + 1);
+  }
+  const duplicates = [...seen.values()].reduce((sum, n) => sum + n - 1, 0);
+  let losses = 0;
+  const byCaseChannel = new Set(
+    [...seen.keys()].map((k) => `${k.split('|')[0]}|${k.split('|')[3]}`),
+  );
+  for (const caseId of caseIds)
+    for (const channel of ['sms', 'email'])
+      if (!byCaseChannel.has(`${caseId}|${channel}`)) losses++;
+  const result: RunResult = {
+    seed,
+    reminders,
+    cpuSeconds,
+    concurrency: concurrency === undefined ? 'default' : String(concurrency),
+    seedSeconds,
+    fireSeconds,
+    fired,
+    delivered: local.outbox.list().length,
+    sesEmails: (await sesCount(endpoints.ses)) - sesBefore,
+    duplicates,
+    losses,
+    unexpected,
+    dead: (await store.all(DEAD_TIMER_PARTITION)).length,
+    timersLeft: (await store.all()).length,
+  };
+  await local.stop();
+  return result;
+}
+
+function row(label: string, r: RunResult): string[] {
+  return [
+    label,
+    r.seed,
+    fmt(r.reminders),
+    r.concurrency,
+    fmt(r.seedSeconds, 1),
+    fmt(r.fireSeconds, 2),
+    fmt(r.fired / r.fireSeconds),
+    fmt((r.cpuSeconds / r.fireSeconds) * 100),
+    fmt(r.fired),
+    fmt(r.delivered),
+    fmt(r.sesEmails),
+    fmt(r.duplicates),
+    fmt(r.losses),
+    fmt(r.unexpected),
+    fmt(r.dead),
+  ];
+}
+
+async function main(): Promise<void> {
+  const began = performance.now();
+  const [dynamo, ses] = await Promise.all([startDynamoDbLocal(), startSesLocal()]);
+  const endpoints = { dynamo: dynamo.endpoint, ses: ses.endpoint };
+  let ok = true;
+  try {
+    const rows: string[][] = [];
+    const warm = await run(endpoints, WARMUP, CONCURRENCY, 'ingest');
+    rows.push(row('warm-up', warm));
+    // Measured after the warm-up: a cold JVM puts far slower.
+    const baseTable = `bench-fire-put-${process.pid}`;
+    await createTable(new DynamoDBClient({ endpoint: dynamo.endpoint }), baseTable);
+    const putRate = await putItemRate(makeDocumentClient({ endpoint: dynamo.endpoint }), baseTable);
+    const serial = SKIP_SERIAL ? undefined : await run(endpoints, WARMUP, 1, 'direct');
+    if (serial !== undefined) rows.push(row('serial (concurrency 1)', serial));
+    const runs: RunResult[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const r = await run(endpoints, REMINDERS, CONCURRENCY, 'direct');
+      runs.push(r);
+      rows.push(row(`run ${i + 1}`, r));
+      console.error(`run ${i + 1}: ${fmt(r.fireSeconds, 2)} s`);
+    }
+    const med = (f: (r: RunResult) => number) => median(runs.map(f));
+    const fireMedian = med((r) => r.fireSeconds);
+    const firedMedian = med((r) => r.fired);
+    const worstDup = Math.max(...runs.map((r) => r.duplicates + warm.duplicates));
+    const worstLoss = Math.max(...runs.map((r) => r.losses + r.unexpected + r.dead));
+    console.log(
+      `\nbench:fire — ${fmt(REMINDERS)} LADO reminders due at one instant (Tue 2 Jun 2026 04:00 BST, out of hours: EDT SMS + email each), local mode\n`,
+    );
+    console.log(
+      table(
+        [
+          'run',
+          'seed',
+          'reminders',
+          'conc.',
+          'seed s',
+          'fire s',
+          'fired/s',
+          'node CPU %',
+          'fired',
+          'delivered',
+          'SES rcvd',
+          'dup',
+          'lost',
+          'unexp.',
+          'dead',
+        ],
+        rows,
+      ),
+    );
+    const rate = firedMedian / fireMedian;
+    const summary: string[][] = [
+      ['DynamoDB Local PutItem/s (baseline, 24 in flight)', fmt(putRate)],
+      [`time to deliver ${fmt(REMINDERS)} (median of ${runs.length})`, `${fmt(fireMedian, 2)} s`],
+      ['reminders fired/s (median)', fmt(rate)],
+      [
+        'DynamoDB ops/s equivalent ÷ PutItem/s',
+        `≈ ${fmt((rate * 10) / putRate, 2)} (≈10 ops/reminder)`,
+      ],
+      ['duplicates (all runs)', fmt(runs.reduce((s, r) => s + r.duplicates, 0))],
+      ['losses (all runs)', fmt(runs.reduce((s, r) => s + r.losses, 0))],
+    ];
+    if (serial !== undefined) {
+      const serialRate = serial.fired / serial.fireSeconds;
+      summary.push(['serial driver reminders/s (1 in flight)', fmt(serialRate)]);
+      summary.push(['speed-up over serial', `× ${fmt(rate / serialRate, 1)}`]);
+      summary.push([
+        `serial time for ${fmt(REMINDERS)} (extrapolated)`,
+        `${fmt(REMINDERS / serialRate, 0)} s`,
+      ]);
+    }
+    ok = fireMedian <= TARGET_SECONDS && worstDup === 0 && worstLoss === 0;
+    summary.push([
+      `target: ${fmt(REMINDERS)} within ${TARGET_SECONDS} s, 0 duplicates, 0 losses`,
+      ok ? 'MET' : 'MISSED',
+    ]);
+    summary.push(['bench wall time', `${fmt((performance.now() - began) / 1000, 0)} s`]);
+    console.log(`\n${table(['figure', 'value'], summary)}`);
+  } finally {
+    await ses.stop();
+    await dynamo.stop();
+  }
+  process.exit(ok ? 0 : 1);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,84 @@
+/** Helpers for the hostile-input tests: a local server on its own table, raw HTTP, checks. */
+import { request } from 'node:http';
+import { expect, inject } from 'vitest';
+import {
+  type LocalServer,
+  RecordingScheduler,
+  startLocalServer,
+} from '../../functions/local/server.js';
+import { makeCaseEngine } from '../../functions/use-cases/bind-engine.js';
+import { Problem } from '../../schemas/problem.js';
+import { AUTHORITY, freshTable, TEST_SECRET } from '../api/support.js';
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/**
+ * One request with the path sent byte for byte (fetch would normalise `..` and `%2e`).
+ * The path must be ASCII; callers percent-encode anything else.
+ */
+export function raw(
+  server: LocalServer,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: Buffer | string,
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port: server.port, method, path, headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    if (body !== undefined) req.end(body);
+    else req.end();
+  });
+}
+
+/** A local server (the real handlers) on a fresh DynamoDB Local table. */
+export async function hostileServer(prefix: string, now = new Date('2026-03-02T12:00:00Z')) {
+  const endpoint = inject('dynamoEndpoint');
+  const table = await freshTable(endpoint, prefix);
+  const scheduler = new RecordingScheduler();
+  const server = await startLocalServer({
+    port: 0,
+    dynamoEndpoint: endpoint,
+    tableName: table.tableName,
+    webhookSecret: TEST_SECRET,
+    engine: makeCaseEngine(AUTHORITY),
+    scheduler,
+    clock: { now: () => now },
+  });
+  return { server, table, scheduler };
+}
+
+/** A refusal: 4xx, RFC 9457 problem+json with type, title, status (matching) and detail. */
+export function expectProblem(
+  response: { status: number; headers: RawResponse['headers']; body: string },
+  method = 'GET',
+) {
+  expect(response.status, response.body).toBeGreaterThanOrEqual(400);
+  expect(response.status, response.body).toBeLessThan(500);
+  if (method === 'HEAD') return;
+  expect(String(response.headers['content-type'])).toBe('application/problem+json');
+  const problem = Problem.parse(JSON.parse(response.body));
+  expect(problem.status).toBe(response.status);
+  expect(problem.type).toMatch(/^https:\/\/timescales\.dev\/problems\/[a-z-]+$/);
+  expect(problem.title.length).toBeGreaterThan(0);
+  expect(problem.detail?.length ?? 0).toBeGreaterThan(0);
+  return problem;
+}
