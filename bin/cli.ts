@@ -5,8 +5,11 @@
  *   timescales holidays --division scotland --year 2026
  *   timescales add 2026-03-27T15:00:00Z 24 working-hours [--division d] [--team building-bridges]
  *   timescales is-working-day 2026-12-28 [--division d]
+ *   timescales load-feed bank-holidays.json [--table T] [--endpoint URL] [--lambda-env env.json]
+ *   timescales recompute [--table T] [--endpoint URL] [--lambda-env env.json]
  *
- * `--feed bank-holidays.json` loads a GOV.UK feed over the built-in tables.
+ * `--feed bank-holidays.json` loads a GOV.UK feed over the built-in tables (calendar commands
+ * only). `load-feed` and `recompute` act on a deployment's table (bin/operations.ts).
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -27,11 +30,14 @@ import {
   type GovUkFeed,
   parseInstant,
 } from '../functions/calendar/index.js';
+import { loadFeed, OperatorError, recomputeAll } from './operations.js';
 
 const USAGE = `Usage:
   timescales holidays --division <division> --year <yyyy>
   timescales add <instant> <n> <unit> [--division <division>] [--team <team>]
   timescales is-working-day <yyyy-mm-dd> [--division <division>]
+  timescales load-feed <bank-holidays.json> [--table <t>] [--endpoint <url>] [--lambda-env <file>]
+  timescales recompute [--table <t>] [--endpoint <url>] [--lambda-env <file>]
 Options: --feed <bank-holidays.json> loads a GOV.UK feed over the built-in tables.
 Divisions: ${DIVISIONS.join(', ')} (default england-and-wales).
 Units: hours, working-hours, working-days, weeks, months. Teams: building-bridges.`;
@@ -71,7 +77,7 @@ function calendarFrom(values: { division?: string; feed?: string }): Calendar {
   });
 }
 
-function command(args: string[]): unknown {
+function command(args: string[]): unknown | Promise<unknown> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -81,6 +87,9 @@ function command(args: string[]): unknown {
       year: { type: 'string' },
       team: { type: 'string' },
       feed: { type: 'string' },
+      table: { type: 'string' },
+      endpoint: { type: 'string' },
+      'lambda-env': { type: 'string' },
     },
   });
   const [name, ...rest] = positionals;
@@ -119,17 +128,36 @@ function command(args: string[]): unknown {
       const date = rest[0] as string;
       return { date, ...calendarFrom(values).dayInfo(date) };
     }
+    case 'load-feed': {
+      expect(1, '<bank-holidays.json>');
+      return loadFeed(rest[0] as string, tableOptions(values));
+    }
+    case 'recompute': {
+      expect(0, 'no arguments');
+      return recomputeAll({
+        ...tableOptions(values),
+        warn: (message) => process.stderr.write(`timescales: ${message}\n`),
+      });
+    }
     default:
       throw new UsageError(name === undefined ? 'no command given' : `unknown command "${name}"`);
   }
 }
 
+function tableOptions(values: { table?: string; endpoint?: string; 'lambda-env'?: string }) {
+  return { table: values.table, endpoint: values.endpoint, lambdaEnv: values['lambda-env'] };
+}
+
 /** Runs one command; returns the exit code. */
-export function main(args: string[]): number {
+export async function main(args: string[]): Promise<number> {
   try {
-    process.stdout.write(`${JSON.stringify(command(args), null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(await command(args), null, 2)}\n`);
     return 0;
   } catch (err) {
+    if (err instanceof OperatorError) {
+      process.stderr.write(`timescales: ${err.message}\n`);
+      return 2;
+    }
     const known =
       err instanceof UsageError ||
       err instanceof CalendarError ||
@@ -142,4 +170,4 @@ export function main(args: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

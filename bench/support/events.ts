@@ -164,7 +164,9 @@ export function makeSigner(secret: string = BENCH_SECRET) {
   return (body: string, at: Date = new Date()): Record<string, string> => {
     const id = `msg_bench_${process.pid}_${n++}`;
     const timestamp = String(Math.floor(at.getTime() / 1000));
-    const signature = createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64');
+    const signature = createHmac('sha256', key)
+      .update(`${id}.${timestamp}.${body}`)
+      .digest('base64');
     return {
       'webhook-id': id,
       'webhook-timestamp': timestamp,

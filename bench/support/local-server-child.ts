@@ -6,8 +6,9 @@
  *
  * Environment: DYNAMODB_ENDPOINT, TABLE_NAME, WEBHOOK_SECRET, AUTHORITY_CONFIG.
  */
-import { logger } from '../../functions/commons/logger.js';
+
 import { parseConfig } from '../../functions/commons/config.js';
+import { logger } from '../../functions/commons/logger.js';
 import { startLocalServer } from '../../functions/local/server.js';
 import { makeCaseEngine } from '../../functions/use-cases/bind-engine.js';
 

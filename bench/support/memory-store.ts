@@ -125,9 +125,9 @@ export class MemoryCaseStore implements CaseStore {
       ...(commit.event === undefined ? {} : { lastEventId: commit.event.eventId }),
     });
     if (commit.audit.length > 0) {
-      let audits = this.audits.get(caseId);
-      if (audits === undefined) this.audits.set(caseId, (audits = new Map()));
+      const audits = this.audits.get(caseId) ?? new Map<number, string>();
       audits.set(version, JSON.stringify(commit.audit.map(toAuditRecord)));
+      this.audits.set(caseId, audits);
     }
   }
 

@@ -8,13 +8,14 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { DynamoCaseStore } from '../adapters/dynamodb/case-store.js';
 import { DynamoDirectory } from '../adapters/dynamodb/directory.js';
+import { DynamoReminderAudit } from '../adapters/dynamodb/send-claims.js';
 import { MAX_BODY_BYTES } from '../commons/body.js';
 import { makeDocumentClient } from '../commons/clients.js';
 import { MethodNotAllowedError, NotFoundError, PayloadTooLargeError } from '../commons/errors.js';
 import { type HttpResult, problemResult, toProblem } from '../commons/http.js';
 import { makeHandler as makeEventsHandler } from '../events/handler.js';
 import { makeHandler as makeReadHandler } from '../read/handler.js';
-import type { CaseEngine } from '../use-cases/case-engine.js';
+import type { BoundEngine } from '../use-cases/bind-engine.js';
 import { type Clock, type Scheduler, systemClock, type Timer } from '../use-cases/ports.js';
 
 /** A `Scheduler` that only remembers what it was asked: local mode's seam until a driver is plugged in. */
@@ -40,7 +41,7 @@ export interface LocalServerOptions {
   dynamoEndpoint: string;
   tableName: string;
   webhookSecret: string;
-  engine: CaseEngine;
+  engine: BoundEngine;
   /** The timer seam: the reminders work plugs its local driver in here. */
   scheduler?: Scheduler;
   clock?: Clock;
@@ -97,8 +98,12 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     engine: options.engine,
     scheduler,
     clock: options.clock ?? systemClock,
+    reminderAudit: new DynamoReminderAudit(client, options.tableName),
   });
-  const read = makeReadHandler({ store });
+  const read = makeReadHandler({
+    store,
+    reminders: { calendar: options.engine.calendar, directory },
+  });
 
   const server: Server = createServer((req, res) => {
     serve(req, res, events, read, options.localRoutes).catch((error: unknown) => {

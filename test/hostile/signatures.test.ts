@@ -54,7 +54,7 @@ async function expectRefused(request: Parameters<EventsHandler>[0]) {
 const body = JSON.stringify(envelope.caseOpened('sig-fuzz-1', 'C-5001'));
 
 describe('POST /v1/events: forged signatures', () => {
-  it('refuses 200 forgeries (other keys, tampered MACs, wrong schemes) with 401 and changes nothing', async () => {
+  it('refuses 120 forgeries (other keys, tampered MACs, wrong schemes) with 401 and changes nothing', async () => {
     // Prepare
     const before = await snapshot(table.client, table.tableName);
     const forgery = fc.oneof(
@@ -105,7 +105,7 @@ describe('POST /v1/events: forged signatures', () => {
           }),
         );
       }),
-      { numRuns: 200 },
+      { numRuns: 120 },
     );
     // Assess
     expect(await snapshot(table.client, table.tableName)).toBe(before);
@@ -144,7 +144,7 @@ describe('POST /v1/events: forged signatures', () => {
           }),
         );
       }),
-      { numRuns: 100 },
+      { numRuns: 60 },
     );
     // Assess
     expect(await snapshot(table.client, table.tableName)).toBe(before);
@@ -169,7 +169,9 @@ describe('POST /v1/events: forged signatures', () => {
       fc.constant({ headers: { 'webhook-id': 'msg_other' } }),
       fc
         .integer({ min: 1, max: 299 })
-        .map((s) => ({ headers: { 'webhook-timestamp': String(nowSeconds() - s) } })),
+        .map((s) => String(nowSeconds() - s))
+        .filter((ts) => ts !== captured.headers['webhook-timestamp'])
+        .map((ts) => ({ headers: { 'webhook-timestamp': ts } })),
     );
     // Act
     await fc.assert(
@@ -180,7 +182,7 @@ describe('POST /v1/events: forged signatures', () => {
           headers: { ...captured.headers, ...('headers' in c ? c.headers : {}) },
         });
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
     // Assess
     expect(await snapshot(table.client, table.tableName)).toBe(before);

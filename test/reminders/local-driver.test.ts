@@ -97,6 +97,104 @@ describe('local scheduler driver', () => {
     expect((await store.all('TIMERS#DEAD')).map((t) => [t.name, t.attempts])).toEqual([['x', 2]]);
   });
 
+  it('fires many timers due at one instant concurrently, delivering each reminder exactly once and instants in order', async () => {
+    // Prepare: 40 cases with a LADO concern raised at the same minute (Mon 1 Jun 2026 16:00
+    // BST): each 50% reminder is due at Tue 04:00 BST (out of hours: EDT, SMS + email), each
+    // 75% at 10:00 BST (in hours: the LADO by email); the digest at 09:00 BST between them.
+    // Every 50% timer is also scheduled a second time under another name (a redelivery).
+    const { client, tableName } = await freshTable();
+    const reminders = makeLocalReminders({
+      client,
+      tableName,
+      authority: AUTHORITY,
+      sesEndpoint: inject('sesEndpoint'),
+      start: at('2026-06-01T14:00:00Z'),
+      concurrency: 8,
+    });
+    let inFlight = 0;
+    let maxInFlight = 0;
+    reminders.driver.onFire(async (payload) => {
+      maxInFlight = Math.max(maxInFlight, ++inFlight);
+      try {
+        return await reminders.fire(payload);
+      } finally {
+        inFlight--;
+      }
+    });
+    const deps = {
+      store: new DynamoCaseStore(client, tableName),
+      directory: new DynamoDirectory(client, tableName),
+      engine: makeCaseEngine(AUTHORITY),
+      scheduler: reminders.driver,
+      clock: reminders.clock,
+    };
+    let n = 0;
+    const send = (type: string, occurredAt: string, caseId: string | null, data: object) =>
+      ingestEvent(
+        { id: `EC-${++n}`, type, occurredAt, ...(caseId === null ? {} : { caseId }), data },
+        deps,
+      );
+    const person = (personId: string, email: string, phone?: string) =>
+      send('person.upserted', '2026-06-01T13:00:00Z', null, {
+        personId,
+        name: `Professional ${personId}`,
+        email,
+        team: 'north',
+        ...(phone ? { phone } : {}),
+      });
+    await person('P-0004', 'lado.one@example.gov.uk', '+447700900004');
+    await person('P-0005', 'edt.manager.one@example.gov.uk', '+447700900005');
+    await send('rota.shift', '2026-06-01T13:00:00Z', null, {
+      personId: 'P-0005',
+      from: '2026-06-01T16:00:00Z',
+      to: '2026-06-02T08:00:00Z',
+    });
+    const caseIds = Array.from({ length: 40 }, (_, i) => `C-${2001 + i}`);
+    reminders.clock.set(at('2026-06-01T15:00:00Z'));
+    await Promise.all(
+      caseIds.map(async (caseId) => {
+        await send('case.opened', '2026-06-01T14:30:00Z', caseId, {
+          team: 'north',
+          workers: [{ personId: 'P-0004', role: 'lado' }],
+        });
+        await send('lado.concern-raised', '2026-06-01T15:00:00Z', caseId, { allegationId: 'A-1' });
+      }),
+    );
+    const store = new DynamoTimerStore(client, tableName);
+    const firstInstant = (await store.all()).filter(
+      (t) => t.fireAt.getTime() === at('2026-06-02T03:00:00Z').getTime(),
+    );
+    expect(firstInstant).toHaveLength(40);
+    await reminders.driver.schedule(firstInstant.map((t) => ({ ...t, name: `${t.name}.again` })));
+    // Act: Tuesday 10:30 BST.
+    const { fired } = await reminders.driver.advanceTo(at('2026-06-02T09:30:00Z'));
+    // Assess: concurrent, each delivery once, every 04:00 message before the digest before
+    // every 10:00 one.
+    const sent = reminders.outbox.list();
+    expect(maxInFlight).toBeGreaterThan(1);
+    expect(maxInFlight).toBeLessThanOrEqual(8);
+    expect(fired).toBe(40 * 2 + 1 + 40);
+    const keys = sent.map((m) => `${m.caseId}|${m.reminderId}|${m.to}|${m.channel}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    const edt = sent.filter((m) => m.to.includes('900005') || m.to.startsWith('edt.'));
+    const lado = sent.filter((m) => m.to === 'lado.one@example.gov.uk' && m.rule !== 'digest');
+    const digest = sent.filter((m) => m.rule === 'digest');
+    expect(edt).toHaveLength(80);
+    expect(new Set(edt.map((m) => `${m.caseId}|${m.channel}`)).size).toBe(80);
+    expect(lado.map((m) => m.caseId).sort()).toEqual([...caseIds].sort());
+    expect(digest.map((m) => m.subject)).toEqual([
+      'Overnight EDT alerts for north: 40 urgent reminders',
+    ]);
+    expect(sent.map((m) => (m.rule === 'digest' ? 1 : edt.includes(m) ? 0 : 2))).toEqual([
+      ...Array(80).fill(0),
+      1,
+      ...Array(40).fill(2),
+    ]);
+    expect(await store.all('TIMERS#DEAD')).toEqual([]);
+    expect((await store.all()).every((t) => t.fireAt > at('2026-06-02T09:30:00Z'))).toBe(true);
+    await reminders.stop();
+  });
+
   it('moves the simulated clock forward only', () => {
     // Prepare
     const clock = new SimulatedClock(at('2026-05-22T12:00:00Z'), () => 0);
