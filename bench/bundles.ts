@@ -124,41 +124,55 @@ async function bundle(name: string, options: BuildOptions): Promise<Built> {
 }
 
 /**
- * Median wall time of `await import(bundle)` in fresh Node processes, in ms; `preload` modules
- * are imported before the clock starts (untimed).
+ * The script that times `await import(bundle)` (ms); `preload` modules are imported before the
+ * clock starts (untimed).
  */
-function coldImportMs(file: string, preload: string[] = []): number | string {
+function importScript(file: string, preload: string[] = []): string {
   const warm = preload.map((m) => `await import(${JSON.stringify(m)});`).join(' ');
-  const script = `${warm} const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t));`;
-  return medianOf(script);
+  return `${warm} const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t));`;
 }
 
-/** Median of what `script` prints (ms), each run in a fresh Node process. */
-function medianOf(script: string): number | string {
-  const times: number[] = [];
+/** The script that times importing just these packages (ms). */
+function packagesScript(packages: string[]): string {
+  return `const t = performance.now(); ${packages.map((m) => `await import(${JSON.stringify(m)});`).join(' ')} process.stdout.write(String(performance.now() - t));`;
+}
+
+function runOnce(script: string): number {
+  const out = execFileSync(
+    process.execPath,
+    ['--enable-source-maps', '--input-type=module', '-e', script],
+    { cwd: PROJECT_ROOT, env: { ...process.env, ...FAKE_ENV }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  return Number(out.toString());
+}
+
+/**
+ * Median of what each script prints (ms), each run in a fresh Node process. The scripts are
+ * interleaved run by run (a, b, a, b, …) so load on a shared machine hits each alike.
+ */
+function interleavedMs(scripts: string[]): (number | string)[] {
+  const times: number[][] = scripts.map(() => []);
+  const failures: (string | undefined)[] = scripts.map(() => undefined);
   for (let i = 0; i < RUNS; i += 1) {
-    try {
-      const out = execFileSync(
-        process.execPath,
-        ['--enable-source-maps', '--input-type=module', '-e', script],
-        {
-          cwd: PROJECT_ROOT,
-          env: { ...process.env, ...FAKE_ENV },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      times.push(Number(out.toString()));
-    } catch (error) {
-      const stderr =
-        (error as { stderr?: Buffer }).stderr
-          ?.toString()
-          .split('\n')
-          .find((l) => l.trim()) ?? '';
-      return `import failed: ${stderr.slice(0, 120)}`;
-    }
+    scripts.forEach((script, k) => {
+      if (failures[k] !== undefined) return;
+      try {
+        times[k]!.push(runOnce(script));
+      } catch (error) {
+        const stderr =
+          (error as { stderr?: Buffer }).stderr
+            ?.toString()
+            .split('\n')
+            .find((l) => l.trim()) ?? '';
+        failures[k] = `import failed: ${stderr.slice(0, 120)}`;
+      }
+    });
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  return times.map((t, k) => {
+    if (failures[k] !== undefined) return failures[k]!;
+    t.sort((a, b) => a - b);
+    return t[Math.floor(t.length / 2)]!;
+  });
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -223,23 +237,33 @@ async function main(): Promise<void> {
       stdin: naiveSource(name),
       ...sdkBundled,
     });
+    const [sdkMs, oursMs, naiveMs, oursAppMs, naiveAppMs, bundledMs, naiveBundledMs] =
+      interleavedMs([
+        packagesScript(ours.externals),
+        importScript(ours.file),
+        importScript(naive.file),
+        importScript(ours.file, ours.externals),
+        importScript(naive.file, naive.externals),
+        importScript(bundled.file),
+        importScript(naiveBundled.file),
+      ]) as [number | string, ...(number | string)[]];
     rows.push({
       name,
       ours,
       naive,
-      sdkMs: sdkLoadMs(ours.externals),
-      oursMs: coldImportMs(ours.file),
-      naiveMs: coldImportMs(naive.file),
-      oursAppMs: coldImportMs(ours.file, ours.externals),
-      naiveAppMs: coldImportMs(naive.file, naive.externals),
+      sdkMs,
+      oursMs: oursMs!,
+      naiveMs: naiveMs!,
+      oursAppMs: oursAppMs!,
+      naiveAppMs: naiveAppMs!,
       bundled,
-      bundledMs: coldImportMs(bundled.file),
-      naiveBundledMs: coldImportMs(naiveBundled.file),
+      bundledMs: bundledMs!,
+      naiveBundledMs: naiveBundledMs!,
     });
   }
 
   table(
-    `Deployed bundles (esbuild ${ESBUILD_TARGET}, ESM, minified, @aws-sdk/* external; median of ${RUNS} cold imports, fresh process each)`,
+    `Deployed bundles (esbuild ${ESBUILD_TARGET}, ESM, minified, @aws-sdk/* external; median of ${RUNS} cold imports, fresh process each, interleaved)`,
     [
       'entry',
       'bundle',
@@ -313,13 +337,6 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   console.log('✔ Every bundle is under 500 KB and none contains date-holidays.');
-}
-
-/** Median time to import just these packages in a fresh process. */
-function sdkLoadMs(packages: string[]): number | string {
-  if (packages.length === 0) return 0;
-  const script = `const t = performance.now(); ${packages.map((m) => `await import(${JSON.stringify(m)});`).join(' ')} process.stdout.write(String(performance.now() - t));`;
-  return medianOf(script);
 }
 
 await main();

@@ -1,7 +1,7 @@
 /**
  * Local mode's `Scheduler`: timers live in the table (gsi2, by fire time); a poller fires
  * those due (every second at most) through the same timer handler as AWS, in fire-time order,
- * and deletes each after it succeeds. Timers due at the same instant fire concurrently (at
+ * and deletes each after it succeeds (in batches). Timers due at the same instant fire concurrently (at
  * most `concurrency` in flight; one case's timers one after another, in name order), and
  * every timer of an earlier instant finishes before any later one starts. Concurrency needs
  * no extra care for exactly-once: each send is claimed with a conditional write. Timers survive a restart in the table, so whatever came
@@ -65,6 +65,8 @@ export class LocalSchedulerDriver {
   private fire: ((payload: TimerPayload) => Promise<unknown>) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Names scheduled while a batch fires: not deleted blindly after it (see `fireDueBy`). */
+  private touched: Set<string> | undefined;
 
   constructor(private readonly options: LocalSchedulerDriverOptions) {
     this.fire = options.fire;
@@ -75,6 +77,7 @@ export class LocalSchedulerDriver {
   }
 
   async schedule(timers: ReminderTimer[]): Promise<void> {
+    for (const t of timers) this.touched?.add(t.name);
     await this.options.store.put(timers);
   }
 
@@ -135,10 +138,29 @@ export class LocalSchedulerDriver {
       const instant = first.dueAt.getTime();
       const batch = due.filter((t) => t.dueAt.getTime() === instant);
       if (moveClock) this.options.clock.set(first.dueAt);
-      await inLanes(batch, concurrency, async (timer) => {
-        if (await this.fireOne(timer)) fired++;
-        else failedThisRound.add(timer.name);
-      });
+      const done: StoredTimer[] = [];
+      this.touched = new Set();
+      try {
+        await inLanes(batch, concurrency, async (timer) => {
+          if (await this.fireOne(timer)) done.push(timer);
+          else failedThisRound.add(timer.name);
+        });
+      } finally {
+        // Delete what fired, 25 to a request. A timer scheduled again meanwhile under the
+        // same name (another case's EDT alert re-putting the team's digest timer) is deleted
+        // only if it is still the one that fired.
+        const touched = this.touched;
+        this.touched = undefined;
+        await this.options.store.delete(
+          done.filter((t) => !touched.has(t.name)).map((t) => t.name),
+        );
+        for (const t of done.filter((d) => touched.has(d.name))) {
+          const now = await this.options.store.get(t.name);
+          if (now !== undefined && now.dueAt.getTime() === t.dueAt.getTime())
+            await this.options.store.delete([t.name]);
+        }
+        fired += done.length;
+      }
     }
     return { fired };
   }
@@ -149,7 +171,6 @@ export class LocalSchedulerDriver {
       throw new Error('LocalSchedulerDriver: no fire function (call onFire)');
     try {
       await this.fire(timer.payload);
-      await this.options.store.delete([timer.name]);
       return true;
     } catch (error) {
       const attempts = timer.attempts + 1;

@@ -69,7 +69,10 @@ export async function recomputeCase(caseId: string, deps: RecomputeDeps): Promis
     if (stored === undefined) return false;
     const now = deps.clock.now();
     const result = deps.engine.recompute(stored.aggregate, now);
-    if (result.aggregate === stored.aggregate) return false;
+    // Only a due time that moved (or a clock that fell due) is written: a case whose times
+    // stand keeps its store version, and takes the new calendar and rule versions with its
+    // next commit (the bound engine recomputes it on every touch until then, without I/O).
+    if (result.aggregate === stored.aggregate || result.audit.length === 0) return false;
     try {
       await deps.store.commitCase({
         caseId,

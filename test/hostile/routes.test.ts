@@ -114,7 +114,7 @@ const path = fc.oneof(
 const method = fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD');
 
 describe('every route: fuzzed methods and paths', () => {
-  it('answers 250 fuzzed requests with a problem, or a well-formed read, never a 5xx', async () => {
+  it('answers 200 fuzzed requests with a problem, or a well-formed read, never a 5xx', async () => {
     await fc.assert(
       fc.asyncProperty(method, path, async (m, p) => {
         // Act
@@ -139,7 +139,7 @@ describe('every route: fuzzed methods and paths', () => {
         }
         expectProblem(response, m);
       }),
-      { numRuns: 250 },
+      { numRuns: 200 },
     );
   });
 
@@ -238,7 +238,7 @@ const query = fc
   .map((pairs) => pairs.map(([k, v]) => `${pct(k)}=${pct(v)}`).join('&'));
 
 describe('GET /v1/deadlines: fuzzed query strings', () => {
-  it('answers 300 fuzzed queries with a deadline list or a 400 problem naming the parameter', async () => {
+  it('answers 200 fuzzed queries with a deadline list or a 400 problem naming the parameter', async () => {
     await fc.assert(
       fc.asyncProperty(query, async (q) => {
         // Act
@@ -253,7 +253,7 @@ describe('GET /v1/deadlines: fuzzed query strings', () => {
         const problem = expectProblem(response);
         expect(problem?.errors?.length ?? 0).toBeGreaterThan(0);
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 
@@ -329,7 +329,7 @@ describe('GET /v1/deadlines: fuzzed cursors', () => {
 });
 
 describe('reads: hostile headers', () => {
-  it('ignores or refuses odd headers on reads, never a 5xx', async () => {
+  it('answers reads with odd headers normally, never a 5xx', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.dictionary(

@@ -28,16 +28,17 @@ const GovUkEventSchema = z.object({
   bunting: z.boolean(),
 });
 
+const GovUkDivisionSchema = z.object({
+  division: z.string(),
+  events: z.array(GovUkEventSchema).min(1, 'must list at least one event'),
+});
+
 /** GOV.UK's bank-holidays.json (https://www.gov.uk/bank-holidays.json), as published. */
 export const GovUkFeedSchema = z
   .object({
-    'england-and-wales': z
-      .object({ division: z.string(), events: z.array(GovUkEventSchema).min(1) })
-      .optional(),
-    scotland: z.object({ division: z.string(), events: z.array(GovUkEventSchema).min(1) }).optional(),
-    'northern-ireland': z
-      .object({ division: z.string(), events: z.array(GovUkEventSchema).min(1) })
-      .optional(),
+    'england-and-wales': GovUkDivisionSchema.optional(),
+    scotland: GovUkDivisionSchema.optional(),
+    'northern-ireland': GovUkDivisionSchema.optional(),
   })
   .refine((feed) => DIVISIONS.some((d) => feed[d] !== undefined), {
     message: `lists none of the divisions ${DIVISIONS.join(', ')}`,
@@ -214,30 +215,35 @@ export class CachedCalendarFeed implements FeedSource {
   }
 }
 
-const sources = new Map<string, CachedCalendarFeed>();
+/** One source per client and table: the process's cache. */
+const sources = new WeakMap<DynamoDBDocumentClient, Map<string, CachedCalendarFeed>>();
+
+function sourceFor(client: DynamoDBDocumentClient, tableName: string): CachedCalendarFeed {
+  let byTable = sources.get(client);
+  if (byTable === undefined) {
+    byTable = new Map();
+    sources.set(client, byTable);
+  }
+  let source = byTable.get(tableName);
+  if (source === undefined) {
+    source = new CachedCalendarFeed(client, tableName, {
+      onError: (error) =>
+        logger.warn({ message: 'bank-holiday feed re-check failed', error: (error as Error).name }),
+    });
+    byTable.set(tableName, source);
+  }
+  return source;
+}
 
 /**
  * The process's feed source for `tableName`, loaded (one GetItem at cold start; a failure
- * fails the start, so no Lambda computes with the wrong holidays).
+ * fails the start, so no Lambda computes with the wrong holidays; the next start retries).
  */
 export function calendarFeed(
   client: DynamoDBDocumentClient,
   tableName: string,
-  options?: { maxAgeMs?: number },
 ): Promise<CachedCalendarFeed> {
-  let source = sources.get(tableName);
-  if (source === undefined) {
-    source = new CachedCalendarFeed(client, tableName, {
-      ...options,
-      onError: (error) =>
-        logger.warn({ message: 'bank-holiday feed re-check failed', error: (error as Error).name }),
-    });
-    sources.set(tableName, source);
-  }
-  return source.ready().catch((error: unknown) => {
-    sources.delete(tableName);
-    throw error;
-  });
+  return sourceFor(client, tableName).ready();
 }
 
 /** Divisions a feed lists, and the years each covers. */
@@ -254,15 +260,7 @@ export function calendarFeedSource(
   client: DynamoDBDocumentClient,
   tableName: string,
 ): CachedCalendarFeed {
-  let source = sources.get(tableName);
-  if (source === undefined) {
-    source = new CachedCalendarFeed(client, tableName, {
-      onError: (error) =>
-        logger.warn({ message: 'bank-holiday feed re-check failed', error: (error as Error).name }),
-    });
-    sources.set(tableName, source);
-  }
-  return source;
+  return sourceFor(client, tableName);
 }
 
 /**

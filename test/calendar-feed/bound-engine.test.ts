@@ -1,0 +1,94 @@
+/**
+ * The bound engine recomputes a stale case before it advances it (the timer path), and the
+ * cached feed picks up a newly stored feed in the background once it is 5 minutes old.
+ */
+import { describe, expect, inject, it } from 'vitest';
+import {
+  CachedCalendarFeed,
+  putCalendarFeed,
+} from '../../functions/adapters/dynamodb/calendar-feed.js';
+import type { GovUkFeed } from '../../functions/calendar/index.js';
+import { makeCaseEngine } from '../../functions/use-cases/bind-engine.js';
+import type { CaseEvent } from '../../schemas/events.js';
+import { AUTHORITY, freshTable } from '../api/support.js';
+import { govUkFixture } from '../calendar/helpers.js';
+
+const INVENTED = {
+  title: 'Invented one-off day (test)',
+  date: '2027-06-04',
+  notes: '',
+  bunting: true,
+};
+
+function newerFeed(): GovUkFeed {
+  const feed = govUkFixture();
+  feed['england-and-wales']?.events.push(INVENTED);
+  return feed;
+}
+
+const event = (id: string, type: string, occurredAt: string, data: object) =>
+  ({ id, type, occurredAt, caseId: 'C-BOUND-1', data }) as unknown as CaseEvent;
+
+describe('the bound engine', () => {
+  it('recomputes a case computed with an older calendar before advancing it', () => {
+    // Prepare: raised Thursday 3 June 2027 10:00 BST → due Monday 7 June 17:00 BST (16:00Z)
+    const old = makeCaseEngine(AUTHORITY);
+    const at = new Date('2027-06-03T09:00:00Z');
+    let agg = old.applyEvent(
+      undefined,
+      event('e1', 'case.opened', '2027-06-03T08:00:00Z', { team: 't' }),
+      at,
+    ).aggregate;
+    agg = old.applyEvent(
+      agg,
+      event('e2', 'disagreement.raised', '2027-06-03T09:00:00Z', { disagreementId: 'D-1' }),
+      at,
+    ).aggregate;
+    const engine = makeCaseEngine(AUTHORITY, undefined, { feed: newerFeed() });
+    const fired = new Date('2027-06-07T16:00:00Z');
+
+    // Act: the old `due` timer fires at Monday 17:00 BST
+    const stale = engine.isStale(agg);
+    const result = engine.advance(agg, fired);
+
+    // Assess: not escalated; due one working day later (Tuesday 8 June 17:00 BST)
+    expect(stale).toBe(true);
+    expect(old.advance(agg, fired).audit.map((e) => e.kind)).toContain('escalated');
+    const d = result.aggregate.deadlines.find((x) => x.rule === 'disagreement');
+    expect(d?.dueAt.toISOString()).toBe('2027-06-08T16:00:00.000Z');
+    expect(d?.stage).toBe(1);
+    expect(result.audit.map((e) => e.kind)).toEqual(['recomputed']);
+    expect(engine.isStale(result.aggregate)).toBe(false);
+  });
+});
+
+describe('the cached feed', () => {
+  it('re-checks the stored feed in the background once it is 5 minutes old', async () => {
+    // Prepare
+    const { client, tableName } = await freshTable(inject('dynamoEndpoint'), 'feedcache');
+    let ms = Date.parse('2027-06-01T00:00:00Z');
+    const source = await new CachedCalendarFeed(client, tableName, { now: () => ms }).ready();
+    const engine = makeCaseEngine(AUTHORITY, undefined, { feed: source });
+    const builtIn = engine.calendar.version;
+    await putCalendarFeed(client, tableName, newerFeed(), new Date(ms));
+
+    // Act
+    ms += 4 * 60_000;
+    const early = engine.calendar.version;
+    await new Promise((r) => setTimeout(r, 200));
+    const stillEarly = engine.calendar.version;
+    ms += 60_001;
+    engine.calendar.version; // starts the re-check
+    let later = engine.calendar.version;
+    for (let i = 0; i < 100 && later === builtIn; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      later = engine.calendar.version;
+    }
+
+    // Assess
+    expect(early).toBe(builtIn);
+    expect(stillEarly).toBe(builtIn);
+    expect(later).not.toBe(builtIn);
+    expect(engine.calendar.isWorkingDay('2027-06-04')).toBe(false);
+  });
+});
