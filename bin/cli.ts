@@ -30,7 +30,6 @@ import {
   type GovUkFeed,
   parseInstant,
 } from '../functions/calendar/index.js';
-import { loadFeed, OperatorError, recomputeAll } from './operations.js';
 
 const USAGE = `Usage:
   timescales holidays --division <division> --year <yyyy>
@@ -77,7 +76,7 @@ function calendarFrom(values: { division?: string; feed?: string }): Calendar {
   });
 }
 
-function command(args: string[]): unknown | Promise<unknown> {
+async function command(args: string[]): Promise<unknown> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -130,10 +129,13 @@ function command(args: string[]): unknown | Promise<unknown> {
     }
     case 'load-feed': {
       expect(1, '<bank-holidays.json>');
+      // Loaded on demand: the calendar commands stay free of the AWS SDK.
+      const { loadFeed } = await import('./operations.js');
       return loadFeed(rest[0] as string, tableOptions(values));
     }
     case 'recompute': {
       expect(0, 'no arguments');
+      const { recomputeAll } = await import('./operations.js');
       return recomputeAll({
         ...tableOptions(values),
         warn: (message) => process.stderr.write(`timescales: ${message}\n`),
@@ -154,8 +156,8 @@ export async function main(args: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify(await command(args), null, 2)}\n`);
     return 0;
   } catch (err) {
-    if (err instanceof OperatorError) {
-      process.stderr.write(`timescales: ${err.message}\n`);
+    if ((err as Error).name === 'OperatorError') {
+      process.stderr.write(`timescales: ${(err as Error).message}\n`);
       return 2;
     }
     const known =

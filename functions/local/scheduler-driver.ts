@@ -54,7 +54,7 @@ export interface LocalSchedulerDriverOptions {
   pollMs?: number;
   /** Failed firings before a timer is parked as dead. @default 5 */
   maxAttempts?: number;
-  /** Timers of one instant in flight at once (1: strictly one at a time). @default 24 */
+  /** Timers of one instant in flight at once (1: strictly one at a time). @default 32 */
   concurrency?: number;
   /** Timers read from the index per query. @default 500 */
   pageSize?: number;
@@ -125,7 +125,7 @@ export class LocalSchedulerDriver {
   }
 
   private async fireDueBy(limit: () => Date, moveClock: boolean): Promise<{ fired: number }> {
-    const concurrency = Math.max(1, this.options.concurrency ?? 24);
+    const concurrency = Math.max(1, this.options.concurrency ?? 32);
     const pageSize = Math.max(1, this.options.pageSize ?? 500);
     let fired = 0;
     const failedThisRound = new Set<string>();
@@ -228,7 +228,7 @@ export interface LocalRemindersOptions {
   /** Where the simulated clock starts. @default the wall clock */
   start?: Date;
   pollMs?: number;
-  /** Timers of one instant fired at once. @default 24 */
+  /** Timers of one instant fired at once. @default 32 */
   concurrency?: number;
   log?: FireLog;
 }

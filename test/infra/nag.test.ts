@@ -63,7 +63,8 @@ describe('cdk-nag (AwsSolutions + Serverless) over the whole app', () => {
     addTimescales(app, loadConfig('timescales.config.json'));
     addNag(app);
     expect(() => app.synth()).not.toThrow();
-  });
+    // A full synthesis with both packs: ~10 s alone, several times that on a loaded CI box.
+  }, 120_000);
 
   it('the packs do report findings (the check is live)', () => {
     const app = new App();

@@ -98,10 +98,11 @@ describe('local scheduler driver', () => {
   });
 
   it('fires many timers due at one instant concurrently, delivering each reminder exactly once and instants in order', async () => {
-    // Prepare: 40 cases with a LADO concern raised at the same minute (Mon 1 Jun 2026 16:00
+    // Prepare: 24 cases with a LADO concern raised at the same minute (Mon 1 Jun 2026 16:00
     // BST): each 50% reminder is due at Tue 04:00 BST (out of hours: EDT, SMS + email), each
     // 75% at 10:00 BST (in hours: the LADO by email); the digest at 09:00 BST between them.
     // Every 50% timer is also scheduled a second time under another name (a redelivery).
+    const CASES = 24;
     const { client, tableName } = await freshTable();
     const reminders = makeLocalReminders({
       client,
@@ -149,7 +150,7 @@ describe('local scheduler driver', () => {
       from: '2026-06-01T16:00:00Z',
       to: '2026-06-02T08:00:00Z',
     });
-    const caseIds = Array.from({ length: 40 }, (_, i) => `C-${2001 + i}`);
+    const caseIds = Array.from({ length: CASES }, (_, i) => `C-${2001 + i}`);
     reminders.clock.set(at('2026-06-01T15:00:00Z'));
     await Promise.all(
       caseIds.map(async (caseId) => {
@@ -164,7 +165,7 @@ describe('local scheduler driver', () => {
     const firstInstant = (await store.all()).filter(
       (t) => t.fireAt.getTime() === at('2026-06-02T03:00:00Z').getTime(),
     );
-    expect(firstInstant).toHaveLength(40);
+    expect(firstInstant).toHaveLength(CASES);
     await reminders.driver.schedule(firstInstant.map((t) => ({ ...t, name: `${t.name}.again` })));
     // Act: Tuesday 10:30 BST.
     const { fired } = await reminders.driver.advanceTo(at('2026-06-02T09:30:00Z'));
@@ -173,22 +174,22 @@ describe('local scheduler driver', () => {
     const sent = reminders.outbox.list();
     expect(maxInFlight).toBeGreaterThan(1);
     expect(maxInFlight).toBeLessThanOrEqual(8);
-    expect(fired).toBe(40 * 2 + 1 + 40);
+    expect(fired).toBe(CASES * 2 + 1 + CASES);
     const keys = sent.map((m) => `${m.caseId}|${m.reminderId}|${m.to}|${m.channel}`);
     expect(new Set(keys).size).toBe(keys.length);
     const edt = sent.filter((m) => m.to.includes('900005') || m.to.startsWith('edt.'));
     const lado = sent.filter((m) => m.to === 'lado.one@example.gov.uk' && m.rule !== 'digest');
     const digest = sent.filter((m) => m.rule === 'digest');
-    expect(edt).toHaveLength(80);
-    expect(new Set(edt.map((m) => `${m.caseId}|${m.channel}`)).size).toBe(80);
+    expect(edt).toHaveLength(CASES * 2);
+    expect(new Set(edt.map((m) => `${m.caseId}|${m.channel}`)).size).toBe(CASES * 2);
     expect(lado.map((m) => m.caseId).sort()).toEqual([...caseIds].sort());
     expect(digest.map((m) => m.subject)).toEqual([
-      'Overnight EDT alerts for north: 40 urgent reminders',
+      `Overnight EDT alerts for north: ${CASES} urgent reminders`,
     ]);
     expect(sent.map((m) => (m.rule === 'digest' ? 1 : edt.includes(m) ? 0 : 2))).toEqual([
-      ...Array(80).fill(0),
+      ...Array(CASES * 2).fill(0),
       1,
-      ...Array(40).fill(2),
+      ...Array(CASES).fill(2),
     ]);
     expect(await store.all('TIMERS#DEAD')).toEqual([]);
     expect((await store.all()).every((t) => t.fireAt > at('2026-06-02T09:30:00Z'))).toBe(true);

@@ -167,9 +167,14 @@ export class CachedCalendarFeed implements FeedSource {
     } = {},
   ) {}
 
-  /** Loads the feed if it never was, or re-checks it when stale; resolves when done. */
+  /**
+   * Loads the feed if it never was (a failure throws), or re-checks it when stale (a failure
+   * keeps the feed in use); resolves when done.
+   */
   async ready(): Promise<this> {
-    if (!this.#loaded || this.#stale()) await this.#refresh();
+    if (!this.#loaded) await this.#refresh();
+    else if (this.#stale())
+      await this.#refresh().catch((error: unknown) => this.options.onError?.(error));
     return this;
   }
 
