@@ -11,7 +11,9 @@ try {
   process.exit(0);
 }
 if (report.statusCode !== undefined || report.error !== undefined) {
-  console.log(`npm audit: advisory endpoint unavailable (${report.statusCode ?? report.error?.code}); check not run`);
+  console.log(
+    `npm audit: advisory endpoint unavailable (${report.statusCode ?? report.error?.code}); check not run`,
+  );
   process.exit(0);
 }
 const counts = report.metadata?.vulnerabilities ?? {};

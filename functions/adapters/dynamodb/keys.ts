@@ -1,5 +1,5 @@
 /**
- * Key builders for every entity in the single table (see docs/store.md). Keeping them in one
+ * Key builders for every entity in the single table (see the README, "The store"). Keeping them in one
  * place is what makes the access patterns reviewable.
  */
 export const keys = {
