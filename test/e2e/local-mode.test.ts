@@ -9,20 +9,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTable } from '../../functions/adapters/dynamodb/create-table.js';
 import { makeDocumentClient } from '../../functions/commons/clients.js';
 import { signWebhook } from '../../functions/commons/webhook.js';
+import type { OutboxEntry } from '../../functions/local/outbox.js';
 import { makeLocalReminders } from '../../functions/local/scheduler-driver.js';
 import { type LocalServer, startLocalServer } from '../../functions/local/server.js';
 import { makeCaseEngine } from '../../functions/use-cases/bind-engine.js';
 import { AUTHORITY, TEST_SECRET } from '../api/support.js';
 
-interface Sent {
-  channel: 'email' | 'sms';
-  to: string;
-  subject?: string;
-  body: string;
-  sentAt: string;
-  caseId: string;
-  rule: string;
-}
+type Sent = OutboxEntry;
 
 const EDT_PHONE = '+447700900005';
 const EDT_EMAIL = 'edt.manager.one@example.gov.uk';
