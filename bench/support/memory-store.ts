@@ -99,6 +99,7 @@ export class MemoryCaseStore implements CaseStore {
       version: item.version,
       aggregate: deserializeAggregate(item.aggregate),
       updatedAt: item.updatedAt,
+      serialized: item.aggregate,
     };
   }
 
@@ -111,7 +112,7 @@ export class MemoryCaseStore implements CaseStore {
     if ((current?.version ?? 0) !== expectedVersion) throw new VersionConflictError(caseId);
     if (commit.audit.length > 0 && this.audits.get(caseId)?.has(version))
       throw new VersionConflictError(caseId);
-    const aggregate = serializeAggregate(commit.after);
+    const aggregate = commit.afterJson ?? serializeAggregate(commit.after);
     if (aggregate.length > MAX_ITEM_BYTES)
       throw new Error('ValidationException: Item size has exceeded the maximum allowed size');
 

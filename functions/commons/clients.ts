@@ -3,7 +3,7 @@
  * Tests build their own clients against the stand-ins instead of importing these.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /** A document client with the marshalling options the adapters rely on. */
@@ -26,8 +26,15 @@ export function dynamo(endpoint?: string): DynamoDBDocumentClient {
   return documentClient;
 }
 
-/** Reads a secret's string value (the webhook secret in AWS); called once at cold start. */
+/**
+ * Reads a secret's string value (the webhook secret in AWS); called once, on the events
+ * handler's first request. The Secrets Manager package is imported here, not at module load,
+ * so the handlers that never read a secret (read, reminders) never load it.
+ */
 export async function readSecret(arn: string): Promise<string> {
+  const { GetSecretValueCommand, SecretsManagerClient } = await import(
+    '@aws-sdk/client-secrets-manager'
+  );
   secretsClient ??= new SecretsManagerClient({});
   const result = await secretsClient.send(new GetSecretValueCommand({ SecretId: arn }));
   if (result.SecretString === undefined) throw new Error(`secret ${arn} has no string value`);

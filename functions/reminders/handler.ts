@@ -6,8 +6,6 @@
  * `Timescales` namespace, flushed at the end of every invocation.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { SesEmailChannel } from '../adapters/channels/ses.js';
@@ -159,11 +157,18 @@ function productionHandler(): TimerHandler {
       authority: cfg.authority,
       scheduler: makeEventBridgeScheduler(cfg),
       channels: {
-        email: new SesEmailChannel(new SESv2Client({}), {
-          from: cfg.ses.from,
-          configurationSet: cfg.ses.configurationSet,
-        }),
-        sms: new EndUserMessagingSmsChannel(new PinpointSMSVoiceV2Client({}), cfg.sms),
+        // Each SDK package is imported on the channel's first send, not at cold start.
+        email: new SesEmailChannel(
+          async () => new (await import('@aws-sdk/client-sesv2')).SESv2Client({}),
+          { from: cfg.ses.from, configurationSet: cfg.ses.configurationSet },
+        ),
+        sms: new EndUserMessagingSmsChannel(
+          async () =>
+            new (await import('@aws-sdk/client-pinpoint-sms-voice-v2')).PinpointSMSVoiceV2Client(
+              {},
+            ),
+          cfg.sms,
+        ),
       },
       emailFrom: cfg.ses.from,
       metrics: powertoolsMetrics(metrics),

@@ -23,7 +23,7 @@ import {
   reminderTimerPlanner,
 } from '../domain/reminders/index.js';
 import { loadRuleSet, type RuleSet } from '../domain/rules/index.js';
-import { DEFAULT_PLANNERS, planTimers, type TimerPlanner } from '../domain/timers.js';
+import { DEFAULT_PLANNERS, planTimers, type Timer, type TimerPlanner } from '../domain/timers.js';
 import type { CaseEngine } from './case-engine.js';
 
 export interface BoundEngine extends CaseEngine {
@@ -83,6 +83,16 @@ export function makeCaseEngine(
   const rules = loadRuleSet(authority.preset, authority.rules);
   const planners: TimerPlanner[] = [...DEFAULT_PLANNERS, reminderTimerPlanner(plans)];
 
+  /** caseId → the last plan made for the case's exact JSON text (oldest entry evicted first). */
+  const planMemo = new Map<string, { serialized: string; calendar: Calendar; timers: Timer[] }>();
+  let memoChars = 0;
+  const forget = (caseId: string): void => {
+    const entry = planMemo.get(caseId);
+    if (entry === undefined) return;
+    memoChars -= entry.serialized.length;
+    planMemo.delete(caseId);
+  };
+
   const isStale = (aggregate: CaseAggregate, cal: Calendar): boolean =>
     aggregate.status !== 'closed' &&
     aggregate.deadlines.some(
@@ -121,6 +131,40 @@ export function makeCaseEngine(
         : advance(aggregate, { calendar: cal, rules, now });
     },
     recompute: (aggregate, now) => recompute(aggregate, { calendar: calendar(), rules, now }),
-    planTimers: (aggregate) => planTimers(aggregate, { calendar: calendar(), rules }, planners),
+    planTimers: (aggregate, _now, serialized) => {
+      const cal = calendar();
+      if (serialized === undefined)
+        return planTimers(aggregate, { calendar: cal, rules }, planners);
+      // A plan depends only on the aggregate, the calendar and the rules: the text an event's
+      // "after" plan was made for is the text the next event on the case loads as its "before".
+      const memo = planMemo.get(aggregate.caseId);
+      if (memo !== undefined && memo.serialized === serialized && memo.calendar === cal)
+        return memo.timers.map(copyTimer);
+      const timers = planTimers(aggregate, { calendar: cal, rules }, planners);
+      forget(aggregate.caseId);
+      if (serialized.length <= PLAN_MEMO_CHARS) {
+        for (const oldest of planMemo.keys()) {
+          if (planMemo.size < PLAN_MEMO_CASES && memoChars + serialized.length <= PLAN_MEMO_CHARS)
+            break;
+          forget(oldest);
+        }
+        planMemo.set(aggregate.caseId, {
+          serialized,
+          calendar: cal,
+          timers: timers.map(copyTimer),
+        });
+        memoChars += serialized.length;
+      }
+      return timers;
+    },
   };
+}
+
+/** Cases whose last plan is kept, and the most JSON text kept as their keys (~16 MB). */
+const PLAN_MEMO_CASES = 1_000;
+const PLAN_MEMO_CHARS = 8_000_000;
+
+/** A timer no caller's change can reach the memo through. */
+function copyTimer(t: Timer): Timer {
+  return { ...t, fireAt: new Date(t.fireAt.getTime()), payload: { ...t.payload } };
 }

@@ -14,5 +14,9 @@ export interface CaseEngineResult {
 
 export interface CaseEngine {
   applyEvent(aggregate: CaseAggregate | undefined, event: CaseEvent, now: Date): CaseEngineResult;
-  planTimers(aggregate: CaseAggregate, now: Date): Timer[];
+  /**
+   * The aggregate's timer plan. `serialized` (its exact JSON text, as stored) lets an engine
+   * reuse the plan it made for that same text; engines may ignore it.
+   */
+  planTimers(aggregate: CaseAggregate, now: Date, serialized?: string): Timer[];
 }

@@ -145,7 +145,13 @@ async function replay(
     // A redelivery may follow a commit whose timer sync failed: schedule the whole plan again.
     const stored = await deps.store.loadCase(recorded.caseId);
     if (stored !== undefined) {
-      await syncTimers(undefined, stored.aggregate, stored.version, deps, true);
+      await syncTimers(
+        undefined,
+        { aggregate: stored.aggregate, serialized: stored.serialized },
+        stored.version,
+        deps,
+        true,
+      );
     }
   }
   return recorded.answer;
@@ -167,7 +173,9 @@ async function applyCaseEvent(
     throw new UnprocessableEventError(message, { cause: error });
   }
   // DynamoDB items stop at 400 KB: a case grown that large by a sender is refused, not a 500.
-  if (Buffer.byteLength(JSON.stringify(result.aggregate)) > MAX_CASE_BYTES) {
+  // Serialised once: the size check and the commit share the text.
+  const afterJson = JSON.stringify(result.aggregate);
+  if (Buffer.byteLength(afterJson) > MAX_CASE_BYTES) {
     throw new UnprocessableEventError(
       `case ${event.caseId} would exceed the size one case may have`,
       {
@@ -181,11 +189,20 @@ async function applyCaseEvent(
     expectedVersion: stored?.version ?? 0,
     before: stored?.aggregate,
     after: result.aggregate,
+    afterJson,
     audit: result.audit,
     event: record(event, bodyHash, answer, now),
     now,
   });
-  await syncTimers(stored?.aggregate, result.aggregate, (stored?.version ?? 0) + 1, deps, false);
+  await syncTimers(
+    stored === undefined
+      ? undefined
+      : { aggregate: stored.aggregate, serialized: stored.serialized },
+    { aggregate: result.aggregate, serialized: afterJson },
+    (stored?.version ?? 0) + 1,
+    deps,
+    false,
+  );
   return answer;
 }
 
@@ -222,17 +239,25 @@ async function applyDirectoryEvent(
  * does not already name, so a redelivery never duplicates a line but does fill in the lines
  * of a first delivery whose timer sync failed.
  */
+/** An aggregate with its exact JSON text when known (lets the engine reuse a plan). */
+interface Planned {
+  aggregate: CaseAggregate;
+  serialized?: string | undefined;
+}
+
 async function syncTimers(
-  before: CaseAggregate | undefined,
-  after: CaseAggregate,
+  before: Planned | undefined,
+  afterCase: Planned,
   caseVersion: number,
   deps: IngestDeps,
   everything: boolean,
 ): Promise<void> {
   const now = deps.clock.now();
+  const after = afterCase.aggregate;
   try {
-    const old = before === undefined ? [] : deps.engine.planTimers(before, now);
-    const next = deps.engine.planTimers(after, now);
+    const old =
+      before === undefined ? [] : deps.engine.planTimers(before.aggregate, now, before.serialized);
+    const next = deps.engine.planTimers(after, now, afterCase.serialized);
     const diff = diffTimers(old, next);
     const toSchedule = everything ? next : diff.schedule;
     if (diff.cancel.length > 0) await deps.scheduler.cancel(diff.cancel);

@@ -42,6 +42,8 @@ export interface StoredCase {
   version: number;
   aggregate: CaseAggregate;
   updatedAt: string;
+  /** The aggregate's stored JSON text, when the store has it (keys the engine's plan memo). */
+  serialized?: string;
 }
 
 export interface CaseCommit {
@@ -51,6 +53,8 @@ export interface CaseCommit {
   /** The aggregate as read (undefined for a new case): deadlines that disappeared are deleted. */
   before: CaseAggregate | undefined;
   after: CaseAggregate;
+  /** `JSON.stringify(after)` when the caller already made it: the store writes it as is. */
+  afterJson?: string;
   audit: AuditEntry[];
   /** The idempotency record written in the same transaction (absent for timer-driven changes). */
   event?: EventRecord;

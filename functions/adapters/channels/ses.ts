@@ -2,7 +2,8 @@
  * Email through SES v2. A plain message uses `Simple` content (HTML + text); one with an
  * iCalendar invitation is sent as raw MIME (multipart/mixed: alternative bodies + text/calendar).
  */
-import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import { type ClientSource, lazyClient } from '../../commons/lazy-client.js';
 import type { Channel, OutboundMessage } from '../../domain/reminders/ports.js';
 import { toChannelError } from './errors.js';
 
@@ -13,11 +14,15 @@ export interface SesEmailOptions {
 
 export class SesEmailChannel implements Channel {
   readonly name = 'email' as const;
+  private readonly client: () => Promise<SESv2Client>;
 
+  /** `client` may be a factory: the SES package is then loaded on the first send. */
   constructor(
-    private readonly client: SESv2Client,
+    client: ClientSource<SESv2Client>,
     private readonly options: SesEmailOptions,
-  ) {}
+  ) {
+    this.client = lazyClient(client);
+  }
 
   async send(message: OutboundMessage): Promise<{ messageId?: string }> {
     const subject = message.subject ?? message.meta.caseId;
@@ -46,8 +51,12 @@ export class SesEmailChannel implements Channel {
             },
           }
         : { Raw: { Data: new TextEncoder().encode(buildMime(this.options.from, message)) } };
+    const [client, { SendEmailCommand }] = await Promise.all([
+      this.client(),
+      import('@aws-sdk/client-sesv2'),
+    ]);
     try {
-      const result = await this.client.send(new SendEmailCommand({ ...common, Content: content }));
+      const result = await client.send(new SendEmailCommand({ ...common, Content: content }));
       return result.MessageId === undefined ? {} : { messageId: result.MessageId };
     } catch (error) {
       throw toChannelError(error, 'email');

@@ -1,8 +1,6 @@
 /** SMS through AWS End User Messaging SMS (`SendTextMessage`), transactional. */
-import {
-  type PinpointSMSVoiceV2Client,
-  SendTextMessageCommand,
-} from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import type { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { type ClientSource, lazyClient } from '../../commons/lazy-client.js';
 import type { Channel, OutboundMessage } from '../../domain/reminders/ports.js';
 import { toChannelError } from './errors.js';
 
@@ -13,15 +11,23 @@ export interface SmsOptions {
 
 export class EndUserMessagingSmsChannel implements Channel {
   readonly name = 'sms' as const;
+  private readonly client: () => Promise<PinpointSMSVoiceV2Client>;
 
+  /** `client` may be a factory: the SMS package is then loaded on the first send. */
   constructor(
-    private readonly client: PinpointSMSVoiceV2Client,
+    client: ClientSource<PinpointSMSVoiceV2Client>,
     private readonly options: SmsOptions = {},
-  ) {}
+  ) {
+    this.client = lazyClient(client);
+  }
 
   async send(message: OutboundMessage): Promise<{ messageId?: string }> {
+    const [client, { SendTextMessageCommand }] = await Promise.all([
+      this.client(),
+      import('@aws-sdk/client-pinpoint-sms-voice-v2'),
+    ]);
     try {
-      const result = await this.client.send(
+      const result = await client.send(
         new SendTextMessageCommand({
           DestinationPhoneNumber: message.to,
           MessageBody: message.text,

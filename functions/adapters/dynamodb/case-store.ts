@@ -65,6 +65,7 @@ export class DynamoCaseStore implements CaseStore {
       version: Item.version as number,
       aggregate: deserializeAggregate(Item.aggregate as string),
       updatedAt: Item.updatedAt as string,
+      serialized: Item.aggregate as string,
     };
   }
 
@@ -85,7 +86,7 @@ export class DynamoCaseStore implements CaseStore {
           caseId,
           version,
           updatedAt: now,
-          aggregate: serializeAggregate(commit.after),
+          aggregate: commit.afterJson ?? serializeAggregate(commit.after),
           ...(commit.event === undefined ? {} : { lastEventId: commit.event.eventId }),
         },
         ...(expectedVersion === 0

@@ -5,11 +5,8 @@
  * (ResourceNotFoundException) are successes. Creates and deletes run with bounded concurrency
  * and back off on throttling, so closing a large case stays inside the API rate limits.
  */
-import {
-  CreateScheduleCommand,
-  DeleteScheduleCommand,
-  type SchedulerClient,
-} from '@aws-sdk/client-scheduler';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { type ClientSource, lazyClient } from '../../commons/lazy-client.js';
 import { type Backoff, mapSettled, realSleep, withRetry } from '../../domain/reminders/backoff.js';
 import type { ReminderTimer } from '../../domain/reminders/types.js';
 
@@ -73,11 +70,14 @@ export function atExpression(at: Date): string {
 
 export class EventBridgeScheduler {
   private readonly backoff: Backoff;
+  private readonly client: () => Promise<SchedulerClient>;
 
+  /** `client` may be a factory: the Scheduler package is then loaded on the first call. */
   constructor(
-    private readonly client: SchedulerClient,
+    client: ClientSource<SchedulerClient>,
     private readonly options: EventBridgeSchedulerOptions,
   ) {
+    this.client = lazyClient(client);
     this.backoff = {
       attempts: 6,
       baseDelayMs: 200,
@@ -114,8 +114,12 @@ export class EventBridgeScheduler {
       maximumEventAgeInSeconds: 86_400,
       maximumRetryAttempts: 185,
     };
+    const [client, { CreateScheduleCommand }] = await Promise.all([
+      this.client(),
+      import('@aws-sdk/client-scheduler'),
+    ]);
     try {
-      await this.client.send(
+      await client.send(
         new CreateScheduleCommand({
           Name: timer.name,
           GroupName: this.options.groupName,
@@ -144,8 +148,12 @@ export class EventBridgeScheduler {
   }
 
   private async delete(name: string): Promise<void> {
+    const [client, { DeleteScheduleCommand }] = await Promise.all([
+      this.client(),
+      import('@aws-sdk/client-scheduler'),
+    ]);
     try {
-      await this.client.send(
+      await client.send(
         new DeleteScheduleCommand({ Name: name, GroupName: this.options.groupName }),
       );
     } catch (error) {

@@ -1,11 +1,26 @@
 /** The production `Scheduler`: EventBridge Scheduler configured from the Lambda environment. */
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { Config } from '../../commons/config.js';
 import { EventBridgeScheduler } from './eventbridge.js';
 
 export * from './eventbridge.js';
 
-let client: SchedulerClient | undefined;
+let client: Promise<SchedulerClient> | undefined;
+
+/**
+ * One client per process, its package imported on the first create or delete: a cold start
+ * (or an event that changes no timer) does not load the Scheduler SDK.
+ */
+function schedulerClient(): Promise<SchedulerClient> {
+  client ??= import('@aws-sdk/client-scheduler').then(
+    ({ SchedulerClient }) => new SchedulerClient({}),
+    (error: unknown) => {
+      client = undefined;
+      throw error;
+    },
+  );
+  return client;
+}
 
 /** Fails fast (at cold start) when a scheduler variable is missing. */
 export function makeEventBridgeScheduler(cfg: Pick<Config, 'scheduler'>): EventBridgeScheduler {
@@ -21,8 +36,7 @@ export function makeEventBridgeScheduler(cfg: Pick<Config, 'scheduler'>): EventB
   if (missing.length > 0) {
     throw new Error(`Invalid configuration: the scheduler needs ${missing.join(', ')}`);
   }
-  client ??= new SchedulerClient({});
-  return new EventBridgeScheduler(client, {
+  return new EventBridgeScheduler(schedulerClient, {
     groupName: group as string,
     roleArn: roleArn as string,
     targetArn: targetArn as string,
