@@ -16,8 +16,20 @@ describe('Lambda bundling options', () => {
       minify: true,
       sourceMap: true,
       forceDockerBundling: false,
-      externalModules: ['@aws-sdk/*'],
     });
+    // DynamoDB (needed on every request) is bundled; the clients loaded on first use and the
+    // credential providers Lambda never reaches stay external.
+    expect(LAMBDA_BUNDLING.externalModules).toEqual(
+      expect.arrayContaining([
+        '@aws-sdk/client-sesv2',
+        '@aws-sdk/client-pinpoint-sms-voice-v2',
+        '@aws-sdk/client-scheduler',
+        '@aws-sdk/client-secrets-manager',
+      ]),
+    );
+    expect(LAMBDA_BUNDLING.externalModules).not.toContain('@aws-sdk/*');
+    expect(LAMBDA_BUNDLING.externalModules).not.toContain('@aws-sdk/client-dynamodb');
+    expect(LAMBDA_BUNDLING.externalModules).not.toContain('@aws-sdk/lib-dynamodb');
     expect(LAMBDA_BUNDLING.banner).toMatch(/createRequire.*import\.meta\.url/);
   });
 
@@ -41,5 +53,11 @@ describe('Lambda bundling options', () => {
     expect(existsSync(join(assetDir, 'index.mjs.map'))).toBe(true);
     const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
     expect(code.startsWith(LAMBDA_BUNDLING.banner!)).toBe(true);
+    // The DynamoDB client is inside the bundle; SES, SMS and the Scheduler are loaded on first
+    // use only (a dynamic import, never a static one), and the bundle stays under 500 KB.
+    expect(code).not.toMatch(/from\s*"@aws-sdk\/(client-dynamodb|lib-dynamodb)"/);
+    expect(code).not.toMatch(/from\s*"@aws-sdk\/client-(sesv2|pinpoint-sms-voice-v2|scheduler)"/);
+    expect(code).toMatch(/import\("@aws-sdk\/client-sesv2"\)/);
+    expect(code.length).toBeLessThan(500 * 1024);
   }, 60_000);
 });

@@ -62,6 +62,12 @@ export function toAuditRecord(entry: AuditEntry): AuditRecord {
   });
 }
 
+/** The object without its undefined fields (a loop: it runs for every deadline of every commit). */
 function omitUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined) out[key] = v;
+  }
+  return out as T;
 }
