@@ -31,6 +31,7 @@ const people = [
   ['P-0005', 'Worker Five', 'co-worker'],
   ['P-0006', 'LADO Officer Six', 'lado'],
   ['P-0007', 'EDT Manager Seven', 'head-of-service'],
+  ['P-0008', 'Supervisor Eight', 'supervisor'],
 ] as const;
 
 const events: Record<string, unknown>[] = [
@@ -42,6 +43,10 @@ const events: Record<string, unknown>[] = [
       personId,
       name,
       email: `${name.toLowerCase().replaceAll(' ', '.')}@example.gov.uk`,
+      // The EDT manager is paged by SMS out of hours: a reserved fictional UK number.
+      ...(personId === 'P-0007' ? { phone: '+447700900007' } : {}),
+      // Overdue reminders escalate to the recipient's manager, then the head of service.
+      ...(personId === 'P-0007' ? {} : { managerId: personId === 'P-0001' ? 'P-0007' : 'P-0001' }),
       team: 'north-assessment',
     },
   })),
@@ -64,7 +69,10 @@ const events: Record<string, unknown>[] = [
       team: 'north-assessment',
       riskLevel: 'standard',
       jointWithMentalHealth: true,
-      workers: people.slice(0, 5).map(([personId, , role]) => ({ personId, role })),
+      // Everyone but the EDT manager, who is reached through the rota, not the case.
+      workers: people
+        .filter(([personId]) => personId !== 'P-0007')
+        .map(([personId, , role]) => ({ personId, role })),
     },
   },
   {
