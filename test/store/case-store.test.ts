@@ -113,19 +113,16 @@ describe('DynamoCaseStore', () => {
       now: NOW,
     };
     // Act
-    const stale = store.commitCase({
-      ...commit,
-      expectedVersion: 0,
-      event: record('C-6002-c', 'C-6002'),
-    });
-    const taken = store.commitCase({
-      ...commit,
-      expectedVersion: 1,
-      event: record('C-6002-open', 'C-6002'),
-    });
+    // Each refusal is caught as it happens: a second pending rejection would go unhandled.
+    const stale = await store
+      .commitCase({ ...commit, expectedVersion: 0, event: record('C-6002-c', 'C-6002') })
+      .catch((error: unknown) => error);
+    const taken = await store
+      .commitCase({ ...commit, expectedVersion: 1, event: record('C-6002-open', 'C-6002') })
+      .catch((error: unknown) => error);
     // Assess
-    await expect(stale).rejects.toBeInstanceOf(VersionConflictError);
-    await expect(taken).rejects.toBeInstanceOf(EventAlreadyRecordedError);
+    expect(stale).toBeInstanceOf(VersionConflictError);
+    expect(taken).toBeInstanceOf(EventAlreadyRecordedError);
     expect(await snapshot(table.client, table.tableName)).toBe(before);
   });
 
