@@ -111,6 +111,7 @@ export function buildFireDeps(wiring: FireWiring): FireTimerDeps<CaseAggregate> 
     plans,
     caseUrlTemplate: wiring.authority.links.caseUrlTemplate,
     emailFrom: wiring.emailFrom,
+    digestsScheduled: new Set(),
     log: wiring.log ?? powertoolsLog,
     ...(wiring.metrics === undefined ? {} : { metrics: wiring.metrics }),
   };

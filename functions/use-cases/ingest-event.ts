@@ -31,7 +31,6 @@ import type { CaseAggregate } from '../domain/model.js';
 import type { ReminderAudit } from '../domain/reminders/ports.js';
 import { diffTimers } from '../domain/timers.js';
 import type { CaseEngine } from './case-engine.js';
-import { reminderTimerAudit } from './fire-timer.js';
 import {
   type CaseStore,
   type Clock,
@@ -42,6 +41,7 @@ import {
   type StoredAnswer,
   VersionConflictError,
 } from './ports.js';
+import { reminderTimerAudit } from './replace-timers.js';
 
 export interface IngestDeps {
   store: CaseStore;

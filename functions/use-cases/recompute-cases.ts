@@ -8,8 +8,8 @@
 import type { ReminderAudit } from '../domain/reminders/ports.js';
 import { diffTimers } from '../domain/timers.js';
 import type { BoundEngine } from './bind-engine.js';
-import { reminderTimerAudit } from './fire-timer.js';
 import { type CaseStore, type Clock, type Scheduler, VersionConflictError } from './ports.js';
+import { reminderTimerAudit } from './replace-timers.js';
 
 export interface RecomputeDeps {
   store: CaseStore;

@@ -21,7 +21,7 @@ import { EndUserMessagingSmsChannel } from '../../functions/adapters/channels/sm
 import { createTable } from '../../functions/adapters/dynamodb/create-table.js';
 import { DynamoSendClaims } from '../../functions/adapters/dynamodb/send-claims.js';
 import type { ClaimKey, OutboundMessage } from '../../functions/domain/reminders/ports.js';
-import { sendOnce } from '../../functions/use-cases/fire-timer.js';
+import { sendOnce } from '../../functions/use-cases/send-once.js';
 import { at, noSleep } from './support.js';
 
 const tableName = `reminders-channels-${Date.now()}`;

@@ -235,6 +235,47 @@ describe('fire timer', () => {
     ]);
   });
 
+  it.each([
+    ['remembered', new Set<string>(), 1],
+    ['not remembered', undefined, 2],
+  ])(
+    'schedules the team’s morning digest once for a night of EDT alerts when the timers it scheduled are %s',
+    async (_, memo, expected) => {
+      // Prepare: two LADO notification clocks (24 h) raised Monday 1 June 2026 16:00 BST;
+      // both 50% reminders fall at Tuesday 04:00 BST, out of hours, with P-0005 on the rota.
+      const lado = (n: number) =>
+        deadline({
+          id: `lado-notification.${n}`,
+          rule: 'lado-notification',
+          startedAt: at('2026-06-01T15:00:00Z'),
+          dueAt: at('2026-06-02T15:00:00Z'),
+        });
+      const directory = new FakeDirectory(
+        undefined,
+        [],
+        [{ personId: 'P-0005', from: '2026-06-01T16:00:00Z', to: '2026-06-02T08:00:00Z' }],
+      );
+      const agg = {
+        ...aggregate([lado(1), lado(2)]),
+        workers: [{ personId: 'P-0004', role: 'lado' as const }],
+      };
+      const t = setup(agg, '2026-06-02T03:00:00Z', directory);
+      if (memo !== undefined) t.deps.digestsScheduled = memo;
+      // Act
+      for (const n of [1, 2])
+        await fireTimer({ ...payload('p50', 1), deadlineId: `lado-notification.${n}` }, t.deps);
+      // Assess: the EDT manager heard of both, by SMS and email; one digest timer, for 09:00 BST.
+      expect(t.sms.sent.map((m) => m.to)).toEqual(['+447700900005', '+447700900005']);
+      expect(t.email.sent).toHaveLength(2);
+      const digests = t.scheduled.filter((timer) =>
+        timer.payload.reminderId?.startsWith('digest:'),
+      );
+      expect(digests).toHaveLength(expected);
+      expect(new Set(digests.map((d) => d.name)).size).toBe(1);
+      expect(digests[0]?.fireAt).toEqual(at('2026-06-02T08:00:00Z'));
+    },
+  );
+
   it('the handler throws to be retried when another invocation holds the send', async () => {
     // Prepare
     const t = setup(aggregate([bb]), '2026-05-20T08:00:00Z');

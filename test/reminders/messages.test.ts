@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   caseLink,
   formatUkLong,
+  formatUkShort,
   type MessageInput,
   renderDigest,
   renderEmail,
@@ -26,6 +28,46 @@ describe('messages', () => {
     // The night the clocks go back: 01:30 happens twice.
     expect(formatUkLong(at('2026-10-25T00:30:00Z'))).toBe('Sunday 25 October 2026, 01:30 (BST)');
     expect(formatUkLong(at('2026-10-25T01:30:00Z'))).toBe('Sunday 25 October 2026, 01:30 (GMT)');
+  });
+
+  it('writes the same wall time, date and zone as Intl does for Europe/London', () => {
+    const london = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/London',
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
+    });
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('1997-01-01T00:00:00Z'), max: new Date('2199-12-31T00:00:00Z') }),
+        (instant) => {
+          fc.pre(!Number.isNaN(instant.getTime()));
+          const p = Object.fromEntries(london.formatToParts(instant).map((x) => [x.type, x.value]));
+          // Intl names the zone GMT or GMT+1; we write GMT or BST.
+          const zone = p.timeZoneName === 'GMT' ? 'GMT' : 'BST';
+          const long = `${p.weekday} ${p.day} ${p.month} ${p.year}, ${p.hour}:${p.minute} (${zone})`;
+          expect(formatUkLong(instant)).toBe(long);
+          const short = `${p.weekday?.slice(0, 3)} ${p.day} ${p.month?.slice(0, 3)} ${p.hour}:${p.minute} ${zone}`;
+          expect(formatUkShort(instant)).toBe(short);
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+    // Around both clock changes of 2026, minute by minute.
+    for (const from of ['2026-03-29T00:00:00Z', '2026-10-25T00:00:00Z']) {
+      for (let m = 0; m < 180; m++) {
+        const instant = new Date(new Date(from).getTime() + m * 60_000);
+        const p = Object.fromEntries(london.formatToParts(instant).map((x) => [x.type, x.value]));
+        expect(formatUkLong(instant)).toContain(
+          `${p.hour}:${p.minute} (${p.timeZoneName === 'GMT' ? 'GMT' : 'BST'})`,
+        );
+      }
+    }
   });
 
   it('renders an email with the case reference, clock, due time, action and link', () => {

@@ -7,7 +7,7 @@ import {
 } from '../../functions/domain/reminders/ports.js';
 import { makeHandler, powertoolsMetrics, withMetrics } from '../../functions/reminders/handler.js';
 import type { FireMetrics, FireTimerDeps } from '../../functions/use-cases/fire-timer.js';
-import { sendOnce } from '../../functions/use-cases/fire-timer.js';
+import { sendOnce } from '../../functions/use-cases/send-once.js';
 import { at, MemoryClaims, noSleep } from './support.js';
 
 /** Every EMF document written to stdout while the test runs. */

@@ -3,6 +3,7 @@
  * the overnight digest. Messages carry the case reference, the clock, the due time in UK
  * local time, what to do and a link — never a child's or family member's name (we hold none).
  */
+import { offsetAt } from '../../calendar/london.js';
 
 export type ReminderMoment = 'start' | 'before' | 'on-day' | 'due' | 'overdue';
 
@@ -36,7 +37,21 @@ export function caseLink(template: string, caseId: string): string {
   return template.replaceAll('{caseId}', encodeURIComponent(caseId));
 }
 
-const LONDON = 'Europe/London';
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 interface UkParts {
   weekday: string;
@@ -48,41 +63,24 @@ interface UkParts {
   zone: 'GMT' | 'BST';
 }
 
+/**
+ * UK wall-time parts from the calendar's own Europe/London offsets: an `Intl.DateTimeFormat`
+ * per message was the costliest step of composing one (a test checks the two agree).
+ */
 function ukParts(at: Date, style: 'long' | 'short'): UkParts {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: LONDON,
-    weekday: style,
-    day: 'numeric',
-    month: style,
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(at);
-  const get = (type: Intl.DateTimeFormatPartTypes) =>
-    parts.find((p) => p.type === type)?.value ?? '';
-  const wall = Date.UTC(
-    Number(get('year')),
-    monthIndex(at),
-    Number(get('day')),
-    Number(get('hour')),
-    Number(get('minute')),
-  );
-  const offsetMinutes = Math.round((wall - Math.floor(at.getTime() / 60_000) * 60_000) / 60_000);
+  const offset = offsetAt(at.getTime());
+  const wall = new Date(at.getTime() + offset);
+  const weekday = WEEKDAYS[wall.getUTCDay()] as string;
+  const month = MONTHS[wall.getUTCMonth()] as string;
   return {
-    weekday: get('weekday'),
-    day: get('day'),
-    month: get('month'),
-    year: get('year'),
-    hour: get('hour'),
-    minute: get('minute'),
-    zone: offsetMinutes === 0 ? 'GMT' : 'BST',
+    weekday: style === 'long' ? weekday : weekday.slice(0, 3),
+    day: String(wall.getUTCDate()),
+    month: style === 'long' ? month : month.slice(0, 3),
+    year: String(wall.getUTCFullYear()),
+    hour: String(wall.getUTCHours()).padStart(2, '0'),
+    minute: String(wall.getUTCMinutes()).padStart(2, '0'),
+    zone: offset === 0 ? 'GMT' : 'BST',
   };
-}
-
-function monthIndex(at: Date): number {
-  const month = new Intl.DateTimeFormat('en-GB', { timeZone: LONDON, month: 'numeric' }).format(at);
-  return Number(month) - 1;
 }
 
 /** "Tuesday 26 May 2026, 17:00 (BST)". */

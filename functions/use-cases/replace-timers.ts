@@ -1,0 +1,65 @@
+/** A case's timers after a change: the plan diffed, the scheduler told, the audit written. */
+import { planReminderTimers, REMINDER_KIND } from '../domain/reminders/plans.js';
+import type { ReminderAuditEntry } from '../domain/reminders/ports.js';
+import type { ReminderTimer } from '../domain/reminders/types.js';
+import type { FireAggregate, FireTimerDeps } from './fire-deps.js';
+
+/**
+ * Diffs the case's timer plans and calls the scheduler; deadlines that breached get their
+ * at-due and overdue reminders (the plan of open deadlines no longer holds them).
+ */
+export async function replaceTimers<A extends FireAggregate>(
+  before: A,
+  after: A,
+  caseVersion: number,
+  now: Date,
+  deps: Pick<FireTimerDeps<A>, 'planTimers' | 'scheduler' | 'calendar' | 'plans' | 'audit'>,
+): Promise<void> {
+  const old = deps.planTimers(before);
+  const next = deps.planTimers(after);
+  for (const d of after.deadlines) {
+    const was = before.deadlines.find((b) => b.id === d.id);
+    if (d.status === 'breached' && was?.status === 'open' && after.status === 'open') {
+      next.push(...planReminderTimers(after, d, deps.calendar, deps.plans[d.rule]));
+    }
+  }
+  const had = new Set(old.map((t) => t.name));
+  const has = new Set(next.map((t) => t.name));
+  const schedule = next.filter((t) => !had.has(t.name));
+  const cancel = old.filter((t) => !has.has(t.name));
+  if (cancel.length > 0) await deps.scheduler.cancel(cancel.map((t) => t.name));
+  if (schedule.length > 0) await deps.scheduler.schedule(schedule);
+  const entries = reminderTimerAudit(schedule, cancel, now);
+  if (entries.length > 0) await deps.audit.append(entries, caseVersion);
+}
+
+/**
+ * Audit lines for reminder timers scheduled and cancelled by a plan change. The webhook use
+ * case calls this with its own diff (`schedule`, and the cancelled timers from the old plan).
+ */
+export function reminderTimerAudit(
+  scheduled: readonly ReminderTimer[],
+  cancelled: readonly ReminderTimer[],
+  at: Date,
+): ReminderAuditEntry[] {
+  const line = (t: ReminderTimer, kind: 'reminder-planned' | 'reminder-cancelled') => ({
+    caseId: t.payload.caseId,
+    at,
+    kind,
+    deadlineId: t.payload.deadlineId,
+    detail: {
+      timer: t.name,
+      step: t.payload.reminderId,
+      version: t.payload.version,
+      fireAt: t.fireAt.toISOString(),
+    },
+  });
+  return [
+    ...scheduled
+      .filter((t) => t.payload.kind === REMINDER_KIND)
+      .map((t) => line(t, 'reminder-planned')),
+    ...cancelled
+      .filter((t) => t.payload.kind === REMINDER_KIND)
+      .map((t) => line(t, 'reminder-cancelled')),
+  ];
+}
