@@ -103,6 +103,18 @@ export class MemoryCaseStore implements CaseStore {
     };
   }
 
+  async loadEventAndCase(
+    eventId: string,
+    caseId: string,
+  ): Promise<{ recorded?: EventRecord; stored?: StoredCase }> {
+    const recorded = await this.getEventRecord(eventId);
+    const stored = await this.loadCase(caseId);
+    return {
+      ...(recorded === undefined ? {} : { recorded }),
+      ...(stored === undefined ? {} : { stored }),
+    };
+  }
+
   async commitCase(commit: CaseCommit): Promise<void> {
     const { caseId, expectedVersion } = commit;
     const version = expectedVersion + 1;

@@ -133,3 +133,39 @@ export interface AuditEntry {
 export function parseAggregate(json: unknown): CaseAggregate {
   return CaseAggregateSchema.parse(json);
 }
+
+type Json = Record<string, unknown>;
+
+const toDate = (value: unknown): unknown =>
+  typeof value === 'string' || typeof value === 'number' ? new Date(value) : value;
+
+function reviveFields(target: Json, fields: readonly string[]): void {
+  for (const field of fields)
+    if (target[field] !== undefined) target[field] = toDate(target[field]);
+}
+
+const CASE_INSTANTS = ['jointSince', 'openedAt', 'closedAt'] as const;
+const DEADLINE_INSTANTS = ['startedAt', 'dueAt', 'stageStartedAt', 'closedAt', 'metAt'] as const;
+
+/**
+ * Revives the store's own JSON of an aggregate (the output of `JSON.stringify` on one) by
+ * turning its ISO instants back into `Date`s in place, without validating the rest: a case is
+ * read on every event and every timer, and `parseAggregate` cost as much as the engine. For
+ * text from anywhere else use `parseAggregate`. A test walks `CaseAggregateSchema` for every
+ * instant field, so a field added there and not here fails it.
+ */
+export function reviveStoredAggregate(json: unknown): CaseAggregate {
+  const agg = json as Json;
+  if (typeof agg !== 'object' || agg === null || !Array.isArray(agg.deadlines)) {
+    // Not our shape after all: let the schema say what is wrong.
+    return parseAggregate(json);
+  }
+  reviveFields(agg, CASE_INSTANTS);
+  if (agg.coworking !== undefined) reviveFields(agg.coworking as Json, ['startedAt']);
+  if (agg.buildingBridges !== undefined) reviveFields(agg.buildingBridges as Json, ['startedAt']);
+  const last = agg.lastSupervision as Json | undefined;
+  if (last !== undefined) reviveFields(last, Object.keys(last));
+  for (const d of agg.deadlines as Json[]) reviveFields(d, DEADLINE_INSTANTS);
+  for (const e of (agg.earlyStops as Json[] | undefined) ?? []) reviveFields(e, ['at']);
+  return agg as unknown as CaseAggregate;
+}

@@ -81,7 +81,7 @@ export function makeCaseEngine(
     return built.calendar;
   };
   const rules = loadRuleSet(authority.preset, authority.rules);
-  const planners: TimerPlanner[] = [...DEFAULT_PLANNERS, reminderTimerPlanner(plans)];
+  const planners = memoisedPlanner([...DEFAULT_PLANNERS, reminderTimerPlanner(plans)]);
 
   /** caseId → the last plan made for the case's exact JSON text (oldest entry evicted first). */
   const planMemo = new Map<string, { serialized: string; calendar: Calendar; timers: Timer[] }>();
@@ -163,6 +163,34 @@ export function makeCaseEngine(
 /** Cases whose last plan is kept, and the most JSON text kept as their keys (~16 MB). */
 const PLAN_MEMO_CASES = 1_000;
 const PLAN_MEMO_CHARS = 8_000_000;
+
+/** Deadlines whose timers are kept (a few MB). */
+const DEADLINE_MEMO_ENTRIES = 20_000;
+
+/**
+ * The planners as one, remembering each deadline's timers: an event changes one or two of a
+ * case's deadlines, and planning the others again (calendar arithmetic for every reminder step)
+ * was the costliest part of ingesting it. A deadline's timers depend only on the fields in the
+ * key, its rule's plan (fixed at cold start) and the calendar (a new one empties the memo).
+ */
+function memoisedPlanner(planners: readonly TimerPlanner[]): TimerPlanner[] {
+  const memo = new Map<string, Timer[]>();
+  let memoCalendar: Calendar | undefined;
+  const planner: TimerPlanner = (d, aggregate, ctx) => {
+    if (ctx.calendar !== memoCalendar) {
+      memo.clear();
+      memoCalendar = ctx.calendar;
+    }
+    const key = `${d.caseId}|${d.id}|${d.version}|${d.status}|${d.rule}|${d.hoursTeam ?? ''}|${d.dueAt.getTime()}|${d.startedAt.getTime()}|${d.stageStartedAt?.getTime() ?? ''}`;
+    const known = memo.get(key);
+    if (known !== undefined) return known.map(copyTimer);
+    const timers = planners.flatMap((p) => p(d, aggregate, ctx));
+    if (memo.size >= DEADLINE_MEMO_ENTRIES) memo.delete(memo.keys().next().value as string);
+    memo.set(key, timers.map(copyTimer));
+    return timers;
+  };
+  return [planner];
+}
 
 /** A timer no caller's change can reach the memo through. */
 function copyTimer(t: Timer): Timer {

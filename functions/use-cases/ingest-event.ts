@@ -39,6 +39,7 @@ import {
   type EventRecord,
   type Scheduler,
   type StoredAnswer,
+  type StoredCase,
   VersionConflictError,
 } from './ports.js';
 import { reminderTimerAudit } from './replace-timers.js';
@@ -78,12 +79,15 @@ export async function ingestEvent(body: unknown, deps: IngestDeps): Promise<Stor
   const maxAttempts = deps.maxAttempts ?? 12;
 
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const recorded = await deps.store.getEventRecord(event.id);
-    if (recorded !== undefined) return replay(recorded, bodyHash, event, deps);
     try {
-      return isCaseEvent(event)
-        ? await applyCaseEvent(event, bodyHash, deps)
-        : await applyDirectoryEvent(event, bodyHash, deps);
+      if (!isCaseEvent(event)) {
+        const recorded = await deps.store.getEventRecord(event.id);
+        if (recorded !== undefined) return await replay(recorded, bodyHash, event, deps);
+        return await applyDirectoryEvent(event, bodyHash, deps);
+      }
+      const { recorded, stored } = await deps.store.loadEventAndCase(event.id, event.caseId);
+      if (recorded !== undefined) return await replay(recorded, bodyHash, event, deps, stored);
+      return await applyCaseEvent(event, stored, bodyHash, deps);
     } catch (error) {
       if (!(error instanceof VersionConflictError || error instanceof EventAlreadyRecordedError))
         throw error;
@@ -132,6 +136,8 @@ async function replay(
   bodyHash: string,
   event: EventEnvelope,
   deps: IngestDeps,
+  /** The case as read with the record (same id: the bodies match), if it was. */
+  readWith?: StoredCase,
 ): Promise<StoredAnswer> {
   if (recorded.bodyHash !== bodyHash) {
     throw new IdempotencyConflictError(
@@ -143,7 +149,7 @@ async function replay(
   }
   if (recorded.caseId !== null) {
     // A redelivery may follow a commit whose timer sync failed: schedule the whole plan again.
-    const stored = await deps.store.loadCase(recorded.caseId);
+    const stored = readWith ?? (await deps.store.loadCase(recorded.caseId));
     if (stored !== undefined) {
       await syncTimers(
         undefined,
@@ -159,11 +165,11 @@ async function replay(
 
 async function applyCaseEvent(
   event: CaseEvent,
+  stored: StoredCase | undefined,
   bodyHash: string,
   deps: IngestDeps,
 ): Promise<StoredAnswer> {
   const now = deps.clock.now();
-  const stored = await deps.store.loadCase(event.caseId);
   let result: ReturnType<CaseEngine['applyEvent']>;
   try {
     result = deps.engine.applyEvent(stored?.aggregate, event, now);

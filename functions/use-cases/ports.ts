@@ -100,6 +100,11 @@ export interface AuditRecord {
 export interface CaseStore {
   getEventRecord(eventId: string): Promise<EventRecord | undefined>;
   loadCase(caseId: string): Promise<StoredCase | undefined>;
+  /** `getEventRecord` and `loadCase` together (one round trip), for an incoming case event. */
+  loadEventAndCase(
+    eventId: string,
+    caseId: string,
+  ): Promise<{ recorded?: EventRecord; stored?: StoredCase }>;
   /**
    * Writes the event record, the case, changed deadline projections and the audit entries in
    * ONE transaction. Throws `EventAlreadyRecordedError` when the event id is taken and

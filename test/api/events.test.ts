@@ -2,7 +2,12 @@ import {
   ProvisionedThroughputExceededException,
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoCaseStore } from '../../functions/adapters/dynamodb/case-store.js';
@@ -379,6 +384,7 @@ describe('POST /v1/events: store faults (mocked)', () => {
     const faulty = makeDocumentClient({ endpoint: inject('dynamoEndpoint') });
     const mock = mockClient(faulty);
     mock.on(GetCommand).callsFake((input) => real.send(new GetCommand(input)));
+    mock.on(BatchGetCommand).callsFake((input) => real.send(new BatchGetCommand(input)));
     mock.on(QueryCommand).callsFake((input) => real.send(new QueryCommand(input)));
     mock
       .on(TransactWriteCommand)
@@ -406,7 +412,7 @@ describe('POST /v1/events: store faults (mocked)', () => {
     const faulty = makeDocumentClient({ endpoint: inject('dynamoEndpoint') });
     const mock = mockClient(faulty);
     mock
-      .on(GetCommand)
+      .on(BatchGetCommand)
       .rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
     const { handler } = setup({ client: faulty });
     // Act

@@ -8,6 +8,9 @@ import {
   putCalendarFeed,
 } from '../../functions/adapters/dynamodb/calendar-feed.js';
 import type { GovUkFeed } from '../../functions/calendar/index.js';
+import type { CaseAggregate } from '../../functions/domain/model.js';
+import { reminderPlans, reminderTimerPlanner } from '../../functions/domain/reminders/index.js';
+import { DEFAULT_PLANNERS, planTimers } from '../../functions/domain/timers.js';
 import { makeCaseEngine } from '../../functions/use-cases/bind-engine.js';
 import type { CaseEvent } from '../../schemas/events.js';
 import { AUTHORITY, freshTable } from '../api/support.js';
@@ -90,5 +93,54 @@ describe('the cached feed', () => {
     expect(stillEarly).toBe(builtIn);
     expect(later).not.toBe(builtIn);
     expect(engine.calendar.isWorkingDay('2027-06-04')).toBe(false);
+  });
+});
+
+describe('the bound engine’s plan memos', () => {
+  it('plan what planning from scratch does, event after event and after a new feed', () => {
+    // Prepare: a feed source the test can replace.
+    let current = { feed: govUkFixture(), sha256: 'first' };
+    const engine = makeCaseEngine(AUTHORITY, reminderPlans(), { feed: { current: () => current } });
+    const fromScratch = (aggregate: CaseAggregate) =>
+      planTimers(aggregate, { calendar: engine.calendar, rules: engine.rules }, [
+        ...DEFAULT_PLANNERS,
+        reminderTimerPlanner(reminderPlans()),
+      ]);
+    const steps = [
+      event('m1', 'case.opened', '2027-05-03T08:00:00Z', { team: 't', riskLevel: 'high' }),
+      event('m2', 'building-bridges.started', '2027-05-03T09:00:00Z', { personId: 'P-0006' }),
+      event('m3', 'disagreement.raised', '2027-05-04T09:00:00Z', { disagreementId: 'D-1' }),
+      event('m4', 'lado.concern-raised', '2027-05-05T09:00:00Z', { allegationId: 'A-1' }),
+      event('m5', 'case.updated', '2027-05-05T10:00:00Z', { riskLevel: 'standard' }),
+      event('m6', 'lado.notified', '2027-05-05T11:00:00Z', { allegationId: 'A-1' }),
+      event('m7', 'disagreement.resolved', '2027-05-06T09:00:00Z', { disagreementId: 'D-1' }),
+    ];
+    let aggregate: CaseAggregate | undefined;
+    for (const step of steps) {
+      aggregate = engine.applyEvent(aggregate, step, new Date(step.occurredAt)).aggregate;
+      const text = JSON.stringify(aggregate);
+      // Act + Assess: with the stored text (the case memo) and without (the deadline memo),
+      // twice each, so the second of each is answered from a memo.
+      for (let i = 0; i < 2; i++) {
+        expect(engine.planTimers(aggregate, new Date(), text)).toEqual(fromScratch(aggregate));
+        expect(engine.planTimers(aggregate, new Date())).toEqual(fromScratch(aggregate));
+      }
+    }
+    const open = aggregate as CaseAggregate;
+    // Building Bridges supervision due Monday 7 June 2027: "2 working days before" is
+    // Thursday 3 June, and Wednesday 2 June once Friday 4 June is a bank holiday.
+    const b2wd = (timers: ReturnType<typeof fromScratch>) =>
+      timers
+        .find((t) => t.payload.reminderId === 'b2wd')
+        ?.fireAt.toISOString()
+        .slice(0, 10);
+    const before = engine.planTimers(open, new Date(), JSON.stringify(open));
+    expect(b2wd(before)).toBe('2027-06-03');
+    // Act: a newer feed adds Friday 4 June 2027.
+    current = { feed: newerFeed(), sha256: 'second' };
+    const after = engine.planTimers(open, new Date(), JSON.stringify(open));
+    // Assess
+    expect(b2wd(after)).toBe('2027-06-02');
+    expect(after).toEqual(fromScratch(open));
   });
 });

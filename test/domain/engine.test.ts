@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import { createCalendar } from '../../functions/calendar/index.js';
 import {
   advance,
@@ -145,5 +146,83 @@ describe('applyEvent', () => {
 
     // Assess
     expect(revived).toEqual(aggregate);
+  });
+
+  it('revives every instant field of the schema when reading the store’s own JSON', async () => {
+    // Prepare: every path in CaseAggregateSchema that holds a date, found by walking it, set
+    // to an ISO string in an otherwise empty aggregate.
+    const { CaseAggregateSchema, reviveStoredAggregate } = await import(
+      '../../functions/domain/model.js'
+    );
+    const paths: string[][] = [];
+    const walk = (schema: z.ZodType, path: string[]): void => {
+      if (schema instanceof z.ZodDate) paths.push(path);
+      else if (schema instanceof z.ZodOptional) walk(schema.unwrap() as z.ZodType, path);
+      else if (schema instanceof z.ZodArray) walk(schema.element as z.ZodType, [...path, '[]']);
+      else if (schema instanceof z.ZodRecord)
+        walk(schema.valueType as z.ZodType, [...path, 'joint']);
+      else if (schema instanceof z.ZodObject)
+        for (const [key, child] of Object.entries(schema.shape))
+          walk(child as z.ZodType, [...path, key]);
+    };
+    walk(CaseAggregateSchema, []);
+    const json: Record<string, unknown> = { deadlines: [] };
+    for (const path of paths) {
+      let node: Record<string, unknown> | unknown[] = json;
+      path.forEach((key, i) => {
+        const last = i === path.length - 1;
+        const nextIsArray = path[i + 1] === '[]';
+        if (key === '[]') {
+          const list = node as unknown[];
+          if (list.length === 0) list.push({});
+          node = list[0] as Record<string, unknown>;
+          return;
+        }
+        const record = node as Record<string, unknown>;
+        if (last) record[key] = '2026-03-02T12:00:00.000Z';
+        else record[key] ??= nextIsArray ? [] : {};
+        node = record[key] as Record<string, unknown>;
+      });
+    }
+    // Act
+    const revived = reviveStoredAggregate(json) as unknown as Record<string, unknown>;
+    // Assess: each of them is now a Date.
+    expect(paths.length).toBeGreaterThanOrEqual(12);
+    for (const path of paths) {
+      const value = path.reduce<unknown>(
+        (node, key) =>
+          key === '[]' ? (node as unknown[])[0] : (node as Record<string, unknown>)[key],
+        revived,
+      );
+      expect(value, path.join('.')).toEqual(new Date('2026-03-02T12:00:00.000Z'));
+    }
+  });
+
+  it('revives the store’s JSON of a case through a whole lifecycle as the schema does', async () => {
+    // Prepare: a stop seen before its start, then every kind of clock, stage and stop.
+    const { parseAggregate, reviveStoredAggregate } = await import(
+      '../../functions/domain/model.js'
+    );
+    const steps = [
+      ev('lado.notified', '2026-03-02T09:30:00Z', { allegationId: 'A-2' }),
+      opened('2026-03-02T09:00:00Z', { jointWithMentalHealth: true, riskLevel: 'high' }),
+      ev('lado.concern-raised', '2026-03-02T10:00:00Z', { allegationId: 'A-1' }),
+      ev('disagreement.raised', '2026-03-02T11:00:00Z', { disagreementId: 'D-1' }),
+      ev('supervision.held', '2026-03-03T10:00:00Z', { kind: 'joint' }),
+      ev('coworking.started', '2026-03-03T11:00:00Z', { reviewEveryWeeks: 4 }),
+      ev('building-bridges.started', '2026-03-04T09:00:00Z', { personId: 'P-0006' }),
+      ev('lado.notified', '2026-03-04T10:00:00Z', { allegationId: 'A-1' }),
+      ev('supervision.held', '2026-03-20T10:00:00Z', { kind: 'building-bridges' }),
+      ev('disagreement.resolved', '2026-03-20T11:00:00Z', { disagreementId: 'D-1' }),
+      ev('case.closed', '2026-04-01T10:00:00Z', {}),
+    ];
+    for (let n = 1; n <= steps.length; n++) {
+      const { aggregate } = play(steps.slice(0, n));
+      // Act
+      const text = JSON.stringify(aggregate);
+      // Assess
+      expect(reviveStoredAggregate(JSON.parse(text))).toEqual(parseAggregate(JSON.parse(text)));
+      expect(reviveStoredAggregate(JSON.parse(text))).toEqual(aggregate);
+    }
   });
 });

@@ -11,6 +11,7 @@ import {
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   DynamoDBDocumentClient,
   GetCommand,
@@ -85,7 +86,7 @@ describe('DynamoDB faults, mocked (aws-sdk-client-mock)', () => {
     'a commit failing with %s answers 503 + Retry-After, one write attempted per try',
     async (_, fault) => {
       // Prepare: nothing recorded, the transaction always fails.
-      dynamo.on(GetCommand).resolves({});
+      dynamo.on(BatchGetCommand).resolves({});
       dynamo.on(TransactWriteCommand).rejects(fault());
       // Act
       const result = await handler()(postEvent(JSON.stringify(envelope.caseOpened('dx-1'))));
@@ -105,7 +106,7 @@ describe('DynamoDB faults, mocked (aws-sdk-client-mock)', () => {
     'a read failing with %s answers 503 + Retry-After',
     async (_, fault) => {
       // Prepare
-      dynamo.on(GetCommand).rejects(fault());
+      dynamo.on(BatchGetCommand).rejects(fault());
       // Act
       const result = await handler()(postEvent(JSON.stringify(envelope.concern('dx-2'))));
       // Assess
@@ -142,13 +143,19 @@ describe('DynamoDB faults, mocked (aws-sdk-client-mock)', () => {
       envelope.caseOpened('dx-open') as never,
       new Date('2026-03-02T12:00:00Z'),
     );
-    dynamo.on(GetCommand, { Key: { pk: 'EVENT#dx-4', sk: 'EVENT' } }).resolves({});
-    dynamo.on(GetCommand, { Key: { pk: 'CASE#C-1001', sk: 'CASE' } }).resolves({
-      Item: {
-        caseId: 'C-1001',
-        version: 1,
-        aggregate: JSON.stringify(opened.aggregate),
-        updatedAt: '2026-03-02T12:00:00.000Z',
+    // The event is not recorded; the case is at version 1.
+    dynamo.on(BatchGetCommand).resolves({
+      Responses: {
+        mocked: [
+          {
+            pk: 'CASE#C-1001',
+            sk: 'CASE',
+            caseId: 'C-1001',
+            version: 1,
+            aggregate: JSON.stringify(opened.aggregate),
+            updatedAt: '2026-03-02T12:00:00.000Z',
+          },
+        ],
       },
     });
     dynamo.on(TransactWriteCommand).rejects(cancelled('None', 'ConditionalCheckFailed', 'None'));

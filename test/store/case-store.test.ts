@@ -3,7 +3,13 @@ import {
   DescribeTimeToLiveCommand,
   DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandInput,
+  DynamoDBDocumentClient,
+  GetCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoCaseStore } from '../../functions/adapters/dynamodb/case-store.js';
 import { createTable } from '../../functions/adapters/dynamodb/create-table.js';
@@ -94,6 +100,57 @@ describe('DynamoCaseStore', () => {
     expect(item.Item?.expiresAt).toBeGreaterThan(NOW.getTime() / 1000 + 80 * 86_400);
     expect((await store.listDeadlines('C-6001')).length).toBe(aggregate.deadlines.length);
     expect((await store.listAudit('C-6001')).map((a) => a.kind)).toContain('case-opened');
+  });
+
+  it('reads an event record and its case together, whichever of them exists', async () => {
+    // Prepare
+    const aggregate = await openCase('C-6005');
+    // Act
+    const both = await store.loadEventAndCase('C-6005-open', 'C-6005');
+    const caseOnly = await store.loadEventAndCase('C-6005-next', 'C-6005');
+    const neither = await store.loadEventAndCase('C-6006-open', 'C-6006');
+    // Assess
+    expect(both.recorded).toEqual(await store.getEventRecord('C-6005-open'));
+    expect(both.stored).toEqual(await store.loadCase('C-6005'));
+    expect(both.stored?.aggregate).toEqual(aggregate);
+    expect(caseOnly).toEqual({ stored: await store.loadCase('C-6005') });
+    expect(neither).toEqual({});
+  });
+
+  it('asks again for keys DynamoDB left unprocessed', async () => {
+    // Prepare: the first BatchGetItem answers the event record and leaves the case unprocessed.
+    await openCase('C-6007');
+    const real = table.client;
+    const faulty = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ endpoint: inject('dynamoEndpoint') }),
+    );
+    const mock = mockClient(faulty);
+    mock
+      .on(BatchGetCommand)
+      .callsFakeOnce(async (input: BatchGetCommandInput) => {
+        const out = await real.send(new BatchGetCommand(input));
+        const items = out.Responses?.[table.tableName] ?? [];
+        return {
+          Responses: { [table.tableName]: items.filter((i) => i.sk === 'EVENT') },
+          UnprocessedKeys: {
+            [table.tableName]: { Keys: [keys.case('C-6007')], ConsistentRead: true },
+          },
+        };
+      })
+      .callsFake((input: BatchGetCommandInput) => real.send(new BatchGetCommand(input)));
+    // Act
+    const read = await new DynamoCaseStore(faulty, table.tableName).loadEventAndCase(
+      'C-6007-open',
+      'C-6007',
+    );
+    // Assess
+    expect(mock.commandCalls(BatchGetCommand)).toHaveLength(2);
+    expect(mock.commandCalls(BatchGetCommand)[1]?.args[0].input.RequestItems).toEqual({
+      [table.tableName]: { Keys: [keys.case('C-6007')], ConsistentRead: true },
+    });
+    expect(read.recorded?.eventId).toBe('C-6007-open');
+    expect(read.stored?.version).toBe(1);
+    mock.restore();
   });
 
   it('refuses a stale version and a taken event id, changing nothing', async () => {

@@ -6,6 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   type BatchWriteCommandInput,
   type DynamoDBDocumentClient,
@@ -59,13 +60,37 @@ export class DynamoCaseStore implements CaseStore {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keys.case(caseId), ConsistentRead: true }),
     );
-    if (Item === undefined) return undefined;
+    return Item === undefined ? undefined : fromCaseItem(Item);
+  }
+
+  /** Both reads of an incoming case event in one strongly consistent BatchGetItem. */
+  async loadEventAndCase(
+    eventId: string,
+    caseId: string,
+  ): Promise<{ recorded?: EventRecord; stored?: StoredCase }> {
+    const eventKey = keys.event(eventId);
+    const caseKey = keys.case(caseId);
+    let pending: Record<string, unknown>[] = [eventKey, caseKey];
+    const found: Record<string, unknown>[] = [];
+    // DynamoDB may leave keys unprocessed under load: ask again for those, with a pause.
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) await sleep(Math.min(200, 10 * 2 ** attempt) * Math.random());
+      if (attempt > 8) throw new Error('BatchGetItem: keys left unprocessed after 8 attempts');
+      const out = await this.client.send(
+        new BatchGetCommand({
+          RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+        }),
+      );
+      found.push(...(out.Responses?.[this.tableName] ?? []));
+      pending = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+    }
+    const item = (key: { pk: string; sk: string }) =>
+      found.find((i) => i.pk === key.pk && i.sk === key.sk);
+    const eventItem = item(eventKey);
+    const caseItem = item(caseKey);
     return {
-      caseId: Item.caseId as string,
-      version: Item.version as number,
-      aggregate: deserializeAggregate(Item.aggregate as string),
-      updatedAt: Item.updatedAt as string,
-      serialized: Item.aggregate as string,
+      ...(eventItem === undefined ? {} : { recorded: fromEventItem(eventItem) }),
+      ...(caseItem === undefined ? {} : { stored: fromCaseItem(caseItem) }),
     };
   }
 
@@ -387,4 +412,14 @@ function decodeCursor(cursor: string, partition: string): Record<string, string>
 
 function stripUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+function fromCaseItem(item: Record<string, unknown>): StoredCase {
+  return {
+    caseId: item.caseId as string,
+    version: item.version as number,
+    aggregate: deserializeAggregate(item.aggregate as string),
+    updatedAt: item.updatedAt as string,
+    serialized: item.aggregate as string,
+  };
 }

@@ -1,12 +1,12 @@
 /**
  * How the case aggregate and its deadlines are written to items. The aggregate is kept as one
- * JSON string (exact round trip, no marshalling surprises), revived by the model's schema.
+ * JSON string (exact round trip, no marshalling surprises); reading revives its instants.
  */
 import {
   type AuditEntry,
   type CaseAggregate,
   type Deadline,
-  parseAggregate,
+  reviveStoredAggregate,
 } from '../../domain/model.js';
 import type { AuditRecord, DeadlineRecord } from '../../use-cases/ports.js';
 
@@ -15,7 +15,7 @@ export function serializeAggregate(aggregate: CaseAggregate): string {
 }
 
 export function deserializeAggregate(text: string): CaseAggregate {
-  return parseAggregate(JSON.parse(text));
+  return reviveStoredAggregate(JSON.parse(text));
 }
 
 export function deadlinesOf(aggregate: CaseAggregate | undefined): Deadline[] {

@@ -15,6 +15,7 @@ import {
   RECENT_EVENT_IDS,
   recomputeIntervals,
 } from './apply.js';
+import { clonePlain } from './clone.js';
 import { cancel, recomputeDeadline, record, type Work } from './deadlines.js';
 import { type EngineContext, EngineError, type EngineResult } from './types.js';
 
@@ -48,7 +49,7 @@ export function applyEvent(
   }
   if (aggregate?.recentEventIds?.includes(event.id)) return { aggregate, audit: [] };
   const w: Work = {
-    agg: aggregate ? structuredClone(aggregate) : blankAggregate(event),
+    agg: aggregate ? clonePlain(aggregate) : blankAggregate(event),
     audit: [],
     ctx,
     eventId: event.id,
@@ -106,7 +107,7 @@ export function applyEvent(
  * aggregate's version changes only when a deadline did.
  */
 export function advance(aggregate: CaseAggregate, ctx: EngineContext): EngineResult {
-  const w: Work = { agg: structuredClone(aggregate), audit: [], ctx };
+  const w: Work = { agg: clonePlain(aggregate), audit: [], ctx };
   if (w.agg.status === 'closed') return { aggregate, audit: [] };
   advanceWork(w, ctx.now);
   if (w.audit.length === 0) return { aggregate, audit: [] };
@@ -121,7 +122,7 @@ export function advance(aggregate: CaseAggregate, ctx: EngineContext): EngineRes
  * only take the new rule and calendar versions and explanation.
  */
 export function recompute(aggregate: CaseAggregate, ctx: EngineContext): EngineResult {
-  const w: Work = { agg: structuredClone(aggregate), audit: [], ctx };
+  const w: Work = { agg: clonePlain(aggregate), audit: [], ctx };
   if (w.agg.status === 'closed') return { aggregate, audit: [] };
   for (const d of w.agg.deadlines) {
     if (d.status !== 'open') continue;
