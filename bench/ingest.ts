@@ -18,7 +18,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import autocannon from 'autocannon';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createTable } from '../functions/adapters/dynamodb/create-table.js';
@@ -207,8 +207,8 @@ async function closedLoop(op: (n: number) => Promise<unknown>): Promise<number> 
 
 /**
  * The baselines, from this process against the same DynamoDB Local: raw PutItem, and the
- * store's own work for one event without HTTP or handler — the two consistent GetItems and
- * one TransactWriteItems of an event record, the case, its audit item and two deadline
+ * store's own work for one event without HTTP or handler — one consistent BatchGetItem (the
+ * event record and the case) and one TransactWriteItems of an event record, the case, its audit item and two deadline
  * projections (on gsi1), with the adapter's conditions.
  */
 async function storeBaselines(
@@ -230,13 +230,15 @@ async function storeBaselines(
   const perEvent = await closedLoop(async (n) => {
     const caseKey = { pk: `BENCHCASE#${tag}#${n}`, sk: 'CASE' };
     await client.send(
-      new GetCommand({
-        TableName: tableName,
-        Key: { pk: `BENCHEVENT#${tag}#${n}`, sk: 'EVENT' },
-        ConsistentRead: true,
+      new BatchGetCommand({
+        RequestItems: {
+          [tableName]: {
+            Keys: [{ pk: `BENCHEVENT#${tag}#${n}`, sk: 'EVENT' }, caseKey],
+            ConsistentRead: true,
+          },
+        },
       }),
     );
-    await client.send(new GetCommand({ TableName: tableName, Key: caseKey, ConsistentRead: true }));
     const condition = { ConditionExpression: 'attribute_not_exists(pk)' };
     await client.send(
       new TransactWriteCommand({
@@ -404,7 +406,7 @@ async function endToEnd(): Promise<void> {
     );
     console.log(`status codes: ${JSON.stringify(codes)}; events sent: ${fmt(stream.count)}`);
     console.log(
-      `store-only = the DynamoDB calls of one event (2 consistent GetItems + 1 TransactWriteItems ` +
+      `store-only = the DynamoDB calls of one event (1 consistent BatchGetItem of 2 keys + 1 TransactWriteItems ` +
         `of 5 items) with no HTTP or handler, new case each time:\nwhat DynamoDB Local alone sustains here; a ratio near or above 1 means the store, not the service, limits.\n` +
         `events/s ÷ store-only = ${fmt(rate / storeOnly, 2)}; events/s ÷ PutItem/s = ${fmt(rate / put, 2)}`,
     );
