@@ -3,6 +3,7 @@
  * the overnight digest. Messages carry the case reference, the clock, the due time in UK
  * local time, what to do and a link — never a child's or family member's name (we hold none).
  */
+import { MONTHS, WEEKDAYS } from '../../calendar/days.js';
 import { offsetAt } from '../../calendar/london.js';
 
 export type ReminderMoment = 'start' | 'before' | 'on-day' | 'due' | 'overdue';
@@ -37,22 +38,6 @@ export function caseLink(template: string, caseId: string): string {
   return template.replaceAll('{caseId}', encodeURIComponent(caseId));
 }
 
-const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
 interface UkParts {
   weekday: string;
   day: string;
@@ -70,7 +55,8 @@ interface UkParts {
 function ukParts(at: Date, style: 'long' | 'short'): UkParts {
   const offset = offsetAt(at.getTime());
   const wall = new Date(at.getTime() + offset);
-  const weekday = WEEKDAYS[wall.getUTCDay()] as string;
+  // WEEKDAYS runs Monday to Sunday (ISO); getUTCDay() counts from Sunday.
+  const weekday = WEEKDAYS[(wall.getUTCDay() + 6) % 7] as string;
   const month = MONTHS[wall.getUTCMonth()] as string;
   return {
     weekday: style === 'long' ? weekday : weekday.slice(0, 3),
