@@ -9,6 +9,16 @@ export function clonePlain<T>(value: T): T {
   if (Array.isArray(value)) return value.map(clonePlain) as T;
   const source = value as Record<string, unknown>;
   const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(source)) copy[key] = clonePlain(source[key]);
+  for (const key of Object.keys(source)) {
+    // An own "__proto__" (JSON.parse makes one) must stay data, not become the prototype.
+    if (key === '__proto__')
+      Object.defineProperty(copy, key, {
+        value: clonePlain(source[key]),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else copy[key] = clonePlain(source[key]);
+  }
   return copy as T;
 }
