@@ -164,8 +164,8 @@ export function makeCaseEngine(
 const PLAN_MEMO_CASES = 1_000;
 const PLAN_MEMO_CHARS = 8_000_000;
 
-/** Deadlines whose timers are kept (a few MB). */
-const DEADLINE_MEMO_ENTRIES = 20_000;
+/** Deadlines whose timers are kept: ~5 timers of ~250 bytes each, so ~15 MB at most. */
+const DEADLINE_MEMO_ENTRIES = 10_000;
 
 /**
  * The planners as one, remembering each deadline's timers: an event changes one or two of a
