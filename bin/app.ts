@@ -3,7 +3,7 @@
  * (`timescales.config.json`, or `-c config=path`), adds the two stacks and the cdk-nag packs.
  */
 import { App } from 'aws-cdk-lib';
-import { addNag, addTimescales, digestEntryIfPresent } from '../lib/app.js';
+import { addNag, addTimescales } from '../lib/app.js';
 import { ConfigError, loadConfig } from '../lib/config.js';
 
 const app = new App();
@@ -12,8 +12,7 @@ const configPath =
 
 try {
   const config = loadConfig(configPath);
-  const digestEntry = digestEntryIfPresent();
-  addTimescales(app, config, digestEntry === undefined ? {} : { digestEntry });
+  addTimescales(app, config);
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(error.message);

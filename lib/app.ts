@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
 import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { entryPath } from './bundling.js';
 import type { TimescalesConfig } from './config.js';
 import { StatefulStack } from './stateful-stack.js';
 import { StatelessStack } from './stateless-stack.js';
@@ -13,22 +11,12 @@ export interface TimescalesStacks {
   readonly stateless: StatelessStack;
 }
 
-/** The digest entry, when the reminders work has added it. */
-export function digestEntryIfPresent(): string | undefined {
-  const path = entryPath('digest');
-  return existsSync(path) ? path : undefined;
-}
-
 /**
  * Adds one authority's deployment to the app: the stateful stack (table, key) and the
  * stateless stack that depends on it. Stacks are environment-agnostic unless the
  * configuration pins `env`.
  */
-export function addTimescales(
-  app: App,
-  config: TimescalesConfig,
-  options: { digestEntry?: string } = {},
-): TimescalesStacks {
+export function addTimescales(app: App, config: TimescalesConfig): TimescalesStacks {
   const env =
     config.env === undefined
       ? {}
@@ -59,7 +47,6 @@ export function addTimescales(
     config,
     table: stateful.table,
     key: stateful.key,
-    ...(options.digestEntry === undefined ? {} : { digestEntry: options.digestEntry }),
   });
   stateless.addStackDependency(stateful);
   return { stateful, stateless };

@@ -13,7 +13,6 @@ export const ENTRIES = {
   events: 'functions/events/handler.ts',
   read: 'functions/read/handler.ts',
   reminders: 'functions/reminders/handler.ts',
-  digest: 'functions/digest/handler.ts',
 } as const;
 
 export type EntryName = keyof typeof ENTRIES;

@@ -12,7 +12,6 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { TABLE_KEYS } from '../functions/adapters/dynamodb/table.js';
@@ -31,12 +30,6 @@ export interface StatelessStackProps extends StackProps {
   readonly table: dynamodb.ITableV2;
   /** From the stateful stack: encrypts the table and the SNS topics. */
   readonly key: kms.IKey;
-  /**
-   * The 09:00 digest handler; when given, a digest function and a weekday 09:00
-   * Europe/London schedule are added.
-   * @default - no digest
-   */
-  readonly digestEntry?: string;
 }
 
 const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
@@ -57,9 +50,7 @@ const XRAY_REASON =
  */
 export class StatelessStack extends Stack {
   readonly api: TimescalesApi;
-  readonly functions: Record<'events' | 'read' | 'reminders', TimescalesFunction> & {
-    digest?: TimescalesFunction;
-  };
+  readonly functions: Record<'events' | 'read' | 'reminders', TimescalesFunction>;
   readonly timers: TimerScheduler;
   readonly messaging: Messaging;
   readonly alarms: Alarms;
@@ -166,53 +157,6 @@ export class StatelessStack extends Stack {
     this.messaging.grantSendEmail(reminders.role);
     this.messaging.grantSendText(reminders.role);
 
-    if (props.digestEntry !== undefined) {
-      const digest = new TimescalesFunction(this, 'Digest', {
-        ...common,
-        entry: props.digestEntry,
-        description: 'Weekday 09:00 digest of due and overdue deadlines',
-        serviceName: 'timescales-digest',
-        timeout: Duration.minutes(5),
-        reservedConcurrentExecutions: 1,
-      });
-      grantTable(digest.role, table, key, 'readwrite');
-      this.messaging.grantSendEmail(digest.role);
-      this.messaging.grantSendText(digest.role);
-      this.functions.digest = digest;
-
-      const digestRole = new iam.Role(this, 'DigestScheduleRole', {
-        description: 'Assumed by EventBridge Scheduler to invoke the digest function',
-        assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-          conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
-        }),
-      });
-      digestRole.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: ['lambda:InvokeFunction'],
-          resources: [digest.function.functionArn],
-        }),
-      );
-      digestRole.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: ['sqs:SendMessage'],
-          resources: [this.timers.deadLetterQueue.queueArn],
-        }),
-      );
-      new scheduler.CfnSchedule(this, 'DigestSchedule', {
-        description: 'Weekday 09:00 (Europe/London) digest',
-        scheduleExpression: 'cron(0 9 ? * MON-FRI *)',
-        scheduleExpressionTimezone: 'Europe/London',
-        flexibleTimeWindow: { mode: 'OFF' },
-        target: {
-          arn: digest.function.functionArn,
-          roleArn: digestRole.roleArn,
-          input: JSON.stringify({ kind: 'digest' }),
-          retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
-          deadLetterConfig: { arn: this.timers.deadLetterQueue.queueArn },
-        },
-      });
-    }
-
     for (const fn of Object.values(this.functions)) {
       Validations.of(fn.role).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
@@ -274,8 +218,7 @@ export class StatelessStack extends Stack {
       });
     }
     // Metrics Insights across every dimension set the functions emit (Powertools adds
-    // `service`; the digest function may emit them too, and a dimension may be added without
-    // touching these). The reminders handler publishes them as EMF (functions/reminders/handler.ts).
+    // `service`; a dimension may be added without touching these). The reminders handler publishes them as EMF (functions/reminders/handler.ts).
     const insights = (metricName: string, label: string) =>
       new cloudwatch.MathExpression({
         expression: `SELECT SUM(${metricName}) FROM ${METRICS_NAMESPACE}`,

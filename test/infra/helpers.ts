@@ -26,10 +26,9 @@ export function testApp(): App {
 
 export function synthStacks(
   overrides: Partial<TimescalesConfigInput> = {},
-  options: { digestEntry?: string } = {},
 ): TimescalesStacks & { app: App } {
   const app = testApp();
-  const stacks = addTimescales(app, parseConfig({ ...EXAMPLE_CONFIG, ...overrides }), options);
+  const stacks = addTimescales(app, parseConfig({ ...EXAMPLE_CONFIG, ...overrides }));
   return { app, ...stacks };
 }
 

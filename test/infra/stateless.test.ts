@@ -1,7 +1,6 @@
 import type { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { entryPath } from '../../lib/bundling.js';
 import type { StatelessStack } from '../../lib/stateless-stack.js';
 import { actionsOf, resourcesOf, type Statement, statementsOf, synthStacks } from './helpers.js';
 
@@ -21,7 +20,7 @@ beforeAll(() => {
 const FUNCTIONS = ['events', 'read', 'reminders'] as const;
 
 describe('Lambda functions', () => {
-  it('are exactly the three entry points (no digest entry yet)', () => {
+  it('are exactly the three entry points', () => {
     template.resourceCountIs('AWS::Lambda::Function', 3);
   });
 
@@ -635,24 +634,5 @@ describe('alarms', () => {
       TopicArn: { Ref: idOf(stack.alarms.topic) },
       RedrivePolicy: { deadLetterTargetArn: Match.anyValue() },
     });
-  });
-});
-
-describe('digest (wired when functions/digest/handler.ts exists)', () => {
-  it('adds a function and a weekday 09:00 Europe/London schedule with its own narrow role', () => {
-    // Prepare: any existing entry stands in for the digest handler.
-    const { stateless } = synthStacks({}, { digestEntry: entryPath('reminders') });
-    const t = Template.fromStack(stateless);
-    // Assess
-    t.resourceCountIs('AWS::Lambda::Function', 4);
-    t.hasResourceProperties('AWS::Scheduler::Schedule', {
-      ScheduleExpression: 'cron(0 9 ? * MON-FRI *)',
-      ScheduleExpressionTimezone: 'Europe/London',
-      Target: Match.objectLike({
-        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DigestFunction'), 'Arn'] },
-        DeadLetterConfig: { Arn: Match.anyValue() },
-      }),
-    });
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 14);
   });
 });
