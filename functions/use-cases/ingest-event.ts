@@ -5,9 +5,10 @@
  * (`202 {eventId, status:'accepted', caseId}`), identical for every delivery of the event.
  *
  * 1. Validate the envelope (`schemas/events.ts`); a bad one is a `ValidationError` naming fields.
- * 2. If the event id is recorded: a different body is an `IdempotencyConflictError`; the same
- *    body gets the stored answer (and, for case events, the case's timers are re-synced).
- * 3. Case events: load the aggregate, `engine.applyEvent`, commit event record + case +
+ * 2. Read the event record — for a case event together with the case, in one round trip. If
+ *    the id is recorded: a different body is an `IdempotencyConflictError`; the same body gets
+ *    the stored answer (and, for case events, the case's timers are re-synced).
+ * 3. Case events: `engine.applyEvent` on the case read, commit event record + case +
  *    deadline projections + audit in ONE transaction; a version conflict reloads and retries
  *    (bounded); losing the event-record race returns the winner's answer.
  * 4. After the commit, diff the timer plans before/after, call the `Scheduler`, and append
