@@ -3,7 +3,6 @@
  * trail and event idempotency records. Every change to a case is ONE TransactWriteItems.
  */
 
-import { setTimeout as sleep } from 'node:timers/promises';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -28,9 +27,11 @@ import {
   type StoredCase,
   VersionConflictError,
 } from '../../use-cases/ports.js';
+import { untilProcessed } from './batch.js';
 import {
   deadlinesOf,
   deserializeAggregate,
+  omitUndefined,
   serializeAggregate,
   toAuditRecord,
   toDeadlineRecord,
@@ -70,20 +71,20 @@ export class DynamoCaseStore implements CaseStore {
   ): Promise<{ recorded?: EventRecord; stored?: StoredCase }> {
     const eventKey = keys.event(eventId);
     const caseKey = keys.case(caseId);
-    let pending: Record<string, unknown>[] = [eventKey, caseKey];
     const found: Record<string, unknown>[] = [];
-    // DynamoDB may leave keys unprocessed under load: ask again for those, with a pause.
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 0) await sleep(Math.min(200, 10 * 2 ** attempt) * Math.random());
-      if (attempt > 8) throw new Error('BatchGetItem: keys left unprocessed after 8 attempts');
-      const out = await this.client.send(
-        new BatchGetCommand({
-          RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
-        }),
-      );
-      found.push(...(out.Responses?.[this.tableName] ?? []));
-      pending = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-    }
+    await untilProcessed(
+      [eventKey, caseKey] as Record<string, unknown>[],
+      async (Keys) => {
+        const out = await this.client.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys, ConsistentRead: true } },
+          }),
+        );
+        found.push(...(out.Responses?.[this.tableName] ?? []));
+        return out.UnprocessedKeys?.[this.tableName]?.Keys;
+      },
+      'BatchGetItem of an event and its case',
+    );
     const item = (key: { pk: string; sk: string }) =>
       found.find((i) => i.pk === key.pk && i.sk === key.sk);
     const eventItem = item(eventKey);
@@ -162,22 +163,25 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   private async writeAll(writes: TransactItem[]): Promise<void> {
+    type WriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>[string][number];
     for (let i = 0; i < writes.length; i += 25) {
-      let requests: NonNullable<BatchWriteCommandInput['RequestItems']>[string] = writes
+      const requests: WriteRequest[] = writes
         .slice(i, i + 25)
         .map((w) =>
           w.Put !== undefined
             ? { PutRequest: { Item: w.Put.Item } }
             : { DeleteRequest: { Key: w.Delete?.Key } },
         );
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        if (attempt > 8) throw new Error('deadline projections could not be written');
-        const result = await this.client.send(
-          new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
-        );
-        requests = result.UnprocessedItems?.[this.tableName] ?? [];
-        if (requests.length > 0) await sleep(20 * 2 ** attempt);
-      }
+      await untilProcessed(
+        requests,
+        async (pending) =>
+          (
+            await this.client.send(
+              new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+            )
+          ).UnprocessedItems?.[this.tableName],
+        'deadline projections',
+      );
     }
   }
 
@@ -363,7 +367,7 @@ export function translateCancellation(
 }
 
 function fromDeadlineItem(item: Record<string, unknown>): DeadlineRecord {
-  return stripUndefined({
+  return omitUndefined({
     id: item.id as string,
     caseId: item.caseId as string,
     rule: item.rule as string,
@@ -408,10 +412,6 @@ function decodeCursor(cursor: string, partition: string): Record<string, string>
     throw invalid();
   if (record.gsi1pk !== partition) throw invalid();
   return record as Record<string, string>;
-}
-
-function stripUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 function fromCaseItem(item: Record<string, unknown>): StoredCase {

@@ -63,7 +63,7 @@ export function toAuditRecord(entry: AuditEntry): AuditRecord {
 }
 
 /** The object without its undefined fields (a loop: it runs for every deadline of every commit). */
-function omitUndefined<T extends object>(value: T): T {
+export function omitUndefined<T extends object>(value: T): T {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     const v = (value as Record<string, unknown>)[key];

@@ -23,6 +23,7 @@ import {
   VersionConflictError,
 } from '../../use-cases/ports.js';
 import { eventRecordPut } from './case-store.js';
+import { omitUndefined } from './codec.js';
 import { keys } from './keys.js';
 
 /** Longest EDT shift `onCallAt` looks back for (a shift starting earlier is not found). */
@@ -39,7 +40,7 @@ export class DynamoDirectory implements Directory, DirectoryWriter {
       new GetCommand({ TableName: this.tableName, Key: keys.person(personId) }),
     );
     if (Item === undefined) return undefined;
-    return strip({
+    return omitUndefined({
       personId: Item.personId as string,
       name: Item.name as string,
       email: Item.email as string,
@@ -94,7 +95,7 @@ export class DynamoDirectory implements Directory, DirectoryWriter {
           ...keys.person(person.personId),
           ...(person.team === undefined ? {} : keys.personIndex(person.team, person.personId)),
           entity: 'person',
-          ...strip(person),
+          ...omitUndefined(person),
           eventId: event.eventId,
         },
         // Out-of-order delivery: an older upsert must not overwrite a newer profile.
@@ -198,8 +199,4 @@ function recordConflict(error: unknown, event: EventRecord): unknown {
       return new VersionConflictError(event.eventId);
   }
   return error;
-}
-
-function strip<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { DigestEntry, DigestStore } from '../../domain/reminders/ports.js';
 import type { ReminderTimer } from '../../domain/reminders/types.js';
+import { untilProcessed } from './batch.js';
 import { TABLE_KEYS } from './table.js';
 
 export const TIMER_PARTITION = 'TIMERS';
@@ -149,15 +150,16 @@ export class DynamoTimerStore {
   }
 
   private async batchWrite(requests: Record<string, unknown>[]): Promise<void> {
-    let pending = requests;
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 8) throw new Error('timer store: unprocessed batch items after retries');
-      const result = await this.client.send(
-        new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }),
-      );
-      pending = (result.UnprocessedItems?.[this.tableName] ?? []) as Record<string, unknown>[];
-      if (pending.length > 0) await new Promise((done) => setTimeout(done, 50 * 2 ** attempt));
-    }
+    await untilProcessed(
+      requests,
+      async (pending) =>
+        (
+          await this.client.send(
+            new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }),
+          )
+        ).UnprocessedItems?.[this.tableName] as Record<string, unknown>[] | undefined,
+      'timer store',
+    );
   }
 }
 
