@@ -1,26 +1,18 @@
 /** The production `Scheduler`: EventBridge Scheduler configured from the Lambda environment. */
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { Config } from '../../commons/config.js';
+import { lazyClient } from '../../commons/lazy-client.js';
 import { EventBridgeScheduler } from './eventbridge.js';
 
 export * from './eventbridge.js';
-
-let client: Promise<SchedulerClient> | undefined;
 
 /**
  * One client per process, its package imported on the first create or delete: a cold start
  * (or an event that changes no timer) does not load the Scheduler SDK.
  */
-function schedulerClient(): Promise<SchedulerClient> {
-  client ??= import('@aws-sdk/client-scheduler').then(
-    ({ SchedulerClient }) => new SchedulerClient({}),
-    (error: unknown) => {
-      client = undefined;
-      throw error;
-    },
-  );
-  return client;
-}
+const schedulerClient = lazyClient<SchedulerClient>(
+  async () => new (await import('@aws-sdk/client-scheduler')).SchedulerClient({}),
+);
 
 /** Fails fast (at cold start) when a scheduler variable is missing. */
 export function makeEventBridgeScheduler(cfg: Pick<Config, 'scheduler'>): EventBridgeScheduler {
