@@ -4,14 +4,44 @@
  * each case's audit trail records who was told.
  */
 
+import { localDate, nextOpening } from '../calendar/index.js';
 import { caseLink, type DigestItem, renderDigest } from '../domain/reminders/messages.js';
 import { fnv1a64, REMINDER_KIND } from '../domain/reminders/plans.js';
+import type { DigestEntry } from '../domain/reminders/ports.js';
 import { routePeople } from '../domain/reminders/routing.js';
 import type { ReminderTimer } from '../domain/reminders/types.js';
 import type { FireAggregate, FireOutcome, FireTimerDeps } from './fire-deps.js';
 import { sendOnce, tally } from './send-once.js';
 
 export const DIGEST_PREFIX = 'digest:';
+
+/** The name suffix of a timer held to a person's next opening: one per opening minute. */
+export function deferralSuffix(until: Date): string {
+  return `.h${Math.floor(until.getTime() / 60_000).toString(36)}`;
+}
+
+/**
+ * Records an overnight EDT alert for the day team, who hear of it at the next opening
+ * (09:00 by default) in one digest, and makes sure that digest's timer is scheduled. Every
+ * alert of the night names the same timer: a process that remembers the names it scheduled
+ * (`deps.digestsScheduled`) schedules it once, not once per alert.
+ */
+export async function addToMorningDigest<A extends FireAggregate>(
+  entry: Omit<DigestEntry, 'date'>,
+  deps: FireTimerDeps<A>,
+): Promise<void> {
+  const opening = nextOpening(deps.calendar, entry.alertedAt);
+  const date = localDate(opening);
+  await deps.digests.add({ ...entry, date });
+  const timer = digestTimer(entry.team, date, opening);
+  const scheduled = deps.digestsScheduled;
+  if (scheduled?.has(timer.name)) return;
+  await deps.scheduler.schedule([timer]);
+  if (scheduled === undefined) return;
+  // Bounded: a long-lived process forgets, and at worst schedules a digest again (by name).
+  if (scheduled.size >= 1_000) scheduled.clear();
+  scheduled.add(timer.name);
+}
 
 /** The one digest timer of a team's morning: deterministic, so every alert schedules the same one. */
 export function digestTimer(
@@ -73,9 +103,7 @@ export async function fireDigest<A extends FireAggregate>(
   const content = renderDigest(items, team);
   const sentTo: string[] = [];
   for (const d of routed.deferrals) {
-    await deps.scheduler.schedule([
-      digestTimer(team, date, d.until, `.h${Math.floor(d.until.getTime() / 60_000).toString(36)}`),
-    ]);
+    await deps.scheduler.schedule([digestTimer(team, date, d.until, deferralSuffix(d.until))]);
     outcome.deferred++;
   }
   for (const delivery of routed.deliveries) {

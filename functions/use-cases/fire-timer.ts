@@ -20,7 +20,6 @@
  * outcome `retryLater`: the handler then throws so the invocation is retried after the
  * claim's lease, and a crashed sender's message is not lost.
  */
-import { localDate, nextOpening } from '../calendar/index.js';
 import { momentOf } from '../domain/reminders/index.js';
 import { caseLink } from '../domain/reminders/messages.js';
 import {
@@ -41,7 +40,7 @@ import {
   type FireTimerDeps,
   silent,
 } from './fire-deps.js';
-import { DIGEST_PREFIX, digestTimer, fireDigest } from './fire-digest.js';
+import { addToMorningDigest, DIGEST_PREFIX, deferralSuffix, fireDigest } from './fire-digest.js';
 import { replaceTimers } from './replace-timers.js';
 import { sendOnce, tally } from './send-once.js';
 
@@ -176,9 +175,8 @@ async function fireReminder<A extends FireAggregate>(
   }
   const deferrals: ReminderTimer[] = [];
   for (const d of routing.deferrals) {
-    const suffix = `.h${Math.floor(d.until.getTime() / 60_000).toString(36)}`;
     deferrals.push({
-      name: reminderTimerName(deadline, key, suffix),
+      name: reminderTimerName(deadline, key, deferralSuffix(d.until)),
       fireAt: d.until,
       payload: {
         caseId: deadline.caseId,
@@ -258,26 +256,18 @@ async function fireReminder<A extends FireAggregate>(
   }
 
   if (routing.edt && edtAlerted) {
-    // The day team hears at the next opening (09:00 by default) in one digest.
-    const opening = nextOpening(deps.calendar, now);
-    const date = localDate(opening);
-    await deps.digests.add({
-      team: aggregate.team,
-      date,
-      caseId: deadline.caseId,
-      reminderId: rid,
-      rule: deadline.rule,
-      dueAt: deadline.dueAt,
-      alertedAt: now,
-      recipientIds: routing.dayRecipients,
-    });
-    const timer = digestTimer(aggregate.team, date, opening);
-    if (deps.digestsScheduled?.has(timer.name) !== true) {
-      await deps.scheduler.schedule([timer]);
-      // Bounded: a long-lived process forgets and at worst schedules a digest again.
-      if ((deps.digestsScheduled?.size ?? 0) >= 1_000) deps.digestsScheduled?.clear();
-      deps.digestsScheduled?.add(timer.name);
-    }
+    await addToMorningDigest(
+      {
+        team: aggregate.team,
+        caseId: deadline.caseId,
+        reminderId: rid,
+        rule: deadline.rule,
+        dueAt: deadline.dueAt,
+        alertedAt: now,
+        recipientIds: routing.dayRecipients,
+      },
+      deps,
+    );
   }
   await deps.audit.append(audit, stored.version);
   return outcome;

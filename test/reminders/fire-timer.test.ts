@@ -236,10 +236,10 @@ describe('fire timer', () => {
   });
 
   it.each([
-    ['remembered', new Set<string>(), 1],
-    ['not remembered', undefined, 2],
+    ['once, when the process remembers the digest timers it scheduled', new Set<string>(), 1],
+    ['once per alert (the same name) without that memory', undefined, 2],
   ])(
-    'schedules the team’s morning digest once for a night of EDT alerts when the timers it scheduled are %s',
+    'schedules the team’s morning digest timer for a night of EDT alerts %s',
     async (_, memo, expected) => {
       // Prepare: two LADO notification clocks (24 h) raised Monday 1 June 2026 16:00 BST;
       // both 50% reminders fall at Tuesday 04:00 BST, out of hours, with P-0005 on the rota.
