@@ -21,19 +21,26 @@ export function deferralSuffix(until: Date): string {
 }
 
 /**
- * Records an overnight EDT alert for the day team, who hear of it at the next opening
- * (09:00 by default) in one digest, and makes sure that digest's timer is scheduled. Every
- * alert of the night names the same timer: a process that remembers the names it scheduled
- * (`deps.digestsScheduled`) schedules it once, not once per alert.
+ * An overnight EDT alert's entry in the day team's morning digest: the day team hear of it at
+ * their next opening (09:00 by default), in one email for the night.
  */
-export async function addToMorningDigest<A extends FireAggregate>(
-  entry: Omit<DigestEntry, 'date'>,
+export function morningDigestEntry(
+  alert: Omit<DigestEntry, 'date'>,
+  calendar: FireTimerDeps['calendar'],
+): DigestEntry {
+  return { ...alert, date: localDate(nextOpening(calendar, alert.alertedAt)) };
+}
+
+/**
+ * Makes sure the digest an entry belongs to has its timer. Every alert of the night names the
+ * same timer: a process that remembers the names it scheduled (`deps.digestsScheduled`)
+ * schedules it once, not once per alert.
+ */
+export async function scheduleMorningDigest<A extends FireAggregate>(
+  entry: DigestEntry,
   deps: FireTimerDeps<A>,
 ): Promise<void> {
-  const opening = nextOpening(deps.calendar, entry.alertedAt);
-  const date = localDate(opening);
-  await deps.digests.add({ ...entry, date });
-  const timer = digestTimer(entry.team, date, opening);
+  const timer = digestTimer(entry.team, entry.date, nextOpening(deps.calendar, entry.alertedAt));
   const scheduled = deps.digestsScheduled;
   if (scheduled?.has(timer.name)) return;
   await deps.scheduler.schedule([timer]);
@@ -108,7 +115,7 @@ export async function fireDigest<A extends FireAggregate>(
   }
   for (const delivery of routed.deliveries) {
     const result = await sendOnce(
-      { caseId: `team:${team}`, reminderId, personId: delivery.personId, channel: 'email' },
+      { caseId: `team:${team}`, reminderId, personId: delivery.personId },
       {
         channel: 'email',
         to: delivery.to,

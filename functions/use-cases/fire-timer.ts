@@ -10,11 +10,13 @@
  * 3. `due` timers: run the engine's `advance` (breach / escalation), commit it through the
  *    store (retrying on a concurrent change), then replace the case's timers with the new
  *    plan; a deadline that breached gets its at-due and overdue reminders re-planned.
- * 4. Reminder timers: route (working hours, delegates, EDT), then for each delivery claim
- *    the send, send with retry and backoff, mark it sent or failed; defer what falls outside
- *    the recipient's hours to their next opening; keep EDT alerts for the morning digest.
+ * 4. Reminder timers: route (working hours, delegates, EDT), then for each person reached
+ *    claim their messages (SMS and email alike) once, send each with retry and backoff,
+ *    finish the claim with each channel's outcome; defer what falls outside the recipient's
+ *    hours to their next opening; keep EDT alerts for the morning digest.
  * 5. Every fired, sent, deferred, rerouted, failed (and planned/cancelled) reminder is
- *    appended to the case's audit trail.
+ *    appended to the case's audit trail — for an EDT alert in the same write as its digest
+ *    entry.
  *
  * A delivery claimed by another invocation that has not finished (`in-flight`) makes the
  * outcome `retryLater`: the handler then throws so the invocation is retried after the
@@ -30,7 +32,7 @@ import {
   reminderTimerName,
 } from '../domain/reminders/plans.js';
 import type { ReminderAuditEntry } from '../domain/reminders/ports.js';
-import { routeReminder } from '../domain/reminders/routing.js';
+import { type Delivery, routeReminder } from '../domain/reminders/routing.js';
 import type { ReminderDeadline, ReminderTimer, TimerPayload } from '../domain/reminders/types.js';
 import { composeMessage } from './compose-message.js';
 import {
@@ -40,9 +42,15 @@ import {
   type FireTimerDeps,
   silent,
 } from './fire-deps.js';
-import { addToMorningDigest, DIGEST_PREFIX, deferralSuffix, fireDigest } from './fire-digest.js';
+import {
+  DIGEST_PREFIX,
+  deferralSuffix,
+  fireDigest,
+  morningDigestEntry,
+  scheduleMorningDigest,
+} from './fire-digest.js';
 import { replaceTimers } from './replace-timers.js';
-import { sendOnce, tally } from './send-once.js';
+import { sendToPersonOnce, tally } from './send-once.js';
 
 export type {
   FireAggregate,
@@ -53,6 +61,17 @@ export type {
   FireOutcome,
   FireTimerDeps,
 } from './fire-deps.js';
+
+/** A person's deliveries together (one claim covers them), each channel once. */
+function byPerson(deliveries: readonly Delivery[]): Delivery[][] {
+  const people = new Map<string, Map<string, Delivery>>();
+  for (const d of deliveries) {
+    const channels = people.get(d.personId) ?? new Map<string, Delivery>();
+    if (!channels.has(d.channel)) channels.set(d.channel, d);
+    people.set(d.personId, channels);
+  }
+  return [...people.values()].map((channels) => [...channels.values()]);
+}
 
 /** Thrown by the handler when a send is in flight elsewhere: the invocation is retried. */
 export class RetryLaterError extends Error {
@@ -202,61 +221,60 @@ async function fireReminder<A extends FireAggregate>(
   const urgent = isUrgent(step, plan, deadline);
   const link = caseLink(deps.caseUrlTemplate, deadline.caseId);
   let edtAlerted = false;
-  for (const delivery of routing.deliveries) {
-    if (delivery.via !== 'direct') {
+  for (const deliveries of byPerson(routing.deliveries)) {
+    const personId = (deliveries[0] as Delivery).personId;
+    for (const delivery of deliveries) {
+      if (delivery.via === 'direct') continue;
       line('reminder-rerouted', {
-        personId: delivery.personId,
+        personId,
         forPersonId: delivery.forPersonId,
         channel: delivery.channel,
         reason: delivery.via === 'edt' ? 'out-of-hours-edt' : 'away-delegate',
       });
     }
-    const message = composeMessage(delivery, {
-      caseId: deadline.caseId,
-      rule: deadline.rule,
-      reminderId: rid,
-      title: plan.title,
-      stageName: deadline.stageName,
-      action: plan.action,
-      dueAt: deadline.dueAt,
-      moment: momentOf(step.at),
-      urgent,
-      link,
-      invite: plan.invite === true,
-      emailFrom: deps.emailFrom,
-      now,
-    });
-    const result = await sendOnce(
-      {
+    const messages = deliveries.map((delivery) =>
+      composeMessage(delivery, {
         caseId: deadline.caseId,
+        rule: deadline.rule,
         reminderId: rid,
-        personId: delivery.personId,
-        channel: delivery.channel,
-      },
-      message,
+        title: plan.title,
+        stageName: deadline.stageName,
+        action: plan.action,
+        dueAt: deadline.dueAt,
+        moment: momentOf(step.at),
+        urgent,
+        link,
+        invite: plan.invite === true,
+        emailFrom: deps.emailFrom,
+        now,
+      }),
+    );
+    const results = await sendToPersonOnce(
+      { caseId: deadline.caseId, reminderId: rid, personId },
+      messages,
       deps,
     );
-    tally(outcome, result);
-    if (result.status === 'sent') {
-      line('reminder-sent', {
-        personId: delivery.personId,
-        channel: delivery.channel,
-        via: delivery.via,
-        messageId: result.messageId,
-      });
-    } else if (result.status === 'failed') {
-      line('reminder-failed', {
-        personId: delivery.personId,
-        channel: delivery.channel,
-        reason: result.reason,
-      });
-    }
-    if (delivery.via === 'edt' && (result.status === 'sent' || result.status === 'duplicate'))
-      edtAlerted = true;
+    results.forEach((result, i) => {
+      const delivery = deliveries[i] as Delivery;
+      tally(outcome, result);
+      if (result.status === 'sent') {
+        line('reminder-sent', {
+          personId,
+          channel: delivery.channel,
+          via: delivery.via,
+          messageId: result.messageId,
+        });
+      } else if (result.status === 'failed') {
+        line('reminder-failed', { personId, channel: delivery.channel, reason: result.reason });
+      }
+      if (delivery.via === 'edt' && (result.status === 'sent' || result.status === 'duplicate'))
+        edtAlerted = true;
+    });
   }
 
   if (routing.edt && edtAlerted) {
-    await addToMorningDigest(
+    // The alert's audit and its morning-digest entry go in one write; then the digest's timer.
+    const digest = morningDigestEntry(
       {
         team: aggregate.team,
         caseId: deadline.caseId,
@@ -266,8 +284,11 @@ async function fireReminder<A extends FireAggregate>(
         alertedAt: now,
         recipientIds: routing.dayRecipients,
       },
-      deps,
+      deps.calendar,
     );
+    await deps.audit.appendWithDigest(audit, stored.version, digest);
+    await scheduleMorningDigest(digest, deps);
+    return outcome;
   }
   await deps.audit.append(audit, stored.version);
   return outcome;

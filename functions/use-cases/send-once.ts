@@ -1,9 +1,15 @@
 /**
- * One message sent at most once, whatever fires it how often: the claim, the send with retry
- * and backoff, and the claim marked sent or failed.
+ * A reminder's messages to one person sent at most once, whatever fires it how often: the
+ * claim, each channel's send with retry and backoff, and the claim finished with every
+ * channel's outcome.
  */
 import { type Backoff, realSleep, withRetry } from '../domain/reminders/backoff.js';
-import { ChannelError, type ClaimKey, type OutboundMessage } from '../domain/reminders/ports.js';
+import {
+  ChannelError,
+  type ChannelOutcome,
+  type ClaimKey,
+  type OutboundMessage,
+} from '../domain/reminders/ports.js';
 import { type FireTimerDeps, silent } from './fire-deps.js';
 
 export type SendResult =
@@ -12,44 +18,72 @@ export type SendResult =
   | { status: 'in-flight' }
   | { status: 'failed'; reason: string };
 
+type SendDeps = Pick<
+  FireTimerDeps,
+  'claims' | 'channels' | 'clock' | 'leaseMs' | 'sendBackoff' | 'log' | 'metrics'
+>;
+
 /**
- * Sends one message at most once: claim (conditional write), send with retry and backoff on
- * throttling and 5xx, then mark the claim sent — or failed, logged with a metric name an
- * alarm can watch. A claim already sent or failed sends nothing.
+ * Sends one reminder's messages to one person (one per channel) at most once: claim
+ * (conditional write), send each with retry and backoff on throttling and 5xx, then finish
+ * the claim with every channel's outcome in one write; a failure is logged with a metric
+ * name an alarm can watch. A finished claim sends nothing. Results follow `messages`' order.
  */
+export async function sendToPersonOnce(
+  key: ClaimKey,
+  messages: readonly OutboundMessage[],
+  deps: SendDeps,
+): Promise<SendResult[]> {
+  const log = deps.log ?? silent;
+  const ids = { caseId: key.caseId, reminderId: key.reminderId, personId: key.personId };
+  const claim = await deps.claims.claim(key, deps.clock.now(), deps.leaseMs ?? 120_000);
+  if (claim.outcome === 'sent' || claim.outcome === 'failed')
+    return messages.map(() => ({ status: 'duplicate' }));
+  if (claim.outcome === 'in-flight') {
+    log.warn('send in flight elsewhere', ids);
+    return messages.map(() => ({ status: 'in-flight' }));
+  }
+  // The channels are independent: an urgent SMS does not wait for the email's retries.
+  const outcomes = await Promise.all(messages.map((m) => sendWithRetry(m, deps, ids)));
+  await deps.claims.finish(key, claim.token, deps.clock.now(), outcomes);
+  return outcomes.map((outcome) => {
+    const fields = { ...ids, channel: outcome.channel };
+    if (outcome.state === 'failed') {
+      log.error('reminder send failed', {
+        ...fields,
+        reason: outcome.reason,
+        metric: 'ReminderSendFailed',
+      });
+      deps.metrics?.count('SendFailed');
+      return { status: 'failed', reason: outcome.reason };
+    }
+    log.info('reminder sent', { ...fields, takeover: claim.takeover });
+    deps.metrics?.count('Sent');
+    return outcome.messageId === undefined
+      ? { status: 'sent' }
+      : { status: 'sent', messageId: outcome.messageId };
+  });
+}
+
+/** One message at most once: `sendToPersonOnce` with a single channel. */
 export async function sendOnce(
   key: ClaimKey,
   message: OutboundMessage,
-  deps: Pick<
-    FireTimerDeps,
-    'claims' | 'channels' | 'clock' | 'leaseMs' | 'sendBackoff' | 'log' | 'metrics'
-  >,
+  deps: SendDeps,
 ): Promise<SendResult> {
-  const log = deps.log ?? silent;
-  const ids = {
-    caseId: key.caseId,
-    reminderId: key.reminderId,
-    personId: key.personId,
-    channel: key.channel,
-  };
-  const claim = await deps.claims.claim(key, deps.clock.now(), deps.leaseMs ?? 120_000);
-  if (claim.outcome === 'sent') return { status: 'duplicate' };
-  if (claim.outcome === 'failed') return { status: 'duplicate' };
-  if (claim.outcome === 'in-flight') {
-    log.warn('send in flight elsewhere', ids);
-    return { status: 'in-flight' };
-  }
-  const channel = deps.channels[key.channel];
-  if (channel === undefined) {
-    await deps.claims.markFailed(key, claim.token, deps.clock.now(), 'no-channel');
-    log.error('reminder send failed', {
-      ...ids,
-      reason: 'no-channel',
-      metric: 'ReminderSendFailed',
-    });
-    deps.metrics?.count('SendFailed');
-    return { status: 'failed', reason: 'no-channel' };
-  }
+  const [result] = await sendToPersonOnce(key, [message], deps);
+  return result as SendResult;
+}
+
+/** Sends through the message's channel, retrying throttling and 5xx; never throws. */
+async function sendWithRetry(
+  message: OutboundMessage,
+  deps: SendDeps,
+  ids: Record<string, string>,
+): Promise<ChannelOutcome> {
+  const channel = deps.channels[message.channel];
+  if (channel === undefined)
+    return { channel: message.channel, state: 'failed', reason: 'no-channel' };
   const backoff: Backoff = {
     attempts: 5,
     baseDelayMs: 500,
@@ -59,26 +93,25 @@ export async function sendOnce(
     ...deps.sendBackoff,
   };
   try {
-    const result = await withRetry(
+    const { messageId } = await withRetry(
       (attempt) => {
-        if (attempt > 1) log.warn('retrying send', { ...ids, attempt });
+        if (attempt > 1)
+          (deps.log ?? silent).warn('retrying send', {
+            ...ids,
+            channel: message.channel,
+            attempt,
+          });
         return channel.send(message);
       },
       (error) => error instanceof ChannelError && error.retryable,
       backoff,
     );
-    await deps.claims.markSent(key, claim.token, deps.clock.now(), result.messageId);
-    log.info('reminder sent', { ...ids, takeover: claim.takeover });
-    deps.metrics?.count('Sent');
-    return result.messageId === undefined
-      ? { status: 'sent' }
-      : { status: 'sent', messageId: result.messageId };
+    return messageId === undefined
+      ? { channel: message.channel, state: 'sent' }
+      : { channel: message.channel, state: 'sent', messageId };
   } catch (error) {
     const reason = error instanceof ChannelError ? error.code : 'error';
-    await deps.claims.markFailed(key, claim.token, deps.clock.now(), reason);
-    log.error('reminder send failed', { ...ids, reason, metric: 'ReminderSendFailed' });
-    deps.metrics?.count('SendFailed');
-    return { status: 'failed', reason };
+    return { channel: message.channel, state: 'failed', reason };
   }
 }
 

@@ -13,25 +13,33 @@ import {
   SendEmailCommand,
   TooManyRequestsException,
 } from '@aws-sdk/client-sesv2';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { SesEmailChannel } from '../../functions/adapters/channels/ses.js';
 import { EndUserMessagingSmsChannel } from '../../functions/adapters/channels/sms.js';
+import { DynamoCaseStore } from '../../functions/adapters/dynamodb/case-store.js';
 import { createTable } from '../../functions/adapters/dynamodb/create-table.js';
-import { DynamoSendClaims } from '../../functions/adapters/dynamodb/send-claims.js';
+import {
+  claimKey,
+  DynamoReminderAudit,
+  DynamoSendClaims,
+} from '../../functions/adapters/dynamodb/send-claims.js';
+import { DynamoDigestStore } from '../../functions/adapters/dynamodb/timer-store.js';
 import type { ClaimKey, OutboundMessage } from '../../functions/domain/reminders/ports.js';
-import { sendOnce } from '../../functions/use-cases/send-once.js';
+import { sendOnce, sendToPersonOnce } from '../../functions/use-cases/send-once.js';
 import { at, noSleep } from './support.js';
 
 const tableName = `reminders-channels-${Date.now()}`;
 let claims: DynamoSendClaims;
+let documents: DynamoDBDocumentClient;
 let realSes: SESv2Client;
 
 beforeAll(async () => {
   const base = new DynamoDBClient({ endpoint: inject('dynamoEndpoint') });
   await createTable(base, tableName);
-  claims = new DynamoSendClaims(DynamoDBDocumentClient.from(base), tableName);
+  documents = DynamoDBDocumentClient.from(base);
+  claims = new DynamoSendClaims(documents, tableName);
   realSes = new SESv2Client({ endpoint: inject('sesEndpoint') });
 });
 
@@ -45,7 +53,8 @@ afterEach(() => {
 });
 
 let n = 0;
-const key = (channel: 'email' | 'sms'): ClaimKey => ({
+/** A claim key; `channel` rides along for the logs the tests compare (ids only). */
+const key = (channel: 'email' | 'sms'): ClaimKey & { channel: string } => ({
   caseId: 'C-1001',
   reminderId: `lado-notification.A-1.p50.${++n}`,
   personId: 'P-0005',
@@ -236,6 +245,45 @@ describe('exactly-once delivery', () => {
     ).toBe(3);
     expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 1);
   });
+
+  it('SMS and email to one person share one claim: a failed SMS and a sent email are both final', async () => {
+    // Prepare: the SMS is rejected (not retryable), the email is accepted.
+    sms.on(SendTextMessageCommand).rejects(
+      new ValidationException({
+        message: 'bad',
+        $metadata: { httpStatusCode: 400 },
+        Reason: 'x',
+      } as never),
+    );
+    ses.on(SendEmailCommand).resolves({ MessageId: 'm-4' });
+    const channels = {
+      email: new SesEmailChannel(mockedSes, { from: 'timescales@example.gov.uk' }),
+      sms: new EndUserMessagingSmsChannel(new PinpointSMSVoiceV2Client({})),
+    };
+    const k = key('sms');
+    const deps = { claims, channels, clock, sendBackoff: noSleep };
+    // Act: the reminder fires, then fires again (a redelivered timer).
+    const first = await sendToPersonOnce(k, [text(k), email(k)], deps);
+    const again = await sendToPersonOnce(k, [text(k), email(k)], deps);
+    // Assess: one attempt each, both outcomes kept on the one claim, nothing re-sent.
+    expect(first).toEqual([
+      { status: 'failed', reason: 'ValidationException' },
+      { status: 'sent', messageId: 'm-4' },
+    ]);
+    expect(again).toEqual([{ status: 'duplicate' }, { status: 'duplicate' }]);
+    expect(sms).toHaveReceivedCommandTimes(SendTextMessageCommand, 1);
+    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 1);
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: tableName, Key: claimKey(k), ConsistentRead: true }),
+    );
+    expect(Item).toMatchObject({
+      state: 'sent',
+      channels: {
+        sms: { state: 'failed', reason: 'ValidationException' },
+        email: { state: 'sent', messageId: 'm-4' },
+      },
+    });
+  });
 });
 
 describe('send claims (DynamoDB Local)', () => {
@@ -257,7 +305,9 @@ describe('send claims (DynamoDB Local)', () => {
     const k = key('email');
     const first = await claims.claim(k, at('2026-05-23T03:30:00Z'), 1000);
     if (first.outcome !== 'acquired') throw new Error('expected to acquire');
-    await claims.markSent(k, first.token, at('2026-05-23T03:30:00Z'), 'm-3');
+    await claims.finish(k, first.token, at('2026-05-23T03:30:00Z'), [
+      { channel: 'email', state: 'sent', messageId: 'm-3' },
+    ]);
     // Act
     const later = await claims.claim(k, at('2026-06-23T03:30:00Z'), 1000);
     // Assess
@@ -306,5 +356,50 @@ describe('SES against aws-ses-v2-local', () => {
       ['invite.ics', 'text/calendar'],
     ]);
     expect(Buffer.from(mail?.attachments[0]?.content ?? '', 'base64').toString()).toBe(ics);
+  });
+});
+
+describe('an overnight alert’s record (DynamoDB Local)', () => {
+  it('writes its audit lines and its morning-digest entry in one BatchWriteItem', async () => {
+    // Prepare
+    const audit = new DynamoReminderAudit(documents, tableName);
+    const sent = vi.spyOn(documents, 'send');
+    const alertedAt = at('2026-05-23T03:30:00Z');
+    const digest = {
+      team: 'north',
+      date: '2026-05-26',
+      caseId: 'C-1002',
+      reminderId: 'lado-notification.A-1.p50.x',
+      rule: 'lado-notification',
+      dueAt: at('2026-05-23T15:00:00Z'),
+      alertedAt,
+      recipientIds: ['P-0002'],
+    };
+    // Act
+    await audit.appendWithDigest(
+      [
+        {
+          caseId: 'C-1002',
+          at: alertedAt,
+          kind: 'reminder-sent',
+          deadlineId: 'lado-notification.A-1',
+          detail: { reminderId: digest.reminderId, personId: 'P-0005', channel: 'sms' },
+        },
+      ],
+      3,
+      digest,
+    );
+    // Assess: one call; both items readable through the store and the digest reader.
+    expect(sent.mock.calls.map(([command]) => command.constructor.name)).toEqual([
+      'BatchWriteCommand',
+    ]);
+    sent.mockRestore();
+    expect(await new DynamoDigestStore(documents, tableName).list('north', '2026-05-26')).toEqual([
+      digest,
+    ]);
+    const trail = await new DynamoCaseStore(documents, tableName).listAudit('C-1002');
+    expect(trail.map((e) => [e.kind, (e.detail as { personId?: string }).personId])).toEqual([
+      ['reminder-sent', 'P-0005'],
+    ]);
   });
 });

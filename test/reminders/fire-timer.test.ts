@@ -74,7 +74,8 @@ function setup(agg: FireAggregate, now: string, directory = new FakeDirectory())
   const sms = new RecordingChannel('sms');
   const scheduled: ReminderTimer[] = [];
   const cancelled: string[] = [];
-  const audit = new MemoryAudit();
+  const digests = new MemoryDigests();
+  const audit = new MemoryAudit(digests);
   const clock = {
     current: at(now),
     now() {
@@ -102,7 +103,7 @@ function setup(agg: FireAggregate, now: string, directory = new FakeDirectory())
     directory,
     channels: { email, sms },
     claims: new MemoryClaims(),
-    digests: new MemoryDigests(),
+    digests,
     audit,
     clock,
     calendar,
@@ -281,8 +282,7 @@ describe('fire timer', () => {
     const t = setup(aggregate([bb]), '2026-05-20T08:00:00Z');
     t.deps.claims = {
       claim: async () => ({ outcome: 'in-flight' }),
-      markSent: async () => {},
-      markFailed: async () => {},
+      finish: async () => {},
     };
     const handler = makeHandler(t.deps as never);
     // Act

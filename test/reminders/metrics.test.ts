@@ -51,13 +51,16 @@ const total = (doc: Emf | undefined, name: string): number =>
 const newMetrics = () =>
   new Metrics({ namespace: 'Timescales', serviceName: 'timescales-reminders' });
 
-const key = (channel: 'email' | 'sms', personId = 'P-1'): ClaimKey => ({
+const key = (
+  channel: 'email' | 'sms',
+  personId = 'P-1',
+): ClaimKey & { channel: typeof channel } => ({
   caseId: 'C-1001',
   reminderId: 'd1.before-2.abc',
   personId,
   channel,
 });
-const message = (k: ClaimKey): OutboundMessage => ({
+const message = (k: ClaimKey & { channel: 'email' | 'sms' }): OutboundMessage => ({
   channel: k.channel,
   to: k.channel === 'email' ? 'someone@example.gov.uk' : '+447700900123',
   text: 'Joint supervision due soon',

@@ -1,6 +1,7 @@
 /** Fakes and fixtures for the reminder tests: synthetic case refs, obviously fake people. */
 import { BUILDING_BRIDGES_HOURS, createCalendar } from '../../functions/calendar/index.js';
 import type {
+  ChannelOutcome,
   ClaimKey,
   ClaimResult,
   DigestEntry,
@@ -80,7 +81,7 @@ export class MemoryClaims implements SendClaims {
   readonly items = new Map<string, { state: string; token: string; leaseUntil: number }>();
   private n = 0;
   private id(key: ClaimKey) {
-    return `${key.caseId}|${key.reminderId}|${key.personId}|${key.channel}`;
+    return `${key.caseId}|${key.reminderId}|${key.personId}`;
   }
   async claim(key: ClaimKey, now: Date, leaseMs: number): Promise<ClaimResult> {
     const item = this.items.get(this.id(key));
@@ -91,16 +92,15 @@ export class MemoryClaims implements SendClaims {
     this.items.set(this.id(key), { state: 'claimed', token, leaseUntil: now.getTime() + leaseMs });
     return { outcome: 'acquired', token, takeover: item !== undefined };
   }
-  async markSent(key: ClaimKey, token: string) {
-    this.items.set(this.id(key), { state: 'sent', token, leaseUntil: 0 });
-  }
-  async markFailed(key: ClaimKey, token: string) {
-    this.items.set(this.id(key), { state: 'failed', token, leaseUntil: 0 });
+  async finish(key: ClaimKey, token: string, _now: Date, outcomes: ChannelOutcome[]) {
+    const state = outcomes.some((o) => o.state === 'sent') ? 'sent' : 'failed';
+    this.items.set(this.id(key), { state, token, leaseUntil: 0 });
   }
 }
 
 export class MemoryDigests implements DigestStore {
   readonly entries: DigestEntry[] = [];
+  /** What `MemoryAudit.appendWithDigest` writes through (a re-fire overwrites its entry). */
   async add(entry: DigestEntry) {
     const i = this.entries.findIndex(
       (e) =>
@@ -119,8 +119,13 @@ export class MemoryDigests implements DigestStore {
 
 export class MemoryAudit implements ReminderAudit {
   readonly entries: ReminderAuditEntry[] = [];
+  constructor(private readonly digests = new MemoryDigests()) {}
   async append(entries: ReminderAuditEntry[]) {
     this.entries.push(...entries);
+  }
+  async appendWithDigest(entries: ReminderAuditEntry[], _version: number, digest: DigestEntry) {
+    this.entries.push(...entries);
+    await this.digests.add(digest);
   }
 }
 

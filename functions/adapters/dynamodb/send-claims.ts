@@ -1,32 +1,38 @@
 /**
  * Send claims and reminder audit lines on the single table.
  *
- * A claim item (`SEND#<case>#<reminder>#<person>#<channel>` / `CLAIM`) is written with a
- * conditional put before a message goes: the first writer sends; a claim marked `sent` or
- * `failed` stops every later attempt; a `claimed` item whose lease has expired (the sender
- * crashed before marking it) may be taken over, so a crash delays a message but never loses it.
+ * A claim item (`SEND#<case>#<reminder>#<person>` / `CLAIM`) is written with a conditional put
+ * before a reminder's messages to one person go (SMS and email alike): the first writer sends;
+ * a claim finished `sent` or `failed` (each channel's outcome in `channels`) stops every later
+ * attempt; a `claimed` item whose lease has expired (the sender crashed before finishing it)
+ * may be taken over, so a crash delays a message but never loses it.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type {
+  ChannelOutcome,
   ClaimKey,
   ClaimResult,
+  DigestEntry,
   ReminderAudit,
   ReminderAuditEntry,
   SendClaims,
 } from '../../domain/reminders/ports.js';
+import { untilProcessed } from './batch.js';
+import { digestEntryItem } from './timer-store.js';
 
 /** Claims outlive any redelivery of a timer (EventBridge retries for at most 24 h). */
 export const CLAIM_TTL_DAYS = 400;
 
 export function claimKey(key: ClaimKey): { pk: string; sk: string } {
   return {
-    pk: `SEND#${key.caseId}#${key.reminderId}#${key.personId}#${key.channel}`,
+    pk: `SEND#${key.caseId}#${key.reminderId}#${key.personId}`,
     sk: 'CLAIM',
   };
 }
@@ -46,7 +52,6 @@ export class DynamoSendClaims implements SendClaims {
       caseId: key.caseId,
       reminderId: key.reminderId,
       personId: key.personId,
-      channel: key.channel,
       state: 'claimed',
       token,
       claimedAt: now.toISOString(),
@@ -76,38 +81,25 @@ export class DynamoSendClaims implements SendClaims {
     return { outcome: 'in-flight' };
   }
 
-  async markSent(key: ClaimKey, token: string, now: Date, messageId?: string): Promise<void> {
-    await this.finish(key, token, now, 'sent', messageId === undefined ? {} : { messageId });
-  }
-
-  async markFailed(key: ClaimKey, token: string, now: Date, reason: string): Promise<void> {
-    await this.finish(key, token, now, 'failed', { reason });
-  }
-
-  private async finish(
-    key: ClaimKey,
-    token: string,
-    now: Date,
-    state: 'sent' | 'failed',
-    extra: Record<string, string>,
-  ): Promise<void> {
-    const names: Record<string, string> = { '#state': 'state' };
-    const values: Record<string, unknown> = { ':state': state, ':at': now.toISOString() };
-    let set = '#state = :state, finishedAt = :at';
-    for (const [field, value] of Object.entries(extra)) {
-      names[`#${field}`] = field;
-      values[`:${field}`] = value;
-      set += `, #${field} = :${field}`;
-    }
-    // Written unconditionally (not on the token): the message went (or failed) whoever holds
-    // the lease now, and `sent` must win over a takeover's later attempt.
+  async finish(key: ClaimKey, token: string, now: Date, outcomes: ChannelOutcome[]) {
+    const channels = Object.fromEntries(
+      outcomes.map(({ channel, ...outcome }) => [channel, outcome]),
+    );
+    // Written unconditionally (not on the token): the messages went (or failed) whoever holds
+    // the lease now, and a finished claim must win over a takeover's later attempt.
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: claimKey(key),
-        UpdateExpression: `SET ${set}, lastToken = :token`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: { ...values, ':token': token },
+        UpdateExpression:
+          'SET #state = :state, finishedAt = :at, channels = :channels, lastToken = :token',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':state': outcomes.some((o) => o.state === 'sent') ? 'sent' : 'failed',
+          ':at': now.toISOString(),
+          ':channels': channels,
+          ':token': token,
+        },
       }),
     );
   }
@@ -128,29 +120,59 @@ export class DynamoReminderAudit implements ReminderAudit {
   ) {}
 
   async append(entries: ReminderAuditEntry[], caseVersion: number): Promise<void> {
+    await this.write(this.auditItems(entries, caseVersion));
+  }
+
+  async appendWithDigest(
+    entries: ReminderAuditEntry[],
+    caseVersion: number,
+    digest: DigestEntry,
+  ): Promise<void> {
+    await this.write([...this.auditItems(entries, caseVersion), digestEntryItem(digest)]);
+  }
+
+  /** One item per case (`entries` in order), keyed to sort after that case version's own. */
+  private auditItems(entries: ReminderAuditEntry[], caseVersion: number) {
     const byCase = new Map<string, ReminderAuditEntry[]>();
     for (const e of entries) byCase.set(e.caseId, [...(byCase.get(e.caseId) ?? []), e]);
-    for (const [caseId, lines] of byCase) {
+    const version = String(caseVersion).padStart(10, '0');
+    return [...byCase].map(([caseId, lines]) => {
       const first = lines[0] as ReminderAuditEntry;
-      const version = String(caseVersion).padStart(10, '0');
       const n = String(this.sequence++ % 10_000).padStart(4, '0');
       const unique = crypto.randomUUID().slice(0, 8);
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            pk: `CASE#${caseId}`,
-            sk: `AUDIT#${version}#R#${first.at.toISOString()}#${n}${unique}`,
-            entity: 'audit',
-            caseId,
-            entries: lines.map((e) => ({
-              at: e.at.toISOString(),
-              kind: e.kind,
-              ...(e.deadlineId === undefined ? {} : { deadlineId: e.deadlineId }),
-              detail: e.detail,
-            })),
-          },
-        }),
+      return {
+        pk: `CASE#${caseId}`,
+        sk: `AUDIT#${version}#R#${first.at.toISOString()}#${n}${unique}`,
+        entity: 'audit',
+        caseId,
+        entries: lines.map((e) => ({
+          at: e.at.toISOString(),
+          kind: e.kind,
+          ...(e.deadlineId === undefined ? {} : { deadlineId: e.deadlineId }),
+          detail: e.detail,
+        })),
+      };
+    });
+  }
+
+  /** One item: a PutItem; more: BatchWriteItems of up to 25 (every key is new, none conditional). */
+  private async write(items: Record<string, unknown>[]): Promise<void> {
+    if (items.length === 1) {
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: items[0] }));
+      return;
+    }
+    for (let from = 0; from < items.length; from += 25) {
+      await untilProcessed(
+        items.slice(from, from + 25).map((Item) => ({ PutRequest: { Item } })),
+        async (requests) =>
+          (
+            await this.client.send(
+              new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
+            )
+          ).UnprocessedItems?.[this.tableName] as
+            | { PutRequest: { Item: Record<string, unknown> } }[]
+            | undefined,
+        'reminder audit',
       );
     }
   }

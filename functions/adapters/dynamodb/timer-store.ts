@@ -11,7 +11,6 @@ import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -173,28 +172,25 @@ function fromItem(item: Record<string, unknown>): StoredTimer {
   };
 }
 
+/** A morning digest's entry: one per team, date, case and reminder (a re-fire overwrites it). */
+export function digestEntryItem(entry: DigestEntry): Record<string, unknown> {
+  return {
+    pk: `DIGEST#${entry.team}#${entry.date}`,
+    sk: `ITEM#${entry.caseId}#${entry.reminderId}`,
+    entity: 'digest-entry',
+    ...entry,
+    dueAt: entry.dueAt.toISOString(),
+    alertedAt: entry.alertedAt.toISOString(),
+    expiresAt: Math.floor(entry.alertedAt.getTime() / 1000) + 90 * 86_400,
+  };
+}
+
+/** The digests' entries are written by `DynamoReminderAudit.appendWithDigest`; this reads them. */
 export class DynamoDigestStore implements DigestStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
-
-  async add(entry: DigestEntry): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          pk: `DIGEST#${entry.team}#${entry.date}`,
-          sk: `ITEM#${entry.caseId}#${entry.reminderId}`,
-          entity: 'digest-entry',
-          ...entry,
-          dueAt: entry.dueAt.toISOString(),
-          alertedAt: entry.alertedAt.toISOString(),
-          expiresAt: Math.floor(entry.alertedAt.getTime() / 1000) + 90 * 86_400,
-        },
-      }),
-    );
-  }
 
   async list(team: string, date: string): Promise<DigestEntry[]> {
     const { Items } = await this.client.send(

@@ -35,27 +35,37 @@ export class ChannelError extends Error {
   }
 }
 
-/** What a claim is about: one reminder, to one person, through one channel. */
+/**
+ * What a claim is about: one reminder to one person, on every channel it reaches them by
+ * (an out-of-hours alert goes by SMS and email under one claim).
+ */
 export interface ClaimKey {
   caseId: string;
   reminderId: string;
   personId: string;
-  channel: ChannelName;
 }
 
 export type ClaimResult =
-  /** Ours to send: `token` proves it when marking the outcome. */
+  /** Ours to send: `token` proves it when recording the outcome. */
   | { outcome: 'acquired'; token: string; takeover: boolean }
   | { outcome: 'sent' }
   | { outcome: 'failed' }
   /** Another invocation holds an unexpired lease: it will send (or its lease expires). */
   | { outcome: 'in-flight' };
 
-/** Exactly-once sending: a conditional write claims each send before it goes. */
+/** How one channel's send under a claim ended. */
+export type ChannelOutcome =
+  | { channel: ChannelName; state: 'sent'; messageId?: string }
+  | { channel: ChannelName; state: 'failed'; reason: string };
+
+/** Exactly-once sending: a conditional write claims the sends before they go. */
 export interface SendClaims {
   claim(key: ClaimKey, now: Date, leaseMs: number): Promise<ClaimResult>;
-  markSent(key: ClaimKey, token: string, now: Date, messageId?: string): Promise<void>;
-  markFailed(key: ClaimKey, token: string, now: Date, reason: string): Promise<void>;
+  /**
+   * Records how each channel's send ended, in one write: the claim is `sent` if any channel
+   * was, else `failed`, and either way no later firing sends again.
+   */
+  finish(key: ClaimKey, token: string, now: Date, outcomes: ChannelOutcome[]): Promise<void>;
 }
 
 /** One EDT alert kept for the day team's morning digest. */
@@ -72,8 +82,8 @@ export interface DigestEntry {
   recipientIds: string[];
 }
 
+/** The morning digests' entries (written with the alert's audit: `ReminderAudit.appendWithDigest`). */
 export interface DigestStore {
-  add(entry: DigestEntry): Promise<void>;
   list(team: string, date: string): Promise<DigestEntry[]>;
 }
 
@@ -97,4 +107,13 @@ export interface ReminderAuditEntry {
 export interface ReminderAudit {
   /** `caseVersion`: the stored case version read when the lines were written (for ordering). */
   append(entries: ReminderAuditEntry[], caseVersion: number): Promise<void>;
+  /**
+   * An overnight EDT alert's audit lines and its entry in the day team's morning digest, in
+   * one write (both record the same firing; on DynamoDB one BatchWriteItem).
+   */
+  appendWithDigest(
+    entries: ReminderAuditEntry[],
+    caseVersion: number,
+    digest: DigestEntry,
+  ): Promise<void>;
 }
