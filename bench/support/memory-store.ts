@@ -23,7 +23,7 @@ import {
   toAuditRecord,
   toDeadlineRecord,
 } from '../../functions/adapters/dynamodb/codec.js';
-import { MAX_SHIFT_DAYS } from '../../functions/adapters/dynamodb/directory.js';
+import { delegateAt, onCallFrom } from '../../functions/domain/reminders/directory-rules.js';
 import {
   type AuditRecord,
   type AwayPeriod,
@@ -206,22 +206,11 @@ export class MemoryDirectory implements Directory, DirectoryWriter {
   }
 
   async awayAt(personId: string, at: Date): Promise<string | undefined> {
-    const instant = at.toISOString();
-    const covering = (this.away.get(personId) ?? [])
-      .filter((a) => a.from <= instant)
-      .sort((a, b) => b.from.localeCompare(a.from))
-      .find((a) => a.to > instant);
-    return covering?.delegateId;
+    return delegateAt(this.away.get(personId) ?? [], at);
   }
 
   async onCallAt(at: Date): Promise<string | undefined> {
-    const instant = at.toISOString();
-    const earliest = new Date(at.getTime() - MAX_SHIFT_DAYS * 86_400_000).toISOString();
-    const covering = this.shifts
-      .filter((s) => s.from >= earliest && s.from <= instant)
-      .sort((a, b) => b.from.localeCompare(a.from) || b.personId.localeCompare(a.personId))
-      .find((s) => s.to > instant);
-    return covering?.personId;
+    return onCallFrom(this.shifts, at);
   }
 
   async upsertPerson(person: Person, event: EventRecord): Promise<void> {

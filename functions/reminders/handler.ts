@@ -17,6 +17,7 @@ import {
 } from '../adapters/dynamodb/calendar-feed.js';
 import { DynamoCaseStore } from '../adapters/dynamodb/case-store.js';
 import { DynamoDirectory } from '../adapters/dynamodb/directory.js';
+import { CachedDirectory, withDirectoryStamp } from '../adapters/dynamodb/directory-cache.js';
 import { DynamoReminderAudit, DynamoSendClaims } from '../adapters/dynamodb/send-claims.js';
 import { DynamoDigestStore } from '../adapters/dynamodb/timer-store.js';
 import { makeEventBridgeScheduler } from '../adapters/scheduler/index.js';
@@ -91,15 +92,23 @@ export function buildFireDeps(wiring: FireWiring): FireTimerDeps<CaseAggregate> 
   const feed = wiring.feed ?? calendarFeedSource(wiring.client, wiring.tableName);
   const engine = makeCaseEngine(wiring.authority, plans, { feed });
   const clock = wiring.clock ?? systemClock;
+  // One directory cache per process, exact: every case read also reads the directory stamp
+  // (same BatchGetItem) and the cache is emptied when the stamp has moved (directory-cache.ts).
+  const directory = new CachedDirectory(
+    new DynamoDirectory(wiring.client, wiring.tableName, { consistentReads: true }),
+  );
   return {
     // The feed is re-checked (at most every 5 minutes) before a case is read; `advance`
     // recomputes a case computed with another calendar or rule version first.
-    cases: withFreshFeed(new DynamoCaseStore(wiring.client, wiring.tableName), feed),
+    cases: withFreshFeed(
+      withDirectoryStamp(new DynamoCaseStore(wiring.client, wiring.tableName), directory),
+      feed,
+    ),
     advance: (aggregate, now) => engine.advance(aggregate, now),
     // The engine's plan holds the due timers and the reminders (`reminderTimerPlanner`).
     planTimers: (aggregate) => engine.planTimers(aggregate, clock.now()),
     scheduler: wiring.scheduler,
-    directory: new DynamoDirectory(wiring.client, wiring.tableName),
+    directory,
     channels: wiring.channels,
     claims: new DynamoSendClaims(wiring.client, wiring.tableName),
     digests: new DynamoDigestStore(wiring.client, wiring.tableName),

@@ -93,6 +93,8 @@ export async function fireDigest<A extends FireAggregate>(
   };
   if (entries.length === 0) return outcome;
   const recipients = [...new Set(entries.flatMap((e) => e.recipientIds))];
+  // No case is read before routing here: a cached directory checks its stamp instead.
+  await deps.directory.sync?.();
   const routed = await routePeople(recipients, {
     now,
     calendar: deps.calendar,

@@ -69,11 +69,42 @@ export class DynamoCaseStore implements CaseStore {
     eventId: string,
     caseId: string,
   ): Promise<{ recorded?: EventRecord; stored?: StoredCase }> {
-    const eventKey = keys.event(eventId);
-    const caseKey = keys.case(caseId);
+    const [eventItem, caseItem] = await this.batchGet(
+      [keys.event(eventId), keys.case(caseId)],
+      'BatchGetItem of an event and its case',
+    );
+    return {
+      ...(eventItem === undefined ? {} : { recorded: fromEventItem(eventItem) }),
+      ...(caseItem === undefined ? {} : { stored: fromCaseItem(caseItem) }),
+    };
+  }
+
+  /**
+   * A case and the directory stamp in one strongly consistent BatchGetItem: the directory's
+   * generation (0 before its first write) at least as new as the case read, which is what
+   * the reminders' directory cache is checked against (`CachedDirectory.observe`).
+   */
+  async loadCaseWithDirectoryStamp(
+    caseId: string,
+  ): Promise<{ stored?: StoredCase; directoryGeneration: number }> {
+    const [caseItem, stampItem] = await this.batchGet(
+      [keys.case(caseId), keys.directoryStamp()],
+      'BatchGetItem of a case and the directory stamp',
+    );
+    return {
+      ...(caseItem === undefined ? {} : { stored: fromCaseItem(caseItem) }),
+      directoryGeneration: (stampItem?.generation as number | undefined) ?? 0,
+    };
+  }
+
+  /** Strongly consistent BatchGetItem of `wanted` (unprocessed keys asked again), in their order. */
+  private async batchGet(
+    wanted: readonly { pk: string; sk: string }[],
+    what: string,
+  ): Promise<(Record<string, unknown> | undefined)[]> {
     const found: Record<string, unknown>[] = [];
     await untilProcessed(
-      [eventKey, caseKey] as Record<string, unknown>[],
+      wanted as readonly Record<string, unknown>[],
       async (Keys) => {
         const out = await this.client.send(
           new BatchGetCommand({
@@ -83,16 +114,9 @@ export class DynamoCaseStore implements CaseStore {
         found.push(...(out.Responses?.[this.tableName] ?? []));
         return out.UnprocessedKeys?.[this.tableName]?.Keys;
       },
-      'BatchGetItem of an event and its case',
+      what,
     );
-    const item = (key: { pk: string; sk: string }) =>
-      found.find((i) => i.pk === key.pk && i.sk === key.sk);
-    const eventItem = item(eventKey);
-    const caseItem = item(caseKey);
-    return {
-      ...(eventItem === undefined ? {} : { recorded: fromEventItem(eventItem) }),
-      ...(caseItem === undefined ? {} : { stored: fromCaseItem(caseItem) }),
-    };
+    return wanted.map((key) => found.find((i) => i.pk === key.pk && i.sk === key.sk));
   }
 
   async commitCase(commit: CaseCommit): Promise<void> {

@@ -2,7 +2,9 @@
  * The directory on the single table: people (PERSON#id / PROFILE), their away periods with a
  * second point of contact (PERSON#id / AWAY#from) and the EDT rota (ROTA / SHIFT#from#person).
  * Implements the `Directory` read port (reminder routing) and the `DirectoryWriter` the
- * event API uses; each write carries its event's idempotency record in one transaction.
+ * event API uses; each write carries its event's idempotency record in one transaction, and
+ * bumps the directory stamp (CONFIG / DIRECTORY, `generation`) in that same transaction, so a
+ * cache of the directory (`CachedDirectory`) knows exactly when it is out of date.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
@@ -11,7 +13,15 @@ import {
   QueryCommand,
   type QueryCommandOutput,
   TransactWriteCommand,
+  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import {
+  type AwaySpan,
+  delegateAt,
+  MAX_SHIFT_MS,
+  onCallFrom,
+  type ShiftSpan,
+} from '../../domain/reminders/directory-rules.js';
 import {
   type AwayPeriod,
   type Directory,
@@ -26,18 +36,36 @@ import { eventRecordPut } from './case-store.js';
 import { omitUndefined } from './codec.js';
 import { keys } from './keys.js';
 
-/** Longest EDT shift `onCallAt` looks back for (a shift starting earlier is not found). */
-export const MAX_SHIFT_DAYS = 31;
+export { MAX_SHIFT_DAYS } from '../../domain/reminders/directory-rules.js';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export interface DynamoDirectoryOptions {
+  /**
+   * Strongly consistent reads (what a cache invalidated by the directory stamp needs: data
+   * read after the stamp must be at least as new as it). @default false (eventually consistent)
+   */
+  consistentReads?: boolean;
+}
 
 export class DynamoDirectory implements Directory, DirectoryWriter {
+  private readonly consistent: boolean;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+    options: DynamoDirectoryOptions = {},
+  ) {
+    this.consistent = options.consistentReads ?? false;
+  }
 
   async getPerson(personId: string): Promise<Person | undefined> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.person(personId) }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.person(personId),
+        ...(this.consistent ? { ConsistentRead: true } : {}),
+      }),
     );
     if (Item === undefined) return undefined;
     return omitUndefined({
@@ -52,38 +80,59 @@ export class DynamoDirectory implements Directory, DirectoryWriter {
   }
 
   async awayAt(personId: string, at: Date): Promise<string | undefined> {
-    const instant = at.toISOString();
-    // Away periods per person are few: read those that started by `at`, latest first.
+    // Away periods per person are few: read those that started by `at`.
     const items = await this.queryAll({
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
       ExpressionAttributeValues: {
         ':pk': keys.person(personId).pk,
         ':lo': keys.awayPrefix,
-        ':hi': `${keys.awayPrefix}${instant}`,
+        ':hi': `${keys.awayPrefix}${at.toISOString()}`,
       },
-      ScanIndexForward: false,
     });
-    const covering = items.find((item) => (item.to as string) > instant);
-    return covering === undefined ? undefined : (covering.delegateId as string);
+    return delegateAt(items.map(toAwaySpan), at);
   }
 
   async onCallAt(at: Date): Promise<string | undefined> {
-    const instant = at.toISOString();
-    const earliest = new Date(at.getTime() - MAX_SHIFT_DAYS * 86_400_000).toISOString();
-    // The latest-starting shift that covers `at` wins (a swap entered later overrides).
+    return onCallFrom(await this.shiftsStarting(new Date(at.getTime() - MAX_SHIFT_MS), at), at);
+  }
+
+  /** Every away period of a person (one Query, however long ago they were). */
+  async awayPeriods(personId: string): Promise<AwaySpan[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.person(personId).pk, ':prefix': keys.awayPrefix },
+    });
+    return items.map(toAwaySpan);
+  }
+
+  /** The rota shifts starting from `from` to `to`, both inclusive (one Query). */
+  async shiftsStarting(from: Date, to: Date): Promise<ShiftSpan[]> {
     const items = await this.queryAll({
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
       ExpressionAttributeValues: {
         ':pk': keys.rotaPartition,
-        ':lo': `${keys.shiftPrefix}${earliest}`,
-        ':hi': `${keys.shiftPrefix}${instant}#\uffff`,
+        ':lo': `${keys.shiftPrefix}${from.toISOString()}`,
+        ':hi': `${keys.shiftPrefix}${to.toISOString()}#\uffff`,
       },
-      ScanIndexForward: false,
     });
-    const covering = items.find(
-      (item) => (item.from as string) <= instant && (item.to as string) > instant,
+    return items.map((item) => ({
+      personId: item.personId as string,
+      from: item.from as string,
+      to: item.to as string,
+    }));
+  }
+
+  /** The directory's generation: the stamp every write bumps (0 before the first write). */
+  async generation(): Promise<number> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.directoryStamp(),
+        ProjectionExpression: 'generation',
+        ...(this.consistent ? { ConsistentRead: true } : {}),
+      }),
     );
-    return covering === undefined ? undefined : (covering.personId as string);
+    return (Item?.generation as number | undefined) ?? 0;
   }
 
   async upsertPerson(person: Person, event: EventRecord): Promise<void> {
@@ -104,9 +153,10 @@ export class DynamoDirectory implements Directory, DirectoryWriter {
       },
     };
     try {
+      // Cancellation reasons are indexed: [0] the event record, [1] the profile, [2] the stamp.
       await this.client.send(
         new TransactWriteCommand({
-          TransactItems: [eventRecordPut(this.tableName, event, now), put],
+          TransactItems: [eventRecordPut(this.tableName, event, now), put, this.stampBump()],
         }),
       );
     } catch (error) {
@@ -153,6 +203,7 @@ export class DynamoDirectory implements Directory, DirectoryWriter {
           TransactItems: [
             eventRecordPut(this.tableName, event, now),
             { Put: { TableName: this.tableName, Item: item } },
+            this.stampBump(),
           ],
         }),
       );
@@ -161,6 +212,19 @@ export class DynamoDirectory implements Directory, DirectoryWriter {
     }
   }
 
+  /** The directory changed: the stamp's generation goes up by one, in the write's transaction. */
+  private stampBump(): TransactItem {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.directoryStamp(),
+        UpdateExpression: 'ADD generation :one',
+        ExpressionAttributeValues: { ':one': 1 },
+      },
+    };
+  }
+
+  /** Records the event only: the directory is unchanged, so the stamp is too. */
   private async recordOnly(event: EventRecord, now: Date): Promise<void> {
     try {
       await this.client.send(
@@ -174,19 +238,31 @@ export class DynamoDirectory implements Directory, DirectoryWriter {
   private async queryAll(input: {
     KeyConditionExpression: string;
     ExpressionAttributeValues: Record<string, unknown>;
-    ScanIndexForward: boolean;
   }): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page: QueryCommandOutput = await this.client.send(
-        new QueryCommand({ TableName: this.tableName, ...input, ExclusiveStartKey: startKey }),
+        new QueryCommand({
+          TableName: this.tableName,
+          ...input,
+          ...(this.consistent ? { ConsistentRead: true } : {}),
+          ExclusiveStartKey: startKey,
+        }),
       );
       items.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
     return items;
   }
+}
+
+function toAwaySpan(item: Record<string, unknown>): AwaySpan {
+  return {
+    from: item.from as string,
+    to: item.to as string,
+    delegateId: item.delegateId as string,
+  };
 }
 
 function recordConflict(error: unknown, event: EventRecord): unknown {

@@ -35,6 +35,11 @@ export const keys = {
   shiftPrefix: 'SHIFT#',
   /** The operator's GOV.UK bank-holidays feed (one config item). */
   calendarFeed: () => ({ pk: 'CONFIG', sk: 'BANK-HOLIDAYS' }),
+  /**
+   * The directory stamp: a number `generation` that every directory write bumps in its own
+   * transaction; the reminders' directory cache is exact because it reads it with the case.
+   */
+  directoryStamp: () => ({ pk: 'CONFIG', sk: 'DIRECTORY' }),
 } as const;
 
 /** How long an event's idempotency record is kept (DynamoDB TTL deletes it afterwards). */

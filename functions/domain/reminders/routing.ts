@@ -35,6 +35,12 @@ export interface Directory {
   awayAt(personId: string, at: Date): Promise<string | undefined>;
   /** The EDT manager on the rota at `at`, if any. */
   onCallAt(at: Date): Promise<string | undefined>;
+  /**
+   * Brings a cached directory up to date with the store (a cache reads the directory's stamp
+   * with each case; a path that routes without reading a case first, the morning digest,
+   * calls this instead). Absent: the directory is read uncached and is always current.
+   */
+  sync?(): Promise<void>;
 }
 
 export type ChannelName = 'email' | 'sms';
