@@ -4,10 +4,11 @@
  * ingest use case, as the event API writes it) is seen by that fire — by a reminder through
  * the directory stamp read with its case, by the morning digest through `sync`.
  */
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
 import { DynamoCaseStore } from '../../functions/adapters/dynamodb/case-store.js';
 import { DynamoDirectory } from '../../functions/adapters/dynamodb/directory.js';
-import { DynamoDigestStore } from '../../functions/adapters/dynamodb/timer-store.js';
+import { digestEntryItem } from '../../functions/adapters/dynamodb/timer-store.js';
 import type { Channel, OutboundMessage } from '../../functions/domain/reminders/ports.js';
 import type { TimerPayload } from '../../functions/domain/reminders/types.js';
 import { RecordingScheduler } from '../../functions/local/server.js';
@@ -139,16 +140,21 @@ describe('reminders handler: the directory cache sees every directory write befo
     const first = await t.caseWithConcern('C-3003');
     t.clock.current = TUESDAY_10;
     await t.fire(first);
-    await new DynamoDigestStore(t.table.client, t.table.tableName).add({
-      team: 'north',
-      date: '2026-03-03',
-      caseId: 'C-3003',
-      reminderId: 'r.C-3003.overnight',
-      rule: 'lado-notification',
-      dueAt: new Date('2026-03-03T10:00:00Z'),
-      alertedAt: new Date('2026-03-03T02:00:00Z'),
-      recipientIds: ['P-0004'],
-    });
+    await t.table.client.send(
+      new PutCommand({
+        TableName: t.table.tableName,
+        Item: digestEntryItem({
+          team: 'north',
+          date: '2026-03-03',
+          caseId: 'C-3003',
+          reminderId: 'r.C-3003.overnight',
+          rule: 'lado-notification',
+          dueAt: new Date('2026-03-03T10:00:00Z'),
+          alertedAt: new Date('2026-03-03T02:00:00Z'),
+          recipientIds: ['P-0004'],
+        }),
+      }),
+    );
     // Act: the LADO goes away; the digest fires.
     await t.ladoAway();
     t.clock.current = new Date('2026-03-03T10:05:00Z');
