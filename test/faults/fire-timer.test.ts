@@ -6,7 +6,6 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoCaseStore } from '../../functions/adapters/dynamodb/case-store.js';
 import { DynamoDirectory } from '../../functions/adapters/dynamodb/directory.js';
-import type { Channel, OutboundMessage } from '../../functions/domain/reminders/ports.js';
 import type { TimerPayload } from '../../functions/domain/reminders/types.js';
 import { RecordingScheduler } from '../../functions/local/server.js';
 import {
@@ -17,17 +16,7 @@ import { makeCaseEngine } from '../../functions/use-cases/bind-engine.js';
 import { ingestEvent } from '../../functions/use-cases/ingest-event.js';
 import type { Timer } from '../../functions/use-cases/ports.js';
 import { AUTHORITY, freshTable } from '../api/support.js';
-
-class RecordingChannel implements Channel {
-  readonly sent: OutboundMessage[] = [];
-  constructor(readonly name: 'email' | 'sms') {}
-  async send(message: OutboundMessage) {
-    // A little latency so concurrent firings really overlap.
-    await new Promise((done) => setTimeout(done, 5));
-    this.sent.push(message);
-    return { messageId: `${this.name}-${this.sent.length}` };
-  }
-}
+import { RecordingChannel } from '../reminders/support.js';
 
 const clock = { current: new Date('2026-03-02T10:00:00Z'), now: () => new Date(clock.current) };
 let table: Awaited<ReturnType<typeof freshTable>>;
@@ -42,8 +31,8 @@ const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 beforeAll(async () => {
   table = await freshTable(inject('dynamoEndpoint'), 'faults-fire');
   scheduler = new RecordingScheduler();
-  email = new RecordingChannel('email');
-  sms = new RecordingChannel('sms');
+  email = new RecordingChannel('email', 5);
+  sms = new RecordingChannel('sms', 5);
   store = new DynamoCaseStore(table.client, table.tableName);
   const deps = {
     store,

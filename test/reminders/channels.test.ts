@@ -88,6 +88,12 @@ const text = (k: ClaimKey): OutboundMessage => ({
 const clock = { now: () => at('2026-05-23T03:30:00Z') };
 const sesThrottle = () =>
   new TooManyRequestsException({ message: 'slow down', $metadata: { httpStatusCode: 429 } });
+const smsInvalid = () =>
+  new ValidationException({
+    message: 'bad',
+    $metadata: { httpStatusCode: 400 },
+    Reason: 'x',
+  } as never);
 const ses5xx = () =>
   Object.assign(new Error('internal'), {
     name: 'InternalFailure',
@@ -203,13 +209,7 @@ describe('exactly-once delivery', () => {
 
   it('SMS validation errors fail at once and are recorded', async () => {
     // Prepare
-    sms.on(SendTextMessageCommand).rejects(
-      new ValidationException({
-        message: 'bad',
-        $metadata: { httpStatusCode: 400 },
-        Reason: 'x',
-      } as never),
-    );
+    sms.on(SendTextMessageCommand).rejects(smsInvalid());
     const k = key('sms');
     // Act
     const result = await sendOnce(k, text(k), {
@@ -248,13 +248,7 @@ describe('exactly-once delivery', () => {
 
   it('SMS and email to one person share one claim: a failed SMS and a sent email are both final', async () => {
     // Prepare: the SMS is rejected (not retryable), the email is accepted.
-    sms.on(SendTextMessageCommand).rejects(
-      new ValidationException({
-        message: 'bad',
-        $metadata: { httpStatusCode: 400 },
-        Reason: 'x',
-      } as never),
-    );
+    sms.on(SendTextMessageCommand).rejects(smsInvalid());
     ses.on(SendEmailCommand).resolves({ MessageId: 'm-4' });
     const channels = {
       email: new SesEmailChannel(mockedSes, { from: 'timescales@example.gov.uk' }),

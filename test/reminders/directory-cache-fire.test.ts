@@ -9,22 +9,13 @@ import { describe, expect, inject, it } from 'vitest';
 import { DynamoCaseStore } from '../../functions/adapters/dynamodb/case-store.js';
 import { DynamoDirectory } from '../../functions/adapters/dynamodb/directory.js';
 import { digestEntryItem } from '../../functions/adapters/dynamodb/timer-store.js';
-import type { Channel, OutboundMessage } from '../../functions/domain/reminders/ports.js';
 import type { TimerPayload } from '../../functions/domain/reminders/types.js';
 import { RecordingScheduler } from '../../functions/local/server.js';
 import { buildFireDeps, makeHandler } from '../../functions/reminders/handler.js';
 import { makeCaseEngine } from '../../functions/use-cases/bind-engine.js';
 import { ingestEvent } from '../../functions/use-cases/ingest-event.js';
 import { AUTHORITY, freshTable } from '../api/support.js';
-
-class RecordingChannel implements Channel {
-  readonly sent: OutboundMessage[] = [];
-  constructor(readonly name: 'email' | 'sms') {}
-  async send(message: OutboundMessage) {
-    this.sent.push(message);
-    return { messageId: `${this.name}-${this.sent.length}` };
-  }
-}
+import { RecordingChannel } from './support.js';
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 // Tuesday 3 March 2026 10:00 GMT: the at-due reminder of a LADO concern raised Monday 10:00.

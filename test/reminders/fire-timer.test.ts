@@ -4,7 +4,6 @@ import {
   planReminderTimers,
   type ReminderTimer,
 } from '../../functions/domain/reminders/index.js';
-import type { Channel, OutboundMessage } from '../../functions/domain/reminders/ports.js';
 import type { ReminderDeadline } from '../../functions/domain/reminders/types.js';
 import { makeHandler } from '../../functions/reminders/handler.js';
 import {
@@ -22,6 +21,7 @@ import {
   MemoryClaims,
   MemoryDigests,
   noSleep,
+  RecordingChannel,
 } from './support.js';
 
 class MemoryCases {
@@ -33,15 +33,6 @@ class MemoryCases {
   async commitCase(commit: { expectedVersion: number; after: FireAggregate; audit: unknown[] }) {
     this.commits.push(commit);
     this.stored = { version: commit.expectedVersion + 1, aggregate: commit.after };
-  }
-}
-
-class RecordingChannel implements Channel {
-  readonly sent: OutboundMessage[] = [];
-  constructor(readonly name: 'email' | 'sms') {}
-  async send(message: OutboundMessage) {
-    this.sent.push(message);
-    return { messageId: `${this.name}-${this.sent.length}` };
   }
 }
 

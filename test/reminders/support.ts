@@ -1,11 +1,13 @@
 /** Fakes and fixtures for the reminder tests: synthetic case refs, obviously fake people. */
 import { BUILDING_BRIDGES_HOURS, createCalendar } from '../../functions/calendar/index.js';
 import type {
+  Channel,
   ChannelOutcome,
   ClaimKey,
   ClaimResult,
   DigestEntry,
   DigestStore,
+  OutboundMessage,
   ReminderAudit,
   ReminderAuditEntry,
   SendClaims,
@@ -74,6 +76,20 @@ export class FakeDirectory implements Directory {
   async onCallAt(when: Date) {
     const t = when.toISOString();
     return this.rota.find((s) => s.from <= t && t < s.to)?.personId;
+  }
+}
+
+/** A channel that records what it is given; `latencyMs` lets concurrent firings really overlap. */
+export class RecordingChannel implements Channel {
+  readonly sent: OutboundMessage[] = [];
+  constructor(
+    readonly name: 'email' | 'sms',
+    private readonly latencyMs = 0,
+  ) {}
+  async send(message: OutboundMessage) {
+    if (this.latencyMs > 0) await new Promise((done) => setTimeout(done, this.latencyMs));
+    this.sent.push(message);
+    return { messageId: `${this.name}-${this.sent.length}` };
   }
 }
 
