@@ -2,7 +2,6 @@
  * The OpenAPI 3.1 document, built from the zod schemas. `npm run gen:openapi` writes it to
  * `schemas/openapi.json`; a test fails when the committed file is stale.
  */
-import * as z from 'zod';
 import { createDocument, type ZodOpenApiResponsesObject } from 'zod-openapi';
 import { EventEnvelope } from './events.js';
 import { Problem } from './problem.js';
@@ -14,6 +13,7 @@ import {
   EventAccepted,
   ReminderList,
 } from './responses.js';
+import * as z from './zod.js';
 
 const problem = (description: string) => ({
   description,
@@ -27,17 +27,19 @@ const readProblems: ZodOpenApiResponsesObject = {
 };
 
 const caseId = z.object({
-  caseId: z.string().meta({ description: 'case reference, e.g. C-1001', example: 'C-1001' }),
+  caseId: z
+    .string()
+    .check(z.meta({ description: 'case reference, e.g. C-1001', example: 'C-1001' })),
 });
 
 const webhookHeaders = z.object({
-  'webhook-id': z.string().meta({ description: 'Standard Webhooks message id' }),
+  'webhook-id': z.string().check(z.describe('Standard Webhooks message id')),
   'webhook-timestamp': z
     .string()
-    .meta({ description: 'Unix seconds; refused when more than 5 minutes off' }),
+    .check(z.describe('Unix seconds; refused when more than 5 minutes off')),
   'webhook-signature': z
     .string()
-    .meta({ description: 'v1,<base64 HMAC-SHA256 of "id.timestamp.body">' }),
+    .check(z.describe('v1,<base64 HMAC-SHA256 of "id.timestamp.body">')),
 });
 
 export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
@@ -77,7 +79,7 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
           requestBody: {
             required: true,
             content: {
-              'application/json': { schema: EventEnvelope.meta({ id: 'EventEnvelope' }) },
+              'application/json': { schema: EventEnvelope.check(z.meta({ id: 'EventEnvelope' })) },
             },
           },
           responses: {

@@ -2,62 +2,73 @@
  * Lambda configuration: read from the environment once, at cold start, by zod. A missing or
  * malformed value fails the start with a message naming the variable — never a silent default.
  */
-import * as z from 'zod';
 import { Division } from '../../schemas/events.js';
+import * as z from '../../schemas/zod.js';
 
-const Hhmm = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'HH:MM');
+const Hhmm = z.string().check(z.regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'HH:MM'));
 const DayHours = z.strictObject({ open: Hhmm, close: Hhmm });
 const WeeklyHours = z.partialRecord(z.enum(['1', '2', '3', '4', '5', '6', '7']), DayHours);
 
 export const AuthorityConfig = z.object({
-  authority: z.string().min(1),
+  authority: z.string().check(z.minLength(1)),
   division: Division,
-  preset: z.string().min(1).describe('rule preset, e.g. southampton or norfolk'),
-  officeHours: WeeklyHours.optional(),
-  teamHours: z.record(z.string(), WeeklyHours).optional(),
-  closures: z.array(z.iso.date()).optional(),
-  rules: z.unknown().optional().describe('rule overrides, validated by the rule engine'),
-  links: z.object({ caseUrlTemplate: z.string().min(1) }),
+  preset: z.string().check(z.minLength(1), z.describe('rule preset, e.g. southampton or norfolk')),
+  officeHours: z.optional(WeeklyHours),
+  teamHours: z.optional(z.record(z.string(), WeeklyHours)),
+  closures: z.optional(z.array(z.iso.date())),
+  rules: z.optional(z.unknown()).check(z.describe('rule overrides, validated by the rule engine')),
+  links: z.object({ caseUrlTemplate: z.string().check(z.minLength(1)) }),
 });
 export type AuthorityConfig = z.infer<typeof AuthorityConfig>;
 
-const optional = z.string().min(1).optional();
+const optional = z.optional(z.string().check(z.minLength(1)));
 
-const Env = z
-  .object({
-    TABLE_NAME: z.string().min(3, 'TABLE_NAME must name the DynamoDB table'),
-    WEBHOOK_SECRET: z
+const EnvVars = z.object({
+  TABLE_NAME: z.string().check(z.minLength(3, 'TABLE_NAME must name the DynamoDB table')),
+  WEBHOOK_SECRET: z.optional(
+    z
       .string()
-      .regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'WEBHOOK_SECRET must be a whsec_<base64> value')
-      .optional(),
-    WEBHOOK_SECRET_ARN: z
-      .string()
-      .startsWith('arn:', 'WEBHOOK_SECRET_ARN must be an ARN')
-      .optional(),
-    AUTHORITY_CONFIG: z
-      .string({ error: 'AUTHORITY_CONFIG is required (JSON)' })
-      .transform((text, ctx) => {
+      .check(
+        z.regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'WEBHOOK_SECRET must be a whsec_<base64> value'),
+      ),
+  ),
+  WEBHOOK_SECRET_ARN: z.optional(
+    z.string().check(z.startsWith('arn:', 'WEBHOOK_SECRET_ARN must be an ARN')),
+  ),
+  AUTHORITY_CONFIG: z.pipe(
+    z.pipe(
+      z.string({ error: 'AUTHORITY_CONFIG is required (JSON)' }),
+      z.transform((text: string, ctx) => {
         try {
           return JSON.parse(text) as unknown;
         } catch {
-          ctx.addIssue({ code: 'custom', message: 'AUTHORITY_CONFIG is not valid JSON' });
+          ctx.issues.push({
+            code: 'custom',
+            message: 'AUTHORITY_CONFIG is not valid JSON',
+            input: text,
+          });
           return z.NEVER;
         }
-      })
-      .pipe(AuthorityConfig),
-    DYNAMODB_ENDPOINT: optional.describe('local mode only: DynamoDB Local'),
-    SCHEDULE_GROUP: optional,
-    SCHEDULER_ROLE_ARN: optional,
-    TIMER_TARGET_ARN: optional,
-    SCHEDULER_DLQ_ARN: optional,
-    SES_FROM: optional,
-    SES_CONFIGURATION_SET: optional,
-    SMS_ORIGINATION_IDENTITY: optional,
-    SMS_CONFIGURATION_SET: optional,
-    POWERTOOLS_SERVICE_NAME: z.string().default('timescales'),
-    LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT']).default('INFO'),
-  })
-  .transform((env) => ({
+      }),
+    ),
+    AuthorityConfig,
+  ),
+  DYNAMODB_ENDPOINT: optional.check(z.describe('local mode only: DynamoDB Local')),
+  SCHEDULE_GROUP: optional,
+  SCHEDULER_ROLE_ARN: optional,
+  TIMER_TARGET_ARN: optional,
+  SCHEDULER_DLQ_ARN: optional,
+  SES_FROM: optional,
+  SES_CONFIGURATION_SET: optional,
+  SMS_ORIGINATION_IDENTITY: optional,
+  SMS_CONFIGURATION_SET: optional,
+  POWERTOOLS_SERVICE_NAME: z._default(z.string(), 'timescales'),
+  LOG_LEVEL: z._default(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT']), 'INFO'),
+});
+
+const Env = z.pipe(
+  EnvVars,
+  z.transform((env: z.output<typeof EnvVars>) => ({
     tableName: env.TABLE_NAME,
     webhookSecret: env.WEBHOOK_SECRET,
     webhookSecretArn: env.WEBHOOK_SECRET_ARN,
@@ -76,7 +87,8 @@ const Env = z
     },
     serviceName: env.POWERTOOLS_SERVICE_NAME,
     logLevel: env.LOG_LEVEL,
-  }));
+  })),
+);
 
 export type Config = z.infer<typeof Env>;
 

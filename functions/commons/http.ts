@@ -3,8 +3,8 @@
  * shape, the one place errors become status codes, and zod issues as field errors.
  */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { z } from 'zod';
 import type { Problem } from '../../schemas/problem.js';
+import type * as z from '../../schemas/zod.js';
 import { AppError, type FieldError } from './errors.js';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2 & {
@@ -58,7 +58,7 @@ export function problemResult(problem: Problem, headers: Record<string, string> 
 }
 
 /** zod issues as `{field, message}`, the field a dotted path (`data.workers.0.role`). */
-export function fieldErrors(error: z.ZodError): FieldError[] {
+export function fieldErrors(error: z.core.$ZodError): FieldError[] {
   return error.issues.slice(0, 20).map((issue) => ({
     field: issue.path.map((p) => String(p)).join('.'),
     message: issue.message,

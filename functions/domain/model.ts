@@ -4,8 +4,8 @@
  * writes the result in one transaction. Instants are `Date` here; `CaseAggregateSchema`
  * revives the JSON form (ISO strings) the store keeps.
  */
-import * as z from 'zod';
 import { Division, RiskLevel, SupervisionKind, Worker, WorkerRole } from '../../schemas/events.js';
+import * as z from '../../schemas/zod.js';
 
 /** Lifecycle of a deadline; only `open` deadlines have timers. */
 export const DeadlineStatus = z.enum(['open', 'met', 'breached', 'cancelled']);
@@ -19,40 +19,40 @@ const Instant = z.coerce.date();
  */
 export const DeadlineSchema = z.object({
   /** Deterministic, unique within the case, ≤ 40 chars of `[0-9a-zA-Z-_.]`, e.g. `lado-notification.A-1`. */
-  id: z.string().regex(/^[0-9a-zA-Z._-]{1,40}$/),
+  id: z.string().check(z.regex(/^[0-9a-zA-Z._-]{1,40}$/)),
   caseId: z.string(),
   /** The rule id, e.g. `joint-supervision`. */
   rule: z.string(),
   /** The allegation or disagreement the clock is about, when the rule has one. */
-  subjectId: z.string().optional(),
+  subjectId: z.optional(z.string()),
   /** 1, 2, … for recurring rules (the n-th supervision clock of the case). */
-  sequence: z.number().int().positive().optional(),
+  sequence: z.optional(z.number().check(z.int(), z.positive())),
   status: DeadlineStatus,
   /** When the clock started (the start event's `occurredAt`, or the anchor supervision). */
   startedAt: Instant,
   dueAt: Instant,
   /** Stage ladders only: 1-based stage, its name, its start and who is told at this stage. */
-  stage: z.number().int().positive().optional(),
-  stageName: z.string().optional(),
-  stageStartedAt: Instant.optional(),
-  escalateTo: WorkerRole.optional(),
+  stage: z.optional(z.number().check(z.int(), z.positive())),
+  stageName: z.optional(z.string()),
+  stageStartedAt: z.optional(Instant),
+  escalateTo: z.optional(WorkerRole),
   /** The owning team of the case (manager lists filter on it). */
   team: z.string(),
   /** Team whose working hours the clock uses (`building-bridges`), when not office hours. */
-  hoursTeam: z.string().optional(),
+  hoursTeam: z.optional(z.string()),
   urgent: z.boolean(),
   safeguarding: z.boolean(),
   ruleVersion: z.string(),
   calendarVersion: z.string(),
-  version: z.number().int().positive(),
+  version: z.number().check(z.int(), z.positive()),
   /** The calendar's explanation of `dueAt`, line by line, for auditors. */
   explain: z.array(z.string()),
   /** When it stopped being open: met at the stop event, breached at `dueAt`, cancelled at the event. */
-  closedAt: Instant.optional(),
+  closedAt: z.optional(Instant),
   /** A stop event that arrived after the breach: when the work was actually done. */
-  metAt: Instant.optional(),
-  startEventId: z.string().optional(),
-  stopEventId: z.string().optional(),
+  metAt: z.optional(Instant),
+  startEventId: z.optional(z.string()),
+  stopEventId: z.optional(z.string()),
 });
 export type Deadline = z.infer<typeof DeadlineSchema>;
 
@@ -70,29 +70,29 @@ export const CaseAggregateSchema = z.object({
   caseId: z.string(),
   status: z.enum(['open', 'closed']),
   /** True while only non-`case.opened` events have been seen: facts are placeholders. */
-  provisional: z.boolean().optional(),
+  provisional: z.optional(z.boolean()),
   team: z.string(),
-  division: Division.optional(),
+  division: z.optional(Division),
   riskLevel: RiskLevel,
   jointWithMentalHealth: z.boolean(),
-  jointSupervisionEveryMonths: z.number().int().positive().optional(),
+  jointSupervisionEveryMonths: z.optional(z.number().check(z.int(), z.positive())),
   /** When the current period of joint working with mental-health services began. */
-  jointSince: Instant.optional(),
+  jointSince: z.optional(Instant),
   workers: z.array(Worker),
-  coworking: z
-    .object({ startedAt: Instant, reviewEveryWeeks: z.number().int().positive() })
-    .optional(),
-  buildingBridges: z.object({ personId: z.string(), startedAt: Instant }).optional(),
+  coworking: z.optional(
+    z.object({ startedAt: Instant, reviewEveryWeeks: z.number().check(z.int(), z.positive()) }),
+  ),
+  buildingBridges: z.optional(z.object({ personId: z.string(), startedAt: Instant })),
   /** The latest supervision held, per kind. */
   lastSupervision: z.partialRecord(SupervisionKind, Instant),
   openedAt: Instant,
-  closedAt: Instant.optional(),
+  closedAt: z.optional(Instant),
   /** Bumped on every change the engine makes; the store uses it for optimistic locking. */
-  version: z.number().int().nonnegative(),
+  version: z.number().check(z.int(), z.nonnegative()),
   deadlines: z.array(DeadlineSchema),
-  earlyStops: z.array(EarlyStopSchema).optional(),
+  earlyStops: z.optional(z.array(EarlyStopSchema)),
   /** The last few event ids applied: makes the engine safe on redelivery on its own. */
-  recentEventIds: z.array(z.string()).optional(),
+  recentEventIds: z.optional(z.array(z.string())),
 });
 export type CaseAggregate = z.infer<typeof CaseAggregateSchema>;
 

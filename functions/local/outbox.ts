@@ -7,7 +7,8 @@
  *
  * The routes are plain functions returning `HttpResult`s, for `functions/local/server.ts`.
  */
-import * as z from 'zod';
+
+import * as z from '../../schemas/zod.js';
 import { MalformedJsonError, ValidationError } from '../commons/errors.js';
 import { type HttpResult, json, problemResult, toProblem } from '../commons/http.js';
 import type { Channel, OutboundMessage } from '../domain/reminders/ports.js';

@@ -6,8 +6,8 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { z } from 'zod';
 import { CaseParams, DeadlineQuery } from '../../schemas/responses.js';
+import type * as z from '../../schemas/zod.js';
 import { calendarFeed } from '../adapters/dynamodb/calendar-feed.js';
 import { DynamoCaseStore } from '../adapters/dynamodb/case-store.js';
 import { DynamoDirectory } from '../adapters/dynamodb/directory.js';
@@ -69,7 +69,7 @@ function caseIdOf(event: APIGatewayProxyEventV2): string {
   return parse(CaseParams, event.pathParameters ?? {}, 'path').caseId;
 }
 
-function parse<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
+function parse<S extends z.ZodMiniType>(schema: S, value: unknown, where: string): z.infer<S> {
   const result = schema.safeParse(value);
   if (!result.success) {
     throw new ValidationError(`invalid ${where} parameters`, { errors: fieldErrors(result.error) });

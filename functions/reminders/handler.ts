@@ -7,7 +7,7 @@
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../../schemas/zod.js';
 import { SesEmailChannel } from '../adapters/channels/ses.js';
 import { EndUserMessagingSmsChannel } from '../adapters/channels/sms.js';
 import {
@@ -39,11 +39,11 @@ import { systemClock } from '../use-cases/ports.js';
 
 /** What the schedule's input holds: ids and a version only. */
 export const TimerPayloadSchema = z.object({
-  caseId: z.string().min(1).max(200),
-  deadlineId: z.string().min(1).max(200),
-  kind: z.string().min(1).max(20),
-  version: z.number().int().nonnegative(),
-  reminderId: z.string().min(1).max(200).optional(),
+  caseId: z.string().check(z.minLength(1), z.maxLength(200)),
+  deadlineId: z.string().check(z.minLength(1), z.maxLength(200)),
+  kind: z.string().check(z.minLength(1), z.maxLength(20)),
+  version: z.number().check(z.int(), z.nonnegative()),
+  reminderId: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
 });
 
 export type TimerHandler = (event: unknown) => Promise<FireOutcome>;

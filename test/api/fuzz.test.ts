@@ -15,7 +15,7 @@ beforeAll(async () => {
   table = await freshTable(inject('dynamoEndpoint'), 'fuzz');
 });
 
-const TYPES = EventEnvelope.options.map((o) => o.shape.type.value);
+const TYPES = EventEnvelope.def.options.map((o) => o.shape.type.def.values[0]);
 
 /** Near-misses of real envelopes: a known type with one field broken or an extra one added. */
 const nearMiss = fc

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod';
 import { createCalendar } from '../../functions/calendar/index.js';
 import {
   advance,
@@ -8,6 +7,7 @@ import {
   recompute,
 } from '../../functions/domain/engine/index.js';
 import { loadRuleSet } from '../../functions/domain/rules/index.js';
+import * as z from '../../schemas/zod.js';
 import { calendar, ctxAt, deadline, due, ev, opened, play } from './helpers.js';
 
 const raisedThursday = () =>
@@ -155,15 +155,17 @@ describe('applyEvent', () => {
       '../../functions/domain/model.js'
     );
     const paths: string[][] = [];
-    const walk = (schema: z.ZodType, path: string[]): void => {
-      if (schema instanceof z.ZodDate) paths.push(path);
-      else if (schema instanceof z.ZodOptional) walk(schema.unwrap() as z.ZodType, path);
-      else if (schema instanceof z.ZodArray) walk(schema.element as z.ZodType, [...path, '[]']);
-      else if (schema instanceof z.ZodRecord)
-        walk(schema.valueType as z.ZodType, [...path, 'joint']);
-      else if (schema instanceof z.ZodObject)
+    const walk = (schema: z.ZodMiniType, path: string[]): void => {
+      if (schema instanceof z.ZodMiniDate) paths.push(path);
+      else if (schema instanceof z.ZodMiniOptional)
+        walk(schema.def.innerType as z.ZodMiniType, path);
+      else if (schema instanceof z.ZodMiniArray)
+        walk(schema.def.element as z.ZodMiniType, [...path, '[]']);
+      else if (schema instanceof z.ZodMiniRecord)
+        walk(schema.def.valueType as z.ZodMiniType, [...path, 'joint']);
+      else if (schema instanceof z.ZodMiniObject)
         for (const [key, child] of Object.entries(schema.shape))
-          walk(child as z.ZodType, [...path, key]);
+          walk(child as z.ZodMiniType, [...path, key]);
     };
     walk(CaseAggregateSchema, []);
     const json: Record<string, unknown> = { deadlines: [] };

@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../../../schemas/zod.js';
 import {
   CalendarError,
   createCalendar,
@@ -22,7 +22,7 @@ import { logger } from '../../commons/logger.js';
 import { keys } from './keys.js';
 
 const GovUkEventSchema = z.object({
-  title: z.string().trim().min(1, 'must not be empty'),
+  title: z.string().check(z.trim(), z.minLength(1, 'must not be empty')),
   date: z.iso.date('must be a YYYY-MM-DD date'),
   notes: z.string(),
   bunting: z.boolean(),
@@ -30,19 +30,21 @@ const GovUkEventSchema = z.object({
 
 const GovUkDivisionSchema = z.object({
   division: z.string(),
-  events: z.array(GovUkEventSchema).min(1, 'must list at least one event'),
+  events: z.array(GovUkEventSchema).check(z.minLength(1, 'must list at least one event')),
 });
 
 /** GOV.UK's bank-holidays.json (https://www.gov.uk/bank-holidays.json), as published. */
 export const GovUkFeedSchema = z
   .object({
-    'england-and-wales': GovUkDivisionSchema.optional(),
-    scotland: GovUkDivisionSchema.optional(),
-    'northern-ireland': GovUkDivisionSchema.optional(),
+    'england-and-wales': z.optional(GovUkDivisionSchema),
+    scotland: z.optional(GovUkDivisionSchema),
+    'northern-ireland': z.optional(GovUkDivisionSchema),
   })
-  .refine((feed) => DIVISIONS.some((d) => feed[d] !== undefined), {
-    message: `lists none of the divisions ${DIVISIONS.join(', ')}`,
-  });
+  .check(
+    z.refine((feed) => DIVISIONS.some((d) => feed[d] !== undefined), {
+      message: `lists none of the divisions ${DIVISIONS.join(', ')}`,
+    }),
+  );
 
 /** A feed that is not GOV.UK's bank-holidays.json format; the message names every problem. */
 export class InvalidFeedError extends Error {

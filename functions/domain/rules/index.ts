@@ -2,7 +2,7 @@
  * Loads a rule set: a preset, then the authority's overrides, validated by zod so a bad
  * configuration fails at cold start with a message naming the rule and the field.
  */
-import * as z from 'zod';
+import * as z from '../../../schemas/zod.js';
 import { canonicalJson, hash16 } from './hash.js';
 import { DEFAULT_RULES, PRESETS, type PresetName } from './presets.js';
 import { Rule, type RuleInput, RuleSettings } from './schema.js';
@@ -29,9 +29,9 @@ export interface RuleSet {
  */
 export const RuleOverrides = z.strictObject({
   /** `one-working-day`: notify the LADO by close of business on the next working day. */
-  ladoNotification: z.enum(['24-hours', 'one-working-day']).optional(),
-  closureWarningWeeks: z.number().int().positive().optional(),
-  rules: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+  ladoNotification: z.optional(z.enum(['24-hours', 'one-working-day'])),
+  closureWarningWeeks: z.optional(z.number().check(z.int(), z.positive())),
+  rules: z.optional(z.record(z.string(), z.record(z.string(), z.unknown()))),
 });
 export type RuleOverrides = z.infer<typeof RuleOverrides>;
 
