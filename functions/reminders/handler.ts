@@ -48,6 +48,14 @@ export const TimerPayloadSchema = z.object({
 
 export type TimerHandler = (event: unknown) => Promise<FireOutcome>;
 
+/** A timer payload no retry can make valid (its issues name fields and codes, never values). */
+export class InvalidTimerPayloadError extends Error {
+  override readonly name = 'InvalidTimerPayloadError';
+  constructor(readonly issues: string[]) {
+    super(`invalid timer payload: ${issues.join('; ')}`);
+  }
+}
+
 export function makeHandler(deps: FireTimerDeps<CaseAggregate>): TimerHandler {
   return async (event) => {
     const parsed = TimerPayloadSchema.safeParse(event);
@@ -55,11 +63,9 @@ export function makeHandler(deps: FireTimerDeps<CaseAggregate>): TimerHandler {
       // No retry can make this timer valid: count it dead, and throw so the payload is kept
       // in the async-failure queue for an operator.
       deps.metrics?.count('TimerDead');
-      deps.log?.error('timer payload invalid', {
-        metric: 'TimerDead',
-        issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.code}`),
-      });
-      throw parsed.error;
+      const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.code}`);
+      deps.log?.error('timer payload invalid', { metric: 'TimerDead', issues });
+      throw new InvalidTimerPayloadError(issues);
     }
     const payload = parsed.data;
     const outcome = await fireTimer(payload, deps);

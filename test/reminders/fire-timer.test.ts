@@ -5,7 +5,7 @@ import {
   type ReminderTimer,
 } from '../../functions/domain/reminders/index.js';
 import type { ReminderDeadline } from '../../functions/domain/reminders/types.js';
-import { makeHandler } from '../../functions/reminders/handler.js';
+import { InvalidTimerPayloadError, makeHandler } from '../../functions/reminders/handler.js';
 import {
   type FireAggregate,
   type FireTimerDeps,
@@ -282,8 +282,14 @@ describe('fire timer', () => {
     expect(error).toBeInstanceOf(RetryLaterError);
   });
 
-  it('the handler refuses a malformed payload', async () => {
+  it('the handler refuses a malformed payload with an error that names the missing fields', async () => {
     const t = setup(aggregate([bb]), '2026-05-20T08:00:00Z');
-    await expect(makeHandler(t.deps as never)({ caseId: 'C-1001' })).rejects.toThrow();
+    const error = await makeHandler(t.deps as never)({ caseId: 'C-1001' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidTimerPayloadError);
+    expect((error as InvalidTimerPayloadError).issues).toEqual([
+      'deadlineId: invalid_type',
+      'kind: invalid_type',
+      'version: invalid_type',
+    ]);
   });
 });
