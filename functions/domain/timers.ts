@@ -59,15 +59,15 @@ export function planTimers(
     .sort((a, b) => a.fireAt.getTime() - b.fireAt.getTime() || (a.name < b.name ? -1 : 1));
 }
 
-/** Names to cancel and timers to schedule to go from one plan to the next. */
-export function diffTimers(
-  before: Timer[],
-  after: Timer[],
-): { schedule: Timer[]; cancel: string[] } {
+/** The timers to cancel and to schedule to go from one plan to the next (matched by name). */
+export function diffTimers<T extends { name: string }>(
+  before: readonly T[],
+  after: readonly T[],
+): { schedule: T[]; cancel: T[] } {
   const had = new Set(before.map((t) => t.name));
   const has = new Set(after.map((t) => t.name));
   return {
     schedule: after.filter((t) => !had.has(t.name)),
-    cancel: before.filter((t) => !has.has(t.name)).map((t) => t.name),
+    cancel: before.filter((t) => !has.has(t.name)),
   };
 }

@@ -267,10 +267,9 @@ async function syncTimers(
     const next = deps.engine.planTimers(after, now, afterCase.serialized);
     const diff = diffTimers(old, next);
     const toSchedule = everything ? next : diff.schedule;
-    if (diff.cancel.length > 0) await deps.scheduler.cancel(diff.cancel);
+    if (diff.cancel.length > 0) await deps.scheduler.cancel(diff.cancel.map((t) => t.name));
     if (toSchedule.length > 0) await deps.scheduler.schedule(toSchedule);
     if (deps.reminderAudit === undefined) return;
-    const cancelled = old.filter((t) => diff.cancel.includes(t.name));
     let planned = toSchedule;
     if (everything) {
       const audited = new Set(
@@ -280,7 +279,7 @@ async function syncTimers(
       );
       planned = toSchedule.filter((t) => !audited.has(t.name));
     }
-    const lines = reminderTimerAudit(planned, cancelled, now);
+    const lines = reminderTimerAudit(planned, diff.cancel, now);
     if (lines.length > 0) await deps.reminderAudit.append(lines, caseVersion);
   } catch (error) {
     throw new TimerSyncError('timers could not be synchronised', { cause: error });

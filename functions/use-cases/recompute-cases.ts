@@ -6,10 +6,9 @@
  * check (a conflict reloads and retries), and move its timers through the `Scheduler`.
  */
 import type { ReminderAudit } from '../domain/reminders/ports.js';
-import { diffTimers } from '../domain/timers.js';
 import type { BoundEngine } from './bind-engine.js';
 import { type CaseStore, type Clock, type Scheduler, VersionConflictError } from './ports.js';
-import { reminderTimerAudit } from './replace-timers.js';
+import { applyPlanChange } from './replace-timers.js';
 
 export interface RecomputeDeps {
   store: CaseStore;
@@ -89,14 +88,7 @@ export async function recomputeCase(caseId: string, deps: RecomputeDeps): Promis
     }
     const old = deps.engine.planTimers(stored.aggregate, now);
     const next = deps.engine.planTimers(result.aggregate, now);
-    const diff = diffTimers(old, next);
-    if (diff.cancel.length > 0) await deps.scheduler.cancel(diff.cancel);
-    if (diff.schedule.length > 0) await deps.scheduler.schedule(diff.schedule);
-    if (deps.reminderAudit !== undefined) {
-      const cancelled = old.filter((t) => diff.cancel.includes(t.name));
-      const lines = reminderTimerAudit(diff.schedule, cancelled, now);
-      if (lines.length > 0) await deps.reminderAudit.append(lines, stored.version + 1);
-    }
+    await applyPlanChange(old, next, deps.scheduler, deps.reminderAudit, stored.version + 1, now);
     return true;
   }
 }

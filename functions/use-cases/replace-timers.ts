@@ -1,7 +1,8 @@
 /** A case's timers after a change: the plan diffed, the scheduler told, the audit written. */
 import { planReminderTimers, REMINDER_KIND } from '../domain/reminders/plans.js';
-import type { ReminderAuditEntry } from '../domain/reminders/ports.js';
+import type { ReminderAudit, ReminderAuditEntry } from '../domain/reminders/ports.js';
 import type { ReminderTimer } from '../domain/reminders/types.js';
+import { diffTimers } from '../domain/timers.js';
 import type { FireAggregate, FireTimerDeps } from './fire-deps.js';
 
 /**
@@ -23,14 +24,26 @@ export async function replaceTimers<A extends FireAggregate>(
       next.push(...planReminderTimers(after, d, deps.calendar, deps.plans[d.rule]));
     }
   }
-  const had = new Set(old.map((t) => t.name));
-  const has = new Set(next.map((t) => t.name));
-  const schedule = next.filter((t) => !had.has(t.name));
-  const cancel = old.filter((t) => !has.has(t.name));
-  if (cancel.length > 0) await deps.scheduler.cancel(cancel.map((t) => t.name));
-  if (schedule.length > 0) await deps.scheduler.schedule(schedule);
-  const entries = reminderTimerAudit(schedule, cancel, now);
-  if (entries.length > 0) await deps.audit.append(entries, caseVersion);
+  await applyPlanChange(old, next, deps.scheduler, deps.audit, caseVersion, now);
+}
+
+/**
+ * Goes from one timer plan to the next: cancels what left it, schedules what joined it, and
+ * audits the reminder timers among them (when there is an audit to write to).
+ */
+export async function applyPlanChange<T extends ReminderTimer>(
+  old: readonly T[],
+  next: readonly T[],
+  scheduler: { schedule(timers: T[]): Promise<void>; cancel(names: string[]): Promise<void> },
+  audit: ReminderAudit | undefined,
+  caseVersion: number,
+  now: Date,
+): Promise<void> {
+  const diff = diffTimers(old, next);
+  if (diff.cancel.length > 0) await scheduler.cancel(diff.cancel.map((t) => t.name));
+  if (diff.schedule.length > 0) await scheduler.schedule(diff.schedule);
+  const entries = reminderTimerAudit(diff.schedule, diff.cancel, now);
+  if (audit !== undefined && entries.length > 0) await audit.append(entries, caseVersion);
 }
 
 /**
