@@ -3,6 +3,17 @@
  * unprocessed under load; the caller must ask again for exactly that part, backing off.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  BatchWriteCommand,
+  type BatchWriteCommandInput,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+
+/** One put or delete of a BatchWriteItem. */
+export type WriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>[string][number];
+
+/** DynamoDB's limit on requests in one BatchWriteItem. */
+const BATCH_WRITE_LIMIT = 25;
 
 /** Tries after the first before giving up. */
 const MAX_RETRIES = 8;
@@ -21,5 +32,26 @@ export async function untilProcessed<T>(
     if (attempt > MAX_RETRIES) throw new Error(`${what}: unprocessed after ${MAX_RETRIES} retries`);
     if (attempt > 0) await sleep(Math.random() * Math.min(1_000, 25 * 2 ** attempt));
     pending = [...((await send(pending)) ?? [])];
+  }
+}
+
+/**
+ * Writes every request (puts and deletes, none conditional) in BatchWriteItems of 25, each
+ * until nothing is left unprocessed; `what` names the writes in the error if that never happens.
+ */
+export async function batchWriteAll(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  requests: readonly WriteRequest[],
+  what: string,
+): Promise<void> {
+  for (let i = 0; i < requests.length; i += BATCH_WRITE_LIMIT) {
+    await untilProcessed(
+      requests.slice(i, i + BATCH_WRITE_LIMIT),
+      async (pending) =>
+        (await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } })))
+          .UnprocessedItems?.[tableName],
+      what,
+    );
   }
 }

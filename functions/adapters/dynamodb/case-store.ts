@@ -6,8 +6,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
-  BatchWriteCommand,
-  type BatchWriteCommandInput,
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
@@ -27,7 +25,7 @@ import {
   type StoredCase,
   VersionConflictError,
 } from '../../use-cases/ports.js';
-import { untilProcessed } from './batch.js';
+import { batchWriteAll, untilProcessed } from './batch.js';
 import {
   deadlinesOf,
   deserializeAggregate,
@@ -187,26 +185,16 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   private async writeAll(writes: TransactItem[]): Promise<void> {
-    type WriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>[string][number];
-    for (let i = 0; i < writes.length; i += 25) {
-      const requests: WriteRequest[] = writes
-        .slice(i, i + 25)
-        .map((w) =>
-          w.Put !== undefined
-            ? { PutRequest: { Item: w.Put.Item } }
-            : { DeleteRequest: { Key: w.Delete?.Key } },
-        );
-      await untilProcessed(
-        requests,
-        async (pending) =>
-          (
-            await this.client.send(
-              new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
-            )
-          ).UnprocessedItems?.[this.tableName],
-        'deadline projections',
-      );
-    }
+    await batchWriteAll(
+      this.client,
+      this.tableName,
+      writes.map((w) =>
+        w.Put !== undefined
+          ? { PutRequest: { Item: w.Put.Item } }
+          : { DeleteRequest: { Key: w.Delete?.Key } },
+      ),
+      'deadline projections',
+    );
   }
 
   async listDeadlines(caseId: string): Promise<DeadlineRecord[]> {

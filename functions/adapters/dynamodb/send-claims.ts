@@ -9,7 +9,6 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -24,7 +23,7 @@ import type {
   ReminderAuditEntry,
   SendClaims,
 } from '../../domain/reminders/ports.js';
-import { untilProcessed } from './batch.js';
+import { batchWriteAll } from './batch.js';
 import { digestEntryItem } from './timer-store.js';
 
 /** Claims outlive any redelivery of a timer (EventBridge retries for at most 24 h). */
@@ -155,25 +154,13 @@ export class DynamoReminderAudit implements ReminderAudit {
     });
   }
 
-  /** One item: a PutItem; more: BatchWriteItems of up to 25 (every key is new, none conditional). */
+  /** One item: a PutItem; more: BatchWriteItems (every key is new, none conditional). */
   private async write(items: Record<string, unknown>[]): Promise<void> {
     if (items.length === 1) {
       await this.client.send(new PutCommand({ TableName: this.tableName, Item: items[0] }));
       return;
     }
-    for (let from = 0; from < items.length; from += 25) {
-      await untilProcessed(
-        items.slice(from, from + 25).map((Item) => ({ PutRequest: { Item } })),
-        async (requests) =>
-          (
-            await this.client.send(
-              new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
-            )
-          ).UnprocessedItems?.[this.tableName] as
-            | { PutRequest: { Item: Record<string, unknown> } }[]
-            | undefined,
-        'reminder audit',
-      );
-    }
+    const puts = items.map((Item) => ({ PutRequest: { Item } }));
+    await batchWriteAll(this.client, this.tableName, puts, 'reminder audit');
   }
 }

@@ -8,7 +8,6 @@
  *   to overnight, read by the 09:00 digest.
  */
 import {
-  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
@@ -16,7 +15,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { DigestEntry, DigestStore } from '../../domain/reminders/ports.js';
 import type { ReminderTimer } from '../../domain/reminders/types.js';
-import { untilProcessed } from './batch.js';
+import { batchWriteAll, type WriteRequest } from './batch.js';
 import { TABLE_KEYS } from './table.js';
 
 export const TIMER_PARTITION = 'TIMERS';
@@ -38,9 +37,8 @@ export class DynamoTimerStore {
 
   /** Puts timers (same name: replaced, so scheduling twice keeps one). */
   async put(timers: readonly ReminderTimer[]): Promise<void> {
-    for (let i = 0; i < timers.length; i += 25) {
-      const batch = timers.slice(i, i + 25);
-      const requests: Record<string, unknown>[] = batch.map((timer) => ({
+    await this.batchWrite(
+      timers.map((timer) => ({
         PutRequest: {
           Item: {
             ...timerKey(timer.name),
@@ -53,17 +51,12 @@ export class DynamoTimerStore {
             attempts: 0,
           },
         },
-      }));
-      await this.batchWrite(requests);
-    }
+      })),
+    );
   }
 
   async delete(names: readonly string[]): Promise<void> {
-    for (let i = 0; i < names.length; i += 25) {
-      await this.batchWrite(
-        names.slice(i, i + 25).map((name) => ({ DeleteRequest: { Key: timerKey(name) } })),
-      );
-    }
+    await this.batchWrite(names.map((name) => ({ DeleteRequest: { Key: timerKey(name) } })));
   }
 
   async get(name: string): Promise<StoredTimer | undefined> {
@@ -148,17 +141,8 @@ export class DynamoTimerStore {
       });
   }
 
-  private async batchWrite(requests: Record<string, unknown>[]): Promise<void> {
-    await untilProcessed(
-      requests,
-      async (pending) =>
-        (
-          await this.client.send(
-            new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }),
-          )
-        ).UnprocessedItems?.[this.tableName] as Record<string, unknown>[] | undefined,
-      'timer store',
-    );
+  private async batchWrite(requests: WriteRequest[]): Promise<void> {
+    await batchWriteAll(this.client, this.tableName, requests, 'timer store');
   }
 }
 
