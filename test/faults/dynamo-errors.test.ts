@@ -82,6 +82,47 @@ describe('DynamoDB faults, mocked (aws-sdk-client-mock)', () => {
       maxAttempts,
     });
 
+  describe('a directory write whose stamp is in contention (every directory write bumps it)', () => {
+    const away = (id: string) =>
+      JSON.stringify({
+        id,
+        type: 'person.away',
+        occurredAt: '2026-03-02T11:00:00Z',
+        data: {
+          personId: 'P-0001',
+          from: '2026-06-02T08:00:00Z',
+          to: '2026-06-03T08:00:00Z',
+          delegateId: 'P-0002',
+        },
+      });
+    const conflict = () => cancelled('None', 'None', 'TransactionConflict');
+
+    it('is retried, and the event accepted once the stamp is free', async () => {
+      // Prepare
+      dynamo.on(GetCommand).resolves({});
+      dynamo.on(TransactWriteCommand).rejectsOnce(conflict()).resolves({});
+      // Act
+      const result = await handler()(postEvent(away('DC-MOCK-1')));
+      // Assess
+      expect(result.statusCode).toBe(202);
+      expect(dynamo).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
+      const items = dynamo.commandCalls(TransactWriteCommand)[1]?.args[0].input.TransactItems;
+      expect(items?.[2]?.Update?.UpdateExpression).toBe('ADD generation :one');
+    });
+
+    it('still in contention after the attempts: 503 with Retry-After, never a 500', async () => {
+      // Prepare
+      dynamo.on(GetCommand).resolves({});
+      dynamo.on(TransactWriteCommand).rejects(conflict());
+      // Act
+      const result = await handler()(postEvent(away('DC-MOCK-2')));
+      // Assess
+      expect(result.statusCode).toBe(503);
+      expect(result.headers['retry-after']).toBe('1');
+      expect(bodyOf(result)).toMatchObject({ status: 503 });
+    });
+  });
+
   it.each(FAULTS)(
     'a commit failing with %s answers 503 + Retry-After, one write attempted per try',
     async (_, fault) => {

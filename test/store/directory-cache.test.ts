@@ -3,21 +3,18 @@
  * the directory stamp every directory write bumps, read with the case in one BatchGetItem.
  */
 import 'aws-sdk-client-mock-vitest/extend';
-import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, inject, it } from 'vitest';
 import { DynamoCaseStore } from '../../functions/adapters/dynamodb/case-store.js';
 import { DynamoDirectory } from '../../functions/adapters/dynamodb/directory.js';
 import { CachedDirectory } from '../../functions/adapters/dynamodb/directory-cache.js';
 import { makeDocumentClient } from '../../functions/commons/clients.js';
-import { makeHandler } from '../../functions/events/handler.js';
 import { RecordingScheduler } from '../../functions/local/server.js';
 import { makeCaseEngine } from '../../functions/use-cases/bind-engine.js';
 import { ingestEvent } from '../../functions/use-cases/ingest-event.js';
 import type { EventRecord } from '../../functions/use-cases/ports.js';
-import { AUTHORITY, bodyOf, freshTable, postEvent, TEST_SECRET } from '../api/support.js';
+import { AUTHORITY, freshTable } from '../api/support.js';
 
 const NOW = '2026-06-01T12:00:00.000Z';
 let eventNo = 0;
@@ -334,66 +331,6 @@ describe('concurrent directory writes and the stamp', () => {
       landed.length,
     );
     expect(landed.length).toBeGreaterThan(0);
-  });
-
-  describe('a stamp in contention (mocked TransactionConflict)', () => {
-    const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-    const dynamo = mockClient(client);
-    const conflict = () =>
-      new TransactionCanceledException({
-        message: 'Transaction cancelled [None, None, TransactionConflict]',
-        $metadata: { httpStatusCode: 400 },
-        CancellationReasons: [{ Code: 'None' }, { Code: 'None' }, { Code: 'TransactionConflict' }],
-      });
-    const handler = () =>
-      makeHandler({
-        webhookSecret: TEST_SECRET,
-        store: new DynamoCaseStore(client, 'mocked'),
-        directory: new DynamoDirectory(client, 'mocked'),
-        engine: makeCaseEngine(AUTHORITY),
-        scheduler: new RecordingScheduler(),
-        clock: { now: () => new Date(NOW) },
-        maxAttempts: 3,
-      });
-    const away = (id: string) =>
-      JSON.stringify({
-        id,
-        type: 'person.away',
-        occurredAt: NOW,
-        data: {
-          personId: 'P-0001',
-          from: '2026-06-02T08:00:00Z',
-          to: '2026-06-03T08:00:00Z',
-          delegateId: 'P-0002',
-        },
-      });
-
-    it('is retried, and the event accepted once the stamp is free', async () => {
-      // Prepare
-      dynamo.reset();
-      dynamo.on(GetCommand).resolves({});
-      dynamo.on(TransactWriteCommand).rejectsOnce(conflict()).resolves({});
-      // Act
-      const result = await handler()(postEvent(away('DC-MOCK-1')));
-      // Assess
-      expect(result.statusCode).toBe(202);
-      expect(dynamo).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
-      const items = dynamo.commandCalls(TransactWriteCommand)[1]?.args[0].input.TransactItems;
-      expect(items?.[2]?.Update?.UpdateExpression).toBe('ADD generation :one');
-    });
-
-    it('still in contention after the attempts: 503 with Retry-After, never a 500', async () => {
-      // Prepare
-      dynamo.reset();
-      dynamo.on(GetCommand).resolves({});
-      dynamo.on(TransactWriteCommand).rejects(conflict());
-      // Act
-      const result = await handler()(postEvent(away('DC-MOCK-2')));
-      // Assess
-      expect(result.statusCode).toBe(503);
-      expect(result.headers['retry-after']).toBe('1');
-      expect(bodyOf(result)).toMatchObject({ status: 503 });
-    });
   });
 });
 
