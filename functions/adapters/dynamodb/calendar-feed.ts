@@ -20,6 +20,7 @@ import {
 } from '../../calendar/index.js';
 import { logger } from '../../commons/logger.js';
 import { keys } from './keys.js';
+import { withLoadCase } from './with-load-case.js';
 
 const GovUkEventSchema = z.object({
   title: z.string().check(z.trim(), z.minLength(1, 'must not be empty')),
@@ -279,16 +280,8 @@ export function withFreshFeed<T extends { loadCase(caseId: string): Promise<unkn
   store: T,
   feed: { ready(): Promise<unknown> },
 ): T {
-  return new Proxy(store, {
-    get(target, prop) {
-      if (prop === 'loadCase') {
-        return async (caseId: string) => {
-          await feed.ready();
-          return target.loadCase(caseId);
-        };
-      }
-      const value: unknown = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+  return withLoadCase(store, (async (caseId: string) => {
+    await feed.ready();
+    return store.loadCase(caseId);
+  }) as T['loadCase']);
 }

@@ -23,6 +23,7 @@ import {
   type ShiftSpan,
 } from '../../domain/reminders/directory-rules.js';
 import type { Directory, Person } from '../../domain/reminders/routing.js';
+import { withLoadCase } from './with-load-case.js';
 
 /** The raw reads the cache is filled from (`DynamoDirectory` with `consistentReads: true`). */
 export interface DirectorySource {
@@ -137,17 +138,9 @@ export function withDirectoryStamp<
     ): Promise<{ stored?: unknown; directoryGeneration: number }>;
   },
 >(store: T, directory: Pick<CachedDirectory, 'observe'>): T {
-  return new Proxy(store, {
-    get(target, prop) {
-      if (prop === 'loadCase') {
-        return async (caseId: string) => {
-          const { stored, directoryGeneration } = await target.loadCaseWithDirectoryStamp(caseId);
-          directory.observe(directoryGeneration);
-          return stored;
-        };
-      }
-      const value: unknown = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+  return withLoadCase(store, (async (caseId: string) => {
+    const { stored, directoryGeneration } = await store.loadCaseWithDirectoryStamp(caseId);
+    directory.observe(directoryGeneration);
+    return stored;
+  }) as T['loadCase']);
 }
