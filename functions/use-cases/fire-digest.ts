@@ -4,7 +4,6 @@
  * each case's audit trail records who was told.
  */
 
-import { localDate, nextOpening } from '../calendar/index.js';
 import { caseLink, type DigestItem, renderDigest } from '../domain/reminders/messages.js';
 import { fnv1a64, REMINDER_KIND } from '../domain/reminders/plans.js';
 import type { DigestEntry } from '../domain/reminders/ports.js';
@@ -21,26 +20,16 @@ export function deferralSuffix(until: Date): string {
 }
 
 /**
- * An overnight EDT alert's entry in the day team's morning digest: the day team hear of it at
- * their next opening (09:00 by default), in one email for the night.
- */
-export function morningDigestEntry(
-  alert: Omit<DigestEntry, 'date'>,
-  calendar: FireTimerDeps['calendar'],
-): DigestEntry {
-  return { ...alert, date: localDate(nextOpening(calendar, alert.alertedAt)) };
-}
-
-/**
- * Makes sure the digest an entry belongs to has its timer. Every alert of the night names the
+ * Makes sure the digest an entry belongs to has its timer, due at the team's `opening`. Every alert of the night names the
  * same timer: a process that remembers the names it scheduled (`deps.digestsScheduled`)
  * schedules it once, not once per alert.
  */
 export async function scheduleMorningDigest<A extends FireAggregate>(
   entry: DigestEntry,
+  opening: Date,
   deps: FireTimerDeps<A>,
 ): Promise<void> {
-  const timer = digestTimer(entry.team, entry.date, nextOpening(deps.calendar, entry.alertedAt));
+  const timer = digestTimer(entry.team, entry.date, opening);
   const scheduled = deps.digestsScheduled;
   if (scheduled?.has(timer.name)) return;
   await deps.scheduler.schedule([timer]);

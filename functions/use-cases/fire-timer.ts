@@ -22,6 +22,7 @@
  * outcome `retryLater`: the handler then throws so the invocation is retried after the
  * claim's lease, and a crashed sender's message is not lost.
  */
+import { localDate, nextOpening } from '../calendar/index.js';
 import { momentOf } from '../domain/reminders/index.js';
 import { caseLink } from '../domain/reminders/messages.js';
 import {
@@ -42,13 +43,7 @@ import {
   type FireTimerDeps,
   silent,
 } from './fire-deps.js';
-import {
-  DIGEST_PREFIX,
-  deferralSuffix,
-  fireDigest,
-  morningDigestEntry,
-  scheduleMorningDigest,
-} from './fire-digest.js';
+import { DIGEST_PREFIX, deferralSuffix, fireDigest, scheduleMorningDigest } from './fire-digest.js';
 import { replaceTimers } from './replace-timers.js';
 import { sendToPersonOnce, tally } from './send-once.js';
 
@@ -274,20 +269,20 @@ async function fireReminder<A extends FireAggregate>(
 
   if (routing.edt && edtAlerted) {
     // The alert's audit and its morning-digest entry go in one write; then the digest's timer.
-    const digest = morningDigestEntry(
-      {
-        team: aggregate.team,
-        caseId: deadline.caseId,
-        reminderId: rid,
-        rule: deadline.rule,
-        dueAt: deadline.dueAt,
-        alertedAt: now,
-        recipientIds: routing.dayRecipients,
-      },
-      deps.calendar,
-    );
+    // The day team hear of it at their next opening (09:00 by default), in one digest.
+    const opening = nextOpening(deps.calendar, now);
+    const digest = {
+      team: aggregate.team,
+      date: localDate(opening),
+      caseId: deadline.caseId,
+      reminderId: rid,
+      rule: deadline.rule,
+      dueAt: deadline.dueAt,
+      alertedAt: now,
+      recipientIds: routing.dayRecipients,
+    };
     await deps.audit.appendWithDigest(audit, stored.version, digest);
-    await scheduleMorningDigest(digest, deps);
+    await scheduleMorningDigest(digest, opening, deps);
     return outcome;
   }
   await deps.audit.append(audit, stored.version);
