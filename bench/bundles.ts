@@ -20,7 +20,7 @@ import {
   MAIN_FIELDS,
   PROJECT_ROOT,
   UNREACHED_CREDENTIAL_PROVIDERS,
-} from '../lib/bundling.js';
+} from '#lib/bundling.js';
 
 /** Inside the repository so the external `@aws-sdk/*` imports resolve from node_modules, as in the runtime. */
 const OUT = join(PROJECT_ROOT, '.bench', 'bundles');

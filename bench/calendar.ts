@@ -16,12 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import Holidays from 'date-holidays';
 import { build } from 'esbuild';
-import {
-  addWorkingDays,
-  addWorkingHours,
-  createCalendar,
-  formatLocal,
-} from '../functions/calendar/index.js';
+import { addWorkingDays, addWorkingHours, createCalendar, formatLocal } from '#calendar/index.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(ROOT, '.bench');

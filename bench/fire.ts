@@ -30,24 +30,21 @@ import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoCaseStore } from '../functions/adapters/dynamodb/case-store.js';
-import { serializeAggregate } from '../functions/adapters/dynamodb/codec.js';
-import { createTable } from '../functions/adapters/dynamodb/create-table.js';
-import { DynamoDirectory } from '../functions/adapters/dynamodb/directory.js';
-import { DynamoReminderAudit } from '../functions/adapters/dynamodb/send-claims.js';
-import {
-  DEAD_TIMER_PARTITION,
-  DynamoTimerStore,
-} from '../functions/adapters/dynamodb/timer-store.js';
-import { makeDocumentClient } from '../functions/commons/clients.js';
-import type { AuthorityConfig } from '../functions/commons/config.js';
-import type { CaseAggregate } from '../functions/domain/model.js';
-import type { ReminderTimer } from '../functions/domain/reminders/types.js';
-import { makeLocalReminders } from '../functions/local/scheduler-driver.js';
-import { startDynamoDbLocal, startSesLocal } from '../functions/local/standins.js';
-import { makeCaseEngine } from '../functions/use-cases/bind-engine.js';
-import { ingestEvent } from '../functions/use-cases/ingest-event.js';
-import { CaseEvent } from '../schemas/events.js';
+import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
+import { serializeAggregate } from '#adapters/dynamodb/codec.js';
+import { createTable } from '#adapters/dynamodb/create-table.js';
+import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
+import { DynamoReminderAudit } from '#adapters/dynamodb/send-claims.js';
+import { DEAD_TIMER_PARTITION, DynamoTimerStore } from '#adapters/dynamodb/timer-store.js';
+import { makeDocumentClient } from '#commons/clients.js';
+import type { AuthorityConfig } from '#commons/config.js';
+import type { CaseAggregate } from '#domain/model.js';
+import type { ReminderTimer } from '#domain/reminders/types.js';
+import { makeLocalReminders } from '#local/scheduler-driver.js';
+import { startDynamoDbLocal, startSesLocal } from '#local/standins.js';
+import { CaseEvent } from '#schemas/events.js';
+import { makeCaseEngine } from '#use-cases/bind-engine.js';
+import { ingestEvent } from '#use-cases/ingest-event.js';
 import { fmt, median, table } from './support/stats.js';
 
 // Read when the SDK clients are made (in main), not at import.

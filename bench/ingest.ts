@@ -21,16 +21,16 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import autocannon from 'autocannon';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { createTable } from '../functions/adapters/dynamodb/create-table.js';
-import { parseJson, rawBody } from '../functions/commons/body.js';
-import { makeDocumentClient } from '../functions/commons/clients.js';
-import { logger } from '../functions/commons/logger.js';
-import { makeWebhookVerifier } from '../functions/commons/webhook.js';
-import { makeHandler } from '../functions/events/handler.js';
-import { startDynamoDbLocal } from '../functions/local/standins.js';
-import { makeCaseEngine } from '../functions/use-cases/bind-engine.js';
-import type { Scheduler } from '../functions/use-cases/ports.js';
-import { EventEnvelope } from '../schemas/events.js';
+import { createTable } from '#adapters/dynamodb/create-table.js';
+import { parseJson, rawBody } from '#commons/body.js';
+import { makeDocumentClient } from '#commons/clients.js';
+import { logger } from '#commons/logger.js';
+import { makeWebhookVerifier } from '#commons/webhook.js';
+import { makeHandler } from '#functions/events/handler.js';
+import { startDynamoDbLocal } from '#local/standins.js';
+import { EventEnvelope } from '#schemas/events.js';
+import { makeCaseEngine } from '#use-cases/bind-engine.js';
+import type { Scheduler } from '#use-cases/ports.js';
 import {
   BENCH_SECRET,
   eventMix,

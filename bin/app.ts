@@ -3,8 +3,8 @@
  * (`timescales.config.json`, or `-c config=path`), adds the two stacks and the cdk-nag packs.
  */
 import { App } from 'aws-cdk-lib';
-import { addNag, addTimescales } from '../lib/app.js';
-import { ConfigError, loadConfig } from '../lib/config.js';
+import { addNag, addTimescales } from '#lib/app.js';
+import { ConfigError, loadConfig } from '#lib/config.js';
 
 const app = new App();
 const configPath =

@@ -29,7 +29,7 @@ import {
   formatLocal,
   type GovUkFeed,
   parseInstant,
-} from '../functions/calendar/index.js';
+} from '#calendar/index.js';
 
 const USAGE = `Usage:
   timescales holidays --division <division> --year <yyyy>

@@ -4,14 +4,14 @@
  * Lambda handlers on PORT (default 3000).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { calendarFeed } from '../functions/adapters/dynamodb/calendar-feed.js';
-import { createTable } from '../functions/adapters/dynamodb/create-table.js';
-import { makeDocumentClient } from '../functions/commons/clients.js';
-import { parseConfig } from '../functions/commons/config.js';
-import { makeLocalReminders } from '../functions/local/scheduler-driver.js';
-import { startLocalServer } from '../functions/local/server.js';
-import { freePort, startDynamoDbLocal, startSesLocal } from '../functions/local/standins.js';
-import { makeCaseEngine } from '../functions/use-cases/bind-engine.js';
+import { calendarFeed } from '#adapters/dynamodb/calendar-feed.js';
+import { createTable } from '#adapters/dynamodb/create-table.js';
+import { makeDocumentClient } from '#commons/clients.js';
+import { parseConfig } from '#commons/config.js';
+import { makeLocalReminders } from '#local/scheduler-driver.js';
+import { startLocalServer } from '#local/server.js';
+import { freePort, startDynamoDbLocal, startSesLocal } from '#local/standins.js';
+import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import { DEFAULT_AUTHORITY, DEFAULT_TABLE } from './local-defaults.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

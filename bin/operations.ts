@@ -18,19 +18,16 @@ import {
   InvalidFeedError,
   parseGovUkFeed,
   putCalendarFeed,
-} from '../functions/adapters/dynamodb/calendar-feed.js';
-import { DynamoCaseStore } from '../functions/adapters/dynamodb/case-store.js';
-import { DynamoReminderAudit } from '../functions/adapters/dynamodb/send-claims.js';
-import { DynamoTimerStore } from '../functions/adapters/dynamodb/timer-store.js';
-import { makeEventBridgeScheduler } from '../functions/adapters/scheduler/index.js';
-import { makeDocumentClient } from '../functions/commons/clients.js';
-import { AuthorityConfig, ConfigError, parseConfig } from '../functions/commons/config.js';
-import { makeCaseEngine } from '../functions/use-cases/bind-engine.js';
-import type { Scheduler } from '../functions/use-cases/ports.js';
-import {
-  type RecomputeSummary,
-  recomputeOpenCases,
-} from '../functions/use-cases/recompute-cases.js';
+} from '#adapters/dynamodb/calendar-feed.js';
+import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
+import { DynamoReminderAudit } from '#adapters/dynamodb/send-claims.js';
+import { DynamoTimerStore } from '#adapters/dynamodb/timer-store.js';
+import { makeEventBridgeScheduler } from '#adapters/scheduler/index.js';
+import { makeDocumentClient } from '#commons/clients.js';
+import { AuthorityConfig, ConfigError, parseConfig } from '#commons/config.js';
+import { makeCaseEngine } from '#use-cases/bind-engine.js';
+import type { Scheduler } from '#use-cases/ports.js';
+import { type RecomputeSummary, recomputeOpenCases } from '#use-cases/recompute-cases.js';
 import { DEFAULT_AUTHORITY, DEFAULT_TABLE } from './local-defaults.js';
 
 /** A problem the operator must fix (bad feed, missing configuration): no stack trace. */

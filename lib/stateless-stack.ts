@@ -14,7 +14,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { TABLE_KEYS } from '../functions/adapters/dynamodb/table.js';
+import { TABLE_KEYS } from '#adapters/dynamodb/table.js';
 import { entryPath } from './bundling.js';
 import { authorityConfig, type TimescalesConfig } from './config.js';
 import { Alarms, FIVE_MINUTES } from './constructs/alarms.js';

@@ -3,7 +3,7 @@
  * a running server (BASE_URL, default http://localhost:3000) and prints its deadlines.
  * Every person is an obviously fake professional; there is no child's data anywhere.
  */
-import { signWebhook } from '../functions/commons/webhook.js';
+import { signWebhook } from '#commons/webhook.js';
 
 const BASE_URL = process.env.BASE_URL ?? 'http://localhost:3000';
 const SECRET =

@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Holidays from 'date-holidays';
-import { dayFromCivil, isoWeekday } from '../functions/calendar/days.js';
+import { dayFromCivil, isoWeekday } from '#calendar/days.js';
 
 export const FIRST_YEAR = 2012;
 export const LAST_YEAR = 2100;

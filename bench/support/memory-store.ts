@@ -22,8 +22,8 @@ import {
   serializeAggregate,
   toAuditRecord,
   toDeadlineRecord,
-} from '../../functions/adapters/dynamodb/codec.js';
-import { delegateAt, onCallFrom } from '../../functions/domain/reminders/directory-rules.js';
+} from '#adapters/dynamodb/codec.js';
+import { delegateAt, onCallFrom } from '#domain/reminders/directory-rules.js';
 import {
   type AuditRecord,
   type AwayPeriod,
@@ -39,7 +39,7 @@ import {
   type RotaShift,
   type StoredCase,
   VersionConflictError,
-} from '../../functions/use-cases/ports.js';
+} from '#use-cases/ports.js';
 
 /** DynamoDB's item size limit. */
 const MAX_ITEM_BYTES = 400 * 1024;

@@ -2,8 +2,8 @@
  * Lambda configuration: read from the environment once, at cold start, by zod. A missing or
  * malformed value fails the start with a message naming the variable — never a silent default.
  */
-import { Division } from '../../schemas/events.js';
-import * as z from '../../schemas/zod.js';
+import { Division } from '#schemas/events.js';
+import * as z from '#schemas/zod.js';
 
 const Hhmm = z.string().check(z.regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'HH:MM'));
 const DayHours = z.strictObject({ open: Hhmm, close: Hhmm });

@@ -3,8 +3,8 @@
  * shape, the one place errors become status codes, and zod issues as field errors.
  */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { Problem } from '../../schemas/problem.js';
-import type * as z from '../../schemas/zod.js';
+import type { Problem } from '#schemas/problem.js';
+import type * as z from '#schemas/zod.js';
 import { AppError, type FieldError } from './errors.js';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2 & {

@@ -4,8 +4,8 @@
  * writes the result in one transaction. Instants are `Date` here; `CaseAggregateSchema`
  * revives the JSON form (ISO strings) the store keeps.
  */
-import { Division, RiskLevel, SupervisionKind, Worker, WorkerRole } from '../../schemas/events.js';
-import * as z from '../../schemas/zod.js';
+import { Division, RiskLevel, SupervisionKind, Worker, WorkerRole } from '#schemas/events.js';
+import * as z from '#schemas/zod.js';
 
 /** Lifecycle of a deadline; only `open` deadlines have timers. */
 export const DeadlineStatus = z.enum(['open', 'met', 'breached', 'cancelled']);

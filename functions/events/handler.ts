@@ -4,21 +4,21 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { calendarFeed } from '../adapters/dynamodb/calendar-feed.js';
-import { DynamoCaseStore } from '../adapters/dynamodb/case-store.js';
-import { DynamoDirectory } from '../adapters/dynamodb/directory.js';
-import { DynamoReminderAudit } from '../adapters/dynamodb/send-claims.js';
-import { parseJson, rawBody, requireJsonContentType } from '../commons/body.js';
-import { dynamo, readSecret } from '../commons/clients.js';
-import { config } from '../commons/config.js';
-import { type HttpResult, json } from '../commons/http.js';
-import { logger } from '../commons/logger.js';
-import { errorResult } from '../commons/respond.js';
-import { makeWebhookVerifier } from '../commons/webhook.js';
-import { makeCaseEngine } from '../use-cases/bind-engine.js';
-import { productionScheduler } from '../use-cases/bind-scheduler.js';
-import { type IngestDeps, ingestEvent } from '../use-cases/ingest-event.js';
-import { systemClock } from '../use-cases/ports.js';
+import { calendarFeed } from '#adapters/dynamodb/calendar-feed.js';
+import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
+import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
+import { DynamoReminderAudit } from '#adapters/dynamodb/send-claims.js';
+import { parseJson, rawBody, requireJsonContentType } from '#commons/body.js';
+import { dynamo, readSecret } from '#commons/clients.js';
+import { config } from '#commons/config.js';
+import { type HttpResult, json } from '#commons/http.js';
+import { logger } from '#commons/logger.js';
+import { errorResult } from '#commons/respond.js';
+import { makeWebhookVerifier } from '#commons/webhook.js';
+import { makeCaseEngine } from '#use-cases/bind-engine.js';
+import { productionScheduler } from '#use-cases/bind-scheduler.js';
+import { type IngestDeps, ingestEvent } from '#use-cases/ingest-event.js';
+import { systemClock } from '#use-cases/ports.js';
 
 export interface EventsHandlerDeps extends IngestDeps {
   webhookSecret: string;

@@ -8,10 +8,10 @@
  * The routes are plain functions returning `HttpResult`s, for `functions/local/server.ts`.
  */
 
-import * as z from '../../schemas/zod.js';
-import { MalformedJsonError, ValidationError } from '../commons/errors.js';
-import { type HttpResult, json, problemResult, toProblem } from '../commons/http.js';
-import type { Channel, OutboundMessage } from '../domain/reminders/ports.js';
+import { MalformedJsonError, ValidationError } from '#commons/errors.js';
+import { type HttpResult, json, problemResult, toProblem } from '#commons/http.js';
+import type { Channel, OutboundMessage } from '#domain/reminders/ports.js';
+import * as z from '#schemas/zod.js';
 
 export interface OutboxEntry {
   channel: 'email' | 'sms';

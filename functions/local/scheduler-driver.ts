@@ -10,12 +10,12 @@
  */
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { SesEmailChannel } from '../adapters/channels/ses.js';
-import { DynamoTimerStore, type StoredTimer } from '../adapters/dynamodb/timer-store.js';
-import type { AuthorityConfig } from '../commons/config.js';
-import type { ReminderTimer, TimerPayload } from '../domain/reminders/types.js';
-import { buildFireDeps, makeHandler } from '../reminders/handler.js';
-import type { FireLog } from '../use-cases/fire-timer.js';
+import { SesEmailChannel } from '#adapters/channels/ses.js';
+import { DynamoTimerStore, type StoredTimer } from '#adapters/dynamodb/timer-store.js';
+import type { AuthorityConfig } from '#commons/config.js';
+import type { ReminderTimer, TimerPayload } from '#domain/reminders/types.js';
+import { buildFireDeps, makeHandler } from '#functions/reminders/handler.js';
+import type { FireLog } from '#use-cases/fire-timer.js';
 import {
   LocalOutbox,
   type LocalRoutes,

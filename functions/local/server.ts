@@ -6,17 +6,17 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { DynamoCaseStore } from '../adapters/dynamodb/case-store.js';
-import { DynamoDirectory } from '../adapters/dynamodb/directory.js';
-import { DynamoReminderAudit } from '../adapters/dynamodb/send-claims.js';
-import { MAX_BODY_BYTES } from '../commons/body.js';
-import { makeDocumentClient } from '../commons/clients.js';
-import { MethodNotAllowedError, NotFoundError, PayloadTooLargeError } from '../commons/errors.js';
-import { type HttpResult, problemResult, toProblem } from '../commons/http.js';
-import { makeHandler as makeEventsHandler } from '../events/handler.js';
-import { makeHandler as makeReadHandler } from '../read/handler.js';
-import type { BoundEngine } from '../use-cases/bind-engine.js';
-import { type Clock, type Scheduler, systemClock, type Timer } from '../use-cases/ports.js';
+import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
+import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
+import { DynamoReminderAudit } from '#adapters/dynamodb/send-claims.js';
+import { MAX_BODY_BYTES } from '#commons/body.js';
+import { makeDocumentClient } from '#commons/clients.js';
+import { MethodNotAllowedError, NotFoundError, PayloadTooLargeError } from '#commons/errors.js';
+import { type HttpResult, problemResult, toProblem } from '#commons/http.js';
+import { makeHandler as makeEventsHandler } from '#functions/events/handler.js';
+import { makeHandler as makeReadHandler } from '#functions/read/handler.js';
+import type { BoundEngine } from '#use-cases/bind-engine.js';
+import { type Clock, type Scheduler, systemClock, type Timer } from '#use-cases/ports.js';
 
 /** A `Scheduler` that only remembers what it was asked: local mode's seam until a driver is plugged in. */
 export class RecordingScheduler implements Scheduler {

@@ -6,17 +6,17 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { CaseParams, DeadlineQuery } from '../../schemas/responses.js';
-import type * as z from '../../schemas/zod.js';
-import { calendarFeed } from '../adapters/dynamodb/calendar-feed.js';
-import { DynamoCaseStore } from '../adapters/dynamodb/case-store.js';
-import { DynamoDirectory } from '../adapters/dynamodb/directory.js';
-import { dynamo } from '../commons/clients.js';
-import { config } from '../commons/config.js';
-import { NotFoundError, ValidationError } from '../commons/errors.js';
-import { fieldErrors, type HttpResult, json } from '../commons/http.js';
-import { errorResult } from '../commons/respond.js';
-import { makeCaseEngine } from '../use-cases/bind-engine.js';
+import { calendarFeed } from '#adapters/dynamodb/calendar-feed.js';
+import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
+import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
+import { dynamo } from '#commons/clients.js';
+import { config } from '#commons/config.js';
+import { NotFoundError, ValidationError } from '#commons/errors.js';
+import { fieldErrors, type HttpResult, json } from '#commons/http.js';
+import { errorResult } from '#commons/respond.js';
+import { CaseParams, DeadlineQuery } from '#schemas/responses.js';
+import type * as z from '#schemas/zod.js';
+import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import {
   getAudit,
   getCase,
@@ -24,7 +24,7 @@ import {
   getCaseReminders,
   listDeadlines,
   type ReadDeps,
-} from '../use-cases/read-queries.js';
+} from '#use-cases/read-queries.js';
 
 export type ReadHandler = (event: APIGatewayProxyEventV2) => Promise<HttpResult>;
 

@@ -7,35 +7,35 @@
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from '../../schemas/zod.js';
-import { SesEmailChannel } from '../adapters/channels/ses.js';
-import { EndUserMessagingSmsChannel } from '../adapters/channels/sms.js';
+import { SesEmailChannel } from '#adapters/channels/ses.js';
+import { EndUserMessagingSmsChannel } from '#adapters/channels/sms.js';
 import {
   calendarFeedSource,
   type FeedSource,
   withFreshFeed,
-} from '../adapters/dynamodb/calendar-feed.js';
-import { DynamoCaseStore } from '../adapters/dynamodb/case-store.js';
-import { DynamoDirectory } from '../adapters/dynamodb/directory.js';
-import { CachedDirectory, withDirectoryStamp } from '../adapters/dynamodb/directory-cache.js';
-import { DynamoReminderAudit, DynamoSendClaims } from '../adapters/dynamodb/send-claims.js';
-import { DynamoDigestStore } from '../adapters/dynamodb/timer-store.js';
-import { makeEventBridgeScheduler } from '../adapters/scheduler/index.js';
-import { dynamo } from '../commons/clients.js';
-import { type AuthorityConfig, config } from '../commons/config.js';
-import { logger } from '../commons/logger.js';
-import type { CaseAggregate } from '../domain/model.js';
-import { type ReminderPlans, reminderPlans } from '../domain/reminders/index.js';
-import type { Channel } from '../domain/reminders/ports.js';
-import { makeCaseEngine } from '../use-cases/bind-engine.js';
+} from '#adapters/dynamodb/calendar-feed.js';
+import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
+import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
+import { CachedDirectory, withDirectoryStamp } from '#adapters/dynamodb/directory-cache.js';
+import { DynamoReminderAudit, DynamoSendClaims } from '#adapters/dynamodb/send-claims.js';
+import { DynamoDigestStore } from '#adapters/dynamodb/timer-store.js';
+import { makeEventBridgeScheduler } from '#adapters/scheduler/index.js';
+import { dynamo } from '#commons/clients.js';
+import { type AuthorityConfig, config } from '#commons/config.js';
+import { logger } from '#commons/logger.js';
+import type { CaseAggregate } from '#domain/model.js';
+import { type ReminderPlans, reminderPlans } from '#domain/reminders/index.js';
+import type { Channel } from '#domain/reminders/ports.js';
+import * as z from '#schemas/zod.js';
+import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import {
   type FireMetrics,
   type FireOutcome,
   type FireTimerDeps,
   fireTimer,
   RetryLaterError,
-} from '../use-cases/fire-timer.js';
-import { systemClock } from '../use-cases/ports.js';
+} from '#use-cases/fire-timer.js';
+import { systemClock } from '#use-cases/ports.js';
 
 /** What the schedule's input holds: ids and a version only. */
 export const TimerPayloadSchema = z.object({

@@ -3,13 +3,14 @@
  * authority's calendar and rule set, so callers pass only the aggregate, the event and `now`.
  * Tests substitute their own `CaseEngine`.
  */
-import type { CaseEvent } from '../../schemas/events.js';
-import type { CaseAggregate } from '../domain/model.js';
-import type { Timer } from '../domain/timers.js';
+
+import type { CaseAggregate } from '#domain/model.js';
+import type { Timer } from '#domain/timers.js';
+import type { CaseEvent } from '#schemas/events.js';
 
 export interface CaseEngineResult {
   aggregate: CaseAggregate;
-  audit: import('../domain/model.js').AuditEntry[];
+  audit: import('#domain/model.js').AuditEntry[];
 }
 
 export interface CaseEngine {

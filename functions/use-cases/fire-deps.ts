@@ -3,11 +3,11 @@
  * channels, claims, digests, audit, clock) and the outcome, shared by the fire use case's
  * modules (`fire-timer`, `fire-digest`, `send-once`, `replace-timers`).
  */
-import type { Calendar } from '../calendar/index.js';
-import type { Backoff } from '../domain/reminders/backoff.js';
-import type { Channel, DigestStore, ReminderAudit, SendClaims } from '../domain/reminders/ports.js';
-import type { ChannelName, Directory } from '../domain/reminders/routing.js';
-import type { ReminderDeadline, ReminderPlans, ReminderTimer } from '../domain/reminders/types.js';
+import type { Calendar } from '#calendar/index.js';
+import type { Backoff } from '#domain/reminders/backoff.js';
+import type { Channel, DigestStore, ReminderAudit, SendClaims } from '#domain/reminders/ports.js';
+import type { ChannelName, Directory } from '#domain/reminders/routing.js';
+import type { ReminderDeadline, ReminderPlans, ReminderTimer } from '#domain/reminders/types.js';
 
 /** The narrow view of the case store this use case needs (the store's `CaseStore` fits). */
 export interface FireCaseStore<A extends FireAggregate = FireAggregate> {
@@ -27,7 +27,7 @@ export interface FireAggregate {
   caseId: string;
   status: 'open' | 'closed';
   team: string;
-  workers: { personId: string; role: import('../../schemas/events.js').WorkerRole }[];
+  workers: { personId: string; role: import('#schemas/events.js').WorkerRole }[];
   deadlines: ReminderDeadline[];
 }
 

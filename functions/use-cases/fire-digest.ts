@@ -4,11 +4,11 @@
  * each case's audit trail records who was told.
  */
 
-import { caseLink, type DigestItem, renderDigest } from '../domain/reminders/messages.js';
-import { fnv1a64, REMINDER_KIND } from '../domain/reminders/plans.js';
-import type { DigestEntry } from '../domain/reminders/ports.js';
-import { routePeople } from '../domain/reminders/routing.js';
-import type { ReminderTimer } from '../domain/reminders/types.js';
+import { caseLink, type DigestItem, renderDigest } from '#domain/reminders/messages.js';
+import { fnv1a64, REMINDER_KIND } from '#domain/reminders/plans.js';
+import type { DigestEntry } from '#domain/reminders/ports.js';
+import { routePeople } from '#domain/reminders/routing.js';
+import type { ReminderTimer } from '#domain/reminders/types.js';
 import type { FireAggregate, FireOutcome, FireTimerDeps } from './fire-deps.js';
 import { sendOnce, tally } from './send-once.js';
 

@@ -22,19 +22,19 @@
  * outcome `retryLater`: the handler then throws so the invocation is retried after the
  * claim's lease, and a crashed sender's message is not lost.
  */
-import { localDate, nextOpening } from '../calendar/index.js';
-import { momentOf } from '../domain/reminders/index.js';
-import { caseLink } from '../domain/reminders/messages.js';
+import { localDate, nextOpening } from '#calendar/index.js';
+import { momentOf } from '#domain/reminders/index.js';
+import { caseLink } from '#domain/reminders/messages.js';
 import {
   isUrgent,
   reminderId as makeReminderId,
   planReminders,
   REMINDER_KIND,
   reminderTimerName,
-} from '../domain/reminders/plans.js';
-import type { ReminderAuditEntry } from '../domain/reminders/ports.js';
-import { type Delivery, routeReminder } from '../domain/reminders/routing.js';
-import type { ReminderDeadline, ReminderTimer, TimerPayload } from '../domain/reminders/types.js';
+} from '#domain/reminders/plans.js';
+import type { ReminderAuditEntry } from '#domain/reminders/ports.js';
+import { type Delivery, routeReminder } from '#domain/reminders/routing.js';
+import type { ReminderDeadline, ReminderTimer, TimerPayload } from '#domain/reminders/types.js';
 import { composeMessage } from './compose-message.js';
 import {
   type FireAggregate,

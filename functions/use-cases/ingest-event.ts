@@ -18,19 +18,19 @@
  */
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type CaseEvent, type DirectoryEvent, EventEnvelope } from '../../schemas/events.js';
-import type { EventAccepted } from '../../schemas/responses.js';
 import {
   AppError,
   ContentionError,
   IdempotencyConflictError,
   UnprocessableEventError,
   ValidationError,
-} from '../commons/errors.js';
-import { fieldErrors } from '../commons/http.js';
-import type { CaseAggregate } from '../domain/model.js';
-import type { ReminderAudit } from '../domain/reminders/ports.js';
-import { diffTimers } from '../domain/timers.js';
+} from '#commons/errors.js';
+import { fieldErrors } from '#commons/http.js';
+import type { CaseAggregate } from '#domain/model.js';
+import type { ReminderAudit } from '#domain/reminders/ports.js';
+import { diffTimers } from '#domain/timers.js';
+import { type CaseEvent, type DirectoryEvent, EventEnvelope } from '#schemas/events.js';
+import type { EventAccepted } from '#schemas/responses.js';
 import type { CaseEngine } from './case-engine.js';
 import {
   type CaseStore,

@@ -2,8 +2,8 @@
  * The ports the use cases depend on. Adapters implement them (`functions/adapters/*`); tests
  * pass in-memory fakes. Nothing here imports the AWS SDK.
  */
-import type { AuditEntry, CaseAggregate } from '../domain/model.js';
-import type { Timer } from '../domain/timers.js';
+import type { AuditEntry, CaseAggregate } from '#domain/model.js';
+import type { Timer } from '#domain/timers.js';
 
 export type { Timer };
 

@@ -2,6 +2,12 @@
  * Read queries behind `GET /v1/...`. Input: validated ids / query; output: the response
  * bodies of `schemas/responses.ts`. An unknown case is a `NotFoundError`.
  */
+
+import { type Calendar, createCalendar } from '#calendar/index.js';
+import { NotFoundError } from '#commons/errors.js';
+import { DEFAULT_REMINDER_PLANS, listPlannedReminders } from '#domain/reminders/plans.js';
+import { routeReminder } from '#domain/reminders/routing.js';
+import type { ReminderPlans } from '#domain/reminders/types.js';
 import type {
   AuditList,
   CaseView,
@@ -10,12 +16,7 @@ import type {
   DeadlineView,
   ReminderList,
   ReminderView,
-} from '../../schemas/responses.js';
-import { type Calendar, createCalendar } from '../calendar/index.js';
-import { NotFoundError } from '../commons/errors.js';
-import { DEFAULT_REMINDER_PLANS, listPlannedReminders } from '../domain/reminders/plans.js';
-import { routeReminder } from '../domain/reminders/routing.js';
-import type { ReminderPlans } from '../domain/reminders/types.js';
+} from '#schemas/responses.js';
 import type { CaseStore, DeadlineRecord, Directory } from './ports.js';
 
 export interface ReadDeps {

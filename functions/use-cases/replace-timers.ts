@@ -1,8 +1,8 @@
 /** A case's timers after a change: the plan diffed, the scheduler told, the audit written. */
-import { planReminderTimers, REMINDER_KIND } from '../domain/reminders/plans.js';
-import type { ReminderAudit, ReminderAuditEntry } from '../domain/reminders/ports.js';
-import type { ReminderTimer } from '../domain/reminders/types.js';
-import { diffTimers } from '../domain/timers.js';
+import { planReminderTimers, REMINDER_KIND } from '#domain/reminders/plans.js';
+import type { ReminderAudit, ReminderAuditEntry } from '#domain/reminders/ports.js';
+import type { ReminderTimer } from '#domain/reminders/types.js';
+import { diffTimers } from '#domain/timers.js';
 import type { FireAggregate, FireTimerDeps } from './fire-deps.js';
 
 /**

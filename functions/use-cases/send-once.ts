@@ -3,13 +3,13 @@
  * claim, each channel's send with retry and backoff, and the claim finished with every
  * channel's outcome.
  */
-import { type Backoff, realSleep, withRetry } from '../domain/reminders/backoff.js';
+import { type Backoff, realSleep, withRetry } from '#domain/reminders/backoff.js';
 import {
   ChannelError,
   type ChannelOutcome,
   type ClaimKey,
   type OutboundMessage,
-} from '../domain/reminders/ports.js';
+} from '#domain/reminders/ports.js';
 import { type FireTimerDeps, silent } from './fire-deps.js';
 
 export type SendResult =

@@ -10,14 +10,14 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { DynamoCaseStore } from '../../functions/adapters/dynamodb/case-store.js';
-import { DynamoDirectory } from '../../functions/adapters/dynamodb/directory.js';
-import { makeDocumentClient } from '../../functions/commons/clients.js';
-import { makeHandler } from '../../functions/events/handler.js';
-import { RecordingScheduler } from '../../functions/local/server.js';
-import { makeCaseEngine } from '../../functions/use-cases/bind-engine.js';
-import type { CaseEngine } from '../../functions/use-cases/case-engine.js';
-import type { Scheduler } from '../../functions/use-cases/ports.js';
+import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
+import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
+import { makeDocumentClient } from '#commons/clients.js';
+import { makeHandler } from '#functions/events/handler.js';
+import { RecordingScheduler } from '#local/server.js';
+import { makeCaseEngine } from '#use-cases/bind-engine.js';
+import type { CaseEngine } from '#use-cases/case-engine.js';
+import type { Scheduler } from '#use-cases/ports.js';
 import {
   AUTHORITY,
   bodyOf,

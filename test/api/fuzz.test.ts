@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { DynamoCaseStore } from '../../functions/adapters/dynamodb/case-store.js';
-import { DynamoDirectory } from '../../functions/adapters/dynamodb/directory.js';
-import { makeHandler } from '../../functions/events/handler.js';
-import { RecordingScheduler } from '../../functions/local/server.js';
-import { makeCaseEngine } from '../../functions/use-cases/bind-engine.js';
-import { EventEnvelope } from '../../schemas/events.js';
-import { Problem } from '../../schemas/problem.js';
+import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
+import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
+import { makeHandler } from '#functions/events/handler.js';
+import { RecordingScheduler } from '#local/server.js';
+import { EventEnvelope } from '#schemas/events.js';
+import { Problem } from '#schemas/problem.js';
+import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import { AUTHORITY, envelope, freshTable, postEvent, snapshot, TEST_SECRET } from './support.js';
 
 let table: Awaited<ReturnType<typeof freshTable>>;

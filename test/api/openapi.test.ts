@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { renderOpenApi } from '../../schemas/openapi.js';
+import { renderOpenApi } from '#schemas/openapi.js';
 
 describe('schemas/openapi.json', () => {
   it('is up to date with the zod schemas (run `npm run gen:openapi`)', () => {

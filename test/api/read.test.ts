@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { DynamoCaseStore } from '../../functions/adapters/dynamodb/case-store.js';
-import { DynamoDirectory } from '../../functions/adapters/dynamodb/directory.js';
-import { makeHandler as makeEventsHandler } from '../../functions/events/handler.js';
-import { RecordingScheduler } from '../../functions/local/server.js';
-import { makeHandler as makeReadHandler, type ReadHandler } from '../../functions/read/handler.js';
-import { makeCaseEngine } from '../../functions/use-cases/bind-engine.js';
-import { DeadlineList } from '../../schemas/responses.js';
+import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
+import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
+import { makeHandler as makeEventsHandler } from '#functions/events/handler.js';
+import { makeHandler as makeReadHandler, type ReadHandler } from '#functions/read/handler.js';
+import { RecordingScheduler } from '#local/server.js';
+import { DeadlineList } from '#schemas/responses.js';
+import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import {
   AUTHORITY,
   apiEvent,

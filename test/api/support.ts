@@ -2,11 +2,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { createTable } from '../../functions/adapters/dynamodb/create-table.js';
-import { makeDocumentClient } from '../../functions/commons/clients.js';
-import type { AuthorityConfig } from '../../functions/commons/config.js';
-import { logger } from '../../functions/commons/logger.js';
-import { signWebhook } from '../../functions/commons/webhook.js';
+import { createTable } from '#adapters/dynamodb/create-table.js';
+import { makeDocumentClient } from '#commons/clients.js';
+import type { AuthorityConfig } from '#commons/config.js';
+import { logger } from '#commons/logger.js';
+import { signWebhook } from '#commons/webhook.js';
 
 export const TEST_SECRET = `whsec_${Buffer.from('timescales-test-secret-32-bytes!').toString('base64')}`;
 

@@ -3,18 +3,15 @@
  * cached feed picks up a newly stored feed in the background once it is 5 minutes old.
  */
 import { describe, expect, inject, it } from 'vitest';
-import {
-  CachedCalendarFeed,
-  putCalendarFeed,
-} from '../../functions/adapters/dynamodb/calendar-feed.js';
-import type { GovUkFeed } from '../../functions/calendar/index.js';
-import type { CaseAggregate } from '../../functions/domain/model.js';
-import { reminderPlans, reminderTimerPlanner } from '../../functions/domain/reminders/index.js';
-import { DEFAULT_PLANNERS, planTimers } from '../../functions/domain/timers.js';
-import { makeCaseEngine } from '../../functions/use-cases/bind-engine.js';
-import type { CaseEvent } from '../../schemas/events.js';
-import { AUTHORITY, freshTable } from '../api/support.js';
-import { govUkFixture } from '../calendar/helpers.js';
+import { CachedCalendarFeed, putCalendarFeed } from '#adapters/dynamodb/calendar-feed.js';
+import type { GovUkFeed } from '#calendar/index.js';
+import type { CaseAggregate } from '#domain/model.js';
+import { reminderPlans, reminderTimerPlanner } from '#domain/reminders/index.js';
+import { DEFAULT_PLANNERS, planTimers } from '#domain/timers.js';
+import type { CaseEvent } from '#schemas/events.js';
+import { AUTHORITY, freshTable } from '#test/api/support.js';
+import { govUkFixture } from '#test/calendar/helpers.js';
+import { makeCaseEngine } from '#use-cases/bind-engine.js';
 
 const INVENTED = {
   title: 'Invented one-off day (test)',

@@ -15,22 +15,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
-import { loadFeed, recomputeAll } from '../../bin/operations.js';
 import {
   CachedCalendarFeed,
   getCalendarFeed,
   InvalidFeedError,
   putCalendarFeed,
-} from '../../functions/adapters/dynamodb/calendar-feed.js';
-import { DynamoCaseStore } from '../../functions/adapters/dynamodb/case-store.js';
-import { DynamoDirectory } from '../../functions/adapters/dynamodb/directory.js';
-import type { GovUkFeed } from '../../functions/calendar/index.js';
-import type { AuthorityConfig } from '../../functions/commons/config.js';
-import { RecordingScheduler } from '../../functions/local/server.js';
-import { type BoundEngine, makeCaseEngine } from '../../functions/use-cases/bind-engine.js';
-import { ingestEvent } from '../../functions/use-cases/ingest-event.js';
-import { AUTHORITY, freshTable } from '../api/support.js';
-import { govUkFixture } from '../calendar/helpers.js';
+} from '#adapters/dynamodb/calendar-feed.js';
+import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
+import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
+import { loadFeed, recomputeAll } from '#bin/operations.js';
+import type { GovUkFeed } from '#calendar/index.js';
+import type { AuthorityConfig } from '#commons/config.js';
+import { RecordingScheduler } from '#local/server.js';
+import { AUTHORITY, freshTable } from '#test/api/support.js';
+import { govUkFixture } from '#test/calendar/helpers.js';
+import { type BoundEngine, makeCaseEngine } from '#use-cases/bind-engine.js';
+import { ingestEvent } from '#use-cases/ingest-event.js';
 
 const NOW = new Date('2027-06-03T10:00:00Z');
 const INVENTED = {

@@ -16,7 +16,7 @@ import {
   nextOpening,
   workingDaysBefore,
   workingMsBetween,
-} from '../../functions/calendar/index.js';
+} from '#calendar/index.js';
 import { at, cal, local } from './helpers.js';
 
 const HOUR = 3_600_000;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { OUTPUT, renderTables } from '../../scripts/generate-holidays.js';
+import { OUTPUT, renderTables } from '#scripts/generate-holidays.js';
 
 describe('generated holiday tables', () => {
   it('are what `npm run gen:holidays` would write from the installed date-holidays', () => {

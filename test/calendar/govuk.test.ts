@@ -6,7 +6,7 @@ import {
   DIVISIONS,
   type GovUkFeed,
   InvalidCalendarOptionsError,
-} from '../../functions/calendar/index.js';
+} from '#calendar/index.js';
 import { at, govUkFixture, local } from './helpers.js';
 
 const fixture = govUkFixture();

@@ -19,7 +19,7 @@ import {
   parseInstant,
   type WeeklyHours,
   workingMsBetween,
-} from '../../functions/calendar/index.js';
+} from '#calendar/index.js';
 
 const HOUR = 3_600_000;
 const calendars = DIVISIONS.map((division) =>

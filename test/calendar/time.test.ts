@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  formatLocal,
-  InvalidInstantError,
-  localDate,
-  parseInstant,
-} from '../../functions/calendar/index.js';
-import { localToUtc, offsetAt } from '../../functions/calendar/london.js';
+import { formatLocal, InvalidInstantError, localDate, parseInstant } from '#calendar/index.js';
+import { localToUtc, offsetAt } from '#calendar/london.js';
 
 const intl = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/London',

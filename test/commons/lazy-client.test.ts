@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lazyClient } from '../../functions/commons/lazy-client.js';
+import { lazyClient } from '#commons/lazy-client.js';
 
 describe('lazyClient', () => {
   it('hands back a client given as an instance', async () => {

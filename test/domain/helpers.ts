@@ -1,10 +1,10 @@
 /** Builders for the domain tests: a real calendar, a rule set, and events with synthetic ids. */
-import { createCalendar } from '../../functions/calendar/index.js';
-import type { EngineContext } from '../../functions/domain/engine/index.js';
-import { applyEvent } from '../../functions/domain/engine/index.js';
-import type { CaseAggregate, Deadline } from '../../functions/domain/model.js';
-import { loadRuleSet, type RuleSet } from '../../functions/domain/rules/index.js';
-import type { CaseEvent } from '../../schemas/events.js';
+import { createCalendar } from '#calendar/index.js';
+import type { EngineContext } from '#domain/engine/index.js';
+import { applyEvent } from '#domain/engine/index.js';
+import type { CaseAggregate, Deadline } from '#domain/model.js';
+import { loadRuleSet, type RuleSet } from '#domain/rules/index.js';
+import type { CaseEvent } from '#schemas/events.js';
 
 export const calendar = createCalendar({ division: 'england-and-wales' });
 export const southampton = loadRuleSet('southampton');

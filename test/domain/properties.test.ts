@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { advance, applyEvent } from '../../functions/domain/engine/index.js';
-import type { CaseAggregate } from '../../functions/domain/model.js';
-import { loadRuleSet, type RuleSet } from '../../functions/domain/rules/index.js';
-import { planTimers } from '../../functions/domain/timers.js';
-import type { CaseEvent } from '../../schemas/events.js';
+import { advance, applyEvent } from '#domain/engine/index.js';
+import type { CaseAggregate } from '#domain/model.js';
+import { loadRuleSet, type RuleSet } from '#domain/rules/index.js';
+import { planTimers } from '#domain/timers.js';
+import type { CaseEvent } from '#schemas/events.js';
 import { ctxAt, southampton } from './helpers.js';
 
 /** Every preset and variant: the properties hold whatever the configuration. */

@@ -4,7 +4,7 @@ import {
   DEFAULT_RULES,
   loadRuleSet,
   RuleValidationError,
-} from '../../functions/domain/rules/index.js';
+} from '#domain/rules/index.js';
 
 describe('rule sets', () => {
   it('southampton (default) has every DOMAIN.md timescale, with a 5-stage ladder', () => {

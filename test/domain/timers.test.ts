@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { subjectDeadlineId, timerName } from '../../functions/domain/engine/index.js';
-import { diffTimers, planTimers } from '../../functions/domain/timers.js';
+import { subjectDeadlineId, timerName } from '#domain/engine/index.js';
+import { diffTimers, planTimers } from '#domain/timers.js';
 import { ctxAt, ev, opened, play } from './helpers.js';
 
 const NAME = /^[0-9a-zA-Z._-]{1,64}$/;

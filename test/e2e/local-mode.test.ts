@@ -6,14 +6,14 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTable } from '../../functions/adapters/dynamodb/create-table.js';
-import { makeDocumentClient } from '../../functions/commons/clients.js';
-import { signWebhook } from '../../functions/commons/webhook.js';
-import type { OutboxEntry } from '../../functions/local/outbox.js';
-import { makeLocalReminders } from '../../functions/local/scheduler-driver.js';
-import { type LocalServer, startLocalServer } from '../../functions/local/server.js';
-import { makeCaseEngine } from '../../functions/use-cases/bind-engine.js';
-import { AUTHORITY, TEST_SECRET } from '../api/support.js';
+import { createTable } from '#adapters/dynamodb/create-table.js';
+import { makeDocumentClient } from '#commons/clients.js';
+import { signWebhook } from '#commons/webhook.js';
+import type { OutboxEntry } from '#local/outbox.js';
+import { makeLocalReminders } from '#local/scheduler-driver.js';
+import { type LocalServer, startLocalServer } from '#local/server.js';
+import { AUTHORITY, TEST_SECRET } from '#test/api/support.js';
+import { makeCaseEngine } from '#use-cases/bind-engine.js';
 
 type Sent = OutboxEntry;
 

@@ -21,12 +21,11 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DynamoCaseStore } from '../../functions/adapters/dynamodb/case-store.js';
-import { DynamoDirectory } from '../../functions/adapters/dynamodb/directory.js';
-import { makeHandler } from '../../functions/events/handler.js';
-import { RecordingScheduler } from '../../functions/local/server.js';
-import { makeCaseEngine } from '../../functions/use-cases/bind-engine.js';
-import { Problem } from '../../schemas/problem.js';
+import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
+import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
+import { makeHandler } from '#functions/events/handler.js';
+import { RecordingScheduler } from '#local/server.js';
+import { Problem } from '#schemas/problem.js';
 import {
   AUTHORITY,
   bodyOf,
@@ -35,7 +34,8 @@ import {
   postEvent,
   snapshot,
   TEST_SECRET,
-} from '../api/support.js';
+} from '#test/api/support.js';
+import { makeCaseEngine } from '#use-cases/bind-engine.js';
 
 const meta = { $metadata: { httpStatusCode: 400 } };
 const cancelled = (...codes: string[]) =>

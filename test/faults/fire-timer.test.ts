@@ -4,19 +4,16 @@
  * after its case closed. Real DynamoDB Local behind the fire use case; channels record.
  */
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { DynamoCaseStore } from '../../functions/adapters/dynamodb/case-store.js';
-import { DynamoDirectory } from '../../functions/adapters/dynamodb/directory.js';
-import type { TimerPayload } from '../../functions/domain/reminders/types.js';
-import { RecordingScheduler } from '../../functions/local/server.js';
-import {
-  buildFireDeps,
-  makeHandler as makeTimerHandler,
-} from '../../functions/reminders/handler.js';
-import { makeCaseEngine } from '../../functions/use-cases/bind-engine.js';
-import { ingestEvent } from '../../functions/use-cases/ingest-event.js';
-import type { Timer } from '../../functions/use-cases/ports.js';
-import { AUTHORITY, freshTable } from '../api/support.js';
-import { RecordingChannel } from '../reminders/support.js';
+import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
+import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
+import type { TimerPayload } from '#domain/reminders/types.js';
+import { buildFireDeps, makeHandler as makeTimerHandler } from '#functions/reminders/handler.js';
+import { RecordingScheduler } from '#local/server.js';
+import { AUTHORITY, freshTable } from '#test/api/support.js';
+import { RecordingChannel } from '#test/reminders/support.js';
+import { makeCaseEngine } from '#use-cases/bind-engine.js';
+import { ingestEvent } from '#use-cases/ingest-event.js';
+import type { Timer } from '#use-cases/ports.js';
 
 const clock = { current: new Date('2026-03-02T10:00:00Z'), now: () => new Date(clock.current) };
 let table: Awaited<ReturnType<typeof freshTable>>;

@@ -7,10 +7,10 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signWebhook } from '../../functions/commons/webhook.js';
-import type { LocalServer } from '../../functions/local/server.js';
-import { AuditList, CaseView, DeadlineList } from '../../schemas/responses.js';
-import { envelope, snapshot, TEST_SECRET } from '../api/support.js';
+import { signWebhook } from '#commons/webhook.js';
+import type { LocalServer } from '#local/server.js';
+import { AuditList, CaseView, DeadlineList } from '#schemas/responses.js';
+import { envelope, snapshot, TEST_SECRET } from '#test/api/support.js';
 import { expectProblem, hostileServer, raw } from './support.js';
 
 let server: LocalServer;

@@ -6,11 +6,10 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { DynamoCaseStore } from '../../functions/adapters/dynamodb/case-store.js';
-import { DynamoDirectory } from '../../functions/adapters/dynamodb/directory.js';
-import { type EventsHandler, makeHandler } from '../../functions/events/handler.js';
-import { RecordingScheduler } from '../../functions/local/server.js';
-import { makeCaseEngine } from '../../functions/use-cases/bind-engine.js';
+import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
+import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
+import { type EventsHandler, makeHandler } from '#functions/events/handler.js';
+import { RecordingScheduler } from '#local/server.js';
 import {
   AUTHORITY,
   bodyOf,
@@ -19,7 +18,8 @@ import {
   postEvent,
   snapshot,
   TEST_SECRET,
-} from '../api/support.js';
+} from '#test/api/support.js';
+import { makeCaseEngine } from '#use-cases/bind-engine.js';
 
 let table: Awaited<ReturnType<typeof freshTable>>;
 let handler: EventsHandler;

@@ -4,8 +4,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
-import { entryPath, LAMBDA_BUNDLING } from '../../lib/bundling.js';
-import { TimescalesFunction } from '../../lib/constructs/timescales-function.js';
+import { entryPath, LAMBDA_BUNDLING } from '#lib/bundling.js';
+import { TimescalesFunction } from '#lib/constructs/timescales-function.js';
 
 describe('Lambda bundling options', () => {
   it('ESM for Node.js 22, module-first resolution, a require shim, minified with source maps, no Docker', () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { authorityConfig, ConfigError, loadConfig, parseConfig } from '../../lib/config.js';
+import { authorityConfig, ConfigError, loadConfig, parseConfig } from '#lib/config.js';
 import { EXAMPLE_CONFIG } from './helpers.js';
 
 /** The issues `parseConfig` reports for the example with `patch` applied. */

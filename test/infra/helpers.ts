@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
-import { addTimescales, type TimescalesStacks } from '../../lib/app.js';
-import { parseConfig, type TimescalesConfigInput } from '../../lib/config.js';
+import { addTimescales, type TimescalesStacks } from '#lib/app.js';
+import { parseConfig, type TimescalesConfigInput } from '#lib/config.js';
 
 /** A valid configuration with obviously fake values. */
 export const EXAMPLE_CONFIG: TimescalesConfigInput = {

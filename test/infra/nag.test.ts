@@ -2,8 +2,8 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { addNag, addTimescales, nagPacks } from '../../lib/app.js';
-import { loadConfig } from '../../lib/config.js';
+import { addNag, addTimescales, nagPacks } from '#lib/app.js';
+import { loadConfig } from '#lib/config.js';
 import { testApp } from './helpers.js';
 
 /** Every finding of both packs over the app, as `rule @ construct path` lines. */

@@ -1,6 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TABLE_KEYS } from '../../functions/adapters/dynamodb/table.js';
+import { TABLE_KEYS } from '#adapters/dynamodb/table.js';
 import { synthStacks } from './helpers.js';
 
 let template: Template;

@@ -1,7 +1,7 @@
 import type { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { StatelessStack } from '../../lib/stateless-stack.js';
+import type { StatelessStack } from '#lib/stateless-stack.js';
 import { actionsOf, resourcesOf, type Statement, statementsOf, synthStacks } from './helpers.js';
 
 let stack: StatelessStack;

@@ -16,18 +16,14 @@ import {
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { SesEmailChannel } from '../../functions/adapters/channels/ses.js';
-import { EndUserMessagingSmsChannel } from '../../functions/adapters/channels/sms.js';
-import { DynamoCaseStore } from '../../functions/adapters/dynamodb/case-store.js';
-import { createTable } from '../../functions/adapters/dynamodb/create-table.js';
-import {
-  claimKey,
-  DynamoReminderAudit,
-  DynamoSendClaims,
-} from '../../functions/adapters/dynamodb/send-claims.js';
-import { DynamoDigestStore } from '../../functions/adapters/dynamodb/timer-store.js';
-import type { ClaimKey, OutboundMessage } from '../../functions/domain/reminders/ports.js';
-import { sendOnce, sendToPersonOnce } from '../../functions/use-cases/send-once.js';
+import { SesEmailChannel } from '#adapters/channels/ses.js';
+import { EndUserMessagingSmsChannel } from '#adapters/channels/sms.js';
+import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
+import { createTable } from '#adapters/dynamodb/create-table.js';
+import { claimKey, DynamoReminderAudit, DynamoSendClaims } from '#adapters/dynamodb/send-claims.js';
+import { DynamoDigestStore } from '#adapters/dynamodb/timer-store.js';
+import type { ClaimKey, OutboundMessage } from '#domain/reminders/ports.js';
+import { sendOnce, sendToPersonOnce } from '#use-cases/send-once.js';
 import { at, noSleep } from './support.js';
 
 const tableName = `reminders-channels-${Date.now()}`;

@@ -6,15 +6,15 @@
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
-import { DynamoCaseStore } from '../../functions/adapters/dynamodb/case-store.js';
-import { DynamoDirectory } from '../../functions/adapters/dynamodb/directory.js';
-import { digestEntryItem } from '../../functions/adapters/dynamodb/timer-store.js';
-import type { TimerPayload } from '../../functions/domain/reminders/types.js';
-import { RecordingScheduler } from '../../functions/local/server.js';
-import { buildFireDeps, makeHandler } from '../../functions/reminders/handler.js';
-import { makeCaseEngine } from '../../functions/use-cases/bind-engine.js';
-import { ingestEvent } from '../../functions/use-cases/ingest-event.js';
-import { AUTHORITY, freshTable } from '../api/support.js';
+import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
+import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
+import { digestEntryItem } from '#adapters/dynamodb/timer-store.js';
+import type { TimerPayload } from '#domain/reminders/types.js';
+import { buildFireDeps, makeHandler } from '#functions/reminders/handler.js';
+import { RecordingScheduler } from '#local/server.js';
+import { AUTHORITY, freshTable } from '#test/api/support.js';
+import { makeCaseEngine } from '#use-cases/bind-engine.js';
+import { ingestEvent } from '#use-cases/ingest-event.js';
 import { RecordingChannel } from './support.js';
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };

@@ -13,8 +13,8 @@ import {
   atExpression,
   EventBridgeScheduler,
   SchedulingError,
-} from '../../functions/adapters/scheduler/eventbridge.js';
-import type { ReminderTimer } from '../../functions/domain/reminders/types.js';
+} from '#adapters/scheduler/eventbridge.js';
+import type { ReminderTimer } from '#domain/reminders/types.js';
 import { at } from './support.js';
 
 const scheduler = mockClient(SchedulerClient);

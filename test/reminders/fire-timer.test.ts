@@ -3,15 +3,15 @@ import {
   DEFAULT_REMINDER_PLANS,
   planReminderTimers,
   type ReminderTimer,
-} from '../../functions/domain/reminders/index.js';
-import type { ReminderDeadline } from '../../functions/domain/reminders/types.js';
-import { InvalidTimerPayloadError, makeHandler } from '../../functions/reminders/handler.js';
+} from '#domain/reminders/index.js';
+import type { ReminderDeadline } from '#domain/reminders/types.js';
+import { InvalidTimerPayloadError, makeHandler } from '#functions/reminders/handler.js';
 import {
   type FireAggregate,
   type FireTimerDeps,
   fireTimer,
   RetryLaterError,
-} from '../../functions/use-cases/fire-timer.js';
+} from '#use-cases/fire-timer.js';
 import {
   at,
   calendar,

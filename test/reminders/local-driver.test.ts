@@ -1,20 +1,20 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { DynamoCaseStore } from '../../functions/adapters/dynamodb/case-store.js';
-import { createTable } from '../../functions/adapters/dynamodb/create-table.js';
-import { DynamoDirectory } from '../../functions/adapters/dynamodb/directory.js';
-import { DynamoTimerStore } from '../../functions/adapters/dynamodb/timer-store.js';
-import { makeDocumentClient } from '../../functions/commons/clients.js';
-import type { AuthorityConfig } from '../../functions/commons/config.js';
-import type { TimerPayload } from '../../functions/domain/reminders/types.js';
+import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
+import { createTable } from '#adapters/dynamodb/create-table.js';
+import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
+import { DynamoTimerStore } from '#adapters/dynamodb/timer-store.js';
+import { makeDocumentClient } from '#commons/clients.js';
+import type { AuthorityConfig } from '#commons/config.js';
+import type { TimerPayload } from '#domain/reminders/types.js';
 import {
   LocalSchedulerDriver,
   makeLocalReminders,
   SimulatedClock,
-} from '../../functions/local/scheduler-driver.js';
-import { makeCaseEngine } from '../../functions/use-cases/bind-engine.js';
-import { ingestEvent } from '../../functions/use-cases/ingest-event.js';
+} from '#local/scheduler-driver.js';
+import { makeCaseEngine } from '#use-cases/bind-engine.js';
+import { ingestEvent } from '#use-cases/ingest-event.js';
 import { at } from './support.js';
 
 const AUTHORITY: AuthorityConfig = {

@@ -8,7 +8,7 @@ import {
   renderDigest,
   renderEmail,
   renderSms,
-} from '../../functions/domain/reminders/messages.js';
+} from '#domain/reminders/messages.js';
 import { at } from './support.js';
 
 const input: MessageInput = {

@@ -1,13 +1,9 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  ChannelError,
-  type ClaimKey,
-  type OutboundMessage,
-} from '../../functions/domain/reminders/ports.js';
-import { makeHandler, powertoolsMetrics, withMetrics } from '../../functions/reminders/handler.js';
-import type { FireMetrics, FireTimerDeps } from '../../functions/use-cases/fire-timer.js';
-import { sendOnce } from '../../functions/use-cases/send-once.js';
+import { ChannelError, type ClaimKey, type OutboundMessage } from '#domain/reminders/ports.js';
+import { makeHandler, powertoolsMetrics, withMetrics } from '#functions/reminders/handler.js';
+import type { FireMetrics, FireTimerDeps } from '#use-cases/fire-timer.js';
+import { sendOnce } from '#use-cases/send-once.js';
 import { at, MemoryClaims, noSleep } from './support.js';
 
 /** Every EMF document written to stdout while the test runs. */

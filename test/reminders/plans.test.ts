@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatLocal } from '../../functions/calendar/index.js';
+import { formatLocal } from '#calendar/index.js';
 import {
   DEFAULT_REMINDER_PLANS,
   planReminders,
@@ -8,7 +8,7 @@ import {
   reminderId,
   reminderTimerName,
   reminderTimerPlanner,
-} from '../../functions/domain/reminders/index.js';
+} from '#domain/reminders/index.js';
 import { at, calendar, deadline } from './support.js';
 
 const local = (d: Date) => formatLocal(d);
@@ -211,7 +211,7 @@ describe('reminder plans', () => {
 describe('listPlannedReminders', () => {
   it('lists a case’s reminders in firing order with their roles, and none once closed', async () => {
     // Prepare
-    const { listPlannedReminders } = await import('../../functions/domain/reminders/index.js');
+    const { listPlannedReminders } = await import('#domain/reminders/index.js');
     const lado = deadline({
       rule: 'lado-notification',
       urgent: true,

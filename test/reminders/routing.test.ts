@@ -3,8 +3,8 @@ import {
   DEFAULT_REMINDER_PLANS,
   type ReminderStep,
   routeReminder,
-} from '../../functions/domain/reminders/index.js';
-import type { CaseWorker } from '../../functions/domain/reminders/types.js';
+} from '#domain/reminders/index.js';
+import type { CaseWorker } from '#domain/reminders/types.js';
 import { at, calendar, FakeDirectory } from './support.js';
 
 const workers: CaseWorker[] = [

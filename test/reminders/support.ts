@@ -1,5 +1,5 @@
 /** Fakes and fixtures for the reminder tests: synthetic case refs, obviously fake people. */
-import { BUILDING_BRIDGES_HOURS, createCalendar } from '../../functions/calendar/index.js';
+import { BUILDING_BRIDGES_HOURS, createCalendar } from '#calendar/index.js';
 import type {
   Channel,
   ChannelOutcome,
@@ -11,9 +11,9 @@ import type {
   ReminderAudit,
   ReminderAuditEntry,
   SendClaims,
-} from '../../functions/domain/reminders/ports.js';
-import type { Directory, Person } from '../../functions/domain/reminders/routing.js';
-import type { ReminderDeadline } from '../../functions/domain/reminders/types.js';
+} from '#domain/reminders/ports.js';
+import type { Directory, Person } from '#domain/reminders/routing.js';
+import type { ReminderDeadline } from '#domain/reminders/types.js';
 
 export const calendar = createCalendar({
   division: 'england-and-wales',

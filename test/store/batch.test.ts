@@ -7,7 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { batchWriteAll, type WriteRequest } from '../../functions/adapters/dynamodb/batch.js';
+import { batchWriteAll, type WriteRequest } from '#adapters/dynamodb/batch.js';
 
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const dynamo = mockClient(client);

@@ -11,17 +11,17 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { DynamoCaseStore } from '../../functions/adapters/dynamodb/case-store.js';
-import { createTable } from '../../functions/adapters/dynamodb/create-table.js';
-import { keys } from '../../functions/adapters/dynamodb/keys.js';
-import { makeCaseEngine } from '../../functions/use-cases/bind-engine.js';
+import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
+import { createTable } from '#adapters/dynamodb/create-table.js';
+import { keys } from '#adapters/dynamodb/keys.js';
+import type { CaseEvent } from '#schemas/events.js';
+import { AUTHORITY, envelope, freshTable, snapshot } from '#test/api/support.js';
+import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import {
   EventAlreadyRecordedError,
   type EventRecord,
   VersionConflictError,
-} from '../../functions/use-cases/ports.js';
-import type { CaseEvent } from '../../schemas/events.js';
-import { AUTHORITY, envelope, freshTable, snapshot } from '../api/support.js';
+} from '#use-cases/ports.js';
 
 const engine = makeCaseEngine(AUTHORITY);
 const NOW = new Date('2026-03-02T12:30:00Z');

@@ -10,15 +10,15 @@
  */
 import { createHash } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from '../../../schemas/zod.js';
 import {
   CalendarError,
   createCalendar,
   DIVISIONS,
   type Division,
   type GovUkFeed,
-} from '../../calendar/index.js';
-import { logger } from '../../commons/logger.js';
+} from '#calendar/index.js';
+import { logger } from '#commons/logger.js';
+import * as z from '#schemas/zod.js';
 import { keys } from './keys.js';
 import { withLoadCase } from './with-load-case.js';
 

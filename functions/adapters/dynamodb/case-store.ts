@@ -13,7 +13,7 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { ValidationError } from '../../commons/errors.js';
+import { ValidationError } from '#commons/errors.js';
 import {
   type AuditRecord,
   type CaseCommit,
@@ -24,7 +24,7 @@ import {
   type EventRecord,
   type StoredCase,
   VersionConflictError,
-} from '../../use-cases/ports.js';
+} from '#use-cases/ports.js';
 import { batchWriteAll, untilProcessed } from './batch.js';
 import {
   deadlinesOf,

@@ -7,8 +7,8 @@ import {
   type CaseAggregate,
   type Deadline,
   reviveStoredAggregate,
-} from '../../domain/model.js';
-import type { AuditRecord, DeadlineRecord } from '../../use-cases/ports.js';
+} from '#domain/model.js';
+import type { AuditRecord, DeadlineRecord } from '#use-cases/ports.js';
 
 export function serializeAggregate(aggregate: CaseAggregate): string {
   return JSON.stringify(aggregate);

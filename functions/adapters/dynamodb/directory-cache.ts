@@ -21,8 +21,8 @@ import {
   MAX_SHIFT_MS,
   onCallFrom,
   type ShiftSpan,
-} from '../../domain/reminders/directory-rules.js';
-import type { Directory, Person } from '../../domain/reminders/routing.js';
+} from '#domain/reminders/directory-rules.js';
+import type { Directory, Person } from '#domain/reminders/routing.js';
 import { withLoadCase } from './with-load-case.js';
 
 /** The raw reads the cache is filled from (`DynamoDirectory` with `consistentReads: true`). */

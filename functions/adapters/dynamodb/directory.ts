@@ -21,7 +21,7 @@ import {
   MAX_SHIFT_MS,
   onCallFrom,
   type ShiftSpan,
-} from '../../domain/reminders/directory-rules.js';
+} from '#domain/reminders/directory-rules.js';
 import {
   type AwayPeriod,
   type Directory,
@@ -31,12 +31,12 @@ import {
   type Person,
   type RotaShift,
   VersionConflictError,
-} from '../../use-cases/ports.js';
+} from '#use-cases/ports.js';
 import { eventRecordPut } from './case-store.js';
 import { omitUndefined } from './codec.js';
 import { keys } from './keys.js';
 
-export { MAX_SHIFT_DAYS } from '../../domain/reminders/directory-rules.js';
+export { MAX_SHIFT_DAYS } from '#domain/reminders/directory-rules.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 

@@ -13,8 +13,8 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { DigestEntry, DigestStore } from '../../domain/reminders/ports.js';
-import type { ReminderTimer } from '../../domain/reminders/types.js';
+import type { DigestEntry, DigestStore } from '#domain/reminders/ports.js';
+import type { ReminderTimer } from '#domain/reminders/types.js';
 import { batchWriteAll, type WriteRequest } from './batch.js';
 import { TABLE_KEYS } from './table.js';
 

@@ -1,7 +1,8 @@
 /** Applies one case event to the aggregate: facts first, then every rule's start/stop/cancel. */
-import type { CaseEvent } from '../../../schemas/events.js';
-import type { CaseAggregate, Deadline } from '../model.js';
-import type { EventMatcher, Rule } from '../rules/index.js';
+
+import type { CaseAggregate, Deadline } from '#domain/model.js';
+import type { EventMatcher, Rule } from '#domain/rules/index.js';
+import type { CaseEvent } from '#schemas/events.js';
 import { conditionHolds, recurringAnchor } from './clock.js';
 import {
   cancel,

@@ -11,9 +11,14 @@ import {
   type Calendar,
   type Due,
   type WeeklyHours,
-} from '../../calendar/index.js';
-import type { CaseAggregate } from '../model.js';
-import { type CaseCondition, type Clock, type Rule, supervisionKindOf } from '../rules/index.js';
+} from '#calendar/index.js';
+import type { CaseAggregate } from '#domain/model.js';
+import {
+  type CaseCondition,
+  type Clock,
+  type Rule,
+  supervisionKindOf,
+} from '#domain/rules/index.js';
 
 /** Adds a clock to an instant. */
 export function addClock(cal: Calendar, from: Date, clock: Clock, hours?: WeeklyHours): Due {

@@ -2,9 +2,9 @@
  * State changes of one deadline: start, meet, breach, escalate, cancel, recompute. Each works
  * on the engine's private copy of the aggregate and appends the audit line it owes.
  */
-import { formatLocal } from '../../calendar/index.js';
-import type { AuditEntry, AuditKind, CaseAggregate, Deadline } from '../model.js';
-import type { Rule } from '../rules/index.js';
+import { formatLocal } from '#calendar/index.js';
+import type { AuditEntry, AuditKind, CaseAggregate, Deadline } from '#domain/model.js';
+import type { Rule } from '#domain/rules/index.js';
 import { addClock, effectiveClock, hoursForRule, ladderStage } from './clock.js';
 import type { EngineContext } from './types.js';
 

@@ -1,5 +1,5 @@
 /** Deterministic deadline ids and timer names, short enough for EventBridge Scheduler. */
-import { hash16 } from '../rules/hash.js';
+import { hash16 } from '#domain/rules/hash.js';
 
 const SAFE = /^[0-9a-zA-Z._-]+$/;
 const MAX_DEADLINE_ID = 40;

@@ -3,8 +3,9 @@
  * calendar. Every function returns a new aggregate and the audit lines to append; the
  * input aggregate is never mutated.
  */
-import type { CaseEvent } from '../../../schemas/events.js';
-import type { CaseAggregate } from '../model.js';
+
+import type { CaseAggregate } from '#domain/model.js';
+import type { CaseEvent } from '#schemas/events.js';
 import { advanceWork } from './advance.js';
 import {
   applyFacts,

@@ -1,7 +1,7 @@
 /** The engine's inputs and outputs. */
-import type { Calendar } from '../../calendar/index.js';
-import type { AuditEntry, CaseAggregate } from '../model.js';
-import type { RuleSet } from '../rules/index.js';
+import type { Calendar } from '#calendar/index.js';
+import type { AuditEntry, CaseAggregate } from '#domain/model.js';
+import type { RuleSet } from '#domain/rules/index.js';
 
 /** Everything the pure engine needs: the calendar, the rules and the current instant. */
 export interface EngineContext {

@@ -3,8 +3,8 @@
  * the overnight digest. Messages carry the case reference, the clock, the due time in UK
  * local time, what to do and a link — never a child's or family member's name (we hold none).
  */
-import { MONTHS, WEEKDAYS } from '../../calendar/days.js';
-import { offsetAt } from '../../calendar/london.js';
+import { MONTHS, WEEKDAYS } from '#calendar/days.js';
+import { offsetAt } from '#calendar/london.js';
 
 export type ReminderMoment = 'start' | 'before' | 'on-day' | 'due' | 'overdue';
 

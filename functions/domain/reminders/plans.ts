@@ -11,7 +11,7 @@ import {
   type WeeklyHours,
   workingDaysBefore,
   workingMsBetween,
-} from '../../calendar/index.js';
+} from '#calendar/index.js';
 import type {
   RecipientSpec,
   ReminderAt,

@@ -9,7 +9,7 @@
  *   to the EDT manager on the rota at that instant, by SMS and email, and the people named
  *   get the overnight digest at the next opening.
  */
-import { type Calendar, isOpen, nextOpening } from '../../calendar/index.js';
+import { type Calendar, isOpen, nextOpening } from '#calendar/index.js';
 import { isUrgent, stepRecipients } from './plans.js';
 import type {
   CaseWorker,

@@ -5,7 +5,7 @@
  * contracts (`docs/architecture.md`): the domain's `Deadline` and `Timer` are assignable to
  * them structurally, so this module does not depend on the engine's internals.
  */
-import type { WorkerRole } from '../../../schemas/events.js';
+import type { WorkerRole } from '#schemas/events.js';
 
 /** The fields of a `Deadline` that reminders read. */
 export interface ReminderDeadline {

@@ -2,7 +2,7 @@
  * Loads a rule set: a preset, then the authority's overrides, validated by zod so a bad
  * configuration fails at cold start with a message naming the rule and the field.
  */
-import * as z from '../../../schemas/zod.js';
+import * as z from '#schemas/zod.js';
 import { canonicalJson, hash16 } from './hash.js';
 import { DEFAULT_RULES, PRESETS, type PresetName } from './presets.js';
 import { Rule, type RuleInput, RuleSettings } from './schema.js';

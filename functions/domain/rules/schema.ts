@@ -2,8 +2,8 @@
  * The shape of a rule: every timescale is data, validated here, so an authority changes a
  * timescale, interval or stage ladder by configuration and never by code.
  */
-import { SupervisionKind, WorkerRole } from '../../../schemas/events.js';
-import * as z from '../../../schemas/zod.js';
+import { SupervisionKind, WorkerRole } from '#schemas/events.js';
+import * as z from '#schemas/zod.js';
 
 /** A whole number above zero. */
 const positiveInt = () => z.number().check(z.int(), z.positive());
