@@ -10,7 +10,7 @@
  *     unique event per request — events/s, p50/p99 latency, errors and non-2xx; against the
  *     raw PutItem throughput of the same DynamoDB Local from this process.
  *
- * Targets (issue 6): ≥ 5,000 events/s in-process; ≥ 200 events/s end to end, p99 < 250 ms,
+ * Targets: ≥ 5,000 events/s in-process; ≥ 200 events/s end to end, p99 < 250 ms,
  * zero errors. Options (environment): E2E_SECONDS (10), E2E_RUNS (3), E2E_WARMUP_SECONDS (45), CONNECTIONS (10),
  * SKIP_E2E=1, SKIP_INPROCESS=1, CPU_PROF=dir (profile the server child with --cpu-prof into dir).
  */
@@ -26,11 +26,12 @@ import { parseJson, rawBody } from '#commons/body.js';
 import { makeDocumentClient } from '#commons/clients.js';
 import { logger } from '#commons/logger.js';
 import { makeWebhookVerifier } from '#commons/webhook.js';
+import type { Scheduler } from '#domain/ports.js';
 import { makeHandler } from '#functions/events/handler.js';
 import { startDynamoDbLocal } from '#local/standins.js';
 import { EventEnvelope } from '#schemas/events.js';
+import { memoryStores } from '#test/support/memory-store.js';
 import { makeCaseEngine } from '#use-cases/bind-engine.js';
-import type { Scheduler } from '#use-cases/ports.js';
 import {
   BENCH_SECRET,
   eventMix,
@@ -38,7 +39,6 @@ import {
   makeSigner,
   signedApiEvent,
 } from './support/events.js';
-import { memoryStores } from './support/memory-store.js';
 import { fmt, median, table } from './support/stats.js';
 
 // Read when the SDK clients are made (in main), not at import.

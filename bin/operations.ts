@@ -25,8 +25,8 @@ import { DynamoTimerStore } from '#adapters/dynamodb/timer-store.js';
 import { makeEventBridgeScheduler } from '#adapters/scheduler/index.js';
 import { makeDocumentClient } from '#commons/clients.js';
 import { AuthorityConfig, ConfigError, parseConfig } from '#commons/config.js';
+import type { Scheduler } from '#domain/ports.js';
 import { makeCaseEngine } from '#use-cases/bind-engine.js';
-import type { Scheduler } from '#use-cases/ports.js';
 import { type RecomputeSummary, recomputeOpenCases } from '#use-cases/recompute-cases.js';
 import { DEFAULT_AUTHORITY, DEFAULT_TABLE } from './local-defaults.js';
 

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
+import { DIVISIONS } from '#calendar/types.js';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -50,7 +51,6 @@ const RETENTION_DAYS = [
 ] as const;
 
 export const RULE_PRESETS = ['southampton', 'norfolk'] as const;
-export const DIVISIONS = ['england-and-wales', 'scotland', 'northern-ireland'] as const;
 
 export const configSchema = z
   .object({

@@ -4,6 +4,7 @@
  */
 // zod/mini with English messages (see ./zod.ts); a namespace import lets esbuild drop zod's
 // unused parts.
+import { DIVISIONS } from '#calendar/types.js';
 import * as z from './zod.js';
 
 /** An instant: ISO-8601 with an explicit offset (`Z` or `±hh:mm`); impossible dates are refused. */
@@ -23,7 +24,7 @@ const Id = z
 export const CaseId = Id.check(z.describe('case reference, e.g. C-1001'));
 export const PersonId = Id.check(z.describe('professional id in the directory, e.g. P-0001'));
 
-export const Division = z.enum(['england-and-wales', 'scotland', 'northern-ireland']);
+export const Division = z.enum(DIVISIONS);
 export const RiskLevel = z.enum(['standard', 'high']);
 export const SupervisionKind = z.enum(['joint', 'building-bridges', 'co-working']);
 

@@ -246,6 +246,26 @@ export function workingDaysBefore(cal: Calendar, at: Date, n: number, hours?: We
   return new Date(openAt(s, workDay(s, k)));
 }
 
+/**
+ * The latest instant from which `n` hours of working time (team or office hours) remain until
+ * `at` ("24 working hours before the due time"). Time outside the hours does not count, so
+ * when the answer would fall at a close of business it is the next opening instead: from
+ * then on exactly `n` working hours remain.
+ */
+export function workingHoursBefore(cal: Calendar, at: Date, n: number, hours?: WeeklyHours): Date {
+  const span = amount(n, 'working hours');
+  const s = scheduleOf(cal, hours);
+  const target = workedBy(s, instant(at, 'at')) - span;
+  if (target <= 0) workDay(s, -1);
+  return new Date(nextOpeningMs(s, instantWhenWorked(s, target)));
+}
+
+/** The opening time on a local date (`YYYY-MM-DD`), or the next opening after it. */
+export function openingOn(cal: Calendar, date: string, hours?: WeeklyHours): Date {
+  // UTC midnight is 00:00 or 01:00 in London: before any opening on that date.
+  return nextOpening(cal, new Date(`${date}T00:00:00Z`), hours);
+}
+
 /** Whether `at` is inside the hours (team or office) of a working day. */
 export function isOpen(cal: Calendar, at: Date, hours?: WeeklyHours): boolean {
   const s = scheduleOf(cal, hours);

@@ -11,7 +11,9 @@ export {
   atWorkingFraction,
   isOpen,
   nextOpening,
+  openingOn,
   workingDaysBefore,
+  workingHoursBefore,
   workingMsBetween,
 } from './arithmetic.js';
 export {

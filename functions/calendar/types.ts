@@ -1,7 +1,8 @@
-/** A GOV.UK bank-holidays division. */
-export type Division = 'england-and-wales' | 'scotland' | 'northern-ireland';
+/** The GOV.UK bank-holidays divisions: the one list every schema and check uses. */
+export const DIVISIONS = ['england-and-wales', 'scotland', 'northern-ireland'] as const;
 
-export const DIVISIONS: readonly Division[] = ['england-and-wales', 'scotland', 'northern-ireland'];
+/** A GOV.UK bank-holidays division. */
+export type Division = (typeof DIVISIONS)[number];
 
 /** Opening hours of one weekday, `HH:MM` local time, `open` before `close`. */
 export interface DayHours {

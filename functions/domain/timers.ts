@@ -2,29 +2,41 @@
  * What must fire when: the timers a case needs now. Pure; the use case diffs the old and new
  * plans and calls the `Scheduler` port. Names are deterministic, so scheduling twice is harmless.
  */
-import { timerName } from './engine/ids.js';
 import type { EngineContext } from './engine/types.js';
+import { dueTimerName } from './ids.js';
 import type { CaseAggregate, Deadline } from './model.js';
 
-/** Kinds of timer; reminder kinds are added by the reminders work. */
-export type TimerKind = 'due' | 'reminder';
+/**
+ * What a timer does when it fires: `due` advances its deadline (breach, escalation),
+ * `reminder` sends one step of the deadline's reminder plan, `digest` sends a team's
+ * morning digest.
+ */
+export type TimerKind = 'due' | 'reminder' | 'digest';
+
+/**
+ * What a timer carries: ids and a version only (the schedule's input). A `digest` timer
+ * belongs to a team and a date, not a case: its `caseId` is `team:<team>` and its
+ * `deadlineId` the digest's local date.
+ */
+export interface TimerPayload {
+  caseId: string;
+  deadlineId: string;
+  kind: TimerKind;
+  /** The deadline version the timer was planned for; a stale timer does nothing. */
+  version: number;
+  /** `reminder` timers: the plan step's key (`p50`, `b2wd`, …). */
+  step?: string;
+}
 
 /** One thing that must happen at a time. */
 export interface Timer {
-  /** ≤ 64 chars of `[0-9a-zA-Z-_.]`, unique across cases. */
+  /** ≤ 64 chars of `[0-9a-zA-Z-_.]`, unique across cases (see `ids.ts`). */
   name: string;
   fireAt: Date;
-  payload: {
-    caseId: string;
-    deadlineId: string;
-    kind: TimerKind;
-    /** The deadline version the timer was planned for; a stale timer does nothing. */
-    version: number;
-    reminderId?: string;
-  };
+  payload: TimerPayload;
 }
 
-/** Plans the timers of one open deadline; the reminders work adds a planner for its plans. */
+/** Plans the timers of one open deadline (the engine's `due` timer; the reminders' steps). */
 export type TimerPlanner = (
   deadline: Deadline,
   aggregate: CaseAggregate,
@@ -34,7 +46,7 @@ export type TimerPlanner = (
 /** One `due` timer at `dueAt`: firing it runs `advance` (escalation or breach). */
 export const dueTimer: TimerPlanner = (d) => [
   {
-    name: timerName(d.caseId, d.id, d.version, 'due'),
+    name: dueTimerName(d),
     fireAt: d.dueAt,
     payload: { caseId: d.caseId, deadlineId: d.id, kind: 'due', version: d.version },
   },

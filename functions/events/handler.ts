@@ -15,10 +15,10 @@ import { type HttpResult, json } from '#commons/http.js';
 import { logger } from '#commons/logger.js';
 import { errorResult } from '#commons/respond.js';
 import { makeWebhookVerifier } from '#commons/webhook.js';
+import { systemClock } from '#domain/ports.js';
 import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import { productionScheduler } from '#use-cases/bind-scheduler.js';
 import { type IngestDeps, ingestEvent } from '#use-cases/ingest-event.js';
-import { systemClock } from '#use-cases/ports.js';
 
 export interface EventsHandlerDeps extends IngestDeps {
   webhookSecret: string;

@@ -10,7 +10,7 @@
 
 import { MalformedJsonError, ValidationError } from '#commons/errors.js';
 import { type HttpResult, json, problemResult, toProblem } from '#commons/http.js';
-import type { Channel, OutboundMessage } from '#domain/reminders/ports.js';
+import type { Channel, OutboundMessage } from '#domain/ports.js';
 import * as z from '#schemas/zod.js';
 
 export interface OutboxEntry {

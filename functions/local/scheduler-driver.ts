@@ -13,9 +13,9 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SesEmailChannel } from '#adapters/channels/ses.js';
 import { DynamoTimerStore, type StoredTimer } from '#adapters/dynamodb/timer-store.js';
 import type { AuthorityConfig } from '#commons/config.js';
-import type { ReminderTimer, TimerPayload } from '#domain/reminders/types.js';
+import type { Log } from '#domain/ports.js';
+import type { Timer, TimerPayload } from '#domain/timers.js';
 import { buildFireDeps, makeHandler } from '#functions/reminders/handler.js';
-import type { FireLog } from '#use-cases/fire-timer.js';
 import {
   LocalOutbox,
   type LocalRoutes,
@@ -58,7 +58,7 @@ export interface LocalSchedulerDriverOptions {
   concurrency?: number;
   /** Timers read from the index per query. @default 500 */
   pageSize?: number;
-  log?: FireLog;
+  log?: Log;
 }
 
 export class LocalSchedulerDriver {
@@ -76,7 +76,7 @@ export class LocalSchedulerDriver {
     this.fire = fire;
   }
 
-  async schedule(timers: ReminderTimer[]): Promise<void> {
+  async schedule(timers: Timer[]): Promise<void> {
     for (const t of timers) this.touched?.add(t.name);
     await this.options.store.put(timers);
   }
@@ -230,7 +230,7 @@ export interface LocalRemindersOptions {
   pollMs?: number;
   /** Timers of one instant fired at once. @default 32 */
   concurrency?: number;
-  log?: FireLog;
+  log?: Log;
 }
 
 export interface LocalReminders {

@@ -13,10 +13,10 @@ import { MAX_BODY_BYTES } from '#commons/body.js';
 import { makeDocumentClient } from '#commons/clients.js';
 import { MethodNotAllowedError, NotFoundError, PayloadTooLargeError } from '#commons/errors.js';
 import { type HttpResult, problemResult, toProblem } from '#commons/http.js';
+import { type Clock, type Scheduler, systemClock, type Timer } from '#domain/ports.js';
 import { makeHandler as makeEventsHandler } from '#functions/events/handler.js';
 import { makeHandler as makeReadHandler } from '#functions/read/handler.js';
 import type { BoundEngine } from '#use-cases/bind-engine.js';
-import { type Clock, type Scheduler, systemClock, type Timer } from '#use-cases/ports.js';
 
 /** A `Scheduler` that only remembers what it was asked: local mode's seam until a driver is plugged in. */
 export class RecordingScheduler implements Scheduler {

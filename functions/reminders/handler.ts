@@ -9,33 +9,28 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SesEmailChannel } from '#adapters/channels/ses.js';
 import { EndUserMessagingSmsChannel } from '#adapters/channels/sms.js';
-import {
-  calendarFeedSource,
-  type FeedSource,
-  withFreshFeed,
-} from '#adapters/dynamodb/calendar-feed.js';
+import { calendarFeedSource, type FeedSource } from '#adapters/dynamodb/calendar-feed.js';
 import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
 import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
-import { CachedDirectory, withDirectoryStamp } from '#adapters/dynamodb/directory-cache.js';
+import { CachedDirectory } from '#adapters/dynamodb/directory-cache.js';
 import { DynamoReminderAudit, DynamoSendClaims } from '#adapters/dynamodb/send-claims.js';
 import { DynamoDigestStore } from '#adapters/dynamodb/timer-store.js';
 import { makeEventBridgeScheduler } from '#adapters/scheduler/index.js';
 import { dynamo } from '#commons/clients.js';
 import { type AuthorityConfig, config } from '#commons/config.js';
 import { logger } from '#commons/logger.js';
-import type { CaseAggregate } from '#domain/model.js';
+import type { Channel, Metrics as DomainMetrics } from '#domain/ports.js';
+import { systemClock } from '#domain/ports.js';
 import { type ReminderPlans, reminderPlans } from '#domain/reminders/index.js';
-import type { Channel } from '#domain/reminders/ports.js';
+import type { TimerPayload } from '#domain/timers.js';
 import * as z from '#schemas/zod.js';
 import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import {
-  type FireMetrics,
   type FireOutcome,
   type FireTimerDeps,
   fireTimer,
   RetryLaterError,
 } from '#use-cases/fire-timer.js';
-import { systemClock } from '#use-cases/ports.js';
 
 /** What the schedule's input holds: ids and a version only. */
 export const TimerPayloadSchema = z.object({
@@ -43,7 +38,7 @@ export const TimerPayloadSchema = z.object({
   deadlineId: z.string().check(z.minLength(1), z.maxLength(200)),
   kind: z.string().check(z.minLength(1), z.maxLength(20)),
   version: z.number().check(z.int(), z.nonnegative()),
-  reminderId: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+  step: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
 });
 
 export type TimerHandler = (event: unknown) => Promise<FireOutcome>;
@@ -56,7 +51,7 @@ export class InvalidTimerPayloadError extends Error {
   }
 }
 
-export function makeHandler(deps: FireTimerDeps<CaseAggregate>): TimerHandler {
+export function makeHandler(deps: FireTimerDeps): TimerHandler {
   return async (event) => {
     const parsed = TimerPayloadSchema.safeParse(event);
     if (!parsed.success) {
@@ -68,7 +63,8 @@ export function makeHandler(deps: FireTimerDeps<CaseAggregate>): TimerHandler {
       throw new InvalidTimerPayloadError(issues);
     }
     const payload = parsed.data;
-    const outcome = await fireTimer(payload, deps);
+    // An unknown kind is accepted here and ignored by the use case (logged as `unknown-kind`).
+    const outcome = await fireTimer(payload as TimerPayload, deps);
     if ('retryLater' in outcome && outcome.retryLater) {
       throw new RetryLaterError(`a send of ${payload.caseId}/${payload.deadlineId} is in flight`);
     }
@@ -81,35 +77,35 @@ export interface FireWiring {
   client: DynamoDBDocumentClient;
   tableName: string;
   authority: AuthorityConfig;
-  scheduler: FireTimerDeps<CaseAggregate>['scheduler'];
+  scheduler: FireTimerDeps['scheduler'];
   channels: Partial<Record<'email' | 'sms', Channel>>;
   emailFrom: string;
-  clock?: FireTimerDeps<CaseAggregate>['clock'];
+  clock?: FireTimerDeps['clock'];
   plans?: ReminderPlans;
-  log?: FireTimerDeps<CaseAggregate>['log'];
-  metrics?: FireMetrics;
+  log?: FireTimerDeps['log'];
+  metrics?: DomainMetrics;
   /** The operator's bank-holiday feed. @default the one stored in the table */
   feed?: FeedSource & { ready(): Promise<unknown> };
 }
 
 /** Binds the use case to the table, the engine, the calendar and the channels. */
-export function buildFireDeps(wiring: FireWiring): FireTimerDeps<CaseAggregate> {
+export function buildFireDeps(wiring: FireWiring): FireTimerDeps {
   const plans = wiring.plans ?? reminderPlans();
   const feed = wiring.feed ?? calendarFeedSource(wiring.client, wiring.tableName);
   const engine = makeCaseEngine(wiring.authority, plans, { feed });
   const clock = wiring.clock ?? systemClock;
-  // One directory cache per process, exact: every case read also reads the directory stamp
-  // (same BatchGetItem) and the cache is emptied when the stamp has moved (directory-cache.ts).
+  // One directory cache per process, exact: the fire path reads the directory stamp with every
+  // case (same BatchGetItem) and the cache is emptied when the stamp has moved (directory-cache.ts).
   const directory = new CachedDirectory(
     new DynamoDirectory(wiring.client, wiring.tableName, { consistentReads: true }),
   );
   return {
-    // The feed is re-checked (at most every 5 minutes) before a case is read; `advance`
-    // recomputes a case computed with another calendar or rule version first.
-    cases: withFreshFeed(
-      withDirectoryStamp(new DynamoCaseStore(wiring.client, wiring.tableName), directory),
-      feed,
-    ),
+    cases: new DynamoCaseStore(wiring.client, wiring.tableName),
+    // The feed is re-checked at most every 5 minutes; `advance` recomputes a case computed
+    // with another calendar or rule version first.
+    refreshCalendar: async () => {
+      await feed.ready();
+    },
     advance: (aggregate, now) => engine.advance(aggregate, now),
     // The engine's plan holds the due timers and the reminders (`reminderTimerPlanner`).
     planTimers: (aggregate) => engine.planTimers(aggregate, clock.now()),
@@ -133,14 +129,14 @@ export function buildFireDeps(wiring: FireWiring): FireTimerDeps<CaseAggregate> 
 }
 
 /** The Powertools logger as the use case's log: structured fields, ids only. */
-const powertoolsLog: FireTimerDeps<CaseAggregate>['log'] = {
+const powertoolsLog: FireTimerDeps['log'] = {
   info: (message, fields) => logger.info({ message, ...fields }),
   warn: (message, fields) => logger.warn({ message, ...fields }),
   error: (message, fields) => logger.error({ message, ...fields }),
 };
 
 /** Powertools Metrics as the use case's counters (namespace from `POWERTOOLS_METRICS_NAMESPACE`). */
-export function powertoolsMetrics(metrics: Metrics): FireMetrics {
+export function powertoolsMetrics(metrics: Metrics): DomainMetrics {
   return { count: (name, value = 1) => metrics.addMetric(name, MetricUnit.Count, value) };
 }
 

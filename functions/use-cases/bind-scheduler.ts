@@ -5,7 +5,7 @@
  */
 import { makeEventBridgeScheduler } from '#adapters/scheduler/index.js';
 import type { Config } from '#commons/config.js';
-import type { Scheduler } from './ports.js';
+import type { Scheduler } from '#domain/ports.js';
 
 export async function productionScheduler(cfg: Config): Promise<Scheduler> {
   return makeEventBridgeScheduler(cfg);

@@ -1,7 +1,8 @@
 /** A reminder's message for one delivery: the email (with its invitation) or the SMS. */
+
+import type { OutboundMessage } from '#domain/ports.js';
 import type { momentOf } from '#domain/reminders/index.js';
 import { renderEmail, renderSms } from '#domain/reminders/messages.js';
-import type { OutboundMessage } from '#domain/reminders/ports.js';
 import type { Delivery } from '#domain/reminders/routing.js';
 
 export interface ComposeInput {

@@ -1,66 +1,61 @@
 /**
  * What firing a timer needs and returns: the ports (case store, scheduler, directory,
  * channels, claims, digests, audit, clock) and the outcome, shared by the fire use case's
- * modules (`fire-timer`, `fire-digest`, `send-once`, `replace-timers`).
+ * modules (`fire-timer`, `fire-reminder`, `fire-digest`, `send-once`, `replace-timers`).
  */
 import type { Calendar } from '#calendar/index.js';
+import type { AuditEntry, CaseAggregate } from '#domain/model.js';
+import type {
+  CaseStore,
+  Channel,
+  ChannelName,
+  Clock,
+  DigestStore,
+  Directory,
+  Log,
+  Metrics,
+  ReminderAudit,
+  Scheduler,
+  SendClaims,
+  StoredCase,
+} from '#domain/ports.js';
 import type { Backoff } from '#domain/reminders/backoff.js';
-import type { Channel, DigestStore, ReminderAudit, SendClaims } from '#domain/reminders/ports.js';
-import type { ChannelName, Directory } from '#domain/reminders/routing.js';
-import type { ReminderDeadline, ReminderPlans, ReminderTimer } from '#domain/reminders/types.js';
+import type { ReminderPlans } from '#domain/reminders/types.js';
+import type { Timer } from '#domain/timers.js';
 
-/** The narrow view of the case store this use case needs (the store's `CaseStore` fits). */
-export interface FireCaseStore<A extends FireAggregate = FireAggregate> {
-  loadCase(caseId: string): Promise<{ version: number; aggregate: A } | undefined>;
-  commitCase(commit: {
-    caseId: string;
-    expectedVersion: number;
-    before: A | undefined;
-    after: A;
-    audit: never[] | unknown[];
-    now: Date;
-  }): Promise<void>;
+/** The case store as the fire path uses it. */
+export interface FireCaseStore extends Pick<CaseStore, 'loadCase' | 'commitCase'> {
+  /**
+   * The case and the directory stamp's generation, read together in one consistent read:
+   * routing after `Directory.observe(generation)` sees every directory write made before
+   * the case was read.
+   */
+  loadCaseWithDirectoryStamp(
+    caseId: string,
+  ): Promise<{ stored?: StoredCase; directoryGeneration: number }>;
 }
 
-/** The fields of the case aggregate this use case reads. */
-export interface FireAggregate {
-  caseId: string;
-  status: 'open' | 'closed';
-  team: string;
-  workers: { personId: string; role: import('#schemas/events.js').WorkerRole }[];
-  deadlines: ReminderDeadline[];
-}
-
-export interface FireLog {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
-
-/** Counters the use case emits; the handler maps them to CloudWatch metrics (namespace Timescales). */
-export type FireMetricName = 'Sent' | 'SendFailed' | 'Unroutable' | 'TimerDead';
-
-/** The metrics port: count an outcome. Pure code calls it; the adapter (Powertools EMF) flushes it. */
-export interface FireMetrics {
-  count(name: FireMetricName, value?: number): void;
-}
-
-export interface FireTimerDeps<A extends FireAggregate = FireAggregate> {
-  cases: FireCaseStore<A>;
-  /** The engine's `advance` with its context (calendar, rules, `now`) bound by the caller. */
-  advance: (aggregate: A, now: Date) => { aggregate: A; audit: unknown[] };
+export interface FireTimerDeps {
+  cases: FireCaseStore;
+  /**
+   * Brings the calendar up to date with the operator's stored bank-holiday feed before a
+   * timer is handled. @default none (the calendar is fixed)
+   */
+  refreshCalendar?: () => Promise<void>;
+  /** The engine's `advance` with its context (calendar, rules) bound by the caller. */
+  advance: (
+    aggregate: CaseAggregate,
+    now: Date,
+  ) => { aggregate: CaseAggregate; audit: AuditEntry[] };
   /** The case's full timer plan (`planTimers` with the reminder planner wired). */
-  planTimers: (aggregate: A) => ReminderTimer[];
-  scheduler: {
-    schedule(timers: ReminderTimer[]): Promise<void>;
-    cancel(names: string[]): Promise<void>;
-  };
+  planTimers: (aggregate: CaseAggregate) => Timer[];
+  scheduler: Scheduler;
   directory: Directory;
   channels: Partial<Record<ChannelName, Channel>>;
   claims: SendClaims;
   digests: DigestStore;
   audit: ReminderAudit;
-  clock: { now(): Date };
+  clock: Clock;
   calendar: Calendar;
   plans: ReminderPlans;
   caseUrlTemplate: string;
@@ -76,21 +71,26 @@ export interface FireTimerDeps<A extends FireAggregate = FireAggregate> {
   leaseMs?: number;
   /** Retries of a failing send. @default 5 attempts, 500 ms base, 8 s cap */
   sendBackoff?: Partial<Backoff>;
-  log?: FireLog;
+  log?: Log;
   /** Outcome counters (`Sent`, `SendFailed`, `Unroutable`). @default none */
-  metrics?: FireMetrics;
+  metrics?: Metrics;
+}
+
+/** What sending did, counted: the outcome of a reminder or a digest firing. */
+export interface SendTally {
+  sent: number;
+  duplicates: number;
+  deferred: number;
+  failed: number;
+  /** A send is in flight in another invocation: the handler throws so the timer is retried. */
+  retryLater: boolean;
 }
 
 export type FireOutcome =
   | { status: 'ignored'; reason: string }
   | { status: 'advanced'; changed: boolean }
-  | {
-      status: 'reminded' | 'digest';
-      sent: number;
-      duplicates: number;
-      deferred: number;
-      failed: number;
-      retryLater: boolean;
-    };
+  | ({ status: 'reminded' | 'digest' } & SendTally);
 
-export const silent: FireLog = { info: () => {}, warn: () => {}, error: () => {} };
+export function emptyTally<S extends 'reminded' | 'digest'>(status: S): { status: S } & SendTally {
+  return { status, sent: 0, duplicates: 0, deferred: 0, failed: 0, retryLater: false };
+}

@@ -3,31 +3,26 @@
  * digest timer; at the team's next opening the day team gets one email listing them, and
  * each case's audit trail records who was told.
  */
-
+import { digestReminderId, digestTimerName, heldUntilSuffix } from '#domain/ids.js';
+import type { DigestEntry } from '#domain/ports.js';
 import { caseLink, type DigestItem, renderDigest } from '#domain/reminders/messages.js';
-import { fnv1a64, REMINDER_KIND } from '#domain/reminders/plans.js';
-import type { DigestEntry } from '#domain/reminders/ports.js';
 import { routePeople } from '#domain/reminders/routing.js';
-import type { ReminderTimer } from '#domain/reminders/types.js';
-import type { FireAggregate, FireOutcome, FireTimerDeps } from './fire-deps.js';
+import type { Timer, TimerPayload } from '#domain/timers.js';
+import { emptyTally, type FireOutcome, type FireTimerDeps } from './fire-deps.js';
 import { sendOnce, tally } from './send-once.js';
 
-export const DIGEST_PREFIX = 'digest:';
-
-/** The name suffix of a timer held to a person's next opening: one per opening minute. */
-export function deferralSuffix(until: Date): string {
-  return `.h${Math.floor(until.getTime() / 60_000).toString(36)}`;
-}
+/** A digest timer's `caseId` is the team's, prefixed so it never meets a case reference. */
+const TEAM_PREFIX = 'team:';
 
 /**
- * Makes sure the digest an entry belongs to has its timer, due at the team's `opening`. Every alert of the night names the
- * same timer: a process that remembers the names it scheduled (`deps.digestsScheduled`)
- * schedules it once, not once per alert.
+ * Makes sure the digest an entry belongs to has its timer, due at the team's `opening`.
+ * Every alert of the night names the same timer: a process that remembers the names it
+ * scheduled (`deps.digestsScheduled`) schedules it once, not once per alert.
  */
-export async function scheduleMorningDigest<A extends FireAggregate>(
+export async function scheduleMorningDigest(
   entry: DigestEntry,
   opening: Date,
-  deps: FireTimerDeps<A>,
+  deps: Pick<FireTimerDeps, 'scheduler' | 'digestsScheduled'>,
 ): Promise<void> {
   const timer = digestTimer(entry.team, entry.date, opening);
   const scheduled = deps.digestsScheduled;
@@ -40,46 +35,22 @@ export async function scheduleMorningDigest<A extends FireAggregate>(
 }
 
 /** The one digest timer of a team's morning: deterministic, so every alert schedules the same one. */
-export function digestTimer(
-  team: string,
-  date: string,
-  fireAt: Date,
-  suffix = '',
-): ReminderTimer<typeof REMINDER_KIND> {
-  const readable = team.replace(/[^0-9A-Za-z-_]/g, '_').slice(0, 20);
+export function digestTimer(team: string, date: string, fireAt: Date, suffix = ''): Timer {
   return {
-    name: `d.${readable}.${date.replaceAll('-', '')}.${fnv1a64(team).slice(0, 8)}${suffix}`.slice(
-      0,
-      64,
-    ),
+    name: digestTimerName(team, date, suffix),
     fireAt,
-    // A digest belongs to a team, not a case or deadline: those ids are placeholders.
-    payload: {
-      caseId: `team:${team}`,
-      deadlineId: 'digest',
-      kind: REMINDER_KIND,
-      version: 0,
-      reminderId: `${DIGEST_PREFIX}${date}:${team}`,
-    },
+    payload: { caseId: `${TEAM_PREFIX}${team}`, deadlineId: date, kind: 'digest', version: 0 },
   };
 }
 
-export async function fireDigest<A extends FireAggregate>(
-  reminderId: string,
-  deps: FireTimerDeps<A>,
-): Promise<FireOutcome> {
+/** Sends a team's morning digest of the night's EDT alerts, once, and audits it on each case. */
+export async function fireDigest(payload: TimerPayload, deps: FireTimerDeps): Promise<FireOutcome> {
   const now = deps.clock.now();
-  const [date = '', ...rest] = reminderId.slice(DIGEST_PREFIX.length).split(':');
-  const team = rest.join(':');
+  const team = payload.caseId.slice(TEAM_PREFIX.length);
+  const date = payload.deadlineId;
+  const reminderId = digestReminderId(team, date);
   const entries = await deps.digests.list(team, date);
-  const outcome = {
-    status: 'digest' as const,
-    sent: 0,
-    duplicates: 0,
-    deferred: 0,
-    failed: 0,
-    retryLater: false,
-  };
+  const outcome = emptyTally('digest');
   if (entries.length === 0) return outcome;
   const recipients = [...new Set(entries.flatMap((e) => e.recipientIds))];
   // No case is read before routing here: a cached directory checks its stamp instead.
@@ -101,19 +72,19 @@ export async function fireDigest<A extends FireAggregate>(
   const content = renderDigest(items, team);
   const sentTo: string[] = [];
   for (const d of routed.deferrals) {
-    await deps.scheduler.schedule([digestTimer(team, date, d.until, deferralSuffix(d.until))]);
+    await deps.scheduler.schedule([digestTimer(team, date, d.until, heldUntilSuffix(d.until))]);
     outcome.deferred++;
   }
   for (const delivery of routed.deliveries) {
     const result = await sendOnce(
-      { caseId: `team:${team}`, reminderId, personId: delivery.personId },
+      { caseId: payload.caseId, reminderId, personId: delivery.personId },
       {
         channel: 'email',
         to: delivery.to,
         subject: content.subject,
         text: content.text,
         html: content.html,
-        meta: { caseId: `team:${team}`, rule: 'digest', reminderId, personId: delivery.personId },
+        meta: { caseId: payload.caseId, rule: 'digest', reminderId, personId: delivery.personId },
       },
       deps,
     );

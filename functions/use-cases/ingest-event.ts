@@ -17,7 +17,6 @@
  * 5. Directory events: write person / away period / rota shift with the event record.
  */
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   AppError,
   ContentionError,
@@ -26,12 +25,9 @@ import {
   ValidationError,
 } from '#commons/errors.js';
 import { fieldErrors } from '#commons/http.js';
+import { canonicalJson } from '#domain/ids.js';
 import type { CaseAggregate } from '#domain/model.js';
-import type { ReminderAudit } from '#domain/reminders/ports.js';
-import { diffTimers } from '#domain/timers.js';
-import { type CaseEvent, type DirectoryEvent, EventEnvelope } from '#schemas/events.js';
-import type { EventAccepted } from '#schemas/responses.js';
-import type { CaseEngine } from './case-engine.js';
+import type { ReminderAudit } from '#domain/ports.js';
 import {
   type CaseStore,
   type Clock,
@@ -42,7 +38,12 @@ import {
   type StoredAnswer,
   type StoredCase,
   VersionConflictError,
-} from './ports.js';
+} from '#domain/ports.js';
+import { backoffDelay, realSleep } from '#domain/reminders/backoff.js';
+import { diffTimers } from '#domain/timers.js';
+import { type CaseEvent, type DirectoryEvent, EventEnvelope } from '#schemas/events.js';
+import type { EventAccepted } from '#schemas/responses.js';
+import type { CaseEngine } from './case-engine.js';
 import { reminderTimerAudit } from './replace-timers.js';
 
 export interface IngestDeps {
@@ -56,7 +57,14 @@ export interface IngestDeps {
   log?: { warn(message: string, ...extra: Record<string, unknown>[]): void };
   /** Attempts before giving up on a contended case. */
   maxAttempts?: number;
+  /** Waits between contended attempts. @default a real timer */
+  sleep?: (ms: number) => Promise<void>;
+  /** Jitter for those waits, in [0, 1). @default Math.random */
+  random?: () => number;
 }
+
+/** Full jitter over 20 ms doubling per attempt, at most 250 ms: contention clears fast. */
+const CONTENTION_BACKOFF = { baseDelayMs: 20, maxDelayMs: 250 };
 
 /** Largest serialised case aggregate accepted (the item limit is 400 KB). */
 export const MAX_CASE_BYTES = 300_000;
@@ -97,7 +105,11 @@ export async function ingestEvent(body: unknown, deps: IngestDeps): Promise<Stor
         attempt,
         reason: error.name,
       });
-      await sleep(Math.min(250, 10 * 2 ** attempt) * Math.random());
+      const delay = backoffDelay(
+        { ...CONTENTION_BACKOFF, random: deps.random ?? Math.random },
+        attempt,
+      );
+      await (deps.sleep ?? realSleep)(delay);
     }
   }
   throw new ContentionError(`event ${event.id} could not be applied after ${maxAttempts} attempts`);
@@ -289,15 +301,4 @@ async function syncTimers(
 /** sha256 of the canonical JSON (sorted keys): whitespace or key order does not make a new body. */
 export function hashOf(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value)).digest('hex');
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }

@@ -5,9 +5,11 @@
 
 import { type Calendar, createCalendar } from '#calendar/index.js';
 import { NotFoundError } from '#commons/errors.js';
-import { DEFAULT_REMINDER_PLANS, listPlannedReminders } from '#domain/reminders/plans.js';
+import type { CaseStore, DeadlineRecord, Directory } from '#domain/ports.js';
+import { DEFAULT_REMINDER_PLANS } from '#domain/reminders/plans.js';
 import { routeReminder } from '#domain/reminders/routing.js';
 import type { ReminderPlans } from '#domain/reminders/types.js';
+import { listPlannedReminders } from '#domain/reminders/view.js';
 import type {
   AuditList,
   CaseView,
@@ -17,7 +19,6 @@ import type {
   ReminderList,
   ReminderView,
 } from '#schemas/responses.js';
-import type { CaseStore, DeadlineRecord, Directory } from './ports.js';
 
 export interface ReadDeps {
   store: CaseStore;

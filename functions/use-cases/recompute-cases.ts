@@ -5,9 +5,9 @@
  * is rewriting), then per case: load, `recompute`, commit with the store's optimistic version
  * check (a conflict reloads and retries), and move its timers through the `Scheduler`.
  */
-import type { ReminderAudit } from '#domain/reminders/ports.js';
+import type { ReminderAudit } from '#domain/ports.js';
+import { type CaseStore, type Clock, type Scheduler, VersionConflictError } from '#domain/ports.js';
 import type { BoundEngine } from './bind-engine.js';
-import { type CaseStore, type Clock, type Scheduler, VersionConflictError } from './ports.js';
 import { applyPlanChange } from './replace-timers.js';
 
 export interface RecomputeDeps {

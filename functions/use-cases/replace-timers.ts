@@ -1,27 +1,27 @@
 /** A case's timers after a change: the plan diffed, the scheduler told, the audit written. */
-import { planReminderTimers, REMINDER_KIND } from '#domain/reminders/plans.js';
-import type { ReminderAudit, ReminderAuditEntry } from '#domain/reminders/ports.js';
-import type { ReminderTimer } from '#domain/reminders/types.js';
-import { diffTimers } from '#domain/timers.js';
-import type { FireAggregate, FireTimerDeps } from './fire-deps.js';
+import type { CaseAggregate } from '#domain/model.js';
+import type { ReminderAudit, ReminderAuditEntry, Scheduler } from '#domain/ports.js';
+import { reminderTimers } from '#domain/reminders/planning.js';
+import { diffTimers, type Timer } from '#domain/timers.js';
+import type { FireTimerDeps } from './fire-deps.js';
 
 /**
  * Diffs the case's timer plans and calls the scheduler; deadlines that breached get their
  * at-due and overdue reminders (the plan of open deadlines no longer holds them).
  */
-export async function replaceTimers<A extends FireAggregate>(
-  before: A,
-  after: A,
+export async function replaceTimers(
+  before: CaseAggregate,
+  after: CaseAggregate,
   caseVersion: number,
   now: Date,
-  deps: Pick<FireTimerDeps<A>, 'planTimers' | 'scheduler' | 'calendar' | 'plans' | 'audit'>,
+  deps: Pick<FireTimerDeps, 'planTimers' | 'scheduler' | 'calendar' | 'plans' | 'audit'>,
 ): Promise<void> {
   const old = deps.planTimers(before);
   const next = deps.planTimers(after);
   for (const d of after.deadlines) {
     const was = before.deadlines.find((b) => b.id === d.id);
     if (d.status === 'breached' && was?.status === 'open' && after.status === 'open') {
-      next.push(...planReminderTimers(after, d, deps.calendar, deps.plans[d.rule]));
+      next.push(...reminderTimers(d, deps.calendar, deps.plans[d.rule]));
     }
   }
   await applyPlanChange(old, next, deps.scheduler, deps.audit, caseVersion, now);
@@ -31,10 +31,10 @@ export async function replaceTimers<A extends FireAggregate>(
  * Goes from one timer plan to the next: cancels what left it, schedules what joined it, and
  * audits the reminder timers among them (when there is an audit to write to).
  */
-export async function applyPlanChange<T extends ReminderTimer>(
-  old: readonly T[],
-  next: readonly T[],
-  scheduler: { schedule(timers: T[]): Promise<void>; cancel(names: string[]): Promise<void> },
+export async function applyPlanChange(
+  old: readonly Timer[],
+  next: readonly Timer[],
+  scheduler: Scheduler,
   audit: ReminderAudit | undefined,
   caseVersion: number,
   now: Date,
@@ -51,28 +51,28 @@ export async function applyPlanChange<T extends ReminderTimer>(
  * case calls this with its own diff (`schedule`, and the cancelled timers from the old plan).
  */
 export function reminderTimerAudit(
-  scheduled: readonly ReminderTimer[],
-  cancelled: readonly ReminderTimer[],
+  scheduled: readonly Timer[],
+  cancelled: readonly Timer[],
   at: Date,
 ): ReminderAuditEntry[] {
-  const line = (t: ReminderTimer, kind: 'reminder-planned' | 'reminder-cancelled') => ({
+  const line = (t: Timer, kind: 'reminder-planned' | 'reminder-cancelled') => ({
     caseId: t.payload.caseId,
     at,
     kind,
     deadlineId: t.payload.deadlineId,
     detail: {
       timer: t.name,
-      step: t.payload.reminderId,
+      step: t.payload.step,
       version: t.payload.version,
       fireAt: t.fireAt.toISOString(),
     },
   });
   return [
     ...scheduled
-      .filter((t) => t.payload.kind === REMINDER_KIND)
+      .filter((t) => t.payload.kind === 'reminder')
       .map((t) => line(t, 'reminder-planned')),
     ...cancelled
-      .filter((t) => t.payload.kind === REMINDER_KIND)
+      .filter((t) => t.payload.kind === 'reminder')
       .map((t) => line(t, 'reminder-cancelled')),
   ];
 }

@@ -3,14 +3,15 @@
  * claim, each channel's send with retry and backoff, and the claim finished with every
  * channel's outcome.
  */
-import { type Backoff, realSleep, withRetry } from '#domain/reminders/backoff.js';
 import {
   ChannelError,
   type ChannelOutcome,
   type ClaimKey,
   type OutboundMessage,
-} from '#domain/reminders/ports.js';
-import { type FireTimerDeps, silent } from './fire-deps.js';
+  silentLog,
+} from '#domain/ports.js';
+import { type Backoff, realSleep, withRetry } from '#domain/reminders/backoff.js';
+import type { FireTimerDeps, SendTally } from './fire-deps.js';
 
 export type SendResult =
   | { status: 'sent'; messageId?: string }
@@ -34,7 +35,7 @@ export async function sendToPersonOnce(
   messages: readonly OutboundMessage[],
   deps: SendDeps,
 ): Promise<SendResult[]> {
-  const log = deps.log ?? silent;
+  const log = deps.log ?? silentLog;
   const ids = { caseId: key.caseId, reminderId: key.reminderId, personId: key.personId };
   const claim = await deps.claims.claim(key, deps.clock.now(), deps.leaseMs ?? 120_000);
   if (claim.outcome === 'sent' || claim.outcome === 'failed')
@@ -96,7 +97,7 @@ async function sendWithRetry(
     const { messageId } = await withRetry(
       (attempt) => {
         if (attempt > 1)
-          (deps.log ?? silent).warn('retrying send', {
+          (deps.log ?? silentLog).warn('retrying send', {
             ...ids,
             channel: message.channel,
             attempt,
@@ -116,10 +117,7 @@ async function sendWithRetry(
 }
 
 /** Counts one send's result into a firing's outcome. */
-export function tally(
-  outcome: { sent: number; duplicates: number; failed: number; retryLater: boolean },
-  result: SendResult,
-): void {
+export function tally(outcome: SendTally, result: SendResult): void {
   if (result.status === 'sent') outcome.sent++;
   else if (result.status === 'duplicate') outcome.duplicates++;
   else if (result.status === 'failed') outcome.failed++;

@@ -13,11 +13,11 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
 import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
 import { makeDocumentClient } from '#commons/clients.js';
+import type { Scheduler } from '#domain/ports.js';
 import { makeHandler } from '#functions/events/handler.js';
 import { RecordingScheduler } from '#local/server.js';
 import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import type { CaseEngine } from '#use-cases/case-engine.js';
-import type { Scheduler } from '#use-cases/ports.js';
 import {
   AUTHORITY,
   bodyOf,

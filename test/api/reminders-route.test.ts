@@ -1,6 +1,6 @@
 /**
- * GET /v1/cases/{caseId}/reminders (issue 4 item 5) and the planned/cancelled reminder lines
- * the webhook path writes into the case's audit trail (issue 4 item 4), on DynamoDB Local.
+ * GET /v1/cases/{caseId}/reminders and the planned/cancelled reminder lines
+ * the webhook path writes into the case's audit trail, on DynamoDB Local.
  */
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';

@@ -128,7 +128,7 @@ describe('the bound engine’s plan memos', () => {
     // Thursday 3 June, and Wednesday 2 June once Friday 4 June is a bank holiday.
     const b2wd = (timers: ReturnType<typeof fromScratch>) =>
       timers
-        .find((t) => t.payload.reminderId === 'b2wd')
+        .find((t) => t.payload.step === 'b2wd')
         ?.fireAt.toISOString()
         .slice(0, 10);
     const before = engine.planTimers(open, new Date(), JSON.stringify(open));

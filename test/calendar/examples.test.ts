@@ -15,6 +15,7 @@ import {
   isOpen,
   nextOpening,
   workingDaysBefore,
+  workingHoursBefore,
   workingMsBetween,
 } from '#calendar/index.js';
 import { at, cal, local } from './helpers.js';
@@ -407,6 +408,43 @@ describe('hours, openings and working time', () => {
 
     // Assess
     expect(local(before)).toBe('2026-04-01T09:00:00+01:00');
+  });
+});
+
+describe('working hours before a due time', () => {
+  it('24 working hours before Wednesday 15:00 is the Friday before at 15:00', () => {
+    // Prepare: Wednesday 21 January 2026 15:00 GMT; no bank holiday that week or the one before.
+    const due = at('2026-01-21T15:00:00Z');
+
+    // Act
+    const from = workingHoursBefore(cal(), due, 24);
+
+    // Assess: Wed 6 h + Tue 8 h + Mon 8 h + Fri 2 h (15:00–17:00).
+    expect(local(from)).toBe('2026-01-16T15:00:00+00:00');
+  });
+
+  it('a whole day before a close of business is that day’s opening, not the close before it', () => {
+    // Prepare: Wednesday 21 January 2026 17:00 GMT.
+    const due = at('2026-01-21T17:00:00Z');
+
+    // Act
+    const eight = workingHoursBefore(cal(), due, 8);
+    const sixteen = workingHoursBefore(cal(), due, 16);
+
+    // Assess: from Tuesday 17:00 eight working hours remain too, but 09:00 Wednesday is later.
+    expect(local(eight)).toBe('2026-01-21T09:00:00+00:00');
+    expect(local(sixteen)).toBe('2026-01-20T09:00:00+00:00');
+  });
+
+  it('skips a bank holiday: 8 working hours before Tuesday 7 April 2026 10:00 BST is Thursday 2 April 10:00', () => {
+    // Prepare: Good Friday 3 April and Easter Monday 6 April are bank holidays.
+    const due = at('2026-04-07T10:00:00+01:00');
+
+    // Act
+    const from = workingHoursBefore(cal(), due, 8);
+
+    // Assess: Tuesday 09:00–10:00 is 1 h; Thursday 10:00–17:00 is the other 7.
+    expect(local(from)).toBe('2026-04-02T10:00:00+01:00');
   });
 });
 

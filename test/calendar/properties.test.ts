@@ -18,6 +18,7 @@ import {
   nextOpening,
   parseInstant,
   type WeeklyHours,
+  workingHoursBefore,
   workingMsBetween,
 } from '#calendar/index.js';
 
@@ -160,6 +161,18 @@ describe('working-day properties', () => {
         expect(countWorkingDays(cal, h, months, new Date(`${monthTarget}T12:00:00Z`))).toBe(0);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('working hours before', () => {
+  it('leaves exactly n working hours until the due time, and is the latest instant that does', () => {
+    fc.assert(
+      fc.property(calendar, instant, fc.integer({ min: 1, max: 200 }), hours, (cal, due, n, h) => {
+        const from = workingHoursBefore(cal, due, n, h);
+        expect(workingMsBetween(cal, from, due, h)).toBe(n * HOUR);
+        expect(workingMsBetween(cal, new Date(from.getTime() + 1), due, h)).toBeLessThan(n * HOUR);
+      }),
     );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { subjectDeadlineId, timerName } from '#domain/engine/index.js';
+import { dueTimerName, subjectDeadlineId } from '#domain/ids.js';
 import { diffTimers, planTimers } from '#domain/timers.js';
 import { ctxAt, ev, opened, play } from './helpers.js';
 
@@ -53,7 +53,7 @@ describe('planTimers', () => {
 
     // Act
     const id = subjectDeadlineId('building-bridges-supervision', subject);
-    const name = timerName(caseId, id, 12345, 'due');
+    const name = dueTimerName({ caseId, id, version: 12345 });
 
     // Assess
     expect(id.length).toBeLessThanOrEqual(40);

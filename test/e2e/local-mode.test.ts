@@ -1,7 +1,7 @@
 /**
  * Local mode end to end, over HTTP, as `npm start` wires it: signed events in, the simulated
  * clock moved with POST /local/clock, messages read back from GET /local/outbox. The scenario
- * is issue 4's: a LADO concern raised on Friday 22 May 2026 at 16:30 BST, the Monday after a
+ * is a LADO concern raised on Friday 22 May 2026 at 16:30 BST, the Monday after a
  * bank holiday (Spring bank holiday, 25 May 2026).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';

@@ -6,14 +6,14 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
 import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
-import type { TimerPayload } from '#domain/reminders/types.js';
+import type { Timer } from '#domain/ports.js';
+import type { TimerPayload } from '#domain/timers.js';
 import { buildFireDeps, makeHandler as makeTimerHandler } from '#functions/reminders/handler.js';
 import { RecordingScheduler } from '#local/server.js';
 import { AUTHORITY, freshTable } from '#test/api/support.js';
-import { RecordingChannel } from '#test/reminders/support.js';
+import { RecordingChannel } from '#test/support/reminders.js';
 import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import { ingestEvent } from '#use-cases/ingest-event.js';
-import type { Timer } from '#use-cases/ports.js';
 
 const clock = { current: new Date('2026-03-02T10:00:00Z'), now: () => new Date(clock.current) };
 let table: Awaited<ReturnType<typeof freshTable>>;

@@ -22,9 +22,9 @@ import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
 import { createTable } from '#adapters/dynamodb/create-table.js';
 import { claimKey, DynamoReminderAudit, DynamoSendClaims } from '#adapters/dynamodb/send-claims.js';
 import { DynamoDigestStore } from '#adapters/dynamodb/timer-store.js';
-import type { ClaimKey, OutboundMessage } from '#domain/reminders/ports.js';
+import type { ClaimKey, OutboundMessage } from '#domain/ports.js';
+import { at, noSleep } from '#test/support/reminders.js';
 import { sendOnce, sendToPersonOnce } from '#use-cases/send-once.js';
-import { at, noSleep } from './support.js';
 
 const tableName = `reminders-channels-${Date.now()}`;
 let claims: DynamoSendClaims;

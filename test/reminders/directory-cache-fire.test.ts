@@ -9,13 +9,13 @@ import { describe, expect, inject, it } from 'vitest';
 import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
 import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
 import { digestEntryItem } from '#adapters/dynamodb/timer-store.js';
-import type { TimerPayload } from '#domain/reminders/types.js';
+import type { TimerPayload } from '#domain/timers.js';
 import { buildFireDeps, makeHandler } from '#functions/reminders/handler.js';
 import { RecordingScheduler } from '#local/server.js';
 import { AUTHORITY, freshTable } from '#test/api/support.js';
+import { RecordingChannel } from '#test/support/reminders.js';
 import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import { ingestEvent } from '#use-cases/ingest-event.js';
-import { RecordingChannel } from './support.js';
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 // Tuesday 3 March 2026 10:00 GMT: the at-due reminder of a LADO concern raised Monday 10:00.
@@ -151,10 +151,9 @@ describe('reminders handler: the directory cache sees every directory write befo
     t.clock.current = new Date('2026-03-03T10:05:00Z');
     await t.fire({
       caseId: 'team:north',
-      deadlineId: 'digest',
-      kind: 'reminder',
+      deadlineId: '2026-03-03',
+      kind: 'digest',
       version: 0,
-      reminderId: 'digest:2026-03-03:north',
     });
     // Assess
     expect(t.emailsFor('team:north'), 'the digest after the away must go to the delegate').toEqual([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { delegateAt, MAX_SHIFT_DAYS, onCallFrom } from '#domain/reminders/directory-rules.js';
-import { at } from './support.js';
+import { at } from '#test/support/reminders.js';
 
 describe('delegateAt (who stands in for an away person)', () => {
   const periods = [

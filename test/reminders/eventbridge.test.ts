@@ -14,8 +14,8 @@ import {
   EventBridgeScheduler,
   SchedulingError,
 } from '#adapters/scheduler/eventbridge.js';
-import type { ReminderTimer } from '#domain/reminders/types.js';
-import { at } from './support.js';
+import type { Timer } from '#domain/timers.js';
+import { at } from '#test/support/reminders.js';
 
 const scheduler = mockClient(SchedulerClient);
 afterEach(() => scheduler.reset());
@@ -28,7 +28,7 @@ const options = {
   now: () => at('2026-05-22T12:00:00Z'),
   backoff: { sleep: async () => {}, random: () => 0.5 },
 };
-const timer = (name: string, fireAt = '2026-05-23T03:30:00.250Z'): ReminderTimer => ({
+const timer = (name: string, fireAt = '2026-05-23T03:30:00.250Z'): Timer => ({
   name,
   fireAt: at(fireAt),
   payload: {
@@ -36,7 +36,7 @@ const timer = (name: string, fireAt = '2026-05-23T03:30:00.250Z'): ReminderTimer
     deadlineId: 'lado-notification.A-1',
     kind: 'reminder',
     version: 2,
-    reminderId: 'p50',
+    step: 'p50',
   },
 });
 const throttled = () =>
@@ -67,7 +67,7 @@ describe('EventBridge Scheduler adapter', () => {
         Arn: options.targetArn,
         RoleArn: options.roleArn,
         Input:
-          '{"caseId":"C-1001","deadlineId":"lado-notification.A-1","kind":"reminder","version":2,"reminderId":"p50"}',
+          '{"caseId":"C-1001","deadlineId":"lado-notification.A-1","kind":"reminder","version":2,"step":"p50"}',
         RetryPolicy: { MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 },
         DeadLetterConfig: { Arn: options.deadLetterArn },
       },

@@ -1,38 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_REMINDER_PLANS,
-  planReminderTimers,
-  type ReminderTimer,
-} from '#domain/reminders/index.js';
-import type { ReminderDeadline } from '#domain/reminders/types.js';
+import type { CaseAggregate, Deadline } from '#domain/model.js';
+import { DEFAULT_REMINDER_PLANS, reminderTimers } from '#domain/reminders/index.js';
+import type { Timer } from '#domain/timers.js';
 import { InvalidTimerPayloadError, makeHandler } from '#functions/reminders/handler.js';
-import {
-  type FireAggregate,
-  type FireTimerDeps,
-  fireTimer,
-  RetryLaterError,
-} from '#use-cases/fire-timer.js';
+import { MemoryCaseStore } from '#test/support/memory-store.js';
 import {
   at,
   calendar,
+  caseAggregate,
   deadline,
-  FakeDirectory,
+  directoryOf,
   MemoryAudit,
   MemoryClaims,
   MemoryDigests,
   noSleep,
   RecordingChannel,
-} from './support.js';
+} from '#test/support/reminders.js';
+import { type FireTimerDeps, fireTimer, RetryLaterError } from '#use-cases/fire-timer.js';
 
-class MemoryCases {
-  commits: { after: FireAggregate; audit: unknown[] }[] = [];
-  constructor(public stored: { version: number; aggregate: FireAggregate }) {}
-  async loadCase() {
-    return structuredClone(this.stored);
+/** The case store, remembering the commits the fire path made. */
+class MemoryCases extends MemoryCaseStore {
+  commits: { after: CaseAggregate; audit: unknown[] }[] = [];
+  constructor(stored: { version: number; aggregate: CaseAggregate }) {
+    super();
+    this.seed(stored.aggregate, stored.version);
   }
-  async commitCase(commit: { expectedVersion: number; after: FireAggregate; audit: unknown[] }) {
+  override async commitCase(commit: Parameters<MemoryCaseStore['commitCase']>[0]) {
     this.commits.push(commit);
-    this.stored = { version: commit.expectedVersion + 1, aggregate: commit.after };
+    await super.commitCase(commit);
   }
 }
 
@@ -45,25 +40,21 @@ const bb = deadline({
   dueAt: at('2026-05-22T15:30:00Z'),
   version: 2,
 });
-const aggregate = (
-  deadlines: ReminderDeadline[],
-  status: 'open' | 'closed' = 'open',
-): FireAggregate => ({
-  caseId: 'C-1001',
-  status,
-  team: 'north',
-  workers: [
-    { personId: 'P-0006', role: 'building-bridges-worker' },
-    { personId: 'P-0001', role: 'supervisor' },
-  ],
-  deadlines,
-});
+const aggregate = (deadlines: Deadline[], status: 'open' | 'closed' = 'open'): CaseAggregate =>
+  caseAggregate({
+    status,
+    workers: [
+      { personId: 'P-0006', role: 'building-bridges-worker' },
+      { personId: 'P-0001', role: 'supervisor' },
+    ],
+    deadlines,
+  });
 
-function setup(agg: FireAggregate, now: string, directory = new FakeDirectory()) {
+function setup(agg: CaseAggregate, now: string, directory = directoryOf()) {
   const cases = new MemoryCases({ version: 5, aggregate: agg });
   const email = new RecordingChannel('email');
   const sms = new RecordingChannel('sms');
-  const scheduled: ReminderTimer[] = [];
+  const scheduled: Timer[] = [];
   const cancelled: string[] = [];
   const digests = new MemoryDigests();
   const audit = new MemoryAudit(digests);
@@ -81,12 +72,15 @@ function setup(agg: FireAggregate, now: string, directory = new FakeDirectory())
         d.status = 'breached';
         d.version++;
       }
-      return { aggregate: next, audit: [{ kind: 'breached' }] };
+      return {
+        aggregate: next,
+        audit: [{ caseId: a.caseId, at: new Date(0), kind: 'breached' as const, detail: {} }],
+      };
     },
     planTimers: (a) =>
       a.deadlines
         .filter((d) => d.status === 'open')
-        .flatMap((d) => planReminderTimers(a, d, calendar, DEFAULT_REMINDER_PLANS[d.rule])),
+        .flatMap((d) => reminderTimers(d, calendar, DEFAULT_REMINDER_PLANS[d.rule])),
     scheduler: {
       schedule: async (t) => void scheduled.push(...t),
       cancel: async (n) => void cancelled.push(...n),
@@ -106,12 +100,12 @@ function setup(agg: FireAggregate, now: string, directory = new FakeDirectory())
   return { deps, cases, email, sms, scheduled, cancelled, audit, clock };
 }
 
-const payload = (reminderId: string, version = 2) => ({
+const payload = (step: string, version = 2) => ({
   caseId: 'C-1001',
   deadlineId: bb.id,
-  kind: 'reminder',
+  kind: 'reminder' as const,
   version,
-  reminderId,
+  step,
 });
 
 describe('fire timer', () => {
@@ -121,7 +115,7 @@ describe('fire timer', () => {
     // Act
     const first = await fireTimer(payload('b2wd'), t.deps);
     t.clock.current = at('2026-05-20T08:00:00Z');
-    const deferred = t.scheduled[0] as ReminderTimer;
+    const deferred = t.scheduled[0] as Timer;
     const second = await fireTimer(deferred.payload, t.deps);
     // Assess
     expect(first).toMatchObject({ status: 'reminded', sent: 1, deferred: 1 });
@@ -147,7 +141,7 @@ describe('fire timer', () => {
 
   it('routes to the delegate while the worker is away and records the reroute', async () => {
     // Prepare
-    const directory = new FakeDirectory(undefined, [
+    const directory = directoryOf([
       {
         personId: 'P-0006',
         from: '2026-05-18T00:00:00Z',
@@ -216,7 +210,7 @@ describe('fire timer', () => {
     expect(outcome).toEqual({ status: 'advanced', changed: true });
     expect(t.cases.commits).toHaveLength(1);
     expect(t.cancelled).toHaveLength(5);
-    expect(t.scheduled.map((s) => [s.payload.reminderId, s.payload.version])).toEqual([
+    expect(t.scheduled.map((s) => [s.payload.step, s.payload.version])).toEqual([
       ['o1wd', 3],
       ['o2wd', 3],
     ]);
@@ -242,8 +236,7 @@ describe('fire timer', () => {
           startedAt: at('2026-06-01T15:00:00Z'),
           dueAt: at('2026-06-02T15:00:00Z'),
         });
-      const directory = new FakeDirectory(
-        undefined,
+      const directory = directoryOf(
         [],
         [{ personId: 'P-0005', from: '2026-06-01T16:00:00Z', to: '2026-06-02T08:00:00Z' }],
       );
@@ -259,9 +252,7 @@ describe('fire timer', () => {
       // Assess: the EDT manager heard of both, by SMS and email; one digest timer, for 09:00 BST.
       expect(t.sms.sent.map((m) => m.to)).toEqual(['+447700900005', '+447700900005']);
       expect(t.email.sent).toHaveLength(2);
-      const digests = t.scheduled.filter((timer) =>
-        timer.payload.reminderId?.startsWith('digest:'),
-      );
+      const digests = t.scheduled.filter((timer) => timer.payload.kind === 'digest');
       expect(digests).toHaveLength(expected);
       expect(new Set(digests.map((d) => d.name)).size).toBe(1);
       expect(digests[0]?.fireAt).toEqual(at('2026-06-02T08:00:00Z'));

@@ -7,15 +7,15 @@ import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
 import { DynamoTimerStore } from '#adapters/dynamodb/timer-store.js';
 import { makeDocumentClient } from '#commons/clients.js';
 import type { AuthorityConfig } from '#commons/config.js';
-import type { TimerPayload } from '#domain/reminders/types.js';
+import type { TimerPayload } from '#domain/timers.js';
 import {
   LocalSchedulerDriver,
   makeLocalReminders,
   SimulatedClock,
 } from '#local/scheduler-driver.js';
+import { at } from '#test/support/reminders.js';
 import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import { ingestEvent } from '#use-cases/ingest-event.js';
-import { at } from './support.js';
 
 const AUTHORITY: AuthorityConfig = {
   authority: 'Example Council',
@@ -42,7 +42,7 @@ describe('local scheduler driver', () => {
       deadlineId,
       kind: 'reminder',
       version: 1,
-      reminderId: 'p50',
+      step: 'p50',
     });
     const first = new LocalSchedulerDriver({
       store,

@@ -9,7 +9,7 @@ import {
   renderEmail,
   renderSms,
 } from '#domain/reminders/messages.js';
-import { at } from './support.js';
+import { at } from '#test/support/reminders.js';
 
 const input: MessageInput = {
   caseId: 'C-1001',

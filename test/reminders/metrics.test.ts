@@ -1,10 +1,11 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ChannelError, type ClaimKey, type OutboundMessage } from '#domain/reminders/ports.js';
+import type { Metrics as FireMetrics } from '#domain/ports.js';
+import { ChannelError, type ClaimKey, type OutboundMessage } from '#domain/ports.js';
 import { makeHandler, powertoolsMetrics, withMetrics } from '#functions/reminders/handler.js';
-import type { FireMetrics, FireTimerDeps } from '#use-cases/fire-timer.js';
+import { at, MemoryClaims, noSleep } from '#test/support/reminders.js';
+import type { FireTimerDeps } from '#use-cases/fire-timer.js';
 import { sendOnce } from '#use-cases/send-once.js';
-import { at, MemoryClaims, noSleep } from './support.js';
 
 /** Every EMF document written to stdout while the test runs. */
 let written: string[];
@@ -139,7 +140,7 @@ describe('reminder metrics (Powertools EMF, namespace Timescales)', () => {
 
   it('counts TimerDead for a payload no retry can fix, flushes it, and still throws (kept in the DLQ)', async () => {
     const metrics = newMetrics();
-    const deps = { metrics: powertoolsMetrics(metrics) } as unknown as FireTimerDeps<never>;
+    const deps = { metrics: powertoolsMetrics(metrics) } as unknown as FireTimerDeps;
     const handler = withMetrics(metrics, makeHandler(deps as never));
     await expect(handler({ caseId: '', version: -1 })).rejects.toThrow();
     const docs = emf();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LocalOutbox, makeLocalRoutes, OutboxSmsChannel } from '#local/outbox.js';
-import { at } from './support.js';
+import { at } from '#test/support/reminders.js';
 
 function routes() {
   const outbox = new LocalOutbox();

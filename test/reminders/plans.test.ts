@@ -1,15 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatLocal } from '#calendar/index.js';
+import { reminderId, reminderTimerName } from '#domain/ids.js';
 import {
   DEFAULT_REMINDER_PLANS,
   planReminders,
-  planReminderTimers,
-  reminderId,
-  reminderTimerName,
   reminderTimerPlanner,
+  reminderTimers,
 } from '#domain/reminders/index.js';
-import { at, calendar, deadline } from './support.js';
+import { at, calendar, deadline } from '#test/support/reminders.js';
 
 const local = (d: Date) => formatLocal(d);
 
@@ -137,7 +136,7 @@ describe('reminder plans', () => {
       dueAt: at('2026-05-23T15:30:00Z'),
     });
     // Act
-    const timers = planReminderTimers({}, d, calendar, DEFAULT_REMINDER_PLANS['lado-notification']);
+    const timers = reminderTimers(d, calendar, DEFAULT_REMINDER_PLANS['lado-notification']);
     const viaPlanner = reminderTimerPlanner()(d, {}, { calendar });
     // Assess
     expect(timers[0]).toEqual({
@@ -148,7 +147,7 @@ describe('reminder plans', () => {
         deadlineId: 'lado-notification.1',
         kind: 'reminder',
         version: 7,
-        reminderId: 'p50',
+        step: 'p50',
       },
     });
     expect(timers[0]?.name).toMatch(/^r\.C-1001\.[0-9a-f]{16}\.v7\.p50$/);

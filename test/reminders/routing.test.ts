@@ -5,7 +5,7 @@ import {
   routeReminder,
 } from '#domain/reminders/index.js';
 import type { CaseWorker } from '#domain/reminders/types.js';
-import { at, calendar, FakeDirectory } from './support.js';
+import { at, calendar, directoryOf } from '#test/support/reminders.js';
 
 const workers: CaseWorker[] = [
   { personId: 'P-0001', role: 'supervisor' },
@@ -30,7 +30,7 @@ describe('routing', () => {
       workers,
       now: at('2026-05-21T08:00:00Z'),
       calendar,
-      directory: new FakeDirectory(),
+      directory: directoryOf(),
     });
     // Assess: only the supervisor holds a named role on this case; the others are unroutable.
     expect(routing.deliveries).toEqual([
@@ -59,7 +59,7 @@ describe('routing', () => {
       workers,
       now: at('2026-05-22T15:45:00Z'),
       calendar,
-      directory: new FakeDirectory(),
+      directory: directoryOf(),
     });
     // Assess: the supervisor (office hours) now; the BB worker Tuesday 08:30 (Monday is a bank holiday).
     expect(routing.deliveries.map((d) => d.personId)).toEqual(['P-0001']);
@@ -75,7 +75,7 @@ describe('routing', () => {
 
   it('routes to the delegate while the recipient is away', async () => {
     // Prepare
-    const directory = new FakeDirectory(undefined, [
+    const directory = directoryOf([
       {
         personId: 'P-0001',
         from: '2026-05-18T00:00:00Z',
@@ -114,7 +114,7 @@ describe('routing', () => {
       workers,
       now,
       calendar,
-      directory: new FakeDirectory(),
+      directory: directoryOf(),
     };
     // Act
     const first = await routeReminder({ ...input, step: step(supervision, 'o1wd') });
@@ -133,7 +133,7 @@ describe('routing', () => {
       workers,
       now: at('2026-05-23T03:30:00Z'),
       calendar,
-      directory: new FakeDirectory(undefined, [], [edtShift]),
+      directory: directoryOf([], [edtShift]),
     });
     // Assess
     expect(routing.edt).toBe(true);
@@ -165,7 +165,7 @@ describe('routing', () => {
       workers,
       now: at('2026-05-22T10:00:00Z'),
       calendar,
-      directory: new FakeDirectory(undefined, [], [edtShift]),
+      directory: directoryOf([], [edtShift]),
     });
     // Assess
     expect(routing.edt).toBe(false);
@@ -189,7 +189,7 @@ describe('routing', () => {
       workers,
       now: at('2026-05-23T09:00:00Z'),
       calendar,
-      directory: new FakeDirectory(undefined, [], [edtShift]),
+      directory: directoryOf([], [edtShift]),
     });
     // Assess
     expect(routing.edt).toBe(true);
@@ -208,7 +208,7 @@ describe('routing', () => {
       workers,
       now: at('2026-05-23T03:30:00Z'),
       calendar,
-      directory: new FakeDirectory(),
+      directory: directoryOf(),
     });
     // Assess
     expect(routing.unroutable).toEqual([{ reason: 'no-edt-on-call' }]);

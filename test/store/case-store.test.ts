@@ -14,14 +14,14 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
 import { createTable } from '#adapters/dynamodb/create-table.js';
 import { keys } from '#adapters/dynamodb/keys.js';
-import type { CaseEvent } from '#schemas/events.js';
-import { AUTHORITY, envelope, freshTable, snapshot } from '#test/api/support.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import {
   EventAlreadyRecordedError,
   type EventRecord,
   VersionConflictError,
-} from '#use-cases/ports.js';
+} from '#domain/ports.js';
+import type { CaseEvent } from '#schemas/events.js';
+import { AUTHORITY, envelope, freshTable, snapshot } from '#test/api/support.js';
+import { makeCaseEngine } from '#use-cases/bind-engine.js';
 
 const engine = makeCaseEngine(AUTHORITY);
 const NOW = new Date('2026-03-02T12:30:00Z');

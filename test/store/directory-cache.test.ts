@@ -10,11 +10,11 @@ import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
 import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
 import { CachedDirectory } from '#adapters/dynamodb/directory-cache.js';
 import { makeDocumentClient } from '#commons/clients.js';
+import type { EventRecord } from '#domain/ports.js';
 import { RecordingScheduler } from '#local/server.js';
 import { AUTHORITY, freshTable } from '#test/api/support.js';
 import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import { ingestEvent } from '#use-cases/ingest-event.js';
-import type { EventRecord } from '#use-cases/ports.js';
 
 const NOW = '2026-06-01T12:00:00.000Z';
 let eventNo = 0;
@@ -170,7 +170,12 @@ describe('CachedDirectory on DynamoDB Local: exact invalidation', () => {
     const cache = new CachedDirectory({
       getPerson: async (personId) => {
         if (++reads === 1) throw new Error('throttled');
-        return { personId, email: 'worker.one@example.gov.uk' };
+        return {
+          personId,
+          name: 'Worker One',
+          email: 'worker.one@example.gov.uk',
+          updatedAt: '2026-01-01T00:00:00.000Z',
+        };
       },
       awayPeriods: async () => [],
       shiftsStarting: async () => [],
@@ -195,7 +200,12 @@ describe('CachedDirectory on DynamoDB Local: exact invalidation', () => {
       getPerson: async (personId) => {
         reads++;
         if (reads === 1) await new Promise<void>((resolve) => (release = resolve));
-        return { personId, email: `read.${reads}@example.gov.uk` };
+        return {
+          personId,
+          name: 'Reader',
+          email: `read.${reads}@example.gov.uk`,
+          updatedAt: '2026-01-01T00:00:00.000Z',
+        };
       },
       awayPeriods: async () => [],
       shiftsStarting: async () => [],

@@ -1,5 +1,5 @@
 /** Maps AWS SDK errors to `ChannelError`: throttling and 5xx are retryable, the rest are not. */
-import { ChannelError } from '#domain/reminders/ports.js';
+import { ChannelError } from '#domain/ports.js';
 
 const RETRYABLE_NAMES = new Set([
   'ThrottlingException',

@@ -4,7 +4,7 @@
  */
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { type ClientSource, lazyClient } from '#commons/lazy-client.js';
-import type { Channel, OutboundMessage } from '#domain/reminders/ports.js';
+import type { Channel, OutboundMessage } from '#domain/ports.js';
 import { toChannelError } from './errors.js';
 
 export interface SesEmailOptions {

@@ -20,7 +20,6 @@ import {
 import { logger } from '#commons/logger.js';
 import * as z from '#schemas/zod.js';
 import { keys } from './keys.js';
-import { withLoadCase } from './with-load-case.js';
 
 const GovUkEventSchema = z.object({
   title: z.string().check(z.trim(), z.minLength(1, 'must not be empty')),
@@ -269,19 +268,4 @@ export function calendarFeedSource(
   tableName: string,
 ): CachedCalendarFeed {
   return sourceFor(client, tableName);
-}
-
-/**
- * `store` whose `loadCase` first makes sure the feed is loaded and at most `maxAgeMs` old, so
- * the engine that then runs on the case computes with the current holidays (for callers
- * built synchronously, like the timer handler).
- */
-export function withFreshFeed<T extends { loadCase(caseId: string): Promise<unknown> }>(
-  store: T,
-  feed: { ready(): Promise<unknown> },
-): T {
-  return withLoadCase(store, (async (caseId: string) => {
-    await feed.ready();
-    return store.loadCase(caseId);
-  }) as T['loadCase']);
 }

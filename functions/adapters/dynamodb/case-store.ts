@@ -24,7 +24,7 @@ import {
   type EventRecord,
   type StoredCase,
   VersionConflictError,
-} from '#use-cases/ports.js';
+} from '#domain/ports.js';
 import { batchWriteAll, untilProcessed } from './batch.js';
 import {
   deadlinesOf,

@@ -8,7 +8,7 @@ import {
   type Deadline,
   reviveStoredAggregate,
 } from '#domain/model.js';
-import type { AuditRecord, DeadlineRecord } from '#use-cases/ports.js';
+import type { AuditRecord, DeadlineRecord } from '#domain/ports.js';
 
 export function serializeAggregate(aggregate: CaseAggregate): string {
   return JSON.stringify(aggregate);

@@ -15,6 +15,8 @@
  * in memory with the same rule the uncached reads use (`directory-rules.ts`). In-flight reads
  * are shared (a burst of fires that all miss makes one read); a failed read is forgotten.
  */
+
+import type { Directory, Person } from '#domain/ports.js';
 import {
   type AwaySpan,
   delegateAt,
@@ -22,8 +24,6 @@ import {
   onCallFrom,
   type ShiftSpan,
 } from '#domain/reminders/directory-rules.js';
-import type { Directory, Person } from '#domain/reminders/routing.js';
-import { withLoadCase } from './with-load-case.js';
 
 /** The raw reads the cache is filled from (`DynamoDirectory` with `consistentReads: true`). */
 export interface DirectorySource {
@@ -123,24 +123,4 @@ function cached<T>(map: Map<string, Promise<T>>, key: string, load: () => Promis
     if (map.get(key) === promise) map.delete(key);
   });
   return promise;
-}
-
-/**
- * A case store whose `loadCase` reads the case with the directory stamp (one BatchGetItem)
- * and has `directory` observe the stamp before the case is returned; everything else passes
- * through (`commitCase`, …).
- */
-export function withDirectoryStamp<
-  T extends {
-    loadCase(caseId: string): Promise<unknown>;
-    loadCaseWithDirectoryStamp(
-      caseId: string,
-    ): Promise<{ stored?: unknown; directoryGeneration: number }>;
-  },
->(store: T, directory: Pick<CachedDirectory, 'observe'>): T {
-  return withLoadCase(store, (async (caseId: string) => {
-    const { stored, directoryGeneration } = await store.loadCaseWithDirectoryStamp(caseId);
-    directory.observe(directoryGeneration);
-    return stored;
-  }) as T['loadCase']);
 }

@@ -16,13 +16,6 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import {
-  type AwaySpan,
-  delegateAt,
-  MAX_SHIFT_MS,
-  onCallFrom,
-  type ShiftSpan,
-} from '#domain/reminders/directory-rules.js';
-import {
   type AwayPeriod,
   type Directory,
   type DirectoryWriter,
@@ -31,7 +24,14 @@ import {
   type Person,
   type RotaShift,
   VersionConflictError,
-} from '#use-cases/ports.js';
+} from '#domain/ports.js';
+import {
+  type AwaySpan,
+  delegateAt,
+  MAX_SHIFT_MS,
+  onCallFrom,
+  type ShiftSpan,
+} from '#domain/reminders/directory-rules.js';
 import { eventRecordPut } from './case-store.js';
 import { omitUndefined } from './codec.js';
 import { keys } from './keys.js';

@@ -22,7 +22,7 @@ import type {
   ReminderAudit,
   ReminderAuditEntry,
   SendClaims,
-} from '#domain/reminders/ports.js';
+} from '#domain/ports.js';
 import { batchWriteAll } from './batch.js';
 import { digestEntryItem } from './timer-store.js';
 

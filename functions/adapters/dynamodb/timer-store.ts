@@ -13,15 +13,15 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { DigestEntry, DigestStore } from '#domain/reminders/ports.js';
-import type { ReminderTimer } from '#domain/reminders/types.js';
+import type { DigestEntry, DigestStore } from '#domain/ports.js';
+import type { Timer } from '#domain/timers.js';
 import { batchWriteAll, type WriteRequest } from './batch.js';
 import { TABLE_KEYS } from './table.js';
 
 export const TIMER_PARTITION = 'TIMERS';
 export const DEAD_TIMER_PARTITION = 'TIMERS#DEAD';
 
-export interface StoredTimer extends ReminderTimer {
+export interface StoredTimer extends Timer {
   attempts: number;
   /** When it is due on the index: its retry time after a failure, else `fireAt`. */
   dueAt: Date;
@@ -36,7 +36,7 @@ export class DynamoTimerStore {
   ) {}
 
   /** Puts timers (same name: replaced, so scheduling twice keeps one). */
-  async put(timers: readonly ReminderTimer[]): Promise<void> {
+  async put(timers: readonly Timer[]): Promise<void> {
     await this.batchWrite(
       timers.map((timer) => ({
         PutRequest: {

@@ -8,7 +8,7 @@
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { type ClientSource, lazyClient } from '#commons/lazy-client.js';
 import { type Backoff, mapSettled, realSleep, withRetry } from '#domain/reminders/backoff.js';
-import type { ReminderTimer } from '#domain/reminders/types.js';
+import type { Timer } from '#domain/timers.js';
 
 export interface EventBridgeSchedulerOptions {
   groupName: string;
@@ -88,7 +88,7 @@ export class EventBridgeScheduler {
     };
   }
 
-  async schedule(timers: ReminderTimer[]): Promise<void> {
+  async schedule(timers: Timer[]): Promise<void> {
     const now = (this.options.now ?? (() => new Date()))();
     const results = await mapSettled(timers, this.options.concurrency ?? 5, (timer) =>
       withRetry(() => this.create(timer, now), isRetryable, this.backoff),
@@ -107,7 +107,7 @@ export class EventBridgeScheduler {
     this.raiseFailures('delete', names, results);
   }
 
-  private async create(timer: ReminderTimer, now: Date): Promise<void> {
+  private async create(timer: Timer, now: Date): Promise<void> {
     const earliest = now.getTime() + PAST_TIMER_LEAD_MS;
     const fireAt = timer.fireAt.getTime() < earliest ? new Date(earliest) : timer.fireAt;
     const policy = this.options.retryPolicy ?? {
@@ -178,9 +178,9 @@ export class EventBridgeScheduler {
 }
 
 /** The schedule's input: ids and the version only, in a fixed key order. */
-export function payloadOf(timer: ReminderTimer): ReminderTimer['payload'] {
-  const { caseId, deadlineId, kind, version, reminderId } = timer.payload;
-  return reminderId === undefined
+export function payloadOf(timer: Timer): Timer['payload'] {
+  const { caseId, deadlineId, kind, version, step } = timer.payload;
+  return step === undefined
     ? { caseId, deadlineId, kind, version }
-    : { caseId, deadlineId, kind, version, reminderId };
+    : { caseId, deadlineId, kind, version, step };
 }

@@ -1,5 +1,6 @@
 /** Applies one case event to the aggregate: facts first, then every rule's start/stop/cancel. */
 
+import { recurringDeadlineId, subjectDeadlineId } from '#domain/ids.js';
 import type { CaseAggregate, Deadline } from '#domain/model.js';
 import type { EventMatcher, Rule } from '#domain/rules/index.js';
 import type { CaseEvent } from '#schemas/events.js';
@@ -13,7 +14,6 @@ import {
   stop,
   type Work,
 } from './deadlines.js';
-import { recurringDeadlineId, subjectDeadlineId } from './ids.js';
 
 /** How many applied event ids the aggregate remembers for its own duplicate check. */
 export const RECENT_EVENT_IDS = 50;

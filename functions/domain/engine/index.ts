@@ -21,7 +21,6 @@ import { cancel, recomputeDeadline, record, type Work } from './deadlines.js';
 import { type EngineContext, EngineError, type EngineResult } from './types.js';
 
 export { blankAggregate } from './apply.js';
-export { recurringDeadlineId, subjectDeadlineId, timerName } from './ids.js';
 export { type EngineContext, EngineError, type EngineResult } from './types.js';
 
 /**

@@ -10,7 +10,8 @@
  *   get the overnight digest at the next opening.
  */
 import { type Calendar, isOpen, nextOpening } from '#calendar/index.js';
-import { isUrgent, stepRecipients } from './plans.js';
+import type { ChannelName, Directory, Person } from '#domain/ports.js';
+import { isUrgent, stepRecipients } from './planning.js';
 import type {
   CaseWorker,
   RecipientSpec,
@@ -18,32 +19,6 @@ import type {
   ReminderPlan,
   ReminderStep,
 } from './types.js';
-
-/** A professional in the directory. No child or family data is ever held here. */
-export interface Person {
-  personId: string;
-  email: string;
-  phone?: string;
-  team?: string;
-  managerId?: string;
-}
-
-/** The directory port the store implements (people, away periods, the EDT rota). */
-export interface Directory {
-  getPerson(personId: string): Promise<Person | undefined>;
-  /** The delegate (second point of contact) when the person is away at `at`, if any. */
-  awayAt(personId: string, at: Date): Promise<string | undefined>;
-  /** The EDT manager on the rota at `at`, if any. */
-  onCallAt(at: Date): Promise<string | undefined>;
-  /**
-   * Brings a cached directory up to date with the store (a cache reads the directory's stamp
-   * with each case; a path that routes without reading a case first, the morning digest,
-   * calls this instead). Absent: the directory is read uncached and is always current.
-   */
-  sync?(): Promise<void>;
-}
-
-export type ChannelName = 'email' | 'sms';
 
 export interface Delivery {
   personId: string;
@@ -80,7 +55,7 @@ export interface Routing {
 export interface RouteInput {
   plan: ReminderPlan;
   step: ReminderStep;
-  deadline: Pick<ReminderDeadline, 'stage' | 'escalateTo' | 'urgent' | 'safeguarding'>;
+  deadline: Partial<Pick<ReminderDeadline, 'stage' | 'escalateTo' | 'urgent' | 'safeguarding'>>;
   workers: readonly CaseWorker[];
   now: Date;
   calendar: Calendar;

@@ -1,54 +1,37 @@
 /**
  * Reminder types shared by plans, routing and messages. Pure: no AWS, no wall clock.
- *
- * The deadline and timer shapes are the narrow views this module needs of the documented
- * contracts (`docs/architecture.md`): the domain's `Deadline` and `Timer` are assignable to
- * them structurally, so this module does not depend on the engine's internals.
  */
-import type { WorkerRole } from '#schemas/events.js';
+import type { Deadline } from '#domain/model.js';
+import type { Worker, WorkerRole } from '#schemas/events.js';
 
-/** The fields of a `Deadline` that reminders read. */
-export interface ReminderDeadline {
-  readonly id: string;
-  readonly caseId: string;
-  readonly rule: string;
-  readonly status: 'open' | 'met' | 'breached' | 'cancelled';
-  readonly startedAt: Date;
-  readonly dueAt: Date;
-  readonly stage?: number;
-  readonly stageName?: string;
-  /** When the current stage started (stage ladders); `start` steps fire then. */
-  readonly stageStartedAt?: Date;
-  /** The role told at this stage (stage ladders). */
-  readonly escalateTo?: WorkerRole;
-  readonly team: string;
-  /** The team whose working hours the clock uses (`building-bridges`), else office hours. */
-  readonly hoursTeam?: string;
-  readonly urgent?: boolean;
-  readonly safeguarding?: boolean;
-  readonly version: number;
-}
+/**
+ * The fields of a `Deadline` that reminders read (stage ladders: `stageStartedAt`, when
+ * `start` steps fire, and `escalateTo`, the role told at this stage; `hoursTeam`: the team
+ * whose working hours the clock uses).
+ */
+export type ReminderDeadline = Readonly<
+  Pick<
+    Deadline,
+    | 'id'
+    | 'caseId'
+    | 'rule'
+    | 'status'
+    | 'startedAt'
+    | 'dueAt'
+    | 'stage'
+    | 'stageName'
+    | 'stageStartedAt'
+    | 'escalateTo'
+    | 'team'
+    | 'hoursTeam'
+    | 'urgent'
+    | 'safeguarding'
+    | 'version'
+  >
+>;
 
 /** A worker on the case: who holds which role. */
-export interface CaseWorker {
-  readonly personId: string;
-  readonly role: WorkerRole;
-}
-
-/** The timer payload: ids and a version only (the contract in `docs/architecture.md`). */
-export interface TimerPayload<K extends string = string> {
-  caseId: string;
-  deadlineId: string;
-  kind: K;
-  version: number;
-  reminderId?: string;
-}
-
-export interface ReminderTimer<K extends string = string> {
-  name: string;
-  fireAt: Date;
-  payload: TimerPayload<K>;
-}
+export type CaseWorker = Readonly<Pick<Worker, 'personId' | 'role'>>;
 
 /** When a reminder step fires, relative to its deadline. */
 export type ReminderAt =

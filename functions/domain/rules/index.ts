@@ -2,8 +2,9 @@
  * Loads a rule set: a preset, then the authority's overrides, validated by zod so a bad
  * configuration fails at cold start with a message naming the rule and the field.
  */
+
+import { canonicalJson, fnv1a64 } from '#domain/ids.js';
 import * as z from '#schemas/zod.js';
-import { canonicalJson, hash16 } from './hash.js';
 import { DEFAULT_RULES, PRESETS, type PresetName } from './presets.js';
 import { Rule, type RuleInput, RuleSettings } from './schema.js';
 
@@ -129,11 +130,11 @@ export function buildRuleSet(
   const enabled = rules.filter((r) => r.enabled);
   const byId = new Map(enabled.map((r) => [r.id, r]));
   const ruleVersions = new Map(
-    enabled.map((r) => [r.id, `${r.version}.${hash16(canonicalJson(r)).slice(0, 8)}`]),
+    enabled.map((r) => [r.id, `${r.version}.${fnv1a64(canonicalJson(r)).slice(0, 8)}`]),
   );
   return {
     preset,
-    version: hash16(canonicalJson({ rules: enabled, settings: settings.data })),
+    version: fnv1a64(canonicalJson({ rules: enabled, settings: settings.data })),
     rules: enabled,
     settings: settings.data,
     get: (id) => byId.get(id),

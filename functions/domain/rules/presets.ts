@@ -4,7 +4,7 @@
  */
 import type { Reminder, RuleInput, Stage } from './schema.js';
 
-/** Supervisions: 10 and 2 working days before, on the day, 1 working day overdue (issue 4). */
+/** Supervisions: 10 and 2 working days before, on the day, 1 working day overdue */
 const SUPERVISION_REMINDERS: Reminder[] = [
   { at: 'before', amount: 10, unit: 'working-days' },
   { at: 'before', amount: 2, unit: 'working-days' },
@@ -12,14 +12,14 @@ const SUPERVISION_REMINDERS: Reminder[] = [
   { at: 'after', amount: 1, unit: 'working-days', to: 'team-manager' },
 ];
 
-/** LADO clocks: at 50% and 75% of the time and at due (issue 4). */
+/** LADO clocks: at 50% and 75% of the time and at due */
 const LADO_REMINDERS: Reminder[] = [
   { at: 'fraction', fraction: 0.5 },
   { at: 'fraction', fraction: 0.75 },
   { at: 'due' },
 ];
 
-/** Disagreement stages: at each stage's start and due time (issue 4). */
+/** Disagreement stages: at each stage's start and due time */
 const DISAGREEMENT_REMINDERS: Reminder[] = [{ at: 'start' }, { at: 'due' }];
 
 const TWO_WORKING_DAYS = { unit: 'working-days', amount: 2 } as const;

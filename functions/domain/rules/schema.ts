@@ -58,7 +58,7 @@ const Offset = {
 };
 
 /**
- * One reminder of a plan. Loose for now: the reminders work (issue 4) designs the plans;
+ * One reminder of a plan. Loose: the reminder plans in `functions/domain/reminders/plans.ts` are what is sent;
  * `start` (at the clock's or stage's start) is an addition for disagreement stages.
  */
 export const Reminder = z.discriminatedUnion('at', [

@@ -1,6 +1,6 @@
 /**
  * In-memory implementations of the store ports (`CaseStore`, `Directory`, `DirectoryWriter`)
- * for benchmarks. Faithful to the DynamoDB adapters where it matters to the use cases:
+ * for tests and benchmarks. Faithful to the DynamoDB adapters where it matters to the use cases:
  *
  * - every commit is all-or-nothing: its conditions (event id unused, case version as read,
  *   audit item new) are checked before anything is written, and a failure throws the port's
@@ -23,7 +23,7 @@ import {
   toAuditRecord,
   toDeadlineRecord,
 } from '#adapters/dynamodb/codec.js';
-import { delegateAt, onCallFrom } from '#domain/reminders/directory-rules.js';
+import type { CaseAggregate } from '#domain/model.js';
 import {
   type AuditRecord,
   type AwayPeriod,
@@ -39,7 +39,8 @@ import {
   type RotaShift,
   type StoredCase,
   VersionConflictError,
-} from '#use-cases/ports.js';
+} from '#domain/ports.js';
+import { delegateAt, onCallFrom } from '#domain/reminders/directory-rules.js';
 
 /** DynamoDB's item size limit. */
 const MAX_ITEM_BYTES = 400 * 1024;
@@ -101,6 +102,24 @@ export class MemoryCaseStore implements CaseStore {
       updatedAt: item.updatedAt,
       serialized: item.aggregate,
     };
+  }
+
+  /** The fire path's read: an in-memory directory is always current, so its stamp stays 0. */
+  async loadCaseWithDirectoryStamp(
+    caseId: string,
+  ): Promise<{ stored?: StoredCase; directoryGeneration: number }> {
+    const stored = await this.loadCase(caseId);
+    return stored === undefined ? { directoryGeneration: 0 } : { stored, directoryGeneration: 0 };
+  }
+
+  /** Writes a case as if committed at `version` (a test's starting point). */
+  seed(aggregate: CaseAggregate, version: number, at = new Date(0)): void {
+    this.cases.set(aggregate.caseId, {
+      caseId: aggregate.caseId,
+      version,
+      aggregate: serializeAggregate(aggregate),
+      updatedAt: at.toISOString(),
+    });
   }
 
   async loadEventAndCase(
@@ -199,6 +218,20 @@ export class MemoryDirectory implements Directory, DirectoryWriter {
   private readonly shifts: RotaShift[] = [];
 
   constructor(readonly events: MemoryEventRecords = new MemoryEventRecords()) {}
+
+  /** A directory holding these people, away periods and rota shifts (a test's starting point). */
+  static of(
+    people: readonly Person[],
+    away: readonly AwayPeriod[] = [],
+    rota: readonly RotaShift[] = [],
+  ): MemoryDirectory {
+    const directory = new MemoryDirectory();
+    for (const person of people) directory.people.set(person.personId, copy(person));
+    for (const a of away)
+      directory.away.set(a.personId, [...(directory.away.get(a.personId) ?? []), copy(a)]);
+    directory.shifts.push(...rota.map(copy));
+    return directory;
+  }
 
   async getPerson(personId: string): Promise<Person | undefined> {
     const found = this.people.get(personId);

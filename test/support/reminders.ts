@@ -1,6 +1,11 @@
-/** Fakes and fixtures for the reminder tests: synthetic case refs, obviously fake people. */
+/**
+ * In-memory fakes of the reminder ports (channels, send claims, digests, audit) and the
+ * reminder tests' fixtures: synthetic case refs, obviously fake people.
+ */
 import { BUILDING_BRIDGES_HOURS, createCalendar } from '#calendar/index.js';
+import type { CaseAggregate, Deadline } from '#domain/model.js';
 import type {
+  AwayPeriod,
   Channel,
   ChannelOutcome,
   ClaimKey,
@@ -8,12 +13,13 @@ import type {
   DigestEntry,
   DigestStore,
   OutboundMessage,
+  Person,
   ReminderAudit,
   ReminderAuditEntry,
+  RotaShift,
   SendClaims,
-} from '#domain/reminders/ports.js';
-import type { Directory, Person } from '#domain/reminders/routing.js';
-import type { ReminderDeadline } from '#domain/reminders/types.js';
+} from '#domain/ports.js';
+import { MemoryDirectory } from './memory-store.js';
 
 export const calendar = createCalendar({
   division: 'england-and-wales',
@@ -23,60 +29,44 @@ export const calendar = createCalendar({
 export const at = (iso: string) => new Date(iso);
 
 export const people: Person[] = [
-  { personId: 'P-0001', email: 'worker.one@example.gov.uk', team: 'north', managerId: 'P-0002' },
-  {
-    personId: 'P-0002',
-    email: 'manager.one@example.gov.uk',
+  person('P-0001', 'Worker One', 'worker.one@example.gov.uk', {
+    team: 'north',
+    managerId: 'P-0002',
+  }),
+  person('P-0002', 'Manager One', 'manager.one@example.gov.uk', {
     phone: '+447700900002',
     team: 'north',
     managerId: 'P-0003',
-  },
-  { personId: 'P-0003', email: 'head.one@example.gov.uk', team: 'north' },
-  { personId: 'P-0004', email: 'lado.one@example.gov.uk', phone: '+447700900004', team: 'lado' },
-  {
-    personId: 'P-0005',
-    email: 'edt.manager.one@example.gov.uk',
+  }),
+  person('P-0003', 'Head One', 'head.one@example.gov.uk', { team: 'north' }),
+  person('P-0004', 'Lado One', 'lado.one@example.gov.uk', { phone: '+447700900004', team: 'lado' }),
+  person('P-0005', 'Edt Manager One', 'edt.manager.one@example.gov.uk', {
     phone: '+447700900005',
     team: 'edt',
-  },
-  {
-    personId: 'P-0006',
-    email: 'bb.worker.one@example.gov.uk',
+  }),
+  person('P-0006', 'Bb Worker One', 'bb.worker.one@example.gov.uk', {
     team: 'building-bridges',
     managerId: 'P-0002',
-  },
-  { personId: 'P-0007', email: 'delegate.one@example.gov.uk', team: 'north' },
+  }),
+  person('P-0007', 'Delegate One', 'delegate.one@example.gov.uk', { team: 'north' }),
 ];
 
-export interface Away {
-  personId: string;
-  from: string;
-  to: string;
-  delegateId: string;
-}
-export interface Shift {
-  personId: string;
-  from: string;
-  to: string;
+function person(
+  personId: string,
+  name: string,
+  email: string,
+  more: Partial<Pick<Person, 'phone' | 'team' | 'managerId'>>,
+): Person {
+  return { personId, name, email, ...more, updatedAt: '2026-01-01T00:00:00.000Z' };
 }
 
-export class FakeDirectory implements Directory {
-  constructor(
-    readonly persons: Person[] = people,
-    readonly away: Away[] = [],
-    readonly rota: Shift[] = [],
-  ) {}
-  async getPerson(personId: string) {
-    return this.persons.find((p) => p.personId === personId);
-  }
-  async awayAt(personId: string, when: Date) {
-    const t = when.toISOString();
-    return this.away.find((a) => a.personId === personId && a.from <= t && t < a.to)?.delegateId;
-  }
-  async onCallAt(when: Date) {
-    const t = when.toISOString();
-    return this.rota.find((s) => s.from <= t && t < s.to)?.personId;
-  }
+/** The test directory: `people`, with the away periods and rota shifts given. */
+export function directoryOf(
+  away: readonly AwayPeriod[] = [],
+  rota: readonly RotaShift[] = [],
+  persons: readonly Person[] = people,
+): MemoryDirectory {
+  return MemoryDirectory.of(persons, away, rota);
 }
 
 /** A channel that records what it is given; `latencyMs` lets concurrent firings really overlap. */
@@ -147,15 +137,38 @@ export class MemoryAudit implements ReminderAudit {
 
 export const noSleep = { sleep: async () => {}, random: () => 0.5 };
 
+/** A deadline with test defaults (an open, routine clock of case C-1001, team north). */
 export function deadline(
-  overrides: Partial<ReminderDeadline> & Pick<ReminderDeadline, 'rule' | 'startedAt' | 'dueAt'>,
-): ReminderDeadline {
+  overrides: Partial<Deadline> & Pick<Deadline, 'rule' | 'startedAt' | 'dueAt'>,
+): Deadline {
   return {
     id: `${overrides.rule}.1`,
     caseId: 'C-1001',
     status: 'open',
     team: 'north',
     version: 1,
+    urgent: false,
+    safeguarding: false,
+    ruleVersion: 'test',
+    calendarVersion: 'test',
+    explain: [],
+    ...overrides,
+  };
+}
+
+/** A case with test defaults (open, team north, no workers or deadlines). */
+export function caseAggregate(overrides: Partial<CaseAggregate> = {}): CaseAggregate {
+  return {
+    caseId: 'C-1001',
+    status: 'open',
+    team: 'north',
+    riskLevel: 'standard',
+    jointWithMentalHealth: false,
+    workers: [],
+    lastSupervision: {},
+    openedAt: new Date('2026-01-05T09:00:00Z'),
+    version: 1,
+    deadlines: [],
     ...overrides,
   };
 }

@@ -1,0 +1,340 @@
+/**
+ * The ports: everything the use cases (and the reminders' routing) need from outside — the
+ * case store, the directory, the scheduler, the channels, send claims, the audit trail, the
+ * clock, logs and metrics. Types and the errors their contracts name; no AWS import.
+ * Adapters (`functions/adapters/*`) implement them; tests pass the fakes in `test/support/`.
+ */
+import type { AuditEntry, CaseAggregate } from './model.js';
+import type { Timer } from './timers.js';
+
+export type { Timer };
+
+// ---------------------------------------------------------------------------------------
+// Time, logs and metrics
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Structured log lines: ids and reasons only, never contact details. */
+export interface Log {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export const silentLog: Log = { info: () => {}, warn: () => {}, error: () => {} };
+
+/** Counters the use cases emit; the handler maps them to CloudWatch metrics (namespace Timescales). */
+export type MetricName = 'Sent' | 'SendFailed' | 'Unroutable' | 'TimerDead';
+
+export interface Metrics {
+  count(name: MetricName, value?: number): void;
+}
+
+// ---------------------------------------------------------------------------------------
+// Timers
+
+/** Sets timers at their fire times; both calls are idempotent (timer names are deterministic). */
+export interface Scheduler {
+  schedule(timers: Timer[]): Promise<void>;
+  cancel(names: string[]): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------
+// Cases, events and the audit trail
+
+/** The answer given to the first delivery of an event, replayed to every redelivery. */
+export interface StoredAnswer {
+  statusCode: number;
+  body: unknown;
+}
+
+/** The idempotency record of one event id. */
+export interface EventRecord {
+  eventId: string;
+  type: string;
+  caseId: string | null;
+  /** sha256 of the canonical JSON of the envelope: a redelivery must match it. */
+  bodyHash: string;
+  answer: StoredAnswer;
+  receivedAt: string;
+}
+
+export interface StoredCase {
+  caseId: string;
+  /** Store version for optimistic concurrency: 1 after the first event, +1 per commit. */
+  version: number;
+  aggregate: CaseAggregate;
+  updatedAt: string;
+  /** The aggregate's stored JSON text, when the store has it (keys the engine's plan memo). */
+  serialized?: string;
+}
+
+export interface CaseCommit {
+  caseId: string;
+  /** The version read before applying the change; 0 when the case did not exist. */
+  expectedVersion: number;
+  /** The aggregate as read (undefined for a new case): deadlines that disappeared are deleted. */
+  before: CaseAggregate | undefined;
+  after: CaseAggregate;
+  /** `JSON.stringify(after)` when the caller already made it: the store writes it as is. */
+  afterJson?: string;
+  audit: AuditEntry[];
+  /** The idempotency record written in the same transaction (absent for timer-driven changes). */
+  event?: EventRecord;
+  now: Date;
+}
+
+export type DeadlineStatusName = 'open' | 'met' | 'breached' | 'cancelled';
+
+export interface DeadlineQueryInput {
+  status: DeadlineStatusName;
+  dueBefore?: Date | undefined;
+  team?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/** A deadline as projected for reading (one item per deadline, indexed by status and due time). */
+export interface DeadlineRecord {
+  id: string;
+  caseId: string;
+  rule: string;
+  status: DeadlineStatusName;
+  dueAt: string;
+  startedAt?: string;
+  closedAt?: string;
+  stage?: number;
+  stageName?: string;
+  subjectId?: string;
+  team?: string;
+  version?: number;
+  ruleVersion?: string;
+  calendarVersion?: string;
+  explain: string[];
+}
+
+export interface AuditRecord {
+  at: string;
+  kind: string;
+  eventId?: string;
+  deadlineId?: string;
+  detail?: unknown;
+}
+
+/** Cases, their deadline projections, audit trail and the event idempotency records. */
+export interface CaseStore {
+  getEventRecord(eventId: string): Promise<EventRecord | undefined>;
+  loadCase(caseId: string): Promise<StoredCase | undefined>;
+  /** `getEventRecord` and `loadCase` together (one round trip), for an incoming case event. */
+  loadEventAndCase(
+    eventId: string,
+    caseId: string,
+  ): Promise<{ recorded?: EventRecord; stored?: StoredCase }>;
+  /**
+   * Writes the event record, the case, changed deadline projections and the audit entries in
+   * ONE transaction. Throws `EventAlreadyRecordedError` when the event id is taken and
+   * `VersionConflictError` when the case moved on since it was read.
+   */
+  commitCase(commit: CaseCommit): Promise<void>;
+  listDeadlines(caseId: string): Promise<DeadlineRecord[]>;
+  queryDeadlines(
+    query: DeadlineQueryInput,
+  ): Promise<{ deadlines: DeadlineRecord[]; nextCursor?: string }>;
+  listAudit(caseId: string): Promise<AuditRecord[]>;
+}
+
+/** The event id was already recorded (by an earlier or a concurrent delivery). */
+export class EventAlreadyRecordedError extends Error {
+  constructor(readonly eventId: string) {
+    super(`event ${eventId} is already recorded`);
+    this.name = 'EventAlreadyRecordedError';
+  }
+}
+
+/** The case changed between read and write. */
+export class VersionConflictError extends Error {
+  constructor(readonly caseId: string) {
+    super(`case ${caseId} changed concurrently`);
+    this.name = 'VersionConflictError';
+  }
+}
+
+/** An audit line about a reminder (appended to the case's trail). */
+export interface ReminderAuditEntry {
+  caseId: string;
+  at: Date;
+  kind:
+    | 'reminder-planned'
+    | 'reminder-cancelled'
+    | 'reminder-fired'
+    | 'reminder-sent'
+    | 'reminder-deferred'
+    | 'reminder-rerouted'
+    | 'reminder-failed'
+    | 'reminder-skipped';
+  deadlineId?: string;
+  detail: Record<string, unknown>;
+}
+
+/** One EDT alert kept for the day team's morning digest. */
+export interface DigestEntry {
+  team: string;
+  /** Local date of the digest (the next opening after the alert). */
+  date: string;
+  caseId: string;
+  reminderId: string;
+  rule: string;
+  dueAt: Date;
+  alertedAt: Date;
+  /** Who would have been told in hours: they get the digest. */
+  recipientIds: string[];
+}
+
+export interface ReminderAudit {
+  /** `caseVersion`: the stored case version read when the lines were written (for ordering). */
+  append(entries: ReminderAuditEntry[], caseVersion: number): Promise<void>;
+  /**
+   * An overnight EDT alert's audit lines and its entry in the day team's morning digest, in
+   * one write (both record the same firing; on DynamoDB one BatchWriteItem).
+   */
+  appendWithDigest(
+    entries: ReminderAuditEntry[],
+    caseVersion: number,
+    digest: DigestEntry,
+  ): Promise<void>;
+}
+
+/** The morning digests' entries (written with the alert's audit: `ReminderAudit.appendWithDigest`). */
+export interface DigestStore {
+  list(team: string, date: string): Promise<DigestEntry[]>;
+}
+
+// ---------------------------------------------------------------------------------------
+// The directory: people, away periods, the EDT rota
+
+/** A professional in the directory. No child or family data is ever held here. */
+export interface Person {
+  personId: string;
+  name: string;
+  email: string;
+  phone?: string;
+  team?: string;
+  managerId?: string;
+  updatedAt: string;
+}
+
+/** A person's second point of contact for a period. */
+export interface AwayPeriod {
+  personId: string;
+  from: string;
+  to: string;
+  delegateId: string;
+}
+
+/** A person on the EDT rota for a period. */
+export interface RotaShift {
+  personId: string;
+  from: string;
+  to: string;
+}
+
+/** Read side of the directory, for routing reminders. */
+export interface Directory {
+  getPerson(personId: string): Promise<Person | undefined>;
+  /** The delegate (second point of contact) when the person is away at `at`, if any. */
+  awayAt(personId: string, at: Date): Promise<string | undefined>;
+  /** The EDT manager on the rota at `at`, if any. */
+  onCallAt(at: Date): Promise<string | undefined>;
+  /**
+   * Brings a cached directory up to date with the directory stamp read with a case (an
+   * uncached directory is always current and leaves this out).
+   */
+  observe?(generation: number): void;
+  /**
+   * The same for a path that routes without reading a case first (the morning digest): reads
+   * the stamp itself.
+   */
+  sync?(): Promise<void>;
+}
+
+/** Write side of the directory: each write carries its event's idempotency record. */
+export interface DirectoryWriter {
+  /** Ignores (but still records the event) an upsert older than the stored profile. */
+  upsertPerson(person: Person, event: EventRecord): Promise<void>;
+  addAway(away: AwayPeriod, event: EventRecord): Promise<void>;
+  addShift(shift: RotaShift, event: EventRecord): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------
+// Channels and exactly-once sending
+
+export type ChannelName = 'email' | 'sms';
+
+/** One message to one address. `meta` carries ids only (for logs, the outbox and claims). */
+export interface OutboundMessage {
+  channel: ChannelName;
+  /** Email address or E.164 number: used to send, never logged. */
+  to: string;
+  subject?: string;
+  text: string;
+  html?: string;
+  /** RFC 5545 invitation to attach (email only). */
+  ics?: string;
+  meta: { caseId: string; rule: string; reminderId: string; personId: string };
+}
+
+/** A way to reach people (SES email, SMS, the local outbox). */
+export interface Channel {
+  readonly name: ChannelName;
+  /** Resolves once the provider accepted the message; throws `ChannelError` otherwise. */
+  send(message: OutboundMessage): Promise<{ messageId?: string }>;
+}
+
+/** A send that failed; `retryable` for throttling and 5xx, not for a rejected message. */
+export class ChannelError extends Error {
+  readonly retryable: boolean;
+  readonly code: string;
+  constructor(message: string, options: { retryable: boolean; code: string; cause?: unknown }) {
+    super(message, { cause: options.cause });
+    this.name = 'ChannelError';
+    this.retryable = options.retryable;
+    this.code = options.code;
+  }
+}
+
+/**
+ * What a claim is about: one reminder to one person, on every channel it reaches them by
+ * (an out-of-hours alert goes by SMS and email under one claim).
+ */
+export interface ClaimKey {
+  caseId: string;
+  reminderId: string;
+  personId: string;
+}
+
+export type ClaimResult =
+  /** Ours to send: `token` proves it when recording the outcome. */
+  | { outcome: 'acquired'; token: string; takeover: boolean }
+  | { outcome: 'sent' }
+  | { outcome: 'failed' }
+  /** Another invocation holds an unexpired lease: it will send (or its lease expires). */
+  | { outcome: 'in-flight' };
+
+/** How one channel's send under a claim ended. */
+export type ChannelOutcome =
+  | { channel: ChannelName; state: 'sent'; messageId?: string }
+  | { channel: ChannelName; state: 'failed'; reason: string };
+
+/** Exactly-once sending: a conditional write claims the sends before they go. */
+export interface SendClaims {
+  claim(key: ClaimKey, now: Date, leaseMs: number): Promise<ClaimResult>;
+  /**
+   * Records how each channel's send ended, in one write: the claim is `sent` if any channel
+   * was, else `failed`, and either way no later firing sends again.
+   */
+  finish(key: ClaimKey, token: string, now: Date, outcomes: ChannelOutcome[]): Promise<void>;
+}
