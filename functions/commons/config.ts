@@ -2,24 +2,8 @@
  * Lambda configuration: read from the environment once, at cold start, by zod. A missing or
  * malformed value fails the start with a message naming the variable — never a silent default.
  */
-import { Division } from '#schemas/events.js';
+import { AuthorityConfig } from '#schemas/authority.js';
 import * as z from '#schemas/zod.js';
-
-const Hhmm = z.string().check(z.regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'HH:MM'));
-const DayHours = z.strictObject({ open: Hhmm, close: Hhmm });
-const WeeklyHours = z.partialRecord(z.enum(['1', '2', '3', '4', '5', '6', '7']), DayHours);
-
-export const AuthorityConfig = z.object({
-  authority: z.string().check(z.minLength(1)),
-  division: Division,
-  preset: z.string().check(z.minLength(1), z.describe('rule preset, e.g. southampton or norfolk')),
-  officeHours: z.optional(WeeklyHours),
-  teamHours: z.optional(z.record(z.string(), WeeklyHours)),
-  closures: z.optional(z.array(z.iso.date())),
-  rules: z.optional(z.unknown()).check(z.describe('rule overrides, validated by the rule engine')),
-  links: z.object({ caseUrlTemplate: z.string().check(z.minLength(1)) }),
-});
-export type AuthorityConfig = z.infer<typeof AuthorityConfig>;
 
 const optional = z.optional(z.string().check(z.minLength(1)));
 

@@ -12,10 +12,10 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SesEmailChannel } from '#adapters/channels/ses.js';
 import { DynamoTimerStore, type StoredTimer } from '#adapters/dynamodb/timer-store.js';
-import type { AuthorityConfig } from '#commons/config.js';
 import type { Log } from '#domain/ports.js';
 import type { Timer, TimerPayload } from '#domain/timers.js';
 import { buildFireDeps, makeHandler } from '#functions/reminders/handler.js';
+import type { AuthorityConfig } from '#schemas/authority.js';
 import {
   LocalOutbox,
   type LocalRoutes,

@@ -17,12 +17,13 @@ import { DynamoReminderAudit, DynamoSendClaims } from '#adapters/dynamodb/send-c
 import { DynamoDigestStore } from '#adapters/dynamodb/timer-store.js';
 import { makeEventBridgeScheduler } from '#adapters/scheduler/index.js';
 import { dynamo } from '#commons/clients.js';
-import { type AuthorityConfig, config } from '#commons/config.js';
+import { config } from '#commons/config.js';
 import { logger } from '#commons/logger.js';
 import type { Channel, Metrics as DomainMetrics } from '#domain/ports.js';
 import { systemClock } from '#domain/ports.js';
 import { type ReminderPlans, reminderPlans } from '#domain/reminders/index.js';
 import type { TimerPayload } from '#domain/timers.js';
+import type { AuthorityConfig } from '#schemas/authority.js';
 import * as z from '#schemas/zod.js';
 import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import {

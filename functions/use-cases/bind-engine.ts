@@ -14,7 +14,6 @@ import {
   createCalendar,
   type GovUkFeed,
 } from '#calendar/index.js';
-import type { AuthorityConfig } from '#commons/config.js';
 import { advance, applyEvent, type EngineResult, recompute } from '#domain/engine/index.js';
 import type { CaseAggregate } from '#domain/model.js';
 import {
@@ -24,6 +23,7 @@ import {
 } from '#domain/reminders/index.js';
 import { loadRuleSet, type RuleSet } from '#domain/rules/index.js';
 import { DEFAULT_PLANNERS, planTimers, type Timer, type TimerPlanner } from '#domain/timers.js';
+import type { AuthorityConfig } from '#schemas/authority.js';
 import type { CaseEngine } from './case-engine.js';
 
 export interface BoundEngine extends CaseEngine {

@@ -6,13 +6,13 @@ import { createTable } from '#adapters/dynamodb/create-table.js';
 import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
 import { DynamoTimerStore } from '#adapters/dynamodb/timer-store.js';
 import { makeDocumentClient } from '#commons/clients.js';
-import type { AuthorityConfig } from '#commons/config.js';
 import type { TimerPayload } from '#domain/timers.js';
 import {
   LocalSchedulerDriver,
   makeLocalReminders,
   SimulatedClock,
 } from '#local/scheduler-driver.js';
+import type { AuthorityConfig } from '#schemas/authority.js';
 import { at } from '#test/support/reminders.js';
 import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import { ingestEvent } from '#use-cases/ingest-event.js';

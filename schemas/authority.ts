@@ -1,0 +1,23 @@
+/**
+ * An authority's configuration as the Lambdas read it (`AUTHORITY_CONFIG`): its bank-holiday
+ * division, rule preset and overrides, hours, closures and links. The CDK side validates the
+ * deployment's file with its own, fuller schema (`lib/config.ts`) and passes this part on.
+ */
+import { Division } from './events.js';
+import * as z from './zod.js';
+
+const Hhmm = z.string().check(z.regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'HH:MM'));
+const DayHours = z.strictObject({ open: Hhmm, close: Hhmm });
+const WeeklyHours = z.partialRecord(z.enum(['1', '2', '3', '4', '5', '6', '7']), DayHours);
+
+export const AuthorityConfig = z.object({
+  authority: z.string().check(z.minLength(1)),
+  division: Division,
+  preset: z.string().check(z.minLength(1), z.describe('rule preset, e.g. southampton or norfolk')),
+  officeHours: z.optional(WeeklyHours),
+  teamHours: z.optional(z.record(z.string(), WeeklyHours)),
+  closures: z.optional(z.array(z.iso.date())),
+  rules: z.optional(z.unknown()).check(z.describe('rule overrides, validated by the rule engine')),
+  links: z.object({ caseUrlTemplate: z.string().check(z.minLength(1)) }),
+});
+export type AuthorityConfig = z.infer<typeof AuthorityConfig>;
