@@ -28,7 +28,7 @@ import { AuthorityConfig, ConfigError, parseConfig } from '#commons/config.js';
 import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import type { Scheduler } from '#use-cases/ports.js';
 import { type RecomputeSummary, recomputeOpenCases } from '#use-cases/recompute-cases.js';
-import { DEFAULT_AUTHORITY, DEFAULT_TABLE } from './local-defaults.js';
+import { DEFAULT_TABLE, localAuthority, localBaseUrl } from './local-defaults.js';
 
 /** A problem the operator must fix (bad feed, missing configuration): no stack trace. */
 export class OperatorError extends Error {
@@ -82,7 +82,7 @@ function target(options: TableOptions): Target {
   if (tableName === undefined) {
     throw new OperatorError('name the table: --table <name> or TABLE_NAME (or --lambda-env)');
   }
-  let authority: unknown = local ? DEFAULT_AUTHORITY : undefined;
+  let authority: unknown = local ? localAuthority(localBaseUrl(env)) : undefined;
   if (env.AUTHORITY_CONFIG !== undefined) {
     try {
       authority = JSON.parse(env.AUTHORITY_CONFIG);
