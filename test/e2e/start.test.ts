@@ -2,7 +2,7 @@
  * `npm start`'s snags, in a child process as a newcomer meets them: a port already taken, a
  * port out of range, and `--help`.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +53,24 @@ describe('npm start', () => {
     // Assess
     expect(started.code).not.toBe(0);
     expect(started.stderr.trimEnd()).toBe(message);
+  });
+
+  it('without Java on the PATH says DynamoDB Local needs it, in one line', async () => {
+    // Prepare: a PATH that holds node and nothing else.
+    const bin = mkdtempSync(join(tmpdir(), 'timescales-nojava-'));
+    symlinkSync(process.execPath, join(bin, 'node'));
+
+    // Act
+    const started = await run(process.execPath, LOCAL, {
+      env: childEnv({ PATH: bin, PORT: '0', DATA_DIR: dataDir }),
+    });
+    rmSync(bin, { recursive: true, force: true });
+
+    // Assess
+    expect(started.code).not.toBe(0);
+    expect(started.stderr.trimEnd().split('\n')).toEqual([
+      'DynamoDB Local needs Java 17+ on the PATH: spawn java ENOENT',
+    ]);
   });
 
   it('--help names every variable it reads and starts nothing', async () => {
