@@ -1,10 +1,11 @@
 /**
- * AWS SDK clients, made once per process (module scope) and injected into the adapters.
- * Tests build their own clients against the stand-ins instead of importing these.
+ * AWS SDK clients with the options the adapters rely on. The wiring (`functions/wiring/`)
+ * makes the process's clients once and injects them; tests build their own against the
+ * stand-ins.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { lazyClient } from './lazy.js';
 
 /** A document client with the marshalling options the adapters rely on. */
 export function makeDocumentClient(
@@ -18,13 +19,10 @@ export function makeDocumentClient(
   });
 }
 
-let documentClient: DynamoDBDocumentClient | undefined;
-let secretsClient: SecretsManagerClient | undefined;
-
-export function dynamo(endpoint?: string): DynamoDBDocumentClient {
-  documentClient ??= makeDocumentClient({ endpoint });
-  return documentClient;
-}
+/** Secrets Manager, its package imported on the first secret read (only the events handler reads one). */
+const secretsManager = lazyClient(
+  async () => new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient({}),
+);
 
 /**
  * Reads a secret's string value (the webhook secret in AWS); called once, on the events
@@ -32,11 +30,9 @@ export function dynamo(endpoint?: string): DynamoDBDocumentClient {
  * so the handlers that never read a secret (read, reminders) never load it.
  */
 export async function readSecret(arn: string): Promise<string> {
-  const { GetSecretValueCommand, SecretsManagerClient } = await import(
-    '@aws-sdk/client-secrets-manager'
-  );
-  secretsClient ??= new SecretsManagerClient({});
-  const result = await secretsClient.send(new GetSecretValueCommand({ SecretId: arn }));
+  const { GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+  const client = await secretsManager();
+  const result = await client.send(new GetSecretValueCommand({ SecretId: arn }));
   if (result.SecretString === undefined) throw new Error(`secret ${arn} has no string value`);
   return result.SecretString.trim();
 }

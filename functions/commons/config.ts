@@ -4,6 +4,7 @@
  */
 import { Division } from '#schemas/events.js';
 import * as z from '#schemas/zod.js';
+import { lazy } from './lazy.js';
 
 const Hhmm = z.string().check(z.regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'HH:MM'));
 const DayHours = z.strictObject({ open: Hhmm, close: Hhmm });
@@ -109,10 +110,5 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return result.data;
 }
 
-let cached: Config | undefined;
-
 /** The process's configuration, parsed on first use (the Lambda cold start) and kept. */
-export function config(): Config {
-  cached ??= parseConfig();
-  return cached;
-}
+export const config: () => Config = lazy(() => parseConfig());

@@ -44,6 +44,7 @@ import {
   silent,
 } from './fire-deps.js';
 import { DIGEST_PREFIX, deferralSuffix, fireDigest, scheduleMorningDigest } from './fire-digest.js';
+import { VersionConflictError } from './ports.js';
 import { replaceTimers } from './replace-timers.js';
 import { sendToPersonOnce, tally } from './send-once.js';
 
@@ -124,7 +125,7 @@ async function fireDue<A extends FireAggregate>(
         now,
       });
     } catch (error) {
-      if ((error as { name?: string }).name === 'VersionConflictError' && attempt < 5) continue;
+      if (error instanceof VersionConflictError && attempt < 5) continue;
       throw error;
     }
     await replaceTimers(before, result.aggregate, stored.version + 1, now, deps);

@@ -18,20 +18,20 @@
  */
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  AppError,
-  ContentionError,
-  IdempotencyConflictError,
-  UnprocessableEventError,
-  ValidationError,
-} from '#commons/errors.js';
-import { fieldErrors } from '#commons/http.js';
 import type { CaseAggregate } from '#domain/model.js';
 import type { ReminderAudit } from '#domain/reminders/ports.js';
 import { diffTimers } from '#domain/timers.js';
 import { type CaseEvent, type DirectoryEvent, EventEnvelope } from '#schemas/events.js';
 import type { EventAccepted } from '#schemas/responses.js';
 import type { CaseEngine } from './case-engine.js';
+import {
+  ContentionError,
+  fieldErrors,
+  IdempotencyConflictError,
+  TimerSyncError,
+  UnprocessableEventError,
+  ValidationError,
+} from './errors.js';
 import {
   type CaseStore,
   type Clock,
@@ -60,13 +60,6 @@ export interface IngestDeps {
 
 /** Largest serialised case aggregate accepted (the item limit is 400 KB). */
 export const MAX_CASE_BYTES = 300_000;
-
-/** The scheduler failed after the change was committed: a redelivery re-syncs the timers. */
-export class TimerSyncError extends AppError {
-  readonly status = 503;
-  readonly slug = 'timer-sync-failed';
-  readonly title = 'The event was recorded but its timers could not be set; deliver it again';
-}
 
 export async function ingestEvent(body: unknown, deps: IngestDeps): Promise<StoredAnswer> {
   const parsed = EventEnvelope.safeParse(body);

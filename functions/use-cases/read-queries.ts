@@ -4,7 +4,6 @@
  */
 
 import { type Calendar, createCalendar } from '#calendar/index.js';
-import { NotFoundError } from '#commons/errors.js';
 import { DEFAULT_REMINDER_PLANS, listPlannedReminders } from '#domain/reminders/plans.js';
 import { routeReminder } from '#domain/reminders/routing.js';
 import type { ReminderPlans } from '#domain/reminders/types.js';
@@ -17,6 +16,7 @@ import type {
   ReminderList,
   ReminderView,
 } from '#schemas/responses.js';
+import { NotFoundError } from './errors.js';
 import type { CaseStore, DeadlineRecord, Directory } from './ports.js';
 
 export interface ReadDeps {

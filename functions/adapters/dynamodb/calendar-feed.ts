@@ -19,6 +19,7 @@ import {
 } from '#calendar/index.js';
 import { logger } from '#commons/logger.js';
 import * as z from '#schemas/zod.js';
+import { busyAware } from './busy.js';
 import { keys } from './keys.js';
 import { withLoadCase } from './with-load-case.js';
 
@@ -159,16 +160,19 @@ export class CachedCalendarFeed implements FeedSource {
   #checkedAt = Number.NEGATIVE_INFINITY;
   #loaded = false;
   #inFlight: Promise<void> | undefined;
+  private readonly client: DynamoDBDocumentClient;
 
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly options: {
       maxAgeMs?: number;
       now?: () => number;
       onError?: (error: unknown) => void;
     } = {},
-  ) {}
+  ) {
+    this.client = busyAware(client);
+  }
 
   /**
    * Loads the feed if it never was (a failure throws), or re-checks it when stale (a failure

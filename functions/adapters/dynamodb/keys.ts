@@ -40,6 +40,39 @@ export const keys = {
    * transaction; the reminders' directory cache is exact because it reads it with the case.
    */
   directoryStamp: () => ({ pk: 'CONFIG', sk: 'DIRECTORY' }),
+  /**
+   * A send claim: one per case, reminder and person, written before that person's messages go
+   * (`send-claims.ts`).
+   */
+  sendClaim: (key: { caseId: string; reminderId: string; personId: string }) => ({
+    pk: `SEND#${key.caseId}#${key.reminderId}#${key.personId}`,
+    sk: 'CLAIM',
+  }),
+  /**
+   * A reminder's audit lines, appended outside the case transaction: sorted after the engine's
+   * own item of the same case version (`AUDIT#<version>`), unique by `suffix`.
+   */
+  reminderAudit: (caseId: string, caseVersion: number, at: string, suffix: string) => ({
+    pk: `CASE#${caseId}`,
+    sk: `AUDIT#${String(caseVersion).padStart(10, '0')}#R#${at}#${suffix}`,
+  }),
+  /** A timer of the local scheduler driver. */
+  timer: (name: string) => ({ pk: `TIMER#${name}`, sk: 'TIMER' }),
+  /** gsi2: timers by the time they are due (fire or retry time), in `partition`. */
+  timerIndex: (partition: string, dueAt: string, name: string) => ({
+    gsi2pk: partition,
+    gsi2sk: `${dueAt}#${name}`,
+  }),
+  /** The gsi2 partition of pending timers. */
+  timerPartition: 'TIMERS',
+  /** The gsi2 partition of timers parked after their last failed attempt (never dropped). */
+  deadTimerPartition: 'TIMERS#DEAD',
+  /** What the EDT was alerted to overnight: one per team, date, case and reminder. */
+  digestEntry: (team: string, date: string, caseId: string, reminderId: string) => ({
+    pk: `DIGEST#${team}#${date}`,
+    sk: `ITEM#${caseId}#${reminderId}`,
+  }),
+  digestPartition: (team: string, date: string) => `DIGEST#${team}#${date}`,
 } as const;
 
 /** How long an event's idempotency record is kept (DynamoDB TTL deletes it afterwards). */
