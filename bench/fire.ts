@@ -34,7 +34,7 @@ import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
 import { serializeAggregate } from '#adapters/dynamodb/codec.js';
 import { createTable } from '#adapters/dynamodb/create-table.js';
 import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
-import { keys } from '#adapters/dynamodb/keys.js';
+import * as keys from '#adapters/dynamodb/keys.js';
 import { DynamoReminderAudit } from '#adapters/dynamodb/send-claims.js';
 import { DynamoTimerStore } from '#adapters/dynamodb/timer-store.js';
 import { makeDocumentClient } from '#commons/clients.js';

@@ -14,14 +14,17 @@ const EMPTY_FLUSH = /^No application metrics to publish/;
  * an invocation that counts nothing (an ignored timer) is normal and writes no line at all.
  */
 export function makeMetrics(options: { namespace?: string; serviceName?: string } = {}): Metrics {
-  const text = (content: unknown[]) => content.map(String).join(' ');
+  const forward =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (...content: unknown[]) => {
+      const text = content.map(String).join(' ');
+      if (!EMPTY_FLUSH.test(text)) logger[level](text);
+    };
   const quietWhenEmpty = {
-    debug: (...content: unknown[]) => logger.debug(text(content)),
-    info: (...content: unknown[]) => logger.info(text(content)),
-    warn: (...content: unknown[]) => {
-      if (!EMPTY_FLUSH.test(text(content))) logger.warn(text(content));
-    },
-    error: (...content: unknown[]) => logger.error(text(content)),
+    debug: forward('debug'),
+    info: forward('info'),
+    warn: forward('warn'),
+    error: forward('error'),
   };
   return new Metrics({
     namespace: options.namespace ?? process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Timescales',

@@ -20,7 +20,7 @@ import { SesEmailChannel } from '#adapters/channels/ses.js';
 import { EndUserMessagingSmsChannel } from '#adapters/channels/sms.js';
 import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
 import { createTable } from '#adapters/dynamodb/create-table.js';
-import { keys } from '#adapters/dynamodb/keys.js';
+import * as keys from '#adapters/dynamodb/keys.js';
 import { DynamoReminderAudit, DynamoSendClaims } from '#adapters/dynamodb/send-claims.js';
 import { DynamoDigestStore } from '#adapters/dynamodb/timer-store.js';
 import type { ClaimKey, OutboundMessage } from '#domain/reminders/ports.js';

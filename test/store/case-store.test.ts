@@ -13,7 +13,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
 import { createTable } from '#adapters/dynamodb/create-table.js';
-import { keys } from '#adapters/dynamodb/keys.js';
+import * as keys from '#adapters/dynamodb/keys.js';
 import type { CaseEvent } from '#schemas/events.js';
 import { AUTHORITY, envelope, freshTable, snapshot } from '#test/api/support.js';
 import { makeCaseEngine } from '#use-cases/bind-engine.js';

@@ -20,7 +20,7 @@ import {
 import { logger } from '#commons/logger.js';
 import * as z from '#schemas/zod.js';
 import { busyAware } from './busy.js';
-import { keys } from './keys.js';
+import * as keys from './keys.js';
 import { withLoadCase } from './with-load-case.js';
 
 const GovUkEventSchema = z.object({

@@ -34,7 +34,7 @@ import {
   toAuditRecord,
   toDeadlineRecord,
 } from './codec.js';
-import { EVENT_RECORD_TTL_DAYS, keys } from './keys.js';
+import * as keys from './keys.js';
 import { queryAll, queryUpTo } from './query.js';
 import { TABLE_KEYS } from './table.js';
 
@@ -326,7 +326,7 @@ export function eventRecordPut(tableName: string, event: EventRecord, now: Date)
         entity: 'event',
         ...event,
         [TABLE_KEYS.ttlAttribute]:
-          Math.floor(now.getTime() / 1000) + EVENT_RECORD_TTL_DAYS * 86_400,
+          Math.floor(now.getTime() / 1000) + keys.EVENT_RECORD_TTL_DAYS * 86_400,
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     },

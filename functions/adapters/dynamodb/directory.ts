@@ -34,7 +34,7 @@ import {
 import { busyAware } from './busy.js';
 import { eventRecordPut } from './case-store.js';
 import { omitUndefined } from './codec.js';
-import { keys } from './keys.js';
+import * as keys from './keys.js';
 import { queryAll } from './query.js';
 
 export { MAX_SHIFT_DAYS } from '#domain/reminders/directory-rules.js';

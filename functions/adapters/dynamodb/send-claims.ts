@@ -25,7 +25,7 @@ import type {
 } from '#domain/reminders/ports.js';
 import { batchWriteAll } from './batch.js';
 import { busyAware } from './busy.js';
-import { keys } from './keys.js';
+import * as keys from './keys.js';
 import { digestEntryItem } from './timer-store.js';
 
 /** Claims outlive any redelivery of a timer (EventBridge retries for at most 24 h). */

@@ -7,12 +7,13 @@
  * - Digest entry: `DIGEST#<team>#<date>` / `ITEM#<case>#<reminder>`: what the EDT was alerted
  *   to overnight, read by the 09:00 digest.
  */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DigestEntry, DigestStore } from '#domain/reminders/ports.js';
 import type { ReminderTimer } from '#domain/reminders/types.js';
 import { batchWriteAll, type WriteRequest } from './batch.js';
 import { busyAware } from './busy.js';
-import { keys } from './keys.js';
+import * as keys from './keys.js';
 import { queryAll, queryUpTo } from './query.js';
 import { TABLE_KEYS } from './table.js';
 
@@ -118,7 +119,7 @@ export class DynamoTimerStore {
       )
       .catch((error: unknown) => {
         // Deleted meanwhile (cancelled): nothing to retry.
-        if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
       });
   }
 
