@@ -68,7 +68,8 @@ export function makeHandler(deps: ReadDeps): ReadHandler {
     try {
       const found = BY_ROUTE_KEY.get(event.routeKey);
       if (found === undefined) throw new NotFoundError(`no route ${event.routeKey}`);
-      return json(200, await found.query(inputOf(found.route, event), deps));
+      const { route, query } = found;
+      return json(route.response.status, await query(inputOf(route, event), deps));
     } catch (error) {
       return errorResult(error, event.rawPath);
     }
