@@ -4,7 +4,6 @@
  */
 
 import { type Calendar, createCalendar } from '#calendar/index.js';
-import { NotFoundError } from '#commons/errors.js';
 import type { CaseStore, DeadlineRecord, Directory } from '#domain/ports.js';
 import { DEFAULT_REMINDER_PLANS } from '#domain/reminders/plans.js';
 import { routeReminder } from '#domain/reminders/routing.js';
@@ -19,6 +18,7 @@ import type {
   ReminderList,
   ReminderView,
 } from '#schemas/responses.js';
+import { NotFoundError } from './errors.js';
 
 export interface ReadDeps {
   store: CaseStore;
