@@ -9,6 +9,7 @@
  *   timescales is-working-day 2026-12-28 [--division d]
  *   timescales load-feed bank-holidays.json [--table T] [--endpoint URL] [--lambda-env env.json]
  *   timescales recompute [--table T] [--endpoint URL] [--lambda-env env.json]
+ *   timescales rebuild-reports [--table T] [--endpoint URL] [--lambda-env env.json]
  *   timescales send events.json [--url http://127.0.0.1:3000]
  */
 import { readFileSync } from 'node:fs';
@@ -67,6 +68,12 @@ const COMMANDS: Record<string, { usage: string; summary: string; options: string
     usage: 'recompute [--table <name>] [--endpoint <url>] [--lambda-env <file>]',
     summary:
       'Recomputes every case with an open deadline with the stored feed and rules, and moves\ntheir timers: {cases, recomputed, unchanged, failed}. Run it again while failed > 0.',
+    options: TABLE_HELP,
+  },
+  'rebuild-reports': {
+    usage: 'rebuild-reports [--table <name>] [--endpoint <url>] [--lambda-env <file>]',
+    summary:
+      "Recomputes the compliance report's counters from every case's deadlines and replaces the\nstored ones: {cases, deadlines, items, deleted}. Run it while no events arrive.",
     options: TABLE_HELP,
   },
   send: {
@@ -233,6 +240,11 @@ async function command(args: string[]): Promise<unknown> {
         ...tableOptions(values),
         warn: (message) => process.stderr.write(`timescales: ${message}\n`),
       });
+    }
+    case 'rebuild-reports': {
+      expect(0, 'no arguments');
+      const { rebuildAllReports } = await import('./operations.js');
+      return rebuildAllReports(tableOptions(values));
     }
     case 'send': {
       if (rest.length > 1) throw new UsageError('send expects one file of events (or - for stdin)');

@@ -1,5 +1,6 @@
 /**
- * Operator commands on a deployment's table (`npx timescales load-feed | recompute`), in AWS
+ * Operator commands on a deployment's table (`npx timescales load-feed | recompute |
+ * rebuild-reports`), in AWS
  * with the operator's credentials or locally against DynamoDB Local (`--endpoint`).
  *
  * Configuration is the Lambdas' own: `TABLE_NAME`, `AUTHORITY_CONFIG` and (for `recompute`
@@ -20,6 +21,7 @@ import {
   putCalendarFeed,
 } from '#adapters/dynamodb/calendar-feed.js';
 import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
+import { DynamoReportStore } from '#adapters/dynamodb/report-store.js';
 import { DynamoReminderAudit } from '#adapters/dynamodb/send-claims.js';
 import { DynamoTimerStore } from '#adapters/dynamodb/timer-store.js';
 import { makeEventBridgeScheduler } from '#adapters/scheduler/index.js';
@@ -28,6 +30,7 @@ import { ConfigError, parseConfig } from '#commons/config.js';
 import type { Scheduler } from '#domain/ports.js';
 import { AuthorityConfig } from '#schemas/authority.js';
 import { makeCaseEngine } from '#use-cases/bind-engine.js';
+import { type RebuildSummary, rebuildReports } from '#use-cases/rebuild-reports.js';
 import { type RecomputeSummary, recomputeOpenCases } from '#use-cases/recompute-cases.js';
 import { DEFAULT_TABLE, localAuthority, localBaseUrl } from './local-defaults.js';
 
@@ -196,4 +199,11 @@ export async function recomputeAll(
       warn: (message, fields) => options.warn?.(`${message} ${JSON.stringify(fields ?? {})}`),
     },
   });
+}
+
+/** Recomputes the compliance report's counters from every case's deadlines. */
+export async function rebuildAllReports(options: TableOptions): Promise<RebuildSummary> {
+  const t = target(options);
+  const store = new DynamoReportStore(t.client, t.tableName);
+  return rebuildReports({ cases: store, reports: store });
 }

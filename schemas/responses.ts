@@ -29,6 +29,17 @@ export const DeadlineView = z
     dueAt: UtcInstant,
     startedAt: z.optional(UtcInstant),
     closedAt: z.optional(UtcInstant),
+    metAt: z
+      .optional(UtcInstant)
+      .check(z.describe('a breached clock met late: when the stop event happened')),
+    lateness: z
+      .optional(
+        z.object({
+          amount: z.number().check(z.int()),
+          unit: z.enum(['hours', 'working-hours', 'working-days']),
+        }),
+      )
+      .check(z.describe('with metAt: how late, in whole units of the clock’s kind')),
     stage: z.optional(z.number().check(z.int())).check(z.describe('disagreement stage (1-based)')),
     stageName: z.optional(z.string()),
     subjectId: z.optional(z.string()).check(z.describe('allegation or disagreement id')),

@@ -51,6 +51,13 @@ export const DeadlineSchema = z.object({
   closedAt: z.optional(Instant),
   /** A stop event that arrived after the breach: when the work was actually done. */
   metAt: z.optional(Instant),
+  /** With `metAt`: how late, in whole units of the clock's kind (`domain/reports/lateness.ts`). */
+  lateness: z.optional(
+    z.object({
+      amount: z.number().check(z.int(), z.positive()),
+      unit: z.enum(['hours', 'working-hours', 'working-days']),
+    }),
+  ),
   startEventId: z.optional(z.string()),
   stopEventId: z.optional(z.string()),
 });

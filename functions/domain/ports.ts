@@ -5,6 +5,8 @@
  * Adapters (`functions/adapters/*`) implement them; tests pass the fakes in `test/support/`.
  */
 import type { AuditEntry, CaseAggregate } from './model.js';
+import type { ReportItem } from './reports/figures.js';
+import type { Lateness } from './reports/lateness.js';
 import type { Timer } from './timers.js';
 
 export type { Timer };
@@ -92,6 +94,9 @@ export type DeadlineStatusName = 'open' | 'met' | 'breached' | 'cancelled';
 
 export interface DeadlineQueryInput {
   status: DeadlineStatusName;
+  /** Only deadlines due at or after this instant. */
+  dueFrom?: Date | undefined;
+  /** Only deadlines due strictly before this instant. */
   dueBefore?: Date | undefined;
   team?: string | undefined;
   limit: number;
@@ -107,6 +112,10 @@ export interface DeadlineRecord {
   dueAt: string;
   startedAt?: string;
   closedAt?: string;
+  /** A breached clock's late stop: when the work was done. */
+  metAt?: string;
+  /** With `metAt`: how late, in whole units of the clock's kind. */
+  lateness?: Lateness;
   stage?: number;
   stageName?: string;
   subjectId?: string;
@@ -145,6 +154,34 @@ export interface CaseStore {
     query: DeadlineQueryInput,
   ): Promise<{ deadlines: DeadlineRecord[]; nextCursor?: string }>;
   listAudit(caseId: string): Promise<AuditRecord[]>;
+}
+
+// ---------------------------------------------------------------------------------------
+// The compliance report's counters
+
+/** Months `from` to `to` (`YYYY-MM`, inclusive); optionally only some teams or one rule. */
+export interface ReportQuery {
+  from: string;
+  to: string;
+  /** Only these teams (a team manager's); absent: every team. */
+  teams?: readonly string[] | undefined;
+  rule?: string | undefined;
+}
+
+/**
+ * The report's counters per rule, team and month. `CaseStore.commitCase` keeps them in step
+ * with the deadlines (same transaction); `replaceAll` is `rebuild-reports`.
+ */
+export interface ReportStore {
+  readReport(query: ReportQuery): Promise<ReportItem[]>;
+  /** Writes exactly `items`: every other report item is deleted. */
+  replaceAll(items: readonly ReportItem[]): Promise<{ written: number; deleted: number }>;
+}
+
+/** Every case in the store, for recomputations that must see closed cases too. */
+export interface CaseScan {
+  /** Calls `visit` with every case, open or closed, in no particular order. */
+  scanCases(visit: (aggregate: CaseAggregate) => void): Promise<void>;
 }
 
 /** The event id was already recorded (by an earlier or a concurrent delivery). */

@@ -36,11 +36,20 @@ import {
   EventAlreadyRecordedError,
   type EventRecord,
   type Person,
+  type ReportQuery,
+  type ReportStore,
   type RotaShift,
   type StoredCase,
   VersionConflictError,
 } from '#domain/ports.js';
 import { delegateAt, onCallFrom } from '#domain/reminders/directory-rules.js';
+import {
+  addCounts,
+  emptyCounts,
+  keyString,
+  type ReportItem,
+  reportDeltas,
+} from '#domain/reports/figures.js';
 
 /** DynamoDB's item size limit. */
 const MAX_ITEM_BYTES = 400 * 1024;
@@ -81,8 +90,10 @@ export class MemoryEventRecords {
   }
 }
 
-export class MemoryCaseStore implements CaseStore {
+export class MemoryCaseStore implements CaseStore, ReportStore {
   private readonly cases = new Map<string, CaseItem>();
+  /** The report's counters by `keyString`, changed with every commit as the adapter does. */
+  private readonly reports = new Map<string, string>();
   /** caseId → version → the audit item's entries (JSON text) */
   private readonly audits = new Map<string, Map<number, string>>();
 
@@ -156,6 +167,15 @@ export class MemoryCaseStore implements CaseStore {
       updatedAt: commit.now.toISOString(),
       ...(commit.event === undefined ? {} : { lastEventId: commit.event.eventId }),
     });
+    const deltas = reportDeltas(commit.before?.deadlines ?? [], commit.after.deadlines);
+    for (const delta of deltas) {
+      const id = keyString(delta.key);
+      const stored = this.reports.get(id);
+      const item: ReportItem =
+        stored === undefined ? { key: delta.key, counts: emptyCounts() } : JSON.parse(stored);
+      addCounts(item.counts, delta.counts);
+      this.reports.set(id, JSON.stringify(item));
+    }
     if (commit.audit.length > 0) {
       const audits = this.audits.get(caseId) ?? new Map<number, string>();
       audits.set(version, JSON.stringify(commit.audit.map(toAuditRecord)));
@@ -184,9 +204,11 @@ export class MemoryCaseStore implements CaseStore {
   ): Promise<{ deadlines: DeadlineRecord[]; nextCursor?: string }> {
     const keyOf = (d: DeadlineRecord) => `${d.dueAt}#${d.caseId}#${d.id}`;
     const before = query.dueBefore?.toISOString();
+    const from = query.dueFrom?.toISOString();
     const all = this.projections()
       .filter((d) => d.status === query.status)
       .filter((d) => before === undefined || keyOf(d) < before)
+      .filter((d) => from === undefined || keyOf(d) >= from)
       .filter((d) => query.team === undefined || d.team === query.team)
       .sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
     const start = query.cursor === undefined ? 0 : all.findIndex((d) => keyOf(d) > query.cursor!);
@@ -204,6 +226,30 @@ export class MemoryCaseStore implements CaseStore {
     return [...audits.entries()]
       .sort(([a], [b]) => a - b)
       .flatMap(([, entries]) => JSON.parse(entries) as AuditRecord[]);
+  }
+
+  async readReport(query: ReportQuery): Promise<ReportItem[]> {
+    return [...this.reports.values()]
+      .map((text) => JSON.parse(text) as ReportItem)
+      .filter(
+        ({ key }) =>
+          key.month >= query.from &&
+          key.month <= query.to &&
+          (query.rule === undefined || key.rule === query.rule) &&
+          (query.teams === undefined || query.teams.includes(key.team)),
+      );
+  }
+
+  async replaceAll(items: readonly ReportItem[]): Promise<{ written: number; deleted: number }> {
+    const wanted = new Set(items.map((i) => keyString(i.key)));
+    const deleted = [...this.reports.keys()].filter((id) => !wanted.has(id)).length;
+    this.reports.clear();
+    for (const item of items) this.reports.set(keyString(item.key), JSON.stringify(item));
+    return { written: items.length, deleted };
+  }
+
+  async scanCases(visit: (aggregate: CaseAggregate) => void): Promise<void> {
+    for (const item of this.cases.values()) visit(deserializeAggregate(item.aggregate));
   }
 
   /** How many cases are stored (for a bench's sanity check). */

@@ -3,6 +3,7 @@
  * trail and event idempotency records. Every change to a case is ONE TransactWriteItems.
  */
 
+import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -23,6 +24,7 @@ import {
   type StoredCase,
   VersionConflictError,
 } from '#domain/ports.js';
+import { reportDeltas } from '#domain/reports/figures.js';
 import { ValidationError } from '#use-cases/errors.js';
 import { type BatchRetry, batchWriteAll, untilProcessed } from './batch.js';
 import { busyAware } from './busy.js';
@@ -36,6 +38,7 @@ import {
 } from './codec.js';
 import * as keys from './keys.js';
 import { queryAll, queryUpTo } from './query.js';
+import { reportUpdate } from './report-store.js';
 import { TABLE_KEYS } from './table.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -178,6 +181,13 @@ export class DynamoCaseStore implements CaseStore {
       });
     }
 
+    // The report's counters change in the same transaction as the deadlines they count:
+    // they are additions, so unlike the projections they cannot be written again later.
+    const reports = reportDeltas(deadlinesOf(commit.before), deadlinesOf(commit.after)).map(
+      (delta) => reportUpdate(this.tableName, delta),
+    );
+    const reportRoom = MAX_TRANSACT_ITEMS - items.length;
+    items.push(...reports.slice(0, reportRoom));
     // Deadline projections: write the ones that changed, delete the ones that disappeared.
     const projections = projectionWrites(this.tableName, caseId, commit);
     const room = MAX_TRANSACT_ITEMS - items.length;
@@ -192,10 +202,34 @@ export class DynamoCaseStore implements CaseStore {
         commit,
       );
     }
+    // More report keys than one transaction holds (a change touching clocks in more than
+    // ~97 rule/team/month cells at once): the rest follow in their own transactions, each
+    // with a token derived from the commit, so a retried call is applied once (DynamoDB
+    // keeps a transaction's token for 10 minutes).
+    await this.writeReportOverflow(caseId, version, reports.slice(reportRoom));
     // A change touching more deadlines than one transaction holds (e.g. closing a case with
     // very many open clocks): the rest of the projections follow, derived from the committed
     // aggregate. Readers may see them a moment late; the case item is the source of truth.
     await this.writeAll(projections.slice(room));
+  }
+
+  private async writeReportOverflow(
+    caseId: string,
+    version: number,
+    updates: TransactItem[],
+  ): Promise<void> {
+    for (let i = 0; i < updates.length; i += MAX_TRANSACT_ITEMS) {
+      const token = createHash('sha256')
+        .update(`${caseId}\n${version}\n${i}`)
+        .digest('hex')
+        .slice(0, 36);
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: updates.slice(i, i + MAX_TRANSACT_ITEMS),
+          ClientRequestToken: token,
+        }),
+      );
+    }
   }
 
   private async writeAll(writes: TransactItem[]): Promise<void> {
@@ -222,22 +256,35 @@ export class DynamoCaseStore implements CaseStore {
       .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id));
   }
 
+  /**
+   * Deadlines by status in due-time order: a team's from its own index partition (gsi2), every
+   * team's from the status partition (gsi1). `dueFrom` inclusive, `dueBefore` exclusive.
+   */
   async queryDeadlines(
     query: DeadlineQueryInput,
   ): Promise<{ deadlines: DeadlineRecord[]; nextCursor?: string }> {
-    const partition = keys.deadlineStatusPartition(query.status);
-    const names: Record<string, string> = {};
+    const index = query.team === undefined ? TABLE_KEYS.gsi1 : TABLE_KEYS.gsi2;
+    const partition =
+      query.team === undefined
+        ? keys.deadlineStatusPartition(query.status)
+        : keys.deadlineTeamPartition(query.team, query.status);
+    const names: Record<string, string> = { '#pk': index.partitionKey };
     const values: Record<string, unknown> = { ':p': partition };
-    let condition = 'gsi1pk = :p';
-    if (query.dueBefore !== undefined) {
-      condition += ' AND gsi1sk < :before';
-      values[':before'] = query.dueBefore.toISOString();
-    }
-    let filter: string | undefined;
-    if (query.team !== undefined) {
-      filter = '#team = :team';
-      names['#team'] = 'team';
-      values[':team'] = query.team;
+    let condition = '#pk = :p';
+    // Keys are `<dueAt>#<caseId>#<id>` with fixed-length instants: `dueAt < t` is `key < t`,
+    // so BETWEEN's inclusive end (`t` itself) still leaves out a deadline due exactly at `t`.
+    const from = query.dueFrom?.toISOString();
+    const before = query.dueBefore?.toISOString();
+    if (from !== undefined || before !== undefined) names['#sk'] = index.sortKey;
+    if (from !== undefined && before !== undefined) {
+      condition += ' AND #sk BETWEEN :from AND :before';
+      Object.assign(values, { ':from': from, ':before': before });
+    } else if (from !== undefined) {
+      condition += ' AND #sk >= :from';
+      values[':from'] = from;
+    } else if (before !== undefined) {
+      condition += ' AND #sk < :before';
+      values[':before'] = before;
     }
     let found: { items: Record<string, unknown>[]; more: boolean };
     try {
@@ -245,14 +292,13 @@ export class DynamoCaseStore implements CaseStore {
         this.client,
         {
           TableName: this.tableName,
-          IndexName: TABLE_KEYS.gsi1.name,
+          IndexName: index.name,
           KeyConditionExpression: condition,
-          FilterExpression: filter,
-          ExpressionAttributeNames: filter === undefined ? undefined : names,
+          ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ExclusiveStartKey:
-            query.cursor === undefined ? undefined : decodeCursor(query.cursor, partition),
-          Limit: Math.min(1000, query.limit * (filter === undefined ? 1 : 4)),
+            query.cursor === undefined ? undefined : decodeCursor(query.cursor, index, partition),
+          Limit: Math.min(1000, query.limit),
         },
         query.limit,
       );
@@ -267,7 +313,7 @@ export class DynamoCaseStore implements CaseStore {
     const last = found.items.at(-1);
     // A page cut short at `limit` may have more after it: the next starts after its last item.
     if (!found.more || last === undefined) return { deadlines };
-    return { deadlines, nextCursor: encodeCursor(last) };
+    return { deadlines, nextCursor: encodeCursor(last, index) };
   }
 
   async listAudit(caseId: string): Promise<AuditRecord[]> {
@@ -303,6 +349,15 @@ function projectionWrites(tableName: string, caseId: string, commit: CaseCommit)
         Item: {
           ...keys.deadline(caseId, deadline.id),
           ...keys.deadlineIndex(record.status, record.dueAt, caseId, deadline.id),
+          ...(record.team === undefined
+            ? {}
+            : keys.deadlineTeamIndex(
+                record.team,
+                record.status,
+                record.dueAt,
+                caseId,
+                deadline.id,
+              )),
           entity: 'deadline',
           ...record,
         },
@@ -380,6 +435,8 @@ function fromDeadlineItem(item: Record<string, unknown>): DeadlineRecord {
     dueAt: item.dueAt as string,
     startedAt: item.startedAt as string | undefined,
     closedAt: item.closedAt as string | undefined,
+    metAt: item.metAt as string | undefined,
+    lateness: item.lateness as DeadlineRecord['lateness'],
     stage: item.stage as number | undefined,
     stageName: item.stageName as string | undefined,
     subjectId: item.subjectId as string | undefined,
@@ -391,8 +448,15 @@ function fromDeadlineItem(item: Record<string, unknown>): DeadlineRecord {
   });
 }
 
-function encodeCursor(item: Record<string, unknown>): string {
-  const key = { pk: item.pk, sk: item.sk, gsi1pk: item.gsi1pk, gsi1sk: item.gsi1sk };
+type DeadlineIndex = typeof TABLE_KEYS.gsi1 | typeof TABLE_KEYS.gsi2;
+
+function encodeCursor(item: Record<string, unknown>, index: DeadlineIndex): string {
+  const key = {
+    pk: item.pk,
+    sk: item.sk,
+    [index.partitionKey]: item[index.partitionKey],
+    [index.sortKey]: item[index.sortKey],
+  };
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
@@ -402,7 +466,11 @@ function invalidCursor(): ValidationError {
   });
 }
 
-function decodeCursor(cursor: string, partition: string): Record<string, string> {
+function decodeCursor(
+  cursor: string,
+  index: DeadlineIndex,
+  partition: string,
+): Record<string, string> {
   const invalid = invalidCursor;
   let key: unknown;
   try {
@@ -412,10 +480,10 @@ function decodeCursor(cursor: string, partition: string): Record<string, string>
   }
   if (typeof key !== 'object' || key === null) throw invalid();
   const record = key as Record<string, unknown>;
-  const names = ['pk', 'sk', 'gsi1pk', 'gsi1sk'];
+  const names = ['pk', 'sk', index.partitionKey, index.sortKey];
   if (Object.keys(record).length !== 4 || !names.every((n) => typeof record[n] === 'string'))
     throw invalid();
-  if (record.gsi1pk !== partition) throw invalid();
+  if (record[index.partitionKey] !== partition) throw invalid();
   return record as Record<string, string>;
 }
 

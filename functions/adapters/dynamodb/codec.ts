@@ -37,6 +37,8 @@ export function toDeadlineRecord(d: Deadline): DeadlineRecord {
     dueAt: iso(d.dueAt) as string,
     startedAt: iso(d.startedAt),
     closedAt: iso(d.closedAt),
+    metAt: iso(d.metAt),
+    lateness: d.lateness,
     stage: d.stage,
     stageName: d.stageName,
     subjectId: d.subjectId,

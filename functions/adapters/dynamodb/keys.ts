@@ -25,6 +25,28 @@ export const deadlineIndex = (
   gsi1sk: `${dueAt}#${caseId}#${deadlineId}`,
 });
 export const deadlineStatusPartition = (status: string) => `DEADLINES#${status}`;
+/** gsi2: one team's deadlines by status, ordered by due time (a team's manager list). */
+export const deadlineTeamIndex = (
+  team: string,
+  status: string,
+  dueAt: string,
+  caseId: string,
+  deadlineId: string,
+) => ({
+  gsi2pk: deadlineTeamPartition(team, status),
+  gsi2sk: `${dueAt}#${caseId}#${deadlineId}`,
+});
+export const deadlineTeamPartition = (team: string, status: string) =>
+  `TEAMDEADLINES#${team}#${status}`;
+/**
+ * The compliance report's counters for one rule and team in one month (`YYYY-MM`): one
+ * partition per month, so a year's report is twelve small queries run side by side.
+ */
+export const report = (month: string, rule: string, team: string) => ({
+  pk: reportPartition(month),
+  sk: `${rule}#${team}`,
+});
+export const reportPartition = (month: string) => `REPORT#${month}`;
 /** One audit item per committed case version (its entries in order), sorted by version. */
 export const audit = (caseId: string, version: number) => ({
   pk: `CASE#${caseId}`,

@@ -4,6 +4,7 @@
  */
 import { formatLocal } from '#calendar/index.js';
 import type { AuditEntry, AuditKind, CaseAggregate, Deadline } from '#domain/model.js';
+import { latenessOf, latenessUnitOf } from '#domain/reports/lateness.js';
 import type { Rule } from '#domain/rules/index.js';
 import { addClock, effectiveClock, hoursForRule, ladderStage } from './clock.js';
 import type { EngineContext } from './types.js';
@@ -189,8 +190,22 @@ export function stop(w: Work, rule: Rule | undefined, d: Deadline, at: Date): vo
       return;
     }
     d.metAt = at;
+    // Worked out now, on today's calendar, so the report never recounts history.
+    d.lateness = latenessOf(
+      w.ctx.calendar,
+      latenessUnitOf(rule?.clock.unit),
+      d.dueAt,
+      at,
+      rule === undefined ? undefined : hoursForRule(w.ctx.calendar, rule),
+    );
     if (w.eventId) d.stopEventId = w.eventId;
-    record(w, at, 'met-late', { rule: d.rule, dueAt: iso(d.dueAt), metAt: iso(at) }, d.id);
+    record(
+      w,
+      at,
+      'met-late',
+      { rule: d.rule, dueAt: iso(d.dueAt), metAt: iso(at), lateness: d.lateness },
+      d.id,
+    );
     return;
   }
   record(w, at, 'duplicate', { rule: d.rule, status: d.status, reason: 'already stopped' }, d.id);
