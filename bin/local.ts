@@ -150,6 +150,7 @@ async function main(): Promise<void> {
     scheduler: reminders.driver,
     clock: reminders.clock,
     localRoutes: reminders.routes,
+    authority: cfg.authority.authority,
   });
   running.push(() => server.close());
   reminders.driver.start();
@@ -164,6 +165,9 @@ async function main(): Promise<void> {
   );
   console.log(
     `  local only: GET ${baseUrl}/local/outbox (every email and SMS sent), POST ${baseUrl}/local/clock {"now": "<instant>"} (move time forward)`,
+  );
+  console.log(
+    `  managers' pages: ${baseUrl}/app (local sign-in: choose a person from the directory)`,
   );
   console.log(
     `  authority ${cfg.authority.authority}, preset ${cfg.authority.preset}, division ${cfg.authority.division}`,

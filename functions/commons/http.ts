@@ -6,6 +6,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Problem } from '#schemas/problem.js';
 import {
   ContentionError,
+  ForbiddenError,
   IdempotencyConflictError,
   NotFoundError,
   TimerSyncError,
@@ -64,6 +65,7 @@ const PROBLEM_KINDS: readonly (readonly [ErrorClass, ProblemKind])[] = [
       title: 'The webhook signature is missing, wrong or stale',
     },
   ],
+  [ForbiddenError, { status: 403, slug: 'forbidden', title: 'Not yours to see' }],
   [NotFoundError, { status: 404, slug: 'not-found', title: 'Not found' }],
   [MethodNotAllowedError, { status: 405, slug: 'method-not-allowed', title: 'Method not allowed' }],
   [

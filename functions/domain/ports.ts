@@ -298,6 +298,22 @@ export interface Directory {
   sync?(): Promise<void>;
 }
 
+/** The directory as lists, for the managers' pages (`/app/people`, `/app/on-call`, sign-in). */
+export interface DirectoryListing {
+  listPeople(): Promise<Person[]>;
+  /** Away periods that end after `at`: the current and coming ones. */
+  awayEndingAfter(at: Date): Promise<AwayPeriod[]>;
+  /** Rota shifts that overlap [from, to). */
+  shiftsBetween(from: Date, to: Date): Promise<RotaShift[]>;
+  /** The directory stamp's generation: a list read at one generation stays right until it moves. */
+  generation(): Promise<number>;
+}
+
+/** EDT alerts (the morning digests' entries) across teams, by when they were sent. */
+export interface AlertLog {
+  alertsSince(since: Date): Promise<DigestEntry[]>;
+}
+
 /** Write side of the directory: each write carries its event's idempotency record. */
 export interface DirectoryWriter {
   /** Ignores (but still records the event) an upsert older than the stored profile. */

@@ -15,9 +15,14 @@ import { type HttpResult, problemResult, toProblem } from '#commons/http.js';
 import { type Clock, type Scheduler, systemClock, type Timer } from '#domain/ports.js';
 import { makeHandler as makeEventsHandler } from '#functions/events/handler.js';
 import { makeHandler as makeReadHandler } from '#functions/read/handler.js';
+import { makeWebHandler } from '#functions/web/app.js';
+import { localAuth } from '#functions/web/auth.js';
+import { LocalSessions } from '#functions/web/session.js';
 import { ingestDeps } from '#functions/wiring/events.js';
 import { readDeps } from '#functions/wiring/read.js';
-import { type Route, routeEntries, routeKey } from '#schemas/routes.js';
+import { cognitoConfigured, webDeps } from '#functions/wiring/web.js';
+import { routeEntries, routeKey } from '#schemas/routes.js';
+import { webRouteEntries } from '#schemas/web.js';
 import type { BoundEngine } from '#use-cases/bind-engine.js';
 import { NotFoundError } from '#use-cases/errors.js';
 
@@ -50,6 +55,10 @@ export interface LocalServerOptions {
   clock?: Clock;
   /** Routes that exist only in local mode (`/local/outbox`, `/local/clock`). */
   localRoutes?: LocalRoutes;
+  /** The council's name at the top of the pages. @default the engine's authority, else "Local council" */
+  authority?: string;
+  /** The environment read for the Cognito settings, which refuse local sign-in. @default process.env */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** What local-only routes must offer: an answer, or undefined when the path is not theirs. */
@@ -64,7 +73,14 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-type Matched = { route: Route; routeKey: string; pathParameters?: Record<string, string> };
+/** A route as the front door sees it: the JSON API's and the pages' alike. */
+interface AnyRoute {
+  method: 'GET' | 'POST';
+  path: `/${string}`;
+  lambda: 'events' | 'read' | 'web';
+}
+
+type Matched = { route: AnyRoute; routeKey: string; pathParameters?: Record<string, string> };
 
 /** A path template as a pattern: literal text as is, each `{name}` one non-empty segment. */
 function patternOf(template: string): RegExp {
@@ -77,7 +93,12 @@ function patternOf(template: string): RegExp {
   );
 }
 
-const PATTERNS = routeEntries().map(([, route]) => ({
+const ROUTES: AnyRoute[] = [
+  ...routeEntries().map(([, route]) => route),
+  ...webRouteEntries().map(([, route]) => ({ ...route, lambda: 'web' as const })),
+];
+
+const PATTERNS = ROUTES.map((route) => ({
   route,
   names: [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string),
   pattern: patternOf(route.path),
@@ -109,12 +130,30 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const client = makeDocumentClient({ endpoint: options.dynamoEndpoint });
   const { tableName, engine } = options;
   const scheduler = options.scheduler ?? new RecordingScheduler();
-  const handlers: Record<Route['lambda'], Handler> = {
+  const env = options.env ?? process.env;
+  if (cognitoConfigured(env)) {
+    // The local sign-in must never run where a Cognito pool is configured.
+    throw new Error(
+      'local mode refuses to start with COGNITO_* variables set: the local sign-in would bypass the identity provider',
+    );
+  }
+  const handlers: Record<AnyRoute['lambda'], Handler> = {
     events: makeEventsHandler({
       webhookSecret: options.webhookSecret,
       ...ingestDeps({ client, tableName, engine, scheduler, clock: options.clock ?? systemClock }),
     }),
     read: makeReadHandler(readDeps({ client, tableName, engine })),
+    web: makeWebHandler(
+      webDeps({
+        client,
+        tableName,
+        engine,
+        authority: options.authority ?? 'Local council',
+        auth: localAuth(new LocalSessions()),
+        clock: options.clock ?? systemClock,
+        secureCookies: false,
+      }),
+    ),
   };
 
   const server: Server = createServer((req, res) => {
@@ -148,7 +187,7 @@ type Handler = (event: APIGatewayProxyEventV2) => Promise<HttpResult>;
 async function serve(
   req: IncomingMessage,
   res: ServerResponse,
-  handlers: Record<Route['lambda'], Handler>,
+  handlers: Record<AnyRoute['lambda'], Handler>,
   localRoutes?: LocalRoutes,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
@@ -200,6 +239,12 @@ function toApiGatewayEvent(
     if (value !== undefined)
       headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
+  // API Gateway (payload 2.0) passes cookies as a list and not as a header.
+  const cookies = headers.cookie
+    ?.split(';')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
+  delete headers.cookie;
   // API Gateway joins repeated query parameters with commas.
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams)
@@ -211,6 +256,7 @@ function toApiGatewayEvent(
     rawPath: url.pathname,
     rawQueryString: url.search.slice(1),
     headers,
+    ...(cookies === undefined || cookies.length === 0 ? {} : { cookies }),
     ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
     ...(matched.pathParameters === undefined ? {} : { pathParameters: matched.pathParameters }),
     requestContext: {
@@ -241,7 +287,9 @@ function send(res: ServerResponse, result: HttpResult, closeConnection = false):
   if (res.headersSent) return;
   res.writeHead(result.statusCode, {
     ...result.headers,
+    ...(result.cookies === undefined ? {} : { 'set-cookie': result.cookies }),
     ...(closeConnection ? { connection: 'close' } : {}),
   });
-  res.end(result.body);
+  // As API Gateway does: a base64 body goes out as its bytes.
+  res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
 }

@@ -37,6 +37,11 @@ export class NotFoundError extends DomainError {
   override readonly name = 'NotFoundError';
 }
 
+/** The signed-in person's roles do not cover what they asked for. */
+export class ForbiddenError extends DomainError {
+  override readonly name = 'ForbiddenError';
+}
+
 /** Same event id, different body: the sender reused an id. */
 export class IdempotencyConflictError extends DomainError {
   override readonly name = 'IdempotencyConflictError';

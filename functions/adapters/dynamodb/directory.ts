@@ -17,6 +17,7 @@ import {
 import {
   type AwayPeriod,
   type Directory,
+  type DirectoryListing,
   type DirectoryWriter,
   EventAlreadyRecordedError,
   type EventRecord,
@@ -36,6 +37,7 @@ import { eventRecordPut } from './case-store.js';
 import { omitUndefined } from './codec.js';
 import * as keys from './keys.js';
 import { queryAll } from './query.js';
+import { TABLE_KEYS } from './table.js';
 
 export { MAX_SHIFT_DAYS } from '#domain/reminders/directory-rules.js';
 
@@ -49,7 +51,7 @@ export interface DynamoDirectoryOptions {
   consistentReads?: boolean;
 }
 
-export class DynamoDirectory implements Directory, DirectoryWriter {
+export class DynamoDirectory implements Directory, DirectoryWriter, DirectoryListing {
   private readonly client: DynamoDBDocumentClient;
   private readonly consistent: boolean;
 
@@ -70,16 +72,37 @@ export class DynamoDirectory implements Directory, DirectoryWriter {
         ...(this.consistent ? { ConsistentRead: true } : {}),
       }),
     );
-    if (Item === undefined) return undefined;
-    return omitUndefined({
-      personId: Item.personId as string,
-      name: Item.name as string,
-      email: Item.email as string,
-      phone: Item.phone as string | undefined,
-      team: Item.team as string | undefined,
-      managerId: Item.managerId as string | undefined,
-      updatedAt: Item.updatedAt as string,
+    return Item === undefined ? undefined : toPerson(Item);
+  }
+
+  /** Everyone in the directory, by email (one partition of gsi2, paged). */
+  async listPeople(): Promise<Person[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: TABLE_KEYS.gsi2.name,
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.peoplePartition },
     });
+    return items.map(toPerson);
+  }
+
+  /** Away periods that end after `at` (current and coming ones), by end. */
+  async awayEndingAfter(at: Date): Promise<AwayPeriod[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: TABLE_KEYS.gsi2.name,
+      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk > :at',
+      ExpressionAttributeValues: { ':pk': keys.awayPartition, ':at': at.toISOString() },
+    });
+    return items.map((item) => ({ personId: item.personId as string, ...toAwaySpan(item) }));
+  }
+
+  /** Rota shifts that overlap [from, to). */
+  async shiftsBetween(from: Date, to: Date): Promise<RotaShift[]> {
+    const starting = await this.shiftsStarting(new Date(from.getTime() - MAX_SHIFT_MS), to);
+    const start = from.toISOString();
+    const end = to.toISOString();
+    return starting.filter((s) => s.to > start && s.from < end);
   }
 
   async awayAt(personId: string, at: Date): Promise<string | undefined> {
@@ -146,6 +169,7 @@ export class DynamoDirectory implements Directory, DirectoryWriter {
         Item: {
           ...keys.person(person.personId),
           ...(person.team === undefined ? {} : keys.personIndex(person.team, person.personId)),
+          ...keys.peopleIndex(person.email, person.personId),
           entity: 'person',
           ...omitUndefined(person),
           eventId: event.eventId,
@@ -177,6 +201,7 @@ export class DynamoDirectory implements Directory, DirectoryWriter {
     const from = new Date(away.from).toISOString();
     await this.writeWith(event, {
       ...keys.away(away.personId, from),
+      ...keys.awayIndex(new Date(away.to).toISOString(), away.personId, from),
       entity: 'away',
       personId: away.personId,
       from,
@@ -247,6 +272,18 @@ export class DynamoDirectory implements Directory, DirectoryWriter {
       ...(this.consistent ? { ConsistentRead: true } : {}),
     });
   }
+}
+
+function toPerson(item: Record<string, unknown>): Person {
+  return omitUndefined({
+    personId: item.personId as string,
+    name: item.name as string,
+    email: item.email as string,
+    phone: item.phone as string | undefined,
+    team: item.team as string | undefined,
+    managerId: item.managerId as string | undefined,
+    updatedAt: item.updatedAt as string,
+  });
 }
 
 function toAwaySpan(item: Record<string, unknown>): AwaySpan {

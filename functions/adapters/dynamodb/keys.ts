@@ -60,11 +60,26 @@ export const personIndex = (team: string, personId: string) => ({
   gsi1pk: `TEAM#${team}`,
   gsi1sk: `PERSON#${personId}`,
 });
+/**
+ * gsi2: every person in one partition, by email (lower case) then id: the people list and
+ * the sign-in's email match (a council's directory is a few thousand people).
+ */
+export const peopleIndex = (email: string, personId: string) => ({
+  gsi2pk: peoplePartition,
+  gsi2sk: `${email.toLowerCase()}#${personId}`,
+});
+export const peoplePartition = 'PEOPLE';
 export const away = (personId: string, from: string) => ({
   pk: `PERSON#${personId}`,
   sk: `AWAY#${from}`,
 });
 export const awayPrefix = 'AWAY#';
+/** gsi2: away periods by their end, so the current and coming ones are one query. */
+export const awayIndex = (to: string, personId: string, from: string) => ({
+  gsi2pk: awayPartition,
+  gsi2sk: `${to}#${personId}#${from}`,
+});
+export const awayPartition = 'AWAY';
 export const shift = (from: string, personId: string) => ({
   pk: 'ROTA',
   sk: `SHIFT#${from}#${personId}`,
@@ -111,6 +126,12 @@ export const digestEntry = (team: string, date: string, caseId: string, reminder
   sk: `ITEM#${caseId}#${reminderId}`,
 });
 export const digestPartition = (team: string, date: string) => `DIGEST#${team}#${date}`;
+/** gsi2: every EDT alert (digest entry) by the time it was sent, across teams. */
+export const alertIndex = (alertedAt: string, caseId: string, reminderId: string) => ({
+  gsi2pk: alertPartition,
+  gsi2sk: `${alertedAt}#${caseId}#${reminderId}`,
+});
+export const alertPartition = 'ALERTS';
 
 /** How long an event's idempotency record is kept (DynamoDB TTL deletes it afterwards). */
 export const EVENT_RECORD_TTL_DAYS = 90;

@@ -143,6 +143,7 @@ function fromItem(item: Record<string, unknown>): StoredTimer {
 export function digestEntryItem(entry: DigestEntry): Record<string, unknown> {
   return {
     ...keys.digestEntry(entry.team, entry.date, entry.caseId, entry.reminderId),
+    ...keys.alertIndex(entry.alertedAt.toISOString(), entry.caseId, entry.reminderId),
     entity: 'digest-entry',
     ...entry,
     dueAt: entry.dueAt.toISOString(),
@@ -170,15 +171,30 @@ export class DynamoDigestStore implements DigestStore {
       ExpressionAttributeValues: { ':pk': keys.digestPartition(team, date) },
       ConsistentRead: true,
     });
-    return items.map((item) => ({
-      team: item.team as string,
-      date: item.date as string,
-      caseId: item.caseId as string,
-      reminderId: item.reminderId as string,
-      rule: item.rule as string,
-      dueAt: new Date(item.dueAt as string),
-      alertedAt: new Date(item.alertedAt as string),
-      recipientIds: (item.recipientIds as string[] | undefined) ?? [],
-    }));
+    return items.map(fromDigestItem);
   }
+
+  /** Every EDT alert sent at or after `since`, oldest first, across teams (gsi2). */
+  async alertsSince(since: Date): Promise<DigestEntry[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: TABLE_KEYS.gsi2.name,
+      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk >= :since',
+      ExpressionAttributeValues: { ':pk': keys.alertPartition, ':since': since.toISOString() },
+    });
+    return items.map(fromDigestItem);
+  }
+}
+
+function fromDigestItem(item: Record<string, unknown>): DigestEntry {
+  return {
+    team: item.team as string,
+    date: item.date as string,
+    caseId: item.caseId as string,
+    reminderId: item.reminderId as string,
+    rule: item.rule as string,
+    dueAt: new Date(item.dueAt as string),
+    alertedAt: new Date(item.alertedAt as string),
+    recipientIds: (item.recipientIds as string[] | undefined) ?? [],
+  };
 }

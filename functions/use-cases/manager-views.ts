@@ -1,0 +1,413 @@
+/**
+ * What the managers' pages show, as plain view models (the web layer renders them): the
+ * dashboard, a case, the on-call page and the people page. Each takes the signed-in viewer
+ * and shows only what their roles cover (`functions/domain/access.ts`). Contact details
+ * (email, phone) appear only in `peoplePage`.
+ */
+import { DAY_MS } from '#calendar/days.js';
+import { localDay, localToUtc } from '#calendar/london.js';
+import { maySeeClock, type Viewer } from '#domain/access.js';
+import type {
+  AlertLog,
+  AuditRecord,
+  CaseStore,
+  Clock,
+  DeadlineRecord,
+  Directory,
+  DirectoryListing,
+  Person,
+} from '#domain/ports.js';
+import { DEFAULT_REMINDER_PLANS } from '#domain/reminders/plans.js';
+import type { RuleSet } from '#domain/rules/index.js';
+import { ForbiddenError, NotFoundError } from './errors.js';
+import { getCaseReminders, type ReadDeps } from './read-queries.js';
+
+export interface ManagerDeps {
+  store: Pick<CaseStore, 'queryDeadlines' | 'loadCase' | 'listDeadlines' | 'listAudit'>;
+  /** What the reminders view plans and routes with. */
+  read: ReadDeps;
+  directory: DirectoryListing & Pick<Directory, 'onCallAt'>;
+  alerts: AlertLog;
+  rules: Pick<RuleSet, 'get'>;
+  clock: Clock;
+  /** The directory's people, kept per process until the directory stamp moves. */
+  people: () => Promise<Person[]>;
+}
+
+/** A deadline as a row of a page. */
+export interface ClockRow {
+  caseId: string;
+  deadlineId: string;
+  rule: string;
+  /** The rule's title, e.g. "LADO notification". */
+  title: string;
+  team: string;
+  dueAt: string;
+  stageName?: string;
+  status: DeadlineRecord['status'];
+  urgent: boolean;
+  metAt?: string;
+}
+
+export interface Section {
+  id: 'breached' | 'overdue' | 'this-week' | 'next-week';
+  title: string;
+  rows: ClockRow[];
+  /** Rows beyond `SECTION_ROWS` are counted, not listed. */
+  total: number;
+}
+
+/** Rows listed per dashboard section (the rest are counted; the CSV has every one). */
+export const SECTION_ROWS = 200;
+/** How far back the dashboard lists breached clocks not yet met. */
+export const BREACHED_DAYS = 28;
+
+/** The people list, read again only when the directory stamp has moved. */
+export function peopleByGeneration(listing: DirectoryListing): () => Promise<Person[]> {
+  let cached: { generation: number; people: Promise<Person[]> } | undefined;
+  return async () => {
+    const generation = await listing.generation();
+    if (cached?.generation !== generation) {
+      const people = listing.listPeople();
+      cached = { generation, people };
+      // A failed read is not kept.
+      people.catch(() => {
+        if (cached?.people === people) cached = undefined;
+      });
+    }
+    return cached.people;
+  };
+}
+
+/** Monday 00:00 Europe/London of the week holding `at`. */
+export function startOfWeek(at: Date): Date {
+  const day = localDay(at.getTime());
+  const monday = day - ((((day + 3) % 7) + 7) % 7);
+  return new Date(localToUtc(monday * DAY_MS));
+}
+
+/** A clock's short name, as its messages call it (the reminder plan's title). */
+function titleOf(rule: string, deps: Pick<ManagerDeps, 'read' | 'rules'>): string {
+  const plans = deps.read.reminders?.plans ?? DEFAULT_REMINDER_PLANS;
+  return plans[rule]?.title ?? deps.rules.get(rule)?.title ?? rule;
+}
+
+function row(d: DeadlineRecord, deps: Pick<ManagerDeps, 'read' | 'rules'>): ClockRow {
+  const rule = deps.rules.get(d.rule);
+  return {
+    caseId: d.caseId,
+    deadlineId: d.id,
+    rule: d.rule,
+    title: titleOf(d.rule, deps),
+    team: d.team ?? 'unallocated',
+    dueAt: d.dueAt,
+    ...(d.stageName === undefined ? {} : { stageName: d.stageName }),
+    status: d.status,
+    urgent: rule?.urgent ?? false,
+    ...(d.metAt === undefined ? {} : { metAt: d.metAt }),
+  };
+}
+
+/**
+ * Deadlines of one status due in [from, before), that the viewer may see: per team from the
+ * team index for a team manager, across teams for a head of service or the EDT manager.
+ */
+async function clocks(
+  viewer: Viewer,
+  status: DeadlineRecord['status'],
+  range: { from?: Date; before?: Date },
+  deps: ManagerDeps,
+): Promise<ClockRow[]> {
+  const acrossTeams = viewer.roles.includes('head-of-service') || viewer.roles.includes('edt');
+  const teams: (string | undefined)[] = acrossTeams ? [undefined] : viewer.teams;
+  const pages = await Promise.all(
+    teams.map(async (team) => {
+      const found: DeadlineRecord[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await deps.store.queryDeadlines({
+          status,
+          team,
+          dueFrom: range.from,
+          dueBefore: range.before,
+          limit: 1000,
+          cursor,
+        });
+        found.push(...page.deadlines);
+        cursor = page.nextCursor;
+      } while (cursor !== undefined);
+      return found;
+    }),
+  );
+  return pages
+    .flat()
+    .map((d) => row(d, deps))
+    .filter((r) => maySeeClock(viewer, r.team, r.urgent))
+    .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.caseId.localeCompare(b.caseId));
+}
+
+function section(id: Section['id'], title: string, rows: ClockRow[]): Section {
+  return { id, title, rows: rows.slice(0, SECTION_ROWS), total: rows.length };
+}
+
+export interface Dashboard {
+  now: string;
+  sections: Section[];
+}
+
+/** `/app`: breached (not yet met, last 4 weeks), overdue, due this week, due next week. */
+export async function dashboard(viewer: Viewer, deps: ManagerDeps): Promise<Dashboard> {
+  const now = deps.clock.now();
+  const nextWeek = new Date(startOfWeek(now).getTime() + 7 * DAY_MS);
+  const weekAfter = new Date(startOfWeek(nextWeek).getTime() + 7 * DAY_MS);
+  const [open, breached] = await Promise.all([
+    clocks(viewer, 'open', { before: weekAfter }, deps),
+    clocks(
+      viewer,
+      'breached',
+      { from: new Date(now.getTime() - BREACHED_DAYS * DAY_MS), before: now },
+      deps,
+    ),
+  ]);
+  const iso = now.toISOString();
+  return {
+    now: iso,
+    sections: [
+      section(
+        'breached',
+        'Breached and not yet met',
+        breached.filter((r) => r.metAt === undefined).reverse(),
+      ),
+      section(
+        'overdue',
+        'Overdue',
+        open.filter((r) => r.dueAt < iso),
+      ),
+      section(
+        'this-week',
+        'Due this week',
+        open.filter((r) => r.dueAt >= iso && r.dueAt < nextWeek.toISOString()),
+      ),
+      section(
+        'next-week',
+        'Due next week',
+        open.filter((r) => r.dueAt >= nextWeek.toISOString()),
+      ),
+    ],
+  };
+}
+
+/** A worker on the case, named from the directory. */
+export interface WorkerRow {
+  role: string;
+  personId: string;
+  name?: string;
+}
+
+/** What happened to a reminder, from the case's audit trail. */
+export interface ReminderEvent {
+  at: string;
+  kind: string;
+  deadlineId?: string;
+  reminderId?: string;
+  personId?: string;
+  name?: string;
+  /** The person's role on the case, or how it reached them (EDT on call, delegate). */
+  role?: string;
+  channel?: string;
+  reason?: string;
+}
+
+export interface CasePage {
+  caseId: string;
+  team: string;
+  status: string;
+  openedAt: string;
+  closedAt?: string;
+  workers: WorkerRow[];
+  deadlines: (ClockRow & { startedAt?: string; explain: string[]; lateness?: string })[];
+  planned: Awaited<ReturnType<typeof getCaseReminders>>['reminders'];
+  reminderEvents: ReminderEvent[];
+  audit: AuditRecord[];
+  names: Record<string, string>;
+}
+
+const REMINDER_KINDS = new Set([
+  'reminder-sent',
+  'reminder-failed',
+  'reminder-deferred',
+  'reminder-rerouted',
+  'reminder-unrouted',
+]);
+
+/** `/app/cases/{caseId}`: deadlines with their explanations, reminders, the audit trail. */
+export async function casePage(
+  viewer: Viewer,
+  caseId: string,
+  deps: ManagerDeps,
+): Promise<CasePage> {
+  const stored = await deps.store.loadCase(caseId);
+  if (stored === undefined) throw new NotFoundError(`no case ${caseId}`);
+  const aggregate = stored.aggregate;
+  const visible =
+    maySeeClock(viewer, aggregate.team, false) ||
+    aggregate.deadlines.some((d) =>
+      maySeeClock(viewer, d.team, deps.rules.get(d.rule)?.urgent ?? false),
+    );
+  if (!visible) throw new ForbiddenError(`case ${caseId} is not one your roles cover`);
+  const [deadlines, planned, audit, people] = await Promise.all([
+    deps.store.listDeadlines(caseId),
+    getCaseReminders(caseId, deps.read),
+    deps.store.listAudit(caseId),
+    deps.people(),
+  ]);
+  const names = Object.fromEntries(people.map((p) => [p.personId, p.name]));
+  const roleOf = (personId: string) => aggregate.workers.find((w) => w.personId === personId)?.role;
+  const reminderEvents = audit
+    .filter((a) => REMINDER_KINDS.has(a.kind))
+    .map((a): ReminderEvent => {
+      const detail = (a.detail ?? {}) as Record<string, unknown>;
+      const personId = detail.personId as string | undefined;
+      const via = detail.via as string | undefined;
+      const role =
+        via === 'edt'
+          ? 'EDT manager on call'
+          : via === 'delegate'
+            ? `delegate of ${names[detail.forPersonId as string] ?? detail.forPersonId}`
+            : personId === undefined
+              ? (detail.role as string | undefined)
+              : (roleOf(personId) ?? (detail.role as string | undefined));
+      return {
+        at: a.at,
+        kind: a.kind.replace('reminder-', ''),
+        ...(a.deadlineId === undefined ? {} : { deadlineId: a.deadlineId }),
+        ...(typeof detail.reminderId === 'string' ? { reminderId: detail.reminderId } : {}),
+        ...(personId === undefined ? {} : { personId }),
+        ...(personId !== undefined && names[personId] !== undefined
+          ? { name: names[personId] }
+          : {}),
+        ...(role === undefined ? {} : { role }),
+        ...(typeof detail.channel === 'string' ? { channel: detail.channel } : {}),
+        ...(typeof detail.reason === 'string' ? { reason: detail.reason } : {}),
+      };
+    });
+  return {
+    caseId,
+    team: aggregate.team,
+    status: aggregate.status,
+    openedAt: aggregate.openedAt.toISOString(),
+    ...(aggregate.closedAt === undefined ? {} : { closedAt: aggregate.closedAt.toISOString() }),
+    workers: aggregate.workers.map((w) => ({
+      role: w.role,
+      personId: w.personId,
+      ...(names[w.personId] === undefined ? {} : { name: names[w.personId] }),
+    })),
+    deadlines: deadlines.map((d) => ({
+      ...row(d, deps),
+      ...(d.startedAt === undefined ? {} : { startedAt: d.startedAt }),
+      explain: d.explain,
+      ...(d.lateness === undefined
+        ? {}
+        : { lateness: `${d.lateness.amount} ${d.lateness.unit.replace('-', ' ')}` }),
+    })),
+    planned: planned.reminders,
+    reminderEvents,
+    audit,
+    names,
+  };
+}
+
+export interface OnCallPage {
+  now: string;
+  onCall?: Person;
+  shifts: { personId: string; name: string; from: string; to: string }[];
+  urgent: ClockRow[];
+  alerts: {
+    at: string;
+    caseId: string;
+    rule: string;
+    title: string;
+    team: string;
+    dueAt: string;
+  }[];
+}
+
+/** How far ahead the on-call page looks for urgent clocks open now. */
+export const URGENT_AHEAD_DAYS = 14;
+
+/**
+ * `/app/on-call`: who is on call now and for the next 7 days, the urgent clocks open now
+ * (overdue or due within 14 days) and the EDT alerts of the last 24 hours.
+ */
+export async function onCallPage(viewer: Viewer, deps: ManagerDeps): Promise<OnCallPage> {
+  const now = deps.clock.now();
+  const [onCallId, shifts, open, alerts, people] = await Promise.all([
+    deps.directory.onCallAt(now),
+    deps.directory.shiftsBetween(now, new Date(now.getTime() + 7 * DAY_MS)),
+    clocks(viewer, 'open', { before: new Date(now.getTime() + URGENT_AHEAD_DAYS * DAY_MS) }, deps),
+    deps.alerts.alertsSince(new Date(now.getTime() - DAY_MS)),
+    deps.people(),
+  ]);
+  const byId = new Map(people.map((p) => [p.personId, p]));
+  const onCall = onCallId === undefined ? undefined : byId.get(onCallId);
+  return {
+    now: now.toISOString(),
+    ...(onCall === undefined ? {} : { onCall }),
+    shifts: shifts
+      .sort((a, b) => a.from.localeCompare(b.from))
+      .map((s) => ({ ...s, name: byId.get(s.personId)?.name ?? s.personId })),
+    urgent: open.filter((r) => r.urgent),
+    alerts: alerts
+      .filter((a) => maySeeClock(viewer, a.team, true))
+      .sort((a, b) => b.alertedAt.getTime() - a.alertedAt.getTime())
+      .map((a) => ({
+        at: a.alertedAt.toISOString(),
+        caseId: a.caseId,
+        rule: a.rule,
+        title: titleOf(a.rule, deps),
+        team: a.team,
+        dueAt: a.dueAt.toISOString(),
+      })),
+  };
+}
+
+export interface PeoplePage {
+  now: string;
+  people: (Person & {
+    managerName?: string;
+    away: { from: string; to: string; delegateId: string; delegateName: string }[];
+  })[];
+  rota: { personId: string; name: string; from: string; to: string }[];
+}
+
+/** `/app/people`: people with their contact details, away periods and delegates; 14 days of rota. */
+export async function peoplePage(deps: ManagerDeps): Promise<PeoplePage> {
+  const now = deps.clock.now();
+  const [people, away, rota] = await Promise.all([
+    deps.people(),
+    deps.directory.awayEndingAfter(now),
+    deps.directory.shiftsBetween(now, new Date(now.getTime() + 14 * DAY_MS)),
+  ]);
+  const name = (id: string) => people.find((p) => p.personId === id)?.name ?? id;
+  return {
+    now: now.toISOString(),
+    people: [...people]
+      .sort((a, b) => a.name.localeCompare(b.name) || a.personId.localeCompare(b.personId))
+      .map((p) => ({
+        ...p,
+        ...(p.managerId === undefined ? {} : { managerName: name(p.managerId) }),
+        away: away
+          .filter((a) => a.personId === p.personId)
+          .sort((a, b) => a.from.localeCompare(b.from))
+          .map((a) => ({
+            from: a.from,
+            to: a.to,
+            delegateId: a.delegateId,
+            delegateName: name(a.delegateId),
+          })),
+      })),
+    rota: rota
+      .sort((a, b) => a.from.localeCompare(b.from))
+      .map((s) => ({ ...s, name: name(s.personId) })),
+  };
+}
