@@ -12,7 +12,7 @@ import { makeLocalReminders } from '#local/scheduler-driver.js';
 import { startLocalServer } from '#local/server.js';
 import { freePort, startDynamoDbLocal, startSesLocal } from '#local/standins.js';
 import { makeCaseEngine } from '#use-cases/bind-engine.js';
-import { DEFAULT_AUTHORITY, DEFAULT_TABLE } from './local-defaults.js';
+import { DEFAULT_AUTHORITY, DEFAULT_FALLBACK_CONTACT, DEFAULT_TABLE } from './local-defaults.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.AWS_ACCESS_KEY_ID ??= 'local';
@@ -31,13 +31,21 @@ async function main(): Promise<void> {
         : Number(process.env.DYNAMODB_PORT),
     dataDir: process.env.DATA_DIR ?? '.local/dynamodb',
   });
-  const cfg = parseConfig({
+  const parsed = parseConfig({
     ...process.env,
     TABLE_NAME: process.env.TABLE_NAME ?? DEFAULT_TABLE,
     WEBHOOK_SECRET: process.env.WEBHOOK_SECRET ?? DEV_WEBHOOK_SECRET,
     AUTHORITY_CONFIG: process.env.AUTHORITY_CONFIG ?? JSON.stringify(DEFAULT_AUTHORITY),
     DYNAMODB_ENDPOINT: dynamo.endpoint,
   });
+  // Local mode always has a duty inbox, so a routing gap shows in the outbox.
+  const cfg = {
+    ...parsed,
+    authority: {
+      ...parsed.authority,
+      fallbackContact: parsed.authority.fallbackContact ?? DEFAULT_FALLBACK_CONTACT,
+    },
+  };
   const created = await createTable(
     new DynamoDBClient({ endpoint: dynamo.endpoint }),
     cfg.tableName,
@@ -65,6 +73,7 @@ async function main(): Promise<void> {
     scheduler: reminders.driver,
     clock: reminders.clock,
     localRoutes: reminders.routes,
+    authority: cfg.authority,
   });
   reminders.driver.start();
 
@@ -80,7 +89,7 @@ async function main(): Promise<void> {
     `  local only: GET ${server.url}/local/outbox (every email and SMS sent), POST ${server.url}/local/clock {"now": "<instant>"} (move time forward)`,
   );
   console.log(
-    `  authority ${cfg.authority.authority}, preset ${cfg.authority.preset}, division ${cfg.authority.division}`,
+    `  authority ${cfg.authority.authority}, preset ${cfg.authority.preset}, division ${cfg.authority.division}; unrouted reminders go to the duty inbox ${cfg.authority.fallbackContact.email}`,
   );
   console.log(
     `  webhook secret: ${secret}${process.env.WEBHOOK_SECRET === undefined ? ' (development default; set WEBHOOK_SECRET to change)' : ''}`,

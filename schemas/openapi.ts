@@ -12,6 +12,8 @@ import {
   DeadlineQuery,
   EventAccepted,
   ReminderList,
+  UnroutedList,
+  UnroutedQuery,
 } from './responses.js';
 import * as z from './zod.js';
 
@@ -94,7 +96,9 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
             '409': problem('the event id was already used with a different body'),
             '413': problem('body larger than 64 KB'),
             '415': problem('content type is not application/json'),
-            '422': problem('the rule engine cannot apply the event to the case'),
+            '422': problem(
+              'an instant outside the years the calendar covers (the problem names the field and the range), or the rule engine cannot apply the event to the case',
+            ),
             '503': problem('the case is contended or timers could not be set; deliver again'),
           },
         },
@@ -150,7 +154,8 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
           requestParams: { path: caseId },
           responses: {
             '200': {
-              description: 'planned reminders in firing order; none for a closed case',
+              description:
+                'the reminders in firing order, each with what happened to it (planned, sent, skipped, deferred, failed, unrouted); none for a closed case',
               content: { 'application/json': { schema: ReminderList } },
             },
             ...readProblems,
@@ -170,6 +175,23 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
               content: { 'application/json': { schema: DeadlineList } },
             },
             '400': problem('invalid query parameters'),
+            '403': problem('not authorised (IAM, in AWS)'),
+          },
+        },
+      },
+      '/v1/reminders/unrouted': {
+        get: {
+          operationId: 'listUnroutedReminders',
+          summary:
+            'Reminders that reached nobody they were meant for (the fallback contact was told), newest first: what was missing and which event would fix it',
+          security: [{ iam: [] }],
+          requestParams: { query: UnroutedQuery },
+          responses: {
+            '200': {
+              description: 'unrouted reminders, newest first (by when they were due to fire)',
+              content: { 'application/json': { schema: UnroutedList } },
+            },
+            '400': problem('invalid query parameters, or a cursor this API did not return'),
             '403': problem('not authorised (IAM, in AWS)'),
           },
         },

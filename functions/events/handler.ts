@@ -11,10 +11,11 @@ import { DynamoReminderAudit } from '#adapters/dynamodb/send-claims.js';
 import { parseJson, rawBody, requireJsonContentType } from '#commons/body.js';
 import { dynamo, readSecret } from '#commons/clients.js';
 import { config } from '#commons/config.js';
-import { type HttpResult, json } from '#commons/http.js';
+import type { HttpResult } from '#commons/http.js';
 import { logger } from '#commons/logger.js';
 import { errorResult } from '#commons/respond.js';
 import { makeWebhookVerifier } from '#commons/webhook.js';
+import { canonicalJson } from '#domain/ids.js';
 import { systemClock } from '#domain/ports.js';
 import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import { productionScheduler } from '#use-cases/bind-scheduler.js';
@@ -35,7 +36,13 @@ export function makeHandler(deps: EventsHandlerDeps): EventsHandler {
       verifier.verify(bytes, event.headers);
       requireJsonContentType(event.headers);
       const answer = await ingestEvent(parseJson(bytes), ingest);
-      return json(answer.statusCode, answer.body);
+      // Canonical JSON: the stored answer replays byte for byte, whatever order the store
+      // gives its keys back in.
+      return {
+        statusCode: answer.statusCode,
+        headers: { 'content-type': 'application/json' },
+        body: canonicalJson(answer.body),
+      };
     } catch (error) {
       return errorResult(error, event.rawPath);
     }
@@ -53,10 +60,12 @@ async function productionHandler(): Promise<EventsHandler> {
   if (secret === undefined)
     throw new Error('Invalid configuration: set WEBHOOK_SECRET or WEBHOOK_SECRET_ARN');
   const client = dynamo(cfg.dynamoEndpoint);
+  const directory = new DynamoDirectory(client, cfg.tableName);
   return makeHandler({
     webhookSecret: secret,
     store: new DynamoCaseStore(client, cfg.tableName),
-    directory: new DynamoDirectory(client, cfg.tableName),
+    directory,
+    people: directory,
     engine: makeCaseEngine(cfg.authority, undefined, {
       feed: await calendarFeed(client, cfg.tableName),
     }),

@@ -9,13 +9,16 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
 import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
 import { DynamoReminderAudit } from '#adapters/dynamodb/send-claims.js';
+import { DynamoUnroutedStore } from '#adapters/dynamodb/unrouted.js';
 import { MAX_BODY_BYTES } from '#commons/body.js';
 import { makeDocumentClient } from '#commons/clients.js';
 import { MethodNotAllowedError, NotFoundError, PayloadTooLargeError } from '#commons/errors.js';
 import { type HttpResult, problemResult, toProblem } from '#commons/http.js';
 import { type Clock, type Scheduler, systemClock, type Timer } from '#domain/ports.js';
+import { fallbackPerson } from '#domain/reminders/routing.js';
 import { makeHandler as makeEventsHandler } from '#functions/events/handler.js';
 import { makeHandler as makeReadHandler } from '#functions/read/handler.js';
+import type { AuthorityConfig } from '#schemas/authority.js';
 import type { BoundEngine } from '#use-cases/bind-engine.js';
 
 /** A `Scheduler` that only remembers what it was asked: local mode's seam until a driver is plugged in. */
@@ -47,6 +50,8 @@ export interface LocalServerOptions {
   clock?: Clock;
   /** Routes that exist only in local mode (`/local/outbox`, `/local/clock`). */
   localRoutes?: LocalRoutes;
+  /** Its fallback contact is shown in the reminders view (as `@fallback`). */
+  authority?: Pick<AuthorityConfig, 'fallbackContact'>;
 }
 
 /** What local-only routes must offer: an answer, or undefined when the path is not theirs. */
@@ -70,6 +75,7 @@ function route(method: string, path: string): Route | Error {
   let pathParameters: Record<string, string> | undefined;
   if (path === '/v1/events') routeKey = 'POST /v1/events';
   else if (path === '/v1/deadlines') routeKey = 'GET /v1/deadlines';
+  else if (path === '/v1/reminders/unrouted') routeKey = 'GET /v1/reminders/unrouted';
   else if (cases?.[1] !== undefined) {
     routeKey = `GET /v1/cases/{caseId}${cases[2] ?? ''}`;
     let caseId: string;
@@ -95,14 +101,22 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     webhookSecret: options.webhookSecret,
     store,
     directory,
+    people: directory,
     engine: options.engine,
     scheduler,
     clock: options.clock ?? systemClock,
     reminderAudit: new DynamoReminderAudit(client, options.tableName),
   });
+  const fallback = options.authority?.fallbackContact;
   const read = makeReadHandler({
     store,
-    reminders: { calendar: options.engine.calendar, directory },
+    reminders: {
+      calendar: options.engine.calendar,
+      plans: options.engine.plans,
+      directory,
+      fallback: fallback === undefined ? undefined : fallbackPerson(fallback),
+    },
+    unrouted: new DynamoUnroutedStore(client, options.tableName),
   });
 
   const server: Server = createServer((req, res) => {

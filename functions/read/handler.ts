@@ -9,12 +9,14 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { calendarFeed } from '#adapters/dynamodb/calendar-feed.js';
 import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
 import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
+import { DynamoUnroutedStore } from '#adapters/dynamodb/unrouted.js';
 import { dynamo } from '#commons/clients.js';
 import { config } from '#commons/config.js';
 import { NotFoundError, ValidationError } from '#commons/errors.js';
 import { fieldErrors, type HttpResult, json } from '#commons/http.js';
 import { errorResult } from '#commons/respond.js';
-import { CaseParams, DeadlineQuery } from '#schemas/responses.js';
+import { fallbackPerson } from '#domain/reminders/routing.js';
+import { CaseParams, DeadlineQuery, UnroutedQuery } from '#schemas/responses.js';
 import type * as z from '#schemas/zod.js';
 import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import {
@@ -23,6 +25,7 @@ import {
   getCaseDeadlines,
   getCaseReminders,
   listDeadlines,
+  listUnrouted,
   type ReadDeps,
 } from '#use-cases/read-queries.js';
 
@@ -34,6 +37,7 @@ export const READ_ROUTES = [
   'GET /v1/cases/{caseId}/audit',
   'GET /v1/cases/{caseId}/reminders',
   'GET /v1/deadlines',
+  'GET /v1/reminders/unrouted',
 ] as const;
 
 export function makeHandler(deps: ReadDeps): ReadHandler {
@@ -53,6 +57,14 @@ export function makeHandler(deps: ReadDeps): ReadHandler {
             200,
             await listDeadlines(
               parse(DeadlineQuery, event.queryStringParameters ?? {}, 'query'),
+              deps,
+            ),
+          );
+        case 'GET /v1/reminders/unrouted':
+          return json(
+            200,
+            await listUnrouted(
+              parse(UnroutedQuery, event.queryStringParameters ?? {}, 'query'),
               deps,
             ),
           );
@@ -90,7 +102,12 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>().handler(async
           feed: await calendarFeed(client, cfg.tableName),
         }).calendar,
         directory: new DynamoDirectory(client, cfg.tableName),
+        fallback:
+          cfg.authority.fallbackContact === undefined
+            ? undefined
+            : fallbackPerson(cfg.authority.fallbackContact),
       },
+      unrouted: new DynamoUnroutedStore(client, cfg.tableName),
     });
   }
   return production(event);

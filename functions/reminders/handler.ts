@@ -21,7 +21,7 @@ import { config } from '#commons/config.js';
 import { logger } from '#commons/logger.js';
 import type { Channel, Metrics as DomainMetrics } from '#domain/ports.js';
 import { systemClock } from '#domain/ports.js';
-import { type ReminderPlans, reminderPlans } from '#domain/reminders/index.js';
+import { fallbackPerson, type ReminderPlans, reminderPlans } from '#domain/reminders/index.js';
 import type { TimerPayload } from '#domain/timers.js';
 import type { AuthorityConfig } from '#schemas/authority.js';
 import * as z from '#schemas/zod.js';
@@ -123,6 +123,10 @@ export function buildFireDeps(wiring: FireWiring): FireTimerDeps {
     plans,
     caseUrlTemplate: wiring.authority.links.caseUrlTemplate,
     emailFrom: wiring.emailFrom,
+    fallback:
+      wiring.authority.fallbackContact === undefined
+        ? undefined
+        : fallbackPerson(wiring.authority.fallbackContact),
     digestsScheduled: new Set(),
     log: wiring.log ?? powertoolsLog,
     ...(wiring.metrics === undefined ? {} : { metrics: wiring.metrics }),

@@ -25,6 +25,7 @@ export const READ_ROUTES = [
   '/v1/cases/{caseId}/audit',
   '/v1/cases/{caseId}/reminders',
   '/v1/deadlines',
+  '/v1/reminders/unrouted',
 ] as const;
 
 /**

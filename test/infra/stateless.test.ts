@@ -404,6 +404,7 @@ describe('HTTP API', () => {
     'GET /v1/cases/{caseId}/audit',
     'GET /v1/cases/{caseId}/reminders',
     'GET /v1/deadlines',
+    'GET /v1/reminders/unrouted',
   ])('%s requires IAM (SigV4)', (routeKey) => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
       RouteKey: routeKey,
@@ -412,7 +413,7 @@ describe('HTTP API', () => {
   });
 
   it('has no other routes', () => {
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 6);
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 7);
   });
 
   it('GET /v1/cases/{caseId}/reminders is served by the read function', () => {

@@ -31,10 +31,12 @@ import {
   MAX_SHIFT_MS,
   onCallFrom,
   type ShiftSpan,
+  teamManagerOf,
 } from '#domain/reminders/directory-rules.js';
 import { eventRecordPut } from './case-store.js';
 import { omitUndefined } from './codec.js';
 import { keys } from './keys.js';
+import { TABLE_KEYS } from './table.js';
 
 export { MAX_SHIFT_DAYS } from '#domain/reminders/directory-rules.js';
 
@@ -94,6 +96,36 @@ export class DynamoDirectory implements Directory, DirectoryWriter {
 
   async onCallAt(at: Date): Promise<string | undefined> {
     return onCallFrom(await this.shiftsStarting(new Date(at.getTime() - MAX_SHIFT_MS), at), at);
+  }
+
+  async teamManager(team: string): Promise<string | undefined> {
+    return teamManagerOf(await this.teamMembers(team));
+  }
+
+  /** The people of a team (one Query of gsi1 `TEAM#<team>`, eventually consistent). */
+  async teamMembers(team: string): Promise<{ personId: string; managerId?: string }[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page: QueryCommandOutput = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: TABLE_KEYS.gsi1.name,
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.personIndex(team, '').gsi1pk },
+          ProjectionExpression: 'personId, managerId',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return items.map((i) =>
+      omitUndefined({
+        personId: i.personId as string,
+        managerId: i.managerId as string | undefined,
+      }),
+    );
   }
 
   /** Every away period of a person (one Query, however long ago they were). */

@@ -33,6 +33,20 @@ export const keys = {
   shift: (from: string, personId: string) => ({ pk: 'ROTA', sk: `SHIFT#${from}#${personId}` }),
   rotaPartition: 'ROTA',
   shiftPrefix: 'SHIFT#',
+  /**
+   * A reminder that reached nobody it was meant for: per team, by the time it was due to fire
+   * (newest first is a backwards Query); gsi1 holds every team's, for the list without a team.
+   */
+  unrouted: (team: string, at: string, caseId: string, reminderId: string) => ({
+    pk: `UNROUTED#${team}`,
+    sk: `${at}#${caseId}#${reminderId}`,
+  }),
+  unroutedIndex: (at: string, team: string, caseId: string, reminderId: string) => ({
+    gsi1pk: 'UNROUTED',
+    gsi1sk: `${at}#${team}#${caseId}#${reminderId}`,
+  }),
+  unroutedPartition: (team: string) => `UNROUTED#${team}`,
+  unroutedAllPartition: 'UNROUTED',
   /** The operator's GOV.UK bank-holidays feed (one config item). */
   calendarFeed: () => ({ pk: 'CONFIG', sk: 'BANK-HOLIDAYS' }),
   /**
