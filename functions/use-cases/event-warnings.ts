@@ -136,9 +136,11 @@ function rolesNeeded(after: CaseAggregate, deps: WarningDeps): Map<string, strin
     if (d.status !== 'open' && !(d.status === 'breached' && d.metAt === undefined)) continue;
     const plan = deps.plans[d.rule];
     if (plan === undefined) continue;
-    // A breached clock still sends its overdue steps and its breach; an open one everything.
+    // A breached clock still sends its overdue steps and its breach (to the people its last
+    // step before overdue told); an open one everything.
+    const lastBeforeOverdue = plan.steps.filter((s) => s.at.kind !== 'after').at(-1);
     const steps = plan.steps.filter(
-      (s) => d.status === 'open' || s.at.kind === 'after' || s.at.kind === 'due',
+      (s) => d.status === 'open' || s.at.kind === 'after' || s === lastBeforeOverdue,
     );
     for (const step of steps) {
       for (const spec of stepRecipients(step, plan, d)) add(spec.role, d.id);

@@ -207,7 +207,13 @@ const defaultCalendar = () =>
 
 /** Without a directory: every named worker exists, nobody is away, nobody is on call. */
 const workersOnly: Directory = {
-  getPerson: async (personId) => ({ personId, name: '', email: '', updatedAt: '' }),
+  // A stand-in address: this view shows personIds only, never an address.
+  getPerson: async (personId) => ({
+    personId,
+    name: '',
+    email: `${personId}@directory.invalid`,
+    updatedAt: '',
+  }),
   awayAt: async () => undefined,
   onCallAt: async () => undefined,
 };

@@ -40,6 +40,7 @@ describe('timescales.config.json', () => {
       preset: 'southampton',
       officeHours: { '1': { open: '09:00', close: '17:00' } },
       links: { caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}' },
+      fallbackContact: { email: 'duty.inbox@example.gov.uk' },
     });
   });
 });

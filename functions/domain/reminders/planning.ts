@@ -63,9 +63,10 @@ export const BREACH_STEP = 'breach';
  * clock; 12 hours in on a concern that arrived 20 hours late) fires once, when the clock
  * reached us; when several have passed only the last of them (the closest to due) is kept,
  * so the recipient is told once. A clock breached by the time it reached us skips every step
- * up to its due time: its breach step says it all. A breached deadline has its breach step
- * (and the first of its daily repeats); a met or cancelled supervision whose invitation went
- * out has its cancellation. Deterministic: planning again gives the same list.
+ * up to its due time: its breach step says it all. A breached deadline has its overdue steps
+ * and its breach step (and the first of its daily repeats), which stands for its at-due step;
+ * a met or cancelled supervision whose invitation went out has its cancellation.
+ * Deterministic: planning again gives the same list.
  */
 export function planReminders(
   deadline: ReminderDeadline,
@@ -95,8 +96,9 @@ export function planSteps(
   const reached = reachedAt(deadline);
   const onArrival = breached && reached.getTime() >= deadline.dueAt.getTime();
   const planned = plan.steps
-    // A breached deadline keeps its at-due and overdue steps (the breach bumps the version).
-    .filter((step) => !breached || step.at.kind === 'after' || step.at.kind === 'due')
+    // A breached deadline keeps its overdue steps (re-planned under the breach's version);
+    // its breach step says what an at-due step would have, and more.
+    .filter((step) => !breached || step.at.kind === 'after')
     .flatMap((step) => {
       const plannedAt = safeStepTime(step.at, deadline, plan, calendar, hours);
       return plannedAt === undefined ? [] : [{ step, plannedAt }];
