@@ -316,7 +316,9 @@ describe('local mode: a LADO concern raised on the Friday before a bank-holiday 
       ['2026-05-23T15:30', 'C-1001', 'sms'],
       ['2026-05-23T15:30', 'C-1001', 'email'],
     ]);
-    expect(edt[6]?.body).toMatch(/^URGENT C-1001: LADO notification BREACHED, under a minute late\./);
+    expect(edt[6]?.body).toMatch(
+      /^URGENT C-1001: LADO notification BREACHED, under a minute late\./,
+    );
     expect(edt[7]?.subject).toBe(
       'URGENT: C-1001: LADO notification BREACHED, under a minute late — Saturday 23 May 2026, 16:30 (BST)',
     );

@@ -41,11 +41,12 @@ export interface PlannedReminder {
 
 /**
  * A step as the read view shows it: `fires` (it has a timer), `skipped` (its time passed
- * before the clock existed, and a later step covers it), or `on-breach` (the breach step of a
- * clock still open: planned when, and only if, it breaches).
+ * before the clock existed, and a later step covers it), `past` (a step of the clock before
+ * it breached: no timer any more), or `on-breach` (the breach step of a clock still open:
+ * planned when, and only if, it breaches).
  */
 export interface PlannedStep extends PlannedReminder {
-  state: 'fires' | 'skipped' | 'on-breach';
+  state: 'fires' | 'skipped' | 'past' | 'on-breach';
 }
 
 /** The step key of a breach's repeat on the nth working day after the due date (`br1`, …). */
@@ -94,24 +95,21 @@ export function planSteps(
   const hours = calendar.hoursFor(deadline.hoursTeam);
   const breached = deadline.status === 'breached';
   const reached = reachedAt(deadline);
-  const onArrival = breached && reached.getTime() >= deadline.dueAt.getTime();
   const planned = plan.steps
-    // A breached deadline keeps its overdue steps (re-planned under the breach's version);
-    // its breach step says what an at-due step would have, and more.
-    .filter((step) => !breached || step.at.kind === 'after')
     .flatMap((step) => {
       const plannedAt = safeStepTime(step.at, deadline, plan, calendar, hours);
       return plannedAt === undefined ? [] : [{ step, plannedAt }];
     })
     .sort((a, b) => a.plannedAt.getTime() - b.plannedAt.getTime());
+  // A breached deadline keeps its overdue steps (re-planned under the breach's version); its
+  // breach step says what an at-due step would have, and more.
+  const live = breached ? planned.filter((p) => p.step.at.kind === 'after') : planned;
   // Passed before the clock reached us. On arrival already breached, the breach step stands in
   // for every step up to the due time; a passed overdue step (an escalation) still goes.
-  const passed = planned.filter(
-    (p) => p.plannedAt.getTime() < reached.getTime() && (!onArrival || p.step.at.kind === 'after'),
-  );
+  const passed = live.filter((p) => p.plannedAt.getTime() < reached.getTime());
   const lastPassed = passed.at(-1);
   const result: PlannedStep[] = [];
-  for (const p of planned) {
+  for (const p of live) {
     if (p.plannedAt.getTime() >= reached.getTime()) {
       result.push({ ...p, fireAt: p.plannedAt, late: false, state: 'fires' });
     } else if (p === lastPassed) {
@@ -119,6 +117,12 @@ export function planSteps(
     } else {
       result.push({ ...p, fireAt: p.plannedAt, late: true, state: 'skipped' });
     }
+  }
+  // The steps a breach ended: fired while the clock ran, or skipped if it never ran for us.
+  for (const p of planned) {
+    if (live.includes(p)) continue;
+    const before = p.plannedAt.getTime() < reached.getTime();
+    result.push({ ...p, fireAt: p.plannedAt, late: before, state: before ? 'skipped' : 'past' });
   }
   result.push(...breachSteps(deadline, calendar, plan, breached ? 'fires' : 'on-breach'));
   return result.sort((a, b) => a.fireAt.getTime() - b.fireAt.getTime());

@@ -15,7 +15,7 @@ export interface PlannedReminderView {
   fireAt: string;
   late: boolean;
   urgent: boolean;
-  /** `fires`: it has a timer; `skipped`: passed before the clock existed; `on-breach`: if it breaches. */
+  /** See `PlannedStep.state`. */
   state: PlannedStep['state'];
   /** Roles (and escalation level) the step goes to; routing picks the people at fire time. */
   to: { role: string; escalate: 0 | 1 | 2 }[];
@@ -101,7 +101,8 @@ export function reminderStatus(
   if (has('reminder-failed', (d) => d.channel !== undefined && !GAPS.has(String(d.reason))))
     return 'failed';
   if (has('reminder-deferred')) return 'deferred';
-  return view.state === 'skipped' ? 'skipped' : 'planned';
+  // A step the breach ended that never went (superseded by the breach step) is skipped too.
+  return view.state === 'skipped' || view.state === 'past' ? 'skipped' : 'planned';
 }
 
 const GAPS = new Set<string>([
