@@ -1,19 +1,48 @@
-/** Local mode's defaults, shared by `npm start` (bin/local.ts) and the operator CLI. */
-
 /**
- * Local mode's duty inbox: reminders that reach nobody go here (see GET /local/outbox). Used
- * too when an AUTHORITY_CONFIG given to `npm start` names none.
+ * Local mode's defaults, shared by `npm start` (bin/local.ts), `npm run demo`, the operator
+ * CLI's `--endpoint` mode and `npx timescales send`, so each names them once.
  */
-export const DEFAULT_FALLBACK_CONTACT = { email: 'duty.inbox@example.gov.uk' };
 
-/** The authority `npm start` and `npx timescales … --endpoint` use unless AUTHORITY_CONFIG is set. */
-export const DEFAULT_AUTHORITY = {
-  authority: 'Example Council (local)',
-  division: 'england-and-wales',
-  preset: 'southampton',
-  links: { caseUrlTemplate: 'http://localhost:3000/v1/cases/{caseId}' },
-  fallbackContact: DEFAULT_FALLBACK_CONTACT,
-};
+/** The port `npm start` serves on unless PORT is set. */
+export const DEFAULT_PORT = 3000;
 
 /** The table `npm start` creates unless TABLE_NAME is set. */
 export const DEFAULT_TABLE = 'timescales-local';
+
+/** Where `npm start` keeps DynamoDB Local's files unless DATA_DIR is set. */
+export const DEFAULT_DATA_DIR = '.local/dynamodb';
+
+/**
+ * The webhook secret `npm start` uses unless WEBHOOK_SECRET is set: fixed and printed, so the
+ * demo and `npx timescales send` sign with it by default. Fine on a laptop, never deployed.
+ */
+export const DEV_WEBHOOK_SECRET = `whsec_${Buffer.from('timescales-local-development-key').toString('base64')}`;
+
+/**
+ * Local mode's duty inbox: reminders that reach nobody they were meant for go here (see
+ * GET /local/outbox). Used too when an AUTHORITY_CONFIG given to `npm start` names none.
+ */
+export const DEFAULT_FALLBACK_CONTACT = { email: 'duty.inbox@example.gov.uk' };
+
+/**
+ * The authority local mode uses unless AUTHORITY_CONFIG is set. Its case links point at the
+ * local server's own read route, so `baseUrl` must be the address the server really serves on.
+ */
+export function localAuthority(baseUrl: string) {
+  return {
+    authority: 'Example Council (local)',
+    division: 'england-and-wales',
+    preset: 'southampton',
+    links: { caseUrlTemplate: `${baseUrl}/v1/cases/{caseId}` },
+    fallbackContact: DEFAULT_FALLBACK_CONTACT,
+  };
+}
+
+/**
+ * Where a running `npm start` answers, for the tools that talk to it: BASE_URL, else the
+ * loopback address on PORT (the server binds 127.0.0.1 by default).
+ */
+export function localBaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.BASE_URL ?? `http://127.0.0.1:${env.PORT ?? DEFAULT_PORT}`;
+  return base.replace(/\/+$/, '');
+}

@@ -239,7 +239,8 @@ export const UnroutedQuery = z.strictObject({
 });
 export type UnroutedQuery = z.infer<typeof UnroutedQuery>;
 
-export const CaseParams = z.object({ caseId: CaseId });
+/** Path parameters of the `/v1/cases/{caseId}` routes. */
+export const CaseParams = z.object({ caseId: CaseId.check(z.meta({ example: 'C-1001' })) });
 
 /** `GET /v1/deadlines` query: a manager's list. */
 export const DeadlineQuery = z.strictObject({

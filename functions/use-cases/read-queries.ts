@@ -4,7 +4,6 @@
  */
 
 import { type Calendar, CalendarRangeError, createCalendar } from '#calendar/index.js';
-import { NotFoundError } from '#commons/errors.js';
 import type {
   CaseStore,
   DeadlineRecord,
@@ -29,6 +28,7 @@ import type {
   UnroutedQuery,
   UnroutedView,
 } from '#schemas/responses.js';
+import { NotFoundError } from './errors.js';
 
 export interface ReadDeps {
   store: CaseStore;

@@ -129,20 +129,24 @@ describe('POST /v1/events: fuzzed bodies', () => {
 const PEOPLE = ['P-0001', 'P-0002', 'P-0003', 'P-0004'];
 const ROLES = WorkerRole.options;
 /** Instants across (and just past) the calendar's years, its edges most of all. */
-const instant = fc.oneof(
-  fc
-    .date({ min: new Date('2011-06-01T00:00:00Z'), max: new Date('2101-06-01T00:00:00Z') })
-    .filter((d) => !Number.isNaN(d.getTime())),
-  fc.constantFrom(
-    '2011-12-31T23:59:59Z',
-    '2012-01-01T00:00:00Z',
-    '2012-01-02T09:00:00Z',
-    '2100-06-01T12:00:00Z',
-    '2100-12-31T16:00:00Z',
-    '2100-12-31T23:59:59Z',
-    '2101-01-01T00:00:00Z',
-  ).map((s) => new Date(s)),
-).map((d) => d.toISOString());
+const instant = fc
+  .oneof(
+    fc
+      .date({ min: new Date('2011-06-01T00:00:00Z'), max: new Date('2101-06-01T00:00:00Z') })
+      .filter((d) => !Number.isNaN(d.getTime())),
+    fc
+      .constantFrom(
+        '2011-12-31T23:59:59Z',
+        '2012-01-01T00:00:00Z',
+        '2012-01-02T09:00:00Z',
+        '2100-06-01T12:00:00Z',
+        '2100-12-31T16:00:00Z',
+        '2100-12-31T23:59:59Z',
+        '2101-01-01T00:00:00Z',
+      )
+      .map((s) => new Date(s)),
+  )
+  .map((d) => d.toISOString());
 const person = fc.constantFrom(...PEOPLE);
 const workers = fc.array(fc.record({ personId: person, role: fc.constantFrom(...ROLES) }), {
   maxLength: 6,
@@ -157,12 +161,10 @@ const facts = fc.record(
   },
   { requiredKeys: ['team'] },
 );
-const span = fc
-  .tuple(instant, fc.integer({ min: 1, max: 30 * 24 }))
-  .map(([from, hours]) => ({
-    from,
-    to: new Date(Date.parse(from) + hours * 3_600_000).toISOString(),
-  }));
+const span = fc.tuple(instant, fc.integer({ min: 1, max: 30 * 24 })).map(([from, hours]) => ({
+  from,
+  to: new Date(Date.parse(from) + hours * 3_600_000).toISOString(),
+}));
 /** Valid envelopes of every type (the schema may still refuse an instant out of range). */
 const validEvent = (caseIds: readonly string[]) => {
   const caseId = fc.constantFrom(...caseIds);
@@ -252,7 +254,10 @@ describe('fuzzed valid events, then every read', () => {
         fc.integer().chain(() => {
           run++;
           const caseIds = [1, 2, 3].map((i) => `C-F${run}-${i}`);
-          return fc.tuple(fc.constant(caseIds), fc.array(validEvent(caseIds), { minLength: 40, maxLength: 40 }));
+          return fc.tuple(
+            fc.constant(caseIds),
+            fc.array(validEvent(caseIds), { minLength: 40, maxLength: 40 }),
+          );
         }),
         async ([caseIds, batch]) => {
           for (const event of batch) {

@@ -89,15 +89,7 @@ describe('GET /v1/reminders/unrouted', () => {
 
   it('lists every team’s, interleaved newest first, when no team is given', async () => {
     const { body } = await list();
-    expect(cases(body)).toEqual([
-      'C-202',
-      'C-105',
-      'C-104',
-      'C-103',
-      'C-201',
-      'C-102',
-      'C-101',
-    ]);
+    expect(cases(body)).toEqual(['C-202', 'C-105', 'C-104', 'C-103', 'C-201', 'C-102', 'C-101']);
   });
 
   it('starts at `since` (inclusive)', async () => {

@@ -235,27 +235,43 @@ describe('instants outside the calendar’s years', () => {
   );
 
   it.each([
-    ['rota.shift', 'from', { personId: 'P-0001', from: '1999-01-01T00:00:00Z', to: '2026-03-03T09:00:00Z' }],
+    [
+      'rota.shift',
+      'from',
+      { personId: 'P-0001', from: '1999-01-01T00:00:00Z', to: '2026-03-03T09:00:00Z' },
+    ],
     [
       'person.away',
       'to',
-      { personId: 'P-0001', from: '2026-03-02T00:00:00Z', to: '2200-01-01T00:00:00Z', delegateId: 'P-0002' },
+      {
+        personId: 'P-0001',
+        from: '2026-03-02T00:00:00Z',
+        to: '2200-01-01T00:00:00Z',
+        delegateId: 'P-0002',
+      },
     ],
-  ])('refuses %s with a %s outside the years with 422 naming data.%s', async (type, field, data) => {
-    // Act
-    const result = await handler(postEvent(JSON.stringify(directoryEvent(type, data))));
-    // Assess
-    expect(result.statusCode).toBe(422);
-    expect(bodyOf<{ errors: { field: string }[] }>(result).errors.map((e) => e.field)).toEqual([
-      `data.${field}`,
-    ]);
-  });
+  ])(
+    'refuses %s with a %s outside the years with 422 naming data.%s',
+    async (type, field, data) => {
+      // Act
+      const result = await handler(postEvent(JSON.stringify(directoryEvent(type, data))));
+      // Assess
+      expect(result.statusCode).toBe(422);
+      expect(bodyOf<{ errors: { field: string }[] }>(result).errors.map((e) => e.field)).toEqual([
+        `data.${field}`,
+      ]);
+    },
+  );
 
   it('still answers a malformed instant with 400, even beside one out of range', async () => {
     const result = await handler(
       postEvent(
         JSON.stringify(
-          directoryEvent('rota.shift', { personId: 'P-0001', from: 'soon', to: '2200-01-01T00:00:00Z' }),
+          directoryEvent('rota.shift', {
+            personId: 'P-0001',
+            from: 'soon',
+            to: '2200-01-01T00:00:00Z',
+          }),
         ),
       ),
     );

@@ -5,7 +5,7 @@
  * multipart/mixed with a text/calendar part whose `method` matches the invitation's.
  */
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
-import { type ClientSource, lazyClient } from '#commons/lazy-client.js';
+import { type ClientSource, lazyClient } from '#commons/lazy.js';
 import { emailMessageId } from '#domain/ids.js';
 import type { Channel, OutboundMessage } from '#domain/ports.js';
 import { toChannelError } from './errors.js';

@@ -10,8 +10,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
-  QueryCommand,
-  type QueryCommandOutput,
+  type QueryCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -33,9 +32,11 @@ import {
   type ShiftSpan,
   teamManagerOf,
 } from '#domain/reminders/directory-rules.js';
+import { busyAware } from './busy.js';
 import { eventRecordPut } from './case-store.js';
 import { omitUndefined } from './codec.js';
-import { keys } from './keys.js';
+import * as keys from './keys.js';
+import { queryAll } from './query.js';
 import { TABLE_KEYS } from './table.js';
 
 export { MAX_SHIFT_DAYS } from '#domain/reminders/directory-rules.js';
@@ -51,13 +52,15 @@ export interface DynamoDirectoryOptions {
 }
 
 export class DynamoDirectory implements Directory, DirectoryWriter {
+  private readonly client: DynamoDBDocumentClient;
   private readonly consistent: boolean;
 
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    client: DynamoDBDocumentClient,
     private readonly tableName: string,
     options: DynamoDirectoryOptions = {},
   ) {
+    this.client = busyAware(client);
     this.consistent = options.consistentReads ?? false;
   }
 
@@ -102,24 +105,15 @@ export class DynamoDirectory implements Directory, DirectoryWriter {
     return teamManagerOf(await this.teamMembers(team));
   }
 
-  /** The people of a team (one Query of gsi1 `TEAM#<team>`, eventually consistent). */
+  /** The people of a team (one Query of gsi1 `TEAM#<team>`: an index, so never consistent). */
   async teamMembers(team: string): Promise<{ personId: string; managerId?: string }[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page: QueryCommandOutput = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: TABLE_KEYS.gsi1.name,
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.personIndex(team, '').gsi1pk },
-          ProjectionExpression: 'personId, managerId',
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: TABLE_KEYS.gsi1.name,
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.teamPartition(team) },
+      ProjectionExpression: 'personId, managerId',
+    });
     return items.map((i) =>
       omitUndefined({
         personId: i.personId as string,
@@ -267,25 +261,14 @@ export class DynamoDirectory implements Directory, DirectoryWriter {
     }
   }
 
-  private async queryAll(input: {
-    KeyConditionExpression: string;
-    ExpressionAttributeValues: Record<string, unknown>;
-  }): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page: QueryCommandOutput = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          ...input,
-          ...(this.consistent ? { ConsistentRead: true } : {}),
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return items;
+  private queryAll(
+    input: Omit<QueryCommandInput, 'TableName'>,
+  ): Promise<Record<string, unknown>[]> {
+    return queryAll(this.client, {
+      TableName: this.tableName,
+      ...input,
+      ...(this.consistent ? { ConsistentRead: true } : {}),
+    });
   }
 }
 

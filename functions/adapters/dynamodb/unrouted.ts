@@ -6,14 +6,12 @@
  * same reminder rewrites its item. `GET /v1/reminders/unrouted` is one Query, newest first,
  * paged by a cursor (the last item's key).
  */
-import {
-  type DynamoDBDocumentClient,
-  QueryCommand,
-  type QueryCommandOutput,
-} from '@aws-sdk/lib-dynamodb';
-import { ValidationError } from '#commons/errors.js';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { UnroutedQueryInput, UnroutedReminder, UnroutedStore } from '#domain/ports.js';
-import { keys } from './keys.js';
+import { ValidationError } from '#use-cases/errors.js';
+import { busyAware } from './busy.js';
+import * as keys from './keys.js';
+import { queryUpTo } from './query.js';
 import { TABLE_KEYS } from './table.js';
 
 /** How long an unrouted reminder is listed (DynamoDB TTL deletes it afterwards). */
@@ -33,10 +31,14 @@ export function unroutedItem(r: UnroutedReminder): Record<string, unknown> {
 }
 
 export class DynamoUnroutedStore implements UnroutedStore {
+  private readonly client: DynamoDBDocumentClient;
+
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.client = busyAware(client);
+  }
 
   async queryUnrouted(
     query: UnroutedQueryInput,
@@ -52,20 +54,21 @@ export class DynamoUnroutedStore implements UnroutedStore {
       condition += ` AND ${sk} >= :since`;
       values[':since'] = query.since.toISOString();
     }
-    const startKey =
-      query.cursor === undefined ? undefined : decodeCursor(query.cursor, byTeam, partition);
-    let page: QueryCommandOutput;
+    let found: { items: Record<string, unknown>[]; more: boolean };
     try {
-      page = await this.client.send(
-        new QueryCommand({
+      found = await queryUpTo(
+        this.client,
+        {
           TableName: this.tableName,
           ...(byTeam ? {} : { IndexName: TABLE_KEYS.gsi1.name }),
           KeyConditionExpression: condition,
           ExpressionAttributeValues: values,
           ScanIndexForward: false,
+          ExclusiveStartKey:
+            query.cursor === undefined ? undefined : decodeCursor(query.cursor, byTeam, partition),
           Limit: query.limit,
-          ExclusiveStartKey: startKey,
-        }),
+        },
+        query.limit,
       );
     } catch (error) {
       // A start key DynamoDB cannot use (outside `since`): the caller's cursor, not a 500.
@@ -73,12 +76,20 @@ export class DynamoUnroutedStore implements UnroutedStore {
         throw invalidCursor();
       throw error;
     }
-    const items = page.Items ?? [];
-    const reminders = items.map(fromItem);
-    const last = page.LastEvaluatedKey;
-    if (last === undefined || items.length === 0) return { reminders };
-    return { reminders, nextCursor: Buffer.from(JSON.stringify(last)).toString('base64url') };
+    const reminders = found.items.map(fromItem);
+    const last = found.items.at(-1);
+    // A page cut short at `limit` may have more after it: the next starts after its last item.
+    if (!found.more || last === undefined) return { reminders };
+    return { reminders, nextCursor: encodeCursor(last, byTeam) };
   }
+}
+
+/** The key of the page's last item: its table key, and on the index its index key too. */
+function encodeCursor(item: Record<string, unknown>, byTeam: boolean): string {
+  const key = byTeam
+    ? { pk: item.pk, sk: item.sk }
+    : { pk: item.pk, sk: item.sk, gsi1pk: item.gsi1pk, gsi1sk: item.gsi1sk };
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
 function fromItem(item: Record<string, unknown>): UnroutedReminder {

@@ -173,6 +173,9 @@ export function renderEmail(input: MessageInput): EmailContent {
       ? []
       : [FALLBACK_LINE, ...gaps.map((g) => `- Missing: ${g.missing}. To fix: ${g.fix}.`), ''];
   const lines = [
+    // The text body opens with the headline too (BREACHED, due soon, …), as the HTML's h1.
+    `${prefix}${headline(input)}`,
+    '',
     ...gapLines,
     `Case: ${input.caseId}`,
     `Clock: ${clockName(input)}`,
@@ -327,15 +330,20 @@ const MOMENT_WORDS: Record<ReminderMoment, string> = {
 /**
  * The morning digest of what the EDT was alerted to while the team was closed: one line per
  * clock (not per alert) with its status now, the alerts sent for it and its link, oldest
- * first. The subject names the period ("overnight", "weekend", "bank holiday weekend").
+ * first (clocks first alerted in the same minute by case reference). The subject names the period ("overnight", "weekend", "bank holiday weekend").
  */
 export function renderDigest(
   clocks: readonly DigestClock[],
   team: string,
   period: DigestPeriod,
 ): EmailContent {
-  const firstAlert = (c: DigestClock) => Math.min(...c.alerts.map((a) => a.at.getTime()));
-  const sorted = [...clocks].sort((a, b) => firstAlert(a) - firstAlert(b));
+  // By first alert to the minute (alerts of one firing instant land a few ms apart), then case.
+  const firstAlert = (c: DigestClock) =>
+    Math.floor(Math.min(...c.alerts.map((a) => a.at.getTime())) / 60_000);
+  const sorted = [...clocks].sort(
+    (a, b) =>
+      firstAlert(a) - firstAlert(b) || (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0),
+  );
   const n = sorted.length;
   const Period = period.charAt(0).toUpperCase() + period.slice(1);
   const subject = `${Period} EDT alerts for ${team}: ${n} clock${n === 1 ? '' : 's'}`;
