@@ -21,6 +21,7 @@ import { LocalSessions } from '#functions/web/session.js';
 import { ingestDeps } from '#functions/wiring/events.js';
 import { readDeps } from '#functions/wiring/read.js';
 import { cognitoConfigured, webDeps } from '#functions/wiring/web.js';
+import type { AuthorityConfig } from '#schemas/authority.js';
 import { routeEntries, routeKey } from '#schemas/routes.js';
 import { webRouteEntries } from '#schemas/web.js';
 import type { BoundEngine } from '#use-cases/bind-engine.js';
@@ -55,8 +56,12 @@ export interface LocalServerOptions {
   clock?: Clock;
   /** Routes that exist only in local mode (`/local/outbox`, `/local/clock`). */
   localRoutes?: LocalRoutes;
-  /** The council's name at the top of the pages. @default the engine's authority, else "Local council" */
-  authority?: string;
+  /**
+   * Its fallback contact is shown in the reminders view (as `@fallback`); its name at the top
+   * of the managers' pages. @default "Local council", no fallback
+   */
+  authority?: Pick<AuthorityConfig, 'fallbackContact'> &
+    Partial<Pick<AuthorityConfig, 'authority'>>;
   /** The environment read for the Cognito settings, which refuse local sign-in. @default process.env */
   env?: NodeJS.ProcessEnv;
 }
@@ -142,13 +147,13 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       webhookSecret: options.webhookSecret,
       ...ingestDeps({ client, tableName, engine, scheduler, clock: options.clock ?? systemClock }),
     }),
-    read: makeReadHandler(readDeps({ client, tableName, engine })),
+    read: makeReadHandler(readDeps({ client, tableName, engine, authority: options.authority })),
     web: makeWebHandler(
       webDeps({
         client,
         tableName,
         engine,
-        authority: options.authority ?? 'Local council',
+        authority: options.authority,
         auth: localAuth(new LocalSessions()),
         clock: options.clock ?? systemClock,
         secureCookies: false,

@@ -16,6 +16,7 @@ import type {
   Directory,
   DirectoryListing,
   Person,
+  UnroutedReminder,
 } from '#domain/ports.js';
 import { DEFAULT_REMINDER_PLANS } from '#domain/reminders/plans.js';
 import type { RuleSet } from '#domain/rules/index.js';
@@ -150,9 +151,59 @@ function section(id: Section['id'], title: string, rows: ClockRow[]): Section {
   return { id, title, rows: rows.slice(0, SECTION_ROWS), total: rows.length };
 }
 
+/** A reminder that reached nobody it was meant for (the fallback contact was told instead). */
+export interface UnroutedRow {
+  caseId: string;
+  title: string;
+  team: string;
+  at: string;
+  /** What was missing, e.g. "no-worker-in-role (lado)". */
+  missing: string;
+  /** The events that would fix it. */
+  fix: string;
+  fallback: string;
+}
+
 export interface Dashboard {
   now: string;
   sections: Section[];
+  unrouted: UnroutedRow[];
+  unroutedTotal: number;
+}
+
+/** Reminders that reached nobody in the last `BREACHED_DAYS`, newest first, that the viewer may see. */
+async function unroutedRows(viewer: Viewer, now: Date, deps: ManagerDeps): Promise<UnroutedRow[]> {
+  const store = deps.read.unrouted;
+  if (store === undefined) return [];
+  const since = new Date(now.getTime() - BREACHED_DAYS * DAY_MS);
+  const acrossTeams = viewer.roles.includes('head-of-service') || viewer.roles.includes('edt');
+  const pages = await Promise.all(
+    (acrossTeams ? [undefined] : viewer.teams).map(async (team) => {
+      const found: UnroutedReminder[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.queryUnrouted({ since, team, limit: 500, cursor });
+        found.push(...page.reminders);
+        cursor = page.nextCursor;
+      } while (cursor !== undefined && found.length < 2000);
+      return found;
+    }),
+  );
+  return pages
+    .flat()
+    .filter((u) => maySeeClock(viewer, u.team, deps.rules.get(u.rule)?.urgent ?? false))
+    .sort((a, b) => b.at.getTime() - a.at.getTime())
+    .map((u) => ({
+      caseId: u.caseId,
+      title: titleOf(u.rule, deps),
+      team: u.team,
+      at: u.at.toISOString(),
+      missing: u.missing
+        .map((m) => `${m.reason.replaceAll('-', ' ')}${m.role === undefined ? '' : ` (${m.role})`}`)
+        .join('; '),
+      fix: u.fix.join('; '),
+      fallback: u.fallback,
+    }));
 }
 
 /** `/app`: breached (not yet met, last 4 weeks), overdue, due this week, due next week. */
@@ -160,7 +211,7 @@ export async function dashboard(viewer: Viewer, deps: ManagerDeps): Promise<Dash
   const now = deps.clock.now();
   const nextWeek = new Date(startOfWeek(now).getTime() + 7 * DAY_MS);
   const weekAfter = new Date(startOfWeek(nextWeek).getTime() + 7 * DAY_MS);
-  const [open, breached] = await Promise.all([
+  const [open, breached, unrouted] = await Promise.all([
     clocks(viewer, 'open', { before: weekAfter }, deps),
     clocks(
       viewer,
@@ -168,6 +219,7 @@ export async function dashboard(viewer: Viewer, deps: ManagerDeps): Promise<Dash
       { from: new Date(now.getTime() - BREACHED_DAYS * DAY_MS), before: now },
       deps,
     ),
+    unroutedRows(viewer, now, deps),
   ]);
   const iso = now.toISOString();
   return {
@@ -194,6 +246,8 @@ export async function dashboard(viewer: Viewer, deps: ManagerDeps): Promise<Dash
         open.filter((r) => r.dueAt >= nextWeek.toISOString()),
       ),
     ],
+    unrouted: unrouted.slice(0, SECTION_ROWS),
+    unroutedTotal: unrouted.length,
   };
 }
 

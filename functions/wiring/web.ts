@@ -16,6 +16,7 @@ import { loadAssets } from '#functions/web/assets.js';
 import { cognitoAuth, type WebAuth } from '#functions/web/auth.js';
 import { makeRenderer } from '#functions/web/render.js';
 import { webResources } from '#functions/web/resources.js';
+import type { AuthorityConfig } from '#schemas/authority.js';
 import * as z from '#schemas/zod.js';
 import type { BoundEngine } from '#use-cases/bind-engine.js';
 import { peopleByGeneration } from '#use-cases/manager-views.js';
@@ -25,8 +26,11 @@ import { readDeps } from './read.js';
 export interface WebWiring {
   client: DynamoDBDocumentClient;
   tableName: string;
-  engine: Pick<BoundEngine, 'calendar' | 'rules'>;
-  authority: string;
+  engine: Pick<BoundEngine, 'calendar' | 'rules'> & Partial<Pick<BoundEngine, 'plans'>>;
+  /** Its name heads every page; its fallback contact shows in the reminders view. */
+  authority?:
+    | (Pick<AuthorityConfig, 'fallbackContact'> & Partial<Pick<AuthorityConfig, 'authority'>>)
+    | undefined;
   auth: WebAuth;
   clock?: Clock;
   secureCookies: boolean;
@@ -35,7 +39,7 @@ export interface WebWiring {
 
 export function webDeps(wiring: WebWiring): WebDeps {
   const { client, tableName, engine } = wiring;
-  const read = readDeps({ client, tableName, engine });
+  const read = readDeps({ client, tableName, engine, authority: wiring.authority });
   const directory = new DynamoDirectory(client, tableName);
   const reports = new DynamoReportStore(client, tableName);
   const people = peopleByGeneration(directory);
@@ -56,7 +60,7 @@ export function webDeps(wiring: WebWiring): WebDeps {
     auth: wiring.auth,
     render: makeRenderer(resources),
     assets: loadAssets(resources.govukDist),
-    authority: wiring.authority,
+    authority: wiring.authority?.authority ?? 'Local council',
     secureCookies: wiring.secureCookies,
     clock,
     log: powertoolsLog,
@@ -101,7 +105,7 @@ export async function awsWebDeps(env: NodeJS.ProcessEnv = process.env): Promise<
     client: documentClient(),
     tableName: cfg.tableName,
     engine: await awsEngine(),
-    authority: cfg.authority.authority,
+    authority: cfg.authority,
     auth: cognitoAuth({
       userPoolId: web.COGNITO_USER_POOL_ID,
       clientId: web.COGNITO_CLIENT_ID,

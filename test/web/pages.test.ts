@@ -91,6 +91,10 @@ describe('/app: the signed-in manager’s teams', () => {
     // The weekly co-working review is due Wednesday 16 June, 17:00.
     expect(section(html, 'next-week')).toContain('href="/app/cases/C-5002"');
     expect(section(html, 'next-week')).toContain('Wednesday 16 June 2027, 17:00 (BST)');
+    // C-5004 has no LADO: its reminders reached nobody, and the page says what would fix it.
+    const unrouted = section(html, 'unrouted');
+    expect(unrouted).toContain('href="/app/cases/C-5004"');
+    expect(unrouted).toMatch(/lado/);
     // Not the south team's case.
     expect(html).not.toContain('C-6001');
   });
@@ -149,8 +153,9 @@ describe('/app/on-call and /app/people', () => {
 
 describe('/app/reports/compliance', () => {
   it('gives June 2027’s LADO notifications for north, worked by hand, as a page and as RFC 4180 CSV', async () => {
-    // C-5003: four due 2–5 June, three met on time, one breached; C-5001: one due 9 June,
-    // breached → 5 due, 3 met on time, 2 breached: on time 3 / 5 = 60.0 %.
+    // C-5003: four due 2–5 June, three met on time, one breached; C-5001: one due 9 June at
+    // 09:00 BST, breached; C-5004: one due 9 June at 13:00 BST, still open → 6 due, 3 met on
+    // time, 2 breached, 1 open: on time 3 / (6 − 1) = 60.0 %.
     const manager = await as('P-0100');
     const query = 'from=2027-06&to=2027-06&rule=lado-notification';
     const html = await text(await manager.get(`/app/reports/compliance?${query}`));
@@ -166,11 +171,11 @@ describe('/app/reports/compliance', () => {
         rule: 'lado-notification',
         team: 'north',
         month: '2027-06',
-        due: '5',
+        due: '6',
         met_on_time: '3',
         met_late: '0',
         breached: '2',
-        open: '0',
+        open: '1',
         on_time_pct: '60.0',
         median_lateness: '',
         p75_lateness: '',

@@ -95,6 +95,12 @@ export const EVENTS = [
   caseEvent('C-5003', 'lado.notified', '2027-06-01T15:00:00Z', { allegationId: 'A-1' }),
   caseEvent('C-5003', 'lado.notified', '2027-06-03T08:00:00Z', { allegationId: 'A-2' }),
   caseEvent('C-5003', 'lado.notified', '2027-06-03T12:00:00Z', { allegationId: 'A-3' }),
+  // C-5004 (north): a concern on a case with no LADO: its reminders reach nobody.
+  caseEvent('C-5004', 'case.opened', '2027-06-01T08:00:00Z', {
+    team: 'north',
+    workers: [{ personId: 'P-0101', role: 'allocated-worker' }],
+  }),
+  caseEvent('C-5004', 'lado.concern-raised', '2027-06-08T12:00:00Z', { allegationId: 'A-1' }),
   // C-6001 (south): a concern raised this morning, due tomorrow 08:00 BST.
   caseEvent('C-6001', 'case.opened', '2027-06-01T08:00:00Z', {
     team: 'south',
@@ -136,7 +142,7 @@ export async function startScenario(
     scheduler: reminders.driver,
     clock: reminders.clock,
     localRoutes: reminders.routes,
-    authority: 'Example Borough Council',
+    authority: { ...AUTHORITY, authority: 'Example Borough Council' },
     env: {},
   });
   for (const event of EVENTS) {
