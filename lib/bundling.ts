@@ -13,6 +13,7 @@ export const ENTRIES = {
   events: 'functions/events/handler.ts',
   read: 'functions/read/handler.ts',
   reminders: 'functions/reminders/handler.ts',
+  web: 'functions/web/handler.ts',
 } as const;
 
 export type EntryName = keyof typeof ENTRIES;
@@ -82,4 +83,22 @@ export const LAMBDA_BUNDLING: BundlingOptions = {
   externalModules: EXTERNAL_MODULES,
   forceDockerBundling: false,
   metafile: false,
+};
+
+/**
+ * The web function (the managers' pages): the same bundle options, plus its templates and
+ * stylesheet copied beside the bundle after esbuild runs (`scripts/copy-web-resources.mjs`:
+ * our views, govuk-frontend's `.njk` files and compiled CSS, ~300 KB). Nunjucks asks for
+ * `chokidar` only to watch templates, which a Lambda never does: it stays out.
+ */
+export const WEB_BUNDLING: BundlingOptions = {
+  ...LAMBDA_BUNDLING,
+  externalModules: [...EXTERNAL_MODULES, 'chokidar', 'fsevents'],
+  commandHooks: {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir: string, outputDir: string) => [
+      `node "${inputDir}/scripts/copy-web-resources.mjs" "${outputDir}"`,
+    ],
+  },
 };

@@ -15,7 +15,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { TABLE_KEYS } from '#adapters/dynamodb/table.js';
-import { entryPath } from './bundling.js';
+import { entryPath, WEB_BUNDLING } from './bundling.js';
 import { authorityConfig, type TimescalesConfig } from './config.js';
 import { Alarms, FIVE_MINUTES } from './constructs/alarms.js';
 import { TimescalesApi } from './constructs/api.js';
@@ -23,6 +23,7 @@ import { Messaging } from './constructs/messaging.js';
 import { deadLetterQueue } from './constructs/secure-queue.js';
 import { TimerScheduler } from './constructs/timer-scheduler.js';
 import { METRICS_NAMESPACE, TimescalesFunction } from './constructs/timescales-function.js';
+import { WebSignIn } from './constructs/web-sign-in.js';
 
 export interface StatelessStackProps extends StackProps {
   readonly config: TimescalesConfig;
@@ -50,7 +51,10 @@ const XRAY_REASON =
  */
 export class StatelessStack extends Stack {
   readonly api: TimescalesApi;
-  readonly functions: Record<'events' | 'read' | 'reminders', TimescalesFunction>;
+  readonly functions: Record<'events' | 'read' | 'reminders', TimescalesFunction> &
+    Partial<Record<'web', TimescalesFunction>>;
+  /** The managers' pages' sign-in, when the configuration has `web`. */
+  readonly signIn?: WebSignIn;
   readonly timers: TimerScheduler;
   readonly messaging: Messaging;
   readonly alarms: Alarms;
@@ -145,7 +149,20 @@ export class StatelessStack extends Stack {
         ? {}
         : { reservedConcurrentExecutions: config.concurrency.reminders }),
     });
-    this.functions = { events, read, reminders };
+    // The managers' pages, when the deployment configures their sign-in.
+    const web =
+      config.web === undefined
+        ? undefined
+        : new TimescalesFunction(this, 'Web', {
+            ...common,
+            entry: entryPath('web'),
+            description:
+              'GET /app/…: the managers’ pages (GOV.UK Design System), signed in through Cognito',
+            serviceName: 'timescales-web',
+            bundling: WEB_BUNDLING,
+          });
+    this.functions = { events, read, reminders, ...(web === undefined ? {} : { web }) };
+    if (web !== undefined) grantTable(web.role, table, key, 'read');
 
     grantTable(events.role, table, key, 'readwrite');
     grantTable(read.role, table, key, 'read');
@@ -167,10 +184,28 @@ export class StatelessStack extends Stack {
     this.api = new TimescalesApi(this, 'Api', {
       eventsFunction: events.function,
       readFunction: read.function,
+      ...(web === undefined ? {} : { webFunction: web.function }),
       rateLimit: config.api.rateLimit,
       burstLimit: config.api.burstLimit,
       logRetention,
     });
+
+    if (web !== undefined && config.web !== undefined) {
+      this.signIn = new WebSignIn(this, 'SignIn', {
+        web: config.web,
+        origins: [this.api.api.apiEndpoint, ...config.web.extraOrigins],
+      });
+      web.function.addEnvironment('COGNITO_USER_POOL_ID', this.signIn.userPool.userPoolId);
+      web.function.addEnvironment('COGNITO_CLIENT_ID', this.signIn.client.userPoolClientId);
+      web.function.addEnvironment('COGNITO_DOMAIN', this.signIn.domainUrl);
+      web.function.addEnvironment('COGNITO_IDENTITY_PROVIDER', this.signIn.providerName);
+      web.function.addEnvironment('WEB_GROUPS', JSON.stringify(this.signIn.groups));
+      new CfnOutput(this, 'WebUrl', {
+        value: `${this.api.api.apiEndpoint}/app`,
+        description: 'The managers’ pages',
+      });
+      new CfnOutput(this, 'UserPoolId', { value: this.signIn.userPool.userPoolId });
+    }
 
     this.alarms = new Alarms(this, 'Alarms', { email: config.alarmEmail, key });
     this.addAlarms();

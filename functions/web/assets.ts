@@ -16,7 +16,8 @@ const APP_CSS = `
 .app-nowrap{white-space:nowrap}
 .app-explain{margin:0;padding-left:1.2em}
 .app-signout{display:inline;margin:0}
-.app-signout .govuk-button{margin-bottom:0}
+.app-link-button{background:none;border:0;padding:0;margin:0;cursor:pointer;font:inherit;color:#1d70b8;text-decoration:underline}
+.app-link-button:focus{outline:3px solid transparent;background-color:#fd0;color:#0b0c0c;box-shadow:0 -2px #fd0,0 4px #0b0c0c;text-decoration:none}
 `;
 
 export interface Asset {

@@ -7,10 +7,13 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type Route, routeEntries } from '#schemas/routes.js';
+import { webRouteEntries } from '#schemas/web.js';
 
 export interface TimescalesApiProps {
   readonly eventsFunction: lambda.IFunction;
   readonly readFunction: lambda.IFunction;
+  /** The managers' pages (`/app`); absent when the deployment has none. */
+  readonly webFunction?: lambda.IFunction;
   /** Steady-state requests per second across the API. */
   readonly rateLimit: number;
   /** Requests allowed in a burst above the rate. */
@@ -100,10 +103,38 @@ export class TimescalesApi extends Construct {
       }
     }
     if (webhookRoute === undefined) throw new Error('the route table has no webhook route');
+    if (props.webFunction !== undefined) this.addPages(props.webFunction);
     this.webhookRoute = webhookRoute;
 
     const noWaf =
       'AWS WAF cannot be associated with API Gateway HTTP APIs; the stage is throttled and the webhook is signature-checked instead.';
     Validations.of(this.stage).acknowledge({ id: 'AwsSolutions-APIG3', reason: noWaf });
+  }
+
+  /**
+   * The managers' pages, each route from `schemas/web.ts` (the local-only sign-in left out).
+   * No API Gateway authoriser: a browser sends its session as a cookie, which the HTTP API's
+   * JWT authoriser cannot read (it reads a header or the query string) and whose 401 a browser
+   * cannot follow to a sign-in page; the web Lambda verifies the Cognito ID token in the
+   * cookie itself (aws-jwt-verify: signature, issuer, audience, token use, expiry).
+   */
+  private addPages(fn: lambda.IFunction): void {
+    const integration = new HttpLambdaIntegration('Web', fn);
+    for (const [, route] of webRouteEntries()) {
+      if (route.localOnly) continue;
+      const [added] = this.api.addRoutes({
+        path: route.path,
+        methods: [apigw.HttpMethod[route.method]],
+        integration,
+        authorizer: new apigw.HttpNoneAuthorizer(),
+      }) as [apigw.HttpRoute];
+      Validations.of(added).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          route.auth === 'public'
+            ? 'A sign-in page or the stylesheet: public by nature; the sign-in goes to Cognito and the council’s identity provider.'
+            : 'A browser page: its session is an HttpOnly cookie holding the Cognito ID token, which the web function verifies on every request (aws-jwt-verify: signature, issuer, audience, token use, expiry); the JWT authoriser cannot read cookies.',
+      });
+    }
   }
 }

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -61,6 +62,11 @@ export interface TimescalesFunctionProps {
    * @default - a name CloudFormation generates
    */
   readonly functionName?: string;
+  /**
+   * esbuild options (the web function adds its templates with a hook).
+   * @default LAMBDA_BUNDLING
+   */
+  readonly bundling?: BundlingOptions;
 }
 
 /**
@@ -109,7 +115,7 @@ export class TimescalesFunction extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
-      bundling: LAMBDA_BUNDLING,
+      bundling: props.bundling ?? LAMBDA_BUNDLING,
       onFailure: new SqsDestination(props.onFailure),
       retryAttempts: props.retryAttempts ?? 2,
       ...(props.functionName === undefined ? {} : { functionName: props.functionName }),

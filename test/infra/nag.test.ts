@@ -88,6 +88,8 @@ describe('cdk-nag (AwsSolutions + Serverless) over the whole app', () => {
       [
         'AwsSolutions-APIG3',
         'AwsSolutions-APIG4',
+        'AwsSolutions-COG3',
+        'AwsSolutions-COG8',
         'AwsSolutions-IAM5[Resource::*]',
         'AwsSolutions-IAM5[Resource::<schedule group>/*]',
         'AwsSolutions-L1',
