@@ -29,6 +29,8 @@ export interface ComposeInput {
   /** What the fallback contact is told was missing (fallback deliveries only). */
   gaps?: readonly RoutingGapText[] | undefined;
   emailFrom: string;
+  /** The council, named at the top of emails. */
+  authority?: string | undefined;
   now: Date;
 }
 
@@ -50,6 +52,7 @@ export function composeMessage(delivery: Delivery, input: ComposeInput): Outboun
     urgent: input.urgent,
     link: input.link,
     edt: delivery.via === 'edt',
+    authority: input.authority,
     ...(input.lateMs === undefined ? {} : { lateMs: input.lateMs }),
     ...(delivery.via === 'fallback' ? { gaps: input.gaps ?? [] } : {}),
   };

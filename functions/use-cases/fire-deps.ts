@@ -62,6 +62,8 @@ export interface FireTimerDeps {
   caseUrlTemplate: string;
   /** The organiser of invitations (the SES sender). */
   emailFrom: string;
+  /** The council's name, at the top of every email. @default none (the service's name alone) */
+  authorityName?: string;
   /**
    * The authority's fallback contact as a person (`fallbackPerson`): reminders that reach
    * nobody they were meant for, and morning digests with nobody to go to, go there.

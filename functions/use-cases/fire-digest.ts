@@ -138,7 +138,7 @@ export async function fireDigest(payload: TimerPayload, deps: FireTimerDeps): Pr
   const period = digestPeriod(deps.calendar, date);
   const sentTo: string[] = [];
   for (const [personId, { to, clocks: mine }] of perPerson) {
-    const content = renderDigest([...mine], team, period);
+    const content = renderDigest([...mine], team, period, deps.authorityName);
     const meta = { caseId: payload.caseId, rule: 'digest', reminderId, personId };
     const result = await sendOnce(
       { caseId: payload.caseId, reminderId, personId },

@@ -227,6 +227,7 @@ async function sendToPeople(
             : undefined,
         gaps,
         emailFrom: deps.emailFrom,
+        authority: deps.authorityName,
         now: reminder.now,
       }),
     );

@@ -73,6 +73,7 @@ export function buildFireDeps(wiring: FireWiring): FireTimerDeps {
     plans,
     caseUrlTemplate: wiring.authority.links.caseUrlTemplate,
     emailFrom: wiring.emailFrom,
+    authorityName: wiring.authority.authority,
     fallback:
       wiring.authority.fallbackContact === undefined
         ? undefined

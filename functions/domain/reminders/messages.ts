@@ -6,6 +6,9 @@
 import { MONTHS, WEEKDAYS } from '#calendar/days.js';
 import { type Calendar, CalendarRangeError } from '#calendar/index.js';
 import { offsetAt } from '#calendar/london.js';
+import { type EmailCell, emailHtml, escapeHtml } from './email-layout.js';
+
+export { escapeHtml };
 
 export type ReminderMoment =
   | 'start'
@@ -39,6 +42,8 @@ export interface MessageInput {
   link: string;
   /** True when sent to the EDT manager on call rather than the people named. */
   edt?: boolean;
+  /** The council, named at the top of the email. */
+  authority?: string | undefined;
   /** A breach: how late the clock is as the message goes (now − due). */
   lateMs?: number;
   /**
@@ -189,50 +194,32 @@ export function renderEmail(input: MessageInput): EmailContent {
     '',
     'Sent by Timescales. This message carries the case reference only; see the case record for details.',
   ];
-  const html = [
-    '<!doctype html><html lang="en-GB"><body>',
-    `<h1>${escapeHtml(prefix + headline(input))}</h1>`,
-    ...(input.gaps === undefined
-      ? []
-      : [
-          `<p>${escapeHtml(FALLBACK_LINE)}</p>`,
-          '<ul>',
-          ...gaps.map(
-            (g) => `<li>Missing: ${escapeHtml(g.missing)}. To fix: ${escapeHtml(g.fix)}.</li>`,
-          ),
-          '</ul>',
-        ]),
-    '<table>',
-    row('Case', escapeHtml(input.caseId)),
-    row('Clock', escapeHtml(clockName(input))),
-    row('Due', escapeHtml(due)),
-    ...(input.moment === 'breach'
-      ? [row('Late', escapeHtml(`${formatLateness(input.lateMs ?? 0)} past the due time`))]
-      : []),
-    row('What to do', escapeHtml(input.action)),
-    '</table>',
-    `<p><a href="${escapeHtml(input.link)}">Open case ${escapeHtml(input.caseId)}</a></p>`,
-    ...(edtLine === undefined ? [] : [`<p>${escapeHtml(edtLine)}</p>`]),
-    '<p>Sent by Timescales. This message carries the case reference only; see the case record for details.</p>',
-    '</body></html>',
-  ].join('\n');
+  const html = emailHtml({
+    authority: input.authority,
+    heading: `${prefix}${headline(input)}`,
+    urgent: input.urgent || input.moment === 'breach',
+    lead: input.gaps === undefined ? [] : [FALLBACK_LINE],
+    list: gaps.map((g) => `Missing: ${g.missing}. To fix: ${g.fix}.`),
+    facts: [
+      ['Case', input.caseId],
+      ['Clock', clockName(input)],
+      ['Due', due],
+      ...(input.moment === 'breach'
+        ? [['Late', `${formatLateness(input.lateMs ?? 0)} past the due time`] as const]
+        : []),
+    ],
+    firstStep: input.action,
+    link: { href: input.link, text: `Open case ${input.caseId}` },
+    after: edtLine === undefined ? [] : [edtLine],
+    footer: SENT_BY,
+  });
   const content: EmailContent = { subject, text: `${lines.join('\n')}\n`, html };
   if (input.invite !== undefined) content.ics = renderInvitation(input, input.invite);
   return content;
 }
 
-function row(label: string, value: string): string {
-  return `<tr><th scope="row" align="left">${label}</th><td>${value}</td></tr>`;
-}
-
-export function escapeHtml(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
-}
+const SENT_BY =
+  'Sent by Timescales. This message carries the case reference only; see the case record for details.';
 
 /** SMS text, 160 characters where possible: details are dropped before the link is. */
 export function renderSms(input: MessageInput): string {
@@ -317,6 +304,16 @@ function statusText(status: DigestStatus, dueAt: Date): string {
   }
 }
 
+/** The digest's groups, most pressing first. */
+const DIGEST_GROUPS = [
+  ['breached', 'Breached, not yet met'],
+  ['open', 'Still open'],
+  ['met-late', 'Met late'],
+  ['met', 'Met on time'],
+  ['cancelled', 'Cancelled'],
+  ['unknown', 'Status unknown'],
+] as const satisfies readonly (readonly [DigestStatus['kind'], string])[];
+
 const MOMENT_WORDS: Record<ReminderMoment, string> = {
   start: 'started',
   before: 'due soon',
@@ -336,6 +333,7 @@ export function renderDigest(
   clocks: readonly DigestClock[],
   team: string,
   period: DigestPeriod,
+  authority?: string,
 ): EmailContent {
   // By first alert to the minute (alerts of one firing instant land a few ms apart), then case.
   const firstAlert = (c: DigestClock) =>
@@ -361,18 +359,32 @@ export function renderDigest(
     '',
     'Sent by Timescales.',
   ].join('\n');
-  const html = [
-    '<!doctype html><html lang="en-GB"><body>',
-    `<h1>${escapeHtml(subject)}</h1>`,
-    '<ul>',
-    ...sorted.map(
-      (c) =>
-        `<li>${escapeHtml(line(c))} <a href="${escapeHtml(c.link)}">Open ${escapeHtml(c.caseId)}</a></li>`,
-    ),
-    '</ul>',
-    '<p>Sent by Timescales.</p>',
-    '</body></html>',
-  ].join('\n');
+  // The HTML groups the same lines by status, most pressing first.
+  const groups = DIGEST_GROUPS.map(([kind, title]) => ({
+    title,
+    rows: sorted
+      .filter((c) => c.status.kind === kind)
+      .map((c): EmailCell[] => [
+        { href: c.link, text: c.caseId },
+        clockName(c),
+        statusText(c.status, c.dueAt),
+        alertsOf(c),
+      ]),
+  })).filter((g) => g.rows.length > 0);
+  const html = emailHtml({
+    authority,
+    heading: subject,
+    urgent: groups.some((g) => g.title === DIGEST_GROUPS[0][1]),
+    lead: [
+      `The Emergency Duty Team was alerted to ${n} clock${n === 1 ? '' : 's'} of team ${team} while the team was closed (${period}).`,
+    ],
+    table: {
+      caption: 'What the EDT was told, by status now',
+      head: ['Case', 'Clock', 'Status now', 'EDT alerted'],
+      groups,
+    },
+    footer: 'Sent by Timescales. Case references only; see each case record for details.',
+  });
   return { subject, text: `${text}\n`, html };
 }
 

@@ -1,0 +1,133 @@
+/**
+ * Every kind of email — reminder, EDT alert, breach, the duty inbox's unrouted notice, the
+ * morning digest — rendered in Chromium: one column at most 580 px wide, a system sans-serif,
+ * the council's and the service's name at the top, one link to the case (a link per clock in
+ * the digest), inline styles only; a screenshot of each is saved under test-results/emails/.
+ */
+import { mkdirSync } from 'node:fs';
+import type { BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MessageInput, renderDigest, renderEmail } from '#domain/reminders/messages.js';
+import { launchChromium } from '#test/support/chromium.js';
+
+const SHOTS = 'test-results/emails';
+const base: MessageInput = {
+  caseId: 'C-1001',
+  title: 'LADO notification',
+  action: 'Notify the LADO of the allegation and record it.',
+  dueAt: new Date('2027-06-09T09:00:00Z'),
+  moment: 'before',
+  urgent: true,
+  link: 'https://cases.example.gov.uk/cases/C-1001',
+  authority: 'Example Borough Council',
+};
+
+const EMAILS: Record<string, string> = {
+  reminder: renderEmail({ ...base, urgent: false, title: 'Joint supervision', moment: 'on-day' })
+    .html,
+  alert: renderEmail({ ...base, edt: true }).html,
+  breach: renderEmail({ ...base, moment: 'breach', lateMs: 5 * 3_600_000 }).html,
+  unrouted: renderEmail({
+    ...base,
+    gaps: [
+      {
+        missing: 'no worker in role lado on the case',
+        fix: 'send case.updated with a worker in role lado',
+      },
+    ],
+  }).html,
+  digest: renderDigest(
+    [
+      {
+        caseId: 'C-1001',
+        title: 'LADO notification',
+        dueAt: new Date('2027-06-09T09:00:00Z'),
+        status: { kind: 'breached', lateMs: 3_600_000 },
+        alerts: [{ at: new Date('2027-06-09T02:00:00Z'), moment: 'due' }],
+        link: 'https://cases.example.gov.uk/cases/C-1001',
+      },
+      {
+        caseId: 'C-1002',
+        title: 'LADO response',
+        dueAt: new Date('2027-06-10T16:00:00Z'),
+        status: { kind: 'open' },
+        alerts: [{ at: new Date('2027-06-09T03:00:00Z'), moment: 'before' }],
+        link: 'https://cases.example.gov.uk/cases/C-1002',
+      },
+      {
+        caseId: 'C-1003',
+        title: 'LADO notification',
+        dueAt: new Date('2027-06-09T07:00:00Z'),
+        status: { kind: 'met', at: new Date('2027-06-09T05:00:00Z') },
+        alerts: [{ at: new Date('2027-06-09T01:00:00Z'), moment: 'before' }],
+        link: 'https://cases.example.gov.uk/cases/C-1003',
+      },
+    ],
+    'north',
+    'overnight',
+    'Example Borough Council',
+  ).html,
+};
+
+let browser: BrowserContext;
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  browser = await launchChromium({
+    javaScriptEnabled: false,
+    viewport: { width: 900, height: 900 },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('emails in the GOV.UK Notify look', () => {
+  it.each(Object.keys(EMAILS))(
+    '%s: one column, system sans-serif, the council on top, inline styles',
+    async (kind) => {
+      const html = EMAILS[kind] as string;
+      expect(html).not.toMatch(/<style|<link|<script|<img/i);
+      const page = await browser.newPage();
+      await page.setContent(html);
+      await page.screenshot({ path: `${SHOTS}/${kind}.png`, fullPage: true });
+      const seen = await page.evaluate(`(() => {
+      const h1 = document.querySelector('h1');
+      const column = h1.closest('table');
+      return {
+        font: getComputedStyle(h1).fontFamily,
+        width: column.getBoundingClientRect().width,
+        top: document.body.innerText.split('\\n')[0],
+        links: [...document.querySelectorAll('a')].map((a) => a.getAttribute('href')),
+      };
+    })()`);
+      const { font, width, top, links } = seen as {
+        font: string;
+        width: number;
+        top: string;
+        links: string[];
+      };
+      expect(font).toMatch(/^Helvetica, Arial, sans-serif$/);
+      expect(width).toBeLessThanOrEqual(580);
+      expect(top).toBe('Example Borough Council · Timescales');
+      if (kind === 'digest')
+        expect(links).toEqual([
+          'https://cases.example.gov.uk/cases/C-1001',
+          'https://cases.example.gov.uk/cases/C-1002',
+          'https://cases.example.gov.uk/cases/C-1003',
+        ]);
+      else expect(links).toEqual(['https://cases.example.gov.uk/cases/C-1001']);
+      await page.close();
+    },
+  );
+
+  it('the digest groups its clocks by status, breached first', () => {
+    const html = EMAILS.digest as string;
+    const order = ['Breached, not yet met', 'Still open', 'Met on time'].map((t) =>
+      html.indexOf(t),
+    );
+    expect(order.every((i) => i > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+});
