@@ -170,7 +170,7 @@ describe('sign-in with Cognito', () => {
   it('on the callback exchanges the code with the verifier and sets the session; a wrong state is refused', async () => {
     const start = await get('/app/sign-in', [], { next: '/app/people' });
     const state = new URL(start.headers.location as string).searchParams.get('state') as string;
-    const oauth = (start.cookies?.[0] as string).split(';')[0] as string;
+    const oauth = String(start.cookies?.[0]).split(';')[0] as string;
     expect(
       (await get('/app/auth/callback', [oauth], { code: 'c', state: 'other' })).statusCode,
     ).toBe(403);
