@@ -101,6 +101,11 @@ export interface DeadlineQueryInput {
   team?: string | undefined;
   limit: number;
   cursor?: string | undefined;
+  /**
+   * `list`: without the explanation and versions (lists and CSVs need neither, and a
+   * deadline's explanation is most of its size). @default 'all'
+   */
+  fields?: 'all' | 'list' | undefined;
 }
 
 /** A deadline as projected for reading (one item per deadline, indexed by status and due time). */

@@ -133,6 +133,7 @@ async function clocks(
           dueBefore: range.before,
           limit: 1000,
           cursor,
+          fields: 'list',
         });
         found.push(...page.deadlines);
         cursor = page.nextCursor;

@@ -128,6 +128,7 @@ export async function deadlineRows(
             dueBefore: query.before,
             limit: 1000,
             cursor,
+            fields: 'list',
           });
           found.push(...page.deadlines);
           cursor = page.nextCursor;

@@ -286,6 +286,14 @@ export class DynamoCaseStore implements CaseStore {
       condition += ' AND #sk < :before';
       values[':before'] = before;
     }
+    let projection: string | undefined;
+    if (query.fields === 'list') {
+      const attributes = [...LIST_FIELDS, index.partitionKey, index.sortKey];
+      attributes.forEach((a, i) => {
+        names[`#f${i}`] = a;
+      });
+      projection = attributes.map((_, i) => `#f${i}`).join(', ');
+    }
     let found: { items: Record<string, unknown>[]; more: boolean };
     try {
       found = await queryUpTo(
@@ -293,6 +301,7 @@ export class DynamoCaseStore implements CaseStore {
         {
           TableName: this.tableName,
           IndexName: index.name,
+          ProjectionExpression: projection,
           KeyConditionExpression: condition,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
@@ -331,6 +340,26 @@ export class DynamoCaseStore implements CaseStore {
     return queryAll(this.client, { TableName: this.tableName, ...input, ConsistentRead: true });
   }
 }
+
+/** What a deadline list reads (`fields: 'list'`): the keys, and no explanation or versions. */
+const LIST_FIELDS = [
+  'pk',
+  'sk',
+  'id',
+  'caseId',
+  'rule',
+  'status',
+  'dueAt',
+  'startedAt',
+  'closedAt',
+  'metAt',
+  'lateness',
+  'stage',
+  'stageName',
+  'subjectId',
+  'team',
+  'version',
+] as const;
 
 /** The deadline projections a commit changes: puts for new or changed ones, deletes for gone ones. */
 function projectionWrites(tableName: string, caseId: string, commit: CaseCommit): TransactItem[] {
