@@ -7,6 +7,7 @@
  *   timescales is-working-day 2026-12-28 [--division d]
  *   timescales load-feed bank-holidays.json [--table T] [--endpoint URL] [--lambda-env env.json]
  *   timescales recompute [--table T] [--endpoint URL] [--lambda-env env.json]
+ *   timescales rules [--config timescales.config.json] | rules check <file>   (bin/rules.ts)
  *
  * `--feed bank-holidays.json` loads a GOV.UK feed over the built-in tables (calendar commands
  * only). `load-feed` and `recompute` act on a deployment's table (bin/operations.ts).
@@ -37,6 +38,7 @@ const USAGE = `Usage:
   timescales is-working-day <yyyy-mm-dd> [--division <division>]
   timescales load-feed <bank-holidays.json> [--table <t>] [--endpoint <url>] [--lambda-env <file>]
   timescales recompute [--table <t>] [--endpoint <url>] [--lambda-env <file>]
+  timescales rules [--config <file>] | timescales rules check <file>   (see rules --help)
 Options: --feed <bank-holidays.json> loads a GOV.UK feed over the built-in tables.
 Divisions: ${DIVISIONS.join(', ')} (default england-and-wales).
 Units: hours, working-hours, working-days, weeks, months. Teams: building-bridges.`;
@@ -152,6 +154,8 @@ function tableOptions(values: { table?: string; endpoint?: string; 'lambda-env'?
 
 /** Runs one command; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
+  // The rule table is markdown, not JSON: its own module prints it.
+  if (args[0] === 'rules') return (await import('./rules.js')).rulesCommand(args.slice(1));
   try {
     process.stdout.write(`${JSON.stringify(await command(args), null, 2)}\n`);
     return 0;

@@ -12,7 +12,7 @@ import { makeLocalReminders } from '#local/scheduler-driver.js';
 import { startLocalServer } from '#local/server.js';
 import { freePort, startDynamoDbLocal, startSesLocal } from '#local/standins.js';
 import { makeCaseEngine } from '#use-cases/bind-engine.js';
-import { DEFAULT_AUTHORITY, DEFAULT_TABLE } from './local-defaults.js';
+import { DEFAULT_TABLE, localAuthorityConfig } from './local-defaults.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.AWS_ACCESS_KEY_ID ??= 'local';
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     ...process.env,
     TABLE_NAME: process.env.TABLE_NAME ?? DEFAULT_TABLE,
     WEBHOOK_SECRET: process.env.WEBHOOK_SECRET ?? DEV_WEBHOOK_SECRET,
-    AUTHORITY_CONFIG: process.env.AUTHORITY_CONFIG ?? JSON.stringify(DEFAULT_AUTHORITY),
+    AUTHORITY_CONFIG: process.env.AUTHORITY_CONFIG ?? localAuthorityConfig(),
     DYNAMODB_ENDPOINT: dynamo.endpoint,
   });
   const created = await createTable(

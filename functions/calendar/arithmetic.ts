@@ -3,7 +3,7 @@
  * calendar, the instant and the hours are arguments. Results carry an explanation that is
  * built only when read, so the arithmetic stays fast.
  */
-import { civilFromDay, dayFromCivil, daysInMonth, humanDate, MONTHS } from './days.js';
+import { addCalendarMonths, civilFromDay, humanDate, MONTHS } from './days.js';
 import { CalendarRangeError } from './errors.js';
 import { clockChanges, humanInstant, plural, skippedDays } from './explain.js';
 import { formatLocal, HOUR_MS, localClock, localDay } from './london.js';
@@ -183,15 +183,11 @@ export function addMonths(cal: Calendar, from: Date, m: number, hours?: WeeklyHo
   const s = scheduleOf(cal, hours);
   const start = instant(from, 'from');
   const startDay = localDay(start);
-  const { year, month, day } = civilFromDay(startDay);
-  const months = year * 12 + (month - 1) + m;
-  const toYear = Math.floor(months / 12);
-  const toMonth = (months % 12) + 1;
-  const last = daysInMonth(toYear, toMonth);
-  const target = dayFromCivil(toYear, toMonth, Math.min(day, last));
+  const { day: target, clampedFrom } = addCalendarMonths(startDay, m);
+  const { year: toYear, month: toMonth } = civilFromDay(target);
   const clamp =
-    day > last
-      ? ` (${MONTHS[toMonth - 1]} ${toYear} has no day ${day}, so the month's last day)`
+    clampedFrom !== undefined
+      ? ` (${MONTHS[toMonth - 1]} ${toYear} has no day ${clampedFrom}, so the month's last day)`
       : '';
   return rollBack(
     s,

@@ -102,7 +102,12 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   });
   const read = makeReadHandler({
     store,
-    reminders: { calendar: options.engine.calendar, directory },
+    reminders: {
+      calendar: options.engine.calendar,
+      calendarFor: (division) => options.engine.calendarFor(division),
+      plans: options.engine.plans,
+      directory,
+    },
   });
 
   const server: Server = createServer((req, res) => {

@@ -83,12 +83,15 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>().handler(async
   if (production === undefined) {
     const cfg = config();
     const client = dynamo(cfg.dynamoEndpoint);
+    const engine = makeCaseEngine(cfg.authority, undefined, {
+      feed: await calendarFeed(client, cfg.tableName),
+    });
     production = makeHandler({
       store: new DynamoCaseStore(client, cfg.tableName),
       reminders: {
-        calendar: makeCaseEngine(cfg.authority, undefined, {
-          feed: await calendarFeed(client, cfg.tableName),
-        }).calendar,
+        calendar: engine.calendar,
+        calendarFor: (division) => engine.calendarFor(division),
+        plans: engine.plans,
         directory: new DynamoDirectory(client, cfg.tableName),
       },
     });

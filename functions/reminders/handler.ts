@@ -21,7 +21,7 @@ import { config } from '#commons/config.js';
 import { logger } from '#commons/logger.js';
 import type { Channel, Metrics as DomainMetrics } from '#domain/ports.js';
 import { systemClock } from '#domain/ports.js';
-import { type ReminderPlans, reminderPlans } from '#domain/reminders/index.js';
+import type { ReminderPlans } from '#domain/reminders/index.js';
 import type { TimerPayload } from '#domain/timers.js';
 import type { AuthorityConfig } from '#schemas/authority.js';
 import * as z from '#schemas/zod.js';
@@ -91,9 +91,10 @@ export interface FireWiring {
 
 /** Binds the use case to the table, the engine, the calendar and the channels. */
 export function buildFireDeps(wiring: FireWiring): FireTimerDeps {
-  const plans = wiring.plans ?? reminderPlans();
   const feed = wiring.feed ?? calendarFeedSource(wiring.client, wiring.tableName);
-  const engine = makeCaseEngine(wiring.authority, plans, { feed });
+  // The authority's reminder-plan overrides, validated at cold start, unless the wiring gives plans.
+  const engine = makeCaseEngine(wiring.authority, wiring.plans, { feed });
+  const plans = engine.plans;
   const clock = wiring.clock ?? systemClock;
   // One directory cache per process, exact: the fire path reads the directory stamp with every
   // case (same BatchGetItem) and the cache is emptied when the stamp has moved (directory-cache.ts).
@@ -120,6 +121,7 @@ export function buildFireDeps(wiring: FireWiring): FireTimerDeps {
     get calendar() {
       return engine.calendar;
     },
+    calendarFor: (division) => engine.calendarFor(division),
     plans,
     caseUrlTemplate: wiring.authority.links.caseUrlTemplate,
     emailFrom: wiring.emailFrom,

@@ -11,6 +11,7 @@
  *    write as its entry in the day team's morning digest, whose timer is then scheduled.
  */
 import { localDate, nextOpening } from '#calendar/index.js';
+import { caseCalendar } from '#domain/engine/index.js';
 import { heldUntilSuffix, reminderId } from '#domain/ids.js';
 import type { ReminderAuditEntry, StoredCase } from '#domain/ports.js';
 import { caseLink } from '#domain/reminders/messages.js';
@@ -48,7 +49,9 @@ export async function fireReminder(
   deps: FireTimerDeps,
 ): Promise<FireOutcome | undefined> {
   const plan = deps.plans[deadline.rule];
-  const planned = planReminders(deadline, deps.calendar, plan).find((p) => p.step.key === stepKey);
+  // The case's own calendar: a Scottish case's reminders skip Scotland's bank holidays.
+  const calendar = caseCalendar(deps, stored.aggregate);
+  const planned = planReminders(deadline, calendar, plan).find((p) => p.step.key === stepKey);
   if (plan === undefined || planned === undefined) return undefined;
   const reminder: Reminder = {
     deadline,
@@ -71,7 +74,7 @@ export async function fireReminder(
     deadline,
     workers: stored.aggregate.workers,
     now: reminder.now,
-    calendar: deps.calendar,
+    calendar,
     directory: deps.directory,
   });
   const outcome = emptyTally('reminded');
@@ -233,6 +236,7 @@ function byPerson(deliveries: readonly Delivery[]): Delivery[][] {
 /**
  * The alert's audit lines and its morning-digest entry in one write, then the digest's
  * timer: the day team hear of it at their next opening (09:00 by default), in one digest.
+ * The digest is the team's, so its opening is the authority's calendar, not the case's.
  */
 async function keepForMorningDigest(
   reminder: Reminder,

@@ -3,8 +3,9 @@
  * bodies of `schemas/responses.ts`. An unknown case is a `NotFoundError`.
  */
 
-import { type Calendar, createCalendar } from '#calendar/index.js';
+import { type Calendar, createCalendar, type Division } from '#calendar/index.js';
 import { NotFoundError } from '#commons/errors.js';
+import { type CalendarFor, caseCalendar } from '#domain/engine/index.js';
 import type { CaseStore, DeadlineRecord, Directory } from '#domain/ports.js';
 import { DEFAULT_REMINDER_PLANS } from '#domain/reminders/plans.js';
 import { routeReminder } from '#domain/reminders/routing.js';
@@ -24,11 +25,17 @@ export interface ReadDeps {
   store: CaseStore;
   /**
    * What `GET /v1/cases/{caseId}/reminders` plans and routes with: the authority's calendar
-   * (team hours), its reminder plans and the directory. Without it: England and Wales office
-   * hours, the default plans, and recipients from the case's workers only (no managers, no
-   * delegates, no EDT rota).
+   * (team hours) and each case division's (`calendarFor`), its reminder plans and the
+   * directory. Without it: office hours on the case division's bank holidays (England and
+   * Wales when it has none), the default plans, and recipients from the case's workers only
+   * (no managers, no delegates, no EDT rota).
    */
-  reminders?: { calendar: Calendar; plans?: ReminderPlans; directory: Directory };
+  reminders?: {
+    calendar: Calendar;
+    calendarFor?: CalendarFor;
+    plans?: ReminderPlans;
+    directory: Directory;
+  };
 }
 
 export async function getCase(caseId: string, deps: ReadDeps): Promise<CaseView> {
@@ -84,7 +91,11 @@ export async function getCaseReminders(caseId: string, deps: ReadDeps): Promise<
   const stored = await deps.store.loadCase(caseId);
   if (stored === undefined) throw notFound(caseId);
   const aggregate = stored.aggregate;
-  const calendar = deps.reminders?.calendar ?? defaultCalendar();
+  // The case's own calendar: the reminders the fire path will send, on its division's holidays.
+  const calendar =
+    deps.reminders === undefined
+      ? defaultCalendar(aggregate.division ?? 'england-and-wales')
+      : caseCalendar(deps.reminders, aggregate);
   const plans = deps.reminders?.plans ?? DEFAULT_REMINDER_PLANS;
   const directory = memo(deps.reminders?.directory ?? workersOnly);
   const reminders: ReminderView[] = [];
@@ -143,9 +154,15 @@ export async function getCaseReminders(caseId: string, deps: ReadDeps): Promise<
   return { caseId, reminders };
 }
 
-let fallbackCalendar: Calendar | undefined;
-const defaultCalendar = () =>
-  (fallbackCalendar ??= createCalendar({ division: 'england-and-wales' }));
+const fallbackCalendars = new Map<Division, Calendar>();
+const defaultCalendar = (division: Division): Calendar => {
+  let calendar = fallbackCalendars.get(division);
+  if (calendar === undefined) {
+    calendar = createCalendar({ division });
+    fallbackCalendars.set(division, calendar);
+  }
+  return calendar;
+};
 
 /** Without a directory: every named worker exists, nobody is away, nobody is on call. */
 const workersOnly: Directory = {

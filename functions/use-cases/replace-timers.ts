@@ -1,4 +1,5 @@
 /** A case's timers after a change: the plan diffed, the scheduler told, the audit written. */
+import { caseCalendar } from '#domain/engine/index.js';
 import type { CaseAggregate } from '#domain/model.js';
 import type { ReminderAudit, ReminderAuditEntry, Scheduler } from '#domain/ports.js';
 import { reminderTimers } from '#domain/reminders/planning.js';
@@ -14,14 +15,18 @@ export async function replaceTimers(
   after: CaseAggregate,
   caseVersion: number,
   now: Date,
-  deps: Pick<FireTimerDeps, 'planTimers' | 'scheduler' | 'calendar' | 'plans' | 'audit'>,
+  deps: Pick<
+    FireTimerDeps,
+    'planTimers' | 'scheduler' | 'calendar' | 'calendarFor' | 'plans' | 'audit'
+  >,
 ): Promise<void> {
   const old = deps.planTimers(before);
   const next = deps.planTimers(after);
+  const calendar = caseCalendar(deps, after);
   for (const d of after.deadlines) {
     const was = before.deadlines.find((b) => b.id === d.id);
     if (d.status === 'breached' && was?.status === 'open' && after.status === 'open') {
-      next.push(...reminderTimers(d, deps.calendar, deps.plans[d.rule]));
+      next.push(...reminderTimers(d, calendar, deps.plans[d.rule]));
     }
   }
   await applyPlanChange(old, next, deps.scheduler, deps.audit, caseVersion, now);
