@@ -1,16 +1,16 @@
 /**
- * `timescales`: the calendar for operators and scripts. Every command prints JSON on stdout;
- * bad input prints a message on stderr and exits non-zero.
+ * `timescales`: the calendar for operators and scripts, the operator commands on a deployment's
+ * table (bin/operations.ts) and `send` for local mode (bin/send.ts). Calendar and operator
+ * commands print JSON on stdout; `--help` (on its own or after any command) prints usage;
+ * bad input prints one message on stderr and exits 2, a refused or unreachable `send` exits 1.
  *
  *   timescales holidays --division scotland --year 2026
  *   timescales add 2026-03-27T15:00:00Z 24 working-hours [--division d] [--team building-bridges]
  *   timescales is-working-day 2026-12-28 [--division d]
  *   timescales load-feed bank-holidays.json [--table T] [--endpoint URL] [--lambda-env env.json]
  *   timescales recompute [--table T] [--endpoint URL] [--lambda-env env.json]
+ *   timescales send events.json [--url http://127.0.0.1:3000]
  *   timescales rules [--config timescales.config.json] | rules check <file>   (bin/rules.ts)
- *
- * `--feed bank-holidays.json` loads a GOV.UK feed over the built-in tables (calendar commands
- * only). `load-feed` and `recompute` act on a deployment's table (bin/operations.ts).
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -32,16 +32,84 @@ import {
   parseInstant,
 } from '#calendar/index.js';
 
-const USAGE = `Usage:
-  timescales holidays --division <division> --year <yyyy>
-  timescales add <instant> <n> <unit> [--division <division>] [--team <team>]
-  timescales is-working-day <yyyy-mm-dd> [--division <division>]
-  timescales load-feed <bank-holidays.json> [--table <t>] [--endpoint <url>] [--lambda-env <file>]
-  timescales recompute [--table <t>] [--endpoint <url>] [--lambda-env <file>]
-  timescales rules [--config <file>] | timescales rules check <file>   (see rules --help)
-Options: --feed <bank-holidays.json> loads a GOV.UK feed over the built-in tables.
-Divisions: ${DIVISIONS.join(', ')} (default england-and-wales).
-Units: hours, working-hours, working-days, weeks, months. Teams: building-bridges.`;
+const DIVISION_HELP = `--division <division>  ${DIVISIONS.join(', ')} (default england-and-wales)`;
+const FEED_HELP = '--feed <file>          a GOV.UK bank-holidays.json over the built-in tables';
+const TABLE_HELP = `--table <name>         the table (default TABLE_NAME; with --endpoint, npm start's)
+  --endpoint <url>       DynamoDB Local's address (npm start prints it) instead of AWS
+  --lambda-env <file>    the Lambdas' environment as JSON (aws lambda get-function-configuration
+                         --query Environment.Variables): TABLE_NAME, AUTHORITY_CONFIG, scheduler`;
+
+/** Each command's usage line, what it does and its options: `timescales <command> --help`. */
+const COMMANDS: Record<string, { usage: string; summary: string; options: string }> = {
+  holidays: {
+    usage: 'holidays --year <yyyy> [--division <division>] [--feed <file>]',
+    summary: "Lists a division's bank holidays in a year: [{date, name}].",
+    options: `--year <yyyy>          the year (the built-in tables cover 2012–2100)\n  ${DIVISION_HELP}\n  ${FEED_HELP}`,
+  },
+  add: {
+    usage: 'add <instant> <n> <unit> [--division <division>] [--team <team>] [--feed <file>]',
+    summary:
+      'The due time <n> <unit> after <instant> (ISO-8601 with its offset), with its explanation:\n{from, due, explain[]}. <n> is a number ≥ 0.',
+    options: `<unit>                 hours, working-hours, working-days, weeks, months\n  --team <team>          count in a team's hours: building-bridges\n  ${DIVISION_HELP}\n  ${FEED_HELP}`,
+  },
+  'is-working-day': {
+    usage: 'is-working-day <yyyy-mm-dd> [--division <division>] [--feed <file>]',
+    summary: 'Whether a date is a working day, and why not: {date, workingDay, reason}.',
+    options: `${DIVISION_HELP}\n  ${FEED_HELP}`,
+  },
+  'load-feed': {
+    usage:
+      'load-feed <bank-holidays.json> [--table <name>] [--endpoint <url>] [--lambda-env <file>]',
+    summary:
+      "Validates a GOV.UK bank-holidays.json and stores it as the deployment's feed (Lambdas pick\nit up within 5 minutes): {years, divisions, sha256, calendarVersionBefore, calendarVersionAfter}.",
+    options: TABLE_HELP,
+  },
+  recompute: {
+    usage: 'recompute [--table <name>] [--endpoint <url>] [--lambda-env <file>]',
+    summary:
+      'Recomputes every case with an open deadline with the stored feed and rules, and moves\ntheir timers: {cases, recomputed, unchanged, failed}. Run it again while failed > 0.',
+    options: TABLE_HELP,
+  },
+  send: {
+    usage: 'send [<events.json> | -] [--url <base-url>]',
+    summary:
+      "Signs events (one JSON object, an array, or one object a line; a file, or stdin) with\nWEBHOOK_SECRET, else npm start's development secret, and POSTs them in order to a running\nserver. Prints {id, type, status} a line; stops at the first refusal (exit 1).",
+    options:
+      '--url <base-url>       the server (default BASE_URL, else http://127.0.0.1:$PORT, PORT default 3000)',
+  },
+  rules: {
+    usage: 'rules [--config <file>] | rules check <file>',
+    summary:
+      'Prints the effective rule table as markdown (every rule on and off, its clock, events,\nreminders and flags), or checks a timescales.config.json as cdk synth does (exit 2 naming\neach problem).',
+    options:
+      '--config <file>        the configuration (default ./timescales.config.json, else the defaults)',
+  },
+};
+
+const USAGE = `Usage: timescales <command> [arguments] [options]   (timescales <command> --help for more)
+${Object.entries(COMMANDS)
+  .map(([, c]) => `  timescales ${c.usage}`)
+  .join('\n')}`;
+
+function commandHelp(name: string): string {
+  const c = COMMANDS[name] as (typeof COMMANDS)[string];
+  return `Usage: timescales ${c.usage}\n\n${c.summary}\n\nOptions:\n  ${c.options}`;
+}
+
+/** The usage of the command `args` name (`--help` for the rest), else every command's. */
+function usageFor(args: string[]): string {
+  const named = args.find((arg) => !arg.startsWith('-'));
+  if (named === undefined || !Object.hasOwn(COMMANDS, named)) return USAGE;
+  return `Usage: timescales ${COMMANDS[named]?.usage}   (timescales ${named} --help for more)`;
+}
+
+/** Text printed as is (help; `send`'s tally, on stderr), not as JSON. */
+class Text {
+  constructor(
+    readonly text: string,
+    readonly stream: 'stdout' | 'stderr' = 'stdout',
+  ) {}
+}
 
 /** Bad command-line input: reported without a stack trace. */
 class UsageError extends Error {
@@ -78,7 +146,34 @@ function calendarFrom(values: { division?: string; feed?: string }): Calendar {
   });
 }
 
+/**
+ * A negative number would reach the argument parser as an unknown option; it gets the range
+ * message instead, naming the option or argument it was given for.
+ */
+function refuseNegativeNumbers(args: string[]): void {
+  args.forEach((arg, index) => {
+    const inline = /^(--[a-z-]+)=(-\d.*)$/.exec(arg);
+    if (inline) throw new UsageError(`${inline[1]} must be ≥ 0 (got ${inline[2]})`);
+    if (!/^-\d/.test(arg)) return;
+    const previous = args[index - 1];
+    if (previous?.startsWith('--') === true && !previous.includes('=')) {
+      throw new UsageError(`${previous} must be ≥ 0 (got ${arg})`);
+    }
+    const what = args.find((a) => !a.startsWith('-')) === 'add' ? '<n>' : 'a number';
+    throw new UsageError(`${what} must be ≥ 0 (got ${arg})`);
+  });
+}
+
 async function command(args: string[]): Promise<unknown> {
+  const wantsHelp = args.includes('--help') || args.includes('-h');
+  const named = args.find((arg) => !arg.startsWith('-'));
+  if (wantsHelp || named === 'help') {
+    const topic = named === 'help' ? args.filter((a) => !a.startsWith('-'))[1] : named;
+    if (topic === undefined) return new Text(USAGE);
+    if (!Object.hasOwn(COMMANDS, topic)) throw new UsageError(`unknown command "${topic}"`);
+    return new Text(commandHelp(topic));
+  }
+  refuseNegativeNumbers(args);
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -91,6 +186,7 @@ async function command(args: string[]): Promise<unknown> {
       table: { type: 'string' },
       endpoint: { type: 'string' },
       'lambda-env': { type: 'string' },
+      url: { type: 'string' },
     },
   });
   const [name, ...rest] = positionals;
@@ -100,8 +196,9 @@ async function command(args: string[]): Promise<unknown> {
   switch (name) {
     case 'holidays': {
       expect(0, '--division <division> --year <yyyy>');
-      if (values.year === undefined || !/^\d{4}$/.test(values.year)) {
-        throw new UsageError('holidays needs --year <yyyy>');
+      if (values.year === undefined) throw new UsageError('holidays needs --year <yyyy>');
+      if (!/^\d{4}$/.test(values.year)) {
+        throw new UsageError(`--year must be a four-digit year, e.g. 2026 (got "${values.year}")`);
       }
       return calendarFrom(values).holidays(Number(values.year));
     }
@@ -113,7 +210,9 @@ async function command(args: string[]): Promise<unknown> {
         throw new UsageError(
           `unknown unit "${unit}": expected one of ${Object.keys(UNITS).join(', ')}`,
         );
-      if (!/^\d+(\.\d+)?$/.test(amount)) throw new UsageError(`"${amount}" is not a number ≥ 0`);
+      if (!/^\d+(\.\d+)?$/.test(amount)) {
+        throw new UsageError(`<n> must be a number ≥ 0, e.g. 24 or 1.5 (got "${amount}")`);
+      }
       if (values.team !== undefined && !Object.hasOwn(TEAMS, values.team)) {
         throw new UsageError(
           `unknown team "${values.team}": expected one of ${Object.keys(TEAMS).join(', ')}`,
@@ -143,6 +242,34 @@ async function command(args: string[]): Promise<unknown> {
         warn: (message) => process.stderr.write(`timescales: ${message}\n`),
       });
     }
+    case 'send': {
+      if (rest.length > 1) throw new UsageError('send expects one file of events (or - for stdin)');
+      const file = rest[0] ?? '-';
+      if (file === '-' && process.stdin.isTTY) {
+        throw new UsageError('send needs a file of events, or events on stdin');
+      }
+      const { parseEvents, sendEvents } = await import('./send.js');
+      let text: string;
+      try {
+        text = readFileSync(file === '-' ? 0 : file, 'utf8');
+      } catch (err) {
+        throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
+      }
+      let events: Record<string, unknown>[];
+      try {
+        events = parseEvents(text, file === '-' ? 'stdin' : file);
+      } catch (err) {
+        if ((err as Error).name === 'InvalidEventsError')
+          throw new UsageError((err as Error).message);
+        throw err;
+      }
+      const results = await sendEvents(events, {
+        baseUrl: values.url,
+        onResult: (result) => process.stdout.write(`${JSON.stringify(result)}\n`),
+      });
+      // The lines went to stdout as each event was accepted; the tally is for a person.
+      return new Text(`${results.length} event(s) accepted`, 'stderr');
+    }
     default:
       throw new UsageError(name === undefined ? 'no command given' : `unknown command "${name}"`);
   }
@@ -154,12 +281,18 @@ function tableOptions(values: { table?: string; endpoint?: string; 'lambda-env'?
 
 /** Runs one command; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
-  // The rule table is markdown, not JSON: its own module prints it.
+  // The rule table is markdown, not JSON: its own module prints it (and its --help).
   if (args[0] === 'rules') return (await import('./rules.js')).rulesCommand(args.slice(1));
   try {
-    process.stdout.write(`${JSON.stringify(await command(args), null, 2)}\n`);
+    const result = await command(args);
+    if (result instanceof Text) process[result.stream].write(`${result.text}\n`);
+    else process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return 0;
   } catch (err) {
+    if ((err as Error).name === 'SendError') {
+      process.stderr.write(`timescales: ${(err as Error).message}\n`);
+      return 1;
+    }
     if ((err as Error).name === 'OperatorError') {
       process.stderr.write(`timescales: ${(err as Error).message}\n`);
       return 2;
@@ -169,9 +302,9 @@ export async function main(args: string[]): Promise<number> {
       err instanceof CalendarError ||
       (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     if (!known) throw err;
-    process.stderr.write(
-      `timescales: ${(err as Error).message}\n${err instanceof UsageError || !(err instanceof CalendarError) ? `\n${USAGE}\n` : ''}`,
-    );
+    process.stderr.write(`timescales: ${(err as Error).message}\n`);
+    // A calendar error is about a value, not the command's shape: the message is enough.
+    if (!(err instanceof CalendarError)) process.stderr.write(`${usageFor(args)}\n`);
     return 2;
   }
 }

@@ -1,7 +1,8 @@
 /**
- * `npm start`: the service on one machine. Starts DynamoDB Local with its data under
- * .local/dynamodb (a restart loses nothing), creates the table if missing and serves the
- * Lambda handlers on PORT (default 3000).
+ * `npm start`: the service on one machine. Starts DynamoDB Local with its data under DATA_DIR
+ * (a restart loses nothing), creates the table if missing and serves the Lambda handlers on
+ * PORT. Every port is checked before anything starts, and whatever started is stopped again
+ * if a later step fails, so a failed start leaves no DynamoDB Local (a Java process) behind.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { calendarFeed } from '#adapters/dynamodb/calendar-feed.js';
@@ -10,41 +11,123 @@ import { makeDocumentClient } from '#commons/clients.js';
 import { parseConfig } from '#commons/config.js';
 import { makeLocalReminders } from '#local/scheduler-driver.js';
 import { startLocalServer } from '#local/server.js';
-import { freePort, startDynamoDbLocal, startSesLocal } from '#local/standins.js';
+import { probePort, startDynamoDbLocal, startSesLocal } from '#local/standins.js';
 import { makeCaseEngine } from '#use-cases/bind-engine.js';
-import { DEFAULT_TABLE, localAuthorityConfig } from './local-defaults.js';
+import {
+  DEFAULT_DATA_DIR,
+  DEFAULT_PORT,
+  DEFAULT_TABLE,
+  DEV_WEBHOOK_SECRET,
+  localAuthority,
+} from './local-defaults.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.AWS_ACCESS_KEY_ID ??= 'local';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
 process.env.AWS_REGION ??= 'eu-west-2';
 
-/** A fixed development secret: fine on a laptop, never for a deployment. */
-const DEV_WEBHOOK_SECRET = `whsec_${Buffer.from('timescales-local-development-key').toString('base64')}`;
+const HELP = `Usage: npm start   (the same as: npx tsx bin/local.ts)
+
+Runs Timescales on this machine: DynamoDB Local (Java 17+), aws-ses-v2-local, the local
+timer driver and the Lambda handlers behind one HTTP server. Stop it with Ctrl-C.
+
+Environment:
+  PORT              HTTP port (default ${DEFAULT_PORT}; 0 picks a free one)
+  HOST              address to bind (default 127.0.0.1)
+  DATA_DIR          DynamoDB Local's files (default ${DEFAULT_DATA_DIR}); a new directory starts empty
+  WEBHOOK_SECRET    whsec_… signing secret (default: a fixed development secret, printed)
+  TABLE_NAME        the table (default ${DEFAULT_TABLE})
+  AUTHORITY_CONFIG  the authority as JSON (default: an example council in England and Wales)
+  DYNAMODB_PORT     DynamoDB Local's port (default: a free one)
+  SES_PORT          aws-ses-v2-local's port (default: a free one)`;
+
+/** A start that cannot go on, told in one line (no stack trace). */
+class StartError extends Error {
+  override name = 'StartError';
+}
+
+/** Reads a port variable: a whole number from 0 to 65535, else a range message naming it. */
+function portFrom(name: string, fallback: number): number {
+  const text = process.env[name]?.trim();
+  if (text === undefined || text === '') return fallback;
+  if (!/^-?\d+$/.test(text)) {
+    throw new StartError(`${name} must be a port number from 0 to 65535 (got "${text}")`);
+  }
+  const port = Number(text);
+  if (port < 0) throw new StartError(`${name} must be ≥ 0 (got ${text})`);
+  if (port > 65535) throw new StartError(`${name} must be ≤ 65535 (got ${text})`);
+  return port;
+}
+
+/** Checks that `port` can be bound (the OS's choice for 0) before anything is started. */
+async function claimPort(name: string, port: number, host: string): Promise<number> {
+  try {
+    return await probePort(port, host);
+  } catch (error) {
+    throw portError(name, port, error);
+  }
+}
+
+function portError(name: string, port: number, error: unknown): unknown {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'EADDRINUSE':
+      return new StartError(
+        `port ${port} is in use: set ${name}=<a free port> (0 picks one) or stop what is using it`,
+      );
+    case 'EACCES':
+      return new StartError(`port ${port} needs privileges: set ${name}=<a port above 1023>`);
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      return new StartError(`HOST ${process.env.HOST} is not an address of this machine`);
+    default:
+      return error;
+  }
+}
+
+/** The host for links a browser follows: a wildcard bind is reached on loopback. */
+function linkHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** What has started, newest last: stopped in reverse on a failed start, Ctrl-C or SIGTERM. */
+const running: (() => Promise<void>)[] = [];
+
+async function stopAll(): Promise<void> {
+  for (let stop = running.pop(); stop !== undefined; stop = running.pop()) {
+    await stop().catch(() => undefined);
+  }
+}
 
 async function main(): Promise<void> {
-  const port = Number(process.env.PORT ?? 3000);
-  const dynamo = await startDynamoDbLocal({
-    port:
-      process.env.DYNAMODB_PORT === undefined
-        ? await freePort()
-        : Number(process.env.DYNAMODB_PORT),
-    dataDir: process.env.DATA_DIR ?? '.local/dynamodb',
-  });
+  if (process.argv.slice(2).some((arg) => arg === '--help' || arg === '-h')) {
+    console.log(HELP);
+    return;
+  }
+  const host = process.env.HOST ?? '127.0.0.1';
+  const port = await claimPort('PORT', portFrom('PORT', DEFAULT_PORT), host);
+  const dynamoPort = await claimPort('DYNAMODB_PORT', portFrom('DYNAMODB_PORT', 0), '127.0.0.1');
+  const sesPort = await claimPort('SES_PORT', portFrom('SES_PORT', 0), '127.0.0.1');
+  const baseUrl = `http://${linkHost(host)}:${port}`;
+  const dataDir = process.env.DATA_DIR ?? DEFAULT_DATA_DIR;
+  process.once('SIGINT', () => void stopAll().then(() => process.exit(0)));
+  process.once('SIGTERM', () => void stopAll().then(() => process.exit(0)));
+
+  const dynamo = await startDynamoDbLocal({ port: dynamoPort, dataDir });
+  running.push(() => dynamo.stop());
   const cfg = parseConfig({
     ...process.env,
     TABLE_NAME: process.env.TABLE_NAME ?? DEFAULT_TABLE,
     WEBHOOK_SECRET: process.env.WEBHOOK_SECRET ?? DEV_WEBHOOK_SECRET,
-    AUTHORITY_CONFIG: process.env.AUTHORITY_CONFIG ?? localAuthorityConfig(),
+    AUTHORITY_CONFIG: process.env.AUTHORITY_CONFIG ?? JSON.stringify(localAuthority(baseUrl)),
     DYNAMODB_ENDPOINT: dynamo.endpoint,
   });
   const created = await createTable(
     new DynamoDBClient({ endpoint: dynamo.endpoint }),
     cfg.tableName,
   );
-  const ses = await startSesLocal({
-    port: process.env.SES_PORT === undefined ? await freePort() : Number(process.env.SES_PORT),
-  });
+  const ses = await startSesLocal({ port: sesPort });
+  running.push(() => ses.stop());
   // Timers live in the table and fire through the same handler as on AWS; SMS go to an
   // in-memory outbox, email to aws-ses-v2-local. The simulated clock starts at the wall clock.
   const reminders = makeLocalReminders({
@@ -53,9 +136,10 @@ async function main(): Promise<void> {
     authority: cfg.authority,
     sesEndpoint: ses.endpoint,
   });
+  running.push(() => reminders.stop());
   const server = await startLocalServer({
     port,
-    host: process.env.HOST ?? '127.0.0.1',
+    host,
     dynamoEndpoint: dynamo.endpoint,
     tableName: cfg.tableName,
     webhookSecret: cfg.webhookSecret as string,
@@ -66,18 +150,19 @@ async function main(): Promise<void> {
     clock: reminders.clock,
     localRoutes: reminders.routes,
   });
+  running.push(() => server.close());
   reminders.driver.start();
 
   const secret = cfg.webhookSecret as string;
-  console.log(`Timescales (local) on ${server.url}`);
+  console.log(`Timescales (local) on ${baseUrl}`);
   console.log(
-    `  DynamoDB Local ${dynamo.endpoint}, table ${cfg.tableName} (${created ? 'created' : 'kept'}), data in ${process.env.DATA_DIR ?? '.local/dynamodb'}`,
+    `  DynamoDB Local ${dynamo.endpoint}, table ${cfg.tableName} (${created ? 'created' : 'kept'}), data in ${dataDir} (DATA_DIR)`,
   );
   console.log(
     `  email stand-in (aws-ses-v2-local): ${ses.endpoint} — its page shows the mail sent`,
   );
   console.log(
-    `  local only: GET ${server.url}/local/outbox (every email and SMS sent), POST ${server.url}/local/clock {"now": "<instant>"} (move time forward)`,
+    `  local only: GET ${baseUrl}/local/outbox (every email and SMS sent), POST ${baseUrl}/local/clock {"now": "<instant>"} (move time forward)`,
   );
   console.log(
     `  authority ${cfg.authority.authority}, preset ${cfg.authority.preset}, division ${cfg.authority.division}`,
@@ -86,19 +171,11 @@ async function main(): Promise<void> {
     `  webhook secret: ${secret}${process.env.WEBHOOK_SECRET === undefined ? ' (development default; set WEBHOOK_SECRET to change)' : ''}`,
   );
   console.log('\nSend a signed event (paste into a shell):\n');
-  console.log(curlExample(server.url, secret));
-  console.log(`\nRead it back:  curl -s ${server.url}/v1/cases/C-1002/deadlines`);
-  console.log('Or run the whole demo:  npm run demo\n');
-
-  const stop = async () => {
-    await reminders.stop();
-    await server.close();
-    await ses.stop();
-    await dynamo.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  console.log(curlExample(baseUrl, secret));
+  console.log(`\nRead it back:  curl -s ${baseUrl}/v1/cases/C-1002/deadlines`);
+  const env = port === DEFAULT_PORT ? '' : `PORT=${port} `;
+  console.log(`Sign and send a file of events:  ${env}npx timescales send events.json`);
+  console.log(`Or run the whole demo:  ${env}npm run demo\n`);
 }
 
 /** A curl that signs its own body with node (a signature is only valid for 5 minutes). */
@@ -123,7 +200,8 @@ function curlExample(url: string, secret: string): string {
   ].join('\n');
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+main().catch(async (error: unknown) => {
+  await stopAll();
+  console.error(error instanceof Error ? error.message : String(error));
   process.exit(1);
 });

@@ -29,7 +29,7 @@ import type { Scheduler } from '#domain/ports.js';
 import { AuthorityConfig } from '#schemas/authority.js';
 import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import { type RecomputeSummary, recomputeOpenCases } from '#use-cases/recompute-cases.js';
-import { DEFAULT_TABLE, localAuthorityConfig } from './local-defaults.js';
+import { DEFAULT_TABLE, localAuthority, localBaseUrl } from './local-defaults.js';
 
 /** A problem the operator must fix (bad feed, missing configuration): no stack trace. */
 export class OperatorError extends Error {
@@ -83,7 +83,7 @@ function target(options: TableOptions): Target {
   if (tableName === undefined) {
     throw new OperatorError('name the table: --table <name> or TABLE_NAME (or --lambda-env)');
   }
-  let authority: unknown = local ? JSON.parse(localAuthorityConfig()) : undefined;
+  let authority: unknown = local ? localAuthority(localBaseUrl(env)) : undefined;
   if (env.AUTHORITY_CONFIG !== undefined) {
     try {
       authority = JSON.parse(env.AUTHORITY_CONFIG);

@@ -16,7 +16,7 @@ import type { EventMatcher, Rule } from '#domain/rules/index.js';
 import { authorityConfig, authorityOf, ConfigError, loadConfig } from '#lib/config.js';
 import type { AuthorityConfig } from '#schemas/authority.js';
 import { type BoundEngine, makeCaseEngine } from '#use-cases/bind-engine.js';
-import { DEFAULT_AUTHORITY } from './local-defaults.js';
+import { DEFAULT_PORT, exampleAuthority } from './local-defaults.js';
 
 const USAGE = `Usage:
   timescales rules [--config <timescales.config.json>]
@@ -67,7 +67,9 @@ export function rulesCommand(args: string[], io: RulesIo = stdio): number {
     values.config ?? (existsSync('timescales.config.json') ? 'timescales.config.json' : undefined);
   try {
     const authority: AuthorityConfig =
-      path === undefined ? (DEFAULT_AUTHORITY as AuthorityConfig) : authorityOf(loadConfig(path));
+      path === undefined
+        ? exampleAuthority(`http://127.0.0.1:${DEFAULT_PORT}`)
+        : authorityOf(loadConfig(path));
     io.out(renderRuleTable(makeCaseEngine(authority), authority, path));
     return 0;
   } catch (error) {

@@ -1,14 +1,23 @@
 /**
  * `npm run demo`: sends a signed sequence of sample events for the synthetic case C-1001 to
- * a running server (BASE_URL, default http://localhost:3000) and prints its deadlines.
- * Every person is an obviously fake professional; there is no child's data anywhere.
+ * a running server and prints its deadlines. It finds the server where `npm start` does:
+ * BASE_URL, else http://127.0.0.1:$PORT (PORT default 3000); it signs with WEBHOOK_SECRET,
+ * else `npm start`'s development secret. Every person is an obviously fake professional;
+ * there is no child's data anywhere.
  */
+import { DEV_WEBHOOK_SECRET, localBaseUrl } from '#bin/local-defaults.js';
 import { signWebhook } from '#commons/webhook.js';
 
-const BASE_URL = process.env.BASE_URL ?? 'http://localhost:3000';
-const SECRET =
-  process.env.WEBHOOK_SECRET ??
-  `whsec_${Buffer.from('timescales-local-development-key').toString('base64')}`;
+const HELP = `Usage: npm run demo   (with npm start running)
+
+Sends signed sample events for case C-1001 to a running npm start and prints its deadlines.
+Environment:
+  PORT            the port npm start serves on (default 3000)
+  BASE_URL        the server's address instead (default http://127.0.0.1:$PORT)
+  WEBHOOK_SECRET  the secret npm start uses (default: its development secret)`;
+
+const BASE_URL = localBaseUrl();
+const SECRET = process.env.WEBHOOK_SECRET ?? DEV_WEBHOOK_SECRET;
 const CASE = 'C-1001';
 
 // Event ids and times are fixed for the day, so running the demo twice is a redelivery.
@@ -124,6 +133,10 @@ const london = new Intl.DateTimeFormat('en-GB', {
 });
 
 async function main(): Promise<void> {
+  if (process.argv.slice(2).some((arg) => arg === '--help' || arg === '-h')) {
+    console.log(HELP);
+    return;
+  }
   console.log(`Sending ${events.length} signed events to ${BASE_URL}\n`);
   for (const event of events) await send(event);
   const response = await fetch(`${BASE_URL}/v1/cases/${CASE}/deadlines`);
@@ -152,7 +165,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   console.error(
-    `demo failed: ${error instanceof Error ? error.message : String(error)} (is \`npm start\` running?)`,
+    `demo failed: ${error instanceof Error ? error.message : String(error)} (is \`npm start\` running at ${BASE_URL}? Set PORT or BASE_URL)`,
   );
   process.exit(1);
 });

@@ -17,12 +17,24 @@ export interface RunningStandIn {
 }
 
 /** Asks the OS for a free TCP port on loopback. */
-export async function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
+  return probePort(0, '127.0.0.1');
+}
+
+/**
+ * Binds `host:port` for a moment and lets it go: resolves with the port bound (the one the OS
+ * chose for 0), rejects with the listen error (`code` EADDRINUSE when something holds it).
+ * `npm start` asks before starting anything it would have to stop again.
+ */
+export async function probePort(port: number, host: string): Promise<number> {
   const server: Server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(port, host, done);
+  });
   const address = server.address();
   await new Promise<void>((done) => server.close(() => done()));
-  if (address === null || typeof address === 'string') throw new Error('no free port');
+  if (address === null || typeof address === 'string') throw new Error('no TCP port bound');
   return address.port;
 }
 
@@ -40,8 +52,17 @@ export async function startDynamoDbLocal(
     mkdirSync(path, { recursive: true });
   }
   const child: ChildProcess = spawn({ port, path, sharedDb: true, stdio: 'ignore' });
+  // Without a listener a missing `java` would be an uncaught exception, not a message.
+  let spawnError: Error | undefined;
+  child.once('error', (error) => {
+    spawnError = error;
+  });
   const endpoint = `http://127.0.0.1:${port}`;
-  await waitUntilListening(endpoint, child, 'DynamoDB Local');
+  await waitUntilListening(endpoint, child, 'DynamoDB Local', () =>
+    spawnError === undefined
+      ? undefined
+      : new Error(`DynamoDB Local needs Java 17+ on the PATH: ${spawnError.message}`),
+  );
   return {
     endpoint,
     stop: async () => {
@@ -73,10 +94,13 @@ async function waitUntilListening(
   endpoint: string,
   child: ChildProcess,
   name: string,
+  startFailure: () => Error | undefined,
 ): Promise<void> {
   const deadline = Date.now() + 60_000;
   let failure: unknown;
   while (Date.now() < deadline) {
+    const failed = startFailure();
+    if (failed !== undefined) throw failed;
     if (child.exitCode !== null)
       throw new Error(`${name} exited with code ${child.exitCode}; is Java 17+ installed?`);
     try {

@@ -110,7 +110,27 @@ describe('timescales CLI', () => {
       ['add', '2026-03-27T15:00:00Z', '1', 'fortnights'],
       /unknown unit "fortnights"/,
     ],
-    ['a negative amount', ['add', '2026-03-27T15:00:00Z', '-1', 'hours'], /not a number ≥ 0|-1/],
+    [
+      'a negative amount',
+      ['add', '2026-03-27T15:00:00Z', '-1', 'hours'],
+      /^timescales: <n> must be ≥ 0 \(got -1\)$/m,
+    ],
+    [
+      'a negative year',
+      ['holidays', '--year', '-2026'],
+      /^timescales: --year must be ≥ 0 \(got -2026\)$/m,
+    ],
+    [
+      'a negative year given inline',
+      ['holidays', '--year=-1'],
+      /^timescales: --year must be ≥ 0 \(got -1\)$/m,
+    ],
+    [
+      'an amount that is not a number',
+      ['add', '2026-03-27T15:00:00Z', 'ten', 'hours'],
+      /<n> must be a number ≥ 0/,
+    ],
+    ['a year that is not one', ['holidays', '--year', '26'], /--year must be a four-digit year/],
     [
       'an unknown division',
       ['holidays', '--division', 'wales', '--year', '2026'],
@@ -136,4 +156,50 @@ describe('timescales CLI', () => {
       expect(stderr).toMatch(message);
     });
   }
+
+  it('names the command and its usage after a usage error, not every command', () => {
+    const { stderr } = timescales('add', '2026-03-27T15:00:00Z', '-1', 'hours');
+    expect(stderr.trimEnd().split('\n')).toEqual([
+      'timescales: <n> must be ≥ 0 (got -1)',
+      expect.stringMatching(
+        /^Usage: timescales add <instant> <n> <unit> .*\(timescales add --help for more\)$/,
+      ),
+    ]);
+  });
+
+  it('--help lists every command, on stdout, with exit code 0', () => {
+    // Act
+    const { code, stdout, stderr } = timescales('--help');
+
+    // Assess
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    for (const command of ['holidays', 'add', 'is-working-day', 'load-feed', 'recompute', 'send']) {
+      expect(stdout).toMatch(new RegExp(`^  timescales ${command} `, 'm'));
+    }
+  });
+
+  // The calendar commands (bin/cli.ts), the operator commands (bin/operations.ts) and send.
+  it.each([
+    ['holidays', '--year <yyyy>'],
+    ['add', '<instant> <n> <unit>'],
+    ['is-working-day', '<yyyy-mm-dd>'],
+    ['load-feed', '<bank-holidays.json>'],
+    ['recompute', '[--table <name>]'],
+    ['send', '[<events.json> | -]'],
+  ])('%s --help prints its usage and options and does nothing else', (command, shape) => {
+    // Act: with no other arguments, which would otherwise be a usage error (or, for recompute,
+    // an attempt to reach a table).
+    const { code, stdout, stderr } = timescales(command, '--help');
+
+    // Assess
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout.startsWith(`Usage: timescales ${command} ${shape}`)).toBe(true);
+    expect(stdout).toMatch(/\nOptions:\n/);
+  });
+
+  it('help <command> is the same as <command> --help', () => {
+    expect(timescales('help', 'load-feed').stdout).toBe(timescales('load-feed', '--help').stdout);
+  });
 });

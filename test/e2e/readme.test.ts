@@ -1,0 +1,110 @@
+/**
+ * The README's worked example, run as a newcomer runs it: `npm start` in a child process on a
+ * free PORT with a fresh DATA_DIR, then every shell block marked `<!-- worked-example -->`,
+ * verbatim and in order, in one bash with `set -e` and that PORT exported.
+ *
+ * What the outbox must hold is worked by hand from docs/reminders.md and the calendar, not
+ * read back from the code: a concern at 16:30 BST on Friday 24 May 2030 starts a 24-elapsed-
+ * hour LADO notification clock, due 16:30 BST (15:30Z) on Saturday, with reminders at 50 %
+ * (04:30 BST, 03:30Z) and 75 % (10:30 BST, 09:30Z). All are urgent and out of hours, so each
+ * goes at once to the EDT manager on the rota, by SMS and email. Monday 27 May 2030 is the
+ * Spring bank holiday, so the day team's digest goes at the next opening, 09:00 BST (08:00Z)
+ * on Tuesday 28 May, to the person the alerts were meant for: the case's LADO.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OutboxEntry } from '#local/outbox.js';
+import { freePort } from '#local/standins.js';
+import { childEnv, type Finished, ROOT, run, startLocal, stop, waitForLine } from './support.js';
+
+const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+
+/** The body of every fenced block of `language` that follows `marker`, in order. */
+function markedBlocks(markdown: string, marker: string, language: string): string[] {
+  const pattern = new RegExp(`${marker}\\s*\\n\`\`\`${language}\\n([\\s\\S]*?)\\n\`\`\``, 'g');
+  return [...markdown.matchAll(pattern)].map((match) => match[1] as string);
+}
+
+const EDT_PHONE = '+447700900005';
+const EDT_EMAIL = 'edt.one@example.gov.uk';
+const LADO_EMAIL = 'lado.one@example.gov.uk';
+
+describe("the README's worked example, pasted into a shell against a fresh npm start", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'timescales-readme-'));
+  let server: ChildProcess | undefined;
+  let port: number;
+  let example: Finished;
+  let outbox: OutboxEntry[];
+
+  beforeAll(async () => {
+    // Prepare: npm start on a free port with an empty data directory.
+    port = await freePort();
+    server = startLocal(childEnv({ PORT: String(port), DATA_DIR: dataDir }));
+    await waitForLine(server, 'Timescales (local) on');
+
+    // Act: the marked blocks, as pasted.
+    const blocks = markedBlocks(README, '<!-- worked-example -->', 'sh');
+    example = await run('bash', ['-c', ['set -e', ...blocks].join('\n')], {
+      env: childEnv({ PORT: String(port) }),
+      timeoutMs: 120_000,
+    });
+    outbox = (await (await fetch(`http://127.0.0.1:${port}/local/outbox`)).json()) as OutboxEntry[];
+  }, 240_000);
+
+  afterAll(async () => {
+    await stop(server);
+    rmSync(dataDir, { recursive: true, force: true });
+  }, 30_000);
+
+  it('has three marked shell blocks, and they run to the end', () => {
+    expect(markedBlocks(README, '<!-- worked-example -->', 'sh')).toHaveLength(3);
+    expect(example.stderr + example.stdout).toContain('5 event(s) accepted');
+    expect(example.code, example.stderr).toBe(0);
+  });
+
+  it('alerts the EDT manager on the rota by SMS and email at 04:30, 10:30 and 16:30 BST on Saturday', () => {
+    // Assess
+    const edt = outbox
+      .filter((m) => m.to === EDT_PHONE || m.to === EDT_EMAIL)
+      .map((m) => `${m.sentAt.slice(0, 16)} ${m.channel} ${m.to} ${m.rule} ${m.caseId}`)
+      .sort();
+    expect(edt).toEqual([
+      `2030-05-25T03:30 email ${EDT_EMAIL} lado-notification C-1001`,
+      `2030-05-25T03:30 sms ${EDT_PHONE} lado-notification C-1001`,
+      `2030-05-25T09:30 email ${EDT_EMAIL} lado-notification C-1001`,
+      `2030-05-25T09:30 sms ${EDT_PHONE} lado-notification C-1001`,
+      `2030-05-25T15:30 email ${EDT_EMAIL} lado-notification C-1001`,
+      `2030-05-25T15:30 sms ${EDT_PHONE} lado-notification C-1001`,
+    ]);
+  });
+
+  it('gives the LADO one email, the digest at 09:00 BST on Tuesday after the bank-holiday Monday', () => {
+    // Assess
+    const lado = outbox.filter((m) => m.to === LADO_EMAIL);
+    expect(lado.map((m) => [m.sentAt.slice(0, 16), m.channel, m.rule])).toEqual([
+      ['2030-05-28T08:00', 'email', 'digest'],
+    ]);
+    expect(lado[0]?.body).toContain('C-1001');
+  });
+
+  it('sends nothing else', () => {
+    expect(outbox).toHaveLength(7);
+  });
+
+  it("links every message to the case on the server's own address and port", () => {
+    for (const message of outbox) {
+      expect(message.body).toContain(`http://127.0.0.1:${port}/v1/cases/C-1001`);
+    }
+  });
+
+  it('prints the outbox lines the README shows', () => {
+    // Assess: the same lines; SMS and email of one alert go side by side, in either order.
+    const shown = markedBlocks(README, '<!-- worked-example-output -->', 'text');
+    expect(shown).toHaveLength(1);
+    const printed = example.stdout.split('\n').filter((line) => /^\d{4}-\d\d-\d\dT/.test(line));
+    expect(printed.sort()).toEqual((shown[0] as string).split('\n').sort());
+  });
+});
