@@ -101,7 +101,12 @@ let seq = 0;
 
 /** `2026-08-13 10:00 strategy-discussion.held enquiryId=E-1` → the event for C-1001. */
 function event(text: string): CaseEvent {
-  const [date, time, type, ...fields] = text.trim().split(' ') as [string, string, string];
+  const [date, time, type, ...fields] = text.trim().split(' ') as [
+    string,
+    string,
+    string,
+    ...string[],
+  ];
   const data: Record<string, unknown> = {};
   for (const field of fields) {
     const [key, value] = field.split('=') as [string, string];
