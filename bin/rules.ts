@@ -126,9 +126,7 @@ export function renderRuleTable(
 ): string {
   const { rules, plans } = engine;
   const lines = [
-    `# Rules of ${authority.authority}`,
-    '',
-    `Preset \`${authority.preset}\`, bank holidays of \`${authority.division}\`${source === undefined ? ' (built-in defaults)' : `, from \`${source}\``}. Semantics and sources: docs/domain.md.`,
+    `Rules of ${authority.authority}: preset \`${authority.preset}\`, bank holidays of \`${authority.division}\`${source === undefined ? ' (built-in defaults)' : `, from \`${source}\``}; semantics and sources in docs/domain.md.`,
     '',
     '| rule | on | clock | starts | met by | cancelled by | reminders | flags |',
     '|---|---|---|---|---|---|---|---|',

@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { DIVISIONS } from '#calendar/types.js';
-import { loadReminderPlans } from '#domain/reminders/overrides.js';
-import { DEFAULT_RULES, loadRuleSet, RuleValidationError } from '#domain/rules/index.js';
+import { loadRulesAndPlans } from '#domain/reminders/overrides.js';
+import { RuleValidationError } from '#domain/rules/index.js';
 import type { AuthorityConfig } from '#schemas/authority.js';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -212,25 +212,22 @@ function ruleIssues(config: {
   ruleSettings?: Record<string, unknown> | undefined;
   reminderPlans?: Record<string, unknown> | undefined;
 }): { path: string[]; message: string }[] {
-  const issues: { path: string[]; message: string }[] = [];
-  const report = (field: 'rules' | 'reminderPlans', check: () => unknown) => {
-    try {
-      check();
-    } catch (error) {
-      if (!(error instanceof RuleValidationError)) throw error;
-      for (const issue of error.issues) {
-        const own = issue.startsWith(`${field} `) ? issue.slice(field.length + 1) : issue;
-        issues.push({ path: [field], message: own });
-      }
-    }
-  };
-  report('rules', () =>
-    loadRuleSet(config.preset, ruleOverrides(config), { division: config.division }),
-  );
-  // Checked even when a rule is wrong: every rule id the file names or the presets know.
-  const ids = [...new Set([...DEFAULT_RULES.map((r) => r.id), ...Object.keys(config.rules ?? {})])];
-  report('reminderPlans', () => loadReminderPlans(config.reminderPlans, ids));
-  return issues;
+  try {
+    loadRulesAndPlans({
+      preset: config.preset,
+      division: config.division,
+      rules: ruleOverrides(config),
+      reminderPlans: config.reminderPlans,
+    });
+    return [];
+  } catch (error) {
+    if (!(error instanceof RuleValidationError)) throw error;
+    return error.issues.map((issue) =>
+      issue.startsWith('reminderPlans ')
+        ? { path: ['reminderPlans'], message: issue.slice('reminderPlans '.length) }
+        : { path: ['rules'], message: issue },
+    );
+  }
 }
 
 /** The rule engine's overrides (`RuleOverrides`) from the file's `rules` and `ruleSettings`. */

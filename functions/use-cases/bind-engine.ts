@@ -29,11 +29,11 @@ import {
 } from '#domain/engine/index.js';
 import type { CaseAggregate } from '#domain/model.js';
 import {
-  loadReminderPlans,
+  loadRulesAndPlans,
   type ReminderPlans,
   reminderTimerPlanner,
 } from '#domain/reminders/index.js';
-import { loadRuleSet, type RuleSet } from '#domain/rules/index.js';
+import type { RuleSet } from '#domain/rules/index.js';
 import { DEFAULT_PLANNERS, planTimers, type Timer, type TimerPlanner } from '#domain/timers.js';
 import type { AuthorityConfig } from '#schemas/authority.js';
 import type { CaseEngine } from './case-engine.js';
@@ -76,9 +76,9 @@ export function makeCaseEngine(
   plans?: ReminderPlans,
   options: EngineOptions = {},
 ): BoundEngine {
-  const rules = loadRuleSet(authority.preset, authority.rules, { division: authority.division });
-  const ruleIds = [...rules.rules, ...rules.disabled].map((r) => r.id);
-  const boundPlans = plans ?? loadReminderPlans(authority.reminderPlans, ruleIds);
+  const configured = loadRulesAndPlans(authority);
+  const rules = configured.rules;
+  const boundPlans = plans ?? configured.plans;
   const base: Omit<CalendarOptions, 'division'> = {
     ...(authority.closures === undefined ? {} : { closures: authority.closures }),
     ...(authority.officeHours === undefined

@@ -2,7 +2,14 @@
  * An authority's reminder plans: the defaults with its `reminderPlans` overrides, validated at
  * cold start (and by `cdk synth`) so a bad override names the rule and the field.
  */
-import { mergeOverride, RuleValidationError } from '#domain/rules/index.js';
+import type { Division } from '#calendar/types.js';
+import {
+  DEFAULT_RULES,
+  loadRuleSet,
+  mergeOverride,
+  type RuleSet,
+  RuleValidationError,
+} from '#domain/rules/index.js';
 import { WorkerRole } from '#schemas/events.js';
 import * as z from '#schemas/zod.js';
 import { DEFAULT_REMINDER_PLANS } from './plans.js';
@@ -130,4 +137,46 @@ export function loadReminderPlans(overrides: unknown, ruleIds: readonly string[]
   }
   if (issues.length > 0) throw new RuleValidationError(issues);
   return plans;
+}
+
+/**
+ * An authority's rule set and reminder plans from its configuration (`AUTHORITY_CONFIG`, or
+ * `timescales.config.json` through `lib/config.ts`), validated together.
+ * @throws RuleValidationError listing every problem of both — `rule "<id>" <field>: …` and
+ *   `reminderPlans "<id>" <field>: …` — so one attempt shows them all.
+ */
+export function loadRulesAndPlans(authority: {
+  preset: string;
+  division: Division;
+  rules?: unknown;
+  reminderPlans?: unknown;
+}): { rules: RuleSet; plans: ReminderPlans } {
+  const issues: string[] = [];
+  let rules: RuleSet | undefined;
+  try {
+    rules = loadRuleSet(authority.preset, authority.rules, { division: authority.division });
+  } catch (error) {
+    if (!(error instanceof RuleValidationError)) throw error;
+    issues.push(...error.issues);
+  }
+  // With the rules refused, the plans are checked against every id the presets and overrides name.
+  const ids =
+    rules === undefined
+      ? [...new Set([...DEFAULT_RULES.map((r) => r.id), ...overriddenIds(authority.rules)])]
+      : [...rules.rules, ...rules.disabled].map((r) => r.id);
+  let plans: ReminderPlans | undefined;
+  try {
+    plans = loadReminderPlans(authority.reminderPlans, ids);
+  } catch (error) {
+    if (!(error instanceof RuleValidationError)) throw error;
+    issues.push(...error.issues);
+  }
+  if (issues.length > 0 || rules === undefined || plans === undefined)
+    throw new RuleValidationError(issues);
+  return { rules, plans };
+}
+
+function overriddenIds(overrides: unknown): string[] {
+  const rules = (overrides as { rules?: unknown } | undefined)?.rules;
+  return typeof rules === 'object' && rules !== null ? Object.keys(rules) : [];
 }
