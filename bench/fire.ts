@@ -34,8 +34,9 @@ import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
 import { serializeAggregate } from '#adapters/dynamodb/codec.js';
 import { createTable } from '#adapters/dynamodb/create-table.js';
 import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
+import * as keys from '#adapters/dynamodb/keys.js';
 import { DynamoReminderAudit } from '#adapters/dynamodb/send-claims.js';
-import { DEAD_TIMER_PARTITION, DynamoTimerStore } from '#adapters/dynamodb/timer-store.js';
+import { DynamoTimerStore } from '#adapters/dynamodb/timer-store.js';
 import { makeDocumentClient } from '#commons/clients.js';
 import type { CaseAggregate } from '#domain/model.js';
 import type { Timer } from '#domain/timers.js';
@@ -369,7 +370,7 @@ async function run(
     duplicates,
     losses,
     unexpected,
-    dead: (await store.all(DEAD_TIMER_PARTITION)).length,
+    dead: (await store.all(keys.deadTimerPartition)).length,
     timersLeft: (await store.all()).length,
   };
   await local.stop();

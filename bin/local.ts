@@ -5,14 +5,13 @@
  * if a later step fails, so a failed start leaves no DynamoDB Local (a Java process) behind.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { calendarFeed } from '#adapters/dynamodb/calendar-feed.js';
 import { createTable } from '#adapters/dynamodb/create-table.js';
 import { makeDocumentClient } from '#commons/clients.js';
 import { parseConfig } from '#commons/config.js';
+import { engineWithStoredFeed } from '#functions/wiring/engine.js';
 import { makeLocalReminders } from '#local/scheduler-driver.js';
 import { startLocalServer } from '#local/server.js';
 import { probePort, startDynamoDbLocal, startSesLocal } from '#local/standins.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_PORT,
@@ -143,9 +142,11 @@ async function main(): Promise<void> {
     dynamoEndpoint: dynamo.endpoint,
     tableName: cfg.tableName,
     webhookSecret: cfg.webhookSecret as string,
-    engine: makeCaseEngine(cfg.authority, undefined, {
-      feed: await calendarFeed(makeDocumentClient({ endpoint: dynamo.endpoint }), cfg.tableName),
-    }),
+    engine: await engineWithStoredFeed(
+      makeDocumentClient({ endpoint: dynamo.endpoint }),
+      cfg.tableName,
+      cfg.authority,
+    ),
     scheduler: reminders.driver,
     clock: reminders.clock,
     localRoutes: reminders.routes,

@@ -72,7 +72,7 @@ export class StatelessStack extends Stack {
     Validations.of(this.webhookSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'The webhook signing secret is shared with the back-office sender: a rotation Lambda would break signatures until the sender is updated. It is rotated by hand, with overlap, per the README (Deploying: the webhook secret).',
+        'The webhook signing secret is shared with the back-office sender: a rotation Lambda would break signatures until the sender is updated. It is rotated by hand, with overlap, per docs/operations.md (the webhook secret).',
     });
 
     this.asyncFailures = deadLetterQueue(

@@ -1,46 +1,58 @@
 /**
- * The OpenAPI 3.1 document, built from the zod schemas. `npm run gen:openapi` writes it to
- * `schemas/openapi.json`; a test fails when the committed file is stale.
+ * The OpenAPI 3.1 document, built from the route table (`routes.ts`) and its zod schemas.
+ * `npm run gen:openapi` writes it to `schemas/openapi.json`; a test fails when the committed
+ * file is stale.
  */
-import { createDocument, type ZodOpenApiResponsesObject } from 'zod-openapi';
-import { EventEnvelope } from './events.js';
-import { Problem } from './problem.js';
 import {
-  AuditList,
-  CaseView,
-  DeadlineList,
-  DeadlineQuery,
-  EventAccepted,
-  ReminderList,
-} from './responses.js';
-import * as z from './zod.js';
+  createDocument,
+  type ZodOpenApiOperationObject,
+  type ZodOpenApiPathsObject,
+} from 'zod-openapi';
+import { Problem } from './problem.js';
+import { type OperationId, type Route, routeEntries } from './routes.js';
 
-const problem = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: Problem } },
-});
+/** The security scheme each kind of route names. */
+const SECURITY = { webhook: 'standardWebhooks', iam: 'iam' } as const;
 
-const readProblems: ZodOpenApiResponsesObject = {
-  '400': problem('invalid path or query parameters'),
-  '403': problem('not authorised (IAM, in AWS)'),
-  '404': problem('unknown case'),
-};
+function operation(operationId: OperationId, route: Route): ZodOpenApiOperationObject {
+  const problems = Object.entries(route.problems).map(([status, description]) => [
+    status,
+    { description, content: { 'application/problem+json': { schema: Problem } } },
+  ]);
+  return {
+    operationId,
+    ...(route.summary === undefined ? {} : { summary: route.summary }),
+    security: [{ [SECURITY[route.auth]]: [] }],
+    requestParams: {
+      ...(route.params === undefined ? {} : { path: route.params }),
+      ...(route.query === undefined ? {} : { query: route.query }),
+      ...(route.headers === undefined ? {} : { header: route.headers }),
+    },
+    ...(route.body === undefined
+      ? {}
+      : {
+          requestBody: { required: true, content: { 'application/json': { schema: route.body } } },
+        }),
+    responses: {
+      [String(route.response.status)]: {
+        description: route.response.description,
+        content: { 'application/json': { schema: route.response.schema } },
+      },
+      ...Object.fromEntries(problems),
+    },
+  };
+}
 
-const caseId = z.object({
-  caseId: z
-    .string()
-    .check(z.meta({ description: 'case reference, e.g. C-1001', example: 'C-1001' })),
-});
-
-const webhookHeaders = z.object({
-  'webhook-id': z.string().check(z.describe('Standard Webhooks message id')),
-  'webhook-timestamp': z
-    .string()
-    .check(z.describe('Unix seconds; refused when more than 5 minutes off')),
-  'webhook-signature': z
-    .string()
-    .check(z.describe('v1,<base64 HMAC-SHA256 of "id.timestamp.body">')),
-});
+function paths(): ZodOpenApiPathsObject {
+  const out: ZodOpenApiPathsObject = {};
+  for (const [operationId, route] of routeEntries()) {
+    out[route.path] = {
+      ...out[route.path],
+      [route.method.toLowerCase()]: operation(operationId, route),
+    };
+  }
+  return out;
+}
 
 export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
   return createDocument({
@@ -69,112 +81,7 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
         },
       },
     },
-    paths: {
-      '/v1/events': {
-        post: {
-          operationId: 'postEvent',
-          summary: 'Deliver an event; redeliveries with the same id get the same answer',
-          security: [{ standardWebhooks: [] }],
-          requestParams: { header: webhookHeaders },
-          requestBody: {
-            required: true,
-            content: {
-              'application/json': { schema: EventEnvelope.check(z.meta({ id: 'EventEnvelope' })) },
-            },
-          },
-          responses: {
-            '202': {
-              description: 'applied (or already applied)',
-              content: { 'application/json': { schema: EventAccepted } },
-            },
-            '400': problem(
-              'malformed JSON, nesting too deep, or the event does not match its schema',
-            ),
-            '401': problem('signature missing, wrong or stale'),
-            '409': problem('the event id was already used with a different body'),
-            '413': problem('body larger than 64 KB'),
-            '415': problem('content type is not application/json'),
-            '422': problem('the rule engine cannot apply the event to the case'),
-            '503': problem('the case is contended or timers could not be set; deliver again'),
-          },
-        },
-      },
-      '/v1/cases/{caseId}': {
-        get: {
-          operationId: 'getCase',
-          security: [{ iam: [] }],
-          requestParams: { path: caseId },
-          responses: {
-            '200': {
-              description: 'the case facts',
-              content: { 'application/json': { schema: CaseView } },
-            },
-            ...readProblems,
-          },
-        },
-      },
-      '/v1/cases/{caseId}/deadlines': {
-        get: {
-          operationId: 'getCaseDeadlines',
-          security: [{ iam: [] }],
-          requestParams: { path: caseId },
-          responses: {
-            '200': {
-              description: 'every deadline on the case',
-              content: { 'application/json': { schema: DeadlineList } },
-            },
-            ...readProblems,
-          },
-        },
-      },
-      '/v1/cases/{caseId}/audit': {
-        get: {
-          operationId: 'getCaseAudit',
-          security: [{ iam: [] }],
-          requestParams: { path: caseId },
-          responses: {
-            '200': {
-              description: 'the audit trail, oldest first',
-              content: { 'application/json': { schema: AuditList } },
-            },
-            ...readProblems,
-          },
-        },
-      },
-      '/v1/cases/{caseId}/reminders': {
-        get: {
-          operationId: 'getCaseReminders',
-          summary:
-            'The reminders planned for the case, with times and recipients (personIds and roles only)',
-          security: [{ iam: [] }],
-          requestParams: { path: caseId },
-          responses: {
-            '200': {
-              description: 'planned reminders in firing order; none for a closed case',
-              content: { 'application/json': { schema: ReminderList } },
-            },
-            ...readProblems,
-          },
-        },
-      },
-      '/v1/deadlines': {
-        get: {
-          operationId: 'listDeadlines',
-          summary:
-            'A manager’s list: deadlines by status, due before an instant, optionally for one team',
-          security: [{ iam: [] }],
-          requestParams: { query: DeadlineQuery },
-          responses: {
-            '200': {
-              description: 'deadlines ordered by due time',
-              content: { 'application/json': { schema: DeadlineList } },
-            },
-            '400': problem('invalid query parameters'),
-            '403': problem('not authorised (IAM, in AWS)'),
-          },
-        },
-      },
-    },
+    paths: paths(),
   });
 }
 

@@ -149,7 +149,8 @@ export const ReminderList = z
   .check(z.meta({ id: 'ReminderList' }));
 export type ReminderList = z.infer<typeof ReminderList>;
 
-export const CaseParams = z.object({ caseId: CaseId });
+/** Path parameters of the `/v1/cases/{caseId}` routes. */
+export const CaseParams = z.object({ caseId: CaseId.check(z.meta({ example: 'C-1001' })) });
 
 /** `GET /v1/deadlines` query: a manager's list. */
 export const DeadlineQuery = z.strictObject({

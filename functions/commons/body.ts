@@ -1,10 +1,6 @@
 /** Reading a JSON request body defensively: size, content type, nesting and syntax. */
-import {
-  MalformedJsonError,
-  PayloadTooLargeError,
-  UnsupportedMediaTypeError,
-  ValidationError,
-} from './errors.js';
+import { ValidationError } from '#use-cases/errors.js';
+import { MalformedJsonError, PayloadTooLargeError, UnsupportedMediaTypeError } from './errors.js';
 import { header } from './http.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;

@@ -4,6 +4,7 @@
  */
 import { AuthorityConfig } from '#schemas/authority.js';
 import * as z from '#schemas/zod.js';
+import { lazy } from './lazy.js';
 
 const optional = z.optional(z.string().check(z.minLength(1)));
 
@@ -93,10 +94,5 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return result.data;
 }
 
-let cached: Config | undefined;
-
 /** The process's configuration, parsed on first use (the Lambda cold start) and kept. */
-export function config(): Config {
-  cached ??= parseConfig();
-  return cached;
-}
+export const config: () => Config = lazy(() => parseConfig());

@@ -8,10 +8,11 @@
  * The routes are plain functions returning `HttpResult`s, for `functions/local/server.ts`.
  */
 
-import { MalformedJsonError, ValidationError } from '#commons/errors.js';
+import { MalformedJsonError } from '#commons/errors.js';
 import { type HttpResult, json, problemResult, toProblem } from '#commons/http.js';
 import type { Channel, OutboundMessage } from '#domain/ports.js';
 import * as z from '#schemas/zod.js';
+import { ValidationError } from '#use-cases/errors.js';
 
 export interface OutboxEntry {
   channel: 'email' | 'sms';

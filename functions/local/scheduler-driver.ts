@@ -14,7 +14,8 @@ import { SesEmailChannel } from '#adapters/channels/ses.js';
 import { DynamoTimerStore, type StoredTimer } from '#adapters/dynamodb/timer-store.js';
 import type { Log } from '#domain/ports.js';
 import type { Timer, TimerPayload } from '#domain/timers.js';
-import { buildFireDeps, makeHandler } from '#functions/reminders/handler.js';
+import { makeHandler } from '#functions/reminders/handler.js';
+import { buildFireDeps } from '#functions/wiring/reminders.js';
 import type { AuthorityConfig } from '#schemas/authority.js';
 import {
   LocalOutbox,
@@ -244,9 +245,9 @@ export interface LocalReminders {
 }
 
 /**
- * Wires local mode's reminders: the driver (the `Scheduler` to hand to the events handler
- * too), the simulated clock (its `Clock`), SES against aws-ses-v2-local, SMS into the outbox.
- * Call `driver.start()` to poll.
+ * Wires local mode's reminders through the same `buildFireDeps` as AWS, with local overrides:
+ * the driver (the `Scheduler`, to hand to the events handler too), the simulated clock (its
+ * `Clock`), SES against aws-ses-v2-local, SMS into the outbox. Call `driver.start()` to poll.
  */
 export function makeLocalReminders(options: LocalRemindersOptions): LocalReminders {
   const clock = new SimulatedClock(options.start);

@@ -1,22 +1,25 @@
 /**
- * Local mode's HTTP front door: the same Lambda handlers behind `node:http`, each request
- * translated to an API Gateway HTTP API (v2) event. Exported so tests start it on port 0.
+ * Local mode's HTTP front door: the same Lambda handlers, built through the same wiring
+ * (`functions/wiring/`) with local overrides, behind `node:http`; each request is matched
+ * against the route table (`schemas/routes.ts`) as API Gateway would and translated to an
+ * HTTP API (v2) event. Exported so tests start it on port 0.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
-import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
-import { DynamoReminderAudit } from '#adapters/dynamodb/send-claims.js';
 import { MAX_BODY_BYTES } from '#commons/body.js';
 import { makeDocumentClient } from '#commons/clients.js';
-import { MethodNotAllowedError, NotFoundError, PayloadTooLargeError } from '#commons/errors.js';
+import { MethodNotAllowedError, PayloadTooLargeError } from '#commons/errors.js';
 import { type HttpResult, problemResult, toProblem } from '#commons/http.js';
 import { type Clock, type Scheduler, systemClock, type Timer } from '#domain/ports.js';
 import { makeHandler as makeEventsHandler } from '#functions/events/handler.js';
 import { makeHandler as makeReadHandler } from '#functions/read/handler.js';
+import { ingestDeps } from '#functions/wiring/events.js';
+import { readDeps } from '#functions/wiring/read.js';
+import { type Route, routeEntries, routeKey } from '#schemas/routes.js';
 import type { BoundEngine } from '#use-cases/bind-engine.js';
+import { NotFoundError } from '#use-cases/errors.js';
 
 /** A `Scheduler` that only remembers what it was asked: local mode's seam until a driver is plugged in. */
 export class RecordingScheduler implements Scheduler {
@@ -61,61 +64,72 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-type Route = { routeKey: string; pathParameters?: Record<string, string> };
+type Matched = { route: Route; routeKey: string; pathParameters?: Record<string, string> };
 
-/** The API's routes, matched like API Gateway's route keys. */
-function route(method: string, path: string): Route | Error {
-  const cases = /^\/v1\/cases\/([^/]+)(\/deadlines|\/audit|\/reminders)?$/.exec(path);
-  let routeKey: string | undefined;
-  let pathParameters: Record<string, string> | undefined;
-  if (path === '/v1/events') routeKey = 'POST /v1/events';
-  else if (path === '/v1/deadlines') routeKey = 'GET /v1/deadlines';
-  else if (cases?.[1] !== undefined) {
-    routeKey = `GET /v1/cases/{caseId}${cases[2] ?? ''}`;
-    let caseId: string;
+/** A path template as a pattern: literal text as is, each `{name}` one non-empty segment. */
+function patternOf(template: string): RegExp {
+  const literally = (text: string) => text.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+  return new RegExp(
+    `^${template
+      .split(/\{\w+\}/)
+      .map(literally)
+      .join('([^/]+)')}$`,
+  );
+}
+
+const PATTERNS = routeEntries().map(([, route]) => ({
+  route,
+  names: [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string),
+  pattern: patternOf(route.path),
+}));
+
+/** The route a request is for, as API Gateway matches its route keys; 404 or 405 if none. */
+function match(method: string, path: string): Matched | Error {
+  const candidates = PATTERNS.flatMap(({ route, names, pattern }) => {
+    const found = pattern.exec(path);
+    return found === null ? [] : [{ route, names, values: found.slice(1) }];
+  });
+  if (candidates.length === 0) return new NotFoundError(`no resource at ${path}`);
+  const chosen = candidates.find((c) => c.route.method === method);
+  if (chosen === undefined) return new MethodNotAllowedError(`${method} is not allowed on ${path}`);
+  const { route, names, values } = chosen;
+  if (names.length === 0) return { route, routeKey: routeKey(route) };
+  const pathParameters: Record<string, string> = {};
+  for (const [i, name] of names.entries()) {
     try {
-      caseId = decodeURIComponent(cases[1]);
+      pathParameters[name] = decodeURIComponent(values[i] as string);
     } catch {
       return new NotFoundError(`no resource at ${path}`);
     }
-    pathParameters = { caseId };
   }
-  if (routeKey === undefined) return new NotFoundError(`no resource at ${path}`);
-  if (!routeKey.startsWith(`${method} `))
-    return new MethodNotAllowedError(`${method} is not allowed on ${path}`);
-  return pathParameters === undefined ? { routeKey } : { routeKey, pathParameters };
+  return { route, routeKey: routeKey(route), pathParameters };
 }
 
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   const client = makeDocumentClient({ endpoint: options.dynamoEndpoint });
-  const store = new DynamoCaseStore(client, options.tableName);
-  const directory = new DynamoDirectory(client, options.tableName);
+  const { tableName, engine } = options;
   const scheduler = options.scheduler ?? new RecordingScheduler();
-  const events = makeEventsHandler({
-    webhookSecret: options.webhookSecret,
-    store,
-    directory,
-    engine: options.engine,
-    scheduler,
-    clock: options.clock ?? systemClock,
-    reminderAudit: new DynamoReminderAudit(client, options.tableName),
-  });
-  const read = makeReadHandler({
-    store,
-    reminders: {
-      calendar: options.engine.calendar,
-      calendarFor: (division) => options.engine.calendarFor(division),
-      plans: options.engine.plans,
-      directory,
-    },
-  });
+  const handlers: Record<Route['lambda'], Handler> = {
+    events: makeEventsHandler({
+      webhookSecret: options.webhookSecret,
+      ...ingestDeps({ client, tableName, engine, scheduler, clock: options.clock ?? systemClock }),
+    }),
+    read: makeReadHandler(readDeps({ client, tableName, engine })),
+  };
 
   const server: Server = createServer((req, res) => {
-    serve(req, res, events, read, options.localRoutes).catch((error: unknown) => {
+    serve(req, res, handlers, options.localRoutes).catch((error: unknown) => {
       send(res, problemResult(toProblem(error)));
     });
   });
-  await new Promise<void>((done) => server.listen(options.port, options.host ?? '127.0.0.1', done));
+  // A port taken since it was checked rejects here (the caller stops what it started).
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => {
+      server.off('error', fail);
+      done();
+    });
+  });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${port}`,
@@ -134,8 +148,7 @@ type Handler = (event: APIGatewayProxyEventV2) => Promise<HttpResult>;
 async function serve(
   req: IncomingMessage,
   res: ServerResponse,
-  events: Handler,
-  read: Handler,
+  handlers: Record<Route['lambda'], Handler>,
   localRoutes?: LocalRoutes,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
@@ -147,7 +160,7 @@ async function serve(
       return;
     }
   }
-  const matched = route(method, url.pathname);
+  const matched = match(method, url.pathname);
   if (matched instanceof Error) {
     req.resume();
     send(res, problemResult(toProblem(matched, url.pathname)));
@@ -160,7 +173,7 @@ async function serve(
     return;
   }
   const event = toApiGatewayEvent(req, url, method, matched, body);
-  send(res, await (matched.routeKey === 'POST /v1/events' ? events : read)(event));
+  send(res, await handlers[matched.route.lambda](event));
 }
 
 /** Reads the body, or undefined once it exceeds what any handler would accept. */
@@ -179,7 +192,7 @@ function toApiGatewayEvent(
   req: IncomingMessage,
   url: URL,
   method: string,
-  matched: Route,
+  matched: Matched,
   body: Buffer,
 ): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};

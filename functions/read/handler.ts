@@ -1,22 +1,20 @@
 /**
- * GET /v1/cases/{caseId}, /v1/cases/{caseId}/deadlines, /v1/cases/{caseId}/audit,
- * /v1/cases/{caseId}/reminders and /v1/deadlines. Thin: validate path and query with zod, call one read query, map the answer.
- * In AWS these routes are authorised by IAM at API Gateway (SigV4 callers only); locally they
- * are open.
+ * The read routes of `schemas/routes.ts` (`GET /v1/cases/{caseId}`, its deadlines, audit and
+ * reminders, `GET /v1/deadlines`). Thin: find the route, validate its path and query with its
+ * zod schemas, call its read query, map the answer. In AWS these routes are authorised by IAM
+ * at API Gateway (SigV4 callers only); locally they are open.
  */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { calendarFeed } from '#adapters/dynamodb/calendar-feed.js';
-import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
-import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
-import { dynamo } from '#commons/clients.js';
-import { config } from '#commons/config.js';
-import { NotFoundError, ValidationError } from '#commons/errors.js';
-import { fieldErrors, type HttpResult, json } from '#commons/http.js';
+import { type HttpResult, json } from '#commons/http.js';
+import { lazy } from '#commons/lazy.js';
+import { logger } from '#commons/logger.js';
 import { errorResult } from '#commons/respond.js';
-import { CaseParams, DeadlineQuery } from '#schemas/responses.js';
+import { awsReadDeps } from '#functions/wiring/read.js';
+import { type Route, type Routes, routeEntries, routeKey } from '#schemas/routes.js';
 import type * as z from '#schemas/zod.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
+import { fieldErrors, NotFoundError, ValidationError } from '#use-cases/errors.js';
 import {
   getAudit,
   getCase,
@@ -28,45 +26,61 @@ import {
 
 export type ReadHandler = (event: APIGatewayProxyEventV2) => Promise<HttpResult>;
 
-export const READ_ROUTES = [
-  'GET /v1/cases/{caseId}',
-  'GET /v1/cases/{caseId}/deadlines',
-  'GET /v1/cases/{caseId}/audit',
-  'GET /v1/cases/{caseId}/reminders',
-  'GET /v1/deadlines',
-] as const;
+/** The operations of the read Lambda's routes. */
+type ReadOperation = {
+  [K in keyof Routes]: Routes[K]['lambda'] extends 'read' ? K : never;
+}[keyof Routes];
+
+/** A route's validated input: its path and query parameters, as its schemas parse them. */
+type Input<R> = {
+  params: R extends { params: infer S extends z.ZodMiniType } ? z.infer<S> : undefined;
+  query: R extends { query: infer S extends z.ZodMiniType } ? z.infer<S> : undefined;
+};
+
+/** Each read route's query, typed by its route entry: its input in, its response body out. */
+const QUERIES: {
+  [K in ReadOperation]: (
+    input: Input<Routes[K]>,
+    deps: ReadDeps,
+  ) => Promise<z.infer<Routes[K]['response']['schema']>>;
+} = {
+  getCase: ({ params }, deps) => getCase(params.caseId, deps),
+  getCaseDeadlines: ({ params }, deps) => getCaseDeadlines(params.caseId, deps),
+  getCaseAudit: ({ params }, deps) => getAudit(params.caseId, deps),
+  getCaseReminders: ({ params }, deps) => getCaseReminders(params.caseId, deps),
+  listDeadlines: ({ query }, deps) => listDeadlines(query, deps),
+};
+
+type AnyQuery = (input: { params: unknown; query: unknown }, deps: ReadDeps) => Promise<unknown>;
+
+/** The read routes by API Gateway route key. */
+const BY_ROUTE_KEY = new Map(
+  routeEntries()
+    .filter(([, route]) => route.lambda === 'read')
+    .map(([operationId, route]) => [
+      routeKey(route),
+      { route, query: QUERIES[operationId as ReadOperation] as AnyQuery },
+    ]),
+);
 
 export function makeHandler(deps: ReadDeps): ReadHandler {
   return async (event) => {
     try {
-      switch (event.routeKey) {
-        case 'GET /v1/cases/{caseId}':
-          return json(200, await getCase(caseIdOf(event), deps));
-        case 'GET /v1/cases/{caseId}/deadlines':
-          return json(200, await getCaseDeadlines(caseIdOf(event), deps));
-        case 'GET /v1/cases/{caseId}/audit':
-          return json(200, await getAudit(caseIdOf(event), deps));
-        case 'GET /v1/cases/{caseId}/reminders':
-          return json(200, await getCaseReminders(caseIdOf(event), deps));
-        case 'GET /v1/deadlines':
-          return json(
-            200,
-            await listDeadlines(
-              parse(DeadlineQuery, event.queryStringParameters ?? {}, 'query'),
-              deps,
-            ),
-          );
-        default:
-          throw new NotFoundError(`no route ${event.routeKey}`);
-      }
+      const found = BY_ROUTE_KEY.get(event.routeKey);
+      if (found === undefined) throw new NotFoundError(`no route ${event.routeKey}`);
+      const { route, query } = found;
+      return json(route.response.status, await query(inputOf(route, event), deps));
     } catch (error) {
       return errorResult(error, event.rawPath);
     }
   };
 }
 
-function caseIdOf(event: APIGatewayProxyEventV2): string {
-  return parse(CaseParams, event.pathParameters ?? {}, 'path').caseId;
+function inputOf(route: Route, event: APIGatewayProxyEventV2) {
+  return {
+    params: route.params && parse(route.params, event.pathParameters ?? {}, 'path'),
+    query: route.query && parse(route.query, event.queryStringParameters ?? {}, 'query'),
+  };
 }
 
 function parse<S extends z.ZodMiniType>(schema: S, value: unknown, where: string): z.infer<S> {
@@ -77,24 +91,9 @@ function parse<S extends z.ZodMiniType>(schema: S, value: unknown, where: string
   return result.data;
 }
 
-let production: ReadHandler | undefined;
+/** Built on the first invocation (a failed start is retried by the next one). */
+const production = lazy(async () => makeHandler(await awsReadDeps()));
 
-export const handler = middy<APIGatewayProxyEventV2, HttpResult>().handler(async (event) => {
-  if (production === undefined) {
-    const cfg = config();
-    const client = dynamo(cfg.dynamoEndpoint);
-    const engine = makeCaseEngine(cfg.authority, undefined, {
-      feed: await calendarFeed(client, cfg.tableName),
-    });
-    production = makeHandler({
-      store: new DynamoCaseStore(client, cfg.tableName),
-      reminders: {
-        calendar: engine.calendar,
-        calendarFor: (division) => engine.calendarFor(division),
-        plans: engine.plans,
-        directory: new DynamoDirectory(client, cfg.tableName),
-      },
-    });
-  }
-  return production(event);
-});
+export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
+  .use(injectLambdaContext(logger))
+  .handler(async (event) => (await production())(event));

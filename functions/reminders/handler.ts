@@ -3,29 +3,19 @@
  * payload. Thin: parse the payload, run `fireTimer`, map "retry later" to a thrown error so
  * the scheduler's retry policy runs it again (then its dead-letter queue). Outcome counters
  * (`Sent`, `SendFailed`, `Unroutable`, `TimerDead`) go out as CloudWatch EMF metrics in the
- * `Timescales` namespace, flushed at the end of every invocation.
+ * `Timescales` namespace, flushed at the end of every invocation by `logMetrics`.
  */
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { SesEmailChannel } from '#adapters/channels/ses.js';
-import { EndUserMessagingSmsChannel } from '#adapters/channels/sms.js';
-import { calendarFeedSource, type FeedSource } from '#adapters/dynamodb/calendar-feed.js';
-import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
-import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
-import { CachedDirectory } from '#adapters/dynamodb/directory-cache.js';
-import { DynamoReminderAudit, DynamoSendClaims } from '#adapters/dynamodb/send-claims.js';
-import { DynamoDigestStore } from '#adapters/dynamodb/timer-store.js';
-import { makeEventBridgeScheduler } from '#adapters/scheduler/index.js';
-import { dynamo } from '#commons/clients.js';
-import { config } from '#commons/config.js';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { lazy } from '#commons/lazy.js';
 import { logger } from '#commons/logger.js';
-import type { Channel, Metrics as DomainMetrics } from '#domain/ports.js';
-import { systemClock } from '#domain/ports.js';
-import type { ReminderPlans } from '#domain/reminders/index.js';
+import { makeMetrics, powertoolsMetrics } from '#commons/metrics.js';
 import type { TimerPayload } from '#domain/timers.js';
-import type { AuthorityConfig } from '#schemas/authority.js';
+import { awsFireDeps } from '#functions/wiring/reminders.js';
 import * as z from '#schemas/zod.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import {
   type FireOutcome,
   type FireTimerDeps,
@@ -73,125 +63,25 @@ export function makeHandler(deps: FireTimerDeps): TimerHandler {
   };
 }
 
-/** The parts that differ between AWS and local mode. */
-export interface FireWiring {
-  client: DynamoDBDocumentClient;
-  tableName: string;
-  authority: AuthorityConfig;
-  scheduler: FireTimerDeps['scheduler'];
-  channels: Partial<Record<'email' | 'sms', Channel>>;
-  emailFrom: string;
-  clock?: FireTimerDeps['clock'];
-  plans?: ReminderPlans;
-  log?: FireTimerDeps['log'];
-  metrics?: DomainMetrics;
-  /** The operator's bank-holiday feed. @default the one stored in the table */
-  feed?: FeedSource & { ready(): Promise<unknown> };
+/**
+ * The Lambda around a timer handler: logs carry the invocation's context (request id, cold
+ * start), and its metrics are flushed as one EMF line when it ends, returned or thrown
+ * (nothing counted: nothing written).
+ */
+export function withPowertools(
+  handler: TimerHandler,
+  metrics: Metrics,
+): (event: unknown, context?: Context) => Promise<FireOutcome> {
+  // middy defaults a missing context to `{}` (the local driver and tests pass none).
+  return middy(handler).use(injectLambdaContext(logger)).use(logMetrics(metrics)) as (
+    event: unknown,
+    context?: Context,
+  ) => Promise<FireOutcome>;
 }
 
-/** Binds the use case to the table, the engine, the calendar and the channels. */
-export function buildFireDeps(wiring: FireWiring): FireTimerDeps {
-  const feed = wiring.feed ?? calendarFeedSource(wiring.client, wiring.tableName);
-  // The authority's reminder-plan overrides, validated at cold start, unless the wiring gives plans.
-  const engine = makeCaseEngine(wiring.authority, wiring.plans, { feed });
-  const plans = engine.plans;
-  const clock = wiring.clock ?? systemClock;
-  // One directory cache per process, exact: the fire path reads the directory stamp with every
-  // case (same BatchGetItem) and the cache is emptied when the stamp has moved (directory-cache.ts).
-  const directory = new CachedDirectory(
-    new DynamoDirectory(wiring.client, wiring.tableName, { consistentReads: true }),
-  );
-  return {
-    cases: new DynamoCaseStore(wiring.client, wiring.tableName),
-    // The feed is re-checked at most every 5 minutes; `advance` recomputes a case computed
-    // with another calendar or rule version first.
-    refreshCalendar: async () => {
-      await feed.ready();
-    },
-    advance: (aggregate, now) => engine.advance(aggregate, now),
-    // The engine's plan holds the due timers and the reminders (`reminderTimerPlanner`).
-    planTimers: (aggregate) => engine.planTimers(aggregate, clock.now()),
-    scheduler: wiring.scheduler,
-    directory,
-    channels: wiring.channels,
-    claims: new DynamoSendClaims(wiring.client, wiring.tableName),
-    digests: new DynamoDigestStore(wiring.client, wiring.tableName),
-    audit: new DynamoReminderAudit(wiring.client, wiring.tableName),
-    clock,
-    get calendar() {
-      return engine.calendar;
-    },
-    calendarFor: (division) => engine.calendarFor(division),
-    plans,
-    caseUrlTemplate: wiring.authority.links.caseUrlTemplate,
-    emailFrom: wiring.emailFrom,
-    digestsScheduled: new Set(),
-    log: wiring.log ?? powertoolsLog,
-    ...(wiring.metrics === undefined ? {} : { metrics: wiring.metrics }),
-  };
-}
+const metrics = makeMetrics();
 
-/** The Powertools logger as the use case's log: structured fields, ids only. */
-const powertoolsLog: FireTimerDeps['log'] = {
-  info: (message, fields) => logger.info({ message, ...fields }),
-  warn: (message, fields) => logger.warn({ message, ...fields }),
-  error: (message, fields) => logger.error({ message, ...fields }),
-};
+/** Built on the first invocation. */
+const production = lazy(() => makeHandler(awsFireDeps(powertoolsMetrics(metrics))));
 
-/** Powertools Metrics as the use case's counters (namespace from `POWERTOOLS_METRICS_NAMESPACE`). */
-export function powertoolsMetrics(metrics: Metrics): DomainMetrics {
-  return { count: (name, value = 1) => metrics.addMetric(name, MetricUnit.Count, value) };
-}
-
-/** Flushes the invocation's metrics as one EMF line when it ends, returned or thrown. */
-export function withMetrics(metrics: Metrics, handler: TimerHandler): TimerHandler {
-  return async (event) => {
-    try {
-      return await handler(event);
-    } finally {
-      // Nothing counted (an ignored timer): write nothing rather than Powertools' warning.
-      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-    }
-  };
-}
-
-const metrics = new Metrics({
-  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Timescales',
-});
-
-let production: TimerHandler | undefined;
-
-/** Production wiring, built once at cold start. */
-function productionHandler(): TimerHandler {
-  const cfg = config();
-  if (cfg.ses.from === undefined) throw new Error('Invalid configuration: SES_FROM is required');
-  return makeHandler(
-    buildFireDeps({
-      client: dynamo(cfg.dynamoEndpoint),
-      tableName: cfg.tableName,
-      authority: cfg.authority,
-      scheduler: makeEventBridgeScheduler(cfg),
-      channels: {
-        // Each SDK package is imported on the channel's first send, not at cold start.
-        email: new SesEmailChannel(
-          async () => new (await import('@aws-sdk/client-sesv2')).SESv2Client({}),
-          { from: cfg.ses.from, configurationSet: cfg.ses.configurationSet },
-        ),
-        sms: new EndUserMessagingSmsChannel(
-          async () =>
-            new (await import('@aws-sdk/client-pinpoint-sms-voice-v2')).PinpointSMSVoiceV2Client(
-              {},
-            ),
-          cfg.sms,
-        ),
-      },
-      emailFrom: cfg.ses.from,
-      metrics: powertoolsMetrics(metrics),
-    }),
-  );
-}
-
-export const handler: TimerHandler = withMetrics(metrics, async (event) => {
-  production ??= productionHandler();
-  return production(event);
-});
+export const handler = withPowertools((event) => production()(event), metrics);

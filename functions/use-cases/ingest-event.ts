@@ -17,14 +17,6 @@
  * 5. Directory events: write person / away period / rota shift with the event record.
  */
 import { createHash } from 'node:crypto';
-import {
-  AppError,
-  ContentionError,
-  IdempotencyConflictError,
-  UnprocessableEventError,
-  ValidationError,
-} from '#commons/errors.js';
-import { fieldErrors } from '#commons/http.js';
 import { canonicalJson } from '#domain/ids.js';
 import type { CaseAggregate } from '#domain/model.js';
 import type { ReminderAudit } from '#domain/ports.js';
@@ -44,6 +36,14 @@ import { diffTimers } from '#domain/timers.js';
 import { type CaseEvent, type DirectoryEvent, EventEnvelope } from '#schemas/events.js';
 import type { EventAccepted } from '#schemas/responses.js';
 import type { CaseEngine } from './case-engine.js';
+import {
+  ContentionError,
+  fieldErrors,
+  IdempotencyConflictError,
+  TimerSyncError,
+  UnprocessableEventError,
+  ValidationError,
+} from './errors.js';
 import { reminderTimerAudit } from './replace-timers.js';
 
 export interface IngestDeps {
@@ -68,13 +68,6 @@ const CONTENTION_BACKOFF = { baseDelayMs: 20, maxDelayMs: 250 };
 
 /** Largest serialised case aggregate accepted (the item limit is 400 KB). */
 export const MAX_CASE_BYTES = 300_000;
-
-/** The scheduler failed after the change was committed: a redelivery re-syncs the timers. */
-export class TimerSyncError extends AppError {
-  readonly status = 503;
-  readonly slug = 'timer-sync-failed';
-  readonly title = 'The event was recorded but its timers could not be set; deliver it again';
-}
 
 export async function ingestEvent(body: unknown, deps: IngestDeps): Promise<StoredAnswer> {
   const parsed = EventEnvelope.safeParse(body);

@@ -4,7 +4,6 @@
  */
 
 import { type Calendar, createCalendar, type Division } from '#calendar/index.js';
-import { NotFoundError } from '#commons/errors.js';
 import { type CalendarFor, caseCalendar } from '#domain/engine/index.js';
 import type { CaseStore, DeadlineRecord, Directory } from '#domain/ports.js';
 import { DEFAULT_REMINDER_PLANS } from '#domain/reminders/plans.js';
@@ -20,6 +19,7 @@ import type {
   ReminderList,
   ReminderView,
 } from '#schemas/responses.js';
+import { NotFoundError } from './errors.js';
 
 export interface ReadDeps {
   store: CaseStore;

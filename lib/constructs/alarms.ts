@@ -16,7 +16,7 @@ export interface AlarmsProps {
 
 export interface AlarmOptions {
   readonly metric: cloudwatch.IMetric;
-  /** One sentence for the operator: what it means. The README's alarms runbook says what to do. */
+  /** One sentence for the operator: what it means. The alarms runbook in docs/operations.md says what to do. */
   readonly description: string;
   /** @default 1 */
   readonly threshold?: number;

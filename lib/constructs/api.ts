@@ -6,6 +6,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { type Route, routeEntries } from '#schemas/routes.js';
 
 export interface TimescalesApiProps {
   readonly eventsFunction: lambda.IFunction;
@@ -18,19 +19,11 @@ export interface TimescalesApiProps {
   readonly logRetention?: logs.RetentionDays;
 }
 
-/** The read routes (IAM-authorised) the read handler serves. */
-export const READ_ROUTES = [
-  '/v1/cases/{caseId}',
-  '/v1/cases/{caseId}/deadlines',
-  '/v1/cases/{caseId}/audit',
-  '/v1/cases/{caseId}/reminders',
-  '/v1/deadlines',
-] as const;
-
 /**
- * The HTTP API (API Gateway v2). `POST /v1/events` is the webhook: its caller is authenticated
- * by the Standard Webhooks signature the events handler verifies, so it has no API Gateway
- * authoriser. Read routes need SigV4-signed requests from an IAM principal allowed
+ * The HTTP API (API Gateway v2), its routes from the route table (`schemas/routes.ts`), each
+ * integrated with the Lambda the table names. `POST /v1/events` is the webhook: its caller is
+ * authenticated by the Standard Webhooks signature the events handler verifies, so it has no
+ * API Gateway authoriser. Read routes need SigV4-signed requests from an IAM principal allowed
  * `execute-api:Invoke` on them.
  *
  * Request size: HTTP APIs accept bodies up to 10 MB and the limit cannot be lowered; the
@@ -84,24 +77,30 @@ export class TimescalesApi extends Construct {
       },
     });
 
-    const events = new HttpLambdaIntegration('Events', props.eventsFunction);
-    const read = new HttpLambdaIntegration('Read', props.readFunction);
-
-    [this.webhookRoute] = this.api.addRoutes({
-      path: '/v1/events',
-      methods: [apigw.HttpMethod.POST],
-      integration: events,
-      authorizer: new apigw.HttpNoneAuthorizer(),
-    }) as [apigw.HttpRoute];
-    Validations.of(this.webhookRoute).acknowledge({
-      id: 'AwsSolutions-APIG4',
-      reason:
-        'The webhook is called by the back-office system, authenticated by the Standard Webhooks HMAC signature (webhook-id/-timestamp/-signature) that the events handler verifies with the secret from Secrets Manager; API Gateway HTTP APIs have no authoriser for HMAC signatures.',
-    });
-
-    for (const path of READ_ROUTES) {
-      this.api.addRoutes({ path, methods: [apigw.HttpMethod.GET], integration: read });
+    const integrations: Record<Route['lambda'], HttpLambdaIntegration> = {
+      events: new HttpLambdaIntegration('Events', props.eventsFunction),
+      read: new HttpLambdaIntegration('Read', props.readFunction),
+    };
+    let webhookRoute: apigw.HttpRoute | undefined;
+    for (const [, route] of routeEntries()) {
+      const [added] = this.api.addRoutes({
+        path: route.path,
+        methods: [apigw.HttpMethod[route.method]],
+        integration: integrations[route.lambda],
+        // IAM routes take the API's default authoriser.
+        ...(route.auth === 'webhook' ? { authorizer: new apigw.HttpNoneAuthorizer() } : {}),
+      }) as [apigw.HttpRoute];
+      if (route.auth === 'webhook') {
+        Validations.of(added).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'The webhook is called by the back-office system, authenticated by the Standard Webhooks HMAC signature (webhook-id/-timestamp/-signature) that the events handler verifies with the secret from Secrets Manager; API Gateway HTTP APIs have no authoriser for HMAC signatures.',
+        });
+        webhookRoute = added;
+      }
     }
+    if (webhookRoute === undefined) throw new Error('the route table has no webhook route');
+    this.webhookRoute = webhookRoute;
 
     const noWaf =
       'AWS WAF cannot be associated with API Gateway HTTP APIs; the stage is throttled and the webhook is signature-checked instead.';

@@ -6,9 +6,9 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
 import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
-import type { Timer } from '#domain/ports.js';
-import type { TimerPayload } from '#domain/timers.js';
-import { buildFireDeps, makeHandler as makeTimerHandler } from '#functions/reminders/handler.js';
+import type { Timer, TimerPayload } from '#domain/timers.js';
+import { makeHandler as makeTimerHandler } from '#functions/reminders/handler.js';
+import { buildFireDeps } from '#functions/wiring/reminders.js';
 import { RecordingScheduler } from '#local/server.js';
 import { AUTHORITY, freshTable } from '#test/api/support.js';
 import { RecordingChannel } from '#test/support/reminders.js';

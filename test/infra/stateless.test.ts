@@ -2,6 +2,7 @@ import type { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { StatelessStack } from '#lib/stateless-stack.js';
+import { routeEntries, routeKey } from '#schemas/routes.js';
 import { actionsOf, resourcesOf, type Statement, statementsOf, synthStacks } from './helpers.js';
 
 let stack: StatelessStack;
@@ -398,39 +399,47 @@ describe('HTTP API', () => {
     });
   });
 
-  it.each([
-    'GET /v1/cases/{caseId}',
-    'GET /v1/cases/{caseId}/deadlines',
-    'GET /v1/cases/{caseId}/audit',
-    'GET /v1/cases/{caseId}/reminders',
-    'GET /v1/deadlines',
-  ])('%s requires IAM (SigV4)', (routeKey) => {
+  const routes = routeEntries().map(([operationId, route]) => ({
+    operationId,
+    route,
+    key: routeKey(route),
+  }));
+
+  it('serves the route table: one API Gateway route per entry, no other', () => {
+    // Prepare
+    const declared = routes.map((r) => r.key).sort();
+    // Act
+    const deployed = Object.values(template.findResources('AWS::ApiGatewayV2::Route'))
+      .map((r) => r.Properties.RouteKey as string)
+      .sort();
+    // Assess
+    expect(deployed).toEqual(declared);
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 6);
+  });
+
+  it.each(routes.filter((r) => r.route.auth === 'iam'))('$key requires IAM (SigV4)', ({ key }) => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-      RouteKey: routeKey,
+      RouteKey: key,
       AuthorizationType: 'AWS_IAM',
     });
   });
 
-  it('has no other routes', () => {
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 6);
-  });
-
-  it('GET /v1/cases/{caseId}/reminders is served by the read function', () => {
-    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
-    const route = routes.find((r) => r.Properties.RouteKey === 'GET /v1/cases/{caseId}/reminders');
-    const target = JSON.stringify(route?.Properties.Target);
+  it.each(routes)('$key is served by the $route.lambda function', ({ key, route }) => {
+    const found = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).find(
+      (r) => r.Properties.RouteKey === key,
+    );
+    const target = JSON.stringify(found?.Properties.Target);
     const integrationId = /"Ref":"([^"]+)"/.exec(target)?.[1];
     const integration = template.findResources('AWS::ApiGatewayV2::Integration')[integrationId!];
-    expect(integration?.Properties.IntegrationUri).toEqual({
-      'Fn::GetAtt': [idOf(stack.functions.read.function), 'Arn'],
-    });
-    // API Gateway may invoke the read function for this route.
+    const fn = stack.functions[route.lambda].function;
+    expect(integration?.Properties.IntegrationUri).toEqual({ 'Fn::GetAtt': [idOf(fn), 'Arn'] });
+    // API Gateway may invoke that function for this route.
     const permissions = Object.values(template.findResources('AWS::Lambda::Permission'));
     expect(
       permissions.some(
         (p) =>
-          JSON.stringify(p.Properties.FunctionName).includes(idOf(stack.functions.read.function)) &&
-          JSON.stringify(p.Properties.SourceArn).includes('/*/*/v1/cases/{caseId}/reminders'),
+          JSON.stringify(p.Properties.FunctionName).includes(idOf(fn)) &&
+          JSON.stringify(p.Properties.SourceArn).endsWith(`/*/*${route.path}"]]}`),
       ),
     ).toBe(true);
   });

@@ -20,7 +20,8 @@ import { SesEmailChannel } from '#adapters/channels/ses.js';
 import { EndUserMessagingSmsChannel } from '#adapters/channels/sms.js';
 import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
 import { createTable } from '#adapters/dynamodb/create-table.js';
-import { claimKey, DynamoReminderAudit, DynamoSendClaims } from '#adapters/dynamodb/send-claims.js';
+import * as keys from '#adapters/dynamodb/keys.js';
+import { DynamoReminderAudit, DynamoSendClaims } from '#adapters/dynamodb/send-claims.js';
 import { DynamoDigestStore } from '#adapters/dynamodb/timer-store.js';
 import type { ClaimKey, OutboundMessage } from '#domain/ports.js';
 import { at, noSleep } from '#test/support/reminders.js';
@@ -264,7 +265,7 @@ describe('exactly-once delivery', () => {
     expect(sms).toHaveReceivedCommandTimes(SendTextMessageCommand, 1);
     expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 1);
     const { Item } = await documents.send(
-      new GetCommand({ TableName: tableName, Key: claimKey(k), ConsistentRead: true }),
+      new GetCommand({ TableName: tableName, Key: keys.sendClaim(k), ConsistentRead: true }),
     );
     expect(Item).toMatchObject({
       state: 'sent',

@@ -1,20 +1,31 @@
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Metrics as FireMetrics } from '#domain/ports.js';
-import { ChannelError, type ClaimKey, type OutboundMessage } from '#domain/ports.js';
-import { makeHandler, powertoolsMetrics, withMetrics } from '#functions/reminders/handler.js';
+import { makeMetrics, powertoolsMetrics } from '#commons/metrics.js';
+import {
+  ChannelError,
+  type ClaimKey,
+  type Metrics as FireMetrics,
+  type OutboundMessage,
+} from '#domain/ports.js';
+import { makeHandler, withPowertools } from '#functions/reminders/handler.js';
 import { at, MemoryClaims, noSleep } from '#test/support/reminders.js';
 import type { FireTimerDeps } from '#use-cases/fire-timer.js';
 import { sendOnce } from '#use-cases/send-once.js';
 
 /** Every EMF document written to stdout while the test runs. */
 let written: string[];
+/** Everything written to stderr (where a console warning would go). */
+let warned: string[];
 
 beforeEach(() => {
   vi.stubEnv('POWERTOOLS_DEV', ''); // the real Console on process.stdout, as in Lambda
   written = [];
+  warned = [];
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     written.push(chunk.toString());
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    warned.push(chunk.toString());
     return true;
   });
 });
@@ -46,7 +57,7 @@ const total = (doc: Emf | undefined, name: string): number =>
   [doc?.[name]].flat().reduce<number>((sum, v) => sum + Number(v ?? 0), 0);
 
 const newMetrics = () =>
-  new Metrics({ namespace: 'Timescales', serviceName: 'timescales-reminders' });
+  makeMetrics({ namespace: 'Timescales', serviceName: 'timescales-reminders' });
 
 const key = (
   channel: 'email' | 'sms',
@@ -95,12 +106,12 @@ describe('reminder metrics (Powertools EMF, namespace Timescales)', () => {
     // Prepare: one invocation sends two emails, one is rejected, one has no channel (SMS)
     const metrics = newMetrics();
     const deps = sendDeps(powertoolsMetrics(metrics), new Set(['P-2']));
-    const handler = withMetrics(metrics, async () => {
+    const handler = withPowertools(async () => {
       await sendOnce(key('email', 'P-1'), message(key('email', 'P-1')), deps);
       await sendOnce(key('email', 'P-2'), message(key('email', 'P-2')), deps);
       await sendOnce(key('sms', 'P-3'), message(key('sms', 'P-3')), deps);
       return { status: 'ignored', reason: 'test' };
-    });
+    }, metrics);
     // Act
     await handler({});
     // Assess
@@ -127,10 +138,10 @@ describe('reminder metrics (Powertools EMF, namespace Timescales)', () => {
     const metrics = newMetrics();
     const deps = sendDeps(powertoolsMetrics(metrics), new Set());
     const k = key('email');
-    const handler = withMetrics(metrics, async () => {
+    const handler = withPowertools(async () => {
       await sendOnce(k, message(k), deps);
       return { status: 'ignored', reason: 'test' };
-    });
+    }, metrics);
     await handler({});
     await handler({});
     const docs = emf();
@@ -141,7 +152,7 @@ describe('reminder metrics (Powertools EMF, namespace Timescales)', () => {
   it('counts TimerDead for a payload no retry can fix, flushes it, and still throws (kept in the DLQ)', async () => {
     const metrics = newMetrics();
     const deps = { metrics: powertoolsMetrics(metrics) } as unknown as FireTimerDeps;
-    const handler = withMetrics(metrics, makeHandler(deps as never));
+    const handler = withPowertools(makeHandler(deps as never), metrics);
     await expect(handler({ caseId: '', version: -1 })).rejects.toThrow();
     const docs = emf();
     expect(docs).toHaveLength(1);
@@ -151,11 +162,12 @@ describe('reminder metrics (Powertools EMF, namespace Timescales)', () => {
 
   it('an invocation that counts nothing writes no EMF and no warning', async () => {
     const metrics = newMetrics();
-    const handler = withMetrics(metrics, async () => ({
-      status: 'ignored',
-      reason: 'stale-version',
-    }));
+    const handler = withPowertools(
+      async () => ({ status: 'ignored', reason: 'stale-version' }),
+      metrics,
+    );
     await handler({});
     expect(written).toEqual([]);
+    expect(warned).toEqual([]);
   });
 });

@@ -1,13 +1,14 @@
 /**
  * The batch-write helper every adapter writes many items through: chunks of 25 (DynamoDB's
- * limit), and what a call leaves unprocessed asked for again — never dropped.
+ * limit), and what a call leaves unprocessed asked for again — never dropped. Its waits are
+ * injected: no test here sleeps.
  */
 import 'aws-sdk-client-mock-vitest/extend';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { batchWriteAll, type WriteRequest } from '#adapters/dynamodb/batch.js';
+import { type BatchRetry, batchWriteAll, type WriteRequest } from '#adapters/dynamodb/batch.js';
 
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const dynamo = mockClient(client);
@@ -15,6 +16,11 @@ afterEach(() => dynamo.reset());
 
 const puts = (n: number): WriteRequest[] =>
   Array.from({ length: n }, (_, i) => ({ PutRequest: { Item: { pk: `T#${i}`, sk: 'X' } } }));
+/** Records each wait instead of sleeping; the jitter draws its largest value. */
+function recordingRetry(): BatchRetry & { waits: number[] } {
+  const waits: number[] = [];
+  return { waits, sleep: async (ms) => waits.push(ms), random: () => 1 };
+}
 const written = () =>
   dynamo
     .commandCalls(BatchWriteCommand)
@@ -23,7 +29,7 @@ const written = () =>
 describe('batchWriteAll', () => {
   it('writes 60 requests as batches of 25, 25 and 10, in order', async () => {
     dynamo.on(BatchWriteCommand).resolves({});
-    await batchWriteAll(client, 't', puts(60), 'test items');
+    await batchWriteAll(client, 't', puts(60), 'test items', recordingRetry());
     expect(written().map((batch) => batch.length)).toEqual([25, 25, 10]);
     expect(written().flat()).toEqual(puts(60).map((r) => r.PutRequest?.Item?.pk));
   });
@@ -34,16 +40,46 @@ describe('batchWriteAll', () => {
       .on(BatchWriteCommand)
       .resolvesOnce({ UnprocessedItems: { t: [second as WriteRequest] } })
       .resolves({});
-    await batchWriteAll(client, 't', [first as WriteRequest, second as WriteRequest], 'test items');
+    const retry = recordingRetry();
+    await batchWriteAll(
+      client,
+      't',
+      [first as WriteRequest, second as WriteRequest],
+      'test items',
+      retry,
+    );
     expect(written()).toEqual([['T#0', 'T#1'], ['T#1']]);
+    // One wait before asking again: up to 25 ms × 2.
+    expect(retry.waits).toEqual([50]);
   });
 
   it('gives up after its retries with an error naming the writes, never silently', async () => {
     const [only] = puts(1);
     dynamo.on(BatchWriteCommand).resolves({ UnprocessedItems: { t: [only as WriteRequest] } });
-    await expect(batchWriteAll(client, 't', [only as WriteRequest], 'test items')).rejects.toThrow(
-      'test items: unprocessed after 8 retries',
-    );
+    const retry = recordingRetry();
+    await expect(
+      batchWriteAll(client, 't', [only as WriteRequest], 'test items', retry),
+    ).rejects.toThrow('test items: unprocessed after 8 retries');
     expect(dynamo).toHaveReceivedCommandTimes(BatchWriteCommand, 9);
+    // Full jitter up to 25 ms doubling per retry, capped at 1 s: 8 waits before giving up.
+    expect(retry.waits).toEqual([50, 100, 200, 400, 800, 1000, 1000, 1000]);
+  });
+
+  it("draws each wait from the jitter: a wait is the draw times the retry's ceiling", async () => {
+    // Prepare: two calls leave the item unprocessed, the third writes it.
+    const [only] = puts(1);
+    dynamo
+      .on(BatchWriteCommand)
+      .resolvesOnce({ UnprocessedItems: { t: [only as WriteRequest] } })
+      .resolvesOnce({ UnprocessedItems: { t: [only as WriteRequest] } })
+      .resolves({});
+    const waits: number[] = [];
+    // Act
+    await batchWriteAll(client, 't', [only as WriteRequest], 'test items', {
+      sleep: async (ms) => waits.push(ms),
+      random: () => 0.25,
+    });
+    // Assess: a quarter of 50 ms, then of 100 ms.
+    expect(waits).toEqual([12.5, 25]);
   });
 });

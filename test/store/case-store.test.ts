@@ -13,7 +13,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
 import { createTable } from '#adapters/dynamodb/create-table.js';
-import { keys } from '#adapters/dynamodb/keys.js';
+import * as keys from '#adapters/dynamodb/keys.js';
 import {
   EventAlreadyRecordedError,
   type EventRecord,
@@ -138,12 +138,14 @@ describe('DynamoCaseStore', () => {
         };
       })
       .callsFake((input: BatchGetCommandInput) => real.send(new BatchGetCommand(input)));
+    const waits: number[] = [];
+    const batchRetry = { sleep: async (ms: number) => waits.push(ms), random: () => 0.5 };
     // Act
-    const read = await new DynamoCaseStore(faulty, table.tableName).loadEventAndCase(
-      'C-6007-open',
-      'C-6007',
-    );
+    const read = await new DynamoCaseStore(faulty, table.tableName, {
+      batchRetry,
+    }).loadEventAndCase('C-6007-open', 'C-6007');
     // Assess
+    expect(waits).toEqual([25]); // one backoff, half of 50 ms; injected, not slept
     expect(mock.commandCalls(BatchGetCommand)).toHaveLength(2);
     expect(mock.commandCalls(BatchGetCommand)[1]?.args[0].input.RequestItems).toEqual({
       [table.tableName]: { Keys: [keys.case('C-6007')], ConsistentRead: true },

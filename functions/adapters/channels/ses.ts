@@ -3,7 +3,7 @@
  * iCalendar invitation is sent as raw MIME (multipart/mixed: alternative bodies + text/calendar).
  */
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
-import { type ClientSource, lazyClient } from '#commons/lazy-client.js';
+import { type ClientSource, lazyClient } from '#commons/lazy.js';
 import type { Channel, OutboundMessage } from '#domain/ports.js';
 import { toChannelError } from './errors.js';
 

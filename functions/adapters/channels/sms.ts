@@ -1,6 +1,6 @@
 /** SMS through AWS End User Messaging SMS (`SendTextMessage`), transactional. */
 import type { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
-import { type ClientSource, lazyClient } from '#commons/lazy-client.js';
+import { type ClientSource, lazyClient } from '#commons/lazy.js';
 import type { Channel, OutboundMessage } from '#domain/ports.js';
 import { toChannelError } from './errors.js';
 

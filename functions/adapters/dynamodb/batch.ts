@@ -12,6 +12,14 @@ import {
 /** One put or delete of a BatchWriteItem. */
 export type WriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>[string][number];
 
+/** How the retries wait: injectable, so a test of the give-up takes no real time. */
+export interface BatchRetry {
+  /** @default node:timers/promises setTimeout */
+  sleep?: (ms: number) => Promise<unknown>;
+  /** A number in [0, 1) for the jitter. @default Math.random */
+  random?: () => number;
+}
+
 /** DynamoDB's limit on requests in one BatchWriteItem. */
 const BATCH_WRITE_LIMIT = 25;
 
@@ -20,17 +28,21 @@ const MAX_RETRIES = 8;
 
 /**
  * Sends `first`, then whatever each answer leaves unprocessed, until nothing is left.
- * `send` makes one call and returns its unprocessed part. Backoff: full jitter, 25 ms doubling.
+ * `send` makes one call and returns its unprocessed part. Backoff: full jitter, 25 ms doubling
+ * (at most 1 s).
  */
 export async function untilProcessed<T>(
   first: readonly T[],
   send: (pending: T[]) => Promise<readonly T[] | undefined>,
   what: string,
+  retry: BatchRetry = {},
 ): Promise<void> {
+  const wait = retry.sleep ?? sleep;
+  const random = retry.random ?? Math.random;
   let pending = [...first];
   for (let attempt = 0; pending.length > 0; attempt++) {
     if (attempt > MAX_RETRIES) throw new Error(`${what}: unprocessed after ${MAX_RETRIES} retries`);
-    if (attempt > 0) await sleep(Math.random() * Math.min(1_000, 25 * 2 ** attempt));
+    if (attempt > 0) await wait(random() * Math.min(1_000, 25 * 2 ** attempt));
     pending = [...((await send(pending)) ?? [])];
   }
 }
@@ -44,6 +56,7 @@ export async function batchWriteAll(
   tableName: string,
   requests: readonly WriteRequest[],
   what: string,
+  retry: BatchRetry = {},
 ): Promise<void> {
   for (let i = 0; i < requests.length; i += BATCH_WRITE_LIMIT) {
     await untilProcessed(
@@ -52,6 +65,7 @@ export async function batchWriteAll(
         (await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } })))
           .UnprocessedItems?.[tableName],
       what,
+      retry,
     );
   }
 }

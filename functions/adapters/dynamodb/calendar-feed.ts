@@ -19,7 +19,8 @@ import {
 } from '#calendar/index.js';
 import { logger } from '#commons/logger.js';
 import * as z from '#schemas/zod.js';
-import { keys } from './keys.js';
+import { busyAware } from './busy.js';
+import * as keys from './keys.js';
 
 const GovUkEventSchema = z.object({
   title: z.string().check(z.trim(), z.minLength(1, 'must not be empty')),
@@ -158,16 +159,19 @@ export class CachedCalendarFeed implements FeedSource {
   #checkedAt = Number.NEGATIVE_INFINITY;
   #loaded = false;
   #inFlight: Promise<void> | undefined;
+  private readonly client: DynamoDBDocumentClient;
 
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly options: {
       maxAgeMs?: number;
       now?: () => number;
       onError?: (error: unknown) => void;
     } = {},
-  ) {}
+  ) {
+    this.client = busyAware(client);
+  }
 
   /**
    * Loads the feed if it never was (a failure throws), or re-checks it when stale (a failure

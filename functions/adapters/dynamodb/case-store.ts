@@ -8,12 +8,10 @@ import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
-  QueryCommand,
-  type QueryCommandOutput,
+  type QueryCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { ValidationError } from '#commons/errors.js';
 import {
   type AuditRecord,
   type CaseCommit,
@@ -25,7 +23,9 @@ import {
   type StoredCase,
   VersionConflictError,
 } from '#domain/ports.js';
-import { batchWriteAll, untilProcessed } from './batch.js';
+import { ValidationError } from '#use-cases/errors.js';
+import { type BatchRetry, batchWriteAll, untilProcessed } from './batch.js';
+import { busyAware } from './busy.js';
 import {
   deadlinesOf,
   deserializeAggregate,
@@ -34,7 +34,8 @@ import {
   toAuditRecord,
   toDeadlineRecord,
 } from './codec.js';
-import { EVENT_RECORD_TTL_DAYS, keys } from './keys.js';
+import * as keys from './keys.js';
+import { queryAll, queryUpTo } from './query.js';
 import { TABLE_KEYS } from './table.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -42,11 +43,23 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 /** DynamoDB's limit on items in one transaction. */
 const MAX_TRANSACT_ITEMS = 100;
 
+export interface DynamoCaseStoreOptions {
+  /** How batch calls wait before asking again for what was left unprocessed. */
+  batchRetry?: BatchRetry;
+}
+
 export class DynamoCaseStore implements CaseStore {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly batchRetry: BatchRetry;
+
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+    options: DynamoCaseStoreOptions = {},
+  ) {
+    this.client = busyAware(client);
+    this.batchRetry = options.batchRetry ?? {};
+  }
 
   async getEventRecord(eventId: string): Promise<EventRecord | undefined> {
     const { Item } = await this.client.send(
@@ -113,6 +126,7 @@ export class DynamoCaseStore implements CaseStore {
         return out.UnprocessedKeys?.[this.tableName]?.Keys;
       },
       what,
+      this.batchRetry,
     );
     return wanted.map((key) => found.find((i) => i.pk === key.pk && i.sk === key.sk));
   }
@@ -194,6 +208,7 @@ export class DynamoCaseStore implements CaseStore {
           : { DeleteRequest: { Key: w.Delete?.Key } },
       ),
       'deadline projections',
+      this.batchRetry,
     );
   }
 
@@ -211,7 +226,6 @@ export class DynamoCaseStore implements CaseStore {
     query: DeadlineQueryInput,
   ): Promise<{ deadlines: DeadlineRecord[]; nextCursor?: string }> {
     const partition = keys.deadlineStatusPartition(query.status);
-    let startKey = query.cursor === undefined ? undefined : decodeCursor(query.cursor, partition);
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':p': partition };
     let condition = 'gsi1pk = :p';
@@ -225,42 +239,34 @@ export class DynamoCaseStore implements CaseStore {
       names['#team'] = 'team';
       values[':team'] = query.team;
     }
-    const found: Record<string, unknown>[] = [];
-    let more = true;
-    while (more && found.length < query.limit) {
-      let page: QueryCommandOutput;
-      try {
-        page = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: TABLE_KEYS.gsi1.name,
-            KeyConditionExpression: condition,
-            FilterExpression: filter,
-            ExpressionAttributeNames: filter === undefined ? undefined : names,
-            ExpressionAttributeValues: values,
-            ExclusiveStartKey: startKey,
-            Limit: Math.min(1000, query.limit * (filter === undefined ? 1 : 4)),
-          }),
-        );
-      } catch (error) {
-        // DynamoDB refuses a start key it cannot use (empty key values, outside `dueBefore`):
-        // with a caller's cursor that is the caller's fault, not a 500.
-        if (query.cursor !== undefined && (error as Error).name === 'ValidationException')
-          throw invalidCursor();
-        throw error;
-      }
-      for (const item of page.Items ?? []) {
-        found.push(item);
-        if (found.length === query.limit) break;
-      }
-      startKey = page.LastEvaluatedKey;
-      more = startKey !== undefined;
+    let found: { items: Record<string, unknown>[]; more: boolean };
+    try {
+      found = await queryUpTo(
+        this.client,
+        {
+          TableName: this.tableName,
+          IndexName: TABLE_KEYS.gsi1.name,
+          KeyConditionExpression: condition,
+          FilterExpression: filter,
+          ExpressionAttributeNames: filter === undefined ? undefined : names,
+          ExpressionAttributeValues: values,
+          ExclusiveStartKey:
+            query.cursor === undefined ? undefined : decodeCursor(query.cursor, partition),
+          Limit: Math.min(1000, query.limit * (filter === undefined ? 1 : 4)),
+        },
+        query.limit,
+      );
+    } catch (error) {
+      // DynamoDB refuses a start key it cannot use (empty key values, outside `dueBefore`):
+      // with a caller's cursor that is the caller's fault, not a 500.
+      if (query.cursor !== undefined && (error as Error).name === 'ValidationException')
+        throw invalidCursor();
+      throw error;
     }
-    const deadlines = found.map(fromDeadlineItem);
-    const last = found.at(-1);
-    // When the page was cut short the next page starts after the last item returned.
-    const hasMore = found.length === query.limit ? true : more;
-    if (!hasMore || last === undefined) return { deadlines };
+    const deadlines = found.items.map(fromDeadlineItem);
+    const last = found.items.at(-1);
+    // A page cut short at `limit` may have more after it: the next starts after its last item.
+    if (!found.more || last === undefined) return { deadlines };
     return { deadlines, nextCursor: encodeCursor(last) };
   }
 
@@ -272,29 +278,15 @@ export class DynamoCaseStore implements CaseStore {
     return items.flatMap((item) => (item.entries as AuditRecord[] | undefined) ?? []);
   }
 
-  private async queryAll(input: {
-    KeyConditionExpression: string;
-    ExpressionAttributeValues: Record<string, unknown>;
-  }): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page: QueryCommandOutput = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          ...input,
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return items;
+  /** Every item the query matches, strongly consistent. */
+  private queryAll(
+    input: Omit<QueryCommandInput, 'TableName'>,
+  ): Promise<Record<string, unknown>[]> {
+    return queryAll(this.client, { TableName: this.tableName, ...input, ConsistentRead: true });
   }
 }
 
-/** The idempotency record's Put: fails when the id is already taken. */
+/** The deadline projections a commit changes: puts for new or changed ones, deletes for gone ones. */
 function projectionWrites(tableName: string, caseId: string, commit: CaseCommit): TransactItem[] {
   const writes: TransactItem[] = [];
   const before = new Map(
@@ -324,6 +316,7 @@ function projectionWrites(tableName: string, caseId: string, commit: CaseCommit)
   return writes;
 }
 
+/** The idempotency record's Put: fails when the id is already taken. */
 export function eventRecordPut(tableName: string, event: EventRecord, now: Date): TransactItem {
   return {
     Put: {
@@ -333,7 +326,7 @@ export function eventRecordPut(tableName: string, event: EventRecord, now: Date)
         entity: 'event',
         ...event,
         [TABLE_KEYS.ttlAttribute]:
-          Math.floor(now.getTime() / 1000) + EVENT_RECORD_TTL_DAYS * 86_400,
+          Math.floor(now.getTime() / 1000) + keys.EVENT_RECORD_TTL_DAYS * 86_400,
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     },

@@ -10,8 +10,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
-  QueryCommand,
-  type QueryCommandOutput,
+  type QueryCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -32,9 +31,11 @@ import {
   onCallFrom,
   type ShiftSpan,
 } from '#domain/reminders/directory-rules.js';
+import { busyAware } from './busy.js';
 import { eventRecordPut } from './case-store.js';
 import { omitUndefined } from './codec.js';
-import { keys } from './keys.js';
+import * as keys from './keys.js';
+import { queryAll } from './query.js';
 
 export { MAX_SHIFT_DAYS } from '#domain/reminders/directory-rules.js';
 
@@ -49,13 +50,15 @@ export interface DynamoDirectoryOptions {
 }
 
 export class DynamoDirectory implements Directory, DirectoryWriter {
+  private readonly client: DynamoDBDocumentClient;
   private readonly consistent: boolean;
 
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    client: DynamoDBDocumentClient,
     private readonly tableName: string,
     options: DynamoDirectoryOptions = {},
   ) {
+    this.client = busyAware(client);
     this.consistent = options.consistentReads ?? false;
   }
 
@@ -235,25 +238,14 @@ export class DynamoDirectory implements Directory, DirectoryWriter {
     }
   }
 
-  private async queryAll(input: {
-    KeyConditionExpression: string;
-    ExpressionAttributeValues: Record<string, unknown>;
-  }): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page: QueryCommandOutput = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          ...input,
-          ...(this.consistent ? { ConsistentRead: true } : {}),
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return items;
+  private queryAll(
+    input: Omit<QueryCommandInput, 'TableName'>,
+  ): Promise<Record<string, unknown>[]> {
+    return queryAll(this.client, {
+      TableName: this.tableName,
+      ...input,
+      ...(this.consistent ? { ConsistentRead: true } : {}),
+    });
   }
 }
 

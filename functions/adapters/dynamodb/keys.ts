@@ -1,46 +1,94 @@
 /**
- * Key builders for every entity in the single table (see the README, "The store"). Keeping them in one
- * place is what makes the access patterns reviewable.
+ * Key builders for every entity in the single table (see docs/store.md). Keeping them in one
+ * place is what makes the access patterns reviewable. Import the module as a namespace
+ * (`import * as keys from './keys.js'`, then `keys.case(id)`): each builder is its own export,
+ * so a Lambda bundle keeps only the builders it uses.
  */
-export const keys = {
-  case: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' }),
-  deadline: (caseId: string, deadlineId: string) => ({
-    pk: `CASE#${caseId}`,
-    sk: `DEADLINE#${deadlineId}`,
-  }),
-  deadlinePrefix: 'DEADLINE#',
-  /** gsi1: deadlines by status, ordered by due time. */
-  deadlineIndex: (status: string, dueAt: string, caseId: string, deadlineId: string) => ({
-    gsi1pk: `DEADLINES#${status}`,
-    gsi1sk: `${dueAt}#${caseId}#${deadlineId}`,
-  }),
-  deadlineStatusPartition: (status: string) => `DEADLINES#${status}`,
-  /** One audit item per committed case version (its entries in order), sorted by version. */
-  audit: (caseId: string, version: number) => ({
-    pk: `CASE#${caseId}`,
-    sk: `AUDIT#${String(version).padStart(10, '0')}`,
-  }),
-  auditPrefix: 'AUDIT#',
-  event: (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' }),
-  person: (personId: string) => ({ pk: `PERSON#${personId}`, sk: 'PROFILE' }),
-  /** gsi1: people by team. */
-  personIndex: (team: string, personId: string) => ({
-    gsi1pk: `TEAM#${team}`,
-    gsi1sk: `PERSON#${personId}`,
-  }),
-  away: (personId: string, from: string) => ({ pk: `PERSON#${personId}`, sk: `AWAY#${from}` }),
-  awayPrefix: 'AWAY#',
-  shift: (from: string, personId: string) => ({ pk: 'ROTA', sk: `SHIFT#${from}#${personId}` }),
-  rotaPartition: 'ROTA',
-  shiftPrefix: 'SHIFT#',
-  /** The operator's GOV.UK bank-holidays feed (one config item). */
-  calendarFeed: () => ({ pk: 'CONFIG', sk: 'BANK-HOLIDAYS' }),
-  /**
-   * The directory stamp: a number `generation` that every directory write bumps in its own
-   * transaction; the reminders' directory cache is exact because it reads it with the case.
-   */
-  directoryStamp: () => ({ pk: 'CONFIG', sk: 'DIRECTORY' }),
-} as const;
+
+const caseKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' });
+
+export { caseKey as case };
+
+export const deadline = (caseId: string, deadlineId: string) => ({
+  pk: `CASE#${caseId}`,
+  sk: `DEADLINE#${deadlineId}`,
+});
+export const deadlinePrefix = 'DEADLINE#';
+/** gsi1: deadlines by status, ordered by due time. */
+export const deadlineIndex = (
+  status: string,
+  dueAt: string,
+  caseId: string,
+  deadlineId: string,
+) => ({
+  gsi1pk: `DEADLINES#${status}`,
+  gsi1sk: `${dueAt}#${caseId}#${deadlineId}`,
+});
+export const deadlineStatusPartition = (status: string) => `DEADLINES#${status}`;
+/** One audit item per committed case version (its entries in order), sorted by version. */
+export const audit = (caseId: string, version: number) => ({
+  pk: `CASE#${caseId}`,
+  sk: `AUDIT#${String(version).padStart(10, '0')}`,
+});
+export const auditPrefix = 'AUDIT#';
+export const event = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' });
+export const person = (personId: string) => ({ pk: `PERSON#${personId}`, sk: 'PROFILE' });
+/** gsi1: people by team. */
+export const personIndex = (team: string, personId: string) => ({
+  gsi1pk: `TEAM#${team}`,
+  gsi1sk: `PERSON#${personId}`,
+});
+export const away = (personId: string, from: string) => ({
+  pk: `PERSON#${personId}`,
+  sk: `AWAY#${from}`,
+});
+export const awayPrefix = 'AWAY#';
+export const shift = (from: string, personId: string) => ({
+  pk: 'ROTA',
+  sk: `SHIFT#${from}#${personId}`,
+});
+export const rotaPartition = 'ROTA';
+export const shiftPrefix = 'SHIFT#';
+/** The operator's GOV.UK bank-holidays feed (one config item). */
+export const calendarFeed = () => ({ pk: 'CONFIG', sk: 'BANK-HOLIDAYS' });
+/**
+ * The directory stamp: a number `generation` that every directory write bumps in its own
+ * transaction; the reminders' directory cache is exact because it reads it with the case.
+ */
+export const directoryStamp = () => ({ pk: 'CONFIG', sk: 'DIRECTORY' });
+/**
+ * A send claim: one per case, reminder and person, written before that person's messages go
+ * (`send-claims.ts`).
+ */
+export const sendClaim = (key: { caseId: string; reminderId: string; personId: string }) => ({
+  pk: `SEND#${key.caseId}#${key.reminderId}#${key.personId}`,
+  sk: 'CLAIM',
+});
+/**
+ * A reminder's audit lines, appended outside the case transaction: sorted after the engine's
+ * own item of the same case version (`AUDIT#<version>`), unique by `suffix`.
+ */
+export const reminderAudit = (caseId: string, caseVersion: number, at: string, suffix: string) => ({
+  pk: `CASE#${caseId}`,
+  sk: `AUDIT#${String(caseVersion).padStart(10, '0')}#R#${at}#${suffix}`,
+});
+/** A timer of the local scheduler driver. */
+export const timer = (name: string) => ({ pk: `TIMER#${name}`, sk: 'TIMER' });
+/** gsi2: timers by the time they are due (fire or retry time), in `partition`. */
+export const timerIndex = (partition: string, dueAt: string, name: string) => ({
+  gsi2pk: partition,
+  gsi2sk: `${dueAt}#${name}`,
+});
+/** The gsi2 partition of pending timers. */
+export const timerPartition = 'TIMERS';
+/** The gsi2 partition of timers parked after their last failed attempt (never dropped). */
+export const deadTimerPartition = 'TIMERS#DEAD';
+/** What the EDT was alerted to overnight: one per team, date, case and reminder. */
+export const digestEntry = (team: string, date: string, caseId: string, reminderId: string) => ({
+  pk: `DIGEST#${team}#${date}`,
+  sk: `ITEM#${caseId}#${reminderId}`,
+});
+export const digestPartition = (team: string, date: string) => `DIGEST#${team}#${date}`;
 
 /** How long an event's idempotency record is kept (DynamoDB TTL deletes it afterwards). */
 export const EVENT_RECORD_TTL_DAYS = 90;

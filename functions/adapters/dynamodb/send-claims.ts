@@ -24,29 +24,28 @@ import type {
   SendClaims,
 } from '#domain/ports.js';
 import { batchWriteAll } from './batch.js';
+import { busyAware } from './busy.js';
+import * as keys from './keys.js';
 import { digestEntryItem } from './timer-store.js';
 
 /** Claims outlive any redelivery of a timer (EventBridge retries for at most 24 h). */
 export const CLAIM_TTL_DAYS = 400;
 
-export function claimKey(key: ClaimKey): { pk: string; sk: string } {
-  return {
-    pk: `SEND#${key.caseId}#${key.reminderId}#${key.personId}`,
-    sk: 'CLAIM',
-  };
-}
-
 export class DynamoSendClaims implements SendClaims {
+  private readonly client: DynamoDBDocumentClient;
+
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly newToken: () => string = () => crypto.randomUUID(),
-  ) {}
+  ) {
+    this.client = busyAware(client);
+  }
 
   async claim(key: ClaimKey, now: Date, leaseMs: number): Promise<ClaimResult> {
     const token = this.newToken();
     const item = {
-      ...claimKey(key),
+      ...keys.sendClaim(key),
       entity: 'send-claim',
       caseId: key.caseId,
       reminderId: key.reminderId,
@@ -73,7 +72,7 @@ export class DynamoSendClaims implements SendClaims {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: claimKey(key), ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: keys.sendClaim(key), ConsistentRead: true }),
     );
     if (Item?.state === 'sent') return { outcome: 'sent' };
     if (Item?.state === 'failed') return { outcome: 'failed' };
@@ -89,7 +88,7 @@ export class DynamoSendClaims implements SendClaims {
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: claimKey(key),
+        Key: keys.sendClaim(key),
         UpdateExpression:
           'SET #state = :state, finishedAt = :at, channels = :channels, lastToken = :token',
         ExpressionAttributeNames: { '#state': 'state' },
@@ -112,11 +111,14 @@ export class DynamoSendClaims implements SendClaims {
  */
 export class DynamoReminderAudit implements ReminderAudit {
   private sequence = 0;
+  private readonly client: DynamoDBDocumentClient;
 
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.client = busyAware(client);
+  }
 
   async append(entries: ReminderAuditEntry[], caseVersion: number): Promise<void> {
     await this.write(this.auditItems(entries, caseVersion));
@@ -134,14 +136,12 @@ export class DynamoReminderAudit implements ReminderAudit {
   private auditItems(entries: ReminderAuditEntry[], caseVersion: number) {
     const byCase = new Map<string, ReminderAuditEntry[]>();
     for (const e of entries) byCase.set(e.caseId, [...(byCase.get(e.caseId) ?? []), e]);
-    const version = String(caseVersion).padStart(10, '0');
     return [...byCase].map(([caseId, lines]) => {
       const first = lines[0] as ReminderAuditEntry;
       const n = String(this.sequence++ % 10_000).padStart(4, '0');
       const unique = crypto.randomUUID().slice(0, 8);
       return {
-        pk: `CASE#${caseId}`,
-        sk: `AUDIT#${version}#R#${first.at.toISOString()}#${n}${unique}`,
+        ...keys.reminderAudit(caseId, caseVersion, first.at.toISOString(), `${n}${unique}`),
         entity: 'audit',
         caseId,
         entries: lines.map((e) => ({

@@ -7,19 +7,16 @@
  * - Digest entry: `DIGEST#<team>#<date>` / `ITEM#<case>#<reminder>`: what the EDT was alerted
  *   to overnight, read by the 09:00 digest.
  */
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DigestEntry, DigestStore } from '#domain/ports.js';
 import type { Timer } from '#domain/timers.js';
 import { batchWriteAll, type WriteRequest } from './batch.js';
+import { busyAware } from './busy.js';
+import * as keys from './keys.js';
+import { queryAll, queryUpTo } from './query.js';
 import { TABLE_KEYS } from './table.js';
-
-export const TIMER_PARTITION = 'TIMERS';
-export const DEAD_TIMER_PARTITION = 'TIMERS#DEAD';
 
 export interface StoredTimer extends Timer {
   attempts: number;
@@ -27,13 +24,15 @@ export interface StoredTimer extends Timer {
   dueAt: Date;
 }
 
-const timerKey = (name: string) => ({ pk: `TIMER#${name}`, sk: 'TIMER' });
-
 export class DynamoTimerStore {
+  private readonly client: DynamoDBDocumentClient;
+
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.client = busyAware(client);
+  }
 
   /** Puts timers (same name: replaced, so scheduling twice keeps one). */
   async put(timers: readonly Timer[]): Promise<void> {
@@ -41,9 +40,8 @@ export class DynamoTimerStore {
       timers.map((timer) => ({
         PutRequest: {
           Item: {
-            ...timerKey(timer.name),
-            gsi2pk: TIMER_PARTITION,
-            gsi2sk: `${timer.fireAt.toISOString()}#${timer.name}`,
+            ...keys.timer(timer.name),
+            ...keys.timerIndex(keys.timerPartition, timer.fireAt.toISOString(), timer.name),
             entity: 'timer',
             name: timer.name,
             fireAt: timer.fireAt.toISOString(),
@@ -56,12 +54,12 @@ export class DynamoTimerStore {
   }
 
   async delete(names: readonly string[]): Promise<void> {
-    await this.batchWrite(names.map((name) => ({ DeleteRequest: { Key: timerKey(name) } })));
+    await this.batchWrite(names.map((name) => ({ DeleteRequest: { Key: keys.timer(name) } })));
   }
 
   async get(name: string): Promise<StoredTimer | undefined> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: timerKey(name), ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: keys.timer(name), ConsistentRead: true }),
     );
     return Item === undefined ? undefined : fromItem(Item);
   }
@@ -71,73 +69,58 @@ export class DynamoTimerStore {
    * passing over those named in `skip` (e.g. failed this round) page by page.
    */
   async due(at: Date, limit = 50, skip?: ReadonlySet<string>): Promise<StoredTimer[]> {
-    const out: StoredTimer[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: TABLE_KEYS.gsi2.name,
-          KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :to',
-          ExpressionAttributeValues: {
-            ':pk': TIMER_PARTITION,
-            ':to': `${at.toISOString()}#\uffff`,
-          },
-          ScanIndexForward: true,
-          Limit: Math.min(1000, limit - out.length + (skip?.size ?? 0)),
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        if (skip?.has(item.name as string) === true) continue;
-        out.push(fromItem(item));
-        if (out.length === limit) return out;
-      }
-      start = page.LastEvaluatedKey;
-    } while (start !== undefined);
-    return out;
+    const { items } = await queryUpTo(
+      this.client,
+      {
+        TableName: this.tableName,
+        IndexName: TABLE_KEYS.gsi2.name,
+        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :to',
+        ExpressionAttributeValues: {
+          ':pk': keys.timerPartition,
+          ':to': `${at.toISOString()}#\uffff`,
+        },
+        ScanIndexForward: true,
+        Limit: Math.min(1000, limit + (skip?.size ?? 0)),
+      },
+      limit,
+      (item) => skip?.has(item.name as string) !== true,
+    );
+    return items.map(fromItem);
   }
 
-  /** Every pending timer, earliest first (for listings and tests). */
-  async all(partition = TIMER_PARTITION): Promise<StoredTimer[]> {
-    const out: StoredTimer[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: TABLE_KEYS.gsi2.name,
-          KeyConditionExpression: 'gsi2pk = :pk',
-          ExpressionAttributeValues: { ':pk': partition },
-          ExclusiveStartKey: start,
-        }),
-      );
-      out.push(...(page.Items ?? []).map(fromItem));
-      start = page.LastEvaluatedKey;
-    } while (start !== undefined);
-    return out;
+  /** Every timer in `partition` (pending by default), earliest first (for listings and tests). */
+  async all(partition: string = keys.timerPartition): Promise<StoredTimer[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: TABLE_KEYS.gsi2.name,
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': partition },
+    });
+    return items.map(fromItem);
   }
 
   /** Records a failed firing: retried at `retryAt`, or parked as dead after `dead`. */
   async recordFailure(name: string, attempts: number, retryAt: Date, dead: boolean): Promise<void> {
+    const partition = dead ? keys.deadTimerPartition : keys.timerPartition;
+    const index = keys.timerIndex(partition, retryAt.toISOString(), name);
     await this.client
       .send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: timerKey(name),
+          Key: keys.timer(name),
           UpdateExpression: 'SET attempts = :n, gsi2pk = :pk, gsi2sk = :sk, retryAt = :at',
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeValues: {
             ':n': attempts,
-            ':pk': dead ? DEAD_TIMER_PARTITION : TIMER_PARTITION,
-            ':sk': `${retryAt.toISOString()}#${name}`,
+            ':pk': index.gsi2pk,
+            ':sk': index.gsi2sk,
             ':at': retryAt.toISOString(),
           },
         }),
       )
       .catch((error: unknown) => {
         // Deleted meanwhile (cancelled): nothing to retry.
-        if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
       });
   }
 
@@ -159,8 +142,7 @@ function fromItem(item: Record<string, unknown>): StoredTimer {
 /** A morning digest's entry: one per team, date, case and reminder (a re-fire overwrites it). */
 export function digestEntryItem(entry: DigestEntry): Record<string, unknown> {
   return {
-    pk: `DIGEST#${entry.team}#${entry.date}`,
-    sk: `ITEM#${entry.caseId}#${entry.reminderId}`,
+    ...keys.digestEntry(entry.team, entry.date, entry.caseId, entry.reminderId),
     entity: 'digest-entry',
     ...entry,
     dueAt: entry.dueAt.toISOString(),
@@ -171,21 +153,24 @@ export function digestEntryItem(entry: DigestEntry): Record<string, unknown> {
 
 /** The digests' entries are written by `DynamoReminderAudit.appendWithDigest`; this reads them. */
 export class DynamoDigestStore implements DigestStore {
-  constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
+  private readonly client: DynamoDBDocumentClient;
 
+  constructor(
+    client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {
+    this.client = busyAware(client);
+  }
+
+  /** Every entry of the team's digest for `date` (a night of alerts may exceed one page). */
   async list(team: string, date: string): Promise<DigestEntry[]> {
-    const { Items } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `DIGEST#${team}#${date}` },
-        ConsistentRead: true,
-      }),
-    );
-    return (Items ?? []).map((item) => ({
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.digestPartition(team, date) },
+      ConsistentRead: true,
+    });
+    return items.map((item) => ({
       team: item.team as string,
       date: item.date as string,
       caseId: item.caseId as string,

@@ -6,7 +6,7 @@
  * and back off on throttling, so closing a large case stays inside the API rate limits.
  */
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { type ClientSource, lazyClient } from '#commons/lazy-client.js';
+import { type ClientSource, lazyClient } from '#commons/lazy.js';
 import { type Backoff, mapSettled, realSleep, withRetry } from '#domain/reminders/backoff.js';
 import type { Timer } from '#domain/timers.js';
 

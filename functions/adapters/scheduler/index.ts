@@ -1,7 +1,7 @@
 /** The production `Scheduler`: EventBridge Scheduler configured from the Lambda environment. */
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { Config } from '#commons/config.js';
-import { lazyClient } from '#commons/lazy-client.js';
+import { lazyClient } from '#commons/lazy.js';
 import { EventBridgeScheduler } from './eventbridge.js';
 
 export * from './eventbridge.js';

@@ -1,0 +1,77 @@
+/**
+ * The events Lambda's dependencies: the case store, the directory, the engine, the scheduler,
+ * the reminder audit and the clock. `ingestDeps` is shared by AWS and local mode, which
+ * override the endpoint, the scheduler (the local driver) and the clock (the simulated one).
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
+import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
+import { DynamoReminderAudit } from '#adapters/dynamodb/send-claims.js';
+import { makeEventBridgeScheduler } from '#adapters/scheduler/index.js';
+import { type Config, config } from '#commons/config.js';
+import { lazyClient } from '#commons/lazy.js';
+import { type Clock, type Scheduler, systemClock } from '#domain/ports.js';
+import type { EventsHandlerDeps } from '#functions/events/handler.js';
+import type { BoundEngine } from '#use-cases/bind-engine.js';
+import type { IngestDeps } from '#use-cases/ingest-event.js';
+import { awsEngine, documentClient } from './aws.js';
+
+export interface IngestWiring {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  engine: BoundEngine;
+  scheduler: Scheduler;
+  clock: Clock;
+}
+
+export function ingestDeps(wiring: IngestWiring): IngestDeps {
+  const { client, tableName } = wiring;
+  return {
+    store: new DynamoCaseStore(client, tableName),
+    directory: new DynamoDirectory(client, tableName),
+    engine: wiring.engine,
+    scheduler: wiring.scheduler,
+    reminderAudit: new DynamoReminderAudit(client, tableName),
+    clock: wiring.clock,
+  };
+}
+
+/** Secrets Manager, its package imported on the first secret read (only this Lambda reads one). */
+const secretsManager = lazyClient(
+  async () => new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient({}),
+);
+
+/** A secret's string value (the webhook secret in AWS), read once, at the first start. */
+async function readSecret(arn: string): Promise<string> {
+  const { GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+  const client = await secretsManager();
+  const result = await client.send(new GetSecretValueCommand({ SecretId: arn }));
+  if (result.SecretString === undefined) throw new Error(`secret ${arn} has no string value`);
+  return result.SecretString.trim();
+}
+
+/** The webhook secret: from the environment, else from Secrets Manager. */
+export async function webhookSecret(cfg: Config): Promise<string> {
+  const secret =
+    cfg.webhookSecret ??
+    (cfg.webhookSecretArn === undefined ? undefined : await readSecret(cfg.webhookSecretArn));
+  if (secret === undefined)
+    throw new Error('Invalid configuration: set WEBHOOK_SECRET or WEBHOOK_SECRET_ARN');
+  return secret;
+}
+
+/** The events Lambda in AWS: config, secret, clients, adapters, engine, EventBridge Scheduler. */
+export async function awsEventsDeps(): Promise<EventsHandlerDeps> {
+  const cfg = config();
+  return {
+    webhookSecret: await webhookSecret(cfg),
+    ...ingestDeps({
+      client: documentClient(),
+      tableName: cfg.tableName,
+      engine: await awsEngine(),
+      // Fails the start when a scheduler variable is missing.
+      scheduler: makeEventBridgeScheduler(cfg),
+      clock: systemClock,
+    }),
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * The timer Lambda's dependencies. `buildFireDeps` binds the fire use case to the table, the
+ * engine, the calendar and the channels; AWS and local mode both build through it, local mode
+ * overriding the endpoint, the scheduler (its driver), the channels (aws-ses-v2-local and the
+ * outbox) and the clock (the simulated one).
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SesEmailChannel } from '#adapters/channels/ses.js';
+import { EndUserMessagingSmsChannel } from '#adapters/channels/sms.js';
+import { calendarFeedSource, type FeedSource } from '#adapters/dynamodb/calendar-feed.js';
+import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
+import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
+import { CachedDirectory } from '#adapters/dynamodb/directory-cache.js';
+import { DynamoReminderAudit, DynamoSendClaims } from '#adapters/dynamodb/send-claims.js';
+import { DynamoDigestStore } from '#adapters/dynamodb/timer-store.js';
+import { makeEventBridgeScheduler } from '#adapters/scheduler/index.js';
+import { type Config, config } from '#commons/config.js';
+import { powertoolsLog } from '#commons/logger.js';
+import { type Channel, type Metrics, systemClock } from '#domain/ports.js';
+import type { ReminderPlans } from '#domain/reminders/index.js';
+import type { AuthorityConfig } from '#schemas/authority.js';
+import { makeCaseEngine } from '#use-cases/bind-engine.js';
+import type { FireTimerDeps } from '#use-cases/fire-timer.js';
+import { documentClient } from './aws.js';
+
+/** The parts that differ between AWS and local mode. */
+export interface FireWiring {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  authority: AuthorityConfig;
+  scheduler: FireTimerDeps['scheduler'];
+  channels: Partial<Record<'email' | 'sms', Channel>>;
+  emailFrom: string;
+  clock?: FireTimerDeps['clock'];
+  plans?: ReminderPlans;
+  log?: FireTimerDeps['log'];
+  metrics?: Metrics;
+  /** The operator's bank-holiday feed. @default the one stored in the table */
+  feed?: FeedSource & { ready(): Promise<unknown> };
+}
+
+/** Binds the use case to the table, the engine, the calendar and the channels. */
+export function buildFireDeps(wiring: FireWiring): FireTimerDeps {
+  const feed = wiring.feed ?? calendarFeedSource(wiring.client, wiring.tableName);
+  // The authority's reminder-plan overrides, validated at cold start, unless the wiring gives plans.
+  const engine = makeCaseEngine(wiring.authority, wiring.plans, { feed });
+  const plans = engine.plans;
+  const clock = wiring.clock ?? systemClock;
+  // One directory cache per process, exact: the fire path reads the directory stamp with every
+  // case (same BatchGetItem) and the cache is emptied when the stamp has moved (directory-cache.ts).
+  const directory = new CachedDirectory(
+    new DynamoDirectory(wiring.client, wiring.tableName, { consistentReads: true }),
+  );
+  return {
+    cases: new DynamoCaseStore(wiring.client, wiring.tableName),
+    // The feed is re-checked at most every 5 minutes; `advance` recomputes a case computed
+    // with another calendar or rule version first.
+    refreshCalendar: async () => {
+      await feed.ready();
+    },
+    advance: (aggregate, now) => engine.advance(aggregate, now),
+    // The engine's plan holds the due timers and the reminders (`reminderTimerPlanner`).
+    planTimers: (aggregate) => engine.planTimers(aggregate, clock.now()),
+    scheduler: wiring.scheduler,
+    directory,
+    channels: wiring.channels,
+    claims: new DynamoSendClaims(wiring.client, wiring.tableName),
+    digests: new DynamoDigestStore(wiring.client, wiring.tableName),
+    audit: new DynamoReminderAudit(wiring.client, wiring.tableName),
+    clock,
+    get calendar() {
+      return engine.calendar;
+    },
+    // A case's reminders are planned and routed on its own division's bank holidays.
+    calendarFor: (division) => engine.calendarFor(division),
+    plans,
+    caseUrlTemplate: wiring.authority.links.caseUrlTemplate,
+    emailFrom: wiring.emailFrom,
+    digestsScheduled: new Set(),
+    log: wiring.log ?? powertoolsLog,
+    ...(wiring.metrics === undefined ? {} : { metrics: wiring.metrics }),
+  };
+}
+
+/** SES and End User Messaging SMS; each SDK package is imported on the channel's first send. */
+export function awsChannels(cfg: Config & { ses: { from: string } }): FireWiring['channels'] {
+  return {
+    email: new SesEmailChannel(
+      async () => new (await import('@aws-sdk/client-sesv2')).SESv2Client({}),
+      { from: cfg.ses.from, configurationSet: cfg.ses.configurationSet },
+    ),
+    sms: new EndUserMessagingSmsChannel(
+      async () =>
+        new (await import('@aws-sdk/client-pinpoint-sms-voice-v2')).PinpointSMSVoiceV2Client({}),
+      cfg.sms,
+    ),
+  };
+}
+
+/** The timer Lambda in AWS, from the environment; `metrics` are the invocation's counters. */
+export function awsFireDeps(metrics: Metrics): FireTimerDeps {
+  const cfg = config();
+  const from = cfg.ses.from;
+  if (from === undefined) throw new Error('Invalid configuration: SES_FROM is required');
+  return buildFireDeps({
+    client: documentClient(),
+    tableName: cfg.tableName,
+    authority: cfg.authority,
+    scheduler: makeEventBridgeScheduler(cfg),
+    channels: awsChannels({ ...cfg, ses: { ...cfg.ses, from } }),
+    emailFrom: from,
+    metrics,
+  });
+}

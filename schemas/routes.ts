@@ -1,0 +1,154 @@
+/**
+ * The API's routes, declared once. The read handler dispatches on them, the CDK construct
+ * adds them to the HTTP API, the local server matches requests against them and the OpenAPI
+ * document is built from them: a new route is one entry here plus its handler function
+ * (`functions/read/handler.ts`), keyed by the same name, which is also its `operationId`.
+ */
+import { EventEnvelope } from './events.js';
+import {
+  AuditList,
+  CaseParams,
+  CaseView,
+  DeadlineList,
+  DeadlineQuery,
+  EventAccepted,
+  ReminderList,
+} from './responses.js';
+import * as z from './zod.js';
+
+export interface Route {
+  readonly method: 'GET' | 'POST';
+  /** API Gateway's path template: each `{name}` is one non-empty path segment. */
+  readonly path: `/${string}`;
+  /** The Lambda that serves it. */
+  readonly lambda: 'events' | 'read';
+  /**
+   * Who may call it: `webhook`, a Standard Webhooks signature the events handler checks (no
+   * API Gateway authoriser); `iam`, SigV4 from an allowed IAM principal, checked by API Gateway.
+   */
+  readonly auth: 'webhook' | 'iam';
+  readonly summary?: string;
+  /** Path parameters, validated by the handler. */
+  readonly params?: z.ZodMiniObject;
+  /** Query parameters, validated by the handler. */
+  readonly query?: z.ZodMiniObject;
+  /** Headers, documented only (the events handler checks the webhook headers itself). */
+  readonly headers?: z.ZodMiniObject;
+  /** The JSON request body. */
+  readonly body?: z.ZodMiniType;
+  readonly response: {
+    readonly status: 200 | 202;
+    readonly description: string;
+    readonly schema: z.ZodMiniType;
+  };
+  /** Problem answers (RFC 9457): status → what causes it. */
+  readonly problems: Readonly<Record<string, string>>;
+}
+
+const webhookHeaders = z.object({
+  'webhook-id': z.string().check(z.describe('Standard Webhooks message id')),
+  'webhook-timestamp': z
+    .string()
+    .check(z.describe('Unix seconds; refused when more than 5 minutes off')),
+  'webhook-signature': z
+    .string()
+    .check(z.describe('v1,<base64 HMAC-SHA256 of "id.timestamp.body">')),
+});
+
+const caseProblems = {
+  '400': 'invalid path or query parameters',
+  '403': 'not authorised (IAM, in AWS)',
+  '404': 'unknown case',
+} as const;
+
+/** Every route, in the order the API documents them. */
+export const ROUTES = {
+  postEvent: {
+    method: 'POST',
+    path: '/v1/events',
+    lambda: 'events',
+    auth: 'webhook',
+    summary: 'Deliver an event; redeliveries with the same id get the same answer',
+    headers: webhookHeaders,
+    body: EventEnvelope.check(z.meta({ id: 'EventEnvelope' })),
+    response: { status: 202, description: 'applied (or already applied)', schema: EventAccepted },
+    problems: {
+      '400': 'malformed JSON, nesting too deep, or the event does not match its schema',
+      '401': 'signature missing, wrong or stale',
+      '409': 'the event id was already used with a different body',
+      '413': 'body larger than 64 KB',
+      '415': 'content type is not application/json',
+      '422': 'the rule engine cannot apply the event to the case',
+      '503': 'the case is contended or timers could not be set; deliver again',
+    },
+  },
+  getCase: {
+    method: 'GET',
+    path: '/v1/cases/{caseId}',
+    lambda: 'read',
+    auth: 'iam',
+    params: CaseParams,
+    response: { status: 200, description: 'the case facts', schema: CaseView },
+    problems: caseProblems,
+  },
+  getCaseDeadlines: {
+    method: 'GET',
+    path: '/v1/cases/{caseId}/deadlines',
+    lambda: 'read',
+    auth: 'iam',
+    params: CaseParams,
+    response: { status: 200, description: 'every deadline on the case', schema: DeadlineList },
+    problems: caseProblems,
+  },
+  getCaseAudit: {
+    method: 'GET',
+    path: '/v1/cases/{caseId}/audit',
+    lambda: 'read',
+    auth: 'iam',
+    params: CaseParams,
+    response: { status: 200, description: 'the audit trail, oldest first', schema: AuditList },
+    problems: caseProblems,
+  },
+  getCaseReminders: {
+    method: 'GET',
+    path: '/v1/cases/{caseId}/reminders',
+    lambda: 'read',
+    auth: 'iam',
+    summary:
+      'The reminders planned for the case, with times and recipients (personIds and roles only)',
+    params: CaseParams,
+    response: {
+      status: 200,
+      description: 'planned reminders in firing order; none for a closed case',
+      schema: ReminderList,
+    },
+    problems: caseProblems,
+  },
+  listDeadlines: {
+    method: 'GET',
+    path: '/v1/deadlines',
+    lambda: 'read',
+    auth: 'iam',
+    summary:
+      'A manager’s list: deadlines by status, due before an instant, optionally for one team',
+    query: DeadlineQuery,
+    response: { status: 200, description: 'deadlines ordered by due time', schema: DeadlineList },
+    problems: {
+      '400': 'invalid query parameters',
+      '403': 'not authorised (IAM, in AWS)',
+    },
+  },
+} as const satisfies Record<string, Route>;
+
+export type Routes = typeof ROUTES;
+export type OperationId = keyof Routes;
+
+/** API Gateway's route key: `GET /v1/cases/{caseId}`. */
+export function routeKey(route: Pick<Route, 'method' | 'path'>): string {
+  return `${route.method} ${route.path}`;
+}
+
+/** The routes as `[operationId, route]` pairs, in declaration order. */
+export function routeEntries(): [OperationId, Route][] {
+  return Object.entries(ROUTES) as [OperationId, Route][];
+}
