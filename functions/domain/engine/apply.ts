@@ -319,7 +319,7 @@ export function recomputeIntervals(w: Work, at: Date, changed: string[]): void {
 }
 
 /**
- * DOMAIN "Closing a case": warn when a case with joint working closes with no joint
+ * docs/domain.md (joint supervision): warn when a case with joint working closes with no joint
  * supervision in the preceding `closureWarningWeeks` weeks.
  */
 export function closureWarning(w: Work, at: Date): void {

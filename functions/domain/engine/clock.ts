@@ -1,6 +1,6 @@
 /**
  * Turns a rule's clock into a due instant with the calendar: the only place the engine does
- * time arithmetic, so every rule follows DOMAIN.md "Exact semantics" the same way.
+ * time arithmetic, so every rule follows docs/domain.md "Exact semantics" the same way.
  */
 
 import { addMonthsToDate } from '#calendar/days.js';

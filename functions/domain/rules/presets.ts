@@ -1,5 +1,5 @@
 /**
- * The rules of DOMAIN.md as data, and the authority presets built from them. Each entry
+ * The rules of docs/domain.md as data, and the authority presets built from them. Each entry
  * cites its seed; every number here is a default an authority may override.
  */
 import type { RuleInput, Stage } from './schema.js';
@@ -17,7 +17,7 @@ export const SOUTHAMPTON_STAGES: Stage[] = [
 
 /**
  * Seed 002 (Norfolk) names 4 stages but gives no timescale; we give each the Southampton
- * 2 working days (DOMAIN.md: the ladder's clock is a default).
+ * 2 working days (docs/domain.md: the ladder's clock is a default).
  */
 export const NORFOLK_STAGES: Stage[] = [
   { name: 'Direct Professional to Professional Discussion', escalateTo: 'allocated-worker' },
@@ -40,7 +40,7 @@ export const BUILDING_BRIDGES_HOURS = {
 
 const CLOSED = { type: 'case.closed' } as const;
 
-/** Every timescale in DOMAIN.md, Southampton flavour (the default). */
+/** Every timescale in docs/domain.md, Southampton flavour (the default). */
 export const SEED_RULES: RuleInput[] = [
   {
     id: 'lado-notification',

@@ -9,7 +9,7 @@ import * as z from '#schemas/zod.js';
 /** A whole number above zero. */
 const positiveInt = () => z.number().check(z.int(), z.positive());
 
-/** Clock units, each mapped to one calendar function (see DOMAIN.md "Exact semantics"). */
+/** Clock units, each mapped to one calendar function (see docs/domain.md "Exact semantics"). */
 export const ClockUnit = z.enum(['hours', 'working-hours', 'working-days', 'weeks', 'months']);
 export type ClockUnit = z.infer<typeof ClockUnit>;
 
