@@ -293,7 +293,8 @@ export async function main(args: string[]): Promise<number> {
       process.stderr.write(`timescales: ${(err as Error).message}\n`);
       return 1;
     }
-    if ((err as Error).name === 'OperatorError') {
+    // `--endpoint` reads timescales.config.json: a bad file is named, field by field.
+    if ((err as Error).name === 'OperatorError' || (err as Error).name === 'ConfigError') {
       process.stderr.write(`timescales: ${(err as Error).message}\n`);
       return 2;
     }
