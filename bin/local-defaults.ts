@@ -22,12 +22,18 @@ export const DEFAULT_DATA_DIR = '.local/dynamodb';
 export const DEV_WEBHOOK_SECRET = `whsec_${Buffer.from('timescales-local-development-key').toString('base64')}`;
 
 /**
+ * Local mode's duty inbox: reminders that reach nobody they were meant for go here (see
+ * GET /local/outbox). Used too when an AUTHORITY_CONFIG given to `npm start` names none.
+ */
+export const DEFAULT_FALLBACK_CONTACT = { email: 'duty.inbox@example.gov.uk' };
+
+/**
  * The authority local mode uses unless AUTHORITY_CONFIG is set: the deployment's
  * `timescales.config.json` (or the file `TIMESCALES_CONFIG` names), validated as `cdk synth`
  * does, so editing it changes local behaviour — division, preset, hours, closures, `rules`,
- * `ruleSettings` and `reminderPlans`; without the file, the built-in example authority. Its
- * case links point at the local server's own read route (the council's case system is not
- * there), so `baseUrl` must be the address the server really serves on.
+ * `ruleSettings`, `reminderPlans` and the fallback contact; without the file, the built-in
+ * example authority. Its case links point at the local server's own read route (the council's
+ * case system is not there), so `baseUrl` must be the address the server really serves on.
  * @throws ConfigError naming each bad field of the file.
  */
 export function localAuthority(
@@ -46,6 +52,7 @@ export function exampleAuthority(baseUrl: string): AuthorityConfig {
     division: 'england-and-wales',
     preset: 'southampton',
     links: { caseUrlTemplate: `${baseUrl}/v1/cases/{caseId}` },
+    fallbackContact: DEFAULT_FALLBACK_CONTACT,
   };
 }
 

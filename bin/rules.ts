@@ -11,7 +11,7 @@
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { ReminderPlan, ReminderStep } from '#domain/reminders/index.js';
+import { breachOf, type ReminderPlan, type ReminderStep } from '#domain/reminders/index.js';
 import type { EventMatcher, Rule } from '#domain/rules/index.js';
 import { authorityConfig, authorityOf, ConfigError, loadConfig } from '#lib/config.js';
 import type { AuthorityConfig } from '#schemas/authority.js';
@@ -144,7 +144,7 @@ export function renderRuleTable(
         rule.stop.map(matcherText).join(', ') +
           (rule.subject === undefined ? '' : ` (same \`${rule.subject}\`)`),
         rule.cancel.map(matcherText).join(', ') || '–',
-        remindersText(plans[rule.id]),
+        remindersText(plans[rule.id], rule),
         flags(rule),
       ]),
     );
@@ -215,11 +215,32 @@ function stepText(step: ReminderStep): string {
       return 'at due';
     case 'after':
       return `${at.workingDays} working day${at.workingDays === 1 ? '' : 's'} overdue`;
+    case 'breach':
+      return at.workingDays === 0 ? 'at the breach' : `${at.workingDays} working days after it`;
+    case 'cancel-invite':
+      return 'invitation withdrawn';
   }
 }
 
-function remindersText(plan: ReminderPlan | undefined): string {
-  if (plan === undefined || plan.steps.length === 0) return 'none';
+/** The breach step the plan ends with, for this rule's kind of clock (docs/reminders.md). */
+function breachText(plan: ReminderPlan, rule: Rule): string {
+  const breach = breachOf(plan);
+  const followUp = rule.safeguarding ? breach.safeguarding : breach.routine;
+  const who =
+    breach.to === 'plan'
+      ? ''
+      : breach.to === 'stage' || breach.to === 'next-stage'
+        ? " to the stage's role"
+        : ` to ${breach.to.map((r) => r.role).join(', ')}`;
+  const escalation = followUp.escalation.map(
+    (e) =>
+      `${e.level === 1 ? 'manager' : 'head of service'}${e.afterWorkingDays === 0 ? '' : ` from day ${e.afterWorkingDays}`}`,
+  );
+  return `breach${who} (${[...escalation, followUp.repeatDaily ? 'daily' : 'once'].join(', ')})`;
+}
+
+function remindersText(plan: ReminderPlan | undefined, rule: Rule): string {
+  if (plan === undefined) return 'none';
   const roles = new Set<string>();
   for (const step of plan.steps) {
     if (step.to === 'stage' || step.to === 'next-stage') roles.add("the stage's role");
@@ -229,7 +250,11 @@ function remindersText(plan: ReminderPlan | undefined): string {
           r.escalate === 2 ? 'head of service' : r.escalate === 1 ? `${r.role}'s manager` : r.role,
         );
   }
-  return `${plan.steps.map(stepText).join(', ')} → ${[...roles].join(', ')}`;
+  const steps =
+    plan.steps.length === 0
+      ? ''
+      : `${plan.steps.map(stepText).join(', ')} → ${[...roles].join(', ')}; `;
+  return `${steps}${breachText(plan, rule)}`;
 }
 
 function flags(rule: Rule): string {

@@ -209,8 +209,9 @@ const DEADLINE_MEMO_ENTRIES = 10_000;
  * The planners as one, remembering each deadline's timers: an event changes one or two of a
  * case's deadlines, and planning the others again (calendar arithmetic for every reminder step)
  * was the costliest part of ingesting it. A deadline's timers depend only on the fields in the
- * key, its rule's plan (fixed at cold start) and the calendar: one memo per calendar (one per
- * division in use), dropped with the calendar when a new feed replaces it.
+ * key (with the case's status: a closed case keeps only withdrawn invitations), its rule's plan
+ * (fixed at cold start) and the calendar: one memo per calendar (one per division in use),
+ * dropped with the calendar when a new feed replaces it.
  */
 function memoisedPlanner(planners: readonly TimerPlanner[]): TimerPlanner[] {
   const memos = new WeakMap<Calendar, Map<string, Timer[]>>();
@@ -220,7 +221,7 @@ function memoisedPlanner(planners: readonly TimerPlanner[]): TimerPlanner[] {
       memo = new Map();
       memos.set(ctx.calendar, memo);
     }
-    const key = `${d.caseId}|${d.id}|${d.version}|${d.status}|${d.rule}|${d.hoursTeam ?? ''}|${d.dueAt.getTime()}|${d.startedAt.getTime()}|${d.stageStartedAt?.getTime() ?? ''}`;
+    const key = `${aggregate.status}|${d.caseId}|${d.id}|${d.version}|${d.status}|${d.rule}|${d.hoursTeam ?? ''}|${d.dueAt.getTime()}|${d.startedAt.getTime()}|${d.stageStartedAt?.getTime() ?? ''}|${d.arrivedAt?.getTime() ?? ''}|${d.closedAt?.getTime() ?? ''}|${d.metAt?.getTime() ?? ''}|${d.safeguarding}`;
     const known = memo.get(key);
     if (known !== undefined) return known.map(copyTimer);
     const timers = planners.flatMap((p) => p(d, aggregate, ctx));

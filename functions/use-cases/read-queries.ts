@@ -3,13 +3,25 @@
  * bodies of `schemas/responses.ts`. An unknown case is a `NotFoundError`.
  */
 
-import { type Calendar, createCalendar, type Division } from '#calendar/index.js';
+import {
+  type Calendar,
+  CalendarRangeError,
+  createCalendar,
+  type Division,
+} from '#calendar/index.js';
 import { type CalendarFor, caseCalendar } from '#domain/engine/index.js';
-import type { CaseStore, DeadlineRecord, Directory } from '#domain/ports.js';
+import type {
+  CaseStore,
+  DeadlineRecord,
+  Directory,
+  Person,
+  UnroutedReminder,
+  UnroutedStore,
+} from '#domain/ports.js';
 import { DEFAULT_REMINDER_PLANS } from '#domain/reminders/plans.js';
-import { routeReminder } from '#domain/reminders/routing.js';
+import { type Routing, routeReminder } from '#domain/reminders/routing.js';
 import type { ReminderPlans } from '#domain/reminders/types.js';
-import { listPlannedReminders } from '#domain/reminders/view.js';
+import { listPlannedReminders, reminderStatus, repeatsPlanned } from '#domain/reminders/view.js';
 import type {
   AuditList,
   CaseView,
@@ -18,6 +30,9 @@ import type {
   DeadlineView,
   ReminderList,
   ReminderView,
+  UnroutedList,
+  UnroutedQuery,
+  UnroutedView,
 } from '#schemas/responses.js';
 import { NotFoundError } from './errors.js';
 
@@ -35,7 +50,11 @@ export interface ReadDeps {
     calendarFor?: CalendarFor;
     plans?: ReminderPlans;
     directory: Directory;
+    /** The authority's fallback contact (`fallbackPerson`), shown as `@fallback`. */
+    fallback?: Person | undefined;
   };
+  /** Where unrouted reminders are kept (`GET /v1/reminders/unrouted`). @default none: an empty list */
+  unrouted?: UnroutedStore;
 }
 
 export async function getCase(caseId: string, deps: ReadDeps): Promise<CaseView> {
@@ -83,9 +102,9 @@ export async function getAudit(caseId: string, deps: ReadDeps): Promise<AuditLis
 }
 
 /**
- * The case's planned reminders (open and breached deadlines; none once the case is closed),
- * each routed as it would be at its fire time if nothing changes before then: personIds and
- * roles only, never contact details.
+ * The case's reminders (open and breached deadlines; none once the case is closed) with what
+ * happened to each (from the audit trail), each routed as it would be at its fire time if
+ * nothing changes before then: personIds and roles only, never contact details.
  */
 export async function getCaseReminders(caseId: string, deps: ReadDeps): Promise<ReminderList> {
   const stored = await deps.store.loadCase(caseId);
@@ -98,20 +117,21 @@ export async function getCaseReminders(caseId: string, deps: ReadDeps): Promise<
       : caseCalendar(deps.reminders, aggregate);
   const plans = deps.reminders?.plans ?? DEFAULT_REMINDER_PLANS;
   const directory = memo(deps.reminders?.directory ?? workersOnly);
+  const audit = aggregate.status === 'closed' ? [] : await deps.store.listAudit(caseId);
   const reminders: ReminderView[] = [];
-  for (const view of listPlannedReminders(aggregate, calendar, plans)) {
+  for (const view of listPlannedReminders(aggregate, calendar, plans, repeatsPlanned(audit))) {
     const plan = plans[view.rule];
-    const step = plan?.steps.find((s) => s.key === view.step);
     const deadline = aggregate.deadlines.find((d) => d.id === view.deadlineId);
-    if (plan === undefined || step === undefined || deadline === undefined) continue;
-    const routing = await routeReminder({
+    if (plan === undefined || deadline === undefined) continue;
+    const routing = await routeSafely({
       plan,
-      step,
+      step: view.planStep,
       deadline,
       workers: aggregate.workers,
       now: new Date(view.fireAt),
       calendar,
       directory,
+      fallback: deps.reminders?.fallback,
     });
     const roleOf = (id: string) => aggregate.workers.find((w) => w.personId === id)?.role;
     const recipients: ReminderView['recipients'] = [];
@@ -140,7 +160,7 @@ export async function getCaseReminders(caseId: string, deps: ReadDeps): Promise<
       fireAt: view.fireAt,
       late: view.late,
       urgent: view.urgent,
-      status: 'planned',
+      status: reminderStatus(view, audit),
       to: view.to,
       channels: [...channels].sort(),
       recipients,
@@ -164,9 +184,54 @@ const defaultCalendar = (division: Division): Calendar => {
   return calendar;
 };
 
+/**
+ * Routes a listed step; a fire time beyond the years the calendar covers cannot be routed,
+ * and says so rather than failing the whole list.
+ */
+async function routeSafely(input: Parameters<typeof routeReminder>[0]): Promise<Routing> {
+  try {
+    return await routeReminder(input);
+  } catch (error) {
+    if (!(error instanceof CalendarRangeError)) throw error;
+    return {
+      deliveries: [],
+      deferrals: [],
+      unroutable: [{ reason: 'outside-calendar' }],
+      edt: false,
+      dayRecipients: [],
+      unrouted: false,
+    };
+  }
+}
+
+/** `GET /v1/reminders/unrouted`: reminders that reached nobody they were meant for, newest first. */
+export async function listUnrouted(query: UnroutedQuery, deps: ReadDeps): Promise<UnroutedList> {
+  if (deps.unrouted === undefined) return { reminders: [] };
+  const page = await deps.unrouted.queryUnrouted({
+    since: query.since === undefined ? undefined : new Date(query.since),
+    team: query.team,
+    limit: query.limit,
+    cursor: query.cursor,
+  });
+  return {
+    reminders: page.reminders.map(toUnroutedView),
+    ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
+  };
+}
+
+function toUnroutedView(r: UnroutedReminder): UnroutedView {
+  return { ...r, at: r.at.toISOString() };
+}
+
 /** Without a directory: every named worker exists, nobody is away, nobody is on call. */
 const workersOnly: Directory = {
-  getPerson: async (personId) => ({ personId, name: '', email: '', updatedAt: '' }),
+  // A stand-in address: this view shows personIds only, never an address.
+  getPerson: async (personId) => ({
+    personId,
+    name: '',
+    email: `${personId}@directory.invalid`,
+    updatedAt: '',
+  }),
   awayAt: async () => undefined,
   onCallAt: async () => undefined,
 };

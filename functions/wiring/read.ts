@@ -1,12 +1,16 @@
 /**
- * The read Lambda's dependencies: the case store and, for the planned-reminders route, the
- * engine's calendars (the authority's and each case division's), its reminder plans (with the
- * authority's overrides) and the directory. `readDeps` is shared by AWS and local mode.
+ * The read Lambda's dependencies: the case store, the unrouted reminders and, for the
+ * planned-reminders route, the engine's calendars (the authority's and each case division's),
+ * its reminder plans (with the authority's overrides), the directory and the fallback contact.
+ * `readDeps` is shared by AWS and local mode.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
 import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
+import { DynamoUnroutedStore } from '#adapters/dynamodb/unrouted.js';
 import { config } from '#commons/config.js';
+import { fallbackPerson } from '#domain/reminders/routing.js';
+import type { AuthorityConfig } from '#schemas/authority.js';
 import type { BoundEngine } from '#use-cases/bind-engine.js';
 import type { ReadDeps } from '#use-cases/read-queries.js';
 import { awsEngine, documentClient } from './aws.js';
@@ -15,11 +19,14 @@ export interface ReadWiring {
   client: DynamoDBDocumentClient;
   tableName: string;
   engine: Pick<BoundEngine, 'calendar' | 'calendarFor' | 'plans'>;
+  /** Its fallback contact is shown in the reminders view (as `@fallback`). */
+  authority?: Pick<AuthorityConfig, 'fallbackContact'> | undefined;
 }
 
 export function readDeps(wiring: ReadWiring): ReadDeps {
   const { client, tableName, engine } = wiring;
   const directory = new DynamoDirectory(client, tableName);
+  const fallback = wiring.authority?.fallbackContact;
   return {
     store: new DynamoCaseStore(client, tableName),
     reminders: {
@@ -31,7 +38,9 @@ export function readDeps(wiring: ReadWiring): ReadDeps {
       calendarFor: (division) => engine.calendarFor(division),
       plans: engine.plans,
       directory,
+      fallback: fallback === undefined ? undefined : fallbackPerson(fallback),
     },
+    unrouted: new DynamoUnroutedStore(client, tableName),
   };
 }
 
@@ -41,5 +50,6 @@ export async function awsReadDeps(): Promise<ReadDeps> {
     client: documentClient(),
     tableName: config().tableName,
     engine: await awsEngine(),
+    authority: config().authority,
   });
 }

@@ -29,6 +29,7 @@ describe('schemas/openapi.json', () => {
       '/v1/cases/{caseId}/reminders',
       '/v1/deadlines',
       '/v1/events',
+      '/v1/reminders/unrouted',
     ]);
   });
 });

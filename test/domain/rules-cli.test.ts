@@ -68,7 +68,7 @@ describe('timescales rules', () => {
       '`placement.started`, `visit.made {kind: cla}`',
       '`visit.made {kind: cla}`',
       '`placement.ended`, `case.closed`',
-      '2 working days before, on the day → allocated-worker',
+      '2 working days before, on the day → allocated-worker; breach (manager, head of service from day 1, daily)',
       'safeguarding, recurring',
     ]);
     expect(row(out, 'initial-conference')?.slice(2, 5)).toEqual([
@@ -105,7 +105,12 @@ describe('timescales rules', () => {
     // Assess
     expect(code).toBe(0);
     expect(row(out, 'cp-visit')?.[2]).toBe('every 2 weeks');
-    expect(row(out, 'cp-visit')?.[6]).toBe('1 working day before → allocated-worker');
+    expect(row(out, 'cp-visit')?.[6]).toBe(
+      '1 working day before → allocated-worker; breach (manager, head of service from day 1, daily)',
+    );
+    expect(row(out, 'core-group')?.[6]).toBe(
+      '2 working days before, on the day → allocated-worker, team-manager; breach (once)',
+    );
     expect(row(out, 'assessment')?.slice(1, 3)).toEqual(['off', '42 working days']);
     expect(out.trim().split('\n').at(-1)).toMatch(/^\| `assessment` \| off \|/);
   });

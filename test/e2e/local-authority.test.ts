@@ -65,6 +65,7 @@ describe("local mode's authority", () => {
       division: 'england-and-wales',
       preset: 'southampton',
       links: { caseUrlTemplate: `${BASE}/v1/cases/{caseId}` },
+      fallbackContact: { email: 'duty.inbox@example.gov.uk' },
     });
     const bad = file({ ...CONFIG, rules: { 'core-group': { clock: { amount: -4 } } } });
     expect(() => localAuthority(BASE, bad)).toThrow(ConfigError);

@@ -8,9 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { createCalendar } from '#calendar/index.js';
 import type { CaseAggregate } from '#domain/model.js';
 import {
+  breachOf,
+  DEFAULT_BREACH,
   DEFAULT_REMINDER_PLANS,
   listPlannedReminders,
   loadReminderPlans,
+  type ReminderPlan,
   reminderTimers,
 } from '#domain/reminders/index.js';
 import { RuleValidationError } from '#domain/rules/index.js';
@@ -109,10 +112,19 @@ describe('the default plans of the Working Together clocks', () => {
     );
 
     // Assess: 1 h 30 on Friday + 8 h on Tuesday = 9 h 30; half is 4 h 45: Friday's 1 h 30, then
-    // 3 h 15 from 09:00 on Tuesday → 12:15 BST.
+    // 3 h 15 from 09:00 on Tuesday → 12:15 BST. The plan gets the default breach step of a
+    // safeguarding clock: at the due time to the team manager and their manager; repeated at
+    // the next working day's opening (Wed 27 Aug 09:00 BST), the head of service too.
+    const manager = { role: 'team-manager', escalate: 0 };
     expect(view.map((r) => [r.step, r.fireAt, r.to])).toEqual([
-      ['p50', '2025-08-26T11:15:00.000Z', [{ role: 'team-manager', escalate: 0 }]],
-      ['due', '2025-08-26T16:00:00.000Z', [{ role: 'team-manager', escalate: 0 }]],
+      ['p50', '2025-08-26T11:15:00.000Z', [manager]],
+      ['due', '2025-08-26T16:00:00.000Z', [manager]],
+      ['breach', '2025-08-26T16:00:00.000Z', [manager, { ...manager, escalate: 1 }]],
+      [
+        'br1',
+        '2025-08-27T08:00:00.000Z',
+        [manager, { ...manager, escalate: 1 }, { ...manager, escalate: 2 }],
+      ],
     ]);
   });
 
@@ -239,7 +251,69 @@ describe('an authority’s reminder plans', () => {
     expect(engine.plans['cp-visit']?.steps).toHaveLength(1);
   });
 
+  it('a breach override merges field by field over the default breach step', () => {
+    // Act
+    const plans = loadReminderPlans(
+      {
+        'core-group': {
+          breach: {
+            to: [{ role: 'team-manager' }],
+            routine: { escalation: [{ level: 1, afterWorkingDays: 0 }], repeatDaily: true },
+          },
+        },
+      },
+      ids,
+    );
+
+    // Assess
+    const breach = breachOf(plans['core-group'] as ReminderPlan);
+    expect(breach.to).toEqual([{ role: 'team-manager' }]);
+    expect(breach.routine).toEqual({
+      escalation: [{ level: 1, afterWorkingDays: 0 }],
+      repeatDaily: true,
+    });
+    expect(breach.safeguarding).toEqual(DEFAULT_BREACH.safeguarding);
+  });
+
+  it('the Working Together plans get the default breach step: a missed visit is announced', () => {
+    // Prepare: a CP visit due Thu 3 Sep 2026 17:00 BST (docs/domain.md V1), breached then.
+    const engine = makeCaseEngine(AUTHORITY);
+    const open = caseAfter(engine, [
+      ev('case.opened', '2026-08-19T08:00:00Z', { team: 'north', workers: WORKERS }),
+      ev('cp-plan.started', '2026-08-19T14:00:00Z', {}),
+    ]);
+    const breached = engine.advance(open, new Date('2026-09-03T16:00:00Z')).aggregate;
+
+    // Act
+    const planned = reminders(engine.planTimers(breached, new Date('2026-09-03T16:00:00Z')));
+
+    // Assess: the breach at the due time, then — a safeguarding clock — repeated at the next
+    // working day's opening, Fri 4 Sep 09:00 BST.
+    expect(planned.filter((p) => p.startsWith('cp-visit'))).toEqual([
+      'cp-visit.1 breach@2026-09-03T16:00:00.000Z',
+      'cp-visit.1 br1@2026-09-04T08:00:00.000Z',
+    ]);
+  });
+
   it.each([
+    [
+      {
+        'cp-visit': {
+          breach: {
+            safeguarding: { escalation: [{ level: 3, afterWorkingDays: 0 }], repeatDaily: true },
+          },
+        },
+      },
+      /reminderPlans "cp-visit" breach\.safeguarding\.escalation\.0\.level/,
+    ],
+    [
+      { 'cp-visit': { breach: { routine: { repeatDaily: true } } } },
+      /reminderPlans "cp-visit" breach\.routine\.escalation/,
+    ],
+    [
+      { 'cp-visit': { breach: { to: [{ role: 'chair' }] } } },
+      /reminderPlans "cp-visit" breach\.to\.0\.role/,
+    ],
     [{ 'cp-vist': {} }, /reminderPlans "cp-vist": no rule "cp-vist"/],
     [
       { 'cp-visit': { steps: [{ key: 'B 1', at: { kind: 'due' }, to: [] }] } },
@@ -330,11 +404,19 @@ describe("a case's own calendar in planning, routing and the read view", () => {
     });
     const bare = await getCaseReminders('C-1001', { store });
 
-    // Assess
+    // Assess: the breach's first repeat is at the next Scottish working day's opening,
+    // Tue 26 Aug 09:00 BST.
     for (const list of [wired, bare]) {
       expect(
-        list.reminders.filter((r) => r.rule === 'referral-decision').map((r) => r.fireAt),
-      ).toEqual(['2025-08-25T11:15:00.000Z', '2025-08-25T16:00:00.000Z']);
+        list.reminders
+          .filter((r) => r.rule === 'referral-decision')
+          .map((r) => `${r.step}@${r.fireAt}`),
+      ).toEqual([
+        'p50@2025-08-25T11:15:00.000Z',
+        'due@2025-08-25T16:00:00.000Z',
+        'breach@2025-08-25T16:00:00.000Z',
+        'br1@2025-08-26T08:00:00.000Z',
+      ]);
     }
   });
 

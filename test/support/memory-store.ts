@@ -40,7 +40,7 @@ import {
   type StoredCase,
   VersionConflictError,
 } from '#domain/ports.js';
-import { delegateAt, onCallFrom } from '#domain/reminders/directory-rules.js';
+import { delegateAt, onCallFrom, teamManagerOf } from '#domain/reminders/directory-rules.js';
 
 /** DynamoDB's item size limit. */
 const MAX_ITEM_BYTES = 400 * 1024;
@@ -244,6 +244,10 @@ export class MemoryDirectory implements Directory, DirectoryWriter {
 
   async onCallAt(at: Date): Promise<string | undefined> {
     return onCallFrom(this.shifts, at);
+  }
+
+  async teamManager(team: string): Promise<string | undefined> {
+    return teamManagerOf([...this.people.values()].filter((p) => p.team === team));
   }
 
   async upsertPerson(person: Person, event: EventRecord): Promise<void> {

@@ -57,6 +57,26 @@ const Step = z.strictObject({
   urgent: z.optional(z.boolean()),
 });
 
+/** What a breach adds for one kind of clock (`BreachFollowUp`): both fields, or none. */
+const BreachFollowUp = z.strictObject({
+  escalation: z.array(
+    z.strictObject({
+      level: z.union([z.literal(1), z.literal(2)]),
+      afterWorkingDays: z.number().check(z.int('must be a whole number'), z.nonnegative()),
+    }),
+  ),
+  repeatDaily: z.boolean(),
+});
+
+/** A plan's breach step (`Partial<BreachPlan>`): the fields it names replace `DEFAULT_BREACH`'s. */
+const Breach = z.strictObject({
+  to: z.optional(
+    z.union([z.literal('plan'), z.literal('stage'), z.literal('next-stage'), z.array(z.unknown())]),
+  ),
+  safeguarding: z.optional(BreachFollowUp),
+  routine: z.optional(BreachFollowUp),
+});
+
 /** A reminder plan as configuration gives it (after merging onto the default). */
 export const ReminderPlanSchema = z
   .strictObject({
@@ -68,9 +88,21 @@ export const ReminderPlanSchema = z
     invite: z.optional(z.boolean()),
     steps: z.array(Step),
     stageRecipients: z.optional(z.array(z.array(Recipient))),
+    breach: z.optional(Breach),
   })
   .check(
     z.superRefine((plan, ctx) => {
+      if (Array.isArray(plan.breach?.to)) {
+        plan.breach.to.forEach((recipient, j) => {
+          for (const issue of Recipient.safeParse(recipient).error?.issues ?? []) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['breach', 'to', j, ...issue.path],
+              message: issue.message,
+            });
+          }
+        });
+      }
       const seen = new Set<string>();
       plan.steps.forEach((step, i) => {
         if (Array.isArray(step.to)) {
