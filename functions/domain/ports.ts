@@ -106,6 +106,12 @@ export interface DeadlineQueryInput {
    * deadline's explanation is most of its size). @default 'all'
    */
   fields?: 'all' | 'list' | undefined;
+  /** Only these rules (e.g. the urgent ones, for the EDT manager). */
+  rules?: readonly string[] | undefined;
+  /** None of these rules (a team's other clocks, when its urgent ones are read across teams). */
+  exceptRules?: readonly string[] | undefined;
+  /** Only deadlines not met since (a breached clock without `metAt`). */
+  notMet?: boolean | undefined;
 }
 
 /** A deadline as projected for reading (one item per deadline, indexed by status and due time). */
@@ -158,6 +164,8 @@ export interface CaseStore {
   queryDeadlines(
     query: DeadlineQueryInput,
   ): Promise<{ deadlines: DeadlineRecord[]; nextCursor?: string }>;
+  /** How many deadlines `queryDeadlines` would list in all (its limit and cursor aside). */
+  countDeadlines(query: Omit<DeadlineQueryInput, 'limit' | 'cursor' | 'fields'>): Promise<number>;
   listAudit(caseId: string): Promise<AuditRecord[]>;
 }
 

@@ -6,12 +6,13 @@
  */
 import { DAY_MS } from '#calendar/days.js';
 import { localDay, localToUtc } from '#calendar/london.js';
-import { maySeeClock, type Viewer } from '#domain/access.js';
+import { isHead, maySeeClock, type Viewer } from '#domain/access.js';
 import type {
   AlertLog,
   AuditRecord,
   CaseStore,
   Clock,
+  DeadlineQueryInput,
   DeadlineRecord,
   Directory,
   DirectoryListing,
@@ -24,12 +25,15 @@ import { ForbiddenError, NotFoundError } from './errors.js';
 import { getCaseReminders, type ReadDeps } from './read-queries.js';
 
 export interface ManagerDeps {
-  store: Pick<CaseStore, 'queryDeadlines' | 'loadCase' | 'listDeadlines' | 'listAudit'>;
+  store: Pick<
+    CaseStore,
+    'queryDeadlines' | 'countDeadlines' | 'loadCase' | 'listDeadlines' | 'listAudit'
+  >;
   /** What the reminders view plans and routes with. */
   read: ReadDeps;
   directory: DirectoryListing & Pick<Directory, 'onCallAt'>;
   alerts: AlertLog;
-  rules: Pick<RuleSet, 'get'>;
+  rules: Pick<RuleSet, 'get' | 'rules'>;
   clock: Clock;
   /** The directory's people, kept per process until the directory stamp moves. */
   people: () => Promise<Person[]>;
@@ -109,47 +113,76 @@ function row(d: DeadlineRecord, deps: Pick<ManagerDeps, 'read' | 'rules'>): Cloc
   };
 }
 
+/** One query's worth of the clocks a viewer may see: a team (or every team) and which rules. */
+type Scope = Pick<DeadlineQueryInput, 'team' | 'rules' | 'exceptRules'>;
+
 /**
- * Deadlines of one status due in [from, before), that the viewer may see: per team from the
- * team index for a team manager, across teams for a head of service or the EDT manager.
+ * The queries that together list exactly the clocks `maySeeClock` lets the viewer see, each
+ * clock in one of them: every clock for a head of service; a team manager's teams one by one;
+ * the urgent rules across teams for the EDT manager (a team manager who is EDT too reads their
+ * teams' other rules per team, so no clock is counted twice).
  */
-async function clocks(
-  viewer: Viewer,
-  status: DeadlineRecord['status'],
-  range: { from?: Date; before?: Date },
-  deps: ManagerDeps,
-): Promise<ClockRow[]> {
-  const acrossTeams = viewer.roles.includes('head-of-service') || viewer.roles.includes('edt');
-  const teams: (string | undefined)[] = acrossTeams ? [undefined] : viewer.teams;
-  const pages = await Promise.all(
-    teams.map(async (team) => {
-      const found: DeadlineRecord[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await deps.store.queryDeadlines({
-          status,
-          team,
-          dueFrom: range.from,
-          dueBefore: range.before,
-          limit: 1000,
-          cursor,
-          fields: 'list',
-        });
-        found.push(...page.deadlines);
-        cursor = page.nextCursor;
-      } while (cursor !== undefined);
-      return found;
-    }),
-  );
-  return pages
-    .flat()
-    .map((d) => row(d, deps))
-    .filter((r) => maySeeClock(viewer, r.team, r.urgent))
-    .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.caseId.localeCompare(b.caseId));
+function scopesOf(viewer: Viewer, deps: Pick<ManagerDeps, 'rules'>): Scope[] {
+  if (isHead(viewer)) return [{}];
+  const edt = viewer.roles.includes('edt');
+  const urgent = deps.rules.rules.filter((r) => r.urgent).map((r) => r.id);
+  const teams: Scope[] = viewer.roles.includes('team-manager')
+    ? viewer.teams.map((team) =>
+        edt && urgent.length > 0 ? { team, exceptRules: urgent } : { team },
+      )
+    : [];
+  return edt ? [...teams, { rules: urgent }] : teams;
 }
 
-function section(id: Section['id'], title: string, rows: ClockRow[]): Section {
-  return { id, title, rows: rows.slice(0, SECTION_ROWS), total: rows.length };
+/** Query options shared by every scope: a status, a due range, met or not. */
+type Slice = Pick<DeadlineQueryInput, 'status' | 'dueFrom' | 'dueBefore' | 'notMet'>;
+
+function byDue(a: ClockRow, b: ClockRow): number {
+  return a.dueAt.localeCompare(b.dueAt) || a.caseId.localeCompare(b.caseId);
+}
+
+/**
+ * The first `limit` clocks of a slice the viewer may see, by due time, and how many there are
+ * in all: each scope lists up to `limit` and is counted (`Select: COUNT`) only when it has
+ * more, so a section never reads more than it lists.
+ */
+async function listed(
+  viewer: Viewer,
+  slice: Slice,
+  limit: number,
+  deps: ManagerDeps,
+  scopes: Scope[] = scopesOf(viewer, deps),
+): Promise<{ rows: ClockRow[]; total: number }> {
+  const found = await Promise.all(
+    scopes.map(async (scope) => {
+      const query = { ...slice, ...scope };
+      const page = await deps.store.queryDeadlines({ ...query, limit, fields: 'list' });
+      const total =
+        page.nextCursor === undefined
+          ? page.deadlines.length
+          : await deps.store.countDeadlines(query);
+      return { deadlines: page.deadlines, total };
+    }),
+  );
+  return {
+    rows: found
+      .flatMap((f) => f.deadlines)
+      .map((d) => row(d, deps))
+      .sort(byDue)
+      .slice(0, limit),
+    total: found.reduce((sum, f) => sum + f.total, 0),
+  };
+}
+
+async function section(
+  id: Section['id'],
+  title: string,
+  viewer: Viewer,
+  slice: Slice,
+  deps: ManagerDeps,
+): Promise<Section> {
+  const { rows, total } = await listed(viewer, slice, SECTION_ROWS, deps);
+  return { id, title, rows, total };
 }
 
 /** A reminder that reached nobody it was meant for (the fallback contact was told instead). */
@@ -207,46 +240,43 @@ async function unroutedRows(viewer: Viewer, now: Date, deps: ManagerDeps): Promi
     }));
 }
 
-/** `/app`: breached (not yet met, last 4 weeks), overdue, due this week, due next week. */
+/**
+ * `/app`: breached (not yet met, due in the last 4 weeks), overdue, due this week, due next
+ * week, each by due time, oldest first; and the reminders that reached nobody.
+ */
 export async function dashboard(viewer: Viewer, deps: ManagerDeps): Promise<Dashboard> {
   const now = deps.clock.now();
   const nextWeek = new Date(startOfWeek(now).getTime() + 7 * DAY_MS);
   const weekAfter = new Date(startOfWeek(nextWeek).getTime() + 7 * DAY_MS);
-  const [open, breached, unrouted] = await Promise.all([
-    clocks(viewer, 'open', { before: weekAfter }, deps),
-    clocks(
-      viewer,
+  const since = new Date(now.getTime() - BREACHED_DAYS * DAY_MS);
+  const [breached, overdue, thisWeek, following, unrouted] = await Promise.all([
+    section(
       'breached',
-      { from: new Date(now.getTime() - BREACHED_DAYS * DAY_MS), before: now },
+      'Breached and not yet met',
+      viewer,
+      { status: 'breached', dueFrom: since, dueBefore: now, notMet: true },
+      deps,
+    ),
+    section('overdue', 'Overdue', viewer, { status: 'open', dueBefore: now }, deps),
+    section(
+      'this-week',
+      'Due this week',
+      viewer,
+      { status: 'open', dueFrom: now, dueBefore: nextWeek },
+      deps,
+    ),
+    section(
+      'next-week',
+      'Due next week',
+      viewer,
+      { status: 'open', dueFrom: nextWeek, dueBefore: weekAfter },
       deps,
     ),
     unroutedRows(viewer, now, deps),
   ]);
-  const iso = now.toISOString();
   return {
-    now: iso,
-    sections: [
-      section(
-        'breached',
-        'Breached and not yet met',
-        breached.filter((r) => r.metAt === undefined).reverse(),
-      ),
-      section(
-        'overdue',
-        'Overdue',
-        open.filter((r) => r.dueAt < iso),
-      ),
-      section(
-        'this-week',
-        'Due this week',
-        open.filter((r) => r.dueAt >= iso && r.dueAt < nextWeek.toISOString()),
-      ),
-      section(
-        'next-week',
-        'Due next week',
-        open.filter((r) => r.dueAt >= nextWeek.toISOString()),
-      ),
-    ],
+    now: now.toISOString(),
+    sections: [breached, overdue, thisWeek, following],
     unrouted: unrouted.slice(0, SECTION_ROWS),
     unroutedTotal: unrouted.length,
   };
@@ -377,6 +407,8 @@ export interface OnCallPage {
   onCall?: Person;
   shifts: { personId: string; name: string; from: string; to: string }[];
   urgent: ClockRow[];
+  /** Urgent clocks open now in all (beyond `URGENT_ROWS` they are counted, not listed). */
+  urgentTotal: number;
   alerts: {
     at: string;
     caseId: string;
@@ -389,6 +421,15 @@ export interface OnCallPage {
 
 /** How far ahead the on-call page looks for urgent clocks open now. */
 export const URGENT_AHEAD_DAYS = 14;
+/** Urgent clocks listed on the on-call page. */
+export const URGENT_ROWS = 200;
+
+/** The urgent clocks among those the viewer may see (the on-call page's). */
+function urgentScopes(viewer: Viewer, deps: Pick<ManagerDeps, 'rules'>): Scope[] {
+  const urgent = deps.rules.rules.filter((r) => r.urgent).map((r) => r.id);
+  if (isHead(viewer) || viewer.roles.includes('edt')) return [{ rules: urgent }];
+  return viewer.teams.map((team) => ({ team, rules: urgent }));
+}
 
 /**
  * `/app/on-call`: who is on call now and for the next 7 days, the urgent clocks open now
@@ -399,7 +440,13 @@ export async function onCallPage(viewer: Viewer, deps: ManagerDeps): Promise<OnC
   const [onCallId, shifts, open, alerts, people] = await Promise.all([
     deps.directory.onCallAt(now),
     deps.directory.shiftsBetween(now, new Date(now.getTime() + 7 * DAY_MS)),
-    clocks(viewer, 'open', { before: new Date(now.getTime() + URGENT_AHEAD_DAYS * DAY_MS) }, deps),
+    listed(
+      viewer,
+      { status: 'open', dueBefore: new Date(now.getTime() + URGENT_AHEAD_DAYS * DAY_MS) },
+      URGENT_ROWS,
+      deps,
+      urgentScopes(viewer, deps),
+    ),
     deps.alerts.alertsSince(new Date(now.getTime() - DAY_MS)),
     deps.people(),
   ]);
@@ -411,7 +458,8 @@ export async function onCallPage(viewer: Viewer, deps: ManagerDeps): Promise<OnC
     shifts: shifts
       .sort((a, b) => a.from.localeCompare(b.from))
       .map((s) => ({ ...s, name: byId.get(s.personId)?.name ?? s.personId })),
-    urgent: open.filter((r) => r.urgent),
+    urgent: open.rows,
+    urgentTotal: open.total,
     alerts: alerts
       .filter((a) => maySeeClock(viewer, a.team, true))
       .sort((a, b) => b.alertedAt.getTime() - a.alertedAt.getTime())

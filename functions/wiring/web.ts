@@ -26,7 +26,7 @@ import { readDeps } from './read.js';
 export interface WebWiring {
   client: DynamoDBDocumentClient;
   tableName: string;
-  engine: Pick<BoundEngine, 'calendar' | 'rules'> & Partial<Pick<BoundEngine, 'plans'>>;
+  engine: Pick<BoundEngine, 'calendar' | 'calendarFor' | 'plans' | 'rules'>;
   /** Its name heads every page; its fallback contact shows in the reminders view. */
   authority?:
     | (Pick<AuthorityConfig, 'fallbackContact'> & Partial<Pick<AuthorityConfig, 'authority'>>)

@@ -203,14 +203,7 @@ export class MemoryCaseStore implements CaseStore, ReportStore {
     query: DeadlineQueryInput,
   ): Promise<{ deadlines: DeadlineRecord[]; nextCursor?: string }> {
     const keyOf = (d: DeadlineRecord) => `${d.dueAt}#${d.caseId}#${d.id}`;
-    const before = query.dueBefore?.toISOString();
-    const from = query.dueFrom?.toISOString();
-    const all = this.projections()
-      .filter((d) => d.status === query.status)
-      .filter((d) => before === undefined || keyOf(d) < before)
-      .filter((d) => from === undefined || keyOf(d) >= from)
-      .filter((d) => query.team === undefined || d.team === query.team)
-      .sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
+    const all = this.matching(query).sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
     const start = query.cursor === undefined ? 0 : all.findIndex((d) => keyOf(d) > query.cursor!);
     const page = start < 0 ? [] : all.slice(start, start + query.limit);
     const last = page.at(-1);
@@ -218,6 +211,28 @@ export class MemoryCaseStore implements CaseStore, ReportStore {
     return more && last !== undefined
       ? { deadlines: page, nextCursor: keyOf(last) }
       : { deadlines: page };
+  }
+
+  async countDeadlines(
+    query: Omit<DeadlineQueryInput, 'limit' | 'cursor' | 'fields'>,
+  ): Promise<number> {
+    return this.matching(query).length;
+  }
+
+  private matching(
+    query: Omit<DeadlineQueryInput, 'limit' | 'cursor' | 'fields'>,
+  ): DeadlineRecord[] {
+    const keyOf = (d: DeadlineRecord) => `${d.dueAt}#${d.caseId}#${d.id}`;
+    const before = query.dueBefore?.toISOString();
+    const from = query.dueFrom?.toISOString();
+    return this.projections()
+      .filter((d) => d.status === query.status)
+      .filter((d) => before === undefined || keyOf(d) < before)
+      .filter((d) => from === undefined || keyOf(d) >= from)
+      .filter((d) => query.team === undefined || d.team === query.team)
+      .filter((d) => query.rules === undefined || query.rules.includes(d.rule))
+      .filter((d) => query.exceptRules === undefined || !query.exceptRules.includes(d.rule))
+      .filter((d) => query.notMet !== true || d.metAt === undefined);
   }
 
   async listAudit(caseId: string): Promise<AuditRecord[]> {

@@ -9,6 +9,7 @@ import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
+  paginateQuery,
   type QueryCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
@@ -263,51 +264,24 @@ export class DynamoCaseStore implements CaseStore {
   async queryDeadlines(
     query: DeadlineQueryInput,
   ): Promise<{ deadlines: DeadlineRecord[]; nextCursor?: string }> {
-    const index = query.team === undefined ? TABLE_KEYS.gsi1 : TABLE_KEYS.gsi2;
-    const partition =
-      query.team === undefined
-        ? keys.deadlineStatusPartition(query.status)
-        : keys.deadlineTeamPartition(query.team, query.status);
-    const names: Record<string, string> = { '#pk': index.partitionKey };
-    const values: Record<string, unknown> = { ':p': partition };
-    let condition = '#pk = :p';
-    // Keys are `<dueAt>#<caseId>#<id>` with fixed-length instants: `dueAt < t` is `key < t`,
-    // so BETWEEN's inclusive end (`t` itself) still leaves out a deadline due exactly at `t`.
-    const from = query.dueFrom?.toISOString();
-    const before = query.dueBefore?.toISOString();
-    if (from !== undefined || before !== undefined) names['#sk'] = index.sortKey;
-    if (from !== undefined && before !== undefined) {
-      condition += ' AND #sk BETWEEN :from AND :before';
-      Object.assign(values, { ':from': from, ':before': before });
-    } else if (from !== undefined) {
-      condition += ' AND #sk >= :from';
-      values[':from'] = from;
-    } else if (before !== undefined) {
-      condition += ' AND #sk < :before';
-      values[':before'] = before;
-    }
-    let projection: string | undefined;
+    const { index, partition, input } = deadlineQuery(this.tableName, query);
     if (query.fields === 'list') {
+      const names = input.ExpressionAttributeNames as Record<string, string>;
       const attributes = [...LIST_FIELDS, index.partitionKey, index.sortKey];
       attributes.forEach((a, i) => {
         names[`#f${i}`] = a;
       });
-      projection = attributes.map((_, i) => `#f${i}`).join(', ');
+      input.ProjectionExpression = attributes.map((_, i) => `#f${i}`).join(', ');
     }
     let found: { items: Record<string, unknown>[]; more: boolean };
     try {
       found = await queryUpTo(
         this.client,
         {
-          TableName: this.tableName,
-          IndexName: index.name,
-          ProjectionExpression: projection,
-          KeyConditionExpression: condition,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          ...input,
           ExclusiveStartKey:
             query.cursor === undefined ? undefined : decodeCursor(query.cursor, index, partition),
-          Limit: Math.min(1000, query.limit),
+          Limit: Math.min(1000, query.limit * (input.FilterExpression === undefined ? 1 : 4)),
         },
         query.limit,
       );
@@ -325,6 +299,17 @@ export class DynamoCaseStore implements CaseStore {
     return { deadlines, nextCursor: encodeCursor(last, index) };
   }
 
+  /** The same query as `queryDeadlines`, counted (`Select: COUNT`, every page). */
+  async countDeadlines(
+    query: Omit<DeadlineQueryInput, 'limit' | 'cursor' | 'fields'>,
+  ): Promise<number> {
+    const { input } = deadlineQuery(this.tableName, { ...query, limit: 1 });
+    let count = 0;
+    for await (const page of paginateQuery({ client: this.client }, { ...input, Select: 'COUNT' }))
+      count += page.Count ?? 0;
+    return count;
+  }
+
   async listAudit(caseId: string): Promise<AuditRecord[]> {
     const items = await this.queryAll({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
@@ -339,6 +324,68 @@ export class DynamoCaseStore implements CaseStore {
   ): Promise<Record<string, unknown>[]> {
     return queryAll(this.client, { TableName: this.tableName, ...input, ConsistentRead: true });
   }
+}
+
+/**
+ * The Query of deadlines by status (and team), due in a range, optionally only some rules or
+ * only those not met since: the index, its partition and the input.
+ */
+function deadlineQuery(tableName: string, query: DeadlineQueryInput) {
+  const index = query.team === undefined ? TABLE_KEYS.gsi1 : TABLE_KEYS.gsi2;
+  const partition =
+    query.team === undefined
+      ? keys.deadlineStatusPartition(query.status)
+      : keys.deadlineTeamPartition(query.team, query.status);
+  const names: Record<string, string> = { '#pk': index.partitionKey };
+  const values: Record<string, unknown> = { ':p': partition };
+  let condition = '#pk = :p';
+  // Keys are `<dueAt>#<caseId>#<id>` with fixed-length instants: `dueAt < t` is `key < t`,
+  // so BETWEEN's inclusive end (`t` itself) still leaves out a deadline due exactly at `t`.
+  const from = query.dueFrom?.toISOString();
+  const before = query.dueBefore?.toISOString();
+  if (from !== undefined || before !== undefined) names['#sk'] = index.sortKey;
+  if (from !== undefined && before !== undefined) {
+    condition += ' AND #sk BETWEEN :from AND :before';
+    Object.assign(values, { ':from': from, ':before': before });
+  } else if (from !== undefined) {
+    condition += ' AND #sk >= :from';
+    values[':from'] = from;
+  } else if (before !== undefined) {
+    condition += ' AND #sk < :before';
+    values[':before'] = before;
+  }
+  const filters: string[] = [];
+  if (query.rules !== undefined) {
+    names['#rule'] = 'rule';
+    const list = query.rules.map((rule, i) => {
+      values[`:r${i}`] = rule;
+      return `:r${i}`;
+    });
+    filters.push(
+      list.length === 0 ? 'attribute_not_exists(#rule)' : `#rule IN (${list.join(', ')})`,
+    );
+  }
+  if (query.exceptRules !== undefined && query.exceptRules.length > 0) {
+    names['#rule'] = 'rule';
+    const list = query.exceptRules.map((rule, i) => {
+      values[`:x${i}`] = rule;
+      return `:x${i}`;
+    });
+    filters.push(`NOT (#rule IN (${list.join(', ')}))`);
+  }
+  if (query.notMet === true) {
+    names['#metAt'] = 'metAt';
+    filters.push('attribute_not_exists(#metAt)');
+  }
+  const input: QueryCommandInput = {
+    TableName: tableName,
+    IndexName: index.name,
+    KeyConditionExpression: condition,
+    ...(filters.length === 0 ? {} : { FilterExpression: filters.join(' AND ') }),
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+  return { index, partition, input };
 }
 
 /** What a deadline list reads (`fields: 'list'`): the keys, and no explanation or versions. */
