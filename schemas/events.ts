@@ -144,3 +144,8 @@ export type Division = z.infer<typeof Division>;
 export type WorkerRole = z.infer<typeof WorkerRole>;
 export type Worker = z.infer<typeof Worker>;
 export type SupervisionKind = z.infer<typeof SupervisionKind>;
+
+/** Every event type `POST /v1/events` accepts (the import offers the CSV shapes of these). */
+export const EVENT_TYPES: ReadonlySet<string> = new Set(
+  EventEnvelope.def.options.flatMap((option) => option.shape.type.def.values.map(String)),
+);

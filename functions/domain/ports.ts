@@ -145,6 +145,11 @@ export interface CaseStore {
     query: DeadlineQueryInput,
   ): Promise<{ deadlines: DeadlineRecord[]; nextCursor?: string }>;
   listAudit(caseId: string): Promise<AuditRecord[]>;
+  /** The ids of the open cases, a page at a time in case id order (snapshot reconciliation). */
+  listOpenCases(page: {
+    limit: number;
+    cursor?: string | undefined;
+  }): Promise<{ caseIds: string[]; nextCursor?: string }>;
 }
 
 /** The event id was already recorded (by an earlier or a concurrent delivery). */

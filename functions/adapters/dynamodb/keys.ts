@@ -9,6 +9,13 @@ const caseKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' });
 
 export { caseKey as case };
 
+/** gsi1: cases by status (`open`, `closed`), ordered by case id. */
+export const caseIndex = (status: string, caseId: string) => ({
+  gsi1pk: `CASES#${status}`,
+  gsi1sk: caseId,
+});
+export const caseStatusPartition = (status: string) => `CASES#${status}`;
+
 export const deadline = (caseId: string, deadlineId: string) => ({
   pk: `CASE#${caseId}`,
   sk: `DEADLINE#${deadlineId}`,
