@@ -209,13 +209,21 @@ async function csvRows(
   }
   if (shape === undefined) throw new UnusableFileError('the file has no CSV header');
   async function* rows(): AsyncGenerator<SourceRow> {
+    // The parser reports a skipped record as soon as it reads it, ahead of the records it has
+    // buffered: each is yielded in line order among them.
+    const before = (line: number) => {
+      skipped.sort((a, b) => a.line - b.line);
+      const earlier = skipped.filter((s) => s.line < line);
+      skipped.splice(0, earlier.length);
+      return earlier.filter((s) => s.line >= fromLine);
+    };
     for (let next = first; next.done !== true; next = await records.next()) {
-      yield* skipped.splice(0).filter((s) => s.line >= fromLine);
       const { record, info } = next.value;
+      yield* before(info.lines);
       if (info.lines < fromLine) continue;
       yield { kind: 'row', line: info.lines, record };
     }
-    yield* skipped.splice(0).filter((s) => s.line >= fromLine);
+    yield* before(Number.POSITIVE_INFINITY);
   }
   return { format: 'csv', shape, rows: rows(), bytesRead };
 }
