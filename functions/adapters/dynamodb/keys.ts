@@ -97,5 +97,14 @@ export const digestEntry = (team: string, date: string, caseId: string, reminder
 });
 export const digestPartition = (team: string, date: string) => `DIGEST#${team}#${date}`;
 
+/**
+ * A drop-bucket import's checkpoint: one per object version (its ETag when unversioned), so a
+ * resumed invocation carries on from the line after the last one done.
+ */
+export const importProgress = (bucket: string, key: string, version: string) => ({
+  pk: `IMPORT#${bucket}/${key}`,
+  sk: `PROGRESS#${version}`,
+});
+
 /** How long an event's idempotency record is kept (DynamoDB TTL deletes it afterwards). */
 export const EVENT_RECORD_TTL_DAYS = 90;
