@@ -13,6 +13,7 @@ export const ENTRIES = {
   events: 'functions/events/handler.ts',
   read: 'functions/read/handler.ts',
   reminders: 'functions/reminders/handler.ts',
+  import: 'functions/import/handler.ts',
 } as const;
 
 export type EntryName = keyof typeof ENTRIES;
@@ -41,6 +42,7 @@ export const LAZY_SDK_CLIENTS = [
   '@aws-sdk/client-scheduler',
   '@aws-sdk/client-secrets-manager',
   '@aws-sdk/client-sesv2',
+  '@aws-sdk/client-lambda',
 ];
 
 /**
