@@ -12,7 +12,13 @@ import {
   DeadlineList,
   DeadlineQuery,
   EventAccepted,
+  PeopleQuery,
+  PersonDetail,
+  PersonList,
+  PersonParams,
   ReminderList,
+  RotaList,
+  RotaQuery,
 } from './responses.js';
 import * as z from './zod.js';
 
@@ -137,6 +143,40 @@ export const ROUTES = {
       '400': 'invalid query parameters',
       '403': 'not authorised (IAM, in AWS)',
     },
+  },
+  listPeople: {
+    method: 'GET',
+    path: '/v1/people',
+    lambda: 'read',
+    auth: 'iam',
+    summary: 'The directory, a page at a time (optionally one team): to reconcile against HR',
+    query: PeopleQuery,
+    response: { status: 200, description: 'people by person id', schema: PersonList },
+    problems: { '400': 'invalid query parameters', '403': 'not authorised (IAM, in AWS)' },
+  },
+  getPerson: {
+    method: 'GET',
+    path: '/v1/people/{personId}',
+    lambda: 'read',
+    auth: 'iam',
+    summary: 'One person, with their away periods and the delegates those name',
+    params: PersonParams,
+    response: { status: 200, description: 'the person', schema: PersonDetail },
+    problems: {
+      '400': 'invalid path parameters',
+      '403': 'not authorised (IAM, in AWS)',
+      '404': 'unknown person',
+    },
+  },
+  listRota: {
+    method: 'GET',
+    path: '/v1/rota',
+    lambda: 'read',
+    auth: 'iam',
+    summary: 'The EDT rota: the shifts overlapping a window of at most 92 days',
+    query: RotaQuery,
+    response: { status: 200, description: 'shifts by start', schema: RotaList },
+    problems: { '400': 'invalid query parameters', '403': 'not authorised (IAM, in AWS)' },
   },
 } as const satisfies Record<string, Route>;
 

@@ -266,6 +266,31 @@ export interface Directory {
   sync?(): Promise<void>;
 }
 
+/** A rota shift as stored; `tier` where the shift has one. */
+export interface StoredShift extends RotaShift {
+  tier?: string;
+}
+
+/** The directory, listed for reading (`GET /v1/people`, `/v1/people/{id}`, `/v1/rota`). */
+export interface DirectoryListing {
+  getPerson(personId: string): Promise<Person | undefined>;
+  /** People by person id, a page at a time; with `team`, that team's only. */
+  listPeople(page: {
+    team?: string | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  }): Promise<{ people: Person[]; nextCursor?: string }>;
+  /** Every away period of a person, oldest first. */
+  awayPeriods(personId: string): Promise<AwayPeriod[]>;
+  /** The shifts overlapping [from, to), by start then person, a page at a time. */
+  listShifts(page: {
+    from: Date;
+    to: Date;
+    limit: number;
+    cursor?: string | undefined;
+  }): Promise<{ shifts: StoredShift[]; nextCursor?: string }>;
+}
+
 /** Write side of the directory: each write carries its event's idempotency record. */
 export interface DirectoryWriter {
   /** Ignores (but still records the event) an upsert older than the stored profile. */

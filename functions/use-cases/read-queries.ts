@@ -4,7 +4,13 @@
  */
 
 import { type Calendar, createCalendar } from '#calendar/index.js';
-import type { CaseStore, DeadlineRecord, Directory } from '#domain/ports.js';
+import type {
+  CaseStore,
+  DeadlineRecord,
+  Directory,
+  DirectoryListing,
+  Person,
+} from '#domain/ports.js';
 import { DEFAULT_REMINDER_PLANS } from '#domain/reminders/plans.js';
 import { routeReminder } from '#domain/reminders/routing.js';
 import type { ReminderPlans } from '#domain/reminders/types.js';
@@ -15,8 +21,14 @@ import type {
   DeadlineList,
   DeadlineQuery,
   DeadlineView,
+  PeopleQuery,
+  PersonDetail,
+  PersonList,
+  PersonView,
   ReminderList,
   ReminderView,
+  RotaList,
+  RotaQuery,
 } from '#schemas/responses.js';
 import { NotFoundError } from './errors.js';
 
@@ -29,6 +41,8 @@ export interface ReadDeps {
    * delegates, no EDT rota).
    */
   reminders?: { calendar: Calendar; plans?: ReminderPlans; directory: Directory };
+  /** The directory's lists (`GET /v1/people`, `/v1/rota`). Without it those routes answer 404. */
+  directory?: DirectoryListing;
 }
 
 export async function getCase(caseId: string, deps: ReadDeps): Promise<CaseView> {
@@ -141,6 +155,59 @@ export async function getCaseReminders(caseId: string, deps: ReadDeps): Promise<
     });
   }
   return { caseId, reminders };
+}
+
+export async function listPeople(query: PeopleQuery, deps: ReadDeps): Promise<PersonList> {
+  const page = await directoryOf(deps).listPeople(query);
+  return {
+    people: page.people.map(personView),
+    ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
+  };
+}
+
+/** A person with every away period recorded and the delegates those name. */
+export async function getPerson(personId: string, deps: ReadDeps): Promise<PersonDetail> {
+  const directory = directoryOf(deps);
+  const person = await directory.getPerson(personId);
+  if (person === undefined) {
+    throw new NotFoundError(`no person ${personId}`, {
+      errors: [{ field: 'personId', message: 'unknown person' }],
+    });
+  }
+  const away = (await directory.awayPeriods(personId)).map(({ from, to, delegateId }) => ({
+    from: utc(from),
+    to: utc(to),
+    delegateId,
+  }));
+  return {
+    person: personView(person),
+    away,
+    delegates: [...new Set(away.map((a) => a.delegateId))],
+  };
+}
+
+export async function listRota(query: RotaQuery, deps: ReadDeps): Promise<RotaList> {
+  const page = await directoryOf(deps).listShifts({
+    from: new Date(query.from),
+    to: new Date(query.to),
+    limit: query.limit,
+    cursor: query.cursor,
+  });
+  return {
+    shifts: page.shifts.map((s) => ({ ...s, from: utc(s.from), to: utc(s.to) })),
+    ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
+  };
+}
+
+function directoryOf(deps: ReadDeps): DirectoryListing {
+  if (deps.directory === undefined) throw new NotFoundError('no directory is wired');
+  return deps.directory;
+}
+
+const utc = (instant: string) => new Date(instant).toISOString();
+
+function personView(p: Person): PersonView {
+  return { ...p, updatedAt: utc(p.updatedAt) };
 }
 
 let fallbackCalendar: Calendar | undefined;

@@ -28,6 +28,7 @@ export function readDeps(wiring: ReadWiring): ReadDeps {
       },
       directory,
     },
+    directory,
   };
 }
 

@@ -42,9 +42,16 @@ export const event = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT'
 export const person = (personId: string) => ({ pk: `PERSON#${personId}`, sk: 'PROFILE' });
 /** gsi1: people by team. */
 export const personIndex = (team: string, personId: string) => ({
-  gsi1pk: `TEAM#${team}`,
+  gsi1pk: teamPartition(team),
   gsi1sk: `PERSON#${personId}`,
 });
+/** gsi2: every person, by person id (the directory's list). */
+export const peopleIndex = (personId: string) => ({
+  gsi2pk: 'PEOPLE',
+  gsi2sk: `PERSON#${personId}`,
+});
+export const peoplePartition = 'PEOPLE';
+export const teamPartition = (team: string) => `TEAM#${team}`;
 export const away = (personId: string, from: string) => ({
   pk: `PERSON#${personId}`,
   sk: `AWAY#${from}`,

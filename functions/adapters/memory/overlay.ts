@@ -16,10 +16,9 @@ import type {
   DirectoryWriter,
   EventRecord,
   Person,
-  Scheduler,
   StoredCase,
-  Timer,
 } from '#domain/ports.js';
+import { RecordingScheduler } from './scheduler.js';
 import { type MemoryCaseStore, type MemoryDirectory, memoryStores } from './store.js';
 
 export class OverlayCaseStore implements CaseStore {
@@ -116,19 +115,6 @@ export class OverlayDirectory implements DirectoryWriter, Pick<Directory, 'getPe
 
   addShift(...args: Parameters<DirectoryWriter['addShift']>): Promise<void> {
     return this.memory.addShift(...args);
-  }
-}
-
-/** A scheduler that keeps what it is asked to schedule and forgets what it is asked to cancel. */
-export class RecordingScheduler implements Scheduler {
-  readonly timers = new Map<string, Timer>();
-
-  async schedule(timers: Timer[]): Promise<void> {
-    for (const timer of timers) this.timers.set(timer.name, timer);
-  }
-
-  async cancel(names: string[]): Promise<void> {
-    for (const name of names) this.timers.delete(name);
   }
 }
 

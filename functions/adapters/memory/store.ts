@@ -33,12 +33,14 @@ import {
   type DeadlineQueryInput,
   type DeadlineRecord,
   type Directory,
+  type DirectoryListing,
   type DirectoryWriter,
   EventAlreadyRecordedError,
   type EventRecord,
   type Person,
   type RotaShift,
   type StoredCase,
+  type StoredShift,
   VersionConflictError,
 } from '#domain/ports.js';
 import { delegateAt, onCallFrom } from '#domain/reminders/directory-rules.js';
@@ -244,7 +246,7 @@ export class MemoryCaseStore implements CaseStore {
   }
 }
 
-export class MemoryDirectory implements Directory, DirectoryWriter {
+export class MemoryDirectory implements Directory, DirectoryWriter, DirectoryListing {
   private readonly people = new Map<string, Person>();
   private readonly away = new Map<string, AwayPeriod[]>();
   private readonly shifts: RotaShift[] = [];
@@ -276,6 +278,46 @@ export class MemoryDirectory implements Directory, DirectoryWriter {
 
   async onCallAt(at: Date): Promise<string | undefined> {
     return onCallFrom(this.shifts, at);
+  }
+
+  async listPeople(page: {
+    team?: string | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  }): Promise<{ people: Person[]; nextCursor?: string }> {
+    const all = [...this.people.values()]
+      .filter((p) => page.team === undefined || p.team === page.team)
+      .sort((a, b) => a.personId.localeCompare(b.personId))
+      .filter((p) => page.cursor === undefined || p.personId > page.cursor);
+    const people = all.slice(0, page.limit).map(copy);
+    const last = people.at(-1);
+    return all.length > page.limit && last !== undefined
+      ? { people, nextCursor: last.personId }
+      : { people };
+  }
+
+  async awayPeriods(personId: string): Promise<AwayPeriod[]> {
+    return (this.away.get(personId) ?? []).map(copy).sort((a, b) => a.from.localeCompare(b.from));
+  }
+
+  async listShifts(page: {
+    from: Date;
+    to: Date;
+    limit: number;
+    cursor?: string | undefined;
+  }): Promise<{ shifts: StoredShift[]; nextCursor?: string }> {
+    const keyOf = (s: RotaShift) => `${new Date(s.from).toISOString()}#${s.personId}`;
+    const all = this.shifts
+      .filter(
+        (s) => Date.parse(s.from) < page.to.getTime() && Date.parse(s.to) > page.from.getTime(),
+      )
+      .sort((a, b) => keyOf(a).localeCompare(keyOf(b)))
+      .filter((s) => page.cursor === undefined || keyOf(s) > page.cursor);
+    const shifts = all.slice(0, page.limit).map(copy);
+    const last = shifts.at(-1);
+    return all.length > page.limit && last !== undefined
+      ? { shifts, nextCursor: keyOf(last) }
+      : { shifts };
   }
 
   async upsertPerson(person: Person, event: EventRecord): Promise<void> {
