@@ -190,7 +190,9 @@ export const PersonView = z
     phone: z.optional(z.string()),
     team: z.optional(z.string()),
     managerId: z.optional(z.string()),
-    updatedAt: UtcInstant.check(z.describe('when the profile last changed (its event’s occurredAt)')),
+    updatedAt: UtcInstant.check(
+      z.describe('when the profile last changed (its event’s occurredAt)'),
+    ),
   })
   .check(z.meta({ id: 'Person' }));
 export type PersonView = z.infer<typeof PersonView>;
