@@ -93,13 +93,23 @@ async function timedImport(lines: Iterable<string>, deps: ImportDeps, cases: num
     console.error(`unexpected tally: ${JSON.stringify(tally)}`);
     failed = true;
   }
-  return { seconds, cpuSeconds, perSecond: cases / seconds, perCpuSecond: cases / cpuSeconds, tally };
+  return {
+    seconds,
+    cpuSeconds,
+    perSecond: cases / seconds,
+    perCpuSecond: cases / cpuSeconds,
+    tally,
+  };
 }
 
 async function inProcess(): Promise<number> {
   // A short warm-up (JIT) on cases of their own.
   const warm = memoryStores();
-  await timedImport(caseLines('warm', 1000), { ...warm, engine, scheduler: noScheduler, clock: { now } }, 1000);
+  await timedImport(
+    caseLines('warm', 1000),
+    { ...warm, engine, scheduler: noScheduler, clock: { now } },
+    1000,
+  );
   const stores = memoryStores();
   const run = await timedImport(
     caseLines('bench', CASES),

@@ -20,16 +20,14 @@ async function read(chunks: (string | Buffer)[], fromLine?: number) {
 
 const summary = (rows: SourceRow[]) =>
   rows.map((r) =>
-    r.kind === 'unreadable' ? [r.line, r.error.name] : [r.line, r.kind === 'event' ? r.body : r.record],
+    r.kind === 'unreadable'
+      ? [r.line, r.error.name]
+      : [r.line, r.kind === 'event' ? r.body : r.record],
   );
 
 describe('NDJSON', () => {
   it('numbers lines across chunk boundaries, CRLF, a BOM and blank lines', async () => {
-    const { file, rows } = await read([
-      '\uFEFF{"a":1}\r\n\r\n{"b"',
-      ':2}\n',
-      '{"c":3}',
-    ]);
+    const { file, rows } = await read(['\uFEFF{"a":1}\r\n\r\n{"b"', ':2}\n', '{"c":3}']);
     expect(file.format).toBe('ndjson');
     expect(summary(rows)).toEqual([
       [1, { a: 1 }],
@@ -41,7 +39,12 @@ describe('NDJSON', () => {
   it('refuses a line over 64 KB (413, as the API) and goes on with the next', async () => {
     const long = `{"x":"${'y'.repeat(70_000)}"}`;
     // The long line arrives in pieces, as a stream delivers it.
-    const { rows } = await read(['{"a":1}\n', long.slice(0, 30_000), long.slice(30_000), '\n{"b":2}\n']);
+    const { rows } = await read([
+      '{"a":1}\n',
+      long.slice(0, 30_000),
+      long.slice(30_000),
+      '\n{"b":2}\n',
+    ]);
     expect(summary(rows)).toEqual([
       [1, { a: 1 }],
       [2, 'PayloadTooLargeError'],
@@ -68,7 +71,10 @@ describe('NDJSON', () => {
 
 describe('CSV', () => {
   it('knows the shape by the header and numbers each record by its line', async () => {
-    const { file, rows } = await read(['case_id,kind,held_at\r\nC-1,joint,2030-01-01\r\n\r\nC-2,', 'joint,2030-01-02\r\n']);
+    const { file, rows } = await read([
+      'case_id,kind,held_at\r\nC-1,joint,2030-01-01\r\n\r\nC-2,',
+      'joint,2030-01-02\r\n',
+    ]);
     expect(file.format).toBe('csv');
     expect(file.shape?.name).toBe('supervisions');
     expect(summary(rows)).toEqual([
@@ -78,7 +84,10 @@ describe('CSV', () => {
   });
 
   it('resumes at a line', async () => {
-    const { rows } = await read(['case_id,kind,held_at\nC-1,joint,2030-01-01\nC-2,joint,2030-01-02\n'], 3);
+    const { rows } = await read(
+      ['case_id,kind,held_at\nC-1,joint,2030-01-01\nC-2,joint,2030-01-02\n'],
+      3,
+    );
     expect(summary(rows)).toEqual([[3, { case_id: 'C-2', kind: 'joint', held_at: '2030-01-02' }]]);
   });
 

@@ -46,7 +46,11 @@ describe('dates in a file', () => {
   it('a London wall time comes back as the same wall time (outside the skipped spring hour)', () => {
     fc.assert(
       fc.property(
-        fc.date({ min: new Date('2012-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:00Z'), noInvalidDate: true }),
+        fc.date({
+          min: new Date('2012-01-01T00:00:00Z'),
+          max: new Date('2099-12-31T23:59:00Z'),
+          noInvalidDate: true,
+        }),
         (d) => {
           const wall = d.toISOString().slice(0, 16).replace('T', ' ');
           const result = instantOf(wall) as string;
@@ -114,8 +118,18 @@ describe('a refused field’s column and a row’s event ids', () => {
   });
 
   it('derives the id from the content: key order does not matter, any change does', () => {
-    const draft = { type: 'supervision.held', caseId: 'C-1', occurredAt: 'x', data: { kind: 'joint' } };
-    const reordered = { data: { kind: 'joint' }, occurredAt: 'x', caseId: 'C-1', type: 'supervision.held' };
+    const draft = {
+      type: 'supervision.held',
+      caseId: 'C-1',
+      occurredAt: 'x',
+      data: { kind: 'joint' },
+    };
+    const reordered = {
+      data: { kind: 'joint' },
+      occurredAt: 'x',
+      caseId: 'C-1',
+      type: 'supervision.held',
+    };
     expect(draftId('supervisions', reordered)).toBe(draftId('supervisions', draft));
     expect(draftId('supervisions', { ...draft, occurredAt: 'y' })).not.toBe(
       draftId('supervisions', draft),
@@ -127,10 +141,13 @@ describe('a refused field’s column and a row’s event ids', () => {
 describe('the documented examples (docs/import.md)', () => {
   const doc = readFileSync(new URL('../../docs/import.md', import.meta.url), 'utf8');
 
-  it.each(ALL_SHAPES.map((s) => [s.name, s]))('%s: documented with its header and rows', (_name, s) => {
-    expect(doc).toContain(s.example.join('\n'));
-    for (const column of s.columns) expect(doc).toContain(`\`${column.name}\``);
-  });
+  it.each(ALL_SHAPES.map((s) => [s.name, s]))(
+    '%s: documented with its header and rows',
+    (_name, s) => {
+      expect(doc).toContain(s.example.join('\n'));
+      for (const column of s.columns) expect(doc).toContain(`\`${column.name}\``);
+    },
+  );
 
   it.each(availableShapes(EVENT_TYPES).map((s) => [s.name, s]))(
     '%s: its example imports without a refusal',
