@@ -10,9 +10,10 @@
  *    is an envelope already.
  * 2. Every envelope goes through `ingestEvent` — the webhook's own validation, rules,
  *    idempotency and answers. A row is `imported` when any of its events was written,
- *    `unchanged` when every one was already recorded (a replay), `refused` when one was
- *    refused (the error, mapped to the API's problem by the caller, and the column it names).
- *    A refused row never stops the rows after it.
+ *    `unchanged` when every one was already recorded (a replay), `refused` when the use case
+ *    refused one (a `DomainError`: mapped to the API's problem by the caller, with the column
+ *    it names). A refused row never stops the rows after it; any other error (the store
+ *    unreachable) stops the import, which is safe to run again.
  * 3. With `snapshot`, the file is the complete list of open cases: the cases open in the
  *    store that no row named (refused rows count as named: a typo must not close a case)
  *    are listed, and with `closeMissing` closed by a `case.closed` event each.
@@ -20,6 +21,7 @@
 import { canonicalJson, fnv1a64 } from '#domain/ids.js';
 import { type CsvShape, columnOf, draftId } from '#domain/import/shapes.js';
 import type { CaseStore, DirectoryWriter } from '#domain/ports.js';
+import { DomainError } from './errors.js';
 import { type IngestDeps, ingestEvent } from './ingest-event.js';
 
 /** A row as the file adapter yields it (see `SourceRow` there). */
@@ -137,7 +139,10 @@ async function importRow(
       if (typeof accepted.caseId === 'string') caseIds.add(accepted.caseId);
       warnings.push(...(accepted.warnings ?? []));
     } catch (error) {
-      const field = (error as { errors?: { field: string }[] }).errors?.[0]?.field;
+      // A row the use case refuses is reported; anything else (the store unreachable, a bug)
+      // is not the row's fault: it stops the import, which can be run again safely.
+      if (!(error instanceof DomainError)) throw error;
+      const field = error.errors[0]?.field;
       const column =
         field === undefined || field === ''
           ? undefined
@@ -226,6 +231,7 @@ async function reconcile(
       await ingestEvent({ id: `snapshot-close-${fnv1a64(canonicalJson(event))}`, ...event }, deps);
       result.closed.push(caseId);
     } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
       result.notClosed.push({ caseId, error });
     }
   }

@@ -153,6 +153,19 @@ describe('importing NDJSON events', () => {
   });
 });
 
+describe('a failure that is not the row’s', () => {
+  it('stops the import instead of refusing every row (the store unreachable)', async () => {
+    // Prepare: a store whose reads fail as a network would
+    const d = deps();
+    d.store.loadEventAndCase = async () => {
+      throw new Error('connect ECONNREFUSED 127.0.0.1:8000');
+    };
+
+    // Act / Assess
+    await expect(run(CASES, d)).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
+
 describe('a snapshot', () => {
   it('lists the open cases the file lacks, and closes them only when asked', async () => {
     // Prepare: C-1001, C-1002 and C-1003 open; the snapshot names C-1001 and (in a refused row) C-1002
