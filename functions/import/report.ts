@@ -90,11 +90,16 @@ export class ImportReport {
     this.dropped.warnings += saved.truncated?.warnings ?? 0;
   }
 
+  /** How many refusals and warnings were left out of the lists, when any were. */
+  get truncated(): { refused: number; warnings: number } | undefined {
+    return this.dropped.refused + this.dropped.warnings > 0 ? { ...this.dropped } : undefined;
+  }
+
   toJson(
     run: { format: 'ndjson' | 'csv'; shape?: string | undefined; dryRun: boolean },
     result: Pick<ImportResult, 'tally' | 'snapshot'>,
   ): ReportJson {
-    const truncated = this.dropped.refused + this.dropped.warnings > 0;
+    const truncated = this.truncated;
     return {
       file: this.file,
       format: run.format,
@@ -103,7 +108,7 @@ export class ImportReport {
       tally: result.tally,
       refused: this.refused,
       warnings: this.warnings,
-      ...(truncated ? { truncated: { ...this.dropped } } : {}),
+      ...(truncated === undefined ? {} : { truncated }),
       ...(result.snapshot === undefined
         ? {}
         : {

@@ -60,7 +60,8 @@ export async function importObject(
   if (saved?.done === true) return 'already-done';
   const name = object.key.split('/').at(-1) ?? object.key;
   const report = new ImportReport(name, deps.listLimit ?? 200);
-  if (saved !== undefined) report.restore(saved.report as Pick<ReportJson, 'refused' | 'warnings'>);
+  if (saved !== undefined)
+    report.restore(saved.report as Pick<ReportJson, 'refused' | 'warnings' | 'truncated'>);
   const tally = saved?.tally ?? { rows: 0, imported: 0, unchanged: 0, refused: 0 };
   const fromLine = saved?.nextLine ?? 1;
 
@@ -71,7 +72,11 @@ export async function importObject(
     nextLine,
     done,
     tally,
-    report: { refused: report.refused, warnings: report.warnings, ...truncation(report, tally) },
+    report: {
+      refused: report.refused,
+      warnings: report.warnings,
+      ...(report.truncated === undefined ? {} : { truncated: report.truncated }),
+    },
   });
   try {
     const rows = await openRows(body, { shapes: availableShapes(EVENT_TYPES), fromLine });
@@ -123,11 +128,6 @@ export async function importObject(
   await deps.progress.save(object, checkpoint(0, true), deps.clock.now());
   deps.log.info('import done', { key: object.key, ...tally });
   return 'done';
-}
-
-function truncation(report: ImportReport, tally: ImportCheckpoint['tally']) {
-  const json = report.toJson({ format: 'ndjson', dryRun: false }, { tally });
-  return json.truncated === undefined ? {} : { truncated: json.truncated };
 }
 
 async function read(s3: S3Client, object: ImportObject): Promise<AsyncIterable<Buffer>> {
