@@ -79,7 +79,8 @@ export async function importFile(file: string, options: ImportOptions = {}): Pro
   const result = await importRows(rows.rows, run.deps, {
     shape: rows.shape,
     snapshot: options.snapshot === true,
-    closeMissing: options.closeMissing === true && options.dryRun !== true,
+    // In a dry run the closes go to the overlay too: the preview shows them, nothing is written.
+    closeMissing: options.closeMissing === true,
     onRow: (outcome) => {
       report.add(outcome);
       progress.row(outcome);
@@ -146,11 +147,11 @@ function text(report: ReportJson, preview: Preview | undefined, closeMissing: bo
       '',
       `Snapshot: ${snapshot.missing.length} open case(s) not in the file${snapshot.missing.length === 0 ? '' : `: ${snapshot.missing.join(', ')}`}`,
     );
-    if (snapshot.closed.length > 0) out.push(`  closed: ${snapshot.closed.join(', ')}`);
+    if (snapshot.closed.length > 0)
+      out.push(`  ${report.dryRun ? 'would be closed' : 'closed'}: ${snapshot.closed.join(', ')}`);
     for (const n of snapshot.notClosed) out.push(`  not closed: ${n.caseId}: ${n.problem.detail}`);
     if (!closeMissing && snapshot.missing.length > 0)
       out.push('  (--close-missing closes them; they stay open)');
-    if (closeMissing && report.dryRun) out.push('  (a dry run closes nothing)');
   }
   return `${out.join('\n')}\n`;
 }

@@ -160,6 +160,13 @@ describe('timescales import into a running local mode', () => {
   it('a snapshot lists the open cases it lacks and closes them only with --close-missing', async () => {
     // Act
     const listed = await importJson(fixture('snapshot.csv'), '--snapshot');
+    const dryClose = await timescales(
+      'import',
+      fixture('snapshot.csv'),
+      '--snapshot',
+      '--close-missing',
+      '--dry-run',
+    );
     const stillOpen = await get('/v1/cases/C-1003');
     const closed = await importJson(fixture('snapshot.csv'), '--snapshot', '--close-missing');
 
@@ -167,6 +174,7 @@ describe('timescales import into a running local mode', () => {
     expect(listed.code).toBe(0);
     expect(listed.report.snapshot.missing).toEqual(['C-1003', 'C-2001', 'C-2006']);
     expect(listed.report.snapshot.closed).toEqual([]);
+    expect(dryClose.stdout).toContain('would be closed: C-1003, C-2001, C-2006');
     expect((stillOpen.body.facts as { status: string }).status).toBe('open');
     expect(closed.report.snapshot.closed).toEqual(['C-1003', 'C-2001', 'C-2006']);
     expect(((await get('/v1/cases/C-1003')).body.facts as { status: string }).status).toBe(
