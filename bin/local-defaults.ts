@@ -19,6 +19,12 @@ export const DEFAULT_DATA_DIR = '.local/dynamodb';
 export const DEV_WEBHOOK_SECRET = `whsec_${Buffer.from('timescales-local-development-key').toString('base64')}`;
 
 /**
+ * Local mode's duty inbox: reminders that reach nobody they were meant for go here (see
+ * GET /local/outbox). Used too when an AUTHORITY_CONFIG given to `npm start` names none.
+ */
+export const DEFAULT_FALLBACK_CONTACT = { email: 'duty.inbox@example.gov.uk' };
+
+/**
  * The authority local mode uses unless AUTHORITY_CONFIG is set. Its case links point at the
  * local server's own read route, so `baseUrl` must be the address the server really serves on.
  */
@@ -28,6 +34,7 @@ export function localAuthority(baseUrl: string) {
     division: 'england-and-wales',
     preset: 'southampton',
     links: { caseUrlTemplate: `${baseUrl}/v1/cases/{caseId}` },
+    fallbackContact: DEFAULT_FALLBACK_CONTACT,
   };
 }
 

@@ -14,6 +14,7 @@ import { startLocalServer } from '#local/server.js';
 import { probePort, startDynamoDbLocal, startSesLocal } from '#local/standins.js';
 import {
   DEFAULT_DATA_DIR,
+  DEFAULT_FALLBACK_CONTACT,
   DEFAULT_PORT,
   DEFAULT_TABLE,
   DEV_WEBHOOK_SECRET,
@@ -114,13 +115,21 @@ async function main(): Promise<void> {
 
   const dynamo = await startDynamoDbLocal({ port: dynamoPort, dataDir });
   running.push(() => dynamo.stop());
-  const cfg = parseConfig({
+  const parsed = parseConfig({
     ...process.env,
     TABLE_NAME: process.env.TABLE_NAME ?? DEFAULT_TABLE,
     WEBHOOK_SECRET: process.env.WEBHOOK_SECRET ?? DEV_WEBHOOK_SECRET,
     AUTHORITY_CONFIG: process.env.AUTHORITY_CONFIG ?? JSON.stringify(localAuthority(baseUrl)),
     DYNAMODB_ENDPOINT: dynamo.endpoint,
   });
+  // Local mode always has a duty inbox, so a routing gap shows in the outbox.
+  const cfg = {
+    ...parsed,
+    authority: {
+      ...parsed.authority,
+      fallbackContact: parsed.authority.fallbackContact ?? DEFAULT_FALLBACK_CONTACT,
+    },
+  };
   const created = await createTable(
     new DynamoDBClient({ endpoint: dynamo.endpoint }),
     cfg.tableName,
@@ -150,6 +159,7 @@ async function main(): Promise<void> {
     scheduler: reminders.driver,
     clock: reminders.clock,
     localRoutes: reminders.routes,
+    authority: cfg.authority,
   });
   running.push(() => server.close());
   reminders.driver.start();
@@ -166,7 +176,7 @@ async function main(): Promise<void> {
     `  local only: GET ${baseUrl}/local/outbox (every email and SMS sent), POST ${baseUrl}/local/clock {"now": "<instant>"} (move time forward)`,
   );
   console.log(
-    `  authority ${cfg.authority.authority}, preset ${cfg.authority.preset}, division ${cfg.authority.division}`,
+    `  authority ${cfg.authority.authority}, preset ${cfg.authority.preset}, division ${cfg.authority.division}; reminders that reach nobody go to the duty inbox ${cfg.authority.fallbackContact.email}`,
   );
   console.log(
     `  webhook secret: ${secret}${process.env.WEBHOOK_SECRET === undefined ? ' (development default; set WEBHOOK_SECRET to change)' : ''}`,

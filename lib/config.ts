@@ -131,6 +131,29 @@ export const configSchema = z
           }),
       })
       .strict(),
+    /**
+     * The service's duty inbox: reminders that reach nobody they were meant for (no worker in
+     * the role, an unknown person, nobody on the EDT rota) go here at once, saying what is
+     * missing. `phone` (E.164) also gets the urgent ones by SMS.
+     */
+    fallbackContact: z
+      .object(
+        {
+          email: z.email({
+            message:
+              'must be an email address: the duty inbox that reminders reaching nobody go to, e.g. "duty.inbox@example.gov.uk"',
+          }),
+          phone: z
+            .string()
+            .regex(/^\+[1-9][0-9]{7,14}$/, 'must be an E.164 phone number, e.g. "+447700900123"')
+            .optional(),
+        },
+        {
+          message:
+            'is required: { "email": "<duty inbox>" } — where reminders that reach nobody go',
+        },
+      )
+      .strict(),
     logRetentionDays: z
       .number()
       .int()
@@ -238,5 +261,6 @@ export function authorityConfig(config: TimescalesConfig): string {
     ...(config.teamHours === undefined ? {} : { teamHours: config.teamHours }),
     ...(config.closures === undefined ? {} : { closures: config.closures }),
     links: { caseUrlTemplate: config.links.caseUrlTemplate },
+    fallbackContact: config.fallbackContact,
   });
 }

@@ -19,5 +19,18 @@ export const AuthorityConfig = z.object({
   closures: z.optional(z.array(z.iso.date())),
   rules: z.optional(z.unknown()).check(z.describe('rule overrides, validated by the rule engine')),
   links: z.object({ caseUrlTemplate: z.string().check(z.minLength(1)) }),
+  /**
+   * The service's duty inbox: reminders that reach nobody they were meant for (and morning
+   * digests with nobody to go to) go here. Required in the deployment file (`lib/config.ts`);
+   * where absent (a bare test wiring) a routing gap is only logged, audited and counted.
+   */
+  fallbackContact: z.optional(
+    z.object({
+      email: z.email(),
+      phone: z.optional(
+        z.string().check(z.regex(/^\+[1-9][0-9]{7,14}$/, 'E.164 format, e.g. +447700900123')),
+      ),
+    }),
+  ),
 });
 export type AuthorityConfig = z.infer<typeof AuthorityConfig>;

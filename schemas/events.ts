@@ -4,6 +4,8 @@
  */
 // zod/mini with English messages (see ./zod.ts); a namespace import lets esbuild drop zod's
 // unused parts.
+import { FIRST_YEAR, LAST_YEAR } from '#calendar/generated/uk-bank-holidays.js';
+import { localDate } from '#calendar/london.js';
 import { DIVISIONS } from '#calendar/types.js';
 import * as z from './zod.js';
 
@@ -11,6 +13,43 @@ import * as z from './zod.js';
 export const Instant = z.iso
   .datetime({ offset: true })
   .check(z.describe('ISO-8601 instant with an offset'));
+
+/** The years the calendar covers: every instant in an event must fall in them (UK time). */
+export const CALENDAR_RANGE = { first: `${FIRST_YEAR}-01-01`, last: `${LAST_YEAR}-12-31` };
+
+const OUTSIDE_CALENDAR = 'outside-calendar';
+
+/**
+ * Every instant an event carries: an `Instant` on a UK date the calendar covers. A clock
+ * started outside those years could never be computed or routed; it is refused at the door
+ * (422, naming the field and the range) rather than stored.
+ */
+export const EventInstant = Instant.check(
+  z.refine(
+    (text) => {
+      const at = Date.parse(text);
+      // Not an instant at all: the format check above says so.
+      if (Number.isNaN(at)) return true;
+      const day = localDate(new Date(at));
+      return day >= CALENDAR_RANGE.first && day <= CALENDAR_RANGE.last;
+    },
+    {
+      message: `must fall between ${CALENDAR_RANGE.first} and ${CALENDAR_RANGE.last} (UK dates): the years the calendar covers`,
+      params: { reason: OUTSIDE_CALENDAR },
+    },
+  ),
+  z.describe(
+    `ISO-8601 instant with an offset, on a UK date from ${CALENDAR_RANGE.first} to ${CALENDAR_RANGE.last}`,
+  ),
+);
+
+/** Whether a validation issue is an instant outside the calendar's years (a 422, not a 400). */
+export function isOutsideCalendarIssue(issue: z.core.$ZodIssue): boolean {
+  return (
+    issue.code === 'custom' &&
+    (issue.params as { reason?: unknown } | undefined)?.reason === OUTSIDE_CALENDAR
+  );
+}
 
 /** Ids we mint or receive: synthetic references, never names. */
 const Id = z
@@ -76,7 +115,12 @@ export const PersonUpsertedData = z.strictObject({
   managerId: z.optional(PersonId),
 });
 export const PersonAwayData = z
-  .strictObject({ personId: PersonId, from: Instant, to: Instant, delegateId: PersonId })
+  .strictObject({
+    personId: PersonId,
+    from: EventInstant,
+    to: EventInstant,
+    delegateId: PersonId,
+  })
   .check(
     z.refine((d) => Date.parse(d.from) < Date.parse(d.to), {
       message: '"from" must be before "to"',
@@ -88,7 +132,7 @@ export const PersonAwayData = z
     }),
   );
 export const RotaShiftData = z
-  .strictObject({ personId: PersonId, from: Instant, to: Instant })
+  .strictObject({ personId: PersonId, from: EventInstant, to: EventInstant })
   .check(
     z.refine((d) => Date.parse(d.from) < Date.parse(d.to), {
       message: '"from" must be before "to"',
@@ -98,7 +142,7 @@ export const RotaShiftData = z
 
 const envelope = {
   id: Id.check(z.describe("the sender's event id; a redelivery with the same id is applied once")),
-  occurredAt: Instant.check(
+  occurredAt: EventInstant.check(
     z.describe('when it happened in the sender’s system; clocks start here'),
   ),
 };

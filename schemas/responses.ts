@@ -11,11 +11,34 @@ export type DeadlineStatus = z.infer<typeof DeadlineStatus>;
 /** Instants in responses are UTC ISO-8601 with a `Z` offset, e.g. 2026-03-30T16:00:00.000Z. */
 const UtcInstant = z.string().check(z.describe('ISO-8601 instant in UTC (Z offset)'));
 
+/** What an accepted event leaves missing for its reminders (the event is applied all the same). */
+export const EventWarning = z
+  .object({
+    code: z
+      .enum(['no-worker-in-role', 'unknown-person', 'no-contact'])
+      .check(
+        z.describe(
+          'no-worker-in-role: a clock is running and no worker holds a role its reminders go to; unknown-person: the event names a person the directory does not hold; no-contact: a person the reminders need has no email, or no phone for an urgent SMS',
+        ),
+      ),
+    field: z.optional(z.string()).check(z.describe('the field of the event it is about')),
+    detail: z.string().check(z.describe('what is missing, and which event would fix it')),
+  })
+  .check(z.meta({ id: 'EventWarning' }));
+export type EventWarning = z.infer<typeof EventWarning>;
+
 export const EventAccepted = z
   .object({
     eventId: z.string(),
     status: z.literal('accepted'),
     caseId: z.nullable(CaseId).check(z.describe('null for directory events')),
+    warnings: z
+      .array(EventWarning)
+      .check(
+        z.describe(
+          'what the reminders will lack (empty when nothing is missing); the same on every delivery of the event',
+        ),
+      ),
   })
   .check(z.meta({ id: 'EventAccepted' }));
 export type EventAccepted = z.infer<typeof EventAccepted>;
@@ -98,8 +121,12 @@ export const ReminderView = z
       .boolean()
       .check(z.describe('urgent reminders go at once; out of hours to the EDT on call')),
     status: z
-      .literal('planned')
-      .check(z.describe('what happened at fire time is in the audit trail')),
+      .enum(['planned', 'sent', 'skipped', 'deferred', 'failed', 'unrouted'])
+      .check(
+        z.describe(
+          'planned: not fired yet; sent: reached someone it was meant for; skipped: its time passed before the clock existed (a later step, or the breach, covers it); deferred: held to a recipient’s opening; failed: the send failed; unrouted: reached nobody it was meant for, the fallback contact was told',
+        ),
+      ),
     to: z
       .array(
         z.object({ role: z.string(), escalate: z.number().check(z.int(), z.gte(0), z.lte(2)) }),
@@ -117,7 +144,13 @@ export const ReminderView = z
           role: z
             .optional(z.string())
             .check(z.describe("the person's role on the case, if they hold one")),
-          via: z.enum(['direct', 'delegate', 'edt']),
+          via: z
+            .enum(['direct', 'delegate', 'edt', 'fallback'])
+            .check(
+              z.describe(
+                'fallback: the authority’s fallback contact (personId "@fallback"), because nobody it was meant for can be reached',
+              ),
+            ),
           forPersonId: z
             .string()
             .check(z.describe('the person the plan meant (before delegate or EDT)')),
@@ -149,6 +182,63 @@ export const ReminderList = z
   .check(z.meta({ id: 'ReminderList' }));
 export type ReminderList = z.infer<typeof ReminderList>;
 
+/** One reminder that reached nobody it was meant for. Ids and roles only. */
+export const UnroutedView = z
+  .object({
+    at: UtcInstant.check(z.describe('when the reminder was due to fire')),
+    team: z.string(),
+    caseId: CaseId,
+    deadlineId: z.string(),
+    rule: z.string(),
+    step: z.string(),
+    reminderId: z.string(),
+    missing: z.array(
+      z.object({
+        reason: z
+          .string()
+          .check(
+            z.describe('no-worker-in-role, no-manager, unknown-person, no-edt-on-call, no-contact'),
+          ),
+        role: z.optional(z.string()),
+        personId: z.optional(z.string()),
+        channel: z.optional(z.enum(['email', 'sms'])),
+      }),
+    ),
+    fix: z.array(z.string()).check(z.describe('the events that would fix it')),
+    fallback: z
+      .enum(['sent', 'failed', 'none'])
+      .check(z.describe('whether the fallback contact was told (none: no fallback configured)')),
+  })
+  .check(z.meta({ id: 'UnroutedReminder' }));
+export type UnroutedView = z.infer<typeof UnroutedView>;
+
+export const UnroutedList = z
+  .object({
+    reminders: z.array(UnroutedView).check(z.describe('newest first')),
+    nextCursor: z.optional(z.string()).check(z.describe('pass as `cursor` to get the next page')),
+  })
+  .check(z.meta({ id: 'UnroutedList' }));
+export type UnroutedList = z.infer<typeof UnroutedList>;
+
+const TeamId = z
+  .string()
+  .check(
+    z.minLength(1),
+    z.maxLength(64),
+    z.regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'letters, digits and . _ : - only'),
+  );
+
+/** `GET /v1/reminders/unrouted` query: the routing gaps managers must close. */
+export const UnroutedQuery = z.strictObject({
+  since: z
+    .optional(Instant)
+    .check(z.describe('only reminders due to fire at or after this instant')),
+  team: z.optional(TeamId),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(500)), 100),
+  cursor: z.optional(z.string().check(z.maxLength(2048))),
+});
+export type UnroutedQuery = z.infer<typeof UnroutedQuery>;
+
 /** Path parameters of the `/v1/cases/{caseId}` routes. */
 export const CaseParams = z.object({ caseId: CaseId.check(z.meta({ example: 'C-1001' })) });
 
@@ -158,15 +248,7 @@ export const DeadlineQuery = z.strictObject({
   dueBefore: z
     .optional(Instant)
     .check(z.describe('only deadlines due strictly before this instant')),
-  team: z.optional(
-    z
-      .string()
-      .check(
-        z.minLength(1),
-        z.maxLength(64),
-        z.regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'letters, digits and . _ : - only'),
-      ),
-  ),
+  team: z.optional(TeamId),
   limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(500)), 100),
   cursor: z.optional(z.string().check(z.maxLength(2048))),
 });

@@ -19,6 +19,8 @@ import {
   ReminderList,
   RotaList,
   RotaQuery,
+  UnroutedList,
+  UnroutedQuery,
 } from './responses.js';
 import * as z from './zod.js';
 
@@ -84,7 +86,8 @@ export const ROUTES = {
       '409': 'the event id was already used with a different body',
       '413': 'body larger than 64 KB',
       '415': 'content type is not application/json',
-      '422': 'the rule engine cannot apply the event to the case',
+      '422':
+        'an instant outside the years the calendar covers (the problem names the field and the range), or the rule engine cannot apply the event to the case',
       '503': 'the case is contended or timers could not be set; deliver again',
     },
   },
@@ -125,7 +128,8 @@ export const ROUTES = {
     params: CaseParams,
     response: {
       status: 200,
-      description: 'planned reminders in firing order; none for a closed case',
+      description:
+        'the reminders in firing order, each with what happened to it (planned, sent, skipped, deferred, failed, unrouted); none for a closed case',
       schema: ReminderList,
     },
     problems: caseProblems,
@@ -141,6 +145,24 @@ export const ROUTES = {
     response: { status: 200, description: 'deadlines ordered by due time', schema: DeadlineList },
     problems: {
       '400': 'invalid query parameters',
+      '403': 'not authorised (IAM, in AWS)',
+    },
+  },
+  listUnroutedReminders: {
+    method: 'GET',
+    path: '/v1/reminders/unrouted',
+    lambda: 'read',
+    auth: 'iam',
+    summary:
+      'Reminders that reached nobody they were meant for (the fallback contact was told), newest first: what was missing and which event would fix it',
+    query: UnroutedQuery,
+    response: {
+      status: 200,
+      description: 'unrouted reminders, newest first (by when they were due to fire)',
+      schema: UnroutedList,
+    },
+    problems: {
+      '400': 'invalid query parameters, or a cursor this API did not return',
       '403': 'not authorised (IAM, in AWS)',
     },
   },

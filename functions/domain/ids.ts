@@ -148,3 +148,30 @@ function readable(text: string, length: number): string {
 function minutes36(at: Date): string {
   return Math.floor(at.getTime() / 60_000).toString(36);
 }
+
+/**
+ * The iCalendar UID of one supervision occurrence (one deadline): every invitation about it,
+ * and its withdrawal, carry it, so a calendar keeps one entry however many reminders go.
+ */
+export function invitationUid(deadline: { readonly caseId: string; readonly id: string }): string {
+  return `${fnv1a64(`${deadline.caseId}|${deadline.id}`)}.${deadline.id}@timescales`;
+}
+
+/**
+ * An email's `Message-ID`: one per send claim (reminder, person, channel), so the same message
+ * sent again after a crash carries the same id and mail clients show it once.
+ */
+export function emailMessageId(
+  key: { readonly caseId: string; readonly reminderId: string; readonly personId: string },
+  domain: string,
+): string {
+  const hash = fnv1a64(`${key.caseId}|${key.reminderId}|${key.personId}|email`);
+  return `<${hash}.${readable(key.reminderId, 40)}@${domain}>`;
+}
+
+/**
+ * The synthetic person id of the authority's fallback contact (its duty inbox) in routing,
+ * send claims, audit lines and the read views: no directory id can take it (ids start with a
+ * letter or digit), so a claim for the fallback never meets a real person's.
+ */
+export const FALLBACK_PERSON_ID = '@fallback';

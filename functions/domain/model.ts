@@ -51,6 +51,12 @@ export const DeadlineSchema = z.object({
   closedAt: z.optional(Instant),
   /** A stop event that arrived after the breach: when the work was actually done. */
   metAt: z.optional(Instant),
+  /**
+   * When the event that started the clock reached us, when that was after the clock's start
+   * (events arrive late): reminder steps that fell before it are skipped, and a clock already
+   * due by then is announced as breached on arrival.
+   */
+  arrivedAt: z.optional(Instant),
   startEventId: z.optional(z.string()),
   stopEventId: z.optional(z.string()),
 });
@@ -106,6 +112,7 @@ export type AuditKind =
   | 'met-late'
   | 'corrected'
   | 'breached'
+  | 'breached-on-arrival'
   | 'escalated'
   | 'cancelled'
   | 'recomputed'
@@ -145,7 +152,14 @@ function reviveFields(target: Json, fields: readonly string[]): void {
 }
 
 const CASE_INSTANTS = ['jointSince', 'openedAt', 'closedAt'] as const;
-const DEADLINE_INSTANTS = ['startedAt', 'dueAt', 'stageStartedAt', 'closedAt', 'metAt'] as const;
+const DEADLINE_INSTANTS = [
+  'startedAt',
+  'dueAt',
+  'stageStartedAt',
+  'closedAt',
+  'metAt',
+  'arrivedAt',
+] as const;
 
 /**
  * Revives the store's own JSON of an aggregate (the output of `JSON.stringify` on one) by

@@ -180,9 +180,48 @@ export interface ReminderAuditEntry {
     | 'reminder-deferred'
     | 'reminder-rerouted'
     | 'reminder-failed'
-    | 'reminder-skipped';
+    | 'reminder-skipped'
+    /** Reached nobody it was meant for (or nobody was on the EDT rota): the fallback was told. */
+    | 'reminder-unrouted';
   deadlineId?: string;
   detail: Record<string, unknown>;
+}
+
+/**
+ * A reminder that reached nobody it was meant for (or found nobody on the EDT rota), kept for
+ * managers (`GET /v1/reminders/unrouted`): what was missing and which event would fix it.
+ * Ids and roles only, never contact details.
+ */
+export interface UnroutedReminder {
+  /** The case's owning team. */
+  team: string;
+  caseId: string;
+  deadlineId: string;
+  rule: string;
+  step: string;
+  reminderId: string;
+  /** When the step was due to fire: one record per reminder (a re-fire rewrites it). */
+  at: Date;
+  missing: { reason: string; role?: string; personId?: string; channel?: ChannelName }[];
+  /** The events that would fix it, e.g. "send case.updated with a worker in role lado". */
+  fix: string[];
+  /** Whether the fallback contact was told: `sent`, `failed`, or `none` (no fallback configured). */
+  fallback: 'sent' | 'failed' | 'none';
+}
+
+export interface UnroutedQueryInput {
+  /** Only reminders due to fire at or after this instant. */
+  since?: Date | undefined;
+  team?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/** Unrouted reminders, newest first (written with the firing's audit lines). */
+export interface UnroutedStore {
+  queryUnrouted(
+    query: UnroutedQueryInput,
+  ): Promise<{ reminders: UnroutedReminder[]; nextCursor?: string }>;
 }
 
 /** One EDT alert kept for the day team's morning digest. */
@@ -192,16 +231,30 @@ export interface DigestEntry {
   date: string;
   caseId: string;
   reminderId: string;
+  /** The clock alerted about (the digest has one line per clock); absent on older entries. */
+  deadlineId?: string;
+  /** The plan step that alerted (how the alert reads in the digest); absent on older entries. */
+  step?: string;
   rule: string;
   dueAt: Date;
   alertedAt: Date;
-  /** Who would have been told in hours: they get the digest. */
+  /**
+   * Who gets the digest: the case's team manager(s); empty: the team's manager in the
+   * directory, else the fallback contact.
+   */
   recipientIds: string[];
 }
 
 export interface ReminderAudit {
-  /** `caseVersion`: the stored case version read when the lines were written (for ordering). */
-  append(entries: ReminderAuditEntry[], caseVersion: number): Promise<void>;
+  /**
+   * `caseVersion`: the stored case version read when the lines were written (for ordering).
+   * `unrouted`: the firing's record for `GET /v1/reminders/unrouted`, written with the lines.
+   */
+  append(
+    entries: ReminderAuditEntry[],
+    caseVersion: number,
+    unrouted?: UnroutedReminder,
+  ): Promise<void>;
   /**
    * An overnight EDT alert's audit lines and its entry in the day team's morning digest, in
    * one write (both record the same firing; on DynamoDB one BatchWriteItem).
@@ -210,6 +263,7 @@ export interface ReminderAudit {
     entries: ReminderAuditEntry[],
     caseVersion: number,
     digest: DigestEntry,
+    unrouted?: UnroutedReminder,
   ): Promise<void>;
 }
 
@@ -254,6 +308,11 @@ export interface Directory {
   awayAt(personId: string, at: Date): Promise<string | undefined>;
   /** The EDT manager on the rota at `at`, if any. */
   onCallAt(at: Date): Promise<string | undefined>;
+  /**
+   * The manager of a team: the person most of the team's members name as their manager (ties:
+   * the smaller id). For the morning digest of a case that names no team manager.
+   */
+  teamManager?(team: string): Promise<string | undefined>;
   /**
    * Brings a cached directory up to date with the directory stamp read with a case (an
    * uncached directory is always current and leaves this out).
@@ -314,6 +373,8 @@ export interface OutboundMessage {
   html?: string;
   /** RFC 5545 invitation to attach (email only). */
   ics?: string;
+  /** The email's `Date` and `Message-ID` headers (see `emailMessageId`). */
+  headers?: { date: Date; messageId: string };
   meta: { caseId: string; rule: string; reminderId: string; personId: string };
 }
 

@@ -36,37 +36,42 @@ export interface Timer {
   payload: TimerPayload;
 }
 
-/** Plans the timers of one open deadline (the engine's `due` timer; the reminders' steps). */
+/**
+ * Plans the timers of one deadline (the engine's `due` timer; the reminders' steps): each
+ * planner decides which deadlines (by status, and the case's) need timers.
+ */
 export type TimerPlanner = (
   deadline: Deadline,
   aggregate: CaseAggregate,
   ctx: Pick<EngineContext, 'calendar' | 'rules'>,
 ) => Timer[];
 
-/** One `due` timer at `dueAt`: firing it runs `advance` (escalation or breach). */
-export const dueTimer: TimerPlanner = (d) => [
-  {
-    name: dueTimerName(d),
-    fireAt: d.dueAt,
-    payload: { caseId: d.caseId, deadlineId: d.id, kind: 'due', version: d.version },
-  },
-];
+/** One `due` timer at an open deadline's `dueAt`: firing it runs `advance` (escalation or breach). */
+export const dueTimer: TimerPlanner = (d, aggregate) =>
+  d.status !== 'open' || aggregate.status === 'closed'
+    ? []
+    : [
+        {
+          name: dueTimerName(d),
+          fireAt: d.dueAt,
+          payload: { caseId: d.caseId, deadlineId: d.id, kind: 'due', version: d.version },
+        },
+      ];
 
 /** The default planners. */
 export const DEFAULT_PLANNERS: readonly TimerPlanner[] = [dueTimer];
 
 /**
- * Every timer the case needs now: nothing for a closed case, and for each open deadline what
- * each planner says, sorted by time then name (a stable order makes plan diffs easy to read).
+ * Every timer the case needs now: for each deadline what each planner says (an open one's due
+ * timer and reminders; a breached one's breach step; a closed case's withdrawn invitations),
+ * sorted by time then name (a stable order makes plan diffs easy to read).
  */
 export function planTimers(
   aggregate: CaseAggregate,
   ctx: Pick<EngineContext, 'calendar' | 'rules'>,
   planners: readonly TimerPlanner[] = DEFAULT_PLANNERS,
 ): Timer[] {
-  if (aggregate.status === 'closed') return [];
   return aggregate.deadlines
-    .filter((d) => d.status === 'open')
     .flatMap((d) => planners.flatMap((p) => p(d, aggregate, ctx)))
     .sort((a, b) => a.fireAt.getTime() - b.fireAt.getTime() || (a.name < b.name ? -1 : 1));
 }

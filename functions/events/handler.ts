@@ -6,11 +6,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { parseJson, rawBody, requireJsonContentType } from '#commons/body.js';
-import { type HttpResult, json } from '#commons/http.js';
+import type { HttpResult } from '#commons/http.js';
 import { lazy } from '#commons/lazy.js';
 import { logger } from '#commons/logger.js';
 import { errorResult } from '#commons/respond.js';
 import { makeWebhookVerifier } from '#commons/webhook.js';
+import { canonicalJson } from '#domain/ids.js';
 import { awsEventsDeps } from '#functions/wiring/events.js';
 import { type IngestDeps, ingestEvent } from '#use-cases/ingest-event.js';
 
@@ -29,7 +30,13 @@ export function makeHandler(deps: EventsHandlerDeps): EventsHandler {
       verifier.verify(bytes, event.headers);
       requireJsonContentType(event.headers);
       const answer = await ingestEvent(parseJson(bytes), ingest);
-      return json(answer.statusCode, answer.body);
+      // Canonical JSON: the stored answer replays byte for byte, whatever order the store
+      // gives its keys back in.
+      return {
+        statusCode: answer.statusCode,
+        headers: { 'content-type': 'application/json' },
+        body: canonicalJson(answer.body),
+      };
     } catch (error) {
       return errorResult(error, event.rawPath);
     }

@@ -6,12 +6,8 @@
  */
 import { toProblem } from '#commons/http.js';
 import type { Problem } from '#schemas/problem.js';
-import type {
-  AnswerWarning,
-  ImportResult,
-  ImportTally,
-  RowOutcome,
-} from '#use-cases/import-file.js';
+import type { EventWarning } from '#schemas/responses.js';
+import type { ImportResult, ImportTally, RowOutcome } from '#use-cases/import-file.js';
 
 export interface Refusal {
   file: string;
@@ -21,7 +17,7 @@ export interface Refusal {
   problem: Problem;
 }
 
-export interface RowWarning extends AnswerWarning {
+export interface RowWarning extends EventWarning {
   file: string;
   line: number;
   caseIds: string[];

@@ -18,6 +18,7 @@ import { makeHandler as makeEventsHandler } from '#functions/events/handler.js';
 import { makeHandler as makeReadHandler } from '#functions/read/handler.js';
 import { ingestDeps } from '#functions/wiring/events.js';
 import { readDeps } from '#functions/wiring/read.js';
+import type { AuthorityConfig } from '#schemas/authority.js';
 import { type Route, routeEntries, routeKey } from '#schemas/routes.js';
 import type { BoundEngine } from '#use-cases/bind-engine.js';
 import { NotFoundError } from '#use-cases/errors.js';
@@ -37,6 +38,8 @@ export interface LocalServerOptions {
   clock?: Clock;
   /** Routes that exist only in local mode (`/local/outbox`, `/local/clock`). */
   localRoutes?: LocalRoutes;
+  /** Its fallback contact is shown in the reminders view (as `@fallback`). */
+  authority?: Pick<AuthorityConfig, 'fallbackContact'>;
 }
 
 /** What local-only routes must offer: an answer, or undefined when the path is not theirs. */
@@ -101,7 +104,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       webhookSecret: options.webhookSecret,
       ...ingestDeps({ client, tableName, engine, scheduler, clock: options.clock ?? systemClock }),
     }),
-    read: makeReadHandler(readDeps({ client, tableName, engine })),
+    read: makeReadHandler(readDeps({ client, tableName, engine, authority: options.authority })),
   };
 
   const server: Server = createServer((req, res) => {

@@ -30,6 +30,7 @@ export interface BoundEngine extends CaseEngine {
   /** The calendar in use now (a newer stored feed replaces it). */
   readonly calendar: Calendar;
   rules: RuleSet;
+  readonly plans: ReminderPlans;
   /** Breaches and escalations due by `now`, after recomputing a stale case. */
   advance(aggregate: CaseAggregate, now: Date): EngineResult;
   /** Recomputes every open deadline with the current rules and calendar. */
@@ -112,6 +113,7 @@ export function makeCaseEngine(
       return calendar();
     },
     rules,
+    plans,
     isStale: (aggregate) => isStale(aggregate, calendar()),
     applyEvent: (aggregate, event, now) => {
       const cal = calendar();
@@ -171,7 +173,8 @@ const DEADLINE_MEMO_ENTRIES = 10_000;
  * The planners as one, remembering each deadline's timers: an event changes one or two of a
  * case's deadlines, and planning the others again (calendar arithmetic for every reminder step)
  * was the costliest part of ingesting it. A deadline's timers depend only on the fields in the
- * key, its rule's plan (fixed at cold start) and the calendar (a new one empties the memo).
+ * key (with the case's status: a closed case keeps only withdrawn invitations), its rule's plan
+ * (fixed at cold start) and the calendar (a new one empties the memo).
  */
 function memoisedPlanner(planners: readonly TimerPlanner[]): TimerPlanner[] {
   const memo = new Map<string, Timer[]>();
@@ -181,7 +184,7 @@ function memoisedPlanner(planners: readonly TimerPlanner[]): TimerPlanner[] {
       memo.clear();
       memoCalendar = ctx.calendar;
     }
-    const key = `${d.caseId}|${d.id}|${d.version}|${d.status}|${d.rule}|${d.hoursTeam ?? ''}|${d.dueAt.getTime()}|${d.startedAt.getTime()}|${d.stageStartedAt?.getTime() ?? ''}`;
+    const key = `${aggregate.status}|${d.caseId}|${d.id}|${d.version}|${d.status}|${d.rule}|${d.hoursTeam ?? ''}|${d.dueAt.getTime()}|${d.startedAt.getTime()}|${d.stageStartedAt?.getTime() ?? ''}|${d.arrivedAt?.getTime() ?? ''}|${d.closedAt?.getTime() ?? ''}|${d.metAt?.getTime() ?? ''}|${d.safeguarding}`;
     const known = memo.get(key);
     if (known !== undefined) return known.map(copyTimer);
     const timers = planners.flatMap((p) => p(d, aggregate, ctx));

@@ -5,6 +5,8 @@
  */
 
 import type { CaseAggregate } from '#domain/model.js';
+import type { ReminderPlans } from '#domain/reminders/types.js';
+import type { RuleSet } from '#domain/rules/index.js';
 import type { Timer } from '#domain/timers.js';
 import type { CaseEvent } from '#schemas/events.js';
 
@@ -20,4 +22,8 @@ export interface CaseEngine {
    * reuse the plan it made for that same text; engines may ignore it.
    */
   planTimers(aggregate: CaseAggregate, now: Date, serialized?: string): Timer[];
+  /** The rules (what a 202's warnings read ladders from). @default none */
+  readonly rules?: RuleSet;
+  /** The reminder plans the timers are planned with. @default the default plans */
+  readonly plans?: ReminderPlans;
 }

@@ -1,8 +1,14 @@
 /** A reminder's message for one delivery: the email (with its invitation) or the SMS. */
 
+import { emailMessageId } from '#domain/ids.js';
 import type { OutboundMessage } from '#domain/ports.js';
 import type { momentOf } from '#domain/reminders/index.js';
-import { renderEmail, renderSms } from '#domain/reminders/messages.js';
+import {
+  type Invitation,
+  type RoutingGapText,
+  renderEmail,
+  renderSms,
+} from '#domain/reminders/messages.js';
 import type { Delivery } from '#domain/reminders/routing.js';
 
 export interface ComposeInput {
@@ -16,7 +22,12 @@ export interface ComposeInput {
   moment: ReturnType<typeof momentOf>;
   urgent: boolean;
   link: string;
-  invite: boolean;
+  /** The supervision's invitation (or its withdrawal), for the people it is meant for. */
+  invite?: Pick<Invitation, 'uid' | 'sequence' | 'method'> | undefined;
+  /** A breach: how late the clock is now. */
+  lateMs?: number | undefined;
+  /** What the fallback contact is told was missing (fallback deliveries only). */
+  gaps?: readonly RoutingGapText[] | undefined;
   emailFrom: string;
   now: Date;
 }
@@ -28,6 +39,7 @@ export function composeMessage(delivery: Delivery, input: ComposeInput): Outboun
     reminderId: input.reminderId,
     personId: delivery.personId,
   };
+  const attendee = delivery.via === 'direct' || delivery.via === 'delegate';
   const message = {
     caseId: input.caseId,
     title: input.title,
@@ -38,15 +50,17 @@ export function composeMessage(delivery: Delivery, input: ComposeInput): Outboun
     urgent: input.urgent,
     link: input.link,
     edt: delivery.via === 'edt',
+    ...(input.lateMs === undefined ? {} : { lateMs: input.lateMs }),
+    ...(delivery.via === 'fallback' ? { gaps: input.gaps ?? [] } : {}),
   };
   if (delivery.channel === 'sms')
     return { channel: 'sms', to: delivery.to, text: renderSms(message), meta };
   const email = renderEmail(
-    input.invite && delivery.via !== 'edt'
+    input.invite !== undefined && attendee
       ? {
           ...message,
           invite: {
-            uid: `${input.reminderId}@timescales`,
+            ...input.invite,
             organizer: input.emailFrom,
             attendee: delivery.to,
             now: input.now,
@@ -61,6 +75,14 @@ export function composeMessage(delivery: Delivery, input: ComposeInput): Outboun
     text: email.text,
     html: email.html,
     ...(email.ics === undefined ? {} : { ics: email.ics }),
+    headers: { date: input.now, messageId: emailMessageId(meta, domainOf(input.emailFrom)) },
     meta,
   };
+}
+
+/** The domain of the sender's address (Message-IDs are made on it). */
+export function domainOf(address: string): string {
+  const at = address.lastIndexOf('@');
+  const domain = at < 0 ? '' : address.slice(at + 1).replace(/[^A-Za-z0-9.-]/g, '');
+  return domain === '' ? 'timescales.invalid' : domain;
 }

@@ -14,6 +14,7 @@ import type {
   Directory,
   Log,
   Metrics,
+  Person,
   ReminderAudit,
   Scheduler,
   SendClaims,
@@ -61,6 +62,12 @@ export interface FireTimerDeps {
   caseUrlTemplate: string;
   /** The organiser of invitations (the SES sender). */
   emailFrom: string;
+  /**
+   * The authority's fallback contact as a person (`fallbackPerson`): reminders that reach
+   * nobody they were meant for, and morning digests with nobody to go to, go there.
+   * @default none (a routing gap is only logged, audited and counted)
+   */
+  fallback?: Person | undefined;
   /**
    * Names of the digest timers this process has scheduled: every overnight EDT alert of a team
    * names the same morning digest, so a burst of alerts schedules it once, not once each

@@ -1,13 +1,30 @@
 /**
  * The morning digest: every overnight EDT alert of a team adds an entry and names the same
- * digest timer; at the team's next opening the day team gets one email listing them, and
- * each case's audit trail records who was told.
+ * digest timer; at the team's next opening the day team's manager gets one email with a line
+ * per clock and its status now, and each case's audit trail records who was told.
  */
-import { digestReminderId, digestTimerName, heldUntilSuffix } from '#domain/ids.js';
-import type { DigestEntry } from '#domain/ports.js';
-import { caseLink, type DigestItem, renderDigest } from '#domain/reminders/messages.js';
+import {
+  digestReminderId,
+  digestTimerName,
+  emailMessageId,
+  FALLBACK_PERSON_ID,
+  heldUntilSuffix,
+} from '#domain/ids.js';
+import type { Deadline } from '#domain/model.js';
+import type { DigestEntry, StoredCase } from '#domain/ports.js';
+import {
+  caseLink,
+  type DigestClock,
+  type DigestStatus,
+  digestPeriod,
+  type ReminderMoment,
+  renderDigest,
+} from '#domain/reminders/messages.js';
+import { BREACH_STEP, momentOf } from '#domain/reminders/planning.js';
 import { routePeople } from '#domain/reminders/routing.js';
+import type { ReminderPlan } from '#domain/reminders/types.js';
 import type { Timer, TimerPayload } from '#domain/timers.js';
+import { domainOf } from './compose-message.js';
 import { emptyTally, type FireOutcome, type FireTimerDeps } from './fire-deps.js';
 import { sendOnce, tally } from './send-once.js';
 
@@ -43,7 +60,17 @@ export function digestTimer(team: string, date: string, fireAt: Date, suffix = '
   };
 }
 
-/** Sends a team's morning digest of the night's EDT alerts, once, and audits it on each case. */
+/**
+ * Sends a team's morning digest of what the EDT was alerted to while the team was closed,
+ * once per person, and audits it on each case.
+ *
+ * 1. Read the night's entries and each case they name once (the status of each clock now).
+ * 2. Group the entries into clocks: one line per clock, with every alert sent for it.
+ * 3. Each clock goes to the case's team manager; a case naming none: the team's manager in
+ *    the directory; else the fallback contact. A person away: their delegate; outside their
+ *    hours: held to their opening (the digest fires again then; its sends are claimed).
+ * 4. Each person gets one email: the lines of their clocks, the period named in the subject.
+ */
 export async function fireDigest(payload: TimerPayload, deps: FireTimerDeps): Promise<FireOutcome> {
   const now = deps.clock.now();
   const team = payload.caseId.slice(TEAM_PREFIX.length);
@@ -52,50 +79,87 @@ export async function fireDigest(payload: TimerPayload, deps: FireTimerDeps): Pr
   const entries = await deps.digests.list(team, date);
   const outcome = emptyTally('digest');
   if (entries.length === 0) return outcome;
-  const recipients = [...new Set(entries.flatMap((e) => e.recipientIds))];
+  const cases = new Map<string, StoredCase | undefined>();
+  for (const e of entries)
+    if (!cases.has(e.caseId)) cases.set(e.caseId, await deps.cases.loadCase(e.caseId));
+  const clocks = clocksOf(entries, cases, now, deps);
+
   // No case is read before routing here: a cached directory checks its stamp instead.
   await deps.directory.sync?.();
-  const routed = await routePeople(recipients, {
+  const teamManager = entries.some((e) => e.recipientIds.length === 0)
+    ? await deps.directory.teamManager?.(team)
+    : undefined;
+  const byPerson = new Map<string, Set<DigestClock>>();
+  const give = (personId: string, clock: DigestClock) =>
+    byPerson.set(personId, (byPerson.get(personId) ?? new Set()).add(clock));
+  for (const { clock, recipients } of clocks) {
+    const ids = recipients.length > 0 ? recipients : [teamManager ?? FALLBACK_PERSON_ID];
+    for (const id of ids) give(id, clock);
+  }
+  const people = [...byPerson.keys()].filter((id) => id !== FALLBACK_PERSON_ID);
+  const routed = await routePeople(people, {
     now,
     calendar: deps.calendar,
     directory: deps.directory,
     mode: 'working-hours',
     channels: ['email'],
   });
-  const items: DigestItem[] = entries.map((e) => ({
-    caseId: e.caseId,
-    title: deps.plans[e.rule]?.title ?? e.rule,
-    dueAt: e.dueAt,
-    alertedAt: e.alertedAt,
-    link: caseLink(deps.caseUrlTemplate, e.caseId),
-  }));
-  const content = renderDigest(items, team);
-  const sentTo: string[] = [];
   for (const d of routed.deferrals) {
     await deps.scheduler.schedule([digestTimer(team, date, d.until, heldUntilSuffix(d.until))]);
     outcome.deferred++;
   }
-  for (const delivery of routed.deliveries) {
+  // Whoever cannot be reached at all: their clocks go to the fallback contact.
+  for (const u of routed.unroutable) {
+    if (u.reason === 'no-contact' || u.personId === undefined) continue;
+    for (const clock of byPerson.get(u.personId) ?? []) give(FALLBACK_PERSON_ID, clock);
+  }
+  const deliveries = routed.deliveries.map((d) => ({ ...d, clocks: byPerson.get(d.forPersonId) }));
+  const toFallback = byPerson.get(FALLBACK_PERSON_ID);
+  if (toFallback !== undefined && deps.fallback !== undefined) {
+    deliveries.push({
+      personId: FALLBACK_PERSON_ID,
+      channel: 'email',
+      to: deps.fallback.email,
+      via: 'fallback',
+      forPersonId: FALLBACK_PERSON_ID,
+      clocks: toFallback,
+    });
+  } else if (toFallback !== undefined) {
+    deps.log?.error('digest has nobody to go to', { team, date, metric: 'ReminderUnroutable' });
+    deps.metrics?.count('Unroutable');
+  }
+  // A delegate standing in for several people gets one digest with all their lines.
+  const perPerson = new Map<string, { to: string; clocks: Set<DigestClock> }>();
+  for (const d of deliveries) {
+    const mine = perPerson.get(d.personId) ?? { to: d.to, clocks: new Set<DigestClock>() };
+    for (const clock of d.clocks ?? []) mine.clocks.add(clock);
+    perPerson.set(d.personId, mine);
+  }
+  const period = digestPeriod(deps.calendar, date);
+  const sentTo: string[] = [];
+  for (const [personId, { to, clocks: mine }] of perPerson) {
+    const content = renderDigest([...mine], team, period);
+    const meta = { caseId: payload.caseId, rule: 'digest', reminderId, personId };
     const result = await sendOnce(
-      { caseId: payload.caseId, reminderId, personId: delivery.personId },
+      { caseId: payload.caseId, reminderId, personId },
       {
         channel: 'email',
-        to: delivery.to,
+        to,
         subject: content.subject,
         text: content.text,
         html: content.html,
-        meta: { caseId: payload.caseId, rule: 'digest', reminderId, personId: delivery.personId },
+        headers: { date: now, messageId: emailMessageId(meta, domainOf(deps.emailFrom)) },
+        meta,
       },
       deps,
     );
     tally(outcome, result);
-    if (result.status === 'sent') sentTo.push(delivery.personId);
+    if (result.status === 'sent') sentTo.push(personId);
   }
   // Each case in the digest records who was told.
   const byCase = new Map<string, string[]>();
   for (const e of entries) byCase.set(e.caseId, [...(byCase.get(e.caseId) ?? []), e.reminderId]);
   for (const [caseId, reminderIds] of byCase) {
-    const stored = await deps.cases.loadCase(caseId);
     await deps.audit.append(
       [
         {
@@ -110,8 +174,75 @@ export async function fireDigest(payload: TimerPayload, deps: FireTimerDeps): Pr
           },
         },
       ],
-      stored?.version ?? 0,
+      cases.get(caseId)?.version ?? 0,
     );
   }
   return outcome;
+}
+
+/** The digest's clocks: the night's entries grouped per clock, with its status now. */
+function clocksOf(
+  entries: readonly DigestEntry[],
+  cases: ReadonlyMap<string, StoredCase | undefined>,
+  now: Date,
+  deps: Pick<FireTimerDeps, 'plans' | 'caseUrlTemplate'>,
+): { clock: DigestClock; recipients: string[] }[] {
+  const out = new Map<string, { clock: DigestClock; recipients: string[] }>();
+  for (const e of entries) {
+    const deadlineId = e.deadlineId ?? e.reminderId.split('.').slice(0, -2).join('.');
+    const step = e.step ?? e.reminderId.split('.').at(-2) ?? '';
+    const key = `${e.caseId}|${deadlineId}`;
+    const deadline = cases.get(e.caseId)?.aggregate.deadlines.find((d) => d.id === deadlineId);
+    const plan = deps.plans[e.rule];
+    let found = out.get(key);
+    if (found === undefined) {
+      found = {
+        clock: {
+          caseId: e.caseId,
+          title: plan?.title ?? e.rule,
+          ...(deadline?.stageName === undefined ? {} : { stageName: deadline.stageName }),
+          dueAt: deadline?.dueAt ?? e.dueAt,
+          status: statusNow(deadline, now),
+          alerts: [],
+          link: caseLink(deps.caseUrlTemplate, e.caseId),
+        },
+        recipients: [],
+      };
+      out.set(key, found);
+    }
+    (found.clock.alerts as { at: Date; moment: ReminderMoment }[]).push({
+      at: e.alertedAt,
+      moment: momentOfStepKey(plan, step),
+    });
+    for (const id of e.recipientIds) if (!found.recipients.includes(id)) found.recipients.push(id);
+  }
+  return [...out.values()];
+}
+
+/** A clock's status as the digest reports it. */
+function statusNow(deadline: Deadline | undefined, now: Date): DigestStatus {
+  if (deadline === undefined) return { kind: 'unknown' };
+  switch (deadline.status) {
+    case 'open':
+      return { kind: 'open' };
+    case 'met':
+      return { kind: 'met', at: deadline.closedAt ?? deadline.dueAt };
+    case 'cancelled':
+      return { kind: 'cancelled' };
+    case 'breached':
+      return deadline.metAt === undefined
+        ? { kind: 'breached', lateMs: now.getTime() - deadline.dueAt.getTime() }
+        : {
+            kind: 'met-late',
+            at: deadline.metAt,
+            lateMs: deadline.metAt.getTime() - deadline.dueAt.getTime(),
+          };
+  }
+}
+
+/** How an alert's step reads: its plan step's moment; the breach's steps say BREACHED. */
+function momentOfStepKey(plan: ReminderPlan | undefined, key: string): ReminderMoment {
+  if (key === BREACH_STEP || /^b[re][0-9]+$/.test(key)) return 'breach';
+  const step = plan?.steps.find((s) => s.key === key);
+  return step === undefined ? 'due' : momentOf(step.at);
 }

@@ -1,27 +1,35 @@
 /**
  * Send one step of a deadline's reminder plan.
  *
- * 1. Find the step in the deadline's plan (a step no longer planned does nothing).
+ * 1. Find the step in the deadline's plan, or the link of its breach's daily chain (a step no
+ *    longer planned does nothing).
  * 2. Route it: the people the step names (delegates for the away), or the EDT manager on
- *    call for an urgent step out of hours (`routeReminder`).
- * 3. Record what reaches nobody as failed (an error log line and an `Unroutable` count).
+ *    call for an urgent step out of hours; what reaches nobody it was meant for (or finds
+ *    nobody on the rota) also goes to the fallback contact (`routeReminder`).
+ * 3. Record each routing gap (an audit line; an error log line and an `Unroutable` count
+ *    when the reminder reached nobody it was meant for).
  * 4. Hold what falls outside a recipient's hours to their next opening (a timer each).
- * 5. Send to each person reached, once (`sendToPersonOnce`: SMS and email under one claim).
- * 6. Append the firing's audit lines to the case's trail — for an EDT alert in the same
- *    write as its entry in the day team's morning digest, whose timer is then scheduled.
+ * 5. Send to each person reached, once (`sendToPersonOnce`: SMS and email under one claim);
+ *    the fallback contact's message says what is missing and which event would fix it.
+ * 6. Append the firing's audit lines to the case's trail, with the unrouted record when there
+ *    is one — for an EDT alert in the same write as its entry in the day team's morning
+ *    digest, whose timer is then scheduled.
+ * 7. A link of a breach's daily repeat schedules the next (until met or closed).
  */
 import { localDate, nextOpening } from '#calendar/index.js';
-import { heldUntilSuffix, reminderId } from '#domain/ids.js';
-import type { ReminderAuditEntry, StoredCase } from '#domain/ports.js';
-import { caseLink } from '#domain/reminders/messages.js';
+import { heldUntilSuffix, invitationUid, reminderId } from '#domain/ids.js';
+import type { ReminderAuditEntry, StoredCase, UnroutedReminder } from '#domain/ports.js';
+import { caseLink, INVITATION_SLOT_MS } from '#domain/reminders/messages.js';
 import {
+  carriesInvite,
+  findStep,
   isUrgent,
   momentOf,
+  nextBreachRepeat,
   type PlannedReminder,
-  planReminders,
   reminderTimer,
 } from '#domain/reminders/planning.js';
-import { type Delivery, type Routing, routeReminder } from '#domain/reminders/routing.js';
+import { type Delivery, gapText, type Routing, routeReminder } from '#domain/reminders/routing.js';
 import type { ReminderDeadline, ReminderPlan } from '#domain/reminders/types.js';
 import { composeMessage } from './compose-message.js';
 import { emptyTally, type FireOutcome, type FireTimerDeps, type SendTally } from './fire-deps.js';
@@ -48,7 +56,7 @@ export async function fireReminder(
   deps: FireTimerDeps,
 ): Promise<FireOutcome | undefined> {
   const plan = deps.plans[deadline.rule];
-  const planned = planReminders(deadline, deps.calendar, plan).find((p) => p.step.key === stepKey);
+  const planned = findStep(deadline, deps.calendar, plan, stepKey);
   if (plan === undefined || planned === undefined) return undefined;
   const reminder: Reminder = {
     deadline,
@@ -73,16 +81,28 @@ export async function fireReminder(
     now: reminder.now,
     calendar: deps.calendar,
     directory: deps.directory,
+    fallback: deps.fallback,
   });
   const outcome = emptyTally('reminded');
   recordUnroutable(reminder, routing, outcome, deps);
   await holdDeferrals(reminder, routing, outcome, deps);
-  const edtAlerted = await sendToPeople(reminder, routing.deliveries, outcome, deps);
+  const sent = await sendToPeople(reminder, routing, outcome, deps);
+  const unrouted = routing.unrouted
+    ? unroutedRecord(reminder, stored, routing, sent.fallback)
+    : undefined;
+  if (unrouted !== undefined) {
+    auditLine(reminder, 'reminder-unrouted', {
+      missing: unrouted.missing,
+      fix: unrouted.fix,
+      fallback: unrouted.fallback,
+    });
+  }
+  await scheduleNextRepeat(reminder, deps);
 
-  if (routing.edt && edtAlerted) {
-    await keepForMorningDigest(reminder, stored, routing.dayRecipients, deps);
+  if (routing.edt && sent.edtAlerted) {
+    await keepForMorningDigest(reminder, stored, routing.dayRecipients, deps, unrouted);
   } else {
-    await deps.audit.append(reminder.audit, stored.version);
+    await deps.audit.append(reminder.audit, stored.version, unrouted);
   }
   return outcome;
 }
@@ -112,17 +132,23 @@ function recordUnroutable(
       reason: u.reason,
       role: u.role,
       personId: u.personId,
+      ...(u.channel === undefined ? {} : { channel: u.channel }),
     });
-    // Nobody on the rota still reaches the people named, in hours: not a failed reminder.
-    if (u.reason !== 'no-edt-on-call') outcome.failed++;
-    deps.log?.error('reminder not routable', {
+    // Nobody on the rota still reaches the people named, and a missing phone still the email:
+    // not a failed reminder, but a gap to fix.
+    if (u.reason !== 'no-edt-on-call' && u.reason !== 'no-contact') outcome.failed++;
+    const fields = {
       caseId: reminder.deadline.caseId,
       deadlineId: reminder.deadline.id,
       step: reminder.planned.step.key,
       reason: u.reason,
-      metric: 'ReminderUnroutable',
-    });
-    deps.metrics?.count('Unroutable');
+    };
+    if (routing.unrouted) {
+      deps.log?.error('reminder not routable', { ...fields, metric: 'ReminderUnroutable' });
+      deps.metrics?.count('Unroutable');
+    } else {
+      deps.log?.warn('reminder partly routable', fields);
+    }
   }
 }
 
@@ -152,17 +178,26 @@ async function holdDeferrals(
   if (timers.size > 0) await deps.scheduler.schedule([...timers.values()]);
 }
 
-/** Sends each person's messages under one claim; true when the EDT manager was alerted. */
+/** How the sends went for what the firing records: the EDT alert and the fallback's message. */
+interface Sent {
+  edtAlerted: boolean;
+  /** The fallback contact's message: sent (or sent before), failed, or none to send. */
+  fallback: UnroutedReminder['fallback'];
+}
+
+/** Sends each person's messages under one claim. */
 async function sendToPeople(
   reminder: Reminder,
-  deliveries: readonly Delivery[],
+  routing: Routing,
   outcome: SendTally,
   deps: FireTimerDeps,
-): Promise<boolean> {
+): Promise<Sent> {
   const { deadline, plan } = reminder;
   const link = caseLink(deps.caseUrlTemplate, deadline.caseId);
-  let edtAlerted = false;
-  for (const personal of byPerson(deliveries)) {
+  const sent: Sent = { edtAlerted: false, fallback: 'none' };
+  const gaps = routing.unroutable.map((u) => gapText(u, reminder.now));
+  const moment = momentOf(reminder.planned.step.at);
+  for (const personal of byPerson(routing.deliveries)) {
     const personId = (personal[0] as Delivery).personId;
     for (const delivery of personal) {
       if (delivery.via === 'direct') continue;
@@ -170,7 +205,7 @@ async function sendToPeople(
         personId,
         forPersonId: delivery.forPersonId,
         channel: delivery.channel,
-        reason: delivery.via === 'edt' ? 'out-of-hours-edt' : 'away-delegate',
+        reason: REROUTE_REASONS[delivery.via],
       });
     }
     const messages = personal.map((delivery) =>
@@ -180,12 +215,17 @@ async function sendToPeople(
         reminderId: reminder.id,
         title: plan.title,
         stageName: deadline.stageName,
-        action: plan.action,
+        action: moment === 'cancelled' ? CANCEL_ACTION : plan.action,
         dueAt: deadline.dueAt,
-        moment: momentOf(reminder.planned.step.at),
+        moment,
         urgent: reminder.urgent,
         link,
-        invite: plan.invite === true,
+        invite: invitationOf(reminder),
+        lateMs:
+          moment === 'breach'
+            ? Math.max(0, reminder.now.getTime() - deadline.dueAt.getTime())
+            : undefined,
+        gaps,
         emailFrom: deps.emailFrom,
         now: reminder.now,
       }),
@@ -212,11 +252,90 @@ async function sendToPeople(
           reason: result.reason,
         });
       }
-      if (delivery.via === 'edt' && (result.status === 'sent' || result.status === 'duplicate'))
-        edtAlerted = true;
+      const delivered = result.status === 'sent' || result.status === 'duplicate';
+      if (delivery.via === 'edt' && delivered) sent.edtAlerted = true;
+      if (delivery.via === 'fallback') {
+        if (delivered) sent.fallback = 'sent';
+        else if (result.status === 'failed' && sent.fallback === 'none') sent.fallback = 'failed';
+      }
     });
   }
-  return edtAlerted;
+  return sent;
+}
+
+const REROUTE_REASONS: Record<Exclude<Delivery['via'], 'direct'>, string> = {
+  edt: 'out-of-hours-edt',
+  delegate: 'away-delegate',
+  fallback: 'unrouted-fallback',
+};
+
+const CANCEL_ACTION =
+  'The supervision was recorded or its clock stopped: the calendar invitation is withdrawn.';
+
+/**
+ * A supervision's invitation for this step: one UID per occurrence (the deadline), its
+ * version as the SEQUENCE (it rises whenever the due time moves); `REQUEST` from the steps
+ * before a slot still ahead (never an invitation to a past slot), `CANCEL` when withdrawn.
+ */
+function invitationOf(reminder: Reminder) {
+  const { deadline, plan, planned, now } = reminder;
+  if (plan.invite !== true) return undefined;
+  const ids = { uid: invitationUid(deadline), sequence: deadline.version };
+  if (planned.step.at.kind === 'cancel-invite') return { ...ids, method: 'CANCEL' as const };
+  const slotStart = deadline.dueAt.getTime() - INVITATION_SLOT_MS;
+  if (!carriesInvite(planned.step.at) || now.getTime() >= slotStart) return undefined;
+  return { ...ids, method: 'REQUEST' as const };
+}
+
+/** The record of a reminder that reached nobody it was meant for (`GET /v1/reminders/unrouted`). */
+function unroutedRecord(
+  reminder: Reminder,
+  stored: Pick<StoredCase, 'aggregate'>,
+  routing: Routing,
+  fallback: UnroutedReminder['fallback'],
+): UnroutedReminder {
+  return {
+    team: stored.aggregate.team,
+    caseId: reminder.deadline.caseId,
+    deadlineId: reminder.deadline.id,
+    rule: reminder.deadline.rule,
+    step: reminder.planned.step.key,
+    reminderId: reminder.id,
+    at: reminder.planned.fireAt,
+    missing: routing.unroutable.map((u) => ({
+      reason: u.reason,
+      ...(u.role === undefined ? {} : { role: u.role }),
+      ...(u.personId === undefined ? {} : { personId: u.personId }),
+      ...(u.channel === undefined ? {} : { channel: u.channel }),
+    })),
+    fix: [...new Set(routing.unroutable.map((u) => gapText(u, reminder.now).fix))],
+    fallback,
+  };
+}
+
+/**
+ * A link of a breach's daily repeat schedules the one after it (at the next working day's
+ * opening after now). Redelivered, it schedules the same timer again: same name, one timer.
+ */
+async function scheduleNextRepeat(reminder: Reminder, deps: FireTimerDeps): Promise<void> {
+  const { deadline, plan, planned } = reminder;
+  if (!/^br[0-9]+$/.test(planned.step.key)) return;
+  const next = nextBreachRepeat(deadline, deps.calendar, plan, reminder.now);
+  if (next === undefined || next.step.key === planned.step.key) return;
+  const timer = reminderTimer(deadline, next.step.key, next.fireAt);
+  await deps.scheduler.schedule([timer]);
+  reminder.audit.push({
+    caseId: deadline.caseId,
+    at: reminder.now,
+    kind: 'reminder-planned',
+    deadlineId: deadline.id,
+    detail: {
+      timer: timer.name,
+      step: next.step.key,
+      version: deadline.version,
+      fireAt: next.fireAt.toISOString(),
+    },
+  });
 }
 
 /** A person's deliveries together (one claim covers them), each channel once. */
@@ -239,6 +358,7 @@ async function keepForMorningDigest(
   stored: Pick<StoredCase, 'version' | 'aggregate'>,
   dayRecipients: string[],
   deps: FireTimerDeps,
+  unrouted: UnroutedReminder | undefined,
 ): Promise<void> {
   const opening = nextOpening(deps.calendar, reminder.now);
   const entry = {
@@ -246,11 +366,13 @@ async function keepForMorningDigest(
     date: localDate(opening),
     caseId: reminder.deadline.caseId,
     reminderId: reminder.id,
+    deadlineId: reminder.deadline.id,
+    step: reminder.planned.step.key,
     rule: reminder.deadline.rule,
     dueAt: reminder.deadline.dueAt,
     alertedAt: reminder.now,
     recipientIds: dayRecipients,
   };
-  await deps.audit.appendWithDigest(reminder.audit, stored.version, entry);
+  await deps.audit.appendWithDigest(reminder.audit, stored.version, entry, unrouted);
   await scheduleMorningDigest(entry, opening, deps);
 }

@@ -7,7 +7,8 @@
  * 2. `digest` timers send the day team the one overnight digest of EDT alerts, and stop.
  * 3. Load the case with the directory stamp, and bring the directory up to date with it.
  *    Ignore a missing or closed case, a missing deadline, a stale version, a met or
- *    cancelled deadline.
+ *    cancelled deadline, a breach met late — except a supervision invitation's withdrawal,
+ *    which is for exactly those.
  * 4. `due` timers: run the engine's `advance` (breach / escalation), commit it through the
  *    store (retrying on a concurrent change), then replace the case's timers with the new
  *    plan; a deadline that breached gets its at-due and overdue reminders re-planned.
@@ -18,6 +19,7 @@
  * claim's lease, and a crashed sender's message is not lost.
  */
 import { VersionConflictError } from '#domain/ports.js';
+import { CANCEL_INVITE_STEP } from '#domain/reminders/planning.js';
 import type { TimerPayload } from '#domain/timers.js';
 import type { FireOutcome, FireTimerDeps } from './fire-deps.js';
 import { fireDigest } from './fire-digest.js';
@@ -43,13 +45,17 @@ export async function fireTimer(payload: TimerPayload, deps: FireTimerDeps): Pro
   deps.directory.observe?.(directoryGeneration);
   const ids = { caseId: payload.caseId, deadlineId: payload.deadlineId, kind: payload.kind };
   if (stored === undefined) return ignored(deps, ids, 'no-case');
-  if (stored.aggregate.status === 'closed') return ignored(deps, ids, 'case-closed');
+  // A withdrawn invitation is sent for a clock that stopped, or a case that closed.
+  const withdrawal = payload.kind === 'reminder' && payload.step === CANCEL_INVITE_STEP;
+  if (stored.aggregate.status === 'closed' && !withdrawal) return ignored(deps, ids, 'case-closed');
   const deadline = stored.aggregate.deadlines.find((d) => d.id === payload.deadlineId);
   if (deadline === undefined) return ignored(deps, ids, 'no-deadline');
   if (deadline.version !== payload.version) return ignored(deps, ids, 'stale-version');
-  if (deadline.status === 'met' || deadline.status === 'cancelled') {
+  if ((deadline.status === 'met' || deadline.status === 'cancelled') && !withdrawal) {
     return ignored(deps, ids, `deadline-${deadline.status}`);
   }
+  if (deadline.status === 'breached' && deadline.metAt !== undefined)
+    return ignored(deps, ids, 'deadline-met-late');
   if (payload.kind === 'due') return fireDue(payload.caseId, deps);
   if (payload.kind === 'reminder' && payload.step !== undefined) {
     const outcome = await fireReminder(stored, deadline, payload.step, deps);

@@ -21,6 +21,7 @@
 import { canonicalJson, fnv1a64 } from '#domain/ids.js';
 import { type CsvShape, columnOf, draftId } from '#domain/import/shapes.js';
 import type { CaseStore, DirectoryWriter } from '#domain/ports.js';
+import type { EventAccepted, EventWarning } from '#schemas/responses.js';
 import { DomainError } from './errors.js';
 import { type IngestDeps, ingestEvent } from './ingest-event.js';
 
@@ -30,20 +31,13 @@ export type ImportRow =
   | { kind: 'row'; line: number; record: Record<string, string> }
   | { kind: 'unreadable'; line: number; error: Error };
 
-/** What the 202 answer warned about (present once the answer carries `warnings`). */
-export interface AnswerWarning {
-  code: string;
-  field?: string;
-  detail: string;
-}
-
 export type RowOutcome =
   | {
       line: number;
       status: 'imported' | 'unchanged';
       eventIds: string[];
       caseIds: string[];
-      warnings: AnswerWarning[];
+      warnings: EventWarning[];
     }
   | {
       line: number;
@@ -128,14 +122,15 @@ async function importRow(
   }
   const eventIds: string[] = [];
   const caseIds = new Set<string>();
-  const warnings: AnswerWarning[] = [];
+  const warnings: EventWarning[] = [];
   let wrote = false;
   for (const body of bodies) {
     const eventId = idOf(body);
     written.yes = false;
     try {
       const answer = await ingestEvent(body, deps);
-      const accepted = answer.body as { caseId?: string | null; warnings?: AnswerWarning[] };
+      // An answer stored before answers carried warnings has none.
+      const accepted = answer.body as Partial<EventAccepted>;
       if (typeof accepted.caseId === 'string') caseIds.add(accepted.caseId);
       warnings.push(...(accepted.warnings ?? []));
     } catch (error) {

@@ -2,24 +2,28 @@
  * Ingest one webhook event.
  *
  * Input: the parsed JSON body (already signature-checked). Output: the answer to send
- * (`202 {eventId, status:'accepted', caseId}`), identical for every delivery of the event.
+ * (`202 {eventId, status:'accepted', caseId, warnings}`), identical for every delivery of the
+ * event.
  *
- * 1. Validate the envelope (`schemas/events.ts`); a bad one is a `ValidationError` naming fields.
+ * 1. Validate the envelope (`schemas/events.ts`); a bad one is a `ValidationError` naming
+ *    fields, an instant outside the years the calendar covers an `UnprocessableEventError`.
  * 2. Read the event record — for a case event together with the case, in one round trip. If
  *    the id is recorded: a different body is an `IdempotencyConflictError`; the same body gets
  *    the stored answer (and, for case events, the case's timers are re-synced).
- * 3. Case events: `engine.applyEvent` on the case read, commit event record + case +
- *    deadline projections + audit in ONE transaction; a version conflict reloads and retries
- *    (bounded); losing the event-record race returns the winner's answer.
+ * 3. Case events: `engine.applyEvent` on the case read, work out what the reminders will lack
+ *    (the answer's `warnings`, `event-warnings.ts`), commit event record (with that answer) +
+ *    case + deadline projections + audit in ONE transaction; a version conflict reloads and
+ *    retries (bounded); losing the event-record race returns the winner's answer.
  * 4. After the commit, diff the timer plans before/after, call the `Scheduler`, and append
  *    the planned/cancelled reminder lines to the case's audit trail (a redelivery appends
  *    only the planned lines the trail does not already hold).
- * 5. Directory events: write person / away period / rota shift with the event record.
+ * 5. Directory events: warn of people they name that the directory lacks, then write person
+ *    / away period / rota shift with the event record (and its answer).
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '#domain/ids.js';
 import type { CaseAggregate } from '#domain/model.js';
-import type { ReminderAudit } from '#domain/ports.js';
+import type { Directory, ReminderAudit } from '#domain/ports.js';
 import {
   type CaseStore,
   type Clock,
@@ -32,9 +36,15 @@ import {
   VersionConflictError,
 } from '#domain/ports.js';
 import { backoffDelay, realSleep } from '#domain/reminders/backoff.js';
+import { DEFAULT_REMINDER_PLANS } from '#domain/reminders/plans.js';
 import { diffTimers } from '#domain/timers.js';
-import { type CaseEvent, type DirectoryEvent, EventEnvelope } from '#schemas/events.js';
-import type { EventAccepted } from '#schemas/responses.js';
+import {
+  type CaseEvent,
+  type DirectoryEvent,
+  EventEnvelope,
+  isOutsideCalendarIssue,
+} from '#schemas/events.js';
+import type { EventAccepted, EventWarning } from '#schemas/responses.js';
 import type { CaseEngine } from './case-engine.js';
 import {
   ContentionError,
@@ -44,11 +54,17 @@ import {
   UnprocessableEventError,
   ValidationError,
 } from './errors.js';
+import { caseEventWarnings, directoryEventWarnings } from './event-warnings.js';
 import { reminderTimerAudit } from './replace-timers.js';
 
 export interface IngestDeps {
   store: CaseStore;
   directory: DirectoryWriter;
+  /**
+   * Directory reads for the answer's warnings (people an event names that the directory lacks).
+   * @default none (no person is checked)
+   */
+  people?: Pick<Directory, 'getPerson'>;
   engine: CaseEngine;
   scheduler: Scheduler;
   /** Where planned/cancelled reminder lines go (the case's audit trail); absent: not audited. */
@@ -72,6 +88,12 @@ export const MAX_CASE_BYTES = 300_000;
 export async function ingestEvent(body: unknown, deps: IngestDeps): Promise<StoredAnswer> {
   const parsed = EventEnvelope.safeParse(body);
   if (!parsed.success) {
+    // Well-formed, but at an instant the calendar cannot reckon with: unprocessable, not malformed.
+    if (parsed.error.issues.every(isOutsideCalendarIssue)) {
+      throw new UnprocessableEventError('the event has an instant outside the calendar’s years', {
+        errors: fieldErrors(parsed.error),
+      });
+    }
     throw new ValidationError('the event does not match its schema', {
       errors: fieldErrors(parsed.error),
     });
@@ -112,11 +134,12 @@ function isCaseEvent(event: EventEnvelope): event is CaseEvent {
   return typeof event.caseId === 'string';
 }
 
-function accepted(event: EventEnvelope): StoredAnswer {
+function accepted(event: EventEnvelope, warnings: EventWarning[]): StoredAnswer {
   const body: EventAccepted = {
     eventId: event.id,
     status: 'accepted',
     caseId: event.caseId ?? null,
+    warnings,
   };
   return { statusCode: 202, body };
 }
@@ -195,7 +218,12 @@ async function applyCaseEvent(
       },
     );
   }
-  const answer = accepted(event);
+  const warnings = await caseEventWarnings(event, result.aggregate, {
+    people: deps.people,
+    plans: deps.engine.plans ?? DEFAULT_REMINDER_PLANS,
+    rules: deps.engine.rules,
+  });
+  const answer = accepted(event, warnings);
   await deps.store.commitCase({
     caseId: event.caseId,
     expectedVersion: stored?.version ?? 0,
@@ -224,7 +252,7 @@ async function applyDirectoryEvent(
   deps: IngestDeps,
 ): Promise<StoredAnswer> {
   const now = deps.clock.now();
-  const answer = accepted(event);
+  const answer = accepted(event, await directoryEventWarnings(event, deps));
   const eventRecord = record(event, bodyHash, answer, now);
   switch (event.type) {
     case 'person.upserted':

@@ -3,18 +3,20 @@
  * bodies of `schemas/responses.ts`. An unknown case is a `NotFoundError`.
  */
 
-import { type Calendar, createCalendar } from '#calendar/index.js';
+import { type Calendar, CalendarRangeError, createCalendar } from '#calendar/index.js';
 import type {
   CaseStore,
   DeadlineRecord,
   Directory,
   DirectoryListing,
   Person,
+  UnroutedReminder,
+  UnroutedStore,
 } from '#domain/ports.js';
 import { DEFAULT_REMINDER_PLANS } from '#domain/reminders/plans.js';
-import { routeReminder } from '#domain/reminders/routing.js';
+import { type Routing, routeReminder } from '#domain/reminders/routing.js';
 import type { ReminderPlans } from '#domain/reminders/types.js';
-import { listPlannedReminders } from '#domain/reminders/view.js';
+import { listPlannedReminders, reminderStatus, repeatsPlanned } from '#domain/reminders/view.js';
 import type {
   AuditList,
   CaseView,
@@ -29,6 +31,9 @@ import type {
   ReminderView,
   RotaList,
   RotaQuery,
+  UnroutedList,
+  UnroutedQuery,
+  UnroutedView,
 } from '#schemas/responses.js';
 import { NotFoundError } from './errors.js';
 
@@ -40,7 +45,15 @@ export interface ReadDeps {
    * hours, the default plans, and recipients from the case's workers only (no managers, no
    * delegates, no EDT rota).
    */
-  reminders?: { calendar: Calendar; plans?: ReminderPlans; directory: Directory };
+  reminders?: {
+    calendar: Calendar;
+    plans?: ReminderPlans;
+    directory: Directory;
+    /** The authority's fallback contact (`fallbackPerson`), shown as `@fallback`. */
+    fallback?: Person | undefined;
+  };
+  /** Where unrouted reminders are kept (`GET /v1/reminders/unrouted`). @default none: an empty list */
+  unrouted?: UnroutedStore;
   /** The directory's lists (`GET /v1/people`, `/v1/rota`). Without it those routes answer 404. */
   directory?: DirectoryListing;
 }
@@ -90,9 +103,9 @@ export async function getAudit(caseId: string, deps: ReadDeps): Promise<AuditLis
 }
 
 /**
- * The case's planned reminders (open and breached deadlines; none once the case is closed),
- * each routed as it would be at its fire time if nothing changes before then: personIds and
- * roles only, never contact details.
+ * The case's reminders (open and breached deadlines; none once the case is closed) with what
+ * happened to each (from the audit trail), each routed as it would be at its fire time if
+ * nothing changes before then: personIds and roles only, never contact details.
  */
 export async function getCaseReminders(caseId: string, deps: ReadDeps): Promise<ReminderList> {
   const stored = await deps.store.loadCase(caseId);
@@ -101,20 +114,21 @@ export async function getCaseReminders(caseId: string, deps: ReadDeps): Promise<
   const calendar = deps.reminders?.calendar ?? defaultCalendar();
   const plans = deps.reminders?.plans ?? DEFAULT_REMINDER_PLANS;
   const directory = memo(deps.reminders?.directory ?? workersOnly);
+  const audit = aggregate.status === 'closed' ? [] : await deps.store.listAudit(caseId);
   const reminders: ReminderView[] = [];
-  for (const view of listPlannedReminders(aggregate, calendar, plans)) {
+  for (const view of listPlannedReminders(aggregate, calendar, plans, repeatsPlanned(audit))) {
     const plan = plans[view.rule];
-    const step = plan?.steps.find((s) => s.key === view.step);
     const deadline = aggregate.deadlines.find((d) => d.id === view.deadlineId);
-    if (plan === undefined || step === undefined || deadline === undefined) continue;
-    const routing = await routeReminder({
+    if (plan === undefined || deadline === undefined) continue;
+    const routing = await routeSafely({
       plan,
-      step,
+      step: view.planStep,
       deadline,
       workers: aggregate.workers,
       now: new Date(view.fireAt),
       calendar,
       directory,
+      fallback: deps.reminders?.fallback,
     });
     const roleOf = (id: string) => aggregate.workers.find((w) => w.personId === id)?.role;
     const recipients: ReminderView['recipients'] = [];
@@ -143,7 +157,7 @@ export async function getCaseReminders(caseId: string, deps: ReadDeps): Promise<
       fireAt: view.fireAt,
       late: view.late,
       urgent: view.urgent,
-      status: 'planned',
+      status: reminderStatus(view, audit),
       to: view.to,
       channels: [...channels].sort(),
       recipients,
@@ -155,6 +169,45 @@ export async function getCaseReminders(caseId: string, deps: ReadDeps): Promise<
     });
   }
   return { caseId, reminders };
+}
+
+/**
+ * Routes a listed step; a fire time beyond the years the calendar covers cannot be routed,
+ * and says so rather than failing the whole list.
+ */
+async function routeSafely(input: Parameters<typeof routeReminder>[0]): Promise<Routing> {
+  try {
+    return await routeReminder(input);
+  } catch (error) {
+    if (!(error instanceof CalendarRangeError)) throw error;
+    return {
+      deliveries: [],
+      deferrals: [],
+      unroutable: [{ reason: 'outside-calendar' }],
+      edt: false,
+      dayRecipients: [],
+      unrouted: false,
+    };
+  }
+}
+
+/** `GET /v1/reminders/unrouted`: reminders that reached nobody they were meant for, newest first. */
+export async function listUnrouted(query: UnroutedQuery, deps: ReadDeps): Promise<UnroutedList> {
+  if (deps.unrouted === undefined) return { reminders: [] };
+  const page = await deps.unrouted.queryUnrouted({
+    since: query.since === undefined ? undefined : new Date(query.since),
+    team: query.team,
+    limit: query.limit,
+    cursor: query.cursor,
+  });
+  return {
+    reminders: page.reminders.map(toUnroutedView),
+    ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
+  };
+}
+
+function toUnroutedView(r: UnroutedReminder): UnroutedView {
+  return { ...r, at: r.at.toISOString() };
 }
 
 export async function listPeople(query: PeopleQuery, deps: ReadDeps): Promise<PersonList> {
@@ -216,7 +269,13 @@ const defaultCalendar = () =>
 
 /** Without a directory: every named worker exists, nobody is away, nobody is on call. */
 const workersOnly: Directory = {
-  getPerson: async (personId) => ({ personId, name: '', email: '', updatedAt: '' }),
+  // A stand-in address: this view shows personIds only, never an address.
+  getPerson: async (personId) => ({
+    personId,
+    name: '',
+    email: `${personId}@directory.invalid`,
+    updatedAt: '',
+  }),
   awayAt: async () => undefined,
   onCallAt: async () => undefined,
 };

@@ -1,30 +1,29 @@
 /** A case's timers after a change: the plan diffed, the scheduler told, the audit written. */
 import type { CaseAggregate } from '#domain/model.js';
 import type { ReminderAudit, ReminderAuditEntry, Scheduler } from '#domain/ports.js';
-import { reminderTimers } from '#domain/reminders/planning.js';
 import { diffTimers, type Timer } from '#domain/timers.js';
 import type { FireTimerDeps } from './fire-deps.js';
 
 /**
- * Diffs the case's timer plans and calls the scheduler; deadlines that breached get their
- * at-due and overdue reminders (the plan of open deadlines no longer holds them).
+ * Diffs the case's timer plans and calls the scheduler: a deadline that breached has its
+ * at-due and overdue reminders and its breach step re-planned under the new version (the plan
+ * of a breached deadline holds them).
  */
 export async function replaceTimers(
   before: CaseAggregate,
   after: CaseAggregate,
   caseVersion: number,
   now: Date,
-  deps: Pick<FireTimerDeps, 'planTimers' | 'scheduler' | 'calendar' | 'plans' | 'audit'>,
+  deps: Pick<FireTimerDeps, 'planTimers' | 'scheduler' | 'audit'>,
 ): Promise<void> {
-  const old = deps.planTimers(before);
-  const next = deps.planTimers(after);
-  for (const d of after.deadlines) {
-    const was = before.deadlines.find((b) => b.id === d.id);
-    if (d.status === 'breached' && was?.status === 'open' && after.status === 'open') {
-      next.push(...reminderTimers(d, deps.calendar, deps.plans[d.rule]));
-    }
-  }
-  await applyPlanChange(old, next, deps.scheduler, deps.audit, caseVersion, now);
+  await applyPlanChange(
+    deps.planTimers(before),
+    deps.planTimers(after),
+    deps.scheduler,
+    deps.audit,
+    caseVersion,
+    now,
+  );
 }
 
 /**

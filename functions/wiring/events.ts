@@ -26,9 +26,12 @@ export interface IngestWiring {
 
 export function ingestDeps(wiring: IngestWiring): IngestDeps {
   const { client, tableName } = wiring;
+  const directory = new DynamoDirectory(client, tableName);
   return {
     store: new DynamoCaseStore(client, tableName),
-    directory: new DynamoDirectory(client, tableName),
+    directory,
+    // The 202's warnings read the people an event names.
+    people: directory,
     engine: wiring.engine,
     scheduler: wiring.scheduler,
     reminderAudit: new DynamoReminderAudit(client, tableName),

@@ -37,7 +37,14 @@ export function importDeps(wiring: ImportWiring): ImportRun {
   });
   const { reminderAudit: _none, ...rest } = real;
   return {
-    deps: { ...rest, store: dry.store, directory: dry.directory, scheduler: dry.scheduler },
+    // The 202's warnings read people through the overlay: those the same file adds count.
+    deps: {
+      ...rest,
+      store: dry.store,
+      directory: dry.directory,
+      people: dry.directory,
+      scheduler: dry.scheduler,
+    },
     preview: (now) => dry.preview(now),
   };
 }

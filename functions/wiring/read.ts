@@ -1,11 +1,15 @@
 /**
- * The read Lambda's dependencies: the case store and, for the planned-reminders route, the
- * engine's calendar and the directory. `readDeps` is shared by AWS and local mode.
+ * The read Lambda's dependencies: the case store, the unrouted reminders and, for the
+ * planned-reminders route, the engine's calendar and plans, the directory and the fallback
+ * contact. `readDeps` is shared by AWS and local mode.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
 import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
+import { DynamoUnroutedStore } from '#adapters/dynamodb/unrouted.js';
 import { config } from '#commons/config.js';
+import { fallbackPerson } from '#domain/reminders/routing.js';
+import type { AuthorityConfig } from '#schemas/authority.js';
 import type { BoundEngine } from '#use-cases/bind-engine.js';
 import type { ReadDeps } from '#use-cases/read-queries.js';
 import { awsEngine, documentClient } from './aws.js';
@@ -13,12 +17,15 @@ import { awsEngine, documentClient } from './aws.js';
 export interface ReadWiring {
   client: DynamoDBDocumentClient;
   tableName: string;
-  engine: Pick<BoundEngine, 'calendar'>;
+  engine: Pick<BoundEngine, 'calendar'> & Partial<Pick<BoundEngine, 'plans'>>;
+  /** Its fallback contact is shown in the reminders view (as `@fallback`). */
+  authority?: Pick<AuthorityConfig, 'fallbackContact'> | undefined;
 }
 
 export function readDeps(wiring: ReadWiring): ReadDeps {
   const { client, tableName, engine } = wiring;
   const directory = new DynamoDirectory(client, tableName);
+  const fallback = wiring.authority?.fallbackContact;
   return {
     store: new DynamoCaseStore(client, tableName),
     reminders: {
@@ -26,8 +33,11 @@ export function readDeps(wiring: ReadWiring): ReadDeps {
       get calendar() {
         return engine.calendar;
       },
+      ...(engine.plans === undefined ? {} : { plans: engine.plans }),
       directory,
+      fallback: fallback === undefined ? undefined : fallbackPerson(fallback),
     },
+    unrouted: new DynamoUnroutedStore(client, tableName),
     directory,
   };
 }
@@ -38,5 +48,6 @@ export async function awsReadDeps(): Promise<ReadDeps> {
     client: documentClient(),
     tableName: config().tableName,
     engine: await awsEngine(),
+    authority: config().authority,
   });
 }

@@ -17,7 +17,7 @@ import { makeEventBridgeScheduler } from '#adapters/scheduler/index.js';
 import { type Config, config } from '#commons/config.js';
 import { powertoolsLog } from '#commons/logger.js';
 import { type Channel, type Metrics, systemClock } from '#domain/ports.js';
-import { type ReminderPlans, reminderPlans } from '#domain/reminders/index.js';
+import { fallbackPerson, type ReminderPlans, reminderPlans } from '#domain/reminders/index.js';
 import type { AuthorityConfig } from '#schemas/authority.js';
 import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import type { FireTimerDeps } from '#use-cases/fire-timer.js';
@@ -73,6 +73,10 @@ export function buildFireDeps(wiring: FireWiring): FireTimerDeps {
     plans,
     caseUrlTemplate: wiring.authority.links.caseUrlTemplate,
     emailFrom: wiring.emailFrom,
+    fallback:
+      wiring.authority.fallbackContact === undefined
+        ? undefined
+        : fallbackPerson(wiring.authority.fallbackContact),
     digestsScheduled: new Set(),
     log: wiring.log ?? powertoolsLog,
     ...(wiring.metrics === undefined ? {} : { metrics: wiring.metrics }),

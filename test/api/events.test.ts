@@ -195,7 +195,21 @@ describe('POST /v1/events: applying case events', () => {
     const closed = await handler(postEvent(JSON.stringify(envelope.closed('apply-3', 'C-3001'))));
     // Assess
     expect(opened.statusCode).toBe(202);
-    expect(bodyOf(opened)).toEqual({ eventId: 'apply-1', status: 'accepted', caseId: 'C-3001' });
+    // The joint supervision it starts goes to four roles; the case names two of them.
+    expect(bodyOf(opened)).toMatchObject({
+      eventId: 'apply-1',
+      status: 'accepted',
+      caseId: 'C-3001',
+    });
+    expect(
+      bodyOf<{ warnings: { code: string; field: string; detail: string }[] }>(opened).warnings.map(
+        (w) => [w.code, w.field, /role ([a-z-]+),/.exec(w.detail)?.[1]],
+      ),
+    ).toEqual([
+      ['no-worker-in-role', 'data.workers', 'supervisor'],
+      ['no-worker-in-role', 'data.workers', 'mh-supervisor'],
+      ['no-worker-in-role', 'data.workers', 'mh-worker'],
+    ]);
     expect(concern.statusCode).toBe(202);
     expect(closed.statusCode).toBe(202);
     expect(open.map((d) => d.rule)).toEqual(
@@ -363,6 +377,7 @@ describe('POST /v1/events: directory events', () => {
       eventId: 'dir-1',
       status: 'accepted',
       caseId: null,
+      warnings: [],
     });
     expect(redelivered).toEqual(results[0]);
     expect(await directory.getPerson('P-0001')).toMatchObject({

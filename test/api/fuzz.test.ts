@@ -2,12 +2,23 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
 import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
+import { DynamoUnroutedStore } from '#adapters/dynamodb/unrouted.js';
+import { fallbackPerson } from '#domain/reminders/routing.js';
 import { makeHandler } from '#functions/events/handler.js';
+import { makeHandler as makeReadHandler } from '#functions/read/handler.js';
 import { RecordingScheduler } from '#local/server.js';
-import { EventEnvelope } from '#schemas/events.js';
+import { EventEnvelope, WorkerRole } from '#schemas/events.js';
 import { Problem } from '#schemas/problem.js';
 import { makeCaseEngine } from '#use-cases/bind-engine.js';
-import { AUTHORITY, envelope, freshTable, postEvent, snapshot, TEST_SECRET } from './support.js';
+import {
+  AUTHORITY,
+  apiEvent,
+  envelope,
+  freshTable,
+  postEvent,
+  snapshot,
+  TEST_SECRET,
+} from './support.js';
 
 let table: Awaited<ReturnType<typeof freshTable>>;
 
@@ -112,4 +123,179 @@ describe('POST /v1/events: fuzzed bodies', () => {
     // Assess
     expect(await snapshot(table.client, table.tableName)).toBe(before);
   });
+});
+
+/** Ids from small pools, so fuzzed events meet each other's cases, people and clocks. */
+const PEOPLE = ['P-0001', 'P-0002', 'P-0003', 'P-0004'];
+const ROLES = WorkerRole.options;
+/** Instants across (and just past) the calendar's years, its edges most of all. */
+const instant = fc
+  .oneof(
+    fc
+      .date({ min: new Date('2011-06-01T00:00:00Z'), max: new Date('2101-06-01T00:00:00Z') })
+      .filter((d) => !Number.isNaN(d.getTime())),
+    fc
+      .constantFrom(
+        '2011-12-31T23:59:59Z',
+        '2012-01-01T00:00:00Z',
+        '2012-01-02T09:00:00Z',
+        '2100-06-01T12:00:00Z',
+        '2100-12-31T16:00:00Z',
+        '2100-12-31T23:59:59Z',
+        '2101-01-01T00:00:00Z',
+      )
+      .map((s) => new Date(s)),
+  )
+  .map((d) => d.toISOString());
+const person = fc.constantFrom(...PEOPLE);
+const workers = fc.array(fc.record({ personId: person, role: fc.constantFrom(...ROLES) }), {
+  maxLength: 6,
+});
+const facts = fc.record(
+  {
+    team: fc.constantFrom('north', 'south'),
+    riskLevel: fc.constantFrom('standard', 'high'),
+    jointWithMentalHealth: fc.boolean(),
+    jointSupervisionEveryMonths: fc.integer({ min: 1, max: 6 }),
+    workers,
+  },
+  { requiredKeys: ['team'] },
+);
+const span = fc.tuple(instant, fc.integer({ min: 1, max: 30 * 24 })).map(([from, hours]) => ({
+  from,
+  to: new Date(Date.parse(from) + hours * 3_600_000).toISOString(),
+}));
+/** Valid envelopes of every type (the schema may still refuse an instant out of range). */
+const validEvent = (caseIds: readonly string[]) => {
+  const caseId = fc.constantFrom(...caseIds);
+  const onCase = <T>(type: string, data: fc.Arbitrary<T>) =>
+    fc.record({ type: fc.constant(type), occurredAt: instant, caseId, data });
+  const allegation = fc.record({ allegationId: fc.constantFrom('A-1', 'A-2') });
+  const disagreement = fc.record({ disagreementId: fc.constantFrom('D-1', 'D-2') });
+  return fc.oneof(
+    { arbitrary: onCase('case.opened', facts), weight: 3 },
+    onCase('case.updated', facts),
+    onCase('case.closed', fc.constant({})),
+    { arbitrary: onCase('lado.concern-raised', allegation), weight: 3 },
+    onCase('lado.notified', allegation),
+    onCase('lado.responded', allegation),
+    { arbitrary: onCase('disagreement.raised', disagreement), weight: 2 },
+    onCase('disagreement.resolved', disagreement),
+    onCase(
+      'supervision.held',
+      fc.record({ kind: fc.constantFrom('joint', 'building-bridges', 'co-working') }),
+    ),
+    onCase('coworking.started', fc.record({ reviewEveryWeeks: fc.integer({ min: 1, max: 52 }) })),
+    onCase('coworking.ended', fc.constant({})),
+    onCase('building-bridges.started', fc.record({ personId: person })),
+    onCase('building-bridges.ended', fc.constant({})),
+    fc.record({
+      type: fc.constant('person.upserted'),
+      occurredAt: instant,
+      data: fc.record(
+        {
+          personId: person,
+          name: fc.constant('Test Professional'),
+          email: fc.constantFrom('worker.one@example.gov.uk', 'manager.one@example.gov.uk'),
+          phone: fc.constant('+447700900123'),
+          team: fc.constantFrom('north', 'south'),
+          managerId: person,
+        },
+        { requiredKeys: ['personId', 'name', 'email'] },
+      ),
+    }),
+    fc.record({
+      type: fc.constant('person.away'),
+      occurredAt: instant,
+      data: fc
+        .tuple(person, person, span)
+        .filter(([a, b]) => a !== b)
+        .map(([personId, delegateId, s]) => ({ personId, delegateId, ...s })),
+    }),
+    fc.record({
+      type: fc.constant('rota.shift'),
+      occurredAt: instant,
+      data: fc.tuple(person, span).map(([personId, s]) => ({ personId, ...s })),
+    }),
+  );
+};
+
+describe('fuzzed valid events, then every read', () => {
+  it('never answers ≥ 500: events are taken or refused (4xx), and every read of every case answers', async () => {
+    // Prepare: the events and read handlers as local mode wires them (directory, fallback).
+    const fresh = await freshTable(inject('dynamoEndpoint'), 'fuzz-reads');
+    const directory = new DynamoDirectory(fresh.client, fresh.tableName);
+    const engine = makeCaseEngine(AUTHORITY);
+    const events = makeHandler({
+      webhookSecret: TEST_SECRET,
+      store: new DynamoCaseStore(fresh.client, fresh.tableName),
+      directory,
+      people: directory,
+      engine,
+      scheduler: new RecordingScheduler(),
+      clock: { now: () => new Date('2026-03-02T12:00:00Z') },
+    });
+    const read = makeReadHandler({
+      store: new DynamoCaseStore(fresh.client, fresh.tableName),
+      reminders: {
+        calendar: engine.calendar,
+        directory,
+        fallback: fallbackPerson(AUTHORITY.fallbackContact as { email: string }),
+      },
+      unrouted: new DynamoUnroutedStore(fresh.client, fresh.tableName),
+    });
+    const statuses = new Map<number, number>();
+    const count = (status: number) => statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    let run = 0;
+    let id = 0;
+    // Act
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer().chain(() => {
+          run++;
+          const caseIds = [1, 2, 3].map((i) => `C-F${run}-${i}`);
+          return fc.tuple(
+            fc.constant(caseIds),
+            fc.array(validEvent(caseIds), { minLength: 40, maxLength: 40 }),
+          );
+        }),
+        async ([caseIds, batch]) => {
+          for (const event of batch) {
+            const body = JSON.stringify({ id: `fz-${++id}`, ...event });
+            const answer = await events(postEvent(body));
+            count(answer.statusCode);
+            expect(answer.statusCode, body).toBeLessThan(500);
+          }
+          const paths: [string, string, Record<string, string>?][] = caseIds.flatMap((caseId) =>
+            ['', '/deadlines', '/audit', '/reminders'].map(
+              (tail): [string, string, Record<string, string>] => [
+                `GET /v1/cases/{caseId}${tail}`,
+                `/v1/cases/${caseId}${tail}`,
+                { caseId },
+              ],
+            ),
+          );
+          for (const status of ['open', 'met', 'breached', 'cancelled'])
+            paths.push(['GET /v1/deadlines', `/v1/deadlines?status=${status}`]);
+          paths.push(['GET /v1/reminders/unrouted', '/v1/reminders/unrouted']);
+          for (const [routeKey, path, pathParameters] of paths) {
+            const query = Object.fromEntries(new URL(path, 'http://x').searchParams);
+            const result = await read(
+              apiEvent(routeKey, path, {
+                ...(pathParameters === undefined ? {} : { pathParameters }),
+                queryStringParameters: query,
+              }),
+            );
+            // Assess
+            expect(result.statusCode, `${path}: ${result.body}`).toBeLessThan(500);
+            expect([200, 404]).toContain(result.statusCode);
+          }
+        },
+      ),
+      { numRuns: 8 },
+    );
+    // Assess: the fuzz reached both outcomes (accepted, and refused for the calendar's years).
+    expect(statuses.get(202) ?? 0).toBeGreaterThan(100);
+    expect(statuses.get(422) ?? 0).toBeGreaterThan(0);
+  }, 180_000); // ~20 s alone on DynamoDB Local; a loaded 2-core machine takes several times that
 });

@@ -32,6 +32,7 @@ describe('schemas/openapi.json', () => {
       '/v1/people',
       '/v1/people/{personId}',
       '/v1/rota',
+      '/v1/reminders/unrouted',
     ]);
   });
 });

@@ -15,6 +15,7 @@ export const AUTHORITY: AuthorityConfig = {
   division: 'england-and-wales',
   preset: 'southampton',
   links: { caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}' },
+  fallbackContact: { email: 'duty.inbox@example.gov.uk' },
 };
 
 let counter = 0;

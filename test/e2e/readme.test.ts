@@ -7,9 +7,11 @@
  * read back from the code: a concern at 16:30 BST on Friday 24 May 2030 starts a 24-elapsed-
  * hour LADO notification clock, due 16:30 BST (15:30Z) on Saturday, with reminders at 50 %
  * (04:30 BST, 03:30Z) and 75 % (10:30 BST, 09:30Z). All are urgent and out of hours, so each
- * goes at once to the EDT manager on the rota, by SMS and email. Monday 27 May 2030 is the
- * Spring bank holiday, so the day team's digest goes at the next opening, 09:00 BST (08:00Z)
- * on Tuesday 28 May, to the person the alerts were meant for: the case's LADO.
+ * goes at once to the EDT manager on the rota, by SMS and email; at 16:30 BST the clock breaches
+ * and the breach step (standing for the at-due one) tells the EDT manager it BREACHED. Monday
+ * 27 May 2030 is the Spring bank holiday, so the day team's digest goes at the next opening,
+ * 09:00 BST (08:00Z) on Tuesday 28 May, to the case's team manager; at that opening the breach
+ * of this safeguarding clock is repeated to the LADO (in hours: by email).
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -31,6 +33,7 @@ function markedBlocks(markdown: string, marker: string, language: string): strin
 const EDT_PHONE = '+447700900005';
 const EDT_EMAIL = 'edt.one@example.gov.uk';
 const LADO_EMAIL = 'lado.one@example.gov.uk';
+const MANAGER_EMAIL = 'manager.one@example.gov.uk';
 
 describe("the README's worked example, pasted into a shell against a fresh npm start", () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'timescales-readme-'));
@@ -61,7 +64,7 @@ describe("the README's worked example, pasted into a shell against a fresh npm s
 
   it('has three marked shell blocks, and they run to the end', () => {
     expect(markedBlocks(README, '<!-- worked-example -->', 'sh')).toHaveLength(3);
-    expect(example.stderr + example.stdout).toContain('5 event(s) accepted');
+    expect(example.stderr + example.stdout).toContain('6 event(s) accepted');
     expect(example.code, example.stderr).toBe(0);
   });
 
@@ -81,17 +84,28 @@ describe("the README's worked example, pasted into a shell against a fresh npm s
     ]);
   });
 
-  it('gives the LADO one email, the digest at 09:00 BST on Tuesday after the bank-holiday Monday', () => {
+  it('says BREACHED at 16:30 BST on Saturday', () => {
+    const breach = outbox.filter((m) => m.sentAt.startsWith('2030-05-25T15:30'));
+    expect(breach.map((m) => m.channel).sort()).toEqual(['email', 'sms']);
+    for (const m of breach) expect(m.body).toContain('LADO notification BREACHED');
+  });
+
+  it('gives the team manager the digest at 09:00 BST on Tuesday after the bank-holiday Monday, and the LADO the breach again', () => {
     // Assess
+    const manager = outbox.filter((m) => m.to === MANAGER_EMAIL);
+    expect(manager.map((m) => [m.sentAt.slice(0, 16), m.channel, m.rule, m.subject])).toEqual([
+      ['2030-05-28T08:00', 'email', 'digest', 'Bank holiday weekend EDT alerts for north: 1 clock'],
+    ]);
+    expect(manager[0]?.body).toContain('C-1001: LADO notification — BREACHED');
     const lado = outbox.filter((m) => m.to === LADO_EMAIL);
     expect(lado.map((m) => [m.sentAt.slice(0, 16), m.channel, m.rule])).toEqual([
-      ['2030-05-28T08:00', 'email', 'digest'],
+      ['2030-05-28T08:00', 'email', 'lado-notification'],
     ]);
-    expect(lado[0]?.body).toContain('C-1001');
+    expect(lado[0]?.subject).toContain('BREACHED, 2 days late');
   });
 
   it('sends nothing else', () => {
-    expect(outbox).toHaveLength(7);
+    expect(outbox).toHaveLength(8);
   });
 
   it("links every message to the case on the server's own address and port", () => {

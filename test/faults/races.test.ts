@@ -57,7 +57,7 @@ describe('concurrent deliveries (DynamoDB Local)', () => {
     // Assess: one answer, byte for byte; version 1; one audit item; one set of deadlines.
     expect(new Set(results.map((r) => r.statusCode))).toEqual(new Set([202]));
     expect(new Set(results.map((r) => r.body)).size).toBe(1);
-    expect(bodyOf(results[0] ?? {})).toEqual({
+    expect(bodyOf(results[0] ?? {})).toMatchObject({
       eventId: 'race-open-1',
       status: 'accepted',
       caseId,

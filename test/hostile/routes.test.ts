@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signWebhook } from '#commons/webhook.js';
 import type { LocalServer } from '#local/server.js';
-import { AuditList, CaseView, DeadlineList } from '#schemas/responses.js';
+import { AuditList, CaseView, DeadlineList, UnroutedList } from '#schemas/responses.js';
 import { envelope, snapshot, TEST_SECRET } from '#test/api/support.js';
 import { expectProblem, hostileServer, raw } from './support.js';
 
@@ -362,6 +362,42 @@ describe('reads: hostile headers', () => {
         },
       ),
       { numRuns: 60 },
+    );
+  });
+});
+
+describe('GET /v1/reminders/unrouted: fuzzed query strings and cursors', () => {
+  const unroutedKey = fc.constantFrom('since', 'team', 'limit', 'cursor', 'Since', 'x', '');
+  const unroutedCursor = fc
+    .record({
+      pk: fc.oneof(fc.constant(''), fc.string(), fc.constantFrom('UNROUTED#north', 'UNROUTED#')),
+      sk: fc.oneof(fc.constant(''), fc.string(), fc.constant('2026-05-28T01:00:00.000Z#C-1#x')),
+      gsi1pk: fc.constantFrom('UNROUTED', 'UNROUTED ', ''),
+      gsi1sk: fc.oneof(fc.constant(''), fc.string()),
+    })
+    .chain((key) =>
+      fc.constantFrom(key, { pk: key.pk, sk: key.sk }, { ...key, extra: 1 }, [key.pk]),
+    )
+    .map((key) => Buffer.from(JSON.stringify(key)).toString('base64url'));
+  const unroutedQuery = fc
+    .array(fc.tuple(unroutedKey, fc.oneof(queryValue, unroutedCursor)), { maxLength: 4 })
+    .map((pairs) => pairs.map(([k, v]) => `${pct(k)}=${pct(v)}`).join('&'));
+
+  it('answers 200 fuzzed queries with an unrouted list or a 400 problem, never a 5xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(unroutedQuery, async (q) => {
+        // Act
+        const response = await raw(server, 'GET', `/v1/reminders/unrouted?${q}`);
+        // Assess
+        expect(response.status, q).toBeLessThan(500);
+        if (response.status === 200) {
+          expect(UnroutedList.safeParse(JSON.parse(response.body)).success).toBe(true);
+          return;
+        }
+        expect(response.status).toBe(400);
+        expect(expectProblem(response)?.errors?.length ?? 0).toBeGreaterThan(0);
+      }),
+      { numRuns: 200 },
     );
   });
 });

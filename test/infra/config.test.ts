@@ -49,6 +49,7 @@ describe('timescales.config.json', () => {
       preset: 'southampton',
       officeHours: { '1': { open: '09:00', close: '17:00' } },
       links: { caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}' },
+      fallbackContact: { email: 'duty.inbox@example.gov.uk' },
     });
   });
 });
@@ -98,6 +99,12 @@ describe('configuration errors name the field and say what is wrong', () => {
       'links.caseUrlTemplate: must be an https URL',
     ],
     [{ logRetentionDays: 100 }, "logRetentionDays: must be one of CloudWatch's retention values"],
+    [{ fallbackContact: undefined }, 'fallbackContact: is required'],
+    [{ fallbackContact: {} }, 'fallbackContact.email: must be an email address: the duty inbox'],
+    [
+      { fallbackContact: { email: 'duty.inbox@example.gov.uk', phone: '07700 900123' } },
+      'fallbackContact.phone: must be an E.164 phone number',
+    ],
     [{ env: { region: 'London' } }, 'env.region: must be an AWS region'],
   ])('%j', (patch, expected) => {
     expect(issuesFor(patch).join('\n')).toContain(expected);

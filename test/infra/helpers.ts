@@ -13,6 +13,7 @@ export const EXAMPLE_CONFIG: TimescalesConfigInput = {
   alarmEmail: 'it-operations@example.gov.uk',
   sms: { senderId: 'EXAMPLEBC' },
   links: { caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}' },
+  fallbackContact: { email: 'duty.inbox@example.gov.uk' },
 };
 
 /**

@@ -415,7 +415,7 @@ describe('HTTP API', () => {
       .sort();
     // Assess
     expect(deployed).toEqual(declared);
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 9);
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 10);
   });
 
   it.each(routes.filter((r) => r.route.auth === 'iam'))('$key requires IAM (SigV4)', ({ key }) => {

@@ -77,10 +77,9 @@ function setup(agg: CaseAggregate, now: string, directory = directoryOf()) {
         audit: [{ caseId: a.caseId, at: new Date(0), kind: 'breached' as const, detail: {} }],
       };
     },
+    // The reminders planner's own rule: open and breached deadlines plan their steps.
     planTimers: (a) =>
-      a.deadlines
-        .filter((d) => d.status === 'open')
-        .flatMap((d) => reminderTimers(d, calendar, DEFAULT_REMINDER_PLANS[d.rule])),
+      a.deadlines.flatMap((d) => reminderTimers(d, calendar, DEFAULT_REMINDER_PLANS[d.rule])),
     scheduler: {
       schedule: async (t) => void scheduled.push(...t),
       cancel: async (n) => void cancelled.push(...n),
@@ -206,16 +205,18 @@ describe('fire timer', () => {
       { caseId: 'C-1001', deadlineId: bb.id, kind: 'due', version: 2 },
       t.deps,
     );
-    // Assess
+    // Assess: the breach step (a routine clock: told once, no repeat) and the overdue steps.
     expect(outcome).toEqual({ status: 'advanced', changed: true });
     expect(t.cases.commits).toHaveLength(1);
     expect(t.cancelled).toHaveLength(5);
     expect(t.scheduled.map((s) => [s.payload.step, s.payload.version])).toEqual([
+      ['breach', 3],
       ['o1wd', 3],
       ['o2wd', 3],
     ]);
     expect(t.audit.entries.map((e) => e.kind).sort()).toEqual([
       ...Array(5).fill('reminder-cancelled'),
+      'reminder-planned',
       'reminder-planned',
       'reminder-planned',
     ]);

@@ -143,6 +143,7 @@ describe('local scheduler driver', () => {
         team: 'north',
         ...(phone ? { phone } : {}),
       });
+    await person('P-0002', 'manager.one@example.gov.uk');
     await person('P-0004', 'lado.one@example.gov.uk', '+447700900004');
     await person('P-0005', 'edt.manager.one@example.gov.uk', '+447700900005');
     await send('rota.shift', '2026-06-01T13:00:00Z', null, {
@@ -156,7 +157,10 @@ describe('local scheduler driver', () => {
       caseIds.map(async (caseId) => {
         await send('case.opened', '2026-06-01T14:30:00Z', caseId, {
           team: 'north',
-          workers: [{ personId: 'P-0004', role: 'lado' }],
+          workers: [
+            { personId: 'P-0004', role: 'lado' },
+            { personId: 'P-0002', role: 'team-manager' },
+          ],
         });
         await send('lado.concern-raised', '2026-06-01T15:00:00Z', caseId, { allegationId: 'A-1' });
       }),
@@ -183,8 +187,9 @@ describe('local scheduler driver', () => {
     expect(edt).toHaveLength(CASES * 2);
     expect(new Set(edt.map((m) => `${m.caseId}|${m.channel}`)).size).toBe(CASES * 2);
     expect(lado.map((m) => m.caseId).sort()).toEqual([...caseIds].sort());
-    expect(digest.map((m) => m.subject)).toEqual([
-      `Overnight EDT alerts for north: ${CASES} urgent reminders`,
+    // The cases' team manager gets the digest: one line per clock.
+    expect(digest.map((m) => [m.to, m.subject])).toEqual([
+      ['manager.one@example.gov.uk', `Overnight EDT alerts for north: ${CASES} clocks`],
     ]);
     expect(sent.map((m) => (m.rule === 'digest' ? 1 : edt.includes(m) ? 0 : 2))).toEqual([
       ...Array(CASES * 2).fill(0),
@@ -306,9 +311,17 @@ describe('local mode: a LADO concern raised on the Friday before a bank-holiday 
       ['2026-05-23T03:30', 'C-1002', 'email'],
       ['2026-05-23T09:30', 'C-1001', 'sms'],
       ['2026-05-23T09:30', 'C-1001', 'email'],
+      // At its due time the clock breaches (the due timer fires first at that instant), and
+      // the breach step stands for the at-due one: the message says BREACHED.
       ['2026-05-23T15:30', 'C-1001', 'sms'],
       ['2026-05-23T15:30', 'C-1001', 'email'],
     ]);
+    expect(edt[6]?.body).toMatch(
+      /^URGENT C-1001: LADO notification BREACHED, under a minute late\./,
+    );
+    expect(edt[7]?.subject).toBe(
+      'URGENT: C-1001: LADO notification BREACHED, under a minute late — Saturday 23 May 2026, 16:30 (BST)',
+    );
     expect(edt.every((m) => m.rule === 'lado-notification')).toBe(true);
     expect(edt[0]?.body).toBe(
       'URGENT C-1001: LADO notification due soon. Due Sat 23 May 16:30 BST. https://cases.example.gov.uk/cases/C-1001',
@@ -321,17 +334,23 @@ describe('local mode: a LADO concern raised on the Friday before a bank-holiday 
     );
   });
 
-  it('gives the day team one digest at 09:00 on Tuesday (Monday is a bank holiday)', () => {
-    // Assess
+  it('gives the team manager one digest at 09:00 on Tuesday (Monday is a bank holiday)', () => {
+    // Assess: one line per clock (C-1001 alerted four times, C-1002 once).
     const digests = outbox.filter((m) => m.rule === 'digest');
     expect(digests.map((m) => [m.sentAt.slice(0, 16), m.to, m.subject])).toEqual([
       [
         '2026-05-26T08:00',
-        'lado.one@example.gov.uk',
-        'Overnight EDT alerts for north: 4 urgent reminders',
+        'manager.one@example.gov.uk',
+        'Bank holiday weekend EDT alerts for north: 2 clocks',
       ],
     ]);
-    expect(outbox).toHaveLength(9);
+    // 8 to the EDT manager, the digest, and C-1001's breach repeated to the LADO at the
+    // first opening after it (Tuesday 09:00: the LADO is in hours, by email).
+    const repeat = outbox.filter((m) => m.reminderId.includes('.br1.'));
+    expect(repeat.map((m) => [m.sentAt.slice(0, 16), m.to, m.channel])).toEqual([
+      ['2026-05-26T08:00', 'lado.one@example.gov.uk', 'email'],
+    ]);
+    expect(outbox).toHaveLength(10);
   });
 
   it('records fired, rerouted and sent reminders in the case audit', () => {
@@ -339,7 +358,8 @@ describe('local mode: a LADO concern raised on the Friday before a bank-holiday 
     expect(kinds).toContain('reminder-planned');
     expect(kinds.filter((k) => k === 'reminder-fired').length).toBeGreaterThanOrEqual(3);
     expect(kinds.filter((k) => k === 'reminder-rerouted')).toHaveLength(6);
-    expect(kinds.filter((k) => k === 'reminder-sent')).toHaveLength(7);
+    // 6 to the EDT manager, the breach's repeat to the LADO, the digest.
+    expect(kinds.filter((k) => k === 'reminder-sent')).toHaveLength(8);
     expect(kinds).toContain('breached');
   });
 });

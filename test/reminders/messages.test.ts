@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   caseLink,
+  type DigestClock,
+  digestPeriod,
   formatUkLong,
   formatUkShort,
   type MessageInput,
@@ -9,7 +11,7 @@ import {
   renderEmail,
   renderSms,
 } from '#domain/reminders/messages.js';
-import { at } from '#test/support/reminders.js';
+import { at, calendar } from '#test/support/reminders.js';
 
 const input: MessageInput = {
   caseId: 'C-1001',
@@ -105,6 +107,8 @@ describe('messages', () => {
       ...input,
       invite: {
         uid: 'js.1.b10wd.x@timescales',
+        sequence: 3,
+        method: 'REQUEST',
         organizer: 'timescales@example.gov.uk',
         attendee: 'manager.one@example.gov.uk',
         now: at('2026-05-11T08:00:00Z'),
@@ -140,29 +144,49 @@ describe('messages', () => {
     expect(sms.length).toBeLessThanOrEqual(160);
   });
 
-  it('puts every overnight alert in one digest, oldest first', () => {
+  it('puts one line per clock in the digest, with its status now and every alert it got, oldest first', () => {
+    // Prepare: C-1002's clock alerted once; C-1001's three times and then breached.
+    const clock = (caseId: string, status: DigestClock['status'], alerts: string[]) => ({
+      caseId,
+      title: 'LADO notification',
+      dueAt: at('2026-05-23T15:30:00Z'),
+      status,
+      alerts: alerts.map((a, i) => ({
+        at: at(a),
+        moment: (['before', 'before', 'due', 'breach'] as const)[i] ?? 'before',
+      })),
+      link: `https://x.example/${caseId}`,
+    });
     // Act
     const digest = renderDigest(
       [
-        {
-          caseId: 'C-1002',
-          title: 'LADO notification',
-          dueAt: at('2026-05-23T15:30:00Z'),
-          alertedAt: at('2026-05-23T09:30:00Z'),
-          link: 'https://x.example/C-1002',
-        },
-        {
-          caseId: 'C-1001',
-          title: 'LADO notification',
-          dueAt: at('2026-05-23T15:30:00Z'),
-          alertedAt: at('2026-05-23T03:30:00Z'),
-          link: 'https://x.example/C-1001',
-        },
+        clock('C-1002', { kind: 'met', at: at('2026-05-23T10:00:00Z') }, ['2026-05-23T09:30:00Z']),
+        clock('C-1001', { kind: 'breached', lateMs: 66.5 * 3_600_000 }, [
+          '2026-05-23T03:30:00Z',
+          '2026-05-23T09:30:00Z',
+          '2026-05-23T15:30:00Z',
+          '2026-05-23T15:31:00Z',
+        ]),
       ],
       'north',
+      'bank holiday weekend',
     );
-    // Assess
-    expect(digest.subject).toBe('Overnight EDT alerts for north: 2 urgent reminders');
-    expect(digest.text.indexOf('C-1001')).toBeLessThan(digest.text.indexOf('C-1002'));
+    // Assess: two clocks, two lines; 66.5 h is "2 days" late; the met one says when.
+    expect(digest.subject).toBe('Bank holiday weekend EDT alerts for north: 2 clocks');
+    const lines = digest.text.split('\n').filter((l) => l.startsWith('- '));
+    expect(lines).toEqual([
+      '- C-1001: LADO notification — BREACHED, 2 days late and not yet met. EDT alerted: Sat 23 May 04:30 BST (due soon), Sat 23 May 10:30 BST (due soon), Sat 23 May 16:30 BST (due now), Sat 23 May 16:31 BST (BREACHED). https://x.example/C-1001',
+      '- C-1002: LADO notification — met on time (Saturday 23 May 2026, 11:00 (BST)). EDT alerted: Sat 23 May 10:30 BST (due soon). https://x.example/C-1002',
+    ]);
+  });
+
+  it.each([
+    ['2026-05-27', 'overnight'], // Wednesday after a Tuesday
+    ['2026-06-01', 'weekend'], // Monday
+    ['2026-05-26', 'bank holiday weekend'], // Tuesday after the Spring bank holiday
+    ['2026-12-29', 'bank holiday weekend'], // Tuesday after Christmas (Fri) and Boxing Day (Mon, substitute)
+    ['2026-01-02', 'bank holiday'], // Friday after New Year’s Day on a Thursday
+  ] as const)('names the closed time before the opening on %s: %s', (date, period) => {
+    expect(digestPeriod(calendar, date)).toBe(period);
   });
 });

@@ -122,8 +122,8 @@ describe('reminder plans', () => {
     // Act
     const breached = planReminders(deadline({ ...base, status: 'breached' }), calendar, plan);
     const met = planReminders(deadline({ ...base, status: 'met' }), calendar, plan);
-    // Assess
-    expect(breached.map((p) => p.step.key)).toEqual(['o1wd', 'o2wd']);
+    // Assess: the breach step (at the due time, 17:00 on the 26th) comes before the overdue ones.
+    expect(breached.map((p) => p.step.key)).toEqual(['breach', 'o1wd', 'o2wd']);
     expect(met).toEqual([]);
   });
 
@@ -221,10 +221,12 @@ describe('listPlannedReminders', () => {
     const open = listPlannedReminders({ status: 'open', deadlines: [lado] }, calendar);
     const closed = listPlannedReminders({ status: 'closed', deadlines: [lado] }, calendar);
     // Assess
-    expect(open.map((r) => [r.step, r.fireAt, r.urgent, r.to])).toEqual([
-      ['p50', '2026-05-23T03:30:00.000Z', true, [{ role: 'lado', escalate: 0 }]],
-      ['p75', '2026-05-23T09:30:00.000Z', true, [{ role: 'lado', escalate: 0 }]],
-      ['due', '2026-05-23T15:30:00.000Z', true, [{ role: 'lado', escalate: 0 }]],
+    // Assess: an open clock lists its breach step too, as it would fire if it breaches.
+    expect(open.map((r) => [r.step, r.fireAt, r.urgent, r.to, r.state])).toEqual([
+      ['p50', '2026-05-23T03:30:00.000Z', true, [{ role: 'lado', escalate: 0 }], 'fires'],
+      ['p75', '2026-05-23T09:30:00.000Z', true, [{ role: 'lado', escalate: 0 }], 'fires'],
+      ['due', '2026-05-23T15:30:00.000Z', true, [{ role: 'lado', escalate: 0 }], 'fires'],
+      ['breach', '2026-05-23T15:30:00.000Z', true, [{ role: 'lado', escalate: 0 }], 'on-breach'],
     ]);
     expect(closed).toEqual([]);
   });

@@ -135,9 +135,9 @@ describe('routing', () => {
       calendar,
       directory: directoryOf([], [edtShift]),
     });
-    // Assess
+    // Assess: the morning digest goes to the case's team manager, not the LADO.
     expect(routing.edt).toBe(true);
-    expect(routing.dayRecipients).toEqual(['P-0004']);
+    expect(routing.dayRecipients).toEqual(['P-0002']);
     expect(routing.deliveries).toEqual([
       {
         personId: 'P-0005',

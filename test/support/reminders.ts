@@ -18,6 +18,7 @@ import type {
   ReminderAuditEntry,
   RotaShift,
   SendClaims,
+  UnroutedReminder,
 } from '#domain/ports.js';
 import { MemoryDirectory } from './memory-store.js';
 
@@ -125,12 +126,21 @@ export class MemoryDigests implements DigestStore {
 
 export class MemoryAudit implements ReminderAudit {
   readonly entries: ReminderAuditEntry[] = [];
+  /** The unrouted records written with the lines (a re-fire of one reminder rewrites it). */
+  readonly unrouted = new Map<string, UnroutedReminder>();
   constructor(private readonly digests = new MemoryDigests()) {}
-  async append(entries: ReminderAuditEntry[]) {
+  async append(entries: ReminderAuditEntry[], _version: number, unrouted?: UnroutedReminder) {
     this.entries.push(...entries);
+    if (unrouted !== undefined)
+      this.unrouted.set(`${unrouted.caseId}|${unrouted.reminderId}`, unrouted);
   }
-  async appendWithDigest(entries: ReminderAuditEntry[], _version: number, digest: DigestEntry) {
-    this.entries.push(...entries);
+  async appendWithDigest(
+    entries: ReminderAuditEntry[],
+    version: number,
+    digest: DigestEntry,
+    unrouted?: UnroutedReminder,
+  ) {
+    await this.append(entries, version, unrouted);
     await this.digests.add(digest);
   }
 }

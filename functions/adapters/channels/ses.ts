@@ -1,9 +1,12 @@
 /**
- * Email through SES v2. A plain message uses `Simple` content (HTML + text); one with an
- * iCalendar invitation is sent as raw MIME (multipart/mixed: alternative bodies + text/calendar).
+ * Email through SES v2, always as raw MIME we build ourselves, so every message carries our
+ * `Date` and `Message-ID` (one per send claim: a re-send after a crash is the same message to
+ * a mail client): multipart/alternative text and HTML bodies, and with an iCalendar invitation
+ * multipart/mixed with a text/calendar part whose `method` matches the invitation's.
  */
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { type ClientSource, lazyClient } from '#commons/lazy.js';
+import { emailMessageId } from '#domain/ids.js';
 import type { Channel, OutboundMessage } from '#domain/ports.js';
 import { toChannelError } from './errors.js';
 
@@ -25,7 +28,6 @@ export class SesEmailChannel implements Channel {
   }
 
   async send(message: OutboundMessage): Promise<{ messageId?: string }> {
-    const subject = message.subject ?? message.meta.caseId;
     const common = {
       FromEmailAddress: this.options.from,
       Destination: { ToAddresses: [message.to] },
@@ -37,20 +39,9 @@ export class SesEmailChannel implements Channel {
         { Name: 'rule', Value: tagValue(message.meta.rule) },
       ],
     };
-    const content =
-      message.ics === undefined
-        ? {
-            Simple: {
-              Subject: { Data: subject, Charset: 'UTF-8' },
-              Body: {
-                Text: { Data: message.text, Charset: 'UTF-8' },
-                ...(message.html === undefined
-                  ? {}
-                  : { Html: { Data: message.html, Charset: 'UTF-8' } }),
-              },
-            },
-          }
-        : { Raw: { Data: new TextEncoder().encode(buildMime(this.options.from, message)) } };
+    const content = {
+      Raw: { Data: new TextEncoder().encode(buildMime(this.options.from, message)) },
+    };
     const [client, { SendEmailCommand }] = await Promise.all([
       this.client(),
       import('@aws-sdk/client-sesv2'),
@@ -85,19 +76,24 @@ function base64Lines(text: string): string {
   );
 }
 
-/** A raw MIME message with the text and HTML bodies and the invitation attached. */
+/** RFC 5322 date-time in UTC: `Tue, 26 May 2026 08:00:00 +0000`. */
+export function rfc5322Date(at: Date): string {
+  return at.toUTCString().replace(/GMT$/, '+0000');
+}
+
+/**
+ * A raw MIME message: text and HTML bodies as alternatives and, with an invitation, the
+ * invitation attached (`method` from its METHOD line); `Date` and `Message-ID` from the
+ * message's headers (else now, and the id of its send claim).
+ */
 export function buildMime(from: string, message: OutboundMessage): string {
   const mixed = '=_timescales_mixed';
   const alt = '=_timescales_alt';
-  const lines = [
-    `From: ${from}`,
-    `To: ${message.to}`,
-    `Subject: ${encodeHeader(message.subject ?? message.meta.caseId)}`,
-    'MIME-Version: 1.0',
-    `X-Timescales-Reminder: ${message.meta.reminderId.replace(/[^\x21-\x7e]/g, '_')}`,
-    `Content-Type: multipart/mixed; boundary="${mixed}"`,
-    '',
-    `--${mixed}`,
+  const domain = from.slice(from.lastIndexOf('@') + 1).replace(/[^A-Za-z0-9.-]/g, '') || 'invalid';
+  const date = message.headers?.date ?? new Date();
+  const messageId = message.headers?.messageId ?? emailMessageId(message.meta, domain);
+  const method = /^METHOD:([A-Z]+)\r?$/m.exec(message.ics ?? '')?.[1] ?? 'REQUEST';
+  const alternative = [
     `Content-Type: multipart/alternative; boundary="${alt}"`,
     '',
     `--${alt}`,
@@ -115,13 +111,30 @@ export function buildMime(from: string, message: OutboundMessage): string {
           base64Lines(message.html),
         ]),
     `--${alt}--`,
-    `--${mixed}`,
-    'Content-Type: text/calendar; charset=UTF-8; method=REQUEST; name="invite.ics"',
-    'Content-Disposition: attachment; filename="invite.ics"',
-    'Content-Transfer-Encoding: base64',
-    '',
-    base64Lines(message.ics ?? ''),
-    `--${mixed}--`,
+  ];
+  const lines = [
+    `From: ${from}`,
+    `To: ${message.to}`,
+    `Subject: ${encodeHeader(message.subject ?? message.meta.caseId)}`,
+    `Date: ${rfc5322Date(date)}`,
+    `Message-ID: ${messageId}`,
+    'MIME-Version: 1.0',
+    `X-Timescales-Reminder: ${message.meta.reminderId.replace(/[^\x21-\x7e]/g, '_')}`,
+    ...(message.ics === undefined
+      ? alternative
+      : [
+          `Content-Type: multipart/mixed; boundary="${mixed}"`,
+          '',
+          `--${mixed}`,
+          ...alternative,
+          `--${mixed}`,
+          `Content-Type: text/calendar; charset=UTF-8; method=${method}; name="invite.ics"`,
+          'Content-Disposition: attachment; filename="invite.ics"',
+          'Content-Transfer-Encoding: base64',
+          '',
+          base64Lines(message.ics),
+          `--${mixed}--`,
+        ]),
     '',
   ];
   return lines.join('\r\n');

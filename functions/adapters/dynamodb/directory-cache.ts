@@ -34,6 +34,8 @@ export interface DirectorySource {
   shiftsStarting(from: Date, to: Date): Promise<readonly ShiftSpan[]>;
   /** The directory stamp's generation (0 before the first write). */
   generation(): Promise<number>;
+  /** A team's manager (read through, uncached: once per team and morning digest). */
+  teamManager?(team: string): Promise<string | undefined>;
 }
 
 /** How far past the instant asked for a rota read reaches, so later fires are served from it. */
@@ -82,6 +84,10 @@ export class CachedDirectory implements Directory {
 
   getPerson(personId: string): Promise<Person | undefined> {
     return cached(this.people, personId, () => this.source.getPerson(personId));
+  }
+
+  async teamManager(team: string): Promise<string | undefined> {
+    return this.source.teamManager?.(team);
   }
 
   async awayAt(personId: string, at: Date): Promise<string | undefined> {

@@ -32,6 +32,7 @@ import {
   MAX_SHIFT_MS,
   onCallFrom,
   type ShiftSpan,
+  teamManagerOf,
 } from '#domain/reminders/directory-rules.js';
 import { ValidationError } from '#use-cases/errors.js';
 import { busyAware } from './busy.js';
@@ -161,6 +162,27 @@ export class DynamoDirectory implements Directory, DirectoryWriter, DirectoryLis
 
   async onCallAt(at: Date): Promise<string | undefined> {
     return onCallFrom(await this.shiftsStarting(new Date(at.getTime() - MAX_SHIFT_MS), at), at);
+  }
+
+  async teamManager(team: string): Promise<string | undefined> {
+    return teamManagerOf(await this.teamMembers(team));
+  }
+
+  /** The people of a team (one Query of gsi1 `TEAM#<team>`: an index, so never consistent). */
+  async teamMembers(team: string): Promise<{ personId: string; managerId?: string }[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: TABLE_KEYS.gsi1.name,
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.teamPartition(team) },
+      ProjectionExpression: 'personId, managerId',
+    });
+    return items.map((i) =>
+      omitUndefined({
+        personId: i.personId as string,
+        managerId: i.managerId as string | undefined,
+      }),
+    );
   }
 
   /** Every away period of a person, oldest first (one Query, however long ago they were). */

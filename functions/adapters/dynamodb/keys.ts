@@ -51,7 +51,6 @@ export const peopleIndex = (personId: string) => ({
   gsi2sk: `PERSON#${personId}`,
 });
 export const peoplePartition = 'PEOPLE';
-export const teamPartition = (team: string) => `TEAM#${team}`;
 export const away = (personId: string, from: string) => ({
   pk: `PERSON#${personId}`,
   sk: `AWAY#${from}`,
@@ -63,6 +62,22 @@ export const shift = (from: string, personId: string) => ({
 });
 export const rotaPartition = 'ROTA';
 export const shiftPrefix = 'SHIFT#';
+/**
+ * A reminder that reached nobody it was meant for: per team, by the time it was due to fire
+ * (newest first is a backwards Query); gsi1 holds every team's, for the list without a team.
+ */
+export const unrouted = (team: string, at: string, caseId: string, reminderId: string) => ({
+  pk: `UNROUTED#${team}`,
+  sk: `${at}#${caseId}#${reminderId}`,
+});
+export const unroutedIndex = (at: string, team: string, caseId: string, reminderId: string) => ({
+  gsi1pk: 'UNROUTED',
+  gsi1sk: `${at}#${team}#${caseId}#${reminderId}`,
+});
+export const unroutedPartition = (team: string) => `UNROUTED#${team}`;
+export const unroutedAllPartition = 'UNROUTED';
+/** gsi1: the people of a team (`personIndex`'s partition). */
+export const teamPartition = (team: string) => `TEAM#${team}`;
 /** The operator's GOV.UK bank-holidays feed (one config item). */
 export const calendarFeed = () => ({ pk: 'CONFIG', sk: 'BANK-HOLIDAYS' });
 /**

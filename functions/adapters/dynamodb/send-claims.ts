@@ -22,11 +22,13 @@ import type {
   ReminderAudit,
   ReminderAuditEntry,
   SendClaims,
+  UnroutedReminder,
 } from '#domain/ports.js';
 import { batchWriteAll } from './batch.js';
 import { busyAware } from './busy.js';
 import * as keys from './keys.js';
 import { digestEntryItem } from './timer-store.js';
+import { unroutedItem } from './unrouted.js';
 
 /** Claims outlive any redelivery of a timer (EventBridge retries for at most 24 h). */
 export const CLAIM_TTL_DAYS = 400;
@@ -120,16 +122,28 @@ export class DynamoReminderAudit implements ReminderAudit {
     this.client = busyAware(client);
   }
 
-  async append(entries: ReminderAuditEntry[], caseVersion: number): Promise<void> {
-    await this.write(this.auditItems(entries, caseVersion));
+  async append(
+    entries: ReminderAuditEntry[],
+    caseVersion: number,
+    unrouted?: UnroutedReminder,
+  ): Promise<void> {
+    await this.write([
+      ...this.auditItems(entries, caseVersion),
+      ...(unrouted === undefined ? [] : [unroutedItem(unrouted)]),
+    ]);
   }
 
   async appendWithDigest(
     entries: ReminderAuditEntry[],
     caseVersion: number,
     digest: DigestEntry,
+    unrouted?: UnroutedReminder,
   ): Promise<void> {
-    await this.write([...this.auditItems(entries, caseVersion), digestEntryItem(digest)]);
+    await this.write([
+      ...this.auditItems(entries, caseVersion),
+      digestEntryItem(digest),
+      ...(unrouted === undefined ? [] : [unroutedItem(unrouted)]),
+    ]);
   }
 
   /** One item per case (`entries` in order), keyed to sort after that case version's own. */
@@ -156,6 +170,7 @@ export class DynamoReminderAudit implements ReminderAudit {
 
   /** One item: a PutItem; more: BatchWriteItems (every key is new, none conditional). */
   private async write(items: Record<string, unknown>[]): Promise<void> {
+    if (items.length === 0) return;
     if (items.length === 1) {
       await this.client.send(new PutCommand({ TableName: this.tableName, Item: items[0] }));
       return;

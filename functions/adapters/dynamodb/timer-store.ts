@@ -175,6 +175,8 @@ export class DynamoDigestStore implements DigestStore {
       date: item.date as string,
       caseId: item.caseId as string,
       reminderId: item.reminderId as string,
+      ...(typeof item.deadlineId === 'string' ? { deadlineId: item.deadlineId } : {}),
+      ...(typeof item.step === 'string' ? { step: item.step } : {}),
       rule: item.rule as string,
       dueAt: new Date(item.dueAt as string),
       alertedAt: new Date(item.alertedAt as string),

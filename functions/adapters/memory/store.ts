@@ -43,7 +43,7 @@ import {
   type StoredShift,
   VersionConflictError,
 } from '#domain/ports.js';
-import { delegateAt, onCallFrom } from '#domain/reminders/directory-rules.js';
+import { delegateAt, onCallFrom, teamManagerOf } from '#domain/reminders/directory-rules.js';
 
 /** DynamoDB's item size limit. */
 const MAX_ITEM_BYTES = 400 * 1024;
@@ -278,6 +278,10 @@ export class MemoryDirectory implements Directory, DirectoryWriter, DirectoryLis
 
   async onCallAt(at: Date): Promise<string | undefined> {
     return onCallFrom(this.shifts, at);
+  }
+
+  async teamManager(team: string): Promise<string | undefined> {
+    return teamManagerOf([...this.people.values()].filter((p) => p.team === team));
   }
 
   async listPeople(page: {

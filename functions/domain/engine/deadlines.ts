@@ -107,6 +107,8 @@ export function startDeadline(
     ruleVersion: w.ctx.rules.ruleVersion(rule.id),
     calendarVersion: w.ctx.calendar.version,
     version: 1,
+    // A start event that reached us after the clock's start: its passed reminders are skipped.
+    ...(w.ctx.now.getTime() > init.startedAt.getTime() ? { arrivedAt: w.ctx.now } : {}),
     ...(w.eventId ? { startEventId: w.eventId } : {}),
   };
   w.agg.deadlines.push(d);
@@ -147,7 +149,11 @@ export function hasNextStage(rule: Rule | undefined, d: Deadline): boolean {
   return !!rule?.stages && (d.stage ?? 1) < rule.stages.length;
 }
 
-/** Marks an open deadline breached at its due instant; it stays for the audit. */
+/**
+ * Marks an open deadline breached at its due instant; it stays for the audit. A clock whose
+ * own start event finds it already due is also recorded as `breached-on-arrival` (at the
+ * instant it arrived, with how late).
+ */
 export function breach(w: Work, d: Deadline): void {
   d.status = 'breached';
   d.closedAt = d.dueAt;
@@ -159,6 +165,21 @@ export function breach(w: Work, d: Deadline): void {
     { rule: d.rule, dueAt: iso(d.dueAt), urgent: d.urgent, safeguarding: d.safeguarding },
     d.id,
   );
+  if (w.eventId !== undefined && d.startEventId === w.eventId) {
+    const arrivedAt = d.arrivedAt ?? w.ctx.now;
+    record(
+      w,
+      arrivedAt,
+      'breached-on-arrival',
+      {
+        rule: d.rule,
+        dueAt: iso(d.dueAt),
+        arrivedAt: iso(arrivedAt),
+        lateMs: Math.max(0, arrivedAt.getTime() - d.dueAt.getTime()),
+      },
+      d.id,
+    );
+  }
 }
 
 /**
@@ -189,6 +210,8 @@ export function stop(w: Work, rule: Rule | undefined, d: Deadline, at: Date): vo
       return;
     }
     d.metAt = at;
+    // A new version: the breach's timers (its daily repeat) still pending become stale.
+    d.version++;
     if (w.eventId) d.stopEventId = w.eventId;
     record(w, at, 'met-late', { rule: d.rule, dueAt: iso(d.dueAt), metAt: iso(at) }, d.id);
     return;

@@ -61,3 +61,22 @@ export function onCallFrom(shifts: readonly ShiftSpan[], at: Date): string | und
   }
   return best?.personId;
 }
+
+/**
+ * A team's manager: the person most of the team's members name as their manager; a tie goes
+ * to the smaller id (string order). No member names one: undefined.
+ */
+export function teamManagerOf(
+  members: readonly { personId: string; managerId?: string | undefined }[],
+): string | undefined {
+  const counts = new Map<string, number>();
+  for (const m of members) {
+    if (m.managerId === undefined || m.managerId === m.personId) continue;
+    counts.set(m.managerId, (counts.get(m.managerId) ?? 0) + 1);
+  }
+  let best: [string, number] | undefined;
+  for (const [id, n] of counts) {
+    if (best === undefined || n > best[1] || (n === best[1] && id < best[0])) best = [id, n];
+  }
+  return best?.[0];
+}

@@ -4,9 +4,27 @@
  * local time, what to do and a link — never a child's or family member's name (we hold none).
  */
 import { MONTHS, WEEKDAYS } from '#calendar/days.js';
+import { type Calendar, CalendarRangeError } from '#calendar/index.js';
 import { offsetAt } from '#calendar/london.js';
 
-export type ReminderMoment = 'start' | 'before' | 'on-day' | 'due' | 'overdue';
+export type ReminderMoment =
+  | 'start'
+  | 'before'
+  | 'on-day'
+  | 'due'
+  | 'overdue'
+  /** The clock breached (its breach step, or a repeat of it): the message says BREACHED. */
+  | 'breach'
+  /** The supervision's invitation withdrawn. */
+  | 'cancelled';
+
+/** Something routing could not do, and the event that would fix it (for the fallback contact). */
+export interface RoutingGapText {
+  /** What is missing, e.g. "no worker in role lado on the case". */
+  missing: string;
+  /** The event that would fix it, e.g. "send case.updated with a worker in role lado". */
+  fix: string;
+}
 
 export interface MessageInput {
   caseId: string;
@@ -21,8 +39,28 @@ export interface MessageInput {
   link: string;
   /** True when sent to the EDT manager on call rather than the people named. */
   edt?: boolean;
-  /** Set for supervisions: an invitation attached to the email. */
-  invite?: { uid: string; organizer: string; attendee: string; now: Date };
+  /** A breach: how late the clock is as the message goes (now − due). */
+  lateMs?: number;
+  /**
+   * Sent to the authority's fallback contact because the reminder reached nobody it was meant
+   * for (or nobody was on the EDT rota): what was missing and what would fix it.
+   */
+  gaps?: readonly RoutingGapText[];
+  /** Set for supervisions: an invitation (or its withdrawal) attached to the email. */
+  invite?: Invitation;
+}
+
+/**
+ * One supervision occurrence's invitation: one `uid` per occurrence, `sequence` rising when
+ * its time changes, `CANCEL` when it is met, cancelled or the case closes.
+ */
+export interface Invitation {
+  uid: string;
+  sequence: number;
+  method: 'REQUEST' | 'CANCEL';
+  organizer: string;
+  attendee: string;
+  now: Date;
 }
 
 export interface EmailContent {
@@ -85,6 +123,20 @@ function clockName(input: Pick<MessageInput, 'title' | 'stageName'>): string {
   return input.stageName === undefined ? input.title : `${input.title} (${input.stageName})`;
 }
 
+/**
+ * How late, in words: minutes under an hour, hours under two days, then days (elapsed time,
+ * rounded down): "under a minute", "45 minutes", "30 hours", "3 days".
+ */
+export function formatLateness(ms: number): string {
+  const minutes = Math.floor(Math.max(0, ms) / 60_000);
+  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (minutes < 1) return 'under a minute';
+  if (minutes < 60) return unit(minutes, 'minute');
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return unit(hours, 'hour');
+  return unit(Math.floor(hours / 24), 'day');
+}
+
 function headline(input: MessageInput): string {
   const clock = clockName(input);
   switch (input.moment) {
@@ -98,20 +150,39 @@ function headline(input: MessageInput): string {
       return `${clock} due now`;
     case 'overdue':
       return `${clock} overdue`;
+    case 'breach':
+      return `${clock} BREACHED, ${formatLateness(input.lateMs ?? 0)} late`;
+    case 'cancelled':
+      return `${clock}: invitation withdrawn`;
   }
 }
 
+const FALLBACK_LINE =
+  'This reminder reached nobody it was meant for (or nobody was on the EDT rota): it comes to the service’s duty inbox instead.';
+
 export function renderEmail(input: MessageInput): EmailContent {
-  const prefix = input.urgent ? 'URGENT: ' : '';
+  const prefix = `${input.gaps === undefined ? '' : 'UNROUTED: '}${input.urgent ? 'URGENT: ' : ''}`;
   const due = formatUkLong(input.dueAt);
   const subject = `${prefix}${input.caseId}: ${headline(input)} — ${due}`;
   const edtLine = input.edt
     ? 'You are receiving this as the Emergency Duty Team manager on call; the day team will get a digest at the next opening.'
     : undefined;
+  const gaps = input.gaps ?? [];
+  const gapLines =
+    input.gaps === undefined
+      ? []
+      : [FALLBACK_LINE, ...gaps.map((g) => `- Missing: ${g.missing}. To fix: ${g.fix}.`), ''];
   const lines = [
+    // The text body opens with the headline too (BREACHED, due soon, …), as the HTML's h1.
+    `${prefix}${headline(input)}`,
+    '',
+    ...gapLines,
     `Case: ${input.caseId}`,
     `Clock: ${clockName(input)}`,
     `Due: ${due}`,
+    ...(input.moment === 'breach'
+      ? [`Late: ${formatLateness(input.lateMs ?? 0)} past the due time, not recorded as met`]
+      : []),
     `What to do: ${input.action}`,
     `Open the case: ${input.link}`,
     ...(edtLine === undefined ? [] : ['', edtLine]),
@@ -121,10 +192,23 @@ export function renderEmail(input: MessageInput): EmailContent {
   const html = [
     '<!doctype html><html lang="en-GB"><body>',
     `<h1>${escapeHtml(prefix + headline(input))}</h1>`,
+    ...(input.gaps === undefined
+      ? []
+      : [
+          `<p>${escapeHtml(FALLBACK_LINE)}</p>`,
+          '<ul>',
+          ...gaps.map(
+            (g) => `<li>Missing: ${escapeHtml(g.missing)}. To fix: ${escapeHtml(g.fix)}.</li>`,
+          ),
+          '</ul>',
+        ]),
     '<table>',
     row('Case', escapeHtml(input.caseId)),
     row('Clock', escapeHtml(clockName(input))),
     row('Due', escapeHtml(due)),
+    ...(input.moment === 'breach'
+      ? [row('Late', escapeHtml(`${formatLateness(input.lateMs ?? 0)} past the due time`))]
+      : []),
     row('What to do', escapeHtml(input.action)),
     '</table>',
     `<p><a href="${escapeHtml(input.link)}">Open case ${escapeHtml(input.caseId)}</a></p>`,
@@ -152,36 +236,128 @@ export function escapeHtml(text: string): string {
 
 /** SMS text, 160 characters where possible: details are dropped before the link is. */
 export function renderSms(input: MessageInput): string {
-  const prefix = input.urgent ? 'URGENT ' : '';
+  const prefix = `${input.gaps === undefined ? '' : 'UNROUTED '}${input.urgent ? 'URGENT ' : ''}`;
   const head = `${prefix}${input.caseId}: ${headline(input)}. Due ${formatUkShort(input.dueAt)}.`;
+  const fix = (input.gaps ?? []).map((g) => `Fix: ${g.fix}.`).join(' ');
+  const short =
+    input.moment === 'breach'
+      ? `${prefix}${input.caseId}: ${input.title} BREACHED ${formatLateness(input.lateMs ?? 0)} late`
+      : `${prefix}${input.caseId}: ${input.title} due ${formatUkShort(input.dueAt)}`;
   const candidates = [
+    ...(fix === '' ? [] : [`${head} ${fix} ${input.link}`, `${short}. ${fix} ${input.link}`]),
     `${head} ${input.action} ${input.link}`,
     `${head} ${input.link}`,
-    `${prefix}${input.caseId}: ${input.title} due ${formatUkShort(input.dueAt)} ${input.link}`,
+    `${short} ${input.link}`,
   ];
   return candidates.find((text) => text.length <= 160) ?? (candidates.at(-1) as string);
 }
 
-export interface DigestItem {
+/** What a clock is now, for the morning digest. */
+export type DigestStatus =
+  | { kind: 'open' }
+  | { kind: 'met'; at: Date }
+  | { kind: 'met-late'; at: Date; lateMs: number }
+  | { kind: 'breached'; lateMs: number }
+  | { kind: 'cancelled' }
+  | { kind: 'unknown' };
+
+/** One clock in the morning digest: its status now and every alert the EDT manager got for it. */
+export interface DigestClock {
   caseId: string;
   title: string;
   stageName?: string;
   dueAt: Date;
-  alertedAt: Date;
+  status: DigestStatus;
+  alerts: readonly { at: Date; moment: ReminderMoment }[];
   link: string;
 }
 
-/** The one overnight digest: what the EDT was alerted to, oldest first. */
-export function renderDigest(items: readonly DigestItem[], team: string): EmailContent {
-  const sorted = [...items].sort((a, b) => a.alertedAt.getTime() - b.alertedAt.getTime());
-  const subject = `Overnight EDT alerts for ${team}: ${sorted.length} urgent reminder${sorted.length === 1 ? '' : 's'}`;
+/** The stretch of closed time a morning digest covers. */
+export type DigestPeriod = 'overnight' | 'weekend' | 'bank holiday weekend' | 'bank holiday';
+
+/**
+ * Names the closed time before the opening on `date`, from the calendar: the days between the
+ * last working day and `date`. None: overnight; only Saturday and Sunday: weekend; a bank
+ * holiday (or closure day) with a weekend: bank holiday weekend; without one: bank holiday.
+ */
+export function digestPeriod(calendar: Calendar, date: string): DigestPeriod {
+  let weekend = false;
+  let holiday = false;
+  let day = new Date(`${date}T12:00:00Z`);
+  try {
+    for (let i = 0; i < 31; i++) {
+      day = new Date(day.getTime() - 86_400_000);
+      const iso = day.toISOString().slice(0, 10);
+      if (calendar.isWorkingDay(iso)) break;
+      const weekday = day.getUTCDay();
+      if (weekday === 0 || weekday === 6) weekend = true;
+      else holiday = true;
+    }
+  } catch (error) {
+    if (!(error instanceof CalendarRangeError)) throw error;
+  }
+  if (holiday) return weekend ? 'bank holiday weekend' : 'bank holiday';
+  return weekend ? 'weekend' : 'overnight';
+}
+
+function statusText(status: DigestStatus, dueAt: Date): string {
+  switch (status.kind) {
+    case 'open':
+      return `still open, due ${formatUkLong(dueAt)}`;
+    case 'met':
+      return `met on time (${formatUkLong(status.at)})`;
+    case 'met-late':
+      return `met late, ${formatLateness(status.lateMs)} after the due time (${formatUkLong(status.at)})`;
+    case 'breached':
+      return `BREACHED, ${formatLateness(status.lateMs)} late and not yet met`;
+    case 'cancelled':
+      return 'cancelled';
+    case 'unknown':
+      return 'status unknown (the case or clock is no longer held)';
+  }
+}
+
+const MOMENT_WORDS: Record<ReminderMoment, string> = {
+  start: 'started',
+  before: 'due soon',
+  'on-day': 'due today',
+  due: 'due now',
+  overdue: 'overdue',
+  breach: 'BREACHED',
+  cancelled: 'invitation withdrawn',
+};
+
+/**
+ * The morning digest of what the EDT was alerted to while the team was closed: one line per
+ * clock (not per alert) with its status now, the alerts sent for it and its link, oldest
+ * first (clocks first alerted in the same minute by case reference). The subject names the period ("overnight", "weekend", "bank holiday weekend").
+ */
+export function renderDigest(
+  clocks: readonly DigestClock[],
+  team: string,
+  period: DigestPeriod,
+): EmailContent {
+  // By first alert to the minute (alerts of one firing instant land a few ms apart), then case.
+  const firstAlert = (c: DigestClock) =>
+    Math.floor(Math.min(...c.alerts.map((a) => a.at.getTime())) / 60_000);
+  const sorted = [...clocks].sort(
+    (a, b) =>
+      firstAlert(a) - firstAlert(b) || (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0),
+  );
+  const n = sorted.length;
+  const Period = period.charAt(0).toUpperCase() + period.slice(1);
+  const subject = `${Period} EDT alerts for ${team}: ${n} clock${n === 1 ? '' : 's'}`;
+  const alertsOf = (c: DigestClock) =>
+    [...c.alerts]
+      .sort((a, b) => a.at.getTime() - b.at.getTime())
+      .map((a) => `${formatUkShort(a.at)} (${MOMENT_WORDS[a.moment]})`)
+      .join(', ');
+  const line = (c: DigestClock) =>
+    `${c.caseId}: ${clockName(c)} — ${statusText(c.status, c.dueAt)}. EDT alerted: ${alertsOf(c)}.`;
   const text = [
-    `The Emergency Duty Team was alerted out of hours to ${sorted.length} urgent reminder${sorted.length === 1 ? '' : 's'}:`,
+    `The Emergency Duty Team was alerted to ${n} clock${n === 1 ? '' : 's'} of team ${team} while the team was closed (${period}):`,
     '',
-    ...sorted.map(
-      (i) =>
-        `- ${i.caseId}: ${clockName(i)}, due ${formatUkLong(i.dueAt)} (EDT alerted ${formatUkLong(i.alertedAt)}) ${i.link}`,
-    ),
+    ...sorted.map((c) => `- ${line(c)} ${c.link}`),
     '',
     'Sent by Timescales.',
   ].join('\n');
@@ -190,8 +366,8 @@ export function renderDigest(items: readonly DigestItem[], team: string): EmailC
     `<h1>${escapeHtml(subject)}</h1>`,
     '<ul>',
     ...sorted.map(
-      (i) =>
-        `<li><a href="${escapeHtml(i.link)}">${escapeHtml(i.caseId)}</a>: ${escapeHtml(clockName(i))}, due ${escapeHtml(formatUkLong(i.dueAt))} (EDT alerted ${escapeHtml(formatUkLong(i.alertedAt))})</li>`,
+      (c) =>
+        `<li>${escapeHtml(line(c))} <a href="${escapeHtml(c.link)}">Open ${escapeHtml(c.caseId)}</a></li>`,
     ),
     '</ul>',
     '<p>Sent by Timescales.</p>',
@@ -227,23 +403,26 @@ function fold(line: string): string {
   return chunks.join('\r\n');
 }
 
+/** The invitation's slot: one hour ending at the due time. */
+export const INVITATION_SLOT_MS = 3_600_000;
+
 /**
  * An invitation to hold the supervision: a one-hour slot ending at the due time (close of
- * business on the last allowed day), which the recipient moves to a time that suits.
+ * business on the last allowed day), which the recipient moves to a time that suits. The same
+ * `uid` for every message about one occurrence, so calendars keep one entry; `CANCEL`
+ * withdraws it.
  */
-export function renderInvitation(
-  input: MessageInput,
-  invite: NonNullable<MessageInput['invite']>,
-): string {
-  const start = new Date(input.dueAt.getTime() - 3_600_000);
+export function renderInvitation(input: MessageInput, invite: Invitation): string {
+  const start = new Date(input.dueAt.getTime() - INVITATION_SLOT_MS);
   const lines = [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',
     'PRODID:-//Timescales//Reminders//EN',
     'CALSCALE:GREGORIAN',
-    'METHOD:REQUEST',
+    `METHOD:${invite.method}`,
     'BEGIN:VEVENT',
     `UID:${invite.uid}`,
+    `SEQUENCE:${invite.sequence}`,
     `DTSTAMP:${icsInstant(invite.now)}`,
     `DTSTART:${icsInstant(start)}`,
     `DTEND:${icsInstant(input.dueAt)}`,
@@ -252,7 +431,7 @@ export function renderInvitation(
     `URL:${input.link}`,
     `ORGANIZER:mailto:${invite.organizer}`,
     `ATTENDEE;ROLE=REQ-PARTICIPANT;RSVP=TRUE:mailto:${invite.attendee}`,
-    'STATUS:CONFIRMED',
+    invite.method === 'CANCEL' ? 'STATUS:CANCELLED' : 'STATUS:CONFIRMED',
     'TRANSP:OPAQUE',
     'END:VEVENT',
     'END:VCALENDAR',

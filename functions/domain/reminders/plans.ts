@@ -2,7 +2,36 @@
  * Reminder plans as data: who is told, and when, for each rule's clock. An authority replaces
  * a rule's whole plan by configuration (`reminderPlans(overrides)`).
  */
-import type { RecipientSpec, ReminderPlan, ReminderPlans, ReminderStep } from './types.js';
+import type {
+  BreachPlan,
+  RecipientSpec,
+  ReminderPlan,
+  ReminderPlans,
+  ReminderStep,
+} from './types.js';
+
+/**
+ * The breach step of every plan that does not set its own: the people the plan was telling
+ * hear that the clock BREACHED; a safeguarding clock's breach also goes to the lead
+ * recipient's manager at once and to the head of service from the next working day, and is
+ * repeated at every working day's opening until the clock is met or the case closes.
+ */
+export const DEFAULT_BREACH: BreachPlan = {
+  to: 'plan',
+  safeguarding: {
+    escalation: [
+      { level: 1, afterWorkingDays: 0 },
+      { level: 2, afterWorkingDays: 1 },
+    ],
+    repeatDaily: true,
+  },
+  routine: { escalation: [], repeatDaily: false },
+};
+
+/** A plan's breach step: its own fields over `DEFAULT_BREACH`. */
+export function breachOf(plan: Pick<ReminderPlan, 'breach'>): BreachPlan {
+  return plan.breach === undefined ? DEFAULT_BREACH : { ...DEFAULT_BREACH, ...plan.breach };
+}
 
 const supervisionSteps = (to: readonly RecipientSpec[]): ReminderStep[] => [
   { key: 'b10wd', at: { kind: 'before', workingDays: 10 }, to },
@@ -13,7 +42,8 @@ const supervisionSteps = (to: readonly RecipientSpec[]): ReminderStep[] => [
   { key: 'o2wd', at: { kind: 'after', workingDays: 2 }, to: escalated(to, 2) },
 ];
 
-function escalated(to: readonly RecipientSpec[], level: 1 | 2): RecipientSpec[] {
+/** The lead recipient's manager (level 1) or head of service (level 2). */
+export function escalated(to: readonly RecipientSpec[], level: 1 | 2): RecipientSpec[] {
   // Escalating several recipients would tell the same manager several times: the first one leads.
   const lead = to[0];
   return lead === undefined ? [] : [{ role: lead.role, escalate: level }];

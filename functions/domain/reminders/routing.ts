@@ -6,11 +6,15 @@
  *   team's hours, else office hours); outside them they are deferred to the next opening.
  * - A person away routes to their delegate for the period.
  * - Urgent reminders go at once: in office hours to the people named, by email; out of hours
- *   to the EDT manager on the rota at that instant, by SMS and email, and the people named
- *   get the overnight digest at the next opening.
+ *   to the EDT manager on the rota at that instant, by SMS and email, and the case's team
+ *   manager gets the morning digest at the next opening.
+ * - A reminder that reaches nobody it was meant for, or finds nobody on the EDT rota, goes at
+ *   once to the authority's fallback contact (its duty inbox), saying what is missing.
  */
 import { type Calendar, isOpen, nextOpening } from '#calendar/index.js';
+import { FALLBACK_PERSON_ID } from '#domain/ids.js';
 import type { ChannelName, Directory, Person } from '#domain/ports.js';
+import { formatUkLong, type RoutingGapText } from './messages.js';
 import { isUrgent, stepRecipients } from './planning.js';
 import type {
   CaseWorker,
@@ -25,8 +29,8 @@ export interface Delivery {
   channel: ChannelName;
   /** Email address or E.164 number: used to send, never logged. */
   to: string;
-  via: 'direct' | 'delegate' | 'edt';
-  /** The person the plan meant (before delegation or EDT). */
+  via: 'direct' | 'delegate' | 'edt' | 'fallback';
+  /** The person the plan meant (before delegation or EDT); the fallback's own id for it. */
   forPersonId: string;
 }
 
@@ -37,19 +41,51 @@ export interface Deferral {
   until: Date;
 }
 
+/** Why someone a reminder was meant for could not be reached. */
+export type UnroutableReason =
+  | 'no-worker-in-role'
+  | 'no-manager'
+  | 'unknown-person'
+  | 'no-edt-on-call'
+  /** The person has no address for a channel the reminder needs (an urgent SMS: no phone). */
+  | 'no-contact'
+  /** The time is beyond the years the calendar covers (the read view only). */
+  | 'outside-calendar';
+
 export interface Unroutable {
   role?: string;
   personId?: string;
-  reason: 'no-worker-in-role' | 'no-manager' | 'unknown-person' | 'no-edt-on-call';
+  reason: UnroutableReason;
+  /** `no-contact`: the channel they cannot be reached by. */
+  channel?: ChannelName;
 }
 
 export interface Routing {
   deliveries: Delivery[];
   deferrals: Deferral[];
   unroutable: Unroutable[];
-  /** True when the reminder went to the EDT: the people in `dayRecipients` get the digest. */
+  /**
+   * True when the EDT manager was alerted: the case's team manager (`dayRecipients`; none:
+   * the team's manager in the directory, else the fallback contact) gets the morning digest.
+   */
   edt: boolean;
   dayRecipients: string[];
+  /**
+   * True when the reminder reached nobody it was meant for, or nobody was on the EDT rota: it
+   * goes to the fallback contact too (a `fallback` delivery, when the authority has one).
+   */
+  unrouted: boolean;
+}
+
+/** The authority's fallback contact (its duty inbox) as a person routing can deliver to. */
+export function fallbackPerson(contact: { email: string; phone?: string | undefined }): Person {
+  return {
+    personId: FALLBACK_PERSON_ID,
+    name: 'Duty inbox',
+    email: contact.email,
+    ...(contact.phone === undefined ? {} : { phone: contact.phone }),
+    updatedAt: '1970-01-01T00:00:00.000Z',
+  };
 }
 
 export interface RouteInput {
@@ -60,10 +96,28 @@ export interface RouteInput {
   now: Date;
   calendar: Calendar;
   directory: Directory;
+  /** The authority's fallback contact (`fallbackPerson`): where routing gaps go. */
+  fallback?: Person | undefined;
 }
 
 /** Decides the deliveries, deferrals and failures of one reminder at `now`. */
 export async function routeReminder(input: RouteInput): Promise<Routing> {
+  const routing = await routeIntended(input);
+  const reached = routing.deliveries.length > 0 || routing.deferrals.length > 0;
+  const rotaGap = routing.unroutable.some((u) => u.reason === 'no-edt-on-call');
+  routing.unrouted = routing.unroutable.length > 0 && (!reached || rotaGap);
+  const fallback = input.fallback;
+  if (routing.unrouted && fallback !== undefined) {
+    const urgent = isUrgent(input.step, input.plan, input.deadline);
+    if (urgent && fallback.phone !== undefined)
+      routing.deliveries.push(delivery(fallback, 'sms', 'fallback', fallback.personId));
+    routing.deliveries.push(delivery(fallback, 'email', 'fallback', fallback.personId));
+  }
+  return routing;
+}
+
+/** The people the step means, or the EDT manager on call. */
+async function routeIntended(input: RouteInput): Promise<Routing> {
   const { plan, step, deadline, workers, now, calendar, directory } = input;
   const routing: Routing = {
     deliveries: [],
@@ -71,6 +125,7 @@ export async function routeReminder(input: RouteInput): Promise<Routing> {
     unroutable: [],
     edt: false,
     dayRecipients: [],
+    unrouted: false,
   };
   const intended: string[] = [];
   for (const spec of stepRecipients(step, plan, deadline)) {
@@ -84,14 +139,19 @@ export async function routeReminder(input: RouteInput): Promise<Routing> {
     const onCall = onCallId === undefined ? undefined : await directory.getPerson(onCallId);
     if (onCall !== undefined) {
       routing.edt = true;
-      // The digest goes to the people named, else to the case's team manager.
-      routing.dayRecipients =
-        intended.length > 0
-          ? intended
-          : workers.filter((w) => w.role === 'team-manager').map((w) => w.personId);
+      // The day team's manager hears of it in the morning digest (not the people named).
+      routing.dayRecipients = workers
+        .filter((w) => w.role === 'team-manager')
+        .map((w) => w.personId);
       const forPersonId = intended[0] ?? onCall.personId;
       if (onCall.phone !== undefined) {
         routing.deliveries.push(delivery(onCall, 'sms', 'edt', forPersonId));
+      } else {
+        routing.unroutable.push({
+          personId: onCall.personId,
+          reason: 'no-contact',
+          channel: 'sms',
+        });
       }
       routing.deliveries.push(delivery(onCall, 'email', 'edt', forPersonId));
       return routing;
@@ -156,7 +216,14 @@ export async function routePeople(
       continue;
     }
     for (const channel of channels) {
-      if (channel === 'sms' && person.phone === undefined) continue;
+      if (channel === 'sms' && person.phone === undefined) {
+        out.unroutable.push({ personId: effectiveId, reason: 'no-contact', channel });
+        continue;
+      }
+      if (channel === 'email' && person.email === '') {
+        out.unroutable.push({ personId: effectiveId, reason: 'no-contact', channel });
+        continue;
+      }
       out.deliveries.push(delivery(person, channel, via, forPersonId));
     }
   }
@@ -198,7 +265,8 @@ async function resolveSpec(
     }
     if (current !== undefined && !managers.includes(current)) managers.push(current);
   }
-  if (managers.length === 0) return { role: spec.role, reason: 'no-manager' };
+  if (managers.length === 0)
+    return { role: spec.role, personId: holders[0] as string, reason: 'no-manager' };
   return { personIds: managers };
 }
 
@@ -210,4 +278,46 @@ function delivery(
 ): Delivery {
   const to = channel === 'sms' ? (person.phone ?? '') : person.email;
   return { personId: person.personId, channel, to, via, forPersonId };
+}
+
+/**
+ * What a routing gap means and which event would fix it, in the sender's terms (ids and roles,
+ * never contact details): for the fallback contact's message and the unrouted list.
+ */
+export function gapText(u: Unroutable, at: Date): RoutingGapText {
+  const who = u.personId ?? 'the person';
+  switch (u.reason) {
+    case 'no-worker-in-role':
+      return {
+        missing: `no worker in role ${u.role ?? '(none)'} on the case`,
+        fix: `send case.updated with a worker in role ${u.role ?? '(none)'}`,
+      };
+    case 'no-manager':
+      return {
+        missing: `no manager in the directory for ${who}${u.role === undefined ? '' : ` (role ${u.role})`}`,
+        fix: `send person.upserted for ${who} with a managerId`,
+      };
+    case 'unknown-person':
+      return {
+        missing: `person ${who} is not in the directory`,
+        fix: `send person.upserted for ${who}`,
+      };
+    case 'no-edt-on-call':
+      return {
+        missing: `nobody on the EDT rota at ${formatUkLong(at)}`,
+        fix: `send rota.shift covering ${formatUkLong(at)}`,
+      };
+    case 'outside-calendar':
+      return {
+        missing: `${formatUkLong(at)} is beyond the years the calendar covers`,
+        fix: 'load a newer GOV.UK bank-holidays feed',
+      };
+    case 'no-contact': {
+      const field = u.channel === 'sms' ? 'phone' : 'email';
+      return {
+        missing: `${who} has no ${u.channel === 'sms' ? 'phone number for an urgent SMS' : 'email address'}`,
+        fix: `send person.upserted for ${who} with a ${field}`,
+      };
+    }
+  }
 }

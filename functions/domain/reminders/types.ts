@@ -27,6 +27,9 @@ export type ReminderDeadline = Readonly<
     | 'urgent'
     | 'safeguarding'
     | 'version'
+    | 'arrivedAt'
+    | 'closedAt'
+    | 'metAt'
   >
 >;
 
@@ -48,7 +51,14 @@ export type ReminderAt =
   /** The due time itself. */
   | { kind: 'due' }
   /** Opening time of the Nth working day after the due date (overdue). */
-  | { kind: 'after'; workingDays: number };
+  | { kind: 'after'; workingDays: number }
+  /**
+   * The breach: at the due time (`workingDays` 0), or told again at the opening of the Nth
+   * working day after the due date. Planned once the deadline has breached (see `BreachPlan`).
+   */
+  | { kind: 'breach'; workingDays: number }
+  /** The supervision's invitation withdrawn (`METHOD:CANCEL`) when the clock stops early. */
+  | { kind: 'cancel-invite' };
 
 /**
  * Who a step goes to: the person holding `role` on the case; `escalate` 1 sends it to that
@@ -71,6 +81,41 @@ export interface ReminderStep {
   readonly urgent?: boolean;
 }
 
+/** Who else a breach reaches, and from when. */
+export interface BreachEscalation {
+  /** 1: the recipient's manager; 2: the head of service (as `RecipientSpec.escalate`). */
+  readonly level: 1 | 2;
+  /** Working days after the breach (0: at once; 1: the opening of the next working day). */
+  readonly afterWorkingDays: number;
+}
+
+/** What a breach adds for one kind of clock (safeguarding, or routine). */
+export interface BreachFollowUp {
+  /** Escalation of the lead recipient, level by level. */
+  readonly escalation: readonly BreachEscalation[];
+  /**
+   * Told again at the opening of every working day after the breach until the clock is met or
+   * the case closes (a chain of timers: each firing schedules the next).
+   */
+  readonly repeatDaily: boolean;
+}
+
+/**
+ * The breach step every plan ends with: a message saying BREACHED and how late. A plan that
+ * sets no `breach` gets `DEFAULT_BREACH`; a plan's `breach` replaces only the fields it names.
+ */
+export interface BreachPlan {
+  /**
+   * Who is told: `plan` = the people the plan's last step up to the due time tells (for a
+   * stage ladder, the stage's level); or recipients as for a step.
+   */
+  readonly to: 'plan' | StepRecipients;
+  /** What a safeguarding clock's breach adds. */
+  readonly safeguarding: BreachFollowUp;
+  /** What any other clock's breach adds. */
+  readonly routine: BreachFollowUp;
+}
+
 /** A rule's reminder plan: data, like the rules, and overridable per authority. */
 export interface ReminderPlan {
   readonly rule: string;
@@ -87,6 +132,8 @@ export interface ReminderPlan {
   readonly steps: readonly ReminderStep[];
   /** Recipients per stage (index 0 = stage 1); the last entry serves any later stage. */
   readonly stageRecipients?: readonly (readonly RecipientSpec[])[];
+  /** The breach step: `DEFAULT_BREACH` where absent, field by field. */
+  readonly breach?: Partial<BreachPlan>;
 }
 
 export type ReminderPlans = Readonly<Record<string, ReminderPlan>>;
