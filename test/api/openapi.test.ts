@@ -31,8 +31,8 @@ describe('schemas/openapi.json', () => {
       '/v1/events',
       '/v1/people',
       '/v1/people/{personId}',
-      '/v1/rota',
       '/v1/reminders/unrouted',
+      '/v1/rota',
     ]);
   });
 });
