@@ -1,6 +1,7 @@
 /** Reminders (pure): plans, planning, routing, messages and the read view. */
 export * from './backoff.js';
 export * from './messages.js';
+export * from './overrides.js';
 export * from './planning.js';
 export * from './plans.js';
 export * from './routing.js';
