@@ -14,6 +14,7 @@ export const ENTRIES = {
   read: 'functions/read/handler.ts',
   reminders: 'functions/reminders/handler.ts',
   web: 'functions/web/handler.ts',
+  import: 'functions/import/handler.ts',
 } as const;
 
 export type EntryName = keyof typeof ENTRIES;
@@ -42,6 +43,7 @@ export const LAZY_SDK_CLIENTS = [
   '@aws-sdk/client-scheduler',
   '@aws-sdk/client-secrets-manager',
   '@aws-sdk/client-sesv2',
+  '@aws-sdk/client-lambda',
 ];
 
 /**

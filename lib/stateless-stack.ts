@@ -1,5 +1,6 @@
 import {
   ArnFormat,
+  Aws,
   CfnOutput,
   Duration,
   RemovalPolicy,
@@ -9,6 +10,8 @@ import {
 } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as eventbridge from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -19,6 +22,7 @@ import { entryPath, WEB_BUNDLING } from './bundling.js';
 import { authorityConfig, type TimescalesConfig } from './config.js';
 import { Alarms, FIVE_MINUTES } from './constructs/alarms.js';
 import { TimescalesApi } from './constructs/api.js';
+import { dropBucketName } from './constructs/drop-bucket.js';
 import { Messaging } from './constructs/messaging.js';
 import { deadLetterQueue } from './constructs/secure-queue.js';
 import { TimerScheduler } from './constructs/timer-scheduler.js';
@@ -51,8 +55,9 @@ const XRAY_REASON =
  */
 export class StatelessStack extends Stack {
   readonly api: TimescalesApi;
-  readonly functions: Record<'events' | 'read' | 'reminders', TimescalesFunction> &
+  readonly functions: Record<'events' | 'read' | 'reminders' | 'import', TimescalesFunction> &
     Partial<Record<'web', TimescalesFunction>>;
+  readonly importRule: eventbridge.Rule;
   /** The managers' pages' sign-in, when the configuration has `web`. */
   readonly signIn?: WebSignIn;
   readonly timers: TimerScheduler;
@@ -64,6 +69,8 @@ export class StatelessStack extends Stack {
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     const { config, table, key } = props;
+    // The stateful stack's drop bucket, by its name (no cross-stack reference).
+    const dropBucket = dropBucketName(config.deployment);
     const logRetention = config.logRetentionDays as logs.RetentionDays;
 
     this.webhookSecret = new secretsmanager.Secret(this, 'WebhookSecret', {
@@ -161,8 +168,27 @@ export class StatelessStack extends Stack {
             serviceName: 'timescales-web',
             bundling: WEB_BUNDLING,
           });
-    this.functions = { events, read, reminders, ...(web === undefined ? {} : { web }) };
     if (web !== undefined) grantTable(web.role, table, key, 'read');
+    // The import function hands a long file on to a fresh invocation of itself: like the
+    // reminder function, it has a fixed name so that its own ARN is known to its policy.
+    const importName = `${this.stackName}-import`.slice(0, 64);
+    const importFn = new TimescalesFunction(this, 'Import', {
+      ...common,
+      entry: entryPath('import'),
+      description:
+        'Object created in the drop bucket: imports its events or rows, writes <key>.report.json',
+      serviceName: 'timescales-import',
+      functionName: importName,
+      timeout: Duration.minutes(15),
+      memorySize: 1024,
+    });
+    this.functions = {
+      events,
+      read,
+      reminders,
+      import: importFn,
+      ...(web === undefined ? {} : { web }),
+    };
 
     grantTable(events.role, table, key, 'readwrite');
     grantTable(read.role, table, key, 'read');
@@ -173,6 +199,24 @@ export class StatelessStack extends Stack {
     this.timers.allowInvoke(remindersArn);
     this.messaging.grantSendEmail(reminders.role);
     this.messaging.grantSendText(reminders.role);
+    grantTable(importFn.role, table, key, 'readwrite');
+    this.timers.grantManageSchedules(importFn.role);
+    this.grantDropBucket(importFn.role, dropBucket, key, importName);
+    this.importRule = new eventbridge.Rule(this, 'ImportOnDrop', {
+      description: 'A file dropped in the drop bucket runs the import function',
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: { bucket: { name: [dropBucket] } },
+      },
+      targets: [
+        new targets.LambdaFunction(importFn.function, {
+          deadLetterQueue: this.asyncFailures,
+          retryAttempts: 4,
+          maxEventAge: Duration.hours(2),
+        }),
+      ],
+    });
 
     for (const fn of Object.values(this.functions)) {
       Validations.of(fn.role).acknowledge({
@@ -220,6 +264,48 @@ export class StatelessStack extends Stack {
     });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
     new CfnOutput(this, 'ScheduleGroupName', { value: this.timers.group.scheduleGroupName });
+  }
+
+  /**
+   * The import function reads the dropped objects (any version), writes the reports beside
+   * them, uses the key through S3 only, and may invoke itself to carry a long file on.
+   */
+  private grantDropBucket(role: iam.IRole, bucket: string, key: kms.IKey, name: string) {
+    const objects = `arn:${Aws.PARTITION}:s3:::${bucket}/*`;
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadDropsWriteReports',
+        actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'],
+        resources: [objects],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'UseDropKeyViaS3',
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${this.region}.amazonaws.com` } },
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'HandOnToItself',
+        actions: ['lambda:InvokeFunction'],
+        resources: [
+          this.formatArn({
+            service: 'lambda',
+            resource: 'function',
+            resourceName: name,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${bucket.replace(Aws.ACCOUNT_ID, '<AWS::AccountId>').replace(Aws.REGION, '<AWS::Region>')}/*]`,
+      reason:
+        'The import function reads any object a council drops (keys are theirs to choose) and writes its report beside it, in this one bucket only.',
+    });
   }
 
   private addAlarms(): void {

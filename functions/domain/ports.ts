@@ -167,6 +167,11 @@ export interface CaseStore {
   /** How many deadlines `queryDeadlines` would list in all (its limit and cursor aside). */
   countDeadlines(query: Omit<DeadlineQueryInput, 'limit' | 'cursor' | 'fields'>): Promise<number>;
   listAudit(caseId: string): Promise<AuditRecord[]>;
+  /** The ids of the open cases, a page at a time in case id order (snapshot reconciliation). */
+  listOpenCases(page: {
+    limit: number;
+    cursor?: string | undefined;
+  }): Promise<{ caseIds: string[]; nextCursor?: string }>;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -370,14 +375,39 @@ export interface Directory {
   sync?(): Promise<void>;
 }
 
-/** The directory as lists, for the managers' pages (`/app/people`, `/app/on-call`, sign-in). */
+/** A rota shift as stored; `tier` where the shift has one. */
+export interface StoredShift extends RotaShift {
+  tier?: string;
+}
+
+/** The directory, listed for reading (`GET /v1/people`, `/v1/people/{id}`, `/v1/rota`). */
 export interface DirectoryListing {
-  listPeople(): Promise<Person[]>;
+  getPerson(personId: string): Promise<Person | undefined>;
+  /** People by person id, a page at a time; with `team`, that team's only. */
+  listPeople(page: {
+    team?: string | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  }): Promise<{ people: Person[]; nextCursor?: string }>;
+  /** Every away period of a person, oldest first. */
+  awayPeriods(personId: string): Promise<AwayPeriod[]>;
+  /** The shifts overlapping [from, to), by start then person, a page at a time. */
+  listShifts(page: {
+    from: Date;
+    to: Date;
+    limit: number;
+    cursor?: string | undefined;
+  }): Promise<{ shifts: StoredShift[]; nextCursor?: string }>;
+}
+
+/**
+ * What the managers' pages read besides the listing (`/app/people`, `/app/on-call`, sign-in):
+ * the current and coming away periods of everyone, and the directory stamp, so a people list
+ * read at one generation is kept until it moves.
+ */
+export interface DirectoryOverview {
   /** Away periods that end after `at`: the current and coming ones. */
   awayEndingAfter(at: Date): Promise<AwayPeriod[]>;
-  /** Rota shifts that overlap [from, to). */
-  shiftsBetween(from: Date, to: Date): Promise<RotaShift[]>;
-  /** The directory stamp's generation: a list read at one generation stays right until it moves. */
   generation(): Promise<number>;
 }
 
@@ -464,4 +494,29 @@ export interface SendClaims {
    * was, else `failed`, and either way no later firing sends again.
    */
   finish(key: ClaimKey, token: string, now: Date, outcomes: ChannelOutcome[]): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------
+// Imports from the drop bucket
+
+/** One version of one object in the drop bucket. */
+export interface ImportObject {
+  bucket: string;
+  key: string;
+  /** The object's version id, else its ETag. */
+  version: string;
+}
+
+/** Where an object's import stands: resumed from `nextLine` by a later invocation. */
+export interface ImportCheckpoint {
+  nextLine: number;
+  done: boolean;
+  tally: { rows: number; imported: number; unchanged: number; refused: number };
+  /** The report's lists so far (refused rows, warnings), as the report writes them. */
+  report: unknown;
+}
+
+export interface ImportProgressStore {
+  load(object: ImportObject): Promise<ImportCheckpoint | undefined>;
+  save(object: ImportObject, checkpoint: ImportCheckpoint, now: Date): Promise<void>;
 }

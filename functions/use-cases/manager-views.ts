@@ -16,7 +16,9 @@ import type {
   DeadlineRecord,
   Directory,
   DirectoryListing,
+  DirectoryOverview,
   Person,
+  RotaShift,
   UnroutedReminder,
 } from '#domain/ports.js';
 import { DEFAULT_REMINDER_PLANS } from '#domain/reminders/plans.js';
@@ -31,7 +33,9 @@ export interface ManagerDeps {
   >;
   /** What the reminders view plans and routes with. */
   read: ReadDeps;
-  directory: DirectoryListing & Pick<Directory, 'onCallAt'>;
+  directory: Pick<DirectoryListing, 'listShifts'> &
+    Pick<DirectoryOverview, 'awayEndingAfter'> &
+    Pick<Directory, 'onCallAt'>;
   alerts: AlertLog;
   rules: Pick<RuleSet, 'get' | 'rules'>;
   clock: Clock;
@@ -67,13 +71,43 @@ export const SECTION_ROWS = 200;
 /** How far back the dashboard lists breached clocks not yet met. */
 export const BREACHED_DAYS = 28;
 
+/** Everyone in the directory, every page of the listing. */
+export async function everyone(listing: Pick<DirectoryListing, 'listPeople'>): Promise<Person[]> {
+  const people: Person[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listing.listPeople({ limit: 1000, cursor });
+    people.push(...page.people);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return people;
+}
+
+/** The rota shifts overlapping [from, to), every page of the listing. */
+export async function shiftsBetween(
+  listing: Pick<DirectoryListing, 'listShifts'>,
+  from: Date,
+  to: Date,
+): Promise<RotaShift[]> {
+  const shifts: RotaShift[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listing.listShifts({ from, to, limit: 1000, cursor });
+    shifts.push(...page.shifts.map(({ personId, from, to }) => ({ personId, from, to })));
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return shifts;
+}
+
 /** The people list, read again only when the directory stamp has moved. */
-export function peopleByGeneration(listing: DirectoryListing): () => Promise<Person[]> {
+export function peopleByGeneration(
+  listing: Pick<DirectoryListing, 'listPeople'> & Pick<DirectoryOverview, 'generation'>,
+): () => Promise<Person[]> {
   let cached: { generation: number; people: Promise<Person[]> } | undefined;
   return async () => {
     const generation = await listing.generation();
     if (cached?.generation !== generation) {
-      const people = listing.listPeople();
+      const people = everyone(listing);
       cached = { generation, people };
       // A failed read is not kept.
       people.catch(() => {
@@ -439,7 +473,7 @@ export async function onCallPage(viewer: Viewer, deps: ManagerDeps): Promise<OnC
   const now = deps.clock.now();
   const [onCallId, shifts, open, alerts, people] = await Promise.all([
     deps.directory.onCallAt(now),
-    deps.directory.shiftsBetween(now, new Date(now.getTime() + 7 * DAY_MS)),
+    shiftsBetween(deps.directory, now, new Date(now.getTime() + 7 * DAY_MS)),
     listed(
       viewer,
       { status: 'open', dueBefore: new Date(now.getTime() + URGENT_AHEAD_DAYS * DAY_MS) },
@@ -489,7 +523,7 @@ export async function peoplePage(deps: ManagerDeps): Promise<PeoplePage> {
   const [people, away, rota] = await Promise.all([
     deps.people(),
     deps.directory.awayEndingAfter(now),
-    deps.directory.shiftsBetween(now, new Date(now.getTime() + 14 * DAY_MS)),
+    shiftsBetween(deps.directory, now, new Date(now.getTime() + 14 * DAY_MS)),
   ]);
   const name = (id: string) => people.find((p) => p.personId === id)?.name ?? id;
   return {

@@ -12,10 +12,11 @@ import {
   type Viewer,
 } from '#domain/access.js';
 import type { DirectoryListing, Person } from '#domain/ports.js';
+import { shiftsBetween } from './manager-views.js';
 
 export interface ViewerDeps {
   people: () => Promise<Person[]>;
-  directory: Pick<DirectoryListing, 'shiftsBetween'>;
+  directory: Pick<DirectoryListing, 'listShifts'>;
   groups: GroupMapping;
 }
 
@@ -41,7 +42,8 @@ export async function viewerFor(
       ? rolesFromDirectory(
           person,
           people,
-          await deps.directory.shiftsBetween(
+          await shiftsBetween(
+            deps.directory,
             new Date(now.getTime() - 7 * DAY_MS),
             new Date(now.getTime() + 14 * DAY_MS),
           ),

@@ -41,6 +41,7 @@ export function readDeps(wiring: ReadWiring): ReadDeps {
       fallback: fallback === undefined ? undefined : fallbackPerson(fallback),
     },
     unrouted: new DynamoUnroutedStore(client, tableName),
+    directory,
   };
 }
 

@@ -9,6 +9,13 @@ const caseKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' });
 
 export { caseKey as case };
 
+/** gsi1: cases by status (`open`, `closed`), ordered by case id. */
+export const caseIndex = (status: string, caseId: string) => ({
+  gsi1pk: `CASES#${status}`,
+  gsi1sk: caseId,
+});
+export const caseStatusPartition = (status: string) => `CASES#${status}`;
+
 export const deadline = (caseId: string, deadlineId: string) => ({
   pk: `CASE#${caseId}`,
   sk: `DEADLINE#${deadlineId}`,
@@ -57,16 +64,13 @@ export const event = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT'
 export const person = (personId: string) => ({ pk: `PERSON#${personId}`, sk: 'PROFILE' });
 /** gsi1: people by team. */
 export const personIndex = (team: string, personId: string) => ({
-  gsi1pk: `TEAM#${team}`,
+  gsi1pk: teamPartition(team),
   gsi1sk: `PERSON#${personId}`,
 });
-/**
- * gsi2: every person in one partition, by email (lower case) then id: the people list and
- * the sign-in's email match (a council's directory is a few thousand people).
- */
-export const peopleIndex = (email: string, personId: string) => ({
+/** gsi2: every person, by person id (the directory's list). */
+export const peopleIndex = (personId: string) => ({
   gsi2pk: peoplePartition,
-  gsi2sk: `${email.toLowerCase()}#${personId}`,
+  gsi2sk: `PERSON#${personId}`,
 });
 export const peoplePartition = 'PEOPLE';
 export const away = (personId: string, from: string) => ({
@@ -148,6 +152,15 @@ export const alertIndex = (alertedAt: string, caseId: string, reminderId: string
   gsi2sk: `${alertedAt}#${caseId}#${reminderId}`,
 });
 export const alertPartition = 'ALERTS';
+
+/**
+ * A drop-bucket import's checkpoint: one per object version (its ETag when unversioned), so a
+ * resumed invocation carries on from the line after the last one done.
+ */
+export const importProgress = (bucket: string, key: string, version: string) => ({
+  pk: `IMPORT#${bucket}/${key}`,
+  sk: `PROGRESS#${version}`,
+});
 
 /** How long an event's idempotency record is kept (DynamoDB TTL deletes it afterwards). */
 export const EVENT_RECORD_TTL_DAYS = 90;
