@@ -36,23 +36,33 @@ beforeEach(async () => {
   } as unknown as ManagerDeps;
 });
 
-async function seed(caseId: string, team: string, deadlines: Partial<Deadline>[]): Promise<void> {
+/** A clock of the seeded case: its rule, due time, status and when it was met (ISO instants). */
+interface Clock {
+  rule: string;
+  dueAt: string;
+  status?: Deadline['status'];
+  metAt?: string;
+}
+
+async function seed(caseId: string, team: string, clocks: Clock[]): Promise<void> {
   await store.commitCase({
     caseId,
     expectedVersion: 0,
+    before: undefined,
     after: caseAggregate({
       caseId,
       team,
-      deadlines: deadlines.map((d, i) =>
+      deadlines: clocks.map((c, i) =>
         deadline({
-          rule: 'disagreement',
-          startedAt: '2027-05-01T09:00:00Z',
-          dueAt: '2027-06-10T09:00:00Z',
-          ...d,
-          id: `${d.rule ?? 'disagreement'}.${i + 1}`,
+          id: `${c.rule}.${i + 1}`,
           caseId,
           team,
-        } as Deadline),
+          rule: c.rule,
+          startedAt: new Date('2027-05-01T09:00:00Z'),
+          dueAt: new Date(c.dueAt),
+          ...(c.status === undefined ? {} : { status: c.status }),
+          ...(c.metAt === undefined ? {} : { metAt: new Date(c.metAt) }),
+        }),
       ),
     }),
     audit: [],
