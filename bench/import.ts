@@ -33,7 +33,7 @@ import { EVENT_TYPES } from '#schemas/events.js';
 import { memoryStores } from '#test/support/memory-store.js';
 import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import { type ImportDeps, importRows } from '#use-cases/import-file.js';
-import { fmt, table } from './support/stats.js';
+import { fmt, printSummary, runBench } from './support/stats.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.AWS_ACCESS_KEY_ID ??= 'local';
@@ -223,14 +223,7 @@ async function main(): Promise<void> {
   if (process.env.SKIP_MEMORY !== '1') await memory();
   const rate = await inProcess();
   if (process.env.SKIP_DYNAMO !== '1') await dynamo(rate);
-  console.log('\nSummary\n');
-  console.log(table(['measure', 'value', 'target', 'against the target'], summary));
-  if (failed) console.log('\nA target was missed (see above).');
+  printSummary(['measure', 'value', 'target', 'against the target'], summary, failed);
 }
 
-main()
-  .then(() => process.exit(0))
-  .catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
+runBench(main);

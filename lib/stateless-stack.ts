@@ -357,6 +357,18 @@ export class StatelessStack extends Stack {
       description:
         'The reminders function received a timer it can never process (metric Timescales/TimerDead); the payload is in the async-failure queue.',
     });
+    // Rows or files refused in the drop bucket: no clock starts for them until the file is
+    // fixed and dropped again, so somebody must hear of it beyond `<key>.report.json`.
+    alarms.add('ImportRowsRefused', {
+      metric: insights('ImportRowsRefused', 'Dropped rows refused'),
+      description:
+        'A file dropped in the import bucket had rows refused (metric Timescales/ImportRowsRefused): their clocks do not start until the rows are fixed; <key>.report.json lists each with its line and problem.',
+    });
+    alarms.add('ImportFileUnusable', {
+      metric: insights('ImportFileUnusable', 'Dropped files refused'),
+      description:
+        'A file dropped in the import bucket was refused whole (metric Timescales/ImportFileUnusable): no header Timescales knows, or empty; <key>.report.json says why.',
+    });
     alarms.add('DeliveryFeedback', {
       metric: this.messaging.feedbackTopic.metricNumberOfMessagesPublished({
         period,

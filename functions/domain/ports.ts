@@ -30,7 +30,15 @@ export interface Log {
 export const silentLog: Log = { info: () => {}, warn: () => {}, error: () => {} };
 
 /** Counters the use cases emit; the handler maps them to CloudWatch metrics (namespace Timescales). */
-export type MetricName = 'Sent' | 'SendFailed' | 'Unroutable' | 'TimerDead';
+export type MetricName =
+  | 'Sent'
+  | 'SendFailed'
+  | 'Unroutable'
+  | 'TimerDead'
+  // A dropped file's rows refused, or a file refused whole: no clock starts for them until
+  // somebody fixes the file, so they raise an alarm rather than wait in a report.
+  | 'ImportRowsRefused'
+  | 'ImportFileUnusable';
 
 export interface Metrics {
   count(name: MetricName, value?: number): void;

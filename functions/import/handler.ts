@@ -5,10 +5,12 @@
  * Thin: read which objects, import each (`importObject`), log the outcome.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { lazy } from '#commons/lazy.js';
 import { logger } from '#commons/logger.js';
+import { makeMetrics, powertoolsMetrics } from '#commons/metrics.js';
 import type { ImportObject } from '#domain/ports.js';
 import { awsImportObjectDeps } from '#functions/wiring/import.js';
 import { importObject, type ObjectOutcome, type ObjectRunDeps } from './run-object.js';
@@ -72,8 +74,13 @@ export function makeHandler(deps: ObjectRunDeps) {
   };
 }
 
-const production = lazy(async () => makeHandler(await awsImportObjectDeps()));
+const metrics = makeMetrics();
+
+const production = lazy(async () =>
+  makeHandler({ ...(await awsImportObjectDeps()), metrics: powertoolsMetrics(metrics) }),
+);
 
 export const handler = middy<ImportEvent, Record<string, ObjectOutcome>>()
   .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))
   .handler(async (event, context) => (await production())(event, context));

@@ -25,6 +25,7 @@ import type {
   ImportObject,
   ImportProgressStore,
   Log,
+  Metrics,
 } from '#domain/ports.js';
 import { EVENT_TYPES } from '#schemas/events.js';
 import { type ImportDeps, importRows } from '#use-cases/import-file.js';
@@ -38,6 +39,8 @@ export interface ObjectRunDeps {
   progress: ImportProgressStore;
   clock: Clock;
   log: Log;
+  /** Counts refused rows and unusable files (each raises an alarm in AWS). */
+  metrics?: Metrics;
   /** Re-invokes the function with the same object (asynchronously). */
   continueLater: (object: ImportObject) => Promise<void>;
   /** Save the checkpoint every this many rows. @default 500 */
@@ -110,6 +113,8 @@ export async function importObject(
   } catch (error) {
     // A file that is not one of ours as a whole (no header we know, empty): said in the report.
     if (!(error instanceof UnusableFileError)) throw error;
+    deps.metrics?.count('ImportFileUnusable');
+    deps.log.warn('import refused the file', { key: object.key, problem: error.message });
     await write(deps.s3, object, {
       file: name,
       format,
@@ -126,7 +131,10 @@ export async function importObject(
   }
   await write(deps.s3, object, report.toJson({ format, shape, dryRun: false }, { tally }));
   await deps.progress.save(object, checkpoint(0, true), deps.clock.now());
-  deps.log.info('import done', { key: object.key, ...tally });
+  if (tally.refused > 0) {
+    deps.metrics?.count('ImportRowsRefused', tally.refused);
+    deps.log.warn('import done with refused rows', { key: object.key, ...tally });
+  } else deps.log.info('import done', { key: object.key, ...tally });
   return 'done';
 }
 

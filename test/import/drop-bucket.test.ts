@@ -157,7 +157,11 @@ describe('the import Lambda on the drop bucket', () => {
   });
 
   it('reports each bad row with its line, and takes the EventBridge form of the notification', async () => {
-    const handler = makeHandler(deps);
+    const counted: [string, number | undefined][] = [];
+    const handler = makeHandler({
+      ...deps,
+      metrics: { count: (name, value) => counted.push([name, value]) },
+    });
     const etag = await put('bad file.csv', 'bad.csv');
 
     const outcome = await handler(
@@ -169,6 +173,8 @@ describe('the import Lambda on the drop bucket', () => {
     );
 
     expect(outcome).toEqual({ 'bad file.csv': 'done' });
+    // The four refusals are counted once, for the alarm that tells somebody to fix the file
+    expect(counted).toEqual([['ImportRowsRefused', 4]]);
     const bad = await report('bad file.csv');
     expect(bad.tally).toEqual({ rows: 6, imported: 2, unchanged: 0, refused: 4 });
     expect(bad.refused.map((r: { line: number; column?: string }) => [r.line, r.column])).toEqual([
@@ -177,6 +183,26 @@ describe('the import Lambda on the drop bucket', () => {
       [5, 'joint_with_mental_health'],
       [6, 'workers'],
     ]);
+  });
+
+  it('refuses a file whose header it does not know, says why in the report and counts it', async () => {
+    // Prepare: a spreadsheet export with columns no shape has
+    const { ETag } = await s3.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: 'notes.csv', Body: 'colour,size\nred,9\n' }),
+    );
+    const counted: [string, number | undefined][] = [];
+    const handler = makeHandler({
+      ...deps,
+      metrics: { count: (name, value) => counted.push([name, value]) },
+    });
+
+    // Act
+    const outcome = await handler(s3Event('notes.csv', (ETag ?? '').replace(/"/g, '')), plenty);
+
+    // Assess: done (a redelivery must not retry it), the reason written, the alarm's metric
+    expect(outcome).toEqual({ 'notes.csv': 'done' });
+    expect((await report('notes.csv')).unusable).toEqual(expect.any(String));
+    expect(counted).toEqual([['ImportFileUnusable', undefined]]);
   });
 
   it('stops before it runs out of time, hands on, and the next invocation resumes by line', async () => {

@@ -543,7 +543,8 @@ describe('alarms', () => {
 
   it('exactly the expected set, every one to the alarm topic (alarm and OK)', () => {
     const alarms = alarmsBy();
-    expect(alarms).toHaveLength(14);
+    // 2 queue depths, errors and throttles of 4 functions, SendFailed, TimerDead, DeliveryFeedback, Api5xx, 2 import refusals
+    expect(alarms).toHaveLength(16);
     const topic = { Ref: idOf(stack.alarms.topic) };
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([topic]);
@@ -601,6 +602,19 @@ describe('alarms', () => {
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
   });
+
+  it.each(['ImportRowsRefused', 'ImportFileUnusable'])(
+    'refused imports: Timescales/%s raises an alarm at the first one',
+    (metric) => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Metrics: [
+          Match.objectLike({ Expression: `SELECT SUM(${metric}) FROM Timescales`, Period: 300 }),
+        ],
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    },
+  );
 
   it('the namespace the alarms query is the one the functions emit to', () => {
     for (const name of FUNCTIONS) {
