@@ -34,7 +34,7 @@ import type { CaseEvent } from '#schemas/events.js';
 import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import { dashboard } from '#use-cases/manager-views.js';
 import { complianceReport } from '#use-cases/reports.js';
-import { fmt, table } from './support/stats.js';
+import { fmt, printSummary, runBench, table } from './support/stats.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.AWS_ACCESS_KEY_ID ??= 'local';
@@ -280,12 +280,19 @@ async function main(): Promise<void> {
         .map((l) => fmt(l, 1))
         .join(', ')} on ${availableParallelism()} cores.`,
     );
+    const met = (r: typeof home, target: number) => (r.p95 < target ? 'yes' : 'no');
+    printSummary(
+      ['measure', 'value', 'target', 'met'],
+      [
+        ['/app p95, 2,000 open (ms)', fmt(home.p95, 1), '< 300', met(home, 300)],
+        ['compliance report p95, 12 × 20 × 12 (ms)', fmt(report.p95, 1), '< 500', met(report, 500)],
+        ['  as CSV p95 (ms)', fmt(csv.p95, 1), '< 500', met(csv, 500)],
+      ],
+      home.p95 >= 300 || report.p95 >= 500 || csv.p95 >= 500,
+    );
   } finally {
     await dynamo.stop();
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);
