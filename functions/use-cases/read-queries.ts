@@ -228,7 +228,8 @@ function memo(directory: Directory): Directory {
   return {
     getPerson: (id) => once(`p|${id}`, () => directory.getPerson(id)),
     awayAt: (id, at) => once(`a|${id}|${at.toISOString()}`, () => directory.awayAt(id, at)),
-    onCallAt: (at) => once(`r|${at.toISOString()}`, () => directory.onCallAt(at)),
+    onCallAt: (at, tier = 1) =>
+      once(`r|${tier}|${at.toISOString()}`, () => directory.onCallAt(at, tier)),
   };
 }
 

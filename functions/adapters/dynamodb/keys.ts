@@ -106,5 +106,19 @@ export const digestEntry = (team: string, date: string, caseId: string, reminder
 });
 export const digestPartition = (team: string, date: string) => `DIGEST#${team}#${date}`;
 
+/** An out-of-hours alert, found by the id its ack link carries. */
+export const alert = (alertId: string) => ({ pk: `ALERT#${alertId}`, sk: 'ALERT' });
+/** gsi1: alerts by status (`open`, `acknowledged`), by when they were sent. */
+export const alertIndex = (status: string, sentAt: string, alertId: string) => ({
+  gsi1pk: `ALERTS#${status}`,
+  gsi1sk: `${sentAt}#${alertId}`,
+});
+export const alertStatusPartition = (status: string) => `ALERTS#${status}`;
+/** One clock's alert state: its alerts awaiting acknowledgement, its acknowledgement, its escalations. */
+export const clockAlerts = (caseId: string, deadlineId: string) => ({
+  pk: `CLOCK#${caseId}#${deadlineId}`,
+  sk: 'ALERTS',
+});
+
 /** How long an event's idempotency record is kept (DynamoDB TTL deletes it afterwards). */
 export const EVENT_RECORD_TTL_DAYS = 90;
