@@ -6,6 +6,8 @@
  * after another period to the fallback contact. The store keeps `ClockAlerts`; the use cases
  * read it, apply one of these functions and write it back conditionally.
  */
+
+import { reminderTimerName } from '#domain/ids.js';
 import type {
   AckVia,
   Alert,
@@ -15,6 +17,7 @@ import type {
   ClockAlerts,
   EscalationChain,
 } from '#domain/ports.js';
+import type { Timer } from '#domain/timers.js';
 import type { ReminderMoment } from './messages.js';
 
 /** How long an alert's link works after the clock's due time. */
@@ -127,6 +130,39 @@ export const ESCALATION_STEPS: Readonly<Record<AlertPhase, Record<2 | 'fallback'
   open: { 2: 'esc2', fallback: 'escf' },
   breached: { 2: 'esc2b', fallback: 'escfb' },
 };
+
+/**
+ * The timer of an escalation step: named like the deadline's reminder timers (so the names
+ * an acknowledgement cancels are known from the deadline and the step), fired at `fireAt`.
+ */
+export function escalationTimer(
+  deadline: { readonly caseId: string; readonly id: string; readonly version: number },
+  step: string,
+  fireAt: Date,
+): Timer {
+  return {
+    name: reminderTimerName(deadline, step),
+    fireAt,
+    payload: {
+      caseId: deadline.caseId,
+      deadlineId: deadline.id,
+      kind: 'escalation',
+      version: deadline.version,
+      step,
+    },
+  };
+}
+
+/** The names of every escalation timer a clock's chains may have pending (to cancel them). */
+export function escalationTimerNames(clock: ClockAlerts): string[] {
+  const names: string[] = [];
+  for (const [phase, chain] of Object.entries(clock.chains) as [AlertPhase, EscalationChain][]) {
+    const owner = { caseId: clock.caseId, id: clock.deadlineId, version: chain.version };
+    for (const step of Object.values(ESCALATION_STEPS[phase]))
+      names.push(reminderTimerName(owner, step));
+  }
+  return names;
+}
 
 /** An escalation step's phase and target, or undefined for any other key. */
 export function parseEscalationStep(

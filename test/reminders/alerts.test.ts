@@ -1,0 +1,372 @@
+/**
+ * Out-of-hours alerts on the in-memory ports: the EDT manager's alert carries an ack link
+ * (and "Reply YES"); nobody acknowledging takes it to the senior manager on call after 30
+ * minutes, then to the fallback contact; an acknowledgement (link, SMS reply, API) stops the
+ * chain for the clock, later steps say who acknowledged, and only a breach escalates again.
+ */
+import { describe, expect, it } from 'vitest';
+import { makeAlertTokens } from '#commons/alert-token.js';
+import type { CaseAggregate, Deadline } from '#domain/model.js';
+import type { Person, RotaShift } from '#domain/ports.js';
+import { DEFAULT_REMINDER_PLANS, fallbackPerson } from '#domain/reminders/index.js';
+import type { Timer } from '#domain/timers.js';
+import { MemoryCaseStore } from '#test/support/memory-store.js';
+import {
+  at,
+  calendar,
+  caseAggregate,
+  deadline,
+  directoryOf,
+  MemoryAlertStore,
+  MemoryAudit,
+  MemoryClaims,
+  MemoryDigests,
+  noSleep,
+  people,
+  RecordingChannel,
+} from '#test/support/reminders.js';
+import { type AckDeps, acknowledgeAlert, acknowledgeBySms } from '#use-cases/acknowledge-alert.js';
+import { type FireTimerDeps, fireTimer } from '#use-cases/fire-timer.js';
+
+const DUTY = fallbackPerson({ email: 'duty.inbox@example.gov.uk', phone: '+447700900099' });
+const EDT_PHONE = '+447700900005';
+const SENIOR: Person = {
+  personId: 'P-0008',
+  name: 'Senior Manager One',
+  email: 'senior.manager.one@example.gov.uk',
+  phone: '+447700900008',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+};
+/** EDT on call (tier 1) and the senior manager (tier 2), Friday 17:00 BST to Tuesday 09:00 BST. */
+const ROTA: RotaShift[] = [
+  { personId: 'P-0005', from: '2026-05-22T16:00:00.000Z', to: '2026-05-26T08:00:00.000Z' },
+  { personId: 'P-0008', from: '2026-05-22T16:00:00.000Z', to: '2026-05-26T08:00:00.000Z', tier: 2 },
+];
+const tokens = makeAlertTokens({
+  key: 'test-alert-token-key-0123456789abcdef',
+  baseUrl: 'https://ack.example.gov.uk',
+});
+
+/** A LADO concern raised Friday 22 May 2026 16:30 BST: due Saturday 16:30 BST; 50% at 04:30. */
+const lado = deadline({
+  id: 'lado-notification.A-1',
+  rule: 'lado-notification',
+  urgent: true,
+  safeguarding: true,
+  startedAt: at('2026-05-22T15:30:00Z'),
+  dueAt: at('2026-05-23T15:30:00Z'),
+});
+const ladoCase = (d: Deadline): CaseAggregate =>
+  caseAggregate({
+    workers: [
+      { personId: 'P-0004', role: 'lado' },
+      { personId: 'P-0002', role: 'team-manager' },
+    ],
+    deadlines: [d],
+  });
+
+function setup(
+  agg: CaseAggregate,
+  now: string,
+  options: { rota?: RotaShift[]; fallback?: Person | undefined } = {},
+) {
+  const cases = new MemoryCaseStore();
+  cases.seed(agg, 5);
+  const email = new RecordingChannel('email');
+  const sms = new RecordingChannel('sms');
+  const scheduled: Timer[] = [];
+  const cancelled: string[] = [];
+  const store = new MemoryAlertStore();
+  const audit = new MemoryAudit(new MemoryDigests());
+  const counted: string[] = [];
+  const errors: { message: string; fields?: Record<string, unknown> }[] = [];
+  const clock = {
+    current: at(now),
+    now() {
+      return this.current;
+    },
+  };
+  const directory = directoryOf([], options.rota ?? ROTA, [...people, SENIOR]);
+  const scheduler = {
+    schedule: async (t: Timer[]) => void scheduled.push(...t),
+    cancel: async (names: string[]) => void cancelled.push(...names),
+  };
+  const fallback = 'fallback' in options ? options.fallback : DUTY;
+  const deps: FireTimerDeps = {
+    cases,
+    advance: (a) => ({ aggregate: a, audit: [] }),
+    planTimers: () => [],
+    scheduler,
+    directory,
+    channels: { email, sms },
+    claims: new MemoryClaims(),
+    digests: new MemoryDigests(),
+    audit,
+    clock,
+    calendar,
+    plans: DEFAULT_REMINDER_PLANS,
+    caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}',
+    emailFrom: 'timescales@example.gov.uk',
+    sendBackoff: noSleep,
+    fallback,
+    metrics: { count: (name) => void counted.push(name) },
+    log: {
+      info: () => {},
+      warn: () => {},
+      error: (message, fields) => void errors.push({ message, ...(fields ? { fields } : {}) }),
+    },
+    alerts: { store, links: tokens, ackWithinMs: 30 * 60_000, replyYes: true },
+  };
+  const ackDeps: AckDeps = {
+    alerts: { store },
+    scheduler,
+    audit,
+    cases,
+    directory,
+    fallback,
+    plans: DEFAULT_REMINDER_PLANS,
+    clock,
+  };
+  /** Fires a step of the clock at `when`. */
+  const fireStep = (d: Deadline, step: string, when: string) => {
+    clock.current = at(when);
+    return fireTimer(
+      { caseId: d.caseId, deadlineId: d.id, kind: 'reminder', version: d.version, step },
+      deps,
+    );
+  };
+  /** Fires the escalation timers scheduled so far that are due by `when`, in order, once each. */
+  const fired = new Set<string>();
+  const fireEscalationsBy = async (when: string) => {
+    for (;;) {
+      const next = scheduled
+        .filter((t) => t.payload.kind === 'escalation' && !fired.has(t.name))
+        .filter((t) => !cancelled.includes(t.name) && t.fireAt.getTime() <= at(when).getTime())
+        .sort((a, b) => a.fireAt.getTime() - b.fireAt.getTime())[0];
+      if (next === undefined) break;
+      fired.add(next.name);
+      clock.current = next.fireAt;
+      await fireTimer(next.payload, deps);
+    }
+    clock.current = at(when);
+  };
+  return {
+    deps,
+    ackDeps,
+    cases,
+    email,
+    sms,
+    scheduled,
+    cancelled,
+    store,
+    audit,
+    counted,
+    errors,
+    clock,
+    fireStep,
+    fireEscalationsBy,
+  };
+}
+
+const linkIn = (text: string) => /https:\/\/ack\.example\.gov\.uk\/a\/([A-Za-z0-9_-]+)/.exec(text);
+
+describe('the EDT manager’s alert', () => {
+  it('carries an ack link within 60 characters and "Reply YES", and sets the escalation timer 30 minutes on', async () => {
+    // Prepare
+    const t = setup(ladoCase(lado), '2026-05-23T03:30:00Z');
+    // Act: the 50% step, Saturday 04:30 BST (out of hours).
+    await t.fireStep(lado, 'p50', '2026-05-23T03:30:00Z');
+    // Assess
+    const [text] = t.sms.sent;
+    expect(text?.to).toBe(EDT_PHONE);
+    expect(text?.text.length).toBeLessThanOrEqual(160);
+    expect(text?.text).toContain('Reply YES to acknowledge.');
+    const link = linkIn(text?.text ?? '');
+    expect(link?.[0].length).toBeLessThanOrEqual(60);
+    const check = tokens.verify(link?.[1] ?? '', t.clock.now());
+    expect(check.ok).toBe(true);
+    // The email carries the same link.
+    expect(t.email.sent[0]?.text).toContain(link?.[0]);
+    // Valid until 24 hours after the due time: Sunday 16:30 BST.
+    expect(check.ok && check.validUntil.toISOString()).toBe('2026-05-24T15:30:00.000Z');
+    const escalations = t.scheduled.filter((s) => s.payload.kind === 'escalation');
+    expect(escalations.map((s) => [s.fireAt.toISOString(), s.payload.step])).toEqual([
+      ['2026-05-23T04:00:00.000Z', 'esc2'],
+    ]);
+    expect(t.audit.entries.filter((e) => e.kind === 'alert-sent').map((e) => e.detail.channel)).toEqual([
+      'sms',
+      'email',
+    ]);
+  });
+
+  it('is one alert however often the firing is redelivered', async () => {
+    const t = setup(ladoCase(lado), '2026-05-23T03:30:00Z');
+    await t.fireStep(lado, 'p50', '2026-05-23T03:30:00Z');
+    await t.fireStep(lado, 'p50', '2026-05-23T03:31:00Z');
+    // Assess: one message each way, one alert, the same timer name twice (one schedule).
+    expect(t.sms.sent).toHaveLength(1);
+    expect(t.store.alerts.size).toBe(1);
+    const names = t.scheduled.filter((s) => s.payload.kind === 'escalation').map((s) => s.name);
+    expect(new Set(names).size).toBe(1);
+  });
+});
+
+describe('nobody acknowledges', () => {
+  it('goes to the senior manager on call at 05:00, once, then to the duty inbox at 05:30', async () => {
+    const t = setup(ladoCase(lado), '2026-05-23T03:30:00Z');
+    await t.fireStep(lado, 'p50', '2026-05-23T03:30:00Z');
+    // Act: to Saturday 06:00 BST, firing escalations as they fall due (each twice: redelivered).
+    await t.fireEscalationsBy('2026-05-23T05:00:00Z');
+    // Assess
+    const senior = t.sms.sent.filter((m) => m.to === SENIOR.phone);
+    expect(senior).toHaveLength(1);
+    // 160 characters keep the NOT ACKED prefix, the clock, its due time and the ack link.
+    expect(senior[0]?.text).toMatch(
+      /^NOT ACKED URGENT C-1001: LADO notification due Sat 23 May 16:30 BST Ack: https:\/\/ack\.example\.gov\.uk\/a\/[A-Za-z0-9_-]{31} Reply YES to acknowledge\.$/,
+    );
+    expect(senior[0]?.text.length).toBeLessThanOrEqual(160);
+    // The senior manager's own link acknowledges too.
+    expect(linkIn(senior[0]?.text ?? '')?.[0]).not.toBe(linkIn(t.sms.sent[0]?.text ?? '')?.[0]);
+    const seniorMail = t.email.sent.find((m) => m.to === SENIOR.email);
+    expect(seniorMail?.subject).toBe(
+      'NOT ACKNOWLEDGED: URGENT: C-1001: LADO notification due soon — Saturday 23 May 2026, 16:30 (BST)',
+    );
+    expect(seniorMail?.text).toContain(
+      'Not acknowledged: the EDT manager on call was alerted at Sat 23 May 04:30 BST.',
+    );
+    const duty = t.sms.sent.filter((m) => m.to === DUTY.phone);
+    expect(duty).toHaveLength(1);
+    expect(duty[0]?.text).toMatch(/^NOT ACKED URGENT C-1001/);
+    expect(t.counted.filter((c) => c.startsWith('AlertEscalated'))).toEqual([
+      'AlertEscalated',
+      'AlertEscalatedToFallback',
+    ]);
+    expect(t.errors.map((e) => e.fields?.metric)).toContain('AlertEscalatedToFallback');
+    const escalated = t.audit.entries.filter((e) => e.kind === 'alert-escalated');
+    expect(escalated.map((e) => [e.at.toISOString(), e.detail.tier, e.detail.personId])).toEqual([
+      ['2026-05-23T04:00:00.000Z', 2, 'P-0008'],
+      ['2026-05-23T04:30:00.000Z', 'fallback', '@fallback'],
+    ]);
+  });
+
+  it('goes straight to the duty inbox when nobody is on call at tier 2', async () => {
+    const t = setup(ladoCase(lado), '2026-05-23T03:30:00Z', { rota: ROTA.slice(0, 1) });
+    await t.fireStep(lado, 'p50', '2026-05-23T03:30:00Z');
+    await t.fireEscalationsBy('2026-05-23T06:00:00Z');
+    expect(t.sms.sent.map((m) => [m.to, m.text.slice(0, 10)])).toEqual([
+      [EDT_PHONE, 'URGENT C-1'],
+      [DUTY.phone, 'NOT ACKED '],
+    ]);
+    expect(t.audit.entries.find((e) => e.kind === 'alert-escalated')?.detail).toMatchObject({
+      tier: 'fallback',
+      reason: 'no-tier-2-on-call',
+    });
+  });
+
+  it('with no fallback contact configured, records the escalation as reaching nobody, with a metric', async () => {
+    const t = setup(ladoCase(lado), '2026-05-23T03:30:00Z', { fallback: undefined });
+    await t.fireStep(lado, 'p50', '2026-05-23T03:30:00Z');
+    await t.fireEscalationsBy('2026-05-23T06:00:00Z');
+    expect(t.counted).toContain('AlertEscalatedToFallback');
+    expect(t.audit.entries.filter((e) => e.kind === 'alert-escalated').at(-1)?.detail).toMatchObject({
+      tier: 'fallback',
+      reason: 'no-fallback',
+      status: 'failed',
+    });
+  });
+});
+
+describe('an acknowledgement stops the chain for that clock', () => {
+  it('by the link: no tier-2 message follows, the escalation timers are cancelled, and the next step says who acknowledged', async () => {
+    const t = setup(ladoCase(lado), '2026-05-23T03:30:00Z');
+    await t.fireStep(lado, 'p50', '2026-05-23T03:30:00Z');
+    const token = linkIn(t.sms.sent[0]?.text ?? '')?.[1] ?? '';
+    const check = tokens.verify(token, at('2026-05-23T03:41:00Z'));
+    // Act: acknowledged at 04:41 BST.
+    t.clock.current = at('2026-05-23T03:41:00Z');
+    const outcome = await acknowledgeAlert(check.ok ? check.alertId : '', 'link', t.ackDeps);
+    await t.fireEscalationsBy('2026-05-23T05:00:00Z');
+    // The 75% step at 10:30 BST.
+    await t.fireStep(lado, 'p75', '2026-05-23T09:30:00Z');
+    await t.fireEscalationsBy('2026-05-23T11:00:00Z');
+    // Assess
+    expect(outcome.status).toBe('acknowledged');
+    expect(t.cancelled).toContain(
+      t.scheduled.find((s) => s.payload.step === 'esc2')?.name,
+    );
+    expect(t.sms.sent.filter((m) => m.to !== EDT_PHONE)).toEqual([]);
+    const p75 = t.sms.sent[1]?.text ?? '';
+    expect(p75).toContain('Acknowledged by the EDT manager on call at Sat 23 May 04:41 BST.');
+    expect(linkIn(p75)).toBeNull();
+    expect(t.scheduled.filter((s) => s.payload.kind === 'escalation')).toHaveLength(1);
+    expect(t.audit.entries.find((e) => e.kind === 'alert-acknowledged')?.detail).toMatchObject({
+      by: 'the EDT manager on call',
+      personId: 'P-0005',
+      via: 'link',
+    });
+  });
+
+  it('answers a second acknowledgement "already" and changes nothing', async () => {
+    const t = setup(ladoCase(lado), '2026-05-23T03:30:00Z');
+    await t.fireStep(lado, 'p50', '2026-05-23T03:30:00Z');
+    const [alert] = t.store.alerts.values();
+    await acknowledgeAlert(alert?.alertId ?? '', 'link', t.ackDeps);
+    const before = JSON.stringify([...t.store.clocks.values()]);
+    const again = await acknowledgeAlert(alert?.alertId ?? '', 'api', t.ackDeps);
+    expect(again.status).toBe('already');
+    expect(JSON.stringify([...t.store.clocks.values()])).toBe(before);
+  });
+
+  it('escalates again when the clock breaches after it was acknowledged', async () => {
+    const t = setup(ladoCase(lado), '2026-05-23T03:30:00Z');
+    await t.fireStep(lado, 'p50', '2026-05-23T03:30:00Z');
+    const [alert] = t.store.alerts.values();
+    t.clock.current = at('2026-05-23T03:40:00Z');
+    await acknowledgeAlert(alert?.alertId ?? '', 'api', t.ackDeps);
+    // Act: the clock breaches at 16:30 BST (version 2), and its breach step fires.
+    const breached = { ...lado, status: 'breached' as const, version: 2, closedAt: lado.dueAt };
+    t.cases.seed(ladoCase(breached), 6);
+    await t.fireStep(breached, 'breach', '2026-05-23T15:30:00Z');
+    await t.fireEscalationsBy('2026-05-23T16:10:00Z');
+    // Assess: the breach SMS asks for a new acknowledgement; at 17:00 the senior manager hears.
+    const breach = t.sms.sent.find((m) => m.text.includes('BREACHED'));
+    expect(linkIn(breach?.text ?? '')).not.toBeNull();
+    expect(breach?.text).not.toContain('Acknowledged by');
+    const senior = t.sms.sent.filter((m) => m.to === SENIOR.phone);
+    expect(senior.map((m) => m.text.slice(0, 51))).toEqual([
+      'NOT ACKED URGENT C-1001: LADO notification BREACHED',
+    ]);
+  });
+
+  it('by an SMS reply "YES" from the EDT manager’s number, to their latest open alert', async () => {
+    const t = setup(ladoCase(lado), '2026-05-23T03:30:00Z');
+    await t.fireStep(lado, 'p50', '2026-05-23T03:30:00Z');
+    t.clock.current = at('2026-05-23T03:35:00Z');
+    // Act
+    const no = await acknowledgeBySms({ from: EDT_PHONE, body: 'no' }, t.ackDeps);
+    const stranger = await acknowledgeBySms({ from: '+447700900777', body: 'YES' }, t.ackDeps);
+    const yes = await acknowledgeBySms({ from: '+44 7700 900005', body: 'Yes.' }, t.ackDeps);
+    await t.fireEscalationsBy('2026-05-23T06:00:00Z');
+    // Assess
+    expect(no.status).toBe('not-an-ack');
+    expect(stranger.status).toBe('no-open-alert');
+    expect(yes.status).toBe('acknowledged');
+    expect(yes.status === 'acknowledged' && yes.ack).toMatchObject({ via: 'sms', by: 1 });
+    expect(t.sms.sent.filter((m) => m.to === SENIOR.phone)).toEqual([]);
+  });
+
+  it('by the senior manager’s own link after the escalation: the duty inbox is not told', async () => {
+    const t = setup(ladoCase(lado), '2026-05-23T03:30:00Z');
+    await t.fireStep(lado, 'p50', '2026-05-23T03:30:00Z');
+    await t.fireEscalationsBy('2026-05-23T04:05:00Z');
+    const seniorAlert = [...t.store.alerts.values()].find((a) => a.tier === 2);
+    await acknowledgeAlert(seniorAlert?.alertId ?? '', 'link', t.ackDeps);
+    await t.fireEscalationsBy('2026-05-23T06:00:00Z');
+    expect(t.sms.sent.filter((m) => m.to === DUTY.phone)).toEqual([]);
+    // Both alerts of the clock are acknowledged, by the senior manager.
+    expect([...t.store.alerts.values()].map((a) => [a.tier, a.status, a.ack?.by])).toEqual([
+      [1, 'acknowledged', 2],
+      [2, 'acknowledged', 2],
+    ]);
+  });
+});
