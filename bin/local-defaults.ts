@@ -19,6 +19,12 @@ export const DEFAULT_DATA_DIR = '.local/dynamodb';
 export const DEV_WEBHOOK_SECRET = `whsec_${Buffer.from('timescales-local-development-key').toString('base64')}`;
 
 /**
+ * The key `npm start` signs ack links with unless ALERT_TOKEN_KEY is set (in AWS it is a
+ * Secrets Manager secret): fixed, so links survive a restart. Fine on a laptop, never deployed.
+ */
+export const DEV_ALERT_TOKEN_KEY = 'timescales-local-development-alert-token-key';
+
+/**
  * Local mode's duty inbox: reminders that reach nobody they were meant for go here (see
  * GET /local/outbox). Used too when an AUTHORITY_CONFIG given to `npm start` names none.
  */
@@ -33,7 +39,8 @@ export function localAuthority(baseUrl: string) {
     authority: 'Example Council (local)',
     division: 'england-and-wales',
     preset: 'southampton',
-    links: { caseUrlTemplate: `${baseUrl}/v1/cases/{caseId}` },
+    // Ack links point at this server: `<baseUrl>/a/<token>`.
+    links: { caseUrlTemplate: `${baseUrl}/v1/cases/{caseId}`, ackBaseUrl: baseUrl },
     fallbackContact: DEFAULT_FALLBACK_CONTACT,
   };
 }

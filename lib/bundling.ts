@@ -13,6 +13,8 @@ export const ENTRIES = {
   events: 'functions/events/handler.ts',
   read: 'functions/read/handler.ts',
   reminders: 'functions/reminders/handler.ts',
+  alerts: 'functions/alerts/handler.ts',
+  smsInbound: 'functions/sms-inbound/handler.ts',
 } as const;
 
 export type EntryName = keyof typeof ENTRIES;

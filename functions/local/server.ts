@@ -13,7 +13,9 @@ import { makeDocumentClient } from '#commons/clients.js';
 import { MethodNotAllowedError, PayloadTooLargeError } from '#commons/errors.js';
 import { type HttpResult, problemResult, toProblem } from '#commons/http.js';
 import { type Clock, type Scheduler, systemClock, type Timer } from '#domain/ports.js';
+import { makeHandler as makeAlertsHandler } from '#functions/alerts/handler.js';
 import { makeHandler as makeEventsHandler } from '#functions/events/handler.js';
+import { alertsHandlerDeps } from '#functions/wiring/alerts.js';
 import { makeHandler as makeReadHandler } from '#functions/read/handler.js';
 import { ingestDeps } from '#functions/wiring/events.js';
 import { readDeps } from '#functions/wiring/read.js';
@@ -51,8 +53,13 @@ export interface LocalServerOptions {
   clock?: Clock;
   /** Routes that exist only in local mode (`/local/outbox`, `/local/clock`). */
   localRoutes?: LocalRoutes;
-  /** Its fallback contact is shown in the reminders view (as `@fallback`). */
-  authority?: Pick<AuthorityConfig, 'fallbackContact'>;
+  /**
+   * Its fallback contact is shown in the reminders view (as `@fallback`) and acknowledges
+   * alerts by its phone; its `links.ackBaseUrl` is where ack links point.
+   */
+  authority?: Pick<AuthorityConfig, 'fallbackContact'> & Partial<Pick<AuthorityConfig, 'links'>>;
+  /** The alert-token key the ack links are signed with (local mode's development key). */
+  alertTokenKey?: string;
 }
 
 /** What local-only routes must offer: an answer, or undefined when the path is not theirs. */
@@ -118,6 +125,17 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       ...ingestDeps({ client, tableName, engine, scheduler, clock: options.clock ?? systemClock }),
     }),
     read: makeReadHandler(readDeps({ client, tableName, engine, authority: options.authority })),
+    alerts: makeAlertsHandler(
+      alertsHandlerDeps({
+        client,
+        tableName,
+        authority: options.authority ?? {},
+        scheduler,
+        clock: options.clock ?? systemClock,
+        plans: engine.plans,
+        tokenKey: options.alertTokenKey,
+      }),
+    ),
   };
 
   const server: Server = createServer((req, res) => {

@@ -1,6 +1,6 @@
 /**
  * The read routes of `schemas/routes.ts` (`GET /v1/cases/{caseId}`, its deadlines, audit and
- * reminders, `GET /v1/deadlines`, `GET /v1/reminders/unrouted`). Thin: find the route, validate its path and query with its
+ * reminders, `GET /v1/deadlines`, `GET /v1/reminders/unrouted`, `GET /v1/alerts`). Thin: find the route, validate its path and query with its
  * zod schemas, call its read query, map the answer. In AWS these routes are authorised by IAM
  * at API Gateway (SigV4 callers only); locally they are open.
  */
@@ -20,6 +20,7 @@ import {
   getCase,
   getCaseDeadlines,
   getCaseReminders,
+  listAlerts,
   listDeadlines,
   listUnrouted,
   type ReadDeps,
@@ -51,6 +52,7 @@ const QUERIES: {
   getCaseReminders: ({ params }, deps) => getCaseReminders(params.caseId, deps),
   listDeadlines: ({ query }, deps) => listDeadlines(query, deps),
   listUnroutedReminders: ({ query }, deps) => listUnrouted(query, deps),
+  listAlerts: ({ query }, deps) => listAlerts(query, deps),
 };
 
 type AnyQuery = (input: { params: unknown; query: unknown }, deps: ReadDeps) => Promise<unknown>;

@@ -5,6 +5,9 @@
 
 import { type Calendar, CalendarRangeError, createCalendar } from '#calendar/index.js';
 import type {
+  Alert,
+  AlertAck,
+  AlertStore,
   CaseStore,
   DeadlineRecord,
   Directory,
@@ -17,6 +20,10 @@ import { type Routing, routeReminder } from '#domain/reminders/routing.js';
 import type { ReminderPlans } from '#domain/reminders/types.js';
 import { listPlannedReminders, reminderStatus, repeatsPlanned } from '#domain/reminders/view.js';
 import type {
+  AlertAckView,
+  AlertList,
+  AlertQuery,
+  AlertView,
   AuditList,
   CaseView,
   DeadlineList,
@@ -47,6 +54,8 @@ export interface ReadDeps {
   };
   /** Where unrouted reminders are kept (`GET /v1/reminders/unrouted`). @default none: an empty list */
   unrouted?: UnroutedStore;
+  /** Where out-of-hours alerts are kept (`GET /v1/alerts`). @default none: an empty list */
+  alerts?: Pick<AlertStore, 'listAlerts'>;
 }
 
 export async function getCase(caseId: string, deps: ReadDeps): Promise<CaseView> {
@@ -194,6 +203,44 @@ export async function listUnrouted(query: UnroutedQuery, deps: ReadDeps): Promis
   return {
     reminders: page.reminders.map(toUnroutedView),
     ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
+  };
+}
+
+/** `GET /v1/alerts`: out-of-hours alerts by status, newest first. */
+export async function listAlerts(query: AlertQuery, deps: ReadDeps): Promise<AlertList> {
+  if (deps.alerts === undefined) return { alerts: [] };
+  const page = await deps.alerts.listAlerts(query);
+  return {
+    alerts: page.alerts.map(toAlertView),
+    ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
+  };
+}
+
+export function toAlertView(a: Alert): AlertView {
+  return {
+    alertId: a.alertId,
+    caseId: a.caseId,
+    deadlineId: a.deadlineId,
+    rule: a.rule,
+    step: a.step,
+    tier: String(a.tier),
+    personId: a.personId,
+    phase: a.phase,
+    sentAt: a.sentAt.toISOString(),
+    dueAt: a.dueAt.toISOString(),
+    validUntil: a.validUntil.toISOString(),
+    status: a.status,
+    ...(a.ack === undefined ? {} : { ack: toAckView(a.ack) }),
+  };
+}
+
+export function toAckView(ack: AlertAck): AlertAckView {
+  return {
+    at: ack.at.toISOString(),
+    via: ack.via,
+    by: String(ack.by),
+    ...(ack.personId === undefined ? {} : { personId: ack.personId }),
+    alertId: ack.alertId,
   };
 }
 
