@@ -10,6 +10,7 @@
  *   timescales load-feed bank-holidays.json [--table T] [--endpoint URL] [--lambda-env env.json]
  *   timescales recompute [--table T] [--endpoint URL] [--lambda-env env.json]
  *   timescales send events.json [--url http://127.0.0.1:3000]
+ *   timescales rules [--config timescales.config.json] | rules check <file>   (bin/rules.ts)
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -75,6 +76,13 @@ const COMMANDS: Record<string, { usage: string; summary: string; options: string
       "Signs events (one JSON object, an array, or one object a line; a file, or stdin) with\nWEBHOOK_SECRET, else npm start's development secret, and POSTs them in order to a running\nserver. Prints {id, type, status} a line; stops at the first refusal (exit 1).",
     options:
       '--url <base-url>       the server (default BASE_URL, else http://127.0.0.1:$PORT, PORT default 3000)',
+  },
+  rules: {
+    usage: 'rules [--config <file>] | rules check <file>',
+    summary:
+      'Prints the effective rule table as markdown (every rule on and off, its clock, events,\nreminders and flags), or checks a timescales.config.json as cdk synth does (exit 2 naming\neach problem).',
+    options:
+      '--config <file>        the configuration (default ./timescales.config.json, else the defaults)',
   },
 };
 
@@ -273,6 +281,8 @@ function tableOptions(values: { table?: string; endpoint?: string; 'lambda-env'?
 
 /** Runs one command; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
+  // The rule table is markdown, not JSON: its own module prints it (and its --help).
+  if (args[0] === 'rules') return (await import('./rules.js')).rulesCommand(args.slice(1));
   try {
     const result = await command(args);
     if (result instanceof Text) process[result.stream].write(`${result.text}\n`);
@@ -283,7 +293,8 @@ export async function main(args: string[]): Promise<number> {
       process.stderr.write(`timescales: ${(err as Error).message}\n`);
       return 1;
     }
-    if ((err as Error).name === 'OperatorError') {
+    // `--endpoint` reads timescales.config.json: a bad file is named, field by field.
+    if ((err as Error).name === 'OperatorError' || (err as Error).name === 'ConfigError') {
       process.stderr.write(`timescales: ${(err as Error).message}\n`);
       return 2;
     }

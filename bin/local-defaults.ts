@@ -2,6 +2,9 @@
  * Local mode's defaults, shared by `npm start` (bin/local.ts), `npm run demo`, the operator
  * CLI's `--endpoint` mode and `npx timescales send`, so each names them once.
  */
+import { existsSync } from 'node:fs';
+import { authorityOf, loadConfig } from '#lib/config.js';
+import type { AuthorityConfig } from '#schemas/authority.js';
 
 /** The port `npm start` serves on unless PORT is set. */
 export const DEFAULT_PORT = 3000;
@@ -31,10 +34,25 @@ export const DEV_ALERT_TOKEN_KEY = 'timescales-local-development-alert-token-key
 export const DEFAULT_FALLBACK_CONTACT = { email: 'duty.inbox@example.gov.uk' };
 
 /**
- * The authority local mode uses unless AUTHORITY_CONFIG is set. Its case links point at the
- * local server's own read route, so `baseUrl` must be the address the server really serves on.
+ * The authority local mode uses unless AUTHORITY_CONFIG is set: the deployment's
+ * `timescales.config.json` (or the file `TIMESCALES_CONFIG` names), validated as `cdk synth`
+ * does, so editing it changes local behaviour — division, preset, hours, closures, `rules`,
+ * `ruleSettings`, `reminderPlans` and the fallback contact; without the file, the built-in
+ * example authority. Its case links point at the local server's own read route (the council's
+ * case system is not there), so `baseUrl` must be the address the server really serves on.
+ * @throws ConfigError naming each bad field of the file.
  */
-export function localAuthority(baseUrl: string) {
+export function localAuthority(
+  baseUrl: string,
+  path = process.env.TIMESCALES_CONFIG ?? 'timescales.config.json',
+): AuthorityConfig {
+  const links = { caseUrlTemplate: `${baseUrl}/v1/cases/{caseId}` };
+  if (!existsSync(path)) return exampleAuthority(baseUrl);
+  return { ...authorityOf(loadConfig(path)), links };
+}
+
+/** The built-in example authority: Southampton's rules, England and Wales, office hours. */
+export function exampleAuthority(baseUrl: string): AuthorityConfig {
   return {
     authority: 'Example Council (local)',
     division: 'england-and-wales',

@@ -14,10 +14,10 @@ import { startLocalServer } from '#local/server.js';
 import { probePort, startDynamoDbLocal, startSesLocal } from '#local/standins.js';
 import {
   DEFAULT_DATA_DIR,
-  DEV_ALERT_TOKEN_KEY,
   DEFAULT_FALLBACK_CONTACT,
   DEFAULT_PORT,
   DEFAULT_TABLE,
+  DEV_ALERT_TOKEN_KEY,
   DEV_WEBHOOK_SECRET,
   localAuthority,
 } from './local-defaults.js';
@@ -132,7 +132,10 @@ async function main(): Promise<void> {
     authority: {
       ...parsed.authority,
       fallbackContact: parsed.authority.fallbackContact ?? DEFAULT_FALLBACK_CONTACT,
-      links: { ...parsed.authority.links, ackBaseUrl: parsed.authority.links.ackBaseUrl ?? baseUrl },
+      links: {
+        ...parsed.authority.links,
+        ackBaseUrl: parsed.authority.links.ackBaseUrl ?? baseUrl,
+      },
     },
   };
   const alertTokenKey = cfg.alertTokenKey as string;

@@ -7,6 +7,9 @@ import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { DIVISIONS } from '#calendar/types.js';
 import { AlertTokenConfigError, macBytesFor } from '#commons/alert-token.js';
+import { loadRulesAndPlans } from '#domain/reminders/overrides.js';
+import { RuleValidationError } from '#domain/rules/index.js';
+import type { AuthorityConfig } from '#schemas/authority.js';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -87,6 +90,30 @@ export const configSchema = z
       })
       .optional(),
     closures: z.array(isoDate).optional(),
+    /**
+     * Per-rule overrides by rule id (objects merge into the preset's rule, arrays replace), e.g.
+     * `{ "cp-visit": { "clock": { "unit": "weeks", "amount": 2 } }, "assessment": { "enabled": false } }`;
+     * an unknown id adds a rule. Validated by the rule engine (docs/rules.md).
+     */
+    rules: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+    /** Rule-set variants and settings (docs/rules.md). */
+    ruleSettings: z
+      .object({
+        /** `one-working-day`: notify the LADO by close of business on the next working day. */
+        ladoNotification: z.enum(['24-hours', 'one-working-day']).optional(),
+        /** Warn when a case with joint working closes without a joint supervision in this many weeks. */
+        closureWarningWeeks: z.number().int().positive().optional(),
+        /** `wales`: the Wales variants of the Working Together clocks (docs/domain.md). */
+        nation: z.enum(['england', 'wales']).optional(),
+      })
+      .strict()
+      .optional(),
+    /**
+     * Reminder-plan overrides by rule id (objects merge into the default plan, arrays — `steps`
+     * — replace), e.g. `{ "cp-visit": { "steps": [{ "key": "b1wd", "at": { "kind": "before",
+     * "workingDays": 1 }, "to": [{ "role": "allocated-worker" }] }] } }` (docs/reminders.md).
+     */
+    reminderPlans: z.record(z.string(), z.unknown()).optional(),
     email: z
       .object({
         /** The From address; its domain becomes an SES identity unless `manageIdentity` is false. */
@@ -141,7 +168,10 @@ export const configSchema = z
          * SMS has 160), so a short custom domain mapped to this deployment's HTTP API.
          */
         ackBaseUrl: z
-          .url({ protocol: /^https$/, message: 'must be an https URL, e.g. "https://ack.example.gov.uk"' })
+          .url({
+            protocol: /^https$/,
+            message: 'must be an https URL, e.g. "https://ack.example.gov.uk"',
+          })
           .superRefine((u, ctx) => {
             if (/[?#]/.test(u)) {
               ctx.addIssue({ code: 'custom', message: 'must have no query or fragment' });
@@ -224,7 +254,49 @@ export const configSchema = z
       .strict()
       .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    // The Lambdas validate the same overrides at cold start; refusing them here fails `cdk synth`.
+    for (const issue of ruleIssues(config)) ctx.addIssue({ code: 'custom', ...issue });
+  });
+
+/** The rule and reminder-plan problems of a configuration, each naming the rule and the field. */
+function ruleIssues(config: {
+  preset: string;
+  division: (typeof DIVISIONS)[number];
+  rules?: Record<string, Record<string, unknown>> | undefined;
+  ruleSettings?: Record<string, unknown> | undefined;
+  reminderPlans?: Record<string, unknown> | undefined;
+}): { path: string[]; message: string }[] {
+  try {
+    loadRulesAndPlans({
+      preset: config.preset,
+      division: config.division,
+      rules: ruleOverrides(config),
+      reminderPlans: config.reminderPlans,
+    });
+    return [];
+  } catch (error) {
+    if (!(error instanceof RuleValidationError)) throw error;
+    return error.issues.map((issue) =>
+      issue.startsWith('reminderPlans ')
+        ? { path: ['reminderPlans'], message: issue.slice('reminderPlans '.length) }
+        : { path: ['rules'], message: issue },
+    );
+  }
+}
+
+/** The rule engine's overrides (`RuleOverrides`) from the file's `rules` and `ruleSettings`. */
+function ruleOverrides(config: {
+  rules?: Record<string, Record<string, unknown>> | undefined;
+  ruleSettings?: Record<string, unknown> | undefined;
+}): Record<string, unknown> | undefined {
+  if (config.rules === undefined && config.ruleSettings === undefined) return undefined;
+  return {
+    ...(config.ruleSettings ?? {}),
+    ...(config.rules === undefined ? {} : { rules: config.rules }),
+  };
+}
 
 export type TimescalesConfig = z.infer<typeof configSchema>;
 export type TimescalesConfigInput = z.input<typeof configSchema>;
@@ -268,17 +340,44 @@ export function loadConfig(path: string): TimescalesConfig {
   return parseConfig(raw, path);
 }
 
-/** The `AUTHORITY_CONFIG` the Lambdas read (see docs/architecture.md). */
+/**
+ * The most `AUTHORITY_CONFIG` may hold: a Lambda's whole environment stops at 4 KB, and the
+ * table, scheduler, SES and SMS variables need the rest.
+ */
+export const AUTHORITY_CONFIG_MAX_BYTES = 3_000;
+
+/**
+ * The `AUTHORITY_CONFIG` the Lambdas read (see docs/architecture.md): every Lambda and local
+ * mode build their calendar, rules and reminder plans from it.
+ * @throws ConfigError when the overrides make it too large for a Lambda's environment.
+ */
 export function authorityConfig(config: TimescalesConfig): string {
-  return JSON.stringify({
+  const json = JSON.stringify(authorityOf(config));
+  const bytes = Buffer.byteLength(json);
+  if (bytes > AUTHORITY_CONFIG_MAX_BYTES) {
+    const issue = `rules, reminderPlans: the authority's configuration is ${bytes} bytes as AUTHORITY_CONFIG, more than the ${AUTHORITY_CONFIG_MAX_BYTES} a Lambda's 4 KB environment leaves for it; override fewer fields`;
+    throw new ConfigError(`Invalid configuration:\n  - ${issue}`, [issue]);
+  }
+  return json;
+}
+
+/** The part of the configuration the Lambdas read (`AuthorityConfig`), as an object. */
+export function authorityOf(config: TimescalesConfig): AuthorityConfig {
+  const rules = ruleOverrides(config);
+  return {
     authority: config.authority,
     division: config.division,
     preset: config.preset,
     ...(config.officeHours === undefined ? {} : { officeHours: config.officeHours }),
     ...(config.teamHours === undefined ? {} : { teamHours: config.teamHours }),
     ...(config.closures === undefined ? {} : { closures: config.closures }),
-    links: { caseUrlTemplate: config.links.caseUrlTemplate, ackBaseUrl: config.links.ackBaseUrl },
+    ...(rules === undefined ? {} : { rules }),
+    ...(config.reminderPlans === undefined ? {} : { reminderPlans: config.reminderPlans }),
+    links: {
+      caseUrlTemplate: config.links.caseUrlTemplate,
+      ...(config.links.ackBaseUrl === undefined ? {} : { ackBaseUrl: config.links.ackBaseUrl }),
+    },
     fallbackContact: config.fallbackContact,
     ackWithinMinutes: config.ackWithinMinutes,
-  });
+  };
 }

@@ -242,7 +242,7 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'InboundSmsTopicArn', {
       value: this.messaging.inboundTopic.topicArn,
       description:
-        "Set as the two-way channel of the SMS phone number (replies to alerts), then set sms.twoWay",
+        'Set as the two-way channel of the SMS phone number (replies to alerts), then set sms.twoWay',
     });
     new CfnOutput(this, 'ScheduleGroupName', { value: this.timers.group.scheduleGroupName });
   }

@@ -1,7 +1,9 @@
 /**
  * An authority's configuration as the Lambdas read it (`AUTHORITY_CONFIG`): its bank-holiday
- * division, rule preset and overrides, hours, closures and links. The CDK side validates the
- * deployment's file with its own, fuller schema (`lib/config.ts`) and passes this part on.
+ * division, rule preset and overrides, reminder-plan overrides, hours, closures and links. The
+ * CDK side validates the deployment's file with its own, fuller schema (`lib/config.ts`) and
+ * passes this part on; the rule engine validates `rules` and `reminderPlans` again at cold
+ * start (`makeCaseEngine`).
  */
 import { Division } from './events.js';
 import * as z from './zod.js';
@@ -17,7 +19,12 @@ export const AuthorityConfig = z.object({
   officeHours: z.optional(WeeklyHours),
   teamHours: z.optional(z.record(z.string(), WeeklyHours)),
   closures: z.optional(z.array(z.iso.date())),
-  rules: z.optional(z.unknown()).check(z.describe('rule overrides, validated by the rule engine')),
+  rules: z
+    .optional(z.unknown())
+    .check(z.describe('rule overrides (`RuleOverrides`), validated by the rule engine')),
+  reminderPlans: z
+    .optional(z.unknown())
+    .check(z.describe('reminder-plan overrides by rule id, validated by `loadReminderPlans`')),
   links: z.object({
     caseUrlTemplate: z.string().check(z.minLength(1)),
     /**

@@ -66,6 +66,10 @@ export const PersonId = Id.check(z.describe('professional id in the directory, e
 export const Division = z.enum(DIVISIONS);
 export const RiskLevel = z.enum(['standard', 'high']);
 export const SupervisionKind = z.enum(['joint', 'building-bridges', 'co-working']);
+/** Child protection conferences (Working Together 2023): the initial one, then reviews. */
+export const ConferenceKind = z.enum(['initial', 'review']);
+/** Statutory visits: to a child on a child protection plan, to a looked-after child. */
+export const VisitKind = z.enum(['cp', 'cla']);
 
 /** Known roles; the routing of reminders uses them. */
 export const WorkerRole = z.enum([
@@ -103,6 +107,33 @@ export const CoworkingStartedData = z.strictObject({
   reviewEveryWeeks: z.number().check(z.int(), z.gte(1), z.lte(52)),
 });
 export const BuildingBridgesStartedData = z.strictObject({ personId: PersonId });
+export const ReferralData = z.strictObject({
+  referralId: Id.check(z.describe('the referral, e.g. R-1001')),
+});
+export const EnquiryData = z.strictObject({
+  enquiryId: Id.check(z.describe('the section 47 enquiry, e.g. E-1001')),
+});
+export const ConferenceHeldData = z
+  .strictObject({
+    kind: ConferenceKind,
+    enquiryId: z.optional(EnquiryData.shape.enquiryId),
+  })
+  .check(
+    z.refine((d) => d.kind !== 'initial' || d.enquiryId !== undefined, {
+      message: 'an initial conference names the enquiryId whose strategy discussion started it',
+      path: ['enquiryId'],
+    }),
+  );
+export const VisitMadeData = z.strictObject({ kind: VisitKind });
+export const PlacementStartedData = z.strictObject({
+  placementId: Id.check(z.describe('the placement, e.g. PL-1001')),
+  permanent: z.optional(
+    z.boolean().check(z.describe('the placement is intended to last until the child is 18')),
+  ),
+});
+export const PlacementEndedData = z.strictObject({
+  placementId: PlacementStartedData.shape.placementId,
+});
 
 export const PersonUpsertedData = z.strictObject({
   personId: PersonId,
@@ -181,6 +212,17 @@ export const CaseEvent = z.discriminatedUnion('type', [
   caseEvent('coworking.ended', EmptyData),
   caseEvent('building-bridges.started', BuildingBridgesStartedData),
   caseEvent('building-bridges.ended', EmptyData),
+  caseEvent('referral.received', ReferralData),
+  caseEvent('referral.decided', ReferralData),
+  caseEvent('assessment.completed', ReferralData),
+  caseEvent('strategy-discussion.held', EnquiryData),
+  caseEvent('conference.held', ConferenceHeldData),
+  caseEvent('cp-plan.started', EmptyData),
+  caseEvent('cp-plan.ended', EmptyData),
+  caseEvent('core-group.held', EmptyData),
+  caseEvent('visit.made', VisitMadeData),
+  caseEvent('placement.started', PlacementStartedData),
+  caseEvent('placement.ended', PlacementEndedData),
 ]);
 
 export const DirectoryEvent = z.discriminatedUnion('type', [
@@ -203,3 +245,5 @@ export type Division = z.infer<typeof Division>;
 export type WorkerRole = z.infer<typeof WorkerRole>;
 export type Worker = z.infer<typeof Worker>;
 export type SupervisionKind = z.infer<typeof SupervisionKind>;
+export type ConferenceKind = z.infer<typeof ConferenceKind>;
+export type VisitKind = z.infer<typeof VisitKind>;

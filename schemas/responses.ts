@@ -287,7 +287,9 @@ export const AlertView = z
     tier: z
       .string()
       .check(
-        z.describe('1: the EDT manager on call; 2: the senior manager on call; fallback: the duty inbox'),
+        z.describe(
+          '1: the EDT manager on call; 2: the senior manager on call; fallback: the duty inbox',
+        ),
       ),
     personId: z.string().check(z.describe('who it went to (@fallback: the fallback contact)')),
     phase: z.enum(['open', 'breached']),

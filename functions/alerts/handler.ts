@@ -20,20 +20,10 @@ import { ackRole } from '#domain/reminders/alerts.js';
 import { awsAlertsDeps } from '#functions/wiring/alerts.js';
 import { AlertParams } from '#schemas/responses.js';
 import { ROUTES, routeKey } from '#schemas/routes.js';
-import {
-  type AckDeps,
-  acknowledgeAlert,
-  describeAlert,
-} from '#use-cases/acknowledge-alert.js';
+import { type AckDeps, acknowledgeAlert, describeAlert } from '#use-cases/acknowledge-alert.js';
 import { fieldErrors, NotFoundError, ValidationError } from '#use-cases/errors.js';
 import { toAckView, toAlertView } from '#use-cases/read-queries.js';
-import {
-  acknowledgedPage,
-  alertPage,
-  alreadyPage,
-  expiredPage,
-  invalidLinkPage,
-} from './page.js';
+import { acknowledgedPage, alertPage, alreadyPage, expiredPage, invalidLinkPage } from './page.js';
 
 export interface AlertsHandlerDeps {
   /** None when the authority has no `links.ackBaseUrl`: no link was ever made, none is valid. */

@@ -96,7 +96,10 @@ export function acknowledgedPage(view: AlertPage, outcome: AckOutcome): HttpResu
 }
 
 /** 409: the clock was already acknowledged (this link or another way). */
-export function alreadyPage(view: AlertPage | undefined, ack: { role: string; at: Date }): HttpResult {
+export function alreadyPage(
+  view: AlertPage | undefined,
+  ack: { role: string; at: Date },
+): HttpResult {
   return page(409, 'Already acknowledged', [
     `<p>This alert was already acknowledged by ${escapeHtml(ack.role)} at ${escapeHtml(formatUkLong(ack.at))}. Nothing has changed.</p>`,
     ...(view === undefined ? [] : [details(clockRows(view))]),

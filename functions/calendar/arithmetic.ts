@@ -1,9 +1,9 @@
 /**
- * Working-time arithmetic with DOMAIN.md's exact semantics. Every function is pure: the
+ * Working-time arithmetic with docs/domain.md's exact semantics. Every function is pure: the
  * calendar, the instant and the hours are arguments. Results carry an explanation that is
  * built only when read, so the arithmetic stays fast.
  */
-import { civilFromDay, dayFromCivil, daysInMonth, humanDate, MONTHS } from './days.js';
+import { addCalendarMonths, civilFromDay, humanDate, MONTHS } from './days.js';
 import { CalendarRangeError } from './errors.js';
 import { clockChanges, humanInstant, plural, skippedDays } from './explain.js';
 import { formatLocal, HOUR_MS, localClock, localDay } from './london.js';
@@ -67,7 +67,7 @@ function instant(at: Date, what: string): number {
 }
 
 /**
- * `n` hours of elapsed time after `from` (DOMAIN.md "N hours after t"): exactly n × 3600 s,
+ * `n` hours of elapsed time after `from` (docs/domain.md "N hours after t"): exactly n × 3600 s,
  * so a clock change moves the local time shown, not the instant.
  */
 export function addHours(cal: Calendar, from: Date, n: number): Due {
@@ -83,7 +83,7 @@ export function addHours(cal: Calendar, from: Date, n: number): Due {
 }
 
 /**
- * The instant at which `n` hours of office time have passed since `from` (DOMAIN.md "N working
+ * The instant at which `n` hours of office time have passed since `from` (docs/domain.md "N working
  * hours after t"). Time outside the hours does not count; from outside them, the clock starts at
  * the next opening. A result may be exactly a closing time. `n = 0` gives `from`.
  */
@@ -108,7 +108,7 @@ export function addWorkingHours(cal: Calendar, from: Date, n: number, hours?: We
 }
 
 /**
- * Close of business on the `n`th working day strictly after `from`'s local date (DOMAIN.md "N
+ * Close of business on the `n`th working day strictly after `from`'s local date (docs/domain.md "N
  * working days after t"). `n = 0` gives close of business on the first working day on or after
  * that date.
  */
@@ -157,7 +157,7 @@ function rollBack(s: Schedule, start: number, day: number, lead: string): Due {
 
 /**
  * `w` weeks after `from`'s local date, at close of business; the preceding working day when
- * that date is not a working day (DOMAIN.md "W weeks after d").
+ * that date is not a working day (docs/domain.md "W weeks after d").
  */
 export function addWeeks(cal: Calendar, from: Date, w: number, hours?: WeeklyHours): Due {
   wholeCount(w, 'weeks');
@@ -176,22 +176,18 @@ export function addWeeks(cal: Calendar, from: Date, w: number, hours?: WeeklyHou
 /**
  * The same day of the month `m` months after `from`'s local date, clamped to the month's last
  * day, at close of business; the preceding working day when that is not a working day
- * (DOMAIN.md "M months after d").
+ * (docs/domain.md "M months after d").
  */
 export function addMonths(cal: Calendar, from: Date, m: number, hours?: WeeklyHours): Due {
   wholeCount(m, 'months');
   const s = scheduleOf(cal, hours);
   const start = instant(from, 'from');
   const startDay = localDay(start);
-  const { year, month, day } = civilFromDay(startDay);
-  const months = year * 12 + (month - 1) + m;
-  const toYear = Math.floor(months / 12);
-  const toMonth = (months % 12) + 1;
-  const last = daysInMonth(toYear, toMonth);
-  const target = dayFromCivil(toYear, toMonth, Math.min(day, last));
+  const { day: target, clampedFrom } = addCalendarMonths(startDay, m);
+  const { year: toYear, month: toMonth } = civilFromDay(target);
   const clamp =
-    day > last
-      ? ` (${MONTHS[toMonth - 1]} ${toYear} has no day ${day}, so the month's last day)`
+    clampedFrom !== undefined
+      ? ` (${MONTHS[toMonth - 1]} ${toYear} has no day ${clampedFrom}, so the month's last day)`
       : '';
   return rollBack(
     s,

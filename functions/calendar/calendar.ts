@@ -16,7 +16,7 @@ import {
   type WeeklyHours,
 } from './types.js';
 
-/** Mon–Fri 09:00–17:00 (DOMAIN.md "Office hours"). */
+/** Mon–Fri 09:00–17:00 (docs/domain.md "Office hours"). */
 export const DEFAULT_OFFICE_HOURS: WeeklyHours = Object.freeze({
   1: { open: '09:00', close: '17:00' },
   2: { open: '09:00', close: '17:00' },

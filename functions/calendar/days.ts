@@ -51,6 +51,30 @@ export function daysInMonth(year: number, month: number): number {
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
 
 /** `YYYY-MM-DD` of a day number. */
+/**
+ * The day `m` months after `dayNumber`: the same day of the month, clamped to the month's last
+ * day (31 August + 3 months = 30 November). `clampedFrom` is the day that did not exist.
+ */
+export function addCalendarMonths(
+  dayNumber: number,
+  m: number,
+): { day: number; clampedFrom?: number } {
+  const { year, month, day } = civilFromDay(dayNumber);
+  const months = year * 12 + (month - 1) + m;
+  const toYear = Math.floor(months / 12);
+  const toMonth = (months % 12) + 1;
+  const last = daysInMonth(toYear, toMonth);
+  return {
+    day: dayFromCivil(toYear, toMonth, Math.min(day, last)),
+    ...(day > last ? { clampedFrom: day } : {}),
+  };
+}
+
+/** `YYYY-MM-DD` `m` months after `date` (see {@link addCalendarMonths}). */
+export function addMonthsToDate(date: string, m: number): string {
+  return isoDate(addCalendarMonths(parseIsoDate(date), m).day);
+}
+
 export function isoDate(dayNumber: number): string {
   const { year, month, day } = civilFromDay(dayNumber);
   return `${year}-${pad2(month)}-${pad2(day)}`;

@@ -86,7 +86,7 @@ function build(core: CalendarCore, hours: WeeklyHours): Schedule {
   let weekday = isoWeekday(core.first);
   for (let i = 0; i < n; i++) {
     daysBefore[i] = count;
-    // DOMAIN.md: working days are Mon–Fri; hours set times on them and may close some.
+    // docs/domain.md: working days are Mon–Fri; hours set times on them and may close some.
     if (kinds[i] === DayKind.Working && (open[weekday] as number) >= 0) {
       work[i] = 1;
       count++;

@@ -21,9 +21,7 @@ const EnvVars = z.object({
     z.string().check(z.startsWith('arn:', 'WEBHOOK_SECRET_ARN must be an ARN')),
   ),
   ALERT_TOKEN_KEY: z.optional(
-    z
-      .string()
-      .check(z.minLength(32, 'ALERT_TOKEN_KEY must have at least 32 characters')),
+    z.string().check(z.minLength(32, 'ALERT_TOKEN_KEY must have at least 32 characters')),
   ),
   ALERT_TOKEN_KEY_ARN: z.optional(
     z.string().check(z.startsWith('arn:', 'ALERT_TOKEN_KEY_ARN must be an ARN')),

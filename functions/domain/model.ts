@@ -89,8 +89,19 @@ export const CaseAggregateSchema = z.object({
     z.object({ startedAt: Instant, reviewEveryWeeks: z.number().check(z.int(), z.positive()) }),
   ),
   buildingBridges: z.optional(z.object({ personId: z.string(), startedAt: Instant })),
+  /** The child protection plan in force (from `cp-plan.started` to `cp-plan.ended`). */
+  cpPlan: z.optional(z.object({ startedAt: Instant })),
+  /** The looked-after child's current placement (a new `placement.started` replaces it). */
+  placement: z.optional(
+    z.object({ placementId: z.string(), startedAt: Instant, permanent: z.boolean() }),
+  ),
   /** The latest supervision held, per kind. */
   lastSupervision: z.partialRecord(SupervisionKind, Instant),
+  /**
+   * The latest other meeting or visit held, per meeting key (`core-group.held`,
+   * `conference.held:review`, `visit.made:cla`, …: see `meetingKey`).
+   */
+  lastHeld: z.optional(z.record(z.string(), Instant)),
   openedAt: Instant,
   closedAt: z.optional(Instant),
   /** Bumped on every change the engine makes; the store uses it for optimistic locking. */
@@ -177,8 +188,12 @@ export function reviveStoredAggregate(json: unknown): CaseAggregate {
   reviveFields(agg, CASE_INSTANTS);
   if (agg.coworking !== undefined) reviveFields(agg.coworking as Json, ['startedAt']);
   if (agg.buildingBridges !== undefined) reviveFields(agg.buildingBridges as Json, ['startedAt']);
-  const last = agg.lastSupervision as Json | undefined;
-  if (last !== undefined) reviveFields(last, Object.keys(last));
+  if (agg.cpPlan !== undefined) reviveFields(agg.cpPlan as Json, ['startedAt']);
+  if (agg.placement !== undefined) reviveFields(agg.placement as Json, ['startedAt']);
+  for (const field of ['lastSupervision', 'lastHeld']) {
+    const last = agg[field] as Json | undefined;
+    if (last !== undefined) reviveFields(last, Object.keys(last));
+  }
   for (const d of agg.deadlines as Json[]) reviveFields(d, DEADLINE_INSTANTS);
   for (const e of (agg.earlyStops as Json[] | undefined) ?? []) reviveFields(e, ['at']);
   return agg as unknown as CaseAggregate;

@@ -2,7 +2,7 @@
  * What must fire when: the timers a case needs now. Pure; the use case diffs the old and new
  * plans and calls the `Scheduler` port. Names are deterministic, so scheduling twice is harmless.
  */
-import type { EngineContext } from './engine/types.js';
+import { caseCalendar, type EngineContext } from './engine/types.js';
 import { dueTimerName } from './ids.js';
 import type { CaseAggregate, Deadline } from './model.js';
 
@@ -68,15 +68,17 @@ export const DEFAULT_PLANNERS: readonly TimerPlanner[] = [dueTimer];
 /**
  * Every timer the case needs now: for each deadline what each planner says (an open one's due
  * timer and reminders; a breached one's breach step; a closed case's withdrawn invitations),
- * sorted by time then name (a stable order makes plan diffs easy to read).
+ * sorted by time then name (a stable order makes plan diffs easy to read). Planners get the
+ * case's own calendar (its division's bank holidays).
  */
 export function planTimers(
   aggregate: CaseAggregate,
-  ctx: Pick<EngineContext, 'calendar' | 'rules'>,
+  ctx: Pick<EngineContext, 'calendar' | 'calendarFor' | 'rules'>,
   planners: readonly TimerPlanner[] = DEFAULT_PLANNERS,
 ): Timer[] {
+  const caseCtx = { calendar: caseCalendar(ctx, aggregate), rules: ctx.rules };
   return aggregate.deadlines
-    .flatMap((d) => planners.flatMap((p) => p(d, aggregate, ctx)))
+    .flatMap((d) => planners.flatMap((p) => p(d, aggregate, caseCtx)))
     .sort((a, b) => a.fireAt.getTime() - b.fireAt.getTime() || (a.name < b.name ? -1 : 1));
 }
 

@@ -96,7 +96,10 @@ export interface LocalRoutesDeps {
   driver: { advanceTo(now: Date): Promise<{ fired: number }> };
   clock: { now(): Date };
   /** What an inbound SMS reply does (the same use case as the inbound-SMS Lambda). */
-  smsInbound?: (sms: { from: string; body: string }) => Promise<{ status: string; alertId?: string }>;
+  smsInbound?: (sms: {
+    from: string;
+    body: string;
+  }) => Promise<{ status: string; alertId?: string }>;
 }
 
 export interface LocalRoutes {
@@ -169,7 +172,11 @@ export function makeLocalRoutes(deps: LocalRoutesDeps): LocalRoutes {
 }
 
 /** A JSON body checked against its schema: 400 naming each field that is wrong. */
-function parseBody<S extends z.ZodMiniType>(body: string | Buffer, schema: S, expected: string): z.infer<S> {
+function parseBody<S extends z.ZodMiniType>(
+  body: string | Buffer,
+  schema: S,
+  expected: string,
+): z.infer<S> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString());

@@ -17,8 +17,8 @@ import type { Timer, TimerPayload } from '#domain/timers.js';
 import { makeHandler } from '#functions/reminders/handler.js';
 import { ackDeps } from '#functions/wiring/alerts.js';
 import { buildFireDeps } from '#functions/wiring/reminders.js';
-import { acknowledgeBySms } from '#use-cases/acknowledge-alert.js';
 import type { AuthorityConfig } from '#schemas/authority.js';
+import { acknowledgeBySms } from '#use-cases/acknowledge-alert.js';
 import {
   LocalOutbox,
   type LocalRoutes,

@@ -13,7 +13,11 @@ import { lazy } from '#commons/lazy.js';
 import { logger } from '#commons/logger.js';
 import { awsSmsInboundDeps } from '#functions/wiring/alerts.js';
 import * as z from '#schemas/zod.js';
-import { type AckDeps, acknowledgeBySms, type SmsAckOutcome } from '#use-cases/acknowledge-alert.js';
+import {
+  type AckDeps,
+  acknowledgeBySms,
+  type SmsAckOutcome,
+} from '#use-cases/acknowledge-alert.js';
 
 /** The two-way SMS payload, as much of it as we read. */
 export const InboundSmsMessage = z.object({

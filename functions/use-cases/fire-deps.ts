@@ -4,6 +4,7 @@
  * modules (`fire-timer`, `fire-reminder`, `fire-digest`, `send-once`, `replace-timers`).
  */
 import type { Calendar } from '#calendar/index.js';
+import type { CalendarFor } from '#domain/engine/index.js';
 import type { AuditEntry, CaseAggregate } from '#domain/model.js';
 import type {
   AlertLinks,
@@ -70,7 +71,13 @@ export interface FireTimerDeps {
   digests: DigestStore;
   audit: ReminderAudit;
   clock: Clock;
+  /** The authority's calendar: the morning digests', and the clocks' of a case with no division. */
   calendar: Calendar;
+  /**
+   * The calendar of a case in another division (its bank holidays, the authority's hours):
+   * what a case's reminders are planned and routed with. @default `calendar` for every case
+   */
+  calendarFor?: CalendarFor;
   plans: ReminderPlans;
   caseUrlTemplate: string;
   /** The organiser of invitations (the SES sender). */

@@ -18,7 +18,8 @@
  *    digest, whose timer is then scheduled.
  * 7. A link of a breach's daily repeat schedules the next (until met or closed).
  */
-import { localDate, nextOpening } from '#calendar/index.js';
+import { type Calendar, localDate, nextOpening } from '#calendar/index.js';
+import { caseCalendar } from '#domain/engine/index.js';
 import { heldUntilSuffix, invitationUid, reminderId } from '#domain/ids.js';
 import type { ReminderAuditEntry, StoredCase, UnroutedReminder } from '#domain/ports.js';
 import { caseLink, INVITATION_SLOT_MS } from '#domain/reminders/messages.js';
@@ -48,6 +49,8 @@ interface Reminder {
   id: string;
   urgent: boolean;
   now: Date;
+  /** The case's calendar (its division's bank holidays): planning, routing, the breach chain. */
+  calendar: Calendar;
   audit: ReminderAuditEntry[];
 }
 
@@ -59,7 +62,9 @@ export async function fireReminder(
   deps: FireTimerDeps,
 ): Promise<FireOutcome | undefined> {
   const plan = deps.plans[deadline.rule];
-  const planned = findStep(deadline, deps.calendar, plan, stepKey);
+  // The case's own calendar: a Scottish case's reminders skip Scotland's bank holidays.
+  const calendar = caseCalendar(deps, stored.aggregate);
+  const planned = findStep(deadline, calendar, plan, stepKey);
   if (plan === undefined || planned === undefined) return undefined;
   const reminder: Reminder = {
     deadline,
@@ -68,6 +73,7 @@ export async function fireReminder(
     id: reminderId(deadline, stepKey),
     urgent: isUrgent(planned.step, plan, deadline),
     now: deps.clock.now(),
+    calendar,
     audit: [],
   };
   auditLine(reminder, 'reminder-fired', {
@@ -82,7 +88,7 @@ export async function fireReminder(
     deadline,
     workers: stored.aggregate.workers,
     now: reminder.now,
-    calendar: deps.calendar,
+    calendar,
     directory: deps.directory,
     fallback: deps.fallback,
   });
@@ -345,7 +351,7 @@ function unroutedRecord(
 async function scheduleNextRepeat(reminder: Reminder, deps: FireTimerDeps): Promise<void> {
   const { deadline, plan, planned } = reminder;
   if (!/^br[0-9]+$/.test(planned.step.key)) return;
-  const next = nextBreachRepeat(deadline, deps.calendar, plan, reminder.now);
+  const next = nextBreachRepeat(deadline, reminder.calendar, plan, reminder.now);
   if (next === undefined || next.step.key === planned.step.key) return;
   const timer = reminderTimer(deadline, next.step.key, next.fireAt);
   await deps.scheduler.schedule([timer]);
@@ -377,6 +383,7 @@ function byPerson(deliveries: readonly Delivery[]): Delivery[][] {
 /**
  * The alert's audit lines and its morning-digest entry in one write, then the digest's
  * timer: the day team hear of it at their next opening (09:00 by default), in one digest.
+ * The digest is the team's, so its opening is the authority's calendar, not the case's.
  */
 async function keepForMorningDigest(
   reminder: Reminder,

@@ -3,7 +3,13 @@
  * bodies of `schemas/responses.ts`. An unknown case is a `NotFoundError`.
  */
 
-import { type Calendar, CalendarRangeError, createCalendar } from '#calendar/index.js';
+import {
+  type Calendar,
+  CalendarRangeError,
+  createCalendar,
+  type Division,
+} from '#calendar/index.js';
+import { type CalendarFor, caseCalendar } from '#domain/engine/index.js';
 import type {
   Alert,
   AlertAck,
@@ -41,12 +47,14 @@ export interface ReadDeps {
   store: CaseStore;
   /**
    * What `GET /v1/cases/{caseId}/reminders` plans and routes with: the authority's calendar
-   * (team hours), its reminder plans and the directory. Without it: England and Wales office
-   * hours, the default plans, and recipients from the case's workers only (no managers, no
-   * delegates, no EDT rota).
+   * (team hours) and each case division's (`calendarFor`), its reminder plans and the
+   * directory. Without it: office hours on the case division's bank holidays (England and
+   * Wales when it has none), the default plans, and recipients from the case's workers only
+   * (no managers, no delegates, no EDT rota).
    */
   reminders?: {
     calendar: Calendar;
+    calendarFor?: CalendarFor;
     plans?: ReminderPlans;
     directory: Directory;
     /** The authority's fallback contact (`fallbackPerson`), shown as `@fallback`. */
@@ -111,7 +119,11 @@ export async function getCaseReminders(caseId: string, deps: ReadDeps): Promise<
   const stored = await deps.store.loadCase(caseId);
   if (stored === undefined) throw notFound(caseId);
   const aggregate = stored.aggregate;
-  const calendar = deps.reminders?.calendar ?? defaultCalendar();
+  // The case's own calendar: the reminders the fire path will send, on its division's holidays.
+  const calendar =
+    deps.reminders === undefined
+      ? defaultCalendar(aggregate.division ?? 'england-and-wales')
+      : caseCalendar(deps.reminders, aggregate);
   const plans = deps.reminders?.plans ?? DEFAULT_REMINDER_PLANS;
   const directory = memo(deps.reminders?.directory ?? workersOnly);
   const audit = aggregate.status === 'closed' ? [] : await deps.store.listAudit(caseId);
@@ -170,6 +182,16 @@ export async function getCaseReminders(caseId: string, deps: ReadDeps): Promise<
   }
   return { caseId, reminders };
 }
+
+const fallbackCalendars = new Map<Division, Calendar>();
+const defaultCalendar = (division: Division): Calendar => {
+  let calendar = fallbackCalendars.get(division);
+  if (calendar === undefined) {
+    calendar = createCalendar({ division });
+    fallbackCalendars.set(division, calendar);
+  }
+  return calendar;
+};
 
 /**
  * Routes a listed step; a fire time beyond the years the calendar covers cannot be routed,
@@ -247,10 +269,6 @@ export function toAckView(ack: AlertAck): AlertAckView {
 function toUnroutedView(r: UnroutedReminder): UnroutedView {
   return { ...r, at: r.at.toISOString() };
 }
-
-let fallbackCalendar: Calendar | undefined;
-const defaultCalendar = () =>
-  (fallbackCalendar ??= createCalendar({ division: 'england-and-wales' }));
 
 /** Without a directory: every named worker exists, nobody is away, nobody is on call. */
 const workersOnly: Directory = {

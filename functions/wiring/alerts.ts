@@ -7,8 +7,8 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAlertStore } from '#adapters/dynamodb/alerts.js';
-import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
 import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
+import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
 import { DynamoReminderAudit } from '#adapters/dynamodb/send-claims.js';
 import { makeEventBridgeScheduler } from '#adapters/scheduler/index.js';
 import { type AlertTokens, makeAlertTokens } from '#commons/alert-token.js';
@@ -77,7 +77,9 @@ export function ackDeps(wiring: AckWiring): AckDeps {
     cases: new DynamoCaseStore(client, tableName),
     directory: new DynamoDirectory(client, tableName, { consistentReads: true }),
     fallback:
-      authority.fallbackContact === undefined ? undefined : fallbackPerson(authority.fallbackContact),
+      authority.fallbackContact === undefined
+        ? undefined
+        : fallbackPerson(authority.fallbackContact),
     plans: wiring.plans ?? reminderPlans(),
     clock: wiring.clock ?? systemClock,
     log: powertoolsLog,
@@ -85,7 +87,9 @@ export function ackDeps(wiring: AckWiring): AckDeps {
 }
 
 /** The alerts Lambda's dependencies (local mode passes its own scheduler, clock and key). */
-export function alertsHandlerDeps(wiring: AckWiring & { tokenKey: string | undefined }): AlertsHandlerDeps {
+export function alertsHandlerDeps(
+  wiring: AckWiring & { tokenKey: string | undefined },
+): AlertsHandlerDeps {
   return { tokens: alertTokens(wiring.authority, wiring.tokenKey), ack: ackDeps(wiring) };
 }
 

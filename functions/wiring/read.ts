@@ -1,11 +1,12 @@
 /**
  * The read Lambda's dependencies: the case store, the unrouted reminders, the alerts and, for the
- * planned-reminders route, the engine's calendar and plans, the directory and the fallback
- * contact. `readDeps` is shared by AWS and local mode.
+ * planned-reminders route, the engine's calendars (the authority's and each case division's),
+ * its reminder plans (with the authority's overrides), the directory and the fallback contact.
+ * `readDeps` is shared by AWS and local mode.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
 import { DynamoAlertStore } from '#adapters/dynamodb/alerts.js';
+import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
 import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
 import { DynamoUnroutedStore } from '#adapters/dynamodb/unrouted.js';
 import { config } from '#commons/config.js';
@@ -18,7 +19,7 @@ import { awsEngine, documentClient } from './aws.js';
 export interface ReadWiring {
   client: DynamoDBDocumentClient;
   tableName: string;
-  engine: Pick<BoundEngine, 'calendar'> & Partial<Pick<BoundEngine, 'plans'>>;
+  engine: Pick<BoundEngine, 'calendar' | 'calendarFor' | 'plans'>;
   /** Its fallback contact is shown in the reminders view (as `@fallback`). */
   authority?: Pick<AuthorityConfig, 'fallbackContact'> | undefined;
 }
@@ -34,7 +35,9 @@ export function readDeps(wiring: ReadWiring): ReadDeps {
       get calendar() {
         return engine.calendar;
       },
-      ...(engine.plans === undefined ? {} : { plans: engine.plans }),
+      // A case in another division is listed on its own bank holidays, as the fire path sends.
+      calendarFor: (division) => engine.calendarFor(division),
+      plans: engine.plans,
       directory,
       fallback: fallback === undefined ? undefined : fallbackPerson(fallback),
     },

@@ -17,7 +17,7 @@ import { makeEventBridgeScheduler } from '#adapters/scheduler/index.js';
 import { type Config, config } from '#commons/config.js';
 import { powertoolsLog } from '#commons/logger.js';
 import { type Channel, type Metrics, systemClock } from '#domain/ports.js';
-import { fallbackPerson, type ReminderPlans, reminderPlans } from '#domain/reminders/index.js';
+import { fallbackPerson, type ReminderPlans } from '#domain/reminders/index.js';
 import type { AuthorityConfig } from '#schemas/authority.js';
 import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import type { FireTimerDeps } from '#use-cases/fire-timer.js';
@@ -47,9 +47,10 @@ export interface FireWiring {
 
 /** Binds the use case to the table, the engine, the calendar and the channels. */
 export function buildFireDeps(wiring: FireWiring): FireTimerDeps {
-  const plans = wiring.plans ?? reminderPlans();
   const feed = wiring.feed ?? calendarFeedSource(wiring.client, wiring.tableName);
-  const engine = makeCaseEngine(wiring.authority, plans, { feed });
+  // The authority's reminder-plan overrides, validated at cold start, unless the wiring gives plans.
+  const engine = makeCaseEngine(wiring.authority, wiring.plans, { feed });
+  const plans = engine.plans;
   const clock = wiring.clock ?? systemClock;
   // One directory cache per process, exact: the fire path reads the directory stamp with every
   // case (same BatchGetItem) and the cache is emptied when the stamp has moved (directory-cache.ts).
@@ -76,6 +77,8 @@ export function buildFireDeps(wiring: FireWiring): FireTimerDeps {
     get calendar() {
       return engine.calendar;
     },
+    // A case's reminders are planned and routed on its own division's bank holidays.
+    calendarFor: (division) => engine.calendarFor(division),
     plans,
     caseUrlTemplate: wiring.authority.links.caseUrlTemplate,
     emailFrom: wiring.emailFrom,

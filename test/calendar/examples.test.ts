@@ -1,5 +1,5 @@
 /**
- * Worked examples, each checked by hand against DOMAIN.md "Exact semantics" and a wall
+ * Worked examples, each checked by hand against docs/domain.md "Exact semantics" and a wall
  * calendar; 9:00–17:00 office hours unless a team is named.
  */
 import { describe, expect, it } from 'vitest';
@@ -22,7 +22,7 @@ import { at, cal, local } from './helpers.js';
 
 const HOUR = 3_600_000;
 
-describe('DOMAIN.md examples', () => {
+describe('docs/domain.md examples', () => {
   it('Friday 15:00 + 24 working hours is Wednesday 15:00', () => {
     // Prepare
     const friday = at('2026-01-16T15:00:00Z');

@@ -25,7 +25,7 @@ const scenario = (notified = false) => [
 ];
 
 describe('acceptance: joint MH case with LADO concern, disagreement and co-working', () => {
-  it('yields the deadlines DOMAIN.md prescribes', () => {
+  it('yields the deadlines docs/domain.md prescribes', () => {
     // Prepare / Act
     const { aggregate } = play(scenario());
 

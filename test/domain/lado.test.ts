@@ -82,7 +82,7 @@ describe('lado-notification (24 elapsed hours)', () => {
 });
 
 describe('lado-response (24 working hours)', () => {
-  it('Fri 15:00 + 24 working hours → Wed 15:00 (the DOMAIN.md example)', () => {
+  it('Fri 15:00 + 24 working hours → Wed 15:00 (the docs/domain.md example)', () => {
     // Prepare: notified Fri 20 Nov 2026 15:00 GMT. Fri 15–17 = 2 h, Mon = 10 h, Tue = 18 h,
     // Wed 09:00 + 6 h = 15:00 GMT → 24 h.
     const events = [

@@ -53,6 +53,22 @@ const step = fc.oneof(
       jointWithMentalHealth: fc.boolean(),
     })
     .map((data) => ({ type: 'case.updated', data })),
+  // Working Together: referrals, enquiries, plans and placements with their meetings.
+  fc.constantFrom(
+    { type: 'referral.received', data: { referralId: 'R-1' } },
+    { type: 'referral.decided', data: { referralId: 'R-1' } },
+    { type: 'assessment.completed', data: { referralId: 'R-1' } },
+    { type: 'strategy-discussion.held', data: { enquiryId: 'E-1' } },
+    { type: 'conference.held', data: { kind: 'initial', enquiryId: 'E-1' } },
+    { type: 'cp-plan.started', data: {} },
+    { type: 'cp-plan.ended', data: {} },
+    { type: 'conference.held', data: { kind: 'review' } },
+    { type: 'core-group.held', data: {} },
+    { type: 'visit.made', data: { kind: 'cp' } },
+    { type: 'visit.made', data: { kind: 'cla' } },
+    { type: 'placement.started', data: { placementId: 'PL-1', permanent: true } },
+    { type: 'placement.ended', data: { placementId: 'PL-1' } },
+  ),
 );
 
 /** A case history: case.opened then steps at increasing instants (minutes to days apart). */

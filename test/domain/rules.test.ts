@@ -7,7 +7,7 @@ import {
 } from '#domain/rules/index.js';
 
 describe('rule sets', () => {
-  it('southampton (default) has every DOMAIN.md timescale, with a 5-stage ladder', () => {
+  it('southampton (default) has every docs/domain.md timescale, with a 5-stage ladder', () => {
     // Act
     const rules = loadRuleSet();
 
@@ -20,7 +20,15 @@ describe('rule sets', () => {
       'joint-supervision',
       'building-bridges-supervision',
       'co-working-review',
+      'referral-decision',
+      'assessment',
+      'initial-conference',
+      'review-conference',
+      'core-group',
+      'cp-visit',
+      'cla-visit',
     ]);
+    expect(rules.disabled).toEqual([]);
     expect(rules.get('disagreement')?.stages?.map((s) => s.name)).toEqual([
       'Discussion with line manager/safeguarding lead',
       'Inter-agency discussion',
@@ -29,12 +37,6 @@ describe('rule sets', () => {
       'Partnership Member discussion',
     ]);
     expect(rules.get('lado-notification')?.clock).toEqual({ unit: 'hours', amount: 24 });
-    expect(rules.get('joint-supervision')?.reminders).toEqual([
-      { at: 'before', amount: 10, unit: 'working-days' },
-      { at: 'before', amount: 2, unit: 'working-days' },
-      { at: 'due' },
-      { at: 'after', amount: 1, unit: 'working-days', to: 'team-manager' },
-    ]);
   });
 
   it('norfolk has 4 stages', () => {
@@ -89,9 +91,28 @@ describe('rule sets', () => {
       /rule "joint-supervision" clock\.amount: must not exceed interval\.max \(6\)/,
     ],
     [
-      { rules: { 'lado-notification': { reminders: [{ at: 'fraction', fraction: 1.5 }] } } },
-      /rule "lado-notification" reminders\.0\.fraction: fraction must be < 1/,
+      { rules: { 'lado-notification': { reminders: [{ at: 'fraction', fraction: 0.5 }] } } },
+      /rule "lado-notification" reminders: reminder steps are set under reminderPlans\.lado-notification/,
     ],
+    [
+      { rules: { 'cp-visit': { stop: [{ type: 'visit.made', kind: 'joint' }] } } },
+      /rule "cp-visit" stop\.0\.kind: visit\.made kinds are cp, cla/,
+    ],
+    [
+      {
+        rules: { 'cla-visit': { later: { afterMonths: 0, clock: { unit: 'months', amount: 3 } } } },
+      },
+      /rule "cla-visit" later\.afterMonths/,
+    ],
+    [
+      { rules: { 'referral-decision': { first: { unit: 'weeks', amount: 1 } } } },
+      /rule "referral-decision" first: only a recurring rule \("while"\) has a first clock/,
+    ],
+    [
+      { rules: { 'core-group': { stop: [{ type: 'referral.decided' }] } } },
+      /rule "core-group" stop: a recurring rule is met by a meeting or visit/,
+    ],
+    [{ nation: 'scotland' }, /overrides\.nation/],
     [{ ladoNotification: 'two-days' }, /overrides\.ladoNotification/],
     [{ rules: { 'new-rule': { version: 1 } } }, /rule "new-rule" title/],
   ])('rejects bad data with a message naming rule and field (%#)', (overrides, message) => {

@@ -1,5 +1,5 @@
 /**
- * Logs carry ids, never contact details (DOMAIN.md, Privacy). Everything the handlers write
+ * Logs carry ids, never contact details (docs/domain.md, Privacy). Everything the handlers write
  * to stdout/stderr (the Powertools logger) is captured while a realistic sequence runs:
  * people with names, emails and phones, refused requests that carry them, a LADO concern
  * whose reminders go to the EDT manager by SMS and email, a failing channel. No line may

@@ -2,7 +2,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { authorityConfig, ConfigError, loadConfig, parseConfig } from '#lib/config.js';
+import {
+  AUTHORITY_CONFIG_MAX_BYTES,
+  authorityConfig,
+  ConfigError,
+  loadConfig,
+  parseConfig,
+} from '#lib/config.js';
+import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import { EXAMPLE_CONFIG } from './helpers.js';
 
 /** The issues `parseConfig` reports for the example with `patch` applied. */
@@ -42,6 +49,76 @@ describe('timescales.config.json', () => {
       links: { caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}' },
       fallbackContact: { email: 'duty.inbox@example.gov.uk' },
     });
+  });
+});
+
+describe('rules and reminder plans a council sets', () => {
+  const overrides = {
+    rules: {
+      'cp-visit': { clock: { unit: 'weeks', amount: 2 } },
+      assessment: { enabled: false },
+    },
+    ruleSettings: { nation: 'wales' as const, ladoNotification: 'one-working-day' as const },
+    reminderPlans: {
+      'core-group': {
+        steps: [
+          { key: 'b1wd', at: { kind: 'before', workingDays: 1 }, to: [{ role: 'team-manager' }] },
+        ],
+      },
+    },
+  };
+
+  it('reach AUTHORITY_CONFIG as the rule engine’s overrides and the plans’ overrides', () => {
+    // Act
+    const json = JSON.parse(authorityConfig(parseConfig({ ...EXAMPLE_CONFIG, ...overrides })));
+
+    // Assess
+    expect(json.rules).toEqual({
+      nation: 'wales',
+      ladoNotification: 'one-working-day',
+      rules: overrides.rules,
+    });
+    expect(json.reminderPlans).toEqual(overrides.reminderPlans);
+  });
+
+  it('are what the Lambdas’ engine runs', () => {
+    // Act
+    const engine = makeCaseEngine(
+      JSON.parse(authorityConfig(parseConfig({ ...EXAMPLE_CONFIG, ...overrides }))),
+    );
+
+    // Assess
+    expect(engine.rules.get('cp-visit')?.clock).toEqual({ unit: 'weeks', amount: 2 });
+    expect(engine.rules.get('assessment')).toBeUndefined();
+    expect(engine.rules.get('lado-notification')?.clock).toEqual({
+      unit: 'working-days',
+      amount: 1,
+    });
+    expect(engine.plans['core-group']?.steps.map((s) => s.key)).toEqual(['b1wd']);
+  });
+
+  it('refuses overrides too large for a Lambda’s environment, saying why', () => {
+    // Prepare: a long title on every rule's plan.
+    const title = 'x'.repeat(400);
+    const reminderPlans = Object.fromEntries(
+      [
+        'cp-visit',
+        'cla-visit',
+        'core-group',
+        'assessment',
+        'referral-decision',
+        'lado-response',
+        'disagreement',
+        'co-working-review',
+      ].map((id) => [id, { title }]),
+    );
+
+    // Act / Assess
+    const config = parseConfig({ ...EXAMPLE_CONFIG, reminderPlans });
+    expect(() => authorityConfig(config)).toThrow(ConfigError);
+    expect(() => authorityConfig(config)).toThrow(
+      new RegExp(`more than the ${AUTHORITY_CONFIG_MAX_BYTES} a Lambda's 4 KB environment`),
+    );
   });
 });
 
@@ -97,8 +174,36 @@ describe('configuration errors name the field and say what is wrong', () => {
       'fallbackContact.phone: must be an E.164 phone number',
     ],
     [{ env: { region: 'London' } }, 'env.region: must be an AWS region'],
+    [
+      { rules: { 'cp-visit': { clock: { unit: 'fortnights', amount: 1 } } } },
+      'rules: rule "cp-visit" clock.unit: Invalid option',
+    ],
+    [
+      { rules: { 'joint-supervision': { reminders: [] } } },
+      'rules: rule "joint-supervision" reminders: reminder steps are set under reminderPlans.joint-supervision',
+    ],
+    [{ ruleSettings: { nation: 'scotland' } }, 'ruleSettings.nation: Invalid option'],
+    [{ reminderPlans: { 'core-grp': {} } }, 'reminderPlans: "core-grp": no rule "core-grp"'],
+    [
+      { reminderPlans: { 'core-group': { steps: [{ key: 'd', at: { kind: 'late' }, to: [] }] } } },
+      'reminderPlans: "core-group" steps.0.at.kind',
+    ],
   ])('%j', (patch, expected) => {
     expect(issuesFor(patch).join('\n')).toContain(expected);
+  });
+
+  it('a bad rule and a bad reminder plan are both reported at once', () => {
+    // Act
+    const issues = issuesFor({
+      rules: { 'cp-visit': { clock: { amount: 0 } } },
+      reminderPlans: { 'cp-visit': { invite: 'yes' } },
+    });
+
+    // Assess
+    expect(issues).toEqual([
+      'rules: rule "cp-visit" clock.amount: amount must be positive',
+      'reminderPlans: "cp-visit" invite: Invalid input: expected boolean, received string',
+    ]);
   });
 
   it('names missing required fields', () => {

@@ -193,10 +193,9 @@ describe('the EDT manager’s alert', () => {
     expect(escalations.map((s) => [s.fireAt.toISOString(), s.payload.step])).toEqual([
       ['2026-05-23T04:00:00.000Z', 'esc2'],
     ]);
-    expect(t.audit.entries.filter((e) => e.kind === 'alert-sent').map((e) => e.detail.channel)).toEqual([
-      'sms',
-      'email',
-    ]);
+    expect(
+      t.audit.entries.filter((e) => e.kind === 'alert-sent').map((e) => e.detail.channel),
+    ).toEqual(['sms', 'email']);
   });
 
   it('is one alert however often the firing is redelivered', async () => {
@@ -268,7 +267,9 @@ describe('nobody acknowledges', () => {
     await t.fireStep(lado, 'p50', '2026-05-23T03:30:00Z');
     await t.fireEscalationsBy('2026-05-23T06:00:00Z');
     expect(t.counted).toContain('AlertEscalatedToFallback');
-    expect(t.audit.entries.filter((e) => e.kind === 'alert-escalated').at(-1)?.detail).toMatchObject({
+    expect(
+      t.audit.entries.filter((e) => e.kind === 'alert-escalated').at(-1)?.detail,
+    ).toMatchObject({
       tier: 'fallback',
       reason: 'no-fallback',
       status: 'failed',
@@ -291,9 +292,7 @@ describe('an acknowledgement stops the chain for that clock', () => {
     await t.fireEscalationsBy('2026-05-23T11:00:00Z');
     // Assess
     expect(outcome.status).toBe('acknowledged');
-    expect(t.cancelled).toContain(
-      t.scheduled.find((s) => s.payload.step === 'esc2')?.name,
-    );
+    expect(t.cancelled).toContain(t.scheduled.find((s) => s.payload.step === 'esc2')?.name);
     expect(t.sms.sent.filter((m) => m.to !== EDT_PHONE)).toEqual([]);
     const p75 = t.sms.sent[1]?.text ?? '';
     expect(p75).toContain('Acknowledged by the EDT manager on call at Sat 23 May 04:41 BST.');

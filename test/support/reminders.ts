@@ -12,10 +12,10 @@ import {
   type AlertStore,
   type AwayPeriod,
   type Channel,
-  type ClockAlerts,
   type ChannelOutcome,
   type ClaimKey,
   type ClaimResult,
+  type ClockAlerts,
   type DigestEntry,
   type DigestStore,
   type OutboundMessage,
@@ -250,10 +250,7 @@ export class MemoryAlertStore implements AlertStore {
   async listAlerts(query: AlertQueryInput) {
     const all = [...this.alerts.values()]
       .filter((a) => a.status === query.status)
-      .sort(
-        (a, b) =>
-          b.sentAt.getTime() - a.sentAt.getTime() || (a.alertId < b.alertId ? 1 : -1),
-      );
+      .sort((a, b) => b.sentAt.getTime() - a.sentAt.getTime() || (a.alertId < b.alertId ? 1 : -1));
     const start = query.cursor === undefined ? 0 : Number(query.cursor);
     const page = all.slice(start, start + query.limit).map((a) => structuredClone(a));
     const next = start + query.limit;

@@ -2,11 +2,12 @@
 
 import { recurringDeadlineId, subjectDeadlineId } from '#domain/ids.js';
 import type { CaseAggregate, Deadline } from '#domain/model.js';
-import type { EventMatcher, Rule } from '#domain/rules/index.js';
+import { type EventMatcher, meetingKey, type Rule } from '#domain/rules/index.js';
 import type { CaseEvent } from '#schemas/events.js';
-import { conditionHolds, recurringAnchor } from './clock.js';
+import { conditionHolds, conditionSince, recurringAnchor } from './clock.js';
 import {
   cancel,
+  compute,
   iso,
   recomputeDeadline,
   record,
@@ -39,10 +40,16 @@ export function blankAggregate(event: CaseEvent): CaseAggregate {
   };
 }
 
-/** Whether a matcher matches an event. */
+/** Whether a matcher matches an event (and its `kind`, when the matcher names one). */
 export function matches(m: EventMatcher, event: CaseEvent): boolean {
   if (m.type !== event.type) return false;
-  return m.kind === undefined || (event.type === 'supervision.held' && event.data.kind === m.kind);
+  return m.kind === undefined || kindOf(event) === m.kind;
+}
+
+/** The `kind` a meeting or visit event carries. */
+function kindOf(event: CaseEvent): string | undefined {
+  const kind = (event.data as { kind?: unknown }).kind;
+  return typeof kind === 'string' ? kind : undefined;
 }
 
 const matchesAny = (ms: EventMatcher[], e: CaseEvent) => ms.some((m) => matches(m, e));
@@ -86,6 +93,29 @@ export function applyFacts(
     case 'supervision.held': {
       const last = a.lastSupervision[event.data.kind];
       if (!last || at > last) a.lastSupervision[event.data.kind] = at;
+      break;
+    }
+    case 'conference.held':
+    case 'core-group.held':
+    case 'visit.made': {
+      const key = meetingKey({ type: event.type, kind: kindOf(event) });
+      a.lastHeld ??= {};
+      const last = a.lastHeld[key];
+      if (!last || at > last) a.lastHeld[key] = at;
+      break;
+    }
+    case 'cp-plan.started':
+      // A second start while a plan is in force changes nothing: the plan's clocks run on.
+      if (a.cpPlan === undefined) set('cpPlan', { startedAt: at });
+      break;
+    case 'placement.started': {
+      const same = a.placement?.placementId === event.data.placementId;
+      // The same placement again only updates whether it is permanent; another one replaces it.
+      set('placement', {
+        placementId: event.data.placementId,
+        startedAt: same && a.placement ? a.placement.startedAt : at,
+        permanent: event.data.permanent ?? (same ? (a.placement?.permanent ?? false) : false),
+      });
       break;
     }
     case 'coworking.started':
@@ -153,7 +183,9 @@ function stopSubject(w: Work, rule: Rule, subjectId: string, at: Date): void {
 
 function startSubject(w: Work, rule: Rule, subjectId: string, at: Date): void {
   const id = subjectDeadlineId(rule.id, subjectId);
-  if (w.agg.deadlines.some((x) => x.id === id)) {
+  const existing = w.agg.deadlines.find((x) => x.id === id);
+  if (existing) {
+    if (rule.restart && restartSubject(w, rule, existing, at)) return;
     record(w, at, 'duplicate', { rule: rule.id, subjectId, reason: 'clock already started' }, id);
     return;
   }
@@ -168,6 +200,44 @@ function startSubject(w: Work, rule: Rule, subjectId: string, at: Date): void {
     stop(w, rule, d, e.at);
     w.eventId = eventId;
   }
+}
+
+/**
+ * A later start of a restarting rule (a second strategy discussion of the enquiry) moves the
+ * clock's start to it: an open clock is recomputed from it; a clock already breached whose
+ * restart happened before its due time (delivered late) is reopened and recomputed, then
+ * advanced as usual. An earlier or equal start, a met clock, or a start after the breach
+ * changes nothing (false: the caller audits a duplicate).
+ */
+function restartSubject(w: Work, rule: Rule, d: Deadline, at: Date): boolean {
+  if (at.getTime() <= d.startedAt.getTime()) return false;
+  const reopen = d.status === 'breached' && !d.metAt && at.getTime() <= d.dueAt.getTime();
+  if (d.status !== 'open' && !reopen) return false;
+  const old = { startedAt: d.startedAt, dueAt: d.dueAt };
+  d.startedAt = at;
+  Object.assign(d, compute(w.ctx, rule, w.agg, at));
+  if (reopen) {
+    d.status = 'open';
+    delete d.closedAt;
+  }
+  d.version++;
+  if (w.eventId) d.startEventId = w.eventId;
+  record(
+    w,
+    at,
+    reopen ? 'corrected' : 'recomputed',
+    {
+      rule: rule.id,
+      reason: 'restarted by a later start event',
+      ...(reopen ? { from: 'breached', to: 'open' } : {}),
+      oldStartedAt: iso(old.startedAt),
+      newStartedAt: iso(at),
+      oldDueAt: iso(old.dueAt),
+      newDueAt: iso(d.dueAt),
+    },
+    d.id,
+  );
+  return true;
 }
 
 function stopRecurring(w: Work, rule: Rule, mine: Deadline[], at: Date): void {
@@ -209,9 +279,13 @@ export function ensureRecurring(w: Work, rule: Rule, at: Date): void {
     if (open) cancel(w, open, at, `${rule.while} ended`);
     return;
   }
-  if (open) return;
+  const since = conditionSince(rule.while, w.agg);
+  // A new period (another placement) ends the clocks of the one before it.
+  const newPeriod = (d: Deadline) => since !== undefined && d.startedAt < since;
+  if (open && newPeriod(open)) cancel(w, open, at, `${rule.while} restarted`);
+  else if (open) return;
   const last = latest(mine);
-  if (last?.status === 'breached' && !last.metAt) return;
+  if (last?.status === 'breached' && !last.metAt && !newPeriod(last)) return;
   const anchor = recurringAnchor(rule, w.agg);
   if (!anchor) return;
   if (last && last.status !== 'cancelled' && anchor <= last.startedAt) return;
@@ -223,20 +297,29 @@ export function ensureRecurring(w: Work, rule: Rule, at: Date): void {
   });
 }
 
-/** Recomputes the open clocks of recurring rules after the case facts they depend on changed. */
+/**
+ * Recomputes open clocks after the case facts they depend on changed: every clock when the
+ * case's division (so its bank holidays) changed, else those of recurring rules whose
+ * interval the case sets or whose later interval depends on the placement.
+ */
 export function recomputeIntervals(w: Work, at: Date, changed: string[]): void {
-  const relevant = ['riskLevel', 'jointSupervisionEveryMonths', 'coworking'];
-  if (!changed.some((c) => relevant.includes(c))) return;
+  const everything = changed.includes('division');
+  const relevant = ['riskLevel', 'jointSupervisionEveryMonths', 'coworking', 'placement'];
+  if (!everything && !changed.some((c) => relevant.includes(c))) return;
   for (const d of w.agg.deadlines) {
     const rule = w.ctx.rules.get(d.rule);
-    if (d.status === 'open' && rule?.interval) {
+    if (!rule || d.status !== 'open') continue;
+    // A clock of an earlier period (the placement before this one) is ended, not recomputed.
+    const since = rule.while === undefined ? undefined : conditionSince(rule.while, w.agg);
+    if (since !== undefined && d.startedAt < since) continue;
+    if (everything || rule.interval || rule.later) {
       recomputeDeadline(w, rule, d, at, `case changed: ${changed.join(', ')}`);
     }
   }
 }
 
 /**
- * DOMAIN "Closing a case": warn when a case with joint working closes with no joint
+ * docs/domain.md (joint supervision): warn when a case with joint working closes with no joint
  * supervision in the preceding `closureWarningWeeks` weeks.
  */
 export function closureWarning(w: Work, at: Date): void {

@@ -6,7 +6,7 @@ import { formatLocal } from '#calendar/index.js';
 import type { AuditEntry, AuditKind, CaseAggregate, Deadline } from '#domain/model.js';
 import type { Rule } from '#domain/rules/index.js';
 import { addClock, effectiveClock, hoursForRule, ladderStage } from './clock.js';
-import type { EngineContext } from './types.js';
+import { caseCalendar, type EngineContext } from './types.js';
 
 /** The engine's working state for one call. */
 export interface Work {
@@ -51,12 +51,13 @@ export function compute(
   startedAt: Date,
   stage = 1,
 ): Computed {
-  const hours = hoursForRule(ctx.calendar, rule);
+  const calendar = caseCalendar(ctx, agg);
+  const hours = hoursForRule(calendar, rule);
   const hoursNote = rule.hoursTeam ? [`Uses the working hours of team ${rule.hoursTeam}.`] : [];
   if (rule.stages) {
     const s = rule.stages[stage - 1] ?? rule.stages[rule.stages.length - 1]!;
     const n = Math.min(stage, rule.stages.length);
-    const { stageStartedAt, due } = ladderStage(ctx.calendar, rule, startedAt, n, hours);
+    const { stageStartedAt, due } = ladderStage(calendar, rule, startedAt, n, hours);
     return {
       dueAt: due.due,
       stage: n,
@@ -71,9 +72,9 @@ export function compute(
     };
   }
   const { clock, why } = rule.while
-    ? effectiveClock(rule, agg)
+    ? effectiveClock(rule, agg, startedAt)
     : { clock: rule.clock, why: `${rule.clock.amount} ${rule.clock.unit}` };
-  const due = addClock(ctx.calendar, startedAt, clock, hours);
+  const due = addClock(calendar, startedAt, clock, hours);
   return {
     dueAt: due.due,
     explain: [
@@ -105,7 +106,7 @@ export function startDeadline(
     urgent: rule.urgent,
     safeguarding: rule.safeguarding,
     ruleVersion: w.ctx.rules.ruleVersion(rule.id),
-    calendarVersion: w.ctx.calendar.version,
+    calendarVersion: caseCalendar(w.ctx, w.agg).version,
     version: 1,
     // A start event that reached us after the clock's start: its passed reminders are skipped.
     ...(w.ctx.now.getTime() > init.startedAt.getTime() ? { arrivedAt: w.ctx.now } : {}),
@@ -245,7 +246,7 @@ export function recomputeDeadline(
   const old = d.dueAt;
   Object.assign(d, c);
   d.ruleVersion = w.ctx.rules.ruleVersion(rule.id);
-  d.calendarVersion = w.ctx.calendar.version;
+  d.calendarVersion = caseCalendar(w.ctx, w.agg).version;
   if (moved) {
     d.version++;
     record(

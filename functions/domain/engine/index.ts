@@ -21,7 +21,14 @@ import { cancel, recomputeDeadline, record, type Work } from './deadlines.js';
 import { type EngineContext, EngineError, type EngineResult } from './types.js';
 
 export { blankAggregate } from './apply.js';
-export { type EngineContext, EngineError, type EngineResult } from './types.js';
+export { ruleTeamHours } from './clock.js';
+export {
+  type CalendarFor,
+  caseCalendar,
+  type EngineContext,
+  EngineError,
+  type EngineResult,
+} from './types.js';
 
 /**
  * Applies one case event.
@@ -62,6 +69,11 @@ export function applyEvent(
     record(w, at, 'ignored', { type: event.type, reason: 'case is closed' });
     return { aggregate: w.agg, audit: w.audit };
   }
+  if (event.type === 'placement.ended' && w.agg.placement?.placementId !== event.data.placementId) {
+    // The end of a placement the case has already left (or never had) ends nothing.
+    record(w, at, 'ignored', { type: event.type, reason: 'not the current placement' });
+    return { aggregate: w.agg, audit: w.audit };
+  }
 
   const wasProvisional = !!aggregate?.provisional;
   const changes = applyFacts(w, event);
@@ -86,6 +98,8 @@ export function applyEvent(
 
   if (event.type === 'coworking.ended') w.agg.coworking = undefined;
   if (event.type === 'building-bridges.ended') w.agg.buildingBridges = undefined;
+  if (event.type === 'cp-plan.ended') w.agg.cpPlan = undefined;
+  if (event.type === 'placement.ended') w.agg.placement = undefined;
 
   if (event.type === 'case.closed') {
     closureWarning(w, at);

@@ -1,11 +1,20 @@
 /** The engine's inputs and outputs. */
-import type { Calendar } from '#calendar/index.js';
+import type { Calendar, Division } from '#calendar/index.js';
 import type { AuditEntry, CaseAggregate } from '#domain/model.js';
 import type { RuleSet } from '#domain/rules/index.js';
 
+/**
+ * The calendar of a case in another division than the authority's: that division's bank
+ * holidays with the authority's hours and closure days (`bind-engine.ts` caches one each).
+ */
+export type CalendarFor = (division: Division) => Calendar;
+
 /** Everything the pure engine needs: the calendar, the rules and the current instant. */
 export interface EngineContext {
+  /** The authority's calendar: the clocks of a case with no division of its own. */
   calendar: Calendar;
+  /** The calendar of a case whose `division` is set. @default `calendar` for every case */
+  calendarFor?: CalendarFor;
   rules: RuleSet;
   /** The wall clock, read by the caller: the engine never reads it itself. */
   now: Date;
@@ -20,4 +29,14 @@ export interface EngineResult {
 /** The caller broke a precondition (e.g. an event for another case); never caused by data. */
 export class EngineError extends Error {
   override readonly name = 'EngineError';
+}
+
+/** The calendar a case's clocks run on: its division's, else the authority's. */
+export function caseCalendar(
+  ctx: Pick<EngineContext, 'calendar' | 'calendarFor'>,
+  agg: { division?: Division | undefined },
+): Calendar {
+  return agg.division === undefined || ctx.calendarFor === undefined
+    ? ctx.calendar
+    : ctx.calendarFor(agg.division);
 }

@@ -2,6 +2,7 @@
 export * from './alerts.js';
 export * from './backoff.js';
 export * from './messages.js';
+export * from './overrides.js';
 export * from './planning.js';
 export * from './plans.js';
 export * from './routing.js';

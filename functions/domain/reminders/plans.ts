@@ -1,6 +1,7 @@
 /**
- * Reminder plans as data: who is told, and when, for each rule's clock. An authority replaces
- * a rule's whole plan by configuration (`reminderPlans(overrides)`).
+ * Reminder plans as data: who is told, and when, for each rule's clock — the one source of
+ * reminder steps (a rule carries none). An authority changes a plan by configuration
+ * (`reminderPlans` in timescales.config.json, validated by `loadReminderPlans`).
  */
 import type {
   BreachPlan,
@@ -55,11 +56,31 @@ const ladoSteps: ReminderStep[] = [
   { key: 'due', at: { kind: 'due' }, to: [{ role: 'lado' }] },
 ];
 
+/** Visits and core groups: 2 working days before and on the day. */
+const visitSteps = (to: readonly RecipientSpec[]): ReminderStep[] => [
+  { key: 'b2wd', at: { kind: 'before', workingDays: 2 }, to },
+  { key: 'day', at: { kind: 'on-day' }, to },
+];
+
+/** Conferences (and the assessment): 10 and 5 working days before and on the day. */
+const conferenceSteps = (to: readonly RecipientSpec[]): ReminderStep[] => [
+  { key: 'b10wd', at: { kind: 'before', workingDays: 10 }, to },
+  { key: 'b5wd', at: { kind: 'before', workingDays: 5 }, to },
+  { key: 'day', at: { kind: 'on-day' }, to },
+];
+
+const SOCIAL_WORKER_AND_MANAGER: readonly RecipientSpec[] = [
+  { role: 'allocated-worker' },
+  { role: 'team-manager' },
+];
+
 /**
  * The default plans: supervisions 10 and 2 working days before, on the day, and
  * overdue; LADO clocks at 50%, 75% and at due (urgent); each disagreement stage at its start
  * and at its due time, to that stage's level (an escalation starts the next stage, whose start
- * reminder tells the next level).
+ * reminder tells the next level); Working Together's referral decision at 50% and at due,
+ * conferences and the assessment 10 and 5 working days before and on the day, core groups
+ * and visits 2 working days before and on the day.
  */
 export type DefaultPlanRule =
   | 'lado-notification'
@@ -67,7 +88,14 @@ export type DefaultPlanRule =
   | 'disagreement'
   | 'joint-supervision'
   | 'building-bridges-supervision'
-  | 'co-working-review';
+  | 'co-working-review'
+  | 'referral-decision'
+  | 'assessment'
+  | 'initial-conference'
+  | 'review-conference'
+  | 'core-group'
+  | 'cp-visit'
+  | 'cla-visit';
 
 export const DEFAULT_REMINDER_PLANS: Readonly<Record<DefaultPlanRule, ReminderPlan>> &
   ReminderPlans = {
@@ -136,6 +164,61 @@ export const DEFAULT_REMINDER_PLANS: Readonly<Record<DefaultPlanRule, ReminderPl
       { role: 'allocated-worker' },
       { role: 'co-worker' },
     ]),
+  },
+  'referral-decision': {
+    rule: 'referral-decision',
+    title: 'Referral decision',
+    action: 'Decide on the next steps for the referral and record the decision.',
+    clock: 'working',
+    steps: [
+      { key: 'p50', at: { kind: 'fraction', fraction: 0.5 }, to: [{ role: 'team-manager' }] },
+      { key: 'due', at: { kind: 'due' }, to: [{ role: 'team-manager' }] },
+    ],
+  },
+  assessment: {
+    rule: 'assessment',
+    title: 'Assessment',
+    action: 'Complete the assessment and record it.',
+    clock: 'working',
+    steps: conferenceSteps(SOCIAL_WORKER_AND_MANAGER),
+  },
+  'initial-conference': {
+    rule: 'initial-conference',
+    title: 'Initial child protection conference',
+    action: 'Hold the initial child protection conference and record it.',
+    clock: 'working',
+    invite: true,
+    steps: conferenceSteps(SOCIAL_WORKER_AND_MANAGER),
+  },
+  'review-conference': {
+    rule: 'review-conference',
+    title: 'Review child protection conference',
+    action: 'Hold the review child protection conference and record it.',
+    clock: 'working',
+    invite: true,
+    steps: conferenceSteps(SOCIAL_WORKER_AND_MANAGER),
+  },
+  'core-group': {
+    rule: 'core-group',
+    title: 'Core group meeting',
+    action: 'Hold the core group meeting and record it.',
+    clock: 'working',
+    invite: true,
+    steps: visitSteps(SOCIAL_WORKER_AND_MANAGER),
+  },
+  'cp-visit': {
+    rule: 'cp-visit',
+    title: 'Child protection visit',
+    action: 'Visit the child and record the visit.',
+    clock: 'working',
+    steps: visitSteps([{ role: 'allocated-worker' }]),
+  },
+  'cla-visit': {
+    rule: 'cla-visit',
+    title: 'Looked-after child visit',
+    action: 'Visit the child in their placement and record the visit.',
+    clock: 'working',
+    steps: visitSteps([{ role: 'allocated-worker' }]),
   },
 };
 

@@ -3,6 +3,7 @@
  * configuration fails at cold start with a message naming the rule and the field.
  */
 
+import type { Division } from '#calendar/types.js';
 import { canonicalJson, fnv1a64 } from '#domain/ids.js';
 import * as z from '#schemas/zod.js';
 import { DEFAULT_RULES, PRESETS, type PresetName } from './presets.js';
@@ -17,6 +18,8 @@ export interface RuleSet {
   /** Hash of every rule and setting: changes whenever any of them changes. */
   readonly version: string;
   readonly rules: readonly Rule[];
+  /** The rules switched off (by configuration, or not on by default in the authority's division). */
+  readonly disabled: readonly Rule[];
   readonly settings: RuleSettings;
   /** The rule by id, or undefined (unknown or disabled rules are not in the set). */
   get(id: string): Rule | undefined;
@@ -32,6 +35,12 @@ export const RuleOverrides = z.strictObject({
   /** `one-working-day`: notify the LADO by close of business on the next working day. */
   ladoNotification: z.optional(z.enum(['24-hours', 'one-working-day'])),
   closureWarningWeeks: z.optional(z.number().check(z.int(), z.positive())),
+  /**
+   * Whose statutory guidance the Working Together clocks follow in an England and Wales
+   * authority: `wales` completes an assessment within 42 working days of the referral
+   * (Social Services and Well-being (Wales) Act 2014, Part 3 code; docs/domain.md).
+   */
+  nation: z.optional(z.enum(['england', 'wales'])),
   rules: z.optional(z.record(z.string(), z.record(z.string(), z.unknown()))),
 });
 export type RuleOverrides = z.infer<typeof RuleOverrides>;
@@ -50,15 +59,26 @@ export class RuleValidationError extends Error {
 /** Preset names accepted by `loadRuleSet`. */
 export const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
 
+/** Where the rule set is used. */
+export interface RuleSetOptions {
+  /**
+   * The authority's GOV.UK division: a rule with `divisions` is on by default only there.
+   * @default 'england-and-wales'
+   */
+  division?: Division;
+}
+
 /**
  * Builds a rule set from a preset (default `southampton`) and overrides.
  * @example loadRuleSet('southampton', { ladoNotification: 'one-working-day' })
  * @example loadRuleSet('norfolk', { rules: { disagreement: { clock: { unit: 'working-days', amount: 3 } } } })
+ * @example loadRuleSet('southampton', { rules: { 'cp-visit': { clock: { unit: 'weeks', amount: 2 } } } })
  * @throws RuleValidationError naming the rule id and field of every problem.
  */
 export function loadRuleSet(
   preset: PresetName | string = 'southampton',
   overrides?: unknown,
+  options: RuleSetOptions = {},
 ): RuleSet {
   if (!(preset in PRESETS)) {
     throw new RuleValidationError([
@@ -84,12 +104,42 @@ export function loadRuleSet(
         : r,
     );
   }
-  for (const [id, patch] of Object.entries(o.rules ?? {})) {
-    const i = inputs.findIndex((r) => r.id === id);
-    if (i >= 0) inputs[i] = deepMerge(inputs[i], patch) as RuleInput;
-    else inputs.push({ id, ...patch } as RuleInput);
+  if (o.nation === 'wales') {
+    inputs = inputs.map((r) =>
+      r.id === 'assessment'
+        ? {
+            ...r,
+            title: 'Complete the assessment within 42 working days of the referral (Wales)',
+            clock: { unit: 'working-days', amount: 42 },
+          }
+        : r,
+    );
   }
-  return buildRuleSet(preset as PresetName, inputs, { closureWarningWeeks: o.closureWarningWeeks });
+  const division = options.division ?? 'england-and-wales';
+  inputs = inputs.map((r) =>
+    r.divisions !== undefined && !r.divisions.includes(division) ? { ...r, enabled: false } : r,
+  );
+  // Reminder steps live in the reminder plans now: say where, with the rule's other problems.
+  const moved: string[] = [];
+  for (const [id, patch] of Object.entries(o.rules ?? {})) {
+    const { reminders, ...rest } = patch;
+    if (reminders !== undefined)
+      moved.push(`rule "${id}" reminders: reminder steps are set under reminderPlans.${id}`);
+    const i = inputs.findIndex((r) => r.id === id);
+    if (i >= 0) inputs[i] = mergeOverride(inputs[i], rest) as RuleInput;
+    else inputs.push({ id, ...rest } as RuleInput);
+  }
+  try {
+    const set = buildRuleSet(preset as PresetName, inputs, {
+      closureWarningWeeks: o.closureWarningWeeks,
+    });
+    if (moved.length > 0) throw new RuleValidationError(moved);
+    return set;
+  } catch (error) {
+    if (error instanceof RuleValidationError && moved.length > 0 && error.issues !== moved)
+      throw new RuleValidationError([...moved, ...error.issues]);
+    throw error;
+  }
 }
 
 /**
@@ -128,6 +178,7 @@ export function buildRuleSet(
   if (issues.length > 0 || !settings.success) throw new RuleValidationError(issues);
 
   const enabled = rules.filter((r) => r.enabled);
+  const disabled = rules.filter((r) => !r.enabled);
   const byId = new Map(enabled.map((r) => [r.id, r]));
   const ruleVersions = new Map(
     enabled.map((r) => [r.id, `${r.version}.${fnv1a64(canonicalJson(r)).slice(0, 8)}`]),
@@ -136,16 +187,18 @@ export function buildRuleSet(
     preset,
     version: fnv1a64(canonicalJson({ rules: enabled, settings: settings.data })),
     rules: enabled,
+    disabled,
     settings: settings.data,
     get: (id) => byId.get(id),
     ruleVersion: (id) => ruleVersions.get(id) ?? 'unknown',
   };
 }
 
-function deepMerge(base: unknown, patch: unknown): unknown {
+/** An authority's override on a default: objects merge, arrays and values replace. */
+export function mergeOverride(base: unknown, patch: unknown): unknown {
   if (isPlainObject(base) && isPlainObject(patch)) {
     const out: Record<string, unknown> = { ...base };
-    for (const [k, v] of Object.entries(patch)) out[k] = deepMerge(base[k], v);
+    for (const [k, v] of Object.entries(patch)) out[k] = mergeOverride(base[k], v);
     return out;
   }
   return patch === undefined ? base : patch;

@@ -1,26 +1,8 @@
 /**
- * The rules of DOMAIN.md as data, and the authority presets built from them. Each entry
+ * The rules of docs/domain.md as data, and the authority presets built from them. Each entry
  * cites its seed; every number here is a default an authority may override.
  */
-import type { Reminder, RuleInput, Stage } from './schema.js';
-
-/** Supervisions: 10 and 2 working days before, on the day, 1 working day overdue */
-const SUPERVISION_REMINDERS: Reminder[] = [
-  { at: 'before', amount: 10, unit: 'working-days' },
-  { at: 'before', amount: 2, unit: 'working-days' },
-  { at: 'due' },
-  { at: 'after', amount: 1, unit: 'working-days', to: 'team-manager' },
-];
-
-/** LADO clocks: at 50% and 75% of the time and at due */
-const LADO_REMINDERS: Reminder[] = [
-  { at: 'fraction', fraction: 0.5 },
-  { at: 'fraction', fraction: 0.75 },
-  { at: 'due' },
-];
-
-/** Disagreement stages: at each stage's start and due time */
-const DISAGREEMENT_REMINDERS: Reminder[] = [{ at: 'start' }, { at: 'due' }];
+import type { RuleInput, Stage } from './schema.js';
 
 const TWO_WORKING_DAYS = { unit: 'working-days', amount: 2 } as const;
 
@@ -35,7 +17,7 @@ export const SOUTHAMPTON_STAGES: Stage[] = [
 
 /**
  * Seed 002 (Norfolk) names 4 stages but gives no timescale; we give each the Southampton
- * 2 working days (DOMAIN.md: the ladder's clock is a default).
+ * 2 working days (docs/domain.md: the ladder's clock is a default).
  */
 export const NORFOLK_STAGES: Stage[] = [
   { name: 'Direct Professional to Professional Discussion', escalateTo: 'allocated-worker' },
@@ -58,8 +40,8 @@ export const BUILDING_BRIDGES_HOURS = {
 
 const CLOSED = { type: 'case.closed' } as const;
 
-/** Every timescale in DOMAIN.md, Southampton flavour (the default). */
-export const DEFAULT_RULES: RuleInput[] = [
+/** Every timescale in docs/domain.md, Southampton flavour (the default). */
+export const SEED_RULES: RuleInput[] = [
   {
     id: 'lado-notification',
     version: 1,
@@ -71,7 +53,6 @@ export const DEFAULT_RULES: RuleInput[] = [
     clock: { unit: 'hours', amount: 24 },
     urgent: true,
     safeguarding: true,
-    reminders: LADO_REMINDERS,
   },
   {
     id: 'lado-response',
@@ -84,7 +65,6 @@ export const DEFAULT_RULES: RuleInput[] = [
     clock: { unit: 'working-hours', amount: 24 },
     urgent: true,
     safeguarding: true,
-    reminders: LADO_REMINDERS,
   },
   {
     id: 'disagreement',
@@ -97,7 +77,6 @@ export const DEFAULT_RULES: RuleInput[] = [
     clock: TWO_WORKING_DAYS,
     stages: SOUTHAMPTON_STAGES,
     safeguarding: true,
-    reminders: DISAGREEMENT_REMINDERS,
   },
   {
     id: 'joint-supervision',
@@ -115,7 +94,6 @@ export const DEFAULT_RULES: RuleInput[] = [
     clock: { unit: 'months', amount: 6 },
     // Seed 001: at least every 6 months, sooner for high risk; 3 months is our high-risk default.
     interval: { fromCase: 'jointSupervisionEveryMonths', highRisk: 3, max: 6 },
-    reminders: SUPERVISION_REMINDERS,
   },
   {
     id: 'building-bridges-supervision',
@@ -132,7 +110,6 @@ export const DEFAULT_RULES: RuleInput[] = [
     clock: { unit: 'weeks', amount: 5 },
     hoursTeam: 'building-bridges',
     defaultHours: BUILDING_BRIDGES_HOURS,
-    reminders: SUPERVISION_REMINDERS,
   },
   {
     id: 'co-working-review',
@@ -146,9 +123,116 @@ export const DEFAULT_RULES: RuleInput[] = [
     // coworking.started always carries reviewEveryWeeks; 4 weeks is only a fallback.
     clock: { unit: 'weeks', amount: 4 },
     interval: { fromCase: 'coworkingReviewEveryWeeks' },
-    reminders: SUPERVISION_REMINDERS,
   },
 ];
+
+const PLAN_ENDED = { type: 'cp-plan.ended' } as const;
+const WORKING_TOGETHER = ['england-and-wales'] as const;
+
+/**
+ * The clocks of Working Together to Safeguard Children 2023 and the Care Planning, Placement
+ * and Case Review (England) Regulations 2010: on by default for authorities in England and
+ * Wales (Wales: the same clocks, `nation: 'wales'` for its assessment timescale). Sources,
+ * semantics and worked examples: docs/domain.md.
+ */
+export const WORKING_TOGETHER_RULES: RuleInput[] = [
+  {
+    id: 'referral-decision',
+    version: 1,
+    title: 'Decide on next steps within one working day of a referral',
+    subject: 'referralId',
+    divisions: [...WORKING_TOGETHER],
+    start: [{ type: 'referral.received' }],
+    stop: [{ type: 'referral.decided' }],
+    cancel: [CLOSED],
+    clock: { unit: 'working-days', amount: 1 },
+    safeguarding: true,
+  },
+  {
+    id: 'assessment',
+    version: 1,
+    title: 'Complete the assessment within 45 working days of the referral',
+    subject: 'referralId',
+    divisions: [...WORKING_TOGETHER],
+    start: [{ type: 'referral.received' }],
+    stop: [{ type: 'assessment.completed' }],
+    cancel: [CLOSED],
+    clock: { unit: 'working-days', amount: 45 },
+  },
+  {
+    id: 'initial-conference',
+    version: 1,
+    title: 'Initial child protection conference within 15 working days of the strategy discussion',
+    subject: 'enquiryId',
+    // "…or the last strategy discussion if more than one has been held".
+    restart: true,
+    divisions: [...WORKING_TOGETHER],
+    start: [{ type: 'strategy-discussion.held' }],
+    stop: [{ type: 'conference.held', kind: 'initial' }],
+    cancel: [CLOSED],
+    clock: { unit: 'working-days', amount: 15 },
+    safeguarding: true,
+  },
+  {
+    id: 'review-conference',
+    version: 1,
+    title: 'Review child protection conference',
+    while: 'cpPlan',
+    recurring: true,
+    divisions: [...WORKING_TOGETHER],
+    start: [{ type: 'cp-plan.started' }, { type: 'conference.held', kind: 'review' }],
+    stop: [{ type: 'conference.held', kind: 'review' }],
+    cancel: [PLAN_ENDED, CLOSED],
+    first: { unit: 'months', amount: 3 },
+    clock: { unit: 'months', amount: 6 },
+  },
+  {
+    id: 'core-group',
+    version: 1,
+    title: 'Core group meeting',
+    while: 'cpPlan',
+    recurring: true,
+    divisions: [...WORKING_TOGETHER],
+    start: [{ type: 'cp-plan.started' }, { type: 'core-group.held' }],
+    stop: [{ type: 'core-group.held' }],
+    cancel: [PLAN_ENDED, CLOSED],
+    first: { unit: 'working-days', amount: 10 },
+    // "thereafter no less than every 6 weeks"; councils set 4 weeks by configuration.
+    clock: { unit: 'weeks', amount: 6 },
+  },
+  {
+    id: 'cp-visit',
+    version: 1,
+    title: 'Visit to a child on a child protection plan',
+    while: 'cpPlan',
+    recurring: true,
+    divisions: [...WORKING_TOGETHER],
+    start: [{ type: 'cp-plan.started' }, { type: 'visit.made', kind: 'cp' }],
+    stop: [{ type: 'visit.made', kind: 'cp' }],
+    cancel: [PLAN_ENDED, CLOSED],
+    // No national timescale: the common local one (e.g. Liverpool); councils set 2 or 4 weeks.
+    clock: { unit: 'working-days', amount: 10 },
+    safeguarding: true,
+  },
+  {
+    id: 'cla-visit',
+    version: 1,
+    title: 'Visit to a looked-after child in their placement',
+    while: 'placement',
+    recurring: true,
+    divisions: [...WORKING_TOGETHER],
+    start: [{ type: 'placement.started' }, { type: 'visit.made', kind: 'cla' }],
+    stop: [{ type: 'visit.made', kind: 'cla' }],
+    cancel: [{ type: 'placement.ended' }, CLOSED],
+    first: { unit: 'weeks', amount: 1 },
+    clock: { unit: 'weeks', amount: 6 },
+    later: { afterMonths: 12, clock: { unit: 'months', amount: 3 }, when: 'permanent' },
+    safeguarding: true,
+  },
+];
+
+/** Every rule a preset starts from: the seeds' and Working Together's. */
+export const DEFAULT_RULES: RuleInput[] = [...SEED_RULES, ...WORKING_TOGETHER_RULES];
 
 /** Named presets: a function of the default rules, so a preset states only what differs. */
 export const PRESETS = {

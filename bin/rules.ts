@@ -1,0 +1,267 @@
+/**
+ * `timescales rules`: the rules a deployment runs, as a safeguarding manager reviews them before
+ * go-live, and a check of a configuration file.
+ *
+ *   timescales rules [--config timescales.config.json]   the effective rule table, as markdown
+ *   timescales rules check <file>                        validate a timescales.config.json
+ *
+ * The table is built the way every Lambda builds its engine (`makeCaseEngine` on the file's
+ * `AUTHORITY_CONFIG`), so it shows what will run: the preset, the `rules` and `ruleSettings`
+ * overrides, the rules the division switches off, and each rule's reminder plan.
+ */
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { breachOf, type ReminderPlan, type ReminderStep } from '#domain/reminders/index.js';
+import type { EventMatcher, Rule } from '#domain/rules/index.js';
+import { authorityConfig, authorityOf, ConfigError, loadConfig } from '#lib/config.js';
+import type { AuthorityConfig } from '#schemas/authority.js';
+import { type BoundEngine, makeCaseEngine } from '#use-cases/bind-engine.js';
+import { DEFAULT_PORT, exampleAuthority } from './local-defaults.js';
+
+const USAGE = `Usage:
+  timescales rules [--config <timescales.config.json>]
+      Print the effective rule table (markdown): every rule on and off, its clock, what starts,
+      meets and cancels it, its reminders and flags. Default: ./timescales.config.json when it
+      exists, else the built-in defaults (preset southampton, england-and-wales).
+  timescales rules check <timescales.config.json>
+      Validate a configuration as cdk synth and the Lambdas do; exit 2 naming each problem.`;
+
+/** Where output goes (a test passes its own). */
+export interface RulesIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const stdio: RulesIo = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+/** Runs `timescales rules …`; returns the exit code. */
+export function rulesCommand(args: string[], io: RulesIo = stdio): number {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(args);
+  } catch (error) {
+    io.err(`timescales: ${(error as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.out(`${USAGE}\n`);
+    return 0;
+  }
+  const [sub, ...rest] = positionals;
+  if (sub === 'check') {
+    if (rest.length !== 1 || values.config !== undefined) {
+      io.err(`timescales: rules check expects one file\n\n${USAGE}\n`);
+      return 2;
+    }
+    return check(rest[0] as string, io);
+  }
+  if (sub !== undefined) {
+    io.err(`timescales: unknown rules command "${sub}"\n\n${USAGE}\n`);
+    return 2;
+  }
+  const path =
+    values.config ?? (existsSync('timescales.config.json') ? 'timescales.config.json' : undefined);
+  try {
+    const authority: AuthorityConfig =
+      path === undefined
+        ? exampleAuthority(`http://127.0.0.1:${DEFAULT_PORT}`)
+        : authorityOf(loadConfig(path));
+    io.out(renderRuleTable(makeCaseEngine(authority), authority, path));
+    return 0;
+  } catch (error) {
+    return problems(error, path ?? 'the defaults', io);
+  }
+}
+
+function parse(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+}
+
+function check(path: string, io: RulesIo): number {
+  try {
+    const config = loadConfig(path);
+    authorityConfig(config);
+    const engine = makeCaseEngine(authorityOf(config));
+    io.out(
+      `${path}: valid — ${engine.rules.rules.length} rules on, ${engine.rules.disabled.length} off\n`,
+    );
+    return 0;
+  } catch (error) {
+    return problems(error, path, io);
+  }
+}
+
+/** Each problem on its own line; exit 2. */
+function problems(error: unknown, source: string, io: RulesIo): number {
+  if (error instanceof ConfigError) {
+    const lines = error.issues.length > 0 ? error.issues : [error.message];
+    for (const line of lines) io.err(`timescales: ${source}: ${line}\n`);
+    return 2;
+  }
+  if ((error as Error).name === 'RuleValidationError') {
+    for (const line of (error as { issues: string[] }).issues)
+      io.err(`timescales: ${source}: ${line}\n`);
+    return 2;
+  }
+  throw error;
+}
+
+/**
+ * The rule table as markdown: one row per rule (those switched off last, marked off), with the
+ * clock, the events that start, meet and cancel it, its reminder plan and its flags.
+ */
+export function renderRuleTable(
+  engine: Pick<BoundEngine, 'rules' | 'plans'>,
+  authority: Pick<AuthorityConfig, 'authority' | 'preset' | 'division'>,
+  source?: string,
+): string {
+  const { rules, plans } = engine;
+  const lines = [
+    `Rules of ${authority.authority}: preset \`${authority.preset}\`, bank holidays of \`${authority.division}\`${source === undefined ? ' (built-in defaults)' : `, from \`${source}\``}; semantics and sources in docs/domain.md.`,
+    '',
+    '| rule | on | clock | starts | met by | cancelled by | reminders | flags |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const [rule, on] of [
+    ...rules.rules.map((r) => [r, true] as const),
+    ...rules.disabled.map((r) => [r, false] as const),
+  ]) {
+    lines.push(
+      row([
+        `\`${rule.id}\``,
+        on ? 'on' : 'off',
+        clockText(rule),
+        rule.start.map(matcherText).join(', '),
+        rule.stop.map(matcherText).join(', ') +
+          (rule.subject === undefined ? '' : ` (same \`${rule.subject}\`)`),
+        rule.cancel.map(matcherText).join(', ') || '–',
+        remindersText(plans[rule.id], rule),
+        flags(rule),
+      ]),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const row = (cells: string[]) => `| ${cells.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`;
+
+function matcherText(m: EventMatcher): string {
+  return m.kind === undefined ? `\`${m.type}\`` : `\`${m.type} {kind: ${m.kind}}\``;
+}
+
+const UNITS: Record<Rule['clock']['unit'], [string, string]> = {
+  hours: ['hour', 'hours'],
+  'working-hours': ['working hour', 'working hours'],
+  'working-days': ['working day', 'working days'],
+  weeks: ['week', 'weeks'],
+  months: ['month', 'months'],
+};
+
+function amount(clock: Rule['clock']): string {
+  const [one, many] = UNITS[clock.unit];
+  return `${clock.amount} ${clock.amount === 1 ? one : many}${clock.unit === 'hours' ? ' (elapsed)' : ''}`;
+}
+
+function clockText(rule: Rule): string {
+  const parts: string[] = [];
+  if (rule.stages !== undefined) {
+    parts.push(`${amount(rule.clock)} a stage, ${rule.stages.length} stages`);
+  } else if (rule.while === undefined) {
+    parts.push(amount(rule.clock));
+    if (rule.restart) parts.push('from the latest start');
+  } else {
+    if (rule.first !== undefined) parts.push(`${amount(rule.first)} from the start, then`);
+    parts.push(`every ${amount(rule.clock)}`);
+    const iv = rule.interval;
+    const notes = [
+      iv?.fromCase === undefined ? '' : `or the case's \`${iv.fromCase}\``,
+      iv?.highRisk === undefined ? '' : `${iv.highRisk} for a high-risk case`,
+      iv?.max === undefined ? '' : `at most ${iv.max}`,
+    ].filter(Boolean);
+    if (notes.length > 0) parts.push(`(${notes.join('; ')})`);
+    if (rule.later !== undefined) {
+      parts.push(
+        `; after ${rule.later.afterMonths} months${rule.later.when === 'permanent' ? ' of a permanent placement' : ''}, every ${amount(rule.later.clock)}`,
+      );
+    }
+  }
+  if (rule.hoursTeam !== undefined) parts.push(`(${rule.hoursTeam} hours)`);
+  return parts.join(' ').replace(' ;', ';');
+}
+
+function stepText(step: ReminderStep): string {
+  const at = step.at;
+  switch (at.kind) {
+    case 'start':
+      return 'at the start';
+    case 'before':
+      return 'workingDays' in at
+        ? `${at.workingDays} working day${at.workingDays === 1 ? '' : 's'} before`
+        : `${at.workingHours} working hour${at.workingHours === 1 ? '' : 's'} before`;
+    case 'fraction':
+      return `at ${Math.round(at.fraction * 100)} %`;
+    case 'on-day':
+      return 'on the day';
+    case 'due':
+      return 'at due';
+    case 'after':
+      return `${at.workingDays} working day${at.workingDays === 1 ? '' : 's'} overdue`;
+    case 'breach':
+      return at.workingDays === 0 ? 'at the breach' : `${at.workingDays} working days after it`;
+    case 'cancel-invite':
+      return 'invitation withdrawn';
+  }
+}
+
+/** The breach step the plan ends with, for this rule's kind of clock (docs/reminders.md). */
+function breachText(plan: ReminderPlan, rule: Rule): string {
+  const breach = breachOf(plan);
+  const followUp = rule.safeguarding ? breach.safeguarding : breach.routine;
+  const who =
+    breach.to === 'plan'
+      ? ''
+      : breach.to === 'stage' || breach.to === 'next-stage'
+        ? " to the stage's role"
+        : ` to ${breach.to.map((r) => r.role).join(', ')}`;
+  const escalation = followUp.escalation.map(
+    (e) =>
+      `${e.level === 1 ? 'manager' : 'head of service'}${e.afterWorkingDays === 0 ? '' : ` from day ${e.afterWorkingDays}`}`,
+  );
+  return `breach${who} (${[...escalation, followUp.repeatDaily ? 'daily' : 'once'].join(', ')})`;
+}
+
+function remindersText(plan: ReminderPlan | undefined, rule: Rule): string {
+  if (plan === undefined) return 'none';
+  const roles = new Set<string>();
+  for (const step of plan.steps) {
+    if (step.to === 'stage' || step.to === 'next-stage') roles.add("the stage's role");
+    else
+      for (const r of step.to)
+        roles.add(
+          r.escalate === 2 ? 'head of service' : r.escalate === 1 ? `${r.role}'s manager` : r.role,
+        );
+  }
+  const steps =
+    plan.steps.length === 0
+      ? ''
+      : `${plan.steps.map(stepText).join(', ')} → ${[...roles].join(', ')}; `;
+  return `${steps}${breachText(plan, rule)}`;
+}
+
+function flags(rule: Rule): string {
+  const out = [
+    rule.urgent ? 'urgent' : '',
+    rule.safeguarding ? 'safeguarding' : '',
+    rule.recurring ? 'recurring' : '',
+  ].filter(Boolean);
+  return out.join(', ') || '–';
+}

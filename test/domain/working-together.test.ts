@@ -1,0 +1,390 @@
+/**
+ * The Working Together 2023 clocks in the engine: what the worked examples of docs/domain.md do
+ * not show — restarts delivered late, placements that end or change, plans that end, a case's
+ * division and where the rules are on. Expected due times are worked by hand from docs/domain.md.
+ */
+import { describe, expect, it } from 'vitest';
+import { createCalendar } from '#calendar/index.js';
+import { applyEvent, type EngineContext } from '#domain/engine/index.js';
+import type { CaseAggregate } from '#domain/model.js';
+import { loadRuleSet } from '#domain/rules/index.js';
+import type { CaseEvent } from '#schemas/events.js';
+import { makeCaseEngine } from '#use-cases/bind-engine.js';
+import { deadline, ev, opened, play } from './helpers.js';
+
+const AUTHORITY = {
+  authority: 'Example Council',
+  division: 'england-and-wales' as const,
+  preset: 'southampton',
+  links: { caseUrlTemplate: 'https://cases.example.gov.uk/{caseId}' },
+};
+
+/** Delivers events through a bound engine, each at its own `now` unless given one. */
+function deliver(
+  engine: ReturnType<typeof makeCaseEngine>,
+  steps: { event: CaseEvent; now?: string }[],
+  start?: CaseAggregate,
+) {
+  let aggregate = start;
+  const audit = [];
+  for (const { event, now } of steps) {
+    const at = new Date(now ?? event.occurredAt);
+    if (aggregate) aggregate = engine.advance(aggregate, at).aggregate;
+    const result = engine.applyEvent(aggregate, event, at);
+    aggregate = result.aggregate;
+    audit.push(...result.audit);
+  }
+  return { aggregate: aggregate as CaseAggregate, audit };
+}
+
+describe('initial conference: the latest strategy discussion', () => {
+  it('a discussion held before the due time but delivered after the breach reopens the clock', () => {
+    // Prepare: 13 Aug 2026 → due Fri 4 Sep 17:00 BST; breached when the timer fires.
+    const engine = makeCaseEngine(AUTHORITY);
+    const first = deliver(engine, [
+      { event: opened('2026-08-13T08:00:00Z') },
+      {
+        event: ev('strategy-discussion.held', '2026-08-13T09:00:00Z', { enquiryId: 'E-1' }),
+      },
+    ]);
+    const breached = engine.advance(first.aggregate, new Date('2026-09-04T16:00:00Z'));
+    expect(deadline(breached.aggregate, 'initial-conference.E-1').status).toBe('breached');
+
+    // Act: a discussion of Wed 2 Sep 10:00 BST reaches us on Mon 7 Sep.
+    const late = engine.applyEvent(
+      breached.aggregate,
+      ev('strategy-discussion.held', '2026-09-02T09:00:00Z', { enquiryId: 'E-1' }),
+      new Date('2026-09-07T08:00:00Z'),
+    );
+
+    // Assess: open again, 15 working days after Wed 2 Sep: 3, 4, 7–11, 14–18, 21, 22, 23 →
+    // Wed 23 Sep 17:00 BST; audited as a correction with the old and new times.
+    const d = deadline(late.aggregate, 'initial-conference.E-1');
+    expect(d.status).toBe('open');
+    expect(d.closedAt).toBeUndefined();
+    expect(d.startedAt.toISOString()).toBe('2026-09-02T09:00:00.000Z');
+    expect(d.dueAt.toISOString()).toBe('2026-09-23T16:00:00.000Z');
+    expect(late.audit.find((a) => a.kind === 'corrected')?.detail).toMatchObject({
+      from: 'breached',
+      to: 'open',
+      oldDueAt: '2026-09-04T16:00:00.000Z',
+      newDueAt: '2026-09-23T16:00:00.000Z',
+    });
+  });
+
+  it('a restart is audited as recomputed with the old and new start, and bumps the version', () => {
+    // Act
+    const { aggregate, audit } = play([
+      opened('2026-08-13T08:00:00Z'),
+      ev('strategy-discussion.held', '2026-08-13T09:00:00Z', { enquiryId: 'E-1' }),
+      ev('strategy-discussion.held', '2026-08-19T13:00:00Z', { enquiryId: 'E-1' }),
+    ]);
+
+    // Assess: I2 of docs/domain.md, Thu 10 Sep 2026 17:00 BST.
+    const d = deadline(aggregate, 'initial-conference.E-1');
+    expect(d.version).toBe(2);
+    expect(d.dueAt.toISOString()).toBe('2026-09-10T16:00:00.000Z');
+    expect(audit.find((a) => a.kind === 'recomputed')?.detail).toMatchObject({
+      reason: 'restarted by a later start event',
+      oldStartedAt: '2026-08-13T09:00:00.000Z',
+      newStartedAt: '2026-08-19T13:00:00.000Z',
+    });
+  });
+
+  it('with restart off, the first discussion stands and a later one is a duplicate', () => {
+    // Prepare
+    const rules = loadRuleSet('southampton', {
+      rules: { 'initial-conference': { restart: false } },
+    });
+
+    // Act
+    const { aggregate, audit } = play(
+      [
+        opened('2026-08-13T08:00:00Z'),
+        ev('strategy-discussion.held', '2026-08-13T09:00:00Z', { enquiryId: 'E-1' }),
+        ev('strategy-discussion.held', '2026-08-19T13:00:00Z', { enquiryId: 'E-1' }),
+      ],
+      rules,
+    );
+
+    // Assess: I1's due time, Fri 4 Sep 2026 17:00 BST.
+    expect(deadline(aggregate, 'initial-conference.E-1').dueAt.toISOString()).toBe(
+      '2026-09-04T16:00:00.000Z',
+    );
+    expect(audit.some((a) => a.kind === 'duplicate')).toBe(true);
+  });
+
+  it('an initial conference before its discussion (out of order) meets the clock when it starts', () => {
+    // Act
+    const { aggregate } = play([
+      opened('2026-08-13T08:00:00Z'),
+      ev('conference.held', '2026-08-20T09:00:00Z', { kind: 'initial', enquiryId: 'E-1' }),
+      ev('strategy-discussion.held', '2026-08-13T09:00:00Z', { enquiryId: 'E-1' }),
+    ]);
+
+    // Assess
+    expect(deadline(aggregate, 'initial-conference.E-1').status).toBe('met');
+  });
+});
+
+describe('child protection plans and placements', () => {
+  it('cp-plan.ended cancels the review, core group and visit clocks; a second start changes nothing', () => {
+    // Act
+    const { aggregate } = play([
+      opened('2026-08-20T08:00:00Z'),
+      ev('cp-plan.started', '2026-08-20T11:00:00Z', {}),
+      ev('cp-plan.started', '2026-08-25T11:00:00Z', {}),
+      ev('cp-plan.ended', '2026-08-27T11:00:00Z', {}),
+    ]);
+
+    // Assess: one clock each, all cancelled; the plan is over.
+    const ids = aggregate.deadlines.map((d) => `${d.id} ${d.status}`);
+    expect(ids).toEqual([
+      'review-conference.1 cancelled',
+      'core-group.1 cancelled',
+      'cp-visit.1 cancelled',
+    ]);
+    expect(aggregate.cpPlan).toBeUndefined();
+  });
+
+  it('the end of another placement is ignored; the current one’s end cancels its clock', () => {
+    // Act
+    const { aggregate, audit } = play([
+      opened('2025-08-18T08:00:00Z'),
+      ev('placement.started', '2025-08-18T13:00:00Z', { placementId: 'PL-1' }),
+      ev('placement.ended', '2025-08-19T13:00:00Z', { placementId: 'PL-0' }),
+    ]);
+    expect(deadline(aggregate, 'cla-visit.1').status).toBe('open');
+    expect(audit.at(-1)).toMatchObject({
+      kind: 'ignored',
+      detail: { reason: 'not the current placement' },
+    });
+
+    const ended = play(
+      [ev('placement.ended', '2025-08-20T13:00:00Z', { placementId: 'PL-1' })],
+      undefined,
+      aggregate,
+    );
+    expect(deadline(ended.aggregate, 'cla-visit.1').status).toBe('cancelled');
+    expect(ended.aggregate.placement).toBeUndefined();
+  });
+
+  it('a placement made permanent after the first year recomputes the running clock to 3 months', () => {
+    // Prepare: L6 of docs/domain.md — the visit of Tue 25 Aug 2026 starts a 6-week clock.
+    const steps = [
+      opened('2025-08-18T08:00:00Z'),
+      ev('placement.started', '2025-08-18T13:00:00Z', { placementId: 'PL-1' }),
+      ev('visit.made', '2026-08-25T09:00:00Z', { kind: 'cla' }),
+    ];
+    const before = play(steps).aggregate;
+    expect(deadline(before, 'cla-visit.2').dueAt.toISOString()).toBe('2026-10-06T16:00:00.000Z');
+
+    // Act: the same placement, now intended to last until 18.
+    const { aggregate } = play(
+      [
+        ev('placement.started', '2026-09-01T09:00:00Z', {
+          placementId: 'PL-1',
+          permanent: true,
+        }),
+      ],
+      undefined,
+      before,
+    );
+
+    // Assess: 3 months from Tue 25 Aug 2026 → Wed 25 Nov 2026 17:00 GMT; the start is unchanged.
+    expect(aggregate.placement?.startedAt.toISOString()).toBe('2025-08-18T13:00:00.000Z');
+    expect(deadline(aggregate, 'cla-visit.2').dueAt.toISOString()).toBe('2026-11-25T17:00:00.000Z');
+  });
+
+  it('a visit at or before the running clock’s start does not meet it', () => {
+    // Act
+    const { aggregate, audit } = play([
+      opened('2026-08-19T08:00:00Z'),
+      ev('cp-plan.started', '2026-08-19T14:00:00Z', {}),
+      ev('visit.made', '2026-08-19T13:00:00Z', { kind: 'cp' }),
+    ]);
+
+    // Assess
+    expect(deadline(aggregate, 'cp-visit.1').status).toBe('open');
+    expect(audit.at(-1)?.kind).toBe('ignored');
+  });
+
+  it('a visit of the other kind meets nothing', () => {
+    // Act
+    const { aggregate } = play([
+      opened('2026-08-19T08:00:00Z'),
+      ev('cp-plan.started', '2026-08-19T14:00:00Z', {}),
+      ev('visit.made', '2026-08-20T13:00:00Z', { kind: 'cla' }),
+    ]);
+
+    // Assess
+    expect(deadline(aggregate, 'cp-visit.1').status).toBe('open');
+  });
+});
+
+describe("a case's division", () => {
+  it('changing it recomputes the open clocks on the new bank holidays', () => {
+    // Prepare: R1 of docs/domain.md in England, Tue 26 Aug 2025 17:00 BST.
+    const engine = makeCaseEngine(AUTHORITY);
+    const english = deliver(engine, [
+      { event: opened('2025-08-22T13:00:00Z') },
+      { event: ev('referral.received', '2025-08-22T14:30:00Z', { referralId: 'R-1' }) },
+    ]);
+    expect(deadline(english.aggregate, 'referral-decision.R-1').dueAt.toISOString()).toBe(
+      '2025-08-26T16:00:00.000Z',
+    );
+
+    // Act
+    const { aggregate, audit } = deliver(
+      engine,
+      [{ event: ev('case.updated', '2025-08-22T15:00:00Z', { division: 'scotland' }) }],
+      english.aggregate,
+    );
+
+    // Assess: R2, Mon 25 Aug 2025 17:00 BST, on Scotland's calendar (its own version).
+    const d = deadline(aggregate, 'referral-decision.R-1');
+    expect(d.dueAt.toISOString()).toBe('2025-08-25T16:00:00.000Z');
+    expect(d.calendarVersion).toBe(engine.calendarFor('scotland').version);
+    expect(d.calendarVersion).not.toBe(engine.calendar.version);
+    expect(audit.find((a) => a.kind === 'recomputed')?.detail).toMatchObject({
+      reason: 'case changed: division',
+    });
+    expect(engine.isStale(aggregate)).toBe(false);
+  });
+
+  it('the explanation names the holiday skipped: the Battle of the Boyne for a Northern Irish case', () => {
+    // Act: R3 of docs/domain.md, on the built-in tables (no feed).
+    const engine = makeCaseEngine(AUTHORITY);
+    const { aggregate } = deliver(engine, [
+      { event: opened('2025-07-11T08:00:00Z', { division: 'northern-ireland' }) },
+      { event: ev('referral.received', '2025-07-11T09:00:00Z', { referralId: 'R-1' }) },
+    ]);
+
+    // Assess: Tue 15 Jul 2025 17:00 BST.
+    const d = deadline(aggregate, 'referral-decision.R-1');
+    expect(d.dueAt.toISOString()).toBe('2025-07-15T16:00:00.000Z');
+    expect(d.explain.join(' ')).toContain(
+      'Battle of the Boyne (Orangemen’s Day) (substitute day), a bank holiday in Northern Ireland',
+    );
+  });
+
+  it('keeps the authority’s hours and closures on another division’s holidays', () => {
+    // Prepare: an English authority closed on Mon 25 Aug 2025 that shuts at 16:00.
+    const engine = makeCaseEngine({
+      ...AUTHORITY,
+      closures: ['2025-08-25'],
+      officeHours: {
+        '1': { open: '09:00', close: '16:00' },
+        '2': { open: '09:00', close: '16:00' },
+        '3': { open: '09:00', close: '16:00' },
+        '4': { open: '09:00', close: '16:00' },
+        '5': { open: '09:00', close: '16:00' },
+      },
+    });
+
+    // Act: a Scottish referral on Fri 22 Aug 2025.
+    const { aggregate } = deliver(engine, [
+      { event: opened('2025-08-22T08:00:00Z', { division: 'scotland' }) },
+      { event: ev('referral.received', '2025-08-22T14:30:00Z', { referralId: 'R-1' }) },
+    ]);
+
+    // Assess: Mon 25 Aug is a working day in Scotland but the authority's closure day: Tue 26,
+    // at the authority's 16:00 close (15:00Z).
+    expect(deadline(aggregate, 'referral-decision.R-1').dueAt.toISOString()).toBe(
+      '2025-08-26T15:00:00.000Z',
+    );
+    expect(engine.calendarFor('scotland')).toBe(engine.calendarFor('scotland'));
+  });
+
+  it('the pure engine without calendarFor keeps every case on the authority calendar', () => {
+    // Prepare
+    const ctx: EngineContext = {
+      calendar: createCalendar({ division: 'england-and-wales' }),
+      rules: loadRuleSet(),
+      now: new Date('2025-08-22T14:30:00Z'),
+    };
+
+    // Act
+    const first = applyEvent(
+      undefined,
+      opened('2025-08-22T08:00:00Z', { division: 'scotland' }),
+      ctx,
+    );
+    const { aggregate } = applyEvent(
+      first.aggregate,
+      ev('referral.received', '2025-08-22T14:30:00Z', { referralId: 'R-1' }),
+      ctx,
+    );
+
+    // Assess: England's Tue 26 Aug.
+    expect(deadline(aggregate, 'referral-decision.R-1').dueAt.toISOString()).toBe(
+      '2025-08-26T16:00:00.000Z',
+    );
+  });
+});
+
+describe('where the Working Together rules are on', () => {
+  const WORKING_TOGETHER = [
+    'referral-decision',
+    'assessment',
+    'initial-conference',
+    'review-conference',
+    'core-group',
+    'cp-visit',
+    'cla-visit',
+  ];
+
+  it('off by default in a Scottish or Northern Irish authority, each switched on by configuration', () => {
+    // Act
+    const scottish = loadRuleSet('southampton', {}, { division: 'scotland' });
+    const irish = loadRuleSet(
+      'southampton',
+      { rules: { 'cla-visit': { enabled: true } } },
+      {
+        division: 'northern-ireland',
+      },
+    );
+
+    // Assess
+    expect(scottish.disabled.map((r) => r.id)).toEqual(WORKING_TOGETHER);
+    expect(scottish.get('lado-notification')).toBeDefined();
+    expect(irish.get('cla-visit')).toBeDefined();
+    expect(irish.get('cp-visit')).toBeUndefined();
+  });
+
+  it('on in England and Wales, each switched off by configuration', () => {
+    // Act
+    const rules = loadRuleSet('norfolk', { rules: { 'cp-visit': { enabled: false } } });
+
+    // Assess
+    expect(rules.get('cp-visit')).toBeUndefined();
+    expect(rules.disabled.map((r) => r.id)).toEqual(['cp-visit']);
+    expect(rules.get('core-group')).toBeDefined();
+  });
+
+  it('Wales: the assessment is 42 working days; every other clock is England’s', () => {
+    // Act
+    const wales = loadRuleSet('southampton', { nation: 'wales' });
+    const england = loadRuleSet('southampton');
+
+    // Assess
+    expect(wales.get('assessment')?.clock).toEqual({ unit: 'working-days', amount: 42 });
+    for (const id of WORKING_TOGETHER.filter((r) => r !== 'assessment')) {
+      expect(wales.get(id)).toEqual(england.get(id));
+    }
+  });
+
+  it('a disabled rule starts no clock', () => {
+    // Act
+    const { aggregate } = play(
+      [
+        opened('2025-08-22T08:00:00Z'),
+        ev('referral.received', '2025-08-22T14:30:00Z', { referralId: 'R-1' }),
+      ],
+      loadRuleSet('southampton', { rules: { assessment: { enabled: false } } }),
+    );
+
+    // Assess
+    expect(aggregate.deadlines.map((d) => d.rule)).toEqual(['referral-decision']);
+  });
+});

@@ -1,0 +1,500 @@
+/**
+ * Reminders of the Working Together clocks and of a case in another division: the default
+ * plans, an authority's plan overrides, Building Bridges reminders in Building Bridges hours,
+ * and a case's own calendar in planning, routing and the read view. Expected instants are worked
+ * by hand from docs/reminders.md and the GOV.UK calendar.
+ */
+import { describe, expect, it } from 'vitest';
+import { createCalendar } from '#calendar/index.js';
+import type { CaseAggregate } from '#domain/model.js';
+import {
+  breachOf,
+  DEFAULT_BREACH,
+  DEFAULT_REMINDER_PLANS,
+  listPlannedReminders,
+  loadReminderPlans,
+  type ReminderPlan,
+  reminderTimers,
+} from '#domain/reminders/index.js';
+import { RuleValidationError } from '#domain/rules/index.js';
+import type { Timer } from '#domain/timers.js';
+import type { CaseEvent } from '#schemas/events.js';
+import { MemoryCaseStore } from '#test/support/memory-store.js';
+import {
+  at,
+  directoryOf,
+  MemoryAudit,
+  MemoryClaims,
+  MemoryDigests,
+  noSleep,
+  RecordingChannel,
+} from '#test/support/reminders.js';
+import { makeCaseEngine } from '#use-cases/bind-engine.js';
+import { type FireTimerDeps, fireTimer } from '#use-cases/fire-timer.js';
+import { getCaseReminders } from '#use-cases/read-queries.js';
+
+const AUTHORITY = {
+  authority: 'Example Council',
+  division: 'england-and-wales' as const,
+  preset: 'southampton',
+  links: { caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}' },
+};
+
+let seq = 0;
+const ev = (type: string, occurredAt: string, data: Record<string, unknown>) =>
+  ({ id: `W-${++seq}`, type, occurredAt, caseId: 'C-1001', data }) as CaseEvent;
+
+/** The case after `events`, each applied at its own instant by `engine`. */
+function caseAfter(engine: ReturnType<typeof makeCaseEngine>, events: CaseEvent[]): CaseAggregate {
+  let aggregate: CaseAggregate | undefined;
+  for (const e of events)
+    aggregate = engine.applyEvent(aggregate, e, new Date(e.occurredAt)).aggregate;
+  return aggregate as CaseAggregate;
+}
+
+/** `step@fireAt` of the case's reminder timers, in firing order. */
+const reminders = (timers: Timer[]) =>
+  timers
+    .filter((t) => t.payload.kind === 'reminder')
+    .map((t) => `${t.payload.deadlineId} ${t.payload.step}@${t.fireAt.toISOString()}`);
+
+const WORKERS = [
+  { personId: 'P-0001', role: 'allocated-worker' },
+  { personId: 'P-0002', role: 'team-manager' },
+];
+
+describe('the default plans of the Working Together clocks', () => {
+  it('core groups and visits: 2 working days before and on the day; conferences 10 and 5 before', () => {
+    // Prepare: a plan started Thu 20 Aug 2026 12:00 BST and a strategy discussion Wed 19 Aug
+    // 14:00 BST (docs/domain.md G1, V1, I2's second discussion).
+    const engine = makeCaseEngine(AUTHORITY);
+    const aggregate = caseAfter(engine, [
+      ev('case.opened', '2026-08-19T08:00:00Z', { team: 'north', workers: WORKERS }),
+      ev('strategy-discussion.held', '2026-08-19T13:00:00Z', { enquiryId: 'E-1' }),
+      ev('cp-plan.started', '2026-08-20T11:00:00Z', {}),
+    ]);
+
+    // Act
+    const planned = reminders(engine.planTimers(aggregate, new Date('2026-08-20T11:00:00Z')));
+
+    // Assess (09:00 BST = 08:00Z):
+    // - core group due Fri 4 Sep: 2 working days before is Wed 2 Sep; on the day Fri 4;
+    // - CP visit (10 working days from Thu 20 Aug) due Fri 4 Sep: the same days;
+    // - initial conference due Thu 10 Sep 2026: 10 working days before, counting back over the
+    //   Summer bank holiday (Mon 31 Aug), is Wed 26 Aug; 5 before is Thu 3 Sep;
+    // - review conference due Fri 20 Nov 2026 (3 months, GMT): 10 before is Fri 6 Nov, 5 before
+    //   Fri 13 Nov, on the day Fri 20 Nov at 09:00 GMT.
+    expect(planned).toEqual([
+      'initial-conference.E-1 b10wd@2026-08-26T08:00:00.000Z',
+      'core-group.1 b2wd@2026-09-02T08:00:00.000Z',
+      'cp-visit.1 b2wd@2026-09-02T08:00:00.000Z',
+      'initial-conference.E-1 b5wd@2026-09-03T08:00:00.000Z',
+      'core-group.1 day@2026-09-04T08:00:00.000Z',
+      'cp-visit.1 day@2026-09-04T08:00:00.000Z',
+      'initial-conference.E-1 day@2026-09-10T08:00:00.000Z',
+      'review-conference.1 b10wd@2026-11-06T09:00:00.000Z',
+      'review-conference.1 b5wd@2026-11-13T09:00:00.000Z',
+      'review-conference.1 day@2026-11-20T09:00:00.000Z',
+    ]);
+  });
+
+  it('referral decision: at 50 % of the working time and at due, to the team manager', () => {
+    // Prepare: received Fri 22 Aug 2025 15:30 BST, due Tue 26 Aug 17:00 (docs/domain.md R1).
+    const engine = makeCaseEngine(AUTHORITY);
+    const aggregate = caseAfter(engine, [
+      ev('case.opened', '2025-08-22T08:00:00Z', { team: 'north', workers: WORKERS }),
+      ev('referral.received', '2025-08-22T14:30:00Z', { referralId: 'R-1' }),
+    ]);
+
+    // Act
+    const view = listPlannedReminders(aggregate, engine.calendar, engine.plans).filter(
+      (r) => r.rule === 'referral-decision',
+    );
+
+    // Assess: 1 h 30 on Friday + 8 h on Tuesday = 9 h 30; half is 4 h 45: Friday's 1 h 30, then
+    // 3 h 15 from 09:00 on Tuesday → 12:15 BST. The plan gets the default breach step of a
+    // safeguarding clock: at the due time to the team manager and their manager; repeated at
+    // the next working day's opening (Wed 27 Aug 09:00 BST), the head of service too.
+    const manager = { role: 'team-manager', escalate: 0 };
+    expect(view.map((r) => [r.step, r.fireAt, r.to])).toEqual([
+      ['p50', '2025-08-26T11:15:00.000Z', [manager]],
+      ['due', '2025-08-26T16:00:00.000Z', [manager]],
+      ['breach', '2025-08-26T16:00:00.000Z', [manager, { ...manager, escalate: 1 }]],
+      [
+        'br1',
+        '2025-08-27T08:00:00.000Z',
+        [manager, { ...manager, escalate: 1 }, { ...manager, escalate: 2 }],
+      ],
+    ]);
+  });
+
+  it('every rule of the default rule set has a plan, and every plan a rule', () => {
+    // Act
+    const engine = makeCaseEngine(AUTHORITY);
+
+    // Assess
+    expect(Object.keys(DEFAULT_REMINDER_PLANS).sort()).toEqual(
+      engine.rules.rules.map((r) => r.id).sort(),
+    );
+  });
+});
+
+describe('Building Bridges reminders in Building Bridges hours', () => {
+  it('with no team hours configured, the reminders open at 08:30 like the clock', () => {
+    // Prepare: an authority that configured no teamHours; a supervision due Fri 28 Aug 2026
+    // 16:30 BST (docs/domain.md S9).
+    const engine = makeCaseEngine(AUTHORITY);
+    const aggregate = caseAfter(engine, [
+      ev('case.opened', '2026-07-24T08:00:00Z', { team: 'north' }),
+      ev('building-bridges.started', '2026-07-24T09:00:00Z', { personId: 'P-0006' }),
+    ]);
+
+    // Act
+    const planned = reminders(engine.planTimers(aggregate, new Date('2026-07-24T09:00:00Z')));
+
+    // Assess: 08:30 BST = 07:30Z. 10 working days before Fri 28 Aug is Fri 14 Aug; 2 before is
+    // Wed 26 Aug; on the day Fri 28; overdue: the 1st working day after is Tue 1 Sep (Mon 31 Aug
+    // is the Summer bank holiday), the 2nd Wed 2 Sep.
+    expect(planned).toEqual([
+      'building-bridges-supervision.1 b10wd@2026-08-14T07:30:00.000Z',
+      'building-bridges-supervision.1 b2wd@2026-08-26T07:30:00.000Z',
+      'building-bridges-supervision.1 day@2026-08-28T07:30:00.000Z',
+      'building-bridges-supervision.1 o1wd@2026-09-01T07:30:00.000Z',
+      'building-bridges-supervision.1 o2wd@2026-09-02T07:30:00.000Z',
+    ]);
+    expect(
+      listPlannedReminders(aggregate, engine.calendar, engine.plans).map((r) => r.fireAt)[0],
+    ).toBe('2026-08-14T07:30:00.000Z');
+  });
+
+  it('an authority’s own Building Bridges hours win over the rule’s', () => {
+    // Prepare: Building Bridges opening at 08:00 every weekday, closing 17:00.
+    const hours = { open: '08:00', close: '17:00' };
+    const engine = makeCaseEngine({
+      ...AUTHORITY,
+      teamHours: { 'building-bridges': { 1: hours, 2: hours, 3: hours, 4: hours, 5: hours } },
+    });
+    const aggregate = caseAfter(engine, [
+      ev('case.opened', '2026-07-24T07:00:00Z', { team: 'north' }),
+      ev('building-bridges.started', '2026-07-24T09:00:00Z', { personId: 'P-0006' }),
+    ]);
+
+    // Act
+    const planned = reminders(engine.planTimers(aggregate, new Date('2026-07-24T09:00:00Z')));
+
+    // Assess: due Fri 28 Aug at 17:00 this time; reminders at 08:00 BST (07:00Z).
+    expect(aggregate.deadlines[0]?.dueAt.toISOString()).toBe('2026-08-28T16:00:00.000Z');
+    expect(planned[0]).toBe('building-bridges-supervision.1 b10wd@2026-08-14T07:00:00.000Z');
+  });
+});
+
+describe('an authority’s reminder plans', () => {
+  const ids = makeCaseEngine(AUTHORITY).rules.rules.map((r) => r.id);
+
+  it('an override merges into the default plan; steps replace the default steps', () => {
+    // Act
+    const plans = loadReminderPlans(
+      {
+        'cp-visit': {
+          title: 'Statutory visit',
+          steps: [
+            {
+              key: 'b1wd',
+              at: { kind: 'before', workingDays: 1 },
+              to: [{ role: 'allocated-worker' }],
+            },
+          ],
+        },
+      },
+      ids,
+    );
+
+    // Assess
+    expect(plans['cp-visit']).toEqual({
+      ...DEFAULT_REMINDER_PLANS['cp-visit'],
+      title: 'Statutory visit',
+      steps: [
+        { key: 'b1wd', at: { kind: 'before', workingDays: 1 }, to: [{ role: 'allocated-worker' }] },
+      ],
+    });
+    expect(plans['core-group']).toBe(DEFAULT_REMINDER_PLANS['core-group']);
+  });
+
+  it('reach the engine from the authority configuration: its timers follow the override', () => {
+    // Prepare
+    const engine = makeCaseEngine({
+      ...AUTHORITY,
+      reminderPlans: {
+        'cp-visit': {
+          steps: [
+            {
+              key: 'b1wd',
+              at: { kind: 'before', workingDays: 1 },
+              to: [{ role: 'allocated-worker' }],
+            },
+          ],
+        },
+      },
+    });
+    const aggregate = caseAfter(engine, [
+      ev('case.opened', '2026-08-19T08:00:00Z', { team: 'north', workers: WORKERS }),
+      ev('cp-plan.started', '2026-08-19T14:00:00Z', {}),
+    ]);
+
+    // Act
+    const planned = reminders(engine.planTimers(aggregate, new Date('2026-08-19T14:00:00Z')));
+
+    // Assess: the visit due Thu 3 Sep 2026 (docs/domain.md V1): 1 working day before is Wed 2 Sep.
+    expect(planned.filter((p) => p.startsWith('cp-visit'))).toEqual([
+      'cp-visit.1 b1wd@2026-09-02T08:00:00.000Z',
+    ]);
+    expect(engine.plans['cp-visit']?.steps).toHaveLength(1);
+  });
+
+  it('a breach override merges field by field over the default breach step', () => {
+    // Act
+    const plans = loadReminderPlans(
+      {
+        'core-group': {
+          breach: {
+            to: [{ role: 'team-manager' }],
+            routine: { escalation: [{ level: 1, afterWorkingDays: 0 }], repeatDaily: true },
+          },
+        },
+      },
+      ids,
+    );
+
+    // Assess
+    const breach = breachOf(plans['core-group'] as ReminderPlan);
+    expect(breach.to).toEqual([{ role: 'team-manager' }]);
+    expect(breach.routine).toEqual({
+      escalation: [{ level: 1, afterWorkingDays: 0 }],
+      repeatDaily: true,
+    });
+    expect(breach.safeguarding).toEqual(DEFAULT_BREACH.safeguarding);
+  });
+
+  it('the Working Together plans get the default breach step: a missed visit is announced', () => {
+    // Prepare: a CP visit due Thu 3 Sep 2026 17:00 BST (docs/domain.md V1), breached then.
+    const engine = makeCaseEngine(AUTHORITY);
+    const open = caseAfter(engine, [
+      ev('case.opened', '2026-08-19T08:00:00Z', { team: 'north', workers: WORKERS }),
+      ev('cp-plan.started', '2026-08-19T14:00:00Z', {}),
+    ]);
+    const breached = engine.advance(open, new Date('2026-09-03T16:00:00Z')).aggregate;
+
+    // Act
+    const planned = reminders(engine.planTimers(breached, new Date('2026-09-03T16:00:00Z')));
+
+    // Assess: the breach at the due time, then — a safeguarding clock — repeated at the next
+    // working day's opening, Fri 4 Sep 09:00 BST.
+    expect(planned.filter((p) => p.startsWith('cp-visit'))).toEqual([
+      'cp-visit.1 breach@2026-09-03T16:00:00.000Z',
+      'cp-visit.1 br1@2026-09-04T08:00:00.000Z',
+    ]);
+  });
+
+  it.each([
+    [
+      {
+        'cp-visit': {
+          breach: {
+            safeguarding: { escalation: [{ level: 3, afterWorkingDays: 0 }], repeatDaily: true },
+          },
+        },
+      },
+      /reminderPlans "cp-visit" breach\.safeguarding\.escalation\.0\.level/,
+    ],
+    [
+      { 'cp-visit': { breach: { routine: { repeatDaily: true } } } },
+      /reminderPlans "cp-visit" breach\.routine\.escalation/,
+    ],
+    [
+      { 'cp-visit': { breach: { to: [{ role: 'chair' }] } } },
+      /reminderPlans "cp-visit" breach\.to\.0\.role/,
+    ],
+    [{ 'cp-vist': {} }, /reminderPlans "cp-vist": no rule "cp-vist"/],
+    [
+      { 'cp-visit': { steps: [{ key: 'B 1', at: { kind: 'due' }, to: [] }] } },
+      /reminderPlans "cp-visit" steps\.0\.key: lower-case letters/,
+    ],
+    [
+      { 'cp-visit': { steps: [{ key: 'b1', at: { kind: 'before' }, to: [] }] } },
+      /reminderPlans "cp-visit" steps\.0\.at: a "before" step names either workingDays or workingHours/,
+    ],
+    [
+      { 'cp-visit': { steps: [{ key: 'b1', at: { kind: 'due' }, to: [{ role: 'nobody' }] }] } },
+      /reminderPlans "cp-visit" steps\.0\.to\.0\.role/,
+    ],
+    [
+      {
+        'cp-visit': {
+          steps: [
+            { key: 'd', at: { kind: 'due' }, to: [] },
+            { key: 'd', at: { kind: 'on-day' }, to: [] },
+          ],
+        },
+      },
+      /reminderPlans "cp-visit" steps\.1\.key: "d" is already the key of another step/,
+    ],
+    [{ 'cp-visit': { rule: 'core-group' } }, /reminderPlans "cp-visit" rule: must be "cp-visit"/],
+    [{ 'cp-visit': { clock: 'wall' } }, /reminderPlans "cp-visit" clock/],
+    [['cp-visit'], /reminderPlans: must be an object keyed by rule id/],
+  ])('a bad override is refused, naming the rule and the field (%#)', (overrides, message) => {
+    // Act / Assess
+    expect(() => loadReminderPlans(overrides, ids)).toThrow(RuleValidationError);
+    expect(() => loadReminderPlans(overrides, ids)).toThrow(message);
+  });
+
+  it('a bad override fails the engine’s construction (a Lambda’s cold start)', () => {
+    // Act / Assess
+    expect(() =>
+      makeCaseEngine({ ...AUTHORITY, reminderPlans: { assessment: { title: '' } } }),
+    ).toThrow(/reminderPlans "assessment" title: must not be empty/);
+    expect(() =>
+      makeCaseEngine({ ...AUTHORITY, rules: { rules: { 'cp-visit': { clock: { amount: 0 } } } } }),
+    ).toThrow(/rule "cp-visit" clock\.amount: amount must be positive/);
+  });
+});
+
+describe("a case's own calendar in planning, routing and the read view", () => {
+  /** A Scottish referral received Fri 22 Aug 2025 15:30 BST: due Mon 25 Aug 17:00 (R2). */
+  function scottishReferral() {
+    const engine = makeCaseEngine(AUTHORITY);
+    const aggregate = caseAfter(engine, [
+      ev('case.opened', '2025-08-22T08:00:00Z', {
+        team: 'north',
+        division: 'scotland',
+        workers: WORKERS,
+      }),
+      ev('referral.received', '2025-08-22T14:30:00Z', { referralId: 'R-1' }),
+    ]);
+    return { engine, aggregate };
+  }
+
+  it('plans the reminders on the case’s calendar', () => {
+    // Act
+    const { engine, aggregate } = scottishReferral();
+    const planned = reminders(engine.planTimers(aggregate, new Date('2025-08-22T14:30:00Z')));
+
+    // Assess: 1 h 30 on Friday + 8 h on Monday 25 (a working day in Scotland); half is 4 h 45 →
+    // Monday 12:15 BST. On England's calendar it would have been Friday 16:15.
+    expect(planned.filter((p) => p.startsWith('referral-decision'))).toEqual([
+      'referral-decision.R-1 p50@2025-08-25T11:15:00.000Z',
+      'referral-decision.R-1 due@2025-08-25T16:00:00.000Z',
+    ]);
+  });
+
+  it('the read view lists them on the case’s calendar, with or without the authority’s wiring', async () => {
+    // Prepare
+    const { engine, aggregate } = scottishReferral();
+    const store = new MemoryCaseStore();
+    store.seed(aggregate, 3);
+
+    // Act
+    const wired = await getCaseReminders('C-1001', {
+      store,
+      reminders: {
+        calendar: engine.calendar,
+        calendarFor: (division) => engine.calendarFor(division),
+        plans: engine.plans,
+        directory: directoryOf(),
+      },
+    });
+    const bare = await getCaseReminders('C-1001', { store });
+
+    // Assess: the breach's first repeat is at the next Scottish working day's opening,
+    // Tue 26 Aug 09:00 BST.
+    for (const list of [wired, bare]) {
+      expect(
+        list.reminders
+          .filter((r) => r.rule === 'referral-decision')
+          .map((r) => `${r.step}@${r.fireAt}`),
+      ).toEqual([
+        'p50@2025-08-25T11:15:00.000Z',
+        'due@2025-08-25T16:00:00.000Z',
+        'breach@2025-08-25T16:00:00.000Z',
+        'br1@2025-08-26T08:00:00.000Z',
+      ]);
+    }
+  });
+
+  it('fires a Scottish case’s reminder at once on a day England keeps as a bank holiday', async () => {
+    // Prepare: Mon 25 Aug 2025 12:15 BST, the 50 % step, to the team manager (P-0002).
+    const { engine, aggregate } = scottishReferral();
+    const run = async (calendarFor: FireTimerDeps['calendarFor']) => {
+      const cases = new MemoryCaseStore();
+      cases.seed(aggregate, 3);
+      const email = new RecordingChannel('email');
+      const scheduled: Timer[] = [];
+      const digests = new MemoryDigests();
+      const deadline = aggregate.deadlines.find((d) => d.rule === 'referral-decision');
+      const outcome = await fireTimer(
+        {
+          caseId: 'C-1001',
+          deadlineId: deadline?.id as string,
+          kind: 'reminder',
+          version: deadline?.version as number,
+          step: 'p50',
+        },
+        {
+          cases,
+          advance: (a) => ({ aggregate: a, audit: [] }),
+          planTimers: () => [],
+          scheduler: {
+            schedule: async (t) => void scheduled.push(...t),
+            cancel: async () => {},
+          },
+          directory: directoryOf(),
+          channels: { email, sms: new RecordingChannel('sms') },
+          claims: new MemoryClaims(),
+          digests,
+          audit: new MemoryAudit(digests),
+          clock: { now: () => at('2025-08-25T11:15:00Z') },
+          calendar: engine.calendar,
+          ...(calendarFor === undefined ? {} : { calendarFor }),
+          plans: engine.plans,
+          caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}',
+          emailFrom: 'timescales@example.gov.uk',
+          sendBackoff: noSleep,
+        },
+      );
+      return { outcome, email, scheduled };
+    };
+
+    // Act
+    const scottish = await run((division) => engine.calendarFor(division));
+    const english = await run(undefined);
+
+    // Assess: in hours in Scotland, sent now; on England's calendar it would wait for Tuesday.
+    expect(scottish.outcome).toMatchObject({ status: 'reminded', sent: 1, deferred: 0 });
+    expect(scottish.email.sent.map((m) => m.to)).toEqual(['manager.one@example.gov.uk']);
+    expect(english.outcome).toMatchObject({ status: 'reminded', sent: 0, deferred: 1 });
+    expect(english.scheduled[0]?.fireAt).toEqual(at('2025-08-26T08:00:00Z'));
+  });
+
+  it('reminderTimers on a bare calendar keep office hours (the engine’s calendars carry the team hours)', () => {
+    // Act: a Building Bridges deadline on a calendar with no team hours at all.
+    const timers = reminderTimers(
+      {
+        id: 'building-bridges-supervision.1',
+        caseId: 'C-1001',
+        rule: 'building-bridges-supervision',
+        status: 'open',
+        startedAt: at('2026-07-24T09:00:00Z'),
+        dueAt: at('2026-08-28T15:30:00Z'),
+        team: 'north',
+        hoursTeam: 'building-bridges',
+        urgent: false,
+        safeguarding: false,
+        version: 1,
+      },
+      createCalendar({ division: 'england-and-wales' }),
+      DEFAULT_REMINDER_PLANS['building-bridges-supervision'],
+    );
+
+    // Assess: 09:00 BST.
+    expect(timers[0]?.fireAt).toEqual(at('2026-08-14T08:00:00Z'));
+  });
+});
