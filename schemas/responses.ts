@@ -334,7 +334,8 @@ export const AckResult = z
       .boolean()
       .check(z.describe('false: the clock was already acknowledged (by this alert or another)')),
     alert: AlertView,
-    ack: AlertAckView.check(z.describe('the acknowledgement that covers the alert')),
+    // The acknowledgement that covers the alert (a described copy would clash with its id).
+    ack: AlertAckView,
   })
   .check(z.meta({ id: 'AckResult' }));
 export type AckResult = z.infer<typeof AckResult>;
