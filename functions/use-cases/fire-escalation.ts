@@ -23,6 +23,7 @@ import {
 } from '#domain/ports.js';
 import {
   ESCALATION_STEPS,
+  escalationDueAt,
   escalationTimer,
   isAcknowledged,
   parseEscalationStep,
@@ -155,7 +156,7 @@ export async function fireEscalation(
     if (target.tier === 2) {
       deps.metrics?.count('AlertEscalated');
       deps.log?.warn('alert escalated to tier 2', ids);
-      const fireAt = new Date(escalation.at.getTime() + alerts.ackWithinMs);
+      const fireAt = escalationDueAt(escalation.at, alerts.ackWithinMs);
       await deps.scheduler.schedule([
         escalationTimer(
           { caseId: deadline.caseId, id: deadline.id, version: chain.version },

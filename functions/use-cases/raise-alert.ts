@@ -19,6 +19,7 @@ import {
   ackRole,
   ackValidUntil,
   ESCALATION_STEPS,
+  escalationDueAt,
   escalationTimer,
   isAcknowledged,
   phaseOf,
@@ -86,7 +87,7 @@ export async function raiseAlert(
     // The chain this reminder started (now or on an earlier delivery): its first timer, by name.
     const chain = clock.chains[phase];
     if (chain !== undefined && chain.reminderId === request.reminderId && request.tier === 1) {
-      const fireAt = new Date(chain.startedAt.getTime() + alerts.ackWithinMs);
+      const fireAt = escalationDueAt(chain.startedAt, alerts.ackWithinMs);
       await deps.scheduler.schedule([
         escalationTimer(
           { caseId: deadline.caseId, id: deadline.id, version: chain.version },

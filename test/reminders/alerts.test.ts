@@ -47,6 +47,13 @@ describe('the EDT manager’s alert', () => {
     ).toEqual(['sms', 'email']);
   });
 
+  it('escalates 30 minutes after the minute it went: a step firing at 04:30:07 escalates at 05:00:00', async () => {
+    const t = setup(ladoCase(lado), '2026-05-23T03:30:07Z');
+    await t.fireStep(lado, 'p50', '2026-05-23T03:30:07Z');
+    const escalation = t.scheduled.find((s) => s.payload.kind === 'escalation');
+    expect(escalation?.fireAt.toISOString()).toBe('2026-05-23T04:00:00.000Z');
+  });
+
   it('is one alert however often the firing is redelivered', async () => {
     const t = setup(ladoCase(lado), '2026-05-23T03:30:00Z');
     await t.fireStep(lado, 'p50', '2026-05-23T03:30:00Z');

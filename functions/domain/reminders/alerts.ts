@@ -26,6 +26,16 @@ export const ACK_VALID_AFTER_DUE_MS = 24 * 3_600_000;
 /** The default of the authority's `ackWithinMinutes`. */
 export const DEFAULT_ACK_WITHIN_MINUTES = 30;
 
+/**
+ * When the next tier hears of an alert nobody acknowledged: `ackWithinMs` after the minute it
+ * went (an alert sent at 04:30:07 escalates at 05:00:00). Messages give times to the minute,
+ * so the escalation falls when the people reading them expect it, and a timer's few seconds
+ * of lateness do not push the chain later at each tier.
+ */
+export function escalationDueAt(alertedAt: Date, ackWithinMs: number): Date {
+  return new Date(Math.floor(alertedAt.getTime() / 60_000) * 60_000 + ackWithinMs);
+}
+
 /** A clock with no alert state yet. */
 export function emptyClockAlerts(caseId: string, deadlineId: string): ClockAlerts {
   return { caseId, deadlineId, revision: 0, open: [], chains: {} };
