@@ -39,7 +39,7 @@ import {
   makeSigner,
   signedApiEvent,
 } from './support/events.js';
-import { fmt, median, table } from './support/stats.js';
+import { fmt, median, printSummary, runBench, table } from './support/stats.js';
 
 // Read when the SDK clients are made (in main), not at import.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -442,14 +442,7 @@ async function main(): Promise<void> {
   console.log(`event mix: ${mix}`);
   if (process.env.SKIP_INPROCESS !== '1') await inProcess();
   if (process.env.SKIP_E2E !== '1') await endToEnd();
-  console.log('\nSummary\n');
-  console.log(table(['measure', 'value', 'target', 'met'], summary));
-  if (failed) console.log('\nA target was missed (see above).');
+  printSummary(['measure', 'value', 'target', 'met'], summary, failed);
 }
 
-main()
-  .then(() => process.exit(0))
-  .catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
+runBench(main);

@@ -9,6 +9,7 @@
  *   timescales is-working-day 2026-12-28 [--division d]
  *   timescales load-feed bank-holidays.json [--table T] [--endpoint URL] [--lambda-env env.json]
  *   timescales recompute [--table T] [--endpoint URL] [--lambda-env env.json]
+ *   timescales import cases.csv [--dry-run] [--json] [--snapshot [--close-missing]] [--endpoint URL]
  *   timescales send events.json [--url http://127.0.0.1:3000]
  *   timescales rules [--config timescales.config.json] | rules check <file>   (bin/rules.ts)
  */
@@ -70,6 +71,18 @@ const COMMANDS: Record<string, { usage: string; summary: string; options: string
       'Recomputes every case with an open deadline with the stored feed and rules, and moves\ntheir timers: {cases, recomputed, unchanged, failed}. Run it again while failed > 0.',
     options: TABLE_HELP,
   },
+  import: {
+    usage:
+      'import <file> [--dry-run] [--json] [--snapshot [--close-missing]] [--table <name>] [--endpoint <url>] [--lambda-env <file>]',
+    summary:
+      "Imports a file of events (NDJSON: one POST /v1/events body a line) or rows (CSV in the shapes\nof docs/import.md, told apart by their header) through the webhook's own rules and checks.\nCSV rows get ids from their content, so importing a file again changes nothing. Prints\nimported / unchanged / refused, each refused row with its line, column and problem, and the\nwarnings. Exit 0 when nothing was refused, 1 otherwise.",
+    options: `--dry-run              write nothing: say what would change (cases, clocks, reminders in the
+                         next 7 days) and what would be refused
+  --json                 the report as JSON
+  --snapshot             the file lists every open case: list the open cases it lacks
+  --close-missing        with --snapshot, close them (a case.closed event each)
+  ${TABLE_HELP}`,
+  },
   send: {
     usage: 'send [<events.json> | -] [--url <base-url>]',
     summary:
@@ -109,6 +122,11 @@ class Text {
     readonly text: string,
     readonly stream: 'stdout' | 'stderr' = 'stdout',
   ) {}
+}
+
+/** A command that wrote its own output: only its exit code is left to give. */
+class Exit {
+  constructor(readonly code: number) {}
 }
 
 /** Bad command-line input: reported without a stack trace. */
@@ -187,6 +205,10 @@ async function command(args: string[]): Promise<unknown> {
       endpoint: { type: 'string' },
       'lambda-env': { type: 'string' },
       url: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      json: { type: 'boolean' },
+      snapshot: { type: 'boolean' },
+      'close-missing': { type: 'boolean' },
     },
   });
   const [name, ...rest] = positionals;
@@ -242,6 +264,20 @@ async function command(args: string[]): Promise<unknown> {
         warn: (message) => process.stderr.write(`timescales: ${message}\n`),
       });
     }
+    case 'import': {
+      expect(1, '<file>');
+      if (values['close-missing'] === true && values.snapshot !== true)
+        throw new UsageError('--close-missing needs --snapshot');
+      const { importFile } = await import('./import.js');
+      const code = await importFile(rest[0] as string, {
+        ...tableOptions(values),
+        dryRun: values['dry-run'],
+        json: values.json,
+        snapshot: values.snapshot,
+        closeMissing: values['close-missing'],
+      });
+      return new Exit(code);
+    }
     case 'send': {
       if (rest.length > 1) throw new UsageError('send expects one file of events (or - for stdin)');
       const file = rest[0] ?? '-';
@@ -285,6 +321,7 @@ export async function main(args: string[]): Promise<number> {
   if (args[0] === 'rules') return (await import('./rules.js')).rulesCommand(args.slice(1));
   try {
     const result = await command(args);
+    if (result instanceof Exit) return result.code;
     if (result instanceof Text) process[result.stream].write(`${result.text}\n`);
     else process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return 0;

@@ -44,7 +44,7 @@ export interface TableOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-interface Target {
+export interface Target {
   client: DynamoDBDocumentClient;
   tableName: string;
   authority: AuthorityConfig;
@@ -65,7 +65,8 @@ function readJson(path: string, what: string): unknown {
   }
 }
 
-function target(options: TableOptions): Target {
+/** The table, client and authority the options name (the Lambdas' own configuration). */
+export function target(options: TableOptions): Target {
   const fileEnv =
     options.lambdaEnv === undefined
       ? {}
@@ -169,22 +170,7 @@ export async function recomputeAll(
       `the feed was loaded at ${feed.loadedAt}: running Lambdas pick it up within 5 minutes, so run recompute again after ${new Date(Date.parse(feed.loadedAt) + FEED_MAX_AGE_MS).toISOString()}`,
     );
   }
-  let scheduler = options.scheduler;
-  if (scheduler === undefined) {
-    if (options.endpoint !== undefined) {
-      const timers = new DynamoTimerStore(t.client, t.tableName);
-      scheduler = { schedule: (list) => timers.put(list), cancel: (names) => timers.delete(names) };
-    } else {
-      try {
-        const cfg = parseConfig({ ...t.env, TABLE_NAME: t.tableName });
-        scheduler = makeEventBridgeScheduler(cfg);
-      } catch (error) {
-        if (error instanceof ConfigError || (error as Error).message.startsWith('Invalid'))
-          throw new OperatorError((error as Error).message);
-        throw error;
-      }
-    }
-  }
+  const scheduler = options.scheduler ?? schedulerFor(t, options);
   const engine = makeCaseEngine(t.authority, undefined, { feed: feed?.feed });
   return recomputeOpenCases({
     store: new DynamoCaseStore(t.client, t.tableName),
@@ -196,4 +182,22 @@ export async function recomputeAll(
       warn: (message, fields) => options.warn?.(`${message} ${JSON.stringify(fields ?? {})}`),
     },
   });
+}
+
+/**
+ * Where timers go: with `--endpoint`, the local driver's timer store (what `npm start` fires);
+ * in AWS, EventBridge Scheduler as the Lambdas' environment configures it.
+ */
+export function schedulerFor(t: Target, options: TableOptions): Scheduler {
+  if (options.endpoint !== undefined) {
+    const timers = new DynamoTimerStore(t.client, t.tableName);
+    return { schedule: (list) => timers.put(list), cancel: (names) => timers.delete(names) };
+  }
+  try {
+    return makeEventBridgeScheduler(parseConfig({ ...t.env, TABLE_NAME: t.tableName }));
+  } catch (error) {
+    if (error instanceof ConfigError || (error as Error).message.startsWith('Invalid'))
+      throw new OperatorError((error as Error).message);
+    throw error;
+  }
 }

@@ -38,7 +38,8 @@ export function addTimescales(app: App, config: TimescalesConfig): TimescalesSta
   const stateful = new StatefulStack(app, `${prefix}-Data`, {
     ...env,
     deployment: config.deployment,
-    description: `Timescales (${config.authority}): table and key — retained`,
+    dropExpireAfterDays: config.dropBucket.expireAfterDays,
+    description: `Timescales (${config.authority}): table, key and drop bucket — retained`,
     terminationProtection: true,
   });
   const stateless = new StatelessStack(app, `${prefix}-App`, {

@@ -15,6 +15,7 @@ export const ENTRIES = {
   reminders: 'functions/reminders/handler.ts',
   alerts: 'functions/alerts/handler.ts',
   smsInbound: 'functions/sms-inbound/handler.ts',
+  import: 'functions/import/handler.ts',
 } as const;
 
 export type EntryName = keyof typeof ENTRIES;
@@ -43,6 +44,7 @@ export const LAZY_SDK_CLIENTS = [
   '@aws-sdk/client-scheduler',
   '@aws-sdk/client-secrets-manager',
   '@aws-sdk/client-sesv2',
+  '@aws-sdk/client-lambda',
 ];
 
 /**

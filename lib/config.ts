@@ -239,6 +239,19 @@ export const configSchema = z
       })
       .strict()
       .default({ events: 20, reminders: 5 }),
+    /** The bucket a council drops files into for import (docs/import.md). */
+    dropBucket: z
+      .object({
+        /** Days a dropped file, its report and each older version are kept. */
+        expireAfterDays: z
+          .number()
+          .int('must be a whole number of days')
+          .min(1, 'must be at least 1 day')
+          .max(3650, 'must be at most 3650 days (ten years)')
+          .default(30),
+      })
+      .strict()
+      .default({ expireAfterDays: 30 }),
     /** Pin the stacks to an account/region; omit for environment-agnostic stacks. */
     env: z
       .object({

@@ -4,21 +4,25 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { TABLE_KEYS } from '#adapters/dynamodb/table.js';
+import { DropBucket } from './constructs/drop-bucket.js';
 
 export interface StatefulStackProps extends StackProps {
   /** The deployment id from the configuration, used in the key alias. */
   readonly deployment: string;
+  /** Days a file dropped for import is kept (`dropBucket.expireAfterDays`). */
+  readonly dropExpireAfterDays: number;
 }
 
 /**
- * What must outlive any redeploy: the table and the key that encrypts it (and the topics and
- * queues of the stateless stack). Both are retained on stack deletion; the table also has
+ * What must outlive any redeploy: the table, the key that encrypts it (and the topics and
+ * queues of the stateless stack) and the drop bucket of files to import. Both are retained on stack deletion; the table also has
  * deletion protection and point-in-time recovery. Logical ids here must never change — a
  * test pins them.
  */
 export class StatefulStack extends Stack {
   readonly key: kms.Key;
   readonly table: dynamodb.TableV2;
+  readonly drop: DropBucket;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -67,6 +71,12 @@ export class StatefulStack extends Stack {
     cfnTable.addPropertyOverride('SSESpecification', { SSEEnabled: true, SSEType: 'KMS' });
     cfnTable.addPropertyOverride('Replicas.0.SSESpecification', {
       KMSMasterKeyId: this.key.keyArn,
+    });
+
+    this.drop = new DropBucket(this, 'Drop', {
+      deployment: props.deployment,
+      key: this.key,
+      expireAfterDays: props.dropExpireAfterDays,
     });
   }
 }

@@ -1,5 +1,6 @@
 import {
   ArnFormat,
+  Aws,
   CfnOutput,
   Duration,
   RemovalPolicy,
@@ -9,6 +10,8 @@ import {
 } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as eventbridge from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -20,6 +23,7 @@ import { entryPath } from './bundling.js';
 import { authorityConfig, type TimescalesConfig } from './config.js';
 import { Alarms, FIVE_MINUTES } from './constructs/alarms.js';
 import { TimescalesApi } from './constructs/api.js';
+import { dropBucketName } from './constructs/drop-bucket.js';
 import { Messaging } from './constructs/messaging.js';
 import { deadLetterQueue } from './constructs/secure-queue.js';
 import { TimerScheduler } from './constructs/timer-scheduler.js';
@@ -53,9 +57,10 @@ const XRAY_REASON =
 export class StatelessStack extends Stack {
   readonly api: TimescalesApi;
   readonly functions: Record<
-    'events' | 'read' | 'reminders' | 'alerts' | 'smsInbound',
+    'events' | 'read' | 'reminders' | 'import' | 'alerts' | 'smsInbound',
     TimescalesFunction
   >;
+  readonly importRule: eventbridge.Rule;
   readonly timers: TimerScheduler;
   readonly messaging: Messaging;
   readonly alarms: Alarms;
@@ -69,6 +74,8 @@ export class StatelessStack extends Stack {
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     const { config, table, key } = props;
+    // The stateful stack's drop bucket, by its name (no cross-stack reference).
+    const dropBucket = dropBucketName(config.deployment);
     const logRetention = config.logRetentionDays as logs.RetentionDays;
 
     this.webhookSecret = new secretsmanager.Secret(this, 'WebhookSecret', {
@@ -168,6 +175,19 @@ export class StatelessStack extends Stack {
         ? {}
         : { reservedConcurrentExecutions: config.concurrency.reminders }),
     });
+    // The import function hands a long file on to a fresh invocation of itself: like the
+    // reminder function, it has a fixed name so that its own ARN is known to its policy.
+    const importName = `${this.stackName}-import`.slice(0, 64);
+    const importFn = new TimescalesFunction(this, 'Import', {
+      ...common,
+      entry: entryPath('import'),
+      description:
+        'Object created in the drop bucket: imports its events or rows, writes <key>.report.json',
+      serviceName: 'timescales-import',
+      functionName: importName,
+      timeout: Duration.minutes(15),
+      memorySize: 1024,
+    });
     const alerts = new TimescalesFunction(this, 'Alerts', {
       ...common,
       entry: entryPath('alerts'),
@@ -181,7 +201,7 @@ export class StatelessStack extends Stack {
       description: 'Replies to alert SMS (two-way SMS via SNS): YES acknowledges the alert',
       serviceName: 'timescales-sms-inbound',
     });
-    this.functions = { events, read, reminders, alerts, smsInbound };
+    this.functions = { events, read, reminders, import: importFn, alerts, smsInbound };
 
     grantTable(events.role, table, key, 'readwrite');
     grantTable(read.role, table, key, 'read');
@@ -192,6 +212,24 @@ export class StatelessStack extends Stack {
     this.timers.allowInvoke(remindersArn);
     this.messaging.grantSendEmail(reminders.role);
     this.messaging.grantSendText(reminders.role);
+    grantTable(importFn.role, table, key, 'readwrite');
+    this.timers.grantManageSchedules(importFn.role);
+    this.grantDropBucket(importFn.role, dropBucket, key, importName);
+    this.importRule = new eventbridge.Rule(this, 'ImportOnDrop', {
+      description: 'A file dropped in the drop bucket runs the import function',
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: { bucket: { name: [dropBucket] } },
+      },
+      targets: [
+        new targets.LambdaFunction(importFn.function, {
+          deadLetterQueue: this.asyncFailures,
+          retryAttempts: 4,
+          maxEventAge: Duration.hours(2),
+        }),
+      ],
+    });
     // Alerts: the reminders function mints ack links, the alerts function checks them; an
     // acknowledgement (link, API or SMS reply) cancels the clock's escalation timers.
     this.alertTokenKey.grantRead(reminders.role);
@@ -245,6 +283,48 @@ export class StatelessStack extends Stack {
         'Set as the two-way channel of the SMS phone number (replies to alerts), then set sms.twoWay',
     });
     new CfnOutput(this, 'ScheduleGroupName', { value: this.timers.group.scheduleGroupName });
+  }
+
+  /**
+   * The import function reads the dropped objects (any version), writes the reports beside
+   * them, uses the key through S3 only, and may invoke itself to carry a long file on.
+   */
+  private grantDropBucket(role: iam.IRole, bucket: string, key: kms.IKey, name: string) {
+    const objects = `arn:${Aws.PARTITION}:s3:::${bucket}/*`;
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadDropsWriteReports',
+        actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'],
+        resources: [objects],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'UseDropKeyViaS3',
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${this.region}.amazonaws.com` } },
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'HandOnToItself',
+        actions: ['lambda:InvokeFunction'],
+        resources: [
+          this.formatArn({
+            service: 'lambda',
+            resource: 'function',
+            resourceName: name,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${bucket.replace(Aws.ACCOUNT_ID, '<AWS::AccountId>').replace(Aws.REGION, '<AWS::Region>')}/*]`,
+      reason:
+        'The import function reads any object a council drops (keys are theirs to choose) and writes its report beside it, in this one bucket only.',
+    });
   }
 
   private addAlarms(): void {
@@ -308,6 +388,18 @@ export class StatelessStack extends Stack {
       }),
       description:
         'A reply to an alert SMS could not be processed after retries: an acknowledgement by SMS may have been lost.',
+    });
+    // Rows or files refused in the drop bucket: no clock starts for them until the file is
+    // fixed and dropped again, so somebody must hear of it beyond `<key>.report.json`.
+    alarms.add('ImportRowsRefused', {
+      metric: insights('ImportRowsRefused', 'Dropped rows refused'),
+      description:
+        'A file dropped in the import bucket had rows refused (metric Timescales/ImportRowsRefused): their clocks do not start until the rows are fixed; <key>.report.json lists each with its line and problem.',
+    });
+    alarms.add('ImportFileUnusable', {
+      metric: insights('ImportFileUnusable', 'Dropped files refused'),
+      description:
+        'A file dropped in the import bucket was refused whole (metric Timescales/ImportFileUnusable): no header Timescales knows, or empty; <key>.report.json says why.',
     });
     alarms.add('DeliveryFeedback', {
       metric: this.messaging.feedbackTopic.metricNumberOfMessagesPublished({

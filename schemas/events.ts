@@ -247,3 +247,8 @@ export type Worker = z.infer<typeof Worker>;
 export type SupervisionKind = z.infer<typeof SupervisionKind>;
 export type ConferenceKind = z.infer<typeof ConferenceKind>;
 export type VisitKind = z.infer<typeof VisitKind>;
+
+/** Every event type `POST /v1/events` accepts (the import offers the CSV shapes of these). */
+export const EVENT_TYPES: ReadonlySet<string> = new Set(
+  EventEnvelope.def.options.flatMap((option) => option.shape.type.def.values.map(String)),
+);

@@ -1,4 +1,4 @@
-/** Small helpers every bench shares: medians and a plain-text table. */
+/** Small helpers every bench shares: medians, a plain-text table, the summary and the exit. */
 
 export function median(values: number[]): number {
   if (values.length === 0) return Number.NaN;
@@ -25,4 +25,21 @@ export function table(header: string[], rows: string[][]): string {
       .map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
       .join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** The closing summary every bench prints, and a line when a target was missed. */
+export function printSummary(header: string[], rows: string[][], missed: boolean): void {
+  console.log('\nSummary\n');
+  console.log(table(header, rows));
+  if (missed) console.log('\nA target was missed (see above).');
+}
+
+/** Runs a bench's `main`: exit 0 when it ends (figures are reported, not asserted), 1 on a crash. */
+export function runBench(main: () => Promise<void>): void {
+  main()
+    .then(() => process.exit(0))
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
 }

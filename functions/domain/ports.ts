@@ -36,7 +36,11 @@ export type MetricName =
   /** An out-of-hours alert nobody acknowledged went to the senior manager on call. */
   | 'AlertEscalated'
   /** …and then to the fallback contact (or would have, with none configured): an alarm watches it. */
-  | 'AlertEscalatedToFallback';
+  | 'AlertEscalatedToFallback'
+  // A dropped file's rows refused, or a file refused whole: no clock starts for them until
+  // somebody fixes the file, so they raise an alarm rather than wait in a report.
+  | 'ImportRowsRefused'
+  | 'ImportFileUnusable';
 
 export interface Metrics {
   count(name: MetricName, value?: number): void;
@@ -153,6 +157,11 @@ export interface CaseStore {
     query: DeadlineQueryInput,
   ): Promise<{ deadlines: DeadlineRecord[]; nextCursor?: string }>;
   listAudit(caseId: string): Promise<AuditRecord[]>;
+  /** The ids of the open cases, a page at a time in case id order (snapshot reconciliation). */
+  listOpenCases(page: {
+    limit: number;
+    cursor?: string | undefined;
+  }): Promise<{ caseIds: string[]; nextCursor?: string }>;
 }
 
 /** The event id was already recorded (by an earlier or a concurrent delivery). */
@@ -336,6 +345,29 @@ export interface Directory {
    * the stamp itself.
    */
   sync?(): Promise<void>;
+}
+
+/** A rota shift as stored (`tier` absent: tier 1, the EDT manager on call). */
+export type StoredShift = RotaShift;
+
+/** The directory, listed for reading (`GET /v1/people`, `/v1/people/{id}`, `/v1/rota`). */
+export interface DirectoryListing {
+  getPerson(personId: string): Promise<Person | undefined>;
+  /** People by person id, a page at a time; with `team`, that team's only. */
+  listPeople(page: {
+    team?: string | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  }): Promise<{ people: Person[]; nextCursor?: string }>;
+  /** Every away period of a person, oldest first. */
+  awayPeriods(personId: string): Promise<AwayPeriod[]>;
+  /** The shifts overlapping [from, to), by start then person, a page at a time. */
+  listShifts(page: {
+    from: Date;
+    to: Date;
+    limit: number;
+    cursor?: string | undefined;
+  }): Promise<{ shifts: StoredShift[]; nextCursor?: string }>;
 }
 
 /** Write side of the directory: each write carries its event's idempotency record. */
@@ -555,4 +587,29 @@ export class AlertConflictError extends Error {
 /** Makes the link an alert is acknowledged by (the signed token in the path). */
 export interface AlertLinks {
   link(alertId: string, validUntil: Date): string;
+}
+
+// ---------------------------------------------------------------------------------------
+// Imports from the drop bucket
+
+/** One version of one object in the drop bucket. */
+export interface ImportObject {
+  bucket: string;
+  key: string;
+  /** The object's version id, else its ETag. */
+  version: string;
+}
+
+/** Where an object's import stands: resumed from `nextLine` by a later invocation. */
+export interface ImportCheckpoint {
+  nextLine: number;
+  done: boolean;
+  tally: { rows: number; imported: number; unchanged: number; refused: number };
+  /** The report's lists so far (refused rows, warnings), as the report writes them. */
+  report: unknown;
+}
+
+export interface ImportProgressStore {
+  load(object: ImportObject): Promise<ImportCheckpoint | undefined>;
+  save(object: ImportObject, checkpoint: ImportCheckpoint, now: Date): Promise<void>;
 }

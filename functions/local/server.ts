@@ -8,11 +8,12 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { RecordingScheduler } from '#adapters/memory/scheduler.js';
 import { MAX_BODY_BYTES } from '#commons/body.js';
 import { makeDocumentClient } from '#commons/clients.js';
 import { MethodNotAllowedError, PayloadTooLargeError } from '#commons/errors.js';
 import { type HttpResult, problemResult, toProblem } from '#commons/http.js';
-import { type Clock, type Scheduler, systemClock, type Timer } from '#domain/ports.js';
+import { type Clock, type Scheduler, systemClock } from '#domain/ports.js';
 import { makeHandler as makeAlertsHandler } from '#functions/alerts/handler.js';
 import { makeHandler as makeEventsHandler } from '#functions/events/handler.js';
 import { makeHandler as makeReadHandler } from '#functions/read/handler.js';
@@ -24,21 +25,7 @@ import { type Route, routeEntries, routeKey } from '#schemas/routes.js';
 import type { BoundEngine } from '#use-cases/bind-engine.js';
 import { NotFoundError } from '#use-cases/errors.js';
 
-/** A `Scheduler` that only remembers what it was asked: local mode's seam until a driver is plugged in. */
-export class RecordingScheduler implements Scheduler {
-  readonly timers = new Map<string, Timer>();
-  readonly calls: { op: 'schedule' | 'cancel'; names: string[] }[] = [];
-
-  async schedule(timers: Timer[]): Promise<void> {
-    for (const timer of timers) this.timers.set(timer.name, timer);
-    this.calls.push({ op: 'schedule', names: timers.map((t) => t.name) });
-  }
-
-  async cancel(names: string[]): Promise<void> {
-    for (const name of names) this.timers.delete(name);
-    this.calls.push({ op: 'cancel', names });
-  }
-}
+export { RecordingScheduler };
 
 export interface LocalServerOptions {
   /** 0 picks a free port. */

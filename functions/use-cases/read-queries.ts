@@ -17,6 +17,7 @@ import type {
   CaseStore,
   DeadlineRecord,
   Directory,
+  DirectoryListing,
   Person,
   UnroutedReminder,
   UnroutedStore,
@@ -35,8 +36,14 @@ import type {
   DeadlineList,
   DeadlineQuery,
   DeadlineView,
+  PeopleQuery,
+  PersonDetail,
+  PersonList,
+  PersonView,
   ReminderList,
   ReminderView,
+  RotaList,
+  RotaQuery,
   UnroutedList,
   UnroutedQuery,
   UnroutedView,
@@ -64,6 +71,8 @@ export interface ReadDeps {
   unrouted?: UnroutedStore;
   /** Where out-of-hours alerts are kept (`GET /v1/alerts`). @default none: an empty list */
   alerts?: Pick<AlertStore, 'listAlerts'>;
+  /** The directory's lists (`GET /v1/people`, `/v1/rota`). Without it those routes answer 404. */
+  directory?: DirectoryListing;
 }
 
 export async function getCase(caseId: string, deps: ReadDeps): Promise<CaseView> {
@@ -268,6 +277,64 @@ export function toAckView(ack: AlertAck): AlertAckView {
 
 function toUnroutedView(r: UnroutedReminder): UnroutedView {
   return { ...r, at: r.at.toISOString() };
+}
+
+export async function listPeople(query: PeopleQuery, deps: ReadDeps): Promise<PersonList> {
+  const page = await directoryOf(deps).listPeople(query);
+  return {
+    people: page.people.map(personView),
+    ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
+  };
+}
+
+/** A person with every away period recorded and the delegates those name. */
+export async function getPerson(personId: string, deps: ReadDeps): Promise<PersonDetail> {
+  const directory = directoryOf(deps);
+  const person = await directory.getPerson(personId);
+  if (person === undefined) {
+    throw new NotFoundError(`no person ${personId}`, {
+      errors: [{ field: 'personId', message: 'unknown person' }],
+    });
+  }
+  const away = (await directory.awayPeriods(personId)).map(({ from, to, delegateId }) => ({
+    from: utc(from),
+    to: utc(to),
+    delegateId,
+  }));
+  return {
+    person: personView(person),
+    away,
+    delegates: [...new Set(away.map((a) => a.delegateId))],
+  };
+}
+
+export async function listRota(query: RotaQuery, deps: ReadDeps): Promise<RotaList> {
+  const page = await directoryOf(deps).listShifts({
+    from: new Date(query.from),
+    to: new Date(query.to),
+    limit: query.limit,
+    cursor: query.cursor,
+  });
+  return {
+    shifts: page.shifts.map((s) => ({
+      personId: s.personId,
+      from: utc(s.from),
+      to: utc(s.to),
+      ...(s.tier === undefined ? {} : { tier: String(s.tier) }),
+    })),
+    ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
+  };
+}
+
+function directoryOf(deps: ReadDeps): DirectoryListing {
+  if (deps.directory === undefined) throw new NotFoundError('no directory is wired');
+  return deps.directory;
+}
+
+const utc = (instant: string) => new Date(instant).toISOString();
+
+function personView(p: Person): PersonView {
+  return { ...p, updatedAt: utc(p.updatedAt) };
 }
 
 /** Without a directory: every named worker exists, nobody is away, nobody is on call. */

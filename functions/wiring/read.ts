@@ -43,6 +43,7 @@ export function readDeps(wiring: ReadWiring): ReadDeps {
     },
     unrouted: new DynamoUnroutedStore(client, tableName),
     alerts: new DynamoAlertStore(client, tableName),
+    directory,
   };
 }
 

@@ -32,7 +32,10 @@ describe('schemas/openapi.json', () => {
       '/v1/cases/{caseId}/reminders',
       '/v1/deadlines',
       '/v1/events',
+      '/v1/people',
+      '/v1/people/{personId}',
       '/v1/reminders/unrouted',
+      '/v1/rota',
     ]);
   });
 });

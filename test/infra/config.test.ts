@@ -37,6 +37,15 @@ describe('timescales.config.json', () => {
     expect(config.api).toEqual({ rateLimit: 50, burstLimit: 100 });
     expect(config.concurrency).toEqual({ events: 20, reminders: 5 });
     expect(config.email.manageIdentity).toBe(true);
+    expect(config.dropBucket).toEqual({ expireAfterDays: 30 });
+  });
+
+  it('refuses a drop-bucket expiry that is not a whole number of days from 1 to 3650', () => {
+    for (const days of [0, 1.5, 3651]) {
+      expect(() =>
+        parseConfig({ ...EXAMPLE_CONFIG, dropBucket: { expireAfterDays: days } }),
+      ).toThrow(/dropBucket\.expireAfterDays/);
+    }
   });
 
   it('AUTHORITY_CONFIG carries the fields the Lambdas read, nothing operational', () => {

@@ -103,6 +103,83 @@ describe('stateful stack: the key', () => {
   });
 });
 
+describe('stateful stack: the drop bucket', () => {
+  const drop = () => {
+    const buckets = template.findResources('AWS::S3::Bucket', {
+      Properties: { VersioningConfiguration: { Status: 'Enabled' } },
+    });
+    expect(Object.keys(buckets)).toHaveLength(1);
+    return Object.values(buckets)[0]?.Properties as Record<string, unknown>;
+  };
+
+  it('is named for the deployment, account and region, encrypted with the key, and retained', () => {
+    template.hasResource('AWS::S3::Bucket', {
+      Properties: Match.objectLike({
+        BucketName: {
+          'Fn::Join': [
+            '',
+            ['example-borough-drop-', { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }],
+          ],
+        },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            {
+              BucketKeyEnabled: true,
+              ServerSideEncryptionByDefault: {
+                SSEAlgorithm: 'aws:kms',
+                KMSMasterKeyID: { 'Fn::GetAtt': ['DataKey17AFBB84', 'Arn'] },
+              },
+            },
+          ],
+        },
+      }),
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  it('blocks public access, is versioned, sends object-created events to EventBridge and logs access', () => {
+    const props = drop();
+    expect(props.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(props.NotificationConfiguration).toEqual({
+      EventBridgeConfiguration: { EventBridgeEnabled: true },
+    });
+    expect(props.LoggingConfiguration).toMatchObject({ LogFilePrefix: 'drop/' });
+  });
+
+  it('refuses any request without TLS', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('expires every object and old version after 30 days by default, or as configured', () => {
+    const rule = (days: number) => ({
+      ExpirationInDays: days,
+      NoncurrentVersionExpiration: { NoncurrentDays: days },
+      AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+      Status: 'Enabled',
+    });
+    expect(drop().LifecycleConfiguration).toEqual({ Rules: [rule(30)] });
+    const { stateful } = synthStacks({ dropBucket: { expireAfterDays: 7 } });
+    Template.fromStack(stateful).hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: [rule(7)] },
+    });
+  });
+});
+
 describe('stateful logical ids are pinned', () => {
   // Changing one of these replaces the resource: a new, empty table or a new key.
   it('table and key keep their logical ids', () => {

@@ -29,8 +29,8 @@ const SERVICE: Record<(typeof FUNCTIONS)[number], string> = {
 };
 
 describe('Lambda functions', () => {
-  it('are exactly the five entry points', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 5);
+  it('are exactly the six entry points', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 6);
   });
 
   it.each(FUNCTIONS)(
@@ -139,7 +139,7 @@ describe('Lambda functions', () => {
 describe('log groups', () => {
   it('every log group has the configured retention and is retained', () => {
     const groups = template.findResources('AWS::Logs::LogGroup');
-    expect(Object.keys(groups)).toHaveLength(6); // five functions + API access logs
+    expect(Object.keys(groups)).toHaveLength(7); // six functions + API access logs
     for (const group of Object.values(groups)) {
       expect(group.Properties.RetentionInDays).toBe(365);
       expect(group.DeletionPolicy).toBe('Retain');
@@ -390,7 +390,7 @@ describe('least-privilege IAM', () => {
     }
   });
 
-  it('the only "*" resources are X-Ray and the schedule group wildcard', () => {
+  it('the only "*" resources are X-Ray, the schedule group and the drop bucket’s objects', () => {
     for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
       for (const statement of policy.Properties.PolicyDocument.Statement as Statement[]) {
         const resources = JSON.stringify(resourcesOf(statement));
@@ -399,7 +399,8 @@ describe('least-privilege IAM', () => {
         const xray = actions.every((a) => a.startsWith('xray:')) && statement.Resource === '*';
         const schedules =
           actions.every((a) => a.startsWith('scheduler:')) && resources.includes(':schedule/');
-        expect(xray || schedules, JSON.stringify(statement)).toBe(true);
+        const drops = actions.every((a) => a.startsWith('s3:')) && resources.includes('-drop-');
+        expect(xray || schedules || drops, JSON.stringify(statement)).toBe(true);
       }
     }
   });
@@ -564,7 +565,10 @@ describe('alarms', () => {
 
   it('exactly the expected set, every one to the alarm topic (alarm and OK)', () => {
     const alarms = alarmsBy();
-    expect(alarms).toHaveLength(18); // errors and throttles of each of five functions, and eight more
+    // 3 queue depths (scheduler, async failures, inbound SMS), errors and throttles of 6
+    // functions, SendFailed, TimerDead, DeliveryFeedback, Api5xx, 2 import refusals, and
+    // escalations to the fallback contact.
+    expect(alarms).toHaveLength(22);
     const topic = { Ref: idOf(stack.alarms.topic) };
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([topic]);
@@ -623,6 +627,19 @@ describe('alarms', () => {
     });
   });
 
+  it.each(['ImportRowsRefused', 'ImportFileUnusable'])(
+    'refused imports: Timescales/%s raises an alarm at the first one',
+    (metric) => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Metrics: [
+          Match.objectLike({ Expression: `SELECT SUM(${metric}) FROM Timescales`, Period: 300 }),
+        ],
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    },
+  );
+
   it('the namespace the alarms query is the one the functions emit to', () => {
     for (const name of FUNCTIONS) {
       template.hasResourceProperties('AWS::Lambda::Function', {
@@ -665,5 +682,64 @@ describe('alarms', () => {
       TopicArn: { Ref: idOf(stack.alarms.topic) },
       RedrivePolicy: { deadLetterTargetArn: Match.anyValue() },
     });
+  });
+});
+
+describe('the import function and the drop bucket’s rule', () => {
+  const dropName = {
+    'Fn::Join': [
+      '',
+      ['example-borough-drop-', { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }],
+    ],
+  };
+
+  it('has a fixed name (it invokes itself), 15 minutes and 1 GB', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'Timescales-example-borough-App-import',
+      Timeout: 900,
+      MemorySize: 1024,
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+    });
+  });
+
+  it('runs on every object created in the drop bucket, with retries and a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.s3'],
+        'detail-type': ['Object Created'],
+        detail: { bucket: { name: [dropName] } },
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [idOf(stack.functions.import.function), 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [idOf(stack.asyncFailures), 'Arn'] } },
+          RetryPolicy: { MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: 7200 },
+        }),
+      ],
+    });
+  });
+
+  it('may read the drops, write reports beside them, use the key through S3 and invoke itself only', () => {
+    const statements = statementsOf(template, stack, stack.functions.import.role);
+    const bySid = (sid: string) => statements.find((st) => st.Sid === sid);
+    expect(actionsOf(bySid('ReadDropsWriteReports') as Statement)).toEqual([
+      's3:GetObject',
+      's3:GetObjectVersion',
+      's3:PutObject',
+    ]);
+    expect(JSON.stringify(bySid('ReadDropsWriteReports')?.Resource)).toContain(
+      ':s3:::example-borough-drop-',
+    );
+    expect(bySid('UseDropKeyViaS3')?.Condition).toEqual({
+      StringEquals: {
+        'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+      },
+    });
+    expect(actionsOf(bySid('HandOnToItself') as Statement)).toEqual(['lambda:InvokeFunction']);
+    expect(JSON.stringify(bySid('HandOnToItself')?.Resource)).toContain(
+      ':function:Timescales-example-borough-App-import',
+    );
+    expect(statements.some((st) => actionsOf(st).includes('s3:DeleteObject'))).toBe(false);
   });
 });

@@ -144,6 +144,8 @@ export class DynamoCaseStore implements CaseStore {
         TableName: this.tableName,
         Item: {
           ...keys.case(caseId),
+          // gsi1: open cases by id, for a snapshot import's reconciliation.
+          ...keys.caseIndex(commit.after.status, caseId),
           entity: 'case',
           caseId,
           version,
@@ -268,6 +270,31 @@ export class DynamoCaseStore implements CaseStore {
     // A page cut short at `limit` may have more after it: the next starts after its last item.
     if (!found.more || last === undefined) return { deadlines };
     return { deadlines, nextCursor: encodeCursor(last) };
+  }
+
+  async listOpenCases(page: {
+    limit: number;
+    cursor?: string | undefined;
+  }): Promise<{ caseIds: string[]; nextCursor?: string }> {
+    const partition = keys.caseStatusPartition('open');
+    const found = await queryUpTo(
+      this.client,
+      {
+        TableName: this.tableName,
+        IndexName: TABLE_KEYS.gsi1.name,
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': partition },
+        ProjectionExpression: 'pk, sk, gsi1pk, gsi1sk',
+        ExclusiveStartKey:
+          page.cursor === undefined ? undefined : decodeCursor(page.cursor, partition),
+        Limit: page.limit,
+      },
+      page.limit,
+    );
+    const caseIds = found.items.map((item) => item.gsi1sk as string);
+    const last = found.items.at(-1);
+    if (!found.more || last === undefined) return { caseIds };
+    return { caseIds, nextCursor: encodeCursor(last) };
   }
 
   async listAudit(caseId: string): Promise<AuditRecord[]> {

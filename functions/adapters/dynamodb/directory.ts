@@ -17,11 +17,13 @@ import {
 import {
   type AwayPeriod,
   type Directory,
+  type DirectoryListing,
   type DirectoryWriter,
   EventAlreadyRecordedError,
   type EventRecord,
   type Person,
   type RotaShift,
+  type StoredShift,
   VersionConflictError,
 } from '#domain/ports.js';
 import {
@@ -32,11 +34,12 @@ import {
   type ShiftSpan,
   teamManagerOf,
 } from '#domain/reminders/directory-rules.js';
+import { ValidationError } from '#use-cases/errors.js';
 import { busyAware } from './busy.js';
 import { eventRecordPut } from './case-store.js';
 import { omitUndefined } from './codec.js';
 import * as keys from './keys.js';
-import { queryAll } from './query.js';
+import { queryAll, queryUpTo } from './query.js';
 import { TABLE_KEYS } from './table.js';
 
 export { MAX_SHIFT_DAYS } from '#domain/reminders/directory-rules.js';
@@ -51,7 +54,7 @@ export interface DynamoDirectoryOptions {
   consistentReads?: boolean;
 }
 
-export class DynamoDirectory implements Directory, DirectoryWriter {
+export class DynamoDirectory implements Directory, DirectoryWriter, DirectoryListing {
   private readonly client: DynamoDBDocumentClient;
   private readonly consistent: boolean;
 
@@ -72,16 +75,76 @@ export class DynamoDirectory implements Directory, DirectoryWriter {
         ...(this.consistent ? { ConsistentRead: true } : {}),
       }),
     );
-    if (Item === undefined) return undefined;
-    return omitUndefined({
-      personId: Item.personId as string,
-      name: Item.name as string,
-      email: Item.email as string,
-      phone: Item.phone as string | undefined,
-      team: Item.team as string | undefined,
-      managerId: Item.managerId as string | undefined,
-      updatedAt: Item.updatedAt as string,
-    });
+    return Item === undefined ? undefined : toPerson(Item);
+  }
+
+  async listPeople(page: {
+    team?: string | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  }): Promise<{ people: Person[]; nextCursor?: string }> {
+    // A team's people are on gsi1 (TEAM#team); everyone on gsi2 (PEOPLE). Both by person id.
+    const [index, partition] =
+      page.team === undefined
+        ? ([TABLE_KEYS.gsi2, keys.peoplePartition] as const)
+        : ([TABLE_KEYS.gsi1, keys.teamPartition(page.team)] as const);
+    const found = await queryUpTo(
+      this.client,
+      {
+        TableName: this.tableName,
+        IndexName: index.name,
+        KeyConditionExpression: `${index.partitionKey} = :p`,
+        ExpressionAttributeValues: { ':p': partition },
+        ExclusiveStartKey: startKey(page.cursor, [
+          ['pk', 'sk', index.partitionKey, index.sortKey],
+          index.partitionKey,
+          partition,
+        ]),
+        Limit: page.limit,
+      },
+      page.limit,
+    );
+    const people = found.items.map(toPerson);
+    const last = found.items.at(-1);
+    if (!found.more || last === undefined) return { people };
+    return { people, nextCursor: cursorOf(last, ['pk', 'sk', index.partitionKey, index.sortKey]) };
+  }
+
+  async listShifts(page: {
+    from: Date;
+    to: Date;
+    limit: number;
+    cursor?: string | undefined;
+  }): Promise<{ shifts: StoredShift[]; nextCursor?: string }> {
+    // Shifts are sorted by start: those overlapping [from, to) started at most one longest
+    // shift before `from` and before `to`.
+    const from = page.from.toISOString();
+    const found = await queryUpTo(
+      this.client,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
+        ExpressionAttributeValues: {
+          ':pk': keys.rotaPartition,
+          ':lo': `${keys.shiftPrefix}${new Date(page.from.getTime() - MAX_SHIFT_MS).toISOString()}`,
+          ':hi': `${keys.shiftPrefix}${page.to.toISOString()}`,
+        },
+        ExclusiveStartKey: startKey(page.cursor, [['pk', 'sk'], 'pk', keys.rotaPartition]),
+      },
+      page.limit,
+      (item) => (item.to as string) > from,
+    );
+    const shifts = found.items.map((item) =>
+      omitUndefined({
+        personId: item.personId as string,
+        from: item.from as string,
+        to: item.to as string,
+        tier: item.tier as 1 | 2 | undefined,
+      }),
+    );
+    const last = found.items.at(-1);
+    if (!found.more || last === undefined) return { shifts };
+    return { shifts, nextCursor: cursorOf(last, ['pk', 'sk']) };
   }
 
   async awayAt(personId: string, at: Date): Promise<string | undefined> {
@@ -126,13 +189,13 @@ export class DynamoDirectory implements Directory, DirectoryWriter {
     );
   }
 
-  /** Every away period of a person (one Query, however long ago they were). */
-  async awayPeriods(personId: string): Promise<AwaySpan[]> {
+  /** Every away period of a person, oldest first (one Query, however long ago they were). */
+  async awayPeriods(personId: string): Promise<AwayPeriod[]> {
     const items = await this.queryAll({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': keys.person(personId).pk, ':prefix': keys.awayPrefix },
     });
-    return items.map(toAwaySpan);
+    return items.map((item) => ({ personId, ...toAwaySpan(item) }));
   }
 
   /** The rota shifts starting from `from` to `to`, both inclusive (one Query). */
@@ -177,6 +240,7 @@ export class DynamoDirectory implements Directory, DirectoryWriter {
         Item: {
           ...keys.person(person.personId),
           ...(person.team === undefined ? {} : keys.personIndex(person.team, person.personId)),
+          ...keys.peopleIndex(person.personId),
           entity: 'person',
           ...omitUndefined(person),
           eventId: event.eventId,
@@ -279,6 +343,53 @@ export class DynamoDirectory implements Directory, DirectoryWriter {
       ...(this.consistent ? { ConsistentRead: true } : {}),
     });
   }
+}
+
+function toPerson(item: Record<string, unknown>): Person {
+  return omitUndefined({
+    personId: item.personId as string,
+    name: item.name as string,
+    email: item.email as string,
+    phone: item.phone as string | undefined,
+    team: item.team as string | undefined,
+    managerId: item.managerId as string | undefined,
+    updatedAt: item.updatedAt as string,
+  });
+}
+
+/** A page's cursor: the last item's key attributes, base64url JSON. */
+function cursorOf(item: Record<string, unknown>, names: readonly string[]): string {
+  return Buffer.from(JSON.stringify(names.map((n) => item[n]))).toString('base64url');
+}
+
+/**
+ * The start key a cursor stands for; a cursor this API did not hand out for this list (not
+ * decodable, other attributes, another partition) is the caller's error.
+ */
+function startKey(
+  cursor: string | undefined,
+  [names, partitionName, partition]: readonly [readonly string[], string, string],
+): Record<string, string> | undefined {
+  if (cursor === undefined) return undefined;
+  const invalid = () =>
+    new ValidationError('cursor is not one this API returned for this query', {
+      errors: [{ field: 'cursor', message: 'invalid cursor' }],
+    });
+  let values: unknown;
+  try {
+    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (
+    !Array.isArray(values) ||
+    values.length !== names.length ||
+    !values.every((v) => typeof v === 'string' && v !== '')
+  )
+    throw invalid();
+  const key = Object.fromEntries(names.map((n, i) => [n, values[i] as string]));
+  if (key[partitionName] !== partition) throw invalid();
+  return key;
 }
 
 function toAwaySpan(item: Record<string, unknown>): AwaySpan {

@@ -9,6 +9,13 @@ const caseKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' });
 
 export { caseKey as case };
 
+/** gsi1: cases by status (`open`, `closed`), ordered by case id. */
+export const caseIndex = (status: string, caseId: string) => ({
+  gsi1pk: `CASES#${status}`,
+  gsi1sk: caseId,
+});
+export const caseStatusPartition = (status: string) => `CASES#${status}`;
+
 export const deadline = (caseId: string, deadlineId: string) => ({
   pk: `CASE#${caseId}`,
   sk: `DEADLINE#${deadlineId}`,
@@ -35,9 +42,15 @@ export const event = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT'
 export const person = (personId: string) => ({ pk: `PERSON#${personId}`, sk: 'PROFILE' });
 /** gsi1: people by team. */
 export const personIndex = (team: string, personId: string) => ({
-  gsi1pk: `TEAM#${team}`,
+  gsi1pk: teamPartition(team),
   gsi1sk: `PERSON#${personId}`,
 });
+/** gsi2: every person, by person id (the directory's list). */
+export const peopleIndex = (personId: string) => ({
+  gsi2pk: 'PEOPLE',
+  gsi2sk: `PERSON#${personId}`,
+});
+export const peoplePartition = 'PEOPLE';
 export const away = (personId: string, from: string) => ({
   pk: `PERSON#${personId}`,
   sk: `AWAY#${from}`,
@@ -118,6 +131,14 @@ export const alertStatusPartition = (status: string) => `ALERTS#${status}`;
 export const clockAlerts = (caseId: string, deadlineId: string) => ({
   pk: `CLOCK#${caseId}#${deadlineId}`,
   sk: 'ALERTS',
+});
+/**
+ * A drop-bucket import's checkpoint: one per object version (its ETag when unversioned), so a
+ * resumed invocation carries on from the line after the last one done.
+ */
+export const importProgress = (bucket: string, key: string, version: string) => ({
+  pk: `IMPORT#${bucket}/${key}`,
+  sk: `PROGRESS#${version}`,
 });
 
 /** How long an event's idempotency record is kept (DynamoDB TTL deletes it afterwards). */

@@ -1,0 +1,207 @@
+/**
+ * `npx timescales import <file> [--dry-run] [--json] [--snapshot [--close-missing]]`: a file of
+ * events (NDJSON) or rows (CSV, docs/import.md) into a deployment's table with the operator's
+ * credentials, or into `npm start`'s with `--endpoint`, through the webhook's own use case.
+ *
+ * Prints the tally (imported / unchanged / refused), each refused row with its line, column
+ * and the API's problem wording, each warning of the 202 answers, and for a dry run what would
+ * change. A progress bar on a terminal (stderr), a plain line every 10,000 rows otherwise.
+ * Exit code: 0 when nothing was refused, 1 otherwise (2, a usage error, is the CLI's).
+ */
+import { createReadStream, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { calendarFeed } from '#adapters/dynamodb/calendar-feed.js';
+import { openRows, UnusableFileError } from '#adapters/files/records.js';
+import type { Preview } from '#adapters/memory/overlay.js';
+import { availableShapes } from '#domain/import/shapes.js';
+import { systemClock } from '#domain/ports.js';
+import {
+  ImportReport,
+  type ReportJson,
+  refusalLine,
+  warningLine,
+} from '#functions/import/report.js';
+import { importDeps } from '#functions/wiring/import.js';
+import { EVENT_TYPES } from '#schemas/events.js';
+import { makeCaseEngine } from '#use-cases/bind-engine.js';
+import { importRows, type RowOutcome } from '#use-cases/import-file.js';
+import { OperatorError, schedulerFor, type TableOptions, target } from './operations.js';
+
+export interface ImportOptions extends TableOptions {
+  dryRun?: boolean;
+  json?: boolean;
+  snapshot?: boolean;
+  closeMissing?: boolean;
+  /** Where output goes (tests pass their own). @default process.stdout / process.stderr */
+  stdout?: Pick<NodeJS.WriteStream, 'write'>;
+  stderr?: Pick<NodeJS.WriteStream, 'write' | 'isTTY'>;
+  now?: () => Date;
+}
+
+/** Imports `file`; returns the exit code (0: nothing refused, 1: some rows refused). */
+export async function importFile(file: string, options: ImportOptions = {}): Promise<number> {
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch (error) {
+    throw new OperatorError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  const t = target(options);
+  const clock = options.now === undefined ? systemClock : { now: options.now };
+  const run = importDeps({
+    client: t.client,
+    tableName: t.tableName,
+    // The operator's bank-holiday feed, as the Lambdas compute with it.
+    engine: makeCaseEngine(t.authority, undefined, {
+      feed: await calendarFeed(t.client, t.tableName),
+    }),
+    // A dry run records timers and sets none: it needs no scheduler configuration.
+    scheduler:
+      options.dryRun === true
+        ? { schedule: async () => {}, cancel: async () => {} }
+        : schedulerFor(t, options),
+    clock,
+    dryRun: options.dryRun === true,
+  });
+
+  let rows: Awaited<ReturnType<typeof openRows>>;
+  try {
+    rows = await openRows(createReadStream(file), { shapes: availableShapes(EVENT_TYPES) });
+  } catch (error) {
+    if (error instanceof UnusableFileError) throw new OperatorError(`${file}: ${error.message}`);
+    throw error;
+  }
+  const name = basename(file);
+  const report = new ImportReport(name);
+  const progress = new Progress(stderr, name, size, rows.bytesRead);
+  const result = await importRows(rows.rows, run.deps, {
+    shape: rows.shape,
+    snapshot: options.snapshot === true,
+    // In a dry run the closes go to the overlay too: the preview shows them, nothing is written.
+    closeMissing: options.closeMissing === true,
+    onRow: (outcome) => {
+      report.add(outcome);
+      progress.row(outcome);
+    },
+  });
+  progress.done();
+  const json = report.toJson(
+    { format: rows.format, shape: rows.shape?.name, dryRun: options.dryRun === true },
+    result,
+  );
+  const preview = await run.preview?.(clock.now());
+  if (options.json === true) {
+    stdout.write(
+      `${JSON.stringify(preview === undefined ? json : { ...json, preview }, null, 2)}\n`,
+    );
+  } else {
+    stdout.write(text(json, preview, options.closeMissing === true));
+  }
+  return result.tally.refused === 0 ? 0 : 1;
+}
+
+/** The report for a person. */
+function text(report: ReportJson, preview: Preview | undefined, closeMissing: boolean): string {
+  const { tally } = report;
+  const out: string[] = [];
+  const shape = report.shape === undefined ? 'NDJSON events' : `CSV ${report.shape}`;
+  const verb = report.dryRun ? 'would be ' : '';
+  out.push(
+    `${report.file} (${shape}): ${tally.rows} rows — ${tally.imported} ${verb}imported, ${tally.unchanged} unchanged, ${tally.refused} refused${report.dryRun ? ' (dry run: nothing written)' : ''}`,
+  );
+  if (report.refused.length > 0) {
+    out.push('', 'Refused:');
+    for (const r of report.refused) out.push(`  ${refusalLine(r)}`);
+  }
+  if (report.warnings.length > 0) {
+    out.push('', 'Warnings:');
+    for (const w of report.warnings) out.push(`  ${warningLine(w)}`);
+  }
+  if (report.truncated !== undefined) {
+    out.push(
+      `  (and ${report.truncated.refused} more refused, ${report.truncated.warnings} more warnings: --json lists the same first ones)`,
+    );
+  }
+  if (preview !== undefined) {
+    const created = preview.cases.filter((c) => c.change === 'created').length;
+    out.push('', `Cases: ${created} would be created, ${preview.cases.length - created} updated`);
+    for (const c of preview.cases) {
+      const clocks = c.clocks.map((d) => `${d.deadlineId} ${d.status} due ${d.dueAt}`).join('; ');
+      out.push(`  ${c.caseId} (${c.change})${clocks === '' ? '' : `: ${clocks}`}`);
+    }
+    out.push(
+      '',
+      `Reminders that would fire in the next ${preview.horizonDays} days: ${preview.reminders.length}`,
+    );
+    for (const r of preview.reminders) {
+      out.push(
+        `  ${r.fireAt} ${r.caseId} ${r.deadlineId}${r.step === undefined ? '' : ` ${r.step}`}`,
+      );
+    }
+  }
+  const snapshot = report.snapshot;
+  if (snapshot !== undefined) {
+    out.push(
+      '',
+      `Snapshot: ${snapshot.missing.length} open case(s) not in the file${snapshot.missing.length === 0 ? '' : `: ${snapshot.missing.join(', ')}`}`,
+    );
+    if (snapshot.closed.length > 0)
+      out.push(`  ${report.dryRun ? 'would be closed' : 'closed'}: ${snapshot.closed.join(', ')}`);
+    for (const n of snapshot.notClosed) out.push(`  not closed: ${n.caseId}: ${n.problem.detail}`);
+    if (!closeMissing && snapshot.missing.length > 0)
+      out.push('  (--close-missing closes them; they stay open)');
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** A bar rewritten in place on a terminal; a plain line every 10,000 rows otherwise. */
+class Progress {
+  private rows = 0;
+  private readonly counts = { imported: 0, unchanged: 0, refused: 0 };
+  private lastDraw = 0;
+  private readonly started = Date.now();
+
+  constructor(
+    private readonly out: Pick<NodeJS.WriteStream, 'write' | 'isTTY'>,
+    private readonly name: string,
+    private readonly size: number,
+    private readonly bytesRead: () => number,
+  ) {}
+
+  row(outcome: RowOutcome): void {
+    this.rows++;
+    this.counts[outcome.status]++;
+    if (this.out.isTTY === true) {
+      const now = Date.now();
+      if (now - this.lastDraw >= 100) {
+        this.lastDraw = now;
+        this.out.write(`\r${this.bar()}`);
+      }
+    } else if (this.rows % 10_000 === 0) {
+      this.out.write(`timescales: ${this.name}: ${this.status()}\n`);
+    }
+  }
+
+  done(): void {
+    if (this.out.isTTY === true) this.out.write(`\r${this.bar()}\n`);
+  }
+
+  private status(): string {
+    const { imported, unchanged, refused } = this.counts;
+    return `${this.rows} rows, ${imported} imported, ${unchanged} unchanged, ${refused} refused`;
+  }
+
+  private bar(): string {
+    const share = this.size === 0 ? 1 : Math.min(1, this.bytesRead() / this.size);
+    const width = 24;
+    const filled = Math.round(share * width);
+    const perSecond = Math.round((this.rows * 1000) / Math.max(1, Date.now() - this.started));
+    return `${this.name} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${Math.floor(
+      share * 100,
+    )
+      .toString()
+      .padStart(3)}% ${this.status()} (${perSecond}/s)`;
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * One object of the drop bucket, imported: streamed from S3 (bounded memory), resumed from its
+ * checkpoint, stopped with time to spare and handed on to a fresh invocation, and finished by
+ * writing `<key>.report.json` beside it (the same report the CLI's `--json` prints).
+ *
+ * 1. `<key>.report.json` objects are the importer's own output: ignored.
+ * 2. The checkpoint of this object version says where to start (line 1 the first time) and
+ *    whether it is done (a redelivered notification then does nothing).
+ * 3. Rows are imported through `importRows` (the webhook's use case); the checkpoint is saved
+ *    every `checkpointEvery` rows, so a crash loses little, and when the invocation has less
+ *    than `marginMs` left, it is saved and `continueLater` re-invokes the function.
+ * 4. At the end the report is written and the checkpoint marked done.
+ */
+import {
+  GetObjectCommand,
+  type GetObjectCommandOutput,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { openRows, UnusableFileError } from '#adapters/files/records.js';
+import { availableShapes } from '#domain/import/shapes.js';
+import type {
+  Clock,
+  ImportCheckpoint,
+  ImportObject,
+  ImportProgressStore,
+  Log,
+  Metrics,
+} from '#domain/ports.js';
+import { EVENT_TYPES } from '#schemas/events.js';
+import { type ImportDeps, importRows } from '#use-cases/import-file.js';
+import { ImportReport, type ReportJson } from './report.js';
+
+export const REPORT_SUFFIX = '.report.json';
+
+export interface ObjectRunDeps {
+  s3: S3Client;
+  ingest: ImportDeps;
+  progress: ImportProgressStore;
+  clock: Clock;
+  log: Log;
+  /** Counts refused rows and unusable files (each raises an alarm in AWS). */
+  metrics?: Metrics;
+  /** Re-invokes the function with the same object (asynchronously). */
+  continueLater: (object: ImportObject) => Promise<void>;
+  /** Save the checkpoint every this many rows. @default 500 */
+  checkpointEvery?: number;
+  /** Stop when less than this is left of the invocation. @default 60 s */
+  marginMs?: number;
+  /** At most this many refusals and warnings listed in the report (a checkpoint is one item). @default 200 */
+  listLimit?: number;
+}
+
+export type ObjectOutcome = 'ignored' | 'already-done' | 'continued' | 'done';
+
+export async function importObject(
+  object: ImportObject,
+  remainingMs: () => number,
+  deps: ObjectRunDeps,
+): Promise<ObjectOutcome> {
+  if (object.key.endsWith(REPORT_SUFFIX)) return 'ignored';
+  const saved = await deps.progress.load(object);
+  if (saved?.done === true) return 'already-done';
+  const name = object.key.split('/').at(-1) ?? object.key;
+  const report = new ImportReport(name, deps.listLimit ?? 200);
+  if (saved !== undefined)
+    report.restore(saved.report as Pick<ReportJson, 'refused' | 'warnings' | 'truncated'>);
+  const tally = saved?.tally ?? { rows: 0, imported: 0, unchanged: 0, refused: 0 };
+  const fromLine = saved?.nextLine ?? 1;
+
+  const body = await read(deps.s3, object);
+  let format: ReportJson['format'] = 'ndjson';
+  let shape: string | undefined;
+  const checkpoint = (nextLine: number, done: boolean): ImportCheckpoint => ({
+    nextLine,
+    done,
+    tally,
+    report: {
+      refused: report.refused,
+      warnings: report.warnings,
+      ...(report.truncated === undefined ? {} : { truncated: report.truncated }),
+    },
+  });
+  try {
+    const rows = await openRows(body, { shapes: availableShapes(EVENT_TYPES), fromLine });
+    format = rows.format;
+    shape = rows.shape?.name;
+    let since = 0;
+    const every = deps.checkpointEvery ?? 500;
+    const result = await importRows(rows.rows, deps.ingest, {
+      shape: rows.shape,
+      shouldStop: () => remainingMs() < (deps.marginMs ?? 60_000),
+      onRow: async (outcome) => {
+        report.add(outcome);
+        tally.rows++;
+        tally[outcome.status]++;
+        if (++since >= every) {
+          since = 0;
+          await deps.progress.save(object, checkpoint(outcome.line + 1, false), deps.clock.now());
+        }
+      },
+    });
+    if (result.stoppedAtLine !== undefined) {
+      await deps.progress.save(object, checkpoint(result.stoppedAtLine, false), deps.clock.now());
+      await deps.continueLater(object);
+      deps.log.info('import handed on', {
+        key: object.key,
+        nextLine: result.stoppedAtLine,
+        ...tally,
+      });
+      return 'continued';
+    }
+  } catch (error) {
+    // A file that is not one of ours as a whole (no header we know, empty): said in the report.
+    if (!(error instanceof UnusableFileError)) throw error;
+    deps.metrics?.count('ImportFileUnusable');
+    deps.log.warn('import refused the file', { key: object.key, problem: error.message });
+    await write(deps.s3, object, {
+      file: name,
+      format,
+      dryRun: false,
+      tally,
+      refused: [],
+      warnings: [],
+      unusable: error.message,
+    });
+    await deps.progress.save(object, checkpoint(fromLine, true), deps.clock.now());
+    return 'done';
+  } finally {
+    destroy(body);
+  }
+  await write(deps.s3, object, report.toJson({ format, shape, dryRun: false }, { tally }));
+  await deps.progress.save(object, checkpoint(0, true), deps.clock.now());
+  if (tally.refused > 0) {
+    deps.metrics?.count('ImportRowsRefused', tally.refused);
+    deps.log.warn('import done with refused rows', { key: object.key, ...tally });
+  } else deps.log.info('import done', { key: object.key, ...tally });
+  return 'done';
+}
+
+async function read(s3: S3Client, object: ImportObject): Promise<AsyncIterable<Buffer>> {
+  const found: GetObjectCommandOutput = await s3.send(
+    new GetObjectCommand({
+      Bucket: object.bucket,
+      Key: object.key,
+      ...(object.version.startsWith('"')
+        ? { IfMatch: object.version }
+        : { VersionId: object.version }),
+    }),
+  );
+  return found.Body as unknown as AsyncIterable<Buffer>;
+}
+
+function destroy(body: AsyncIterable<Buffer>): void {
+  (body as { destroy?: () => void }).destroy?.();
+}
+
+async function write(
+  s3: S3Client,
+  object: ImportObject,
+  report: ReportJson | Record<string, unknown>,
+) {
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: object.bucket,
+      Key: `${object.key}${REPORT_SUFFIX}`,
+      Body: JSON.stringify(report, null, 2),
+      ContentType: 'application/json',
+    }),
+  );
+}
