@@ -276,6 +276,10 @@ export class StatelessStack extends Stack {
       value: this.webhookSecret.secretArn,
       description: 'Signing secret to share with the back-office sender (as whsec_<value>)',
     });
+    new CfnOutput(this, 'AlertTokenKeyArn', {
+      value: this.alertTokenKey.secretArn,
+      description: 'Signs ack links (rotate by hand: it invalidates the links in flight)',
+    });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
     new CfnOutput(this, 'InboundSmsTopicArn', {
       value: this.messaging.inboundTopic.topicArn,

@@ -150,10 +150,11 @@ describe('inbound SMS', () => {
     });
   });
 
-  it('the topic is an output, to set as the phone number’s two-way channel', () => {
+  it('the topic is an output, to set as the phone number’s two-way channel; the key’s ARN too', () => {
     template.hasOutput('InboundSmsTopicArn', {
       Value: { Ref: idOf(stack.messaging.inboundTopic) },
     });
+    template.hasOutput('AlertTokenKeyArn', { Value: { Ref: idOf(stack.alertTokenKey) } });
   });
 
   it('SMS say "Reply YES" only when two-way SMS is configured', () => {
