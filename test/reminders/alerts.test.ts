@@ -18,6 +18,7 @@ import {
 } from '#test/support/alerts.js';
 import { at } from '#test/support/reminders.js';
 import { acknowledgeAlert, acknowledgeBySms } from '#use-cases/acknowledge-alert.js';
+import { fireTimer } from '#use-cases/fire-timer.js';
 
 describe('the EDT manager’s alert', () => {
   it('carries an ack link within 60 characters and "Reply YES", and sets the escalation timer 30 minutes on', async () => {
@@ -191,6 +192,27 @@ describe('an acknowledgement stops the chain for that clock', () => {
     expect(senior.map((m) => m.text.slice(0, 51))).toEqual([
       'NOT ACKED URGENT C-1001: LADO notification BREACHED',
     ]);
+  });
+
+  it('the morning digest says who acknowledged and when', async () => {
+    const t = setup(ladoCase(lado), '2026-05-23T03:30:00Z');
+    await t.fireStep(lado, 'p50', '2026-05-23T03:30:00Z');
+    const [alert] = t.store.alerts.values();
+    t.clock.current = at('2026-05-23T03:41:00Z');
+    await acknowledgeAlert(alert?.alertId ?? '', 'link', t.ackDeps);
+    // Act: the team's digest timer (the next opening: Tuesday 26 May 09:00 BST, after the
+    // Spring bank holiday).
+    const digest = t.scheduled.find((s) => s.payload.kind === 'digest');
+    expect(digest?.fireAt.toISOString()).toBe('2026-05-26T08:00:00.000Z');
+    if (digest === undefined) throw new Error('no digest timer');
+    t.clock.current = digest.fireAt;
+    await fireTimer(digest.payload, t.deps);
+    // Assess
+    const mail = t.email.sent.find((m) => m.subject?.includes('EDT alerts'));
+    const line = (mail?.text ?? '').split('\n').find((l) => l.startsWith('- C-1001'));
+    expect(line).toContain(
+      'EDT alerted: Sat 23 May 04:30 BST (due soon). Acknowledged by the EDT manager on call at Sat 23 May 04:41 BST.',
+    );
   });
 
   it('by an SMS reply "YES" from the EDT manager’s number, to their latest open alert', async () => {

@@ -76,7 +76,9 @@ export function setup(
   const scheduled: Timer[] = [];
   const cancelled: string[] = [];
   const store = new MemoryAlertStore();
-  const audit = new MemoryAudit(new MemoryDigests());
+  // One digest store: the fire path's digest entries are what the morning digest reads.
+  const digests = new MemoryDigests();
+  const audit = new MemoryAudit(digests);
   const counted: string[] = [];
   const errors: { message: string; fields?: Record<string, unknown> }[] = [];
   const clock = {
@@ -99,7 +101,7 @@ export function setup(
     directory,
     channels: { email, sms },
     claims: new MemoryClaims(),
-    digests: new MemoryDigests(),
+    digests,
     audit,
     clock,
     calendar,
