@@ -17,6 +17,7 @@ import { powertoolsLog } from '#commons/logger.js';
 import { type Clock, type Scheduler, systemClock } from '#domain/ports.js';
 import { DEFAULT_ACK_WITHIN_MINUTES } from '#domain/reminders/alerts.js';
 import { fallbackPerson, type ReminderPlans, reminderPlans } from '#domain/reminders/index.js';
+import { loadRulesAndPlans } from '#domain/reminders/overrides.js';
 import type { AlertsHandlerDeps } from '#functions/alerts/handler.js';
 import type { AuthorityConfig } from '#schemas/authority.js';
 import type { AckDeps } from '#use-cases/acknowledge-alert.js';
@@ -102,6 +103,8 @@ export async function awsAlertsDeps(): Promise<AlertsHandlerDeps> {
     authority: cfg.authority,
     scheduler: makeEventBridgeScheduler(cfg),
     tokenKey: await alertTokenKey(cfg),
+    // The page names the clock as the authority's plans do (its overrides included).
+    plans: loadRulesAndPlans(cfg.authority).plans,
   });
 }
 
