@@ -45,6 +45,7 @@ export const LAZY_SDK_CLIENTS = [
   '@aws-sdk/client-secrets-manager',
   '@aws-sdk/client-sesv2',
   '@aws-sdk/client-lambda',
+  '@aws-sdk/client-s3',
 ];
 
 /**

@@ -21,6 +21,11 @@ export interface RowWarning extends EventWarning {
   file: string;
   line: number;
   caseIds: string[];
+  /**
+   * The row was already imported: a replay gets the answer its first import got, so the
+   * warning is as of then (the person it names may have been added since).
+   */
+  asFirstAnswered?: true;
 }
 
 export interface ReportJson {
@@ -65,11 +70,12 @@ export class ImportReport {
       else this.dropped.refused++;
       return refusal;
     }
-    const warnings = outcome.warnings.map((w) => ({
+    const warnings: RowWarning[] = outcome.warnings.map((w) => ({
       file: this.file,
       line: outcome.line,
       caseIds: outcome.caseIds,
       ...w,
+      ...(outcome.status === 'unchanged' ? { asFirstAnswered: true as const } : {}),
     }));
     for (const w of warnings) {
       if (this.warnings.length < this.limit) this.warnings.push(w);
@@ -137,5 +143,6 @@ export function refusalLine(r: Refusal): string {
 export function warningLine(w: RowWarning): string {
   const cases = w.caseIds.length === 0 ? '' : ` ${w.caseIds.join(',')}`;
   const field = w.field === undefined ? '' : ` (${w.field})`;
-  return `${w.file}:${w.line}${cases} ${w.code}${field}: ${w.detail}`;
+  const when = w.asFirstAnswered === true ? ' (as first imported)' : '';
+  return `${w.file}:${w.line}${cases} ${w.code}${field}: ${w.detail}${when}`;
 }

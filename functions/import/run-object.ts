@@ -11,12 +11,7 @@
  *    than `marginMs` left, it is saved and `continueLater` re-invokes the function.
  * 4. At the end the report is written and the checkpoint marked done.
  */
-import {
-  GetObjectCommand,
-  type GetObjectCommandOutput,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import type { GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { openRows, UnusableFileError } from '#adapters/files/records.js';
 import { availableShapes } from '#domain/import/shapes.js';
 import type {
@@ -138,7 +133,10 @@ export async function importObject(
   return 'done';
 }
 
+// The S3 client's commands load on first use, as the other lazily loaded clients do
+// (lib/bundling.ts): bundled, the S3 client alone would take the bundle past its size budget.
 async function read(s3: S3Client, object: ImportObject): Promise<AsyncIterable<Buffer>> {
+  const { GetObjectCommand } = await import('@aws-sdk/client-s3');
   const found: GetObjectCommandOutput = await s3.send(
     new GetObjectCommand({
       Bucket: object.bucket,
@@ -160,6 +158,7 @@ async function write(
   object: ImportObject,
   report: ReportJson | Record<string, unknown>,
 ) {
+  const { PutObjectCommand } = await import('@aws-sdk/client-s3');
   await s3.send(
     new PutObjectCommand({
       Bucket: object.bucket,

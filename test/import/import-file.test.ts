@@ -10,7 +10,7 @@ import { openRows } from '#adapters/files/records.js';
 import { dryRunStores } from '#adapters/memory/overlay.js';
 import { availableShapes } from '#domain/import/shapes.js';
 import type { Scheduler } from '#domain/ports.js';
-import { ImportReport } from '#functions/import/report.js';
+import { ImportReport, warningLine } from '#functions/import/report.js';
 import { EVENT_TYPES } from '#schemas/events.js';
 import { AUTHORITY } from '#test/api/support.js';
 import { memoryStores } from '#test/support/memory-store.js';
@@ -66,6 +66,34 @@ describe('importing a CSV of cases', () => {
     // 09:30 on 10 February is GMT: the same instant in UTC.
     expect(after?.aggregate.openedAt.toISOString()).toBe('2026-02-10T09:30:00.000Z');
     expect(after?.aggregate.workers).toEqual([{ personId: 'P-0001', role: 'allocated-worker' }]);
+  });
+
+  it('marks a re-imported row’s warnings as those of its first import', async () => {
+    // Prepare: P-0001 and P-0002 are in no directory, so each row warns of unknown people
+    const stores = memoryStores();
+    const d = { ...deps(stores), people: stores.directory };
+
+    // Act
+    const first = await run(CASES, d);
+    const second = await run(CASES, d);
+
+    // Assess: the same three warnings (two people on row 2, one on row 3), the replay's marked
+    const lines = (r: ImportReport) => r.warnings.map(warningLine);
+    expect(lines(first.report)).toEqual([
+      expect.stringMatching(
+        /^file:2 C-1001 unknown-person \(data\.workers\.0\.personId\): .*P-0001[^)]*$/,
+      ),
+      expect.stringMatching(
+        /^file:2 C-1001 unknown-person \(data\.workers\.1\.personId\): .*P-0002[^)]*$/,
+      ),
+      expect.stringMatching(
+        /^file:3 C-1002 unknown-person \(data\.workers\.0\.personId\): .*P-0001[^)]*$/,
+      ),
+    ]);
+    expect(lines(second.report)).toEqual(
+      lines(first.report).map((l) => `${l} (as first imported)`),
+    );
+    expect(second.report.warnings.every((w) => w.asFirstAnswered === true)).toBe(true);
   });
 
   it('applies a changed row as a new event: the case is updated', async () => {
