@@ -39,14 +39,15 @@ export const DEFAULT_FALLBACK_CONTACT = { email: 'duty.inbox@example.gov.uk' };
  * does, so editing it changes local behaviour — division, preset, hours, closures, `rules`,
  * `ruleSettings`, `reminderPlans` and the fallback contact; without the file, the built-in
  * example authority. Its case links point at the local server's own read route (the council's
- * case system is not there), so `baseUrl` must be the address the server really serves on.
+ * case system is not there) and its ack links at the server's ack pages, so `baseUrl` must be
+ * the address the server really serves on.
  * @throws ConfigError naming each bad field of the file.
  */
 export function localAuthority(
   baseUrl: string,
   path = process.env.TIMESCALES_CONFIG ?? 'timescales.config.json',
 ): AuthorityConfig {
-  const links = { caseUrlTemplate: `${baseUrl}/v1/cases/{caseId}` };
+  const links = { caseUrlTemplate: `${baseUrl}/v1/cases/{caseId}`, ackBaseUrl: baseUrl };
   if (!existsSync(path)) return exampleAuthority(baseUrl);
   return { ...authorityOf(loadConfig(path)), links };
 }
@@ -57,7 +58,6 @@ export function exampleAuthority(baseUrl: string): AuthorityConfig {
     authority: 'Example Council (local)',
     division: 'england-and-wales',
     preset: 'southampton',
-    // Ack links point at this server: `<baseUrl>/a/<token>`.
     links: { caseUrlTemplate: `${baseUrl}/v1/cases/{caseId}`, ackBaseUrl: baseUrl },
     fallbackContact: DEFAULT_FALLBACK_CONTACT,
   };
