@@ -22,6 +22,12 @@ export const DEFAULT_DATA_DIR = '.local/dynamodb';
 export const DEV_WEBHOOK_SECRET = `whsec_${Buffer.from('timescales-local-development-key').toString('base64')}`;
 
 /**
+ * The key `npm start` signs ack links with unless ALERT_TOKEN_KEY is set (in AWS it is a
+ * Secrets Manager secret): fixed, so links survive a restart. Fine on a laptop, never deployed.
+ */
+export const DEV_ALERT_TOKEN_KEY = 'timescales-local-development-alert-token-key';
+
+/**
  * Local mode's duty inbox: reminders that reach nobody they were meant for go here (see
  * GET /local/outbox). Used too when an AUTHORITY_CONFIG given to `npm start` names none.
  */
@@ -33,14 +39,15 @@ export const DEFAULT_FALLBACK_CONTACT = { email: 'duty.inbox@example.gov.uk' };
  * does, so editing it changes local behaviour — division, preset, hours, closures, `rules`,
  * `ruleSettings`, `reminderPlans` and the fallback contact; without the file, the built-in
  * example authority. Its case links point at the local server's own read route (the council's
- * case system is not there), so `baseUrl` must be the address the server really serves on.
+ * case system is not there) and its ack links at the server's ack pages, so `baseUrl` must be
+ * the address the server really serves on.
  * @throws ConfigError naming each bad field of the file.
  */
 export function localAuthority(
   baseUrl: string,
   path = process.env.TIMESCALES_CONFIG ?? 'timescales.config.json',
 ): AuthorityConfig {
-  const links = { caseUrlTemplate: `${baseUrl}/v1/cases/{caseId}` };
+  const links = { caseUrlTemplate: `${baseUrl}/v1/cases/{caseId}`, ackBaseUrl: baseUrl };
   if (!existsSync(path)) return exampleAuthority(baseUrl);
   return { ...authorityOf(loadConfig(path)), links };
 }
@@ -51,7 +58,7 @@ export function exampleAuthority(baseUrl: string): AuthorityConfig {
     authority: 'Example Council (local)',
     division: 'england-and-wales',
     preset: 'southampton',
-    links: { caseUrlTemplate: `${baseUrl}/v1/cases/{caseId}` },
+    links: { caseUrlTemplate: `${baseUrl}/v1/cases/{caseId}`, ackBaseUrl: baseUrl },
     fallbackContact: DEFAULT_FALLBACK_CONTACT,
   };
 }

@@ -17,6 +17,7 @@ import {
   DEFAULT_FALLBACK_CONTACT,
   DEFAULT_PORT,
   DEFAULT_TABLE,
+  DEV_ALERT_TOKEN_KEY,
   DEV_WEBHOOK_SECRET,
   localAuthority,
 } from './local-defaults.js';
@@ -36,6 +37,7 @@ Environment:
   HOST              address to bind (default 127.0.0.1)
   DATA_DIR          DynamoDB Local's files (default ${DEFAULT_DATA_DIR}); a new directory starts empty
   WEBHOOK_SECRET    whsec_… signing secret (default: a fixed development secret, printed)
+  ALERT_TOKEN_KEY   the key ack links are signed with, 32+ characters (default: a fixed development key)
   TABLE_NAME        the table (default ${DEFAULT_TABLE})
   AUTHORITY_CONFIG  the authority as JSON (default: an example council in England and Wales)
   DYNAMODB_PORT     DynamoDB Local's port (default: a free one)
@@ -119,17 +121,24 @@ async function main(): Promise<void> {
     ...process.env,
     TABLE_NAME: process.env.TABLE_NAME ?? DEFAULT_TABLE,
     WEBHOOK_SECRET: process.env.WEBHOOK_SECRET ?? DEV_WEBHOOK_SECRET,
+    ALERT_TOKEN_KEY: process.env.ALERT_TOKEN_KEY ?? DEV_ALERT_TOKEN_KEY,
     AUTHORITY_CONFIG: process.env.AUTHORITY_CONFIG ?? JSON.stringify(localAuthority(baseUrl)),
     DYNAMODB_ENDPOINT: dynamo.endpoint,
   });
-  // Local mode always has a duty inbox, so a routing gap shows in the outbox.
+  // Local mode always has a duty inbox, so a routing gap shows in the outbox, and ack links
+  // that point at this server.
   const cfg = {
     ...parsed,
     authority: {
       ...parsed.authority,
       fallbackContact: parsed.authority.fallbackContact ?? DEFAULT_FALLBACK_CONTACT,
+      links: {
+        ...parsed.authority.links,
+        ackBaseUrl: parsed.authority.links.ackBaseUrl ?? baseUrl,
+      },
     },
   };
+  const alertTokenKey = cfg.alertTokenKey as string;
   const created = await createTable(
     new DynamoDBClient({ endpoint: dynamo.endpoint }),
     cfg.tableName,
@@ -143,6 +152,7 @@ async function main(): Promise<void> {
     tableName: cfg.tableName,
     authority: cfg.authority,
     sesEndpoint: ses.endpoint,
+    alertTokenKey,
   });
   running.push(() => reminders.stop());
   const server = await startLocalServer({
@@ -160,6 +170,7 @@ async function main(): Promise<void> {
     clock: reminders.clock,
     localRoutes: reminders.routes,
     authority: cfg.authority,
+    alertTokenKey,
   });
   running.push(() => server.close());
   reminders.driver.start();
@@ -173,7 +184,7 @@ async function main(): Promise<void> {
     `  email stand-in (aws-ses-v2-local): ${ses.endpoint} — its page shows the mail sent`,
   );
   console.log(
-    `  local only: GET ${baseUrl}/local/outbox (every email and SMS sent), POST ${baseUrl}/local/clock {"now": "<instant>"} (move time forward)`,
+    `  local only: GET ${baseUrl}/local/outbox (every email and SMS sent), POST ${baseUrl}/local/clock {"now": "<instant>"} (move time forward), POST ${baseUrl}/local/sms-inbound {"from": "+44…", "body": "YES"} (reply to an alert SMS)`,
   );
   console.log(
     `  managers' pages: ${baseUrl}/app (local sign-in: choose a person from the directory)`,

@@ -13,6 +13,8 @@ export const ENTRIES = {
   events: 'functions/events/handler.ts',
   read: 'functions/read/handler.ts',
   reminders: 'functions/reminders/handler.ts',
+  alerts: 'functions/alerts/handler.ts',
+  smsInbound: 'functions/sms-inbound/handler.ts',
   web: 'functions/web/handler.ts',
   import: 'functions/import/handler.ts',
 } as const;

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { DIVISIONS } from '#calendar/types.js';
+import { AlertTokenConfigError, macBytesFor } from '#commons/alert-token.js';
 import { loadRulesAndPlans } from '#domain/reminders/overrides.js';
 import { RuleValidationError } from '#domain/rules/index.js';
 import type { AuthorityConfig } from '#schemas/authority.js';
@@ -208,6 +209,12 @@ export const configSchema = z
             'must be an sms-voice ARN of a sender-id, phone-number or pool, e.g. "arn:aws:sms-voice:eu-west-2:111122223333:sender-id/TIMESCALES/GB"',
           )
           .optional(),
+        /**
+         * Replies reach us: the origination identity is a phone number whose two-way channel
+         * is the stack's inbound-SMS topic (output `InboundSmsTopicArn`). Alert SMS then say
+         * "Reply YES to acknowledge". Sender IDs cannot receive replies.
+         */
+        twoWay: z.boolean().default(false),
         /** UK alphanumeric sender ID: 3–11 capital letters/digits, at least one letter. */
         senderId: z
           .string()
@@ -228,8 +235,34 @@ export const configSchema = z
           .refine((u) => u.includes('{caseId}'), {
             message: 'must contain the placeholder {caseId}',
           }),
+        /**
+         * Where ack links point: `<ackBaseUrl>/a/<token>`, at most 60 characters in all (an
+         * SMS has 160), so a short custom domain mapped to this deployment's HTTP API.
+         */
+        ackBaseUrl: z
+          .url({
+            protocol: /^https$/,
+            message: 'must be an https URL, e.g. "https://ack.example.gov.uk"',
+          })
+          .superRefine((u, ctx) => {
+            if (/[?#]/.test(u)) {
+              ctx.addIssue({ code: 'custom', message: 'must have no query or fragment' });
+              return;
+            }
+            try {
+              macBytesFor(u);
+            } catch (error) {
+              if (!(error instanceof AlertTokenConfigError)) throw error;
+              ctx.addIssue({ code: 'custom', message: error.message });
+            }
+          }),
       })
       .strict(),
+    /**
+     * How long an urgent out-of-hours alert waits for acknowledgement before the senior manager
+     * on call (tier 2 of the rota) hears of it; as long again before the fallback contact does.
+     */
+    ackWithinMinutes: z.number().int().min(5).max(240).default(30),
     /**
      * The service's duty inbox: reminders that reach nobody they were meant for (no worker in
      * the role, an unknown person, nobody on the EDT rota) go here at once, saying what is
@@ -430,7 +463,11 @@ export function authorityOf(config: TimescalesConfig): AuthorityConfig {
     ...(config.closures === undefined ? {} : { closures: config.closures }),
     ...(rules === undefined ? {} : { rules }),
     ...(config.reminderPlans === undefined ? {} : { reminderPlans: config.reminderPlans }),
-    links: { caseUrlTemplate: config.links.caseUrlTemplate },
+    links: {
+      caseUrlTemplate: config.links.caseUrlTemplate,
+      ...(config.links.ackBaseUrl === undefined ? {} : { ackBaseUrl: config.links.ackBaseUrl }),
+    },
     fallbackContact: config.fallbackContact,
+    ackWithinMinutes: config.ackWithinMinutes,
   };
 }

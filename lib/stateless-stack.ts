@@ -16,6 +16,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { TABLE_KEYS } from '#adapters/dynamodb/table.js';
 import { entryPath, WEB_BUNDLING } from './bundling.js';
@@ -51,11 +52,15 @@ const XRAY_REASON =
 
 /**
  * Everything that can be replaced without losing data: the API, the Lambdas, the scheduler
- * plumbing, messaging, the webhook secret and the alarms.
+ * plumbing, messaging (with the inbound-SMS topic), the webhook secret, the alert-token key
+ * and the alarms.
  */
 export class StatelessStack extends Stack {
   readonly api: TimescalesApi;
-  readonly functions: Record<'events' | 'read' | 'reminders' | 'import', TimescalesFunction> &
+  readonly functions: Record<
+    'events' | 'read' | 'reminders' | 'import' | 'alerts' | 'smsInbound',
+    TimescalesFunction
+  > &
     Partial<Record<'web', TimescalesFunction>>;
   readonly importRule: eventbridge.Rule;
   /** The managers' pages' sign-in, when the configuration has `web`. */
@@ -64,7 +69,11 @@ export class StatelessStack extends Stack {
   readonly messaging: Messaging;
   readonly alarms: Alarms;
   readonly webhookSecret: secretsmanager.Secret;
+  /** Signs ack links (HMAC-SHA256): read by the reminders (minting) and alerts (checking) functions. */
+  readonly alertTokenKey: secretsmanager.Secret;
   readonly asyncFailures: ReturnType<typeof deadLetterQueue>;
+  /** Inbound SMS the function could not take (after SNS's retries). */
+  readonly inboundSmsDlq: ReturnType<typeof deadLetterQueue>;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -84,6 +93,18 @@ export class StatelessStack extends Stack {
       id: 'AwsSolutions-SMG4',
       reason:
         'The webhook signing secret is shared with the back-office sender: a rotation Lambda would break signatures until the sender is updated. It is rotated by hand, with overlap, per docs/operations.md (the webhook secret).',
+    });
+
+    this.alertTokenKey = new secretsmanager.Secret(this, 'AlertTokenKey', {
+      description:
+        'Signs the ack links of out-of-hours alerts (HMAC-SHA256 over alert id and expiry); 48 characters',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.alertTokenKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Rotating the alert-token key invalidates every ack link in flight (each lives until 24 hours after its clock is due); it is rotated by hand in a quiet daytime window, per docs/operations.md. SMS replies and the API acknowledge alerts without the key.',
     });
 
     this.asyncFailures = deadLetterQueue(
@@ -115,6 +136,8 @@ export class StatelessStack extends Stack {
     const environment: Record<string, string> = {
       TABLE_NAME: table.tableName,
       WEBHOOK_SECRET_ARN: this.webhookSecret.secretArn,
+      ALERT_TOKEN_KEY_ARN: this.alertTokenKey.secretArn,
+      SMS_TWO_WAY: String(config.sms.twoWay),
       AUTHORITY_CONFIG: authorityConfig(config),
       SCHEDULE_GROUP: this.timers.group.scheduleGroupName,
       SCHEDULER_ROLE_ARN: this.timers.role.roleArn,
@@ -182,11 +205,26 @@ export class StatelessStack extends Stack {
       timeout: Duration.minutes(15),
       memorySize: 1024,
     });
+    const alerts = new TimescalesFunction(this, 'Alerts', {
+      ...common,
+      entry: entryPath('alerts'),
+      description:
+        'GET/POST /a/{token} (the ack link) and POST /v1/alerts/{alertId}/ack: acknowledges out-of-hours alerts',
+      serviceName: 'timescales-alerts',
+    });
+    const smsInbound = new TimescalesFunction(this, 'SmsInbound', {
+      ...common,
+      entry: entryPath('smsInbound'),
+      description: 'Replies to alert SMS (two-way SMS via SNS): YES acknowledges the alert',
+      serviceName: 'timescales-sms-inbound',
+    });
     this.functions = {
       events,
       read,
       reminders,
       import: importFn,
+      alerts,
+      smsInbound,
       ...(web === undefined ? {} : { web }),
     };
 
@@ -217,6 +255,24 @@ export class StatelessStack extends Stack {
         }),
       ],
     });
+    // Alerts: the reminders function mints ack links, the alerts function checks them; an
+    // acknowledgement (link, API or SMS reply) cancels the clock's escalation timers.
+    this.alertTokenKey.grantRead(reminders.role);
+    this.alertTokenKey.grantRead(alerts.role);
+    grantTable(alerts.role, table, key, 'readwrite');
+    grantTable(smsInbound.role, table, key, 'readwrite');
+    this.timers.grantCancelSchedules(alerts.role);
+    this.timers.grantCancelSchedules(smsInbound.role);
+    this.inboundSmsDlq = deadLetterQueue(
+      this,
+      'InboundSmsDlq',
+      'inbound SMS the function could not take after SNS retries',
+    );
+    this.messaging.inboundTopic.addSubscription(
+      new subscriptions.LambdaSubscription(smsInbound.function, {
+        deadLetterQueue: this.inboundSmsDlq,
+      }),
+    );
 
     for (const fn of Object.values(this.functions)) {
       Validations.of(fn.role).acknowledge({
@@ -229,6 +285,7 @@ export class StatelessStack extends Stack {
       eventsFunction: events.function,
       readFunction: read.function,
       ...(web === undefined ? {} : { webFunction: web.function }),
+      alertsFunction: alerts.function,
       rateLimit: config.api.rateLimit,
       burstLimit: config.api.burstLimit,
       logRetention,
@@ -262,7 +319,16 @@ export class StatelessStack extends Stack {
       value: this.webhookSecret.secretArn,
       description: 'Signing secret to share with the back-office sender (as whsec_<value>)',
     });
+    new CfnOutput(this, 'AlertTokenKeyArn', {
+      value: this.alertTokenKey.secretArn,
+      description: 'Signs ack links (rotate by hand: it invalidates the links in flight)',
+    });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+    new CfnOutput(this, 'InboundSmsTopicArn', {
+      value: this.messaging.inboundTopic.topicArn,
+      description:
+        'Set as the two-way channel of the SMS phone number (replies to alerts), then set sms.twoWay',
+    });
     new CfnOutput(this, 'ScheduleGroupName', { value: this.timers.group.scheduleGroupName });
   }
 
@@ -356,6 +422,19 @@ export class StatelessStack extends Stack {
       metric: insights('TimerDead', 'Timers that can never be processed'),
       description:
         'The reminders function received a timer it can never process (metric Timescales/TimerDead); the payload is in the async-failure queue.',
+    });
+    alarms.add('AlertEscalatedToFallback', {
+      metric: insights('AlertEscalatedToFallback', 'Alerts escalated to the fallback contact'),
+      description:
+        'An urgent out-of-hours alert was acknowledged by neither the EDT manager nor the senior manager on call (or nobody was on call at tier 2) and went to the fallback contact (metric Timescales/AlertEscalatedToFallback).',
+    });
+    alarms.add('InboundSmsDlqDepth', {
+      metric: this.inboundSmsDlq.metricApproximateNumberOfMessagesVisible({
+        period,
+        statistic: 'Maximum',
+      }),
+      description:
+        'A reply to an alert SMS could not be processed after retries: an acknowledgement by SMS may have been lost.',
     });
     // Rows or files refused in the drop bucket: no clock starts for them until the file is
     // fixed and dropped again, so somebody must hear of it beyond `<key>.report.json`.

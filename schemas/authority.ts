@@ -25,7 +25,20 @@ export const AuthorityConfig = z.object({
   reminderPlans: z
     .optional(z.unknown())
     .check(z.describe('reminder-plan overrides by rule id, validated by `loadReminderPlans`')),
-  links: z.object({ caseUrlTemplate: z.string().check(z.minLength(1)) }),
+  links: z.object({
+    caseUrlTemplate: z.string().check(z.minLength(1)),
+    /**
+     * Where ack links point (`<ackBaseUrl>/a/<token>`, at most 60 characters in all): a short
+     * custom domain mapped to the API. Absent: alerts carry no link (an SMS reply or the API
+     * still acknowledges them).
+     */
+    ackBaseUrl: z.optional(z.url()),
+  }),
+  /**
+   * How long an urgent out-of-hours alert waits for acknowledgement before the senior manager
+   * on call hears of it (and as long again before the fallback contact does). @default 30
+   */
+  ackWithinMinutes: z.optional(z.number().check(z.int(), z.gte(1), z.lte(1440))),
   /**
    * The service's duty inbox: reminders that reach nobody they were meant for (and morning
    * digests with nobody to go to) go here. Required in the deployment file (`lib/config.ts`);

@@ -162,8 +162,23 @@ export const PersonAwayData = z
       path: ['delegateId'],
     }),
   );
+/** The on-call tier a rota shift covers: 1 the EDT manager (the default), 2 the senior manager above them. */
+export const RotaTier = z
+  .union([z.literal(1), z.literal(2)])
+  .check(
+    z.describe(
+      '1: the EDT manager on call (the default); 2: the senior manager on call, who hears of an out-of-hours alert nobody acknowledged',
+    ),
+  );
+export type RotaTier = z.infer<typeof RotaTier>;
+
 export const RotaShiftData = z
-  .strictObject({ personId: PersonId, from: EventInstant, to: EventInstant })
+  .strictObject({
+    personId: PersonId,
+    from: EventInstant,
+    to: EventInstant,
+    tier: z.optional(RotaTier),
+  })
   .check(
     z.refine((d) => Date.parse(d.from) < Date.parse(d.to), {
       message: '"from" must be before "to"',

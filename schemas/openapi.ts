@@ -12,12 +12,17 @@ import { Problem } from './problem.js';
 import { type OperationId, type Route, routeEntries } from './routes.js';
 
 /** The security scheme each kind of route names. */
-const SECURITY = { webhook: 'standardWebhooks', iam: 'iam' } as const;
+const SECURITY = { webhook: 'standardWebhooks', iam: 'iam', token: 'ackToken' } as const;
 
 function operation(operationId: OperationId, route: Route): ZodOpenApiOperationObject {
+  const html = route.response.contentType === 'text/html';
+  // A page's refusals are pages too (a person opened a link).
+  const problemContent = html
+    ? { 'text/html': { schema: route.response.schema } }
+    : { 'application/problem+json': { schema: Problem } };
   const problems = Object.entries(route.problems).map(([status, description]) => [
     status,
-    { description, content: { 'application/problem+json': { schema: Problem } } },
+    { description, content: problemContent },
   ]);
   return {
     operationId,
@@ -36,7 +41,7 @@ function operation(operationId: OperationId, route: Route): ZodOpenApiOperationO
     responses: {
       [String(route.response.status)]: {
         description: route.response.description,
-        content: { 'application/json': { schema: route.response.schema } },
+        content: { [html ? 'text/html' : 'application/json']: { schema: route.response.schema } },
       },
       ...Object.fromEntries(problems),
     },
@@ -78,6 +83,12 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
           in: 'header',
           name: 'Authorization',
           description: 'AWS SigV4 (IAM)',
+        },
+        ackToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'The ack link: a token in the path (alert id, expiry, HMAC-SHA256 with the alert-token key), not a header; the link in an SMS or email is the capability',
         },
       },
     },

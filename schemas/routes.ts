@@ -6,12 +6,18 @@
  */
 import { EventEnvelope } from './events.js';
 import {
+  AckResult,
+  AckTokenParams,
+  AlertList,
+  AlertParams,
+  AlertQuery,
   AuditList,
   CaseParams,
   CaseView,
   DeadlineList,
   DeadlineQuery,
   EventAccepted,
+  HtmlPage,
   PeopleQuery,
   PersonDetail,
   PersonList,
@@ -29,12 +35,14 @@ export interface Route {
   /** API Gateway's path template: each `{name}` is one non-empty path segment. */
   readonly path: `/${string}`;
   /** The Lambda that serves it. */
-  readonly lambda: 'events' | 'read';
+  readonly lambda: 'events' | 'read' | 'alerts';
   /**
    * Who may call it: `webhook`, a Standard Webhooks signature the events handler checks (no
-   * API Gateway authoriser); `iam`, SigV4 from an allowed IAM principal, checked by API Gateway.
+   * API Gateway authoriser); `iam`, SigV4 from an allowed IAM principal, checked by API
+   * Gateway; `token`, the signed token in the path the alerts handler checks (no authoriser:
+   * the link in an SMS or email is the capability).
    */
-  readonly auth: 'webhook' | 'iam';
+  readonly auth: 'webhook' | 'iam' | 'token';
   readonly summary?: string;
   /** Path parameters, validated by the handler. */
   readonly params?: z.ZodMiniObject;
@@ -48,6 +56,8 @@ export interface Route {
     readonly status: 200 | 202;
     readonly description: string;
     readonly schema: z.ZodMiniType;
+    /** `text/html` for the pages a person opens from a link; problems are pages too. @default JSON */
+    readonly contentType?: 'text/html';
   };
   /** Problem answers (RFC 9457): status → what causes it. */
   readonly problems: Readonly<Record<string, string>>;
@@ -164,6 +174,79 @@ export const ROUTES = {
     problems: {
       '400': 'invalid query parameters, or a cursor this API did not return',
       '403': 'not authorised (IAM, in AWS)',
+    },
+  },
+  listAlerts: {
+    method: 'GET',
+    path: '/v1/alerts',
+    lambda: 'read',
+    auth: 'iam',
+    summary:
+      'Out-of-hours alerts by status (open: awaiting acknowledgement), newest first: who each went to (personIds and tiers only) and who acknowledged',
+    query: AlertQuery,
+    response: { status: 200, description: 'alerts, newest first', schema: AlertList },
+    problems: {
+      '400': 'invalid query parameters, or a cursor this API did not return',
+      '403': 'not authorised (IAM, in AWS)',
+    },
+  },
+  ackAlert: {
+    method: 'POST',
+    path: '/v1/alerts/{alertId}/ack',
+    lambda: 'alerts',
+    auth: 'iam',
+    summary:
+      'Acknowledge an out-of-hours alert for an integration: stops the escalation of its clock (as its link or an SMS reply would); repeating it changes nothing',
+    params: AlertParams,
+    response: {
+      status: 200,
+      description: 'acknowledged (changed: true), or already acknowledged (changed: false)',
+      schema: AckResult,
+    },
+    problems: {
+      '400': 'invalid alert id',
+      '403': 'not authorised (IAM, in AWS)',
+      '404': 'unknown alert',
+    },
+  },
+  ackPage: {
+    method: 'GET',
+    path: '/a/{token}',
+    lambda: 'alerts',
+    auth: 'token',
+    summary:
+      'The ack link of an out-of-hours alert: a page with the case reference, the clock, its due time (UK time), who is on call, and one button; opening it changes nothing',
+    params: AckTokenParams,
+    response: {
+      status: 200,
+      description: 'the page, with the button that acknowledges',
+      schema: HtmlPage,
+      contentType: 'text/html',
+    },
+    problems: {
+      '404': 'not a link we made: a malformed or forged token, or an unknown alert',
+      '409': 'already acknowledged: the page says by whom and when',
+      '410': 'the link has expired (24 hours after the clock’s due time)',
+    },
+  },
+  ackByLink: {
+    method: 'POST',
+    path: '/a/{token}',
+    lambda: 'alerts',
+    auth: 'token',
+    summary:
+      'The ack link’s button: acknowledges the alert (the token in the path is the capability; no cookie, so no cross-site request can use it)',
+    params: AckTokenParams,
+    response: {
+      status: 200,
+      description: 'acknowledged: the page says so',
+      schema: HtmlPage,
+      contentType: 'text/html',
+    },
+    problems: {
+      '404': 'not a link we made: a malformed or forged token, or an unknown alert',
+      '409': 'already acknowledged (by this link or another way): nothing changed',
+      '410': 'the link has expired: nothing changed',
     },
   },
   listPeople: {

@@ -20,6 +20,12 @@ const EnvVars = z.object({
   WEBHOOK_SECRET_ARN: z.optional(
     z.string().check(z.startsWith('arn:', 'WEBHOOK_SECRET_ARN must be an ARN')),
   ),
+  ALERT_TOKEN_KEY: z.optional(
+    z.string().check(z.minLength(32, 'ALERT_TOKEN_KEY must have at least 32 characters')),
+  ),
+  ALERT_TOKEN_KEY_ARN: z.optional(
+    z.string().check(z.startsWith('arn:', 'ALERT_TOKEN_KEY_ARN must be an ARN')),
+  ),
   AUTHORITY_CONFIG: z.pipe(
     z.pipe(
       z.string({ error: 'AUTHORITY_CONFIG is required (JSON)' }),
@@ -47,6 +53,7 @@ const EnvVars = z.object({
   SES_CONFIGURATION_SET: optional,
   SMS_ORIGINATION_IDENTITY: optional,
   SMS_CONFIGURATION_SET: optional,
+  SMS_TWO_WAY: z._default(z.enum(['true', 'false']), 'false'),
   POWERTOOLS_SERVICE_NAME: z._default(z.string(), 'timescales'),
   LOG_LEVEL: z._default(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT']), 'INFO'),
 });
@@ -57,6 +64,8 @@ const Env = z.pipe(
     tableName: env.TABLE_NAME,
     webhookSecret: env.WEBHOOK_SECRET,
     webhookSecretArn: env.WEBHOOK_SECRET_ARN,
+    alertTokenKey: env.ALERT_TOKEN_KEY,
+    alertTokenKeyArn: env.ALERT_TOKEN_KEY_ARN,
     authority: env.AUTHORITY_CONFIG,
     dynamoEndpoint: env.DYNAMODB_ENDPOINT,
     scheduler: {
@@ -69,6 +78,8 @@ const Env = z.pipe(
     sms: {
       originationIdentity: env.SMS_ORIGINATION_IDENTITY,
       configurationSet: env.SMS_CONFIGURATION_SET,
+      /** Replies reach us (the number's two-way channel is our inbound topic): SMS say "Reply YES". */
+      twoWay: env.SMS_TWO_WAY === 'true',
     },
     serviceName: env.POWERTOOLS_SERVICE_NAME,
     logLevel: env.LOG_LEVEL,

@@ -175,3 +175,29 @@ export function emailMessageId(
  * letter or digit), so a claim for the fallback never meets a real person's.
  */
 export const FALLBACK_PERSON_ID = '@fallback';
+
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * An alert's id: 8 base64url characters (48 bits) hashed from the case, the reminder (or
+ * escalation) it belongs to and the tier it went to, so a redelivered firing finds the alert
+ * it made. Short because it rides in every ack link (≤ 60 characters with the base URL);
+ * `attempt` salts the hash when an id is already taken by another alert (the store refuses
+ * to overwrite one), so a collision costs a second id, never a wrong acknowledgement.
+ */
+export function alertId(
+  key: { readonly caseId: string; readonly reminderId: string; readonly tier: string },
+  attempt = 0,
+): string {
+  const hex = fnv1a64(`${key.caseId}|${key.reminderId}|${key.tier}|${attempt}`).slice(0, 12);
+  let out = '';
+  // 12 hex digits = 48 bits = two groups of 24 bits, 4 characters each.
+  for (const group of [hex.slice(0, 6), hex.slice(6, 12)]) {
+    const n = Number.parseInt(group, 16);
+    for (const shift of [18, 12, 6, 0]) out += BASE64URL[(n >> shift) & 63];
+  }
+  return out;
+}
+
+/** An alert id as `alertId` makes them: 8 base64url characters. */
+export const ALERT_ID = /^[A-Za-z0-9_-]{8}$/;

@@ -35,6 +35,10 @@ export type MetricName =
   | 'SendFailed'
   | 'Unroutable'
   | 'TimerDead'
+  /** An out-of-hours alert nobody acknowledged went to the senior manager on call. */
+  | 'AlertEscalated'
+  /** …and then to the fallback contact (or would have, with none configured): an alarm watches it. */
+  | 'AlertEscalatedToFallback'
   // A dropped file's rows refused, or a file refused whole: no clock starts for them until
   // somebody fixes the file, so they raise an alarm rather than wait in a report.
   | 'ImportRowsRefused'
@@ -240,7 +244,13 @@ export interface ReminderAuditEntry {
     | 'reminder-failed'
     | 'reminder-skipped'
     /** Reached nobody it was meant for (or nobody was on the EDT rota): the fallback was told. */
-    | 'reminder-unrouted';
+    | 'reminder-unrouted'
+    /** An urgent out-of-hours alert went out (its id, tier and person; whether already acknowledged). */
+    | 'alert-sent'
+    /** An alert was acknowledged: by whom (a tier's role, or an integration), by which path, when. */
+    | 'alert-acknowledged'
+    /** Nobody acknowledged an alert in time: it went to the next tier (2, or the fallback contact). */
+    | 'alert-escalated';
   deadlineId?: string;
   detail: Record<string, unknown>;
 }
@@ -352,11 +362,12 @@ export interface AwayPeriod {
   delegateId: string;
 }
 
-/** A person on the EDT rota for a period. */
+/** A person on the EDT rota for a period, at a tier (1: the EDT manager, the default; 2: the senior manager). */
 export interface RotaShift {
   personId: string;
   from: string;
   to: string;
+  tier?: 1 | 2;
 }
 
 /** Read side of the directory, for routing reminders. */
@@ -364,8 +375,11 @@ export interface Directory {
   getPerson(personId: string): Promise<Person | undefined>;
   /** The delegate (second point of contact) when the person is away at `at`, if any. */
   awayAt(personId: string, at: Date): Promise<string | undefined>;
-  /** The EDT manager on the rota at `at`, if any. */
-  onCallAt(at: Date): Promise<string | undefined>;
+  /**
+   * Who is on the rota at `at`, if anyone: at tier 1 (the default) the EDT manager on call, at
+   * tier 2 the senior manager on call above them.
+   */
+  onCallAt(at: Date, tier?: 1 | 2): Promise<string | undefined>;
   /**
    * The manager of a team: the person most of the team's members name as their manager (ties:
    * the smaller id). For the morning digest of a case that names no team manager.
@@ -383,10 +397,8 @@ export interface Directory {
   sync?(): Promise<void>;
 }
 
-/** A rota shift as stored; `tier` where the shift has one. */
-export interface StoredShift extends RotaShift {
-  tier?: string;
-}
+/** A rota shift as stored (`tier` absent: tier 1, the EDT manager on call). */
+export type StoredShift = RotaShift;
 
 /** The directory, listed for reading (`GET /v1/people`, `/v1/people/{id}`, `/v1/rota`). */
 export interface DirectoryListing {
@@ -502,6 +514,145 @@ export interface SendClaims {
    * was, else `failed`, and either way no later firing sends again.
    */
   finish(key: ClaimKey, token: string, now: Date, outcomes: ChannelOutcome[]): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------
+// Out-of-hours alerts: acknowledged, or escalated to the second tier
+
+/** Who an alert went to: the EDT manager on call (1), the senior manager on call (2), the fallback contact. */
+export type AlertTier = 1 | 2 | 'fallback';
+
+/** Which part of a clock's life an alert belongs to: before its breach, or the breach itself. */
+export type AlertPhase = 'open' | 'breached';
+
+/** How an alert was acknowledged: its link (the button), an SMS reply, or the API. */
+export type AckVia = 'link' | 'sms' | 'api';
+
+/** One acknowledgement of a clock's alerts. Ids and roles only. */
+export interface AlertAck {
+  at: Date;
+  /** The alert whose link, SMS or API call acknowledged it. */
+  alertId: string;
+  via: AckVia;
+  /** Whose acknowledgement it is: the tier that alert went to, or an integration (the API). */
+  by: AlertTier | 'integration';
+  /** The person the acknowledged alert went to (`@fallback` for the fallback contact); absent for the API. */
+  personId?: string;
+  /**
+   * What it covers: `open` — the clock's alerts until it breaches; `breached` — its breach's
+   * alerts too (acknowledged after the breach was alerted).
+   */
+  phase: AlertPhase;
+}
+
+/**
+ * One message set sent to one person about a clock out of hours, asking to be acknowledged
+ * (its link carries the alert id). Ids only: the person's contact details stay in the directory.
+ */
+export interface Alert {
+  /** 8 base64url characters (`alertId` in ids.ts). */
+  alertId: string;
+  caseId: string;
+  deadlineId: string;
+  rule: string;
+  /** The plan step that alerted (tier 1), or the escalation step (`esc2`, `escf`, …). */
+  step: string;
+  /** The reminder id its sends were claimed under. */
+  reminderId: string;
+  tier: AlertTier;
+  /** Who it went to (`@fallback`: the fallback contact). */
+  personId: string;
+  phase: AlertPhase;
+  /** The deadline version it was sent under (escalation timers carry it). */
+  version: number;
+  sentAt: Date;
+  dueAt: Date;
+  /** Its link works until then: 24 hours after the due time (or after the alert, if later). */
+  validUntil: Date;
+  status: 'open' | 'acknowledged';
+  ack?: AlertAck;
+}
+
+/** The escalation of one phase of a clock's alerts: started by its first alert nobody acknowledged. */
+export interface EscalationChain {
+  /** The alert that started it and its reminder (a redelivery re-schedules the same timer). */
+  alertId: string;
+  reminderId: string;
+  /** That alert's plan step (how the escalation's messages read). */
+  step: string;
+  startedAt: Date;
+  /** The deadline version its timers were named with. */
+  version: number;
+  /** Where it has gone since, in order. */
+  escalations: {
+    tier: 2 | 'fallback';
+    at: Date;
+    alertId?: string;
+    personId?: string;
+    /** Why it skipped a tier or reached nobody: `no-tier-2-on-call`, `no-fallback`. */
+    reason?: string;
+  }[];
+}
+
+/**
+ * The alert state of one clock (deadline): which of its alerts await acknowledgement, its
+ * latest acknowledgement, and each phase's escalation. The source of truth for "is this clock
+ * acknowledged": every change is a conditional write on `revision`.
+ */
+export interface ClockAlerts {
+  caseId: string;
+  deadlineId: string;
+  /** 0 before the first write; each write expects the revision it read and adds one. */
+  revision: number;
+  /** Alerts awaiting acknowledgement, oldest first. */
+  open: string[];
+  ack?: AlertAck;
+  chains: Partial<Record<AlertPhase, EscalationChain>>;
+}
+
+export interface AlertQueryInput {
+  status: 'open' | 'acknowledged';
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/** Alerts and each clock's alert state. Reads are strongly consistent. */
+export interface AlertStore {
+  getAlert(alertId: string): Promise<Alert | undefined>;
+  /** The clock's alert state; an empty one (revision 0) when it has none. */
+  getClock(caseId: string, deadlineId: string): Promise<ClockAlerts>;
+  /**
+   * A new alert and the clock's state with it, in one write. Throws `AlertConflictError` when
+   * the clock moved since `before` was read, or the alert id is already taken.
+   */
+  recordAlert(alert: Alert, before: ClockAlerts, after: ClockAlerts): Promise<void>;
+  /** The clock's new state (an escalation recorded); `AlertConflictError` as above. */
+  saveClock(before: ClockAlerts, after: ClockAlerts): Promise<void>;
+  /**
+   * An acknowledgement: the clock's new state and each of `alertIds` marked acknowledged, in
+   * one write; `AlertConflictError` when the clock moved since `before` was read.
+   */
+  acknowledge(
+    before: ClockAlerts,
+    after: ClockAlerts,
+    alertIds: readonly string[],
+    ack: AlertAck,
+  ): Promise<void>;
+  /** Alerts by status, newest first. */
+  listAlerts(query: AlertQueryInput): Promise<{ alerts: Alert[]; nextCursor?: string }>;
+}
+
+/** A conditional write on a clock's alert state (or a new alert id) lost: read again and retry. */
+export class AlertConflictError extends Error {
+  constructor(readonly key: string) {
+    super(`alert state ${key} changed concurrently`);
+    this.name = 'AlertConflictError';
+  }
+}
+
+/** Makes the link an alert is acknowledged by (the signed token in the path). */
+export interface AlertLinks {
+  link(alertId: string, validUntil: Date): string;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -9,9 +9,10 @@ import type { CaseAggregate, Deadline } from './model.js';
 /**
  * What a timer does when it fires: `due` advances its deadline (breach, escalation),
  * `reminder` sends one step of the deadline's reminder plan, `digest` sends a team's
- * morning digest.
+ * morning digest, `escalation` takes an out-of-hours alert nobody acknowledged to the next
+ * tier (the senior manager on call, then the fallback contact).
  */
-export type TimerKind = 'due' | 'reminder' | 'digest';
+export type TimerKind = 'due' | 'reminder' | 'digest' | 'escalation';
 
 /**
  * What a timer carries: ids and a version only (the schedule's input). A `digest` timer
@@ -24,7 +25,10 @@ export interface TimerPayload {
   kind: TimerKind;
   /** The deadline version the timer was planned for; a stale timer does nothing. */
   version: number;
-  /** `reminder` timers: the plan step's key (`p50`, `b2wd`, …). */
+  /**
+   * `reminder` timers: the plan step's key (`p50`, `b2wd`, …); `escalation` timers: the
+   * escalation step (`esc2`, `escf`, and `esc2b`, `escfb` for a breach's alert).
+   */
   step?: string;
 }
 

@@ -4,6 +4,8 @@
  *
  * - `GET /local/outbox` → `[{ channel, to, subject?, body, sentAt, caseId, rule, reminderId }]`
  * - `POST /local/clock {"now": "<ISO instant>"}` → fires, in order, every timer due by then.
+ * - `POST /local/sms-inbound {"from": "+44…", "body": "YES"}` → a reply to an alert SMS, through
+ *   the same use case as the inbound-SMS Lambda.
  *
  * The routes are plain functions returning `HttpResult`s, for `functions/local/server.ts`.
  */
@@ -82,12 +84,22 @@ export function recordingChannel(
 }
 
 const ClockBody = z.strictObject({ now: z.iso.datetime({ offset: true }) });
+/** A reply as the two-way SMS channel would deliver it: the sender's number and the text. */
+const SmsInboundBody = z.strictObject({
+  from: z.string().check(z.regex(/^\+[1-9][0-9 ]{7,20}$/, 'E.164 format, e.g. +447700900123')),
+  body: z.string().check(z.maxLength(1600)),
+});
 
 export interface LocalRoutesDeps {
   outbox: LocalOutbox;
   /** The local scheduler driver: moves the simulated clock, firing what falls due. */
   driver: { advanceTo(now: Date): Promise<{ fired: number }> };
   clock: { now(): Date };
+  /** What an inbound SMS reply does (the same use case as the inbound-SMS Lambda). */
+  smsInbound?: (sms: {
+    from: string;
+    body: string;
+  }) => Promise<{ status: string; alertId?: string }>;
 }
 
 export interface LocalRoutes {
@@ -95,6 +107,8 @@ export interface LocalRoutes {
   getOutbox(): Promise<HttpResult>;
   /** POST /local/clock; `body` is the raw request body. */
   postClock(body: string | Buffer): Promise<HttpResult>;
+  /** POST /local/sms-inbound: a reply to an alert SMS, as the two-way channel would deliver it. */
+  postSmsInbound(body: string | Buffer): Promise<HttpResult>;
   /** Dispatches a local route, or undefined when the path is not one. */
   handle(method: string, path: string, body: string | Buffer): Promise<HttpResult> | undefined;
 }
@@ -131,16 +145,52 @@ export function makeLocalRoutes(deps: LocalRoutesDeps): LocalRoutes {
       return problemResult(toProblem(error, '/local/clock'));
     }
   };
+  const postSmsInbound = async (body: string | Buffer): Promise<HttpResult> => {
+    try {
+      if (deps.smsInbound === undefined)
+        throw new ValidationError('inbound SMS is not wired in this local stack');
+      const sms = parseBody(body, SmsInboundBody, 'expected {"from": "+44…", "body": "YES"}');
+      return json(200, await deps.smsInbound(sms));
+    } catch (error) {
+      return problemResult(toProblem(error, '/local/sms-inbound'));
+    }
+  };
   return {
     getOutbox,
     postClock,
+    postSmsInbound,
     handle(method, path, body) {
       if (path === '/local/outbox' && method === 'GET') return getOutbox();
       if (path === '/local/clock' && method === 'POST') return postClock(body);
-      if (path === '/local/outbox' || path === '/local/clock') {
+      if (path === '/local/sms-inbound' && method === 'POST') return postSmsInbound(body);
+      if (path === '/local/outbox' || path === '/local/clock' || path === '/local/sms-inbound') {
         return Promise.resolve(json(405, { title: 'Method not allowed', status: 405 }));
       }
       return undefined;
     },
   };
+}
+
+/** A JSON body checked against its schema: 400 naming each field that is wrong. */
+function parseBody<S extends z.ZodMiniType>(
+  body: string | Buffer,
+  schema: S,
+  expected: string,
+): z.infer<S> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString());
+  } catch (error) {
+    throw new MalformedJsonError('the body is not valid JSON', { cause: error });
+  }
+  const result = schema.safeParse(parsed);
+  if (!result.success) {
+    throw new ValidationError(expected, {
+      errors: result.error.issues.map((i) => ({
+        field: i.path.join('.') || '(body)',
+        message: i.message,
+      })),
+    });
+  }
+  return result.data;
 }

@@ -15,8 +15,10 @@ import { DynamoTimerStore, type StoredTimer } from '#adapters/dynamodb/timer-sto
 import type { Log } from '#domain/ports.js';
 import type { Timer, TimerPayload } from '#domain/timers.js';
 import { makeHandler } from '#functions/reminders/handler.js';
+import { ackDeps } from '#functions/wiring/alerts.js';
 import { buildFireDeps } from '#functions/wiring/reminders.js';
 import type { AuthorityConfig } from '#schemas/authority.js';
+import { acknowledgeBySms } from '#use-cases/acknowledge-alert.js';
 import {
   LocalOutbox,
   type LocalRoutes,
@@ -232,6 +234,11 @@ export interface LocalRemindersOptions {
   /** Timers of one instant fired at once. @default 32 */
   concurrency?: number;
   log?: Log;
+  /**
+   * The key ack links are signed with (with the authority's `links.ackBaseUrl`). Alerts are
+   * tracked and escalated either way; SMS replies come in by `POST /local/sms-inbound`.
+   */
+  alertTokenKey?: string;
 }
 
 export interface LocalReminders {
@@ -277,14 +284,30 @@ export function makeLocalReminders(options: LocalRemindersOptions): LocalReminde
       emailFrom,
       clock,
       ...(options.log === undefined ? {} : { log: options.log }),
+      // Local mode takes SMS replies (POST /local/sms-inbound): its SMS say "Reply YES".
+      alerts: { tokenKey: options.alertTokenKey, replyYes: true },
     }),
   );
   driver.onFire(handler);
+  const acks = ackDeps({
+    client: options.client,
+    tableName: options.tableName,
+    authority: options.authority,
+    scheduler: driver,
+    clock,
+  });
+  const smsInbound = async (sms: { from: string; body: string }) => {
+    const outcome = await acknowledgeBySms(sms, acks);
+    return {
+      status: outcome.status,
+      ...('alert' in outcome ? { alertId: outcome.alert.alertId } : {}),
+    };
+  };
   return {
     driver,
     clock,
     outbox,
-    routes: makeLocalRoutes({ outbox, driver, clock }),
+    routes: makeLocalRoutes({ outbox, driver, clock, smsInbound }),
     fire: handler,
     stop: () => driver.stop(),
   };

@@ -14,16 +14,18 @@ import { makeDocumentClient } from '#commons/clients.js';
 import { MethodNotAllowedError, PayloadTooLargeError } from '#commons/errors.js';
 import { type HttpResult, problemResult, toProblem } from '#commons/http.js';
 import { type Clock, type Scheduler, systemClock } from '#domain/ports.js';
+import { makeHandler as makeAlertsHandler } from '#functions/alerts/handler.js';
 import { makeHandler as makeEventsHandler } from '#functions/events/handler.js';
 import { makeHandler as makeReadHandler } from '#functions/read/handler.js';
 import { makeWebHandler } from '#functions/web/app.js';
 import { localAuth } from '#functions/web/auth.js';
 import { LocalSessions } from '#functions/web/session.js';
+import { alertsHandlerDeps } from '#functions/wiring/alerts.js';
 import { ingestDeps } from '#functions/wiring/events.js';
 import { readDeps } from '#functions/wiring/read.js';
 import { cognitoConfigured, webDeps } from '#functions/wiring/web.js';
 import type { AuthorityConfig } from '#schemas/authority.js';
-import { routeEntries, routeKey } from '#schemas/routes.js';
+import { type Route, routeEntries, routeKey } from '#schemas/routes.js';
 import { webRouteEntries } from '#schemas/web.js';
 import type { BoundEngine } from '#use-cases/bind-engine.js';
 import { NotFoundError } from '#use-cases/errors.js';
@@ -44,11 +46,14 @@ export interface LocalServerOptions {
   /** Routes that exist only in local mode (`/local/outbox`, `/local/clock`). */
   localRoutes?: LocalRoutes;
   /**
-   * Its fallback contact is shown in the reminders view (as `@fallback`); its name at the top
+   * Its fallback contact is shown in the reminders view (as `@fallback`) and acknowledges
+   * alerts by its phone; its `links.ackBaseUrl` is where ack links point; its name is at the top
    * of the managers' pages. @default "Local council", no fallback
    */
   authority?: Pick<AuthorityConfig, 'fallbackContact'> &
-    Partial<Pick<AuthorityConfig, 'authority'>>;
+    Partial<Pick<AuthorityConfig, 'authority' | 'links'>>;
+  /** The alert-token key the ack links are signed with (local mode's development key). */
+  alertTokenKey?: string;
   /** The environment read for the Cognito settings, which refuse local sign-in. @default process.env */
   env?: NodeJS.ProcessEnv;
 }
@@ -69,7 +74,7 @@ export interface LocalServer {
 interface AnyRoute {
   method: 'GET' | 'POST';
   path: `/${string}`;
-  lambda: 'events' | 'read' | 'web';
+  lambda: Route['lambda'] | 'web';
 }
 
 type Matched = { route: AnyRoute; routeKey: string; pathParameters?: Record<string, string> };
@@ -144,6 +149,17 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         auth: localAuth(new LocalSessions()),
         clock: options.clock ?? systemClock,
         secureCookies: false,
+      }),
+    ),
+    alerts: makeAlertsHandler(
+      alertsHandlerDeps({
+        client,
+        tableName,
+        authority: options.authority ?? {},
+        scheduler,
+        clock: options.clock ?? systemClock,
+        plans: engine.plans,
+        tokenKey: options.alertTokenKey,
       }),
     ),
   };

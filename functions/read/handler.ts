@@ -1,8 +1,8 @@
 /**
  * The read routes of `schemas/routes.ts` (`GET /v1/cases/{caseId}`, its deadlines, audit and
- * reminders, `GET /v1/deadlines`, `GET /v1/reminders/unrouted`, the directory's `GET /v1/people`,
- * `/v1/people/{personId}` and `/v1/rota`). Thin: find the route, validate its path and query with its
- * zod schemas, call its read query, map the answer. In AWS these routes are authorised by IAM
+ * reminders, `GET /v1/deadlines`, `GET /v1/reminders/unrouted`, `GET /v1/alerts`, the
+ * directory's `GET /v1/people`, `/v1/people/{personId}` and `/v1/rota`). Thin: find the route,
+ * validate its path and query with its zod schemas, call its read query, map the answer. In AWS these routes are authorised by IAM
  * at API Gateway (SigV4 callers only); locally they are open.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -22,6 +22,7 @@ import {
   getCaseDeadlines,
   getCaseReminders,
   getPerson,
+  listAlerts,
   listDeadlines,
   listPeople,
   listRota,
@@ -58,6 +59,7 @@ const QUERIES: {
   getPerson: ({ params }, deps) => getPerson(params.personId, deps),
   listRota: ({ query }, deps) => listRota(query, deps),
   listUnroutedReminders: ({ query }, deps) => listUnrouted(query, deps),
+  listAlerts: ({ query }, deps) => listAlerts(query, deps),
 };
 
 type AnyQuery = (input: { params: unknown; query: unknown }, deps: ReadDeps) => Promise<unknown>;

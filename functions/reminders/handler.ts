@@ -81,7 +81,7 @@ export function withPowertools(
 
 const metrics = makeMetrics();
 
-/** Built on the first invocation. */
-const production = lazy(() => makeHandler(awsFireDeps(powertoolsMetrics(metrics))));
+/** Built on the first invocation (a failed start, say Secrets Manager unreachable, is retried by the next). */
+const production = lazy(async () => makeHandler(await awsFireDeps(powertoolsMetrics(metrics))));
 
-export const handler = withPowertools((event) => production()(event), metrics);
+export const handler = withPowertools(async (event) => (await production())(event), metrics);

@@ -4,6 +4,7 @@ import { emailMessageId } from '#domain/ids.js';
 import type { OutboundMessage } from '#domain/ports.js';
 import type { momentOf } from '#domain/reminders/index.js';
 import {
+  type AlertText,
   type Invitation,
   type RoutingGapText,
   renderEmail,
@@ -32,6 +33,8 @@ export interface ComposeInput {
   /** The council, named at the top of emails. */
   authority?: string | undefined;
   now: Date;
+  /** An out-of-hours alert: its ack link, or who acknowledged (the alerted person's messages only). */
+  alert?: AlertText | undefined;
 }
 
 export function composeMessage(delivery: Delivery, input: ComposeInput): OutboundMessage {
@@ -55,6 +58,7 @@ export function composeMessage(delivery: Delivery, input: ComposeInput): Outboun
     authority: input.authority,
     ...(input.lateMs === undefined ? {} : { lateMs: input.lateMs }),
     ...(delivery.via === 'fallback' ? { gaps: input.gaps ?? [] } : {}),
+    ...(input.alert === undefined ? {} : { alert: input.alert }),
   };
   if (delivery.channel === 'sms')
     return { channel: 'sms', to: delivery.to, text: renderSms(message), meta };

@@ -7,6 +7,8 @@ import type { Calendar } from '#calendar/index.js';
 import type { CalendarFor } from '#domain/engine/index.js';
 import type { AuditEntry, CaseAggregate } from '#domain/model.js';
 import type {
+  AlertLinks,
+  AlertStore,
   CaseStore,
   Channel,
   ChannelName,
@@ -35,6 +37,17 @@ export interface FireCaseStore extends Pick<CaseStore, 'loadCase' | 'commitCase'
   loadCaseWithDirectoryStamp(
     caseId: string,
   ): Promise<{ stored?: StoredCase; directoryGeneration: number }>;
+}
+
+/** What urgent out-of-hours alerts need: their store, their links, how long they wait. */
+export interface AlertDeps {
+  store: AlertStore;
+  /** Makes each alert's ack link. @default none (alerts are acknowledged by SMS or the API) */
+  links?: AlertLinks | undefined;
+  /** How long an alert waits for acknowledgement before the next tier hears of it (ms). */
+  ackWithinMs: number;
+  /** Two-way SMS is configured: alert SMS say "Reply YES to acknowledge". */
+  replyYes: boolean;
 }
 
 export interface FireTimerDeps {
@@ -90,6 +103,11 @@ export interface FireTimerDeps {
   log?: Log;
   /** Outcome counters (`Sent`, `SendFailed`, `Unroutable`). @default none */
   metrics?: Metrics;
+  /**
+   * Urgent out-of-hours alerts asking to be acknowledged, escalated when nobody does.
+   * @default none (alerts are sent and not tracked)
+   */
+  alerts?: AlertDeps | undefined;
 }
 
 /** What sending did, counted: the outcome of a reminder or a digest firing. */

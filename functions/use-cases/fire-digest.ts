@@ -12,6 +12,7 @@ import {
 } from '#domain/ids.js';
 import type { Deadline } from '#domain/model.js';
 import type { DigestEntry, StoredCase } from '#domain/ports.js';
+import { ackRole, tierRole } from '#domain/reminders/alerts.js';
 import {
   caseLink,
   type DigestClock,
@@ -83,6 +84,7 @@ export async function fireDigest(payload: TimerPayload, deps: FireTimerDeps): Pr
   for (const e of entries)
     if (!cases.has(e.caseId)) cases.set(e.caseId, await deps.cases.loadCase(e.caseId));
   const clocks = clocksOf(entries, cases, now, deps);
+  await addAcknowledgements(clocks, deps);
 
   // No case is read before routing here: a cached directory checks its stamp instead.
   await deps.directory.sync?.();
@@ -180,14 +182,38 @@ export async function fireDigest(payload: TimerPayload, deps: FireTimerDeps): Pr
   return outcome;
 }
 
+/** Each clock's acknowledgement and escalations, when alerts are tracked (one read per clock). */
+async function addAcknowledgements(
+  clocks: { clock: DigestClock; deadlineId: string }[],
+  deps: Pick<FireTimerDeps, 'alerts'>,
+): Promise<void> {
+  const store = deps.alerts?.store;
+  if (store === undefined) return;
+  for (const entry of clocks) {
+    const state = await store.getClock(entry.clock.caseId, entry.deadlineId);
+    const escalations = [
+      ...(state.chains.open?.escalations ?? []),
+      ...(state.chains.breached?.escalations ?? []),
+    ]
+      .filter((e) => e.alertId !== undefined)
+      .map((e) => ({ role: tierRole(e.tier), at: e.at }));
+    entry.clock.acknowledgement = {
+      ...(state.ack === undefined
+        ? {}
+        : { acknowledged: { role: ackRole(state.ack.by), at: state.ack.at } }),
+      escalations,
+    };
+  }
+}
+
 /** The digest's clocks: the night's entries grouped per clock, with its status now. */
 function clocksOf(
   entries: readonly DigestEntry[],
   cases: ReadonlyMap<string, StoredCase | undefined>,
   now: Date,
   deps: Pick<FireTimerDeps, 'plans' | 'caseUrlTemplate'>,
-): { clock: DigestClock; recipients: string[] }[] {
-  const out = new Map<string, { clock: DigestClock; recipients: string[] }>();
+): { clock: DigestClock; deadlineId: string; recipients: string[] }[] {
+  const out = new Map<string, { clock: DigestClock; deadlineId: string; recipients: string[] }>();
   for (const e of entries) {
     const deadlineId = e.deadlineId ?? e.reminderId.split('.').slice(0, -2).join('.');
     const step = e.step ?? e.reminderId.split('.').at(-2) ?? '';
@@ -206,6 +232,7 @@ function clocksOf(
           alerts: [],
           link: caseLink(deps.caseUrlTemplate, e.caseId),
         },
+        deadlineId,
         recipients: [],
       };
       out.set(key, found);

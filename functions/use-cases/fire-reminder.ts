@@ -10,7 +10,9 @@
  *    when the reminder reached nobody it was meant for).
  * 4. Hold what falls outside a recipient's hours to their next opening (a timer each).
  * 5. Send to each person reached, once (`sendToPersonOnce`: SMS and email under one claim);
- *    the fallback contact's message says what is missing and which event would fix it.
+ *    the fallback contact's message says what is missing and which event would fix it; the
+ *    EDT manager's carries the alert's ack link (`raiseAlert`: recorded first, its escalation
+ *    timer set), or says who already acknowledged the clock.
  * 6. Append the firing's audit lines to the case's trail, with the unrouted record when there
  *    is one — for an EDT alert in the same write as its entry in the day team's morning
  *    digest, whose timer is then scheduled.
@@ -35,6 +37,7 @@ import type { ReminderDeadline, ReminderPlan } from '#domain/reminders/types.js'
 import { composeMessage } from './compose-message.js';
 import { emptyTally, type FireOutcome, type FireTimerDeps, type SendTally } from './fire-deps.js';
 import { scheduleMorningDigest } from './fire-digest.js';
+import { raiseAlert } from './raise-alert.js';
 import { sendToPersonOnce, tally } from './send-once.js';
 
 /** One reminder being sent: the step of the plan, its id, and the audit lines it writes. */
@@ -214,6 +217,21 @@ async function sendToPeople(
         reason: REROUTE_REASONS[delivery.via],
       });
     }
+    // The EDT manager on call is asked to acknowledge (or told who already did).
+    const raised = personal.some((d) => d.via === 'edt')
+      ? await raiseAlert(
+          {
+            deadline,
+            step: reminder.planned.step.key,
+            reminderId: reminder.id,
+            moment,
+            tier: 1,
+            personId,
+            now: reminder.now,
+          },
+          deps,
+        )
+      : undefined;
     const messages = personal.map((delivery) =>
       composeMessage(delivery, {
         caseId: deadline.caseId,
@@ -235,6 +253,7 @@ async function sendToPeople(
         emailFrom: deps.emailFrom,
         authority: deps.authorityName,
         now: reminder.now,
+        alert: delivery.via === 'edt' ? raised?.text : undefined,
       }),
     );
     const results = await sendToPersonOnce(
@@ -261,6 +280,12 @@ async function sendToPeople(
       }
       const delivered = result.status === 'sent' || result.status === 'duplicate';
       if (delivery.via === 'edt' && delivered) sent.edtAlerted = true;
+      if (raised !== undefined && delivery.via === 'edt')
+        auditLine(reminder, 'alert-sent', {
+          ...raised.detail,
+          channel: delivery.channel,
+          status: result.status,
+        });
       if (delivery.via === 'fallback') {
         if (delivered) sent.fallback = 'sent';
         else if (result.status === 'failed' && sent.fallback === 'none') sent.fallback = 'failed';

@@ -13,6 +13,8 @@
  *    store (retrying on a concurrent change), then replace the case's timers with the new
  *    plan; a deadline that breached gets its at-due and overdue reminders re-planned.
  * 5. `reminder` timers: send the step (`fire-reminder.ts`).
+ * 6. `escalation` timers: take an out-of-hours alert nobody acknowledged to the next tier
+ *    (`fire-escalation.ts`).
  *
  * A delivery claimed by another invocation that has not finished (`in-flight`) makes the
  * outcome `retryLater`: the handler then throws so the invocation is retried after the
@@ -23,6 +25,7 @@ import { CANCEL_INVITE_STEP } from '#domain/reminders/planning.js';
 import type { TimerPayload } from '#domain/timers.js';
 import type { FireOutcome, FireTimerDeps } from './fire-deps.js';
 import { fireDigest } from './fire-digest.js';
+import { fireEscalation } from './fire-escalation.js';
 import { fireReminder } from './fire-reminder.js';
 import { replaceTimers } from './replace-timers.js';
 
@@ -57,6 +60,8 @@ export async function fireTimer(payload: TimerPayload, deps: FireTimerDeps): Pro
   if (deadline.status === 'breached' && deadline.metAt !== undefined)
     return ignored(deps, ids, 'deadline-met-late');
   if (payload.kind === 'due') return fireDue(payload.caseId, deps);
+  if (payload.kind === 'escalation' && payload.step !== undefined)
+    return fireEscalation(stored, deadline, payload.step, deps);
   if (payload.kind === 'reminder' && payload.step !== undefined) {
     const outcome = await fireReminder(stored, deadline, payload.step, deps);
     return outcome ?? ignored(deps, { ...ids, step: payload.step }, 'not-planned');

@@ -11,6 +11,9 @@ import {
 } from '#calendar/index.js';
 import { type CalendarFor, caseCalendar } from '#domain/engine/index.js';
 import type {
+  Alert,
+  AlertAck,
+  AlertStore,
   CaseStore,
   DeadlineRecord,
   Directory,
@@ -24,6 +27,10 @@ import { type Routing, routeReminder } from '#domain/reminders/routing.js';
 import type { ReminderPlans } from '#domain/reminders/types.js';
 import { listPlannedReminders, reminderStatus, repeatsPlanned } from '#domain/reminders/view.js';
 import type {
+  AlertAckView,
+  AlertList,
+  AlertQuery,
+  AlertView,
   AuditList,
   CaseView,
   DeadlineList,
@@ -62,6 +69,8 @@ export interface ReadDeps {
   };
   /** Where unrouted reminders are kept (`GET /v1/reminders/unrouted`). @default none: an empty list */
   unrouted?: UnroutedStore;
+  /** Where out-of-hours alerts are kept (`GET /v1/alerts`). @default none: an empty list */
+  alerts?: Pick<AlertStore, 'listAlerts'>;
   /** The directory's lists (`GET /v1/people`, `/v1/rota`). Without it those routes answer 404. */
   directory?: DirectoryListing;
 }
@@ -228,6 +237,44 @@ export async function listUnrouted(query: UnroutedQuery, deps: ReadDeps): Promis
   };
 }
 
+/** `GET /v1/alerts`: out-of-hours alerts by status, newest first. */
+export async function listAlerts(query: AlertQuery, deps: ReadDeps): Promise<AlertList> {
+  if (deps.alerts === undefined) return { alerts: [] };
+  const page = await deps.alerts.listAlerts(query);
+  return {
+    alerts: page.alerts.map(toAlertView),
+    ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
+  };
+}
+
+export function toAlertView(a: Alert): AlertView {
+  return {
+    alertId: a.alertId,
+    caseId: a.caseId,
+    deadlineId: a.deadlineId,
+    rule: a.rule,
+    step: a.step,
+    tier: String(a.tier),
+    personId: a.personId,
+    phase: a.phase,
+    sentAt: a.sentAt.toISOString(),
+    dueAt: a.dueAt.toISOString(),
+    validUntil: a.validUntil.toISOString(),
+    status: a.status,
+    ...(a.ack === undefined ? {} : { ack: toAckView(a.ack) }),
+  };
+}
+
+export function toAckView(ack: AlertAck): AlertAckView {
+  return {
+    at: ack.at.toISOString(),
+    via: ack.via,
+    by: String(ack.by),
+    ...(ack.personId === undefined ? {} : { personId: ack.personId }),
+    alertId: ack.alertId,
+  };
+}
+
 function toUnroutedView(r: UnroutedReminder): UnroutedView {
   return { ...r, at: r.at.toISOString() };
 }
@@ -269,7 +316,12 @@ export async function listRota(query: RotaQuery, deps: ReadDeps): Promise<RotaLi
     cursor: query.cursor,
   });
   return {
-    shifts: page.shifts.map((s) => ({ ...s, from: utc(s.from), to: utc(s.to) })),
+    shifts: page.shifts.map((s) => ({
+      personId: s.personId,
+      from: utc(s.from),
+      to: utc(s.to),
+      ...(s.tier === undefined ? {} : { tier: String(s.tier) }),
+    })),
     ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
   };
 }
@@ -308,7 +360,8 @@ function memo(directory: Directory): Directory {
   return {
     getPerson: (id) => once(`p|${id}`, () => directory.getPerson(id)),
     awayAt: (id, at) => once(`a|${id}|${at.toISOString()}`, () => directory.awayAt(id, at)),
-    onCallAt: (at) => once(`r|${at.toISOString()}`, () => directory.onCallAt(at)),
+    onCallAt: (at, tier = 1) =>
+      once(`r|${tier}|${at.toISOString()}`, () => directory.onCallAt(at, tier)),
   };
 }
 

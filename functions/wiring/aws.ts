@@ -1,12 +1,12 @@
 /**
  * What every Lambda of the process shares in AWS: its configuration (`config()`), its
- * DynamoDB document client and the rule engine on the stored bank-holiday feed — each made
- * once, on first use (`lazy`: a failed start is retried by the next invocation).
+ * DynamoDB document client, the rule engine on the stored bank-holiday feed and secret reads
+ * — each made once, on first use (`lazy`: a failed start is retried by the next invocation).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { makeDocumentClient } from '#commons/clients.js';
 import { config } from '#commons/config.js';
-import { lazy } from '#commons/lazy.js';
+import { lazy, lazyClient } from '#commons/lazy.js';
 import type { BoundEngine } from '#use-cases/bind-engine.js';
 import { engineWithStoredFeed } from './engine.js';
 
@@ -19,3 +19,17 @@ export const documentClient: () => DynamoDBDocumentClient = lazy(() =>
 export const awsEngine: () => Promise<BoundEngine> = lazy(() =>
   engineWithStoredFeed(documentClient(), config().tableName, config().authority),
 );
+
+/** Secrets Manager, its package imported on the first secret read. */
+const secretsManager = lazyClient(
+  async () => new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient({}),
+);
+
+/** A secret's string value (the webhook secret, the alert-token key), read at a cold start. */
+export async function secretString(arn: string): Promise<string> {
+  const { GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+  const client = await secretsManager();
+  const result = await client.send(new GetSecretValueCommand({ SecretId: arn }));
+  if (result.SecretString === undefined) throw new Error(`secret ${arn} has no string value`);
+  return result.SecretString.trim();
+}

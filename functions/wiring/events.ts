@@ -9,12 +9,11 @@ import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
 import { DynamoReminderAudit } from '#adapters/dynamodb/send-claims.js';
 import { makeEventBridgeScheduler } from '#adapters/scheduler/index.js';
 import { type Config, config } from '#commons/config.js';
-import { lazyClient } from '#commons/lazy.js';
 import { type Clock, type Scheduler, systemClock } from '#domain/ports.js';
 import type { EventsHandlerDeps } from '#functions/events/handler.js';
 import type { BoundEngine } from '#use-cases/bind-engine.js';
 import type { IngestDeps } from '#use-cases/ingest-event.js';
-import { awsEngine, documentClient } from './aws.js';
+import { awsEngine, documentClient, secretString } from './aws.js';
 
 export interface IngestWiring {
   client: DynamoDBDocumentClient;
@@ -39,25 +38,11 @@ export function ingestDeps(wiring: IngestWiring): IngestDeps {
   };
 }
 
-/** Secrets Manager, its package imported on the first secret read (only this Lambda reads one). */
-const secretsManager = lazyClient(
-  async () => new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient({}),
-);
-
-/** A secret's string value (the webhook secret in AWS), read once, at the first start. */
-async function readSecret(arn: string): Promise<string> {
-  const { GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
-  const client = await secretsManager();
-  const result = await client.send(new GetSecretValueCommand({ SecretId: arn }));
-  if (result.SecretString === undefined) throw new Error(`secret ${arn} has no string value`);
-  return result.SecretString.trim();
-}
-
 /** The webhook secret: from the environment, else from Secrets Manager. */
 export async function webhookSecret(cfg: Config): Promise<string> {
   const secret =
     cfg.webhookSecret ??
-    (cfg.webhookSecretArn === undefined ? undefined : await readSecret(cfg.webhookSecretArn));
+    (cfg.webhookSecretArn === undefined ? undefined : await secretString(cfg.webhookSecretArn));
   if (secret === undefined)
     throw new Error('Invalid configuration: set WEBHOOK_SECRET or WEBHOOK_SECRET_ARN');
   return secret;

@@ -1,10 +1,11 @@
 /**
- * The read Lambda's dependencies: the case store, the unrouted reminders and, for the
+ * The read Lambda's dependencies: the case store, the unrouted reminders, the alerts and, for the
  * planned-reminders route, the engine's calendars (the authority's and each case division's),
  * its reminder plans (with the authority's overrides), the directory and the fallback contact.
  * `readDeps` is shared by AWS and local mode.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoAlertStore } from '#adapters/dynamodb/alerts.js';
 import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
 import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
 import { DynamoUnroutedStore } from '#adapters/dynamodb/unrouted.js';
@@ -41,6 +42,7 @@ export function readDeps(wiring: ReadWiring): ReadDeps {
       fallback: fallback === undefined ? undefined : fallbackPerson(fallback),
     },
     unrouted: new DynamoUnroutedStore(client, tableName),
+    alerts: new DynamoAlertStore(client, tableName),
     directory,
   };
 }

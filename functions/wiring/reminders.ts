@@ -21,6 +21,7 @@ import { fallbackPerson, type ReminderPlans } from '#domain/reminders/index.js';
 import type { AuthorityConfig } from '#schemas/authority.js';
 import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import type { FireTimerDeps } from '#use-cases/fire-timer.js';
+import { alertTokenKey, alertTracking } from './alerts.js';
 import { documentClient } from './aws.js';
 
 /** The parts that differ between AWS and local mode. */
@@ -37,6 +38,11 @@ export interface FireWiring {
   metrics?: Metrics;
   /** The operator's bank-holiday feed. @default the one stored in the table */
   feed?: FeedSource & { ready(): Promise<unknown> };
+  /**
+   * Out-of-hours alerts: the alert-token key (ack links, with the authority's
+   * `links.ackBaseUrl`) and whether SMS replies reach us. @default alerts not tracked
+   */
+  alerts?: { tokenKey: string | undefined; replyYes: boolean };
 }
 
 /** Binds the use case to the table, the engine, the calendar and the channels. */
@@ -84,6 +90,16 @@ export function buildFireDeps(wiring: FireWiring): FireTimerDeps {
     digestsScheduled: new Set(),
     log: wiring.log ?? powertoolsLog,
     ...(wiring.metrics === undefined ? {} : { metrics: wiring.metrics }),
+    alerts:
+      wiring.alerts === undefined
+        ? undefined
+        : alertTracking({
+            client: wiring.client,
+            tableName: wiring.tableName,
+            authority: wiring.authority,
+            tokenKey: wiring.alerts.tokenKey,
+            replyYes: wiring.alerts.replyYes,
+          }),
   };
 }
 
@@ -102,8 +118,11 @@ export function awsChannels(cfg: Config & { ses: { from: string } }): FireWiring
   };
 }
 
-/** The timer Lambda in AWS, from the environment; `metrics` are the invocation's counters. */
-export function awsFireDeps(metrics: Metrics): FireTimerDeps {
+/**
+ * The timer Lambda in AWS, from the environment (the alert-token key from Secrets Manager);
+ * `metrics` are the invocation's counters.
+ */
+export async function awsFireDeps(metrics: Metrics): Promise<FireTimerDeps> {
   const cfg = config();
   const from = cfg.ses.from;
   if (from === undefined) throw new Error('Invalid configuration: SES_FROM is required');
@@ -115,5 +134,6 @@ export function awsFireDeps(metrics: Metrics): FireTimerDeps {
     channels: awsChannels({ ...cfg, ses: { ...cfg.ses, from } }),
     emailFrom: from,
     metrics,
+    alerts: { tokenKey: await alertTokenKey(cfg), replyYes: cfg.sms.twoWay },
   });
 }

@@ -14,6 +14,16 @@ export interface TimescalesApiProps {
   readonly readFunction: lambda.IFunction;
   /** The managers' pages (`/app`); absent when the deployment has none. */
   readonly webFunction?: lambda.IFunction;
+  /** Serves the ack link (`/a/{token}`) and `POST /v1/alerts/{alertId}/ack`. */
+  readonly alertsFunction: lambda.IFunction;
+  /**
+   * Steady-state requests per second on each ack-link route (a public route: a tighter limit
+   * than the stage's, so guessing tokens is slow and cannot crowd out the webhook).
+   * @default 5
+   */
+  readonly ackRateLimit?: number;
+  /** @default 10 */
+  readonly ackBurstLimit?: number;
   /** Steady-state requests per second across the API. */
   readonly rateLimit: number;
   /** Requests allowed in a burst above the rate. */
@@ -26,8 +36,9 @@ export interface TimescalesApiProps {
  * The HTTP API (API Gateway v2), its routes from the route table (`schemas/routes.ts`), each
  * integrated with the Lambda the table names. `POST /v1/events` is the webhook: its caller is
  * authenticated by the Standard Webhooks signature the events handler verifies, so it has no
- * API Gateway authoriser. Read routes need SigV4-signed requests from an IAM principal allowed
- * `execute-api:Invoke` on them.
+ * API Gateway authoriser; the ack link (`GET`/`POST /a/{token}`) neither, its token being
+ * checked by the alerts handler. Every other route needs SigV4-signed requests from an IAM
+ * principal allowed `execute-api:Invoke` on it.
  *
  * Request size: HTTP APIs accept bodies up to 10 MB and the limit cannot be lowered; the
  * events handler rejects bodies over 64 KB with 413 before parsing.
@@ -83,16 +94,29 @@ export class TimescalesApi extends Construct {
     const integrations: Record<Route['lambda'], HttpLambdaIntegration> = {
       events: new HttpLambdaIntegration('Events', props.eventsFunction),
       read: new HttpLambdaIntegration('Read', props.readFunction),
+      alerts: new HttpLambdaIntegration('Alerts', props.alertsFunction),
     };
     let webhookRoute: apigw.HttpRoute | undefined;
+    const routeSettings: Record<string, unknown> = {};
     for (const [, route] of routeEntries()) {
       const [added] = this.api.addRoutes({
         path: route.path,
         methods: [apigw.HttpMethod[route.method]],
         integration: integrations[route.lambda],
         // IAM routes take the API's default authoriser.
-        ...(route.auth === 'webhook' ? { authorizer: new apigw.HttpNoneAuthorizer() } : {}),
+        ...(route.auth === 'iam' ? {} : { authorizer: new apigw.HttpNoneAuthorizer() }),
       }) as [apigw.HttpRoute];
+      if (route.auth === 'token') {
+        Validations.of(added).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'The ack link is opened from an SMS or email by a person with no AWS identity: its path carries an HMAC-SHA256 token (alert id, expiry) signed with the alert-token key from Secrets Manager, which the alerts handler verifies in constant time; the route is throttled tighter than the stage.',
+        });
+        routeSettings[`${route.method} ${route.path}`] = {
+          ThrottlingRateLimit: props.ackRateLimit ?? 5,
+          ThrottlingBurstLimit: props.ackBurstLimit ?? 10,
+        };
+      }
       if (route.auth === 'webhook') {
         Validations.of(added).acknowledge({
           id: 'AwsSolutions-APIG4',
@@ -105,6 +129,11 @@ export class TimescalesApi extends Construct {
     if (webhookRoute === undefined) throw new Error('the route table has no webhook route');
     if (props.webFunction !== undefined) this.addPages(props.webFunction);
     this.webhookRoute = webhookRoute;
+    // Per-route throttling for the public ack link (the L2 stage sets only the default).
+    (this.stage.node.defaultChild as apigw.CfnStage).addPropertyOverride(
+      'RouteSettings',
+      routeSettings,
+    );
 
     const noWaf =
       'AWS WAF cannot be associated with API Gateway HTTP APIs; the stage is throttled and the webhook is signature-checked instead.';

@@ -36,7 +36,8 @@ const SMS_FAILURE_EVENTS = [
 ];
 
 /**
- * Email (SES v2) and SMS (AWS End User Messaging SMS) sending resources. Bounces,
+ * Email (SES v2) and SMS (AWS End User Messaging SMS) sending resources, and the topic SMS
+ * replies arrive on. Bounces,
  * complaints, rejections and SMS delivery failures go to one encrypted `feedback` topic that an
  * alarm watches; SES also adds bounced and complaining addresses to the account suppression
  * list so they are not tried again.
@@ -44,6 +45,11 @@ const SMS_FAILURE_EVENTS = [
 export class Messaging extends Construct {
   readonly configurationSet: ses.ConfigurationSet;
   readonly feedbackTopic: sns.Topic;
+  /**
+   * Where AWS End User Messaging two-way SMS publishes replies (set it as the phone number's
+   * two-way channel); the inbound-SMS function subscribes to it.
+   */
+  readonly inboundTopic: sns.Topic;
   readonly smsConfigurationSet: smsvoice.CfnConfigurationSet;
   /** ARN of the sender ID / phone number / pool texts are sent from. */
   readonly originationIdentity: string;
@@ -61,6 +67,21 @@ export class Messaging extends Construct {
       masterKey: props.key,
       enforceSSL: true,
     });
+    this.inboundTopic = new sns.Topic(this, 'InboundSmsTopic', {
+      displayName: 'Timescales inbound SMS (replies to alerts)',
+      masterKey: props.key,
+      enforceSSL: true,
+    });
+    this.inboundTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'PublishInboundSms',
+        principals: [new iam.ServicePrincipal('sms-voice.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.inboundTopic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    );
+
     for (const service of ['ses.amazonaws.com', 'sms-voice.amazonaws.com']) {
       this.feedbackTopic.addToResourcePolicy(
         new iam.PolicyStatement({

@@ -55,6 +55,25 @@ export class TimerScheduler extends Construct {
   }
 
   /**
+   * Delete schedules in this group only: what acknowledging an alert needs (it cancels the
+   * clock's escalation timers, and never creates one).
+   */
+  grantCancelSchedules(grantee: iam.IGrantable & IConstruct): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'CancelTimerSchedules',
+        actions: ['scheduler:DeleteSchedule'],
+        resources: [this.schedulesArn],
+      }),
+    );
+    Validations.of(grantee).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${this.group.scheduleGroupName}/*]`,
+      reason:
+        'Escalation timers are named at run time from the clock they belong to, so they cannot be listed in advance; the wildcard is confined to this schedule group, the narrowest scope Scheduler offers.',
+    });
+  }
+
+  /**
    * Create and delete schedules in this group only (the EventBridge adapter calls nothing else:
    * a create that conflicts is a success, so it never reads or updates), and pass only this role.
    */

@@ -155,6 +155,25 @@ describe('POST /v1/events: rejections are problems naming the field', () => {
       400,
       'occurredAt',
     ],
+    [
+      'a rota tier other than 1 or 2',
+      () =>
+        postEvent(
+          JSON.stringify({
+            id: 'bad-4',
+            type: 'rota.shift',
+            occurredAt: '2026-03-01T09:00:00Z',
+            data: {
+              personId: 'P-0008',
+              from: '2026-03-02T17:00:00Z',
+              to: '2026-03-03T09:00:00Z',
+              tier: 3,
+            },
+          }),
+        ),
+      400,
+      'data.tier',
+    ],
   ])('answers %s with %i', async (_name, request, status, field) => {
     // Prepare
     const { handler } = setup();

@@ -23,6 +23,9 @@ describe('schemas/openapi.json', () => {
     // Assess
     expect(document.openapi).toBe('3.1.0');
     expect(paths).toEqual([
+      '/a/{token}',
+      '/v1/alerts',
+      '/v1/alerts/{alertId}/ack',
       '/v1/cases/{caseId}',
       '/v1/cases/{caseId}/audit',
       '/v1/cases/{caseId}/deadlines',

@@ -199,10 +199,12 @@ describe('local mode over HTTP: LADO concerns on the Friday before a bank-holida
     ]);
     // C-1001 was alerted three times and is one line: breached Saturday 16:30 BST, and at
     // Tuesday 09:00 BST 64.5 hours late (2 days). C-1003 was alerted once and met at 09:00.
+    // Nobody acknowledged, and nobody is on call at tier 2: 30 minutes after the first alert
+    // of each phase (04:30 before the breach, 16:30 the breach) the duty inbox was told.
     const lines = (digests[0]?.body ?? '').split('\n').filter((l) => l.startsWith('- '));
     expect(lines).toEqual([
-      '- C-1001: LADO notification — BREACHED, 2 days late and not yet met. EDT alerted: Sat 23 May 04:30 BST (due soon), Sat 23 May 10:30 BST (due soon), Sat 23 May 16:30 BST (BREACHED). https://cases.example.gov.uk/cases/C-1001',
-      '- C-1003: LADO notification — met on time (Saturday 23 May 2026, 09:00 (BST)). EDT alerted: Sat 23 May 04:30 BST (due soon). https://cases.example.gov.uk/cases/C-1003',
+      '- C-1001: LADO notification — BREACHED, 2 days late and not yet met. EDT alerted: Sat 23 May 04:30 BST (due soon), Sat 23 May 10:30 BST (due soon), Sat 23 May 16:30 BST (BREACHED). Escalated to the duty inbox (Sat 23 May 05:00 BST), the duty inbox (Sat 23 May 17:00 BST). Not acknowledged. https://cases.example.gov.uk/cases/C-1001',
+      '- C-1003: LADO notification — met on time (Saturday 23 May 2026, 09:00 (BST)). EDT alerted: Sat 23 May 04:30 BST (due soon). Escalated to the duty inbox (Sat 23 May 05:00 BST). Not acknowledged. https://cases.example.gov.uk/cases/C-1003',
     ]);
   });
 

@@ -8,7 +8,10 @@
  * hour LADO notification clock, due 16:30 BST (15:30Z) on Saturday, with reminders at 50 %
  * (04:30 BST, 03:30Z) and 75 % (10:30 BST, 09:30Z). All are urgent and out of hours, so each
  * goes at once to the EDT manager on the rota, by SMS and email; at 16:30 BST the clock breaches
- * and the breach step (standing for the at-due one) tells the EDT manager it BREACHED. Monday
+ * and the breach step (standing for the at-due one) tells the EDT manager it BREACHED. Each
+ * alert asks to be acknowledged; nobody does and nobody is on call at tier 2, so 30 minutes
+ * after the first alert of each phase (05:00 BST, 04:00Z; after the breach 17:00 BST, 16:00Z)
+ * the duty inbox (timescales.config.json's fallback contact, email only) is told. Monday
  * 27 May 2030 is the Spring bank holiday, so the day team's digest goes at the next opening,
  * 09:00 BST (08:00Z) on Tuesday 28 May, to the case's team manager; at that opening the breach
  * of this safeguarding clock is repeated to the LADO (in hours: by email).
@@ -34,6 +37,8 @@ const EDT_PHONE = '+447700900005';
 const EDT_EMAIL = 'edt.one@example.gov.uk';
 const LADO_EMAIL = 'lado.one@example.gov.uk';
 const MANAGER_EMAIL = 'manager.one@example.gov.uk';
+/** timescales.config.json's fallback contact, which local mode uses. */
+const DUTY_EMAIL = 'childrens-duty@example.gov.uk';
 
 describe("the README's worked example, pasted into a shell against a fresh npm start", () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'timescales-readme-'));
@@ -104,13 +109,24 @@ describe("the README's worked example, pasted into a shell against a fresh npm s
     expect(lado[0]?.subject).toContain('BREACHED, 2 days late');
   });
 
-  it('sends nothing else', () => {
-    expect(outbox).toHaveLength(8);
+  it('tells the duty inbox, 30 minutes after the first alert and after the breach alert, that nobody acknowledged', () => {
+    const duty = outbox.filter((m) => m.to === DUTY_EMAIL);
+    expect(duty.map((m) => [m.sentAt.slice(0, 16), m.channel, m.subject?.slice(0, 18)])).toEqual([
+      ['2030-05-25T04:00', 'email', 'NOT ACKNOWLEDGED: '],
+      ['2030-05-25T16:00', 'email', 'NOT ACKNOWLEDGED: '],
+    ]);
+    expect(duty[1]?.body).toContain('BREACHED');
   });
 
-  it("links every message to the case on the server's own address and port", () => {
+  it('sends nothing else', () => {
+    expect(outbox).toHaveLength(10);
+  });
+
+  it("links every email to the case, and every SMS to its ack link, on the server's own address and port", () => {
     for (const message of outbox) {
-      expect(message.body).toContain(`http://127.0.0.1:${port}/v1/cases/C-1001`);
+      // An alert's SMS has room for one link (160 characters): the one that acknowledges it.
+      const link = message.channel === 'sms' ? '/a/' : '/v1/cases/C-1001';
+      expect(message.body).toContain(`http://127.0.0.1:${port}${link}`);
     }
   });
 

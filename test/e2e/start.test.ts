@@ -86,6 +86,7 @@ describe('npm start', () => {
       'HOST',
       'DATA_DIR',
       'WEBHOOK_SECRET',
+      'ALERT_TOKEN_KEY',
       'TABLE_NAME',
       'AUTHORITY_CONFIG',
       'DYNAMODB_PORT',

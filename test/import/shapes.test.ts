@@ -169,3 +169,27 @@ describe('the documented examples (docs/import.md)', () => {
     },
   );
 });
+
+describe('the rota’s tier', () => {
+  it('a row with tier 2 is a shift of the senior manager on call; without one, of the EDT manager', () => {
+    const rota = shape('rota');
+    const [senior] = rota.toEvents({
+      person_id: 'P-0008',
+      from: '2030-03-08 17:00',
+      to: '2030-03-11 09:00',
+      tier: '2',
+    });
+    const [edt] = rota.toEvents({
+      person_id: 'P-0005',
+      from: '2030-03-08 17:00',
+      to: '2030-03-11 09:00',
+    });
+    expect(senior?.data).toEqual({
+      personId: 'P-0008',
+      from: '2030-03-08T17:00:00+00:00',
+      to: '2030-03-11T09:00:00+00:00',
+      tier: 2,
+    });
+    expect(edt?.data).not.toHaveProperty('tier');
+  });
+});

@@ -55,9 +55,53 @@ describe('timescales.config.json', () => {
       division: 'england-and-wales',
       preset: 'southampton',
       officeHours: { '1': { open: '09:00', close: '17:00' } },
-      links: { caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}' },
+      links: {
+        caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}',
+        ackBaseUrl: 'https://ack.example.gov.uk',
+      },
       fallbackContact: { email: 'duty.inbox@example.gov.uk' },
+      ackWithinMinutes: 30,
     });
+  });
+});
+
+describe('out-of-hours alerts a council sets', () => {
+  const links = (ackBaseUrl: string) => ({
+    links: { caseUrlTemplate: EXAMPLE_CONFIG.links.caseUrlTemplate, ackBaseUrl },
+  });
+
+  it('waits 30 minutes for an acknowledgement unless told otherwise, and SMS are one-way', () => {
+    const config = parseConfig(EXAMPLE_CONFIG);
+    expect(config.ackWithinMinutes).toBe(30);
+    expect(config.sms.twoWay).toBe(false);
+    expect(parseConfig({ ...EXAMPLE_CONFIG, ackWithinMinutes: 15 }).ackWithinMinutes).toBe(15);
+  });
+
+  it('refuses a wait under 5 minutes or over 4 hours, naming the field', () => {
+    expect(issuesFor({ ackWithinMinutes: 4 })).toEqual([
+      expect.stringMatching(/^ackWithinMinutes: /),
+    ]);
+    expect(issuesFor({ ackWithinMinutes: 241 })).toEqual([
+      expect.stringMatching(/^ackWithinMinutes: /),
+    ]);
+  });
+
+  it('refuses an ack base URL that is not https, or carries a query', () => {
+    expect(issuesFor(links('http://ack.example.gov.uk'))).toEqual([
+      expect.stringMatching(/^links\.ackBaseUrl: must be an https URL/),
+    ]);
+    expect(issuesFor(links('https://ack.example.gov.uk/?x=1'))).toEqual([
+      'links.ackBaseUrl: must have no query or fragment',
+    ]);
+  });
+
+  it('refuses an ack base URL too long for a 60-character link with a 64-bit MAC', () => {
+    // 60 - "/a/" (3) - 24 characters of token (6 + 4 + 8 bytes, base64url) leaves 33 for the base.
+    const longest = `https://${'a'.repeat(25)}`; // 33 characters
+    expect(parseConfig({ ...EXAMPLE_CONFIG, ...links(longest) }).links.ackBaseUrl).toBe(longest);
+    expect(issuesFor(links(`${longest}a`))).toEqual([
+      expect.stringMatching(/^links\.ackBaseUrl: the ack base URL .* is too long/),
+    ]);
   });
 });
 

@@ -12,7 +12,10 @@ export const EXAMPLE_CONFIG: TimescalesConfigInput = {
   email: { from: 'timescales@example.gov.uk' },
   alarmEmail: 'it-operations@example.gov.uk',
   sms: { senderId: 'EXAMPLEBC' },
-  links: { caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}' },
+  links: {
+    caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}',
+    ackBaseUrl: 'https://ack.example.gov.uk',
+  },
   fallbackContact: { email: 'duty.inbox@example.gov.uk' },
 };
 

@@ -46,6 +46,7 @@ describe('cdk-nag (AwsSolutions + Serverless) over the whole app', () => {
     addTimescales(app, {
       ...config,
       sms: {
+        twoWay: true,
         originationIdentityArn:
           'arn:aws:sms-voice:eu-west-2:111122223333:pool/pool-0123456789abcdef',
       },

@@ -18,11 +18,19 @@ beforeAll(() => {
   template = Template.fromStack(stack);
 });
 
-const FUNCTIONS = ['events', 'read', 'reminders'] as const;
+const FUNCTIONS = ['events', 'read', 'reminders', 'alerts', 'smsInbound'] as const;
+/** Each function's Powertools service name. */
+const SERVICE: Record<(typeof FUNCTIONS)[number], string> = {
+  events: 'timescales-events',
+  read: 'timescales-read',
+  reminders: 'timescales-reminders',
+  alerts: 'timescales-alerts',
+  smsInbound: 'timescales-sms-inbound',
+};
 
 describe('Lambda functions', () => {
-  it('are exactly the four entry points', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 4);
+  it('are exactly the six entry points (the pages, with `web` configured, are a seventh)', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 6);
   });
 
   it.each(FUNCTIONS)(
@@ -49,6 +57,7 @@ describe('Lambda functions', () => {
     const variables = resource.Properties.Environment.Variables as Record<string, unknown>;
     expect(Object.keys(variables).sort()).toEqual(
       [
+        'ALERT_TOKEN_KEY_ARN',
         'AUTHORITY_CONFIG',
         'LOG_LEVEL',
         'NODE_OPTIONS',
@@ -61,13 +70,14 @@ describe('Lambda functions', () => {
         'SES_FROM',
         'SMS_CONFIGURATION_SET',
         'SMS_ORIGINATION_IDENTITY',
+        'SMS_TWO_WAY',
         'TABLE_NAME',
         'TIMER_TARGET_ARN',
         'WEBHOOK_SECRET_ARN',
       ].sort(),
     );
     expect(variables).toMatchObject({
-      POWERTOOLS_SERVICE_NAME: `timescales-${name}`,
+      POWERTOOLS_SERVICE_NAME: SERVICE[name],
       POWERTOOLS_METRICS_NAMESPACE: 'Timescales',
       LOG_LEVEL: 'INFO',
       SES_FROM: 'timescales@example.gov.uk',
@@ -75,12 +85,18 @@ describe('Lambda functions', () => {
       SCHEDULER_ROLE_ARN: { 'Fn::GetAtt': [idOf(stack.timers.role), 'Arn'] },
       SCHEDULER_DLQ_ARN: { 'Fn::GetAtt': [idOf(stack.timers.deadLetterQueue), 'Arn'] },
       WEBHOOK_SECRET_ARN: { Ref: idOf(stack.webhookSecret) },
+      ALERT_TOKEN_KEY_ARN: { Ref: idOf(stack.alertTokenKey) },
+      SMS_TWO_WAY: 'false',
     });
     expect(JSON.parse(variables.AUTHORITY_CONFIG as string)).toMatchObject({
       authority: 'Example Borough Council',
       division: 'england-and-wales',
       preset: 'southampton',
-      links: { caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}' },
+      links: {
+        caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}',
+        ackBaseUrl: 'https://ack.example.gov.uk',
+      },
+      ackWithinMinutes: 30,
     });
     expect(JSON.stringify(variables.TIMER_TARGET_ARN)).toContain(
       ':function:Timescales-example-borough-App-reminders',
@@ -107,6 +123,8 @@ describe('Lambda functions', () => {
     expect(reserved('events')).toBe(20);
     expect(reserved('reminders')).toBe(5);
     expect(reserved('read')).toBeUndefined();
+    expect(reserved('alerts')).toBeUndefined();
+    expect(reserved('smsInbound')).toBeUndefined();
   });
 
   it('lets a new account with a small concurrency quota leave functions unreserved', () => {
@@ -121,7 +139,7 @@ describe('Lambda functions', () => {
 describe('log groups', () => {
   it('every log group has the configured retention and is retained', () => {
     const groups = template.findResources('AWS::Logs::LogGroup');
-    expect(Object.keys(groups)).toHaveLength(5); // four functions + API access logs
+    expect(Object.keys(groups)).toHaveLength(7); // six functions + API access logs
     for (const group of Object.values(groups)) {
       expect(group.Properties.RetentionInDays).toBe(365);
       expect(group.DeletionPolicy).toBe('Retain');
@@ -145,13 +163,14 @@ describe('log groups', () => {
 
 describe('queues', () => {
   it('every queue is encrypted, TLS-only and keeps messages 14 days', () => {
-    template.resourceCountIs('AWS::SQS::Queue', 3); // scheduler DLQ, async-failure DLQ, alarm-email DLQ
+    // Scheduler DLQ, async-failure DLQ, alarm-email DLQ, inbound-SMS DLQ.
+    template.resourceCountIs('AWS::SQS::Queue', 4);
     template.allResourcesProperties('AWS::SQS::Queue', {
       SqsManagedSseEnabled: true,
       MessageRetentionPeriod: 1_209_600,
     });
     const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
-    expect(policies).toHaveLength(3);
+    expect(policies).toHaveLength(4);
     for (const policy of policies) {
       expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({
@@ -200,7 +219,7 @@ describe('EventBridge Scheduler', () => {
 });
 
 /** Statements of a function's role that mention `prefix:` actions. */
-function statementsWith(name: 'events' | 'read' | 'reminders', prefix: string): Statement[] {
+function statementsWith(name: (typeof FUNCTIONS)[number], prefix: string): Statement[] {
   return statementsOf(template, stack, stack.functions[name].role).filter((s) =>
     actionsOf(s).some((a) => a.startsWith(prefix)),
   );
@@ -330,9 +349,12 @@ describe('least-privilege IAM', () => {
   });
 
   it('only the events function reads the webhook secret', () => {
-    expect(statementsWith('events', 'secretsmanager:')).toHaveLength(1);
-    expect(statementsWith('reminders', 'secretsmanager:')).toHaveLength(0);
-    expect(statementsWith('read', 'secretsmanager:')).toHaveLength(0);
+    for (const name of FUNCTIONS) {
+      const reads = statementsWith(name, 'secretsmanager:').some(
+        (s) => JSON.stringify(s.Resource) === JSON.stringify({ Ref: idOf(stack.webhookSecret) }),
+      );
+      expect(reads, name).toBe(name === 'events');
+    }
   });
 
   it('reminders: SES send only from our identity through our configuration set', () => {
@@ -415,7 +437,7 @@ describe('HTTP API', () => {
       .sort();
     // Assess
     expect(deployed).toEqual(declared);
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 10);
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', routes.length);
   });
 
   it.each(routes.filter((r) => r.route.auth === 'iam'))('$key requires IAM (SigV4)', ({ key }) => {
@@ -507,9 +529,9 @@ describe('messaging', () => {
     });
   });
 
-  it('both topics are encrypted with the key and accept TLS only', () => {
+  it('every topic (feedback, inbound SMS, alarms) is encrypted with the key and accepts TLS only', () => {
     const topics = template.findResources('AWS::SNS::Topic');
-    expect(Object.keys(topics)).toHaveLength(2);
+    expect(Object.keys(topics)).toHaveLength(3);
     for (const topic of Object.values(topics)) {
       expect(JSON.stringify(topic.Properties.KmsMasterKeyId)).toContain('DataKey');
     }
@@ -543,8 +565,10 @@ describe('alarms', () => {
 
   it('exactly the expected set, every one to the alarm topic (alarm and OK)', () => {
     const alarms = alarmsBy();
-    // 2 queue depths, errors and throttles of 4 functions, SendFailed, TimerDead, DeliveryFeedback, Api5xx, 2 import refusals
-    expect(alarms).toHaveLength(16);
+    // 3 queue depths (scheduler, async failures, inbound SMS), errors and throttles of 6
+    // functions, SendFailed, TimerDead, DeliveryFeedback, Api5xx, 2 import refusals, and
+    // escalations to the fallback contact.
+    expect(alarms).toHaveLength(22);
     const topic = { Ref: idOf(stack.alarms.topic) };
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([topic]);
@@ -622,7 +646,7 @@ describe('alarms', () => {
         Environment: {
           Variables: Match.objectLike({
             POWERTOOLS_METRICS_NAMESPACE: 'Timescales',
-            POWERTOOLS_SERVICE_NAME: `timescales-${name}`,
+            POWERTOOLS_SERVICE_NAME: SERVICE[name],
           }),
         },
       });

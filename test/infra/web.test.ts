@@ -35,8 +35,8 @@ const idOf = (scope: { node: { defaultChild?: unknown } }) =>
   (stack as Stack).getLogicalId(scope.node.defaultChild as never);
 
 describe('the managers’ pages in AWS', () => {
-  it('are served by a function of their own (beside events, read, reminders, import), reading the table only, told the pool and client', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 5);
+  it('are served by a function of their own (beside events, read, reminders, import, alerts, sms-inbound), reading the table only, told the pool and client', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 7);
     const web = stack.functions.web as TimescalesFunction;
     const variables = template.toJSON().Resources[idOf(web.function)].Properties.Environment
       .Variables as Record<string, unknown>;
@@ -135,7 +135,7 @@ describe('the managers’ pages in AWS', () => {
   it('without `web` in the configuration there are no pages and no pool', () => {
     const { stateless } = synthStacks();
     const t = Template.fromStack(stateless);
-    t.resourceCountIs('AWS::Lambda::Function', 4);
+    t.resourceCountIs('AWS::Lambda::Function', 6);
     t.resourceCountIs('AWS::Cognito::UserPool', 0);
   });
 

@@ -101,6 +101,8 @@ describe('local scheduler driver', () => {
     // Prepare: 24 cases with a LADO concern raised at the same minute (Mon 1 Jun 2026 16:00
     // BST): each 50% reminder is due at Tue 04:00 BST (out of hours: EDT, SMS + email), each
     // 75% at 10:00 BST (in hours: the LADO by email); the digest at 09:00 BST between them.
+    // Nobody acknowledges: each alert's escalation timer fires at 04:30 BST and, with nobody on
+    // call at tier 2 and no fallback contact here, is recorded as reaching nobody (no message).
     // Every 50% timer is also scheduled a second time under another name (a redelivery).
     const CASES = 24;
     const { client, tableName } = await freshTable();
@@ -178,7 +180,7 @@ describe('local scheduler driver', () => {
     const sent = reminders.outbox.list();
     expect(maxInFlight).toBeGreaterThan(1);
     expect(maxInFlight).toBeLessThanOrEqual(8);
-    expect(fired).toBe(CASES * 2 + 1 + CASES);
+    expect(fired).toBe(CASES * 2 + CASES + 1 + CASES);
     const keys = sent.map((m) => `${m.caseId}|${m.reminderId}|${m.to}|${m.channel}`);
     expect(new Set(keys).size).toBe(keys.length);
     const edt = sent.filter((m) => m.to.includes('900005') || m.to.startsWith('edt.'));

@@ -4,22 +4,29 @@
  */
 import { BUILDING_BRIDGES_HOURS, createCalendar } from '#calendar/index.js';
 import type { CaseAggregate, Deadline } from '#domain/model.js';
-import type {
-  AwayPeriod,
-  Channel,
-  ChannelOutcome,
-  ClaimKey,
-  ClaimResult,
-  DigestEntry,
-  DigestStore,
-  OutboundMessage,
-  Person,
-  ReminderAudit,
-  ReminderAuditEntry,
-  RotaShift,
-  SendClaims,
-  UnroutedReminder,
+import {
+  type Alert,
+  type AlertAck,
+  AlertConflictError,
+  type AlertQueryInput,
+  type AlertStore,
+  type AwayPeriod,
+  type Channel,
+  type ChannelOutcome,
+  type ClaimKey,
+  type ClaimResult,
+  type ClockAlerts,
+  type DigestEntry,
+  type DigestStore,
+  type OutboundMessage,
+  type Person,
+  type ReminderAudit,
+  type ReminderAuditEntry,
+  type RotaShift,
+  type SendClaims,
+  type UnroutedReminder,
 } from '#domain/ports.js';
+import { emptyClockAlerts } from '#domain/reminders/alerts.js';
 import { MemoryDirectory } from './memory-store.js';
 
 export const calendar = createCalendar({
@@ -181,4 +188,72 @@ export function caseAggregate(overrides: Partial<CaseAggregate> = {}): CaseAggre
     deadlines: [],
     ...overrides,
   };
+}
+
+/**
+ * Alerts and clock alert states in memory, with the adapter's conditions: a clock write
+ * expects the revision read (else `AlertConflictError`), a new alert id must be free.
+ */
+export class MemoryAlertStore implements AlertStore {
+  readonly alerts = new Map<string, Alert>();
+  readonly clocks = new Map<string, ClockAlerts>();
+  /** Runs before each write (a test's concurrent change). */
+  beforeWrite?: () => void;
+
+  private key(caseId: string, deadlineId: string) {
+    return `${caseId}|${deadlineId}`;
+  }
+  async getAlert(alertId: string) {
+    const found = this.alerts.get(alertId);
+    return found === undefined ? undefined : structuredClone(found);
+  }
+  async getClock(caseId: string, deadlineId: string) {
+    const found = this.clocks.get(this.key(caseId, deadlineId));
+    return found === undefined ? emptyClockAlerts(caseId, deadlineId) : structuredClone(found);
+  }
+  private check(before: ClockAlerts) {
+    this.beforeWrite?.();
+    const current = this.clocks.get(this.key(before.caseId, before.deadlineId));
+    if ((current?.revision ?? 0) !== before.revision)
+      throw new AlertConflictError(this.key(before.caseId, before.deadlineId));
+  }
+  private put(before: ClockAlerts, after: ClockAlerts) {
+    this.clocks.set(
+      this.key(after.caseId, after.deadlineId),
+      structuredClone({ ...after, revision: before.revision + 1 }),
+    );
+  }
+  async recordAlert(alert: Alert, before: ClockAlerts, after: ClockAlerts) {
+    this.check(before);
+    if (this.alerts.has(alert.alertId)) throw new AlertConflictError(alert.alertId);
+    this.alerts.set(alert.alertId, structuredClone(alert));
+    this.put(before, after);
+  }
+  async saveClock(before: ClockAlerts, after: ClockAlerts) {
+    this.check(before);
+    this.put(before, after);
+  }
+  async acknowledge(
+    before: ClockAlerts,
+    after: ClockAlerts,
+    alertIds: readonly string[],
+    ack: AlertAck,
+  ) {
+    this.check(before);
+    this.put(before, after);
+    for (const id of alertIds) {
+      const alert = this.alerts.get(id);
+      if (alert !== undefined)
+        this.alerts.set(id, { ...alert, status: 'acknowledged', ack: structuredClone(ack) });
+    }
+  }
+  async listAlerts(query: AlertQueryInput) {
+    const all = [...this.alerts.values()]
+      .filter((a) => a.status === query.status)
+      .sort((a, b) => b.sentAt.getTime() - a.sentAt.getTime() || (a.alertId < b.alertId ? 1 : -1));
+    const start = query.cursor === undefined ? 0 : Number(query.cursor);
+    const page = all.slice(start, start + query.limit).map((a) => structuredClone(a));
+    const next = start + query.limit;
+    return next < all.length ? { alerts: page, nextCursor: String(next) } : { alerts: page };
+  }
 }

@@ -95,7 +95,7 @@ export class CachedDirectory implements Directory {
     return delegateAt(periods, at);
   }
 
-  async onCallAt(at: Date): Promise<string | undefined> {
+  async onCallAt(at: Date, tier: 1 | 2 = 1): Promise<string | undefined> {
     const t = at.getTime();
     let window = this.rota;
     // Served from the window when every shift the rule can pick, `from` in
@@ -111,7 +111,7 @@ export class CachedDirectory implements Directory {
         if (this.rota === fresh) this.rota = undefined;
       });
     }
-    return onCallFrom(await window.shifts, at);
+    return onCallFrom(await window.shifts, at, tier);
   }
 }
 

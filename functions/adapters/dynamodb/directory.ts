@@ -153,7 +153,7 @@ export class DynamoDirectory
         personId: item.personId as string,
         from: item.from as string,
         to: item.to as string,
-        tier: item.tier as string | undefined,
+        tier: item.tier as 1 | 2 | undefined,
       }),
     );
     const last = found.items.at(-1);
@@ -174,8 +174,12 @@ export class DynamoDirectory
     return delegateAt(items.map(toAwaySpan), at);
   }
 
-  async onCallAt(at: Date): Promise<string | undefined> {
-    return onCallFrom(await this.shiftsStarting(new Date(at.getTime() - MAX_SHIFT_MS), at), at);
+  async onCallAt(at: Date, tier: 1 | 2 = 1): Promise<string | undefined> {
+    return onCallFrom(
+      await this.shiftsStarting(new Date(at.getTime() - MAX_SHIFT_MS), at),
+      at,
+      tier,
+    );
   }
 
   async teamManager(team: string): Promise<string | undefined> {
@@ -218,11 +222,15 @@ export class DynamoDirectory
         ':hi': `${keys.shiftPrefix}${to.toISOString()}#\uffff`,
       },
     });
-    return items.map((item) => ({
-      personId: item.personId as string,
-      from: item.from as string,
-      to: item.to as string,
-    }));
+    return items.map((item) =>
+      omitUndefined({
+        personId: item.personId as string,
+        from: item.from as string,
+        to: item.to as string,
+        // Shifts written before tiers existed are tier 1.
+        tier: item.tier as 1 | 2 | undefined,
+      }),
+    );
   }
 
   /** The directory's generation: the stamp every write bumps (0 before the first write). */
@@ -296,6 +304,7 @@ export class DynamoDirectory
       personId: shift.personId,
       from,
       to: new Date(shift.to).toISOString(),
+      ...(shift.tier === undefined || shift.tier === 1 ? {} : { tier: shift.tier }),
       eventId: event.eventId,
     });
   }

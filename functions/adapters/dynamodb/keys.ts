@@ -146,13 +146,26 @@ export const digestEntry = (team: string, date: string, caseId: string, reminder
   sk: `ITEM#${caseId}#${reminderId}`,
 });
 export const digestPartition = (team: string, date: string) => `DIGEST#${team}#${date}`;
-/** gsi2: every EDT alert (digest entry) by the time it was sent, across teams. */
-export const alertIndex = (alertedAt: string, caseId: string, reminderId: string) => ({
-  gsi2pk: alertPartition,
+/** gsi2: every digest entry (what the EDT was alerted to) by the time it was sent, across teams. */
+export const digestIndex = (alertedAt: string, caseId: string, reminderId: string) => ({
+  gsi2pk: digestIndexPartition,
   gsi2sk: `${alertedAt}#${caseId}#${reminderId}`,
 });
-export const alertPartition = 'ALERTS';
+export const digestIndexPartition = 'DIGESTS';
 
+/** An out-of-hours alert, found by the id its ack link carries. */
+export const alert = (alertId: string) => ({ pk: `ALERT#${alertId}`, sk: 'ALERT' });
+/** gsi1: alerts by status (`open`, `acknowledged`), by when they were sent. */
+export const alertIndex = (status: string, sentAt: string, alertId: string) => ({
+  gsi1pk: `ALERTS#${status}`,
+  gsi1sk: `${sentAt}#${alertId}`,
+});
+export const alertStatusPartition = (status: string) => `ALERTS#${status}`;
+/** One clock's alert state: its alerts awaiting acknowledgement, its acknowledgement, its escalations. */
+export const clockAlerts = (caseId: string, deadlineId: string) => ({
+  pk: `CLOCK#${caseId}#${deadlineId}`,
+  sk: 'ALERTS',
+});
 /**
  * A drop-bucket import's checkpoint: one per object version (its ETag when unversioned), so a
  * resumed invocation carries on from the line after the last one done.

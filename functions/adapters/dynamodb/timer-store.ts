@@ -143,7 +143,7 @@ function fromItem(item: Record<string, unknown>): StoredTimer {
 export function digestEntryItem(entry: DigestEntry): Record<string, unknown> {
   return {
     ...keys.digestEntry(entry.team, entry.date, entry.caseId, entry.reminderId),
-    ...keys.alertIndex(entry.alertedAt.toISOString(), entry.caseId, entry.reminderId),
+    ...keys.digestIndex(entry.alertedAt.toISOString(), entry.caseId, entry.reminderId),
     entity: 'digest-entry',
     ...entry,
     dueAt: entry.dueAt.toISOString(),
@@ -180,7 +180,10 @@ export class DynamoDigestStore implements DigestStore {
       TableName: this.tableName,
       IndexName: TABLE_KEYS.gsi2.name,
       KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk >= :since',
-      ExpressionAttributeValues: { ':pk': keys.alertPartition, ':since': since.toISOString() },
+      ExpressionAttributeValues: {
+        ':pk': keys.digestIndexPartition,
+        ':since': since.toISOString(),
+      },
     });
     return items.map(fromDigestItem);
   }

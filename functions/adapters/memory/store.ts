@@ -337,8 +337,8 @@ export class MemoryDirectory implements Directory, DirectoryWriter, DirectoryLis
     return delegateAt(this.away.get(personId) ?? [], at);
   }
 
-  async onCallAt(at: Date): Promise<string | undefined> {
-    return onCallFrom(this.shifts, at);
+  async onCallAt(at: Date, tier: 1 | 2 = 1): Promise<string | undefined> {
+    return onCallFrom(this.shifts, at, tier);
   }
 
   async teamManager(team: string): Promise<string | undefined> {
@@ -409,7 +409,12 @@ export class MemoryDirectory implements Directory, DirectoryWriter, DirectoryLis
     const from = new Date(shift.from).toISOString();
     const i = this.shifts.findIndex((s) => s.from === from && s.personId === shift.personId);
     if (i >= 0) this.shifts.splice(i, 1);
-    this.shifts.push({ personId: shift.personId, from, to: new Date(shift.to).toISOString() });
+    this.shifts.push({
+      personId: shift.personId,
+      from,
+      to: new Date(shift.to).toISOString(),
+      ...(shift.tier === undefined || shift.tier === 1 ? {} : { tier: shift.tier }),
+    });
   }
 }
 

@@ -294,16 +294,31 @@ const SHAPES: CsvShape[] = [
       { name: 'person_id', required: true, field: 'data.personId', description: 'who is on call' },
       { name: 'from', required: true, field: 'data.from', description: 'shift start' },
       { name: 'to', required: true, field: 'data.to', description: 'shift end' },
+      {
+        name: 'tier',
+        required: false,
+        field: 'data.tier',
+        description: '1: the EDT manager on call (the default); 2: the senior manager on call',
+      },
     ],
     eventTypes: ['rota.shift'],
-    example: ['person_id,from,to', 'P-0005,2026-03-06 17:00,2026-03-09 09:00'],
+    example: [
+      'person_id,from,to,tier',
+      'P-0005,2026-03-06 17:00,2026-03-09 09:00,1',
+      'P-0008,2026-03-06 17:00,2026-03-09 09:00,2',
+    ],
     toEvents: (row) => {
       const from = instantOf(cell(row, 'from'));
       return [
         {
           type: 'rota.shift',
           occurredAt: from,
-          data: defined({ personId: cell(row, 'person_id'), from, to: instantOf(cell(row, 'to')) }),
+          data: defined({
+            personId: cell(row, 'person_id'),
+            from,
+            to: instantOf(cell(row, 'to')),
+            tier: integerOf(cell(row, 'tier')),
+          }),
         },
       ];
     },

@@ -19,11 +19,15 @@ export interface AwaySpan {
   delegateId: string;
 }
 
-/** One EDT rota shift: `personId` is on call from `from` (inclusive) to `to` (exclusive). */
+/**
+ * One rota shift: `personId` is on call from `from` (inclusive) to `to` (exclusive), at `tier`
+ * (1, the EDT manager, when absent; 2, the senior manager on call).
+ */
 export interface ShiftSpan {
   personId: string;
   from: string;
   to: string;
+  tier?: 1 | 2 | undefined;
 }
 
 /**
@@ -41,16 +45,22 @@ export function delegateAt(periods: readonly AwaySpan[], at: Date): string | und
 }
 
 /**
- * The EDT manager on call at `at`: of the shifts with `from ≤ at < to` that started at most
- * `MAX_SHIFT_DAYS` before `at`, the latest-starting one's (a swap entered later overrides);
- * two starting at the same instant: the greater person id (the store's key order, newest
- * first). `shifts` may hold any shifts.
+ * Who is on call at `at` at `tier` (1, the EDT manager, by default; 2, the senior manager): of
+ * that tier's shifts with `from ≤ at < to` that started at most `MAX_SHIFT_DAYS` before `at`,
+ * the latest-starting one's (a swap entered later overrides); two starting at the same
+ * instant: the greater person id (the store's key order, newest first). `shifts` may hold any
+ * shifts, of either tier.
  */
-export function onCallFrom(shifts: readonly ShiftSpan[], at: Date): string | undefined {
+export function onCallFrom(
+  shifts: readonly ShiftSpan[],
+  at: Date,
+  tier: 1 | 2 = 1,
+): string | undefined {
   const instant = at.toISOString();
   const earliest = new Date(at.getTime() - MAX_SHIFT_MS).toISOString();
   let best: ShiftSpan | undefined;
   for (const s of shifts) {
+    if ((s.tier ?? 1) !== tier) continue;
     if (s.from < earliest || s.from > instant || s.to <= instant) continue;
     if (
       best === undefined ||

@@ -50,7 +50,9 @@ export interface EmailLayout {
   table?: EmailTable;
   /** The one link, to the case (or the managers' page). */
   link?: { href: string; text: string };
-  /** Paragraphs after the link. */
+  /** Further links after the case's, each with the words that follow it (an alert's ack link). */
+  actions?: readonly { href: string; text: string; trailing?: string }[];
+  /** Paragraphs after the links. */
   after?: readonly string[];
   footer: string;
 }
@@ -145,6 +147,10 @@ export function emailHtml(layout: EmailLayout): string {
       : [
           `<p style="${TEXT} margin: 0 0 20px 0;"><a href="${escapeHtml(layout.link.href)}" style="${LINK} font-weight: 700;">${escapeHtml(layout.link.text)}</a></p>`,
         ]),
+    ...(layout.actions ?? []).map(
+      (a) =>
+        `<p style="${TEXT} margin: 0 0 20px 0;"><a href="${escapeHtml(a.href)}" style="${LINK} font-weight: 700;">${escapeHtml(a.text)}</a>${a.trailing === undefined ? '' : escapeHtml(a.trailing)}</p>`,
+    ),
     ...(layout.after ?? []).map((t) => p(t)),
     `<hr style="border: 0; border-top: 1px solid #b1b4b6; margin: 30px 0 15px 0;">`,
     p(layout.footer, SMALL),

@@ -1,4 +1,5 @@
 /** Reminders (pure): plans, planning, routing, messages and the read view. */
+export * from './alerts.js';
 export * from './backoff.js';
 export * from './messages.js';
 export * from './overrides.js';

@@ -53,6 +53,24 @@ export interface MessageInput {
   gaps?: readonly RoutingGapText[];
   /** Set for supervisions: an invitation (or its withdrawal) attached to the email. */
   invite?: Invitation;
+  /** An urgent out-of-hours alert: how it is acknowledged, or who already did. */
+  alert?: AlertText;
+}
+
+/**
+ * What an out-of-hours alert says about acknowledgement: the link (and, where two-way SMS is
+ * configured, the reply) that acknowledges it; or who already acknowledged the clock; and, for
+ * an escalation, who was alerted and did not acknowledge.
+ */
+export interface AlertText {
+  /** The ack link (`<base>/a/<token>`). */
+  ackLink?: string;
+  /** Two-way SMS is configured: the SMS says "Reply YES to acknowledge". */
+  replyYes?: boolean;
+  /** The clock was already acknowledged: by whom (a role) and when. */
+  acknowledged?: { role: string; at: Date };
+  /** An escalation: the role alerted first, and when, who has not acknowledged. */
+  unacknowledged?: { role: string; since: Date };
 }
 
 /**
@@ -165,8 +183,30 @@ function headline(input: MessageInput): string {
 const FALLBACK_LINE =
   'This reminder reached nobody it was meant for (or nobody was on the EDT rota): it comes to the service’s duty inbox instead.';
 
+/** The alert's lines: who has not acknowledged (an escalation), who did, how to acknowledge. */
+function alertLines(alert: AlertText | undefined, channel: 'email' | 'sms'): string[] {
+  if (alert === undefined) return [];
+  const when = (at: Date) => formatUkShort(at);
+  const lines: string[] = [];
+  if (alert.unacknowledged !== undefined)
+    lines.push(
+      `Not acknowledged: ${alert.unacknowledged.role} was alerted at ${when(alert.unacknowledged.since)}.`,
+    );
+  if (alert.acknowledged !== undefined)
+    lines.push(`Acknowledged by ${alert.acknowledged.role} at ${when(alert.acknowledged.at)}.`);
+  if (alert.ackLink !== undefined) {
+    lines.push(
+      channel === 'sms'
+        ? `Ack: ${alert.ackLink}${alert.replyYes === true ? ' Reply YES to acknowledge.' : ''}`
+        : `Acknowledge it (say you are on it): ${alert.ackLink}${alert.replyYes === true ? ' — or reply YES to the text message.' : ''}`,
+    );
+  }
+  return lines;
+}
+
 export function renderEmail(input: MessageInput): EmailContent {
-  const prefix = `${input.gaps === undefined ? '' : 'UNROUTED: '}${input.urgent ? 'URGENT: ' : ''}`;
+  const notAcked = input.alert?.unacknowledged === undefined ? '' : 'NOT ACKNOWLEDGED: ';
+  const prefix = `${input.gaps === undefined ? '' : 'UNROUTED: '}${notAcked}${input.urgent ? 'URGENT: ' : ''}`;
   const due = formatUkLong(input.dueAt);
   const subject = `${prefix}${input.caseId}: ${headline(input)} — ${due}`;
   const edtLine = input.edt
@@ -190,6 +230,7 @@ export function renderEmail(input: MessageInput): EmailContent {
       : []),
     `What to do: ${input.action}`,
     `Open the case: ${input.link}`,
+    ...(input.alert === undefined ? [] : ['', ...alertLines(input.alert, 'email')]),
     ...(edtLine === undefined ? [] : ['', edtLine]),
     '',
     'Sent by Timescales. This message carries the case reference only; see the case record for details.',
@@ -198,7 +239,10 @@ export function renderEmail(input: MessageInput): EmailContent {
     authority: input.authority,
     heading: `${prefix}${headline(input)}`,
     urgent: input.urgent || input.moment === 'breach',
-    lead: input.gaps === undefined ? [] : [FALLBACK_LINE],
+    lead: [
+      ...(input.gaps === undefined ? [] : [FALLBACK_LINE]),
+      ...alertLines({ ...input.alert, ackLink: undefined }, 'email'),
+    ],
     list: gaps.map((g) => `Missing: ${g.missing}. To fix: ${g.fix}.`),
     facts: [
       ['Case', input.caseId],
@@ -210,6 +254,18 @@ export function renderEmail(input: MessageInput): EmailContent {
     ],
     firstStep: input.action,
     link: { href: input.link, text: `Open case ${input.caseId}` },
+    actions:
+      input.alert?.ackLink === undefined
+        ? []
+        : [
+            {
+              href: input.alert.ackLink,
+              text: 'Acknowledge this alert (say you are on it)',
+              ...(input.alert.replyYes === true
+                ? { trailing: ' — or reply YES to the text message.' }
+                : {}),
+            },
+          ],
     after: edtLine === undefined ? [] : [edtLine],
     footer: SENT_BY,
   });
@@ -221,22 +277,48 @@ export function renderEmail(input: MessageInput): EmailContent {
 const SENT_BY =
   'Sent by Timescales. This message carries the case reference only; see the case record for details.';
 
-/** SMS text, 160 characters where possible: details are dropped before the link is. */
+/**
+ * SMS text, 160 characters where possible: details are dropped before the link is. An alert's
+ * ack link (and "Reply YES") outranks the case link: the email carries both.
+ */
 export function renderSms(input: MessageInput): string {
-  const prefix = `${input.gaps === undefined ? '' : 'UNROUTED '}${input.urgent ? 'URGENT ' : ''}`;
+  const notAcked = input.alert?.unacknowledged === undefined ? '' : 'NOT ACKED ';
+  const prefix = `${input.gaps === undefined ? '' : 'UNROUTED '}${notAcked}${input.urgent ? 'URGENT ' : ''}`;
   const head = `${prefix}${input.caseId}: ${headline(input)}. Due ${formatUkShort(input.dueAt)}.`;
   const fix = (input.gaps ?? []).map((g) => `Fix: ${g.fix}.`).join(' ');
   const short =
     input.moment === 'breach'
       ? `${prefix}${input.caseId}: ${input.title} BREACHED ${formatLateness(input.lateMs ?? 0)} late`
       : `${prefix}${input.caseId}: ${input.title} due ${formatUkShort(input.dueAt)}`;
-  const candidates = [
-    ...(fix === '' ? [] : [`${head} ${fix} ${input.link}`, `${short}. ${fix} ${input.link}`]),
-    `${head} ${input.action} ${input.link}`,
-    `${head} ${input.link}`,
-    `${short} ${input.link}`,
-  ];
+  const candidates =
+    input.alert === undefined
+      ? [
+          ...(fix === '' ? [] : [`${head} ${fix} ${input.link}`, `${short}. ${fix} ${input.link}`]),
+          `${head} ${input.action} ${input.link}`,
+          `${head} ${input.link}`,
+          `${short} ${input.link}`,
+        ]
+      : alertSms(input.alert, head, short, input.link);
   return candidates.find((text) => text.length <= 160) ?? (candidates.at(-1) as string);
+}
+
+/** An alert's SMS, longest first: the ack part is kept to the last, the case link dropped first. */
+function alertSms(alert: AlertText, head: string, short: string, link: string): string[] {
+  const lines = alertLines(alert, 'sms');
+  const ack = alert.ackLink === undefined ? undefined : (lines.pop() as string);
+  const tail = (...parts: (string | undefined)[]) =>
+    parts.filter((p) => p !== undefined && p !== '').join(' ');
+  const said = lines.join(' ');
+  if (ack === undefined)
+    return [tail(head, said, link), tail(short, said, link), tail(short, said)];
+  const bare = `Ack: ${alert.ackLink}`;
+  return [
+    tail(head, said, ack, link),
+    tail(head, said, ack),
+    tail(short, said, ack),
+    tail(short, ack),
+    tail(short, bare),
+  ];
 }
 
 /** What a clock is now, for the morning digest. */
@@ -257,6 +339,14 @@ export interface DigestClock {
   status: DigestStatus;
   alerts: readonly { at: Date; moment: ReminderMoment }[];
   link: string;
+  /**
+   * The clock's alerts and acknowledgement, when alerts are tracked: who acknowledged and when
+   * (none: not acknowledged), and where nobody's acknowledgement took them (roles, in order).
+   */
+  acknowledgement?: {
+    acknowledged?: { role: string; at: Date };
+    escalations: readonly { role: string; at: Date }[];
+  };
 }
 
 /** The stretch of closed time a morning digest covers. */
@@ -314,6 +404,21 @@ const DIGEST_GROUPS = [
   ['unknown', 'Status unknown'],
 ] as const satisfies readonly (readonly [DigestStatus['kind'], string])[];
 
+/** Where the clock's unacknowledged alerts went, and who acknowledged it and when. */
+function acknowledgementText(c: DigestClock): string {
+  const a = c.acknowledgement;
+  if (a === undefined) return '';
+  const escalated =
+    a.escalations.length === 0
+      ? ''
+      : ` Escalated to ${a.escalations.map((e) => `${e.role} (${formatUkShort(e.at)})`).join(', ')}.`;
+  const acked =
+    a.acknowledged === undefined
+      ? ' Not acknowledged.'
+      : ` Acknowledged by ${a.acknowledged.role} at ${formatUkShort(a.acknowledged.at)}.`;
+  return `${escalated}${acked}`;
+}
+
 const MOMENT_WORDS: Record<ReminderMoment, string> = {
   start: 'started',
   before: 'due soon',
@@ -351,7 +456,7 @@ export function renderDigest(
       .map((a) => `${formatUkShort(a.at)} (${MOMENT_WORDS[a.moment]})`)
       .join(', ');
   const line = (c: DigestClock) =>
-    `${c.caseId}: ${clockName(c)} — ${statusText(c.status, c.dueAt)}. EDT alerted: ${alertsOf(c)}.`;
+    `${c.caseId}: ${clockName(c)} — ${statusText(c.status, c.dueAt)}. EDT alerted: ${alertsOf(c)}.${acknowledgementText(c)}`;
   const text = [
     `The Emergency Duty Team was alerted to ${n} clock${n === 1 ? '' : 's'} of team ${team} while the team was closed (${period}):`,
     '',
@@ -368,7 +473,7 @@ export function renderDigest(
         { href: c.link, text: c.caseId },
         clockName(c),
         statusText(c.status, c.dueAt),
-        alertsOf(c),
+        `${alertsOf(c)}.${acknowledgementText(c)}`,
       ]),
   })).filter((g) => g.rows.length > 0);
   const html = emailHtml({

@@ -1,0 +1,111 @@
+/**
+ * The alerts Lambda: the ack link (`GET /a/{token}`: a page, never a change; `POST
+ * /a/{token}`: its button, which acknowledges) and `POST /v1/alerts/{alertId}/ack` for
+ * integrations (IAM in AWS). Thin: check the token (MAC in constant time, then expiry), call
+ * the use case, render the page or the JSON.
+ *
+ * The POST needs no CSRF token: there is no cookie or session to ride on — the token in the
+ * path is the whole capability, so a cross-site form could only post a link its author
+ * already holds (and could post themselves).
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { AlertTokens } from '#commons/alert-token.js';
+import { type HttpResult, json } from '#commons/http.js';
+import { lazy } from '#commons/lazy.js';
+import { logger } from '#commons/logger.js';
+import { errorResult } from '#commons/respond.js';
+import { ackRole } from '#domain/reminders/alerts.js';
+import { awsAlertsDeps } from '#functions/wiring/alerts.js';
+import { AlertParams } from '#schemas/responses.js';
+import { ROUTES, routeKey } from '#schemas/routes.js';
+import { type AckDeps, acknowledgeAlert, describeAlert } from '#use-cases/acknowledge-alert.js';
+import { fieldErrors, NotFoundError, ValidationError } from '#use-cases/errors.js';
+import { toAckView, toAlertView } from '#use-cases/read-queries.js';
+import { acknowledgedPage, alertPage, alreadyPage, expiredPage, invalidLinkPage } from './page.js';
+
+export interface AlertsHandlerDeps {
+  /** None when the authority has no `links.ackBaseUrl`: no link was ever made, none is valid. */
+  tokens: AlertTokens | undefined;
+  ack: AckDeps;
+}
+
+export type AlertsHandler = (event: APIGatewayProxyEventV2) => Promise<HttpResult>;
+
+const PAGE = routeKey(ROUTES.ackPage);
+const BUTTON = routeKey(ROUTES.ackByLink);
+const API = routeKey(ROUTES.ackAlert);
+
+export function makeHandler(deps: AlertsHandlerDeps): AlertsHandler {
+  return async (event) => {
+    try {
+      const key = event.routeKey;
+      if (key === PAGE || key === BUTTON) return await byLink(event, key === BUTTON, deps);
+      if (key === API) return await byApi(event, deps);
+      throw new NotFoundError(`no route ${event.routeKey}`);
+    } catch (error) {
+      return errorResult(error, event.rawPath);
+    }
+  };
+}
+
+/** The link: its token checked first; a page whatever happens (a person is reading it). */
+async function byLink(
+  event: APIGatewayProxyEventV2,
+  acknowledge: boolean,
+  deps: AlertsHandlerDeps,
+): Promise<HttpResult> {
+  const token = event.pathParameters?.token ?? '';
+  const check = deps.tokens?.verify(token, deps.ack.clock.now()) ?? {
+    ok: false as const,
+    reason: 'malformed' as const,
+  };
+  if (!check.ok) {
+    deps.ack.log?.info('ack link refused', { reason: check.reason });
+    return check.reason === 'expired' ? expiredPage() : invalidLinkPage();
+  }
+  try {
+    if (!acknowledge) {
+      const view = await describeAlert(check.alertId, deps.ack);
+      return view.ack === undefined ? alertPage(view) : alreadyPage(view, view.ack);
+    }
+    const outcome = await acknowledgeAlert(check.alertId, 'link', deps.ack);
+    const view = await describeAlert(check.alertId, deps.ack);
+    if (outcome.status === 'already')
+      return alreadyPage(view, { role: ackRole(outcome.ack.by), at: outcome.ack.at });
+    return acknowledgedPage(view, outcome);
+  } catch (error) {
+    // A token we signed for an alert since deleted (its TTL): not a link that works.
+    if (error instanceof NotFoundError) return invalidLinkPage();
+    throw error;
+  }
+}
+
+/** The API: JSON, 200 whether or not this call was the one that acknowledged. */
+async function byApi(event: APIGatewayProxyEventV2, deps: AlertsHandlerDeps): Promise<HttpResult> {
+  const params = AlertParams.safeParse(event.pathParameters ?? {});
+  if (!params.success)
+    throw new ValidationError('invalid path parameters', { errors: fieldErrors(params.error) });
+  const outcome = await acknowledgeAlert(params.data.alertId, 'api', deps.ack);
+  const alert = outcome.status === 'acknowledged' ? outcome.alert : await reread(outcome, deps);
+  return json(200, {
+    changed: outcome.status === 'acknowledged',
+    alert: toAlertView(alert),
+    ack: toAckView(outcome.ack),
+  });
+}
+
+async function reread(
+  outcome: Awaited<ReturnType<typeof acknowledgeAlert>>,
+  deps: AlertsHandlerDeps,
+) {
+  return (await deps.ack.alerts.store.getAlert(outcome.alert.alertId)) ?? outcome.alert;
+}
+
+/** Built on the first invocation (reads the alert-token key from Secrets Manager). */
+const production = lazy(async () => makeHandler(await awsAlertsDeps()));
+
+export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
+  .use(injectLambdaContext(logger))
+  .handler(async (event) => (await production())(event));

@@ -1,0 +1,294 @@
+/**
+ * An escalation timer fires: an out-of-hours alert nobody acknowledged goes up a tier.
+ *
+ * 1. Read the clock's alert state. Acknowledged for this phase (or no alert to escalate):
+ *    nothing happens — whatever the timer's cancellation did or did not do.
+ * 2. `esc2`: the senior manager on the rota now (tier 2), by SMS and email; nobody on tier 2
+ *    (or no way to reach them): straight on to the fallback contact. `escf`: the fallback
+ *    contact. A breach's alert has its own chain (`esc2b`, `escfb`).
+ * 3. The new alert is recorded with the clock's escalation (one conditional write) before its
+ *    messages go: they carry its own ack link and say who was alerted and has not acknowledged.
+ * 4. Sent once (`sendToPersonOnce`, claimed under the escalation's reminder id); the audit says
+ *    `alert-escalated` and `alert-sent`; tier 2 sets the timer that takes it to the fallback.
+ *    Escalating to the fallback contact is an error metric an alarm watches — with no fallback
+ *    configured, it is recorded as reaching nobody.
+ */
+import { FALLBACK_PERSON_ID, reminderId as makeReminderId } from '#domain/ids.js';
+import {
+  AlertConflictError,
+  type ClockAlerts,
+  type Person,
+  type ReminderAuditEntry,
+  type StoredCase,
+} from '#domain/ports.js';
+import {
+  ESCALATION_STEPS,
+  escalationDueAt,
+  escalationTimer,
+  isAcknowledged,
+  parseEscalationStep,
+  tierRole,
+  withEscalation,
+} from '#domain/reminders/alerts.js';
+import { caseLink, type ReminderMoment } from '#domain/reminders/messages.js';
+import { momentOf } from '#domain/reminders/planning.js';
+import type { Delivery } from '#domain/reminders/routing.js';
+import type { ReminderDeadline } from '#domain/reminders/types.js';
+import { composeMessage } from './compose-message.js';
+import { emptyTally, type FireOutcome, type FireTimerDeps } from './fire-deps.js';
+import { ALERT_WRITE_ATTEMPTS, findAlert, linkText, newAlert } from './raise-alert.js';
+import { sendToPersonOnce, tally } from './send-once.js';
+
+/** Takes the clock's unacknowledged alert of the step's phase to the step's tier. */
+export async function fireEscalation(
+  stored: Pick<StoredCase, 'version'>,
+  deadline: ReminderDeadline,
+  stepKey: string,
+  deps: FireTimerDeps,
+): Promise<FireOutcome> {
+  const parsed = parseEscalationStep(stepKey);
+  const alerts = deps.alerts;
+  if (parsed === undefined || alerts === undefined)
+    return ignored(deps, deadline, stepKey, 'not-an-escalation');
+  const { phase } = parsed;
+  const now = deps.clock.now();
+  for (let attempt = 1; attempt <= ALERT_WRITE_ATTEMPTS; attempt++) {
+    const clock = await alerts.store.getClock(deadline.caseId, deadline.id);
+    if (isAcknowledged(clock, phase)) return ignored(deps, deadline, stepKey, 'acknowledged');
+    const chain = clock.chains[phase];
+    if (chain === undefined) return ignored(deps, deadline, stepKey, 'no-alert');
+
+    const target = await targetOf(parsed.tier, now, deps);
+    const step = ESCALATION_STEPS[phase][target.tier];
+    const reminderId = makeReminderId(deadline, step);
+    const escalation = {
+      tier: target.tier,
+      // A redelivery keeps the first firing's time (and so its next timer's).
+      at: chain.escalations.find((e) => e.tier === target.tier)?.at ?? now,
+      ...(target.reason === undefined ? {} : { reason: target.reason }),
+    };
+    if (target.person === undefined) {
+      // No fallback contact configured: recorded and counted as reaching nobody.
+      const after = withEscalation(clock, phase, { ...escalation, reason: 'no-fallback' });
+      if (!(await saved(clock, after, attempt, deps))) continue;
+      return reachedNobody(stored, deadline, chain.alertId, now, deps);
+    }
+    const person = target.person;
+    const request = {
+      deadline,
+      step,
+      reminderId,
+      moment: 'due' as ReminderMoment,
+      tier: target.tier,
+      personId: person.personId,
+      now,
+    };
+    const found = await findAlert(request, alerts);
+    const alert = found.alert ?? newAlert(request, found.id, phase);
+    const after = withEscalation(clock, phase, {
+      ...escalation,
+      alertId: alert.alertId,
+      personId: person.personId,
+    });
+    try {
+      if (found.alert === undefined) await alerts.store.recordAlert(alert, clock, after);
+      else if (after !== clock) await alerts.store.saveClock(clock, after);
+    } catch (error) {
+      if (error instanceof AlertConflictError && attempt < ALERT_WRITE_ATTEMPTS) continue;
+      throw error;
+    }
+
+    const audit: ReminderAuditEntry[] = [];
+    const line = (kind: ReminderAuditEntry['kind'], detail: Record<string, unknown>) =>
+      audit.push({ caseId: deadline.caseId, at: now, kind, deadlineId: deadline.id, detail });
+    line('alert-escalated', {
+      fromAlertId: chain.alertId,
+      alertId: alert.alertId,
+      tier: target.tier,
+      personId: person.personId,
+      ...(target.reason === undefined ? {} : { reason: target.reason }),
+    });
+    const outcome = emptyTally('reminded');
+    const deliveries: Delivery[] = [
+      ...(person.phone === undefined ? [] : [delivery(person, 'sms')]),
+      delivery(person, 'email'),
+    ];
+    const moment = chainMoment(deadline, chain.step, phase, deps);
+    const messages = deliveries.map((d) =>
+      composeMessage(d, {
+        caseId: deadline.caseId,
+        rule: deadline.rule,
+        reminderId,
+        title: deps.plans[deadline.rule]?.title ?? deadline.rule,
+        stageName: deadline.stageName,
+        action: deps.plans[deadline.rule]?.action ?? '',
+        dueAt: deadline.dueAt,
+        moment,
+        urgent: true,
+        link: caseLink(deps.caseUrlTemplate, deadline.caseId),
+        lateMs:
+          moment === 'breach' ? Math.max(0, now.getTime() - deadline.dueAt.getTime()) : undefined,
+        emailFrom: deps.emailFrom,
+        now,
+        alert: {
+          ...linkText(alert, alerts),
+          unacknowledged: { role: unacknowledgedBy(clock, phase), since: chain.startedAt },
+        },
+      }),
+    );
+    const results = await sendToPersonOnce(
+      { caseId: deadline.caseId, reminderId, personId: person.personId },
+      messages,
+      deps,
+    );
+    results.forEach((result, i) => {
+      tally(outcome, result);
+      line('alert-sent', {
+        alertId: alert.alertId,
+        tier: target.tier,
+        personId: person.personId,
+        phase,
+        channel: deliveries[i]?.channel,
+        status: result.status,
+      });
+    });
+    const ids = { caseId: deadline.caseId, deadlineId: deadline.id, alertId: chain.alertId };
+    if (target.tier === 2) {
+      deps.metrics?.count('AlertEscalated');
+      deps.log?.warn('alert escalated to tier 2', ids);
+      const fireAt = escalationDueAt(escalation.at, alerts.ackWithinMs);
+      await deps.scheduler.schedule([
+        escalationTimer(
+          { caseId: deadline.caseId, id: deadline.id, version: chain.version },
+          ESCALATION_STEPS[phase].fallback,
+          fireAt,
+        ),
+      ]);
+    } else {
+      deps.metrics?.count('AlertEscalatedToFallback');
+      deps.log?.error('alert escalated to the fallback contact', {
+        ...ids,
+        ...(target.reason === undefined ? {} : { reason: target.reason }),
+        metric: 'AlertEscalatedToFallback',
+      });
+    }
+    await deps.audit.append(audit, stored.version);
+    return outcome;
+  }
+  return ignored(deps, deadline, stepKey, 'contended');
+}
+
+/** Who the step's tier is now: tier 2 on the rota, else (or for `escf`) the fallback contact. */
+async function targetOf(
+  tier: 2 | 'fallback',
+  now: Date,
+  deps: FireTimerDeps,
+): Promise<{ tier: 2 | 'fallback'; person?: Person | undefined; reason?: string }> {
+  if (tier === 2) {
+    const onCall = await deps.directory.onCallAt(now, 2);
+    const person = onCall === undefined ? undefined : await deps.directory.getPerson(onCall);
+    if (person !== undefined) return { tier: 2, person };
+    return {
+      tier: 'fallback',
+      person: deps.fallback,
+      reason: onCall === undefined ? 'no-tier-2-on-call' : 'unknown-person',
+    };
+  }
+  return { tier: 'fallback', person: deps.fallback };
+}
+
+/** Who was alerted and has not acknowledged, in the escalation's words. */
+function unacknowledgedBy(clock: ClockAlerts, phase: 'open' | 'breached'): string {
+  const tier2 = clock.chains[phase]?.escalations.some((e) => e.tier === 2 && e.alertId);
+  return tier2 ? `${tierRole(1)} nor ${tierRole(2)}` : tierRole(1);
+}
+
+/** How the chain's first alert read (its plan step), or BREACHED for a breach's chain. */
+function chainMoment(
+  deadline: ReminderDeadline,
+  stepKey: string,
+  phase: 'open' | 'breached',
+  deps: FireTimerDeps,
+): ReminderMoment {
+  if (phase === 'breached') return 'breach';
+  const step = deps.plans[deadline.rule]?.steps.find((s) => s.key === stepKey);
+  return step === undefined ? 'due' : momentOf(step.at);
+}
+
+function delivery(person: Person, channel: 'sms' | 'email'): Delivery {
+  return {
+    personId: person.personId,
+    channel,
+    to: channel === 'sms' ? (person.phone ?? '') : person.email,
+    // Composed as a message to the person themselves: no EDT line, no routing gaps.
+    via: 'direct',
+    forPersonId: person.personId,
+  };
+}
+
+async function saved(
+  before: ClockAlerts,
+  after: ClockAlerts,
+  attempt: number,
+  deps: FireTimerDeps,
+): Promise<boolean> {
+  if (after === before) return true;
+  try {
+    await deps.alerts?.store.saveClock(before, after);
+    return true;
+  } catch (error) {
+    if (error instanceof AlertConflictError && attempt < ALERT_WRITE_ATTEMPTS) return false;
+    throw error;
+  }
+}
+
+/** The fallback escalation with no fallback contact: an error, a metric and an audit line. */
+async function reachedNobody(
+  stored: Pick<StoredCase, 'version'>,
+  deadline: ReminderDeadline,
+  fromAlertId: string,
+  now: Date,
+  deps: FireTimerDeps,
+): Promise<FireOutcome> {
+  deps.metrics?.count('AlertEscalatedToFallback');
+  deps.log?.error('alert escalated to the fallback contact, and none is configured', {
+    caseId: deadline.caseId,
+    deadlineId: deadline.id,
+    alertId: fromAlertId,
+    metric: 'AlertEscalatedToFallback',
+  });
+  await deps.audit.append(
+    [
+      {
+        caseId: deadline.caseId,
+        at: now,
+        kind: 'alert-escalated',
+        deadlineId: deadline.id,
+        detail: {
+          fromAlertId,
+          tier: 'fallback',
+          personId: FALLBACK_PERSON_ID,
+          reason: 'no-fallback',
+          status: 'failed',
+        },
+      },
+    ],
+    stored.version,
+  );
+  return { ...emptyTally('reminded'), failed: 1 };
+}
+
+function ignored(
+  deps: Pick<FireTimerDeps, 'log'>,
+  deadline: Pick<ReminderDeadline, 'caseId' | 'id'>,
+  step: string,
+  reason: string,
+): FireOutcome {
+  deps.log?.info('escalation not needed', {
+    caseId: deadline.caseId,
+    deadlineId: deadline.id,
+    step,
+    reason,
+  });
+  return { status: 'ignored', reason };
+}

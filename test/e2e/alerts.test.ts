@@ -1,0 +1,379 @@
+/**
+ * Out-of-hours alerts end to end in local mode, over HTTP, as `npm start` wires it: signed
+ * events in, the simulated clock moved with POST /local/clock, messages read from GET
+ * /local/outbox, the ack link opened and pressed, SMS replies through POST /local/sms-inbound.
+ *
+ * A LADO concern raised on Friday 5 June 2026 at 16:30 BST (due Saturday 16:30 BST; its 50%
+ * alert at 04:30 BST and 75% at 10:30 BST go to the EDT manager on call), with the EDT manager
+ * (tier 1) and a senior manager (tier 2) on the rota from Friday 17:00 to Monday 09:00 BST:
+ *
+ * (a) nobody acknowledges: the senior manager gets one SMS at 05:00 BST, the duty inbox at 05:30;
+ * (b) the EDT manager opens the link (nothing changes) and presses its button: nobody else is
+ *     told, and the 10:30 SMS says the clock was acknowledged, by whom and when;
+ * (c) a reply "YES" from the EDT manager's number acknowledges;
+ * (d) the link answers 410 from 24 hours after the due time, and changes nothing;
+ * (e) an integration acknowledges with POST /v1/alerts/{alertId}/ack.
+ */
+import { createServer } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import axe from 'axe-core';
+import { JSDOM } from 'jsdom';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createTable } from '#adapters/dynamodb/create-table.js';
+import { makeDocumentClient } from '#commons/clients.js';
+import { signWebhook } from '#commons/webhook.js';
+import type { OutboxEntry } from '#local/outbox.js';
+import { makeLocalReminders } from '#local/scheduler-driver.js';
+import { type LocalServer, startLocalServer } from '#local/server.js';
+import type { AuthorityConfig } from '#schemas/authority.js';
+import { AlertList } from '#schemas/responses.js';
+import { TEST_SECRET } from '#test/api/support.js';
+import { makeCaseEngine } from '#use-cases/bind-engine.js';
+
+const EDT_PHONE = '+447700900005';
+const SENIOR_PHONE = '+447700900008';
+const DUTY = { email: 'duty.inbox@example.gov.uk', phone: '+447700900099' };
+const KEY = 'e2e-alert-token-key-0123456789abcdef';
+
+/** A port nothing listens on, so the ack links can point at the server before it starts. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((listening) => probe.listen(0, '127.0.0.1', listening));
+  const { port } = probe.address() as { port: number };
+  await new Promise((closed) => probe.close(closed));
+  return port;
+}
+
+/** One local stack with the story's people, rota and LADO concern, at Friday 16:30 BST. */
+async function story() {
+  const endpoint = inject('dynamoEndpoint');
+  const tableName = `e2e-alerts-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+  await createTable(new DynamoDBClient({ endpoint }), tableName);
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const authority: AuthorityConfig = {
+    authority: 'Example Council',
+    division: 'england-and-wales',
+    preset: 'southampton',
+    links: { caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}', ackBaseUrl: base },
+    fallbackContact: DUTY,
+  };
+  const reminders = makeLocalReminders({
+    client: makeDocumentClient({ endpoint }),
+    tableName,
+    authority,
+    sesEndpoint: inject('sesEndpoint'),
+    start: new Date('2026-06-05T15:00:00Z'),
+    alertTokenKey: KEY,
+  });
+  const server: LocalServer = await startLocalServer({
+    port,
+    dynamoEndpoint: endpoint,
+    tableName,
+    webhookSecret: TEST_SECRET,
+    engine: makeCaseEngine(authority),
+    scheduler: reminders.driver,
+    clock: reminders.clock,
+    localRoutes: reminders.routes,
+    authority,
+    alertTokenKey: KEY,
+  });
+  let n = 0;
+  const post = async (path: string, body: unknown, signed = false) => {
+    const text = JSON.stringify(body);
+    const response = await fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(signed ? signWebhook(TEST_SECRET, text, { at: new Date() }) : {}),
+      },
+      body: text,
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  const send = async (type: string, occurredAt: string, caseId: string | null, data: object) => {
+    const event = { id: `E2E-A-${++n}`, type, occurredAt, ...(caseId ? { caseId } : {}), data };
+    const answer = await post('/v1/events', event, true);
+    expect(answer.status).toBe(202);
+    return answer;
+  };
+  const person = (personId: string, email: string, phone?: string) =>
+    send('person.upserted', '2026-06-01T09:00:00Z', null, {
+      personId,
+      name: `Professional ${personId}`,
+      email,
+      team: 'north',
+      ...(phone ? { phone } : {}),
+    });
+  await person('P-0002', 'manager.one@example.gov.uk');
+  await person('P-0004', 'lado.one@example.gov.uk', '+447700900004');
+  await person('P-0005', 'edt.manager.one@example.gov.uk', EDT_PHONE);
+  await person('P-0008', 'senior.manager.one@example.gov.uk', SENIOR_PHONE);
+  // Friday 17:00 BST to Monday 09:00 BST: the EDT manager (tier 1 by default) and above them
+  // the senior manager on call.
+  const shift = { from: '2026-06-05T16:00:00Z', to: '2026-06-08T08:00:00Z' };
+  await send('rota.shift', '2026-06-01T09:00:00Z', null, { personId: 'P-0005', ...shift });
+  await send('rota.shift', '2026-06-01T09:00:00Z', null, { personId: 'P-0008', ...shift, tier: 2 });
+  await send('case.opened', '2026-06-05T14:00:00Z', 'C-1001', {
+    team: 'north',
+    workers: [
+      { personId: 'P-0004', role: 'lado' },
+      { personId: 'P-0002', role: 'team-manager' },
+    ],
+  });
+  await send('lado.concern-raised', '2026-06-05T15:30:00Z', 'C-1001', { allegationId: 'A-1' });
+
+  const outbox = async () =>
+    (await (await fetch(`${server.url}/local/outbox`)).json()) as OutboxEntry[];
+  return {
+    server,
+    base,
+    post,
+    moveClock: async (now: string) =>
+      expect((await post('/local/clock', { now })).status).toBe(200),
+    outbox,
+    texts: async (to: string) => (await outbox()).filter((m) => m.channel === 'sms' && m.to === to),
+    getJson: async (path: string) => {
+      const response = await fetch(`${server.url}${path}`);
+      return { status: response.status, body: (await response.json()) as unknown };
+    },
+    page: async (url: string, method: 'GET' | 'POST' = 'GET') => {
+      const response = await fetch(url, { method });
+      return { status: response.status, headers: response.headers, html: await response.text() };
+    },
+    close: async () => {
+      await reminders.stop();
+      await server.close();
+    },
+  };
+}
+
+type Story = Awaited<ReturnType<typeof story>>;
+
+/** The ack link in a message. */
+function linkIn(text: string, base: string): string {
+  const found = new RegExp(`${base.replace(/[.]/g, '\\.')}/a/[A-Za-z0-9_-]+`).exec(text);
+  if (found === null) throw new Error(`no ack link in: ${text}`);
+  return found[0];
+}
+
+async function openAlerts(s: Story) {
+  const { status, body } = await s.getJson('/v1/alerts?status=open');
+  expect(status).toBe(200);
+  return AlertList.parse(body).alerts;
+}
+
+async function auditKinds(s: Story): Promise<{ kind: string; detail: Record<string, unknown> }[]> {
+  const { body } = await s.getJson('/v1/cases/C-1001/audit');
+  return (body as { entries: { kind: string; detail: Record<string, unknown> }[] }).entries;
+}
+
+describe('(a) nobody acknowledges the EDT manager’s alert', () => {
+  let s: Story;
+  beforeAll(async () => {
+    s = await story();
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('the EDT manager’s 04:30 SMS carries an ack link within 60 characters and "Reply YES"', async () => {
+    await s.moveClock('2026-06-06T03:30:00Z');
+    const [sms] = await s.texts(EDT_PHONE);
+    expect(sms?.body).toContain('Reply YES to acknowledge.');
+    expect(linkIn(sms?.body ?? '', s.base).length).toBeLessThanOrEqual(60);
+    expect(sms?.body.length).toBeLessThanOrEqual(160);
+  });
+
+  it('the senior manager hears nothing before 05:00, then one SMS, once', async () => {
+    await s.moveClock('2026-06-06T03:59:00Z');
+    expect(await s.texts(SENIOR_PHONE)).toEqual([]);
+    await s.moveClock('2026-06-06T04:00:00Z');
+    await s.moveClock('2026-06-06T04:29:00Z');
+    const senior = await s.texts(SENIOR_PHONE);
+    expect(senior).toHaveLength(1);
+    expect(senior[0]?.body).toMatch(/^NOT ACKED URGENT C-1001: LADO notification due/);
+  });
+
+  it('at 05:30 the duty inbox is told, by SMS and email, once', async () => {
+    await s.moveClock('2026-06-06T04:30:00Z');
+    const duty = (await s.outbox()).filter((m) => m.to === DUTY.phone || m.to === DUTY.email);
+    expect(duty.map((m) => m.channel).sort()).toEqual(['email', 'sms']);
+  });
+
+  it('the audit trail has alert-sent and alert-escalated, to tier 2 then the fallback contact', async () => {
+    const entries = await auditKinds(s);
+    expect(entries.filter((e) => e.kind === 'alert-sent').length).toBeGreaterThanOrEqual(2);
+    expect(
+      entries
+        .filter((e) => e.kind === 'alert-escalated')
+        .map((e) => [e.detail.tier, e.detail.personId]),
+    ).toEqual([
+      [2, 'P-0008'],
+      ['fallback', '@fallback'],
+    ]);
+    // Ids and roles only: never a number or an address.
+    expect(JSON.stringify(entries)).not.toMatch(/\+4477|@example/);
+  });
+
+  it('(d) the link answers 410 from 24 hours after the due time, and changes nothing', async () => {
+    const [sms] = await s.texts(EDT_PHONE);
+    const link = linkIn(sms?.body ?? '', s.base);
+    const [first] = (await openAlerts(s)).filter((a) => a.tier === '1' && a.step === 'p50');
+    // Due Saturday 16:30 BST: the link works until Sunday 16:30 BST.
+    await s.moveClock('2026-06-07T15:29:00Z');
+    expect((await s.page(link)).status).toBe(200);
+    await s.moveClock('2026-06-07T15:30:00Z');
+    const opened = await s.page(link);
+    const pressed = await s.page(link, 'POST');
+    expect([opened.status, pressed.status]).toEqual([410, 410]);
+    expect(pressed.html).toContain('This link has expired');
+    const still = (await openAlerts(s)).find((a) => a.alertId === first?.alertId);
+    expect(still?.status).toBe('open');
+  });
+});
+
+describe('(b) the EDT manager opens the link, then presses its button', () => {
+  let s: Story;
+  let link: string;
+  beforeAll(async () => {
+    s = await story();
+    await s.moveClock('2026-06-06T03:30:00Z');
+    const [sms] = await s.texts(EDT_PHONE);
+    link = linkIn(sms?.body ?? '', s.base);
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('GET shows the case, the clock, its due time in UK time and who is on call, and changes nothing', async () => {
+    await s.moveClock('2026-06-06T03:40:00Z');
+    const before = await openAlerts(s);
+    const page = await s.page(link);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    const text = new JSDOM(page.html).window.document.body.textContent ?? '';
+    expect(text).toContain('C-1001');
+    expect(text).toContain('LADO notification');
+    expect(text).toContain('Saturday 6 June 2026, 16:30 (BST)');
+    expect(text).toContain('Professional P-0005');
+    expect(text).toContain('Professional P-0008');
+    // No contact details on the page.
+    expect(page.html).not.toMatch(/\+4477|@example/);
+    expect(await openAlerts(s)).toEqual(before);
+    expect(before).toHaveLength(1);
+  });
+
+  it('the page passes axe (WCAG 2.1 AA rules)', async () => {
+    const page = await s.page(link);
+    const dom = new JSDOM(page.html, { runScripts: 'outside-only' });
+    dom.window.eval(axe.source);
+    const run = (dom.window as unknown as { axe: typeof axe }).axe.run;
+    const results = await run(dom.window.document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    expect(results.violations.map((v) => v.id)).toEqual([]);
+    expect(results.passes.length).toBeGreaterThan(0);
+  });
+
+  it('POST acknowledges; a second POST answers 409 and changes nothing', async () => {
+    await s.moveClock('2026-06-06T03:45:00Z');
+    const pressed = await s.page(link, 'POST');
+    expect(pressed.status).toBe(200);
+    expect(pressed.html).toContain('Alert acknowledged');
+    expect(await openAlerts(s)).toEqual([]);
+    const again = await s.page(link, 'POST');
+    expect(again.status).toBe(409);
+    expect(again.html).toContain('already acknowledged by the EDT manager on call');
+  });
+
+  it('no tier-2 message follows; the 10:30 SMS says it was acknowledged, by whom and when', async () => {
+    await s.moveClock('2026-06-06T09:30:00Z');
+    expect(await s.texts(SENIOR_PHONE)).toEqual([]);
+    expect((await s.outbox()).filter((m) => m.to === DUTY.phone || m.to === DUTY.email)).toEqual(
+      [],
+    );
+    const edt = await s.texts(EDT_PHONE);
+    expect(edt).toHaveLength(2);
+    expect(edt[1]?.body).toContain(
+      'Acknowledged by the EDT manager on call at Sat 6 Jun 04:45 BST.',
+    );
+    expect(edt[1]?.body).not.toContain('/a/');
+  });
+
+  it('the audit trail says who acknowledged, by which path, when', async () => {
+    const ack = (await auditKinds(s)).filter((e) => e.kind === 'alert-acknowledged');
+    expect(ack.map((e) => e.detail)).toEqual([
+      expect.objectContaining({ by: 'the EDT manager on call', personId: 'P-0005', via: 'link' }),
+    ]);
+  });
+
+  it('a forged token answers 404 and changes nothing', async () => {
+    const forged = `${link.slice(0, -3)}${link.endsWith('AAA') ? 'BBB' : 'AAA'}`;
+    expect((await s.page(forged)).status).toBe(404);
+    expect((await s.page(forged, 'POST')).status).toBe(404);
+  });
+});
+
+describe('(c) a reply "YES" from the on-call number', () => {
+  let s: Story;
+  beforeAll(async () => {
+    s = await story();
+    await s.moveClock('2026-06-06T03:30:00Z');
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('acknowledges the EDT manager’s latest open alert; nobody else is told', async () => {
+    await s.moveClock('2026-06-06T03:50:00Z');
+    const stranger = await s.post('/local/sms-inbound', { from: '+447700900777', body: 'YES' });
+    expect(stranger.body.status).toBe('no-open-alert');
+    const [open] = await openAlerts(s);
+    const reply = await s.post('/local/sms-inbound', { from: EDT_PHONE, body: 'yes' });
+    expect(reply).toEqual({
+      status: 200,
+      body: { status: 'acknowledged', alertId: open?.alertId },
+    });
+    await s.moveClock('2026-06-06T05:00:00Z');
+    expect(await s.texts(SENIOR_PHONE)).toEqual([]);
+    const ack = (await auditKinds(s)).find((e) => e.kind === 'alert-acknowledged');
+    expect(ack?.detail).toMatchObject({ via: 'sms', personId: 'P-0005' });
+  });
+
+  it('answers a body that is not JSON of {from, body} with a 400 naming the field', async () => {
+    const bad = await s.post('/local/sms-inbound', { from: '07700 900005', body: 'YES' });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('"field":"from"');
+  });
+});
+
+describe('(e) an integration acknowledges with POST /v1/alerts/{alertId}/ack', () => {
+  let s: Story;
+  beforeAll(async () => {
+    s = await story();
+    await s.moveClock('2026-06-06T03:30:00Z');
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('acknowledges once (changed: true, then false) and stops the escalation', async () => {
+    const [open] = await openAlerts(s);
+    expect(open).toMatchObject({ caseId: 'C-1001', tier: '1', personId: 'P-0005', status: 'open' });
+    const first = await s.post(`/v1/alerts/${open?.alertId}/ack`, {});
+    const second = await s.post(`/v1/alerts/${open?.alertId}/ack`, {});
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ changed: true, ack: { via: 'api', by: 'integration' } });
+    expect(second.body).toMatchObject({ changed: false });
+    await s.moveClock('2026-06-06T05:00:00Z');
+    expect(await s.texts(SENIOR_PHONE)).toEqual([]);
+  });
+
+  it('answers an unknown alert 404 and a malformed id 400', async () => {
+    expect((await s.post('/v1/alerts/AAAAAAAA/ack', {})).status).toBe(404);
+    expect((await s.post('/v1/alerts/not-an-id/ack', {})).status).toBe(400);
+  });
+});
