@@ -1,6 +1,6 @@
 /**
- * Every kind of email — reminder, EDT alert, breach, the duty inbox's unrouted notice, the
- * morning digest — rendered in Chromium: one column at most 580 px wide, a system sans-serif,
+ * Every kind of email — reminder, EDT alert, an alert escalated because nobody acknowledged it,
+ * breach, the duty inbox's unrouted notice, the morning digest — rendered in Chromium: one column at most 580 px wide, a system sans-serif,
  * the council's and the service's name at the top, one link to the case (a link per clock in
  * the digest), inline styles only; a screenshot of each is saved under test-results/emails/.
  */
@@ -22,10 +22,21 @@ const base: MessageInput = {
   authority: 'Example Borough Council',
 };
 
+const ACK_LINK = 'https://timescales.example.gov.uk/a/made-up-token';
+
 const EMAILS: Record<string, string> = {
   reminder: renderEmail({ ...base, urgent: false, title: 'Joint supervision', moment: 'on-day' })
     .html,
   alert: renderEmail({ ...base, edt: true }).html,
+  escalation: renderEmail({
+    ...base,
+    moment: 'due',
+    alert: {
+      ackLink: ACK_LINK,
+      replyYes: true,
+      unacknowledged: { role: 'EDT manager on call', since: new Date('2027-06-09T02:00:00Z') },
+    },
+  }).html,
   breach: renderEmail({ ...base, moment: 'breach', lateMs: 5 * 3_600_000 }).html,
   unrouted: renderEmail({
     ...base,
@@ -44,6 +55,9 @@ const EMAILS: Record<string, string> = {
         dueAt: new Date('2027-06-09T09:00:00Z'),
         status: { kind: 'breached', lateMs: 3_600_000 },
         alerts: [{ at: new Date('2027-06-09T02:00:00Z'), moment: 'due' }],
+        acknowledgement: {
+          escalations: [{ role: 'senior manager on call', at: new Date('2027-06-09T02:30:00Z') }],
+        },
         link: 'https://cases.example.gov.uk/cases/C-1001',
       },
       {
@@ -117,6 +131,8 @@ describe('emails in the GOV.UK Notify look', () => {
           'https://cases.example.gov.uk/cases/C-1002',
           'https://cases.example.gov.uk/cases/C-1003',
         ]);
+      else if (kind === 'escalation')
+        expect(links).toEqual(['https://cases.example.gov.uk/cases/C-1001', ACK_LINK]);
       else expect(links).toEqual(['https://cases.example.gov.uk/cases/C-1001']);
       await page.close();
     },
@@ -129,5 +145,23 @@ describe('emails in the GOV.UK Notify look', () => {
     );
     expect(order.every((i) => i > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  it('an escalated alert says, before the facts, who was alerted and has not acknowledged', () => {
+    const html = EMAILS.escalation as string;
+    // 02:00 UTC on 9 June 2027 is 03:00 in London (BST).
+    const said = html.indexOf('Not acknowledged: EDT manager on call was alerted at');
+    expect(said).toBeGreaterThan(0);
+    expect(html.indexOf('03:00')).toBeGreaterThan(said);
+    expect(said).toBeLessThan(html.indexOf('>Case<'));
+    expect(html).toContain('Acknowledge this alert (say you are on it)');
+    expect(html).toContain('or reply YES to the text message.');
+  });
+
+  it('the digest says where an unacknowledged clock was escalated', () => {
+    // 02:30 UTC is 03:30 in London.
+    expect(EMAILS.digest).toMatch(
+      /Escalated to senior manager on call \([^)]*03:30[^)]*\)\. Not acknowledged\./,
+    );
   });
 });
