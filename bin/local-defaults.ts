@@ -38,7 +38,7 @@ export const DEFAULT_FALLBACK_CONTACT = { email: 'duty.inbox@example.gov.uk' };
  * `timescales.config.json` (or the file `TIMESCALES_CONFIG` names), validated as `cdk synth`
  * does, so editing it changes local behaviour — division, preset, hours, closures, `rules`,
  * `ruleSettings`, `reminderPlans` and the fallback contact; without the file, the built-in
- * example authority. Its case links point at the local server's own read route (the council's
+ * example authority. Its case links point at the local server's own case page, `/app/cases/{caseId}` (the council's
  * case system is not there) and its ack links at the server's ack pages, so `baseUrl` must be
  * the address the server really serves on.
  * @throws ConfigError naming each bad field of the file.
@@ -47,7 +47,7 @@ export function localAuthority(
   baseUrl: string,
   path = process.env.TIMESCALES_CONFIG ?? 'timescales.config.json',
 ): AuthorityConfig {
-  const links = { caseUrlTemplate: `${baseUrl}/v1/cases/{caseId}`, ackBaseUrl: baseUrl };
+  const links = { caseUrlTemplate: `${baseUrl}/app/cases/{caseId}`, ackBaseUrl: baseUrl };
   if (!existsSync(path)) return exampleAuthority(baseUrl);
   return { ...authorityOf(loadConfig(path)), links };
 }
@@ -58,7 +58,7 @@ export function exampleAuthority(baseUrl: string): AuthorityConfig {
     authority: 'Example Council (local)',
     division: 'england-and-wales',
     preset: 'southampton',
-    links: { caseUrlTemplate: `${baseUrl}/v1/cases/{caseId}`, ackBaseUrl: baseUrl },
+    links: { caseUrlTemplate: `${baseUrl}/app/cases/{caseId}`, ackBaseUrl: baseUrl },
     fallbackContact: DEFAULT_FALLBACK_CONTACT,
   };
 }

@@ -35,7 +35,7 @@ describe("local mode's authority", () => {
       preset: 'southampton',
       closures: ['2026-12-29', '2026-12-30', '2026-12-31'],
       // Case links and ack links on this server, not the council's.
-      links: { caseUrlTemplate: `${BASE}/v1/cases/{caseId}`, ackBaseUrl: BASE },
+      links: { caseUrlTemplate: `${BASE}/app/cases/{caseId}`, ackBaseUrl: BASE },
     });
     expect(authority.officeHours?.['5']).toEqual({ open: '09:00', close: '16:30' });
   });
@@ -65,7 +65,7 @@ describe("local mode's authority", () => {
       authority: 'Example Council (local)',
       division: 'england-and-wales',
       preset: 'southampton',
-      links: { caseUrlTemplate: `${BASE}/v1/cases/{caseId}`, ackBaseUrl: BASE },
+      links: { caseUrlTemplate: `${BASE}/app/cases/{caseId}`, ackBaseUrl: BASE },
       fallbackContact: { email: 'duty.inbox@example.gov.uk' },
     });
     const bad = file({ ...CONFIG, rules: { 'core-group': { clock: { amount: -4 } } } });

@@ -125,7 +125,7 @@ describe("the README's worked example, pasted into a shell against a fresh npm s
   it("links every email to the case, and every SMS to its ack link, on the server's own address and port", () => {
     for (const message of outbox) {
       // An alert's SMS has room for one link (160 characters): the one that acknowledges it.
-      const link = message.channel === 'sms' ? '/a/' : '/v1/cases/C-1001';
+      const link = message.channel === 'sms' ? '/a/' : '/app/cases/C-1001';
       expect(message.body).toContain(`http://127.0.0.1:${port}${link}`);
     }
   });
