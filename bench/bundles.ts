@@ -6,6 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -102,8 +103,10 @@ async function bundle(name: string, options: BuildOptions): Promise<Built> {
   const lazy = new Set<string>();
   for (const output of Object.values(result.metafile?.outputs ?? {})) {
     for (const i of output.imports) {
-      if (!i.external || i.path.startsWith('node:')) continue;
-      (i.kind === 'dynamic-import' ? lazy : externals).add(i.path);
+      if (!i.external || isBuiltin(i.path)) continue;
+      // Only an import statement runs at the cold import; a `require` call (nunjucks asking
+      // for chokidar to watch templates) or a dynamic import runs when its code does.
+      (i.kind === 'import-statement' ? externals : lazy).add(i.path);
     }
   }
   const sdk = (set: Set<string>) =>

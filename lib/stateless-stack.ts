@@ -211,6 +211,8 @@ export class StatelessStack extends Stack {
       description:
         'GET/POST /a/{token} (the ack link) and POST /v1/alerts/{alertId}/ack: acknowledges out-of-hours alerts',
       serviceName: 'timescales-alerts',
+      // The link's pages are rendered with the managers' pages' templates.
+      bundling: WEB_BUNDLING,
     });
     const smsInbound = new TimescalesFunction(this, 'SmsInbound', {
       ...common,

@@ -12,6 +12,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { AlertTokens } from '#commons/alert-token.js';
+import { config } from '#commons/config.js';
 import { type HttpResult, json } from '#commons/http.js';
 import { lazy } from '#commons/lazy.js';
 import { logger } from '#commons/logger.js';
@@ -23,12 +24,14 @@ import { ROUTES, routeKey } from '#schemas/routes.js';
 import { type AckDeps, acknowledgeAlert, describeAlert } from '#use-cases/acknowledge-alert.js';
 import { fieldErrors, NotFoundError, ValidationError } from '#use-cases/errors.js';
 import { toAckView, toAlertView } from '#use-cases/read-queries.js';
-import { acknowledgedPage, alertPage, alreadyPage, expiredPage, invalidLinkPage } from './page.js';
+import { type AckPages, makeAckPages } from './page.js';
 
 export interface AlertsHandlerDeps {
   /** None when the authority has no `links.ackBaseUrl`: no link was ever made, none is valid. */
   tokens: AlertTokens | undefined;
   ack: AckDeps;
+  /** The link's pages. @default the pages headed "Timescales" */
+  pages?: AckPages;
 }
 
 export type AlertsHandler = (event: APIGatewayProxyEventV2) => Promise<HttpResult>;
@@ -38,10 +41,11 @@ const BUTTON = routeKey(ROUTES.ackByLink);
 const API = routeKey(ROUTES.ackAlert);
 
 export function makeHandler(deps: AlertsHandlerDeps): AlertsHandler {
+  const pages = deps.pages ?? makeAckPages();
   return async (event) => {
     try {
       const key = event.routeKey;
-      if (key === PAGE || key === BUTTON) return await byLink(event, key === BUTTON, deps);
+      if (key === PAGE || key === BUTTON) return await byLink(event, key === BUTTON, deps, pages);
       if (key === API) return await byApi(event, deps);
       throw new NotFoundError(`no route ${event.routeKey}`);
     } catch (error) {
@@ -55,6 +59,7 @@ async function byLink(
   event: APIGatewayProxyEventV2,
   acknowledge: boolean,
   deps: AlertsHandlerDeps,
+  pages: AckPages,
 ): Promise<HttpResult> {
   const token = event.pathParameters?.token ?? '';
   const check = deps.tokens?.verify(token, deps.ack.clock.now()) ?? {
@@ -63,21 +68,21 @@ async function byLink(
   };
   if (!check.ok) {
     deps.ack.log?.info('ack link refused', { reason: check.reason });
-    return check.reason === 'expired' ? expiredPage() : invalidLinkPage();
+    return check.reason === 'expired' ? pages.expired() : pages.invalidLink();
   }
   try {
     if (!acknowledge) {
       const view = await describeAlert(check.alertId, deps.ack);
-      return view.ack === undefined ? alertPage(view) : alreadyPage(view, view.ack);
+      return view.ack === undefined ? pages.alert(view) : pages.already(view, view.ack);
     }
     const outcome = await acknowledgeAlert(check.alertId, 'link', deps.ack);
     const view = await describeAlert(check.alertId, deps.ack);
     if (outcome.status === 'already')
-      return alreadyPage(view, { role: ackRole(outcome.ack.by), at: outcome.ack.at });
-    return acknowledgedPage(view, outcome);
+      return pages.already(view, { role: ackRole(outcome.ack.by), at: outcome.ack.at });
+    return pages.acknowledged(view, outcome);
   } catch (error) {
     // A token we signed for an alert since deleted (its TTL): not a link that works.
-    if (error instanceof NotFoundError) return invalidLinkPage();
+    if (error instanceof NotFoundError) return pages.invalidLink();
     throw error;
   }
 }
@@ -104,7 +109,9 @@ async function reread(
 }
 
 /** Built on the first invocation (reads the alert-token key from Secrets Manager). */
-const production = lazy(async () => makeHandler(await awsAlertsDeps()));
+const production = lazy(async () =>
+  makeHandler({ ...(await awsAlertsDeps()), pages: makeAckPages(config().authority.authority) }),
+);
 
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
   .use(injectLambdaContext(logger))

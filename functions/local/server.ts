@@ -15,6 +15,7 @@ import { MethodNotAllowedError, PayloadTooLargeError } from '#commons/errors.js'
 import { type HttpResult, problemResult, toProblem } from '#commons/http.js';
 import { type Clock, type Scheduler, systemClock } from '#domain/ports.js';
 import { makeHandler as makeAlertsHandler } from '#functions/alerts/handler.js';
+import { makeAckPages } from '#functions/alerts/page.js';
 import { makeHandler as makeEventsHandler } from '#functions/events/handler.js';
 import { makeHandler as makeReadHandler } from '#functions/read/handler.js';
 import { makeWebHandler } from '#functions/web/app.js';
@@ -151,8 +152,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         secureCookies: false,
       }),
     ),
-    alerts: makeAlertsHandler(
-      alertsHandlerDeps({
+    alerts: makeAlertsHandler({
+      ...alertsHandlerDeps({
         client,
         tableName,
         authority: options.authority ?? {},
@@ -161,7 +162,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         plans: engine.plans,
         tokenKey: options.alertTokenKey,
       }),
-    ),
+      pages: makeAckPages(options.authority?.authority),
+    }),
   };
 
   const server: Server = createServer((req, res) => {

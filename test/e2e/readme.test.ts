@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxEntry } from '#local/outbox.js';
 import { freePort } from '#local/standins.js';
+import { Session } from '#test/web/support.js';
 import { childEnv, type Finished, ROOT, run, startLocal, stop, waitForLine } from './support.js';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -136,5 +137,17 @@ describe("the README's worked example, pasted into a shell against a fresh npm s
     expect(shown).toHaveLength(1);
     const printed = example.stdout.split('\n').filter((line) => /^\d{4}-\d\d-\d\dT/.test(line));
     expect(printed.sort()).toEqual((shown[0] as string).split('\n').sort());
+  });
+
+  it("the emails' case link opens the case's page for EDT Manager One, as the README says", async () => {
+    const signedOut = await new Session(`http://127.0.0.1:${port}`).get('/app/cases/C-1001');
+    expect(signedOut.status).toBe(303);
+    const edt = await new Session(`http://127.0.0.1:${port}`).signIn('P-0005');
+    const page = await edt.get('/app/cases/C-1001');
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    // The LADO notification clock was due 16:30 BST on Saturday and never met: breached.
+    expect(html).toContain('Saturday 25 May 2030, 16:30 (BST)');
+    expect(html).toMatch(/LADO notification[\s\S]*Breached/);
   });
 });
