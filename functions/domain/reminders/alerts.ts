@@ -24,9 +24,6 @@ import type { ReminderMoment } from './messages.js';
 /** How long an alert's link works after the clock's due time. */
 export const ACK_VALID_AFTER_DUE_MS = 24 * 3_600_000;
 
-/** The default of the authority's `ackWithinMinutes`. */
-export const DEFAULT_ACK_WITHIN_MINUTES = 30;
-
 /**
  * When the next tier hears of an alert nobody acknowledged: `ackWithinMs` after the minute it
  * went (an alert sent at 04:30:07 escalates at 05:00:00). Messages give times to the minute,
