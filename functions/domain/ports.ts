@@ -526,7 +526,7 @@ export interface EscalationChain {
   /** That alert's plan step (how the escalation's messages read). */
   step: string;
   startedAt: Date;
-  /** The deadline version its timers were named with. */
+  /** The deadline version its timers were named with (kept when the deadline's moves on). */
   version: number;
   /** Where it has gone since, in order. */
   escalations: {
