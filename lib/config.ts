@@ -9,7 +9,7 @@ import { DIVISIONS } from '#calendar/types.js';
 import { AlertTokenConfigError, macBytesFor } from '#commons/alert-token.js';
 import { loadRulesAndPlans } from '#domain/reminders/overrides.js';
 import { RuleValidationError } from '#domain/rules/index.js';
-import type { AuthorityConfig } from '#schemas/authority.js';
+import { AckWithinMinutes, type AuthorityConfig } from '#schemas/authority.js';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -262,7 +262,7 @@ export const configSchema = z
      * How long an urgent out-of-hours alert waits for acknowledgement before the senior manager
      * on call (tier 2 of the rota) hears of it; as long again before the fallback contact does.
      */
-    ackWithinMinutes: z.number().int().min(5).max(240).default(30),
+    ackWithinMinutes: AckWithinMinutes,
     /**
      * The service's duty inbox: reminders that reach nobody they were meant for (no worker in
      * the role, an unknown person, nobody on the EDT rota) go here at once, saying what is

@@ -430,6 +430,23 @@ export class StatelessStack extends Stack {
       description:
         'An urgent out-of-hours alert was acknowledged by neither the EDT manager nor the senior manager on call (or nobody was on call at tier 2) and went to the fallback contact (metric Timescales/AlertEscalatedToFallback).',
     });
+    // Every escalation reaches an alarm: to tier 2, to nobody (no fallback contact), or lost
+    // (its timer found no case, deadline or alert to escalate).
+    alarms.add('AlertEscalated', {
+      metric: insights('AlertEscalated', 'Alerts escalated to the senior manager on call'),
+      description:
+        'An urgent out-of-hours alert was not acknowledged by the EDT manager in time and went to the senior manager on call (metric Timescales/AlertEscalated).',
+    });
+    alarms.add('AlertReachedNobody', {
+      metric: insights('AlertReachedNobody', 'Alert escalations that reached nobody'),
+      description:
+        'An unacknowledged urgent alert was escalated to the fallback contact and none is configured: nobody beyond the EDT manager was told (metric Timescales/AlertReachedNobody).',
+    });
+    alarms.add('AlertEscalationLost', {
+      metric: insights('AlertEscalationLost', 'Alert escalations with nothing to escalate'),
+      description:
+        'An escalation timer fired and found no case, deadline or alert to escalate, so sent nothing (metric Timescales/AlertEscalationLost).',
+    });
     alarms.add('InboundSmsDlqDepth', {
       metric: this.inboundSmsDlq.metricApproximateNumberOfMessagesVisible({
         period,

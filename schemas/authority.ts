@@ -12,6 +12,20 @@ const Hhmm = z.string().check(z.regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'HH:MM'
 const DayHours = z.strictObject({ open: Hhmm, close: Hhmm });
 const WeeklyHours = z.partialRecord(z.enum(['1', '2', '3', '4', '5', '6', '7']), DayHours);
 
+/** The default of `ackWithinMinutes`. */
+export const DEFAULT_ACK_WITHIN_MINUTES = 30;
+
+/**
+ * How long an urgent out-of-hours alert waits for acknowledgement before the senior manager
+ * on call hears of it (and as long again before the fallback contact does): whole minutes, 5
+ * to 240, default 30. The one definition: the deployment file (`lib/config.ts`) and the
+ * Lambdas' `AUTHORITY_CONFIG` both use it, so neither accepts what the other refuses.
+ */
+export const AckWithinMinutes = z._default(
+  z.number().check(z.int(), z.gte(5), z.lte(240)),
+  DEFAULT_ACK_WITHIN_MINUTES,
+);
+
 export const AuthorityConfig = z.object({
   authority: z.string().check(z.minLength(1)),
   division: Division,
@@ -34,11 +48,8 @@ export const AuthorityConfig = z.object({
      */
     ackBaseUrl: z.optional(z.url()),
   }),
-  /**
-   * How long an urgent out-of-hours alert waits for acknowledgement before the senior manager
-   * on call hears of it (and as long again before the fallback contact does). @default 30
-   */
-  ackWithinMinutes: z.optional(z.number().check(z.int(), z.gte(1), z.lte(1440))),
+  /** `AckWithinMinutes`. @default 30 */
+  ackWithinMinutes: z.optional(AckWithinMinutes),
   /**
    * The service's duty inbox: reminders that reach nobody they were meant for (and morning
    * digests with nobody to go to) go here. Required in the deployment file (`lib/config.ts`);

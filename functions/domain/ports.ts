@@ -39,6 +39,15 @@ export type MetricName =
   | 'AlertEscalated'
   /** …and then to the fallback contact (or would have, with none configured): an alarm watches it. */
   | 'AlertEscalatedToFallback'
+  /** …with no fallback contact configured: the escalation reached nobody (alarmed). */
+  | 'AlertReachedNobody'
+  /**
+   * An escalation timer fired and sent nothing because the clock no longer needs it (its
+   * phase acknowledged, the clock met, cancelled or closed, or its breach's chain took over).
+   */
+  | 'AlertEscalationStopped'
+  /** An escalation timer found no case, deadline or alert to escalate (alarmed). */
+  | 'AlertEscalationLost'
   // A dropped file's rows refused, or a file refused whole: no clock starts for them until
   // somebody fixes the file, so they raise an alarm rather than wait in a report.
   | 'ImportRowsRefused'
@@ -250,7 +259,9 @@ export interface ReminderAuditEntry {
     /** An alert was acknowledged: by whom (a tier's role, or an integration), by which path, when. */
     | 'alert-acknowledged'
     /** Nobody acknowledged an alert in time: it went to the next tier (2, or the fallback contact). */
-    | 'alert-escalated';
+    | 'alert-escalated'
+    /** An escalation step fired and sent nothing: why (`acknowledged`, `deadline-met`, …). */
+    | 'alert-escalation-stopped';
   deadlineId?: string;
   detail: Record<string, unknown>;
 }
@@ -581,7 +592,7 @@ export interface EscalationChain {
   /** That alert's plan step (how the escalation's messages read). */
   step: string;
   startedAt: Date;
-  /** The deadline version its timers were named with. */
+  /** The deadline version its timers were named with (kept when the deadline's moves on). */
   version: number;
   /** Where it has gone since, in order. */
   escalations: {

@@ -23,7 +23,11 @@ export interface TimerPayload {
   caseId: string;
   deadlineId: string;
   kind: TimerKind;
-  /** The deadline version the timer was planned for; a stale timer does nothing. */
+  /**
+   * The deadline version the timer was planned for; a stale timer does nothing. An
+   * `escalation` timer carries the version its chain started under (its name's), and fires
+   * whatever the deadline's version is now: it belongs to the alert, not to the due time.
+   */
   version: number;
   /**
    * `reminder` timers: the plan step's key (`p50`, `b2wd`, …); `escalation` timers: the

@@ -1,21 +1,34 @@
 /**
  * An escalation timer fires: an out-of-hours alert nobody acknowledged goes up a tier.
  *
- * 1. Read the clock's alert state. Acknowledged for this phase (or no alert to escalate):
- *    nothing happens — whatever the timer's cancellation did or did not do.
- * 2. `esc2`: the senior manager on the rota now (tier 2), by SMS and email; nobody on tier 2
+ * The timer belongs to the alert's escalation chain (named with the deadline version the chain
+ * started under, which it keeps), not to the deadline's current version: an event that moves
+ * the clock's due time while the escalation is pending does not make it stale.
+ *
+ * 1. Read the clock's alert state. Nothing to escalate (no case, no deadline, no chain):
+ *    an error, `AlertEscalationLost` (alarmed) and, where the case exists, an audit line.
+ * 2. Escalation no longer needed — the phase acknowledged, the clock met, cancelled or met
+ *    late, its case closed, or (before the breach) the clock breached with its breach alert's
+ *    own chain running: an `alert-escalation-stopped` audit line and `AlertEscalationStopped`.
+ *    Whatever the timer's cancellation did or did not do, nothing is sent, never silently.
+ * 3. `esc2`: the senior manager on the rota now (tier 2), by SMS and email; nobody on tier 2
  *    (or no way to reach them): straight on to the fallback contact. `escf`: the fallback
  *    contact. A breach's alert has its own chain (`esc2b`, `escfb`).
- * 3. The new alert is recorded with the clock's escalation (one conditional write) before its
+ * 4. The new alert is recorded with the clock's escalation (one conditional write) before its
  *    messages go: they carry its own ack link and say who was alerted and has not acknowledged.
- * 4. Sent once (`sendToPersonOnce`, claimed under the escalation's reminder id); the audit says
+ *    A redelivery finds the alert its tier was given before (even if the due time has moved
+ *    since), so it sends nothing twice.
+ * 5. Sent once (`sendToPersonOnce`, claimed under the escalation's reminder id); the audit says
  *    `alert-escalated` and `alert-sent`; tier 2 sets the timer that takes it to the fallback.
- *    Escalating to the fallback contact is an error metric an alarm watches — with no fallback
- *    configured, it is recorded as reaching nobody.
+ *    Escalating to tier 2 (`AlertEscalated`) and to the fallback contact
+ *    (`AlertEscalatedToFallback`) are metrics alarms watch — with no fallback configured, it
+ *    is recorded as reaching nobody (`AlertReachedNobody`, alarmed too).
  */
 import { FALLBACK_PERSON_ID, reminderId as makeReminderId } from '#domain/ids.js';
 import {
+  type Alert,
   AlertConflictError,
+  type AlertPhase,
   type ClockAlerts,
   type Person,
   type ReminderAuditEntry,
@@ -24,6 +37,7 @@ import {
 import {
   ESCALATION_STEPS,
   escalationDueAt,
+  escalationStopReason,
   escalationTimer,
   isAcknowledged,
   parseEscalationStep,
@@ -34,33 +48,45 @@ import { caseLink, type ReminderMoment } from '#domain/reminders/messages.js';
 import { momentOf } from '#domain/reminders/planning.js';
 import type { Delivery } from '#domain/reminders/routing.js';
 import type { ReminderDeadline } from '#domain/reminders/types.js';
+import type { TimerPayload } from '#domain/timers.js';
 import { composeMessage } from './compose-message.js';
 import { emptyTally, type FireOutcome, type FireTimerDeps } from './fire-deps.js';
 import { ALERT_WRITE_ATTEMPTS, findAlert, linkText, newAlert } from './raise-alert.js';
 import { sendToPersonOnce, tally } from './send-once.js';
 
-/** Takes the clock's unacknowledged alert of the step's phase to the step's tier. */
+/** Takes the clock's unacknowledged alert of the timer's phase to its tier, or records why not. */
 export async function fireEscalation(
-  stored: Pick<StoredCase, 'version'>,
-  deadline: ReminderDeadline,
-  stepKey: string,
+  payload: TimerPayload,
+  stored: StoredCase | undefined,
   deps: FireTimerDeps,
 ): Promise<FireOutcome> {
+  const stepKey = payload.step ?? '';
   const parsed = parseEscalationStep(stepKey);
   const alerts = deps.alerts;
-  if (parsed === undefined || alerts === undefined)
-    return ignored(deps, deadline, stepKey, 'not-an-escalation');
-  const { phase } = parsed;
   const now = deps.clock.now();
+  const notSent = { payload, stored, now, deps };
+  if (parsed === undefined || alerts === undefined)
+    return lost(notSent, { reason: 'not-an-escalation' });
+  if (stored === undefined) return lost(notSent, { reason: 'no-case', ...parsed });
+  const deadline = stored.aggregate.deadlines.find((d) => d.id === payload.deadlineId);
+  if (deadline === undefined) return lost(notSent, { reason: 'no-deadline', ...parsed });
+  const { phase } = parsed;
   for (let attempt = 1; attempt <= ALERT_WRITE_ATTEMPTS; attempt++) {
     const clock = await alerts.store.getClock(deadline.caseId, deadline.id);
-    if (isAcknowledged(clock, phase)) return ignored(deps, deadline, stepKey, 'acknowledged');
     const chain = clock.chains[phase];
-    if (chain === undefined) return ignored(deps, deadline, stepKey, 'no-alert');
+    const why = { ...parsed, ...(chain === undefined ? {} : { fromAlertId: chain.alertId }) };
+    if (isAcknowledged(clock, phase)) return stopped(notSent, { ...why, reason: 'acknowledged' });
+    if (chain === undefined) return lost(notSent, { ...why, reason: 'no-alert' });
+    const reason = escalationStopReason(stored.aggregate, deadline, phase, clock);
+    if (reason !== undefined) return stopped(notSent, { ...why, reason });
 
     const target = await targetOf(parsed.tier, now, deps);
     const step = ESCALATION_STEPS[phase][target.tier];
-    const reminderId = makeReminderId(deadline, step);
+    // The alert this tier was given on an earlier delivery: the due time (so the reminder id
+    // `findAlert` would look under) may have moved since.
+    const earlier = chain.escalations.find((e) => e.tier === target.tier)?.alertId;
+    const given = earlier === undefined ? undefined : await alerts.store.getAlert(earlier);
+    const reminderId = given?.reminderId ?? makeReminderId(deadline, step);
     const escalation = {
       tier: target.tier,
       // A redelivery keeps the first firing's time (and so its next timer's).
@@ -83,7 +109,8 @@ export async function fireEscalation(
       personId: person.personId,
       now,
     };
-    const found = await findAlert(request, alerts);
+    const found: { alert?: Alert; id: string } =
+      given === undefined ? await findAlert(request, alerts) : { alert: given, id: given.alertId };
     const alert = found.alert ?? newAlert(request, found.id, phase);
     const after = withEscalation(clock, phase, {
       ...escalation,
@@ -155,7 +182,7 @@ export async function fireEscalation(
     const ids = { caseId: deadline.caseId, deadlineId: deadline.id, alertId: chain.alertId };
     if (target.tier === 2) {
       deps.metrics?.count('AlertEscalated');
-      deps.log?.warn('alert escalated to tier 2', ids);
+      deps.log?.warn('alert escalated to tier 2', { ...ids, metric: 'AlertEscalated' });
       const fireAt = escalationDueAt(escalation.at, alerts.ackWithinMs);
       await deps.scheduler.schedule([
         escalationTimer(
@@ -175,7 +202,8 @@ export async function fireEscalation(
     await deps.audit.append(audit, stored.version);
     return outcome;
   }
-  return ignored(deps, deadline, stepKey, 'contended');
+  // Unreachable: the last attempt's conflict is thrown (the invocation is retried).
+  return lost(notSent, { ...parsed, reason: 'contended' });
 }
 
 /** Who the step's tier is now: tier 2 on the rota, else (or for `escf`) the fallback contact. */
@@ -251,11 +279,12 @@ async function reachedNobody(
   deps: FireTimerDeps,
 ): Promise<FireOutcome> {
   deps.metrics?.count('AlertEscalatedToFallback');
+  deps.metrics?.count('AlertReachedNobody');
   deps.log?.error('alert escalated to the fallback contact, and none is configured', {
     caseId: deadline.caseId,
     deadlineId: deadline.id,
     alertId: fromAlertId,
-    metric: 'AlertEscalatedToFallback',
+    metric: 'AlertReachedNobody',
   });
   await deps.audit.append(
     [
@@ -278,17 +307,73 @@ async function reachedNobody(
   return { ...emptyTally('reminded'), failed: 1 };
 }
 
-function ignored(
-  deps: Pick<FireTimerDeps, 'log'>,
-  deadline: Pick<ReminderDeadline, 'caseId' | 'id'>,
-  step: string,
-  reason: string,
-): FireOutcome {
-  deps.log?.info('escalation not needed', {
-    caseId: deadline.caseId,
-    deadlineId: deadline.id,
-    step,
-    reason,
+/** An escalation timer's firing that sends nothing, and the ids its record carries. */
+interface NotSent {
+  payload: TimerPayload;
+  stored: Pick<StoredCase, 'version'> | undefined;
+  now: Date;
+  deps: FireTimerDeps;
+}
+
+/** Why nothing was sent, with the step's phase and tier and the chain's first alert. */
+interface Why {
+  reason: string;
+  phase?: AlertPhase;
+  tier?: 2 | 'fallback';
+  fromAlertId?: string;
+}
+
+/**
+ * The escalation is no longer needed (acknowledged, or the clock stopped): a warning, the
+ * `AlertEscalationStopped` metric and an `alert-escalation-stopped` line in the case's trail.
+ */
+async function stopped(notSent: NotSent, why: Why): Promise<FireOutcome> {
+  notSent.deps.metrics?.count('AlertEscalationStopped');
+  notSent.deps.log?.warn('alert escalation stopped', {
+    ...idsOf(notSent.payload, why),
+    metric: 'AlertEscalationStopped',
   });
-  return { status: 'ignored', reason };
+  await auditNotSent(notSent, why);
+  return { status: 'ignored', reason: why.reason };
+}
+
+/**
+ * The timer finds nothing to escalate (its case, deadline or chain is gone — or it is not an
+ * escalation at all): an error, `AlertEscalationLost` (an alarm watches it), and an audit line
+ * when the case is there to hold one.
+ */
+async function lost(notSent: NotSent, why: Why): Promise<FireOutcome> {
+  notSent.deps.metrics?.count('AlertEscalationLost');
+  notSent.deps.log?.error('alert escalation lost: nothing to escalate', {
+    ...idsOf(notSent.payload, why),
+    metric: 'AlertEscalationLost',
+  });
+  await auditNotSent(notSent, why);
+  return { status: 'ignored', reason: why.reason };
+}
+
+function idsOf(payload: TimerPayload, why: Why): Record<string, unknown> {
+  return {
+    caseId: payload.caseId,
+    deadlineId: payload.deadlineId,
+    step: payload.step,
+    ...why,
+  };
+}
+
+async function auditNotSent({ payload, stored, now, deps }: NotSent, why: Why): Promise<void> {
+  if (stored === undefined) return;
+  const { reason, ...rest } = why;
+  await deps.audit.append(
+    [
+      {
+        caseId: payload.caseId,
+        at: now,
+        kind: 'alert-escalation-stopped',
+        deadlineId: payload.deadlineId,
+        detail: { step: payload.step, ...rest, reason },
+      },
+    ],
+    stored.version,
+  );
 }

@@ -6,15 +6,17 @@
  * 1. Bring the calendar up to date with the operator's bank-holiday feed.
  * 2. `digest` timers send the day team the one overnight digest of EDT alerts, and stop.
  * 3. Load the case with the directory stamp, and bring the directory up to date with it.
- *    Ignore a missing or closed case, a missing deadline, a stale version, a met or
- *    cancelled deadline, a breach met late — except a supervision invitation's withdrawal,
- *    which is for exactly those.
+ *    `escalation` timers go on from here (`fire-escalation.ts`): they belong to an alert's
+ *    chain, not to a deadline version, and decide for themselves whether the clock still
+ *    needs them. Other timers ignore a missing or closed case, a missing deadline, a stale
+ *    version, a met or cancelled deadline, a breach met late — except a supervision
+ *    invitation's withdrawal, which is for exactly those.
  * 4. `due` timers: run the engine's `advance` (breach / escalation), commit it through the
  *    store (retrying on a concurrent change), then replace the case's timers with the new
  *    plan; a deadline that breached gets its at-due and overdue reminders re-planned.
  * 5. `reminder` timers: send the step (`fire-reminder.ts`).
- * 6. `escalation` timers: take an out-of-hours alert nobody acknowledged to the next tier
- *    (`fire-escalation.ts`).
+ * 6. `escalation` timers: take an out-of-hours alert nobody acknowledged to the next tier,
+ *    or record why not (`fire-escalation.ts`).
  *
  * A delivery claimed by another invocation that has not finished (`in-flight`) makes the
  * outcome `retryLater`: the handler then throws so the invocation is retried after the
@@ -46,6 +48,7 @@ export async function fireTimer(payload: TimerPayload, deps: FireTimerDeps): Pro
     payload.caseId,
   );
   deps.directory.observe?.(directoryGeneration);
+  if (payload.kind === 'escalation') return fireEscalation(payload, stored, deps);
   const ids = { caseId: payload.caseId, deadlineId: payload.deadlineId, kind: payload.kind };
   if (stored === undefined) return ignored(deps, ids, 'no-case');
   // A withdrawn invitation is sent for a clock that stopped, or a case that closed.
@@ -60,8 +63,6 @@ export async function fireTimer(payload: TimerPayload, deps: FireTimerDeps): Pro
   if (deadline.status === 'breached' && deadline.metAt !== undefined)
     return ignored(deps, ids, 'deadline-met-late');
   if (payload.kind === 'due') return fireDue(payload.caseId, deps);
-  if (payload.kind === 'escalation' && payload.step !== undefined)
-    return fireEscalation(stored, deadline, payload.step, deps);
   if (payload.kind === 'reminder' && payload.step !== undefined) {
     const outcome = await fireReminder(stored, deadline, payload.step, deps);
     return outcome ?? ignored(deps, { ...ids, step: payload.step }, 'not-planned');

@@ -42,4 +42,18 @@ describe('parseConfig', () => {
     // Assess
     expect(parse).toThrow(/AUTHORITY_CONFIG\.division/);
   });
+
+  it('takes ackWithinMinutes 5 to 240 (30 when absent) and refuses 4 and 241, naming the field', () => {
+    // Prepare
+    const env = (ackWithinMinutes?: number) => ({
+      TABLE_NAME: 'timescales',
+      AUTHORITY_CONFIG: JSON.stringify({ ...AUTHORITY, ackWithinMinutes }),
+    });
+    // Act / Assess: the same range as the deployment file's (test/infra/config.test.ts).
+    expect(parseConfig(env()).authority.ackWithinMinutes).toBe(30);
+    expect(parseConfig(env(5)).authority.ackWithinMinutes).toBe(5);
+    expect(parseConfig(env(240)).authority.ackWithinMinutes).toBe(240);
+    expect(() => parseConfig(env(4))).toThrow(/AUTHORITY_CONFIG\.ackWithinMinutes/);
+    expect(() => parseConfig(env(241))).toThrow(/AUTHORITY_CONFIG\.ackWithinMinutes/);
+  });
 });

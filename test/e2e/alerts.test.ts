@@ -12,7 +12,11 @@
  *     told, and the 10:30 SMS says the clock was acknowledged, by whom and when;
  * (c) a reply "YES" from the EDT manager's number acknowledges;
  * (d) the link answers 410 from 24 hours after the due time, and changes nothing;
- * (e) an integration acknowledges with POST /v1/alerts/{alertId}/ack.
+ * (e) an integration acknowledges with POST /v1/alerts/{alertId}/ack;
+ * (f) an event moves the clock's due time while the escalation is pending: the senior manager
+ *     still hears at 05:00, of the new due time;
+ * (g) the clock is met while the escalation is pending: nobody else is told, and the audit
+ *     trail says the escalation stopped and why.
  */
 import { createServer } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -45,7 +49,7 @@ async function freePort(): Promise<number> {
 }
 
 /** One local stack with the story's people, rota and LADO concern, at Friday 16:30 BST. */
-async function story() {
+async function story(options: { rules?: unknown } = {}) {
   const endpoint = inject('dynamoEndpoint');
   const tableName = `e2e-alerts-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
   await createTable(new DynamoDBClient({ endpoint }), tableName);
@@ -57,6 +61,7 @@ async function story() {
     preset: 'southampton',
     links: { caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}', ackBaseUrl: base },
     fallbackContact: DUTY,
+    ...(options.rules === undefined ? {} : { rules: options.rules }),
   };
   const reminders = makeLocalReminders({
     client: makeDocumentClient({ endpoint }),
@@ -375,5 +380,78 @@ describe('(e) an integration acknowledges with POST /v1/alerts/{alertId}/ack', (
   it('answers an unknown alert 404 and a malformed id 400', async () => {
     expect((await s.post('/v1/alerts/AAAAAAAA/ack', {})).status).toBe(404);
     expect((await s.post('/v1/alerts/not-an-id/ack', {})).status).toBe(400);
+  });
+});
+
+describe('(f) an event moves the due time while the escalation is pending', () => {
+  let s: Story;
+  beforeAll(async () => {
+    // The LADO clock restarts on a later report of the same concern (an authority's override):
+    // an event that moves an open clock's due time, so its deadline version.
+    s = await story({ rules: { rules: { 'lado-notification': { restart: true } } } });
+    await s.moveClock('2026-06-06T03:30:00Z');
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('the senior manager still hears at 05:00, of the new due time, and the duty inbox at 05:30', async () => {
+    await s.moveClock('2026-06-06T03:45:00Z');
+    // The concern restated as raised at Friday 18:30 BST: due Saturday 18:30 BST (version 2).
+    const event = {
+      id: 'E2E-A-moved',
+      type: 'lado.concern-raised',
+      occurredAt: '2026-06-05T17:30:00Z',
+      caseId: 'C-1001',
+      data: { allegationId: 'A-1' },
+    };
+    const answer = await s.post('/v1/events', event, true);
+    expect(answer.status).toBe(202);
+    const { body } = await s.getJson('/v1/cases/C-1001/deadlines');
+    expect(JSON.stringify(body)).toContain('2026-06-06T17:30:00.000Z');
+    await s.moveClock('2026-06-06T04:00:00Z');
+    await s.moveClock('2026-06-06T04:30:00Z');
+    const senior = await s.texts(SENIOR_PHONE);
+    expect(senior).toHaveLength(1);
+    expect(senior[0]?.body).toMatch(
+      /^NOT ACKED URGENT C-1001: LADO notification due Sat 6 Jun 18:30 BST Ack: /,
+    );
+    expect(await s.texts(DUTY.phone)).toHaveLength(1);
+    const entries = await auditKinds(s);
+    expect(entries.filter((e) => e.kind === 'alert-escalation-stopped')).toEqual([]);
+  });
+});
+
+describe('(g) the clock is met while the escalation is pending', () => {
+  let s: Story;
+  beforeAll(async () => {
+    s = await story();
+    await s.moveClock('2026-06-06T03:30:00Z');
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('nobody above the EDT manager is told, and the audit trail says the escalation stopped', async () => {
+    await s.moveClock('2026-06-06T03:45:00Z');
+    await s.post(
+      '/v1/events',
+      {
+        id: 'E2E-A-met',
+        type: 'lado.notified',
+        occurredAt: '2026-06-06T03:44:00Z',
+        caseId: 'C-1001',
+        data: { allegationId: 'A-1' },
+      },
+      true,
+    );
+    await s.moveClock('2026-06-06T06:00:00Z');
+    expect(await s.texts(SENIOR_PHONE)).toEqual([]);
+    expect(await s.texts(DUTY.phone)).toEqual([]);
+    const [alert] = await openAlerts(s);
+    const stopped = (await auditKinds(s)).filter((e) => e.kind === 'alert-escalation-stopped');
+    expect(stopped.map((e) => e.detail)).toEqual([
+      { step: 'esc2', tier: 2, phase: 'open', fromAlertId: alert?.alertId, reason: 'deadline-met' },
+    ]);
   });
 });

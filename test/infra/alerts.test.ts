@@ -2,7 +2,8 @@
  * The infrastructure of out-of-hours alerts: the public ack link (no IAM, its own tighter
  * throttle), the integration's IAM-authorised ack route, the alert-token key (a second secret,
  * read only by the functions that mint and check links), the inbound-SMS topic and its
- * function, and the alarms on escalations to the fallback contact and lost SMS replies.
+ * function, and the alarms on escalations (to tier 2, to the fallback contact, to nobody, lost)
+ * and lost SMS replies.
  */
 import type { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -183,6 +184,25 @@ describe('alarms', () => {
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       AlarmActions: [{ Ref: idOf(stack.alarms.topic) }],
+    });
+  });
+
+  it.each([
+    ['any escalation to the senior manager on call (tier 2)', 'AlertEscalated'],
+    ['an escalation that reached nobody (no fallback contact configured)', 'AlertReachedNobody'],
+    ['an escalation timer with nothing to escalate', 'AlertEscalationLost'],
+  ])('on %s: Timescales/%s, at the first one', (_label, metric) => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) =>
+      (a.Properties.Metrics ?? []).some(
+        (m: { Expression?: string }) => m.Expression === `SELECT SUM(${metric}) FROM Timescales`,
+      ),
+    );
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]?.Properties).toMatchObject({
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [{ Ref: idOf(stack.alarms.topic) }],
+      AlarmDescription: expect.stringContaining(`Timescales/${metric}`),
     });
   });
 

@@ -5,10 +5,12 @@ import { describe, expect, it } from 'vitest';
 import {
   AUTHORITY_CONFIG_MAX_BYTES,
   authorityConfig,
+  authorityOf,
   ConfigError,
   loadConfig,
   parseConfig,
 } from '#lib/config.js';
+import { AuthorityConfig } from '#schemas/authority.js';
 import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import { EXAMPLE_CONFIG } from './helpers.js';
 
@@ -84,6 +86,17 @@ describe('out-of-hours alerts a council sets', () => {
     expect(issuesFor({ ackWithinMinutes: 241 })).toEqual([
       expect.stringMatching(/^ackWithinMinutes: /),
     ]);
+    expect(parseConfig({ ...EXAMPLE_CONFIG, ackWithinMinutes: 5 }).ackWithinMinutes).toBe(5);
+    expect(parseConfig({ ...EXAMPLE_CONFIG, ackWithinMinutes: 240 }).ackWithinMinutes).toBe(240);
+  });
+
+  it('passes the Lambdas 30 when absent, and their schema (the same one) refuses 4 and 241', () => {
+    const authority = authorityOf(parseConfig(EXAMPLE_CONFIG));
+    expect(AuthorityConfig.parse(authority).ackWithinMinutes).toBe(30);
+    for (const ackWithinMinutes of [4, 241])
+      expect(AuthorityConfig.safeParse({ ...authority, ackWithinMinutes }).error?.issues).toEqual([
+        expect.objectContaining({ path: ['ackWithinMinutes'] }),
+      ]);
   });
 
   it('refuses an ack base URL that is not https, or carries a query', () => {

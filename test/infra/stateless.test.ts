@@ -567,8 +567,8 @@ describe('alarms', () => {
     const alarms = alarmsBy();
     // 3 queue depths (scheduler, async failures, inbound SMS), errors and throttles of 6
     // functions, SendFailed, TimerDead, DeliveryFeedback, Api5xx, 2 import refusals, and
-    // escalations to the fallback contact.
-    expect(alarms).toHaveLength(22);
+    // escalations: to tier 2, to the fallback contact, to nobody, and lost.
+    expect(alarms).toHaveLength(25);
     const topic = { Ref: idOf(stack.alarms.topic) };
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([topic]);

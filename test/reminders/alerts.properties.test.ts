@@ -8,6 +8,11 @@
  *   (and then only while no acknowledgement given after the breach alert covers it);
  * - the senior manager on call hears of each phase (before and after the breach) at most once,
  *   and never sooner than 30 minutes after the EDT manager's first alert of it.
+ *
+ * And over any sequence with nobody acknowledging, in which events move the clock's due time
+ * (new versions), it breaches, or is met: each chain reaches the senior manager then the duty
+ * inbox exactly once — unless the clock's breach chain superseded the one before it, or the
+ * clock was met first, and then an `alert-escalation-stopped` line says so.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -182,6 +187,163 @@ describe('alerts over any sequence of acknowledgements and timer firings', () =>
           expect(s.at.getTime()).toBeGreaterThanOrEqual(
             (breachAlertAt?.getTime() ?? Number.NaN) + 30 * MINUTE,
           );
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+type ChainAction =
+  | { kind: 'wait'; minutes: number }
+  | { kind: 'step'; step: 'p75' | 'due' }
+  | { kind: 'move'; minutes: number }
+  | { kind: 'breach' }
+  | { kind: 'met' }
+  | { kind: 'escalations'; redeliver: boolean };
+
+const chainAction = (withMet: boolean): fc.Arbitrary<ChainAction> =>
+  fc.oneof(
+    {
+      weight: 4,
+      arbitrary: fc.record({ kind: fc.constant('wait'), minutes: fc.integer({ min: 1, max: 90 }) }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({ kind: fc.constant('step'), step: fc.constantFrom('p75', 'due') }),
+    },
+    // An event moves the due time (up to three hours either way): a new version, still open.
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        kind: fc.constant('move'),
+        minutes: fc.integer({ min: -180, max: 180 }),
+      }),
+    },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('breach') }) },
+    { weight: withMet ? 1 : 0, arbitrary: fc.record({ kind: fc.constant('met') }) },
+    {
+      weight: 4,
+      arbitrary: fc.record({ kind: fc.constant('escalations'), redeliver: fc.boolean() }),
+    },
+  ) as fc.Arbitrary<ChainAction>;
+
+/**
+ * Nobody acknowledges: the 50% alert goes, then the actions, then every escalation timer fires
+ * (each twice: redelivered) until none is left. Returns what the senior manager and the duty
+ * inbox were texted (by phase) and the stopped escalations' audit lines.
+ */
+async function playUnacknowledged(actions: ChainAction[]) {
+  const t = setup(ladoCase(lado), START.toISOString());
+  let current: Deadline = lado;
+  let version = 1;
+  const advance = (to: Date) => {
+    if (to.getTime() > t.clock.now().getTime()) t.clock.current = to;
+  };
+  const fired = new Set<string>();
+  /** Fires the escalation timers due by `until` (each at its time, or now if that is later). */
+  const fireDue = async (redeliver: boolean, until = t.clock.now()) => {
+    for (;;) {
+      const next = t.scheduled
+        .filter((s) => s.payload.kind === 'escalation' && !fired.has(s.name))
+        .filter((s) => s.fireAt.getTime() <= until.getTime())
+        .sort((a, b) => a.fireAt.getTime() - b.fireAt.getTime())[0];
+      if (next === undefined) return;
+      fired.add(next.name);
+      advance(next.fireAt);
+      await fireTimer(next.payload, t.deps);
+      if (redeliver) await fireTimer(next.payload, t.deps);
+    }
+  };
+  const seed = (d: Deadline) => {
+    current = d;
+    t.cases.seed(ladoCase(d), 5 + d.version);
+  };
+  await t.fireStep(lado, 'p50', START.toISOString());
+  let met = false;
+  for (const a of actions) {
+    if (a.kind === 'wait') advance(new Date(t.clock.now().getTime() + a.minutes * MINUTE));
+    if (a.kind === 'step' && current.status === 'open') {
+      advance(a.step === 'p75' ? P75 : DUE);
+      await fireTimer(
+        { caseId: lado.caseId, deadlineId: lado.id, kind: 'reminder', version, step: a.step },
+        t.deps,
+      );
+    }
+    if (a.kind === 'move' && current.status === 'open') {
+      const dueAt = new Date(current.dueAt.getTime() + a.minutes * MINUTE);
+      // A due time moved into the past breaches at the next look; keep it ahead of now.
+      if (dueAt.getTime() > t.clock.now().getTime())
+        seed({ ...current, version: ++version, dueAt });
+    }
+    if (a.kind === 'breach' && current.status === 'open') {
+      advance(current.dueAt);
+      seed({ ...current, status: 'breached', version: ++version, closedAt: current.dueAt });
+      await fireTimer(
+        { caseId: lado.caseId, deadlineId: lado.id, kind: 'reminder', version, step: 'breach' },
+        t.deps,
+      );
+    }
+    if (a.kind === 'met' && current.status === 'open') {
+      seed({ ...current, status: 'met', version: ++version, closedAt: t.clock.now() });
+      met = true;
+    }
+    if (a.kind === 'escalations') await fireDue(a.redeliver);
+  }
+  // Then, whatever happened, every escalation still pending falls due and fires.
+  await fireDue(true, new Date(t.clock.now().getTime() + 24 * 60 * MINUTE));
+  const texts = (to: string | undefined, breach: boolean) =>
+    t.sms.sent.filter((m) => m.to === to && m.text.includes('BREACHED') === breach);
+  const stops = t.audit.entries.filter((e) => e.kind === 'alert-escalation-stopped');
+  const stoppedAt = (phase: 'open' | 'breached', tier: 2 | 'fallback') =>
+    stops.filter((e) => e.detail.phase === phase && e.detail.tier === tier);
+  const chains = [...t.store.clocks.values()][0]?.chains ?? {};
+  return { t, met, texts, stops, stoppedAt, chains };
+}
+
+describe('an unacknowledged chain, whatever moves the clock’s version', () => {
+  it('reaches the senior manager then the duty inbox, exactly once each (a chain before the breach may instead be superseded by the breach’s, recorded)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(chainAction(false), { maxLength: 25 }), async (actions) => {
+        const { t, texts, stops, stoppedAt, chains } = await playUnacknowledged(actions);
+        // The only escalation stopped is one superseded by the breach's own chain.
+        for (const stop of stops) {
+          expect(stop.detail).toMatchObject({ phase: 'open', reason: 'superseded-by-breach' });
+          expect(chains.breached).toBeDefined();
+        }
+        for (const phase of ['open', 'breached'] as const) {
+          if (chains[phase] === undefined) continue;
+          const breach = phase === 'breached';
+          const senior = texts(SENIOR.phone, breach);
+          const duty = texts(DUTY.phone, breach);
+          const superseded = stoppedAt(phase, 2).length > 0;
+          expect(senior).toHaveLength(superseded ? 0 : 1);
+          expect(duty.length).toBe(superseded || stoppedAt(phase, 'fallback').length > 0 ? 0 : 1);
+          if (senior[0] !== undefined && duty[0] !== undefined)
+            expect(t.sms.sent.indexOf(senior[0])).toBeLessThan(t.sms.sent.indexOf(duty[0]));
+        }
+        expect(chains.open).toBeDefined();
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('and if the clock is met first, what was not sent is in the audit trail, never missing', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(chainAction(true), { maxLength: 25 }), async (actions) => {
+        const { texts, stoppedAt, chains } = await playUnacknowledged(actions);
+        for (const phase of ['open', 'breached'] as const) {
+          if (chains[phase] === undefined) continue;
+          const breach = phase === 'breached';
+          const senior = texts(SENIOR.phone, breach).length;
+          const duty = texts(DUTY.phone, breach).length;
+          const stopped2 = stoppedAt(phase, 2).length > 0;
+          const stoppedF = stoppedAt(phase, 'fallback').length > 0;
+          // Each tier hears at most once, and a tier that did not hear has a line saying why.
+          expect(senior).toBeLessThanOrEqual(1);
+          expect(duty).toBeLessThanOrEqual(1);
+          expect(senior === 1 || stopped2).toBe(true);
+          expect(duty === 1 || stopped2 || stoppedF).toBe(true);
+        }
       }),
       { numRuns: 150 },
     );

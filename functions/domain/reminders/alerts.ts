@@ -8,6 +8,7 @@
  */
 
 import { reminderTimerName } from '#domain/ids.js';
+import type { CaseAggregate, Deadline } from '#domain/model.js';
 import type {
   AckVia,
   Alert,
@@ -22,9 +23,6 @@ import type { ReminderMoment } from './messages.js';
 
 /** How long an alert's link works after the clock's due time. */
 export const ACK_VALID_AFTER_DUE_MS = 24 * 3_600_000;
-
-/** The default of the authority's `ackWithinMinutes`. */
-export const DEFAULT_ACK_WITHIN_MINUTES = 30;
 
 /**
  * When the next tier hears of an alert nobody acknowledged: `ackWithinMs` after the minute it
@@ -172,6 +170,28 @@ export function escalationTimerNames(clock: ClockAlerts): string[] {
       names.push(reminderTimerName(owner, step));
   }
   return names;
+}
+
+/**
+ * Why a pending escalation of `phase` is no longer needed, or undefined while it is: the
+ * clock's work is done or withdrawn (met, met late, cancelled, its case closed) — or, before
+ * the breach, the clock breached and its breach alert started a chain of its own, which tells
+ * the next tier about the breach. A clock still open (whatever its version: a moved due time
+ * is still a clock somebody must hear of), or breached with no breach chain, escalates.
+ */
+export function escalationStopReason(
+  aggregate: Pick<CaseAggregate, 'status'>,
+  deadline: Pick<Deadline, 'status' | 'metAt'>,
+  phase: AlertPhase,
+  clock: Pick<ClockAlerts, 'chains'>,
+): string | undefined {
+  if (aggregate.status === 'closed') return 'case-closed';
+  if (deadline.status === 'met') return 'deadline-met';
+  if (deadline.status === 'cancelled') return 'deadline-cancelled';
+  if (deadline.status === 'breached' && deadline.metAt !== undefined) return 'deadline-met-late';
+  if (phase === 'open' && deadline.status === 'breached' && clock.chains.breached !== undefined)
+    return 'superseded-by-breach';
+  return undefined;
 }
 
 /** An escalation step's phase and target, or undefined for any other key. */
