@@ -91,14 +91,14 @@ export const LAMBDA_BUNDLING: BundlingOptions = {
 };
 
 /**
- * The web function (the managers' pages): the same bundle options, plus its templates and
- * stylesheet copied beside the bundle after esbuild runs (`scripts/copy-web-resources.mjs`:
- * our views, govuk-frontend's `.njk` files and compiled CSS, ~300 KB). Nunjucks asks for
- * `chokidar` only to watch templates, which a Lambda never does: it stays out.
+ * The functions that render pages (the managers' pages; the ack link's): the same bundle
+ * options, plus every template compiled to `web/templates.cjs` and govuk-frontend's stylesheet
+ * beside the bundle after esbuild runs (`scripts/copy-web-resources.mjs`). The bundle carries
+ * Nunjucks' runtime only; the whole of Nunjucks (which would also ask for `chokidar` to watch
+ * templates) is for local mode and tests, loaded from node_modules, and stays out.
  */
 export const WEB_BUNDLING: BundlingOptions = {
   ...LAMBDA_BUNDLING,
-  externalModules: [...EXTERNAL_MODULES, 'chokidar', 'fsevents'],
   commandHooks: {
     beforeBundling: () => [],
     beforeInstall: () => [],

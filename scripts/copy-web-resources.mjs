@@ -1,17 +1,20 @@
 #!/usr/bin/env node
 /**
- * Copies what the web Lambda reads at run time beside its bundle: our page templates and
- * govuk-frontend's Nunjucks templates and compiled CSS (no fonts or images: the GDS Transport
- * font and the crown are for GOV.UK services only, see functions/web/assets.ts).
+ * Puts what the page-rendering Lambdas (web, alerts) read at run time beside their bundle:
+ * every page template — ours and govuk-frontend's — compiled to one JavaScript module
+ * (`web/templates.cjs`, so the bundle carries Nunjucks' runtime only), and govuk-frontend's
+ * compiled CSS (no fonts or images: the GDS Transport font and the crown are for GOV.UK
+ * services only, see functions/web/assets.ts).
  *
  *   node scripts/copy-web-resources.mjs <bundle folder>
  *
- * Run by the web function's bundling (lib/bundling.ts, NodejsFunction's afterBundling hook).
+ * Run by those functions' bundling (lib/bundling.ts, NodejsFunction's afterBundling hook).
  */
-import { cpSync, mkdirSync, readdirSync } from 'node:fs';
+import { cpSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writePrecompiled } from './precompile-templates.mjs';
 
 const out = process.argv[2];
 if (out === undefined) {
@@ -23,20 +26,14 @@ const require = createRequire(join(root, 'package.json'));
 const dist = join(dirname(require.resolve('govuk-frontend/package.json')), 'dist');
 const target = join(out, 'web');
 
-cpSync(join(root, 'functions', 'web', 'views'), join(target, 'views'), { recursive: true });
-
-/** Every `.njk` under govuk/ (the page template, the macros, each component's two files). */
-function templates(folder) {
-  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(folder, entry.name);
-    if (entry.isDirectory()) return templates(path);
-    return entry.name.endsWith('.njk') ? [path] : [];
-  });
-}
-const files = [...templates(join(dist, 'govuk')), join(dist, 'govuk', 'govuk-frontend.min.css')];
-for (const file of files) {
-  const to = join(target, 'govuk-frontend', 'dist', relative(dist, file));
-  mkdirSync(dirname(to), { recursive: true });
-  cpSync(file, to);
-}
-console.log(`copied the web templates and ${files.length} govuk-frontend files to ${target}`);
+mkdirSync(join(target, 'govuk-frontend', 'dist', 'govuk'), { recursive: true });
+cpSync(
+  join(dist, 'govuk', 'govuk-frontend.min.css'),
+  join(target, 'govuk-frontend', 'dist', 'govuk', 'govuk-frontend.min.css'),
+);
+// The same search paths, in the same order, as the renderer's file-system loader.
+const count = writePrecompiled(
+  [join(root, 'functions', 'web', 'views'), dist],
+  join(target, 'templates.cjs'),
+);
+console.log(`compiled ${count} templates and copied govuk-frontend's CSS to ${target}`);

@@ -1,0 +1,5 @@
+/** Nunjucks' runtime-only build: the same API as `nunjucks`, without the compiler. */
+declare module 'nunjucks/browser/nunjucks-slim.js' {
+  import nunjucks from 'nunjucks';
+  export default nunjucks;
+}
