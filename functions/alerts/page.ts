@@ -113,9 +113,14 @@ function clockRows(view: AlertPage): [string, string][] {
     ['Clock', clock],
     ['Due', formatUkLong(alert.dueAt)],
     ['Alert sent', formatUkLong(alert.sentAt)],
+    // "the senior manager on call" → "Senior manager on call": the role already says on call.
     ...view.onCall.map(({ role, name }): [string, string] => [
-      `On call: ${role.replace(/^the /, '')}`,
+      capitalised(role.replace(/^the /, '')),
       name,
     ]),
   ];
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
