@@ -238,7 +238,8 @@ function chainMoment(
   phase: 'open' | 'breached',
   deps: FireTimerDeps,
 ): ReminderMoment {
-  if (phase === 'breached') return 'breach';
+  // An alert of the open clock escalated after the clock breached says so (and how late).
+  if (phase === 'breached' || deadline.status === 'breached') return 'breach';
   const step = deps.plans[deadline.rule]?.steps.find((s) => s.key === stepKey);
   return step === undefined ? 'due' : momentOf(step.at);
 }

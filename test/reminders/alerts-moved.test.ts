@@ -10,7 +10,7 @@
  *   stops — with an `alert-escalation-stopped` audit line and a metric, never in silence;
  * - the clock breached with its breach alert out (its own chain): the breach's escalation
  *   tells the senior manager, and the earlier chain's is recorded as superseded; breached
- *   with no breach alert out, the earlier chain escalates.
+ *   with no breach alert out, the earlier chain escalates, saying the clock breached.
  */
 import { describe, expect, it } from 'vitest';
 import type { Deadline } from '#domain/model.js';
@@ -189,13 +189,19 @@ describe('the clock breaches while the escalation is pending', () => {
     ]);
   });
 
-  it('with no breach alert out: the earlier escalation goes to the senior manager and on', async () => {
+  it('with no breach alert out: the earlier escalation goes to the senior manager and on, saying the clock breached', async () => {
     const t = setup(ladoCase(lado), DUE);
     await t.fireStep(lado, 'due', DUE);
     t.cases.seed(ladoCase(breached), 6);
     await t.fireEscalationsBy('2026-05-23T17:00:00Z');
-    expect(textsTo(t, SENIOR.phone)).toHaveLength(1);
-    expect(textsTo(t, DUTY.phone)).toHaveLength(1);
+    // Escalated at 17:00 BST, after the 16:30 breach: the message says BREACHED, not "due".
+    const senior = textsTo(t, SENIOR.phone);
+    expect(senior.map((s) => s.slice(0, 51))).toEqual([
+      'NOT ACKED URGENT C-1001: LADO notification BREACHED',
+    ]);
+    expect(textsTo(t, DUTY.phone).map((s) => s.slice(0, 51))).toEqual([
+      'NOT ACKED URGENT C-1001: LADO notification BREACHED',
+    ]);
   });
 });
 
