@@ -148,17 +148,16 @@ async function main(): Promise<void> {
     await reports.replaceAll(items);
 
     const sessions = new LocalSessions();
-    const handler = makeWebHandler(
-      webDeps({
-        client,
-        tableName,
-        engine,
-        authority: AUTHORITY,
-        auth: localAuth(sessions),
-        clock: { now: () => NOW },
-        secureCookies: false,
-      }),
-    );
+    const deps = webDeps({
+      client,
+      tableName,
+      engine,
+      authority: AUTHORITY,
+      auth: localAuth(sessions),
+      clock: { now: () => NOW },
+      secureCookies: false,
+    });
+    const handler = makeWebHandler(deps);
 
     const request = (path: string, personId: string, query = ''): APIGatewayProxyEventV2 => {
       const routeKey = path.endsWith('.csv')
@@ -203,15 +202,6 @@ async function main(): Promise<void> {
     };
 
     // Where the time goes: the use cases alone (DynamoDB Local's reads and the arithmetic).
-    const deps = webDeps({
-      client,
-      tableName,
-      engine,
-      authority: AUTHORITY,
-      auth: localAuth(sessions),
-      clock: { now: () => NOW },
-      secureCookies: false,
-    });
     const viewer = {
       personId: 'P-0100',
       name: 'Manager North',

@@ -28,7 +28,7 @@ const site = lazy(() => {
 });
 
 /** The headers of every ack page, for a page whose inline script carries `nonce`. */
-export function ackPageHeaders(nonce: string): Record<string, string> {
+function ackPageHeaders(nonce: string): Record<string, string> {
   return {
     ...pageHeaders(nonce, []),
     'referrer-policy': 'no-referrer',

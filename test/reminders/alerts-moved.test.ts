@@ -35,6 +35,14 @@ async function alertThenChange(changed: Deadline, caseStatus: 'open' | 'closed' 
 const textsTo = (t: ReturnType<typeof setup>, phone: string | undefined) =>
   t.sms.sent.filter((m) => m.to === phone).map((m) => m.text);
 
+/** The senior manager and the duty inbox each got one text, saying the clock BREACHED. */
+function expectOneBreachTextEach(t: ReturnType<typeof setup>) {
+  for (const phone of [SENIOR.phone, DUTY.phone])
+    expect(textsTo(t, phone).map((s) => s.slice(0, 51))).toEqual([
+      'NOT ACKED URGENT C-1001: LADO notification BREACHED',
+    ]);
+}
+
 describe('the due time moves while the escalation is pending', () => {
   // The event moves the due time two hours later: Saturday 18:30 BST (version 2).
   const moved: Deadline = { ...lado, version: 2, dueAt: at('2026-05-23T17:30:00Z') };
@@ -176,13 +184,7 @@ describe('the clock breaches while the escalation is pending', () => {
     // Act
     await t.fireEscalationsBy('2026-05-23T17:00:00Z');
     // Assess
-    const senior = textsTo(t, SENIOR.phone);
-    expect(senior.map((s) => s.slice(0, 51))).toEqual([
-      'NOT ACKED URGENT C-1001: LADO notification BREACHED',
-    ]);
-    expect(textsTo(t, DUTY.phone).map((s) => s.slice(0, 51))).toEqual([
-      'NOT ACKED URGENT C-1001: LADO notification BREACHED',
-    ]);
+    expectOneBreachTextEach(t);
     const stopped = t.audit.entries.filter((e) => e.kind === 'alert-escalation-stopped');
     expect(stopped.map((e) => [e.detail.step, e.detail.reason])).toEqual([
       ['esc2', 'superseded-by-breach'],
@@ -195,13 +197,7 @@ describe('the clock breaches while the escalation is pending', () => {
     t.cases.seed(ladoCase(breached), 6);
     await t.fireEscalationsBy('2026-05-23T17:00:00Z');
     // Escalated at 17:00 BST, after the 16:30 breach: the message says BREACHED, not "due".
-    const senior = textsTo(t, SENIOR.phone);
-    expect(senior.map((s) => s.slice(0, 51))).toEqual([
-      'NOT ACKED URGENT C-1001: LADO notification BREACHED',
-    ]);
-    expect(textsTo(t, DUTY.phone).map((s) => s.slice(0, 51))).toEqual([
-      'NOT ACKED URGENT C-1001: LADO notification BREACHED',
-    ]);
+    expectOneBreachTextEach(t);
   });
 });
 
