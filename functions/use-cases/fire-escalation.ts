@@ -107,6 +107,7 @@ export async function fireEscalation(
       moment: 'due' as ReminderMoment,
       tier: target.tier,
       personId: person.personId,
+      bySms: person.phone !== undefined,
       now,
     };
     const found: { alert?: Alert; id: string } =
@@ -158,7 +159,7 @@ export async function fireEscalation(
         emailFrom: deps.emailFrom,
         now,
         alert: {
-          ...linkText(alert, alerts),
+          ...linkText(alert, alerts, request.bySms),
           unacknowledged: { role: unacknowledgedBy(clock, phase), since: chain.startedAt },
         },
       }),

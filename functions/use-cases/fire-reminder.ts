@@ -227,6 +227,7 @@ async function sendToPeople(
             moment,
             tier: 1,
             personId,
+            bySms: personal.some((d) => d.channel === 'sms'),
             now: reminder.now,
           },
           deps,

@@ -50,6 +50,8 @@ export interface AlertRequest {
   moment: ReminderMoment;
   tier: AlertTier;
   personId: string;
+  /** The person gets it by SMS too: only then do the messages say "reply YES". */
+  bySms: boolean;
   now: Date;
 }
 
@@ -97,7 +99,7 @@ export async function raiseAlert(
       ]);
     }
     return {
-      text: linkText(alert, alerts),
+      text: linkText(alert, alerts, request.bySms),
       detail: { alertId: alert.alertId, tier: request.tier, personId, phase },
     };
   }
@@ -105,12 +107,14 @@ export async function raiseAlert(
 }
 
 /** The ack link and the reply that acknowledge an alert. */
-export function linkText(alert: Alert, alerts: AlertDeps): AlertText {
+export function linkText(alert: Alert, alerts: AlertDeps, bySms: boolean): AlertText {
   return {
     ...(alerts.links === undefined
       ? {}
       : { ackLink: alerts.links.link(alert.alertId, alert.validUntil) }),
-    replyYes: alerts.replyYes,
+    // A reply acknowledges only from a phone that got the text: an email-only recipient (the
+    // duty inbox, say) is not told to reply to a text it never had.
+    replyYes: alerts.replyYes && bySms,
   };
 }
 

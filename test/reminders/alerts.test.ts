@@ -5,6 +5,7 @@
  * chain for the clock, later steps say who acknowledged, and only a breach escalates again.
  */
 import { describe, expect, it } from 'vitest';
+import { fallbackPerson } from '#domain/reminders/index.js';
 import {
   DUTY,
   EDT_PHONE,
@@ -117,6 +118,21 @@ describe('nobody acknowledges', () => {
       tier: 'fallback',
       reason: 'no-tier-2-on-call',
     });
+  });
+
+  it('tells a duty inbox with no phone to acknowledge by the link only: no "reply YES" to a text it never had', async () => {
+    const emailOnly = fallbackPerson({ email: 'duty.inbox@example.gov.uk' });
+    const t = setup(ladoCase(lado), '2026-05-23T03:30:00Z', { fallback: emailOnly });
+    await t.fireStep(lado, 'p50', '2026-05-23T03:30:00Z');
+    await t.fireEscalationsBy('2026-05-23T06:00:00Z');
+    const senior = t.email.sent.find((m) => m.to === SENIOR.email);
+    const duty = t.email.sent.find((m) => m.to === 'duty.inbox@example.gov.uk');
+    // The senior manager has a phone and got the text: they may reply to it.
+    expect(senior?.text).toContain('or reply YES to the text message.');
+    expect(duty?.text).toContain(
+      'Acknowledge it (say you are on it): https://ack.example.gov.uk/a/',
+    );
+    expect(duty?.text).not.toContain('reply YES');
   });
 
   it('with no fallback contact configured, records the escalation as reaching nobody, with a metric', async () => {
