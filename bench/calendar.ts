@@ -16,7 +16,12 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import Holidays from 'date-holidays';
 import { build } from 'esbuild';
-import { addWorkingDays, addWorkingHours, createCalendar, formatLocal } from '#calendar/index.js';
+import {
+  addWorkingDays,
+  addWorkingHours,
+  createCalendar,
+  formatLocal,
+} from '#kernel/calendar/index.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(ROOT, '.bench');
@@ -138,7 +143,10 @@ async function main(): Promise<void> {
   const naiveWd = opsPerSecond(naiveInputs, (i) => naiveAddWorkingDays(i.from, i.days), 300);
   const naiveWh = opsPerSecond(naiveInputs, (i) => naiveAddWorkingHours(i.from, i.hours), 300);
 
-  const calendarKb = await bundle('calendar', `export * from './functions/calendar/index.ts';`);
+  const calendarKb = await bundle(
+    'calendar',
+    `export * from './functions/kernel/calendar/index.ts';`,
+  );
   const holidaysKb = await bundle('date-holidays', `export { default } from 'date-holidays';`);
   const calendarCold = coldImportMs(join(OUT, 'calendar.mjs'));
   const calendarFirstUse = coldImportMs(

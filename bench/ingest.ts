@@ -21,17 +21,17 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import autocannon from 'autocannon';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { createTable } from '#adapters/dynamodb/create-table.js';
-import { parseJson, rawBody } from '#commons/body.js';
-import { makeDocumentClient } from '#commons/clients.js';
-import { logger } from '#commons/logger.js';
-import { makeWebhookVerifier } from '#commons/webhook.js';
-import type { Scheduler } from '#domain/ports.js';
-import { makeHandler } from '#functions/events/handler.js';
-import { startDynamoDbLocal } from '#local/standins.js';
+import { makeHandler } from '#functions/ingest/handler.js';
+import { startDynamoDbLocal } from '#functions/local/standins.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
+import type { Scheduler } from '#kernel/ports.js';
+import { parseJson, rawBody } from '#platform/body.js';
+import { makeDocumentClient } from '#platform/clients.js';
+import { createTable } from '#platform/dynamodb/create-table.js';
+import { logger } from '#platform/logger.js';
+import { makeWebhookVerifier } from '#platform/webhook.js';
 import { EventEnvelope } from '#schemas/events.js';
 import { memoryStores } from '#test/support/memory-store.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import {
   BENCH_SECRET,
   eventMix,

@@ -32,7 +32,7 @@ import {
   formatLocal,
   type GovUkFeed,
   parseInstant,
-} from '#calendar/index.js';
+} from '#kernel/calendar/index.js';
 
 const DIVISION_HELP = `--division <division>  ${DIVISIONS.join(', ')} (default england-and-wales)`;
 const FEED_HELP = '--feed <file>          a GOV.UK bank-holidays.json over the built-in tables';

@@ -10,21 +10,21 @@
  */
 import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { calendarFeed } from '#adapters/dynamodb/calendar-feed.js';
-import { openRows, UnusableFileError } from '#adapters/files/records.js';
-import type { Preview } from '#adapters/memory/overlay.js';
-import { availableShapes } from '#domain/import/shapes.js';
-import { systemClock } from '#domain/ports.js';
+import { importRows, type RowOutcome } from '#functions/import/import-file.js';
+import { openRows, UnusableFileError } from '#functions/import/records.js';
 import {
   ImportReport,
   type ReportJson,
   refusalLine,
   warningLine,
 } from '#functions/import/report.js';
-import { importDeps } from '#functions/wiring/import.js';
+import { availableShapes } from '#functions/import/shapes.js';
+import { importDeps } from '#functions/import/wiring.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
+import { systemClock } from '#kernel/ports.js';
+import { calendarFeed } from '#platform/dynamodb/calendar-feed.js';
+import type { Preview } from '#platform/memory/overlay.js';
 import { EVENT_TYPES } from '#schemas/events.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
-import { importRows, type RowOutcome } from '#use-cases/import-file.js';
 import { OperatorError, schedulerFor, type TableOptions, target } from './operations.js';
 
 export interface ImportOptions extends TableOptions {

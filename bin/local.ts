@@ -5,13 +5,13 @@
  * if a later step fails, so a failed start leaves no DynamoDB Local (a Java process) behind.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createTable } from '#adapters/dynamodb/create-table.js';
-import { makeDocumentClient } from '#commons/clients.js';
-import { parseConfig } from '#commons/config.js';
-import { engineWithStoredFeed } from '#functions/wiring/engine.js';
-import { makeLocalReminders } from '#local/scheduler-driver.js';
-import { startLocalServer } from '#local/server.js';
-import { probePort, startDynamoDbLocal, startSesLocal } from '#local/standins.js';
+import { makeLocalReminders } from '#functions/local/scheduler-driver.js';
+import { startLocalServer } from '#functions/local/server.js';
+import { probePort, startDynamoDbLocal, startSesLocal } from '#functions/local/standins.js';
+import { makeDocumentClient } from '#platform/clients.js';
+import { parseConfig } from '#platform/config.js';
+import { createTable } from '#platform/dynamodb/create-table.js';
+import { engineWithStoredFeed } from '#platform/engine.js';
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_FALLBACK_CONTACT,

@@ -12,6 +12,15 @@
  */
 import { readFileSync } from 'node:fs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type RebuildSummary, rebuildReports } from '#functions/operations/rebuild-reports.js';
+import {
+  type RecomputeSummary,
+  recomputeOpenCases,
+} from '#functions/operations/recompute-cases.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
+import type { Scheduler } from '#kernel/ports.js';
+import { makeDocumentClient } from '#platform/clients.js';
+import { ConfigError, parseConfig } from '#platform/config.js';
 import {
   FEED_MAX_AGE_MS,
   feedSummary,
@@ -19,19 +28,13 @@ import {
   InvalidFeedError,
   parseGovUkFeed,
   putCalendarFeed,
-} from '#adapters/dynamodb/calendar-feed.js';
-import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
-import { DynamoReportStore } from '#adapters/dynamodb/report-store.js';
-import { DynamoReminderAudit } from '#adapters/dynamodb/send-claims.js';
-import { DynamoTimerStore } from '#adapters/dynamodb/timer-store.js';
-import { makeEventBridgeScheduler } from '#adapters/scheduler/index.js';
-import { makeDocumentClient } from '#commons/clients.js';
-import { ConfigError, parseConfig } from '#commons/config.js';
-import type { Scheduler } from '#domain/ports.js';
+} from '#platform/dynamodb/calendar-feed.js';
+import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
+import { DynamoReminderAudit } from '#platform/dynamodb/reminder-audit.js';
+import { DynamoReportStore } from '#platform/dynamodb/report-store.js';
+import { DynamoTimerStore } from '#platform/dynamodb/timer-store.js';
+import { makeEventBridgeScheduler } from '#platform/scheduler/index.js';
 import { AuthorityConfig } from '#schemas/authority.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
-import { type RebuildSummary, rebuildReports } from '#use-cases/rebuild-reports.js';
-import { type RecomputeSummary, recomputeOpenCases } from '#use-cases/recompute-cases.js';
 import { DEFAULT_TABLE, localAuthority, localBaseUrl } from './local-defaults.js';
 
 /** A problem the operator must fix (bad feed, missing configuration): no stack trace. */

@@ -11,11 +11,11 @@
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { breachOf, type ReminderPlan, type ReminderStep } from '#domain/reminders/index.js';
-import type { EventMatcher, Rule } from '#domain/rules/index.js';
+import { type BoundEngine, makeCaseEngine } from '#kernel/engine/bound.js';
+import { breachOf, type ReminderPlan, type ReminderStep } from '#kernel/reminders/index.js';
+import type { EventMatcher, Rule } from '#kernel/rules/index.js';
 import { authorityConfig, authorityOf, ConfigError, loadConfig } from '#lib/config.js';
 import type { AuthorityConfig } from '#schemas/authority.js';
-import { type BoundEngine, makeCaseEngine } from '#use-cases/bind-engine.js';
 import { DEFAULT_PORT, exampleAuthority } from './local-defaults.js';
 
 const USAGE = `Usage:

@@ -5,7 +5,7 @@
  * server: `--url`, else BASE_URL, else http://127.0.0.1:$PORT (PORT default 3000). Stops at
  * the first event the server refuses.
  */
-import { signWebhook } from '#commons/webhook.js';
+import { signWebhook } from '#platform/webhook.js';
 import { DEV_WEBHOOK_SECRET, localBaseUrl } from './local-defaults.js';
 
 /** An event not accepted, or a server not reached: told in one message, exit code 1. */

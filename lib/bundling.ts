@@ -10,11 +10,11 @@ export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Lambda entry points, relative to the repository root. */
 export const ENTRIES = {
-  events: 'functions/events/handler.ts',
+  events: 'functions/ingest/handler.ts',
   read: 'functions/read/handler.ts',
-  reminders: 'functions/reminders/handler.ts',
+  reminders: 'functions/fire/handler.ts',
   alerts: 'functions/alerts/handler.ts',
-  smsInbound: 'functions/sms-inbound/handler.ts',
+  smsInbound: 'functions/alerts/sms-handler.ts',
   web: 'functions/web/handler.ts',
   import: 'functions/import/handler.ts',
 } as const;

@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
-import { DIVISIONS } from '#calendar/types.js';
-import { AlertTokenConfigError, macBytesFor } from '#commons/alert-token.js';
-import { loadRulesAndPlans } from '#domain/reminders/overrides.js';
-import { RuleValidationError } from '#domain/rules/index.js';
+import { DIVISIONS } from '#kernel/calendar/types.js';
+import { loadRulesAndPlans } from '#kernel/reminders/overrides.js';
+import { RuleValidationError } from '#kernel/rules/index.js';
+import { AlertTokenConfigError, macBytesFor } from '#platform/alert-token.js';
 import { AckWithinMinutes, type AuthorityConfig } from '#schemas/authority.js';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;

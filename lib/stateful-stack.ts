@@ -3,7 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
-import { TABLE_KEYS } from '#adapters/dynamodb/table.js';
+import { TABLE_KEYS } from '#platform/dynamodb/table.js';
 import { DropBucket } from './constructs/drop-bucket.js';
 
 export interface StatefulStackProps extends StackProps {

@@ -18,7 +18,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { TABLE_KEYS } from '#adapters/dynamodb/table.js';
+import { TABLE_KEYS } from '#platform/dynamodb/table.js';
 import { entryPath, WEB_BUNDLING } from './bundling.js';
 import { authorityConfig, type TimescalesConfig } from './config.js';
 import { Alarms, FIVE_MINUTES } from './constructs/alarms.js';
@@ -407,7 +407,7 @@ export class StatelessStack extends Stack {
       });
     }
     // Metrics Insights across every dimension set the functions emit (Powertools adds
-    // `service`; a dimension may be added without touching these). The reminders handler publishes them as EMF (functions/reminders/handler.ts).
+    // `service`; a dimension may be added without touching these). The reminders handler publishes them as EMF (functions/fire/handler.ts).
     const insights = (metricName: string, label: string) =>
       new cloudwatch.MathExpression({
         expression: `SELECT SUM(${metricName}) FROM ${METRICS_NAMESPACE}`,

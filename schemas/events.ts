@@ -4,9 +4,9 @@
  */
 // zod/mini with English messages (see ./zod.ts); a namespace import lets esbuild drop zod's
 // unused parts.
-import { FIRST_YEAR, LAST_YEAR } from '#calendar/generated/uk-bank-holidays.js';
-import { localDate } from '#calendar/london.js';
-import { DIVISIONS } from '#calendar/types.js';
+import { FIRST_YEAR, LAST_YEAR } from '#kernel/calendar/generated/uk-bank-holidays.js';
+import { localDate } from '#kernel/calendar/london.js';
+import { DIVISIONS } from '#kernel/calendar/types.js';
 import * as z from './zod.js';
 
 /** An instant: ISO-8601 with an explicit offset (`Z` or `±hh:mm`); impossible dates are refused. */

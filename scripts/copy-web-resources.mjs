@@ -33,7 +33,12 @@ cpSync(
 );
 // The same search paths, in the same order, as the renderer's file-system loader.
 const count = writePrecompiled(
-  [join(root, 'functions', 'web', 'views'), dist],
+  [
+    join(root, 'functions', 'web', 'views'),
+    join(root, 'functions', 'alerts', 'views'),
+    join(root, 'functions', 'platform', 'pages', 'views'),
+    dist,
+  ],
   join(target, 'templates.cjs'),
 );
 console.log(`compiled ${count} templates and copied govuk-frontend's CSS to ${target}`);

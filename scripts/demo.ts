@@ -6,7 +6,7 @@
  * there is no child's data anywhere.
  */
 import { DEV_WEBHOOK_SECRET, localBaseUrl } from '#bin/local-defaults.js';
-import { signWebhook } from '#commons/webhook.js';
+import { signWebhook } from '#platform/webhook.js';
 
 const HELP = `Usage: npm run demo   (with npm start running)
 

@@ -1,5 +1,5 @@
 /**
- * Writes functions/calendar/generated/uk-bank-holidays.ts: compact UK bank-holiday tables in
+ * Writes functions/kernel/calendar/generated/uk-bank-holidays.ts: compact UK bank-holiday tables in
  * GOV.UK's terms, so Lambdas never import date-holidays (1.5 MB, ~70 ms to import, ~450 µs a
  * lookup). Run with `npm run gen:holidays`; test/calendar/generated.test.ts fails when the
  * committed file differs from what this script would write.
@@ -11,12 +11,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Holidays from 'date-holidays';
-import { dayFromCivil, isoWeekday } from '#calendar/days.js';
+import { dayFromCivil, isoWeekday } from '#kernel/calendar/days.js';
 
 export const FIRST_YEAR = 2012;
 export const LAST_YEAR = 2100;
 export const OUTPUT = fileURLToPath(
-  new URL('../functions/calendar/generated/uk-bank-holidays.ts', import.meta.url),
+  new URL('../functions/kernel/calendar/generated/uk-bank-holidays.ts', import.meta.url),
 );
 
 const STATES = { 'england-and-wales': 'ENG', scotland: 'SCT', 'northern-ireland': 'NIR' } as const;

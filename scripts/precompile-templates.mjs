@@ -1,5 +1,6 @@
 /**
- * Compiles every page template — ours (functions/web/views) and govuk-frontend's (its page
+ * Compiles every page template — ours (each page feature's `views/` and the shared
+ * layout's, functions/platform/pages/views) and govuk-frontend's (its page
  * template, macros and components) — to JavaScript, once, at bundle time: the Lambdas then
  * render with Nunjucks' runtime only (its lexer, parser and compiler stay out of the bundle).
  *

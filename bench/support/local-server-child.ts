@@ -7,10 +7,10 @@
  * Environment: DYNAMODB_ENDPOINT, TABLE_NAME, WEBHOOK_SECRET, AUTHORITY_CONFIG.
  */
 
-import { parseConfig } from '#commons/config.js';
-import { logger } from '#commons/logger.js';
-import { startLocalServer } from '#local/server.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
+import { startLocalServer } from '#functions/local/server.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
+import { parseConfig } from '#platform/config.js';
+import { logger } from '#platform/logger.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 

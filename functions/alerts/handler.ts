@@ -8,33 +8,20 @@
  * path is the whole capability, so a cross-site form could only post a link its author
  * already holds (and could post themselves).
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { AlertTokens } from '#commons/alert-token.js';
-import { config } from '#commons/config.js';
-import { type HttpResult, json } from '#commons/http.js';
-import { lazy } from '#commons/lazy.js';
-import { logger } from '#commons/logger.js';
-import { errorResult } from '#commons/respond.js';
-import { ackRole } from '#domain/reminders/alerts.js';
-import { awsAlertsDeps } from '#functions/wiring/alerts.js';
+import { toAckView, toAlertView } from '#kernel/alert-state.js';
+import { fieldErrors, NotFoundError, ValidationError } from '#kernel/errors.js';
+import { ackRole } from '#kernel/reminders/alerts.js';
+import { config } from '#platform/config.js';
+import { type HttpResult, json } from '#platform/http.js';
+import { entry, httpLambda, type LambdaHandler } from '#platform/lambda.js';
 import { AlertParams } from '#schemas/responses.js';
 import { ROUTES, routeKey } from '#schemas/routes.js';
-import { type AckDeps, acknowledgeAlert, describeAlert } from '#use-cases/acknowledge-alert.js';
-import { fieldErrors, NotFoundError, ValidationError } from '#use-cases/errors.js';
-import { toAckView, toAlertView } from '#use-cases/read-queries.js';
+import { acknowledgeAlert, describeAlert } from './acknowledge-alert.js';
 import { type AckPages, makeAckPages } from './page.js';
+import { type AlertsHandlerDeps, awsAlertsDeps } from './wiring.js';
 
-export interface AlertsHandlerDeps {
-  /** None when the authority has no `links.ackBaseUrl`: no link was ever made, none is valid. */
-  tokens: AlertTokens | undefined;
-  ack: AckDeps;
-  /** The link's pages. @default the pages headed "Timescales" */
-  pages?: AckPages;
-}
-
-export type AlertsHandler = (event: APIGatewayProxyEventV2) => Promise<HttpResult>;
+export type AlertsHandler = LambdaHandler<APIGatewayProxyEventV2, HttpResult>;
 
 const PAGE = routeKey(ROUTES.ackPage);
 const BUTTON = routeKey(ROUTES.ackByLink);
@@ -42,16 +29,12 @@ const API = routeKey(ROUTES.ackAlert);
 
 export function makeHandler(deps: AlertsHandlerDeps): AlertsHandler {
   const pages = deps.pages ?? makeAckPages();
-  return async (event) => {
-    try {
-      const key = event.routeKey;
-      if (key === PAGE || key === BUTTON) return await byLink(event, key === BUTTON, deps, pages);
-      if (key === API) return await byApi(event, deps);
-      throw new NotFoundError(`no route ${event.routeKey}`);
-    } catch (error) {
-      return errorResult(error, event.rawPath);
-    }
-  };
+  return httpLambda(async (event) => {
+    const key = event.routeKey;
+    if (key === PAGE || key === BUTTON) return await byLink(event, key === BUTTON, deps, pages);
+    if (key === API) return await byApi(event, deps);
+    throw new NotFoundError(`no route ${event.routeKey}`);
+  });
 }
 
 /** The link: its token checked first; a page whatever happens (a person is reading it). */
@@ -108,11 +91,7 @@ async function reread(
   return (await deps.ack.alerts.store.getAlert(outcome.alert.alertId)) ?? outcome.alert;
 }
 
-/** Built on the first invocation (reads the alert-token key from Secrets Manager). */
-const production = lazy(async () =>
+/** The Lambda: built on the first invocation (reads the alert-token key from Secrets Manager). */
+export const handler = entry(async () =>
   makeHandler({ ...(await awsAlertsDeps()), pages: makeAckPages(config().authority.authority) }),
 );
-
-export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
-  .use(injectLambdaContext(logger))
-  .handler(async (event) => (await production())(event));

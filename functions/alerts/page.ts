@@ -9,18 +9,20 @@
  * Content-Security-Policy that allows our own stylesheet, the template's one inline script (by
  * nonce) and a form posting back to this same URL.
  */
-import type { HttpResult } from '#commons/http.js';
-import { lazy } from '#commons/lazy.js';
-import { formatUkLong } from '#domain/reminders/messages.js';
-import { loadAssets } from '#functions/web/assets.js';
-import { newNonce, pageHeaders } from '#functions/web/http.js';
-import { makeRenderer } from '#functions/web/render.js';
-import { webResources } from '#functions/web/resources.js';
-import type { AckOutcome, AlertPage } from '#use-cases/acknowledge-alert.js';
+
+import { fileURLToPath } from 'node:url';
+import { formatUkLong } from '#kernel/reminders/messages.js';
+import type { HttpResult } from '#platform/http.js';
+import { lazy } from '#platform/lazy.js';
+import { loadAssets } from '#platform/pages/assets.js';
+import { newNonce, pageHeaders } from '#platform/pages/http.js';
+import { makeRenderer } from '#platform/pages/render.js';
+import { webResources } from '#platform/pages/resources.js';
+import type { AckOutcome, AlertPage } from './acknowledge-alert.js';
 
 /** The renderer and the stylesheet's name, made once per process (the templates compile once). */
 const site = lazy(() => {
-  const resources = webResources();
+  const resources = webResources([fileURLToPath(new URL('./views', import.meta.url))]);
   return {
     render: makeRenderer(resources),
     stylesheet: loadAssets(resources.govukDist).stylesheet,

@@ -4,16 +4,13 @@
  * and by itself (`{continue: {bucket, key, version}}`) to resume an import that ran out of time.
  * Thin: read which objects, import each (`importObject`), log the outcome.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { lazy } from '#commons/lazy.js';
-import { logger } from '#commons/logger.js';
-import { makeMetrics, powertoolsMetrics } from '#commons/metrics.js';
-import type { ImportObject } from '#domain/ports.js';
-import { awsImportObjectDeps } from '#functions/wiring/import.js';
+import { entry, lambda } from '#platform/lambda.js';
+import { makeMetrics, powertoolsMetrics } from '#platform/metrics.js';
+import type { ImportObject } from './ports.js';
 import { importObject, type ObjectOutcome, type ObjectRunDeps } from './run-object.js';
+import { awsImportObjectDeps } from './wiring.js';
 
 interface S3Notification {
   Records?: {
@@ -60,27 +57,26 @@ export function objectsOf(event: ImportEvent): ImportObject[] {
   ];
 }
 
-export function makeHandler(deps: ObjectRunDeps) {
-  return async (event: ImportEvent, context: Pick<Context, 'getRemainingTimeInMillis'>) => {
-    const outcomes: Record<string, ObjectOutcome> = {};
-    for (const object of objectsOf(event)) {
-      outcomes[object.key] = await importObject(
-        object,
-        () => context.getRemainingTimeInMillis(),
-        deps,
-      );
-    }
-    return outcomes;
-  };
+export function makeHandler(deps: ObjectRunDeps, metrics?: Metrics) {
+  return lambda(
+    async (event: ImportEvent, context: Pick<Context, 'getRemainingTimeInMillis'>) => {
+      const outcomes: Record<string, ObjectOutcome> = {};
+      for (const object of objectsOf(event)) {
+        outcomes[object.key] = await importObject(
+          object,
+          () => context.getRemainingTimeInMillis(),
+          deps,
+        );
+      }
+      return outcomes;
+    },
+    { metrics },
+  );
 }
 
 const metrics = makeMetrics();
 
-const production = lazy(async () =>
-  makeHandler({ ...(await awsImportObjectDeps()), metrics: powertoolsMetrics(metrics) }),
+/** The Lambda: its dependencies built from the environment on the first invocation. */
+export const handler = entry(async () =>
+  makeHandler({ ...(await awsImportObjectDeps()), metrics: powertoolsMetrics(metrics) }, metrics),
 );
-
-export const handler = middy<ImportEvent, Record<string, ObjectOutcome>>()
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics))
-  .handler(async (event, context) => (await production())(event, context));

@@ -4,10 +4,10 @@
  * problem the API would have answered (RFC 9457, the same wording), each warning of the 202
  * answers with its line, the tally and, for a snapshot, the cases the file lacks.
  */
-import { toProblem } from '#commons/http.js';
+import { toProblem } from '#platform/http.js';
 import type { Problem } from '#schemas/problem.js';
 import type { EventWarning } from '#schemas/responses.js';
-import type { ImportResult, ImportTally, RowOutcome } from '#use-cases/import-file.js';
+import type { ImportResult, ImportTally, RowOutcome } from './import-file.js';
 
 export interface Refusal {
   file: string;

@@ -12,19 +12,13 @@
  * 4. At the end the report is written and the checkpoint marked done.
  */
 import type { GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
-import { openRows, UnusableFileError } from '#adapters/files/records.js';
-import { availableShapes } from '#domain/import/shapes.js';
-import type {
-  Clock,
-  ImportCheckpoint,
-  ImportObject,
-  ImportProgressStore,
-  Log,
-  Metrics,
-} from '#domain/ports.js';
+import type { Clock, Log, Metrics } from '#kernel/ports.js';
 import { EVENT_TYPES } from '#schemas/events.js';
-import { type ImportDeps, importRows } from '#use-cases/import-file.js';
+import { type ImportDeps, importRows } from './import-file.js';
+import type { ImportCheckpoint, ImportObject, ImportProgressStore } from './ports.js';
+import { openRows, UnusableFileError } from './records.js';
 import { ImportReport, type ReportJson } from './report.js';
+import { availableShapes } from './shapes.js';
 
 export const REPORT_SUFFIX = '.report.json';
 

@@ -10,11 +10,11 @@
  * The routes are plain functions returning `HttpResult`s, for `functions/local/server.ts`.
  */
 
-import { MalformedJsonError } from '#commons/errors.js';
-import { type HttpResult, json, problemResult, toProblem } from '#commons/http.js';
-import type { Channel, OutboundMessage } from '#domain/ports.js';
+import type { Channel, OutboundMessage } from '#functions/fire/ports.js';
+import { ValidationError } from '#kernel/errors.js';
+import { MalformedJsonError } from '#platform/errors.js';
+import { type HttpResult, json, problemResult, toProblem } from '#platform/http.js';
 import * as z from '#schemas/zod.js';
-import { ValidationError } from '#use-cases/errors.js';
 
 export interface OutboxEntry {
   channel: 'email' | 'sms';

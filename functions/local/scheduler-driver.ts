@@ -10,15 +10,15 @@
  */
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { SesEmailChannel } from '#adapters/channels/ses.js';
-import { DynamoTimerStore, type StoredTimer } from '#adapters/dynamodb/timer-store.js';
-import type { Log } from '#domain/ports.js';
-import type { Timer, TimerPayload } from '#domain/timers.js';
-import { makeHandler } from '#functions/reminders/handler.js';
-import { ackDeps } from '#functions/wiring/alerts.js';
-import { buildFireDeps } from '#functions/wiring/reminders.js';
+import { acknowledgeBySms } from '#functions/alerts/acknowledge-alert.js';
+import { ackDeps } from '#functions/alerts/wiring.js';
+import { SesEmailChannel } from '#functions/fire/channels/ses.js';
+import { makeHandler } from '#functions/fire/handler.js';
+import { buildFireDeps } from '#functions/fire/wiring.js';
+import type { Log } from '#kernel/ports.js';
+import type { Timer, TimerPayload } from '#kernel/timers.js';
+import { DynamoTimerStore, type StoredTimer } from '#platform/dynamodb/timer-store.js';
 import type { AuthorityConfig } from '#schemas/authority.js';
-import { acknowledgeBySms } from '#use-cases/acknowledge-alert.js';
 import {
   LocalOutbox,
   type LocalRoutes,

@@ -1,6 +1,6 @@
 /**
  * Local mode's HTTP front door: the same Lambda handlers, built through the same wiring
- * (`functions/wiring/`) with local overrides, behind `node:http`; each request is matched
+ * (`functions/<feature>/wiring.ts`) with local overrides, behind `node:http`; each request is matched
  * against the route table (`schemas/routes.ts`) as API Gateway would and translated to an
  * HTTP API (v2) event. Exported so tests start it on port 0.
  */
@@ -8,28 +8,28 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { RecordingScheduler } from '#adapters/memory/scheduler.js';
-import { MAX_BODY_BYTES } from '#commons/body.js';
-import { makeDocumentClient } from '#commons/clients.js';
-import { MethodNotAllowedError, PayloadTooLargeError } from '#commons/errors.js';
-import { type HttpResult, problemResult, toProblem } from '#commons/http.js';
-import { type Clock, type Scheduler, systemClock } from '#domain/ports.js';
 import { makeHandler as makeAlertsHandler } from '#functions/alerts/handler.js';
 import { makeAckPages } from '#functions/alerts/page.js';
-import { makeHandler as makeEventsHandler } from '#functions/events/handler.js';
+import { alertsHandlerDeps } from '#functions/alerts/wiring.js';
+import { makeHandler as makeEventsHandler } from '#functions/ingest/handler.js';
+import { ingestDeps } from '#functions/ingest/wiring.js';
 import { makeHandler as makeReadHandler } from '#functions/read/handler.js';
+import { readDeps } from '#functions/read/wiring.js';
 import { makeWebHandler } from '#functions/web/app.js';
 import { localAuth } from '#functions/web/auth.js';
 import { LocalSessions } from '#functions/web/session.js';
-import { alertsHandlerDeps } from '#functions/wiring/alerts.js';
-import { ingestDeps } from '#functions/wiring/events.js';
-import { readDeps } from '#functions/wiring/read.js';
-import { cognitoConfigured, webDeps } from '#functions/wiring/web.js';
+import { cognitoConfigured, webDeps } from '#functions/web/wiring.js';
+import type { BoundEngine } from '#kernel/engine/bound.js';
+import { NotFoundError } from '#kernel/errors.js';
+import { type Clock, type Scheduler, systemClock } from '#kernel/ports.js';
+import { MAX_BODY_BYTES } from '#platform/body.js';
+import { makeDocumentClient } from '#platform/clients.js';
+import { MethodNotAllowedError, PayloadTooLargeError } from '#platform/errors.js';
+import { type HttpResult, problemResult, toProblem } from '#platform/http.js';
+import { RecordingScheduler } from '#platform/memory/scheduler.js';
 import type { AuthorityConfig } from '#schemas/authority.js';
 import { type Route, routeEntries, routeKey } from '#schemas/routes.js';
 import { webRouteEntries } from '#schemas/web.js';
-import type { BoundEngine } from '#use-cases/bind-engine.js';
-import { NotFoundError } from '#use-cases/errors.js';
 
 export { RecordingScheduler };
 

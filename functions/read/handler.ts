@@ -5,17 +5,12 @@
  * validate its path and query with its zod schemas, call its read query, map the answer. In AWS these routes are authorised by IAM
  * at API Gateway (SigV4 callers only); locally they are open.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { type HttpResult, json } from '#commons/http.js';
-import { lazy } from '#commons/lazy.js';
-import { logger } from '#commons/logger.js';
-import { errorResult } from '#commons/respond.js';
-import { awsReadDeps } from '#functions/wiring/read.js';
+import { fieldErrors, NotFoundError, ValidationError } from '#kernel/errors.js';
+import { type HttpResult, json } from '#platform/http.js';
+import { entry, httpLambda, type LambdaHandler } from '#platform/lambda.js';
 import { type Route, type Routes, routeEntries, routeKey } from '#schemas/routes.js';
 import type * as z from '#schemas/zod.js';
-import { fieldErrors, NotFoundError, ValidationError } from '#use-cases/errors.js';
 import {
   getAudit,
   getCase,
@@ -28,9 +23,10 @@ import {
   listRota,
   listUnrouted,
   type ReadDeps,
-} from '#use-cases/read-queries.js';
+} from './read-queries.js';
+import { awsReadDeps } from './wiring.js';
 
-export type ReadHandler = (event: APIGatewayProxyEventV2) => Promise<HttpResult>;
+export type ReadHandler = LambdaHandler<APIGatewayProxyEventV2, HttpResult>;
 
 /** The operations of the read Lambda's routes. */
 type ReadOperation = {
@@ -75,16 +71,12 @@ const BY_ROUTE_KEY = new Map(
 );
 
 export function makeHandler(deps: ReadDeps): ReadHandler {
-  return async (event) => {
-    try {
-      const found = BY_ROUTE_KEY.get(event.routeKey);
-      if (found === undefined) throw new NotFoundError(`no route ${event.routeKey}`);
-      const { route, query } = found;
-      return json(route.response.status, await query(inputOf(route, event), deps));
-    } catch (error) {
-      return errorResult(error, event.rawPath);
-    }
-  };
+  return httpLambda(async (event) => {
+    const found = BY_ROUTE_KEY.get(event.routeKey);
+    if (found === undefined) throw new NotFoundError(`no route ${event.routeKey}`);
+    const { route, query } = found;
+    return json(route.response.status, await query(inputOf(route, event), deps));
+  });
 }
 
 function inputOf(route: Route, event: APIGatewayProxyEventV2) {
@@ -102,9 +94,5 @@ function parse<S extends z.ZodMiniType>(schema: S, value: unknown, where: string
   return result.data;
 }
 
-/** Built on the first invocation (a failed start is retried by the next one). */
-const production = lazy(async () => makeHandler(await awsReadDeps()));
-
-export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
-  .use(injectLambdaContext(logger))
-  .handler(async (event) => (await production())(event));
+/** The Lambda: its dependencies built from the environment on the first invocation. */
+export const handler = entry(async () => makeHandler(await awsReadDeps()));

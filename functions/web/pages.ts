@@ -1,9 +1,12 @@
 /** Each `/app` route's page: its input, its use case, its view. */
-import { DAY_MS, parseIsoDate } from '#calendar/days.js';
-import { localToUtc } from '#calendar/london.js';
-import { type HttpResult, header } from '#commons/http.js';
-import { reportTeams, type Viewer } from '#domain/access.js';
-import { monthOf } from '#domain/reports/figures.js';
+
+import { reportTeams, type Viewer } from '#kernel/access.js';
+import { DAY_MS, parseIsoDate } from '#kernel/calendar/days.js';
+import { localToUtc } from '#kernel/calendar/london.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '#kernel/errors.js';
+import { monthOf } from '#kernel/reports/figures.js';
+import { type HttpResult, header } from '#platform/http.js';
+import { redirect, safeNext, withBody } from '#platform/pages/http.js';
 import {
   CasePageParams,
   ComplianceQuery,
@@ -12,7 +15,6 @@ import {
   SignOutForm,
   type WebRouteName,
 } from '#schemas/web.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '#use-cases/errors.js';
 import {
   BREACHED_DAYS,
   casePage,
@@ -20,7 +22,8 @@ import {
   onCallPage,
   peoplePage,
   SECTION_ROWS,
-} from '#use-cases/manager-views.js';
+} from './manager-views.js';
+import { page, parseWith, type Request, type WebDeps } from './page.js';
 import {
   complianceCsv,
   complianceReport,
@@ -28,9 +31,7 @@ import {
   deadlinesCsv,
   decimal,
   percent,
-} from '#use-cases/reports.js';
-import { page, parseWith, type Request, type WebDeps } from './app.js';
-import { redirect, safeNext, withBody } from './http.js';
+} from './reports.js';
 import {
   CSRF_COOKIE,
   csrfFor,

@@ -1,7 +1,7 @@
 import { Duration, SecretValue, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { DEFAULT_GROUPS, type GroupMapping } from '#domain/access.js';
+import { DEFAULT_GROUPS, type GroupMapping } from '#kernel/access.js';
 import type { TimescalesConfig } from '#lib/config.js';
 
 export interface WebSignInProps {

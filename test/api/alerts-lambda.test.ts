@@ -8,8 +8,8 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { makeAlertTokens } from '#commons/alert-token.js';
-import { alertId } from '#domain/ids.js';
+import { alertId } from '#kernel/ids.js';
+import { makeAlertTokens } from '#platform/alert-token.js';
 import { AUTHORITY, apiEvent, freshTable } from './support.js';
 
 const secrets = mockClient(SecretsManagerClient);

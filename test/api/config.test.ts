@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '#commons/config.js';
+import { ConfigError, parseConfig } from '#platform/config.js';
 import { AUTHORITY, TEST_SECRET } from './support.js';
 
 describe('parseConfig', () => {

@@ -4,13 +4,13 @@
  * webhook events as a back-office sender would.
  */
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
-import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
-import { makeHandler as makeEventsHandler } from '#functions/events/handler.js';
+import { makeHandler as makeEventsHandler } from '#functions/ingest/handler.js';
+import { RecordingScheduler } from '#functions/local/server.js';
 import { makeHandler as makeReadHandler, type ReadHandler } from '#functions/read/handler.js';
-import { readDeps } from '#functions/wiring/read.js';
-import { RecordingScheduler } from '#local/server.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
+import { readDeps } from '#functions/read/wiring.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
+import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
+import { DynamoDirectory } from '#platform/dynamodb/directory.js';
 import { AUTHORITY, apiEvent, bodyOf, freshTable, postEvent, TEST_SECRET } from './support.js';
 
 let read: ReadHandler;

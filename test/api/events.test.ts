@@ -10,14 +10,14 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
-import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
-import { makeDocumentClient } from '#commons/clients.js';
-import type { Scheduler } from '#domain/ports.js';
-import { makeHandler } from '#functions/events/handler.js';
-import { RecordingScheduler } from '#local/server.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
-import type { CaseEngine } from '#use-cases/case-engine.js';
+import { makeHandler } from '#functions/ingest/handler.js';
+import { RecordingScheduler } from '#functions/local/server.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
+import type { CaseEngine } from '#kernel/engine/case-engine.js';
+import type { Scheduler } from '#kernel/ports.js';
+import { makeDocumentClient } from '#platform/clients.js';
+import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
+import { DynamoDirectory } from '#platform/dynamodb/directory.js';
 import {
   AUTHORITY,
   bodyOf,

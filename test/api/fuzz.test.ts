@@ -1,15 +1,15 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
-import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
-import { DynamoUnroutedStore } from '#adapters/dynamodb/unrouted.js';
-import { fallbackPerson } from '#domain/reminders/routing.js';
-import { makeHandler } from '#functions/events/handler.js';
+import { makeHandler } from '#functions/ingest/handler.js';
+import { RecordingScheduler } from '#functions/local/server.js';
 import { makeHandler as makeReadHandler } from '#functions/read/handler.js';
-import { RecordingScheduler } from '#local/server.js';
+import { DynamoUnroutedStore } from '#functions/read/unrouted-store.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
+import { fallbackPerson } from '#kernel/reminders/routing.js';
+import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
+import { DynamoDirectory } from '#platform/dynamodb/directory.js';
 import { EventEnvelope, WorkerRole } from '#schemas/events.js';
 import { Problem } from '#schemas/problem.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import {
   AUTHORITY,
   apiEvent,

@@ -1,6 +1,6 @@
 /**
  * The three Lambda entry points as Lambda runs them: built from the environment through
- * `functions/wiring/` on the first invocation, wrapped by the Powertools middleware (every log
+ * `functions/<feature>/wiring.ts` on the first invocation, wrapped by the Powertools middleware (every log
  * line carries the invocation's request id and cold start; the timer Lambda's metrics flushed
  * as EMF). DynamoDB Local stands in for the table; Secrets Manager is mocked.
  */
@@ -41,9 +41,9 @@ const context = (awsRequestId: string, functionName: string): Context => ({
 let lines: Record<string, unknown>[];
 
 type Handlers = {
-  events: typeof import('#functions/events/handler.js')['handler'];
+  events: typeof import('#functions/ingest/handler.js')['handler'];
   read: typeof import('#functions/read/handler.js')['handler'];
-  reminders: typeof import('#functions/reminders/handler.js')['handler'];
+  reminders: typeof import('#functions/fire/handler.js')['handler'];
 };
 let handlers: Handlers;
 
@@ -63,12 +63,12 @@ beforeAll(async () => {
   };
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   handlers = {
-    events: (await import('#functions/events/handler.js')).handler,
+    events: (await import('#functions/ingest/handler.js')).handler,
     read: (await import('#functions/read/handler.js')).handler,
-    reminders: (await import('#functions/reminders/handler.js')).handler,
+    reminders: (await import('#functions/fire/handler.js')).handler,
   };
   // support.ts silences the shared logger; these tests read its lines.
-  (await import('#commons/logger.js')).logger.setLogLevel('INFO');
+  (await import('#platform/logger.js')).logger.setLogLevel('INFO');
   lines = [];
   const capture = (chunk: string | Uint8Array) => {
     for (const line of chunk.toString().split('\n')) {

@@ -1,10 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTable } from '#adapters/dynamodb/create-table.js';
-import { signWebhook } from '#commons/webhook.js';
-import { type LocalServer, RecordingScheduler, startLocalServer } from '#local/server.js';
+import { type LocalServer, RecordingScheduler, startLocalServer } from '#functions/local/server.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
+import { createTable } from '#platform/dynamodb/create-table.js';
+import { signWebhook } from '#platform/webhook.js';
 import { DeadlineList } from '#schemas/responses.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import { AUTHORITY, envelope, TEST_SECRET } from './support.js';
 
 let server: LocalServer;

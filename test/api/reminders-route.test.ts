@@ -3,14 +3,14 @@
  * the webhook path writes into the case's audit trail, on DynamoDB Local.
  */
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
-import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
-import { DynamoReminderAudit } from '#adapters/dynamodb/send-claims.js';
-import { makeHandler as makeEventsHandler } from '#functions/events/handler.js';
+import { makeHandler as makeEventsHandler } from '#functions/ingest/handler.js';
+import { RecordingScheduler, startLocalServer } from '#functions/local/server.js';
 import { makeHandler as makeReadHandler, type ReadHandler } from '#functions/read/handler.js';
-import { RecordingScheduler, startLocalServer } from '#local/server.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
+import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
+import { DynamoDirectory } from '#platform/dynamodb/directory.js';
+import { DynamoReminderAudit } from '#platform/dynamodb/reminder-audit.js';
 import { AuditList, ReminderList } from '#schemas/responses.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import {
   AUTHORITY,
   apiEvent,

@@ -6,7 +6,7 @@
  */
 import type { SNSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { makeHandler } from '#functions/sms-inbound/handler.js';
+import { makeHandler } from '#functions/alerts/sms-handler.js';
 import { EDT_PHONE, lado, ladoCase, setup } from '#test/support/alerts.js';
 import { at } from '#test/support/reminders.js';
 

@@ -2,10 +2,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { createTable } from '#adapters/dynamodb/create-table.js';
-import { makeDocumentClient } from '#commons/clients.js';
-import { logger } from '#commons/logger.js';
-import { signWebhook } from '#commons/webhook.js';
+import { makeDocumentClient } from '#platform/clients.js';
+import { createTable } from '#platform/dynamodb/create-table.js';
+import { logger } from '#platform/logger.js';
+import { signWebhook } from '#platform/webhook.js';
 import type { AuthorityConfig } from '#schemas/authority.js';
 
 export const TEST_SECRET = `whsec_${Buffer.from('timescales-test-secret-32-bytes!').toString('base64')}`;

@@ -5,11 +5,11 @@
  * cursors are 400 problems naming the parameter.
  */
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
-import { DynamoReminderAudit } from '#adapters/dynamodb/send-claims.js';
-import { DynamoUnroutedStore } from '#adapters/dynamodb/unrouted.js';
-import type { UnroutedReminder } from '#domain/ports.js';
 import { makeHandler as makeReadHandler, type ReadHandler } from '#functions/read/handler.js';
+import { DynamoUnroutedStore } from '#functions/read/unrouted-store.js';
+import type { UnroutedReminder } from '#kernel/records.js';
+import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
+import { DynamoReminderAudit } from '#platform/dynamodb/reminder-audit.js';
 import { UnroutedList } from '#schemas/responses.js';
 import { apiEvent, bodyOf, freshTable } from './support.js';
 

@@ -5,12 +5,12 @@
  * years are refused with 422 naming the field and the range, for every event type.
  */
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
-import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
-import { makeHandler } from '#functions/events/handler.js';
-import { RecordingScheduler } from '#local/server.js';
+import { makeHandler } from '#functions/ingest/handler.js';
+import { RecordingScheduler } from '#functions/local/server.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
+import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
+import { DynamoDirectory } from '#platform/dynamodb/directory.js';
 import { EventAccepted } from '#schemas/responses.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import {
   AUTHORITY,
   bodyOf,

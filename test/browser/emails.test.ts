@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MessageInput, renderDigest, renderEmail } from '#domain/reminders/messages.js';
+import { type MessageInput, renderDigest, renderEmail } from '#kernel/reminders/messages.js';
 import { launchChromium } from '#test/support/chromium.js';
 
 const SHOTS = 'test-results/emails';

@@ -3,15 +3,15 @@
  * cached feed picks up a newly stored feed in the background once it is 5 minutes old.
  */
 import { describe, expect, inject, it } from 'vitest';
-import { CachedCalendarFeed, putCalendarFeed } from '#adapters/dynamodb/calendar-feed.js';
-import type { GovUkFeed } from '#calendar/index.js';
-import type { CaseAggregate } from '#domain/model.js';
-import { reminderPlans, reminderTimerPlanner } from '#domain/reminders/index.js';
-import { DEFAULT_PLANNERS, planTimers } from '#domain/timers.js';
+import type { GovUkFeed } from '#kernel/calendar/index.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
+import type { CaseAggregate } from '#kernel/model.js';
+import { reminderPlans, reminderTimerPlanner } from '#kernel/reminders/index.js';
+import { DEFAULT_PLANNERS, planTimers } from '#kernel/timers.js';
+import { CachedCalendarFeed, putCalendarFeed } from '#platform/dynamodb/calendar-feed.js';
 import type { CaseEvent } from '#schemas/events.js';
 import { AUTHORITY, freshTable } from '#test/api/support.js';
 import { govUkFixture } from '#test/calendar/helpers.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
 
 const INVENTED = {
   title: 'Invented one-off day (test)',

@@ -15,22 +15,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
+import { loadFeed, recomputeAll } from '#bin/operations.js';
+import { ingestEvent } from '#functions/ingest/ingest-event.js';
+import { RecordingScheduler } from '#functions/local/server.js';
+import type { GovUkFeed } from '#kernel/calendar/index.js';
+import { type BoundEngine, makeCaseEngine } from '#kernel/engine/bound.js';
 import {
   CachedCalendarFeed,
   getCalendarFeed,
   InvalidFeedError,
   putCalendarFeed,
-} from '#adapters/dynamodb/calendar-feed.js';
-import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
-import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
-import { loadFeed, recomputeAll } from '#bin/operations.js';
-import type { GovUkFeed } from '#calendar/index.js';
-import { RecordingScheduler } from '#local/server.js';
+} from '#platform/dynamodb/calendar-feed.js';
+import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
+import { DynamoDirectory } from '#platform/dynamodb/directory.js';
 import type { AuthorityConfig } from '#schemas/authority.js';
 import { AUTHORITY, freshTable } from '#test/api/support.js';
 import { govUkFixture } from '#test/calendar/helpers.js';
-import { type BoundEngine, makeCaseEngine } from '#use-cases/bind-engine.js';
-import { ingestEvent } from '#use-cases/ingest-event.js';
 
 const NOW = new Date('2027-06-03T10:00:00Z');
 const INVENTED = {

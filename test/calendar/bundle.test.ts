@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 describe('the calendar bundle Lambdas carry', () => {
   it('does not pull in date-holidays and stays under 100 KB', async () => {
     // Prepare
-    const entry = fileURLToPath(new URL('../../functions/calendar/index.ts', import.meta.url));
+    const entry = fileURLToPath(
+      new URL('../../functions/kernel/calendar/index.ts', import.meta.url),
+    );
 
     // Act
     const result = await build({

@@ -17,7 +17,7 @@ import {
   workingDaysBefore,
   workingHoursBefore,
   workingMsBetween,
-} from '#calendar/index.js';
+} from '#kernel/calendar/index.js';
 import { at, cal, local } from './helpers.js';
 
 const HOUR = 3_600_000;

@@ -6,7 +6,7 @@ import {
   DIVISIONS,
   type GovUkFeed,
   InvalidCalendarOptionsError,
-} from '#calendar/index.js';
+} from '#kernel/calendar/index.js';
 import { at, govUkFixture, local } from './helpers.js';
 
 const fixture = govUkFixture();

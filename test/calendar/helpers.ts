@@ -6,7 +6,7 @@ import {
   formatLocal,
   type GovUkFeed,
   parseInstant,
-} from '#calendar/index.js';
+} from '#kernel/calendar/index.js';
 
 /** The hand-written GOV.UK feed fixture, 2018–2027: the independent oracle. */
 export const govUkFixture = (): GovUkFeed =>

@@ -20,7 +20,7 @@ import {
   type WeeklyHours,
   workingHoursBefore,
   workingMsBetween,
-} from '#calendar/index.js';
+} from '#kernel/calendar/index.js';
 
 const HOUR = 3_600_000;
 const calendars = DIVISIONS.map((division) =>

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { formatLocal, InvalidInstantError, localDate, parseInstant } from '#calendar/index.js';
-import { localToUtc, offsetAt } from '#calendar/london.js';
+import {
+  formatLocal,
+  InvalidInstantError,
+  localDate,
+  parseInstant,
+} from '#kernel/calendar/index.js';
+import { localToUtc, offsetAt } from '#kernel/calendar/london.js';
 
 const intl = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/London',

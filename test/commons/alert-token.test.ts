@@ -6,13 +6,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { alertId } from '#kernel/ids.js';
 import {
   AlertTokenConfigError,
   MAX_ACK_URL,
   macBytesFor,
   makeAlertTokens,
-} from '#commons/alert-token.js';
-import { alertId } from '#domain/ids.js';
+} from '#platform/alert-token.js';
 
 const KEY = 'test-alert-token-key-0123456789abcdef';
 const BASE = 'https://ack.example.gov.uk';

@@ -5,16 +5,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  MalformedJsonError,
-  MethodNotAllowedError,
-  PayloadTooLargeError,
-  UnauthorizedError,
-  UnsupportedMediaTypeError,
-} from '#commons/errors.js';
-import { toProblem } from '#commons/http.js';
-import { logger } from '#commons/logger.js';
-import { errorResult } from '#commons/respond.js';
-import {
   ContentionError,
   IdempotencyConflictError,
   NotFoundError,
@@ -22,7 +12,17 @@ import {
   TimerSyncError,
   UnprocessableEventError,
   ValidationError,
-} from '#use-cases/errors.js';
+} from '#kernel/errors.js';
+import {
+  MalformedJsonError,
+  MethodNotAllowedError,
+  PayloadTooLargeError,
+  UnauthorizedError,
+  UnsupportedMediaTypeError,
+} from '#platform/errors.js';
+import { toProblem } from '#platform/http.js';
+import { logger } from '#platform/logger.js';
+import { errorResult } from '#platform/respond.js';
 
 const BASE = 'https://timescales.dev/problems/';
 

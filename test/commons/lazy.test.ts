@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lazy, lazyClient } from '#commons/lazy.js';
+import { lazy, lazyClient } from '#platform/lazy.js';
 
 describe('lazy', () => {
   it('runs a synchronous init once and hands every call the same value', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadRuleSet } from '#domain/rules/index.js';
+import { loadRuleSet } from '#kernel/rules/index.js';
 import { deadline, due, ev, opened, play } from './helpers.js';
 
 /**

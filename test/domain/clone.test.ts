@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { clonePlain } from '#domain/engine/clone.js';
+import { clonePlain } from '#kernel/engine/clone.js';
 
 /** Plain data as a case aggregate holds it: objects, arrays, Dates, strings, numbers, booleans. */
 const plain = fc.letrec<{ value: unknown }>((tie) => ({

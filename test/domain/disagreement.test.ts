@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { advance } from '#domain/engine/index.js';
-import { loadRuleSet } from '#domain/rules/index.js';
+import { advance } from '#kernel/engine/index.js';
+import { loadRuleSet } from '#kernel/rules/index.js';
 import { ctxAt, deadline, due, ev, opened, play } from './helpers.js';
 
 const D1 = 'disagreement.D-1';

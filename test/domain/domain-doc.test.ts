@@ -8,12 +8,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Division, GovUkFeed } from '#calendar/index.js';
-import { localToUtc } from '#calendar/london.js';
-import type { CaseAggregate } from '#domain/model.js';
+import type { Division, GovUkFeed } from '#kernel/calendar/index.js';
+import { localToUtc } from '#kernel/calendar/london.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
+import type { CaseAggregate } from '#kernel/model.js';
 import type { AuthorityConfig } from '#schemas/authority.js';
 import type { CaseEvent } from '#schemas/events.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
 
 const DOC = readFileSync('docs/domain.md', 'utf8');
 const FEED = JSON.parse(

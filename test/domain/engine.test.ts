@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createCalendar } from '#calendar/index.js';
-import { advance, applyEvent, EngineError, recompute } from '#domain/engine/index.js';
-import { loadRuleSet } from '#domain/rules/index.js';
+import { createCalendar } from '#kernel/calendar/index.js';
+import { advance, applyEvent, EngineError, recompute } from '#kernel/engine/index.js';
+import { loadRuleSet } from '#kernel/rules/index.js';
 import * as z from '#schemas/zod.js';
 import { calendar, ctxAt, deadline, due, ev, opened, play } from './helpers.js';
 
@@ -133,7 +133,7 @@ describe('applyEvent', () => {
 
   it('round-trips through JSON with parseAggregate', async () => {
     // Prepare
-    const { parseAggregate } = await import('#domain/model.js');
+    const { parseAggregate } = await import('#kernel/model.js');
     const { aggregate } = raisedThursday();
 
     // Act
@@ -146,7 +146,7 @@ describe('applyEvent', () => {
   it('revives every instant field of the schema when reading the store’s own JSON', async () => {
     // Prepare: every path in CaseAggregateSchema that holds a date, found by walking it, set
     // to an ISO string in an otherwise empty aggregate.
-    const { CaseAggregateSchema, reviveStoredAggregate } = await import('#domain/model.js');
+    const { CaseAggregateSchema, reviveStoredAggregate } = await import('#kernel/model.js');
     const paths: string[][] = [];
     const walk = (schema: z.ZodMiniType, path: string[]): void => {
       if (schema instanceof z.ZodMiniDate) paths.push(path);
@@ -195,7 +195,7 @@ describe('applyEvent', () => {
 
   it('revives the store’s JSON of a case through a whole lifecycle as the schema does', async () => {
     // Prepare: a stop seen before its start, then every kind of clock, stage and stop.
-    const { parseAggregate, reviveStoredAggregate } = await import('#domain/model.js');
+    const { parseAggregate, reviveStoredAggregate } = await import('#kernel/model.js');
     const steps = [
       ev('lado.notified', '2026-03-02T09:30:00Z', { allegationId: 'A-2' }),
       opened('2026-03-02T09:00:00Z', { jointWithMentalHealth: true, riskLevel: 'high' }),

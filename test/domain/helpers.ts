@@ -1,9 +1,9 @@
 /** Builders for the domain tests: a real calendar, a rule set, and events with synthetic ids. */
-import { createCalendar } from '#calendar/index.js';
-import type { EngineContext } from '#domain/engine/index.js';
-import { applyEvent } from '#domain/engine/index.js';
-import type { CaseAggregate, Deadline } from '#domain/model.js';
-import { loadRuleSet, type RuleSet } from '#domain/rules/index.js';
+import { createCalendar } from '#kernel/calendar/index.js';
+import type { EngineContext } from '#kernel/engine/index.js';
+import { applyEvent } from '#kernel/engine/index.js';
+import type { CaseAggregate, Deadline } from '#kernel/model.js';
+import { loadRuleSet, type RuleSet } from '#kernel/rules/index.js';
 import type { CaseEvent } from '#schemas/events.js';
 
 export const calendar = createCalendar({ division: 'england-and-wales' });

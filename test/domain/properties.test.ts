@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { advance, applyEvent } from '#domain/engine/index.js';
-import type { CaseAggregate } from '#domain/model.js';
-import { loadRuleSet, type RuleSet } from '#domain/rules/index.js';
-import { planTimers } from '#domain/timers.js';
+import { advance, applyEvent } from '#kernel/engine/index.js';
+import type { CaseAggregate } from '#kernel/model.js';
+import { loadRuleSet, type RuleSet } from '#kernel/rules/index.js';
+import { planTimers } from '#kernel/timers.js';
 import type { CaseEvent } from '#schemas/events.js';
 import { ctxAt, southampton } from './helpers.js';
 

@@ -4,7 +4,7 @@ import {
   DEFAULT_RULES,
   loadRuleSet,
   RuleValidationError,
-} from '#domain/rules/index.js';
+} from '#kernel/rules/index.js';
 
 describe('rule sets', () => {
   it('southampton (default) has every docs/domain.md timescale, with a 5-stage ladder', () => {

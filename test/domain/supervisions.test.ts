@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advance } from '#domain/engine/index.js';
+import { advance } from '#kernel/engine/index.js';
 import { ctxAt, deadline, due, ev, opened, play } from './helpers.js';
 
 describe('joint-supervision (calendar months, preceding working day)', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dueTimerName, subjectDeadlineId } from '#domain/ids.js';
-import { diffTimers, planTimers } from '#domain/timers.js';
+import { dueTimerName, subjectDeadlineId } from '#kernel/ids.js';
+import { diffTimers, planTimers } from '#kernel/timers.js';
 import { ctxAt, ev, opened, play } from './helpers.js';
 
 const NAME = /^[0-9a-zA-Z._-]{1,64}$/;

@@ -7,11 +7,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CaseAggregate, Deadline } from '#domain/model.js';
-import { CANCEL_INVITE_STEP } from '#domain/reminders/planning.js';
-import { listPlannedReminders } from '#domain/reminders/view.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
+import type { CaseAggregate, Deadline } from '#kernel/model.js';
+import { CANCEL_INVITE_STEP } from '#kernel/reminders/planning.js';
+import { listPlannedReminders } from '#kernel/reminders/view.js';
 import type { CaseEvent } from '#schemas/events.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
 
 const engine = makeCaseEngine({
   authority: 'Example Council',

@@ -4,12 +4,12 @@
  * division and where the rules are on. Expected due times are worked by hand from docs/domain.md.
  */
 import { describe, expect, it } from 'vitest';
-import { createCalendar } from '#calendar/index.js';
-import { applyEvent, type EngineContext } from '#domain/engine/index.js';
-import type { CaseAggregate } from '#domain/model.js';
-import { loadRuleSet } from '#domain/rules/index.js';
+import { createCalendar } from '#kernel/calendar/index.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
+import { applyEvent, type EngineContext } from '#kernel/engine/index.js';
+import type { CaseAggregate } from '#kernel/model.js';
+import { loadRuleSet } from '#kernel/rules/index.js';
 import type { CaseEvent } from '#schemas/events.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import { deadline, ev, opened, play } from './helpers.js';
 
 const AUTHORITY = {

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEV_WEBHOOK_SECRET } from '#bin/local-defaults.js';
-import { type LocalServer, startLocalServer } from '#local/server.js';
+import { type LocalServer, startLocalServer } from '#functions/local/server.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
 import { AUTHORITY, freshTable, snapshot } from '#test/api/support.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import { childEnv, ROOT, run } from './support.js';
 
 const FIXTURES = join(ROOT, 'test/fixtures/import');

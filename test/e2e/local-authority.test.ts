@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { localAuthority } from '#bin/local-defaults.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
 import { ConfigError } from '#lib/config.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
 
 const CONFIG = JSON.parse(readFileSync('timescales.config.json', 'utf8')) as Record<
   string,

@@ -14,15 +14,15 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTable } from '#adapters/dynamodb/create-table.js';
-import { makeDocumentClient } from '#commons/clients.js';
-import { signWebhook } from '#commons/webhook.js';
-import type { OutboxEntry } from '#local/outbox.js';
-import { makeLocalReminders } from '#local/scheduler-driver.js';
-import { type LocalServer, startLocalServer } from '#local/server.js';
+import type { OutboxEntry } from '#functions/local/outbox.js';
+import { makeLocalReminders } from '#functions/local/scheduler-driver.js';
+import { type LocalServer, startLocalServer } from '#functions/local/server.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
+import { makeDocumentClient } from '#platform/clients.js';
+import { createTable } from '#platform/dynamodb/create-table.js';
+import { signWebhook } from '#platform/webhook.js';
 import { ReminderList, UnroutedList } from '#schemas/responses.js';
 import { AUTHORITY, TEST_SECRET } from '#test/api/support.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
 
 const EDT_PHONE = '+447700900005';
 const EDT_EMAIL = 'edt.manager.one@example.gov.uk';

@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEV_WEBHOOK_SECRET } from '#bin/local-defaults.js';
-import { type LocalServer, startLocalServer } from '#local/server.js';
-import { freePort } from '#local/standins.js';
+import { type LocalServer, startLocalServer } from '#functions/local/server.js';
+import { freePort } from '#functions/local/standins.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
 import { AUTHORITY, freshTable, TEST_SECRET } from '#test/api/support.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import { childEnv, run } from './support.js';
 
 const SEND = ['bin/timescales.js', 'send'];

@@ -21,8 +21,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OutboxEntry } from '#local/outbox.js';
-import { freePort } from '#local/standins.js';
+import type { OutboxEntry } from '#functions/local/outbox.js';
+import { freePort } from '#functions/local/standins.js';
 import { Session } from '#test/web/support.js';
 import { childEnv, type Finished, ROOT, run, startLocal, stop, waitForLine } from './support.js';
 

@@ -21,10 +21,11 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
-import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
-import { makeHandler } from '#functions/events/handler.js';
-import { RecordingScheduler } from '#local/server.js';
+import { makeHandler } from '#functions/ingest/handler.js';
+import { RecordingScheduler } from '#functions/local/server.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
+import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
+import { DynamoDirectory } from '#platform/dynamodb/directory.js';
 import { Problem } from '#schemas/problem.js';
 import {
   AUTHORITY,
@@ -35,7 +36,6 @@ import {
   snapshot,
   TEST_SECRET,
 } from '#test/api/support.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
 
 const meta = { $metadata: { httpStatusCode: 400 } };
 const cancelled = (...codes: string[]) =>

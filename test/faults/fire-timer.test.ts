@@ -4,16 +4,16 @@
  * after its case closed. Real DynamoDB Local behind the fire use case; channels record.
  */
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
-import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
-import type { Timer, TimerPayload } from '#domain/timers.js';
-import { makeHandler as makeTimerHandler } from '#functions/reminders/handler.js';
-import { buildFireDeps } from '#functions/wiring/reminders.js';
-import { RecordingScheduler } from '#local/server.js';
+import { makeHandler as makeTimerHandler } from '#functions/fire/handler.js';
+import { buildFireDeps } from '#functions/fire/wiring.js';
+import { ingestEvent } from '#functions/ingest/ingest-event.js';
+import { RecordingScheduler } from '#functions/local/server.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
+import type { Timer, TimerPayload } from '#kernel/timers.js';
+import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
+import { DynamoDirectory } from '#platform/dynamodb/directory.js';
 import { AUTHORITY, freshTable } from '#test/api/support.js';
 import { RecordingChannel } from '#test/support/reminders.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
-import { ingestEvent } from '#use-cases/ingest-event.js';
 
 const clock = { current: new Date('2026-03-02T10:00:00Z'), now: () => new Date(clock.current) };
 let table: Awaited<ReturnType<typeof freshTable>>;

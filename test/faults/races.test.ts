@@ -5,12 +5,12 @@
  * of applied events says.
  */
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
-import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
-import { type EventsHandler, makeHandler } from '#functions/events/handler.js';
-import { RecordingScheduler } from '#local/server.js';
+import { type EventsHandler, makeHandler } from '#functions/ingest/handler.js';
+import { RecordingScheduler } from '#functions/local/server.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
+import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
+import { DynamoDirectory } from '#platform/dynamodb/directory.js';
 import { AUTHORITY, bodyOf, envelope, freshTable, postEvent } from '#test/api/support.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import { auditVersions, itemsOf } from './support.js';
 
 let table: Awaited<ReturnType<typeof freshTable>>;

@@ -8,8 +8,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signWebhook } from '#commons/webhook.js';
-import type { LocalServer } from '#local/server.js';
+import type { LocalServer } from '#functions/local/server.js';
+import { signWebhook } from '#platform/webhook.js';
 import { EventEnvelope } from '#schemas/events.js';
 import { envelope, snapshot, TEST_SECRET } from '#test/api/support.js';
 import { expectProblem, hostileServer, raw } from './support.js';

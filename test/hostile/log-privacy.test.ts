@@ -6,13 +6,13 @@
  * hold an email address, a phone number, or a name from the directory.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
-import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
-import { logger } from '#commons/logger.js';
-import { makeHandler } from '#functions/events/handler.js';
-import { makeLocalReminders } from '#local/scheduler-driver.js';
+import { makeHandler } from '#functions/ingest/handler.js';
+import { makeLocalReminders } from '#functions/local/scheduler-driver.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
+import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
+import { DynamoDirectory } from '#platform/dynamodb/directory.js';
+import { logger } from '#platform/logger.js';
 import { AUTHORITY, freshTable, postEvent, TEST_SECRET } from '#test/api/support.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
 
 const PEOPLE = [
   {

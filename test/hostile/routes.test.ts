@@ -7,8 +7,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signWebhook } from '#commons/webhook.js';
-import type { LocalServer } from '#local/server.js';
+import type { LocalServer } from '#functions/local/server.js';
+import { signWebhook } from '#platform/webhook.js';
 import { AuditList, CaseView, DeadlineList, UnroutedList } from '#schemas/responses.js';
 import { envelope, snapshot, TEST_SECRET } from '#test/api/support.js';
 import { expectProblem, hostileServer, raw } from './support.js';

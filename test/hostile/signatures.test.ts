@@ -6,10 +6,11 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
-import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
-import { type EventsHandler, makeHandler } from '#functions/events/handler.js';
-import { RecordingScheduler } from '#local/server.js';
+import { type EventsHandler, makeHandler } from '#functions/ingest/handler.js';
+import { RecordingScheduler } from '#functions/local/server.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
+import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
+import { DynamoDirectory } from '#platform/dynamodb/directory.js';
 import {
   AUTHORITY,
   bodyOf,
@@ -19,7 +20,6 @@ import {
   snapshot,
   TEST_SECRET,
 } from '#test/api/support.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
 
 let table: Awaited<ReturnType<typeof freshTable>>;
 let handler: EventsHandler;

@@ -1,10 +1,10 @@
 /** Helpers for the hostile-input tests: a local server on its own table, raw HTTP, checks. */
 import { request } from 'node:http';
 import { expect, inject } from 'vitest';
-import { type LocalServer, RecordingScheduler, startLocalServer } from '#local/server.js';
+import { type LocalServer, RecordingScheduler, startLocalServer } from '#functions/local/server.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
 import { Problem } from '#schemas/problem.js';
 import { AUTHORITY, freshTable, TEST_SECRET } from '#test/api/support.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
 
 export interface RawResponse {
   status: number;

@@ -16,14 +16,14 @@ import {
 } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DynamoImportProgress } from '#adapters/dynamodb/import-progress.js';
-import type { ImportObject } from '#domain/ports.js';
-import { silentLog } from '#domain/ports.js';
 import { makeHandler } from '#functions/import/handler.js';
+import type { ImportObject } from '#functions/import/ports.js';
+import { DynamoImportProgress } from '#functions/import/progress-store.js';
 import type { ObjectRunDeps } from '#functions/import/run-object.js';
-import { ingestDeps } from '#functions/wiring/events.js';
+import { ingestDeps } from '#functions/ingest/wiring.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
+import { silentLog } from '#kernel/ports.js';
 import { AUTHORITY, freshTable } from '#test/api/support.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/import');
 const BUCKET = 'timescales-drop';

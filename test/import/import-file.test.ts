@@ -6,16 +6,16 @@
  */
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { openRows } from '#adapters/files/records.js';
-import { dryRunStores } from '#adapters/memory/overlay.js';
-import { availableShapes } from '#domain/import/shapes.js';
-import type { Scheduler } from '#domain/ports.js';
+import { type ImportDeps, importRows, type RowOutcome } from '#functions/import/import-file.js';
+import { openRows } from '#functions/import/records.js';
 import { ImportReport, warningLine } from '#functions/import/report.js';
+import { availableShapes } from '#functions/import/shapes.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
+import type { Scheduler } from '#kernel/ports.js';
+import { dryRunStores } from '#platform/memory/overlay.js';
 import { EVENT_TYPES } from '#schemas/events.js';
 import { AUTHORITY } from '#test/api/support.js';
 import { memoryStores } from '#test/support/memory-store.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
-import { type ImportDeps, importRows, type RowOutcome } from '#use-cases/import-file.js';
 
 const engine = makeCaseEngine(AUTHORITY);
 const NOW = new Date('2026-03-02T09:00:00Z');

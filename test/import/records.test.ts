@@ -5,8 +5,8 @@
  */
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { openRows, type SourceRow, UnusableFileError } from '#adapters/files/records.js';
-import { ALL_SHAPES } from '#domain/import/shapes.js';
+import { openRows, type SourceRow, UnusableFileError } from '#functions/import/records.js';
+import { ALL_SHAPES } from '#functions/import/shapes.js';
 
 async function read(chunks: (string | Buffer)[], fromLine?: number) {
   const file = await openRows(Readable.from(chunks), {

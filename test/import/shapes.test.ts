@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { openRows } from '#adapters/files/records.js';
+import { importRows } from '#functions/import/import-file.js';
+import { openRows } from '#functions/import/records.js';
 import {
   ALL_SHAPES,
   availableShapes,
@@ -18,12 +19,11 @@ import {
   shapeForHeader,
   UnknownHeaderError,
   workersOf,
-} from '#domain/import/shapes.js';
+} from '#functions/import/shapes.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
 import { EVENT_TYPES } from '#schemas/events.js';
 import { AUTHORITY } from '#test/api/support.js';
 import { memoryStores } from '#test/support/memory-store.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
-import { importRows } from '#use-cases/import-file.js';
 
 const shape = (name: string) => ALL_SHAPES.find((s) => s.name === name)!;
 

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
 import {
   AUTHORITY_CONFIG_MAX_BYTES,
   authorityConfig,
@@ -11,7 +12,6 @@ import {
   parseConfig,
 } from '#lib/config.js';
 import { AuthorityConfig } from '#schemas/authority.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
 import { EXAMPLE_CONFIG } from './helpers.js';
 
 /** The issues `parseConfig` reports for the example with `patch` applied. */

@@ -1,6 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TABLE_KEYS } from '#adapters/dynamodb/table.js';
+import { TABLE_KEYS } from '#platform/dynamodb/table.js';
 import { synthStacks } from './helpers.js';
 
 let template: Template;
@@ -11,7 +11,7 @@ beforeAll(() => {
 });
 
 describe('stateful stack: the table', () => {
-  it('is one on-demand table with the keys of functions/adapters/dynamodb/table.ts', () => {
+  it('is one on-demand table with the keys of functions/platform/dynamodb/table.ts', () => {
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       BillingMode: 'PAY_PER_REQUEST',

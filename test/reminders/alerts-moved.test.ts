@@ -13,11 +13,11 @@
  *   with no breach alert out, the earlier chain escalates, saying the clock breached.
  */
 import { describe, expect, it } from 'vitest';
-import type { Deadline } from '#domain/model.js';
+import { acknowledgeAlert } from '#functions/alerts/acknowledge-alert.js';
+import { fireTimer } from '#functions/fire/fire-timer.js';
+import type { Deadline } from '#kernel/model.js';
 import { DUTY, lado, ladoCase, SENIOR, setup } from '#test/support/alerts.js';
 import { at } from '#test/support/reminders.js';
-import { acknowledgeAlert } from '#use-cases/acknowledge-alert.js';
-import { fireTimer } from '#use-cases/fire-timer.js';
 
 const P50 = '2026-05-23T03:30:00Z'; // Saturday 04:30 BST
 const BEFORE_TIER_2 = '2026-05-23T03:45:00Z'; // 04:45 BST, the escalation still pending

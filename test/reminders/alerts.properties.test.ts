@@ -16,12 +16,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Deadline } from '#domain/model.js';
-import type { OutboundMessage } from '#domain/ports.js';
+import { acknowledgeAlert, acknowledgeBySms } from '#functions/alerts/acknowledge-alert.js';
+import { fireTimer } from '#functions/fire/fire-timer.js';
+import type { OutboundMessage } from '#functions/fire/ports.js';
+import type { Deadline } from '#kernel/model.js';
 import { DUTY, lado, ladoCase, SENIOR, setup, tokens } from '#test/support/alerts.js';
 import { at } from '#test/support/reminders.js';
-import { acknowledgeAlert, acknowledgeBySms } from '#use-cases/acknowledge-alert.js';
-import { fireTimer } from '#use-cases/fire-timer.js';
 
 const START = at('2026-05-23T03:30:00Z'); // the 50% step, Saturday 04:30 BST
 const P75 = at('2026-05-23T09:30:00Z');

@@ -5,7 +5,9 @@
  * chain for the clock, later steps say who acknowledged, and only a breach escalates again.
  */
 import { describe, expect, it } from 'vitest';
-import { fallbackPerson } from '#domain/reminders/index.js';
+import { acknowledgeAlert, acknowledgeBySms } from '#functions/alerts/acknowledge-alert.js';
+import { fireTimer } from '#functions/fire/fire-timer.js';
+import { fallbackPerson } from '#kernel/reminders/index.js';
 import {
   DUTY,
   EDT_PHONE,
@@ -18,8 +20,6 @@ import {
   tokens,
 } from '#test/support/alerts.js';
 import { at } from '#test/support/reminders.js';
-import { acknowledgeAlert, acknowledgeBySms } from '#use-cases/acknowledge-alert.js';
-import { fireTimer } from '#use-cases/fire-timer.js';
 
 describe('the EDT manager’s alert', () => {
   it('carries an ack link within 60 characters and "Reply YES", and sets the escalation timer 30 minutes on', async () => {

@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatLocal, localDate } from '#calendar/index.js';
-import { applyEvent } from '#domain/engine/index.js';
+import { formatLocal, localDate } from '#kernel/calendar/index.js';
+import { applyEvent } from '#kernel/engine/index.js';
 import {
   DEFAULT_BREACH,
   DEFAULT_REMINDER_PLANS,
@@ -16,7 +16,7 @@ import {
   planSteps,
   type ReminderPlan,
   reminderPlans,
-} from '#domain/reminders/index.js';
+} from '#kernel/reminders/index.js';
 import { ctxAt, ev, opened } from '#test/domain/helpers.js';
 import { at, calendar, deadline } from '#test/support/reminders.js';
 

@@ -16,16 +16,17 @@ import {
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { SesEmailChannel } from '#adapters/channels/ses.js';
-import { EndUserMessagingSmsChannel } from '#adapters/channels/sms.js';
-import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
-import { createTable } from '#adapters/dynamodb/create-table.js';
-import * as keys from '#adapters/dynamodb/keys.js';
-import { DynamoReminderAudit, DynamoSendClaims } from '#adapters/dynamodb/send-claims.js';
-import { DynamoDigestStore } from '#adapters/dynamodb/timer-store.js';
-import type { ClaimKey, OutboundMessage } from '#domain/ports.js';
+import { SesEmailChannel } from '#functions/fire/channels/ses.js';
+import { EndUserMessagingSmsChannel } from '#functions/fire/channels/sms.js';
+import type { ClaimKey, OutboundMessage } from '#functions/fire/ports.js';
+import { DynamoSendClaims } from '#functions/fire/send-claims-store.js';
+import { sendOnce, sendToPersonOnce } from '#functions/fire/send-once.js';
+import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
+import { createTable } from '#platform/dynamodb/create-table.js';
+import * as keys from '#platform/dynamodb/keys.js';
+import { DynamoReminderAudit } from '#platform/dynamodb/reminder-audit.js';
+import { DynamoDigestStore } from '#platform/dynamodb/timer-store.js';
 import { at, noSleep } from '#test/support/reminders.js';
-import { sendOnce, sendToPersonOnce } from '#use-cases/send-once.js';
 
 const tableName = `reminders-channels-${Date.now()}`;
 let claims: DynamoSendClaims;

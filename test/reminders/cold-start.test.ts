@@ -29,7 +29,7 @@ describe('the timer Lambda’s cold start', () => {
       },
       links: { caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}' },
     });
-    const { handler } = await import('#functions/reminders/handler.js');
+    const { handler } = await import('#functions/fire/handler.js');
 
     // Act / Assess
     await expect(

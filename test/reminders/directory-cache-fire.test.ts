@@ -6,17 +6,17 @@
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
-import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
-import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
-import { digestEntryItem } from '#adapters/dynamodb/timer-store.js';
-import type { TimerPayload } from '#domain/timers.js';
-import { makeHandler } from '#functions/reminders/handler.js';
-import { buildFireDeps } from '#functions/wiring/reminders.js';
-import { RecordingScheduler } from '#local/server.js';
+import { makeHandler } from '#functions/fire/handler.js';
+import { buildFireDeps } from '#functions/fire/wiring.js';
+import { ingestEvent } from '#functions/ingest/ingest-event.js';
+import { RecordingScheduler } from '#functions/local/server.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
+import type { TimerPayload } from '#kernel/timers.js';
+import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
+import { DynamoDirectory } from '#platform/dynamodb/directory.js';
+import { digestEntryItem } from '#platform/dynamodb/timer-store.js';
 import { AUTHORITY, freshTable } from '#test/api/support.js';
 import { RecordingChannel } from '#test/support/reminders.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
-import { ingestEvent } from '#use-cases/ingest-event.js';
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 // Tuesday 3 March 2026 10:00 GMT: the at-due reminder of a LADO concern raised Monday 10:00.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { delegateAt, MAX_SHIFT_DAYS, onCallFrom } from '#domain/reminders/directory-rules.js';
+import { delegateAt, MAX_SHIFT_DAYS, onCallFrom } from '#kernel/reminders/directory-rules.js';
 import { at } from '#test/support/reminders.js';
 
 describe('delegateAt (who stands in for an away person)', () => {

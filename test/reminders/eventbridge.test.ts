@@ -9,12 +9,12 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Timer } from '#kernel/timers.js';
 import {
   atExpression,
   EventBridgeScheduler,
   SchedulingError,
-} from '#adapters/scheduler/eventbridge.js';
-import type { Timer } from '#domain/timers.js';
+} from '#platform/scheduler/eventbridge.js';
 import { at } from '#test/support/reminders.js';
 
 const scheduler = mockClient(SchedulerClient);

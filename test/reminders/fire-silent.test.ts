@@ -7,15 +7,18 @@
  */
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
-import { invitationUid } from '#domain/ids.js';
-import type { CaseAggregate, Deadline } from '#domain/model.js';
-import type { DigestEntry, Person } from '#domain/ports.js';
+import { digestTimer } from '#functions/fire/fire-digest.js';
+import { type FireTimerDeps, fireTimer } from '#functions/fire/fire-timer.js';
+import { invitationUid } from '#kernel/ids.js';
+import type { CaseAggregate, Deadline } from '#kernel/model.js';
+import type { Person } from '#kernel/people.js';
+import type { DigestEntry } from '#kernel/records.js';
 import {
   DEFAULT_REMINDER_PLANS,
   fallbackPerson,
   reminderTimerPlanner,
-} from '#domain/reminders/index.js';
-import type { Timer } from '#domain/timers.js';
+} from '#kernel/reminders/index.js';
+import type { Timer } from '#kernel/timers.js';
 import { MemoryCaseStore } from '#test/support/memory-store.js';
 import {
   at,
@@ -30,8 +33,6 @@ import {
   people,
   RecordingChannel,
 } from '#test/support/reminders.js';
-import { digestTimer } from '#use-cases/fire-digest.js';
-import { type FireTimerDeps, fireTimer } from '#use-cases/fire-timer.js';
 
 const DUTY = fallbackPerson({ email: 'duty.inbox@example.gov.uk', phone: '+447700900099' });
 const planner = reminderTimerPlanner(DEFAULT_REMINDER_PLANS);

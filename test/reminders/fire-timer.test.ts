@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { CaseAggregate, Deadline } from '#domain/model.js';
-import { DEFAULT_REMINDER_PLANS, reminderTimers } from '#domain/reminders/index.js';
-import type { Timer } from '#domain/timers.js';
-import { InvalidTimerPayloadError, makeHandler } from '#functions/reminders/handler.js';
+import { type FireTimerDeps, fireTimer, RetryLaterError } from '#functions/fire/fire-timer.js';
+import { InvalidTimerPayloadError, makeHandler } from '#functions/fire/handler.js';
+import type { CaseAggregate, Deadline } from '#kernel/model.js';
+import { DEFAULT_REMINDER_PLANS, reminderTimers } from '#kernel/reminders/index.js';
+import type { Timer } from '#kernel/timers.js';
 import { MemoryCaseStore } from '#test/support/memory-store.js';
 import {
   at,
@@ -16,7 +17,6 @@ import {
   noSleep,
   RecordingChannel,
 } from '#test/support/reminders.js';
-import { type FireTimerDeps, fireTimer, RetryLaterError } from '#use-cases/fire-timer.js';
 
 /** The case store, remembering the commits the fire path made. */
 class MemoryCases extends MemoryCaseStore {

@@ -1,21 +1,21 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
-import { createTable } from '#adapters/dynamodb/create-table.js';
-import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
-import { DynamoTimerStore } from '#adapters/dynamodb/timer-store.js';
-import { makeDocumentClient } from '#commons/clients.js';
-import type { TimerPayload } from '#domain/timers.js';
+import { ingestEvent } from '#functions/ingest/ingest-event.js';
 import {
   LocalSchedulerDriver,
   makeLocalReminders,
   SimulatedClock,
-} from '#local/scheduler-driver.js';
+} from '#functions/local/scheduler-driver.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
+import type { TimerPayload } from '#kernel/timers.js';
+import { makeDocumentClient } from '#platform/clients.js';
+import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
+import { createTable } from '#platform/dynamodb/create-table.js';
+import { DynamoDirectory } from '#platform/dynamodb/directory.js';
+import { DynamoTimerStore } from '#platform/dynamodb/timer-store.js';
 import type { AuthorityConfig } from '#schemas/authority.js';
 import { at } from '#test/support/reminders.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
-import { ingestEvent } from '#use-cases/ingest-event.js';
 
 const AUTHORITY: AuthorityConfig = {
   authority: 'Example Council',

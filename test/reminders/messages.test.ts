@@ -10,7 +10,7 @@ import {
   renderDigest,
   renderEmail,
   renderSms,
-} from '#domain/reminders/messages.js';
+} from '#kernel/reminders/messages.js';
 import { at, calendar } from '#test/support/reminders.js';
 
 const input: MessageInput = {

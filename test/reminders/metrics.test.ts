@@ -1,15 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { makeMetrics, powertoolsMetrics } from '#commons/metrics.js';
-import {
-  ChannelError,
-  type ClaimKey,
-  type Metrics as FireMetrics,
-  type OutboundMessage,
-} from '#domain/ports.js';
-import { makeHandler, withPowertools } from '#functions/reminders/handler.js';
+import type { FireTimerDeps } from '#functions/fire/fire-timer.js';
+import { makeHandler } from '#functions/fire/handler.js';
+import { ChannelError, type ClaimKey, type OutboundMessage } from '#functions/fire/ports.js';
+import { sendOnce } from '#functions/fire/send-once.js';
+import type { Metrics as FireMetrics } from '#kernel/ports.js';
+import { lambda } from '#platform/lambda.js';
+import { makeMetrics, powertoolsMetrics } from '#platform/metrics.js';
 import { at, MemoryClaims, noSleep } from '#test/support/reminders.js';
-import type { FireTimerDeps } from '#use-cases/fire-timer.js';
-import { sendOnce } from '#use-cases/send-once.js';
 
 /** Every EMF document written to stdout while the test runs. */
 let written: string[];
@@ -106,12 +103,15 @@ describe('reminder metrics (Powertools EMF, namespace Timescales)', () => {
     // Prepare: one invocation sends two emails, one is rejected, one has no channel (SMS)
     const metrics = newMetrics();
     const deps = sendDeps(powertoolsMetrics(metrics), new Set(['P-2']));
-    const handler = withPowertools(async () => {
-      await sendOnce(key('email', 'P-1'), message(key('email', 'P-1')), deps);
-      await sendOnce(key('email', 'P-2'), message(key('email', 'P-2')), deps);
-      await sendOnce(key('sms', 'P-3'), message(key('sms', 'P-3')), deps);
-      return { status: 'ignored', reason: 'test' };
-    }, metrics);
+    const handler = lambda(
+      async () => {
+        await sendOnce(key('email', 'P-1'), message(key('email', 'P-1')), deps);
+        await sendOnce(key('email', 'P-2'), message(key('email', 'P-2')), deps);
+        await sendOnce(key('sms', 'P-3'), message(key('sms', 'P-3')), deps);
+        return { status: 'ignored', reason: 'test' };
+      },
+      { metrics },
+    );
     // Act
     await handler({});
     // Assess
@@ -138,10 +138,13 @@ describe('reminder metrics (Powertools EMF, namespace Timescales)', () => {
     const metrics = newMetrics();
     const deps = sendDeps(powertoolsMetrics(metrics), new Set());
     const k = key('email');
-    const handler = withPowertools(async () => {
-      await sendOnce(k, message(k), deps);
-      return { status: 'ignored', reason: 'test' };
-    }, metrics);
+    const handler = lambda(
+      async () => {
+        await sendOnce(k, message(k), deps);
+        return { status: 'ignored', reason: 'test' };
+      },
+      { metrics },
+    );
     await handler({});
     await handler({});
     const docs = emf();
@@ -152,7 +155,7 @@ describe('reminder metrics (Powertools EMF, namespace Timescales)', () => {
   it('counts TimerDead for a payload no retry can fix, flushes it, and still throws (kept in the DLQ)', async () => {
     const metrics = newMetrics();
     const deps = { metrics: powertoolsMetrics(metrics) } as unknown as FireTimerDeps;
-    const handler = withPowertools(makeHandler(deps as never), metrics);
+    const handler = makeHandler(deps as never, metrics);
     await expect(handler({ caseId: '', version: -1 })).rejects.toThrow();
     const docs = emf();
     expect(docs).toHaveLength(1);
@@ -162,10 +165,9 @@ describe('reminder metrics (Powertools EMF, namespace Timescales)', () => {
 
   it('an invocation that counts nothing writes no EMF and no warning', async () => {
     const metrics = newMetrics();
-    const handler = withPowertools(
-      async () => ({ status: 'ignored', reason: 'stale-version' }),
+    const handler = lambda(async () => ({ status: 'ignored', reason: 'stale-version' }), {
       metrics,
-    );
+    });
     await handler({});
     expect(written).toEqual([]);
     expect(warned).toEqual([]);

@@ -8,11 +8,11 @@ import { mockClient } from 'aws-sdk-client-mock';
 import ICAL from 'ical.js';
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { SesEmailChannel } from '#adapters/channels/ses.js';
-import { emailMessageId, invitationUid } from '#domain/ids.js';
-import type { OutboundMessage } from '#domain/ports.js';
+import { SesEmailChannel } from '#functions/fire/channels/ses.js';
+import { composeMessage } from '#functions/fire/compose-message.js';
+import type { OutboundMessage } from '#functions/fire/ports.js';
+import { emailMessageId, invitationUid } from '#kernel/ids.js';
 import { at } from '#test/support/reminders.js';
-import { composeMessage } from '#use-cases/compose-message.js';
 
 const FROM = 'timescales@example.gov.uk';
 const captured = new SESv2Client({});

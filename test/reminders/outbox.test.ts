@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LocalOutbox, makeLocalRoutes, OutboxSmsChannel } from '#local/outbox.js';
+import { LocalOutbox, makeLocalRoutes, OutboxSmsChannel } from '#functions/local/outbox.js';
 import { at } from '#test/support/reminders.js';
 
 function routes() {

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatLocal } from '#calendar/index.js';
-import { reminderId, reminderTimerName } from '#domain/ids.js';
+import { formatLocal } from '#kernel/calendar/index.js';
+import { reminderId, reminderTimerName } from '#kernel/ids.js';
 import {
   DEFAULT_REMINDER_PLANS,
   planReminders,
   reminderTimerPlanner,
   reminderTimers,
-} from '#domain/reminders/index.js';
+} from '#kernel/reminders/index.js';
 import { at, calendar, deadline } from '#test/support/reminders.js';
 
 const local = (d: Date) => formatLocal(d);
@@ -210,7 +210,7 @@ describe('reminder plans', () => {
 describe('listPlannedReminders', () => {
   it('lists a case’s reminders in firing order with their roles, and none once closed', async () => {
     // Prepare
-    const { listPlannedReminders } = await import('#domain/reminders/index.js');
+    const { listPlannedReminders } = await import('#kernel/reminders/index.js');
     const lado = deadline({
       rule: 'lado-notification',
       urgent: true,

@@ -3,8 +3,8 @@ import {
   DEFAULT_REMINDER_PLANS,
   type ReminderStep,
   routeReminder,
-} from '#domain/reminders/index.js';
-import type { CaseWorker } from '#domain/reminders/types.js';
+} from '#kernel/reminders/index.js';
+import type { CaseWorker } from '#kernel/reminders/types.js';
 import { at, calendar, directoryOf } from '#test/support/reminders.js';
 
 const workers: CaseWorker[] = [

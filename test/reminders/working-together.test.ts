@@ -5,8 +5,11 @@
  * by hand from docs/reminders.md and the GOV.UK calendar.
  */
 import { describe, expect, it } from 'vitest';
-import { createCalendar } from '#calendar/index.js';
-import type { CaseAggregate } from '#domain/model.js';
+import { type FireTimerDeps, fireTimer } from '#functions/fire/fire-timer.js';
+import { getCaseReminders } from '#functions/read/read-queries.js';
+import { createCalendar } from '#kernel/calendar/index.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
+import type { CaseAggregate } from '#kernel/model.js';
 import {
   breachOf,
   DEFAULT_BREACH,
@@ -15,9 +18,9 @@ import {
   loadReminderPlans,
   type ReminderPlan,
   reminderTimers,
-} from '#domain/reminders/index.js';
-import { RuleValidationError } from '#domain/rules/index.js';
-import type { Timer } from '#domain/timers.js';
+} from '#kernel/reminders/index.js';
+import { RuleValidationError } from '#kernel/rules/index.js';
+import type { Timer } from '#kernel/timers.js';
 import type { CaseEvent } from '#schemas/events.js';
 import { MemoryCaseStore } from '#test/support/memory-store.js';
 import {
@@ -29,9 +32,6 @@ import {
   noSleep,
   RecordingChannel,
 } from '#test/support/reminders.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
-import { type FireTimerDeps, fireTimer } from '#use-cases/fire-timer.js';
-import { getCaseReminders } from '#use-cases/read-queries.js';
 
 const AUTHORITY = {
   authority: 'Example Council',

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createCalendar } from '#calendar/index.js';
+import { createCalendar } from '#kernel/calendar/index.js';
 import {
   addCounts,
   emptyCounts,
@@ -14,8 +14,8 @@ import {
   reportDeltas,
   reportItemsOf,
   reportRow,
-} from '#domain/reports/figures.js';
-import { LATENESS_CAP, latenessOf } from '#domain/reports/lateness.js';
+} from '#kernel/reports/figures.js';
+import { LATENESS_CAP, latenessOf } from '#kernel/reports/lateness.js';
 
 const cal = createCalendar({ division: 'england-and-wales' });
 const at = (iso: string) => new Date(iso);

@@ -1,15 +1,15 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
-import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
-import { DynamoReportStore } from '#adapters/dynamodb/report-store.js';
-import type { CaseAggregate, Deadline } from '#domain/model.js';
-import { isZero, reportItemsOf } from '#domain/reports/figures.js';
+import { rebuildReports } from '#functions/operations/rebuild-reports.js';
+import { complianceCsv, complianceReport } from '#functions/web/reports.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
+import type { CaseAggregate, Deadline } from '#kernel/model.js';
+import { isZero, reportItemsOf } from '#kernel/reports/figures.js';
+import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
+import { DynamoReportStore } from '#platform/dynamodb/report-store.js';
 import type { CaseEvent } from '#schemas/events.js';
 import { AUTHORITY, freshTable } from '#test/api/support.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
-import { rebuildReports } from '#use-cases/rebuild-reports.js';
-import { complianceCsv, complianceReport } from '#use-cases/reports.js';
 
 const engine = makeCaseEngine(AUTHORITY);
 let cases: DynamoCaseStore;

@@ -5,7 +5,7 @@
  * `inject('sesEndpoint')` and create their own uniquely named tables.
  */
 import type { TestProject } from 'vitest/node';
-import { startDynamoDbLocal, startSesLocal } from '#local/standins.js';
+import { startDynamoDbLocal, startSesLocal } from '#functions/local/standins.js';
 import { ensureChromium } from '#test/support/chromium.js';
 
 declare module 'vitest' {

@@ -5,12 +5,12 @@
  * open list to the acknowledged one; lists are newest first, paged by cursors the store made.
  */
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { DynamoAlertStore } from '#adapters/dynamodb/alerts.js';
-import { alertId } from '#domain/ids.js';
-import { type Alert, type AlertAck, AlertConflictError } from '#domain/ports.js';
-import { emptyClockAlerts, withAck, withAlert } from '#domain/reminders/alerts.js';
+import type { Alert, AlertAck } from '#kernel/alert-state.js';
+import { AlertConflictError, ValidationError } from '#kernel/errors.js';
+import { alertId } from '#kernel/ids.js';
+import { emptyClockAlerts, withAck, withAlert } from '#kernel/reminders/alerts.js';
+import { DynamoAlertStore } from '#platform/dynamodb/alerts.js';
 import { freshTable } from '#test/api/support.js';
-import { ValidationError } from '#use-cases/errors.js';
 
 let store: DynamoAlertStore;
 

@@ -8,7 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type BatchRetry, batchWriteAll, type WriteRequest } from '#adapters/dynamodb/batch.js';
+import { type BatchRetry, batchWriteAll, type WriteRequest } from '#platform/dynamodb/batch.js';
 
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const dynamo = mockClient(client);

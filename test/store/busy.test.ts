@@ -17,9 +17,9 @@ import {
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { busyAware, storeError } from '#adapters/dynamodb/busy.js';
-import { queryAll } from '#adapters/dynamodb/query.js';
-import { StoreBusyError } from '#use-cases/errors.js';
+import { StoreBusyError } from '#kernel/errors.js';
+import { busyAware, storeError } from '#platform/dynamodb/busy.js';
+import { queryAll } from '#platform/dynamodb/query.js';
 
 const meta = { $metadata: { httpStatusCode: 400 } };
 const cancelled = (...codes: string[]) =>

@@ -11,17 +11,14 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
-import { createTable } from '#adapters/dynamodb/create-table.js';
-import * as keys from '#adapters/dynamodb/keys.js';
-import {
-  EventAlreadyRecordedError,
-  type EventRecord,
-  VersionConflictError,
-} from '#domain/ports.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
+import { EventAlreadyRecordedError, VersionConflictError } from '#kernel/errors.js';
+import type { EventRecord } from '#kernel/records.js';
+import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
+import { createTable } from '#platform/dynamodb/create-table.js';
+import * as keys from '#platform/dynamodb/keys.js';
 import type { CaseEvent } from '#schemas/events.js';
 import { AUTHORITY, envelope, freshTable, snapshot } from '#test/api/support.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
 
 const engine = makeCaseEngine(AUTHORITY);
 const NOW = new Date('2026-03-02T12:30:00Z');

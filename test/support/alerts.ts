@@ -4,11 +4,14 @@
  * (tier 2) on the rota, the fire path and the acknowledgement use case over the same fakes,
  * and a stand-in for the scheduler that fires the escalation timers that fall due.
  */
-import { makeAlertTokens } from '#commons/alert-token.js';
-import type { CaseAggregate, Deadline } from '#domain/model.js';
-import type { Person, RotaShift } from '#domain/ports.js';
-import { DEFAULT_REMINDER_PLANS, fallbackPerson } from '#domain/reminders/index.js';
-import type { Timer } from '#domain/timers.js';
+
+import type { AckDeps } from '#functions/alerts/acknowledge-alert.js';
+import { type FireTimerDeps, fireTimer } from '#functions/fire/fire-timer.js';
+import type { CaseAggregate, Deadline } from '#kernel/model.js';
+import type { Person, RotaShift } from '#kernel/people.js';
+import { DEFAULT_REMINDER_PLANS, fallbackPerson } from '#kernel/reminders/index.js';
+import type { Timer } from '#kernel/timers.js';
+import { makeAlertTokens } from '#platform/alert-token.js';
 import { MemoryCaseStore } from '#test/support/memory-store.js';
 import {
   at,
@@ -24,8 +27,6 @@ import {
   people,
   RecordingChannel,
 } from '#test/support/reminders.js';
-import type { AckDeps } from '#use-cases/acknowledge-alert.js';
-import { type FireTimerDeps, fireTimer } from '#use-cases/fire-timer.js';
 
 export const DUTY = fallbackPerson({ email: 'duty.inbox@example.gov.uk', phone: '+447700900099' });
 export const EDT_PHONE = '+447700900005';

@@ -1,2 +1,2 @@
 /** The in-memory store adapters, for tests and benchmarks (one implementation: the dry run's). */
-export * from '#adapters/memory/store.js';
+export * from '#platform/memory/store.js';

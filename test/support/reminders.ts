@@ -2,31 +2,23 @@
  * In-memory fakes of the reminder ports (channels, send claims, digests, audit) and the
  * reminder tests' fixtures: synthetic case refs, obviously fake people.
  */
-import { BUILDING_BRIDGES_HOURS, createCalendar } from '#calendar/index.js';
-import type { CaseAggregate, Deadline } from '#domain/model.js';
-import {
-  type Alert,
-  type AlertAck,
-  AlertConflictError,
-  type AlertQueryInput,
-  type AlertStore,
-  type AwayPeriod,
-  type Channel,
-  type ChannelOutcome,
-  type ClaimKey,
-  type ClaimResult,
-  type ClockAlerts,
-  type DigestEntry,
-  type DigestStore,
-  type OutboundMessage,
-  type Person,
-  type ReminderAudit,
-  type ReminderAuditEntry,
-  type RotaShift,
-  type SendClaims,
-  type UnroutedReminder,
-} from '#domain/ports.js';
-import { emptyClockAlerts } from '#domain/reminders/alerts.js';
+
+import type {
+  Channel,
+  ChannelOutcome,
+  ClaimKey,
+  ClaimResult,
+  OutboundMessage,
+  SendClaims,
+} from '#functions/fire/ports.js';
+import type { Alert, AlertAck, ClockAlerts } from '#kernel/alert-state.js';
+import { BUILDING_BRIDGES_HOURS, createCalendar } from '#kernel/calendar/index.js';
+import { AlertConflictError } from '#kernel/errors.js';
+import type { CaseAggregate, Deadline } from '#kernel/model.js';
+import type { AwayPeriod, Person, RotaShift } from '#kernel/people.js';
+import type { AlertQueryInput, AlertStore, DigestStore, ReminderAudit } from '#kernel/ports.js';
+import type { DigestEntry, ReminderAuditEntry, UnroutedReminder } from '#kernel/records.js';
+import { emptyClockAlerts } from '#kernel/reminders/alerts.js';
 import { MemoryDirectory } from './memory-store.js';
 
 export const calendar = createCalendar({

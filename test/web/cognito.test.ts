@@ -1,13 +1,13 @@
 import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { DynamoDirectory } from '#adapters/dynamodb/directory.js';
+import { startLocalServer } from '#functions/local/server.js';
 import { makeWebHandler, type WebHandler } from '#functions/web/app.js';
 import { type CognitoAuth, cognitoAuth, groupsOf } from '#functions/web/auth.js';
-import { webDeps } from '#functions/wiring/web.js';
-import { startLocalServer } from '#local/server.js';
+import { webDeps } from '#functions/web/wiring.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
+import { DynamoDirectory } from '#platform/dynamodb/directory.js';
 import { AUTHORITY, apiEvent, freshTable, TEST_SECRET } from '#test/api/support.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
 
 const POOL = 'eu-west-2_Example1';
 const CLIENT = 'example-client-id';

@@ -4,19 +4,19 @@
  * that lists its first 200 and counts the rest.
  */
 import { beforeEach, describe, expect, inject, it } from 'vitest';
-import { DynamoCaseStore } from '#adapters/dynamodb/case-store.js';
-import type { Viewer } from '#domain/access.js';
-import type { Deadline } from '#domain/model.js';
-import { AUTHORITY, freshTable } from '#test/api/support.js';
-import { caseAggregate, deadline } from '#test/support/reminders.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
+import type { ReadDeps } from '#functions/read/read-queries.js';
 import {
   type Dashboard,
   dashboard,
   type ManagerDeps,
   SECTION_ROWS,
-} from '#use-cases/manager-views.js';
-import type { ReadDeps } from '#use-cases/read-queries.js';
+} from '#functions/web/manager-views.js';
+import type { Viewer } from '#kernel/access.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
+import type { Deadline } from '#kernel/model.js';
+import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
+import { AUTHORITY, freshTable } from '#test/api/support.js';
+import { caseAggregate, deadline } from '#test/support/reminders.js';
 
 const engine = makeCaseEngine(AUTHORITY);
 /** Wednesday 9 June 2027, 10:00 BST: this week runs to Sunday 13 June, next week to the 20th. */

@@ -6,20 +6,26 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeRenderer, type Render } from '#functions/web/render.js';
-import { webResources } from '#functions/web/resources.js';
+import { makeRenderer, type Render } from '#platform/pages/render.js';
+import { webResources } from '#platform/pages/resources.js';
 // @ts-expect-error: a plain .mjs build script, without types
 import { writePrecompiled } from '#scripts/precompile-templates.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'timescales-templates-'));
+/** Every page feature's templates (the web pages, the ack link's), then the shared layout's. */
+const resources = webResources(
+  ['web', 'alerts'].map((f) =>
+    fileURLToPath(new URL(`../../functions/${f}/views`, import.meta.url)),
+  ),
+);
 let fromFiles: Render;
 let precompiled: Render;
 
 beforeAll(() => {
-  const resources = webResources();
   const file = join(dir, 'templates.cjs');
-  writePrecompiled([resources.views, resources.govukDist], file);
+  writePrecompiled([...resources.views, resources.govukDist], file);
   fromFiles = makeRenderer(resources);
   precompiled = makeRenderer({ ...resources, precompiled: file });
 });
@@ -62,7 +68,7 @@ describe('pages rendered from compiled templates', () => {
     expect(html).not.toContain('<not a team>');
   });
 
-  it.each(readdirSync(webResources().views))(
+  it.each(resources.views.flatMap((folder) => readdirSync(folder)))(
     '%s renders the same both ways for a signed-in viewer with no data',
     (view) => {
       const context = {

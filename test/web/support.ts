@@ -5,13 +5,13 @@
  * the clocks that fell due by then have fired (breaches included).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createTable } from '#adapters/dynamodb/create-table.js';
-import { makeDocumentClient } from '#commons/clients.js';
-import { signWebhook } from '#commons/webhook.js';
-import { makeLocalReminders } from '#local/scheduler-driver.js';
-import { type LocalServer, startLocalServer } from '#local/server.js';
+import { makeLocalReminders } from '#functions/local/scheduler-driver.js';
+import { type LocalServer, startLocalServer } from '#functions/local/server.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
+import { makeDocumentClient } from '#platform/clients.js';
+import { createTable } from '#platform/dynamodb/create-table.js';
+import { signWebhook } from '#platform/webhook.js';
 import { AUTHORITY, TEST_SECRET } from '#test/api/support.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
 
 /** Wednesday 9 June 2027, 10:00 BST. */
 export const NOW = '2027-06-09T09:00:00Z';

@@ -4,11 +4,12 @@
  * DynamoDB Local and SES stand-in so they outlive this process when it is killed.
  * Env: DYNAMO, SES, TABLE, START (where the simulated clock starts).
  */
-import { makeDocumentClient } from '#commons/clients.js';
-import { makeLocalReminders } from '#local/scheduler-driver.js';
-import { startLocalServer } from '#local/server.js';
+
+import { makeLocalReminders } from '#functions/local/scheduler-driver.js';
+import { startLocalServer } from '#functions/local/server.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
+import { makeDocumentClient } from '#platform/clients.js';
 import { AUTHORITY, TEST_SECRET } from '#test/api/support.js';
-import { makeCaseEngine } from '#use-cases/bind-engine.js';
 
 const env = (name: string): string => {
   const value = process.env[name];

@@ -1,0 +1,95 @@
+/** A reminder's message for one delivery: the email (with its invitation) or the SMS. */
+
+import { emailMessageId } from '#kernel/ids.js';
+import type { momentOf } from '#kernel/reminders/index.js';
+import {
+  type AlertText,
+  type Invitation,
+  type RoutingGapText,
+  renderEmail,
+  renderSms,
+} from '#kernel/reminders/messages.js';
+import type { Delivery } from '#kernel/reminders/routing.js';
+import type { OutboundMessage } from './ports.js';
+
+export interface ComposeInput {
+  caseId: string;
+  rule: string;
+  reminderId: string;
+  title: string;
+  stageName: string | undefined;
+  action: string;
+  dueAt: Date;
+  moment: ReturnType<typeof momentOf>;
+  urgent: boolean;
+  link: string;
+  /** The supervision's invitation (or its withdrawal), for the people it is meant for. */
+  invite?: Pick<Invitation, 'uid' | 'sequence' | 'method'> | undefined;
+  /** A breach: how late the clock is now. */
+  lateMs?: number | undefined;
+  /** What the fallback contact is told was missing (fallback deliveries only). */
+  gaps?: readonly RoutingGapText[] | undefined;
+  emailFrom: string;
+  /** The council, named at the top of emails. */
+  authority?: string | undefined;
+  now: Date;
+  /** An out-of-hours alert: its ack link, or who acknowledged (the alerted person's messages only). */
+  alert?: AlertText | undefined;
+}
+
+export function composeMessage(delivery: Delivery, input: ComposeInput): OutboundMessage {
+  const meta = {
+    caseId: input.caseId,
+    rule: input.rule,
+    reminderId: input.reminderId,
+    personId: delivery.personId,
+  };
+  const attendee = delivery.via === 'direct' || delivery.via === 'delegate';
+  const message = {
+    caseId: input.caseId,
+    title: input.title,
+    ...(input.stageName === undefined ? {} : { stageName: input.stageName }),
+    action: input.action,
+    dueAt: input.dueAt,
+    moment: input.moment,
+    urgent: input.urgent,
+    link: input.link,
+    edt: delivery.via === 'edt',
+    authority: input.authority,
+    ...(input.lateMs === undefined ? {} : { lateMs: input.lateMs }),
+    ...(delivery.via === 'fallback' ? { gaps: input.gaps ?? [] } : {}),
+    ...(input.alert === undefined ? {} : { alert: input.alert }),
+  };
+  if (delivery.channel === 'sms')
+    return { channel: 'sms', to: delivery.to, text: renderSms(message), meta };
+  const email = renderEmail(
+    input.invite !== undefined && attendee
+      ? {
+          ...message,
+          invite: {
+            ...input.invite,
+            organizer: input.emailFrom,
+            attendee: delivery.to,
+            now: input.now,
+          },
+        }
+      : message,
+  );
+  return {
+    channel: 'email',
+    to: delivery.to,
+    subject: email.subject,
+    text: email.text,
+    html: email.html,
+    ...(email.ics === undefined ? {} : { ics: email.ics }),
+    headers: { date: input.now, messageId: emailMessageId(meta, domainOf(input.emailFrom)) },
+    meta,
+  };
+}
+
+/** The domain of the sender's address (Message-IDs are made on it). */
+export function domainOf(address: string): string {
+  const at = address.lastIndexOf('@');
+  const domain = at < 0 ? '' : address.slice(at + 1).replace(/[^A-Za-z0-9.-]/g, '');
+  return domain === '' ? 'timescales.invalid' : domain;
+}

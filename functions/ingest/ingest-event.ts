@@ -1,0 +1,324 @@
+/**
+ * Ingest one webhook event.
+ *
+ * Input: the parsed JSON body (already signature-checked). Output: the answer to send
+ * (`202 {eventId, status:'accepted', caseId, warnings}`), identical for every delivery of the
+ * event.
+ *
+ * 1. Validate the envelope (`schemas/events.ts`); a bad one is a `ValidationError` naming
+ *    fields, an instant outside the years the calendar covers an `UnprocessableEventError`.
+ * 2. Read the event record — for a case event together with the case, in one round trip. If
+ *    the id is recorded: a different body is an `IdempotencyConflictError`; the same body gets
+ *    the stored answer (and, for case events, the case's timers are re-synced).
+ * 3. Case events: `engine.applyEvent` on the case read, work out what the reminders will lack
+ *    (the answer's `warnings`, `event-warnings.ts`), commit event record (with that answer) +
+ *    case + deadline projections + audit in ONE transaction; a version conflict reloads and
+ *    retries (bounded); losing the event-record race returns the winner's answer.
+ * 4. After the commit, diff the timer plans before/after, call the `Scheduler`, and append
+ *    the planned/cancelled reminder lines to the case's audit trail (a redelivery appends
+ *    only the planned lines the trail does not already hold).
+ * 5. Directory events: warn of people they name that the directory lacks, then write person
+ *    / away period / rota shift with the event record (and its answer).
+ */
+import { createHash } from 'node:crypto';
+import type { CaseEngine } from '#kernel/engine/case-engine.js';
+import {
+  ContentionError,
+  EventAlreadyRecordedError,
+  fieldErrors,
+  IdempotencyConflictError,
+  TimerSyncError,
+  UnprocessableEventError,
+  ValidationError,
+  VersionConflictError,
+} from '#kernel/errors.js';
+import { canonicalJson } from '#kernel/ids.js';
+import type { CaseAggregate } from '#kernel/model.js';
+import type {
+  CaseStore,
+  Clock,
+  Directory,
+  DirectoryWriter,
+  ReminderAudit,
+  Scheduler,
+} from '#kernel/ports.js';
+import type { EventRecord, StoredAnswer, StoredCase } from '#kernel/records.js';
+import { backoffDelay, realSleep } from '#kernel/reminders/backoff.js';
+import { DEFAULT_REMINDER_PLANS } from '#kernel/reminders/plans.js';
+import { diffTimers } from '#kernel/timers.js';
+import { reminderTimerAudit } from '#platform/replace-timers.js';
+import {
+  type CaseEvent,
+  type DirectoryEvent,
+  EventEnvelope,
+  isOutsideCalendarIssue,
+} from '#schemas/events.js';
+import type { EventAccepted, EventWarning } from '#schemas/responses.js';
+import { caseEventWarnings, directoryEventWarnings } from './event-warnings.js';
+
+export interface IngestDeps {
+  store: CaseStore;
+  directory: DirectoryWriter;
+  /**
+   * Directory reads for the answer's warnings (people an event names that the directory lacks).
+   * @default none (no person is checked)
+   */
+  people?: Pick<Directory, 'getPerson'>;
+  engine: CaseEngine;
+  scheduler: Scheduler;
+  /** Where planned/cancelled reminder lines go (the case's audit trail); absent: not audited. */
+  reminderAudit?: ReminderAudit;
+  clock: Clock;
+  log?: { warn(message: string, ...extra: Record<string, unknown>[]): void };
+  /** Attempts before giving up on a contended case. */
+  maxAttempts?: number;
+  /** Waits between contended attempts. @default a real timer */
+  sleep?: (ms: number) => Promise<void>;
+  /** Jitter for those waits, in [0, 1). @default Math.random */
+  random?: () => number;
+}
+
+/** Full jitter over 20 ms doubling per attempt, at most 250 ms: contention clears fast. */
+const CONTENTION_BACKOFF = { baseDelayMs: 20, maxDelayMs: 250 };
+
+/** Largest serialised case aggregate accepted (the item limit is 400 KB). */
+export const MAX_CASE_BYTES = 300_000;
+
+export async function ingestEvent(body: unknown, deps: IngestDeps): Promise<StoredAnswer> {
+  const parsed = EventEnvelope.safeParse(body);
+  if (!parsed.success) {
+    // Well-formed, but at an instant the calendar cannot reckon with: unprocessable, not malformed.
+    if (parsed.error.issues.every(isOutsideCalendarIssue)) {
+      throw new UnprocessableEventError('the event has an instant outside the calendar’s years', {
+        errors: fieldErrors(parsed.error),
+      });
+    }
+    throw new ValidationError('the event does not match its schema', {
+      errors: fieldErrors(parsed.error),
+    });
+  }
+  const event = parsed.data;
+  const bodyHash = hashOf(body);
+  const maxAttempts = deps.maxAttempts ?? 12;
+
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    try {
+      if (!isCaseEvent(event)) {
+        const recorded = await deps.store.getEventRecord(event.id);
+        if (recorded !== undefined) return await replay(recorded, bodyHash, event, deps);
+        return await applyDirectoryEvent(event, bodyHash, deps);
+      }
+      const { recorded, stored } = await deps.store.loadEventAndCase(event.id, event.caseId);
+      if (recorded !== undefined) return await replay(recorded, bodyHash, event, deps, stored);
+      return await applyCaseEvent(event, stored, bodyHash, deps);
+    } catch (error) {
+      if (!(error instanceof VersionConflictError || error instanceof EventAlreadyRecordedError))
+        throw error;
+      deps.log?.warn('event write contended; retrying', {
+        eventId: event.id,
+        attempt,
+        reason: error.name,
+      });
+      const delay = backoffDelay(
+        { ...CONTENTION_BACKOFF, random: deps.random ?? Math.random },
+        attempt,
+      );
+      await (deps.sleep ?? realSleep)(delay);
+    }
+  }
+  throw new ContentionError(`event ${event.id} could not be applied after ${maxAttempts} attempts`);
+}
+
+function isCaseEvent(event: EventEnvelope): event is CaseEvent {
+  return typeof event.caseId === 'string';
+}
+
+function accepted(event: EventEnvelope, warnings: EventWarning[]): StoredAnswer {
+  const body: EventAccepted = {
+    eventId: event.id,
+    status: 'accepted',
+    caseId: event.caseId ?? null,
+    warnings,
+  };
+  return { statusCode: 202, body };
+}
+
+function record(
+  event: EventEnvelope,
+  bodyHash: string,
+  answer: StoredAnswer,
+  now: Date,
+): EventRecord {
+  return {
+    eventId: event.id,
+    type: event.type,
+    caseId: event.caseId ?? null,
+    bodyHash,
+    answer,
+    receivedAt: now.toISOString(),
+  };
+}
+
+async function replay(
+  recorded: EventRecord,
+  bodyHash: string,
+  event: EventEnvelope,
+  deps: IngestDeps,
+  /** The case as read with the record (same id: the bodies match), if it was. */
+  readWith?: StoredCase,
+): Promise<StoredAnswer> {
+  if (recorded.bodyHash !== bodyHash) {
+    throw new IdempotencyConflictError(
+      `event id ${event.id} was first received with a different body`,
+      {
+        errors: [{ field: 'id', message: 'already used for a different event' }],
+      },
+    );
+  }
+  if (recorded.caseId !== null) {
+    // A redelivery may follow a commit whose timer sync failed: schedule the whole plan again.
+    const stored = readWith ?? (await deps.store.loadCase(recorded.caseId));
+    if (stored !== undefined) {
+      await syncTimers(
+        undefined,
+        { aggregate: stored.aggregate, serialized: stored.serialized },
+        stored.version,
+        deps,
+        true,
+      );
+    }
+  }
+  return recorded.answer;
+}
+
+async function applyCaseEvent(
+  event: CaseEvent,
+  stored: StoredCase | undefined,
+  bodyHash: string,
+  deps: IngestDeps,
+): Promise<StoredAnswer> {
+  const now = deps.clock.now();
+  let result: ReturnType<CaseEngine['applyEvent']>;
+  try {
+    result = deps.engine.applyEvent(stored?.aggregate, event, now);
+  } catch (error) {
+    // The engine refuses events the case cannot take (e.g. an unknown allegation): a 4xx.
+    const message = error instanceof Error ? error.message : 'refused by the rule engine';
+    throw new UnprocessableEventError(message, { cause: error });
+  }
+  // DynamoDB items stop at 400 KB: a case grown that large by a sender is refused, not a 500.
+  // Serialised once: the size check and the commit share the text.
+  const afterJson = JSON.stringify(result.aggregate);
+  if (Buffer.byteLength(afterJson) > MAX_CASE_BYTES) {
+    throw new UnprocessableEventError(
+      `case ${event.caseId} would exceed the size one case may have`,
+      {
+        errors: [{ field: 'caseId', message: 'case too large' }],
+      },
+    );
+  }
+  const warnings = await caseEventWarnings(event, result.aggregate, {
+    people: deps.people,
+    plans: deps.engine.plans ?? DEFAULT_REMINDER_PLANS,
+    rules: deps.engine.rules,
+  });
+  const answer = accepted(event, warnings);
+  await deps.store.commitCase({
+    caseId: event.caseId,
+    expectedVersion: stored?.version ?? 0,
+    before: stored?.aggregate,
+    after: result.aggregate,
+    afterJson,
+    audit: result.audit,
+    event: record(event, bodyHash, answer, now),
+    now,
+  });
+  await syncTimers(
+    stored === undefined
+      ? undefined
+      : { aggregate: stored.aggregate, serialized: stored.serialized },
+    { aggregate: result.aggregate, serialized: afterJson },
+    (stored?.version ?? 0) + 1,
+    deps,
+    false,
+  );
+  return answer;
+}
+
+async function applyDirectoryEvent(
+  event: DirectoryEvent,
+  bodyHash: string,
+  deps: IngestDeps,
+): Promise<StoredAnswer> {
+  const now = deps.clock.now();
+  const answer = accepted(event, await directoryEventWarnings(event, deps));
+  const eventRecord = record(event, bodyHash, answer, now);
+  switch (event.type) {
+    case 'person.upserted':
+      await deps.directory.upsertPerson(
+        { ...event.data, updatedAt: new Date(event.occurredAt).toISOString() },
+        eventRecord,
+      );
+      break;
+    case 'person.away':
+      await deps.directory.addAway(event.data, eventRecord);
+      break;
+    case 'rota.shift':
+      await deps.directory.addShift(event.data, eventRecord);
+      break;
+  }
+  return answer;
+}
+
+/**
+ * Cancels timers the new plan dropped and schedules the ones it added (names carry the
+ * deadline version, so a moved deadline is a new name); with `everything`, schedules the
+ * whole new plan (scheduling is idempotent by name). Then audits the reminder timers planned
+ * and cancelled; with `everything` (a redelivery), only the planned timers the case's trail
+ * does not already name, so a redelivery never duplicates a line but does fill in the lines
+ * of a first delivery whose timer sync failed.
+ */
+/** An aggregate with its exact JSON text when known (lets the engine reuse a plan). */
+interface Planned {
+  aggregate: CaseAggregate;
+  serialized?: string | undefined;
+}
+
+async function syncTimers(
+  before: Planned | undefined,
+  afterCase: Planned,
+  caseVersion: number,
+  deps: IngestDeps,
+  everything: boolean,
+): Promise<void> {
+  const now = deps.clock.now();
+  const after = afterCase.aggregate;
+  try {
+    const old =
+      before === undefined ? [] : deps.engine.planTimers(before.aggregate, now, before.serialized);
+    const next = deps.engine.planTimers(after, now, afterCase.serialized);
+    const diff = diffTimers(old, next);
+    const toSchedule = everything ? next : diff.schedule;
+    if (diff.cancel.length > 0) await deps.scheduler.cancel(diff.cancel.map((t) => t.name));
+    if (toSchedule.length > 0) await deps.scheduler.schedule(toSchedule);
+    if (deps.reminderAudit === undefined) return;
+    let planned = toSchedule;
+    if (everything) {
+      const audited = new Set(
+        (await deps.store.listAudit(after.caseId))
+          .filter((e) => e.kind === 'reminder-planned')
+          .map((e) => (e.detail as { timer?: unknown } | undefined)?.timer),
+      );
+      planned = toSchedule.filter((t) => !audited.has(t.name));
+    }
+    const lines = reminderTimerAudit(planned, diff.cancel, now);
+    if (lines.length > 0) await deps.reminderAudit.append(lines, caseVersion);
+  } catch (error) {
+    throw new TimerSyncError('timers could not be synchronised', { cause: error });
+  }
+}
+
+/** sha256 of the canonical JSON (sorted keys): whitespace or key order does not make a new body. */
+export function hashOf(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+}

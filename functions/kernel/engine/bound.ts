@@ -1,0 +1,235 @@
+/**
+ * Binds the pure rule engine to an authority's calendar, rules and reminder plans: the
+ * production `CaseEngine`. Built once at cold start (a bad rule or reminder-plan override fails
+ * it, naming the rule and the field).
+ *
+ * The calendar is the authority's configuration plus the operator's stored GOV.UK feed
+ * (`options.feed`); when the feed source reports a new feed the calendars are rebuilt, and
+ * their `version` changes. A case whose `division` differs from the authority's runs on that
+ * division's bank holidays with the authority's hours and closure days: one calendar per
+ * division, built on first use and kept. Before an event is applied or a case advanced, a case
+ * with an open deadline computed with another calendar or rule version is recomputed first
+ * (audited as `recomputed` with old and new due times), so the caller's timer diff moves its
+ * timers.
+ */
+
+import type { AuthorityConfig } from '#schemas/authority.js';
+import {
+  type Calendar,
+  type CalendarOptions,
+  createCalendar,
+  type Division,
+  type GovUkFeed,
+} from '../calendar/index.js';
+import type { CaseAggregate } from '../model.js';
+import { loadRulesAndPlans, type ReminderPlans, reminderTimerPlanner } from '../reminders/index.js';
+import type { RuleSet } from '../rules/index.js';
+import { DEFAULT_PLANNERS, planTimers, type Timer, type TimerPlanner } from '../timers.js';
+import type { CaseEngine } from './case-engine.js';
+import {
+  advance,
+  applyEvent,
+  caseCalendar,
+  type EngineResult,
+  recompute,
+  ruleTeamHours,
+} from './index.js';
+
+export interface BoundEngine extends CaseEngine {
+  /** The authority's calendar in use now (a newer stored feed replaces it). */
+  readonly calendar: Calendar;
+  /**
+   * The calendar of a case in `division` (the authority's when undefined): that division's
+   * bank holidays, the authority's hours and closures; the same object until the feed changes.
+   */
+  calendarFor(division?: Division): Calendar;
+  rules: RuleSet;
+  /** The reminder plans: the defaults with the authority's `reminderPlans` overrides. */
+  readonly plans: ReminderPlans;
+  /** Breaches and escalations due by `now`, after recomputing a stale case. */
+  advance(aggregate: CaseAggregate, now: Date): EngineResult;
+  /** Recomputes every open deadline with the current rules and calendar. */
+  recompute(aggregate: CaseAggregate, now: Date): EngineResult;
+  /** True when an open deadline was computed with another calendar or rule version. */
+  isStale(aggregate: CaseAggregate): boolean;
+}
+
+/** Where the engine reads the operator's feed: a fixed feed, or a source refreshed elsewhere. */
+export type FeedOption = GovUkFeed | { current(): { feed: GovUkFeed; sha256: string } | undefined };
+
+export interface EngineOptions {
+  /** The operator's GOV.UK feed (see `functions/platform/dynamodb/calendar-feed.ts`). */
+  feed?: FeedOption | undefined;
+}
+
+/**
+ * @param plans reminder plans; their timers are planned with the engine's `due` timers, so
+ *   the ingest path and the timer handler schedule the same set. @default the defaults with
+ *   the authority's `reminderPlans` overrides
+ * @throws RuleValidationError when the authority's rule or reminder-plan overrides are invalid.
+ */
+export function makeCaseEngine(
+  authority: AuthorityConfig,
+  plans?: ReminderPlans,
+  options: EngineOptions = {},
+): BoundEngine {
+  const configured = loadRulesAndPlans(authority);
+  const rules = configured.rules;
+  const boundPlans = plans ?? configured.plans;
+  const base: Omit<CalendarOptions, 'division'> = {
+    ...(authority.closures === undefined ? {} : { closures: authority.closures }),
+    ...(authority.officeHours === undefined
+      ? {}
+      : { officeHours: authority.officeHours as CalendarOptions['officeHours'] }),
+    // A rule's own team hours (Building Bridges) unless the authority configured that team.
+    teamHours: {
+      ...ruleTeamHours(rules.rules),
+      ...((authority.teamHours ?? {}) as CalendarOptions['teamHours']),
+    },
+  };
+  const source = options.feed;
+  const read =
+    source !== undefined && typeof (source as { current?: unknown }).current === 'function'
+      ? () => (source as Exclude<FeedOption, GovUkFeed>).current()
+      : () => (source === undefined ? undefined : { feed: source as GovUkFeed, sha256: 'fixed' });
+  const build = (division: Division, feed: GovUkFeed | undefined): Calendar =>
+    createCalendar(feed === undefined ? { ...base, division } : { ...base, division, feed });
+  const initial = read();
+  let built = {
+    sha256: initial?.sha256,
+    feed: initial?.feed,
+    calendars: new Map([[authority.division, build(authority.division, initial?.feed)]]),
+  };
+  /** The calendar of `division` for the feed in use; all are rebuilt only when the feed changed. */
+  const calendarFor = (division: Division = authority.division): Calendar => {
+    const now = read();
+    if (now?.sha256 !== built.sha256) {
+      built = { sha256: now?.sha256, feed: now?.feed, calendars: new Map() };
+    }
+    let cal = built.calendars.get(division);
+    if (cal === undefined) {
+      cal = build(division, built.feed);
+      built.calendars.set(division, cal);
+    }
+    return cal;
+  };
+  const calendar = (): Calendar => calendarFor(authority.division);
+  /** The engine's context at `now`: the authority's calendar, and each case's own. */
+  const contextAt = (now: Date) => ({ calendar: calendar(), calendarFor, rules, now });
+  const planners = memoisedPlanner([...DEFAULT_PLANNERS, reminderTimerPlanner(boundPlans)]);
+
+  /** caseId → the last plan made for the case's exact JSON text (oldest entry evicted first). */
+  const planMemo = new Map<string, { serialized: string; calendar: Calendar; timers: Timer[] }>();
+  let memoChars = 0;
+  const forget = (caseId: string): void => {
+    const entry = planMemo.get(caseId);
+    if (entry === undefined) return;
+    memoChars -= entry.serialized.length;
+    planMemo.delete(caseId);
+  };
+
+  /** True when an open deadline was computed with another calendar of the case or rule version. */
+  const isStale = (aggregate: CaseAggregate): boolean => {
+    if (aggregate.status === 'closed') return false;
+    const version = caseCalendar({ calendar: calendar(), calendarFor }, aggregate).version;
+    return aggregate.deadlines.some(
+      (d) =>
+        d.status === 'open' &&
+        rules.get(d.rule) !== undefined &&
+        (d.calendarVersion !== version || d.ruleVersion !== rules.ruleVersion(d.rule)),
+    );
+  };
+  /** Recomputes a stale case first; its audit lines come before the caller's. */
+  const fresh = (aggregate: CaseAggregate, now: Date): EngineResult =>
+    isStale(aggregate) ? recompute(aggregate, contextAt(now)) : { aggregate, audit: [] };
+
+  return {
+    get calendar() {
+      return calendar();
+    },
+    calendarFor,
+    rules,
+    plans: boundPlans,
+    isStale,
+    applyEvent: (aggregate, event, now) => {
+      const ctx = contextAt(now);
+      if (aggregate === undefined || aggregate.recentEventIds?.includes(event.id)) {
+        return applyEvent(aggregate, event, ctx);
+      }
+      const before = fresh(aggregate, now);
+      const after = applyEvent(before.aggregate, event, ctx);
+      return { aggregate: after.aggregate, audit: [...before.audit, ...after.audit] };
+    },
+    advance: (aggregate, now) =>
+      // `recompute` advances to `now` itself.
+      isStale(aggregate)
+        ? recompute(aggregate, contextAt(now))
+        : advance(aggregate, contextAt(now)),
+    recompute: (aggregate, now) => recompute(aggregate, contextAt(now)),
+    planTimers: (aggregate, _now, serialized) => {
+      const cal = caseCalendar({ calendar: calendar(), calendarFor }, aggregate);
+      const ctx = { calendar: cal, rules };
+      if (serialized === undefined) return planTimers(aggregate, ctx, planners);
+      // A plan depends only on the aggregate, the calendar and the rules: the text an event's
+      // "after" plan was made for is the text the next event on the case loads as its "before".
+      const memo = planMemo.get(aggregate.caseId);
+      if (memo !== undefined && memo.serialized === serialized && memo.calendar === cal)
+        return memo.timers.map(copyTimer);
+      const timers = planTimers(aggregate, ctx, planners);
+      forget(aggregate.caseId);
+      if (serialized.length <= PLAN_MEMO_CHARS) {
+        for (const oldest of planMemo.keys()) {
+          if (planMemo.size < PLAN_MEMO_CASES && memoChars + serialized.length <= PLAN_MEMO_CHARS)
+            break;
+          forget(oldest);
+        }
+        planMemo.set(aggregate.caseId, {
+          serialized,
+          calendar: cal,
+          timers: timers.map(copyTimer),
+        });
+        memoChars += serialized.length;
+      }
+      return timers;
+    },
+  };
+}
+
+/** Cases whose last plan is kept, and the most JSON text kept as their keys (~16 MB). */
+const PLAN_MEMO_CASES = 1_000;
+const PLAN_MEMO_CHARS = 8_000_000;
+
+/** Deadlines whose timers are kept: ~5 timers of ~250 bytes each, so ~15 MB at most. */
+const DEADLINE_MEMO_ENTRIES = 10_000;
+
+/**
+ * The planners as one, remembering each deadline's timers: an event changes one or two of a
+ * case's deadlines, and planning the others again (calendar arithmetic for every reminder step)
+ * was the costliest part of ingesting it. A deadline's timers depend only on the fields in the
+ * key (with the case's status: a closed case keeps only withdrawn invitations), its rule's plan
+ * (fixed at cold start) and the calendar: one memo per calendar (one per division in use),
+ * dropped with the calendar when a new feed replaces it.
+ */
+function memoisedPlanner(planners: readonly TimerPlanner[]): TimerPlanner[] {
+  const memos = new WeakMap<Calendar, Map<string, Timer[]>>();
+  const planner: TimerPlanner = (d, aggregate, ctx) => {
+    let memo = memos.get(ctx.calendar);
+    if (memo === undefined) {
+      memo = new Map();
+      memos.set(ctx.calendar, memo);
+    }
+    const key = `${aggregate.status}|${d.caseId}|${d.id}|${d.version}|${d.status}|${d.rule}|${d.hoursTeam ?? ''}|${d.dueAt.getTime()}|${d.startedAt.getTime()}|${d.stageStartedAt?.getTime() ?? ''}|${d.arrivedAt?.getTime() ?? ''}|${d.closedAt?.getTime() ?? ''}|${d.metAt?.getTime() ?? ''}|${d.safeguarding}`;
+    const known = memo.get(key);
+    if (known !== undefined) return known.map(copyTimer);
+    const timers = planners.flatMap((p) => p(d, aggregate, ctx));
+    if (memo.size >= DEADLINE_MEMO_ENTRIES) memo.delete(memo.keys().next().value as string);
+    memo.set(key, timers.map(copyTimer));
+    return timers;
+  };
+  return [planner];
+}
+
+/** A timer no caller's change can reach the memo through. */
+function copyTimer(t: Timer): Timer {
+  return { ...t, fireAt: new Date(t.fireAt.getTime()), payload: { ...t.payload } };
+}

@@ -1,0 +1,206 @@
+/**
+ * Timers and digest entries on the single table (local driver and overnight digests).
+ *
+ * - Timer: `TIMER#<name>` / `TIMER`, indexed on gsi2 (`TIMERS` / `<fireAt ISO>#<name>`), so the
+ *   local driver reads what is due in fire-time order. A failing timer is pushed back on the
+ *   index (`retryAt`) and, after `maxAttempts`, parked under `TIMERS#DEAD` (never dropped).
+ * - Digest entry: `DIGEST#<team>#<date>` / `ITEM#<case>#<reminder>`: what the EDT was alerted
+ *   to overnight, read by the 09:00 digest.
+ */
+
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DigestStore } from '#kernel/ports.js';
+import type { DigestEntry } from '#kernel/records.js';
+import type { Timer } from '#kernel/timers.js';
+import { batchWriteAll, type WriteRequest } from './batch.js';
+import { busyAware } from './busy.js';
+import * as keys from './keys.js';
+import { queryAll, queryUpTo } from './query.js';
+import { TABLE_KEYS } from './table.js';
+
+export interface StoredTimer extends Timer {
+  attempts: number;
+  /** When it is due on the index: its retry time after a failure, else `fireAt`. */
+  dueAt: Date;
+}
+
+export class DynamoTimerStore {
+  private readonly client: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {
+    this.client = busyAware(client);
+  }
+
+  /** Puts timers (same name: replaced, so scheduling twice keeps one). */
+  async put(timers: readonly Timer[]): Promise<void> {
+    await this.batchWrite(
+      timers.map((timer) => ({
+        PutRequest: {
+          Item: {
+            ...keys.timer(timer.name),
+            ...keys.timerIndex(keys.timerPartition, timer.fireAt.toISOString(), timer.name),
+            entity: 'timer',
+            name: timer.name,
+            fireAt: timer.fireAt.toISOString(),
+            payload: timer.payload,
+            attempts: 0,
+          },
+        },
+      })),
+    );
+  }
+
+  async delete(names: readonly string[]): Promise<void> {
+    await this.batchWrite(names.map((name) => ({ DeleteRequest: { Key: keys.timer(name) } })));
+  }
+
+  async get(name: string): Promise<StoredTimer | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.timer(name), ConsistentRead: true }),
+    );
+    return Item === undefined ? undefined : fromItem(Item);
+  }
+
+  /**
+   * Timers due by `at` (fire or retry time ≤ at), earliest first: up to `limit` of them,
+   * passing over those named in `skip` (e.g. failed this round) page by page.
+   */
+  async due(at: Date, limit = 50, skip?: ReadonlySet<string>): Promise<StoredTimer[]> {
+    const { items } = await queryUpTo(
+      this.client,
+      {
+        TableName: this.tableName,
+        IndexName: TABLE_KEYS.gsi2.name,
+        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :to',
+        ExpressionAttributeValues: {
+          ':pk': keys.timerPartition,
+          ':to': `${at.toISOString()}#\uffff`,
+        },
+        ScanIndexForward: true,
+        Limit: Math.min(1000, limit + (skip?.size ?? 0)),
+      },
+      limit,
+      (item) => skip?.has(item.name as string) !== true,
+    );
+    return items.map(fromItem);
+  }
+
+  /** Every timer in `partition` (pending by default), earliest first (for listings and tests). */
+  async all(partition: string = keys.timerPartition): Promise<StoredTimer[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: TABLE_KEYS.gsi2.name,
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': partition },
+    });
+    return items.map(fromItem);
+  }
+
+  /** Records a failed firing: retried at `retryAt`, or parked as dead after `dead`. */
+  async recordFailure(name: string, attempts: number, retryAt: Date, dead: boolean): Promise<void> {
+    const partition = dead ? keys.deadTimerPartition : keys.timerPartition;
+    const index = keys.timerIndex(partition, retryAt.toISOString(), name);
+    await this.client
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.timer(name),
+          UpdateExpression: 'SET attempts = :n, gsi2pk = :pk, gsi2sk = :sk, retryAt = :at',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: {
+            ':n': attempts,
+            ':pk': index.gsi2pk,
+            ':sk': index.gsi2sk,
+            ':at': retryAt.toISOString(),
+          },
+        }),
+      )
+      .catch((error: unknown) => {
+        // Deleted meanwhile (cancelled): nothing to retry.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
+  }
+
+  private async batchWrite(requests: WriteRequest[]): Promise<void> {
+    await batchWriteAll(this.client, this.tableName, requests, 'timer store');
+  }
+}
+
+function fromItem(item: Record<string, unknown>): StoredTimer {
+  return {
+    name: item.name as string,
+    fireAt: new Date(item.fireAt as string),
+    payload: item.payload as StoredTimer['payload'],
+    attempts: (item.attempts as number | undefined) ?? 0,
+    dueAt: new Date((item.retryAt as string | undefined) ?? (item.fireAt as string)),
+  };
+}
+
+/** A morning digest's entry: one per team, date, case and reminder (a re-fire overwrites it). */
+export function digestEntryItem(entry: DigestEntry): Record<string, unknown> {
+  return {
+    ...keys.digestEntry(entry.team, entry.date, entry.caseId, entry.reminderId),
+    ...keys.digestIndex(entry.alertedAt.toISOString(), entry.caseId, entry.reminderId),
+    entity: 'digest-entry',
+    ...entry,
+    dueAt: entry.dueAt.toISOString(),
+    alertedAt: entry.alertedAt.toISOString(),
+    expiresAt: Math.floor(entry.alertedAt.getTime() / 1000) + 90 * 86_400,
+  };
+}
+
+/** The digests' entries are written by `DynamoReminderAudit.appendWithDigest`; this reads them. */
+export class DynamoDigestStore implements DigestStore {
+  private readonly client: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {
+    this.client = busyAware(client);
+  }
+
+  /** Every entry of the team's digest for `date` (a night of alerts may exceed one page). */
+  async list(team: string, date: string): Promise<DigestEntry[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.digestPartition(team, date) },
+      ConsistentRead: true,
+    });
+    return items.map(fromDigestItem);
+  }
+
+  /** Every EDT alert sent at or after `since`, oldest first, across teams (gsi2). */
+  async alertsSince(since: Date): Promise<DigestEntry[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: TABLE_KEYS.gsi2.name,
+      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk >= :since',
+      ExpressionAttributeValues: {
+        ':pk': keys.digestIndexPartition,
+        ':since': since.toISOString(),
+      },
+    });
+    return items.map(fromDigestItem);
+  }
+}
+
+function fromDigestItem(item: Record<string, unknown>): DigestEntry {
+  return {
+    team: item.team as string,
+    date: item.date as string,
+    caseId: item.caseId as string,
+    reminderId: item.reminderId as string,
+    ...(typeof item.deadlineId === 'string' ? { deadlineId: item.deadlineId } : {}),
+    ...(typeof item.step === 'string' ? { step: item.step } : {}),
+    rule: item.rule as string,
+    dueAt: new Date(item.dueAt as string),
+    alertedAt: new Date(item.alertedAt as string),
+    recipientIds: (item.recipientIds as string[] | undefined) ?? [],
+  };
+}
