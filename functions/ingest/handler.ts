@@ -1,11 +1,12 @@
 /**
- * POST /v1/events — the signed webhook. Thin: check size, signature, content type and JSON,
- * then hand the body to the `ingestEvent` use case and map its answer or error.
+ * POST /v1/events — the signed webhook. Thin: check size, the signature over the bytes as
+ * received, content type, then UTF-8 and JSON; then hand the body to the `ingestEvent` use
+ * case and map its answer or error.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { canonicalJson } from '#kernel/ids.js';
 import { parseJson, rawBody, requireJsonContentType } from '#platform/body.js';
-import type { HttpResult } from '#platform/http.js';
+import { type HttpResult, jsonText } from '#platform/http.js';
 import { entry, httpLambda, type LambdaHandler } from '#platform/lambda.js';
 import { logger } from '#platform/logger.js';
 import { makeWebhookVerifier } from '#platform/webhook.js';
@@ -24,11 +25,7 @@ export function makeHandler(deps: EventsHandlerDeps): EventsHandler {
     const answer = await ingestEvent(parseJson(bytes), ingest);
     // Canonical JSON: the stored answer replays byte for byte, whatever order the store
     // gives its keys back in.
-    return {
-      statusCode: answer.statusCode,
-      headers: { 'content-type': 'application/json' },
-      body: canonicalJson(answer.body),
-    };
+    return jsonText(answer.statusCode, canonicalJson(answer.body));
   });
 }
 

@@ -12,8 +12,8 @@
 
 import type { Channel, OutboundMessage } from '#functions/fire/ports.js';
 import { ValidationError } from '#kernel/errors.js';
-import { MalformedJsonError } from '#platform/errors.js';
-import { type HttpResult, json, problemResult, toProblem } from '#platform/http.js';
+import { MalformedJsonError, MethodNotAllowedError } from '#platform/errors.js';
+import { errorAnswer, type HttpResult, json, problemResult, toProblem } from '#platform/http.js';
 import * as z from '#schemas/zod.js';
 
 export interface OutboxEntry {
@@ -163,8 +163,10 @@ export function makeLocalRoutes(deps: LocalRoutesDeps): LocalRoutes {
       if (path === '/local/outbox' && method === 'GET') return getOutbox();
       if (path === '/local/clock' && method === 'POST') return postClock(body);
       if (path === '/local/sms-inbound' && method === 'POST') return postSmsInbound(body);
+      const allow = path === '/local/outbox' ? 'GET' : 'POST';
       if (path === '/local/outbox' || path === '/local/clock' || path === '/local/sms-inbound') {
-        return Promise.resolve(json(405, { title: 'Method not allowed', status: 405 }));
+        const refused = new MethodNotAllowedError(`${method} is not allowed on ${path}`, [allow]);
+        return Promise.resolve(errorAnswer(refused, path));
       }
       return undefined;
     },

@@ -25,7 +25,7 @@ import { type Clock, type Scheduler, systemClock } from '#kernel/ports.js';
 import { MAX_BODY_BYTES } from '#platform/body.js';
 import { makeDocumentClient } from '#platform/clients.js';
 import { MethodNotAllowedError, PayloadTooLargeError } from '#platform/errors.js';
-import { type HttpResult, problemResult, toProblem } from '#platform/http.js';
+import { errorAnswer, type HttpResult } from '#platform/http.js';
 import { RecordingScheduler } from '#platform/memory/scheduler.js';
 import type { AuthorityConfig } from '#schemas/authority.js';
 import { type Route, routeEntries, routeKey } from '#schemas/routes.js';
@@ -102,7 +102,11 @@ const PATTERNS = ROUTES.map((route) => ({
   pattern: patternOf(route.path),
 }));
 
-/** The route a request is for, as API Gateway matches its route keys; 404 or 405 if none. */
+/**
+ * The route a request is for, as API Gateway matches its route keys; 404 if no route has the
+ * path, 405 naming the methods it does take if none has the method. (API Gateway itself
+ * answers an unmatched method 404: see docs/api.md.)
+ */
 function match(method: string, path: string): Matched | Error {
   const candidates = PATTERNS.flatMap(({ route, names, pattern }) => {
     const found = pattern.exec(path);
@@ -110,7 +114,10 @@ function match(method: string, path: string): Matched | Error {
   });
   if (candidates.length === 0) return new NotFoundError(`no resource at ${path}`);
   const chosen = candidates.find((c) => c.route.method === method);
-  if (chosen === undefined) return new MethodNotAllowedError(`${method} is not allowed on ${path}`);
+  if (chosen === undefined) {
+    const allow = [...new Set(candidates.map((c) => c.route.method))].sort();
+    return new MethodNotAllowedError(`${method} is not allowed on ${path}`, allow);
+  }
   const { route, names, values } = chosen;
   if (names.length === 0) return { route, routeKey: routeKey(route) };
   const pathParameters: Record<string, string> = {};
@@ -168,7 +175,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
   const server: Server = createServer((req, res) => {
     serve(req, res, handlers, options.localRoutes).catch((error: unknown) => {
-      send(res, problemResult(toProblem(error)));
+      send(res, errorAnswer(error));
     });
   });
   // A port taken since it was checked rejects here (the caller stops what it started).
@@ -212,13 +219,13 @@ async function serve(
   const matched = match(method, url.pathname);
   if (matched instanceof Error) {
     req.resume();
-    send(res, problemResult(toProblem(matched, url.pathname)));
+    send(res, errorAnswer(matched, url.pathname));
     return;
   }
   const body = await readBody(req);
   if (body === undefined) {
     const error = new PayloadTooLargeError(`the body is larger than ${MAX_BODY_BYTES} bytes`);
-    send(res, problemResult(toProblem(error, url.pathname)), true);
+    send(res, errorAnswer(error, url.pathname), true);
     return;
   }
   const event = toApiGatewayEvent(req, url, method, matched, body);

@@ -3,7 +3,7 @@
  * content type, JSON syntax, method). Plain errors like the use cases' own
  * (`functions/kernel/errors.ts`); `toProblem` (in `http.ts`) gives every one its status.
  */
-import { DomainError } from '#kernel/errors.js';
+import { DomainError, type DomainErrorOptions } from '#kernel/errors.js';
 
 export class MalformedJsonError extends DomainError {
   override readonly name = 'MalformedJsonError';
@@ -15,6 +15,15 @@ export class UnauthorizedError extends DomainError {
 
 export class MethodNotAllowedError extends DomainError {
   override readonly name = 'MethodNotAllowedError';
+
+  /** The methods the path does take: the answer's `Allow` header. */
+  constructor(
+    message: string,
+    readonly allow: readonly string[],
+    options: DomainErrorOptions = {},
+  ) {
+    super(message, options);
+  }
 }
 
 export class PayloadTooLargeError extends DomainError {

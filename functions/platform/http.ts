@@ -29,16 +29,36 @@ export type HttpResult = APIGatewayProxyStructuredResultV2 & {
 
 export const PROBLEM_BASE = 'https://timescales.dev/problems/';
 
+/**
+ * On every JSON answer, success or problem: no browser or proxy keeps a copy (the people API
+ * returns emails and phones, the case routes a child's deadlines), and no browser reads the
+ * body as anything but its declared type.
+ */
+export const JSON_HEADERS: Readonly<Record<string, string>> = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+};
+
+/** A JSON answer from text already serialised (the events route's canonical JSON). */
+export function jsonText(
+  statusCode: number,
+  text: string,
+  headers: Record<string, string> = {},
+  contentType = 'application/json',
+): HttpResult {
+  return {
+    statusCode,
+    headers: { 'content-type': contentType, ...headers, ...JSON_HEADERS },
+    body: text,
+  };
+}
+
 export function json(
   statusCode: number,
   body: unknown,
   headers: Record<string, string> = {},
 ): HttpResult {
-  return {
-    statusCode,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  };
+  return jsonText(statusCode, JSON.stringify(body), headers);
 }
 
 /** How one kind of error reads as a problem; `slug` makes the type `<PROBLEM_BASE><slug>`. */
@@ -138,11 +158,19 @@ export function toProblem(error: unknown, instance?: string): Problem {
 }
 
 export function problemResult(problem: Problem, headers: Record<string, string> = {}): HttpResult {
-  return {
-    statusCode: problem.status,
-    headers: { 'content-type': 'application/problem+json', ...headers },
-    body: JSON.stringify(problem),
-  };
+  return jsonText(problem.status, JSON.stringify(problem), headers, 'application/problem+json');
+}
+
+/**
+ * A thrown error as its problem answer, with the headers its status calls for: `Allow` on a
+ * 405 (RFC 9110, section 15.5.6), `Retry-After` on a 503.
+ */
+export function errorAnswer(error: unknown, instance?: string): HttpResult {
+  const problem = toProblem(error, instance);
+  const headers: Record<string, string> = {};
+  if (error instanceof MethodNotAllowedError) headers.allow = error.allow.join(', ');
+  if (problem.status === 503) headers['retry-after'] = '1';
+  return problemResult(problem, headers);
 }
 
 /** Header lookup that ignores case (API Gateway lower-cases them; local callers may not). */

@@ -35,7 +35,7 @@ describe('toProblem', () => {
     [new MalformedJsonError('bad'), 400, 'malformed-json'],
     [new UnauthorizedError('bad'), 401, 'unauthorized'],
     [new NotFoundError('bad'), 404, 'not-found'],
-    [new MethodNotAllowedError('bad'), 405, 'method-not-allowed'],
+    [new MethodNotAllowedError('bad', ['GET']), 405, 'method-not-allowed'],
     [new IdempotencyConflictError('bad'), 409, 'idempotency-conflict'],
     [new PayloadTooLargeError('bad'), 413, 'payload-too-large'],
     [new UnsupportedMediaTypeError('bad'), 415, 'unsupported-media-type'],
@@ -87,6 +87,8 @@ describe('errorResult', () => {
     expect(result.headers).toEqual({
       'content-type': 'application/problem+json',
       'retry-after': '1',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
     });
   });
 
@@ -96,5 +98,16 @@ describe('errorResult', () => {
     // Assess
     expect(result.statusCode).toBe(404);
     expect(result.headers['retry-after']).toBeUndefined();
+  });
+
+  it('names the methods a path does take in Allow on a 405', () => {
+    // Act
+    const result = errorResult(
+      new MethodNotAllowedError('DELETE is not allowed on /app/sign-in', ['GET', 'POST']),
+      '/app/sign-in',
+    );
+    // Assess
+    expect(result.statusCode).toBe(405);
+    expect(result.headers.allow).toBe('GET, POST');
   });
 });
