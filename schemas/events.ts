@@ -17,12 +17,41 @@ export const Instant = z.iso
 /** The years the calendar covers: every instant in an event must fall in them (UK time). */
 export const CALENDAR_RANGE = { first: `${FIRST_YEAR}-01-01`, last: `${LAST_YEAR}-12-31` };
 
+/**
+ * The same range as instants: London keeps GMT through January and December, so a UK date
+ * from the first to the last is exactly an instant from the first's midnight UTC to (not
+ * including) the midnight UTC after the last.
+ */
+export const INSTANT_RANGE = {
+  minimum: `${FIRST_YEAR}-01-01T00:00:00Z`,
+  exclusiveMaximum: `${LAST_YEAR + 1}-01-01T00:00:00Z`,
+};
+
+/** A pattern for a year from `first` to `last` (four digits each), one alternative a decade. */
+export function yearsPattern(first: number, last: number): string {
+  const decades: string[] = [];
+  for (let decade = Math.floor(first / 10); decade <= Math.floor(last / 10); decade++) {
+    const low = Math.max(first, decade * 10) % 10;
+    const high = Math.min(last, decade * 10 + 9) % 10;
+    decades.push(
+      `${decade}${low === high ? low : low === 0 && high === 9 ? '\\d' : `[${low}-${high}]`}`,
+    );
+  }
+  return `^(?:${decades.join('|')})-`;
+}
+
+/** The written year of an instant in the calendar's years (what JSON Schema can check). */
+const WRITTEN_YEAR = yearsPattern(FIRST_YEAR, LAST_YEAR);
+const WRITTEN_YEAR_RE = new RegExp(WRITTEN_YEAR);
+
 const OUTSIDE_CALENDAR = 'outside-calendar';
+const IN_CALENDAR = `on a UK date from ${CALENDAR_RANGE.first} to ${CALENDAR_RANGE.last}, the years the calendar covers, and written with a year from ${FIRST_YEAR} to ${LAST_YEAR} (otherwise 422)`;
 
 /**
- * Every instant an event carries: an `Instant` on a UK date the calendar covers. A clock
- * started outside those years could never be computed or routed; it is refused at the door
- * (422, naming the field and the range) rather than stored.
+ * Every instant an event carries: an `Instant` on a UK date the calendar covers, its year
+ * written in those years too (so the written-year pattern in the OpenAPI document is one the
+ * server holds to). A clock started outside those years could never be computed or routed; it
+ * is refused at the door (422, naming the field and the range) rather than stored.
  */
 export const EventInstant = Instant.check(
   z.refine(
@@ -31,16 +60,19 @@ export const EventInstant = Instant.check(
       // Not an instant at all: the format check above says so.
       if (Number.isNaN(at)) return true;
       const day = localDate(new Date(at));
-      return day >= CALENDAR_RANGE.first && day <= CALENDAR_RANGE.last;
+      return (
+        WRITTEN_YEAR_RE.test(text) && day >= CALENDAR_RANGE.first && day <= CALENDAR_RANGE.last
+      );
     },
     {
       message: `must fall between ${CALENDAR_RANGE.first} and ${CALENDAR_RANGE.last} (UK dates): the years the calendar covers`,
       params: { reason: OUTSIDE_CALENDAR },
     },
   ),
-  z.describe(
-    `ISO-8601 instant with an offset, on a UK date from ${CALENDAR_RANGE.first} to ${CALENDAR_RANGE.last}`,
-  ),
+  z.describe(`ISO-8601 instant with an offset, ${IN_CALENDAR}`),
+  // JSON Schema compares no instants: the written year as a pattern (beside the format's
+  // own), the exact range as an extension.
+  z.meta({ allOf: [{ pattern: WRITTEN_YEAR }], 'x-instant-range': INSTANT_RANGE }),
 );
 
 /** Whether a validation issue is an instant outside the calendar's years (a 422, not a 400). */
@@ -50,6 +82,39 @@ export function isOutsideCalendarIssue(issue: z.core.$ZodIssue): boolean {
     (issue.params as { reason?: unknown } | undefined)?.reason === OUTSIDE_CALENDAR
   );
 }
+
+/**
+ * A rule across two fields of one object, which JSON Schema cannot state: `field` is refused
+ * (400, the issue at its path) unless it stands in `rule` to `other`. The OpenAPI document
+ * lists an object's rules as `x-cross-field`, each without `holds`.
+ */
+export interface CrossField<T> {
+  field: keyof T & string;
+  rule: 'after' | 'not-equal' | 'at-most-days-after';
+  other: keyof T & string;
+  days?: number;
+  message: string;
+  holds(value: T): boolean;
+}
+
+/** The checks that enforce the rules, and the metadata that documents them. */
+export function crossFields<T>(...rules: CrossField<T>[]) {
+  return {
+    checks: rules.map((rule) =>
+      z.refine<T>((value) => rule.holds(value), { message: rule.message, path: [rule.field] }),
+    ),
+    meta: z.meta({ 'x-cross-field': rules.map(({ holds: _, ...doc }) => doc) }),
+  };
+}
+
+/** `from` strictly before `to` (an away period, a rota shift, the rota's window). */
+export const fromBeforeTo = {
+  field: 'to',
+  rule: 'after',
+  other: 'from',
+  message: '"from" must be before "to"',
+  holds: (d: { from: string; to: string }) => Date.parse(d.from) < Date.parse(d.to),
+} as const satisfies CrossField<{ from: string; to: string }>;
 
 /** Ids we mint or receive: synthetic references, never names. */
 const Id = z
@@ -98,7 +163,10 @@ const CaseFacts = {
 export const CaseOpenedData = z.strictObject(CaseFacts);
 export const CaseUpdatedData = z
   .strictObject({ ...CaseFacts, team: z.optional(CaseFacts.team) })
-  .check(z.refine((d) => Object.keys(d).length > 0, { message: 'must change at least one field' }));
+  .check(
+    z.refine((d) => Object.keys(d).length > 0, { message: 'must change at least one field' }),
+    z.meta({ minProperties: 1, description: 'the facts that changed: at least one' }),
+  );
 export const EmptyData = z.strictObject({});
 export const AllegationData = z.strictObject({ allegationId: Id });
 export const DisagreementData = z.strictObject({ disagreementId: Id });
@@ -123,6 +191,12 @@ export const ConferenceHeldData = z
       message: 'an initial conference names the enquiryId whose strategy discussion started it',
       path: ['enquiryId'],
     }),
+    z.meta({
+      if: { properties: { kind: { const: 'initial' } }, required: ['kind'] },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, metadata never awaited
+      then: { required: ['enquiryId'] },
+      description: 'an initial conference names the enquiryId whose strategy discussion started it',
+    }),
   );
 export const VisitMadeData = z.strictObject({ kind: VisitKind });
 export const PlacementStartedData = z.strictObject({
@@ -145,23 +219,24 @@ export const PersonUpsertedData = z.strictObject({
   team: z.optional(Id),
   managerId: z.optional(PersonId),
 });
+const awayRules = crossFields<{ personId: string; from: string; to: string; delegateId: string }>(
+  fromBeforeTo,
+  {
+    field: 'delegateId',
+    rule: 'not-equal',
+    other: 'personId',
+    message: 'a person cannot delegate to themselves',
+    holds: (d) => d.personId !== d.delegateId,
+  },
+);
 export const PersonAwayData = z
   .strictObject({
     personId: PersonId,
     from: EventInstant,
-    to: EventInstant,
-    delegateId: PersonId,
+    to: EventInstant.check(z.describe(`after \`from\`; ${IN_CALENDAR}`)),
+    delegateId: PersonId.check(z.describe('who stands in: another person, never `personId`')),
   })
-  .check(
-    z.refine((d) => Date.parse(d.from) < Date.parse(d.to), {
-      message: '"from" must be before "to"',
-      path: ['to'],
-    }),
-    z.refine((d) => d.personId !== d.delegateId, {
-      message: 'a person cannot delegate to themselves',
-      path: ['delegateId'],
-    }),
-  );
+  .check(...awayRules.checks, awayRules.meta);
 /** The on-call tier a rota shift covers: 1 the EDT manager (the default), 2 the senior manager above them. */
 export const RotaTier = z
   .union([z.literal(1), z.literal(2)])
@@ -172,24 +247,20 @@ export const RotaTier = z
   );
 export type RotaTier = z.infer<typeof RotaTier>;
 
+const shiftRules = crossFields<{ from: string; to: string }>(fromBeforeTo);
 export const RotaShiftData = z
   .strictObject({
     personId: PersonId,
     from: EventInstant,
-    to: EventInstant,
+    to: EventInstant.check(z.describe(`after \`from\`; ${IN_CALENDAR}`)),
     tier: z.optional(RotaTier),
   })
-  .check(
-    z.refine((d) => Date.parse(d.from) < Date.parse(d.to), {
-      message: '"from" must be before "to"',
-      path: ['to'],
-    }),
-  );
+  .check(...shiftRules.checks, shiftRules.meta);
 
 const envelope = {
   id: Id.check(z.describe("the sender's event id; a redelivery with the same id is applied once")),
   occurredAt: EventInstant.check(
-    z.describe('when it happened in the sender’s system; clocks start here'),
+    z.describe(`when it happened in the sender’s system (clocks start here), ${IN_CALENDAR}`),
   ),
 };
 

@@ -2,7 +2,7 @@
  * Response bodies and query parameters of the API: validated at the edge, rendered into
  * `schemas/openapi.json` by `scripts/generate-openapi.ts`.
  */
-import { CaseId, Instant, PersonId } from './events.js';
+import { CaseId, crossFields, fromBeforeTo, Instant, PersonId } from './events.js';
 import * as z from './zod.js';
 
 export const DeadlineStatus = z.enum(['open', 'met', 'breached', 'cancelled']);
@@ -454,21 +454,27 @@ export type PeopleQuery = z.infer<typeof PeopleQuery>;
 /** The longest window `GET /v1/rota` answers for. */
 export const MAX_ROTA_DAYS = 92;
 
-/** `GET /v1/rota` query: the shifts overlapping [from, to). */
+const rotaWindow = crossFields<{ from: string; to: string }>(fromBeforeTo, {
+  field: 'to',
+  rule: 'at-most-days-after',
+  other: 'from',
+  days: MAX_ROTA_DAYS,
+  message: `the window may be at most ${MAX_ROTA_DAYS} days`,
+  holds: (q) => Date.parse(q.to) - Date.parse(q.from) <= MAX_ROTA_DAYS * 86_400_000,
+});
+
+/**
+ * `GET /v1/rota` query: the shifts overlapping [from, to). The window's rules are on `to` in
+ * the OpenAPI document (query parameters have no object to carry them).
+ */
 export const RotaQuery = z
   .strictObject({
     from: Instant.check(z.describe('the window’s start (inclusive)')),
-    to: Instant.check(z.describe(`the window’s end (exclusive), at most ${MAX_ROTA_DAYS} days on`)),
+    to: Instant.check(
+      z.describe(`the window’s end (exclusive): after \`from\`, at most ${MAX_ROTA_DAYS} days on`),
+      rotaWindow.meta,
+    ),
     ...page,
   })
-  .check(
-    z.refine((q) => Date.parse(q.from) < Date.parse(q.to), {
-      message: '"from" must be before "to"',
-      path: ['to'],
-    }),
-    z.refine((q) => Date.parse(q.to) - Date.parse(q.from) <= MAX_ROTA_DAYS * 86_400_000, {
-      message: `the window may be at most ${MAX_ROTA_DAYS} days`,
-      path: ['to'],
-    }),
-  );
+  .check(...rotaWindow.checks);
 export type RotaQuery = z.infer<typeof RotaQuery>;
