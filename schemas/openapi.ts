@@ -11,6 +11,12 @@ import {
 import { Problem } from './problem.js';
 import { type OperationId, type Route, routeEntries } from './routes.js';
 
+/** What every JSON answer carries, success or problem (`JSON_HEADERS` in platform/http.ts). */
+const JSON_HEADERS = {
+  'Cache-Control': { $ref: '#/components/headers/CacheControl' },
+  'X-Content-Type-Options': { $ref: '#/components/headers/ContentTypeOptions' },
+};
+
 /** The security scheme each kind of route names. */
 const SECURITY = { webhook: 'standardWebhooks', iam: 'iam', token: 'ackToken' } as const;
 
@@ -22,7 +28,7 @@ function operation(operationId: OperationId, route: Route): ZodOpenApiOperationO
     : { 'application/problem+json': { schema: Problem } };
   const problems = Object.entries(route.problems).map(([status, description]) => [
     status,
-    { description, content: problemContent },
+    { description, content: problemContent, ...(html ? {} : { headers: JSON_HEADERS }) },
   ]);
   return {
     operationId,
@@ -42,6 +48,7 @@ function operation(operationId: OperationId, route: Route): ZodOpenApiOperationO
       [String(route.response.status)]: {
         description: route.response.description,
         content: { [html ? 'text/html' : 'application/json']: { schema: route.response.schema } },
+        ...(html ? {} : { headers: JSON_HEADERS }),
       },
       ...Object.fromEntries(problems),
     },
@@ -68,9 +75,21 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
       description:
         'Deadline scheduling for UK children’s social care. POST /v1/events is signed with Standard Webhooks; ' +
         'the GET routes are authorised by IAM (SigV4) at API Gateway in AWS and open in local mode. ' +
-        'Instants in responses are UTC ISO-8601 (Z offset).',
+        'Instants in responses are UTC ISO-8601 (Z offset). Every JSON answer, success or problem, carries ' +
+        'Cache-Control: no-store and X-Content-Type-Options: nosniff. A method a path does not take: ' +
+        'API Gateway answers 404 in AWS (each route is one method); local mode answers 405 with Allow.',
     },
     components: {
+      headers: {
+        CacheControl: {
+          description: 'no browser or proxy keeps a copy',
+          schema: { type: 'string', const: 'no-store' },
+        },
+        ContentTypeOptions: {
+          description: 'the body is read only as its declared content type',
+          schema: { type: 'string', const: 'nosniff' },
+        },
+      },
       securitySchemes: {
         standardWebhooks: {
           type: 'apiKey',

@@ -70,7 +70,11 @@ const webhookHeaders = z.object({
     .check(z.describe('Unix seconds; refused when more than 5 minutes off')),
   'webhook-signature': z
     .string()
-    .check(z.describe('v1,<base64 HMAC-SHA256 of "id.timestamp.body">')),
+    .check(
+      z.describe(
+        'v1,<base64 HMAC-SHA256 of "id.timestamp." followed by the body\'s bytes exactly as sent>; several, space-separated, while a secret is rotated',
+      ),
+    ),
 });
 
 const caseProblems = {
@@ -91,7 +95,8 @@ export const ROUTES = {
     body: EventEnvelope.check(z.meta({ id: 'EventEnvelope' })),
     response: { status: 202, description: 'applied (or already applied)', schema: EventAccepted },
     problems: {
-      '400': 'malformed JSON, nesting too deep, or the event does not match its schema',
+      '400':
+        'a body that is not UTF-8 (the problem names the first bad byte), malformed JSON, nesting too deep, or the event does not match its schema',
       '401': 'signature missing, wrong or stale',
       '409': 'the event id was already used with a different body',
       '413': 'body larger than 64 KB',

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { JSON_HEADERS } from '#platform/http.js';
 import { renderOpenApi } from '#schemas/openapi.js';
 
 describe('schemas/openapi.json', () => {
@@ -37,5 +38,36 @@ describe('schemas/openapi.json', () => {
       '/v1/reminders/unrouted',
       '/v1/rota',
     ]);
+  });
+
+  it('declares on every JSON answer, success or problem, the two headers the server sets', () => {
+    // Prepare
+    type Response = { content?: Record<string, unknown>; headers?: Record<string, unknown> };
+    const document = JSON.parse(renderOpenApi()) as {
+      paths: Record<string, Record<string, { responses: Record<string, Response> }>>;
+      components: { headers: Record<string, { schema: { const: string } }> };
+    };
+    const answers = Object.values(document.paths).flatMap((methods) =>
+      Object.values(methods).flatMap((operation) => Object.values(operation.responses)),
+    );
+    const json = answers.filter((a) =>
+      Object.keys(a.content ?? {}).some((type) => type.endsWith('json')),
+    );
+    // Act
+    const undeclared = json.filter(
+      (a) =>
+        Object.keys(a.headers ?? {})
+          .sort()
+          .join() !== 'Cache-Control,X-Content-Type-Options',
+    );
+    // Assess
+    expect(json.length).toBeGreaterThan(40);
+    expect(undeclared).toEqual([]);
+    expect(document.components.headers.CacheControl?.schema.const).toBe(
+      JSON_HEADERS['cache-control'],
+    );
+    expect(document.components.headers.ContentTypeOptions?.schema.const).toBe(
+      JSON_HEADERS['x-content-type-options'],
+    );
   });
 });
