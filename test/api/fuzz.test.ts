@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { makeHandler } from '#functions/ingest/handler.js';
@@ -8,6 +9,7 @@ import { makeCaseEngine } from '#kernel/engine/bound.js';
 import { fallbackPerson } from '#kernel/reminders/routing.js';
 import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
 import { DynamoDirectory } from '#platform/dynamodb/directory.js';
+import { signWebhook } from '#platform/webhook.js';
 import { EventEnvelope, WorkerRole } from '#schemas/events.js';
 import { Problem } from '#schemas/problem.js';
 import {
@@ -91,6 +93,29 @@ const bodies = fc
     }
   });
 
+/** Bodies that are not UTF-8: any bytes, or a real envelope with stray bytes put in. */
+const notUtf8 = fc
+  .oneof(
+    fc.uint8Array({ minLength: 1, maxLength: 200 }).map((a) => Buffer.from(a)),
+    fc
+      .tuple(
+        fc.nat({ max: 200 }),
+        fc.uint8Array({ minLength: 1, maxLength: 4 }).map((a) => a.map((b) => b | 0x80)),
+      )
+      .map(([cut, stray]) => {
+        const text = Buffer.from(JSON.stringify(envelope.concern('fz-bytes')));
+        const at = Math.min(cut, text.length);
+        return Buffer.concat([text.subarray(0, at), Buffer.from(stray), text.subarray(at)]);
+      }),
+  )
+  .filter((bytes) => !isUtf8(bytes));
+
+/** Every JSON answer's two headers: never cached, never sniffed. */
+function expectJsonHeaders(result: { headers: Record<string, string> }) {
+  expect(result.headers['cache-control']).toBe('no-store');
+  expect(result.headers['x-content-type-options']).toBe('nosniff');
+}
+
 describe('POST /v1/events: fuzzed bodies', () => {
   it('answers 1,000 invalid bodies with 4xx problems and never changes the store', async () => {
     // Prepare
@@ -116,9 +141,44 @@ describe('POST /v1/events: fuzzed bodies', () => {
         expect(result.statusCode).toBeGreaterThanOrEqual(400);
         expect(result.statusCode).toBeLessThan(500);
         expect(result.headers['content-type']).toBe('application/problem+json');
+        expectJsonHeaders(result);
         expect(Problem.safeParse(JSON.parse(result.body)).success).toBe(true);
       }),
       { numRuns: 1000 },
+    );
+    // Assess
+    expect(await snapshot(table.client, table.tableName)).toBe(before);
+  });
+
+  it('answers 300 signed bodies that are not UTF-8 with a 400 problem naming the body', async () => {
+    // Prepare
+    const handler = makeHandler({
+      webhookSecret: TEST_SECRET,
+      store: new DynamoCaseStore(table.client, table.tableName),
+      directory: new DynamoDirectory(table.client, table.tableName),
+      engine: makeCaseEngine(AUTHORITY),
+      scheduler: new RecordingScheduler(),
+      clock: { now: () => new Date('2026-03-02T12:00:00Z') },
+    });
+    const before = await snapshot(table.client, table.tableName);
+    // Act
+    await fc.assert(
+      fc.asyncProperty(notUtf8, async (bytes) => {
+        const result = await handler(
+          apiEvent('POST /v1/events', '/v1/events', {
+            body: bytes.toString('base64'),
+            isBase64Encoded: true,
+            headers: { 'content-type': 'application/json', ...signWebhook(TEST_SECRET, bytes) },
+          }),
+        );
+        // Assess
+        expect(result.statusCode).toBe(400);
+        expectJsonHeaders(result);
+        const problem = Problem.parse(JSON.parse(result.body));
+        expect(problem.detail).toBe('the body is not valid UTF-8');
+        expect(problem.errors?.map((e) => e.field)).toEqual(['']);
+      }),
+      { numRuns: 300 },
     );
     // Assess
     expect(await snapshot(table.client, table.tableName)).toBe(before);
@@ -265,6 +325,7 @@ describe('fuzzed valid events, then every read', () => {
             const answer = await events(postEvent(body));
             count(answer.statusCode);
             expect(answer.statusCode, body).toBeLessThan(500);
+            expectJsonHeaders(answer);
           }
           const paths: [string, string, Record<string, string>?][] = caseIds.flatMap((caseId) =>
             ['', '/deadlines', '/audit', '/reminders'].map(
@@ -289,6 +350,7 @@ describe('fuzzed valid events, then every read', () => {
             // Assess
             expect(result.statusCode, `${path}: ${result.body}`).toBeLessThan(500);
             expect([200, 404]).toContain(result.statusCode);
+            expectJsonHeaders(result);
           }
         },
       ),

@@ -29,15 +29,15 @@ afterAll(async () => {
 });
 
 let n = 0;
+/** Signed over the bytes sent, as a sender signs them. */
 function post(body: string | Buffer, headers: Record<string, string> = {}) {
-  const text = typeof body === 'string' ? body : body.toString('utf8');
   return raw(
     server,
     'POST',
     '/v1/events',
     {
       'content-type': 'application/json',
-      ...signWebhook(TEST_SECRET, text, { id: `msg_hostile_${++n}` }),
+      ...signWebhook(TEST_SECRET, body, { id: `msg_hostile_${++n}` }),
       ...headers,
     },
     body,
@@ -342,19 +342,73 @@ describe('POST /v1/events: transport-level hostility', () => {
     );
   });
 
-  it('refuses invalid UTF-8 and a BOM-prefixed body as JSON problems, not 5xx', async () => {
+  it('refuses invalid UTF-8 naming the byte, and a BOM-prefixed body as malformed JSON', async () => {
+    // Prepare
+    const before = await snapshot(table.client, table.tableName);
     // Act
     const answers = [
       await post(
         Buffer.concat([Buffer.from('{"id":"'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"}')]),
       ),
-      await post(`\ufeff${body}`),
       await post(Buffer.from([0xff, 0xfe, 0x7b, 0x00, 0x7d, 0x00])),
+      await post(`\ufeff${body}`),
     ];
     // Assess
-    for (const a of answers) {
-      expect(a.status).toBeGreaterThanOrEqual(400);
-      expectProblem(a, 'POST');
-    }
+    expect(answers.map((a) => a.status)).toEqual([400, 400, 400]);
+    const problems = answers.map((a) => expectProblem(a, 'POST'));
+    expect(problems.map((p) => [p?.detail, p?.errors?.[0]?.message])).toEqual([
+      ['the body is not valid UTF-8', 'byte 7 is not part of a UTF-8 character'],
+      ['the body is not valid UTF-8', 'byte 0 is not part of a UTF-8 character'],
+      ['the body is not valid JSON', 'not valid JSON'],
+    ]);
+    expect(await snapshot(table.client, table.tableName)).toBe(before);
+  });
+
+  it('refuses 200 signed bodies that are not UTF-8 with a 400 naming the first bad byte', async () => {
+    // Prepare: a valid event with ill-formed bytes put in anywhere (in a string or not).
+    const before = await snapshot(table.client, table.tableName);
+    const illFormed = fc.constantFrom(
+      [0x80],
+      [0xbf],
+      [0xc0, 0xaf],
+      [0xc1, 0x81],
+      [0xc3],
+      [0xe2, 0x82],
+      [0xe0, 0x80, 0xaf],
+      [0xed, 0xa0, 0x80],
+      [0xed, 0xbf, 0xbf],
+      [0xf0, 0x80, 0x80, 0xaf],
+      [0xf4, 0x90, 0x80, 0x80],
+      [0xf5],
+      [0xfe],
+      [0xff],
+    );
+    const bytes = fc
+      // ASCII after it: nothing can complete a sequence cut short.
+      .tuple(fc.nat({ max: body.length }), illFormed, fc.uint8Array({ max: 0x7f, maxLength: 3 }))
+      .map(([at, bad, extra]) => ({
+        at,
+        bytes: Buffer.concat([
+          Buffer.from(body.slice(0, at)),
+          Buffer.from(bad),
+          Buffer.from(extra),
+          Buffer.from(body.slice(at)),
+        ]),
+      }));
+    // Act
+    await fc.assert(
+      fc.asyncProperty(bytes, async ({ at, bytes: sent }) => {
+        const response = await post(sent);
+        // Assess: the first bad byte is the one put in (all before it is ASCII).
+        expect(response.status).toBe(400);
+        const problem = expectProblem(response, 'POST');
+        expect(problem?.detail).toBe('the body is not valid UTF-8');
+        expect(problem?.errors).toEqual([
+          { field: '', message: `byte ${at} is not part of a UTF-8 character` },
+        ]);
+      }),
+      { numRuns: 200 },
+    );
+    expect(await snapshot(table.client, table.tableName)).toBe(before);
   });
 });

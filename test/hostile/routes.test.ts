@@ -10,8 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalServer } from '#functions/local/server.js';
 import { signWebhook } from '#platform/webhook.js';
 import { AuditList, CaseView, DeadlineList, UnroutedList } from '#schemas/responses.js';
+import { routeEntries } from '#schemas/routes.js';
+import { webRouteEntries } from '#schemas/web.js';
 import { envelope, snapshot, TEST_SECRET } from '#test/api/support.js';
-import { expectProblem, hostileServer, raw } from './support.js';
+import { expectJsonHeaders, expectProblem, hostileServer, raw } from './support.js';
 
 let server: LocalServer;
 let table: Awaited<ReturnType<typeof hostileServer>>['table'];
@@ -113,6 +115,15 @@ const path = fc.oneof(
 
 const method = fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD');
 
+/** A value for each path parameter of the route tables. */
+const SAMPLE: Record<string, string> = {
+  caseId: 'C-1001',
+  personId: 'P-0001',
+  alertId: 'AAAAAAAA',
+  token: 'not-a-token',
+  file: 'app.css',
+};
+
 describe('every route: fuzzed methods and paths', () => {
   it('answers 200 fuzzed requests with a problem, or a well-formed read, never a 5xx', async () => {
     await fc.assert(
@@ -129,6 +140,7 @@ describe('every route: fuzzed methods and paths', () => {
         expect(response.status, `${m} ${p}`).toBeLessThan(500);
         if (response.status === 200) {
           expect(m).toBe('GET');
+          expectJsonHeaders(response);
           const data = JSON.parse(response.body) as unknown;
           expect(
             CaseView.safeParse(data).success ||
@@ -141,6 +153,33 @@ describe('every route: fuzzed methods and paths', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('answers every method a path does not take 405, naming in Allow the ones it does', async () => {
+    // Prepare: each path of the API and the pages, its parameters filled in, with the methods
+    // it takes; and every method node:http parses (CONNECT aside: it opens a tunnel).
+    const taken = new Map<string, Set<string>>();
+    for (const [, route] of [...routeEntries(), ...webRouteEntries()]) {
+      const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => SAMPLE[name] ?? 'x');
+      taken.set(path, (taken.get(path) ?? new Set()).add(route.method));
+    }
+    const methods = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD', 'TRACE'];
+    methods.push('PROPFIND', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'SEARCH', 'PURGE');
+    let refused = 0;
+    for (const [path, allowed] of taken) {
+      for (const method of methods.filter((m) => !allowed.has(m))) {
+        // Act
+        const response = await raw(server, method, path, {}, method === 'HEAD' ? undefined : '');
+        // Assess
+        expect(response.status, `${method} ${path}`).toBe(405);
+        expect(response.headers.allow, `${method} ${path}`).toBe([...allowed].sort().join(', '));
+        expectProblem(response, method);
+        refused++;
+      }
+    }
+    // Every path of the API and the pages, each refusing most methods.
+    expect(taken.size).toBeGreaterThanOrEqual(22);
+    expect(refused).toBeGreaterThan(300);
   });
 
   it('never reads through a traversal or an encoded separator into another record', async () => {
@@ -246,6 +285,7 @@ describe('GET /v1/deadlines: fuzzed query strings', () => {
         // Assess
         expect(response.status, q).toBeLessThan(500);
         if (response.status === 200) {
+          expectJsonHeaders(response);
           expect(DeadlineList.safeParse(JSON.parse(response.body)).success).toBe(true);
           return;
         }

@@ -1,6 +1,7 @@
 /**
  * Signature forgery, stale and future timestamps, and replays of a captured valid request
- * with its body or headers changed: always 401, and the table unchanged.
+ * with its body or headers changed — other bytes under the same signature, even bytes that
+ * decode to the same text — always 401, and the table unchanged.
  * (test/api/events.test.ts has one worked example of each; these are the fuzzed versions.)
  */
 import { createHmac } from 'node:crypto';
@@ -190,5 +191,72 @@ describe('POST /v1/events: forged signatures', () => {
     expect(await snapshot(table.client, table.tableName)).toBe(before);
     // The capture itself is still good: the refusals were about the changes.
     expect((await handler(captured)).statusCode).toBe(202);
+  });
+});
+
+/** Bytes that are never part of UTF-8: each decodes, leniently, to one U+FFFD. */
+const STRAY = [0x80, 0x9f, 0xbf, 0xc0, 0xc1, 0xf5, 0xf8, 0xfe, 0xff];
+
+describe('POST /v1/events: the signature covers the bytes, not their decoding', () => {
+  it('refuses 150 bodies sent under a signature made over other bytes, whatever they decode to', async () => {
+    // Prepare: the bytes sent, and other bytes the signature was made over: half the time
+    // the sent ones with other stray bytes (the same text with U+FFFD), otherwise any; and
+    // the signature over those bytes, or over the text either decodes to, re-encoded.
+    const before = await snapshot(table.client, table.tableName);
+    const lenient = (bytes: Buffer) => Buffer.from(bytes.toString('utf8'), 'utf8');
+    const pair = fc
+      .tuple(
+        fc.oneof(
+          fc
+            .array(fc.tuple(fc.constantFrom(...STRAY), fc.constantFrom(...STRAY)), {
+              minLength: 1,
+              maxLength: 4,
+            })
+            .filter((pairs) => pairs.some(([a, b]) => a !== b))
+            .map((pairs) => {
+              const [head, tail] = body.split('north-') as [string, string];
+              const wrap = (stray: number[]) =>
+                Buffer.concat([
+                  Buffer.from(`${head}north-`),
+                  Buffer.from(stray),
+                  Buffer.from(tail),
+                ]);
+              return [wrap(pairs.map(([a]) => a)), wrap(pairs.map(([, b]) => b))] as const;
+            }),
+          fc
+            .tuple(fc.uint8Array({ maxLength: 64 }), fc.uint8Array({ maxLength: 64 }))
+            .map(([a, b]) => [Buffer.from(a), Buffer.from(b)] as const),
+        ),
+        fc.constantFrom('other bytes', 'their text', 'the sent bytes’ text'),
+      )
+      .map(([[other, sent], over]) => ({
+        sent,
+        signed:
+          over === 'other bytes' ? other : over === 'their text' ? lenient(other) : lenient(sent),
+      }))
+      .filter(({ sent, signed }) => !sent.equals(signed));
+    // Act
+    await fc.assert(
+      fc.asyncProperty(pair, async ({ signed: signedBytes, sent: sentBytes }) => {
+        const id = `msg_${crypto.randomUUID()}`;
+        const ts = String(nowSeconds());
+        const mac = createHmac('sha256', realKey).update(`${id}.${ts}.`).update(signedBytes);
+        const request = {
+          ...postEvent('', { unsigned: true }),
+          body: sentBytes.toString('base64'),
+          isBase64Encoded: true,
+        };
+        request.headers = {
+          ...request.headers,
+          'webhook-id': id,
+          'webhook-timestamp': ts,
+          'webhook-signature': `v1,${mac.digest('base64')}`,
+        };
+        await expectRefused(request);
+      }),
+      { numRuns: 150 },
+    );
+    // Assess
+    expect(await snapshot(table.client, table.tableName)).toBe(before);
   });
 });

@@ -62,13 +62,29 @@ export async function hostileServer(prefix: string, now = new Date('2026-03-02T1
   return { server, table, scheduler };
 }
 
-/** A refusal: 4xx, RFC 9457 problem+json with type, title, status (matching) and detail. */
+/** What every JSON answer carries, success or problem: kept by no cache, never sniffed. */
+export function expectJsonHeaders(response: { headers: RawResponse['headers'] }) {
+  expect(response.headers['cache-control']).toBe('no-store');
+  expect(response.headers['x-content-type-options']).toBe('nosniff');
+}
+
+/**
+ * A refusal: 4xx, RFC 9457 problem+json with type, title, status (matching) and detail, and the
+ * JSON headers; a 405 names in `Allow` the methods the path takes, never the one refused.
+ */
 export function expectProblem(
   response: { status: number; headers: RawResponse['headers']; body: string },
   method = 'GET',
 ) {
   expect(response.status, response.body).toBeGreaterThanOrEqual(400);
   expect(response.status, response.body).toBeLessThan(500);
+  expectJsonHeaders(response);
+  if (response.status === 405) {
+    const allow = String(response.headers.allow ?? '').split(', ');
+    expect(allow.length).toBeGreaterThan(0);
+    expect(allow.every((m) => m === 'GET' || m === 'POST')).toBe(true);
+    expect(allow).not.toContain(method);
+  }
   if (method === 'HEAD') return;
   expect(String(response.headers['content-type'])).toBe('application/problem+json');
   const problem = Problem.parse(JSON.parse(response.body));
