@@ -163,8 +163,8 @@ export function makeLocalRoutes(deps: LocalRoutesDeps): LocalRoutes {
       if (path === '/local/outbox' && method === 'GET') return getOutbox();
       if (path === '/local/clock' && method === 'POST') return postClock(body);
       if (path === '/local/sms-inbound' && method === 'POST') return postSmsInbound(body);
-      const allow = path === '/local/outbox' ? 'GET' : 'POST';
       if (path === '/local/outbox' || path === '/local/clock' || path === '/local/sms-inbound') {
+        const allow = path === '/local/outbox' ? 'GET' : 'POST';
         const refused = new MethodNotAllowedError(`${method} is not allowed on ${path}`, [allow]);
         return Promise.resolve(errorAnswer(refused, path));
       }
