@@ -15,15 +15,11 @@ import {
   SignOutForm,
   type WebRouteName,
 } from '#schemas/web.js';
-import {
-  BREACHED_DAYS,
-  casePage,
-  dashboard,
-  onCallPage,
-  peoplePage,
-  SECTION_ROWS,
-} from './manager-views.js';
+import { casePage } from './case-view.js';
+import { BREACHED_DAYS, dashboard, SECTION_ROWS } from './dashboard-view.js';
+import { onCallPage } from './on-call-view.js';
 import { page, parseWith, type Request, type WebDeps } from './page.js';
+import { peoplePage } from './people-view.js';
 import {
   complianceCsv,
   complianceReport,
