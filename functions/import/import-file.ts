@@ -24,7 +24,8 @@ import { DomainError } from '#kernel/errors.js';
 import { canonicalJson, fnv1a64 } from '#kernel/ids.js';
 import type { CaseStore, DirectoryWriter } from '#kernel/ports.js';
 import type { EventAccepted, EventWarning } from '#schemas/responses.js';
-import { type CsvShape, columnOf, draftId } from './shapes.js';
+import type { CsvShape } from './csv-shape.js';
+import { columnOf, draftId } from './shapes.js';
 
 /** A row as the file adapter yields it (see `SourceRow` there). */
 export type ImportRow =

@@ -7,18 +7,16 @@ import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { booleanOf, instantOf, workersOf } from '#functions/import/csv-shape.js';
 import { importRows } from '#functions/import/import-file.js';
 import { openRows } from '#functions/import/records.js';
 import {
   ALL_SHAPES,
   availableShapes,
-  booleanOf,
   columnOf,
   draftId,
-  instantOf,
   shapeForHeader,
   UnknownHeaderError,
-  workersOf,
 } from '#functions/import/shapes.js';
 import { makeCaseEngine } from '#kernel/engine/bound.js';
 import { EVENT_TYPES } from '#schemas/events.js';
