@@ -22,10 +22,10 @@
 import { type IngestDeps, ingestEvent } from '#functions/ingest/ingest-event.js';
 import { DomainError } from '#kernel/errors.js';
 import { canonicalJson, fnv1a64 } from '#kernel/ids.js';
-import type { CaseStore, DirectoryWriter } from '#kernel/ports.js';
 import type { EventAccepted, EventWarning } from '#schemas/responses.js';
 import type { CsvShape } from './csv-shape.js';
 import { columnOf, draftId } from './shapes.js';
+import { WatchedCaseStore, WatchedDirectoryWriter, type WriteFlag } from './write-watch.js';
 
 /** A row as the file adapter yields it (see `SourceRow` there). */
 export type ImportRow =
@@ -96,23 +96,23 @@ export async function importRows(
 ): Promise<ImportResult> {
   const tally: ImportTally = { rows: 0, imported: 0, unchanged: 0, refused: 0 };
   const named = new Set<string>();
-  const written = { yes: false };
-  const observed = observeWrites(deps, written);
+  const written: WriteFlag = { wrote: false };
+  const watched = watchWrites(deps, written);
   for await (const row of rows) {
     if (options.shouldStop?.() === true) return { tally, stoppedAtLine: row.line };
-    const outcome = await importRow(row, observed, written, options.shape, named);
+    const outcome = await importRow(row, watched, written, options.shape, named);
     tally.rows++;
     tally[outcome.status]++;
     await options.onRow?.(outcome);
   }
   if (options.snapshot !== true) return { tally };
-  return { tally, snapshot: await reconcile(named, observed, options.closeMissing === true) };
+  return { tally, snapshot: await reconcile(named, watched, options.closeMissing === true) };
 }
 
 async function importRow(
   row: ImportRow,
   deps: IngestDeps,
-  written: { yes: boolean },
+  written: WriteFlag,
   shape: CsvShape | undefined,
   named: Set<string>,
 ): Promise<RowOutcome> {
@@ -128,7 +128,7 @@ async function importRow(
   let wrote = false;
   for (const body of bodies) {
     const eventId = idOf(body);
-    written.yes = false;
+    written.wrote = false;
     try {
       const answer = await ingestEvent(body, deps);
       // An answer stored before answers carried warnings has none.
@@ -154,7 +154,7 @@ async function importRow(
         error,
       };
     }
-    wrote ||= written.yes;
+    wrote ||= written.wrote;
     if (eventId !== undefined) eventIds.push(eventId);
   }
   return {
@@ -178,32 +178,12 @@ function idOf(body: unknown): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
-/**
- * The same dependencies, noting in `written` whether a call wrote to the store: a replayed
- * event writes nothing, so the row it came from is unchanged.
- */
-function observeWrites<D extends IngestDeps>(deps: D, written: { yes: boolean }): D {
-  const watch = <T extends object>(target: T, methods: readonly string[]): T =>
-    new Proxy(target, {
-      get(object, name, receiver) {
-        const value = Reflect.get(object, name, receiver);
-        if (typeof value !== 'function') return value;
-        if (!methods.includes(name as string)) return value.bind(object);
-        return async (...args: unknown[]) => {
-          const result = await value.apply(object, args);
-          written.yes = true;
-          return result;
-        };
-      },
-    });
+/** The same dependencies, with the store and directory noting in `flag` whether they wrote. */
+function watchWrites(deps: ImportDeps, flag: WriteFlag): ImportDeps {
   return {
     ...deps,
-    store: watch(deps.store, ['commitCase'] satisfies (keyof CaseStore)[]),
-    directory: watch(deps.directory, [
-      'upsertPerson',
-      'addAway',
-      'addShift',
-    ] satisfies (keyof DirectoryWriter)[]),
+    store: new WatchedCaseStore(deps.store, flag),
+    directory: new WatchedDirectoryWriter(deps.directory, flag),
   };
 }
 
