@@ -22,6 +22,7 @@
 import { type IngestDeps, ingestEvent } from '#functions/ingest/ingest-event.js';
 import { DomainError } from '#kernel/errors.js';
 import { canonicalJson, fnv1a64 } from '#kernel/ids.js';
+import { everyPage } from '#kernel/paging.js';
 import type { EventAccepted, EventWarning } from '#schemas/responses.js';
 import type { CsvShape } from './csv-shape.js';
 import { columnOf, draftId } from './shapes.js';
@@ -193,12 +194,8 @@ async function reconcile(
   closeMissing: boolean,
 ): Promise<SnapshotResult> {
   const missing: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await deps.store.listOpenCases({ limit: 500, cursor });
+  for await (const page of everyPage((cursor) => deps.store.listOpenCases({ limit: 500, cursor })))
     for (const caseId of page.caseIds) if (!named.has(caseId)) missing.push(caseId);
-    cursor = page.nextCursor;
-  } while (cursor !== undefined);
   const result: SnapshotResult = { missing, closed: [], notClosed: [] };
   if (!closeMissing) return result;
   const now = deps.clock.now().toISOString();

@@ -22,6 +22,7 @@ import { makeCaseEngine } from '#kernel/engine/bound.js';
 import { EVENT_TYPES } from '#schemas/events.js';
 import { AUTHORITY } from '#test/api/support.js';
 import { memoryStores } from '#test/support/memory-store.js';
+import { noScheduler } from '#test/support/scheduler.js';
 
 const shape = (name: string) => ALL_SHAPES.find((s) => s.name === name)!;
 
@@ -155,7 +156,7 @@ describe('the documented examples (docs/import.md)', () => {
       const deps = {
         ...stores,
         engine: makeCaseEngine(AUTHORITY),
-        scheduler: { schedule: async () => {}, cancel: async () => {} },
+        scheduler: noScheduler,
         clock: { now: () => new Date('2030-01-01T09:00:00Z') },
       };
       // Act
