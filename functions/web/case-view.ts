@@ -1,4 +1,4 @@
-/** `/app/cases/{caseId}`: a case's deadlines with their explanations, reminders and audit trail. */
+/** The case page's view model (`/app/cases/{caseId}`). */
 
 import { getCaseReminders } from '#functions/read/read-queries.js';
 import { maySeeClock, type Viewer } from '#kernel/access.js';

@@ -1,7 +1,4 @@
-/**
- * `/app`, the dashboard: a viewer's clocks breached and not yet met, overdue, due this week
- * and due next week, and the reminders that reached nobody.
- */
+/** The dashboard's view model (`/app`): a viewer's clocks in sections, and unrouted reminders. */
 
 import { maySeeClock, type Viewer } from '#kernel/access.js';
 import { DAY_MS } from '#kernel/calendar/days.js';

@@ -1,7 +1,4 @@
-/**
- * `/app/on-call`: who is on call now and for the next 7 days, the urgent clocks open now and
- * the EDT alerts of the last 24 hours.
- */
+/** The on-call page's view model (`/app/on-call`). */
 
 import { isHead, maySeeClock, type Viewer } from '#kernel/access.js';
 import { DAY_MS } from '#kernel/calendar/days.js';

@@ -1,4 +1,4 @@
-/** `/app/people`: people with their contact details, away periods and delegates; 14 days of rota. */
+/** The people page's view model (`/app/people`): the one page with contact details. */
 
 import { DAY_MS } from '#kernel/calendar/days.js';
 import type { Person } from '#kernel/people.js';
