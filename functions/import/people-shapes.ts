@@ -2,7 +2,7 @@
  * The directory's CSV shapes: SSD's professionals (with the contact details SSD does not
  * hold), away periods with their delegates, and the EDT on-call rota.
  */
-import { type CsvShape, cell, defined, instantOf, integerOf } from './csv-shape.js';
+import { type Column, type CsvShape, cell, defined, instantOf, integerOf } from './csv-shape.js';
 
 export const PROFESSIONALS: CsvShape = {
   name: 'ssd_professionals',
@@ -76,9 +76,7 @@ export const AWAY: CsvShape = {
   ssd: false,
   description: 'Away periods and the second point of contact for each (SSD has none)',
   columns: [
-    { name: 'person_id', required: true, field: 'data.personId', description: 'who is away' },
-    { name: 'from', required: true, field: 'data.from', description: 'from (inclusive)' },
-    { name: 'to', required: true, field: 'data.to', description: 'to (exclusive)' },
+    ...periodColumns('who is away', 'from (inclusive)', 'to (exclusive)'),
     {
       name: 'delegate_id',
       required: true,
@@ -96,9 +94,7 @@ export const ROTA: CsvShape = {
   ssd: false,
   description: 'The EDT on-call rota (SSD has none)',
   columns: [
-    { name: 'person_id', required: true, field: 'data.personId', description: 'who is on call' },
-    { name: 'from', required: true, field: 'data.from', description: 'shift start' },
-    { name: 'to', required: true, field: 'data.to', description: 'shift end' },
+    ...periodColumns('who is on call', 'shift start', 'shift end'),
     {
       name: 'tier',
       required: false,
@@ -114,6 +110,15 @@ export const ROTA: CsvShape = {
   ],
   toEvents: (row) => [periodEvent('rota.shift', row, { tier: integerOf(cell(row, 'tier')) })],
 };
+
+/** The columns of a person's period: who, from and to, each with its description. */
+function periodColumns(who: string, from: string, to: string): Column[] {
+  return [
+    { name: 'person_id', required: true, field: 'data.personId', description: who },
+    { name: 'from', required: true, field: 'data.from', description: from },
+    { name: 'to', required: true, field: 'data.to', description: to },
+  ];
+}
 
 /** A person's period (`person_id`, `from`, `to`), as of its start, with the shape's own fields. */
 function periodEvent(
