@@ -26,7 +26,6 @@ import { everyPage } from '#kernel/paging.js';
 import type { EventAccepted, EventWarning } from '#schemas/responses.js';
 import type { CsvShape } from './csv-shape.js';
 import { columnOf, draftId } from './shapes.js';
-import { WatchedCaseStore, WatchedDirectoryWriter, type WriteFlag } from './write-watch.js';
 
 /** A row as the file adapter yields it (see `SourceRow` there). */
 export type ImportRow =
@@ -179,13 +178,54 @@ function idOf(body: unknown): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
-/** The same dependencies, with the store and directory noting in `flag` whether they wrote. */
+/**
+ * The same dependencies, the store and directory noting in `flag` each write that went
+ * through them: a replayed event writes nothing, so the row it came from is unchanged.
+ */
 function watchWrites(deps: ImportDeps, flag: WriteFlag): ImportDeps {
+  const noted =
+    <A extends unknown[]>(write: (...args: A) => Promise<void>) =>
+    async (...args: A): Promise<void> => {
+      await write(...args);
+      flag.wrote = true;
+    };
+  const { store, directory } = deps;
   return {
     ...deps,
-    store: new WatchedCaseStore(deps.store, flag),
-    directory: new WatchedDirectoryWriter(deps.directory, flag),
+    store: {
+      ...boundMethods(store, [
+        'getEventRecord',
+        'loadCase',
+        'loadEventAndCase',
+        'listDeadlines',
+        'queryDeadlines',
+        'countDeadlines',
+        'listAudit',
+        'listOpenCases',
+      ]),
+      commitCase: noted(store.commitCase.bind(store)),
+    },
+    directory: {
+      upsertPerson: noted(directory.upsertPerson.bind(directory)),
+      addAway: noted(directory.addAway.bind(directory)),
+      addShift: noted(directory.addShift.bind(directory)),
+    },
   };
+}
+
+/** Set by a write through the watched store or directory; cleared before each event. */
+interface WriteFlag {
+  wrote: boolean;
+}
+
+/** The methods `names` of `target`, each bound to it. */
+function boundMethods<T extends object, K extends keyof T>(
+  target: T,
+  names: readonly K[],
+): Pick<T, K> {
+  return Object.fromEntries(
+    names.map((name) => [name, (target[name] as (...args: unknown[]) => unknown).bind(target)]),
+  ) as Pick<T, K>;
 }
 
 async function reconcile(
