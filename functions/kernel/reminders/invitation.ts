@@ -17,7 +17,7 @@ export interface Invitation {
 }
 
 /** What the calendar entry says: its summary, description and link, and when the slot ends. */
-export interface InvitationEvent {
+export interface InvitationEntry {
   summary: string;
   description: string;
   url: string;
@@ -60,7 +60,7 @@ export const INVITATION_SLOT_MS = 3_600_000;
  * `uid` for every message about one occurrence, so calendars keep one entry; `CANCEL`
  * withdraws it.
  */
-export function renderInvitation(event: InvitationEvent, invite: Invitation): string {
+export function renderInvitation(event: InvitationEntry, invite: Invitation): string {
   const start = new Date(event.end.getTime() - INVITATION_SLOT_MS);
   const lines = [
     'BEGIN:VCALENDAR',
