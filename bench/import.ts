@@ -28,11 +28,11 @@ import { availableShapes, draftId } from '#functions/import/shapes.js';
 import { ingestDeps } from '#functions/ingest/wiring.js';
 import { startDynamoDbLocal } from '#functions/local/standins.js';
 import { makeCaseEngine } from '#kernel/engine/bound.js';
-import type { Scheduler } from '#kernel/ports.js';
 import { makeDocumentClient } from '#platform/clients.js';
 import { createTable } from '#platform/dynamodb/create-table.js';
 import { EVENT_TYPES } from '#schemas/events.js';
 import { memoryStores } from '#test/support/memory-store.js';
+import { noScheduler } from '#test/support/scheduler.js';
 import { fmt, printSummary, runBench } from './support/stats.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -53,7 +53,6 @@ const AUTHORITY = {
   links: { caseUrlTemplate: 'http://localhost/v1/cases/{caseId}' },
 };
 const engine = makeCaseEngine(AUTHORITY);
-const noScheduler: Scheduler = { schedule: async () => {}, cancel: async () => {} };
 const now = () => new Date('2030-01-01T09:00:00Z');
 const summary: string[][] = [];
 let failed = false;

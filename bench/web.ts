@@ -20,7 +20,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { startDynamoDbLocal } from '#functions/local/standins.js';
 import { makeWebHandler } from '#functions/web/app.js';
 import { localAuth } from '#functions/web/auth.js';
-import { dashboard } from '#functions/web/manager-views.js';
+import { dashboard } from '#functions/web/dashboard-view.js';
 import { complianceReport } from '#functions/web/reports.js';
 import { LocalSessions } from '#functions/web/session.js';
 import { webDeps } from '#functions/web/wiring.js';

@@ -1,7 +1,8 @@
 /**
  * The managers' pages (`/app/...`): their routes, declared once (the web handler dispatches
- * on them, the CDK construct adds them to the HTTP API, the local server matches them), and
- * their query and form fields. HTML pages, not part of the JSON API or its OpenAPI document.
+ * on them, the CDK construct adds them to the HTTP API, the local server matches them, and
+ * pages and templates link to them through `webPath`), and their query and form fields. HTML
+ * pages, not part of the JSON API or its OpenAPI document.
  */
 import { CaseId, PersonId } from './events.js';
 import * as z from './zod.js';
@@ -60,9 +61,12 @@ export const SignInForm = z.object({
 /** `POST /app/sign-out`. */
 export const SignOutForm = z.object({ csrf: z.string() });
 
+/** Where the managers' pages live: every route's path is under it (the session cookie's Path). */
+export const WEB_ROOT = '/app';
+
 export interface WebRoute {
   readonly method: 'GET' | 'POST';
-  readonly path: `/app${string}`;
+  readonly path: `${typeof WEB_ROOT}${string}`;
   /**
    * `session`: for a signed-in person (the web handler checks the session cookie and
    * redirects to sign-in without one); `public`: the sign-in pages and the stylesheet.
@@ -112,4 +116,47 @@ export type WebRouteName = keyof typeof WEB_ROUTES;
 
 export function webRouteEntries(): [WebRouteName, WebRoute][] {
   return Object.entries(WEB_ROUTES) as [WebRouteName, WebRoute][];
+}
+
+/** The names a route's path fills in: `{caseId}` in `/app/cases/{caseId}` → `caseId`. */
+type PathParams<P extends string> = P extends `${string}{${infer K}}${infer Rest}`
+  ? K | PathParams<Rest>
+  : never;
+
+/** A query string's fields: an absent or empty one is left out. */
+export type QueryFields = Readonly<Record<string, string | undefined>>;
+
+/** `webPath`'s arguments after the name: the path's fields (required when it has some). */
+export type WebPathArgs<N extends WebRouteName> = [
+  PathParams<(typeof WEB_ROUTES)[N]['path']>,
+] extends [never]
+  ? [fields?: QueryFields]
+  : [fields: Readonly<Record<PathParams<(typeof WEB_ROUTES)[N]['path']>, string>> & QueryFields];
+
+/**
+ * The path of a page, for a link, a form or a redirect: the route's path with its `{name}`
+ * parts filled in, and every other field given as the query string, in the order given
+ * (URL-encoded, like `encodeURIComponent`). `webPath('case', { caseId: 'C-1001' })` is
+ * `/app/cases/C-1001`. An unknown route, or a path field missing, is a programming error.
+ */
+export function webPath<N extends WebRouteName>(name: N, ...[fields]: WebPathArgs<N>): string {
+  return webPathFor(name, fields);
+}
+
+/** `webPath` for a route named at run time (a template's `path(...)`): checked when called. */
+export function webPathFor(name: string, fields: QueryFields = {}): string {
+  if (!Object.hasOwn(WEB_ROUTES, name)) throw new Error(`no web route named ${name}`);
+  const rest: Record<string, string | undefined> = { ...fields };
+  const path = WEB_ROUTES[name as WebRouteName].path.replace(/\{(\w+)\}/g, (_, key: string) => {
+    const value = rest[key];
+    if (value === undefined || value === '')
+      throw new Error(`the web route ${name} needs its ${key}`);
+    delete rest[key];
+    return encodeURIComponent(value);
+  });
+  const query = Object.entries(rest)
+    .filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '')
+    .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`)
+    .join('&');
+  return query === '' ? path : `${path}?${query}`;
 }

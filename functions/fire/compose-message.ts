@@ -2,9 +2,9 @@
 
 import { emailMessageId } from '#kernel/ids.js';
 import type { momentOf } from '#kernel/reminders/index.js';
+import type { Invitation } from '#kernel/reminders/invitation.js';
 import {
   type AlertText,
-  type Invitation,
   type RoutingGapText,
   renderEmail,
   renderSms,

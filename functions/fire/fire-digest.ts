@@ -13,16 +13,16 @@ import {
 import type { Deadline } from '#kernel/model.js';
 import type { DigestEntry, StoredCase } from '#kernel/records.js';
 import { ackRole, tierRole } from '#kernel/reminders/alerts.js';
+import { BREACH_STEP } from '#kernel/reminders/breach-steps.js';
 import {
-  caseLink,
   type DigestClock,
   type DigestStatus,
   digestPeriod,
-  type ReminderMoment,
   renderDigest,
-} from '#kernel/reminders/messages.js';
-import { BREACH_STEP, momentOf } from '#kernel/reminders/planning.js';
+} from '#kernel/reminders/digest-message.js';
+import { caseLink, type ReminderMoment } from '#kernel/reminders/messages.js';
 import { routePeople } from '#kernel/reminders/routing.js';
+import { momentOf } from '#kernel/reminders/steps.js';
 import type { ReminderPlan } from '#kernel/reminders/types.js';
 import type { Timer, TimerPayload } from '#kernel/timers.js';
 import { domainOf } from './compose-message.js';

@@ -42,8 +42,8 @@ import {
   withEscalation,
 } from '#kernel/reminders/alerts.js';
 import { caseLink, type ReminderMoment } from '#kernel/reminders/messages.js';
-import { momentOf } from '#kernel/reminders/planning.js';
 import type { Delivery } from '#kernel/reminders/routing.js';
+import { momentOf } from '#kernel/reminders/steps.js';
 import type { ReminderDeadline } from '#kernel/reminders/types.js';
 import type { TimerPayload } from '#kernel/timers.js';
 import { composeMessage } from './compose-message.js';

@@ -22,17 +22,18 @@ import { type Calendar, localDate, nextOpening } from '#kernel/calendar/index.js
 import { caseCalendar } from '#kernel/engine/index.js';
 import { heldUntilSuffix, invitationUid, reminderId } from '#kernel/ids.js';
 import type { ReminderAuditEntry, StoredCase, UnroutedReminder } from '#kernel/records.js';
-import { caseLink, INVITATION_SLOT_MS } from '#kernel/reminders/messages.js';
+import { nextBreachRepeat } from '#kernel/reminders/breach-steps.js';
+import { INVITATION_SLOT_MS } from '#kernel/reminders/invitation.js';
+import { caseLink } from '#kernel/reminders/messages.js';
+import { findStep } from '#kernel/reminders/planning.js';
+import { reminderTimer } from '#kernel/reminders/reminder-timers.js';
+import { type Delivery, gapText, type Routing, routeReminder } from '#kernel/reminders/routing.js';
 import {
   carriesInvite,
-  findStep,
   isUrgent,
   momentOf,
-  nextBreachRepeat,
   type PlannedReminder,
-  reminderTimer,
-} from '#kernel/reminders/planning.js';
-import { type Delivery, gapText, type Routing, routeReminder } from '#kernel/reminders/routing.js';
+} from '#kernel/reminders/steps.js';
 import type { ReminderDeadline, ReminderPlan } from '#kernel/reminders/types.js';
 import { composeMessage } from './compose-message.js';
 import { scheduleMorningDigest } from './fire-digest.js';

@@ -22,9 +22,10 @@
 import { type IngestDeps, ingestEvent } from '#functions/ingest/ingest-event.js';
 import { DomainError } from '#kernel/errors.js';
 import { canonicalJson, fnv1a64 } from '#kernel/ids.js';
-import type { CaseStore, DirectoryWriter } from '#kernel/ports.js';
+import { everyPage } from '#kernel/paging.js';
 import type { EventAccepted, EventWarning } from '#schemas/responses.js';
-import { type CsvShape, columnOf, draftId } from './shapes.js';
+import type { CsvShape } from './csv-shape.js';
+import { columnOf, draftId } from './shapes.js';
 
 /** A row as the file adapter yields it (see `SourceRow` there). */
 export type ImportRow =
@@ -95,23 +96,23 @@ export async function importRows(
 ): Promise<ImportResult> {
   const tally: ImportTally = { rows: 0, imported: 0, unchanged: 0, refused: 0 };
   const named = new Set<string>();
-  const written = { yes: false };
-  const observed = observeWrites(deps, written);
+  const written: WriteFlag = { wrote: false };
+  const watched = watchWrites(deps, written);
   for await (const row of rows) {
     if (options.shouldStop?.() === true) return { tally, stoppedAtLine: row.line };
-    const outcome = await importRow(row, observed, written, options.shape, named);
+    const outcome = await importRow(row, watched, written, options.shape, named);
     tally.rows++;
     tally[outcome.status]++;
     await options.onRow?.(outcome);
   }
   if (options.snapshot !== true) return { tally };
-  return { tally, snapshot: await reconcile(named, observed, options.closeMissing === true) };
+  return { tally, snapshot: await reconcile(named, watched, options.closeMissing === true) };
 }
 
 async function importRow(
   row: ImportRow,
   deps: IngestDeps,
-  written: { yes: boolean },
+  written: WriteFlag,
   shape: CsvShape | undefined,
   named: Set<string>,
 ): Promise<RowOutcome> {
@@ -127,7 +128,7 @@ async function importRow(
   let wrote = false;
   for (const body of bodies) {
     const eventId = idOf(body);
-    written.yes = false;
+    written.wrote = false;
     try {
       const answer = await ingestEvent(body, deps);
       // An answer stored before answers carried warnings has none.
@@ -153,7 +154,7 @@ async function importRow(
         error,
       };
     }
-    wrote ||= written.yes;
+    wrote ||= written.wrote;
     if (eventId !== undefined) eventIds.push(eventId);
   }
   return {
@@ -178,32 +179,53 @@ function idOf(body: unknown): string | undefined {
 }
 
 /**
- * The same dependencies, noting in `written` whether a call wrote to the store: a replayed
- * event writes nothing, so the row it came from is unchanged.
+ * The same dependencies, the store and directory noting in `flag` each write that went
+ * through them: a replayed event writes nothing, so the row it came from is unchanged.
  */
-function observeWrites<D extends IngestDeps>(deps: D, written: { yes: boolean }): D {
-  const watch = <T extends object>(target: T, methods: readonly string[]): T =>
-    new Proxy(target, {
-      get(object, name, receiver) {
-        const value = Reflect.get(object, name, receiver);
-        if (typeof value !== 'function') return value;
-        if (!methods.includes(name as string)) return value.bind(object);
-        return async (...args: unknown[]) => {
-          const result = await value.apply(object, args);
-          written.yes = true;
-          return result;
-        };
-      },
-    });
+function watchWrites(deps: ImportDeps, flag: WriteFlag): ImportDeps {
+  const noted =
+    <A extends unknown[]>(write: (...args: A) => Promise<void>) =>
+    async (...args: A): Promise<void> => {
+      await write(...args);
+      flag.wrote = true;
+    };
+  const { store, directory } = deps;
   return {
     ...deps,
-    store: watch(deps.store, ['commitCase'] satisfies (keyof CaseStore)[]),
-    directory: watch(deps.directory, [
-      'upsertPerson',
-      'addAway',
-      'addShift',
-    ] satisfies (keyof DirectoryWriter)[]),
+    store: {
+      ...boundMethods(store, [
+        'getEventRecord',
+        'loadCase',
+        'loadEventAndCase',
+        'listDeadlines',
+        'queryDeadlines',
+        'countDeadlines',
+        'listAudit',
+        'listOpenCases',
+      ]),
+      commitCase: noted(store.commitCase.bind(store)),
+    },
+    directory: {
+      upsertPerson: noted(directory.upsertPerson.bind(directory)),
+      addAway: noted(directory.addAway.bind(directory)),
+      addShift: noted(directory.addShift.bind(directory)),
+    },
   };
+}
+
+/** Set by a write through the watched store or directory; cleared before each event. */
+interface WriteFlag {
+  wrote: boolean;
+}
+
+/** The methods `names` of `target`, each bound to it. */
+function boundMethods<T extends object, K extends keyof T>(
+  target: T,
+  names: readonly K[],
+): Pick<T, K> {
+  return Object.fromEntries(
+    names.map((name) => [name, (target[name] as (...args: unknown[]) => unknown).bind(target)]),
+  ) as Pick<T, K>;
 }
 
 async function reconcile(
@@ -212,12 +234,8 @@ async function reconcile(
   closeMissing: boolean,
 ): Promise<SnapshotResult> {
   const missing: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await deps.store.listOpenCases({ limit: 500, cursor });
+  for await (const page of everyPage((cursor) => deps.store.listOpenCases({ limit: 500, cursor })))
     for (const caseId of page.caseIds) if (!named.has(caseId)) missing.push(caseId);
-    cursor = page.nextCursor;
-  } while (cursor !== undefined);
   const result: SnapshotResult = { missing, closed: [], notClosed: [] };
   if (!closeMissing) return result;
   const now = deps.clock.now().toISOString();

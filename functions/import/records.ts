@@ -11,8 +11,9 @@ import { parse } from 'csv-parse';
 import { ValidationError } from '#kernel/errors.js';
 import { MAX_BODY_BYTES, parseJson } from '#platform/body.js';
 import { MalformedJsonError, PayloadTooLargeError } from '#platform/errors.js';
+import type { CsvShape } from './csv-shape.js';
 import type { ImportRow } from './import-file.js';
-import { type CsvShape, shapeForHeader } from './shapes.js';
+import { shapeForHeader } from './shapes.js';
 
 /**
  * An NDJSON line parsed (the event body as the API would receive it), a CSV record keyed by

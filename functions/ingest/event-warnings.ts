@@ -15,8 +15,8 @@
 import type { CaseAggregate } from '#kernel/model.js';
 import type { Person } from '#kernel/people.js';
 import type { Directory } from '#kernel/ports.js';
-import { stepRecipients } from '#kernel/reminders/planning.js';
 import { breachOf } from '#kernel/reminders/plans.js';
+import { stepRecipients } from '#kernel/reminders/steps.js';
 import type { ReminderPlan, ReminderPlans } from '#kernel/reminders/types.js';
 import type { RuleSet } from '#kernel/rules/index.js';
 import type { CaseEvent, DirectoryEvent } from '#schemas/events.js';

@@ -11,7 +11,7 @@ import { type HttpResult, header, problemKind, toProblem } from '#platform/http.
 import { httpLambda, type LambdaHandler } from '#platform/lambda.js';
 import { newNonce, redirect, safeNext } from '#platform/pages/http.js';
 import { errorResult } from '#platform/respond.js';
-import { webRouteEntries } from '#schemas/web.js';
+import { webPath, webRouteEntries } from '#schemas/web.js';
 import { page, type Request, type WebDeps } from './page.js';
 import { PAGES } from './pages.js';
 import { CSRF_COOKIE, readCookies, SESSION_COOKIE } from './session.js';
@@ -53,7 +53,7 @@ async function signedInViewer(request: Request, deps: WebDeps): Promise<Viewer |
   if (signedIn === undefined) {
     if (request.route.method !== 'GET') throw new ForbiddenError('sign in first');
     const next = `${request.event.rawPath}${request.event.rawQueryString ? `?${request.event.rawQueryString}` : ''}`;
-    return redirect(`/app/sign-in?next=${encodeURIComponent(next)}`);
+    return redirect(webPath('signInPage', { next }));
   }
   const identified = await viewerFor(signedIn, request.now, deps.viewer);
   if ('unknown' in identified)

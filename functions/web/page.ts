@@ -91,7 +91,6 @@ function layoutContext(
     authority: deps.authority,
     stylesheet: deps.assets.stylesheet,
     cspNonce: request.nonce,
-    path: request.event.rawPath,
     viewer,
     roleNames: viewer?.roles.map((r: Role) => ROLE_NAMES[r]) ?? [],
   };

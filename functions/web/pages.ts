@@ -1,5 +1,7 @@
 /** Each `/app` route's page: its input, its use case, its view. */
 
+import { posix } from 'node:path';
+
 import { reportTeams, type Viewer } from '#kernel/access.js';
 import { DAY_MS, parseIsoDate } from '#kernel/calendar/days.js';
 import { localToUtc } from '#kernel/calendar/london.js';
@@ -14,16 +16,13 @@ import {
   SignInForm,
   SignOutForm,
   type WebRouteName,
+  webPath,
 } from '#schemas/web.js';
-import {
-  BREACHED_DAYS,
-  casePage,
-  dashboard,
-  onCallPage,
-  peoplePage,
-  SECTION_ROWS,
-} from './manager-views.js';
+import { casePage } from './case-view.js';
+import { BREACHED_DAYS, dashboard, SECTION_ROWS } from './dashboard-view.js';
+import { onCallPage } from './on-call-view.js';
 import { page, parseWith, type Request, type WebDeps } from './page.js';
+import { peoplePage } from './people-view.js';
 import {
   complianceCsv,
   complianceReport,
@@ -49,6 +48,9 @@ const signedIn = (viewer: Viewer | undefined): Viewer => {
   if (viewer === undefined) throw new ForbiddenError('sign in first');
   return viewer;
 };
+
+/** The sign-in's state cookie goes only to the callback's folder (`/app/auth`). */
+const OAUTH_COOKIE_PATH = posix.dirname(webPath('authCallback'));
 
 /** The largest answer a Lambda behind API Gateway may give, with room for headers. */
 const MAX_ANSWER_BYTES = 5_500_000;
@@ -102,8 +104,14 @@ export const PAGES: Record<WebRouteName, Page> = {
     );
     if (query.format === 'csv')
       return csvAnswer(request, complianceCsv(rows), `compliance-${from}-to-${to}.csv`);
-    const csvLink = `/app/reports/compliance?${new URLSearchParams({ ...stringsOf({ from, to, team: query.team, rule: query.rule }), format: 'csv' })}`;
-    const deadlinesLink = `/app/reports/deadlines.csv?${new URLSearchParams(stringsOf({ from, to, team: query.team }))}`;
+    const csvLink = webPath('compliance', {
+      from,
+      to,
+      team: query.team,
+      rule: query.rule,
+      format: 'csv',
+    });
+    const deadlinesLink = webPath('deadlinesCsv', { from, to, team: query.team });
     return page(request, viewer, deps, 'compliance.njk', {
       nav: 'reports',
       from,
@@ -172,7 +180,7 @@ export const PAGES: Record<WebRouteName, Page> = {
         setCookie(OAUTH_COOKIE, value, {
           maxAge: 600,
           secure: deps.secureCookies,
-          path: '/app/auth',
+          path: OAUTH_COOKIE_PATH,
         }),
       ]);
     }
@@ -198,7 +206,7 @@ export const PAGES: Record<WebRouteName, Page> = {
 
   signIn: async (request, _viewer, deps) => {
     // Local mode only: in AWS this route does not exist, and the handler refuses it too.
-    if (deps.auth.mode !== 'local') throw new NotFoundError('no page /app/sign-in (POST)');
+    if (deps.auth.mode !== 'local') throw new NotFoundError(`no page ${webPath('signIn')} (POST)`);
     const form = parseWith(SignInForm, request.form, 'sign-in form');
     if (!csrfMatches(request.cookies[CSRF_COOKIE], form.csrf))
       throw new ForbiddenError('the form has expired: go back, reload the page and try again');
@@ -216,7 +224,7 @@ export const PAGES: Record<WebRouteName, Page> = {
   },
 
   authCallback: async (request, _viewer, deps) => {
-    if (deps.auth.mode !== 'cognito') throw new NotFoundError('no page /app/auth/callback');
+    if (deps.auth.mode !== 'cognito') throw new NotFoundError(`no page ${webPath('authCallback')}`);
     const params = request.event.queryStringParameters ?? {};
     const [state, verifier, next] = (request.cookies[OAUTH_COOKIE] ?? '').split('.');
     if (
@@ -231,7 +239,7 @@ export const PAGES: Record<WebRouteName, Page> = {
     const secure = deps.secureCookies;
     return redirect(safeNext(Buffer.from(next ?? '', 'base64url').toString('utf8')), [
       setCookie(SESSION_COOKIE, idToken, { maxAge: 8 * 3600, secure }),
-      setCookie(OAUTH_COOKIE, '', { maxAge: 0, secure, path: '/app/auth' }),
+      setCookie(OAUTH_COOKIE, '', { maxAge: 0, secure, path: OAUTH_COOKIE_PATH }),
     ]);
   },
 
@@ -241,16 +249,18 @@ export const PAGES: Record<WebRouteName, Page> = {
       throw new ForbiddenError('the form has expired: go back, reload the page and try again');
     const cleared = setCookie(SESSION_COOKIE, '', { maxAge: 0, secure: deps.secureCookies });
     if (deps.auth.mode === 'cognito')
-      return redirect(
-        deps.auth.signOutUrl(`https://${request.event.requestContext.domainName}/app/sign-in`),
-        [cleared],
-      );
-    return redirect('/app/sign-in', [cleared]);
+      return redirect(deps.auth.signOutUrl(absolute(request, webPath('signInPage'))), [cleared]);
+    return redirect(webPath('signInPage'), [cleared]);
   },
 };
 
 function callbackUri(request: Request): string {
-  return `https://${request.event.requestContext.domainName}/app/auth/callback`;
+  return absolute(request, webPath('authCallback'));
+}
+
+/** A page's full URL on the host the request came to. */
+function absolute(request: Request, path: string): string {
+  return `https://${request.event.requestContext.domainName}${path}`;
 }
 
 /** The teams a report may cover: the one asked for, if the viewer's roles cover it. */
@@ -269,12 +279,6 @@ function ruleOptions(deps: WebDeps): { id: string; title: string }[] {
     (deps.reports.rules as { rules?: readonly { id: string; title: string }[] }).rules?.map(
       (r) => ({ id: r.id, title: r.title }),
     ) ?? []
-  );
-}
-
-function stringsOf(values: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(values).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''),
   );
 }
 

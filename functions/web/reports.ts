@@ -10,6 +10,7 @@
 
 import { stringify } from 'csv-stringify/sync';
 import { formatLocal } from '#kernel/calendar/index.js';
+import { everyPage } from '#kernel/paging.js';
 import type { CaseStore, ReportStore } from '#kernel/ports.js';
 import type { DeadlineRecord, DeadlineStatusName } from '#kernel/records.js';
 import { figureOf, type ReportRow, reportRow, sortRows } from '#kernel/reports/figures.js';
@@ -120,9 +121,8 @@ export async function deadlineRows(
     STATUSES.flatMap((status) =>
       (query.teams ?? [undefined]).map(async (team) => {
         const found: DeadlineRecord[] = [];
-        let cursor: string | undefined;
-        do {
-          const page = await deps.store.queryDeadlines({
+        const pages = everyPage((cursor) =>
+          deps.store.queryDeadlines({
             status,
             team,
             dueFrom: query.from,
@@ -130,10 +130,9 @@ export async function deadlineRows(
             limit: 1000,
             cursor,
             fields: 'list',
-          });
-          found.push(...page.deadlines);
-          cursor = page.nextCursor;
-        } while (cursor !== undefined);
+          }),
+        );
+        for await (const page of pages) found.push(...page.deadlines);
         return found;
       }),
     ),

@@ -11,6 +11,7 @@
  * a token in a URL would leak into logs and the Referer header.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { WEB_ROOT } from '#schemas/web.js';
 
 export const SESSION_COOKIE = 'ts_session';
 export const CSRF_COOKIE = 'ts_csrf';
@@ -42,7 +43,7 @@ export interface CookieOptions {
 export function setCookie(name: string, value: string, options: CookieOptions): string {
   return [
     `${name}=${value}`,
-    `Path=${options.path ?? '/app'}`,
+    `Path=${options.path ?? WEB_ROOT}`,
     `Max-Age=${options.maxAge}`,
     'HttpOnly',
     'SameSite=Lax',

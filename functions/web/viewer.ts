@@ -14,7 +14,7 @@ import {
 import { DAY_MS } from '#kernel/calendar/days.js';
 import type { Person } from '#kernel/people.js';
 import type { DirectoryListing } from '#kernel/ports.js';
-import { shiftsBetween } from './manager-views.js';
+import { shiftsBetween } from './directory-lists.js';
 
 export interface ViewerDeps {
   people: () => Promise<Person[]>;

@@ -21,7 +21,7 @@ import { webResources } from '#platform/pages/resources.js';
 import type { AuthorityConfig } from '#schemas/authority.js';
 import * as z from '#schemas/zod.js';
 import { cognitoAuth, type WebAuth } from './auth.js';
-import { peopleByGeneration } from './manager-views.js';
+import { peopleByGeneration } from './directory-lists.js';
 import type { WebDeps } from './page.js';
 
 export interface WebWiring {

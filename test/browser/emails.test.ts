@@ -7,7 +7,8 @@
 import { mkdirSync } from 'node:fs';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MessageInput, renderDigest, renderEmail } from '#kernel/reminders/messages.js';
+import { renderDigest } from '#kernel/reminders/digest-message.js';
+import { type MessageInput, renderEmail } from '#kernel/reminders/messages.js';
 import { launchChromium } from '#test/support/chromium.js';
 
 const SHOTS = 'test-results/emails';

@@ -14,6 +14,7 @@ import { makeCaseEngine } from '#kernel/engine/bound.js';
 import type { CaseAggregate } from '#kernel/model.js';
 import type { AuthorityConfig } from '#schemas/authority.js';
 import type { CaseEvent } from '#schemas/events.js';
+import { DOMAIN_RULES } from './helpers.js';
 
 const DOC = readFileSync('docs/domain.md', 'utf8');
 const FEED = JSON.parse(
@@ -127,23 +128,7 @@ const rows = examples(DOC);
 
 describe('docs/domain.md worked examples', () => {
   it('has examples for every rule', () => {
-    expect(new Set(rows.map((r) => r.rule))).toEqual(
-      new Set([
-        'lado-notification',
-        'lado-response',
-        'disagreement',
-        'joint-supervision',
-        'building-bridges-supervision',
-        'co-working-review',
-        'referral-decision',
-        'assessment',
-        'initial-conference',
-        'review-conference',
-        'core-group',
-        'cp-visit',
-        'cla-visit',
-      ]),
-    );
+    expect(new Set(rows.map((r) => r.rule))).toEqual(new Set(DOMAIN_RULES));
     expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
   });
 

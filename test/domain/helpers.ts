@@ -6,6 +6,28 @@ import type { CaseAggregate, Deadline } from '#kernel/model.js';
 import { loadRuleSet, type RuleSet } from '#kernel/rules/index.js';
 import type { CaseEvent } from '#schemas/events.js';
 
+/** The Working Together 2023 rules, written out from docs/domain.md, in the presets' order. */
+export const WORKING_TOGETHER_RULES = [
+  'referral-decision',
+  'assessment',
+  'initial-conference',
+  'review-conference',
+  'core-group',
+  'cp-visit',
+  'cla-visit',
+];
+
+/** Every rule docs/domain.md gives a timescale, in the presets' order. */
+export const DOMAIN_RULES = [
+  'lado-notification',
+  'lado-response',
+  'disagreement',
+  'joint-supervision',
+  'building-bridges-supervision',
+  'co-working-review',
+  ...WORKING_TOGETHER_RULES,
+];
+
 export const calendar = createCalendar({ division: 'england-and-wales' });
 export const southampton = loadRuleSet('southampton');
 

@@ -5,6 +5,7 @@ import {
   loadRuleSet,
   RuleValidationError,
 } from '#kernel/rules/index.js';
+import { DOMAIN_RULES } from './helpers.js';
 
 describe('rule sets', () => {
   it('southampton (default) has every docs/domain.md timescale, with a 5-stage ladder', () => {
@@ -13,21 +14,7 @@ describe('rule sets', () => {
 
     // Assess
     expect(rules.preset).toBe('southampton');
-    expect(rules.rules.map((r) => r.id)).toEqual([
-      'lado-notification',
-      'lado-response',
-      'disagreement',
-      'joint-supervision',
-      'building-bridges-supervision',
-      'co-working-review',
-      'referral-decision',
-      'assessment',
-      'initial-conference',
-      'review-conference',
-      'core-group',
-      'cp-visit',
-      'cla-visit',
-    ]);
+    expect(rules.rules.map((r) => r.id)).toEqual(DOMAIN_RULES);
     expect(rules.disabled).toEqual([]);
     expect(rules.get('disagreement')?.stages?.map((s) => s.name)).toEqual([
       'Discussion with line manager/safeguarding lead',

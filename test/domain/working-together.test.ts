@@ -10,7 +10,7 @@ import { applyEvent, type EngineContext } from '#kernel/engine/index.js';
 import type { CaseAggregate } from '#kernel/model.js';
 import { loadRuleSet } from '#kernel/rules/index.js';
 import type { CaseEvent } from '#schemas/events.js';
-import { deadline, ev, opened, play } from './helpers.js';
+import { deadline, ev, opened, play, WORKING_TOGETHER_RULES } from './helpers.js';
 
 const AUTHORITY = {
   authority: 'Example Council',
@@ -324,16 +324,6 @@ describe("a case's division", () => {
 });
 
 describe('where the Working Together rules are on', () => {
-  const WORKING_TOGETHER = [
-    'referral-decision',
-    'assessment',
-    'initial-conference',
-    'review-conference',
-    'core-group',
-    'cp-visit',
-    'cla-visit',
-  ];
-
   it('off by default in a Scottish or Northern Irish authority, each switched on by configuration', () => {
     // Act
     const scottish = loadRuleSet('southampton', {}, { division: 'scotland' });
@@ -346,7 +336,7 @@ describe('where the Working Together rules are on', () => {
     );
 
     // Assess
-    expect(scottish.disabled.map((r) => r.id)).toEqual(WORKING_TOGETHER);
+    expect(scottish.disabled.map((r) => r.id)).toEqual(WORKING_TOGETHER_RULES);
     expect(scottish.get('lado-notification')).toBeDefined();
     expect(irish.get('cla-visit')).toBeDefined();
     expect(irish.get('cp-visit')).toBeUndefined();
@@ -369,7 +359,7 @@ describe('where the Working Together rules are on', () => {
 
     // Assess
     expect(wales.get('assessment')?.clock).toEqual({ unit: 'working-days', amount: 42 });
-    for (const id of WORKING_TOGETHER.filter((r) => r !== 'assessment')) {
+    for (const id of WORKING_TOGETHER_RULES.filter((r) => r !== 'assessment')) {
       expect(wales.get(id)).toEqual(england.get(id));
     }
   });

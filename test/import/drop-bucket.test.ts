@@ -24,6 +24,7 @@ import { ingestDeps } from '#functions/ingest/wiring.js';
 import { makeCaseEngine } from '#kernel/engine/bound.js';
 import { silentLog } from '#kernel/ports.js';
 import { AUTHORITY, freshTable } from '#test/api/support.js';
+import { noScheduler } from '#test/support/scheduler.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/import');
 const BUCKET = 'timescales-drop';
@@ -90,7 +91,7 @@ describe('the import Lambda on the drop bucket', () => {
         client,
         tableName,
         engine: makeCaseEngine(AUTHORITY),
-        scheduler: { schedule: async () => {}, cancel: async () => {} },
+        scheduler: noScheduler,
         clock: { now: () => NOW },
       }),
       progress: new DynamoImportProgress(client, tableName),

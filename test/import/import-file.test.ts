@@ -11,15 +11,14 @@ import { openRows } from '#functions/import/records.js';
 import { ImportReport, warningLine } from '#functions/import/report.js';
 import { availableShapes } from '#functions/import/shapes.js';
 import { makeCaseEngine } from '#kernel/engine/bound.js';
-import type { Scheduler } from '#kernel/ports.js';
 import { dryRunStores } from '#platform/memory/overlay.js';
 import { EVENT_TYPES } from '#schemas/events.js';
 import { AUTHORITY } from '#test/api/support.js';
 import { memoryStores } from '#test/support/memory-store.js';
+import { noScheduler } from '#test/support/scheduler.js';
 
 const engine = makeCaseEngine(AUTHORITY);
 const NOW = new Date('2026-03-02T09:00:00Z');
-const noScheduler: Scheduler = { schedule: async () => {}, cancel: async () => {} };
 
 function deps(stores = memoryStores()): ImportDeps & ReturnType<typeof memoryStores> {
   return { ...stores, engine, scheduler: noScheduler, clock: { now: () => NOW } };

@@ -7,23 +7,22 @@ import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { booleanOf, instantOf, workersOf } from '#functions/import/csv-shape.js';
 import { importRows } from '#functions/import/import-file.js';
 import { openRows } from '#functions/import/records.js';
 import {
   ALL_SHAPES,
   availableShapes,
-  booleanOf,
   columnOf,
   draftId,
-  instantOf,
   shapeForHeader,
   UnknownHeaderError,
-  workersOf,
 } from '#functions/import/shapes.js';
 import { makeCaseEngine } from '#kernel/engine/bound.js';
 import { EVENT_TYPES } from '#schemas/events.js';
 import { AUTHORITY } from '#test/api/support.js';
 import { memoryStores } from '#test/support/memory-store.js';
+import { noScheduler } from '#test/support/scheduler.js';
 
 const shape = (name: string) => ALL_SHAPES.find((s) => s.name === name)!;
 
@@ -157,7 +156,7 @@ describe('the documented examples (docs/import.md)', () => {
       const deps = {
         ...stores,
         engine: makeCaseEngine(AUTHORITY),
-        scheduler: { schedule: async () => {}, cancel: async () => {} },
+        scheduler: noScheduler,
         clock: { now: () => new Date('2030-01-01T09:00:00Z') },
       };
       // Act

@@ -1,13 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { type DigestClock, digestPeriod, renderDigest } from '#kernel/reminders/digest-message.js';
 import {
   caseLink,
-  type DigestClock,
-  digestPeriod,
   formatUkLong,
   formatUkShort,
   type MessageInput,
-  renderDigest,
   renderEmail,
   renderSms,
 } from '#kernel/reminders/messages.js';

@@ -10,7 +10,6 @@ import { type FireTimerDeps, fireTimer } from '#functions/fire/fire-timer.js';
 import type { CaseAggregate, Deadline } from '#kernel/model.js';
 import type { Person, RotaShift } from '#kernel/people.js';
 import { DEFAULT_REMINDER_PLANS, fallbackPerson } from '#kernel/reminders/index.js';
-import type { Timer } from '#kernel/timers.js';
 import { makeAlertTokens } from '#platform/alert-token.js';
 import { MemoryCaseStore } from '#test/support/memory-store.js';
 import {
@@ -27,6 +26,7 @@ import {
   people,
   RecordingChannel,
 } from '#test/support/reminders.js';
+import { TimerLog } from '#test/support/scheduler.js';
 
 export const DUTY = fallbackPerson({ email: 'duty.inbox@example.gov.uk', phone: '+447700900099' });
 export const EDT_PHONE = '+447700900005';
@@ -74,8 +74,8 @@ export function setup(
   cases.seed(agg, 5);
   const email = new RecordingChannel('email');
   const sms = new RecordingChannel('sms');
-  const scheduled: Timer[] = [];
-  const cancelled: string[] = [];
+  const scheduler = new TimerLog();
+  const { scheduled, cancelled } = scheduler;
   const store = new MemoryAlertStore();
   // One digest store: the fire path's digest entries are what the morning digest reads.
   const digests = new MemoryDigests();
@@ -89,10 +89,6 @@ export function setup(
     },
   };
   const directory = directoryOf([], options.rota ?? ROTA, [...people, SENIOR]);
-  const scheduler = {
-    schedule: async (t: Timer[]) => void scheduled.push(...t),
-    cancel: async (names: string[]) => void cancelled.push(...names),
-  };
   const fallback = 'fallback' in options ? options.fallback : DUTY;
   const deps: FireTimerDeps = {
     cases,

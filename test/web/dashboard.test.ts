@@ -5,12 +5,8 @@
  */
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import type { ReadDeps } from '#functions/read/read-queries.js';
-import {
-  type Dashboard,
-  dashboard,
-  type ManagerDeps,
-  SECTION_ROWS,
-} from '#functions/web/manager-views.js';
+import { type Dashboard, dashboard, SECTION_ROWS } from '#functions/web/dashboard-view.js';
+import type { ManagerDeps } from '#functions/web/manager-views.js';
 import type { Viewer } from '#kernel/access.js';
 import { makeCaseEngine } from '#kernel/engine/bound.js';
 import type { Deadline } from '#kernel/model.js';

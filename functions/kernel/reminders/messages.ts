@@ -1,14 +1,13 @@
 /**
- * Message rendering (pure): email (HTML + plain text, optional iCalendar invitation), SMS and
- * the overnight digest. Messages carry the case reference, the clock, the due time in UK
- * local time, what to do and a link — never a child's or family member's name (we hold none).
+ * A reminder's messages (pure): the email (HTML and plain text, with a supervision's
+ * iCalendar invitation from `invitation.ts`) and the SMS; the morning digest is
+ * `digest-message.ts`. Messages carry the case reference, the clock, the due time in UK local
+ * time, what to do and a link — never a child's or family member's name (we hold none).
  */
 import { MONTHS, WEEKDAYS } from '../calendar/days.js';
-import { type Calendar, CalendarRangeError } from '../calendar/index.js';
 import { offsetAt } from '../calendar/london.js';
-import { type EmailCell, emailHtml, escapeHtml } from './email-layout.js';
-
-export { escapeHtml };
+import { emailHtml } from './email-layout.js';
+import { type Invitation, renderInvitation } from './invitation.js';
 
 export type ReminderMoment =
   | 'start'
@@ -73,19 +72,6 @@ export interface AlertText {
   unacknowledged?: { role: string; since: Date };
 }
 
-/**
- * One supervision occurrence's invitation: one `uid` per occurrence, `sequence` rising when
- * its time changes, `CANCEL` when it is met, cancelled or the case closes.
- */
-export interface Invitation {
-  uid: string;
-  sequence: number;
-  method: 'REQUEST' | 'CANCEL';
-  organizer: string;
-  attendee: string;
-  now: Date;
-}
-
 export interface EmailContent {
   subject: string;
   text: string;
@@ -142,10 +128,6 @@ export function formatUkShort(at: Date): string {
   return `${p.weekday} ${p.day} ${p.month} ${p.hour}:${p.minute} ${p.zone}`;
 }
 
-function clockName(input: Pick<MessageInput, 'title' | 'stageName'>): string {
-  return input.stageName === undefined ? input.title : `${input.title} (${input.stageName})`;
-}
-
 /**
  * How late, in words: minutes under an hour, hours under two days, then days (elapsed time,
  * rounded down): "under a minute", "45 minutes", "30 hours", "3 days".
@@ -158,6 +140,11 @@ export function formatLateness(ms: number): string {
   const hours = Math.floor(minutes / 60);
   if (hours < 48) return unit(hours, 'hour');
   return unit(Math.floor(hours / 24), 'day');
+}
+
+/** A clock's name in a message: its title, with its stage's name when it has stages. */
+export function clockName(input: Pick<MessageInput, 'title' | 'stageName'>): string {
+  return input.stageName === undefined ? input.title : `${input.title} (${input.stageName})`;
 }
 
 function headline(input: MessageInput): string {
@@ -270,7 +257,16 @@ export function renderEmail(input: MessageInput): EmailContent {
     footer: SENT_BY,
   });
   const content: EmailContent = { subject, text: `${lines.join('\n')}\n`, html };
-  if (input.invite !== undefined) content.ics = renderInvitation(input, input.invite);
+  if (input.invite !== undefined)
+    content.ics = renderInvitation(
+      {
+        summary: `${clockName(input)} - ${input.caseId}`,
+        description: `${input.action} Case: ${input.caseId}. ${input.link}`,
+        url: input.link,
+        end: input.dueAt,
+      },
+      input.invite,
+    );
   return content;
 }
 
@@ -319,239 +315,4 @@ function alertSms(alert: AlertText, head: string, short: string, link: string): 
     tail(short, ack),
     tail(short, bare),
   ];
-}
-
-/** What a clock is now, for the morning digest. */
-export type DigestStatus =
-  | { kind: 'open' }
-  | { kind: 'met'; at: Date }
-  | { kind: 'met-late'; at: Date; lateMs: number }
-  | { kind: 'breached'; lateMs: number }
-  | { kind: 'cancelled' }
-  | { kind: 'unknown' };
-
-/** One clock in the morning digest: its status now and every alert the EDT manager got for it. */
-export interface DigestClock {
-  caseId: string;
-  title: string;
-  stageName?: string;
-  dueAt: Date;
-  status: DigestStatus;
-  alerts: readonly { at: Date; moment: ReminderMoment }[];
-  link: string;
-  /**
-   * The clock's alerts and acknowledgement, when alerts are tracked: who acknowledged and when
-   * (none: not acknowledged), and where nobody's acknowledgement took them (roles, in order).
-   */
-  acknowledgement?: {
-    acknowledged?: { role: string; at: Date };
-    escalations: readonly { role: string; at: Date }[];
-  };
-}
-
-/** The stretch of closed time a morning digest covers. */
-export type DigestPeriod = 'overnight' | 'weekend' | 'bank holiday weekend' | 'bank holiday';
-
-/**
- * Names the closed time before the opening on `date`, from the calendar: the days between the
- * last working day and `date`. None: overnight; only Saturday and Sunday: weekend; a bank
- * holiday (or closure day) with a weekend: bank holiday weekend; without one: bank holiday.
- */
-export function digestPeriod(calendar: Calendar, date: string): DigestPeriod {
-  let weekend = false;
-  let holiday = false;
-  let day = new Date(`${date}T12:00:00Z`);
-  try {
-    for (let i = 0; i < 31; i++) {
-      day = new Date(day.getTime() - 86_400_000);
-      const iso = day.toISOString().slice(0, 10);
-      if (calendar.isWorkingDay(iso)) break;
-      const weekday = day.getUTCDay();
-      if (weekday === 0 || weekday === 6) weekend = true;
-      else holiday = true;
-    }
-  } catch (error) {
-    if (!(error instanceof CalendarRangeError)) throw error;
-  }
-  if (holiday) return weekend ? 'bank holiday weekend' : 'bank holiday';
-  return weekend ? 'weekend' : 'overnight';
-}
-
-function statusText(status: DigestStatus, dueAt: Date): string {
-  switch (status.kind) {
-    case 'open':
-      return `still open, due ${formatUkLong(dueAt)}`;
-    case 'met':
-      return `met on time (${formatUkLong(status.at)})`;
-    case 'met-late':
-      return `met late, ${formatLateness(status.lateMs)} after the due time (${formatUkLong(status.at)})`;
-    case 'breached':
-      return `BREACHED, ${formatLateness(status.lateMs)} late and not yet met`;
-    case 'cancelled':
-      return 'cancelled';
-    case 'unknown':
-      return 'status unknown (the case or clock is no longer held)';
-  }
-}
-
-/** The digest's groups, most pressing first. */
-const DIGEST_GROUPS = [
-  ['breached', 'Breached, not yet met'],
-  ['open', 'Still open'],
-  ['met-late', 'Met late'],
-  ['met', 'Met on time'],
-  ['cancelled', 'Cancelled'],
-  ['unknown', 'Status unknown'],
-] as const satisfies readonly (readonly [DigestStatus['kind'], string])[];
-
-/** Where the clock's unacknowledged alerts went, and who acknowledged it and when. */
-function acknowledgementText(c: DigestClock): string {
-  const a = c.acknowledgement;
-  if (a === undefined) return '';
-  const escalated =
-    a.escalations.length === 0
-      ? ''
-      : ` Escalated to ${a.escalations.map((e) => `${e.role} (${formatUkShort(e.at)})`).join(', ')}.`;
-  const acked =
-    a.acknowledged === undefined
-      ? ' Not acknowledged.'
-      : ` Acknowledged by ${a.acknowledged.role} at ${formatUkShort(a.acknowledged.at)}.`;
-  return `${escalated}${acked}`;
-}
-
-const MOMENT_WORDS: Record<ReminderMoment, string> = {
-  start: 'started',
-  before: 'due soon',
-  'on-day': 'due today',
-  due: 'due now',
-  overdue: 'overdue',
-  breach: 'BREACHED',
-  cancelled: 'invitation withdrawn',
-};
-
-/**
- * The morning digest of what the EDT was alerted to while the team was closed: one line per
- * clock (not per alert) with its status now, the alerts sent for it and its link, oldest
- * first (clocks first alerted in the same minute by case reference). The subject names the period ("overnight", "weekend", "bank holiday weekend").
- */
-export function renderDigest(
-  clocks: readonly DigestClock[],
-  team: string,
-  period: DigestPeriod,
-  authority?: string,
-): EmailContent {
-  // By first alert to the minute (alerts of one firing instant land a few ms apart), then case.
-  const firstAlert = (c: DigestClock) =>
-    Math.floor(Math.min(...c.alerts.map((a) => a.at.getTime())) / 60_000);
-  const sorted = [...clocks].sort(
-    (a, b) =>
-      firstAlert(a) - firstAlert(b) || (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0),
-  );
-  const n = sorted.length;
-  const Period = period.charAt(0).toUpperCase() + period.slice(1);
-  const subject = `${Period} EDT alerts for ${team}: ${n} clock${n === 1 ? '' : 's'}`;
-  const alertsOf = (c: DigestClock) =>
-    [...c.alerts]
-      .sort((a, b) => a.at.getTime() - b.at.getTime())
-      .map((a) => `${formatUkShort(a.at)} (${MOMENT_WORDS[a.moment]})`)
-      .join(', ');
-  const line = (c: DigestClock) =>
-    `${c.caseId}: ${clockName(c)} — ${statusText(c.status, c.dueAt)}. EDT alerted: ${alertsOf(c)}.${acknowledgementText(c)}`;
-  const text = [
-    `The Emergency Duty Team was alerted to ${n} clock${n === 1 ? '' : 's'} of team ${team} while the team was closed (${period}):`,
-    '',
-    ...sorted.map((c) => `- ${line(c)} ${c.link}`),
-    '',
-    'Sent by Timescales.',
-  ].join('\n');
-  // The HTML groups the same lines by status, most pressing first.
-  const groups = DIGEST_GROUPS.map(([kind, title]) => ({
-    title,
-    rows: sorted
-      .filter((c) => c.status.kind === kind)
-      .map((c): EmailCell[] => [
-        { href: c.link, text: c.caseId },
-        clockName(c),
-        statusText(c.status, c.dueAt),
-        `${alertsOf(c)}.${acknowledgementText(c)}`,
-      ]),
-  })).filter((g) => g.rows.length > 0);
-  const html = emailHtml({
-    authority,
-    heading: subject,
-    urgent: groups.some((g) => g.title === DIGEST_GROUPS[0][1]),
-    lead: [
-      `The Emergency Duty Team was alerted to ${n} clock${n === 1 ? '' : 's'} of team ${team} while the team was closed (${period}).`,
-    ],
-    table: {
-      caption: 'What the EDT was told, by status now',
-      head: ['Case', 'Clock', 'Status now', 'EDT alerted'],
-      groups,
-    },
-    footer: 'Sent by Timescales. Case references only; see each case record for details.',
-  });
-  return { subject, text: `${text}\n`, html };
-}
-
-/** RFC 5545 basic UTC form: 20260526T160000Z. */
-export function icsInstant(at: Date): string {
-  return `${at.toISOString().slice(0, 19).replaceAll('-', '').replaceAll(':', '')}Z`;
-}
-
-/** Escapes TEXT values (RFC 5545 §3.3.11). */
-function icsText(text: string): string {
-  return text
-    .replaceAll('\\', '\\\\')
-    .replaceAll(';', '\\;')
-    .replaceAll(',', '\\,')
-    .replaceAll('\n', '\\n');
-}
-
-/** Folds content lines at 75 octets (RFC 5545 §3.1); our text is ASCII. */
-function fold(line: string): string {
-  const chunks: string[] = [];
-  let rest = line;
-  chunks.push(rest.slice(0, 75));
-  rest = rest.slice(75);
-  while (rest.length > 0) {
-    chunks.push(` ${rest.slice(0, 74)}`);
-    rest = rest.slice(74);
-  }
-  return chunks.join('\r\n');
-}
-
-/** The invitation's slot: one hour ending at the due time. */
-export const INVITATION_SLOT_MS = 3_600_000;
-
-/**
- * An invitation to hold the supervision: a one-hour slot ending at the due time (close of
- * business on the last allowed day), which the recipient moves to a time that suits. The same
- * `uid` for every message about one occurrence, so calendars keep one entry; `CANCEL`
- * withdraws it.
- */
-export function renderInvitation(input: MessageInput, invite: Invitation): string {
-  const start = new Date(input.dueAt.getTime() - INVITATION_SLOT_MS);
-  const lines = [
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    'PRODID:-//Timescales//Reminders//EN',
-    'CALSCALE:GREGORIAN',
-    `METHOD:${invite.method}`,
-    'BEGIN:VEVENT',
-    `UID:${invite.uid}`,
-    `SEQUENCE:${invite.sequence}`,
-    `DTSTAMP:${icsInstant(invite.now)}`,
-    `DTSTART:${icsInstant(start)}`,
-    `DTEND:${icsInstant(input.dueAt)}`,
-    `SUMMARY:${icsText(`${clockName(input)} - ${input.caseId}`)}`,
-    `DESCRIPTION:${icsText(`${input.action} Case: ${input.caseId}. ${input.link}`)}`,
-    `URL:${input.link}`,
-    `ORGANIZER:mailto:${invite.organizer}`,
-    `ATTENDEE;ROLE=REQ-PARTICIPANT;RSVP=TRUE:mailto:${invite.attendee}`,
-    invite.method === 'CANCEL' ? 'STATUS:CANCELLED' : 'STATUS:CONFIRMED',
-    'TRANSP:OPAQUE',
-    'END:VEVENT',
-    'END:VCALENDAR',
-  ];
-  return `${lines.map(fold).join('\r\n')}\r\n`;
 }

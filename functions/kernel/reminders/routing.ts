@@ -17,7 +17,7 @@ import type { Person } from '../people.js';
 import type { Directory } from '../ports.js';
 import type { ChannelName } from '../records.js';
 import { formatUkLong, type RoutingGapText } from './messages.js';
-import { isUrgent, stepRecipients } from './planning.js';
+import { isUrgent, stepRecipients } from './steps.js';
 import type {
   CaseWorker,
   RecipientSpec,

@@ -1,9 +1,11 @@
 /** The read view of a case's reminders: what `GET /v1/cases/{caseId}/reminders` lists. */
 import type { Calendar } from '../calendar/index.js';
 import { FALLBACK_PERSON_ID, reminderId } from '../ids.js';
-import { breachRepeat, isUrgent, type PlannedStep, planSteps, stepRecipients } from './planning.js';
+import { breachRepeat } from './breach-steps.js';
+import { planSteps } from './planning.js';
 import { DEFAULT_REMINDER_PLANS } from './plans.js';
 import type { UnroutableReason } from './routing.js';
+import { isUrgent, type PlannedStep, stepRecipients } from './steps.js';
 import type { ReminderDeadline, ReminderPlans, ReminderStep } from './types.js';
 
 /** One reminder step as `GET /v1/cases/{caseId}/reminders` shows it. */

@@ -7,6 +7,7 @@
  * and the reminders that would fire soon.
  */
 
+import { everyPage } from '#kernel/paging.js';
 import type { Person } from '#kernel/people.js';
 import type {
   CaseCommit,
@@ -17,7 +18,12 @@ import type {
 } from '#kernel/ports.js';
 import type { AuditRecord, DeadlineRecord, EventRecord, StoredCase } from '#kernel/records.js';
 import { RecordingScheduler } from './scheduler.js';
-import { type MemoryCaseStore, type MemoryDirectory, memoryStores } from './store.js';
+import {
+  eventAndCase,
+  MemoryCaseWrites,
+  MemoryDirectoryWrites,
+  MemoryEventRecords,
+} from './store.js';
 
 export class OverlayCaseStore implements CaseStore {
   /** Cases the real store held when first read (the rest are new). */
@@ -25,7 +31,7 @@ export class OverlayCaseStore implements CaseStore {
 
   constructor(
     private readonly base: CaseStore,
-    readonly memory: MemoryCaseStore,
+    readonly memory: MemoryCaseWrites,
   ) {}
 
   async getEventRecord(eventId: string): Promise<EventRecord | undefined> {
@@ -42,16 +48,11 @@ export class OverlayCaseStore implements CaseStore {
     return this.memory.loadCase(caseId);
   }
 
-  async loadEventAndCase(
+  loadEventAndCase(
     eventId: string,
     caseId: string,
   ): Promise<{ recorded?: EventRecord; stored?: StoredCase }> {
-    const recorded = await this.getEventRecord(eventId);
-    const stored = await this.loadCase(caseId);
-    return {
-      ...(recorded === undefined ? {} : { recorded }),
-      ...(stored === undefined ? {} : { stored }),
-    };
+    return eventAndCase(this, eventId, caseId);
   }
 
   commitCase(commit: CaseCommit): Promise<void> {
@@ -81,12 +82,8 @@ export class OverlayCaseStore implements CaseStore {
   /** The real store's open cases as this run would leave them (one page: the whole list). */
   async listOpenCases(): Promise<{ caseIds: string[]; nextCursor?: string }> {
     const ids = new Set<string>();
-    let cursor: string | undefined;
-    do {
-      const page = await this.base.listOpenCases({ limit: 500, cursor });
+    for await (const page of everyPage((cursor) => this.base.listOpenCases({ limit: 500, cursor })))
       for (const id of page.caseIds) ids.add(id);
-      cursor = page.nextCursor;
-    } while (cursor !== undefined);
     for (const id of this.memory.caseIds()) {
       const stored = await this.memory.loadCase(id);
       if (stored?.aggregate.status === 'open') ids.add(id);
@@ -100,7 +97,7 @@ export class OverlayCaseStore implements CaseStore {
 export class OverlayDirectory implements DirectoryWriter, Pick<Directory, 'getPerson'> {
   constructor(
     private readonly base: Pick<Directory, 'getPerson'>,
-    readonly memory: MemoryDirectory,
+    readonly memory: MemoryDirectoryWrites,
   ) {}
 
   async getPerson(personId: string): Promise<Person | undefined> {
@@ -142,7 +139,12 @@ export interface Preview {
 
 /** The dry run's stores and scheduler over the real store and directory. */
 export function dryRunStores(base: { store: CaseStore; people: Pick<Directory, 'getPerson'> }) {
-  const memory = memoryStores();
+  // One set of event records for both, as the table keeps them.
+  const events = new MemoryEventRecords();
+  const memory = {
+    store: new MemoryCaseWrites(events),
+    directory: new MemoryDirectoryWrites(events),
+  };
   const store = new OverlayCaseStore(base.store, memory.store);
   const directory = new OverlayDirectory(base.people, memory.directory);
   const scheduler = new RecordingScheduler();

@@ -1,7 +1,8 @@
 /**
- * In-memory implementations of the store ports (`CaseStore`, `Directory`, `DirectoryWriter`):
- * what an import's dry run writes to instead of the table (`overlay.ts`), and the fakes of
- * tests and benchmarks (re-exported by `test/support/memory-store.ts`). Faithful to the DynamoDB adapters where it matters to the use cases:
+ * What an import's dry run writes to instead of the table (`overlay.ts`): cases, their audit
+ * items and event records, and the directory's people, away periods and rota shifts, in
+ * memory. Faithful to the DynamoDB adapters where it matters to the use cases (the tests'
+ * fakes in `test/support/memory-store.ts` extend these with the ports' reads):
  *
  * - every commit is all-or-nothing: its conditions (event id unused, case version as read,
  *   audit item new) are checked before anything is written, and a failure throws the port's
@@ -21,26 +22,9 @@
 
 import { EventAlreadyRecordedError, VersionConflictError } from '#kernel/errors.js';
 import type { CaseAggregate } from '#kernel/model.js';
-import type { AwayPeriod, Person, RotaShift, StoredShift } from '#kernel/people.js';
-import type {
-  CaseCommit,
-  CaseStore,
-  DeadlineQueryInput,
-  Directory,
-  DirectoryListing,
-  DirectoryWriter,
-  ReportQuery,
-  ReportStore,
-} from '#kernel/ports.js';
+import type { AwayPeriod, Person, RotaShift } from '#kernel/people.js';
+import type { CaseCommit, CaseStore, DirectoryWriter } from '#kernel/ports.js';
 import type { AuditRecord, DeadlineRecord, EventRecord, StoredCase } from '#kernel/records.js';
-import { delegateAt, onCallFrom, teamManagerOf } from '#kernel/reminders/directory-rules.js';
-import {
-  addCounts,
-  emptyCounts,
-  keyString,
-  type ReportItem,
-  reportDeltas,
-} from '#kernel/reports/figures.js';
 import {
   deserializeAggregate,
   serializeAggregate,
@@ -52,9 +36,9 @@ import {
 const MAX_ITEM_BYTES = 400 * 1024;
 
 /** Copies a plain value the way a round trip through the table would. */
-const copy = <T>(value: T): T => structuredClone(value);
+export const copy = <T>(value: T): T => structuredClone(value);
 
-interface CaseItem {
+export interface CaseItem {
   caseId: string;
   version: number;
   /** `serializeAggregate` text, as the adapter stores it. */
@@ -87,10 +71,26 @@ export class MemoryEventRecords {
   }
 }
 
-export class MemoryCaseStore implements CaseStore, ReportStore {
-  private readonly cases = new Map<string, CaseItem>();
-  /** The report's counters by `keyString`, changed with every commit as the adapter does. */
-  private readonly reports = new Map<string, string>();
+/** `CaseStore.loadEventAndCase` from its two reads, for a store that has no single round trip. */
+export async function eventAndCase(
+  store: Pick<CaseStore, 'getEventRecord' | 'loadCase'>,
+  eventId: string,
+  caseId: string,
+): Promise<{ recorded?: EventRecord; stored?: StoredCase }> {
+  const recorded = await store.getEventRecord(eventId);
+  const stored = await store.loadCase(caseId);
+  return {
+    ...(recorded === undefined ? {} : { recorded }),
+    ...(stored === undefined ? {} : { stored }),
+  };
+}
+
+/** Cases, their audit items and event records: a case store's writes and its reads by case. */
+export class MemoryCaseWrites
+  implements
+    Pick<CaseStore, 'getEventRecord' | 'loadCase' | 'commitCase' | 'listDeadlines' | 'listAudit'>
+{
+  protected readonly cases = new Map<string, CaseItem>();
   /** caseId → version → the audit item's entries (JSON text) */
   private readonly audits = new Map<string, Map<number, string>>();
   private readonly committedIds = new Set<string>();
@@ -113,15 +113,7 @@ export class MemoryCaseStore implements CaseStore, ReportStore {
     };
   }
 
-  /** The fire path's read: an in-memory directory is always current, so its stamp stays 0. */
-  async loadCaseWithDirectoryStamp(
-    caseId: string,
-  ): Promise<{ stored?: StoredCase; directoryGeneration: number }> {
-    const stored = await this.loadCase(caseId);
-    return stored === undefined ? { directoryGeneration: 0 } : { stored, directoryGeneration: 0 };
-  }
-
-  /** Writes a case as if committed at `version` (a test's starting point). */
+  /** Writes a case as if committed at `version` (a starting point: what the table held). */
   seed(aggregate: CaseAggregate, version: number, at = new Date(0)): void {
     this.cases.set(aggregate.caseId, {
       caseId: aggregate.caseId,
@@ -129,18 +121,6 @@ export class MemoryCaseStore implements CaseStore, ReportStore {
       aggregate: serializeAggregate(aggregate),
       updatedAt: at.toISOString(),
     });
-  }
-
-  async loadEventAndCase(
-    eventId: string,
-    caseId: string,
-  ): Promise<{ recorded?: EventRecord; stored?: StoredCase }> {
-    const recorded = await this.getEventRecord(eventId);
-    const stored = await this.loadCase(caseId);
-    return {
-      ...(recorded === undefined ? {} : { recorded }),
-      ...(stored === undefined ? {} : { stored }),
-    };
   }
 
   async commitCase(commit: CaseCommit): Promise<void> {
@@ -166,15 +146,6 @@ export class MemoryCaseStore implements CaseStore, ReportStore {
       updatedAt: commit.now.toISOString(),
       ...(commit.event === undefined ? {} : { lastEventId: commit.event.eventId }),
     });
-    const deltas = reportDeltas(commit.before?.deadlines ?? [], commit.after.deadlines);
-    for (const delta of deltas) {
-      const id = keyString(delta.key);
-      const stored = this.reports.get(id);
-      const item: ReportItem =
-        stored === undefined ? { key: delta.key, counts: emptyCounts() } : JSON.parse(stored);
-      addCounts(item.counts, delta.counts);
-      this.reports.set(id, JSON.stringify(item));
-    }
     if (commit.audit.length > 0) {
       const audits = this.audits.get(caseId) ?? new Map<number, string>();
       audits.set(version, JSON.stringify(commit.audit.map(toAuditRecord)));
@@ -182,8 +153,8 @@ export class MemoryCaseStore implements CaseStore, ReportStore {
     }
   }
 
-  /** The projections of every stored case (the adapter's deadline items). */
-  private projections(caseId?: string): DeadlineRecord[] {
+  /** The projections of every stored case, or of one (the adapter's deadline items). */
+  protected projections(caseId?: string): DeadlineRecord[] {
     const items = caseId === undefined ? [...this.cases.values()] : [this.cases.get(caseId)];
     return items.flatMap((item) =>
       item === undefined
@@ -198,87 +169,12 @@ export class MemoryCaseStore implements CaseStore, ReportStore {
     );
   }
 
-  async queryDeadlines(
-    query: DeadlineQueryInput,
-  ): Promise<{ deadlines: DeadlineRecord[]; nextCursor?: string }> {
-    const keyOf = (d: DeadlineRecord) => `${d.dueAt}#${d.caseId}#${d.id}`;
-    const all = this.matching(query).sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
-    const start = query.cursor === undefined ? 0 : all.findIndex((d) => keyOf(d) > query.cursor!);
-    const page = start < 0 ? [] : all.slice(start, start + query.limit);
-    const last = page.at(-1);
-    const more = start >= 0 && start + query.limit < all.length;
-    return more && last !== undefined
-      ? { deadlines: page, nextCursor: keyOf(last) }
-      : { deadlines: page };
-  }
-
-  async countDeadlines(
-    query: Omit<DeadlineQueryInput, 'limit' | 'cursor' | 'fields'>,
-  ): Promise<number> {
-    return this.matching(query).length;
-  }
-
-  private matching(
-    query: Omit<DeadlineQueryInput, 'limit' | 'cursor' | 'fields'>,
-  ): DeadlineRecord[] {
-    const keyOf = (d: DeadlineRecord) => `${d.dueAt}#${d.caseId}#${d.id}`;
-    const before = query.dueBefore?.toISOString();
-    const from = query.dueFrom?.toISOString();
-    return this.projections()
-      .filter((d) => d.status === query.status)
-      .filter((d) => before === undefined || keyOf(d) < before)
-      .filter((d) => from === undefined || keyOf(d) >= from)
-      .filter((d) => query.team === undefined || d.team === query.team)
-      .filter((d) => query.rules === undefined || query.rules.includes(d.rule))
-      .filter((d) => query.exceptRules === undefined || !query.exceptRules.includes(d.rule))
-      .filter((d) => query.notMet !== true || d.metAt === undefined);
-  }
-
   async listAudit(caseId: string): Promise<AuditRecord[]> {
     const audits = this.audits.get(caseId);
     if (audits === undefined) return [];
     return [...audits.entries()]
       .sort(([a], [b]) => a - b)
       .flatMap(([, entries]) => JSON.parse(entries) as AuditRecord[]);
-  }
-
-  async readReport(query: ReportQuery): Promise<ReportItem[]> {
-    return [...this.reports.values()]
-      .map((text) => JSON.parse(text) as ReportItem)
-      .filter(
-        ({ key }) =>
-          key.month >= query.from &&
-          key.month <= query.to &&
-          (query.rule === undefined || key.rule === query.rule) &&
-          (query.teams === undefined || query.teams.includes(key.team)),
-      );
-  }
-
-  async replaceAll(items: readonly ReportItem[]): Promise<{ written: number; deleted: number }> {
-    const wanted = new Set(items.map((i) => keyString(i.key)));
-    const deleted = [...this.reports.keys()].filter((id) => !wanted.has(id)).length;
-    this.reports.clear();
-    for (const item of items) this.reports.set(keyString(item.key), JSON.stringify(item));
-    return { written: items.length, deleted };
-  }
-
-  async scanCases(visit: (aggregate: CaseAggregate) => void): Promise<void> {
-    for (const item of this.cases.values()) visit(deserializeAggregate(item.aggregate));
-  }
-
-  async listOpenCases(page: {
-    limit: number;
-    cursor?: string | undefined;
-  }): Promise<{ caseIds: string[]; nextCursor?: string }> {
-    const open = [...this.cases.values()]
-      .filter((item) => deserializeAggregate(item.aggregate).status === 'open')
-      .map((item) => item.caseId)
-      .sort()
-      .filter((id) => page.cursor === undefined || id > page.cursor);
-    const caseIds = open.slice(0, page.limit);
-    return open.length > page.limit
-      ? { caseIds, nextCursor: caseIds.at(-1) as string }
-      : { caseIds };
   }
 
   /** The ids of the cases stored (a dry run's list of what it would write). */
@@ -294,89 +190,19 @@ export class MemoryCaseStore implements CaseStore, ReportStore {
   committed(caseId: string): boolean {
     return this.committedIds.has(caseId);
   }
-
-  /** How many cases are stored (for a bench's sanity check). */
-  get caseCount(): number {
-    return this.cases.size;
-  }
 }
 
-export class MemoryDirectory implements Directory, DirectoryWriter, DirectoryListing {
-  private readonly people = new Map<string, Person>();
-  private readonly away = new Map<string, AwayPeriod[]>();
-  private readonly shifts: RotaShift[] = [];
+/** The directory's people, away periods and rota shifts: its writes and a person's read. */
+export class MemoryDirectoryWrites implements DirectoryWriter {
+  protected readonly people = new Map<string, Person>();
+  protected readonly away = new Map<string, AwayPeriod[]>();
+  protected readonly shifts: RotaShift[] = [];
 
   constructor(readonly events: MemoryEventRecords = new MemoryEventRecords()) {}
-
-  /** A directory holding these people, away periods and rota shifts (a test's starting point). */
-  static of(
-    people: readonly Person[],
-    away: readonly AwayPeriod[] = [],
-    rota: readonly RotaShift[] = [],
-  ): MemoryDirectory {
-    const directory = new MemoryDirectory();
-    for (const person of people) directory.people.set(person.personId, copy(person));
-    for (const a of away)
-      directory.away.set(a.personId, [...(directory.away.get(a.personId) ?? []), copy(a)]);
-    directory.shifts.push(...rota.map(copy));
-    return directory;
-  }
 
   async getPerson(personId: string): Promise<Person | undefined> {
     const found = this.people.get(personId);
     return found === undefined ? undefined : copy(found);
-  }
-
-  async awayAt(personId: string, at: Date): Promise<string | undefined> {
-    return delegateAt(this.away.get(personId) ?? [], at);
-  }
-
-  async onCallAt(at: Date, tier: 1 | 2 = 1): Promise<string | undefined> {
-    return onCallFrom(this.shifts, at, tier);
-  }
-
-  async teamManager(team: string): Promise<string | undefined> {
-    return teamManagerOf([...this.people.values()].filter((p) => p.team === team));
-  }
-
-  async listPeople(page: {
-    team?: string | undefined;
-    limit: number;
-    cursor?: string | undefined;
-  }): Promise<{ people: Person[]; nextCursor?: string }> {
-    const all = [...this.people.values()]
-      .filter((p) => page.team === undefined || p.team === page.team)
-      .sort((a, b) => a.personId.localeCompare(b.personId))
-      .filter((p) => page.cursor === undefined || p.personId > page.cursor);
-    const people = all.slice(0, page.limit).map(copy);
-    const last = people.at(-1);
-    return all.length > page.limit && last !== undefined
-      ? { people, nextCursor: last.personId }
-      : { people };
-  }
-
-  async awayPeriods(personId: string): Promise<AwayPeriod[]> {
-    return (this.away.get(personId) ?? []).map(copy).sort((a, b) => a.from.localeCompare(b.from));
-  }
-
-  async listShifts(page: {
-    from: Date;
-    to: Date;
-    limit: number;
-    cursor?: string | undefined;
-  }): Promise<{ shifts: StoredShift[]; nextCursor?: string }> {
-    const keyOf = (s: RotaShift) => `${new Date(s.from).toISOString()}#${s.personId}`;
-    const all = this.shifts
-      .filter(
-        (s) => Date.parse(s.from) < page.to.getTime() && Date.parse(s.to) > page.from.getTime(),
-      )
-      .sort((a, b) => keyOf(a).localeCompare(keyOf(b)))
-      .filter((s) => page.cursor === undefined || keyOf(s) > page.cursor);
-    const shifts = all.slice(0, page.limit).map(copy);
-    const last = shifts.at(-1);
-    return all.length > page.limit && last !== undefined
-      ? { shifts, nextCursor: keyOf(last) }
-      : { shifts };
   }
 
   async upsertPerson(person: Person, event: EventRecord): Promise<void> {
@@ -410,12 +236,6 @@ export class MemoryDirectory implements Directory, DirectoryWriter, DirectoryLis
       ...(shift.tier === undefined || shift.tier === 1 ? {} : { tier: shift.tier }),
     });
   }
-}
-
-/** A case store and a directory sharing one set of event records, as they share one table. */
-export function memoryStores(): { store: MemoryCaseStore; directory: MemoryDirectory } {
-  const events = new MemoryEventRecords();
-  return { store: new MemoryCaseStore(events), directory: new MemoryDirectory(events) };
 }
 
 function stripUndefined<T extends object>(value: T): T {

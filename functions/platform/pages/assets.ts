@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { webPath } from '#schemas/web.js';
 
 const APP_CSS = `
 .app-nowrap{white-space:nowrap}
@@ -49,5 +50,5 @@ export function loadAssets(govukDist: string): Assets {
   const files = new Map<string, Asset>([
     [name, { body, gzipped: gzipSync(body), contentType: 'text/css; charset=utf-8' }],
   ]);
-  return { stylesheet: `/app/assets/${name}`, get: (file) => files.get(file) };
+  return { stylesheet: webPath('asset', { file: name }), get: (file) => files.get(file) };
 }

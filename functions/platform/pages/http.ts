@@ -1,6 +1,7 @@
 /** HTTP helpers of the web pages: HTML and CSV answers, redirects, gzip, security headers. */
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import { WEB_ROOT, webPath } from '#schemas/web.js';
 import type { HttpResult } from '../http.js';
 
 /** Headers every page gets: no caching of personal data, no framing, a strict CSP. */
@@ -60,9 +61,12 @@ export function redirect(location: string, cookies: string[] = []): HttpResult {
   };
 }
 
-/** Only a local path under /app is a safe place to return to after sign-in. */
+/** A path under the pages' root: the root itself, a query on it, or a path below it. */
+const UNDER_ROOT = new RegExp(`^${WEB_ROOT}(/[^/\\\\]|$|\\?)`);
+
+/** Only a local path under the pages' root is a safe place to return to after sign-in. */
 export function safeNext(next: string | undefined): string {
-  return next !== undefined && /^\/app(\/[^/\\]|$|\?)/.test(next) && !next.startsWith('//')
+  return next !== undefined && UNDER_ROOT.test(next) && !next.startsWith('//')
     ? next
-    : '/app';
+    : webPath('home');
 }

@@ -13,6 +13,7 @@ import { posix } from 'node:path';
 import type Nunjucks from 'nunjucks';
 import runtime from 'nunjucks/browser/nunjucks-slim.js';
 import { formatUkLong } from '#kernel/reminders/messages.js';
+import { webPathFor } from '#schemas/web.js';
 import type { WebResources } from './resources.js';
 
 export type Render = (view: string, context: Record<string, unknown>) => string;
@@ -41,5 +42,7 @@ export function makeRenderer(resources: WebResources): Render {
   );
   /** A rule id or audit kind made readable: "lado-notification" → "lado notification". */
   env.addFilter('words', (text: string | undefined) => (text ?? '').replaceAll('-', ' '));
+  /** A page's path by its route's name (`schemas/web.ts`): `path('case', { caseId: id })`. */
+  env.addGlobal('path', webPathFor);
   return (view, context) => env.render(view, context);
 }
