@@ -1,6 +1,7 @@
 import type { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { METRICS, type MetricName } from '#kernel/metrics.js';
 import type { StatelessStack } from '#lib/stateless-stack.js';
 import { routeEntries, routeKey } from '#schemas/routes.js';
 import { actionsOf, resourcesOf, type Statement, statementsOf, synthStacks } from './helpers.js';
@@ -634,6 +635,34 @@ describe('alarms', () => {
       Statistic: 'Sum',
       Threshold: 1,
     });
+  });
+
+  it('our metrics alarmed are these eight, each described by its meaning in the one list', () => {
+    // Prepare: the alarms that query a metric of ours (Metrics Insights)
+    const byMetric = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+      .map((a) => a.Properties as { Metrics?: { Expression?: string }[]; AlarmDescription: string })
+      .flatMap((p) => {
+        const match = /^SELECT SUM\((\w+)\) FROM Timescales$/.exec(
+          p.Metrics?.[0]?.Expression ?? '',
+        );
+        return match === null ? [] : [[match[1]!, p.AlarmDescription] as const];
+      });
+    // Assess
+    expect(byMetric.map(([name]) => name).sort()).toEqual(
+      [
+        'SendFailed',
+        'TimerDead',
+        'AlertEscalated',
+        'AlertEscalatedToFallback',
+        'AlertReachedNobody',
+        'AlertEscalationLost',
+        'ImportRowsRefused',
+        'ImportFileUnusable',
+      ].sort(),
+    );
+    for (const [name, description] of byMetric) {
+      expect(description).toBe(`Timescales/${name}: ${METRICS[name as MetricName]}.`);
+    }
   });
 
   it('failed sends: Timescales/SendFailed across all its dimensions', () => {
