@@ -93,7 +93,7 @@ export const LAMBDA_BUNDLING: BundlingOptions = {
 
 /**
  * What `NodejsFunction` gives esbuild for `LAMBDA_BUNDLING`, in esbuild's own API: for the
- * checks that bundle an entry without a synth (`test/infra/environment.test.ts`).
+ * checks that bundle an entry without a synth (`test/infra/app-stack.test.ts`).
  */
 export const ESBUILD_OPTIONS: BuildOptions = {
   bundle: true,

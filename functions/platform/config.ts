@@ -2,7 +2,7 @@
  * Lambda configuration, read from the environment by zod, one concern at a time. Each
  * function's wiring names the parts it reads — `config(tableVars, authorityVars, …)` — so its
  * bundle holds only those variables' names (a part nobody names is left out by esbuild), and
- * the stack sets only those (`test/infra/environment.test.ts` holds the two together).
+ * the stack sets only those (`test/infra/app-stack.test.ts` holds the two together).
  * A missing or malformed value fails the start with a message naming every bad variable —
  * never a silent default.
  */

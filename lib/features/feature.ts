@@ -48,7 +48,7 @@ export interface Shared extends SharedPieces {
 /**
  * Each part of the functions' configuration (`functions/platform/config.ts`: `tableVars`,
  * `authorityVars`, …) with its variables' values in this stack. A function is given the parts
- * its wiring reads and no other; `test/infra/environment.test.ts` checks every variable set
+ * its wiring reads and no other; `test/infra/app-stack.test.ts` checks every variable set
  * against the function's bundle.
  */
 export function environmentParts(shared: SharedPieces) {

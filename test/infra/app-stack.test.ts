@@ -1,10 +1,18 @@
 /**
- * A function's environment holds only variables its code reads. Each function of the
- * synthesized stack (the managers' pages included) is bundled from its entry as `cdk synth`
- * bundles it, and every variable the stack sets on it must be named in that bundle: a variable
- * set but never read is another function's setting (a key's ARN, a sender's identity) leaking
- * into it. `functions/platform/config.ts` reads the environment by parts so that a bundle names
- * only the parts its wiring reads.
+ * The App stack with every feature (the managers' pages included), as deployed.
+ *
+ * A function's environment holds only variables its code reads. Each function is bundled from
+ * its entry as `cdk synth` bundles it, and every variable the stack sets on it must be named in
+ * that bundle: a variable set but never read is another function's setting (a key's ARN, a
+ * sender's identity) leaking into it. `functions/platform/config.ts` reads the environment by
+ * parts so that a bundle names only the parts its wiring reads.
+ *
+ * Its resources keep the logical ids they were deployed with. A logical id is a resource's
+ * identity in CloudFormation: under a new one the webhook secret and the alert-token key would
+ * be generated afresh, the schedule group (with every pending timer) and the user pool
+ * replaced, the fixed-name functions would clash with themselves and the retained log groups
+ * be orphaned. Only Lambda permissions are left out of the list: one is recreated before the
+ * old is removed, and nothing is lost.
  */
 import type { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -12,6 +20,7 @@ import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type EntryName, ESBUILD_OPTIONS, entryPath } from '#lib/bundling.js';
 import type { StatelessStack } from '#lib/stateless-stack.js';
+import deployed from './fixtures/stateless-logical-ids.json' with { type: 'json' };
 import { EXAMPLE_WEB, synthStacks } from './helpers.js';
 
 /** Read by the Node.js runtime itself, not by any code in a bundle. */
@@ -99,4 +108,16 @@ describe('each function’s environment', () => {
     },
     60_000,
   );
+});
+
+describe('logical ids', () => {
+  it('every resource deployed keeps its logical id and type', () => {
+    // Act
+    const resources = template.toJSON().Resources as Record<string, { Type: string }>;
+    // Assess
+    const moved = Object.entries(deployed as Record<string, string>)
+      .filter(([id, type]) => resources[id]?.Type !== type)
+      .map(([id, type]) => `${id} (${type})`);
+    expect(moved).toEqual([]);
+  });
 });
