@@ -14,11 +14,9 @@ import { type BuildOptions, build } from 'esbuild';
 import {
   ENTRIES,
   type EntryName,
+  ESBUILD_OPTIONS,
   ESBUILD_TARGET,
-  ESM_REQUIRE_BANNER,
-  EXTERNAL_MODULES,
   entryPath,
-  MAIN_FIELDS,
   PROJECT_ROOT,
   UNREACHED_CREDENTIAL_PROVIDERS,
 } from '#lib/bundling.js';
@@ -34,22 +32,8 @@ const IMPORT_RATIO_TARGET = 2;
 /** The alternative measured alongside: every `@aws-sdk/*` package external (the runtime's SDK). */
 const RUNTIME_SDK = { external: ['@aws-sdk/*'] };
 
-/** The options NodejsFunction passes to esbuild for our `LAMBDA_BUNDLING`. */
-const STACK_OPTIONS: BuildOptions = {
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: ESBUILD_TARGET,
-  mainFields: MAIN_FIELDS,
-  banner: { js: ESM_REQUIRE_BANNER },
-  minify: true,
-  sourcemap: true,
-  sourcesContent: false,
-  external: EXTERNAL_MODULES,
-  metafile: true,
-  logLevel: 'silent',
-  absWorkingDir: PROJECT_ROOT,
-};
+/** The options NodejsFunction passes to esbuild for our `LAMBDA_BUNDLING`, with the metafile. */
+const STACK_OPTIONS: BuildOptions = { ...ESBUILD_OPTIONS, metafile: true, logLevel: 'silent' };
 
 /** Enough environment for a handler's cold-start config parsing; no AWS call is made on import. */
 const FAKE_ENV: Record<string, string> = {

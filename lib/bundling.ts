@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { type BundlingOptions, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { BuildOptions } from 'esbuild';
 
 /** Repository root (this file lives in `lib/`). */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -88,6 +89,24 @@ export const LAMBDA_BUNDLING: BundlingOptions = {
   externalModules: EXTERNAL_MODULES,
   forceDockerBundling: false,
   metafile: false,
+};
+
+/**
+ * What `NodejsFunction` gives esbuild for `LAMBDA_BUNDLING`, in esbuild's own API: for the
+ * checks that bundle an entry without a synth (`test/infra/app-stack.test.ts`).
+ */
+export const ESBUILD_OPTIONS: BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: ESBUILD_TARGET,
+  mainFields: MAIN_FIELDS,
+  banner: { js: ESM_REQUIRE_BANNER },
+  minify: true,
+  sourcemap: true,
+  sourcesContent: false,
+  external: EXTERNAL_MODULES,
+  absWorkingDir: PROJECT_ROOT,
 };
 
 /**

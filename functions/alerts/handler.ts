@@ -12,7 +12,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { toAckView, toAlertView } from '#kernel/alert-state.js';
 import { fieldErrors, NotFoundError, ValidationError } from '#kernel/errors.js';
 import { ackRole } from '#kernel/reminders/alerts.js';
-import { config } from '#platform/config.js';
+import { authorityVars, config } from '#platform/config.js';
 import { type HttpResult, json } from '#platform/http.js';
 import { entry, httpLambda, type LambdaHandler } from '#platform/lambda.js';
 import { AlertParams } from '#schemas/responses.js';
@@ -93,5 +93,8 @@ async function reread(
 
 /** The Lambda: built on the first invocation (reads the alert-token key from Secrets Manager). */
 export const handler = entry(async () =>
-  makeHandler({ ...(await awsAlertsDeps()), pages: makeAckPages(config().authority.authority) }),
+  makeHandler({
+    ...(await awsAlertsDeps()),
+    pages: makeAckPages(config(authorityVars).authority.authority),
+  }),
 );

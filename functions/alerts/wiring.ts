@@ -12,13 +12,19 @@ import { loadRulesAndPlans } from '#kernel/reminders/overrides.js';
 import type { AlertTokens } from '#platform/alert-token.js';
 import { alertTokenKey, alertTokens } from '#platform/alerts.js';
 import { documentClient } from '#platform/aws.js';
-import { config } from '#platform/config.js';
+import {
+  alertTokenVars,
+  authorityVars,
+  config,
+  scheduleGroupVars,
+  tableVars,
+} from '#platform/config.js';
 import { DynamoAlertStore } from '#platform/dynamodb/alerts.js';
 import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
 import { DynamoDirectory } from '#platform/dynamodb/directory.js';
 import { DynamoReminderAudit } from '#platform/dynamodb/reminder-audit.js';
 import { powertoolsLog } from '#platform/logger.js';
-import { makeEventBridgeScheduler } from '#platform/scheduler/index.js';
+import { makeEventBridgeCanceller } from '#platform/scheduler/index.js';
 import type { AuthorityConfig } from '#schemas/authority.js';
 import type { AckDeps } from './acknowledge-alert.js';
 import type { AckPages } from './page.js';
@@ -38,7 +44,7 @@ export interface AckWiring {
   /** Its fallback contact (acknowledges by its phone too) and ack base URL. */
   authority: Pick<AuthorityConfig, 'fallbackContact'> & Partial<Pick<AuthorityConfig, 'links'>>;
   /** Cancels escalation timers: EventBridge Scheduler, or local mode's driver. */
-  scheduler: Scheduler;
+  scheduler: Pick<Scheduler, 'cancel'>;
   clock?: Clock;
   plans?: ReminderPlans;
 }
@@ -71,12 +77,12 @@ export function alertsHandlerDeps(
 
 /** The alerts Lambda in AWS, from the environment. */
 export async function awsAlertsDeps(): Promise<AlertsHandlerDeps> {
-  const cfg = config();
+  const cfg = config(tableVars, authorityVars, scheduleGroupVars, alertTokenVars);
   return alertsHandlerDeps({
     client: documentClient(),
     tableName: cfg.tableName,
     authority: cfg.authority,
-    scheduler: makeEventBridgeScheduler(cfg),
+    scheduler: makeEventBridgeCanceller(cfg),
     tokenKey: await alertTokenKey(cfg),
     // The page names the clock as the authority's plans do (its overrides included).
     plans: loadRulesAndPlans(cfg.authority).plans,
@@ -85,11 +91,11 @@ export async function awsAlertsDeps(): Promise<AlertsHandlerDeps> {
 
 /** The inbound-SMS Lambda in AWS, from the environment. */
 export function awsSmsInboundDeps(): AckDeps {
-  const cfg = config();
+  const cfg = config(tableVars, authorityVars, scheduleGroupVars);
   return ackDeps({
     client: documentClient(),
     tableName: cfg.tableName,
     authority: cfg.authority,
-    scheduler: makeEventBridgeScheduler(cfg),
+    scheduler: makeEventBridgeCanceller(cfg),
   });
 }

@@ -10,7 +10,16 @@ import { type Metrics, systemClock } from '#kernel/ports.js';
 import { fallbackPerson, type ReminderPlans } from '#kernel/reminders/index.js';
 import { alertTokenKey, alertTracking } from '#platform/alerts.js';
 import { documentClient } from '#platform/aws.js';
-import { type Config, config } from '#platform/config.js';
+import {
+  alertTokenVars,
+  authorityVars,
+  type Config,
+  config,
+  emailVars,
+  schedulerVars,
+  smsVars,
+  tableVars,
+} from '#platform/config.js';
 import { calendarFeedSource, type FeedSource } from '#platform/dynamodb/calendar-feed.js';
 import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
 import { DynamoDirectory } from '#platform/dynamodb/directory.js';
@@ -106,7 +115,9 @@ export function buildFireDeps(wiring: FireWiring): FireTimerDeps {
 }
 
 /** SES and End User Messaging SMS; each SDK package is imported on the channel's first send. */
-export function awsChannels(cfg: Config & { ses: { from: string } }): FireWiring['channels'] {
+export function awsChannels(
+  cfg: Pick<Config, 'ses' | 'sms'> & { ses: { from: string } },
+): FireWiring['channels'] {
   return {
     email: new SesEmailChannel(
       async () => new (await import('@aws-sdk/client-sesv2')).SESv2Client({}),
@@ -125,7 +136,7 @@ export function awsChannels(cfg: Config & { ses: { from: string } }): FireWiring
  * `metrics` are the invocation's counters.
  */
 export async function awsFireDeps(metrics: Metrics): Promise<FireTimerDeps> {
-  const cfg = config();
+  const cfg = config(tableVars, authorityVars, schedulerVars, emailVars, smsVars, alertTokenVars);
   const from = cfg.ses.from;
   if (from === undefined) throw new Error('Invalid configuration: SES_FROM is required');
   return buildFireDeps({

@@ -8,7 +8,7 @@
 import { type IngestWiring, ingestDeps } from '#functions/ingest/wiring.js';
 import { systemClock } from '#kernel/ports.js';
 import { awsEngine, documentClient } from '#platform/aws.js';
-import { config } from '#platform/config.js';
+import { config, schedulerVars, tableVars } from '#platform/config.js';
 import { DynamoDirectory } from '#platform/dynamodb/directory.js';
 import { lazyClient } from '#platform/lazy.js';
 import { powertoolsLog } from '#platform/logger.js';
@@ -58,7 +58,7 @@ const lambda = lazyClient(
 
 /** The drop bucket's Lambda in AWS: the events Lambda's ingest, S3, checkpoints, self-invocation. */
 export async function awsImportObjectDeps(): Promise<ObjectRunDeps> {
-  const cfg = config();
+  const cfg = config(tableVars, schedulerVars);
   const client = documentClient();
   // The function's own name, set by the Lambda runtime: a continuation invokes it again.
   const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME;

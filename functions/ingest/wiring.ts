@@ -7,7 +7,14 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BoundEngine } from '#kernel/engine/bound.js';
 import { type Clock, type Scheduler, systemClock } from '#kernel/ports.js';
 import { awsEngine, documentClient, secretString } from '#platform/aws.js';
-import { type Config, config } from '#platform/config.js';
+import {
+  authorityVars,
+  type Config,
+  config,
+  schedulerVars,
+  tableVars,
+  webhookVars,
+} from '#platform/config.js';
 import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
 import { DynamoDirectory } from '#platform/dynamodb/directory.js';
 import { DynamoReminderAudit } from '#platform/dynamodb/reminder-audit.js';
@@ -43,7 +50,9 @@ export function ingestDeps(wiring: IngestWiring): IngestDeps {
 }
 
 /** The webhook secret: from the environment, else from Secrets Manager. */
-export async function webhookSecret(cfg: Config): Promise<string> {
+export async function webhookSecret(
+  cfg: Pick<Config, 'webhookSecret' | 'webhookSecretArn'>,
+): Promise<string> {
   const secret =
     cfg.webhookSecret ??
     (cfg.webhookSecretArn === undefined ? undefined : await secretString(cfg.webhookSecretArn));
@@ -54,7 +63,7 @@ export async function webhookSecret(cfg: Config): Promise<string> {
 
 /** The events Lambda in AWS: config, secret, clients, adapters, engine, EventBridge Scheduler. */
 export async function awsEventsDeps(): Promise<EventsHandlerDeps> {
-  const cfg = config();
+  const cfg = config(tableVars, authorityVars, schedulerVars, webhookVars);
   return {
     webhookSecret: await webhookSecret(cfg),
     ...ingestDeps({

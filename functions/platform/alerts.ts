@@ -12,7 +12,9 @@ import type { Config } from './config.js';
 import { DynamoAlertStore } from './dynamodb/alerts.js';
 
 /** The alert-token key: from the environment (local mode), else from Secrets Manager. */
-export async function alertTokenKey(cfg: Config): Promise<string | undefined> {
+export async function alertTokenKey(
+  cfg: Pick<Config, 'alertTokenKey' | 'alertTokenKeyArn'>,
+): Promise<string | undefined> {
   if (cfg.alertTokenKey !== undefined) return cfg.alertTokenKey;
   return cfg.alertTokenKeyArn === undefined ? undefined : secretString(cfg.alertTokenKeyArn);
 }

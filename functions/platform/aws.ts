@@ -1,23 +1,27 @@
 /**
- * What every Lambda of the process shares in AWS: its configuration (`config()`), its
+ * What every Lambda of the process shares in AWS: its configuration (`config(…)`), its
  * DynamoDB document client, the rule engine on the stored bank-holiday feed and secret reads
  * — each made once, on first use (`lazy`: a failed start is retried by the next invocation).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BoundEngine } from '#kernel/engine/bound.js';
 import { makeDocumentClient } from './clients.js';
-import { config } from './config.js';
+import { authorityVars, config, tableVars } from './config.js';
 import { engineWithStoredFeed } from './engine.js';
 import { lazy, lazyClient } from './lazy.js';
 
 /** The process's document client (`DYNAMODB_ENDPOINT` points it at DynamoDB Local). */
 export const documentClient: () => DynamoDBDocumentClient = lazy(() =>
-  makeDocumentClient({ endpoint: config().dynamoEndpoint }),
+  makeDocumentClient({ endpoint: config(tableVars).dynamoEndpoint }),
 );
 
 /** The process's engine in AWS (the events and read Lambdas). */
 export const awsEngine: () => Promise<BoundEngine> = lazy(() =>
-  engineWithStoredFeed(documentClient(), config().tableName, config().authority),
+  engineWithStoredFeed(
+    documentClient(),
+    config(tableVars).tableName,
+    config(authorityVars).authority,
+  ),
 );
 
 /** Secrets Manager, its package imported on the first secret read. */

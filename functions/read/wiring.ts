@@ -8,7 +8,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BoundEngine } from '#kernel/engine/bound.js';
 import { fallbackPerson } from '#kernel/reminders/routing.js';
 import { awsEngine, documentClient } from '#platform/aws.js';
-import { config } from '#platform/config.js';
+import { authorityVars, config, tableVars } from '#platform/config.js';
 import { DynamoAlertStore } from '#platform/dynamodb/alerts.js';
 import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
 import { DynamoDirectory } from '#platform/dynamodb/directory.js';
@@ -49,10 +49,11 @@ export function readDeps(wiring: ReadWiring): ReadDeps {
 
 /** The read Lambda in AWS, from the environment. */
 export async function awsReadDeps(): Promise<ReadDeps> {
+  const cfg = config(tableVars, authorityVars);
   return readDeps({
     client: documentClient(),
-    tableName: config().tableName,
+    tableName: cfg.tableName,
     engine: await awsEngine(),
-    authority: config().authority,
+    authority: cfg.authority,
   });
 }

@@ -10,7 +10,7 @@ import { DEFAULT_GROUPS, type GroupMapping, ROLES } from '#kernel/access.js';
 import type { BoundEngine } from '#kernel/engine/bound.js';
 import { type Clock, systemClock } from '#kernel/ports.js';
 import { awsEngine, documentClient } from '#platform/aws.js';
-import { config } from '#platform/config.js';
+import { authorityVars, config, tableVars } from '#platform/config.js';
 import { DynamoDirectory } from '#platform/dynamodb/directory.js';
 import { DynamoReportStore } from '#platform/dynamodb/report-store.js';
 import { DynamoDigestStore } from '#platform/dynamodb/timer-store.js';
@@ -101,7 +101,7 @@ export function groupsFrom(json: string | undefined): GroupMapping {
 /** The web Lambda in AWS, from the environment. */
 export async function awsWebDeps(env: NodeJS.ProcessEnv = process.env): Promise<WebDeps> {
   const web = WebEnvironment.parse(env);
-  const cfg = config();
+  const cfg = config(tableVars, authorityVars);
   return webDeps({
     client: documentClient(),
     tableName: cfg.tableName,

@@ -2,10 +2,14 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRICS, type MetricName } from '#kernel/metrics.js';
 import { deadLetterQueue } from './secure-queue.js';
+import { METRICS_NAMESPACE } from './timescales-function.js';
 
 export interface AlarmsProps {
   /** Subscribed to the topic (confirm from the inbox). */
@@ -22,7 +26,13 @@ export interface AlarmOptions {
   readonly threshold?: number;
 }
 
-/** The alarm topic (encrypted, TLS-only) and a helper that wires every alarm to it. */
+export const FIVE_MINUTES = Duration.minutes(5);
+
+/**
+ * The alarm topic (encrypted, TLS-only) and the alarms wired to it. Each feature adds its own
+ * (its function's errors and throttles, its queues, its metrics); they all live here, beside
+ * the topic they notify.
+ */
 export class Alarms extends Construct {
   readonly topic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[] = [];
@@ -55,6 +65,46 @@ export class Alarms extends Construct {
     this.alarms.push(alarm);
     return alarm;
   }
-}
 
-export const FIVE_MINUTES = Duration.minutes(5);
+  /**
+   * The first count of one of our metrics (`functions/kernel/metrics.ts`: its name is the
+   * alarm's, its meaning the alarm's description), summed by Metrics Insights across every
+   * dimension set the functions emit: Powertools adds `service`, and a dimension added later
+   * does not silence the alarm.
+   */
+  onMetric(name: MetricName): cloudwatch.Alarm {
+    return this.add(name, {
+      metric: new cloudwatch.MathExpression({
+        expression: `SELECT SUM(${name}) FROM ${METRICS_NAMESPACE}`,
+        period: FIVE_MINUTES,
+        label: name,
+        usingMetrics: {},
+      }),
+      description: `${METRICS_NAMESPACE}/${name}: ${METRICS[name]}.`,
+    });
+  }
+
+  /** A function's errors and throttles, as `<Id>Errors` and `<Id>Throttles`. */
+  onFunction(id: string, fn: lambda.IFunction): void {
+    const name = id[0]!.toLowerCase() + id.slice(1);
+    this.add(`${id}Errors`, {
+      metric: fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
+      description: `The ${name} function threw errors.`,
+    });
+    this.add(`${id}Throttles`, {
+      metric: fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }),
+      description: `The ${name} function was throttled (reserved concurrency or account limit reached).`,
+    });
+  }
+
+  /** Any message in a dead-letter queue. */
+  onQueue(id: string, queue: sqs.IQueue, description: string): cloudwatch.Alarm {
+    return this.add(id, {
+      metric: queue.metricApproximateNumberOfMessagesVisible({
+        period: FIVE_MINUTES,
+        statistic: 'Maximum',
+      }),
+      description,
+    });
+  }
+}

@@ -1,4 +1,4 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Lazy, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -8,14 +8,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type Route, routeEntries } from '#schemas/routes.js';
 import { webRouteEntries } from '#schemas/web.js';
+import { type Alarms, FIVE_MINUTES } from './alarms.js';
 
 export interface TimescalesApiProps {
-  readonly eventsFunction: lambda.IFunction;
-  readonly readFunction: lambda.IFunction;
-  /** The managers' pages (`/app`); absent when the deployment has none. */
-  readonly webFunction?: lambda.IFunction;
-  /** Serves the ack link (`/a/{token}`) and `POST /v1/alerts/{alertId}/ack`. */
-  readonly alertsFunction: lambda.IFunction;
   /**
    * Steady-state requests per second on each ack-link route (a public route: a tighter limit
    * than the stage's, so guessing tokens is slow and cannot crowd out the webhook).
@@ -30,11 +25,14 @@ export interface TimescalesApiProps {
   readonly burstLimit: number;
   /** @default logs.RetentionDays.ONE_YEAR */
   readonly logRetention?: logs.RetentionDays;
+  /** Where its 5xx alarm goes. */
+  readonly alarms: Alarms;
 }
 
 /**
- * The HTTP API (API Gateway v2), its routes from the route table (`schemas/routes.ts`), each
- * integrated with the Lambda the table names. `POST /v1/events` is the webhook: its caller is
+ * The HTTP API (API Gateway v2). Each feature adds its own routes: `serve`, those the route
+ * table (`schemas/routes.ts`) gives its Lambda; `servePages`, the managers' pages.
+ * `POST /v1/events` is the webhook: its caller is
  * authenticated by the Standard Webhooks signature the events handler verifies, so it has no
  * API Gateway authoriser; the ack link (`GET`/`POST /a/{token}`) neither, its token being
  * checked by the alerts handler. Every other route needs SigV4-signed requests from an IAM
@@ -47,7 +45,9 @@ export class TimescalesApi extends Construct {
   readonly api: apigw.HttpApi;
   readonly stage: apigw.HttpStage;
   readonly accessLogs: logs.LogGroup;
-  readonly webhookRoute: apigw.HttpRoute;
+  private readonly ackRate: { ThrottlingRateLimit: number; ThrottlingBurstLimit: number };
+  /** Per-route throttling (the public ack link's): the L2 stage sets only the default. */
+  private readonly routeSettings: Record<string, unknown> = {};
 
   constructor(scope: Construct, id: string, props: TimescalesApiProps) {
     super(scope, id);
@@ -91,18 +91,36 @@ export class TimescalesApi extends Construct {
       },
     });
 
-    const integrations: Record<Route['lambda'], HttpLambdaIntegration> = {
-      events: new HttpLambdaIntegration('Events', props.eventsFunction),
-      read: new HttpLambdaIntegration('Read', props.readFunction),
-      alerts: new HttpLambdaIntegration('Alerts', props.alertsFunction),
+    this.ackRate = {
+      ThrottlingRateLimit: props.ackRateLimit ?? 5,
+      ThrottlingBurstLimit: props.ackBurstLimit ?? 10,
     };
-    let webhookRoute: apigw.HttpRoute | undefined;
-    const routeSettings: Record<string, unknown> = {};
+    (this.stage.node.defaultChild as apigw.CfnStage).addPropertyOverride(
+      'RouteSettings',
+      Lazy.any({ produce: () => this.routeSettings }),
+    );
+
+    const noWaf =
+      'AWS WAF cannot be associated with API Gateway HTTP APIs; the stage is throttled and the webhook is signature-checked instead.';
+    Validations.of(this.stage).acknowledge({ id: 'AwsSolutions-APIG3', reason: noWaf });
+
+    props.alarms.add('Api5xx', {
+      metric: this.api.metricServerError({ period: FIVE_MINUTES, statistic: 'Sum' }),
+      description:
+        'The API returned 5xx responses (errors or contention) five or more times in five minutes.',
+      threshold: 5,
+    });
+  }
+
+  /** The routes the route table gives `name`'s Lambda, each integrated with `fn`. */
+  serve(name: Route['lambda'], fn: lambda.IFunction): void {
+    const integration = new HttpLambdaIntegration(name[0]!.toUpperCase() + name.slice(1), fn);
     for (const [, route] of routeEntries()) {
+      if (route.lambda !== name) continue;
       const [added] = this.api.addRoutes({
         path: route.path,
         methods: [apigw.HttpMethod[route.method]],
-        integration: integrations[route.lambda],
+        integration,
         // IAM routes take the API's default authoriser.
         ...(route.auth === 'iam' ? {} : { authorizer: new apigw.HttpNoneAuthorizer() }),
       }) as [apigw.HttpRoute];
@@ -112,10 +130,7 @@ export class TimescalesApi extends Construct {
           reason:
             'The ack link is opened from an SMS or email by a person with no AWS identity: its path carries an HMAC-SHA256 token (alert id, expiry) signed with the alert-token key from Secrets Manager, which the alerts handler verifies in constant time; the route is throttled tighter than the stage.',
         });
-        routeSettings[`${route.method} ${route.path}`] = {
-          ThrottlingRateLimit: props.ackRateLimit ?? 5,
-          ThrottlingBurstLimit: props.ackBurstLimit ?? 10,
-        };
+        this.routeSettings[`${route.method} ${route.path}`] = this.ackRate;
       }
       if (route.auth === 'webhook') {
         Validations.of(added).acknowledge({
@@ -123,21 +138,8 @@ export class TimescalesApi extends Construct {
           reason:
             'The webhook is called by the back-office system, authenticated by the Standard Webhooks HMAC signature (webhook-id/-timestamp/-signature) that the events handler verifies with the secret from Secrets Manager; API Gateway HTTP APIs have no authoriser for HMAC signatures.',
         });
-        webhookRoute = added;
       }
     }
-    if (webhookRoute === undefined) throw new Error('the route table has no webhook route');
-    if (props.webFunction !== undefined) this.addPages(props.webFunction);
-    this.webhookRoute = webhookRoute;
-    // Per-route throttling for the public ack link (the L2 stage sets only the default).
-    (this.stage.node.defaultChild as apigw.CfnStage).addPropertyOverride(
-      'RouteSettings',
-      routeSettings,
-    );
-
-    const noWaf =
-      'AWS WAF cannot be associated with API Gateway HTTP APIs; the stage is throttled and the webhook is signature-checked instead.';
-    Validations.of(this.stage).acknowledge({ id: 'AwsSolutions-APIG3', reason: noWaf });
   }
 
   /**
@@ -147,7 +149,7 @@ export class TimescalesApi extends Construct {
    * cannot follow to a sign-in page; the web Lambda verifies the Cognito ID token in the
    * cookie itself (aws-jwt-verify: signature, issuer, audience, token use, expiry).
    */
-  private addPages(fn: lambda.IFunction): void {
+  servePages(fn: lambda.IFunction): void {
     const integration = new HttpLambdaIntegration('Web', fn);
     for (const [, route] of webRouteEntries()) {
       if (route.localOnly) continue;

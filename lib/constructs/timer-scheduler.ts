@@ -1,4 +1,4 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -8,8 +8,8 @@ import { deadLetterQueue } from './secure-queue.js';
 /**
  * EventBridge Scheduler plumbing for timers: the schedule group the Lambdas create one-time
  * schedules in, the execution role schedules run as, and the dead-letter queue for
- * invocations Scheduler could not deliver. The role starts with only the DLQ; `allowInvoke`
- * adds the one function it may invoke.
+ * invocations Scheduler could not deliver. The role may write to the DLQ and invoke the one
+ * function timers go to, and nothing else.
  */
 export class TimerScheduler extends Construct {
   readonly group: scheduler.ScheduleGroup;
@@ -17,6 +17,13 @@ export class TimerScheduler extends Construct {
   readonly deadLetterQueue: sqs.Queue;
   /** `arn:…:schedule/<group>/*`: the only schedules the Lambdas may touch. */
   readonly schedulesArn: string;
+  /**
+   * The name of the function timers invoke (the fire feature's), fixed so that its ARN is
+   * known before it exists: that function schedules its own follow-up timers, and a GetAtt on
+   * itself in its own environment would be circular.
+   */
+  readonly targetName: string;
+  readonly targetArn: string;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -36,22 +43,26 @@ export class TimerScheduler extends Construct {
         resources: [this.deadLetterQueue.queueArn],
       }),
     );
+    this.targetName = `${stack.stackName}-reminders`.slice(0, 64);
+    this.targetArn = stack.formatArn({
+      service: 'lambda',
+      resource: 'function',
+      resourceName: this.targetName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    // Exactly this function: no version or alias wildcard.
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'InvokeReminderFunction',
+        actions: ['lambda:InvokeFunction'],
+        resources: [this.targetArn],
+      }),
+    );
     this.schedulesArn = stack.formatArn({
       service: 'scheduler',
       resource: 'schedule',
       resourceName: `${this.group.scheduleGroupName}/*`,
     });
-  }
-
-  /** Lets schedules invoke exactly this function (no version or alias wildcard). */
-  allowInvoke(functionArn: string): void {
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'InvokeReminderFunction',
-        actions: ['lambda:InvokeFunction'],
-        resources: [functionArn],
-      }),
-    );
   }
 
   /**

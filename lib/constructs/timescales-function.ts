@@ -28,6 +28,12 @@ export interface TimescalesFunctionProps {
    */
   readonly environment?: Record<string, string>;
   /**
+   * It publishes metrics (Powertools Metrics): it is told their namespace
+   * (`POWERTOOLS_METRICS_NAMESPACE`), which a function without metrics never reads.
+   * @default false
+   */
+  readonly publishesMetrics?: boolean;
+  /**
    * Memory in MB (CPU scales with it; 512 MB keeps cold starts short on arm64).
    * @default 512
    */
@@ -125,7 +131,9 @@ export class TimescalesFunction extends Construct {
       environment: {
         ...props.environment,
         POWERTOOLS_SERVICE_NAME: props.serviceName,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        ...(props.publishesMetrics === true
+          ? { POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE }
+          : {}),
         LOG_LEVEL: props.logLevel ?? 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
       },

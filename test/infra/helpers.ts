@@ -19,6 +19,19 @@ export const EXAMPLE_CONFIG: TimescalesConfigInput = {
   fallbackContact: { email: 'duty.inbox@example.gov.uk' },
 };
 
+/** The managers' pages, signing in through a fake Entra ID tenant by OIDC. */
+export const EXAMPLE_WEB = {
+  domainPrefix: 'example-borough-timescales',
+  identityProvider: {
+    type: 'oidc' as const,
+    name: 'EntraID',
+    issuerUrl: 'https://login.microsoftonline.com/00000000-0000-0000-0000-00000000aaaa/v2.0',
+    clientId: 'client-id-from-entra',
+    clientSecretArn:
+      'arn:aws:secretsmanager:eu-west-2:111122223333:secret:timescales/entra-client-secret',
+  },
+};
+
 /**
  * An app whose stacks skip asset bundling (`aws:cdk:bundling-stacks: []`): the real
  * `NodejsFunction`s are synthesized, esbuild is not run. `bench/bundles.ts` and `cdk synth`

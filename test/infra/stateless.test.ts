@@ -1,6 +1,7 @@
 import type { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { METRICS, type MetricName } from '#kernel/metrics.js';
 import type { StatelessStack } from '#lib/stateless-stack.js';
 import { routeEntries, routeKey } from '#schemas/routes.js';
 import { actionsOf, resourcesOf, type Statement, statementsOf, synthStacks } from './helpers.js';
@@ -20,7 +21,8 @@ beforeAll(() => {
 
 const FUNCTIONS = ['events', 'read', 'reminders', 'alerts', 'smsInbound'] as const;
 /** Each function's Powertools service name. */
-const SERVICE: Record<(typeof FUNCTIONS)[number], string> = {
+const SERVICE: Record<(typeof FUNCTIONS)[number] | 'import', string> = {
+  import: 'timescales-import',
   events: 'timescales-events',
   read: 'timescales-read',
   reminders: 'timescales-reminders',
@@ -52,42 +54,66 @@ describe('Lambda functions', () => {
     },
   );
 
-  it.each(FUNCTIONS)('%s: every environment variable of docs/architecture.md is set', (name) => {
-    const resource = template.toJSON().Resources[idOf(stack.functions[name].function)];
-    const variables = resource.Properties.Environment.Variables as Record<string, unknown>;
-    expect(Object.keys(variables).sort()).toEqual(
-      [
-        'ALERT_TOKEN_KEY_ARN',
-        'AUTHORITY_CONFIG',
-        'LOG_LEVEL',
-        'NODE_OPTIONS',
-        'POWERTOOLS_METRICS_NAMESPACE',
-        'POWERTOOLS_SERVICE_NAME',
-        'SCHEDULER_DLQ_ARN',
-        'SCHEDULER_ROLE_ARN',
-        'SCHEDULE_GROUP',
-        'SES_CONFIGURATION_SET',
-        'SES_FROM',
-        'SMS_CONFIGURATION_SET',
-        'SMS_ORIGINATION_IDENTITY',
-        'SMS_TWO_WAY',
-        'TABLE_NAME',
-        'TIMER_TARGET_ARN',
-        'WEBHOOK_SECRET_ARN',
-      ].sort(),
-    );
-    expect(variables).toMatchObject({
+  /** Every function's own: Powertools reads the first two, the Node.js runtime the third. */
+  const RUNTIME = ['LOG_LEVEL', 'NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME'];
+  const SCHEDULER = [
+    'SCHEDULER_DLQ_ARN',
+    'SCHEDULER_ROLE_ARN',
+    'SCHEDULE_GROUP',
+    'TIMER_TARGET_ARN',
+  ];
+  /** What each function's wiring reads (docs/architecture.md, "Lambda environment"). */
+  const READS: Record<(typeof FUNCTIONS)[number] | 'import', string[]> = {
+    events: ['TABLE_NAME', 'AUTHORITY_CONFIG', ...SCHEDULER, 'WEBHOOK_SECRET_ARN'],
+    read: ['TABLE_NAME', 'AUTHORITY_CONFIG'],
+    reminders: [
+      'TABLE_NAME',
+      'AUTHORITY_CONFIG',
+      ...SCHEDULER,
+      'SES_FROM',
+      'SES_CONFIGURATION_SET',
+      'SMS_ORIGINATION_IDENTITY',
+      'SMS_CONFIGURATION_SET',
+      'SMS_TWO_WAY',
+      'ALERT_TOKEN_KEY_ARN',
+      'POWERTOOLS_METRICS_NAMESPACE',
+    ],
+    alerts: ['TABLE_NAME', 'AUTHORITY_CONFIG', 'SCHEDULE_GROUP', 'ALERT_TOKEN_KEY_ARN'],
+    smsInbound: ['TABLE_NAME', 'AUTHORITY_CONFIG', 'SCHEDULE_GROUP'],
+    import: ['TABLE_NAME', 'AUTHORITY_CONFIG', ...SCHEDULER, 'POWERTOOLS_METRICS_NAMESPACE'],
+  };
+  const variablesOf = (name: keyof typeof READS) =>
+    template.toJSON().Resources[idOf(stack.functions[name].function)].Properties.Environment
+      .Variables as Record<string, unknown>;
+
+  it.each(Object.keys(READS) as (keyof typeof READS)[])(
+    '%s: its environment is what its wiring reads, no other variable',
+    (name) => {
+      expect(Object.keys(variablesOf(name)).sort()).toEqual([...READS[name], ...RUNTIME].sort());
+    },
+  );
+
+  it.each(Object.keys(READS) as (keyof typeof READS)[])('%s: each variable’s value', (name) => {
+    // Prepare: every value any function may have; each function has its own subset
+    const values: Record<string, unknown> = {
       POWERTOOLS_SERVICE_NAME: SERVICE[name],
       POWERTOOLS_METRICS_NAMESPACE: 'Timescales',
       LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
       SES_FROM: 'timescales@example.gov.uk',
       SCHEDULE_GROUP: stack.timers.group.scheduleGroupName,
       SCHEDULER_ROLE_ARN: { 'Fn::GetAtt': [idOf(stack.timers.role), 'Arn'] },
       SCHEDULER_DLQ_ARN: { 'Fn::GetAtt': [idOf(stack.timers.deadLetterQueue), 'Arn'] },
-      WEBHOOK_SECRET_ARN: { Ref: idOf(stack.webhookSecret) },
+      WEBHOOK_SECRET_ARN: { Ref: idOf(stack.ingest.webhookSecret) },
       ALERT_TOKEN_KEY_ARN: { Ref: idOf(stack.alertTokenKey) },
       SMS_TWO_WAY: 'false',
-    });
+    };
+    // Act
+    const variables = variablesOf(name);
+    // Assess
+    for (const [variable, value] of Object.entries(variables)) {
+      if (variable in values) expect(value, variable).toEqual(values[variable]);
+    }
     expect(JSON.parse(variables.AUTHORITY_CONFIG as string)).toMatchObject({
       authority: 'Example Borough Council',
       division: 'england-and-wales',
@@ -98,9 +124,11 @@ describe('Lambda functions', () => {
       },
       ackWithinMinutes: 30,
     });
-    expect(JSON.stringify(variables.TIMER_TARGET_ARN)).toContain(
-      ':function:Timescales-example-borough-App-reminders',
-    );
+    if ('TIMER_TARGET_ARN' in variables) {
+      expect(JSON.stringify(variables.TIMER_TARGET_ARN)).toContain(
+        ':function:Timescales-example-borough-App-reminders',
+      );
+    }
   });
 
   it.each(FUNCTIONS)(
@@ -340,7 +368,7 @@ describe('least-privilege IAM', () => {
       'secretsmanager:DescribeSecret',
       'secretsmanager:GetSecretValue',
     ]);
-    expect(statement!.Resource).toEqual({ Ref: idOf(stack.webhookSecret) });
+    expect(statement!.Resource).toEqual({ Ref: idOf(stack.ingest.webhookSecret) });
   });
 
   it('events: sends no email or SMS', () => {
@@ -351,7 +379,8 @@ describe('least-privilege IAM', () => {
   it('only the events function reads the webhook secret', () => {
     for (const name of FUNCTIONS) {
       const reads = statementsWith(name, 'secretsmanager:').some(
-        (s) => JSON.stringify(s.Resource) === JSON.stringify({ Ref: idOf(stack.webhookSecret) }),
+        (s) =>
+          JSON.stringify(s.Resource) === JSON.stringify({ Ref: idOf(stack.ingest.webhookSecret) }),
       );
       expect(reads, name).toBe(name === 'events');
     }
@@ -608,6 +637,34 @@ describe('alarms', () => {
     });
   });
 
+  it('our metrics alarmed are these eight, each described by its meaning in the one list', () => {
+    // Prepare: the alarms that query a metric of ours (Metrics Insights)
+    const byMetric = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+      .map((a) => a.Properties as { Metrics?: { Expression?: string }[]; AlarmDescription: string })
+      .flatMap((p) => {
+        const match = /^SELECT SUM\((\w+)\) FROM Timescales$/.exec(
+          p.Metrics?.[0]?.Expression ?? '',
+        );
+        return match === null ? [] : [[match[1]!, p.AlarmDescription] as const];
+      });
+    // Assess
+    expect(byMetric.map(([name]) => name).sort()).toEqual(
+      [
+        'SendFailed',
+        'TimerDead',
+        'AlertEscalated',
+        'AlertEscalatedToFallback',
+        'AlertReachedNobody',
+        'AlertEscalationLost',
+        'ImportRowsRefused',
+        'ImportFileUnusable',
+      ].sort(),
+    );
+    for (const [name, description] of byMetric) {
+      expect(description).toBe(`Timescales/${name}: ${METRICS[name as MetricName]}.`);
+    }
+  });
+
   it('failed sends: Timescales/SendFailed across all its dimensions', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Metrics: [
@@ -640,13 +697,13 @@ describe('alarms', () => {
     },
   );
 
-  it('the namespace the alarms query is the one the functions emit to', () => {
-    for (const name of FUNCTIONS) {
+  it('the namespace the alarms query is the one the functions that publish metrics emit to', () => {
+    for (const name of ['reminders', 'import'] as const) {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Environment: {
           Variables: Match.objectLike({
             POWERTOOLS_METRICS_NAMESPACE: 'Timescales',
-            POWERTOOLS_SERVICE_NAME: SERVICE[name],
+            POWERTOOLS_SERVICE_NAME: `timescales-${name}`,
           }),
         },
       });

@@ -9,19 +9,7 @@ import { parseConfig } from '#lib/config.js';
 import { TimescalesFunction } from '#lib/constructs/timescales-function.js';
 import type { StatelessStack } from '#lib/stateless-stack.js';
 import { WEB_ROUTES } from '#schemas/web.js';
-import { EXAMPLE_CONFIG, statementsOf, synthStacks } from './helpers.js';
-
-const WEB = {
-  domainPrefix: 'example-borough-timescales',
-  identityProvider: {
-    type: 'oidc' as const,
-    name: 'EntraID',
-    issuerUrl: 'https://login.microsoftonline.com/00000000-0000-0000-0000-00000000aaaa/v2.0',
-    clientId: 'client-id-from-entra',
-    clientSecretArn:
-      'arn:aws:secretsmanager:eu-west-2:111122223333:secret:timescales/entra-client-secret',
-  },
-};
+import { EXAMPLE_CONFIG, statementsOf, synthStacks, EXAMPLE_WEB as WEB } from './helpers.js';
 
 let stack: StatelessStack;
 let template: Template;
@@ -41,8 +29,8 @@ describe('the managers’ pages in AWS', () => {
     const variables = template.toJSON().Resources[idOf(web.function)].Properties.Environment
       .Variables as Record<string, unknown>;
     expect(variables).toMatchObject({
-      COGNITO_USER_POOL_ID: { Ref: idOf(stack.signIn!.userPool) },
-      COGNITO_CLIENT_ID: { Ref: idOf(stack.signIn!.client) },
+      COGNITO_USER_POOL_ID: { Ref: idOf(stack.web!.signIn.userPool) },
+      COGNITO_CLIENT_ID: { Ref: idOf(stack.web!.signIn.client) },
       COGNITO_DOMAIN: { 'Fn::Join': ['', expect.arrayContaining(['.amazoncognito.com'])] },
       COGNITO_IDENTITY_PROVIDER: 'EntraID',
       WEB_GROUPS: JSON.stringify({

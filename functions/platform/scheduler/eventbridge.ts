@@ -10,8 +10,16 @@ import { type Backoff, mapSettled, realSleep, withRetry } from '#kernel/reminder
 import type { Timer } from '#kernel/timers.js';
 import { type ClientSource, lazyClient } from '../lazy.js';
 
-export interface EventBridgeSchedulerOptions {
+/** Deleting schedules: the group they are in. */
+export interface EventBridgeCancellerOptions {
   groupName: string;
+  /** Creates/deletes in flight at once. @default 5 */
+  concurrency?: number;
+  /** Retry of throttled or failed API calls. @default 6 attempts, 200 ms base, 10 s cap */
+  backoff?: Partial<Backoff>;
+}
+
+export interface EventBridgeSchedulerOptions extends EventBridgeCancellerOptions {
   /** The timer Lambda (`functions/fire/handler.ts`). */
   targetArn: string;
   /** The role EventBridge Scheduler assumes to invoke it. */
@@ -20,10 +28,6 @@ export interface EventBridgeSchedulerOptions {
   deadLetterArn: string;
   /** Reads the wall clock: a time already passed is scheduled shortly ahead instead. */
   now?: () => Date;
-  /** Creates/deletes in flight at once. @default 5 */
-  concurrency?: number;
-  /** Retry of throttled or failed API calls. @default 6 attempts, 200 ms base, 10 s cap */
-  backoff?: Partial<Backoff>;
   /** The target's retry policy. @default 24 h, 185 attempts (the service maximum) */
   retryPolicy?: { maximumEventAgeInSeconds: number; maximumRetryAttempts: number };
 }
@@ -68,14 +72,18 @@ export function atExpression(at: Date): string {
   return `at(${new Date(seconds).toISOString().slice(0, 19)})`;
 }
 
-export class EventBridgeScheduler {
-  private readonly backoff: Backoff;
-  private readonly client: () => Promise<SchedulerClient>;
+/**
+ * Deletes timers' schedules: all a function that only cancels timers needs (acknowledging an
+ * alert cancels its escalation timers and creates none), so it is given no target, role or queue.
+ */
+export class EventBridgeCanceller {
+  protected readonly backoff: Backoff;
+  protected readonly client: () => Promise<SchedulerClient>;
 
   /** `client` may be a factory: the Scheduler package is then loaded on the first call. */
   constructor(
     client: ClientSource<SchedulerClient>,
-    private readonly options: EventBridgeSchedulerOptions,
+    protected readonly options: EventBridgeCancellerOptions,
   ) {
     this.client = lazyClient(client);
     this.backoff = {
@@ -88,6 +96,53 @@ export class EventBridgeScheduler {
     };
   }
 
+  async cancel(names: string[]): Promise<void> {
+    const results = await mapSettled(names, this.options.concurrency ?? 5, (name) =>
+      withRetry(() => this.delete(name), isRetryable, this.backoff),
+    );
+    this.raiseFailures('delete', names, results);
+  }
+
+  protected async delete(name: string): Promise<void> {
+    const [client, { DeleteScheduleCommand }] = await Promise.all([
+      this.client(),
+      import('@aws-sdk/client-scheduler'),
+    ]);
+    try {
+      await client.send(
+        new DeleteScheduleCommand({ Name: name, GroupName: this.options.groupName }),
+      );
+    } catch (error) {
+      // Already fired (ActionAfterCompletion DELETE) or never created.
+      if (isNamed(error, 'ResourceNotFoundException')) return;
+      throw error;
+    }
+  }
+
+  protected raiseFailures(
+    what: string,
+    names: string[],
+    results: PromiseSettledResult<void>[],
+  ): void {
+    const failed = names.filter((_, i) => results[i]?.status === 'rejected');
+    if (failed.length === 0) return;
+    const first = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    throw new SchedulingError(`could not ${what} ${failed.length} schedule(s)`, failed, {
+      cause: first.reason,
+    });
+  }
+}
+
+/** Creates and deletes timers' schedules: each invokes the timer Lambda as the scheduler's role. */
+export class EventBridgeScheduler extends EventBridgeCanceller {
+  /** `client` may be a factory: the Scheduler package is then loaded on the first call. */
+  constructor(
+    client: ClientSource<SchedulerClient>,
+    protected override readonly options: EventBridgeSchedulerOptions,
+  ) {
+    super(client, options);
+  }
+
   async schedule(timers: Timer[]): Promise<void> {
     const now = (this.options.now ?? (() => new Date()))();
     const results = await mapSettled(timers, this.options.concurrency ?? 5, (timer) =>
@@ -98,13 +153,6 @@ export class EventBridgeScheduler {
       timers.map((t) => t.name),
       results,
     );
-  }
-
-  async cancel(names: string[]): Promise<void> {
-    const results = await mapSettled(names, this.options.concurrency ?? 5, (name) =>
-      withRetry(() => this.delete(name), isRetryable, this.backoff),
-    );
-    this.raiseFailures('delete', names, results);
   }
 
   private async create(timer: Timer, now: Date): Promise<void> {
@@ -145,35 +193,6 @@ export class EventBridgeScheduler {
       if (isNamed(error, 'ConflictException')) return;
       throw error;
     }
-  }
-
-  private async delete(name: string): Promise<void> {
-    const [client, { DeleteScheduleCommand }] = await Promise.all([
-      this.client(),
-      import('@aws-sdk/client-scheduler'),
-    ]);
-    try {
-      await client.send(
-        new DeleteScheduleCommand({ Name: name, GroupName: this.options.groupName }),
-      );
-    } catch (error) {
-      // Already fired (ActionAfterCompletion DELETE) or never created.
-      if (isNamed(error, 'ResourceNotFoundException')) return;
-      throw error;
-    }
-  }
-
-  private raiseFailures(
-    what: string,
-    names: string[],
-    results: PromiseSettledResult<void>[],
-  ): void {
-    const failed = names.filter((_, i) => results[i]?.status === 'rejected');
-    if (failed.length === 0) return;
-    const first = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
-    throw new SchedulingError(`could not ${what} ${failed.length} schedule(s)`, failed, {
-      cause: first.reason,
-    });
   }
 }
 

@@ -2,7 +2,7 @@
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { Config } from '../config.js';
 import { lazyClient } from '../lazy.js';
-import { EventBridgeScheduler } from './eventbridge.js';
+import { EventBridgeCanceller, EventBridgeScheduler } from './eventbridge.js';
 
 export * from './eventbridge.js';
 
@@ -34,4 +34,14 @@ export function makeEventBridgeScheduler(cfg: Pick<Config, 'scheduler'>): EventB
     targetArn: targetArn as string,
     deadLetterArn: dlqArn as string,
   });
+}
+
+/** For a function that only cancels timers: fails fast (at cold start) without the group. */
+export function makeEventBridgeCanceller(
+  cfg: Pick<Config, 'scheduleGroup'>,
+): Pick<EventBridgeCanceller, 'cancel'> {
+  if (cfg.scheduleGroup === undefined) {
+    throw new Error('Invalid configuration: cancelling timers needs SCHEDULE_GROUP');
+  }
+  return new EventBridgeCanceller(schedulerClient, { groupName: cfg.scheduleGroup });
 }
