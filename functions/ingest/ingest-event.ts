@@ -209,7 +209,8 @@ async function applyCaseEvent(
   // DynamoDB items stop at 400 KB: a case grown that large by a sender is refused, not a 500.
   // Serialised once: the size check and the commit share the text.
   const afterJson = JSON.stringify(result.aggregate);
-  if (Buffer.byteLength(afterJson) > MAX_CASE_BYTES) {
+  // A UTF-16 code unit is at most 3 bytes of UTF-8: most cases need no byte count.
+  if (afterJson.length * 3 > MAX_CASE_BYTES && Buffer.byteLength(afterJson) > MAX_CASE_BYTES) {
     throw new UnprocessableEventError(
       `case ${event.caseId} would exceed the size one case may have`,
       {
