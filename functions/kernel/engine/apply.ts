@@ -54,7 +54,10 @@ function kindOf(event: CaseEvent): string | undefined {
 
 const matchesAny = (ms: EventMatcher[], e: CaseEvent) => ms.some((m) => matches(m, e));
 
-/** Updates the case facts the event carries (`at`: its `occurredAt`); returns the fields that changed (old → new). */
+/**
+ * Updates the case facts the event carries (`at`: its `occurredAt`); returns the fields that
+ * changed (old → new).
+ */
 export function applyFacts(
   w: Work,
   event: CaseEvent,
