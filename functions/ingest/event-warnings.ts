@@ -130,8 +130,9 @@ function rolesNeeded(after: CaseAggregate, deps: WarningDeps): Map<string, strin
   const needed = new Map<string, string[]>();
   if (after.status === 'closed') return needed;
   const add = (role: string, deadlineId: string) => {
-    const ids = needed.get(role) ?? [];
-    if (!ids.includes(deadlineId)) needed.set(role, [...ids, deadlineId]);
+    const ids = needed.get(role);
+    if (ids === undefined) needed.set(role, [deadlineId]);
+    else if (!ids.includes(deadlineId)) ids.push(deadlineId);
   };
   for (const d of after.deadlines) {
     if (d.status !== 'open' && !(d.status === 'breached' && d.metAt === undefined)) continue;

@@ -20,7 +20,7 @@
  * 5. Directory events: warn of people they name that the directory lacks, then write person
  *    / away period / rota shift with the event record (and its answer).
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { CaseEngine } from '#kernel/engine/case-engine.js';
 import {
   ContentionError,
@@ -46,6 +46,7 @@ import type { EventRecord, StoredAnswer, StoredCase } from '#kernel/records.js';
 import { backoffDelay, realSleep } from '#kernel/reminders/backoff.js';
 import { DEFAULT_REMINDER_PLANS } from '#kernel/reminders/plans.js';
 import { diffTimers } from '#kernel/timers.js';
+import { serializeAggregate } from '#platform/dynamodb/codec.js';
 import { reminderTimerAudit } from '#platform/replace-timers.js';
 import {
   type CaseEvent,
@@ -208,8 +209,9 @@ async function applyCaseEvent(
   }
   // DynamoDB items stop at 400 KB: a case grown that large by a sender is refused, not a 500.
   // Serialised once: the size check and the commit share the text.
-  const afterJson = JSON.stringify(result.aggregate);
-  if (Buffer.byteLength(afterJson) > MAX_CASE_BYTES) {
+  const afterJson = serializeAggregate(result.aggregate);
+  // A UTF-16 code unit is at most 3 bytes of UTF-8: most cases need no byte count.
+  if (afterJson.length * 3 > MAX_CASE_BYTES && Buffer.byteLength(afterJson) > MAX_CASE_BYTES) {
     throw new UnprocessableEventError(
       `case ${event.caseId} would exceed the size one case may have`,
       {
@@ -320,5 +322,11 @@ async function syncTimers(
 
 /** sha256 of the canonical JSON (sorted keys): whitespace or key order does not make a new body. */
 export function hashOf(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+  return sha256Hex(canonicalJson(value));
 }
+
+/** One-shot hashing where Node has it (20.12 on): no Hash object per event. */
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'hex')
+    : (text) => crypto.createHash('sha256').update(text).digest('hex');

@@ -81,10 +81,14 @@ export function planTimers(
   planners: readonly TimerPlanner[] = DEFAULT_PLANNERS,
 ): Timer[] {
   const caseCtx = { calendar: caseCalendar(ctx, aggregate), rules: ctx.rules };
-  return aggregate.deadlines
-    .flatMap((d) => planners.flatMap((p) => p(d, aggregate, caseCtx)))
-    .sort((a, b) => a.fireAt.getTime() - b.fireAt.getTime() || (a.name < b.name ? -1 : 1));
+  const timers: Timer[] = [];
+  for (const d of aggregate.deadlines)
+    for (const planner of planners) for (const t of planner(d, aggregate, caseCtx)) timers.push(t);
+  return timers.sort(byTimeThenName);
 }
+
+const byTimeThenName = (a: Timer, b: Timer): number =>
+  a.fireAt.getTime() - b.fireAt.getTime() || (a.name < b.name ? -1 : 1);
 
 /** The timers to cancel and to schedule to go from one plan to the next (matched by name). */
 export function diffTimers<T extends { name: string }>(

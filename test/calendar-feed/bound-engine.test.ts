@@ -140,4 +140,151 @@ describe('the bound engine’s plan memos', () => {
     expect(b2wd(after)).toBe('2027-06-02');
     expect(after).toEqual(fromScratch(open));
   });
+
+  it('hand out timers a caller cannot change, and arrays it may', () => {
+    // Prepare: an open case with a running clock, planned once so the memos hold its plan.
+    const engine = makeCaseEngine(AUTHORITY, reminderPlans());
+    const opened = engine.applyEvent(
+      undefined,
+      event('f1', 'case.opened', '2027-05-03T08:00:00Z', { team: 't' }),
+      new Date('2027-05-03T08:00:00Z'),
+    ).aggregate;
+    const raised = engine.applyEvent(
+      opened,
+      event('f2', 'disagreement.raised', '2027-05-04T09:00:00Z', { disagreementId: 'D-1' }),
+      new Date('2027-05-04T09:00:00Z'),
+    ).aggregate;
+    const text = JSON.stringify(raised);
+    const first = engine.planTimers(raised, new Date(), text);
+    const expected = structuredClone(first);
+    const timer = first[0]!;
+    // Act + Assess: the timers are frozen (ES modules are strict, so a write throws) ...
+    expect(() => {
+      timer.payload.version = 99;
+    }).toThrow(TypeError);
+    expect(() => {
+      timer.fireAt = new Date(0);
+    }).toThrow(TypeError);
+    // ... and the array is the caller's own: emptying it changes no later plan.
+    first.splice(0, first.length);
+    expect(engine.planTimers(raised, new Date(), text)).toEqual(expected);
+    expect(engine.planTimers(raised, new Date())).toEqual(expected);
+  });
+
+  it('plan a deadline again when any field its timers are planned from changed', () => {
+    // Prepare: a case with a LADO clock, a disagreement ladder and a joint supervision, under
+    // an authority with a team working 12:00-14:00.
+    const lateDay = { open: '12:00', close: '14:00' };
+    const engine = makeCaseEngine(
+      {
+        ...AUTHORITY,
+        teamHours: { late: { 1: lateDay, 2: lateDay, 3: lateDay, 4: lateDay, 5: lateDay } },
+      },
+      reminderPlans(),
+    );
+    const fromScratch = (aggregate: CaseAggregate) =>
+      planTimers(aggregate, { calendar: engine.calendar, rules: engine.rules }, [
+        ...DEFAULT_PLANNERS,
+        reminderTimerPlanner(reminderPlans()),
+      ]);
+    let open: CaseAggregate | undefined;
+    for (const step of [
+      event('g1', 'case.opened', '2027-05-03T08:00:00Z', {
+        team: 't',
+        jointWithMentalHealth: true,
+      }),
+      event('g2', 'lado.concern-raised', '2027-05-04T09:00:00Z', { allegationId: 'A-1' }),
+      event('g3', 'disagreement.raised', '2027-05-04T09:00:00Z', { disagreementId: 'D-1' }),
+    ])
+      open = engine.applyEvent(open, step, new Date(step.occurredAt)).aggregate;
+    const base = open as CaseAggregate;
+    const breached = structuredClone(base);
+    Object.assign(clockOf(breached, 'lado-notification'), { status: 'breached' });
+    const day = 86_400_000;
+    const plus = (d: Date, days: number) => new Date(d.getTime() + days * day);
+    type Clock = CaseAggregate['deadlines'][number];
+    const cases: [string, CaseAggregate, string, (d: Clock, a: CaseAggregate) => void][] = [
+      ['version', base, 'lado-notification', (d) => Object.assign(d, { version: d.version + 1 })],
+      ['dueAt', base, 'lado-notification', (d) => Object.assign(d, { dueAt: plus(d.dueAt, 7) })],
+      [
+        'startedAt',
+        base,
+        'lado-notification',
+        (d) => Object.assign(d, { startedAt: plus(d.startedAt, -1) }),
+      ],
+      [
+        'arrivedAt',
+        base,
+        'lado-notification',
+        (d) => Object.assign(d, { arrivedAt: plus(d.dueAt, 1) }),
+      ],
+      ['status', base, 'lado-notification', (d) => Object.assign(d, { status: 'breached' })],
+      ['hoursTeam', base, 'joint-supervision', (d) => Object.assign(d, { hoursTeam: 'late' })],
+      [
+        'stageStartedAt',
+        base,
+        'disagreement',
+        (d) => Object.assign(d, { stageStartedAt: plus(d.startedAt, -1) }),
+      ],
+      [
+        'metAt',
+        breached,
+        'lado-notification',
+        (d) => Object.assign(d, { metAt: plus(d.dueAt, 1) }),
+      ],
+      [
+        'safeguarding',
+        breached,
+        'lado-notification',
+        (d) => Object.assign(d, { safeguarding: !d.safeguarding }),
+      ],
+      ['case status', base, 'joint-supervision', (_, a) => Object.assign(a, { status: 'closed' })],
+    ];
+    for (const [field, before, rule, change] of cases) {
+      const changed = structuredClone(before);
+      change(clockOf(changed, rule), changed);
+      // The change moves the plan, so a memo that missed it would answer wrongly.
+      expect(fromScratch(changed), `${field} changes the plan`).not.toEqual(fromScratch(before));
+      // The memo holds the clock as it was: the changed field is the only difference.
+      expect(engine.planTimers(before, new Date())).toEqual(fromScratch(before));
+      // Act + Assess
+      expect(engine.planTimers(changed, new Date()), field).toEqual(fromScratch(changed));
+    }
+    // closedAt of a supervision cancelled after its invitation went out: the invitation's
+    // cancellation goes at closedAt, so an hour later moves it.
+    const cancelled = structuredClone(base);
+    const supervision = clockOf(cancelled, 'joint-supervision');
+    const hour = 3_600_000;
+    const closedAt = new Date(supervision.dueAt.getTime() - 2 * hour);
+    Object.assign(supervision, { status: 'cancelled', closedAt });
+    const later = structuredClone(cancelled);
+    Object.assign(clockOf(later, 'joint-supervision'), {
+      closedAt: new Date(closedAt.getTime() + hour),
+    });
+    expect(fromScratch(later)).not.toEqual(fromScratch(cancelled));
+    expect(engine.planTimers(cancelled, new Date())).toEqual(fromScratch(cancelled));
+    expect(engine.planTimers(later, new Date())).toEqual(fromScratch(later));
+  });
+});
+
+function clockOf(aggregate: CaseAggregate, rule: string): CaseAggregate['deadlines'][number] {
+  const clock = aggregate.deadlines.find((d) => d.rule === rule);
+  if (clock === undefined) throw new Error(`no ${rule} clock`);
+  return clock;
+}
+
+describe('a timer planned from the memos', () => {
+  it('keeps its fireAt: no source in functions/ calls a Date setter on a fireAt', async () => {
+    // A frozen timer's fireAt is still a Date, which freezing cannot protect: the memos share
+    // it between plans, so nothing may change it in place.
+    const { readdir, readFile } = await import('node:fs/promises');
+    const root = new URL('../../functions/', import.meta.url);
+    const files = (await readdir(root, { recursive: true })).filter((f) => f.endsWith('.ts'));
+    const offenders: string[] = [];
+    for (const file of files) {
+      const text = await readFile(new URL(file, root), 'utf8');
+      if (/fireAt\??\.set[A-Z]/.test(text)) offenders.push(file);
+    }
+    expect(offenders).toEqual([]);
+  });
 });

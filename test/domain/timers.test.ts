@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dueTimerName, subjectDeadlineId } from '#kernel/ids.js';
+import { canonicalJson, dueTimerName, subjectDeadlineId } from '#kernel/ids.js';
 import { diffTimers, planTimers } from '#kernel/timers.js';
 import { ctxAt, ev, opened, play } from './helpers.js';
 
@@ -62,3 +63,47 @@ describe('planTimers', () => {
     expect(subjectDeadlineId('lado-notification', 'A-1')).toBe('lado-notification.A-1');
   });
 });
+
+describe('canonicalJson', () => {
+  it('sorts keys at every depth and leaves out undefined members', () => {
+    // Prepare: keys out of order, an undefined member, an array of records, a Date.
+    const value = {
+      b: 1,
+      a: [{ d: undefined, c: 'x', B: null }, 2],
+      at: new Date('2026-10-23T15:30:00Z'),
+    };
+    // Act
+    const text = canonicalJson(value);
+    // Assess: "B" (U+0042) sorts before "c" (U+0063); the Date is written as JSON writes it.
+    expect(text).toBe('{"a":[{"B":null,"c":"x"},2],"at":"2026-10-23T15:30:00.000Z","b":1}');
+  });
+
+  it('gives one text for equal JSON whatever the key order, and that text parses back to it', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        // Act
+        const text = canonicalJson(value);
+        const reordered = canonicalJson(reverseKeys(value));
+        // Assess
+        expect(reordered).toBe(text);
+        expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(value)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+/** The same JSON value with every record's keys inserted in reverse order. */
+function reverseKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(reverseKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).reverse())
+    Object.defineProperty(out, key, {
+      value: reverseKeys((value as Record<string, unknown>)[key]),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  return out;
+}

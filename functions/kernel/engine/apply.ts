@@ -54,13 +54,16 @@ function kindOf(event: CaseEvent): string | undefined {
 
 const matchesAny = (ms: EventMatcher[], e: CaseEvent) => ms.some((m) => matches(m, e));
 
-/** Updates the case facts the event carries; returns the fields that changed (old → new). */
+/**
+ * Updates the case facts the event carries (`at`: its `occurredAt`); returns the fields that
+ * changed (old → new).
+ */
 export function applyFacts(
   w: Work,
   event: CaseEvent,
+  at: Date,
 ): Record<string, { old: unknown; new: unknown }> {
   const a = w.agg;
-  const at = new Date(event.occurredAt);
   const changes: Record<string, { old: unknown; new: unknown }> = {};
   const set = <K extends keyof CaseAggregate>(key: K, value: CaseAggregate[K]) => {
     if (JSON.stringify(a[key]) === JSON.stringify(value)) return;
@@ -144,21 +147,27 @@ function subjectOf(rule: Rule, event: CaseEvent): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** Applies a rule's stop, cancel and start to one event. */
-export function applyRule(w: Work, rule: Rule, event: CaseEvent): void {
-  const at = new Date(event.occurredAt);
-  const mine = w.agg.deadlines.filter((d) => d.rule === rule.id);
+/**
+ * Applies a rule's stop, cancel and start to one event (`at`: its `occurredAt`). Every rule
+ * sees every event, and most match none of it: nothing is worked out before a matcher matches.
+ */
+export function applyRule(w: Work, rule: Rule, event: CaseEvent, at: Date): void {
+  let ruleDeadlines: Deadline[] | undefined;
+  const mine = () => {
+    ruleDeadlines ??= w.agg.deadlines.filter((d) => d.rule === rule.id);
+    return ruleDeadlines;
+  };
   const subject = subjectOf(rule, event);
 
   if (matchesAny(rule.stop, event)) {
     if (rule.subject) {
       if (subject !== undefined) stopSubject(w, rule, subject, at);
     } else {
-      stopRecurring(w, rule, mine, at);
+      stopRecurring(w, rule, mine(), at);
     }
   }
   if (matchesAny(rule.cancel, event)) {
-    for (const d of mine) if (d.status === 'open') cancel(w, d, at, `event ${event.type}`);
+    for (const d of mine()) if (d.status === 'open') cancel(w, d, at, `event ${event.type}`);
   }
   if (rule.subject && subject !== undefined && matchesAny(rule.start, event)) {
     startSubject(w, rule, subject, at);

@@ -21,7 +21,7 @@ import {
   type Division,
   type GovUkFeed,
 } from '../calendar/index.js';
-import type { CaseAggregate } from '../model.js';
+import type { CaseAggregate, Deadline } from '../model.js';
 import { loadRulesAndPlans, type ReminderPlans, reminderTimerPlanner } from '../reminders/index.js';
 import type { RuleSet } from '../rules/index.js';
 import { DEFAULT_PLANNERS, planTimers, type Timer, type TimerPlanner } from '../timers.js';
@@ -119,7 +119,10 @@ export function makeCaseEngine(
   const planners = memoisedPlanner([...DEFAULT_PLANNERS, reminderTimerPlanner(boundPlans)]);
 
   /** caseId → the last plan made for the case's exact JSON text (oldest entry evicted first). */
-  const planMemo = new Map<string, { serialized: string; calendar: Calendar; timers: Timer[] }>();
+  const planMemo = new Map<
+    string,
+    { serialized: string; calendar: Calendar; timers: readonly Timer[] }
+  >();
   let memoChars = 0;
   const forget = (caseId: string): void => {
     const entry = planMemo.get(caseId);
@@ -172,9 +175,10 @@ export function makeCaseEngine(
       if (serialized === undefined) return planTimers(aggregate, ctx, planners);
       // A plan depends only on the aggregate, the calendar and the rules: the text an event's
       // "after" plan was made for is the text the next event on the case loads as its "before".
+      // The memos hold frozen timers and hand them out as they are: only the array is new.
       const memo = planMemo.get(aggregate.caseId);
       if (memo !== undefined && memo.serialized === serialized && memo.calendar === cal)
-        return memo.timers.map(copyTimer);
+        return memo.timers.slice();
       const timers = planTimers(aggregate, ctx, planners);
       forget(aggregate.caseId);
       if (serialized.length <= PLAN_MEMO_CHARS) {
@@ -183,11 +187,7 @@ export function makeCaseEngine(
             break;
           forget(oldest);
         }
-        planMemo.set(aggregate.caseId, {
-          serialized,
-          calendar: cal,
-          timers: timers.map(copyTimer),
-        });
+        planMemo.set(aggregate.caseId, { serialized, calendar: cal, timers: timers.slice() });
         memoChars += serialized.length;
       }
       return timers;
@@ -202,34 +202,104 @@ const PLAN_MEMO_CHARS = 8_000_000;
 /** Deadlines whose timers are kept: ~5 timers of ~250 bytes each, so ~15 MB at most. */
 const DEADLINE_MEMO_ENTRIES = 10_000;
 
+/** A deadline's timers with what they were planned from (the fields planning reads). */
+interface PlannedDeadline {
+  readonly caseId: string;
+  readonly id: string;
+  readonly caseStatus: string;
+  readonly version: number;
+  readonly status: string;
+  readonly rule: string;
+  readonly hoursTeam: string | undefined;
+  readonly dueAt: number;
+  readonly startedAt: number;
+  readonly stageStartedAt: number | undefined;
+  readonly arrivedAt: number | undefined;
+  readonly closedAt: number | undefined;
+  readonly metAt: number | undefined;
+  readonly safeguarding: boolean | undefined;
+  readonly timers: readonly Timer[];
+}
+
 /**
  * The planners as one, remembering each deadline's timers: an event changes one or two of a
  * case's deadlines, and planning the others again (calendar arithmetic for every reminder step)
- * was the costliest part of ingesting it. A deadline's timers depend only on the fields in the
- * key (with the case's status: a closed case keeps only withdrawn invitations), its rule's plan
- * (fixed at cold start) and the calendar: one memo per calendar (one per division in use),
- * dropped with the calendar when a new feed replaces it.
+ * was the costliest part of ingesting it. A deadline's timers depend only on the fields kept
+ * with them (with the case's status: a closed case keeps only withdrawn invitations), its
+ * rule's plan (fixed at cold start) and the calendar: one memo per calendar (one per division
+ * in use), dropped with the calendar when a new feed replaces it. Each deadline keeps its last
+ * plan, found by case and id and compared field by field (building a key of every field cost
+ * as much as the lookup saved).
  */
 function memoisedPlanner(planners: readonly TimerPlanner[]): TimerPlanner[] {
-  const memos = new WeakMap<Calendar, Map<string, Timer[]>>();
+  const memos = new WeakMap<Calendar, Map<string, PlannedDeadline>>();
   const planner: TimerPlanner = (d, aggregate, ctx) => {
     let memo = memos.get(ctx.calendar);
     if (memo === undefined) {
       memo = new Map();
       memos.set(ctx.calendar, memo);
     }
-    const key = `${aggregate.status}|${d.caseId}|${d.id}|${d.version}|${d.status}|${d.rule}|${d.hoursTeam ?? ''}|${d.dueAt.getTime()}|${d.startedAt.getTime()}|${d.stageStartedAt?.getTime() ?? ''}|${d.arrivedAt?.getTime() ?? ''}|${d.closedAt?.getTime() ?? ''}|${d.metAt?.getTime() ?? ''}|${d.safeguarding}`;
+    const key = `${d.caseId}|${d.id}`;
     const known = memo.get(key);
-    if (known !== undefined) return known.map(copyTimer);
-    const timers = planners.flatMap((p) => p(d, aggregate, ctx));
-    if (memo.size >= DEADLINE_MEMO_ENTRIES) memo.delete(memo.keys().next().value as string);
-    memo.set(key, timers.map(copyTimer));
-    return timers;
+    // Frozen and shared: `planTimers` copies the array it is handed into its own.
+    if (known !== undefined && plannedFrom(known, d, aggregate.status))
+      return known.timers as Timer[];
+    const timers = Object.freeze(planners.flatMap((p) => p(d, aggregate, ctx)).map(frozenTimer));
+    if (known !== undefined) memo.delete(key);
+    else if (memo.size >= DEADLINE_MEMO_ENTRIES) memo.delete(memo.keys().next().value as string);
+    memo.set(key, {
+      caseId: d.caseId,
+      id: d.id,
+      caseStatus: aggregate.status,
+      version: d.version,
+      status: d.status,
+      rule: d.rule,
+      hoursTeam: d.hoursTeam,
+      dueAt: d.dueAt.getTime(),
+      startedAt: d.startedAt.getTime(),
+      stageStartedAt: d.stageStartedAt?.getTime(),
+      arrivedAt: d.arrivedAt?.getTime(),
+      closedAt: d.closedAt?.getTime(),
+      metAt: d.metAt?.getTime(),
+      safeguarding: d.safeguarding,
+      timers,
+    });
+    return timers as Timer[];
   };
   return [planner];
 }
 
-/** A timer no caller's change can reach the memo through. */
-function copyTimer(t: Timer): Timer {
-  return { ...t, fireAt: new Date(t.fireAt.getTime()), payload: { ...t.payload } };
+/** True when `known` was planned from what `d` holds now (an invalid date never matches). */
+function plannedFrom(known: PlannedDeadline, d: Deadline, caseStatus: string): boolean {
+  return (
+    known.version === d.version &&
+    known.status === d.status &&
+    known.dueAt === d.dueAt.getTime() &&
+    known.startedAt === d.startedAt.getTime() &&
+    known.stageStartedAt === d.stageStartedAt?.getTime() &&
+    known.arrivedAt === d.arrivedAt?.getTime() &&
+    known.closedAt === d.closedAt?.getTime() &&
+    known.metAt === d.metAt?.getTime() &&
+    known.caseStatus === caseStatus &&
+    known.rule === d.rule &&
+    known.hoursTeam === d.hoursTeam &&
+    known.safeguarding === d.safeguarding &&
+    // The key joins the two with "|": a case id holding one must not reach another's plan.
+    known.id === d.id &&
+    known.caseId === d.caseId
+  );
+}
+
+/**
+ * A planned timer as the memos keep it: frozen, so that a caller changing a timer it was
+ * handed fails at once (a TypeError in strict code) instead of changing every later plan, and
+ * with its own `fireAt`, so that no aggregate shares a Date with it. (A Date cannot be frozen:
+ * nothing in the service calls a setter on a timer's `fireAt`, and a test holds it to that.)
+ */
+function frozenTimer(t: Timer): Timer {
+  return Object.freeze({
+    ...t,
+    fireAt: new Date(t.fireAt.getTime()),
+    payload: Object.freeze({ ...t.payload }),
+  });
 }

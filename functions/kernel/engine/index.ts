@@ -76,7 +76,7 @@ export function applyEvent(
   }
 
   const wasProvisional = !!aggregate?.provisional;
-  const changes = applyFacts(w, event);
+  const changes = applyFacts(w, event, at);
   if (event.type === 'case.opened') {
     record(w, at, wasProvisional || !aggregate ? 'case-opened' : 'case-updated', {
       team: w.agg.team,
@@ -94,7 +94,7 @@ export function applyEvent(
     for (const d of w.agg.deadlines) if (d.status === 'open') d.team = w.agg.team;
   }
 
-  for (const rule of ctx.rules.rules) applyRule(w, rule, event);
+  for (const rule of ctx.rules.rules) applyRule(w, rule, event, at);
 
   if (event.type === 'coworking.ended') w.agg.coworking = undefined;
   if (event.type === 'building-bridges.ended') w.agg.buildingBridges = undefined;

@@ -27,8 +27,8 @@ import {
   teamManagerOf,
 } from '#kernel/reminders/directory-rules.js';
 import { busyAware } from './busy.js';
-import { eventRecordPut } from './case-store.js';
 import { omitUndefined } from './codec.js';
+import { eventRecordPut } from './event-records.js';
 import * as keys from './keys.js';
 import { queryAll, queryPage } from './query.js';
 import { TABLE_KEYS } from './table.js';

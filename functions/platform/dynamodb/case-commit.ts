@@ -1,0 +1,216 @@
+/**
+ * The ingest commit path on the table: one case change as ONE TransactWriteItems — the event
+ * record, the case item (conditional on the version read), its audit item, the report counters
+ * and the deadline projections that changed — and a cancelled transaction turned into the
+ * port's errors.
+ */
+import { createHash } from 'node:crypto';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { EventAlreadyRecordedError, VersionConflictError } from '#kernel/errors.js';
+import type { CaseCommit } from '#kernel/ports.js';
+import type { EventRecord } from '#kernel/records.js';
+import { reportDeltas } from '#kernel/reports/figures.js';
+import { type BatchRetry, batchWriteAll } from './batch.js';
+import { deadlinesOf, serializeAggregate, toAuditRecord, toDeadlineRecord } from './codec.js';
+import { eventRecordPut } from './event-records.js';
+import * as keys from './keys.js';
+import { reportUpdate } from './report-store.js';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** DynamoDB's limit on items in one transaction. */
+const MAX_TRANSACT_ITEMS = 100;
+
+/** The table a case store writes to, with its client and how its batch calls retry. */
+export interface CaseTable {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly batchRetry: BatchRetry;
+}
+
+/** `CaseStore.commitCase`: the whole change, or nothing (see the module header). */
+export async function writeCaseCommit(table: CaseTable, commit: CaseCommit): Promise<void> {
+  const { caseId, expectedVersion } = commit;
+  const version = expectedVersion + 1;
+  const now = commit.now.toISOString();
+  const items: TransactItem[] = [];
+  if (commit.event !== undefined)
+    items.push(eventRecordPut(table.tableName, commit.event, commit.now));
+  const caseIndex = items.length;
+  items.push({
+    Put: {
+      TableName: table.tableName,
+      Item: {
+        ...keys.case(caseId),
+        // gsi1: open cases by id, for a snapshot import's reconciliation.
+        ...keys.caseIndex(commit.after.status, caseId),
+        entity: 'case',
+        caseId,
+        version,
+        updatedAt: now,
+        aggregate: commit.afterJson ?? serializeAggregate(commit.after),
+        ...(commit.event === undefined ? {} : { lastEventId: commit.event.eventId }),
+      },
+      ...(expectedVersion === 0
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : {
+            ConditionExpression: '#version = :expected',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':expected': expectedVersion },
+          }),
+    },
+  });
+
+  // One audit item per commit (its entries as a list) keeps the transaction small.
+  if (commit.audit.length > 0) {
+    items.push({
+      Put: {
+        TableName: table.tableName,
+        Item: {
+          ...keys.audit(caseId, version),
+          entity: 'audit',
+          caseId,
+          version,
+          entries: commit.audit.map(toAuditRecord),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    });
+  }
+
+  // The report's counters change in the same transaction as the deadlines they count:
+  // they are additions, so unlike the projections they cannot be written again later.
+  const reports = reportDeltas(deadlinesOf(commit.before), deadlinesOf(commit.after)).map((delta) =>
+    reportUpdate(table.tableName, delta),
+  );
+  const reportRoom = MAX_TRANSACT_ITEMS - items.length;
+  items.push(...reports.slice(0, reportRoom));
+  // Deadline projections: write the ones that changed, delete the ones that disappeared.
+  const projections = projectionWrites(table.tableName, caseId, commit);
+  const room = MAX_TRANSACT_ITEMS - items.length;
+  items.push(...projections.slice(0, room));
+  try {
+    await table.client.send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (error) {
+    throw translateCancellation(
+      error,
+      commit.event === undefined ? undefined : 0,
+      caseIndex,
+      commit,
+    );
+  }
+  // More report keys than one transaction holds (a change touching clocks in more than
+  // ~97 rule/team/month cells at once): the rest follow in their own transactions, each
+  // with a token derived from the commit, so a retried call is applied once (DynamoDB
+  // keeps a transaction's token for 10 minutes).
+  await writeReportOverflow(table, caseId, version, reports.slice(reportRoom));
+  // A change touching more deadlines than one transaction holds (e.g. closing a case with
+  // very many open clocks): the rest of the projections follow, derived from the committed
+  // aggregate. Readers may see them a moment late; the case item is the source of truth.
+  await writeAll(table, projections.slice(room));
+}
+
+async function writeReportOverflow(
+  table: CaseTable,
+  caseId: string,
+  version: number,
+  updates: TransactItem[],
+): Promise<void> {
+  for (let i = 0; i < updates.length; i += MAX_TRANSACT_ITEMS) {
+    const token = createHash('sha256')
+      .update(`${caseId}\n${version}\n${i}`)
+      .digest('hex')
+      .slice(0, 36);
+    await table.client.send(
+      new TransactWriteCommand({
+        TransactItems: updates.slice(i, i + MAX_TRANSACT_ITEMS),
+        ClientRequestToken: token,
+      }),
+    );
+  }
+}
+
+async function writeAll(table: CaseTable, writes: TransactItem[]): Promise<void> {
+  await batchWriteAll(
+    table.client,
+    table.tableName,
+    writes.map((w) =>
+      w.Put !== undefined
+        ? { PutRequest: { Item: w.Put.Item } }
+        : { DeleteRequest: { Key: w.Delete?.Key } },
+    ),
+    'deadline projections',
+    table.batchRetry,
+  );
+}
+
+/** The deadline projections a commit changes: puts for new or changed ones, deletes for gone ones. */
+function projectionWrites(tableName: string, caseId: string, commit: CaseCommit): TransactItem[] {
+  const writes: TransactItem[] = [];
+  const before = new Map(
+    deadlinesOf(commit.before).map((d) => [d.id, JSON.stringify(toDeadlineRecord(d))]),
+  );
+  const afterIds = new Set<string>();
+  for (const deadline of deadlinesOf(commit.after)) {
+    afterIds.add(deadline.id);
+    const record = toDeadlineRecord(deadline);
+    if (before.get(deadline.id) === JSON.stringify(record)) continue;
+    writes.push({
+      Put: {
+        TableName: tableName,
+        Item: {
+          ...keys.deadline(caseId, deadline.id),
+          ...keys.deadlineIndex(record.status, record.dueAt, caseId, deadline.id),
+          ...(record.team === undefined
+            ? {}
+            : keys.deadlineTeamIndex(
+                record.team,
+                record.status,
+                record.dueAt,
+                caseId,
+                deadline.id,
+              )),
+          entity: 'deadline',
+          ...record,
+        },
+      },
+    });
+  }
+  for (const id of before.keys()) {
+    if (!afterIds.has(id))
+      writes.push({ Delete: { TableName: tableName, Key: keys.deadline(caseId, id) } });
+  }
+  return writes;
+}
+
+/**
+ * Turns a cancelled transaction into the port's errors: the event record's condition failing
+ * means another delivery won; the case's (or a transaction conflict) means retry.
+ */
+export function translateCancellation(
+  error: unknown,
+  eventIndex: number | undefined,
+  caseIndex: number,
+  commit: { caseId: string; event?: EventRecord | undefined },
+): unknown {
+  if (!(error instanceof TransactionCanceledException)) return error;
+  const reasons = error.CancellationReasons ?? [];
+  if (
+    eventIndex !== undefined &&
+    reasons[eventIndex]?.Code === 'ConditionalCheckFailed' &&
+    commit.event !== undefined
+  ) {
+    return new EventAlreadyRecordedError(commit.event.eventId);
+  }
+  const retryable = reasons.some(
+    (r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict',
+  );
+  if (retryable || reasons[caseIndex]?.Code === 'ConditionalCheckFailed')
+    return new VersionConflictError(commit.caseId);
+  return error;
+}
