@@ -143,19 +143,9 @@ export interface ReminderAudit {
     caseVersion: number,
     unrouted?: UnroutedReminder,
   ): Promise<void>;
-  /**
-   * An overnight EDT alert's audit lines and its entry in the day team's morning digest, in
-   * one write (both record the same firing; on DynamoDB one BatchWriteItem).
-   */
-  appendWithDigest(
-    entries: ReminderAuditEntry[],
-    caseVersion: number,
-    digest: DigestEntry,
-    unrouted?: UnroutedReminder,
-  ): Promise<void>;
 }
 
-/** The morning digests' entries (written with the alert's audit: `ReminderAudit.appendWithDigest`). */
+/** The morning digests' entries (the fire path writes each with its alert's outcome). */
 export interface DigestStore {
   list(team: string, date: string): Promise<DigestEntry[]>;
 }

@@ -26,8 +26,8 @@ import {
   caseAggregate,
   deadline,
   directoryOf,
+  fireDeps,
   MemoryAudit,
-  MemoryClaims,
   MemoryDigests,
   noSleep,
   people,
@@ -55,7 +55,7 @@ function setup(
       return this.current;
     },
   };
-  const deps: FireTimerDeps = {
+  const deps: FireTimerDeps = fireDeps({
     cases,
     advance: (a) => ({ aggregate: a, audit: [] }),
     planTimers: (a) => a.deadlines.flatMap((d) => planner(d, a, { calendar })),
@@ -65,8 +65,6 @@ function setup(
     },
     directory: options.directory ?? directoryOf(),
     channels: { email, sms },
-    claims: new MemoryClaims(),
-    digests,
     audit,
     clock,
     calendar,
@@ -75,7 +73,7 @@ function setup(
     emailFrom: 'timescales@example.gov.uk',
     sendBackoff: noSleep,
     fallback: 'fallback' in options ? options.fallback : DUTY,
-  };
+  });
   return { deps, cases, email, sms, scheduled, audit, digests, clock };
 }
 

@@ -11,9 +11,10 @@ import {
   caseAggregate,
   deadline,
   directoryOf,
+  fireDeps,
   MemoryAudit,
-  MemoryClaims,
   MemoryDigests,
+  type MemoryFiringStore,
   noSleep,
   RecordingChannel,
 } from '#test/support/reminders.js';
@@ -64,7 +65,7 @@ function setup(agg: CaseAggregate, now: string, directory = directoryOf()) {
       return this.current;
     },
   };
-  const deps: FireTimerDeps = {
+  const deps: FireTimerDeps = fireDeps({
     cases,
     advance: (a) => {
       const next = structuredClone(a);
@@ -86,8 +87,6 @@ function setup(agg: CaseAggregate, now: string, directory = directoryOf()) {
     },
     directory,
     channels: { email, sms },
-    claims: new MemoryClaims(),
-    digests,
     audit,
     clock,
     calendar,
@@ -95,7 +94,7 @@ function setup(agg: CaseAggregate, now: string, directory = directoryOf()) {
     caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}',
     emailFrom: 'timescales@example.gov.uk',
     sendBackoff: noSleep,
-  };
+  });
   return { deps, cases, email, sms, scheduled, cancelled, audit, clock };
 }
 
@@ -246,7 +245,7 @@ describe('fire timer', () => {
         workers: [{ personId: 'P-0004', role: 'lado' as const }],
       };
       const t = setup(agg, '2026-06-02T03:00:00Z', directory);
-      if (memo !== undefined) t.deps.digestsScheduled = memo;
+      if (memo !== undefined) t.deps.reminder.digestsScheduled = memo;
       // Act
       for (const n of [1, 2])
         await fireTimer({ ...payload('p50', 1), deadlineId: `lado-notification.${n}` }, t.deps);
@@ -263,10 +262,7 @@ describe('fire timer', () => {
   it('the handler throws to be retried when another invocation holds the send', async () => {
     // Prepare
     const t = setup(aggregate([bb]), '2026-05-20T08:00:00Z');
-    t.deps.claims = {
-      claim: async () => ({ outcome: 'in-flight' }),
-      finish: async () => {},
-    };
+    (t.deps.reminder.store as MemoryFiringStore).claims.claim = () => ({ outcome: 'in-flight' });
     const handler = makeHandler(t.deps as never);
     // Act
     const error = await handler(payload('b2wd')).catch((e: unknown) => e);

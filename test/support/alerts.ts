@@ -19,9 +19,9 @@ import {
   caseAggregate,
   deadline,
   directoryOf,
+  fireDeps,
   MemoryAlertStore,
   MemoryAudit,
-  MemoryClaims,
   MemoryDigests,
   noSleep,
   people,
@@ -94,16 +94,13 @@ export function setup(
     cancel: async (names: string[]) => void cancelled.push(...names),
   };
   const fallback = 'fallback' in options ? options.fallback : DUTY;
-  const deps: FireTimerDeps = {
+  const deps: FireTimerDeps = fireDeps({
     cases,
-    advance: (a) => ({ aggregate: a, audit: [] }),
-    planTimers: () => [],
     scheduler,
     directory,
     channels: { email, sms },
-    claims: new MemoryClaims(),
-    digests,
     audit,
+    alertStore: store,
     clock,
     calendar,
     plans: DEFAULT_REMINDER_PLANS,
@@ -117,8 +114,8 @@ export function setup(
       warn: () => {},
       error: (message, fields) => void errors.push({ message, ...(fields ? { fields } : {}) }),
     },
-    alerts: { store, links: tokens, ackWithinMs: 30 * 60_000, replyYes: true },
-  };
+    alerts: { links: tokens, ackWithinMs: 30 * 60_000, replyYes: true },
+  });
   const ackDeps: AckDeps = {
     alerts: { store },
     scheduler,
