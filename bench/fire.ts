@@ -91,6 +91,8 @@ interface RunResult {
   reminders: number;
   cpuSeconds: number;
   dynamoCalls: number;
+  /** DynamoDB calls while firing, by command. */
+  byCommand: Map<string, number>;
   concurrency: string;
   seedSeconds: number;
   fireSeconds: number;
@@ -333,6 +335,9 @@ async function run(
   const used = process.cpuUsage(cpu);
   const cpuSeconds = (used.user + used.system) / 1e6;
   const dynamoCalls = [...profile.values()].reduce((sum, e) => sum + e.calls, 0);
+  const byCommand = new Map(
+    [...profile].map(([name, e]) => [name.replace(/Command$/, ''), e.calls]),
+  );
 
   // Assess: every planned delivery (the 50% reminder, SMS and email to the EDT manager)
   // exactly once.
@@ -361,6 +366,7 @@ async function run(
     reminders,
     cpuSeconds,
     dynamoCalls,
+    byCommand,
     concurrency: concurrency === undefined ? 'default' : String(concurrency),
     seedSeconds,
     fireSeconds,
@@ -462,8 +468,15 @@ async function main(): Promise<void> {
         'DynamoDB calls per reminder (median)',
         fmt(
           med((r) => r.dynamoCalls / r.fired),
-          1,
+          2,
         ),
+      ],
+      [
+        'DynamoDB calls per reminder by command (last run)',
+        [...(runs.at(-1)?.byCommand ?? [])]
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([name, calls]) => `${name} ${fmt(calls / (runs.at(-1)?.fired ?? 1), 2)}`)
+          .join(', '),
       ],
       [
         'DynamoDB calls/s while firing ÷ PutItem/s',

@@ -14,10 +14,13 @@
  * guard, the claim, the new alert (`attribute_not_exists`) and the clock's state (on its
  * revision) are one TransactWriteItems.
  *
- * The record is one write: each claim finished (an unconditional update: the messages went
- * or failed whoever holds the lease now, and a finished claim must win over a takeover's later
- * attempt), the audit lines, the digest entry and the unrouted record — one item a plain
- * write, more a TransactWriteItems (its idempotency token makes the SDK's retries safe).
+ * The record is one BatchWriteItem: each claim's final state (put whole, unconditionally: the
+ * messages went or failed whoever holds the lease now, and a finished claim must win over a
+ * takeover's later attempt), the audit lines, the digest entry and the unrouted record. None
+ * of it is conditional, so it is not a transaction: a transaction costs twice the write units
+ * on AWS and about twice a put on DynamoDB Local. Every item is a final state under its own
+ * key, so writing it again (the SDK's retry of the same request, the unprocessed part asked
+ * again) changes nothing.
  */
 import {
   ConditionalCheckFailedException,
@@ -57,11 +60,8 @@ export const CLAIM_TTL_DAYS = 400;
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 type Key = { pk: string; sk: string };
 
-/** DynamoDB's limits: keys in one BatchGetItem, items in one transaction. */
+/** DynamoDB's limit on keys in one BatchGetItem. */
 const BATCH_GET_LIMIT = 100;
-const TRANSACT_LIMIT = 100;
-/** Tries of a record that met another transaction on one of its items. */
-const RECORD_ATTEMPTS = 5;
 
 export class DynamoFiringStore implements FiringStore {
   private readonly client: DynamoDBDocumentClient;
@@ -157,51 +157,22 @@ export class DynamoFiringStore implements FiringStore {
   }
 
   async record(record: FiringRecord): Promise<void> {
-    const items: TransactItem[] = [
-      ...record.finished.map((f) => this.finishUpdate(f.key, f.token, record.now, f.outcomes)),
+    const items = [
+      ...record.finished.map((f) => this.finishedClaim(f.key, f.token, record.now, f.outcomes)),
       ...record.audit.flatMap(({ entries, caseVersion }) =>
-        reminderAuditItems(entries, caseVersion, () => this.sequence++).map((Item) =>
-          this.put(Item),
-        ),
+        reminderAuditItems(entries, caseVersion, () => this.sequence++),
       ),
-      ...(record.digest === undefined ? [] : [this.put(digestEntryItem(record.digest))]),
-      ...(record.unrouted === undefined ? [] : [this.put(unroutedItem(record.unrouted))]),
+      ...(record.digest === undefined ? [] : [digestEntryItem(record.digest)]),
+      ...(record.unrouted === undefined ? [] : [unroutedItem(record.unrouted)]),
     ];
     if (items.length === 0) return;
-    const more = items.slice(TRANSACT_LIMIT);
-    await this.writeTogether(items.slice(0, TRANSACT_LIMIT));
-    // Past a transaction's 100 items (a digest of many cases): the rest are new audit items.
-    if (more.length > 0) {
-      const puts = more.map((i) => ({
-        PutRequest: { Item: i.Put?.Item as Record<string, unknown> },
-      }));
-      await batchWriteAll(this.client, this.tableName, puts, 'firing record');
-    }
-  }
-
-  /** One item a plain write; more one transaction, tried again when it met another one. */
-  private async writeTogether(items: TransactItem[]): Promise<void> {
-    const [only] = items;
-    if (items.length === 1 && only?.Put !== undefined) {
-      await this.client.send(new PutCommand(only.Put));
+    if (items.length === 1) {
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: items[0] }));
       return;
     }
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.client.send(new TransactWriteCommand({ TransactItems: items }));
-        return;
-      } catch (error) {
-        const conflict =
-          error instanceof TransactionCanceledException &&
-          (error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict');
-        if (!conflict || attempt >= RECORD_ATTEMPTS) throw error;
-        await new Promise((done) => setTimeout(done, Math.random() * 25 * 2 ** attempt));
-      }
-    }
-  }
-
-  private put(Item: Record<string, unknown>): TransactItem {
-    return { Put: { TableName: this.tableName, Item } };
+    // More than 25 only for a digest of many cases: its lines go 25 to a call.
+    const puts = items.map((Item) => ({ PutRequest: { Item } }));
+    await batchWriteAll(this.client, this.tableName, puts, 'firing record');
   }
 
   private claimPut(key: ClaimKey, token: string, now: Date, leaseMs: number): TransactItem {
@@ -229,29 +200,27 @@ export class DynamoFiringStore implements FiringStore {
     };
   }
 
-  private finishUpdate(
+  /**
+   * A claim's final state, put whole: the messages went (or failed) whoever holds the lease
+   * now, and a finished claim must win over a takeover's later attempt.
+   */
+  private finishedClaim(
     key: ClaimKey,
     token: string,
     now: Date,
     outcomes: FiringRecord['finished'][number]['outcomes'],
-  ): TransactItem {
-    const channels = Object.fromEntries(
-      outcomes.map(({ channel, ...outcome }) => [channel, outcome]),
-    );
+  ): Record<string, unknown> {
     return {
-      Update: {
-        TableName: this.tableName,
-        Key: keys.sendClaim(key),
-        UpdateExpression:
-          'SET #state = :state, finishedAt = :at, channels = :channels, lastToken = :token',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: {
-          ':state': outcomes.some((o) => o.state === 'sent') ? 'sent' : 'failed',
-          ':at': now.toISOString(),
-          ':channels': channels,
-          ':token': token,
-        },
-      },
+      ...keys.sendClaim(key),
+      entity: 'send-claim',
+      caseId: key.caseId,
+      reminderId: key.reminderId,
+      personId: key.personId,
+      state: outcomes.some((o) => o.state === 'sent') ? 'sent' : 'failed',
+      finishedAt: now.toISOString(),
+      channels: Object.fromEntries(outcomes.map(({ channel, ...outcome }) => [channel, outcome])),
+      lastToken: token,
+      expiresAt: Math.floor(now.getTime() / 1000) + CLAIM_TTL_DAYS * 86_400,
     };
   }
 

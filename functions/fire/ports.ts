@@ -185,9 +185,10 @@ export interface FiringStore {
    */
   claim(claim: Claim, now: Date, leaseMs: number): Promise<ClaimResult>;
   /**
-   * ONE write (where it fits: a transaction holds 100 items): every claim this firing
-   * acquired, finished with each channel's outcome, with the firing's audit lines, its
-   * morning-digest entry and its unrouted record. Nothing in it is conditional.
+   * ONE write (on DynamoDB one BatchWriteItem, where 25 items hold it: a digest of many cases
+   * takes more): every claim this firing acquired, finished with each channel's outcome, with
+   * the firing's audit lines, its morning-digest entry and its unrouted record. Nothing in it
+   * is conditional, and each item is a final state: written twice, it changes nothing.
    */
   record(record: FiringRecord): Promise<void>;
 }

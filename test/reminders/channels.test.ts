@@ -358,7 +358,7 @@ describe('SES against aws-ses-v2-local', () => {
 });
 
 describe('an overnight alert’s record (DynamoDB Local)', () => {
-  it('writes its claim’s outcome, its audit lines and its morning-digest entry in one TransactWriteItems', async () => {
+  it('writes its claim’s outcome, its audit lines and its morning-digest entry in one BatchWriteItem', async () => {
     // Prepare: the EDT manager's claim, acquired.
     const alertedAt = at('2026-05-23T03:30:00Z');
     const digest = {
@@ -403,7 +403,7 @@ describe('an overnight alert’s record (DynamoDB Local)', () => {
     });
     // Assess: one call; the claim final, both items readable through the store and the digest reader.
     expect(sent.mock.calls.map(([command]) => command.constructor.name)).toEqual([
-      'TransactWriteCommand',
+      'BatchWriteCommand',
     ]);
     sent.mockRestore();
     expect(await store.claim({ key: k }, at('2026-06-23T03:30:00Z'), 60_000)).toEqual({

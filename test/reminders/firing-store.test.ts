@@ -236,14 +236,14 @@ describe('an out-of-hours alert, end to end (DynamoDB Local)', () => {
     const again = sent.mock.calls.map(([c]) => c.constructor.name);
     sent.mockRestore();
     // Assess
-    expect(first).toEqual(['BatchGetCommand', 'TransactWriteCommand', 'TransactWriteCommand']);
+    expect(first).toEqual(['BatchGetCommand', 'TransactWriteCommand', 'BatchWriteCommand']);
     // The redelivery: the read, its alert, the claim found sent, its audit lines with the
     // digest entry (written again, the same item).
     expect(again).toEqual([
       'BatchGetCommand',
       'BatchGetCommand',
       'PutCommand',
-      'TransactWriteCommand',
+      'BatchWriteCommand',
     ]);
     expect(sms.sent.filter((m) => m.meta.caseId === 'C-6100')).toHaveLength(1);
     const kinds = [...scheduler.timers.values()].map((t) => t.payload.kind);

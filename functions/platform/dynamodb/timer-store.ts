@@ -137,9 +137,9 @@ export class DynamoTimerStore {
 const BATCH_WRITE_LIMIT = 25;
 
 /**
- * Writes from concurrent callers, coalesced: while `maxInFlight` batches are being written the
- * next requests gather, and go 25 to a BatchWriteItem when one returns — a group commit, so
- * the busier the callers, the fuller the batches. Order per key is kept: a request waits while
+ * Writes from concurrent callers, coalesced: while `maxInFlight` batches (one by default) are
+ * being written the next requests gather, and go 25 to a BatchWriteItem when one returns — a
+ * group commit, so the busier the callers, the fuller the batches. Order per key is kept: a request waits while
  * its key is in a batch in flight, and a batch closes before a key it already holds
  * (BatchWriteItem refuses two requests for one key), so a delete then a put of one timer land
  * in that order. A caller's promise settles when all its requests are written (or one fails).
@@ -155,7 +155,7 @@ export class WriteCoalescer {
 
   constructor(
     private readonly write: (requests: WriteRequest[]) => Promise<void>,
-    private readonly maxInFlight = 2,
+    private readonly maxInFlight = 1,
   ) {}
 
   submit(requests: readonly WriteRequest[]): Promise<void> {
