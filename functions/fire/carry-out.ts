@@ -17,11 +17,12 @@
  *    the claims to expire: the timer is retried and re-sends only those (what was in flight).
  */
 
+import type { Alert } from '#kernel/alert-state.js';
 import type { MetricName } from '#kernel/metrics.js';
 import { silentLog } from '#kernel/ports.js';
 import { type Backoff, realSleep, withRetry } from '#kernel/reminders/backoff.js';
 import type { Timer } from '#kernel/timers.js';
-import type { RaisedGuard } from './alert-decision.js';
+import type { KnownAlerts, RaisedGuard } from './alert-decision.js';
 import {
   ChannelError,
   type ChannelOutcome,
@@ -105,6 +106,28 @@ export async function carryOut<R extends Recorded>(
   });
   await deps.store.record({ now: deps.clock.now(), finished, ...recorded });
   return { conflict: false, results, recorded };
+}
+
+/**
+ * Decides, then does: `decide` is pure, given the alerts read so far (`known`); an alert it
+ * asks for (a redelivery's, or an id probed past a taken one) is read and it decides again.
+ * The decision is carried out, and what it counts and logs is written once it was (a
+ * conflict — the guard no longer held — writes nothing: the caller reads and decides again).
+ */
+export async function decideThenCarryOut<R extends Recorded>(
+  decide: (known: KnownAlerts) => { firing: Firing<R>; notes: Note[] } | { read: string[] },
+  deps: SendDeps,
+): Promise<Carried<R>> {
+  const known = new Map<string, Alert | null>();
+  let decision = decide(known);
+  while ('read' in decision) {
+    const found = await deps.store.getAlerts(decision.read);
+    for (const id of decision.read) known.set(id, found.get(id) ?? null);
+    decision = decide(known);
+  }
+  const carried = await carryOut(decision.firing, deps);
+  if (!carried.conflict) emit(decision.notes, deps);
+  return carried;
 }
 
 /** What a decision counts and logs (ids only), once the firing is carried out. */

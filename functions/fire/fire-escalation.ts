@@ -18,11 +18,10 @@
  * the clock's due time while the escalation is pending does not make it stale. A write that
  * finds the clock changed since it was read (acknowledged meanwhile) reads again.
  */
-import type { Alert } from '#kernel/alert-state.js';
 import { AlertConflictError } from '#kernel/errors.js';
 import { ALERT_WRITE_ATTEMPTS } from '#kernel/reminders/index.js';
 import type { TimerPayload } from '#kernel/timers.js';
-import { carryOut, emit } from './carry-out.js';
+import { carryOut, decideThenCarryOut, emit } from './carry-out.js';
 import {
   decideEscalation,
   type EscalationTarget,
@@ -54,22 +53,16 @@ export async function fireEscalation(
     }
     if (alerts === undefined) break;
     const target = await targetOf(gate.tier, now, deps);
-    const known = new Map<string, Alert | null>();
-    const facts = { ...gate, target, now, known, assumeFree };
     const settings = { ...deps, alerts };
-    let decision = decideEscalation(facts, settings);
-    // The alert this tier was given before (a redelivery): read it, decide again.
-    while ('read' in decision) {
-      const found = await deps.store.getAlerts(decision.read);
-      for (const id of decision.read) known.set(id, found.get(id) ?? null);
-      decision = decideEscalation(facts, settings);
-    }
-    const carried = await carryOut(decision.firing, deps);
+    // The alert this tier was given before (a redelivery) is read before it is decided on.
+    const carried = await decideThenCarryOut(
+      (known) => decideEscalation({ ...gate, target, now, known, assumeFree }, settings),
+      deps,
+    );
     if (carried.conflict) {
       assumeFree = false;
       continue;
     }
-    emit(decision.notes, deps);
     return carried.recorded.outcome;
   }
   throw new AlertConflictError(`${payload.caseId}/${payload.deadlineId}`);

@@ -22,13 +22,12 @@
  * The alert's write finding the clock changed since it was read (acknowledged or alerted
  * meanwhile) writes nothing: the firing reads again and decides again.
  */
-import type { Alert } from '#kernel/alert-state.js';
 import { caseCalendar } from '#kernel/engine/index.js';
 import { AlertConflictError } from '#kernel/errors.js';
 import { ALERT_WRITE_ATTEMPTS, findStep, routeReminder } from '#kernel/reminders/index.js';
 import type { TimerPayload } from '#kernel/timers.js';
-import { carryOut, emit } from './carry-out.js';
-import { scheduleMorningDigest } from './fire-digest.js';
+import { decideThenCarryOut } from './carry-out.js';
+import { scheduleMorningDigest } from './digest-timer.js';
 import type { FireOutcome, ReminderDeps } from './ports.js';
 import { decideReminder, type ReminderFacts } from './reminder-decision.js';
 import { gateTimer, ignored } from './timer-gate.js';
@@ -68,8 +67,7 @@ export async function fireReminder(
       directory: deps.directory,
       fallback: deps.fallback,
     });
-    const known = new Map<string, Alert | null>();
-    const facts: ReminderFacts = {
+    const facts: Omit<ReminderFacts, 'known'> = {
       stored,
       deadline,
       plan,
@@ -78,22 +76,17 @@ export async function fireReminder(
       calendar,
       routing,
       clock: state.clock,
-      known,
       assumeFree,
     };
-    let decision = decideReminder(facts, deps);
-    // An alert this reminder may have made before (a redelivery): read it, decide again.
-    while ('read' in decision) {
-      const found = await deps.store.getAlerts(decision.read);
-      for (const id of decision.read) known.set(id, found.get(id) ?? null);
-      decision = decideReminder(facts, deps);
-    }
-    const carried = await carryOut(decision.firing, deps);
+    // An alert this reminder made before (a redelivery) is read before it is decided on.
+    const carried = await decideThenCarryOut(
+      (known) => decideReminder({ ...facts, known }, deps),
+      deps,
+    );
     if (carried.conflict) {
       assumeFree = false;
       continue;
     }
-    emit(decision.notes, deps);
     const { morning, outcome } = carried.recorded;
     if (morning !== undefined) await scheduleMorningDigest(morning.entry, morning.opening, deps);
     return outcome;
