@@ -83,8 +83,11 @@ export async function carryOut<R extends Recorded>(
         claims[i] = await deps.store.claim({ key: send.key }, deps.clock.now(), leaseMs);
     }),
   );
-  const timers = [...firing.timers, ...(guardWritten ? (guard?.timers ?? []) : [])];
-  if (timers.length > 0) await deps.scheduler.schedule(timers);
+  // By name: two people held to the same opening share one timer.
+  const timers = new Map(
+    [...firing.timers, ...(guardWritten ? (guard?.timers ?? []) : [])].map((t) => [t.name, t]),
+  );
+  if (timers.size > 0) await deps.scheduler.schedule([...timers.values()]);
 
   const sent = await Promise.all(
     firing.sends.map((send, i) =>
