@@ -170,11 +170,6 @@ export interface Directory {
    * uncached directory is always current and leaves this out).
    */
   observe?(generation: number): void;
-  /**
-   * The same for a path that routes without reading a case first (the morning digest): reads
-   * the stamp itself.
-   */
-  sync?(): Promise<void>;
 }
 
 /** The directory, listed for reading (`GET /v1/people`, `/v1/people/{id}`, `/v1/rota`). */
