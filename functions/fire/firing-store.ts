@@ -39,7 +39,7 @@ import { emptyClockAlerts } from '#kernel/reminders/alerts.js';
 import { alertOf, alertPut, clockOf, clockPut } from '#platform/dynamodb/alerts.js';
 import { batchWriteAll, untilProcessed } from '#platform/dynamodb/batch.js';
 import { busyAware } from '#platform/dynamodb/busy.js';
-import { fromCaseItem } from '#platform/dynamodb/case-store.js';
+import { deserializeAggregate } from '#platform/dynamodb/codec.js';
 import * as keys from '#platform/dynamodb/keys.js';
 import { reminderAuditItems } from '#platform/dynamodb/reminder-audit.js';
 import { digestEntryItem } from '#platform/dynamodb/timer-store.js';
@@ -80,7 +80,7 @@ export class DynamoFiringStore implements FiringStore {
     if (deadlineId !== undefined) wanted.push(keys.clockAlerts(caseId, deadlineId));
     const [caseItem, stamp, clockItem] = await this.batchGet(wanted);
     return {
-      ...(caseItem === undefined ? {} : { stored: fromCaseItem(caseItem) }),
+      ...(caseItem === undefined ? {} : { stored: storedCaseOf(caseItem) }),
       directoryGeneration: generationOf(stamp),
       ...(deadlineId === undefined
         ? {}
@@ -104,7 +104,7 @@ export class DynamoFiringStore implements FiringStore {
     const cases = new Map<string, StoredCase>();
     caseIds.forEach((id, i) => {
       const item = found[1 + i];
-      if (item !== undefined) cases.set(id, fromCaseItem(item));
+      if (item !== undefined) cases.set(id, storedCaseOf(item));
     });
     const states = new Map<string, ClockAlerts>();
     clockKeys.forEach(([key], i) => {
@@ -266,4 +266,14 @@ function claimFound(item: Record<string, { S?: string } | unknown> | undefined):
 
 function generationOf(stamp: Record<string, unknown> | undefined): number {
   return (stamp?.generation as number | undefined) ?? 0;
+}
+
+/** A case item as `DynamoCaseStore.commitCase` writes it (the case store reads it the same way). */
+function storedCaseOf(item: Record<string, unknown>): StoredCase {
+  const { caseId, version, updatedAt } = item as Pick<
+    StoredCase,
+    'caseId' | 'version' | 'updatedAt'
+  >;
+  const serialized = item.aggregate as string;
+  return { caseId, version, updatedAt, aggregate: deserializeAggregate(serialized), serialized };
 }

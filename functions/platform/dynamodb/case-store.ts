@@ -538,7 +538,7 @@ function indexCursor(index: DeadlineIndex, partition: string): CursorKey {
   };
 }
 
-export function fromCaseItem(item: Record<string, unknown>): StoredCase {
+function fromCaseItem(item: Record<string, unknown>): StoredCase {
   return {
     caseId: item.caseId as string,
     version: item.version as number,
