@@ -15,16 +15,15 @@ import {
 } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SesEmailChannel } from '#functions/fire/channels/ses.js';
 import { EndUserMessagingSmsChannel } from '#functions/fire/channels/sms.js';
 import { DynamoFiringStore } from '#functions/fire/firing-store.js';
 import type { ClaimKey, OutboundMessage } from '#functions/fire/ports.js';
-import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
 import { createTable } from '#platform/dynamodb/create-table.js';
 import * as keys from '#platform/dynamodb/keys.js';
-import { DynamoDigestStore } from '#platform/dynamodb/timer-store.js';
-import { at, noSleep, sendOnce, sendToPersonOnce } from '#test/support/reminders.js';
+import { sendOnce, sendToPersonOnce } from '#test/support/firing.js';
+import { at, noSleep } from '#test/support/reminders.js';
 
 const tableName = `reminders-channels-${Date.now()}`;
 let store: DynamoFiringStore;
@@ -354,67 +353,5 @@ describe('SES against aws-ses-v2-local', () => {
       ['invite.ics', 'text/calendar'],
     ]);
     expect(Buffer.from(mail?.attachments[0]?.content ?? '', 'base64').toString()).toBe(ics);
-  });
-});
-
-describe('an overnight alert’s record (DynamoDB Local)', () => {
-  it('writes its claim’s outcome, its audit lines and its morning-digest entry in one BatchWriteItem', async () => {
-    // Prepare: the EDT manager's claim, acquired.
-    const alertedAt = at('2026-05-23T03:30:00Z');
-    const digest = {
-      team: 'north',
-      date: '2026-05-26',
-      caseId: 'C-1002',
-      reminderId: 'lado-notification.A-1.p50.x',
-      rule: 'lado-notification',
-      dueAt: at('2026-05-23T15:00:00Z'),
-      alertedAt,
-      recipientIds: ['P-0002'],
-    };
-    const k = { caseId: 'C-1002', reminderId: digest.reminderId, personId: 'P-0005' };
-    const claimed = await store.claim({ key: k }, alertedAt, 60_000);
-    if (claimed.outcome !== 'acquired') throw new Error('expected to acquire');
-    const sent = vi.spyOn(documents, 'send');
-    // Act
-    await store.record({
-      now: alertedAt,
-      finished: [
-        {
-          key: k,
-          token: claimed.token,
-          outcomes: [{ channel: 'sms', state: 'sent', messageId: 's-9' }],
-        },
-      ],
-      audit: [
-        {
-          entries: [
-            {
-              caseId: 'C-1002',
-              at: alertedAt,
-              kind: 'reminder-sent',
-              deadlineId: 'lado-notification.A-1',
-              detail: { reminderId: digest.reminderId, personId: 'P-0005', channel: 'sms' },
-            },
-          ],
-          caseVersion: 3,
-        },
-      ],
-      digest,
-    });
-    // Assess: one call; the claim final, both items readable through the store and the digest reader.
-    expect(sent.mock.calls.map(([command]) => command.constructor.name)).toEqual([
-      'BatchWriteCommand',
-    ]);
-    sent.mockRestore();
-    expect(await store.claim({ key: k }, at('2026-06-23T03:30:00Z'), 60_000)).toEqual({
-      outcome: 'sent',
-    });
-    expect(await new DynamoDigestStore(documents, tableName).list('north', '2026-05-26')).toEqual([
-      digest,
-    ]);
-    const trail = await new DynamoCaseStore(documents, tableName).listAudit('C-1002');
-    expect(trail.map((e) => [e.kind, (e.detail as { personId?: string }).personId])).toEqual([
-      ['reminder-sent', 'P-0005'],
-    ]);
   });
 });

@@ -20,7 +20,8 @@ import { type FireTimerDeps, fireTimer } from '#functions/fire/fire-timer.js';
 import type { FiringRecord, FiringStore } from '#functions/fire/ports.js';
 import type { TimerPayload } from '#kernel/timers.js';
 import { lado, ladoCase, setup } from '#test/support/alerts.js';
-import { at, type MemoryFiringStore, RecordingChannel } from '#test/support/reminders.js';
+import type { MemoryFiringStore } from '#test/support/firing.js';
+import { at, RecordingChannel } from '#test/support/reminders.js';
 
 const START = at('2026-05-23T03:30:00Z'); // the 50% step, Saturday 04:30 BST
 const MINUTE = 60_000;

@@ -19,6 +19,7 @@ import {
   reminderTimerPlanner,
 } from '#kernel/reminders/index.js';
 import type { Timer } from '#kernel/timers.js';
+import { fireDeps } from '#test/support/firing.js';
 import { MemoryCaseStore } from '#test/support/memory-store.js';
 import {
   at,
@@ -26,7 +27,6 @@ import {
   caseAggregate,
   deadline,
   directoryOf,
-  fireDeps,
   MemoryAudit,
   MemoryDigests,
   noSleep,

@@ -4,6 +4,7 @@ import { InvalidTimerPayloadError, makeHandler } from '#functions/fire/handler.j
 import type { CaseAggregate, Deadline } from '#kernel/model.js';
 import { DEFAULT_REMINDER_PLANS, reminderTimers } from '#kernel/reminders/index.js';
 import type { Timer } from '#kernel/timers.js';
+import { fireDeps, type MemoryFiringStore } from '#test/support/firing.js';
 import { MemoryCaseStore } from '#test/support/memory-store.js';
 import {
   at,
@@ -11,10 +12,8 @@ import {
   caseAggregate,
   deadline,
   directoryOf,
-  fireDeps,
   MemoryAudit,
   MemoryDigests,
-  type MemoryFiringStore,
   noSleep,
   RecordingChannel,
 } from '#test/support/reminders.js';

@@ -2,8 +2,9 @@
  * The fire path's store on DynamoDB Local: a claim and the alert it records are one
  * conditional write — both or neither; a guard that no longer holds (the clock moved, the
  * alert id taken) is a conflict that writes nothing; a finished claim is answered from the
- * failed condition itself (no second read). And what an out-of-hours alert costs end to end:
- * one read, one claim, one record.
+ * failed condition itself (no second read); an overnight alert's outcome, audit lines and
+ * digest entry are one write. And what an out-of-hours alert costs end to end: one read, one
+ * claim, one record.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it, vi } from 'vitest';
@@ -21,6 +22,7 @@ import { DynamoAlertStore } from '#platform/dynamodb/alerts.js';
 import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
 import { DynamoDirectory } from '#platform/dynamodb/directory.js';
 import * as keys from '#platform/dynamodb/keys.js';
+import { DynamoDigestStore } from '#platform/dynamodb/timer-store.js';
 import { AUTHORITY, freshTable } from '#test/api/support.js';
 import { at, RecordingChannel } from '#test/support/reminders.js';
 
@@ -153,6 +155,68 @@ describe('a claim with the alert it records', () => {
     const cases = new DynamoCaseStore(table.client, table.tableName);
     for (const caseId of ['C-7000', 'C-7099', 'C-7100', 'C-7129'])
       expect((await cases.listAudit(caseId)).map((e) => e.kind)).toEqual(['reminder-sent']);
+  });
+});
+
+describe('an overnight alert’s record (DynamoDB Local)', () => {
+  it('writes its claim’s outcome, its audit lines and its morning-digest entry in one BatchWriteItem', async () => {
+    // Prepare: the EDT manager's claim, acquired.
+    const alertedAt = at('2026-05-23T03:30:00Z');
+    const digest = {
+      team: 'north',
+      date: '2026-05-26',
+      caseId: 'C-1002',
+      reminderId: 'lado-notification.A-1.p50.x',
+      rule: 'lado-notification',
+      dueAt: at('2026-05-23T15:00:00Z'),
+      alertedAt,
+      recipientIds: ['P-0002'],
+    };
+    const k = { caseId: 'C-1002', reminderId: digest.reminderId, personId: 'P-0005' };
+    const claimed = await store.claim({ key: k }, alertedAt, 60_000);
+    if (claimed.outcome !== 'acquired') throw new Error('expected to acquire');
+    const sent = vi.spyOn(table.client, 'send');
+    // Act
+    await store.record({
+      now: alertedAt,
+      finished: [
+        {
+          key: k,
+          token: claimed.token,
+          outcomes: [{ channel: 'sms', state: 'sent', messageId: 's-9' }],
+        },
+      ],
+      audit: [
+        {
+          entries: [
+            {
+              caseId: 'C-1002',
+              at: alertedAt,
+              kind: 'reminder-sent',
+              deadlineId: 'lado-notification.A-1',
+              detail: { reminderId: digest.reminderId, personId: 'P-0005', channel: 'sms' },
+            },
+          ],
+          caseVersion: 3,
+        },
+      ],
+      digest,
+    });
+    // Assess: one call; the claim final, both items readable through the store and the digest reader.
+    expect(sent.mock.calls.map(([command]) => command.constructor.name)).toEqual([
+      'BatchWriteCommand',
+    ]);
+    sent.mockRestore();
+    expect(await store.claim({ key: k }, at('2026-06-23T03:30:00Z'), 60_000)).toEqual({
+      outcome: 'sent',
+    });
+    expect(
+      await new DynamoDigestStore(table.client, table.tableName).list('north', '2026-05-26'),
+    ).toEqual([digest]);
+    const trail = await new DynamoCaseStore(table.client, table.tableName).listAudit('C-1002');
+    expect(trail.map((e) => [e.kind, (e.detail as { personId?: string }).personId])).toEqual([
+      ['reminder-sent', 'P-0005'],
+    ]);
   });
 });
 

@@ -5,8 +5,9 @@ import { ChannelError, type ClaimKey, type OutboundMessage } from '#functions/fi
 import type { Metrics as FireMetrics } from '#kernel/ports.js';
 import { lambda } from '#platform/lambda.js';
 import { makeMetrics, powertoolsMetrics } from '#platform/metrics.js';
+import { MemoryFiringStore, sendOnce } from '#test/support/firing.js';
 import { MemoryCaseStore } from '#test/support/memory-store.js';
-import { at, MemoryFiringStore, noSleep, sendOnce } from '#test/support/reminders.js';
+import { at, noSleep } from '#test/support/reminders.js';
 
 /** Every EMF document written to stdout while the test runs. */
 let written: string[];

@@ -22,11 +22,11 @@ import {
 import { RuleValidationError } from '#kernel/rules/index.js';
 import type { Timer } from '#kernel/timers.js';
 import type { CaseEvent } from '#schemas/events.js';
+import { fireDeps } from '#test/support/firing.js';
 import { MemoryCaseStore } from '#test/support/memory-store.js';
 import {
   at,
   directoryOf,
-  fireDeps,
   MemoryAudit,
   MemoryDigests,
   noSleep,

@@ -12,6 +12,7 @@ import type { Person, RotaShift } from '#kernel/people.js';
 import { DEFAULT_REMINDER_PLANS, fallbackPerson } from '#kernel/reminders/index.js';
 import type { Timer } from '#kernel/timers.js';
 import { makeAlertTokens } from '#platform/alert-token.js';
+import { fireDeps } from '#test/support/firing.js';
 import { MemoryCaseStore } from '#test/support/memory-store.js';
 import {
   at,
@@ -19,7 +20,6 @@ import {
   caseAggregate,
   deadline,
   directoryOf,
-  fireDeps,
   MemoryAlertStore,
   MemoryAudit,
   MemoryDigests,
