@@ -10,8 +10,9 @@
  *    the lease); one whose lease expired is taken over.
  * 2. Timers: what the firing sets (deferrals, the next repeat, an escalation), in one
  *    `schedule` call after the claims — the guard's only once the guard is written.
- * 3. Send: each claimed person's messages side by side (an urgent SMS does not wait for the
- *    email's retries), retrying throttling and 5xx with backoff.
+ * 3. Send: each claimed person's messages, person after person in the decision's order, each
+ *    person's channels side by side (an urgent SMS does not wait for the email's retries),
+ *    retrying throttling and 5xx with backoff.
  * 4. Record: every claim acquired, finished with each channel's outcome, with the firing's
  *    audit lines, digest entry and unrouted record, in ONE write. A crash before it leaves
  *    the claims to expire: the timer is retried and re-sends only those (what was in flight).
@@ -89,13 +90,15 @@ export async function carryOut<R extends Recorded>(
   );
   if (timers.size > 0) await deps.scheduler.schedule([...timers.values()]);
 
-  const sent = await Promise.all(
-    firing.sends.map((send, i) =>
+  // Person after person, as the decision ordered them (what each person gets arrives in the
+  // same order every time); each person's channels side by side.
+  const sent: (ChannelOutcome[] | undefined)[] = [];
+  for (const [i, send] of firing.sends.entries())
+    sent.push(
       claims[i]?.outcome === 'acquired'
-        ? Promise.all(send.messages.map((m) => sendWithRetry(m, deps, send.key)))
+        ? await Promise.all(send.messages.map((m) => sendWithRetry(m, deps, send.key)))
         : undefined,
-    ),
-  );
+    );
   const results = firing.sends.map((send, i) =>
     resultsOf(send, claims[i] as ClaimResult, sent[i], deps),
   );
