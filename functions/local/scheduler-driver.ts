@@ -59,7 +59,10 @@ export interface LocalSchedulerDriverOptions {
   maxAttempts?: number;
   /** Timers of one instant in flight at once (1: strictly one at a time). @default 32 */
   concurrency?: number;
-  /** Timers read from the index per query. @default 500 */
+  /**
+   * Timers read from the index per round; the lanes drain at the end of each round, so a
+   * burst at one instant fires in fewer, fuller rounds. @default 1000 (one query's most)
+   */
   pageSize?: number;
   log?: Log;
 }
@@ -129,7 +132,7 @@ export class LocalSchedulerDriver {
 
   private async fireDueBy(limit: () => Date, moveClock: boolean): Promise<{ fired: number }> {
     const concurrency = Math.max(1, this.options.concurrency ?? 32);
-    const pageSize = Math.max(1, this.options.pageSize ?? 500);
+    const pageSize = Math.max(1, this.options.pageSize ?? 1000);
     let fired = 0;
     const failedThisRound = new Set<string>();
     for (let guard = 0; guard < 100_000; guard++) {
