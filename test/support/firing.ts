@@ -1,9 +1,10 @@
 /**
  * The fire path's fakes: send claims and the firing store in memory (over the reminder and
  * alert fakes the tests read), every kind's dependencies over one test's fakes, and one
- * person's messages sent once through the do step.
+ * person's messages sent once through the do step; one case's fire path set up over them.
  */
 import { carryOut } from '#functions/fire/carry-out.js';
+import { fireTimer } from '#functions/fire/fire-timer.js';
 import type {
   AlertSettings,
   ChannelOutcome,
@@ -21,10 +22,28 @@ import type {
   SendResult,
 } from '#functions/fire/ports.js';
 import type { Alert, ClockAlerts } from '#kernel/alert-state.js';
+import type { CaseAggregate, Deadline } from '#kernel/model.js';
+import type { Person } from '#kernel/people.js';
 import type { CaseStore } from '#kernel/ports.js';
 import type { StoredCase } from '#kernel/records.js';
 import { emptyClockAlerts } from '#kernel/reminders/alerts.js';
-import { type MemoryAlertStore, MemoryAudit } from './reminders.js';
+import {
+  DEFAULT_REMINDER_PLANS,
+  fallbackPerson,
+  reminderTimerPlanner,
+} from '#kernel/reminders/index.js';
+import type { Timer } from '#kernel/timers.js';
+import { MemoryCaseStore } from './memory-store.js';
+import {
+  at,
+  calendar,
+  directoryOf,
+  type MemoryAlertStore,
+  MemoryAudit,
+  MemoryDigests,
+  noSleep,
+  RecordingChannel,
+} from './reminders.js';
 
 /** Send claims in memory, with the adapter's conditions (a live lease holds; finished is final). */
 export class MemoryClaims {
@@ -204,3 +223,59 @@ export async function sendOnce(
   const [result] = await sendToPersonOnce(key, [message], deps);
   return result as SendResult;
 }
+
+/** The duty inbox: the fallback contact of `fireSetup`'s authority. */
+export const DUTY = fallbackPerson({ email: 'duty.inbox@example.gov.uk', phone: '+447700900099' });
+/** The reminders planner over the default plans. */
+export const planner = reminderTimerPlanner(DEFAULT_REMINDER_PLANS);
+
+/**
+ * The fire path over in-memory fakes for one case seeded at version 5, at `now`: the
+ * reminders planner wired, channels that record, the duty inbox as the fallback contact.
+ */
+export function fireSetup(
+  agg: CaseAggregate,
+  now: string,
+  options: { directory?: ReturnType<typeof directoryOf>; fallback?: Person | undefined } = {},
+) {
+  const cases = new MemoryCaseStore();
+  cases.seed(agg, 5);
+  const email = new RecordingChannel('email');
+  const sms = new RecordingChannel('sms');
+  const scheduled: Timer[] = [];
+  const digests = new MemoryDigests();
+  const audit = new MemoryAudit(digests);
+  const clock = {
+    current: at(now),
+    now() {
+      return this.current;
+    },
+  };
+  const deps: FireTimerDeps = fireDeps({
+    cases,
+    advance: (a) => ({ aggregate: a, audit: [] }),
+    planTimers: (a) => a.deadlines.flatMap((d) => planner(d, a, { calendar })),
+    scheduler: {
+      schedule: async (t) => void scheduled.push(...t),
+      cancel: async () => {},
+    },
+    directory: options.directory ?? directoryOf(),
+    channels: { email, sms },
+    audit,
+    clock,
+    calendar,
+    plans: DEFAULT_REMINDER_PLANS,
+    caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}',
+    emailFrom: 'timescales@example.gov.uk',
+    sendBackoff: noSleep,
+    fallback: 'fallback' in options ? options.fallback : DUTY,
+  });
+  return { deps, cases, email, sms, scheduled, audit, digests, clock };
+}
+
+/** Fires `step` of the deadline's plan. */
+export const fireStep = (d: Deadline, step: string, deps: FireTimerDeps) =>
+  fireTimer(
+    { caseId: d.caseId, deadlineId: d.id, kind: 'reminder', version: d.version, step },
+    deps,
+  );
