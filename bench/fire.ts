@@ -14,11 +14,14 @@
  *
  * Measured: time until all are delivered, reminders fired, messages delivered (outbox, and
  * emails received by the SES stand-in), duplicates (the same reminder + recipient + channel
- * sent twice), losses (a planned delivery never sent), timers left dead. Medians over the
+ * sent twice), losses (a planned delivery never sent), timers left dead, and the DynamoDB
+ * calls per reminder — every call made while firing, the local driver's timer reads, puts and
+ * deletes included — in all and by command. Medians over the
  * runs; baselines from the same run: raw DynamoDB Local PutItem rate, and a 1,000-reminder
  * burst fired by the driver one timer at a time (the old serial driver).
  *
- * Target: all 10,000 within 60 s, zero duplicates, zero losses.
+ * Target: all 10,000 within 60 s, zero duplicates, zero losses, at most 4 DynamoDB calls per
+ * reminder.
  * Options (environment): FIRE_REMINDERS (10000), FIRE_RUNS (at most 3: a run after the first
  * starts only while the bench should still end within FIRE_BUDGET_SECONDS, 200), FIRE_WARMUP
  * (100, seeded through ingest; also the size of the serial baseline), FIRE_CONCURRENCY (the
@@ -29,23 +32,35 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ingestEvent } from '#functions/ingest/ingest-event.js';
 import { makeLocalReminders } from '#functions/local/scheduler-driver.js';
 import { startDynamoDbLocal, startSesLocal } from '#functions/local/standins.js';
 import { makeCaseEngine } from '#kernel/engine/bound.js';
-import type { CaseAggregate } from '#kernel/model.js';
-import type { Timer } from '#kernel/timers.js';
 import { makeDocumentClient } from '#platform/clients.js';
 import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
-import { serializeAggregate } from '#platform/dynamodb/codec.js';
 import { createTable } from '#platform/dynamodb/create-table.js';
 import { DynamoDirectory } from '#platform/dynamodb/directory.js';
 import * as keys from '#platform/dynamodb/keys.js';
 import { DynamoReminderAudit } from '#platform/dynamodb/reminder-audit.js';
 import { DynamoTimerStore } from '#platform/dynamodb/timer-store.js';
-import type { AuthorityConfig } from '#schemas/authority.js';
-import { CaseEvent } from '#schemas/events.js';
+import {
+  AFTER,
+  AUTHORITY,
+  caseOpened,
+  EDT,
+  INSTANT,
+  instrument,
+  LADOS,
+  MANAGER,
+  pool,
+  profile,
+  profileCalls,
+  putItemRate,
+  RAISED,
+  type Seed,
+  seedDirect,
+  sesCount,
+} from './support/fire-setup.js';
 import { fmt, median, table } from './support/stats.js';
 
 // Read when the SDK clients are made (in main), not at import.
@@ -63,34 +78,17 @@ const CONCURRENCY =
   process.env.FIRE_CONCURRENCY === undefined ? undefined : Number(process.env.FIRE_CONCURRENCY);
 const SKIP_SERIAL = process.env.SKIP_SERIAL === '1';
 const TARGET_SECONDS = 60;
+const TARGET_CALLS = 4;
 /** Events in flight while seeding (the ingest path, not what is measured). */
 const SEED_CONCURRENCY = 32;
-
-const AUTHORITY: AuthorityConfig = {
-  authority: 'Example Council (bench)',
-  division: 'england-and-wales',
-  preset: 'southampton',
-  links: { caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}' },
-};
-
-// Monday 1 June 2026 16:00 BST: every concern raised; the 24-hour LADO notification clock's
-// 50% reminder is due at Tuesday 04:00 BST (out of hours: the EDT manager on the rota).
-const RAISED = '2026-06-01T15:00:00Z';
-const INSTANT = new Date('2026-06-02T03:00:00Z');
-const AFTER = new Date(INSTANT.getTime() + 60_000);
-const LADOS = Array.from({ length: 10 }, (_, i) => `P-L${String(i + 1).padStart(3, '0')}`);
-const MANAGER = 'P-M001';
-const EDT = {
-  personId: 'P-E001',
-  email: 'edt.manager.bench@example.gov.uk',
-  phone: '+447700900901',
-};
 
 interface RunResult {
   seed: Seed;
   reminders: number;
   cpuSeconds: number;
   dynamoCalls: number;
+  /** DynamoDB calls while firing, by command. */
+  byCommand: Map<string, number>;
   concurrency: string;
   seedSeconds: number;
   fireSeconds: number;
@@ -104,143 +102,7 @@ interface RunResult {
   timersLeft: number;
 }
 
-async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      for (let i = next++; i < items.length; i = next++) await work(items[i] as T);
-    }),
-  );
-}
-
-/** Raw PutItem rate against the same DynamoDB Local, SEED_CONCURRENCY in flight, ~2 s. */
-async function putItemRate(client: DynamoDBDocumentClient, tableName: string): Promise<number> {
-  let n = 0;
-  const until = performance.now() + 2_000;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: 24 }, async () => {
-      while (performance.now() < until) {
-        const i = n++;
-        await client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { pk: `BENCH#${i}`, sk: 'PUT', value: 'x'.repeat(200), n: i },
-          }),
-        );
-      }
-    }),
-  );
-  return n / ((performance.now() - start) / 1000);
-}
-
-async function sesCount(endpoint: string): Promise<number> {
-  const response = await fetch(`${endpoint}/store`);
-  const body = (await response.json()) as { emails?: unknown[] };
-  return body.emails?.length ?? 0;
-}
-
 let tables = 0;
-
-/** Per command: calls and total milliseconds while firing (printed with FIRE_PROFILE=1). */
-const profile = new Map<string, { calls: number; ms: number }>();
-let profiling = false;
-
-function instrument(client: DynamoDBDocumentClient): void {
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (!profiling) return next(args);
-      const started = performance.now();
-      try {
-        return await next(args);
-      } finally {
-        const name = String((context as { commandName?: string }).commandName);
-        const entry = profile.get(name) ?? { calls: 0, ms: 0 };
-        entry.calls++;
-        entry.ms += performance.now() - started;
-        profile.set(name, entry);
-      }
-    },
-    { step: 'initialize', name: 'benchProfile' },
-  );
-}
-
-/**
- * How the cases are set up: `ingest` sends every event through the ingest use case (the real
- * path, ~30 events/s per core here: too slow for 10,000 cases in a bench); `direct` applies
- * the same events with the same engine in memory and writes the resulting case items (the
- * shape `DynamoCaseStore.commitCase` writes) and the plan's timers due at the instant through
- * the `Scheduler` port, 25 to a batch. The fire path is the same either way.
- */
-type Seed = 'ingest' | 'direct';
-
-const caseOpened = (caseId: string) => ({
-  team: 'north',
-  workers: [
-    { personId: MANAGER, role: 'team-manager' },
-    { personId: LADOS[Number(caseId.slice(2)) % LADOS.length] as string, role: 'lado' },
-  ],
-});
-
-async function seedDirect(
-  client: DynamoDBDocumentClient,
-  tableName: string,
-  caseIds: readonly string[],
-  scheduler: { schedule(timers: Timer[]): Promise<void> },
-): Promise<void> {
-  const engine = makeCaseEngine(AUTHORITY);
-  const now = new Date(RAISED);
-  const items: Record<string, unknown>[] = [];
-  const timers: Timer[] = [];
-  for (const caseId of caseIds) {
-    let aggregate: CaseAggregate | undefined;
-    let version = 0;
-    for (const [type, occurredAt, data] of [
-      ['case.opened', '2026-06-01T14:30:00Z', caseOpened(caseId)],
-      ['lado.concern-raised', RAISED, { allegationId: 'A-1' }],
-    ] as const) {
-      const event = CaseEvent.parse({
-        id: `SEED-${caseId}-${type}`,
-        type,
-        occurredAt,
-        caseId,
-        data,
-      });
-      aggregate = engine.applyEvent(aggregate, event, now).aggregate;
-      version++;
-    }
-    const after = aggregate as CaseAggregate;
-    items.push({
-      pk: `CASE#${caseId}`,
-      sk: 'CASE',
-      entity: 'case',
-      caseId,
-      version,
-      updatedAt: now.toISOString(),
-      aggregate: serializeAggregate(after),
-    });
-    timers.push(
-      ...engine.planTimers(after, now).filter((t) => t.fireAt.getTime() === INSTANT.getTime()),
-    );
-  }
-  const chunks = (n: number) =>
-    Array.from({ length: Math.ceil(items.length / n) }, (_, i) => i * n);
-  await pool(chunks(25), 8, async (from) => {
-    let pending = items.slice(from, from + 25).map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 8) throw new Error('seed: unprocessed items');
-      const out = await client.send(
-        new BatchWriteCommand({ RequestItems: { [tableName]: pending } }),
-      );
-      pending = (out.UnprocessedItems?.[tableName] ?? []) as typeof pending;
-    }
-  });
-  await pool(
-    Array.from({ length: Math.ceil(timers.length / 250) }, (_, i) => i * 250),
-    8,
-    (from) => scheduler.schedule(timers.slice(from, from + 250)),
-  );
-}
 
 async function run(
   endpoints: { dynamo: string; ses: string },
@@ -322,9 +184,9 @@ async function run(
   const cpu = process.cpuUsage();
   const start = performance.now();
   profile.clear();
-  profiling = true;
+  profileCalls(true);
   const { fired } = await local.driver.advanceTo(AFTER);
-  profiling = false;
+  profileCalls(false);
   if (process.env.FIRE_PROFILE === '1')
     console.error(
       [...profile].map(([k, v]) => `${k}: ${v.calls} calls, ${fmt(v.ms / v.calls, 1)} ms mean`),
@@ -333,6 +195,9 @@ async function run(
   const used = process.cpuUsage(cpu);
   const cpuSeconds = (used.user + used.system) / 1e6;
   const dynamoCalls = [...profile.values()].reduce((sum, e) => sum + e.calls, 0);
+  const byCommand = new Map(
+    [...profile].map(([name, e]) => [name.replace(/Command$/, ''), e.calls]),
+  );
 
   // Assess: every planned delivery (the 50% reminder, SMS and email to the EDT manager)
   // exactly once.
@@ -361,6 +226,7 @@ async function run(
     reminders,
     cpuSeconds,
     dynamoCalls,
+    byCommand,
     concurrency: concurrency === undefined ? 'default' : String(concurrency),
     seedSeconds,
     fireSeconds,
@@ -462,8 +328,15 @@ async function main(): Promise<void> {
         'DynamoDB calls per reminder (median)',
         fmt(
           med((r) => r.dynamoCalls / r.fired),
-          1,
+          2,
         ),
+      ],
+      [
+        'DynamoDB calls per reminder by command (last run)',
+        [...(runs.at(-1)?.byCommand ?? [])]
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([name, calls]) => `${name} ${fmt(calls / (runs.at(-1)?.fired ?? 1), 2)}`)
+          .join(', '),
       ],
       [
         'DynamoDB calls/s while firing ÷ PutItem/s',
@@ -493,6 +366,11 @@ async function main(): Promise<void> {
     summary.push([
       `target: ${fmt(REMINDERS)} within ${TARGET_SECONDS} s, 0 duplicates, 0 losses`,
       met ? 'MET' : ok ? 'MISSED (time)' : 'MISSED',
+    ]);
+    const calls = med((r) => r.dynamoCalls / r.fired);
+    summary.push([
+      `target: at most ${TARGET_CALLS} DynamoDB calls per reminder`,
+      calls <= TARGET_CALLS ? 'MET' : 'MISSED',
     ]);
     summary.push([
       'load average (1 min) / CPUs',

@@ -1,15 +1,18 @@
 /** A reminder's message for one delivery: the email (with its invitation) or the SMS. */
 
-import { emailMessageId } from '#kernel/ids.js';
-import type { momentOf } from '#kernel/reminders/index.js';
-import type { Invitation } from '#kernel/reminders/invitation.js';
+import { emailMessageId, invitationUid } from '#kernel/ids.js';
 import {
   type AlertText,
+  carriesInvite,
+  type Delivery,
+  INVITATION_SLOT_MS,
+  type Invitation,
+  type momentOf,
   type RoutingGapText,
   renderEmail,
   renderSms,
-} from '#kernel/reminders/messages.js';
-import type { Delivery } from '#kernel/reminders/routing.js';
+} from '#kernel/reminders/index.js';
+import type { ReminderDeadline, ReminderPlan, ReminderStep } from '#kernel/reminders/types.js';
 import type { OutboundMessage } from './ports.js';
 
 export interface ComposeInput {
@@ -92,4 +95,27 @@ export function domainOf(address: string): string {
   const at = address.lastIndexOf('@');
   const domain = at < 0 ? '' : address.slice(at + 1).replace(/[^A-Za-z0-9.-]/g, '');
   return domain === '' ? 'timescales.invalid' : domain;
+}
+
+/** What a withdrawn invitation's message asks of its reader. */
+export const CANCEL_ACTION =
+  'The supervision was recorded or its clock stopped: the calendar invitation is withdrawn.';
+
+/**
+ * A supervision's invitation for a step: one UID per occurrence (the deadline), its version
+ * as the SEQUENCE (it rises whenever the due time moves); `REQUEST` from the steps before a
+ * slot still ahead (never an invitation to a past slot), `CANCEL` when withdrawn.
+ */
+export function invitationOf(
+  deadline: ReminderDeadline,
+  plan: ReminderPlan,
+  step: ReminderStep,
+  now: Date,
+): ComposeInput['invite'] {
+  if (plan.invite !== true) return undefined;
+  const ids = { uid: invitationUid(deadline), sequence: deadline.version };
+  if (step.at.kind === 'cancel-invite') return { ...ids, method: 'CANCEL' as const };
+  const slotStart = deadline.dueAt.getTime() - INVITATION_SLOT_MS;
+  if (!carriesInvite(step.at) || now.getTime() >= slotStart) return undefined;
+  return { ...ids, method: 'REQUEST' as const };
 }

@@ -3,7 +3,7 @@
  *
  * Every directory write bumps the directory stamp (`CONFIG` / `DIRECTORY`, `generation`) in its
  * own transaction, and the fire path reads the stamp together with the case, in the same
- * strongly consistent BatchGetItem (`DynamoCaseStore.loadCaseWithDirectoryStamp`), then calls
+ * strongly consistent BatchGetItem (`FiringStore.read`; a digest with its cases), then calls
  * `observe(generation)` before routing. A higher generation than the cache holds clears it; the
  * cache's reads are strongly consistent and begin after the generation they are stored under
  * was observed. So routing never uses directory data older than the moment the reminder's case
@@ -73,7 +73,7 @@ export class CachedDirectory implements Directory {
     this.rota = undefined;
   }
 
-  /** Reads the stamp alone (one consistent GetItem) and observes it: for routing with no case read. */
+  /** Reads the stamp alone (one consistent GetItem) and observes it. */
   async sync(): Promise<void> {
     this.observe(await this.source.generation());
   }

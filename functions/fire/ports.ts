@@ -1,14 +1,18 @@
 /**
- * What firing a timer needs and returns: the ports (case store, scheduler, directory,
- * channels, claims, digests, audit, clock) and the outcome, shared by the fire use case's
- * modules (`fire-timer`, `fire-reminder`, `fire-digest`, `send-once`, `replace-timers`).
+ * What firing a timer needs, kind by kind: each kind of timer (due, reminder, escalation,
+ * digest) gets only what it uses (`DueDeps`, `ReminderDeps`, `EscalationDeps`, `DigestDeps`);
+ * the three that send share `SendDeps` (the firing store, the channels, the clock) and
+ * `MessageSettings`. The firing store (`FiringStore`) is the fire path's own: one batched read
+ * of what a kind decides from, one conditional write that claims a send (with the alert it
+ * records), one write that records how the sends went with the firing's records.
  */
+import type { Alert, ClockAlerts } from '#kernel/alert-state.js';
 import type { Calendar } from '#kernel/calendar/index.js';
 import type { CalendarFor } from '#kernel/engine/index.js';
 import type { AuditEntry, CaseAggregate } from '#kernel/model.js';
 import type { Person } from '#kernel/people.js';
 import type {
-  AlertDeps,
+  AlertLinks,
   CaseStore,
   Clock,
   DigestStore,
@@ -18,30 +22,36 @@ import type {
   ReminderAudit,
   Scheduler,
 } from '#kernel/ports.js';
-import type { ChannelName, StoredCase } from '#kernel/records.js';
+import type {
+  ChannelName,
+  DigestEntry,
+  ReminderAuditEntry,
+  StoredCase,
+  UnroutedReminder,
+} from '#kernel/records.js';
 import type { Backoff } from '#kernel/reminders/backoff.js';
 import type { ReminderPlans } from '#kernel/reminders/types.js';
 import type { Timer } from '#kernel/timers.js';
 
-/** The case store as the fire path uses it. */
-export interface FireCaseStore extends Pick<CaseStore, 'loadCase' | 'commitCase'> {
-  /**
-   * The case and the directory stamp's generation, read together in one consistent read:
-   * routing after `Directory.observe(generation)` sees every directory write made before
-   * the case was read.
-   */
-  loadCaseWithDirectoryStamp(
-    caseId: string,
-  ): Promise<{ stored?: StoredCase; directoryGeneration: number }>;
-}
-
+/** Every kind's dependencies, built once per process by the wiring. */
 export interface FireTimerDeps {
-  cases: FireCaseStore;
   /**
    * Brings the calendar up to date with the operator's stored bank-holiday feed before a
    * timer is handled. @default none (the calendar is fixed)
    */
   refreshCalendar?: () => Promise<void>;
+  /** The handler's own log and counts (a payload no retry can make valid: `TimerDead`). */
+  log?: Log | undefined;
+  metrics?: Metrics | undefined;
+  due: DueDeps;
+  reminder: ReminderDeps;
+  escalation: EscalationDeps;
+  digest: DigestDeps;
+}
+
+/** A `due` timer: breach or escalate the case's deadlines, then move its timers. */
+export interface DueDeps {
+  cases: Pick<CaseStore, 'loadCase' | 'commitCase'>;
   /** The engine's `advance` with its context (calendar, rules) bound by the caller. */
   advance: (
     aggregate: CaseAggregate,
@@ -50,72 +60,193 @@ export interface FireTimerDeps {
   /** The case's full timer plan (`planTimers` with the reminder planner wired). */
   planTimers: (aggregate: CaseAggregate) => Timer[];
   scheduler: Scheduler;
-  directory: Directory;
-  channels: Partial<Record<ChannelName, Channel>>;
-  claims: SendClaims;
-  digests: DigestStore;
+  /** Where the re-planned reminder timers are audited. */
   audit: ReminderAudit;
   clock: Clock;
-  /** The authority's calendar: the morning digests', and the clocks' of a case with no division. */
-  calendar: Calendar;
-  /**
-   * The calendar of a case in another division (its bank holidays, the authority's hours):
-   * what a case's reminders are planned and routed with. @default `calendar` for every case
-   */
-  calendarFor?: CalendarFor;
+  log?: Log | undefined;
+}
+
+/** What every kind that sends needs: the firing store, the channels, timers, the clock. */
+export interface SendDeps {
+  store: FiringStore;
+  channels: Partial<Record<ChannelName, Channel>>;
+  scheduler: Scheduler;
+  clock: Clock;
+  /** How long a claim protects a send in progress. @default 120 s */
+  leaseMs?: number | undefined;
+  /** Retries of a failing send. @default 5 attempts, 500 ms base, 8 s cap */
+  sendBackoff?: Partial<Backoff> | undefined;
+  log?: Log | undefined;
+  /** Outcome counters (`Sent`, `SendFailed`, `Unroutable`, the alerts' …). @default none */
+  metrics?: Metrics | undefined;
+}
+
+/** How messages are written: the plans' titles and actions, the case link, the sender. */
+export interface MessageSettings {
   plans: ReminderPlans;
   caseUrlTemplate: string;
   /** The organiser of invitations (the SES sender). */
   emailFrom: string;
   /** The council's name, at the top of every email. @default none (the service's name alone) */
-  authorityName?: string;
+  authorityName?: string | undefined;
   /**
    * The authority's fallback contact as a person (`fallbackPerson`): reminders that reach
-   * nobody they were meant for, and morning digests with nobody to go to, go there.
+   * nobody they were meant for, escalations past tier 2, digests with nobody to go to.
    * @default none (a routing gap is only logged, audited and counted)
    */
   fallback?: Person | undefined;
+}
+
+/** Urgent out-of-hours alerts: asked to be acknowledged, escalated when nobody does. */
+export interface AlertSettings {
+  /** Makes each alert's ack link. @default none (acknowledged by SMS or the API) */
+  links?: AlertLinks | undefined;
+  /** How long an alert waits for acknowledgement before the next tier hears of it (ms). */
+  ackWithinMs: number;
+  /** Two-way SMS is configured: alert SMS say "Reply YES to acknowledge". */
+  replyYes: boolean;
+}
+
+/** A `reminder` timer: one step of a deadline's plan. */
+export interface ReminderDeps extends SendDeps, MessageSettings {
+  directory: Directory;
+  /** The authority's calendar: the morning digest's opening, a case with no division's clocks. */
+  calendar: Calendar;
+  /**
+   * The calendar of a case in another division (its bank holidays, the authority's hours):
+   * what a case's reminders are planned and routed with. @default `calendar` for every case
+   */
+  calendarFor?: CalendarFor | undefined;
+  /** @default none (alerts are sent and not tracked) */
+  alerts?: AlertSettings | undefined;
   /**
    * Names of the digest timers this process has scheduled: every overnight EDT alert of a team
    * names the same morning digest, so a burst of alerts schedules it once, not once each
    * (on AWS, CreateSchedule is rate-limited). @default none (schedule every time)
    */
-  digestsScheduled?: Set<string>;
-  /** How long a claim protects a send in progress. @default 120 s */
-  leaseMs?: number;
-  /** Retries of a failing send. @default 5 attempts, 500 ms base, 8 s cap */
-  sendBackoff?: Partial<Backoff>;
-  log?: Log;
-  /** Outcome counters (`Sent`, `SendFailed`, `Unroutable`). @default none */
-  metrics?: Metrics;
-  /**
-   * Urgent out-of-hours alerts asking to be acknowledged, escalated when nobody does.
-   * @default none (alerts are sent and not tracked)
-   */
-  alerts?: AlertDeps | undefined;
+  digestsScheduled?: Set<string> | undefined;
 }
 
-/** What sending did, counted: the outcome of a reminder or a digest firing. */
-export interface SendTally {
-  sent: number;
-  duplicates: number;
-  deferred: number;
-  failed: number;
-  /** A send is in flight in another invocation: the handler throws so the timer is retried. */
-  retryLater: boolean;
+/** An `escalation` timer: an alert nobody acknowledged, to the next tier. */
+export interface EscalationDeps extends SendDeps, MessageSettings {
+  directory: Directory;
+  /** @default none (nothing is tracked, so an escalation timer finds nothing to escalate) */
+  alerts?: AlertSettings | undefined;
 }
 
-export type FireOutcome =
-  | { status: 'ignored'; reason: string }
-  | { status: 'advanced'; changed: boolean }
-  | ({ status: 'reminded' | 'digest' } & SendTally);
-
-export function emptyTally<S extends 'reminded' | 'digest'>(status: S): { status: S } & SendTally {
-  return { status, sent: 0, duplicates: 0, deferred: 0, failed: 0, retryLater: false };
+/** A `digest` timer: the day team's one email of the night's EDT alerts. */
+export interface DigestDeps extends SendDeps, MessageSettings {
+  digests: DigestStore;
+  directory: Directory;
+  /** The authority's calendar: the team's hours and the digest's period. */
+  calendar: Calendar;
+  /** Alerts are tracked: each clock's line says who acknowledged. @default false */
+  alertsTracked?: boolean | undefined;
 }
 
 // ---------------------------------------------------------------------------------------
-// Channels and exactly-once sending
+// The firing store: one read, one claim, one record
+
+/** What a reminder or an escalation decides from, read together. */
+export interface FiringState {
+  stored?: StoredCase;
+  /** The directory stamp's generation, read with the case (`Directory.observe`). */
+  directoryGeneration: number;
+  /** The clock's alert state (asked for with its deadline id; empty when it has none). */
+  clock?: ClockAlerts;
+}
+
+/** What a morning digest decides from: its cases and their clocks' alert states. */
+export interface DigestState {
+  cases: ReadonlyMap<string, StoredCase>;
+  /** By `<caseId>|<deadlineId>` (asked for when alerts are tracked). */
+  clocks: ReadonlyMap<string, ClockAlerts>;
+  directoryGeneration: number;
+}
+
+/** The fire path's reads and writes. Reads are strongly consistent. */
+export interface FiringStore {
+  /**
+   * The case and the directory stamp, and with `deadlineId` that clock's alert state: ONE
+   * read (on DynamoDB one BatchGetItem), so routing after `Directory.observe(generation)` sees
+   * every directory write made before the case was read.
+   */
+  read(caseId: string, deadlineId?: string): Promise<FiringState>;
+  /** A digest's cases, the clocks named and the directory stamp, in as few reads as fit. */
+  readDigest(
+    caseIds: readonly string[],
+    clocks: readonly { caseId: string; deadlineId: string }[],
+  ): Promise<DigestState>;
+  /** Alerts by id: a redelivery's alert, or an id probed past one another alert holds. */
+  getAlerts(alertIds: readonly string[]): Promise<Map<string, Alert>>;
+  /**
+   * ONE conditional write: claims a person's sends and, with `guard`, records the alert and
+   * the clock's new state in the same write (either may come alone).
+   */
+  claim(claim: Claim, now: Date, leaseMs: number): Promise<ClaimResult>;
+  /**
+   * ONE write (on DynamoDB one BatchWriteItem, where 25 items hold it: a digest of many cases
+   * takes more): every claim this firing acquired, finished with each channel's outcome, with
+   * the firing's audit lines, its morning-digest entry and its unrouted record. Nothing in it
+   * is conditional, and each item is a final state: written twice, it changes nothing.
+   */
+  record(record: FiringRecord): Promise<void>;
+}
+
+/**
+ * What a claim is about: one reminder to one person, on every channel it reaches them by
+ * (an out-of-hours alert goes by SMS and email under one claim).
+ */
+export interface ClaimKey {
+  caseId: string;
+  reminderId: string;
+  personId: string;
+}
+
+/** The alert state a firing changes, written only if the clock is still as it was read. */
+export interface AlertGuard {
+  /** A new alert (its id must be free). */
+  alert?: Alert | undefined;
+  clock: { before: ClockAlerts; after: ClockAlerts };
+}
+
+export interface Claim {
+  /** The sends to claim. @default none: the guard alone */
+  key?: ClaimKey | undefined;
+  guard?: AlertGuard | undefined;
+}
+
+export type ClaimResult =
+  /** Ours to send (or, with no key, the guard written): `token` proves it when recording. */
+  | { outcome: 'acquired'; token: string; takeover: boolean }
+  | { outcome: 'sent' }
+  | { outcome: 'failed' }
+  /** Another invocation holds an unexpired lease: it will send (or its lease expires). */
+  | { outcome: 'in-flight' }
+  /**
+   * The guard could not be written (the clock moved since it was read, or the alert's id is
+   * taken): nothing was written. Read again and decide again.
+   */
+  | { outcome: 'conflict' };
+
+/** How one channel's send under a claim ended. */
+export type ChannelOutcome =
+  | { channel: ChannelName; state: 'sent'; messageId?: string }
+  | { channel: ChannelName; state: 'failed'; reason: string };
+
+/** What a firing writes once its sends are done. */
+export interface FiringRecord {
+  now: Date;
+  /** The claims this firing acquired: `sent` if any channel was, else `failed`; final either way. */
+  finished: { key: ClaimKey; token: string; outcomes: ChannelOutcome[] }[];
+  /** Audit lines, by case, each after the case version read (for ordering). */
+  audit: { entries: ReminderAuditEntry[]; caseVersion: number }[];
+  digest?: DigestEntry | undefined;
+  unrouted?: UnroutedReminder | undefined;
+}
+
+// ---------------------------------------------------------------------------------------
+// Channels and outcomes
 
 /** One message to one address. `meta` carries ids only (for logs, the outbox and claims). */
 export interface OutboundMessage {
@@ -151,35 +282,36 @@ export class ChannelError extends Error {
   }
 }
 
-/**
- * What a claim is about: one reminder to one person, on every channel it reaches them by
- * (an out-of-hours alert goes by SMS and email under one claim).
- */
-export interface ClaimKey {
-  caseId: string;
-  reminderId: string;
-  personId: string;
+/** How one message's send went, as a firing sees it. */
+export type SendResult =
+  | { status: 'sent'; messageId?: string }
+  | { status: 'duplicate' }
+  | { status: 'in-flight' }
+  | { status: 'failed'; reason: string };
+
+/** What sending did, counted: the outcome of a reminder or a digest firing. */
+export interface SendTally {
+  sent: number;
+  duplicates: number;
+  deferred: number;
+  failed: number;
+  /** A send is in flight in another invocation: the handler throws so the timer is retried. */
+  retryLater: boolean;
 }
 
-export type ClaimResult =
-  /** Ours to send: `token` proves it when recording the outcome. */
-  | { outcome: 'acquired'; token: string; takeover: boolean }
-  | { outcome: 'sent' }
-  | { outcome: 'failed' }
-  /** Another invocation holds an unexpired lease: it will send (or its lease expires). */
-  | { outcome: 'in-flight' };
+export type FireOutcome =
+  | { status: 'ignored'; reason: string }
+  | { status: 'advanced'; changed: boolean }
+  | ({ status: 'reminded' | 'digest' } & SendTally);
 
-/** How one channel's send under a claim ended. */
-export type ChannelOutcome =
-  | { channel: ChannelName; state: 'sent'; messageId?: string }
-  | { channel: ChannelName; state: 'failed'; reason: string };
+export function emptyTally<S extends 'reminded' | 'digest'>(status: S): { status: S } & SendTally {
+  return { status, sent: 0, duplicates: 0, deferred: 0, failed: 0, retryLater: false };
+}
 
-/** Exactly-once sending: a conditional write claims the sends before they go. */
-export interface SendClaims {
-  claim(key: ClaimKey, now: Date, leaseMs: number): Promise<ClaimResult>;
-  /**
-   * Records how each channel's send ended, in one write: the claim is `sent` if any channel
-   * was, else `failed`, and either way no later firing sends again.
-   */
-  finish(key: ClaimKey, token: string, now: Date, outcomes: ChannelOutcome[]): Promise<void>;
+/** Counts one send's result into a firing's outcome. */
+export function tally(outcome: SendTally, result: SendResult): void {
+  if (result.status === 'sent') outcome.sent++;
+  else if (result.status === 'duplicate') outcome.duplicates++;
+  else if (result.status === 'failed') outcome.failed++;
+  else if (result.status === 'in-flight') outcome.retryLater = true;
 }

@@ -1,8 +1,8 @@
 /**
- * The timer Lambda's dependencies. `buildFireDeps` binds the fire use case to the table, the
- * engine, the calendar and the channels; AWS and local mode both build through it, local mode
- * overriding the endpoint, the scheduler (its driver), the channels (aws-ses-v2-local and the
- * outbox) and the clock (the simulated one).
+ * The timer Lambda's dependencies, kind by kind. `buildFireDeps` binds each kind of timer to
+ * the table, the engine, the calendar and the channels; AWS and local mode both build through
+ * it, local mode overriding the endpoint, the scheduler (its driver), the channels
+ * (aws-ses-v2-local and the outbox) and the clock (the simulated one).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { makeCaseEngine } from '#kernel/engine/bound.js';
@@ -31,21 +31,20 @@ import type { AuthorityConfig } from '#schemas/authority.js';
 import { SesEmailChannel } from './channels/ses.js';
 import { EndUserMessagingSmsChannel } from './channels/sms.js';
 import { CachedDirectory } from './directory-cache.js';
-import type { FireTimerDeps } from './fire-timer.js';
-import type { Channel } from './ports.js';
-import { DynamoSendClaims } from './send-claims-store.js';
+import { DynamoFiringStore } from './firing-store.js';
+import type { Channel, FireTimerDeps, ReminderDeps } from './ports.js';
 
 /** The parts that differ between AWS and local mode. */
 export interface FireWiring {
   client: DynamoDBDocumentClient;
   tableName: string;
   authority: AuthorityConfig;
-  scheduler: FireTimerDeps['scheduler'];
+  scheduler: ReminderDeps['scheduler'];
   channels: Partial<Record<'email' | 'sms', Channel>>;
   emailFrom: string;
-  clock?: FireTimerDeps['clock'];
+  clock?: ReminderDeps['clock'];
   plans?: ReminderPlans;
-  log?: FireTimerDeps['log'];
+  log?: ReminderDeps['log'];
   metrics?: Metrics;
   /** The operator's bank-holiday feed. @default the one stored in the table */
   feed?: FeedSource & { ready(): Promise<unknown> };
@@ -56,41 +55,39 @@ export interface FireWiring {
   alerts?: { tokenKey: string | undefined; replyYes: boolean };
 }
 
-/** Binds the use case to the table, the engine, the calendar and the channels. */
+/**
+ * Binds each kind of timer to what it uses: the table (the firing store, the case store for
+ * `due` timers), the engine, the calendar, the directory cache and the channels.
+ */
 export function buildFireDeps(wiring: FireWiring): FireTimerDeps {
   const feed = wiring.feed ?? calendarFeedSource(wiring.client, wiring.tableName);
   // The authority's reminder-plan overrides, validated at cold start, unless the wiring gives plans.
   const engine = makeCaseEngine(wiring.authority, wiring.plans, { feed });
-  const plans = engine.plans;
   const clock = wiring.clock ?? systemClock;
+  const log = wiring.log ?? powertoolsLog;
+  const alerts =
+    wiring.alerts === undefined
+      ? undefined
+      : alertTracking({
+          authority: wiring.authority,
+          tokenKey: wiring.alerts.tokenKey,
+          replyYes: wiring.alerts.replyYes,
+        });
   // One directory cache per process, exact: the fire path reads the directory stamp with every
   // case (same BatchGetItem) and the cache is emptied when the stamp has moved (directory-cache.ts).
   const directory = new CachedDirectory(
     new DynamoDirectory(wiring.client, wiring.tableName, { consistentReads: true }),
   );
-  return {
-    cases: new DynamoCaseStore(wiring.client, wiring.tableName),
-    // The feed is re-checked at most every 5 minutes; `advance` recomputes a case computed
-    // with another calendar or rule version first.
-    refreshCalendar: async () => {
-      await feed.ready();
-    },
-    advance: (aggregate, now) => engine.advance(aggregate, now),
-    // The engine's plan holds the due timers and the reminders (`reminderTimerPlanner`).
-    planTimers: (aggregate) => engine.planTimers(aggregate, clock.now()),
-    scheduler: wiring.scheduler,
-    directory,
+  const sending = {
+    store: new DynamoFiringStore(wiring.client, wiring.tableName),
     channels: wiring.channels,
-    claims: new DynamoSendClaims(wiring.client, wiring.tableName),
-    digests: new DynamoDigestStore(wiring.client, wiring.tableName),
-    audit: new DynamoReminderAudit(wiring.client, wiring.tableName),
+    scheduler: wiring.scheduler,
     clock,
-    get calendar() {
-      return engine.calendar;
-    },
-    // A case's reminders are planned and routed on its own division's bank holidays.
-    calendarFor: (division) => engine.calendarFor(division),
-    plans,
+    log,
+    metrics: wiring.metrics,
+  };
+  const messages = {
+    plans: engine.plans,
     caseUrlTemplate: wiring.authority.links.caseUrlTemplate,
     emailFrom: wiring.emailFrom,
     authorityName: wiring.authority.authority,
@@ -98,19 +95,48 @@ export function buildFireDeps(wiring: FireWiring): FireTimerDeps {
       wiring.authority.fallbackContact === undefined
         ? undefined
         : fallbackPerson(wiring.authority.fallbackContact),
-    digestsScheduled: new Set(),
-    log: wiring.log ?? powertoolsLog,
-    ...(wiring.metrics === undefined ? {} : { metrics: wiring.metrics }),
-    alerts:
-      wiring.alerts === undefined
-        ? undefined
-        : alertTracking({
-            client: wiring.client,
-            tableName: wiring.tableName,
-            authority: wiring.authority,
-            tokenKey: wiring.alerts.tokenKey,
-            replyYes: wiring.alerts.replyYes,
-          }),
+  };
+  return {
+    // The feed is re-checked at most every 5 minutes; `advance` recomputes a case computed
+    // with another calendar or rule version first.
+    refreshCalendar: async () => {
+      await feed.ready();
+    },
+    log,
+    metrics: wiring.metrics,
+    due: {
+      cases: new DynamoCaseStore(wiring.client, wiring.tableName),
+      advance: (aggregate, now) => engine.advance(aggregate, now),
+      // The engine's plan holds the due timers and the reminders (`reminderTimerPlanner`).
+      planTimers: (aggregate) => engine.planTimers(aggregate, clock.now()),
+      scheduler: wiring.scheduler,
+      audit: new DynamoReminderAudit(wiring.client, wiring.tableName),
+      clock,
+      log,
+    },
+    reminder: {
+      ...sending,
+      ...messages,
+      directory,
+      get calendar() {
+        return engine.calendar;
+      },
+      // A case's reminders are planned and routed on its own division's bank holidays.
+      calendarFor: (division) => engine.calendarFor(division),
+      alerts,
+      digestsScheduled: new Set(),
+    },
+    escalation: { ...sending, ...messages, directory, alerts },
+    digest: {
+      ...sending,
+      ...messages,
+      digests: new DynamoDigestStore(wiring.client, wiring.tableName),
+      directory,
+      get calendar() {
+        return engine.calendar;
+      },
+      alertsTracked: alerts !== undefined,
+    },
   };
 }
 

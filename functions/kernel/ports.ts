@@ -143,19 +143,9 @@ export interface ReminderAudit {
     caseVersion: number,
     unrouted?: UnroutedReminder,
   ): Promise<void>;
-  /**
-   * An overnight EDT alert's audit lines and its entry in the day team's morning digest, in
-   * one write (both record the same firing; on DynamoDB one BatchWriteItem).
-   */
-  appendWithDigest(
-    entries: ReminderAuditEntry[],
-    caseVersion: number,
-    digest: DigestEntry,
-    unrouted?: UnroutedReminder,
-  ): Promise<void>;
 }
 
-/** The morning digests' entries (written with the alert's audit: `ReminderAudit.appendWithDigest`). */
+/** The morning digests' entries (the fire path writes each with its alert's outcome). */
 export interface DigestStore {
   list(team: string, date: string): Promise<DigestEntry[]>;
 }
@@ -180,11 +170,6 @@ export interface Directory {
    * uncached directory is always current and leaves this out).
    */
   observe?(generation: number): void;
-  /**
-   * The same for a path that routes without reading a case first (the morning digest): reads
-   * the stamp itself.
-   */
-  sync?(): Promise<void>;
 }
 
 /** The directory, listed for reading (`GET /v1/people`, `/v1/people/{id}`, `/v1/rota`). */

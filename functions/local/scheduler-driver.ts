@@ -59,7 +59,10 @@ export interface LocalSchedulerDriverOptions {
   maxAttempts?: number;
   /** Timers of one instant in flight at once (1: strictly one at a time). @default 32 */
   concurrency?: number;
-  /** Timers read from the index per query. @default 500 */
+  /**
+   * Timers read from the index per round; the lanes drain at the end of each round, so a
+   * burst at one instant fires in fewer, fuller rounds. @default 1000 (one query's most)
+   */
   pageSize?: number;
   log?: Log;
 }
@@ -129,7 +132,7 @@ export class LocalSchedulerDriver {
 
   private async fireDueBy(limit: () => Date, moveClock: boolean): Promise<{ fired: number }> {
     const concurrency = Math.max(1, this.options.concurrency ?? 32);
-    const pageSize = Math.max(1, this.options.pageSize ?? 500);
+    const pageSize = Math.max(1, this.options.pageSize ?? 1000);
     let fired = 0;
     const failedThisRound = new Set<string>();
     for (let guard = 0; guard < 100_000; guard++) {
@@ -142,22 +145,31 @@ export class LocalSchedulerDriver {
       const batch = due.filter((t) => t.dueAt.getTime() === instant);
       if (moveClock) this.options.clock.set(first.dueAt);
       const done: StoredTimer[] = [];
-      this.touched = new Set();
+      const deleted: Promise<void>[] = [];
+      const deletedEarly = new Set<string>();
+      const touched = new Set<string>();
+      this.touched = touched;
       try {
         await inLanes(batch, concurrency, async (timer) => {
-          if (await this.fireOne(timer)) done.push(timer);
-          else failedThisRound.add(timer.name);
+          if (!(await this.fireOne(timer))) {
+            failedThisRound.add(timer.name);
+            return;
+          }
+          done.push(timer);
+          // Deleted as it finishes (the store coalesces the deletes of concurrent firings). A
+          // timer scheduled again under the same name before now is checked at the end; one
+          // scheduled after is written after this delete, so it stays.
+          if (touched.has(timer.name)) return;
+          deletedEarly.add(timer.name);
+          deleted.push(this.options.store.delete([timer.name]));
         });
       } finally {
-        // Delete what fired, 25 to a request. A timer scheduled again meanwhile under the
-        // same name (another case's EDT alert re-putting the team's digest timer) is deleted
-        // only if it is still the one that fired.
-        const touched = this.touched;
         this.touched = undefined;
-        await this.options.store.delete(
-          done.filter((t) => !touched.has(t.name)).map((t) => t.name),
-        );
-        for (const t of done.filter((d) => touched.has(d.name))) {
+        await Promise.all(deleted);
+        // Scheduled again while this batch fired (another case's EDT alert re-putting the
+        // team's digest timer): deleted only if it is still the one that fired.
+        for (const t of done) {
+          if (deletedEarly.has(t.name) || !touched.has(t.name)) continue;
           const now = await this.options.store.get(t.name);
           if (now !== undefined && now.dueAt.getTime() === t.dueAt.getTime())
             await this.options.store.delete([t.name]);

@@ -1,15 +1,13 @@
 /**
  * What raising and acknowledging out-of-hours alerts share in every Lambda that does either
  * (the timer Lambda raises and escalates them, the alerts Lambda acknowledges them): the
- * alert-token key, the ack links it signs, and the alert store with its escalation period.
+ * alert-token key, the ack links it signs, and how long an alert waits to be acknowledged.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AlertDeps } from '#kernel/ports.js';
 import { type AuthorityConfig, DEFAULT_ACK_WITHIN_MINUTES } from '#schemas/authority.js';
 import { type AlertTokens, makeAlertTokens } from './alert-token.js';
 import { secretString } from './aws.js';
 import type { Config } from './config.js';
-import { DynamoAlertStore } from './dynamodb/alerts.js';
 
 /** The alert-token key: from the environment (local mode), else from Secrets Manager. */
 export async function alertTokenKey(
@@ -28,18 +26,19 @@ export function alertTokens(
   return baseUrl === undefined || key === undefined ? undefined : makeAlertTokens({ key, baseUrl });
 }
 
-/** What the fire path needs to raise and escalate alerts. */
+/**
+ * How the fire path raises and escalates alerts: the links, the authority's escalation period,
+ * whether SMS replies reach us. (The alerts and clocks themselves are written with the sends'
+ * claims, through the fire path's own store.)
+ */
 export function alertTracking(wiring: {
-  client: DynamoDBDocumentClient;
-  tableName: string;
   authority: AuthorityConfig;
   tokenKey: string | undefined;
   /** Two-way SMS configured: alert SMS say "Reply YES to acknowledge". */
   replyYes: boolean;
-}): AlertDeps {
+}): Omit<AlertDeps, 'store'> {
   const minutes = wiring.authority.ackWithinMinutes ?? DEFAULT_ACK_WITHIN_MINUTES;
   return {
-    store: new DynamoAlertStore(wiring.client, wiring.tableName),
     links: alertTokens(wiring.authority, wiring.tokenKey),
     ackWithinMs: minutes * 60_000,
     replyYes: wiring.replyYes,

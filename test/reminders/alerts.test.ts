@@ -6,8 +6,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { acknowledgeAlert, acknowledgeBySms } from '#functions/alerts/acknowledge-alert.js';
+import { lookupAlert } from '#functions/fire/alert-decision.js';
 import { fireTimer } from '#functions/fire/fire-timer.js';
-import { fallbackPerson } from '#kernel/reminders/index.js';
+import type { Alert } from '#kernel/alert-state.js';
+import { alertId } from '#kernel/ids.js';
+import { emptyClockAlerts, fallbackPerson } from '#kernel/reminders/index.js';
 import {
   DUTY,
   EDT_PHONE,
@@ -261,5 +264,39 @@ describe('an acknowledgement stops the chain for that clock', () => {
       [1, 'acknowledged', 2],
       [2, 'acknowledged', 2],
     ]);
+  });
+});
+
+describe('finding the alert a reminder made before (no read of its own in the usual case)', () => {
+  const request = { deadline: lado, reminderId: 'lado-notification.A-1.p50.x', tier: 1 as const };
+  const id0 = alertId({ caseId: lado.caseId, reminderId: request.reminderId, tier: '1' }, 0);
+  const id1 = alertId({ caseId: lado.caseId, reminderId: request.reminderId, tier: '1' }, 1);
+  const clock = emptyClockAlerts(lado.caseId, lado.id);
+
+  it('takes an id the clock does not list as free, without reading it', () => {
+    expect(lookupAlert(request, clock, new Map(), true)).toEqual({ free: id0 });
+  });
+
+  it('reads an id the clock lists (a redelivery), and every id after a write found one taken', () => {
+    expect(lookupAlert(request, { open: [id0] }, new Map(), true)).toEqual({ read: [id0] });
+    expect(lookupAlert(request, clock, new Map(), false)).toEqual({ read: [id0] });
+  });
+
+  it('finds its own alert, or passes an id another alert holds for the next one', () => {
+    const mine = { caseId: lado.caseId, reminderId: request.reminderId, tier: 1 } as Alert;
+    const other = { caseId: 'C-9999', reminderId: 'x', tier: 1 } as Alert;
+    expect(lookupAlert(request, clock, new Map([[id0, mine]]), false)).toEqual({ alert: mine });
+    expect(lookupAlert(request, clock, new Map([[id0, other]]), false)).toEqual({ read: [id1] });
+    expect(
+      lookupAlert(
+        request,
+        clock,
+        new Map<string, Alert | null>([
+          [id0, other],
+          [id1, null],
+        ]),
+        false,
+      ),
+    ).toEqual({ free: id1 });
   });
 });

@@ -15,21 +15,18 @@ import {
 } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SesEmailChannel } from '#functions/fire/channels/ses.js';
 import { EndUserMessagingSmsChannel } from '#functions/fire/channels/sms.js';
+import { DynamoFiringStore } from '#functions/fire/firing-store.js';
 import type { ClaimKey, OutboundMessage } from '#functions/fire/ports.js';
-import { DynamoSendClaims } from '#functions/fire/send-claims-store.js';
-import { sendOnce, sendToPersonOnce } from '#functions/fire/send-once.js';
-import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
 import { createTable } from '#platform/dynamodb/create-table.js';
 import * as keys from '#platform/dynamodb/keys.js';
-import { DynamoReminderAudit } from '#platform/dynamodb/reminder-audit.js';
-import { DynamoDigestStore } from '#platform/dynamodb/timer-store.js';
+import { sendOnce, sendToPersonOnce } from '#test/support/firing.js';
 import { at, noSleep } from '#test/support/reminders.js';
 
 const tableName = `reminders-channels-${Date.now()}`;
-let claims: DynamoSendClaims;
+let store: DynamoFiringStore;
 let documents: DynamoDBDocumentClient;
 let realSes: SESv2Client;
 
@@ -37,7 +34,7 @@ beforeAll(async () => {
   const base = new DynamoDBClient({ endpoint: inject('dynamoEndpoint') });
   await createTable(base, tableName);
   documents = DynamoDBDocumentClient.from(base);
-  claims = new DynamoSendClaims(documents, tableName);
+  store = new DynamoFiringStore(documents, tableName);
   realSes = new SESv2Client({ endpoint: inject('sesEndpoint') });
 });
 
@@ -110,7 +107,7 @@ describe('exactly-once delivery', () => {
       email: new SesEmailChannel(mockedSes, { from: 'timescales@example.gov.uk' }),
     };
     const k = key('email');
-    const deps = { claims, channels, clock, sendBackoff: noSleep };
+    const deps = { store, channels, clock, sendBackoff: noSleep };
     // Act
     const first = await sendOnce(k, email(k), deps);
     const again = await sendOnce(k, email(k), deps);
@@ -135,14 +132,14 @@ describe('exactly-once delivery', () => {
     };
     // Act
     const first = await sendOnce(k, email(k), {
-      claims,
+      store,
       channels,
       clock,
       sendBackoff: noSleep,
       log,
     });
     const again = await sendOnce(k, email(k), {
-      claims,
+      store,
       channels,
       clock,
       sendBackoff: noSleep,
@@ -166,7 +163,7 @@ describe('exactly-once delivery', () => {
     };
     const k = key('email');
     // Act
-    const result = await sendOnce(k, email(k), { claims, channels, clock, sendBackoff: noSleep });
+    const result = await sendOnce(k, email(k), { store, channels, clock, sendBackoff: noSleep });
     // Assess
     expect(result).toEqual({ status: 'failed', reason: 'MessageRejected' });
     expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 1);
@@ -189,8 +186,8 @@ describe('exactly-once delivery', () => {
     };
     const k = key('sms');
     // Act
-    const first = await sendOnce(k, text(k), { claims, channels, clock, sendBackoff: noSleep });
-    const again = await sendOnce(k, text(k), { claims, channels, clock, sendBackoff: noSleep });
+    const first = await sendOnce(k, text(k), { store, channels, clock, sendBackoff: noSleep });
+    const again = await sendOnce(k, text(k), { store, channels, clock, sendBackoff: noSleep });
     // Assess
     expect(first).toEqual({ status: 'sent', messageId: 's-1' });
     expect(again).toEqual({ status: 'duplicate' });
@@ -211,7 +208,7 @@ describe('exactly-once delivery', () => {
     const k = key('sms');
     // Act
     const result = await sendOnce(k, text(k), {
-      claims,
+      store,
       channels: { sms: new EndUserMessagingSmsChannel(new PinpointSMSVoiceV2Client({})) },
       clock,
       sendBackoff: noSleep,
@@ -233,7 +230,7 @@ describe('exactly-once delivery', () => {
     const k = key('email');
     // Act
     const results = await Promise.all(
-      [1, 2, 3].map(() => sendOnce(k, email(k), { claims, channels, clock, sendBackoff: noSleep })),
+      [1, 2, 3].map(() => sendOnce(k, email(k), { store, channels, clock, sendBackoff: noSleep })),
     );
     // Assess
     expect(results.filter((r) => r.status === 'sent')).toHaveLength(1);
@@ -253,7 +250,7 @@ describe('exactly-once delivery', () => {
       sms: new EndUserMessagingSmsChannel(new PinpointSMSVoiceV2Client({})),
     };
     const k = key('sms');
-    const deps = { claims, channels, clock, sendBackoff: noSleep };
+    const deps = { store, channels, clock, sendBackoff: noSleep };
     // Act: the reminder fires, then fires again (a redelivered timer).
     const first = await sendToPersonOnce(k, [text(k), email(k)], deps);
     const again = await sendToPersonOnce(k, [text(k), email(k)], deps);
@@ -282,10 +279,10 @@ describe('send claims (DynamoDB Local)', () => {
   it('lets a claim whose sender crashed be taken over after its lease, not before', async () => {
     // Prepare
     const k = key('email');
-    const first = await claims.claim(k, at('2026-05-23T03:30:00Z'), 60_000);
+    const first = await store.claim({ key: k }, at('2026-05-23T03:30:00Z'), 60_000);
     // Act
-    const during = await claims.claim(k, at('2026-05-23T03:30:30Z'), 60_000);
-    const after = await claims.claim(k, at('2026-05-23T03:31:01Z'), 60_000);
+    const during = await store.claim({ key: k }, at('2026-05-23T03:30:30Z'), 60_000);
+    const after = await store.claim({ key: k }, at('2026-05-23T03:31:01Z'), 60_000);
     // Assess
     expect(first.outcome).toBe('acquired');
     expect(during).toEqual({ outcome: 'in-flight' });
@@ -295,13 +292,21 @@ describe('send claims (DynamoDB Local)', () => {
   it('never takes over a sent claim', async () => {
     // Prepare
     const k = key('email');
-    const first = await claims.claim(k, at('2026-05-23T03:30:00Z'), 1000);
+    const first = await store.claim({ key: k }, at('2026-05-23T03:30:00Z'), 1000);
     if (first.outcome !== 'acquired') throw new Error('expected to acquire');
-    await claims.finish(k, first.token, at('2026-05-23T03:30:00Z'), [
-      { channel: 'email', state: 'sent', messageId: 'm-3' },
-    ]);
+    await store.record({
+      now: at('2026-05-23T03:30:00Z'),
+      finished: [
+        {
+          key: k,
+          token: first.token,
+          outcomes: [{ channel: 'email', state: 'sent', messageId: 'm-3' }],
+        },
+      ],
+      audit: [],
+    });
     // Act
-    const later = await claims.claim(k, at('2026-06-23T03:30:00Z'), 1000);
+    const later = await store.claim({ key: k }, at('2026-06-23T03:30:00Z'), 1000);
     // Assess
     expect(later).toEqual({ outcome: 'sent' });
   });
@@ -348,50 +353,5 @@ describe('SES against aws-ses-v2-local', () => {
       ['invite.ics', 'text/calendar'],
     ]);
     expect(Buffer.from(mail?.attachments[0]?.content ?? '', 'base64').toString()).toBe(ics);
-  });
-});
-
-describe('an overnight alert’s record (DynamoDB Local)', () => {
-  it('writes its audit lines and its morning-digest entry in one BatchWriteItem', async () => {
-    // Prepare
-    const audit = new DynamoReminderAudit(documents, tableName);
-    const sent = vi.spyOn(documents, 'send');
-    const alertedAt = at('2026-05-23T03:30:00Z');
-    const digest = {
-      team: 'north',
-      date: '2026-05-26',
-      caseId: 'C-1002',
-      reminderId: 'lado-notification.A-1.p50.x',
-      rule: 'lado-notification',
-      dueAt: at('2026-05-23T15:00:00Z'),
-      alertedAt,
-      recipientIds: ['P-0002'],
-    };
-    // Act
-    await audit.appendWithDigest(
-      [
-        {
-          caseId: 'C-1002',
-          at: alertedAt,
-          kind: 'reminder-sent',
-          deadlineId: 'lado-notification.A-1',
-          detail: { reminderId: digest.reminderId, personId: 'P-0005', channel: 'sms' },
-        },
-      ],
-      3,
-      digest,
-    );
-    // Assess: one call; both items readable through the store and the digest reader.
-    expect(sent.mock.calls.map(([command]) => command.constructor.name)).toEqual([
-      'BatchWriteCommand',
-    ]);
-    sent.mockRestore();
-    expect(await new DynamoDigestStore(documents, tableName).list('north', '2026-05-26')).toEqual([
-      digest,
-    ]);
-    const trail = await new DynamoCaseStore(documents, tableName).listAudit('C-1002');
-    expect(trail.map((e) => [e.kind, (e.detail as { personId?: string }).personId])).toEqual([
-      ['reminder-sent', 'P-0005'],
-    ]);
   });
 });

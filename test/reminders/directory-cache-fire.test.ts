@@ -2,7 +2,8 @@
  * The reminders handler's directory cache, end to end on DynamoDB Local: `buildFireDeps` wires
  * one `CachedDirectory` per process; a directory change written before a fire (through the
  * ingest use case, as the event API writes it) is seen by that fire — by a reminder through
- * the directory stamp read with its case, by the morning digest through `sync`.
+ * the directory stamp read with its case, by the morning digest through the stamp read with its
+ * cases.
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
@@ -125,7 +126,7 @@ describe('reminders handler: the directory cache sees every directory write befo
     expect(t.emailsFor('C-3002')).not.toContain('lado.one@example.gov.uk');
   });
 
-  it('the morning digest after the LADO went away goes to the delegate (sync: no case read first)', async () => {
+  it('the morning digest after the LADO went away goes to the delegate (the stamp read with its cases)', async () => {
     // Prepare: a reminder fires while the LADO is in (the cache now holds them as not away);
     // an overnight alert's digest entry names the LADO.
     const t = await setUp();

@@ -1,89 +1,10 @@
-/**
- * The fire path's "nobody fails silently" duties, on the in-memory ports: the breach message
- * and its daily chain (once per day however often a timer is redelivered), routing gaps to
- * the fallback contact with the unrouted record, a routine breach held to working hours,
- * one invitation per supervision occurrence (SEQUENCE, CANCEL, never a past slot), and the
- * morning digest to the day team's manager.
- */
-import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 import { digestTimer } from '#functions/fire/fire-digest.js';
-import { type FireTimerDeps, fireTimer } from '#functions/fire/fire-timer.js';
-import { invitationUid } from '#kernel/ids.js';
-import type { CaseAggregate, Deadline } from '#kernel/model.js';
-import type { Person } from '#kernel/people.js';
+import { fireTimer } from '#functions/fire/fire-timer.js';
+import type { Deadline } from '#kernel/model.js';
 import type { DigestEntry } from '#kernel/records.js';
-import {
-  DEFAULT_REMINDER_PLANS,
-  fallbackPerson,
-  reminderTimerPlanner,
-} from '#kernel/reminders/index.js';
-import type { Timer } from '#kernel/timers.js';
-import { MemoryCaseStore } from '#test/support/memory-store.js';
-import {
-  at,
-  calendar,
-  caseAggregate,
-  deadline,
-  directoryOf,
-  MemoryAudit,
-  MemoryClaims,
-  MemoryDigests,
-  noSleep,
-  people,
-  RecordingChannel,
-} from '#test/support/reminders.js';
-
-const DUTY = fallbackPerson({ email: 'duty.inbox@example.gov.uk', phone: '+447700900099' });
-const planner = reminderTimerPlanner(DEFAULT_REMINDER_PLANS);
-
-function setup(
-  agg: CaseAggregate,
-  now: string,
-  options: { directory?: ReturnType<typeof directoryOf>; fallback?: Person | undefined } = {},
-) {
-  const cases = new MemoryCaseStore();
-  cases.seed(agg, 5);
-  const email = new RecordingChannel('email');
-  const sms = new RecordingChannel('sms');
-  const scheduled: Timer[] = [];
-  const digests = new MemoryDigests();
-  const audit = new MemoryAudit(digests);
-  const clock = {
-    current: at(now),
-    now() {
-      return this.current;
-    },
-  };
-  const deps: FireTimerDeps = {
-    cases,
-    advance: (a) => ({ aggregate: a, audit: [] }),
-    planTimers: (a) => a.deadlines.flatMap((d) => planner(d, a, { calendar })),
-    scheduler: {
-      schedule: async (t) => void scheduled.push(...t),
-      cancel: async () => {},
-    },
-    directory: options.directory ?? directoryOf(),
-    channels: { email, sms },
-    claims: new MemoryClaims(),
-    digests,
-    audit,
-    clock,
-    calendar,
-    plans: DEFAULT_REMINDER_PLANS,
-    caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}',
-    emailFrom: 'timescales@example.gov.uk',
-    sendBackoff: noSleep,
-    fallback: 'fallback' in options ? options.fallback : DUTY,
-  };
-  return { deps, cases, email, sms, scheduled, audit, digests, clock };
-}
-
-const fire = (d: Deadline, step: string, deps: FireTimerDeps) =>
-  fireTimer(
-    { caseId: d.caseId, deadlineId: d.id, kind: 'reminder', version: d.version, step },
-    deps,
-  );
+import { fireSetup, fireStep } from '#test/support/firing.js';
+import { at, caseAggregate, deadline, directoryOf, people } from '#test/support/reminders.js';
 
 /** A LADO notification clock, due Saturday 23 May 2026 10:00 BST, breached (version 2). */
 const breachedLado = deadline({
@@ -116,11 +37,11 @@ const withLadoManager = () =>
 describe('the breach’s daily repeat, fired', () => {
   it('tells the LADO, their manager and the head of service BREACHED at opening, and schedules the next day', async () => {
     // Prepare: Tuesday 26 May 2026 09:00 BST, the first working day after the Saturday breach.
-    const t = setup(ladoCase(breachedLado), '2026-05-26T08:00:00Z', {
+    const t = fireSetup(ladoCase(breachedLado), '2026-05-26T08:00:00Z', {
       directory: withLadoManager(),
     });
     // Act
-    const outcome = await fire(breachedLado, 'br1', t.deps);
+    const outcome = await fireStep(breachedLado, 'br1', t.deps);
     // Assess: in hours, by email, to the three of them; the next link Wed 27 09:00 BST.
     expect(outcome).toMatchObject({ status: 'reminded', sent: 3, failed: 0 });
     expect(t.email.sent.map((m) => m.to)).toEqual([
@@ -139,13 +60,13 @@ describe('the breach’s daily repeat, fired', () => {
 
   it('a redelivered link sends nothing twice and schedules the same next timer again', async () => {
     // Prepare
-    const t = setup(ladoCase(breachedLado), '2026-05-26T08:00:00Z', {
+    const t = fireSetup(ladoCase(breachedLado), '2026-05-26T08:00:00Z', {
       directory: withLadoManager(),
     });
     // Act
-    await fire(breachedLado, 'br1', t.deps);
+    await fireStep(breachedLado, 'br1', t.deps);
     t.clock.current = at('2026-05-26T08:01:00Z');
-    const again = await fire(breachedLado, 'br1', t.deps);
+    const again = await fireStep(breachedLado, 'br1', t.deps);
     // Assess
     expect(again).toMatchObject({ sent: 0, duplicates: 3 });
     expect(t.email.sent).toHaveLength(3);
@@ -155,9 +76,9 @@ describe('the breach’s daily repeat, fired', () => {
   it('stops when the clock is met late: the next link is stale', async () => {
     // Prepare: the LADO notification recorded Tuesday 10:00 (met late, version 3).
     const met: Deadline = { ...breachedLado, version: 3, metAt: at('2026-05-26T09:00:00Z') };
-    const t = setup(ladoCase(met), '2026-05-27T08:00:00Z');
+    const t = fireSetup(ladoCase(met), '2026-05-27T08:00:00Z');
     // Act
-    const outcome = await fire({ ...breachedLado, version: 2 }, 'br2', t.deps);
+    const outcome = await fireStep({ ...breachedLado, version: 2 }, 'br2', t.deps);
     // Assess
     expect(outcome).toEqual({ status: 'ignored', reason: 'stale-version' });
     expect(t.email.sent).toEqual([]);
@@ -179,9 +100,9 @@ describe('a routine clock breached on arrival', () => {
       workers: [{ personId: 'P-0001', role: 'allocated-worker' }],
       deadlines: [review],
     });
-    const t = setup(agg, '2026-05-23T10:00:00Z');
+    const t = fireSetup(agg, '2026-05-23T10:00:00Z');
     // Act
-    const outcome = await fire(review, 'breach', t.deps);
+    const outcome = await fireStep(review, 'breach', t.deps);
     // Assess: nothing on Saturday; held to Tuesday 09:00 BST (Monday is a bank holiday).
     expect(outcome).toMatchObject({ sent: 0, deferred: 1 });
     expect(t.scheduled.map((s) => [s.payload.step, s.fireAt])).toEqual([
@@ -206,9 +127,9 @@ describe('routing gaps go to the fallback contact', () => {
       workers: [{ personId: 'P-0002', role: 'team-manager' }],
       deadlines: [open],
     });
-    const t = setup(agg, '2026-05-27T14:00:00Z');
+    const t = fireSetup(agg, '2026-05-27T14:00:00Z');
     // Act
-    const outcome = await fire(open, 'p50', t.deps);
+    const outcome = await fireStep(open, 'p50', t.deps);
     // Assess: urgent, so SMS too (the fallback has a phone); the message says what to send.
     expect(outcome).toMatchObject({ sent: 2, failed: 1 });
     expect(t.sms.sent.map((m) => [m.to, m.meta.personId])).toEqual([
@@ -243,9 +164,9 @@ describe('routing gaps go to the fallback contact', () => {
       workers: [{ personId: 'P-0004', role: 'lado' }],
       deadlines: [open],
     });
-    const t = setup(agg, '2026-05-28T01:00:00Z');
+    const t = fireSetup(agg, '2026-05-28T01:00:00Z');
     // Act
-    await fire(open, 'p50', t.deps);
+    await fireStep(open, 'p50', t.deps);
     // Assess: the LADO by SMS and email at once, and the duty inbox told of the rota gap.
     expect(t.sms.sent.map((m) => m.to)).toEqual(['+447700900004', '+447700900099']);
     expect(t.email.sent.map((m) => m.to)).toEqual([
@@ -272,9 +193,9 @@ describe('routing gaps go to the fallback contact', () => {
       ],
       deadlines: [js],
     });
-    const t = setup(agg, '2026-05-21T08:00:00Z');
+    const t = fireSetup(agg, '2026-05-21T08:00:00Z');
     // Act
-    await fire(js, 'b2wd', t.deps);
+    await fireStep(js, 'b2wd', t.deps);
     // Assess
     expect(t.email.sent.map((m) => m.to)).not.toContain('duty.inbox@example.gov.uk');
     expect(t.audit.unrouted.size).toBe(0);
@@ -287,116 +208,12 @@ describe('routing gaps go to the fallback contact', () => {
   it('without a fallback contact, records the gap as unrouted and says nobody was told', async () => {
     // Prepare
     const agg = caseAggregate({ workers: [], deadlines: [open] });
-    const t = setup(agg, '2026-05-27T14:00:00Z', { fallback: undefined });
+    const t = fireSetup(agg, '2026-05-27T14:00:00Z', { fallback: undefined });
     // Act
-    await fire(open, 'p50', t.deps);
+    await fireStep(open, 'p50', t.deps);
     // Assess
     expect(t.email.sent).toEqual([]);
     expect([...t.audit.unrouted.values()][0]?.fallback).toBe('none');
-  });
-});
-
-describe('one invitation per supervision occurrence', () => {
-  const js = deadline({
-    id: 'joint-supervision.2',
-    rule: 'joint-supervision',
-    startedAt: at('2025-11-26T17:00:00Z'),
-    dueAt: at('2026-05-26T16:00:00Z'),
-    version: 3,
-  });
-  const agg = (d: Deadline, status: 'open' | 'closed' = 'open') =>
-    caseAggregate({
-      status,
-      workers: [{ personId: 'P-0001', role: 'supervisor' }],
-      deadlines: [d],
-    });
-  const event = (ics: string | undefined) => {
-    const component = new ICAL.Component(ICAL.parse(ics ?? ''));
-    const vevent = component.getFirstSubcomponent('vevent') as ICAL.Component;
-    return {
-      method: component.getFirstPropertyValue('method'),
-      uid: vevent.getFirstPropertyValue('uid'),
-      sequence: vevent.getFirstPropertyValue('sequence'),
-      status: vevent.getFirstPropertyValue('status'),
-      start: (vevent.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate(),
-    };
-  };
-
-  it('sends every step’s invitation under one UID, SEQUENCE the deadline’s version, rising when the time moves', async () => {
-    // Prepare
-    const t = setup(agg(js), '2026-05-11T08:00:00Z');
-    // Act: 10 working days before, then 2 (the same occurrence); then the due time moves.
-    await fire(js, 'b10wd', t.deps);
-    t.clock.current = at('2026-05-21T08:00:00Z');
-    await fire(js, 'b2wd', t.deps);
-    const moved: Deadline = { ...js, version: 4, dueAt: at('2026-05-27T16:00:00Z') };
-    t.cases.seed(agg(moved), 6);
-    await fire(moved, 'b2wd', t.deps);
-    // Assess: parsed with ical.js.
-    const invites = t.email.sent.map((m) => event(m.ics));
-    expect(invites.map((i) => [i.method, i.uid, i.sequence])).toEqual([
-      ['REQUEST', invitationUid(js), 3],
-      ['REQUEST', invitationUid(js), 3],
-      ['REQUEST', invitationUid(js), 4],
-    ]);
-    expect(invites[2]?.start).toEqual(at('2026-05-27T15:00:00Z'));
-  });
-
-  it('attaches no invitation to an overdue step or the breach: the slot is past', async () => {
-    // Prepare: breached at Tue 26 May 17:00 BST; the next day's overdue step.
-    const breached: Deadline = { ...js, status: 'breached', version: 4, closedAt: js.dueAt };
-    const t = setup(agg(breached), '2026-05-27T08:00:00Z', {
-      directory: directoryOf(),
-    });
-    // Act
-    await fire(breached, 'o1wd', t.deps);
-    await fire(breached, 'breach', t.deps);
-    // Assess
-    expect(t.email.sent.length).toBeGreaterThan(0);
-    expect(t.email.sent.every((m) => m.ics === undefined)).toBe(true);
-  });
-
-  it.each([
-    ['met', 'open' as const, { status: 'met' as const }],
-    ['cancelled by the case closing', 'closed' as const, { status: 'cancelled' as const }],
-  ])('withdraws the invitation with METHOD:CANCEL when %s', async (_, caseStatus, change) => {
-    // Prepare: invited on 11 May; the supervision held (or the case closed) on 20 May.
-    const stopped: Deadline = {
-      ...js,
-      ...change,
-      version: 4,
-      closedAt: at('2026-05-20T10:00:00Z'),
-    };
-    const timers = planner(stopped, agg(stopped, caseStatus), { calendar });
-    const t = setup(agg(stopped, caseStatus), '2026-05-20T10:00:00Z');
-    // Act
-    const outcome = await fire(stopped, 'xinv', t.deps);
-    // Assess: the plan holds exactly the withdrawal; same UID, a higher SEQUENCE.
-    expect(timers.map((x) => [x.payload.step, x.fireAt])).toEqual([
-      ['xinv', at('2026-05-20T10:00:00Z')],
-    ]);
-    expect(outcome).toMatchObject({ sent: 1 });
-    expect(event(t.email.sent[0]?.ics)).toMatchObject({
-      method: 'CANCEL',
-      uid: invitationUid(js),
-      sequence: 4,
-      status: 'CANCELLED',
-    });
-    expect(t.email.sent[0]?.subject).toBe(
-      'C-1001: Joint supervision: invitation withdrawn — Tuesday 26 May 2026, 17:00 (BST)',
-    );
-  });
-
-  it('withdraws nothing when no invitation had gone out', () => {
-    // Prepare: met on 5 May, before the first reminder (11 May).
-    const early: Deadline = {
-      ...js,
-      status: 'met',
-      version: 4,
-      closedAt: at('2026-05-05T10:00:00Z'),
-    };
-    // Act & Assess
-    expect(planner(early, agg(early), { calendar })).toEqual([]);
   });
 });
 
@@ -415,8 +232,11 @@ describe('the morning digest goes to the day team’s manager', () => {
       recipientIds,
     }) satisfies DigestEntry;
 
-  const digestSetup = async (entries: DigestEntry[], options: Parameters<typeof setup>[2] = {}) => {
-    const t = setup(ladoCase(breachedLado), '2026-05-26T08:00:00Z', options);
+  const digestSetup = async (
+    entries: DigestEntry[],
+    options: Parameters<typeof fireSetup>[2] = {},
+  ) => {
+    const t = fireSetup(ladoCase(breachedLado), '2026-05-26T08:00:00Z', options);
     t.cases.seed(
       caseAggregate({ caseId: 'C-1002', deadlines: [{ ...breachedLado, caseId: 'C-1002' }] }),
       3,

@@ -4,6 +4,7 @@ import { InvalidTimerPayloadError, makeHandler } from '#functions/fire/handler.j
 import type { CaseAggregate, Deadline } from '#kernel/model.js';
 import { DEFAULT_REMINDER_PLANS, reminderTimers } from '#kernel/reminders/index.js';
 import type { Timer } from '#kernel/timers.js';
+import { fireDeps, type MemoryFiringStore } from '#test/support/firing.js';
 import { MemoryCaseStore } from '#test/support/memory-store.js';
 import {
   at,
@@ -12,7 +13,6 @@ import {
   deadline,
   directoryOf,
   MemoryAudit,
-  MemoryClaims,
   MemoryDigests,
   noSleep,
   RecordingChannel,
@@ -64,7 +64,7 @@ function setup(agg: CaseAggregate, now: string, directory = directoryOf()) {
       return this.current;
     },
   };
-  const deps: FireTimerDeps = {
+  const deps: FireTimerDeps = fireDeps({
     cases,
     advance: (a) => {
       const next = structuredClone(a);
@@ -86,8 +86,6 @@ function setup(agg: CaseAggregate, now: string, directory = directoryOf()) {
     },
     directory,
     channels: { email, sms },
-    claims: new MemoryClaims(),
-    digests,
     audit,
     clock,
     calendar,
@@ -95,7 +93,7 @@ function setup(agg: CaseAggregate, now: string, directory = directoryOf()) {
     caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}',
     emailFrom: 'timescales@example.gov.uk',
     sendBackoff: noSleep,
-  };
+  });
   return { deps, cases, email, sms, scheduled, cancelled, audit, clock };
 }
 
@@ -246,7 +244,7 @@ describe('fire timer', () => {
         workers: [{ personId: 'P-0004', role: 'lado' as const }],
       };
       const t = setup(agg, '2026-06-02T03:00:00Z', directory);
-      if (memo !== undefined) t.deps.digestsScheduled = memo;
+      if (memo !== undefined) t.deps.reminder.digestsScheduled = memo;
       // Act
       for (const n of [1, 2])
         await fireTimer({ ...payload('p50', 1), deadlineId: `lado-notification.${n}` }, t.deps);
@@ -263,10 +261,7 @@ describe('fire timer', () => {
   it('the handler throws to be retried when another invocation holds the send', async () => {
     // Prepare
     const t = setup(aggregate([bb]), '2026-05-20T08:00:00Z');
-    t.deps.claims = {
-      claim: async () => ({ outcome: 'in-flight' }),
-      finish: async () => {},
-    };
+    (t.deps.reminder.store as MemoryFiringStore).claims.claim = () => ({ outcome: 'in-flight' });
     const handler = makeHandler(t.deps as never);
     // Act
     const error = await handler(payload('b2wd')).catch((e: unknown) => e);

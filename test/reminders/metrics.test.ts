@@ -2,11 +2,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FireTimerDeps } from '#functions/fire/fire-timer.js';
 import { makeHandler } from '#functions/fire/handler.js';
 import { ChannelError, type ClaimKey, type OutboundMessage } from '#functions/fire/ports.js';
-import { sendOnce } from '#functions/fire/send-once.js';
 import type { Metrics as FireMetrics } from '#kernel/ports.js';
 import { lambda } from '#platform/lambda.js';
 import { makeMetrics, powertoolsMetrics } from '#platform/metrics.js';
-import { at, MemoryClaims, noSleep } from '#test/support/reminders.js';
+import { MemoryFiringStore, sendOnce } from '#test/support/firing.js';
+import { MemoryCaseStore } from '#test/support/memory-store.js';
+import { at, noSleep } from '#test/support/reminders.js';
 
 /** Every EMF document written to stdout while the test runs. */
 let written: string[];
@@ -81,7 +82,7 @@ const clock = { now: () => at('2026-05-26T09:00:00Z') };
 
 function sendDeps(metrics: FireMetrics, fail: Set<string>) {
   return {
-    claims: new MemoryClaims(),
+    store: new MemoryFiringStore({ cases: new MemoryCaseStore() }),
     channels: {
       email: {
         name: 'email' as const,

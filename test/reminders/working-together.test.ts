@@ -22,12 +22,12 @@ import {
 import { RuleValidationError } from '#kernel/rules/index.js';
 import type { Timer } from '#kernel/timers.js';
 import type { CaseEvent } from '#schemas/events.js';
+import { fireDeps } from '#test/support/firing.js';
 import { MemoryCaseStore } from '#test/support/memory-store.js';
 import {
   at,
   directoryOf,
   MemoryAudit,
-  MemoryClaims,
   MemoryDigests,
   noSleep,
   RecordingChannel,
@@ -423,7 +423,7 @@ describe("a case's own calendar in planning, routing and the read view", () => {
   it('fires a Scottish case’s reminder at once on a day England keeps as a bank holiday', async () => {
     // Prepare: Mon 25 Aug 2025 12:15 BST, the 50 % step, to the team manager (P-0002).
     const { engine, aggregate } = scottishReferral();
-    const run = async (calendarFor: FireTimerDeps['calendarFor']) => {
+    const run = async (calendarFor: FireTimerDeps['reminder']['calendarFor']) => {
       const cases = new MemoryCaseStore();
       cases.seed(aggregate, 3);
       const email = new RecordingChannel('email');
@@ -438,18 +438,14 @@ describe("a case's own calendar in planning, routing and the read view", () => {
           version: deadline?.version as number,
           step: 'p50',
         },
-        {
+        fireDeps({
           cases,
-          advance: (a) => ({ aggregate: a, audit: [] }),
-          planTimers: () => [],
           scheduler: {
             schedule: async (t) => void scheduled.push(...t),
             cancel: async () => {},
           },
           directory: directoryOf(),
           channels: { email, sms: new RecordingChannel('sms') },
-          claims: new MemoryClaims(),
-          digests,
           audit: new MemoryAudit(digests),
           clock: { now: () => at('2025-08-25T11:15:00Z') },
           calendar: engine.calendar,
@@ -458,7 +454,7 @@ describe("a case's own calendar in planning, routing and the read view", () => {
           caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}',
           emailFrom: 'timescales@example.gov.uk',
           sendBackoff: noSleep,
-        },
+        }),
       );
       return { outcome, email, scheduled };
     };

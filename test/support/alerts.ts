@@ -11,6 +11,7 @@ import type { CaseAggregate, Deadline } from '#kernel/model.js';
 import type { Person, RotaShift } from '#kernel/people.js';
 import { DEFAULT_REMINDER_PLANS, fallbackPerson } from '#kernel/reminders/index.js';
 import { makeAlertTokens } from '#platform/alert-token.js';
+import { fireDeps } from '#test/support/firing.js';
 import { MemoryCaseStore } from '#test/support/memory-store.js';
 import {
   at,
@@ -20,7 +21,6 @@ import {
   directoryOf,
   MemoryAlertStore,
   MemoryAudit,
-  MemoryClaims,
   MemoryDigests,
   noSleep,
   people,
@@ -90,16 +90,13 @@ export function setup(
   };
   const directory = directoryOf([], options.rota ?? ROTA, [...people, SENIOR]);
   const fallback = 'fallback' in options ? options.fallback : DUTY;
-  const deps: FireTimerDeps = {
+  const deps: FireTimerDeps = fireDeps({
     cases,
-    advance: (a) => ({ aggregate: a, audit: [] }),
-    planTimers: () => [],
     scheduler,
     directory,
     channels: { email, sms },
-    claims: new MemoryClaims(),
-    digests,
     audit,
+    alertStore: store,
     clock,
     calendar,
     plans: DEFAULT_REMINDER_PLANS,
@@ -113,8 +110,8 @@ export function setup(
       warn: () => {},
       error: (message, fields) => void errors.push({ message, ...(fields ? { fields } : {}) }),
     },
-    alerts: { store, links: tokens, ackWithinMs: 30 * 60_000, replyYes: true },
-  };
+    alerts: { links: tokens, ackWithinMs: 30 * 60_000, replyYes: true },
+  });
   const ackDeps: AckDeps = {
     alerts: { store },
     scheduler,

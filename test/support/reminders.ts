@@ -1,16 +1,10 @@
 /**
- * In-memory fakes of the reminder ports (channels, send claims, digests, audit) and the
- * reminder tests' fixtures: synthetic case refs, obviously fake people.
+ * In-memory fakes of the reminder ports (channels, digests, audit, alerts) and the reminder
+ * tests' fixtures: synthetic case refs, obviously fake people. The fire path's own fakes
+ * (claims, the firing store, its dependencies) are in `firing.ts`.
  */
 
-import type {
-  Channel,
-  ChannelOutcome,
-  ClaimKey,
-  ClaimResult,
-  OutboundMessage,
-  SendClaims,
-} from '#functions/fire/ports.js';
+import type { Channel, OutboundMessage } from '#functions/fire/ports.js';
 import type { Alert, AlertAck, ClockAlerts } from '#kernel/alert-state.js';
 import { BUILDING_BRIDGES_HOURS, createCalendar } from '#kernel/calendar/index.js';
 import { AlertConflictError } from '#kernel/errors.js';
@@ -83,30 +77,9 @@ export class RecordingChannel implements Channel {
   }
 }
 
-export class MemoryClaims implements SendClaims {
-  readonly items = new Map<string, { state: string; token: string; leaseUntil: number }>();
-  private n = 0;
-  private id(key: ClaimKey) {
-    return `${key.caseId}|${key.reminderId}|${key.personId}`;
-  }
-  async claim(key: ClaimKey, now: Date, leaseMs: number): Promise<ClaimResult> {
-    const item = this.items.get(this.id(key));
-    if (item?.state === 'sent') return { outcome: 'sent' };
-    if (item?.state === 'failed') return { outcome: 'failed' };
-    if (item !== undefined && item.leaseUntil >= now.getTime()) return { outcome: 'in-flight' };
-    const token = `t${++this.n}`;
-    this.items.set(this.id(key), { state: 'claimed', token, leaseUntil: now.getTime() + leaseMs });
-    return { outcome: 'acquired', token, takeover: item !== undefined };
-  }
-  async finish(key: ClaimKey, token: string, _now: Date, outcomes: ChannelOutcome[]) {
-    const state = outcomes.some((o) => o.state === 'sent') ? 'sent' : 'failed';
-    this.items.set(this.id(key), { state, token, leaseUntil: 0 });
-  }
-}
-
 export class MemoryDigests implements DigestStore {
   readonly entries: DigestEntry[] = [];
-  /** What `MemoryAudit.appendWithDigest` writes through (a re-fire overwrites its entry). */
+  /** What the firing store's record writes (a re-fire overwrites its entry). */
   async add(entry: DigestEntry) {
     const i = this.entries.findIndex(
       (e) =>
@@ -127,20 +100,11 @@ export class MemoryAudit implements ReminderAudit {
   readonly entries: ReminderAuditEntry[] = [];
   /** The unrouted records written with the lines (a re-fire of one reminder rewrites it). */
   readonly unrouted = new Map<string, UnroutedReminder>();
-  constructor(private readonly digests = new MemoryDigests()) {}
+  constructor(readonly digests = new MemoryDigests()) {}
   async append(entries: ReminderAuditEntry[], _version: number, unrouted?: UnroutedReminder) {
     this.entries.push(...entries);
     if (unrouted !== undefined)
       this.unrouted.set(`${unrouted.caseId}|${unrouted.reminderId}`, unrouted);
-  }
-  async appendWithDigest(
-    entries: ReminderAuditEntry[],
-    version: number,
-    digest: DigestEntry,
-    unrouted?: UnroutedReminder,
-  ) {
-    await this.append(entries, version, unrouted);
-    await this.digests.add(digest);
   }
 }
 
@@ -214,6 +178,24 @@ export class MemoryAlertStore implements AlertStore {
       this.key(after.caseId, after.deadlineId),
       structuredClone({ ...after, revision: before.revision + 1 }),
     );
+  }
+  /** Whether `before` is still the clock's state and `alert`'s id is free (a guard holds). */
+  holds(before: ClockAlerts, alert?: Alert): boolean {
+    const current = this.clocks.get(this.key(before.caseId, before.deadlineId));
+    return (
+      (current?.revision ?? 0) === before.revision &&
+      (alert === undefined || !this.alerts.has(alert.alertId))
+    );
+  }
+  /** Writes a guard that holds. */
+  apply(before: ClockAlerts, after: ClockAlerts, alert?: Alert): void {
+    if (alert !== undefined) this.alerts.set(alert.alertId, structuredClone(alert));
+    this.put(before, after);
+  }
+  /** A clock's state as stored, if it has one. */
+  stored(caseId: string, deadlineId: string): ClockAlerts | undefined {
+    const found = this.clocks.get(this.key(caseId, deadlineId));
+    return found === undefined ? undefined : structuredClone(found);
   }
   async recordAlert(alert: Alert, before: ClockAlerts, after: ClockAlerts) {
     this.check(before);

@@ -33,6 +33,43 @@ export const ALERT_TTL_DAYS = 400;
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
+/** A new alert, written only if its id is free. */
+export function alertPut(tableName: string, alert: Alert): TransactItem {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: alertItem(alert),
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+/** The clock's new state, written only if it is still at the revision read. */
+export function clockPut(tableName: string, before: ClockAlerts, after: ClockAlerts): TransactItem {
+  const revision = before.revision + 1;
+  const item = {
+    ...keys.clockAlerts(after.caseId, after.deadlineId),
+    entity: 'clock-alerts',
+    caseId: after.caseId,
+    deadlineId: after.deadlineId,
+    revision,
+    state: JSON.stringify({ ...after, revision }),
+    [TABLE_KEYS.ttlAttribute]: Math.floor(Date.now() / 1000) + ALERT_TTL_DAYS * 86_400,
+  };
+  return {
+    Put: {
+      TableName: tableName,
+      Item: item,
+      ...(before.revision === 0
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : {
+            ConditionExpression: 'revision = :revision',
+            ExpressionAttributeValues: { ':revision': before.revision },
+          }),
+    },
+  };
+}
+
 export class DynamoAlertStore implements AlertStore {
   private readonly client: DynamoDBDocumentClient;
 
@@ -62,20 +99,11 @@ export class DynamoAlertStore implements AlertStore {
   }
 
   async recordAlert(alert: Alert, before: ClockAlerts, after: ClockAlerts): Promise<void> {
-    await this.transact([
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: alertItem(alert),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      this.clockPut(before, after),
-    ]);
+    await this.transact([alertPut(this.tableName, alert), clockPut(this.tableName, before, after)]);
   }
 
   async saveClock(before: ClockAlerts, after: ClockAlerts): Promise<void> {
-    await this.transact([this.clockPut(before, after)]);
+    await this.transact([clockPut(this.tableName, before, after)]);
   }
 
   async acknowledge(
@@ -99,7 +127,7 @@ export class DynamoAlertStore implements AlertStore {
         },
       },
     }));
-    await this.transact([this.clockPut(before, after), ...updates]);
+    await this.transact([clockPut(this.tableName, before, after), ...updates]);
   }
 
   async listAlerts(query: AlertQueryInput): Promise<{ alerts: Alert[]; nextCursor?: string }> {
@@ -121,32 +149,6 @@ export class DynamoAlertStore implements AlertStore {
     );
     const alerts = found.items.map(alertOf);
     return found.nextCursor === undefined ? { alerts } : { alerts, nextCursor: found.nextCursor };
-  }
-
-  /** The clock's new state, written only if it is still at the revision read. */
-  private clockPut(before: ClockAlerts, after: ClockAlerts): TransactItem {
-    const revision = before.revision + 1;
-    const item = {
-      ...keys.clockAlerts(after.caseId, after.deadlineId),
-      entity: 'clock-alerts',
-      caseId: after.caseId,
-      deadlineId: after.deadlineId,
-      revision,
-      state: JSON.stringify({ ...after, revision }),
-      [TABLE_KEYS.ttlAttribute]: Math.floor(Date.now() / 1000) + ALERT_TTL_DAYS * 86_400,
-    };
-    return {
-      Put: {
-        TableName: this.tableName,
-        Item: item,
-        ...(before.revision === 0
-          ? { ConditionExpression: 'attribute_not_exists(pk)' }
-          : {
-              ConditionExpression: 'revision = :revision',
-              ExpressionAttributeValues: { ':revision': before.revision },
-            }),
-      },
-    };
   }
 
   private async transact(items: TransactItem[]): Promise<void> {
@@ -200,7 +202,7 @@ function ackOfItem(item: Record<string, unknown> | undefined): AlertAck | undefi
   });
 }
 
-function alertOf(item: Record<string, unknown>): Alert {
+export function alertOf(item: Record<string, unknown>): Alert {
   const ack = ackOfItem(item.ack as Record<string, unknown> | undefined);
   return {
     alertId: item.alertId as string,
@@ -222,7 +224,7 @@ function alertOf(item: Record<string, unknown>): Alert {
 }
 
 /** The clock's state from its JSON, instants revived. */
-function clockOf(item: Record<string, unknown>): ClockAlerts {
+export function clockOf(item: Record<string, unknown>): ClockAlerts {
   const state = JSON.parse(item.state as string) as ClockAlerts & Record<string, unknown>;
   const ack = state.ack === undefined ? undefined : { ...state.ack, at: new Date(state.ack.at) };
   const chains: ClockAlerts['chains'] = {};

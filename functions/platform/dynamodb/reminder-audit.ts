@@ -1,22 +1,48 @@
 /**
- * Reminder audit lines on the single table: each firing's lines, with its unrouted record and
- * its morning-digest entry when it has them, in one write.
+ * Reminder audit lines on the single table, appended outside the case transaction (a reminder
+ * must not bump the case version): with the firing's unrouted record when it has one, in one
+ * write. The fire path writes its lines with its claims' outcomes instead
+ * (`functions/fire/firing-store.ts`), through the same item shape (`reminderAuditItems`).
  */
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ReminderAudit } from '#kernel/ports.js';
-import type { DigestEntry, ReminderAuditEntry, UnroutedReminder } from '#kernel/records.js';
+import type { ReminderAuditEntry, UnroutedReminder } from '#kernel/records.js';
 import { batchWriteAll } from './batch.js';
 import { busyAware } from './busy.js';
 import * as keys from './keys.js';
-import { digestEntryItem } from './timer-store.js';
 import { unroutedItem } from './unrouted.js';
 
 /**
- * Reminder audit lines in the case's trail: one item per append (`CASE#<id>` /
- * `AUDIT#<case version>#R#<at>#<n>`) holding its `entries`, the shape the store's `listAudit`
- * reads. The key sorts after the engine's item of the same case version. Appended outside the
- * case transaction: a reminder must not bump the case version.
+ * The items of reminder audit lines in the case's trail: one per case (`CASE#<id>` /
+ * `AUDIT#<case version>#R#<at>#<n>`) holding its `entries` in order, the shape the store's
+ * `listAudit` reads. The key sorts after the engine's item of the same case version; `n` is
+ * a per-process sequence number then random characters, so concurrent appends never collide.
  */
+export function reminderAuditItems(
+  entries: readonly ReminderAuditEntry[],
+  caseVersion: number,
+  sequence: () => number,
+): Record<string, unknown>[] {
+  const byCase = new Map<string, ReminderAuditEntry[]>();
+  for (const e of entries) byCase.set(e.caseId, [...(byCase.get(e.caseId) ?? []), e]);
+  return [...byCase].map(([caseId, lines]) => {
+    const first = lines[0] as ReminderAuditEntry;
+    const n = String(sequence() % 10_000).padStart(4, '0');
+    const unique = crypto.randomUUID().slice(0, 8);
+    return {
+      ...keys.reminderAudit(caseId, caseVersion, first.at.toISOString(), `${n}${unique}`),
+      entity: 'audit',
+      caseId,
+      entries: lines.map((e) => ({
+        at: e.at.toISOString(),
+        kind: e.kind,
+        ...(e.deadlineId === undefined ? {} : { deadlineId: e.deadlineId }),
+        detail: e.detail,
+      })),
+    };
+  });
+}
+
 export class DynamoReminderAudit implements ReminderAudit {
   private sequence = 0;
   private readonly client: DynamoDBDocumentClient;
@@ -34,44 +60,9 @@ export class DynamoReminderAudit implements ReminderAudit {
     unrouted?: UnroutedReminder,
   ): Promise<void> {
     await this.write([
-      ...this.auditItems(entries, caseVersion),
+      ...reminderAuditItems(entries, caseVersion, () => this.sequence++),
       ...(unrouted === undefined ? [] : [unroutedItem(unrouted)]),
     ]);
-  }
-
-  async appendWithDigest(
-    entries: ReminderAuditEntry[],
-    caseVersion: number,
-    digest: DigestEntry,
-    unrouted?: UnroutedReminder,
-  ): Promise<void> {
-    await this.write([
-      ...this.auditItems(entries, caseVersion),
-      digestEntryItem(digest),
-      ...(unrouted === undefined ? [] : [unroutedItem(unrouted)]),
-    ]);
-  }
-
-  /** One item per case (`entries` in order), keyed to sort after that case version's own. */
-  private auditItems(entries: ReminderAuditEntry[], caseVersion: number) {
-    const byCase = new Map<string, ReminderAuditEntry[]>();
-    for (const e of entries) byCase.set(e.caseId, [...(byCase.get(e.caseId) ?? []), e]);
-    return [...byCase].map(([caseId, lines]) => {
-      const first = lines[0] as ReminderAuditEntry;
-      const n = String(this.sequence++ % 10_000).padStart(4, '0');
-      const unique = crypto.randomUUID().slice(0, 8);
-      return {
-        ...keys.reminderAudit(caseId, caseVersion, first.at.toISOString(), `${n}${unique}`),
-        entity: 'audit',
-        caseId,
-        entries: lines.map((e) => ({
-          at: e.at.toISOString(),
-          kind: e.kind,
-          ...(e.deadlineId === undefined ? {} : { deadlineId: e.deadlineId }),
-          detail: e.detail,
-        })),
-      };
-    });
   }
 
   /** One item: a PutItem; more: BatchWriteItems (every key is new, none conditional). */

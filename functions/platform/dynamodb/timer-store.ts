@@ -4,6 +4,8 @@
  * - Timer: `TIMER#<name>` / `TIMER`, indexed on gsi2 (`TIMERS` / `<fireAt ISO>#<name>`), so the
  *   local driver reads what is due in fire-time order. A failing timer is pushed back on the
  *   index (`retryAt`) and, after `maxAttempts`, parked under `TIMERS#DEAD` (never dropped).
+ *   Puts and deletes from concurrent callers are coalesced into BatchWriteItems
+ *   (`WriteCoalescer`): a burst of firings each setting a timer costs a few calls, not one each.
  * - Digest entry: `DIGEST#<team>#<date>` / `ITEM#<case>#<reminder>`: what the EDT was alerted
  *   to overnight, read by the 09:00 digest.
  */
@@ -28,16 +30,21 @@ export interface StoredTimer extends Timer {
 export class DynamoTimerStore {
   private readonly client: DynamoDBDocumentClient;
 
+  private readonly writes: WriteCoalescer;
+
   constructor(
     client: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {
     this.client = busyAware(client);
+    this.writes = new WriteCoalescer((requests) =>
+      batchWriteAll(this.client, this.tableName, requests, 'timer store'),
+    );
   }
 
   /** Puts timers (same name: replaced, so scheduling twice keeps one). */
   async put(timers: readonly Timer[]): Promise<void> {
-    await this.batchWrite(
+    await this.writes.submit(
       timers.map((timer) => ({
         PutRequest: {
           Item: {
@@ -55,7 +62,7 @@ export class DynamoTimerStore {
   }
 
   async delete(names: readonly string[]): Promise<void> {
-    await this.batchWrite(names.map((name) => ({ DeleteRequest: { Key: keys.timer(name) } })));
+    await this.writes.submit(names.map((name) => ({ DeleteRequest: { Key: keys.timer(name) } })));
   }
 
   async get(name: string): Promise<StoredTimer | undefined> {
@@ -124,9 +131,75 @@ export class DynamoTimerStore {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
       });
   }
+}
 
-  private async batchWrite(requests: WriteRequest[]): Promise<void> {
-    await batchWriteAll(this.client, this.tableName, requests, 'timer store');
+/** DynamoDB's limit on requests in one BatchWriteItem. */
+const BATCH_WRITE_LIMIT = 25;
+
+/**
+ * Writes from concurrent callers, coalesced: while `maxInFlight` batches (one by default) are
+ * being written the next requests gather, and go 25 to a BatchWriteItem when one returns — a
+ * group commit, so the busier the callers, the fuller the batches. Order per key is kept: a request waits while
+ * its key is in a batch in flight, and a batch closes before a key it already holds
+ * (BatchWriteItem refuses two requests for one key), so a delete then a put of one timer land
+ * in that order. A caller's promise settles when all its requests are written (or one fails).
+ */
+export class WriteCoalescer {
+  private readonly queue: {
+    request: WriteRequest;
+    key: string;
+    done: (error?: unknown) => void;
+  }[] = [];
+  private readonly keysInFlight = new Set<string>();
+  private inFlight = 0;
+
+  constructor(
+    private readonly write: (requests: WriteRequest[]) => Promise<void>,
+    private readonly maxInFlight = 1,
+  ) {}
+
+  submit(requests: readonly WriteRequest[]): Promise<void> {
+    const written = requests.map(
+      (request) =>
+        new Promise<void>((resolve, reject) => {
+          const item = request.PutRequest?.Item ?? request.DeleteRequest?.Key ?? {};
+          this.queue.push({
+            request,
+            key: `${String(item.pk)}\u0000${String(item.sk)}`,
+            done: (error) => (error === undefined ? resolve() : reject(error)),
+          });
+        }),
+    );
+    this.pump();
+    return Promise.all(written).then(() => undefined);
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
+      const batch: typeof this.queue = [];
+      const keys = new Set<string>();
+      for (const entry of this.queue) {
+        if (batch.length === BATCH_WRITE_LIMIT) break;
+        if (keys.has(entry.key) || this.keysInFlight.has(entry.key)) break;
+        keys.add(entry.key);
+        batch.push(entry);
+      }
+      if (batch.length === 0) return;
+      this.queue.splice(0, batch.length);
+      this.inFlight++;
+      for (const key of keys) this.keysInFlight.add(key);
+      this.write(batch.map((e) => e.request)).then(
+        () => this.settle(batch, keys),
+        (error: unknown) => this.settle(batch, keys, error ?? new Error('write failed')),
+      );
+    }
+  }
+
+  private settle(batch: typeof this.queue, keys: Set<string>, error?: unknown): void {
+    this.inFlight--;
+    for (const key of keys) this.keysInFlight.delete(key);
+    for (const entry of batch) entry.done(error);
+    this.pump();
   }
 }
 

@@ -1,0 +1,231 @@
+/**
+ * The one step that does what a firing decided (`Firing`): every kind that sends (reminder,
+ * escalation, digest) decides purely, then hands its decision here.
+ *
+ * 1. Claim: the guarded send first — its claim and the alert state it changes in ONE
+ *    conditional write; a conflict returns at once, nothing done, so the caller reads and
+ *    decides again — then every other person's claim side by side, one conditional write each.
+ *    A claim finished `sent` or `failed` sends nothing (a duplicate); one held by another
+ *    invocation's live lease is `in-flight` (the handler throws, the timer is retried after
+ *    the lease); one whose lease expired is taken over.
+ * 2. Timers: what the firing sets (deferrals, the next repeat, an escalation), in one
+ *    `schedule` call after the claims — the guard's only once the guard is written.
+ * 3. Send: each claimed person's messages, person after person in the decision's order, each
+ *    person's channels side by side (an urgent SMS does not wait for the email's retries),
+ *    retrying throttling and 5xx with backoff.
+ * 4. Record: every claim acquired, finished with each channel's outcome, with the firing's
+ *    audit lines, digest entry and unrouted record, in ONE write. A crash before it leaves
+ *    the claims to expire: the timer is retried and re-sends only those (what was in flight).
+ */
+
+import type { Alert } from '#kernel/alert-state.js';
+import type { MetricName } from '#kernel/metrics.js';
+import { silentLog } from '#kernel/ports.js';
+import { type Backoff, realSleep, withRetry } from '#kernel/reminders/backoff.js';
+import type { Timer } from '#kernel/timers.js';
+import type { KnownAlerts, RaisedGuard } from './alert-decision.js';
+import {
+  ChannelError,
+  type ChannelOutcome,
+  type ClaimKey,
+  type ClaimResult,
+  type FiringRecord,
+  type OutboundMessage,
+  type SendDeps,
+  type SendResult,
+} from './ports.js';
+
+/** One person's messages (one per channel), sent at most once under one claim. */
+export interface PlannedSend {
+  key: ClaimKey;
+  messages: OutboundMessage[];
+}
+
+/** What a firing writes with its sends' outcomes. */
+export type Recorded = Pick<FiringRecord, 'audit' | 'digest' | 'unrouted'>;
+
+/** A firing, decided: who gets what, the alert state it changes, the timers it sets. */
+export interface Firing<R extends Recorded = Recorded> {
+  sends: PlannedSend[];
+  /**
+   * The alert state the firing changes, written with the claim of `sends[guard.send]` (or
+   * alone when `send` is undefined); its `timers` are set only once it is written.
+   */
+  guard?: (RaisedGuard & { send?: number | undefined }) | undefined;
+  /** Set after the claims, whatever they found (scheduling by name twice keeps one timer). */
+  timers: Timer[];
+  /** What to record, from each send's results (in `sends` order, each in `messages` order). */
+  record(results: SendResult[][]): R;
+}
+
+export type Carried<R> =
+  | { conflict: true }
+  | { conflict: false; results: SendResult[][]; recorded: R };
+
+/** Carries out a decided firing: claims, timers, sends, one record (see the header). */
+export async function carryOut<R extends Recorded>(
+  firing: Firing<R>,
+  deps: SendDeps,
+): Promise<Carried<R>> {
+  const leaseMs = deps.leaseMs ?? 120_000;
+  const claims = new Array<ClaimResult | undefined>(firing.sends.length);
+  let guardWritten = false;
+  const guard = firing.guard;
+  if (guard !== undefined) {
+    const key = guard.send === undefined ? undefined : firing.sends[guard.send]?.key;
+    const claimed = await deps.store.claim({ key, guard }, deps.clock.now(), leaseMs);
+    if (claimed.outcome === 'conflict') return { conflict: true };
+    guardWritten = claimed.outcome === 'acquired';
+    if (guard.send !== undefined) claims[guard.send] = claimed;
+  }
+  await Promise.all(
+    firing.sends.map(async (send, i) => {
+      if (claims[i] === undefined)
+        claims[i] = await deps.store.claim({ key: send.key }, deps.clock.now(), leaseMs);
+    }),
+  );
+  // By name: two people held to the same opening share one timer.
+  const timers = new Map(
+    [...firing.timers, ...(guardWritten ? (guard?.timers ?? []) : [])].map((t) => [t.name, t]),
+  );
+  if (timers.size > 0) await deps.scheduler.schedule([...timers.values()]);
+
+  // Person after person, as the decision ordered them (what each person gets arrives in the
+  // same order every time); each person's channels side by side.
+  const sent: (ChannelOutcome[] | undefined)[] = [];
+  for (const [i, send] of firing.sends.entries())
+    sent.push(
+      claims[i]?.outcome === 'acquired'
+        ? await Promise.all(send.messages.map((m) => sendWithRetry(m, deps, send.key)))
+        : undefined,
+    );
+  const results = firing.sends.map((send, i) =>
+    resultsOf(send, claims[i] as ClaimResult, sent[i], deps),
+  );
+  const recorded = firing.record(results);
+  const finished = firing.sends.flatMap((send, i) => {
+    const claim = claims[i];
+    const outcomes = sent[i];
+    return claim?.outcome === 'acquired' && outcomes !== undefined
+      ? [{ key: send.key, token: claim.token, outcomes }]
+      : [];
+  });
+  await deps.store.record({ now: deps.clock.now(), finished, ...recorded });
+  return { conflict: false, results, recorded };
+}
+
+/**
+ * Decides, then does: `decide` is pure, given the alerts read so far (`known`); an alert it
+ * asks for (a redelivery's, or an id probed past a taken one) is read and it decides again.
+ * The decision is carried out, and what it counts and logs is written once it was (a
+ * conflict — the guard no longer held — writes nothing: the caller reads and decides again).
+ */
+export async function decideThenCarryOut<R extends Recorded>(
+  decide: (known: KnownAlerts) => { firing: Firing<R>; notes: Note[] } | { read: string[] },
+  deps: SendDeps,
+): Promise<Carried<R>> {
+  const known = new Map<string, Alert | null>();
+  let decision = decide(known);
+  while ('read' in decision) {
+    const found = await deps.store.getAlerts(decision.read);
+    for (const id of decision.read) known.set(id, found.get(id) ?? null);
+    decision = decide(known);
+  }
+  const carried = await carryOut(decision.firing, deps);
+  if (!carried.conflict) emit(decision.notes, deps);
+  return carried;
+}
+
+/** What a decision counts and logs (ids only), once the firing is carried out. */
+export interface Note {
+  metric?: MetricName | undefined;
+  log?: { level: 'warn' | 'error'; message: string; fields: Record<string, unknown> } | undefined;
+}
+
+/** Writes a decision's counts and log lines. */
+export function emit(notes: readonly Note[], deps: Pick<SendDeps, 'log' | 'metrics'>): void {
+  for (const { metric, log } of notes) {
+    if (metric !== undefined) deps.metrics?.count(metric);
+    if (log !== undefined) deps.log?.[log.level](log.message, log.fields);
+  }
+}
+
+/** Each message's result under its claim, logged and counted (ids only). */
+function resultsOf(
+  send: PlannedSend,
+  claim: ClaimResult,
+  outcomes: ChannelOutcome[] | undefined,
+  deps: Pick<SendDeps, 'log' | 'metrics'>,
+): SendResult[] {
+  const log = deps.log ?? silentLog;
+  const ids = {
+    caseId: send.key.caseId,
+    reminderId: send.key.reminderId,
+    personId: send.key.personId,
+  };
+  if (claim.outcome === 'sent' || claim.outcome === 'failed')
+    return send.messages.map(() => ({ status: 'duplicate' }));
+  if (claim.outcome !== 'acquired' || outcomes === undefined) {
+    log.warn('send in flight elsewhere', ids);
+    return send.messages.map(() => ({ status: 'in-flight' }));
+  }
+  return outcomes.map((outcome) => {
+    const fields = { ...ids, channel: outcome.channel };
+    if (outcome.state === 'failed') {
+      log.error('reminder send failed', {
+        ...fields,
+        reason: outcome.reason,
+        metric: 'ReminderSendFailed',
+      });
+      deps.metrics?.count('SendFailed');
+      return { status: 'failed', reason: outcome.reason };
+    }
+    log.info('reminder sent', { ...fields, takeover: claim.takeover });
+    deps.metrics?.count('Sent');
+    return outcome.messageId === undefined
+      ? { status: 'sent' }
+      : { status: 'sent', messageId: outcome.messageId };
+  });
+}
+
+/** Sends through the message's channel, retrying throttling and 5xx; never throws. */
+async function sendWithRetry(
+  message: OutboundMessage,
+  deps: SendDeps,
+  key: ClaimKey,
+): Promise<ChannelOutcome> {
+  const channel = deps.channels[message.channel];
+  if (channel === undefined)
+    return { channel: message.channel, state: 'failed', reason: 'no-channel' };
+  const backoff: Backoff = {
+    attempts: 5,
+    baseDelayMs: 500,
+    maxDelayMs: 8_000,
+    sleep: realSleep,
+    random: Math.random,
+    ...deps.sendBackoff,
+  };
+  try {
+    const { messageId } = await withRetry(
+      (attempt) => {
+        if (attempt > 1)
+          (deps.log ?? silentLog).warn('retrying send', {
+            caseId: key.caseId,
+            reminderId: key.reminderId,
+            personId: key.personId,
+            channel: message.channel,
+            attempt,
+          });
+        return channel.send(message);
+      },
+      (error) => error instanceof ChannelError && error.retryable,
+      backoff,
+    );
+    return messageId === undefined
+      ? { channel: message.channel, state: 'sent' }
+      : { channel: message.channel, state: 'sent', messageId };
+  } catch (error) {
+    const reason = error instanceof ChannelError ? error.code : 'error';
+    return { channel: message.channel, state: 'failed', reason };
+  }
+}

@@ -1,0 +1,279 @@
+/**
+ * The fire path's reads and writes on the single table (`FiringStore`).
+ *
+ * Reads, strongly consistent BatchGetItems: a case with the directory stamp (`CONFIG` /
+ * `DIRECTORY`) and the clock's alert state (`CLOCK#<case>#<deadline>` / `ALERTS`) in one call;
+ * a digest's cases and clocks, 100 keys a call, side by side.
+ *
+ * A claim (`SEND#<case>#<reminder>#<person>` / `CLAIM`) is a conditional put before one
+ * person's messages go (SMS and email alike): the first writer sends; a claim finished `sent`
+ * or `failed` (each channel's outcome in `channels`) stops every later attempt; a `claimed`
+ * item whose lease has expired (the sender crashed before finishing it) may be taken over, so
+ * a crash delays a message but never loses it. A failed condition returns the item it found
+ * (`ReturnValuesOnConditionCheckFailure`), so a duplicate costs no second read. With an alert
+ * guard, the claim, the new alert (`attribute_not_exists`) and the clock's state (on its
+ * revision) are one TransactWriteItems.
+ *
+ * The record is one BatchWriteItem: each claim's final state (put whole, unconditionally: the
+ * messages went or failed whoever holds the lease now, and a finished claim must win over a
+ * takeover's later attempt), the audit lines, the digest entry and the unrouted record. None
+ * of it is conditional, so it is not a transaction: a transaction costs twice the write units
+ * on AWS and about twice a put on DynamoDB Local. Every item is a final state under its own
+ * key, so writing it again (the SDK's retry of the same request, the unprocessed part asked
+ * again) changes nothing.
+ */
+import {
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  PutCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { Alert, ClockAlerts } from '#kernel/alert-state.js';
+import type { StoredCase } from '#kernel/records.js';
+import { emptyClockAlerts } from '#kernel/reminders/alerts.js';
+import { alertOf, alertPut, clockOf, clockPut } from '#platform/dynamodb/alerts.js';
+import { batchWriteAll, untilProcessed } from '#platform/dynamodb/batch.js';
+import { busyAware } from '#platform/dynamodb/busy.js';
+import { deserializeAggregate } from '#platform/dynamodb/codec.js';
+import * as keys from '#platform/dynamodb/keys.js';
+import { reminderAuditItems } from '#platform/dynamodb/reminder-audit.js';
+import { digestEntryItem } from '#platform/dynamodb/timer-store.js';
+import { unroutedItem } from '#platform/dynamodb/unrouted.js';
+import type {
+  Claim,
+  ClaimKey,
+  ClaimResult,
+  DigestState,
+  FiringRecord,
+  FiringState,
+  FiringStore,
+} from './ports.js';
+
+/** Claims outlive any redelivery of a timer (EventBridge retries for at most 24 h). */
+export const CLAIM_TTL_DAYS = 400;
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+type Key = { pk: string; sk: string };
+
+/** DynamoDB's limit on keys in one BatchGetItem. */
+const BATCH_GET_LIMIT = 100;
+
+export class DynamoFiringStore implements FiringStore {
+  private readonly client: DynamoDBDocumentClient;
+  private sequence = 0;
+
+  constructor(
+    client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly newToken: () => string = () => crypto.randomUUID(),
+  ) {
+    this.client = busyAware(client);
+  }
+
+  async read(caseId: string, deadlineId?: string): Promise<FiringState> {
+    const wanted = [keys.case(caseId), keys.directoryStamp()];
+    if (deadlineId !== undefined) wanted.push(keys.clockAlerts(caseId, deadlineId));
+    const [caseItem, stamp, clockItem] = await this.batchGet(wanted);
+    return {
+      ...(caseItem === undefined ? {} : { stored: storedCaseOf(caseItem) }),
+      directoryGeneration: generationOf(stamp),
+      ...(deadlineId === undefined
+        ? {}
+        : {
+            clock:
+              clockItem === undefined ? emptyClockAlerts(caseId, deadlineId) : clockOf(clockItem),
+          }),
+    };
+  }
+
+  async readDigest(
+    caseIds: readonly string[],
+    clocks: readonly { caseId: string; deadlineId: string }[],
+  ): Promise<DigestState> {
+    const clockKeys = [...new Map(clocks.map((c) => [`${c.caseId}|${c.deadlineId}`, c]))];
+    const found = await this.batchGet([
+      keys.directoryStamp(),
+      ...caseIds.map((id) => keys.case(id)),
+      ...clockKeys.map(([, c]) => keys.clockAlerts(c.caseId, c.deadlineId)),
+    ]);
+    const cases = new Map<string, StoredCase>();
+    caseIds.forEach((id, i) => {
+      const item = found[1 + i];
+      if (item !== undefined) cases.set(id, storedCaseOf(item));
+    });
+    const states = new Map<string, ClockAlerts>();
+    clockKeys.forEach(([key], i) => {
+      const item = found[1 + caseIds.length + i];
+      if (item !== undefined) states.set(key, clockOf(item));
+    });
+    return { cases, clocks: states, directoryGeneration: generationOf(found[0]) };
+  }
+
+  async getAlerts(alertIds: readonly string[]): Promise<Map<string, Alert>> {
+    const found = await this.batchGet([...new Set(alertIds)].map((id) => keys.alert(id)));
+    const alerts = new Map<string, Alert>();
+    for (const item of found)
+      if (item !== undefined) alerts.set(item.alertId as string, alertOf(item));
+    return alerts;
+  }
+
+  async claim(claim: Claim, now: Date, leaseMs: number): Promise<ClaimResult> {
+    const token = this.newToken();
+    const items: TransactItem[] = [];
+    if (claim.key !== undefined) items.push(this.claimPut(claim.key, token, now, leaseMs));
+    const guard = claim.guard;
+    if (guard?.alert !== undefined) items.push(alertPut(this.tableName, guard.alert));
+    if (guard !== undefined)
+      items.push(clockPut(this.tableName, guard.clock.before, guard.clock.after));
+    const acquired = { outcome: 'acquired' as const, token, takeover: false };
+    if (items.length === 1) {
+      try {
+        await this.client.send(new PutCommand((items[0] as { Put: PutInput }).Put));
+        return acquired;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        return claim.key === undefined ? { outcome: 'conflict' } : claimFound(error.Item);
+      }
+    }
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+      return acquired;
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      const first = claim.key === undefined ? 0 : 1;
+      const guardFailed = reasons.slice(first).some((r) => r.Code !== 'None');
+      const claimReason = claim.key === undefined ? undefined : reasons[0];
+      // The guard is decided from what was read: when it no longer holds, decide again.
+      if (guardFailed || claimReason?.Code !== 'ConditionalCheckFailed')
+        return { outcome: 'conflict' };
+      return claimFound(claimReason.Item);
+    }
+  }
+
+  async record(record: FiringRecord): Promise<void> {
+    const items = [
+      ...record.finished.map((f) => this.finishedClaim(f.key, f.token, record.now, f.outcomes)),
+      ...record.audit.flatMap(({ entries, caseVersion }) =>
+        reminderAuditItems(entries, caseVersion, () => this.sequence++),
+      ),
+      ...(record.digest === undefined ? [] : [digestEntryItem(record.digest)]),
+      ...(record.unrouted === undefined ? [] : [unroutedItem(record.unrouted)]),
+    ];
+    if (items.length === 0) return;
+    if (items.length === 1) {
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: items[0] }));
+      return;
+    }
+    // More than 25 only for a digest of many cases: its lines go 25 to a call.
+    const puts = items.map((Item) => ({ PutRequest: { Item } }));
+    await batchWriteAll(this.client, this.tableName, puts, 'firing record');
+  }
+
+  private claimPut(key: ClaimKey, token: string, now: Date, leaseMs: number): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...keys.sendClaim(key),
+          entity: 'send-claim',
+          caseId: key.caseId,
+          reminderId: key.reminderId,
+          personId: key.personId,
+          state: 'claimed',
+          token,
+          claimedAt: now.toISOString(),
+          leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
+          expiresAt: Math.floor(now.getTime() / 1000) + CLAIM_TTL_DAYS * 86_400,
+        },
+        ConditionExpression:
+          'attribute_not_exists(pk) OR (#state = :claimed AND leaseUntil < :now)',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':claimed': 'claimed', ':now': now.toISOString() },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    };
+  }
+
+  /**
+   * A claim's final state, put whole: the messages went (or failed) whoever holds the lease
+   * now, and a finished claim must win over a takeover's later attempt.
+   */
+  private finishedClaim(
+    key: ClaimKey,
+    token: string,
+    now: Date,
+    outcomes: FiringRecord['finished'][number]['outcomes'],
+  ): Record<string, unknown> {
+    return {
+      ...keys.sendClaim(key),
+      entity: 'send-claim',
+      caseId: key.caseId,
+      reminderId: key.reminderId,
+      personId: key.personId,
+      state: outcomes.some((o) => o.state === 'sent') ? 'sent' : 'failed',
+      finishedAt: now.toISOString(),
+      channels: Object.fromEntries(outcomes.map(({ channel, ...outcome }) => [channel, outcome])),
+      lastToken: token,
+      expiresAt: Math.floor(now.getTime() / 1000) + CLAIM_TTL_DAYS * 86_400,
+    };
+  }
+
+  /** Strongly consistent BatchGetItems of `wanted` (100 a call, side by side), in their order. */
+  private async batchGet(wanted: readonly Key[]): Promise<(Record<string, unknown> | undefined)[]> {
+    const unique = [...new Map(wanted.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
+    const found = new Map<string, Record<string, unknown>>();
+    const chunks: Key[][] = [];
+    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT)
+      chunks.push(unique.slice(i, i + BATCH_GET_LIMIT));
+    await Promise.all(
+      chunks.map((chunk) =>
+        untilProcessed(
+          chunk as readonly Record<string, unknown>[],
+          async (Keys) => {
+            const out = await this.client.send(
+              new BatchGetCommand({
+                RequestItems: { [this.tableName]: { Keys, ConsistentRead: true } },
+              }),
+            );
+            for (const item of out.Responses?.[this.tableName] ?? [])
+              found.set(`${item.pk}\u0000${item.sk}`, item);
+            return out.UnprocessedKeys?.[this.tableName]?.Keys;
+          },
+          'BatchGetItem of a firing',
+        ),
+      ),
+    );
+    return wanted.map((k) => found.get(`${k.pk}\u0000${k.sk}`));
+  }
+}
+
+type PutInput = NonNullable<TransactItem['Put']>;
+
+/** What a claim's failed condition found: finished (a duplicate), or held by a live lease. */
+function claimFound(item: Record<string, { S?: string } | unknown> | undefined): ClaimResult {
+  // The item comes back in DynamoDB's own shape (`{ state: { S: 'sent' } }`).
+  const state = (item?.state as { S?: string } | undefined)?.S;
+  if (state === 'sent') return { outcome: 'sent' };
+  if (state === 'failed') return { outcome: 'failed' };
+  return { outcome: 'in-flight' };
+}
+
+function generationOf(stamp: Record<string, unknown> | undefined): number {
+  return (stamp?.generation as number | undefined) ?? 0;
+}
+
+/** A case item as `DynamoCaseStore.commitCase` writes it (the case store reads it the same way). */
+function storedCaseOf(item: Record<string, unknown>): StoredCase {
+  const { caseId, version, updatedAt } = item as Pick<
+    StoredCase,
+    'caseId' | 'version' | 'updatedAt'
+  >;
+  const serialized = item.aggregate as string;
+  return { caseId, version, updatedAt, aggregate: deserializeAggregate(serialized), serialized };
+}

@@ -1,0 +1,281 @@
+/**
+ * The fire path's fakes: send claims and the firing store in memory (over the reminder and
+ * alert fakes the tests read), every kind's dependencies over one test's fakes, and one
+ * person's messages sent once through the do step; one case's fire path set up over them.
+ */
+import { carryOut } from '#functions/fire/carry-out.js';
+import { fireTimer } from '#functions/fire/fire-timer.js';
+import type {
+  AlertSettings,
+  ChannelOutcome,
+  Claim,
+  ClaimKey,
+  ClaimResult,
+  DigestState,
+  FireTimerDeps,
+  FiringRecord,
+  FiringState,
+  FiringStore,
+  OutboundMessage,
+  ReminderDeps,
+  SendDeps,
+  SendResult,
+} from '#functions/fire/ports.js';
+import type { Alert, ClockAlerts } from '#kernel/alert-state.js';
+import type { CaseAggregate, Deadline } from '#kernel/model.js';
+import type { Person } from '#kernel/people.js';
+import type { CaseStore } from '#kernel/ports.js';
+import type { StoredCase } from '#kernel/records.js';
+import { emptyClockAlerts } from '#kernel/reminders/alerts.js';
+import {
+  DEFAULT_REMINDER_PLANS,
+  fallbackPerson,
+  reminderTimerPlanner,
+} from '#kernel/reminders/index.js';
+import type { Timer } from '#kernel/timers.js';
+import { MemoryCaseStore } from './memory-store.js';
+import {
+  at,
+  calendar,
+  directoryOf,
+  type MemoryAlertStore,
+  MemoryAudit,
+  MemoryDigests,
+  noSleep,
+  RecordingChannel,
+} from './reminders.js';
+
+/** Send claims in memory, with the adapter's conditions (a live lease holds; finished is final). */
+export class MemoryClaims {
+  readonly items = new Map<string, { state: string; token: string; leaseUntil: number }>();
+  private n = 0;
+  private id(key: ClaimKey) {
+    return `${key.caseId}|${key.reminderId}|${key.personId}`;
+  }
+  /** The conditional write, synchronous (so the firing store's claim and guard are one step). */
+  claim(key: ClaimKey, now: Date, leaseMs: number): ClaimResult {
+    const item = this.items.get(this.id(key));
+    if (item?.state === 'sent') return { outcome: 'sent' };
+    if (item?.state === 'failed') return { outcome: 'failed' };
+    if (item !== undefined && item.leaseUntil >= now.getTime()) return { outcome: 'in-flight' };
+    const token = `t${++this.n}`;
+    this.items.set(this.id(key), { state: 'claimed', token, leaseUntil: now.getTime() + leaseMs });
+    return { outcome: 'acquired', token, takeover: item !== undefined };
+  }
+  finish(key: ClaimKey, token: string, outcomes: readonly ChannelOutcome[]) {
+    const state = outcomes.some((o) => o.state === 'sent') ? 'sent' : 'failed';
+    this.items.set(this.id(key), { state, token, leaseUntil: 0 });
+  }
+}
+
+/** The case reads the firing store makes (`MemoryCaseStore` has them). */
+export interface FiringCases {
+  loadCase(caseId: string): Promise<StoredCase | undefined>;
+  loadCaseWithDirectoryStamp(
+    caseId: string,
+  ): Promise<{ stored?: StoredCase; directoryGeneration: number }>;
+}
+
+/**
+ * The fire path's store in memory, over the fakes the tests read: the cases, the alert store,
+ * the claims, the audit (with its digests). A claim and its guard are one synchronous step,
+ * as the adapter's transaction is one write.
+ */
+export class MemoryFiringStore implements FiringStore {
+  constructor(
+    readonly parts: {
+      cases: FiringCases;
+      claims?: MemoryClaims;
+      audit?: MemoryAudit;
+      alerts?: MemoryAlertStore | undefined;
+    },
+    readonly claims = parts.claims ?? new MemoryClaims(),
+    readonly audit = parts.audit ?? new MemoryAudit(),
+  ) {}
+
+  async read(caseId: string, deadlineId?: string): Promise<FiringState> {
+    const { stored, directoryGeneration } =
+      await this.parts.cases.loadCaseWithDirectoryStamp(caseId);
+    return {
+      ...(stored === undefined ? {} : { stored }),
+      directoryGeneration,
+      ...(deadlineId === undefined
+        ? {}
+        : {
+            clock:
+              this.parts.alerts?.stored(caseId, deadlineId) ?? emptyClockAlerts(caseId, deadlineId),
+          }),
+    };
+  }
+
+  async readDigest(
+    caseIds: readonly string[],
+    clocks: readonly { caseId: string; deadlineId: string }[],
+  ): Promise<DigestState> {
+    const cases = new Map<string, StoredCase>();
+    for (const id of caseIds) {
+      const stored = await this.parts.cases.loadCase(id);
+      if (stored !== undefined) cases.set(id, stored);
+    }
+    const states = new Map<string, ClockAlerts>();
+    for (const { caseId, deadlineId } of clocks) {
+      const state = this.parts.alerts?.stored(caseId, deadlineId);
+      if (state !== undefined) states.set(`${caseId}|${deadlineId}`, state);
+    }
+    return { cases, clocks: states, directoryGeneration: 0 };
+  }
+
+  async getAlerts(alertIds: readonly string[]): Promise<Map<string, Alert>> {
+    const found = new Map<string, Alert>();
+    for (const id of alertIds) {
+      const alert = await this.parts.alerts?.getAlert(id);
+      if (alert !== undefined) found.set(id, alert);
+    }
+    return found;
+  }
+
+  async claim(claim: Claim, now: Date, leaseMs: number): Promise<ClaimResult> {
+    const { guard, key } = claim;
+    const alerts = this.parts.alerts;
+    if (
+      guard !== undefined &&
+      (alerts === undefined || !alerts.holds(guard.clock.before, guard.alert))
+    )
+      return { outcome: 'conflict' };
+    const result: ClaimResult =
+      key === undefined
+        ? { outcome: 'acquired', token: 'guard', takeover: false }
+        : this.claims.claim(key, now, leaseMs);
+    if (result.outcome === 'acquired' && guard !== undefined)
+      alerts?.apply(guard.clock.before, guard.clock.after, guard.alert);
+    return result;
+  }
+
+  async record(record: FiringRecord): Promise<void> {
+    for (const f of record.finished) this.claims.finish(f.key, f.token, f.outcomes);
+    for (const [i, { entries, caseVersion }] of record.audit.entries())
+      await this.audit.append(entries, caseVersion, i === 0 ? record.unrouted : undefined);
+    if (record.audit.length === 0 && record.unrouted !== undefined)
+      await this.audit.append([], 0, record.unrouted);
+    if (record.digest !== undefined) await this.audit.digests.add(record.digest);
+  }
+}
+
+/** One test's fakes for the fire path: every kind of timer is wired over the same ones. */
+export interface FireFakes
+  extends Omit<ReminderDeps, 'store' | 'alerts'>,
+    Partial<Pick<FireTimerDeps['due'], 'advance' | 'planTimers'>> {
+  cases: FiringCases & Pick<CaseStore, 'commitCase'>;
+  claims?: MemoryClaims;
+  audit?: MemoryAudit;
+  /** The alerts and clock states (with `alerts`: tracked). */
+  alertStore?: MemoryAlertStore;
+  alerts?: AlertSettings | undefined;
+}
+
+/** The fire path's dependencies, kind by kind, over one test's fakes. */
+export function fireDeps(f: FireFakes): FireTimerDeps {
+  const { cases, claims, audit = new MemoryAudit(), alertStore, alerts, advance, planTimers } = f;
+  const store = new MemoryFiringStore({ cases, claims, audit, alerts: alertStore });
+  const sending = { ...f, store };
+  return {
+    log: f.log,
+    metrics: f.metrics,
+    due: {
+      cases,
+      advance: advance ?? ((aggregate) => ({ aggregate, audit: [] })),
+      planTimers: planTimers ?? (() => []),
+      scheduler: f.scheduler,
+      audit,
+      clock: f.clock,
+      log: f.log,
+    },
+    reminder: { ...sending, alerts },
+    escalation: { ...sending, alerts },
+    digest: { ...sending, digests: audit.digests, alertsTracked: alerts !== undefined },
+  };
+}
+
+/**
+ * One person's messages sent at most once through the fire path's do step (`carryOut`): the
+ * claim, each channel's send with retry, the claim finished — with no audit lines.
+ */
+export async function sendToPersonOnce(
+  key: ClaimKey,
+  messages: OutboundMessage[],
+  deps: Omit<SendDeps, 'scheduler'>,
+): Promise<SendResult[]> {
+  const scheduler = { schedule: async () => {}, cancel: async () => {} };
+  const carried = await carryOut(
+    { sends: [{ key, messages }], timers: [], record: () => ({ audit: [] }) },
+    { ...deps, scheduler },
+  );
+  if (carried.conflict) throw new Error('a claim with no guard conflicted');
+  return carried.results[0] ?? [];
+}
+
+/** One message at most once: `sendToPersonOnce` with a single channel. */
+export async function sendOnce(
+  key: ClaimKey,
+  message: OutboundMessage,
+  deps: Omit<SendDeps, 'scheduler'>,
+): Promise<SendResult> {
+  const [result] = await sendToPersonOnce(key, [message], deps);
+  return result as SendResult;
+}
+
+/** The duty inbox: the fallback contact of `fireSetup`'s authority. */
+export const DUTY = fallbackPerson({ email: 'duty.inbox@example.gov.uk', phone: '+447700900099' });
+/** The reminders planner over the default plans. */
+export const planner = reminderTimerPlanner(DEFAULT_REMINDER_PLANS);
+
+/**
+ * The fire path over in-memory fakes for one case seeded at version 5, at `now`: the
+ * reminders planner wired, channels that record, the duty inbox as the fallback contact.
+ */
+export function fireSetup(
+  agg: CaseAggregate,
+  now: string,
+  options: { directory?: ReturnType<typeof directoryOf>; fallback?: Person | undefined } = {},
+) {
+  const cases = new MemoryCaseStore();
+  cases.seed(agg, 5);
+  const email = new RecordingChannel('email');
+  const sms = new RecordingChannel('sms');
+  const scheduled: Timer[] = [];
+  const digests = new MemoryDigests();
+  const audit = new MemoryAudit(digests);
+  const clock = {
+    current: at(now),
+    now() {
+      return this.current;
+    },
+  };
+  const deps: FireTimerDeps = fireDeps({
+    cases,
+    advance: (a) => ({ aggregate: a, audit: [] }),
+    planTimers: (a) => a.deadlines.flatMap((d) => planner(d, a, { calendar })),
+    scheduler: {
+      schedule: async (t) => void scheduled.push(...t),
+      cancel: async () => {},
+    },
+    directory: options.directory ?? directoryOf(),
+    channels: { email, sms },
+    audit,
+    clock,
+    calendar,
+    plans: DEFAULT_REMINDER_PLANS,
+    caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}',
+    emailFrom: 'timescales@example.gov.uk',
+    sendBackoff: noSleep,
+    fallback: 'fallback' in options ? options.fallback : DUTY,
+  });
+  return { deps, cases, email, sms, scheduled, audit, digests, clock };
+}
+
+/** Fires `step` of the deadline's plan. */
+export const fireStep = (d: Deadline, step: string, deps: FireTimerDeps) =>
+  fireTimer(
+    { caseId: d.caseId, deadlineId: d.id, kind: 'reminder', version: d.version, step },
+    deps,
+  );
