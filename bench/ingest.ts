@@ -210,8 +210,8 @@ async function closedLoop(op: (n: number) => Promise<unknown>): Promise<number> 
 /**
  * The baselines, from this process against the same DynamoDB Local: raw PutItem, and the
  * store's own work for one event without HTTP or handler — one consistent BatchGetItem (the
- * event record and the case) and one TransactWriteItems of an event record, the case, its audit item and two deadline
- * projections (on gsi1), with the adapter's conditions.
+ * event record and the case) and one TransactWriteItems of an event record, the case, its audit item, its reminder lines
+ * and two deadline projections (on gsi1), with the adapter's conditions.
  */
 async function storeBaselines(
   endpoint: string,
@@ -264,6 +264,16 @@ async function storeBaselines(
               TableName: tableName,
               Item: { pk: caseKey.pk, sk: 'AUDIT#0000000001', entries: [{ kind: 'started' }] },
               ...condition,
+            },
+          },
+          {
+            Put: {
+              TableName: tableName,
+              Item: {
+                pk: caseKey.pk,
+                sk: 'AUDIT#0000000001#R#2026-12-01T09:00:00.000Z#0001abcdef12',
+                entries: [{ kind: 'reminder-planned', detail: { timer: 'r-d1-1-p50' } }],
+              },
             },
           },
           ...[1, 2].map((d) => ({
@@ -409,7 +419,7 @@ async function endToEnd(): Promise<void> {
     console.log(`status codes: ${JSON.stringify(codes)}; events sent: ${fmt(stream.count)}`);
     console.log(
       `store-only = the DynamoDB calls of one event (1 consistent BatchGetItem of 2 keys + 1 TransactWriteItems ` +
-        `of 5 items) with no HTTP or handler, new case each time:\nwhat DynamoDB Local alone sustains here; a ratio near or above 1 means the store, not the service, limits.\n` +
+        `of 6 items) with no HTTP or handler, new case each time:\nwhat DynamoDB Local alone sustains here; a ratio near or above 1 means the store, not the service, limits.\n` +
         `events/s ÷ store-only = ${fmt(rate / storeOnly, 2)}; events/s ÷ PutItem/s = ${fmt(rate / put, 2)}`,
     );
     const ratio = rate / storeOnly;

@@ -11,12 +11,12 @@
  *    the id is recorded: a different body is an `IdempotencyConflictError`; the same body gets
  *    the stored answer (and, for case events, the case's timers are re-synced).
  * 3. Case events: `engine.applyEvent` on the case read, work out what the reminders will lack
- *    (the answer's `warnings`, `event-warnings.ts`), commit event record (with that answer) +
- *    case + deadline projections + audit in ONE transaction; a version conflict reloads and
+ *    (the answer's `warnings`, `event-warnings.ts`) and diff the timer plans before/after;
+ *    commit event record (with that answer) + case + deadline projections + audit + the
+ *    planned/cancelled reminder lines in ONE transaction; a version conflict reloads and
  *    retries (bounded); losing the event-record race returns the winner's answer.
- * 4. After the commit, diff the timer plans before/after, call the `Scheduler`, and append
- *    the planned/cancelled reminder lines to the case's audit trail (a redelivery appends
- *    only the planned lines the trail does not already hold).
+ * 4. After the commit, call the `Scheduler` with the diff (a redelivery schedules the whole
+ *    plan again and appends only the planned lines the trail does not already hold).
  * 5. Directory events: warn of people they name that the directory lacks, then write person
  *    / away period / rota shift with the event record (and its answer).
  */
@@ -45,7 +45,7 @@ import type {
 import type { EventRecord, StoredAnswer, StoredCase } from '#kernel/records.js';
 import { backoffDelay, realSleep } from '#kernel/reminders/backoff.js';
 import { DEFAULT_REMINDER_PLANS } from '#kernel/reminders/plans.js';
-import { diffTimers } from '#kernel/timers.js';
+import { diffTimers, type Timer } from '#kernel/timers.js';
 import { serializeAggregate } from '#platform/dynamodb/codec.js';
 import { reminderTimerAudit } from '#platform/replace-timers.js';
 import {
@@ -179,15 +179,7 @@ async function replay(
   if (recorded.caseId !== null) {
     // A redelivery may follow a commit whose timer sync failed: schedule the whole plan again.
     const stored = readWith ?? (await deps.store.loadCase(recorded.caseId));
-    if (stored !== undefined) {
-      await syncTimers(
-        undefined,
-        { aggregate: stored.aggregate, serialized: stored.serialized },
-        stored.version,
-        deps,
-        true,
-      );
-    }
+    if (stored !== undefined) await resyncTimers(stored, deps);
   }
   return recorded.answer;
 }
@@ -225,6 +217,15 @@ async function applyCaseEvent(
     rules: deps.engine.rules,
   });
   const answer = accepted(event, warnings);
+  // The timer plan is decided before the commit: its audit lines go in the same transaction.
+  const plan = timerPlan(
+    stored === undefined
+      ? undefined
+      : { aggregate: stored.aggregate, serialized: stored.serialized },
+    { aggregate: result.aggregate, serialized: afterJson },
+    now,
+    deps.engine,
+  );
   await deps.store.commitCase({
     caseId: event.caseId,
     expectedVersion: stored?.version ?? 0,
@@ -232,18 +233,14 @@ async function applyCaseEvent(
     after: result.aggregate,
     afterJson,
     audit: result.audit,
+    reminderLines:
+      deps.reminderAudit === undefined
+        ? undefined
+        : reminderTimerAudit(plan.schedule, plan.cancel, now),
     event: record(event, bodyHash, answer, now),
     now,
   });
-  await syncTimers(
-    stored === undefined
-      ? undefined
-      : { aggregate: stored.aggregate, serialized: stored.serialized },
-    { aggregate: result.aggregate, serialized: afterJson },
-    (stored?.version ?? 0) + 1,
-    deps,
-    false,
-  );
+  await tellScheduler(plan.cancel, plan.schedule, deps.scheduler);
   return answer;
 }
 
@@ -272,49 +269,67 @@ async function applyDirectoryEvent(
   return answer;
 }
 
-/**
- * Cancels timers the new plan dropped and schedules the ones it added (names carry the
- * deadline version, so a moved deadline is a new name); with `everything`, schedules the
- * whole new plan (scheduling is idempotent by name). Then audits the reminder timers planned
- * and cancelled; with `everything` (a redelivery), only the planned timers the case's trail
- * does not already name, so a redelivery never duplicates a line but does fill in the lines
- * of a first delivery whose timer sync failed.
- */
 /** An aggregate with its exact JSON text when known (lets the engine reuse a plan). */
 interface Planned {
   aggregate: CaseAggregate;
   serialized?: string | undefined;
 }
 
-async function syncTimers(
+/**
+ * The timers to cancel (those the new plan dropped) and to schedule (those it added: names
+ * carry the deadline version, so a moved deadline is a new name), with the new plan whole.
+ */
+function timerPlan(
   before: Planned | undefined,
-  afterCase: Planned,
-  caseVersion: number,
-  deps: IngestDeps,
-  everything: boolean,
-): Promise<void> {
-  const now = deps.clock.now();
-  const after = afterCase.aggregate;
+  after: Planned,
+  now: Date,
+  engine: CaseEngine,
+): { cancel: Timer[]; schedule: Timer[]; next: Timer[] } {
   try {
     const old =
-      before === undefined ? [] : deps.engine.planTimers(before.aggregate, now, before.serialized);
-    const next = deps.engine.planTimers(after, now, afterCase.serialized);
-    const diff = diffTimers(old, next);
-    const toSchedule = everything ? next : diff.schedule;
-    if (diff.cancel.length > 0) await deps.scheduler.cancel(diff.cancel.map((t) => t.name));
-    if (toSchedule.length > 0) await deps.scheduler.schedule(toSchedule);
-    if (deps.reminderAudit === undefined) return;
-    let planned = toSchedule;
-    if (everything) {
-      const audited = new Set(
-        (await deps.store.listAudit(after.caseId))
-          .filter((e) => e.kind === 'reminder-planned')
-          .map((e) => (e.detail as { timer?: unknown } | undefined)?.timer),
-      );
-      planned = toSchedule.filter((t) => !audited.has(t.name));
-    }
-    const lines = reminderTimerAudit(planned, diff.cancel, now);
-    if (lines.length > 0) await deps.reminderAudit.append(lines, caseVersion);
+      before === undefined ? [] : engine.planTimers(before.aggregate, now, before.serialized);
+    const next = engine.planTimers(after.aggregate, now, after.serialized);
+    return { ...diffTimers(old, next), next };
+  } catch (error) {
+    throw new TimerSyncError('timers could not be planned', { cause: error });
+  }
+}
+
+async function tellScheduler(
+  cancel: readonly Timer[],
+  schedule: Timer[],
+  scheduler: Scheduler,
+): Promise<void> {
+  try {
+    if (cancel.length > 0) await scheduler.cancel(cancel.map((t) => t.name));
+    if (schedule.length > 0) await scheduler.schedule(schedule);
+  } catch (error) {
+    throw new TimerSyncError('timers could not be synchronised', { cause: error });
+  }
+}
+
+/**
+ * A redelivery may follow a commit whose scheduler call failed: schedules the case's whole plan
+ * again (scheduling is idempotent by name) and audits only the planned timers the case's trail
+ * does not already name, so a redelivery never duplicates a line.
+ */
+async function resyncTimers(stored: StoredCase, deps: IngestDeps): Promise<void> {
+  const now = deps.clock.now();
+  const { next } = timerPlan(undefined, stored, now, deps.engine);
+  await tellScheduler([], next, deps.scheduler);
+  if (deps.reminderAudit === undefined) return;
+  try {
+    const audited = new Set(
+      (await deps.store.listAudit(stored.caseId))
+        .filter((e) => e.kind === 'reminder-planned')
+        .map((e) => (e.detail as { timer?: unknown } | undefined)?.timer),
+    );
+    const lines = reminderTimerAudit(
+      next.filter((t) => !audited.has(t.name)),
+      [],
+      now,
+    );
+    if (lines.length > 0) await deps.reminderAudit.append(lines, stored.version);
   } catch (error) {
     throw new TimerSyncError('timers could not be synchronised', { cause: error });
   }

@@ -58,6 +58,12 @@ export interface CaseCommit {
   /** `JSON.stringify(after)` when the caller already made it: the store writes it as is. */
   afterJson?: string;
   audit: AuditEntry[];
+  /**
+   * The reminder timers the change planned and cancelled, as audit lines written in the same
+   * transaction under the new version (after `audit` in the trail): the plan is decided before
+   * the commit, so the trail needs no write of its own. Absent: none.
+   */
+  reminderLines?: ReminderAuditEntry[] | undefined;
   /** The idempotency record written in the same transaction (absent for timer-driven changes). */
   event?: EventRecord;
   now: Date;

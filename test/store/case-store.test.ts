@@ -19,6 +19,7 @@ import { createTable } from '#platform/dynamodb/create-table.js';
 import * as keys from '#platform/dynamodb/keys.js';
 import type { CaseEvent } from '#schemas/events.js';
 import { AUTHORITY, envelope, freshTable, snapshot } from '#test/api/support.js';
+import { MemoryCaseStore } from '#test/support/memory-store.js';
 
 const engine = makeCaseEngine(AUTHORITY);
 const NOW = new Date('2026-03-02T12:30:00Z');
@@ -98,6 +99,62 @@ describe('DynamoCaseStore', () => {
     expect((await store.listDeadlines('C-6001')).length).toBe(aggregate.deadlines.length);
     expect((await store.listAudit('C-6001')).map((a) => a.kind)).toContain('case-opened');
   });
+
+  it.each([
+    ['DynamoDB', () => store],
+    ['in memory', () => new MemoryCaseStore()],
+  ] as const)(
+    'commits the reminder lines with the case, after its audit (%s)',
+    async (_name, make) => {
+      // Prepare: a case opened at version 1, then a change at version 2 with one planned line.
+      const target = make();
+      const opened = engine.applyEvent(
+        undefined,
+        envelope.caseOpened('R-open', 'C-6009') as CaseEvent,
+        NOW,
+      );
+      const line = (kind: 'reminder-planned' | 'reminder-cancelled', timer: string) => ({
+        caseId: 'C-6009',
+        at: NOW,
+        kind,
+        deadlineId: 'd1',
+        detail: { timer },
+      });
+      // Act
+      await target.commitCase({
+        caseId: 'C-6009',
+        expectedVersion: 0,
+        before: undefined,
+        after: opened.aggregate,
+        audit: opened.audit,
+        reminderLines: [line('reminder-planned', 't-a')],
+        now: NOW,
+      });
+      await target.commitCase({
+        caseId: 'C-6009',
+        expectedVersion: 1,
+        before: opened.aggregate,
+        after: opened.aggregate,
+        audit: [{ caseId: 'C-6009', at: NOW, kind: 'recomputed', detail: {} }],
+        reminderLines: [line('reminder-cancelled', 't-a'), line('reminder-planned', 't-b')],
+        now: NOW,
+      });
+      // Assess: version 1's audit, its line, version 2's audit, its two lines.
+      const trail = (await target.listAudit('C-6009')).map((a) =>
+        a.kind.startsWith('reminder')
+          ? `${a.kind} ${(a.detail as { timer: string }).timer}`
+          : a.kind,
+      );
+      const first = opened.audit.map((a) => a.kind);
+      expect(trail).toEqual([
+        ...first,
+        'reminder-planned t-a',
+        'recomputed',
+        'reminder-cancelled t-a',
+        'reminder-planned t-b',
+      ]);
+    },
+  );
 
   it('reads an event record and its case together, whichever of them exists', async () => {
     // Prepare

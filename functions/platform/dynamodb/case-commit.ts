@@ -1,7 +1,8 @@
 /**
  * The ingest commit path on the table: one case change as ONE TransactWriteItems — the event
- * record, the case item (conditional on the version read), its audit item, the report counters
- * and the deadline projections that changed — and a cancelled transaction turned into the
+ * record, the case item (conditional on the version read), its audit item, the audit lines of
+ * the reminder timers it planned and cancelled, the report counters and the deadline
+ * projections that changed — and a cancelled transaction turned into the
  * port's errors.
  */
 import { createHash } from 'node:crypto';
@@ -19,9 +20,14 @@ import { type BatchRetry, batchWriteAll } from './batch.js';
 import { deadlinesOf, serializeAggregate, toAuditRecord, toDeadlineRecord } from './codec.js';
 import { eventRecordPut } from './event-records.js';
 import * as keys from './keys.js';
+import { reminderAuditItems } from './reminder-audit.js';
 import { reportUpdate } from './report-store.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** A per-process sequence for the reminder lines' keys (see `reminderAuditItems`). */
+let sequence = 0;
+const nextSequence = (): number => sequence++;
 
 /** DynamoDB's limit on items in one transaction. */
 const MAX_TRANSACT_ITEMS = 100;
@@ -81,6 +87,12 @@ export async function writeCaseCommit(table: CaseTable, commit: CaseCommit): Pro
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     });
+  }
+
+  // The reminder timers the change planned and cancelled: new keys, so no condition.
+  if (commit.reminderLines !== undefined && commit.reminderLines.length > 0) {
+    for (const Item of reminderAuditItems(commit.reminderLines, version, nextSequence))
+      items.push({ Put: { TableName: table.tableName, Item } });
   }
 
   // The report's counters change in the same transaction as the deadlines they count:

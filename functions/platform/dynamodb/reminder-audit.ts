@@ -6,7 +6,7 @@
  */
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ReminderAudit } from '#kernel/ports.js';
-import type { ReminderAuditEntry, UnroutedReminder } from '#kernel/records.js';
+import type { AuditRecord, ReminderAuditEntry, UnroutedReminder } from '#kernel/records.js';
 import { batchWriteAll } from './batch.js';
 import { busyAware } from './busy.js';
 import * as keys from './keys.js';
@@ -33,14 +33,19 @@ export function reminderAuditItems(
       ...keys.reminderAudit(caseId, caseVersion, first.at.toISOString(), `${n}${unique}`),
       entity: 'audit',
       caseId,
-      entries: lines.map((e) => ({
-        at: e.at.toISOString(),
-        kind: e.kind,
-        ...(e.deadlineId === undefined ? {} : { deadlineId: e.deadlineId }),
-        detail: e.detail,
-      })),
+      entries: lines.map(reminderAuditRecord),
     };
   });
+}
+
+/** A reminder audit line as the trail stores it (the case is the item's). */
+export function reminderAuditRecord(e: ReminderAuditEntry): AuditRecord {
+  return {
+    at: e.at.toISOString(),
+    kind: e.kind,
+    ...(e.deadlineId === undefined ? {} : { deadlineId: e.deadlineId }),
+    detail: e.detail,
+  };
 }
 
 export class DynamoReminderAudit implements ReminderAudit {

@@ -31,6 +31,7 @@ import {
   toAuditRecord,
   toDeadlineRecord,
 } from '../dynamodb/codec.js';
+import { reminderAuditRecord } from '../dynamodb/reminder-audit.js';
 
 /** DynamoDB's item size limit. */
 const MAX_ITEM_BYTES = 400 * 1024;
@@ -93,6 +94,8 @@ export class MemoryCaseWrites
   protected readonly cases = new Map<string, CaseItem>();
   /** caseId → version → the audit item's entries (JSON text) */
   private readonly audits = new Map<string, Map<number, string>>();
+  /** caseId → version → the reminder lines committed with it (after its audit in the trail). */
+  private readonly reminderLines = new Map<string, Map<number, string>>();
   private readonly committedIds = new Set<string>();
 
   constructor(readonly events: MemoryEventRecords = new MemoryEventRecords()) {}
@@ -151,6 +154,11 @@ export class MemoryCaseWrites
       audits.set(version, JSON.stringify(commit.audit.map(toAuditRecord)));
       this.audits.set(caseId, audits);
     }
+    if (commit.reminderLines !== undefined && commit.reminderLines.length > 0) {
+      const lines = this.reminderLines.get(caseId) ?? new Map<number, string>();
+      lines.set(version, JSON.stringify(commit.reminderLines.map(reminderAuditRecord)));
+      this.reminderLines.set(caseId, lines);
+    }
   }
 
   /** The projections of every stored case, or of one (the adapter's deadline items). */
@@ -170,9 +178,12 @@ export class MemoryCaseWrites
   }
 
   async listAudit(caseId: string): Promise<AuditRecord[]> {
-    const audits = this.audits.get(caseId);
-    if (audits === undefined) return [];
-    return [...audits.entries()]
+    // The adapter's key order: a version's audit item, then its reminder lines.
+    const chunks = [
+      ...[...(this.audits.get(caseId) ?? [])].map(([v, json]) => [2 * v, json] as const),
+      ...[...(this.reminderLines.get(caseId) ?? [])].map(([v, json]) => [2 * v + 1, json] as const),
+    ];
+    return chunks
       .sort(([a], [b]) => a - b)
       .flatMap(([, entries]) => JSON.parse(entries) as AuditRecord[]);
   }
