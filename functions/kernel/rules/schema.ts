@@ -3,7 +3,14 @@
  * timescale, interval or stage ladder by configuration and never by code.
  */
 
-import { ConferenceKind, SupervisionKind, VisitKind, WorkerRole } from '#schemas/events.js';
+import {
+  ConferenceKind,
+  PlacementBasis,
+  ReferralOutcome,
+  SupervisionKind,
+  VisitKind,
+  WorkerRole,
+} from '#schemas/events.js';
 import * as z from '#schemas/zod.js';
 import { DIVISIONS } from '../calendar/types.js';
 
@@ -14,14 +21,44 @@ const positiveInt = () => z.number().check(z.int(), z.positive());
 export const ClockUnit = z.enum(['hours', 'working-hours', 'working-days', 'weeks', 'months']);
 export type ClockUnit = z.infer<typeof ClockUnit>;
 
-/** How long a clock runs. */
-export const Clock = z.strictObject({
-  unit: ClockUnit,
-  amount: z
-    .number()
-    .check(z.int('amount must be a whole number'), z.positive('amount must be positive')),
-});
+/**
+ * How long a clock runs. `beginningWith` (weeks only): the period begins with the start's own
+ * day, so it ends the day before the same weekday (Children Act 1989 s32(1)(a)(ii): "within
+ * twenty-six weeks beginning with the day on which the application was issued").
+ */
+export const Clock = z
+  .strictObject({
+    unit: ClockUnit,
+    amount: z
+      .number()
+      .check(z.int('amount must be a whole number'), z.positive('amount must be positive')),
+    beginningWith: z.optional(z.boolean()),
+  })
+  .check(
+    z.refine((c) => c.beginningWith !== true || c.unit === 'weeks', {
+      message: 'only a clock in weeks begins with its start day',
+      path: ['beginningWith'],
+    }),
+  );
 export type Clock = z.infer<typeof Clock>;
+
+/** What kind of text a rule comes from: what a safeguarding manager weighs first. */
+export const SourceKind = z.enum(['statute', 'regulation', 'statutory-guidance', 'local-practice']);
+export type SourceKind = z.infer<typeof SourceKind>;
+
+/** Where a rule's timescale comes from: its kind, the citation, and where to read it. */
+export const Source = z.strictObject({
+  kind: SourceKind,
+  citation: z.string().check(z.minLength(1, 'a source names what it cites')),
+  url: z.optional(z.string().check(z.regex(/^https:\/\//, 'an https address'))),
+});
+export type Source = z.infer<typeof Source>;
+
+/** The source of a rule an authority adds by configuration without naming one. */
+export const CONFIGURED_SOURCE: Source = {
+  kind: 'local-practice',
+  citation: 'the authority’s own configuration',
+};
 
 /** The `kind`s each event type carries, so a matcher's `kind` can be checked against its type. */
 const KINDS_OF: Readonly<Record<string, readonly string[]>> = {
@@ -30,7 +67,12 @@ const KINDS_OF: Readonly<Record<string, readonly string[]>> = {
   'visit.made': VisitKind.options,
 };
 
-/** Which events a rule reacts to; `kind` narrows `supervision.held`, `conference.held` and `visit.made`. */
+/**
+ * Which events a rule reacts to; `kind` narrows `supervision.held`, `conference.held` and
+ * `visit.made`; `outcome` narrows `referral.decided` (one of these outcomes), `conference`
+ * narrows `enquiry.concluded`, `seenAlone` and `atHome` narrow `visit.made` (the visit saw the
+ * child alone, at home).
+ */
 export const EventMatcher = z
   .strictObject({
     type: z.enum([
@@ -58,13 +100,32 @@ export const EventMatcher = z
       'visit.made',
       'placement.started',
       'placement.ended',
+      'enquiry.concluded',
+      'looked-after.started',
+      'looked-after.ended',
+      'cla-review.held',
+      'proceedings.issued',
+      'proceedings.extended',
+      'proceedings.concluded',
     ]),
     kind: z.optional(
       z.enum([...SupervisionKind.options, ...ConferenceKind.options, ...VisitKind.options]),
     ),
+    outcome: z.optional(z.array(ReferralOutcome).check(z.minLength(1))),
+    conference: z.optional(z.boolean()),
+    seenAlone: z.optional(z.literal(true)),
+    atHome: z.optional(z.literal(true)),
   })
   .check(
     z.superRefine((m, ctx) => {
+      const only = (field: keyof typeof m, type: string) => {
+        if (m[field] !== undefined && m.type !== type)
+          ctx.addIssue({ code: 'custom', path: [field], message: `only ${type} carries ${field}` });
+      };
+      only('outcome', 'referral.decided');
+      only('conference', 'enquiry.concluded');
+      only('seenAlone', 'visit.made');
+      only('atHome', 'visit.made');
       if (m.kind === undefined) return;
       const kinds = KINDS_OF[m.type];
       if (kinds?.includes(m.kind)) return;
@@ -96,11 +157,34 @@ export const CaseCondition = z.enum([
   'buildingBridges',
   'cpPlan',
   'placement',
+  'lookedAfter',
 ]);
 export type CaseCondition = z.infer<typeof CaseCondition>;
 
 /** The ids a subject rule keys its clocks by (a field of its start and stop events' data). */
-export const RuleSubject = z.enum(['allegationId', 'disagreementId', 'referralId', 'enquiryId']);
+export const RuleSubject = z.enum([
+  'allegationId',
+  'disagreementId',
+  'referralId',
+  'enquiryId',
+  'proceedingsId',
+]);
+
+/**
+ * One placement basis's visiting schedule (regulation 28(2)–(5), 48): what it changes of the
+ * rule's own clocks. `untilReview`: the interval from each visit until the first review of the
+ * child's case after the placement began (28(3), (4): weekly); `fromPlacement`: the interval is
+ * the placement's own (`visitEveryWeeks`, agreed with the IRO for short breaks).
+ */
+export const BasisSchedule = z.strictObject({
+  first: z.optional(Clock),
+  clock: z.optional(Clock),
+  untilReview: z.optional(Clock),
+  later: z.optional(z.strictObject({ afterMonths: positiveInt(), clock: Clock })),
+  fromPlacement: z.optional(z.enum(['visitEveryWeeks'])),
+  source: z.optional(Source),
+});
+export type BasisSchedule = z.infer<typeof BasisSchedule>;
 export type RuleSubject = z.infer<typeof RuleSubject>;
 
 /**
@@ -122,6 +206,8 @@ export const Rule = z
     version: positiveInt(),
     title: z.string().check(z.minLength(1)),
     enabled: z._default(z.boolean(), true),
+    /** The statute, regulation, statutory guidance or local practice the timescale comes from. */
+    source: z._default(Source, CONFIGURED_SOURCE),
     subject: z.optional(RuleSubject),
     /**
      * A later start event for the same subject restarts its open clock from that event (the
@@ -141,6 +227,24 @@ export const Rule = z
     clock: Clock,
     /** Recurring rules: the clock from the start of the case condition, before any meeting. */
     first: z.optional(Clock),
+    /**
+     * Recurring rules while looked after: the clock the period's first meeting starts (the
+     * second review "not more than three months after the first").
+     */
+    second: z.optional(Clock),
+    /** Recurring rules while placed: each placement basis's own schedule over the rule's clocks. */
+    bases: z.optional(z.partialRecord(PlacementBasis, BasisSchedule)),
+    /**
+     * Subject rules: events that extend the clock by the weeks they carry (care proceedings
+     * extended under Children Act 1989 s32(5)).
+     */
+    extend: z.optional(z.array(EventMatcher)),
+    /**
+     * How the compliance report counts a met clock: `dfe-working-days` as the DfE's children
+     * in need statistics do — working days (England and Wales bank holidays) from the start's
+     * date to the stop's date, on time when at most the clock's amount.
+     */
+    measure: z.optional(z.enum(['dfe-working-days'])),
     /**
      * Recurring rules: the clock a meeting starts once the period is `afterMonths` old (on or
      * after that anniversary's date), when the case fact `when` holds (`permanent`: the
@@ -225,6 +329,34 @@ export const Rule = z
           });
         }
       }
+      if (rule.second !== undefined && rule.while !== 'lookedAfter') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['second'],
+          message: 'only a rule that runs while looked after ("lookedAfter") has a second clock',
+        });
+      }
+      if (rule.bases !== undefined && rule.while !== 'placement') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['bases'],
+          message: 'only a rule that runs while placed ("placement") has placement bases',
+        });
+      }
+      if (rule.extend !== undefined && !rule.subject) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['extend'],
+          message: 'only a subject rule is extended by an event',
+        });
+      }
+      if (rule.measure !== undefined && rule.clock.unit !== 'working-days') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['measure'],
+          message: 'the DfE measure counts working days: the clock must be in working-days',
+        });
+      }
       if (rule.restart && !rule.subject) {
         ctx.addIssue({
           code: 'custom',
@@ -250,14 +382,22 @@ export const MEETINGS: readonly string[] = [
   'conference.held',
   'core-group.held',
   'visit.made',
+  'cla-review.held',
 ];
 
 /**
  * The key of a meeting: its type and kind (`visit.made:cla`), or its type alone
- * (`core-group.held`). The aggregate keeps the last meeting of each key (`lastHeld`).
+ * (`core-group.held`), with what the visit was (`visit.made:cp+seenAlone`). The aggregate keeps
+ * the last meeting of each key (`lastHeld`).
  */
-export function meetingKey(m: { type: string; kind?: string | undefined }): string {
-  return m.kind === undefined ? m.type : `${m.type}:${m.kind}`;
+export function meetingKey(m: {
+  type: string;
+  kind?: string | undefined;
+  seenAlone?: boolean | undefined;
+  atHome?: boolean | undefined;
+}): string {
+  const base = m.kind === undefined ? m.type : `${m.type}:${m.kind}`;
+  return `${base}${m.seenAlone ? '+seenAlone' : ''}${m.atHome ? '+atHome' : ''}`;
 }
 
 /** The supervision kind whose `supervision.held` meets a recurring rule. */

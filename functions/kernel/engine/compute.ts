@@ -1,0 +1,109 @@
+/**
+ * A deadline's working target, statutory limit and explanation, worked out from its start, the
+ * rule, the case and the calendar: every explanation names the rule's source.
+ */
+import { humanInstant, quantity } from '../calendar/explain.js';
+import type { CaseAggregate, Deadline } from '../model.js';
+import type { Rule, Source } from '../rules/index.js';
+import {
+  addClock,
+  clockWords,
+  type EffectiveClock,
+  effectiveClock,
+  hoursForRule,
+  ladderStage,
+} from './clock.js';
+import { caseCalendar, type EngineContext } from './types.js';
+
+export interface Computed {
+  dueAt: Date;
+  limitAt: Date;
+  explain: string[];
+  stage?: number;
+  stageName?: string;
+  stageStartedAt?: Date;
+  escalateTo?: Deadline['escalateTo'];
+}
+
+const SOURCE_KINDS: Record<Source['kind'], string> = {
+  statute: 'statute',
+  regulation: 'regulations',
+  'statutory-guidance': 'statutory guidance',
+  'local-practice': 'local practice',
+};
+
+/** "Source (regulations): … — https://…": the line that names where a timescale comes from. */
+export function sourceLine(source: Source): string {
+  return `Source (${SOURCE_KINDS[source.kind]}): ${source.citation}${source.url === undefined ? '' : ` — ${source.url}`}.`;
+}
+
+/**
+ * Computes a deadline's working target, statutory limit (and stage fields) from its start, the
+ * rule, the case and the calendar. `extensionWeeks` lengthens a subject clock (care
+ * proceedings extended under s32(5)).
+ */
+export function compute(
+  ctx: EngineContext,
+  rule: Rule,
+  agg: CaseAggregate,
+  startedAt: Date,
+  stage = 1,
+  extensionWeeks = 0,
+): Computed {
+  const calendar = caseCalendar(ctx, agg);
+  const hours = hoursForRule(calendar, rule);
+  const hoursNote = rule.hoursTeam ? [`Uses the working hours of team ${rule.hoursTeam}.`] : [];
+  if (rule.stages) {
+    const s = rule.stages[stage - 1] ?? rule.stages[rule.stages.length - 1]!;
+    const n = Math.min(stage, rule.stages.length);
+    const { stageStartedAt, due } = ladderStage(calendar, rule, startedAt, n, hours);
+    return {
+      dueAt: due.due,
+      limitAt: due.limit,
+      stage: n,
+      stageName: s.name,
+      stageStartedAt,
+      escalateTo: s.escalateTo,
+      explain: [
+        `${rule.title}: stage ${n} of ${rule.stages.length} (${s.name}), ${clockWords(s.clock ?? rule.clock)} from ${humanInstant(stageStartedAt.getTime())}.`,
+        sourceLine(rule.source),
+        ...hoursNote,
+        ...due.explain,
+      ],
+    };
+  }
+  const effective: EffectiveClock = rule.while
+    ? effectiveClock(rule, agg, startedAt)
+    : subjectClock(rule, extensionWeeks);
+  const due = addClock(calendar, startedAt, effective.clock, hours);
+  return {
+    dueAt: due.due,
+    limitAt: due.limit,
+    explain: [
+      `${rule.title}: ${effective.why} from ${humanInstant(startedAt.getTime())}.`,
+      sourceLine(effective.source ?? rule.source),
+      ...hoursNote,
+      ...due.explain,
+    ],
+  };
+}
+
+/** A subject rule's clock, lengthened by the weeks of extension granted. */
+function subjectClock(rule: Rule, extensionWeeks: number): EffectiveClock {
+  if (extensionWeeks === 0) return { clock: rule.clock, why: clockWords(rule.clock) };
+  const clock = { ...rule.clock, amount: rule.clock.amount + extensionWeeks };
+  return {
+    clock,
+    why: `${clockWords(clock)} (${clockWords(rule.clock)} and ${quantity(extensionWeeks, 'weeks')} of extensions)`,
+  };
+}
+
+/** Computes a deadline again where it stands: its start, stage and extensions. */
+export function computeAgain(
+  ctx: EngineContext,
+  agg: CaseAggregate,
+  rule: Rule,
+  d: Pick<Deadline, 'startedAt' | 'stage' | 'extensionWeeks'>,
+): Computed {
+  return compute(ctx, rule, agg, d.startedAt, d.stage ?? 1, d.extensionWeeks ?? 0);
+}
