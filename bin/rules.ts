@@ -154,7 +154,8 @@ export function renderRuleTable(
       ]),
     );
   }
-  lines.push('', scopeText(authority.division, rules.disabled.filter(englandOnly)));
+  const off = rules.disabled.filter(englandOnly);
+  if (off.length > 0) lines.push('', scopeText(authority.division, off));
   return `${lines.join('\n')}\n`;
 }
 
@@ -171,13 +172,13 @@ function sourceText(source: Source): string {
   return `${SOURCE_KINDS[source.kind]}: ${citation}`;
 }
 
-/** What the deployment covers: England, with Welsh variants; the rules its division switches off. */
+/**
+ * Why the England-only rules are off in a Scottish or Northern Irish authority, and how to run
+ * one (the rule table of an authority in England and Wales has none off for its division).
+ */
 function scopeText(division: AuthorityConfig['division'], off: readonly Rule[]): string {
-  const switchOn = 'switch one on with `"rules": { "<id>": { "enabled": true } }`';
-  if (off.length === 0) {
-    return `Scope: England, with Welsh variants (\`"ruleSettings": { "nation": "wales" }\`). In Scotland or Northern Ireland the England-only rules (Working Together 2023, the LADO clocks, the Care Planning Regulations, the Children Act 1989) are off by default; ${switchOn}.`;
-  }
-  return `Scope: this authority's division is \`${division}\`, so the England-only rules (${off.map((r) => `\`${r.id}\``).join(', ')}) are off by default: they follow England's statutory guidance, regulations and LADO role, not ${division === 'scotland' ? 'Scotland' : 'Northern Ireland'}'s. To run one, ${switchOn}.`;
+  const nation = division === 'scotland' ? 'Scotland' : 'Northern Ireland';
+  return `Scope: this authority's division is \`${division}\`, so the England-only rules (${off.map((r) => `\`${r.id}\``).join(', ')}) are off by default: they follow England's statutory guidance, regulations and LADO role, not ${nation}'s. To run one, switch it on with \`"rules": { "<id>": { "enabled": true } }\`.`;
 }
 
 const row = (cells: string[]) => `| ${cells.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`;

@@ -33,6 +33,9 @@ export const DOMAIN_RULES = [
   ...WORKING_TOGETHER_RULES,
 ];
 
+/** The rules only an authority in Wales runs (`nation: 'wales'`). */
+export const WALES_ONLY_RULES = ['cp-home-visit'];
+
 export const calendar = createCalendar({ division: 'england-and-wales' });
 export const southampton = loadRuleSet('southampton');
 

@@ -8,12 +8,7 @@
  */
 
 import { isoDate, isoWeekday } from '../calendar/days.js';
-import {
-  type Calendar,
-  nextOpening,
-  type WeeklyHours,
-  workingMsBetween,
-} from '../calendar/index.js';
+import { type Calendar, type WeeklyHours, workingMsBetween } from '../calendar/index.js';
 import { HOUR_MS, localDay } from '../calendar/london.js';
 import type { ClockUnit } from '../rules/index.js';
 
@@ -51,8 +46,9 @@ export function latenessUnitOf(clock: ClockUnit | undefined): LatenessUnit {
  * - hours: elapsed hours (a DST change does not stretch them), 30 minutes late is 1;
  * - working-hours: office time between the two (team hours when given), at least 1;
  * - working-days: the working days after the limit's date (the day that ends at `limitAt`) up
- *   to the day of the first working moment at or after `metAt` — met at the weekend after a
- *   Friday limit counts the Monday — at least 1.
+ *   to the date of `metAt`, or the first working day after it when that date is not one — by
+ *   date, as the limit is: met at 19:00 counts that day; met at the weekend after a Friday
+ *   limit counts the Monday — at least 1.
  */
 export function latenessOf(
   calendar: Calendar,
@@ -87,11 +83,15 @@ function workingDaysAfter(
   // A limit at a London midnight ends the day before it; an older target (close of business)
   // falls on its own day.
   const from = localDay(limitAt.getTime() - 1);
-  const to = localDay(nextOpening(calendar, metAt, hours).getTime());
+  // Counted by date, as the limit is: met at 19:00 counts that day; met on a day that is not
+  // a working day counts the next working day.
+  const metDay = localDay(metAt.getTime());
   let count = 0;
-  for (let day = from + 1; day <= to && count < LATENESS_CAP; day++) {
+  for (let day = from + 1; count < LATENESS_CAP; day++) {
     const weekday = isoWeekday(day) as keyof WeeklyHours;
-    if (week[weekday] !== undefined && calendar.isWorkingDay(isoDate(day))) count++;
+    const counts = week[weekday] !== undefined && calendar.isWorkingDay(isoDate(day));
+    if (counts) count++;
+    if (counts && day >= metDay) break;
   }
   return count;
 }
