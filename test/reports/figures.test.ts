@@ -1,6 +1,9 @@
+import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { deadlinesCsv } from '#functions/web/reports.js';
 import { createCalendar } from '#kernel/calendar/index.js';
+import type { DeadlineRecord } from '#kernel/records.js';
 import { dfeWorkingDays } from '#kernel/reports/dfe.js';
 import {
   addCounts,
@@ -265,5 +268,47 @@ describe('the DfE’s working days by date (England and Wales bank holidays)', (
   it('knows no authority closure day: the return counts bank holidays only', () => {
     const closed = createCalendar({ division: 'england-and-wales', closures: ['2025-08-22'] });
     expect(dfeWorkingDays(closed, at('2025-08-21T09:00:00Z'), at('2025-08-26T10:00:00Z'))).toBe(2);
+  });
+});
+
+describe('deadlines.csv', () => {
+  it('gives the limit beside the due time, the DfE’s working days, and the outcome against them', () => {
+    // Prepare: the assessment completed the Saturday after its 45th working day (Fri 24 Oct
+    // 2025): breached at the limit, met late by 1 working day, on time by the DfE's 45.
+    const record: DeadlineRecord = {
+      id: 'assessment.R-1',
+      caseId: 'C-1001',
+      rule: 'assessment',
+      status: 'breached',
+      team: 'north',
+      startedAt: '2025-08-21T09:00:00.000Z',
+      dueAt: '2025-10-24T16:00:00.000Z',
+      limitAt: '2025-10-24T23:00:00.000Z',
+      metAt: '2025-10-25T10:00:00.000Z',
+      lateness: { amount: 1, unit: 'working-days' },
+      measure: { workingDays: 45, within: 45 },
+      explain: [],
+    };
+
+    // Act
+    const rows = parse(deadlinesCsv([record]), { columns: true }) as Record<string, string>[];
+
+    // Assess
+    expect(rows).toEqual([
+      {
+        case: 'C-1001',
+        deadline: 'assessment.R-1',
+        rule: 'assessment',
+        team: 'north',
+        started: '2025-08-21T10:00:00+01:00',
+        due: '2025-10-24T17:00:00+01:00',
+        limit: '2025-10-25T00:00:00+01:00',
+        met: '2025-10-25T11:00:00+01:00',
+        status: 'met_on_time',
+        lateness: '1',
+        lateness_unit: 'working-days',
+        working_days: '45',
+      },
+    ]);
   });
 });
