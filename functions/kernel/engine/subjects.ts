@@ -8,7 +8,7 @@ import { subjectDeadlineId } from '../ids.js';
 import { type Deadline, limitOf } from '../model.js';
 import type { Rule } from '../rules/index.js';
 import { computeAgain } from './compute.js';
-import { cancel, compute, iso, record, startDeadline, stop, type Work } from './deadlines.js';
+import { cancel, iso, record, startDeadline, stop, type Work } from './deadlines.js';
 import { UnknownSubjectError } from './types.js';
 
 /** The subject's clock of a rule on the case, if it has one. */
@@ -169,26 +169,13 @@ export function startSubject(w: Work, rule: Rule, subjectId: string, at: Date): 
 /** An earlier start of an open clock, delivered late: the clock runs from the first start. */
 function earlierStart(w: Work, rule: Rule, d: Deadline, at: Date): boolean {
   if (d.status !== 'open' || at.getTime() >= d.startedAt.getTime()) return false;
-  const old = { startedAt: d.startedAt, dueAt: d.dueAt, limitAt: limitOf(d) };
-  d.startedAt = at;
-  Object.assign(d, computeAgain(w.ctx, w.agg, rule, d));
-  d.version++;
-  if (w.eventId) d.startEventId = w.eventId;
-  record(
+  moveStart(
     w,
+    rule,
+    d,
     at,
-    'recomputed',
-    {
-      rule: rule.id,
-      reason: 'an earlier start of the same subject arrived: the clock runs from the first',
-      oldStartedAt: iso(old.startedAt),
-      newStartedAt: iso(at),
-      oldDueAt: iso(old.dueAt),
-      newDueAt: iso(d.dueAt),
-      oldLimitAt: iso(old.limitAt),
-      newLimitAt: iso(limitOf(d)),
-    },
-    d.id,
+    false,
+    'an earlier start of the same subject arrived: the clock runs from the first',
   );
   return true;
 }
@@ -203,9 +190,22 @@ function restartSubject(w: Work, rule: Rule, d: Deadline, at: Date): boolean {
   if (at.getTime() <= d.startedAt.getTime()) return false;
   const reopen = d.status === 'breached' && !d.metAt && at.getTime() <= limitOf(d).getTime();
   if (d.status !== 'open' && !reopen) return false;
+  moveStart(w, rule, d, at, reopen, 'restarted by a later start event');
+  return true;
+}
+
+/** Moves a clock's start to `at` and recomputes it (reopening a breach), audited old → new. */
+function moveStart(
+  w: Work,
+  rule: Rule,
+  d: Deadline,
+  at: Date,
+  reopen: boolean,
+  reason: string,
+): void {
   const old = { startedAt: d.startedAt, dueAt: d.dueAt, limitAt: limitOf(d) };
   d.startedAt = at;
-  Object.assign(d, compute(w.ctx, rule, w.agg, at, 1, d.extensionWeeks ?? 0));
+  Object.assign(d, computeAgain(w.ctx, w.agg, rule, d));
   if (reopen) {
     d.status = 'open';
     delete d.closedAt;
@@ -218,7 +218,7 @@ function restartSubject(w: Work, rule: Rule, d: Deadline, at: Date): boolean {
     reopen ? 'corrected' : 'recomputed',
     {
       rule: rule.id,
-      reason: 'restarted by a later start event',
+      reason,
       ...(reopen ? { from: 'breached', to: 'open' } : {}),
       oldStartedAt: iso(old.startedAt),
       newStartedAt: iso(at),
@@ -229,7 +229,6 @@ function restartSubject(w: Work, rule: Rule, d: Deadline, at: Date): boolean {
     },
     d.id,
   );
-  return true;
 }
 
 /**
