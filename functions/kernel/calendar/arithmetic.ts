@@ -93,7 +93,7 @@ export function addHours(cal: Calendar, from: Date, n: number): Due {
   return makeDue(due, () => [
     `Counted ${plural(n, 'hour')} of elapsed time from ${humanInstant(start)}; nights, weekends and holidays count.`,
     ...clockChanges(start, due).map((s) => `${s} Elapsed time is not stretched by it.`),
-    `Due at ${humanInstant(due)}, which is also the limit: a clock counted in hours has one instant.`,
+    `Due on ${humanInstant(due)}; a clock counted in hours has one instant, so that is also the limit.`,
   ]);
 }
 
@@ -119,7 +119,7 @@ export function addWorkingHours(cal: Calendar, from: Date, n: number, hours?: We
     out.push(...skippedDays(s, localDay(opening) + 1, localDay(due) - 1));
     out.push(
       ...clockChanges(start, due),
-      `Due at ${humanInstant(due)}, which is also the limit: a clock counted in hours has one instant.`,
+      `Due on ${humanInstant(due)}; a clock counted in hours has one instant, so that is also the limit.`,
     );
     return out;
   });
