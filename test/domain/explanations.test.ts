@@ -84,7 +84,7 @@ describe('a deadline’s explanation', () => {
     // Assess
     const [first, source] = deadline(aggregate, 'cla-visit.1').explain;
     expect(first).toBe(
-      'Visit to a looked-after child in their placement: 1 week from the start (the placement began) from Monday 2 March 2026, 10:00 (GMT).',
+      'Visit to a looked-after child in their placement: 1 week from the placement’s start, Monday 2 March 2026, 10:00 (GMT).',
     );
     expect(source).toMatch(
       /^Source \(regulations\): .*regulation 28\(4\).* — https:\/\/www\.legislation\.gov\.uk\/uksi\/2010\/959\/regulation\/28\.$/,
@@ -118,7 +118,7 @@ describe('a deadline’s explanation', () => {
         expect(d.explain[1], d.id).toMatch(
           /^Source \((statute|regulations|statutory guidance|local practice)\): /,
         );
-        expect(d.explain[0], d.id).toMatch(/, \d\d:\d\d \((GMT|BST)\)\.$/);
+        expect(d.explain[0], d.id).toMatch(/, \d\d:\d\d \((GMT|BST)\)[,.]/);
       }
     }
   });

@@ -3,7 +3,7 @@
  * time arithmetic, so every rule follows docs/domain.md "Exact semantics" the same way.
  */
 
-import { addMonthsToDate } from '../calendar/days.js';
+import { addMonthsToDate, humanDate, parseIsoDate } from '../calendar/days.js';
 import { quantity, UNIT_WORDS } from '../calendar/explain.js';
 import {
   addHours,
@@ -84,10 +84,18 @@ function weeklyHours(hours: NonNullable<Rule['defaultHours']>): WeeklyHours {
   ) as WeeklyHours;
 }
 
-/** The clock a deadline runs, why (in words), and the source of that timescale when it is not the rule's. */
+/**
+ * The clock a deadline runs, in words (`why`), what it runs from when that is not simply the
+ * start's instant (`from`: "the placement's start"), why this clock (`note`, read after a
+ * comma), and the source of that timescale when it is not the rule's.
+ */
 export interface EffectiveClock {
   clock: Clock;
   why: string;
+  /** How `why` joins the start ("from"; "beginning with" for Children Act 1989 s32 weeks). */
+  joiner?: string;
+  from?: string;
+  note?: string;
   source?: Source;
 }
 
@@ -115,14 +123,17 @@ export function effectiveClock(rule: Rule, agg: CaseAggregate, startedAt?: Date)
     if (reviewed)
       return {
         clock: plan.clock,
-        why: `${everyWords(plan.clock)} (after the first review)`,
+        why: everyWords(plan.clock),
+        from: CONDITION_STARTS[rule.while as CaseCondition],
+        note: 'the first review having been held',
         ...source,
       };
     const first = plan.first ?? rule.first;
     if (first !== undefined) {
       return {
         clock: first,
-        why: `${clockWords(first)} from the start (${CONDITION_STARTS[rule.while as CaseCondition]})`,
+        why: clockWords(first),
+        from: CONDITION_STARTS[rule.while as CaseCondition],
         ...source,
       };
     }
@@ -135,14 +146,16 @@ export function effectiveClock(rule: Rule, agg: CaseAggregate, startedAt?: Date)
   ) {
     return {
       clock: rule.second,
-      why: `${clockWords(rule.second)} from the first review`,
+      why: clockWords(rule.second),
+      from: 'the first review',
       ...source,
     };
   }
   if (plan.untilReview !== undefined && !reviewed && !fromPeriodStart) {
     return {
       clock: plan.untilReview,
-      why: `${everyWords(plan.untilReview)} until the first review`,
+      why: everyWords(plan.untilReview),
+      note: 'until the first review',
       ...source,
     };
   }
@@ -152,7 +165,8 @@ export function effectiveClock(rule: Rule, agg: CaseAggregate, startedAt?: Date)
     if (localDate(startedAt) >= anniversary) {
       return {
         clock: later.clock,
-        why: `${everyWords(later.clock)} (from ${anniversary}, ${quantity(later.afterMonths, 'months')} after the start${later.why})`,
+        why: everyWords(later.clock),
+        note: `the placement being ${quantity(later.afterMonths, 'months')} old on ${humanDate(parseIsoDate(anniversary))}${later.why}`,
         ...source,
       };
     }
@@ -160,7 +174,8 @@ export function effectiveClock(rule: Rule, agg: CaseAggregate, startedAt?: Date)
   if (plan.fromPlacement) {
     return {
       clock: plan.clock,
-      why: `${everyWords(plan.clock)} (the interval agreed with the IRO)`,
+      why: everyWords(plan.clock),
+      note: 'the interval agreed with the IRO',
       ...source,
     };
   }
@@ -186,7 +201,7 @@ export function effectiveClock(rule: Rule, agg: CaseAggregate, startedAt?: Date)
     why += `, capped at the maximum ${iv.max}`;
   }
   const clock = { unit: rule.clock.unit, amount };
-  return { clock, why: `${everyWords(clock)} (${why})` };
+  return { clock, why: everyWords(clock), note: why };
 }
 
 /** A recurring rule's clocks as the case's placement basis sets them. */
@@ -219,7 +234,7 @@ function basisPlan(rule: Rule, agg: CaseAggregate): BasisPlan {
           later: {
             afterMonths: later.afterMonths,
             clock: later.clock,
-            why: basis === 'until-18' ? ', the placement intended to last until 18' : '',
+            why: basis === 'until-18' ? ' and intended to last until the child is 18' : '',
           },
         }),
     fromPlacement: agreed !== undefined,
@@ -233,14 +248,14 @@ function reviewedSince(agg: CaseAggregate, since: Date): boolean {
   return last !== undefined && last.getTime() > since.getTime();
 }
 
-/** What starts each case condition's period, in explanations. */
+/** What starts each case condition's period, in explanations ("1 week from the placement's start"). */
 const CONDITION_STARTS: Record<CaseCondition, string> = {
-  jointWithMentalHealth: 'joint working began',
-  coworking: 'co-working began',
-  buildingBridges: 'Building Bridges began',
-  cpPlan: 'the child protection plan began',
-  placement: 'the placement began',
-  lookedAfter: 'the child became looked after',
+  jointWithMentalHealth: 'the start of joint working',
+  coworking: 'the start of co-working',
+  buildingBridges: 'the start of Building Bridges',
+  cpPlan: 'the start of the child protection plan',
+  placement: 'the placement’s start',
+  lookedAfter: 'the day the child became looked after',
 };
 
 /** Whether the case condition a recurring rule runs under holds. */

@@ -80,7 +80,7 @@ export function compute(
     dueAt: due.due,
     limitAt: due.limit,
     explain: [
-      `${rule.title}: ${effective.why} from ${humanInstant(startedAt.getTime())}.`,
+      `${rule.title}: ${effective.why} ${effective.joiner ?? 'from'} ${effective.from === undefined ? '' : `${effective.from}, `}${humanInstant(startedAt.getTime())}${effective.note === undefined ? '' : `, ${effective.note}`}.`,
       sourceLine(effective.source ?? rule.source),
       ...hoursNote,
       ...due.explain,
@@ -90,11 +90,15 @@ export function compute(
 
 /** A subject rule's clock, lengthened by the weeks of extension granted. */
 function subjectClock(rule: Rule, extensionWeeks: number): EffectiveClock {
-  if (extensionWeeks === 0) return { clock: rule.clock, why: clockWords(rule.clock) };
   const clock = { ...rule.clock, amount: rule.clock.amount + extensionWeeks };
+  const joiner = clock.beginningWith ? { joiner: 'beginning with' } : {};
+  const why = quantity(clock.amount, clock.unit);
+  if (extensionWeeks === 0) return { clock, why, ...joiner };
   return {
     clock,
-    why: `${clockWords(clock)} (${clockWords(rule.clock)} and ${quantity(extensionWeeks, 'weeks')} of extensions)`,
+    why,
+    ...joiner,
+    note: `${quantity(rule.clock.amount, rule.clock.unit)} and ${quantity(extensionWeeks, 'weeks')} of extensions`,
   };
 }
 
