@@ -148,7 +148,7 @@ describe('bank holidays in arithmetic', () => {
       'Skipped Friday 3 April 2026: Good Friday, a bank holiday in England and Wales.',
       'Skipped the weekend of Saturday 4 and Sunday 5 April 2026.',
       'Skipped Monday 6 April 2026: Easter Monday, a bank holiday in England and Wales.',
-      'Due at close of business (17:00) on Tuesday 7 April 2026: the working target reminders are planned around.',
+      'Due at close of business on Tuesday 7 April 2026, 17:00 (BST): the working target reminders are planned around.',
       'Limit: the end of Tuesday 7 April 2026; met by then is on time.',
     ]);
     // The limit is the London midnight that ends the target's date (BST: 23:00 UTC).

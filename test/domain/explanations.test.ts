@@ -40,6 +40,23 @@ describe('units in words', () => {
   );
 });
 
+describe('weeks beginning with the start’s day', () => {
+  it('1 week ends, 2 weeks end: issued Tuesday 3 March 2026, the last days are the Mondays after', () => {
+    // Act
+    const from = new Date('2026-03-03T10:00:00Z');
+    const one = addClock(calendar, from, { unit: 'weeks', amount: 1, beginningWith: true });
+    const two = addClock(calendar, from, { unit: 'weeks', amount: 2, beginningWith: true });
+
+    // Assess
+    expect(one.explain[0]).toBe(
+      '1 week beginning with Tuesday 3 March 2026 ends on Monday 9 March 2026.',
+    );
+    expect(two.explain[0]).toBe(
+      '2 weeks beginning with Tuesday 3 March 2026 end on Monday 16 March 2026.',
+    );
+  });
+});
+
 describe('London time with its zone', () => {
   it('writes an instant as “Friday 24 May 2030, 17:30 (BST)”, and GMT in winter', () => {
     expect(humanInstant(Date.parse('2030-05-24T16:30:00Z'))).toBe(
@@ -66,7 +83,7 @@ describe('a deadline’s explanation', () => {
       'Counted 1 working day after Friday 22 August 2025, the day it started.',
       'Skipped the weekend of Saturday 23 and Sunday 24 August 2025.',
       'Skipped Monday 25 August 2025: Summer bank holiday, a bank holiday in England and Wales.',
-      'Due at close of business (17:00) on Tuesday 26 August 2025: the working target reminders are planned around.',
+      'Due at close of business on Tuesday 26 August 2025, 17:00 (BST): the working target reminders are planned around.',
       'Limit: the end of Tuesday 26 August 2025; met by then is on time.',
     ]);
   });

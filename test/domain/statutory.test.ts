@@ -247,7 +247,7 @@ describe('care proceedings (Children Act 1989 s32)', () => {
       detail: { reason: 'extended by 8 weeks', newLimitAt: '2026-07-20T23:00:00.000Z' },
     });
     expect(d.explain[0]).toBe(
-      'Care proceedings disposed of within 26 weeks of issue: 34 weeks beginning with Tuesday 25 November 2025, 10:00 (GMT), 26 weeks and 8 weeks of extensions.',
+      'Care proceedings disposed of within 26 weeks of issue: 34 weeks beginning with Tuesday 25 November 2025, 10:00 (GMT), 26 weeks and 8 weeks by extension.',
     );
   });
 

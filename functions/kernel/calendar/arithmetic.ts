@@ -6,7 +6,7 @@
 import { addCalendarMonths, civilFromDay, humanDate, MONTHS } from './days.js';
 import { CalendarRangeError } from './errors.js';
 import { clockChanges, endOfDayBefore, humanInstant, plural, skippedDays } from './explain.js';
-import { HOUR_MS, localClock, localDay, localMidnight } from './london.js';
+import { HOUR_MS, localClock, localDay, localMidnight, zoneAt } from './london.js';
 import {
   closeAt,
   indexOfDay,
@@ -60,9 +60,9 @@ const makeDayDue = (ms: number, limitDay: number, build: () => string[]): Due =>
 const limitSentence = (limitDay: number): string =>
   `Limit: ${endOfDayBefore(localMidnight(limitDay + 1))}; met by then is on time.`;
 
-/** The target's sentence: close of business on `day`, what reminders are planned around. */
+/** The target's sentence: close of business on `day`, in London time with its zone. */
 const targetSentence = (due: number, day: number): string =>
-  `Due at close of business (${localClock(due)}) on ${humanDate(day)}: the working target reminders are planned around.`;
+  `Due at close of business on ${humanDate(day)}, ${localClock(due)} (${zoneAt(due)}): the working target reminders are planned around.`;
 
 function wholeCount(n: number, what: string): void {
   if (!Number.isInteger(n) || n < 0)
@@ -198,7 +198,7 @@ export function addWeeks(
     start,
     target,
     beginningWith
-      ? `${plural(w, 'week')} beginning with ${humanDate(day)} end on ${humanDate(target)}.`
+      ? `${plural(w, 'week')} beginning with ${humanDate(day)} ${w === 1 ? 'ends' : 'end'} on ${humanDate(target)}.`
       : `${plural(w, 'week')} after ${humanDate(day)} is ${humanDate(target)}.`,
   );
 }

@@ -98,7 +98,7 @@ function subjectClock(rule: Rule, extensionWeeks: number): EffectiveClock {
     clock,
     why,
     ...joiner,
-    note: `${quantity(rule.clock.amount, rule.clock.unit)} and ${quantity(extensionWeeks, 'weeks')} of extensions`,
+    note: `${quantity(rule.clock.amount, rule.clock.unit)} and ${quantity(extensionWeeks, 'weeks')} by extension`,
   };
 }
 
