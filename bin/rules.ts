@@ -14,7 +14,13 @@ import { parseArgs } from 'node:util';
 import { quantity } from '#kernel/calendar/explain.js';
 import { type BoundEngine, makeCaseEngine } from '#kernel/engine/bound.js';
 import { breachOf, type ReminderPlan, type ReminderStep } from '#kernel/reminders/index.js';
-import type { Clock, EventMatcher, Rule, Source } from '#kernel/rules/index.js';
+import {
+  type Clock,
+  type EventMatcher,
+  type Rule,
+  SOURCE_KIND_WORDS,
+  type Source,
+} from '#kernel/rules/index.js';
 import { authorityConfig, authorityOf, ConfigError, loadConfig } from '#lib/config.js';
 import type { AuthorityConfig } from '#schemas/authority.js';
 import { DEFAULT_PORT, exampleAuthority } from './local-defaults.js';
@@ -159,17 +165,10 @@ export function renderRuleTable(
   return `${lines.join('\n')}\n`;
 }
 
-const SOURCE_KINDS: Record<Source['kind'], string> = {
-  statute: 'statute',
-  regulation: 'regulation',
-  'statutory-guidance': 'statutory guidance',
-  'local-practice': 'local practice',
-};
-
 function sourceText(source: Source): string {
   const citation =
     source.url === undefined ? source.citation : `[${source.citation}](${source.url})`;
-  return `${SOURCE_KINDS[source.kind]}: ${citation}`;
+  return `${SOURCE_KIND_WORDS[source.kind]}: ${citation}`;
 }
 
 /**

@@ -104,7 +104,7 @@ describe('a deadline’s explanation', () => {
       'Visit to a looked-after child in their placement: 1 week from the placement’s start, Monday 2 March 2026, 10:00 (GMT).',
     );
     expect(source).toMatch(
-      /^Source \(regulations\): .*regulation 28\(4\).* — https:\/\/www\.legislation\.gov\.uk\/uksi\/2010\/959\/regulation\/28\.$/,
+      /^Source \(regulation\): .*regulation 28\(4\).* — https:\/\/www\.legislation\.gov\.uk\/uksi\/2010\/959\/regulation\/28\.$/,
     );
   });
 
@@ -133,7 +133,7 @@ describe('a deadline’s explanation', () => {
       );
       for (const d of aggregate.deadlines) {
         expect(d.explain[1], d.id).toMatch(
-          /^Source \((statute|regulations|statutory guidance|local practice)\): /,
+          /^Source \((statute|regulation|statutory guidance|local practice)\): /,
         );
         expect(d.explain[0], d.id).toMatch(/, \d\d:\d\d \((GMT|BST)\)[,.]/);
       }

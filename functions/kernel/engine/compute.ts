@@ -4,7 +4,7 @@
  */
 import { humanInstant, quantity } from '../calendar/explain.js';
 import type { CaseAggregate, Deadline } from '../model.js';
-import type { Rule, Source } from '../rules/index.js';
+import { type Rule, SOURCE_KIND_WORDS, type Source } from '../rules/index.js';
 import {
   addClock,
   clockWords,
@@ -25,16 +25,9 @@ export interface Computed {
   escalateTo?: Deadline['escalateTo'];
 }
 
-const SOURCE_KINDS: Record<Source['kind'], string> = {
-  statute: 'statute',
-  regulation: 'regulations',
-  'statutory-guidance': 'statutory guidance',
-  'local-practice': 'local practice',
-};
-
-/** "Source (regulations): … — https://…": the line that names where a timescale comes from. */
+/** "Source (regulation): … — https://…": the line that names where a timescale comes from. */
 export function sourceLine(source: Source): string {
-  return `Source (${SOURCE_KINDS[source.kind]}): ${source.citation}${source.url === undefined ? '' : ` — ${source.url}`}.`;
+  return `Source (${SOURCE_KIND_WORDS[source.kind]}): ${source.citation}${source.url === undefined ? '' : ` — ${source.url}`}.`;
 }
 
 /**

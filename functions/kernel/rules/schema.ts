@@ -41,6 +41,13 @@ export type Clock = z.infer<typeof Clock>;
 /** What kind of text a rule comes from: what a safeguarding manager weighs first. */
 export const SourceKind = z.enum(['statute', 'regulation', 'statutory-guidance', 'local-practice']);
 export type SourceKind = z.infer<typeof SourceKind>;
+/** A source's kind in words, as explanations and `npx timescales rules` name it. */
+export const SOURCE_KIND_WORDS: Record<SourceKind, string> = {
+  statute: 'statute',
+  regulation: 'regulation',
+  'statutory-guidance': 'statutory guidance',
+  'local-practice': 'local practice',
+};
 
 /** Where a rule's timescale comes from: its kind, the citation, and where to read it. */
 export const Source = z.strictObject({
