@@ -249,8 +249,8 @@ async function command(args: string[]): Promise<unknown> {
       }
       const cal = calendarFrom(values);
       const from = parseInstant(instant);
-      const { due, explain } = add(cal, from, Number(amount), values.team);
-      return { from: formatLocal(from), due: formatLocal(due), explain };
+      const { due, limit, explain } = add(cal, from, Number(amount), values.team);
+      return { from: formatLocal(from), due: formatLocal(due), limit: formatLocal(limit), explain };
     }
     case 'is-working-day': {
       expect(1, '<yyyy-mm-dd>');

@@ -11,9 +11,16 @@
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { quantity } from '#kernel/calendar/explain.js';
 import { type BoundEngine, makeCaseEngine } from '#kernel/engine/bound.js';
 import { breachOf, type ReminderPlan, type ReminderStep } from '#kernel/reminders/index.js';
-import type { EventMatcher, Rule } from '#kernel/rules/index.js';
+import {
+  type Clock,
+  type EventMatcher,
+  type Rule,
+  SOURCE_KIND_WORDS,
+  type Source,
+} from '#kernel/rules/index.js';
 import { authorityConfig, authorityOf, ConfigError, loadConfig } from '#lib/config.js';
 import type { AuthorityConfig } from '#schemas/authority.js';
 import { DEFAULT_PORT, exampleAuthority } from './local-defaults.js';
@@ -116,8 +123,9 @@ function problems(error: unknown, source: string, io: RulesIo): number {
 }
 
 /**
- * The rule table as markdown: one row per rule (those switched off last, marked off), with the
- * clock, the events that start, meet and cancel it, its reminder plan and its flags.
+ * The rule table as markdown: one row per rule (those switched off last, marked off, and why),
+ * with the clock, the events that start, meet and cancel it, its reminder plan, its flags and
+ * its source; then what the deployment covers and how to switch an England-only rule on.
  */
 export function renderRuleTable(
   engine: Pick<BoundEngine, 'rules' | 'plans'>,
@@ -128,9 +136,11 @@ export function renderRuleTable(
   const lines = [
     `Rules of ${authority.authority}: preset \`${authority.preset}\`, bank holidays of \`${authority.division}\`${source === undefined ? ' (built-in defaults)' : `, from \`${source}\``}; semantics and sources in docs/domain.md.`,
     '',
-    '| rule | on | clock | starts | met by | cancelled by | reminders | flags |',
-    '|---|---|---|---|---|---|---|---|',
+    '| rule | on | clock | starts | met by | cancelled by | reminders | flags | source |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
+  const englandOnly = (rule: Rule) =>
+    rule.divisions !== undefined && !rule.divisions.includes(authority.division);
   for (const [rule, on] of [
     ...rules.rules.map((r) => [r, true] as const),
     ...rules.disabled.map((r) => [r, false] as const),
@@ -138,7 +148,7 @@ export function renderRuleTable(
     lines.push(
       row([
         `\`${rule.id}\``,
-        on ? 'on' : 'off',
+        on ? 'on' : englandOnly(rule) ? 'off (England only)' : 'off',
         clockText(rule),
         rule.start.map(matcherText).join(', '),
         rule.stop.map(matcherText).join(', ') +
@@ -146,29 +156,66 @@ export function renderRuleTable(
         rule.cancel.map(matcherText).join(', ') || '–',
         remindersText(plans[rule.id], rule),
         flags(rule),
+        sourceText(rule.source),
       ]),
     );
   }
+  const off = rules.disabled.filter(englandOnly);
+  if (off.length > 0) lines.push('', scopeText(authority.division, off));
   return `${lines.join('\n')}\n`;
+}
+
+function sourceText(source: Source): string {
+  const citation =
+    source.url === undefined ? source.citation : `[${source.citation}](${source.url})`;
+  return `${SOURCE_KIND_WORDS[source.kind]}: ${citation}`;
+}
+
+/**
+ * Why the England-only rules are off in a Scottish or Northern Irish authority, and how to run
+ * one (the rule table of an authority in England and Wales has none off for its division).
+ */
+function scopeText(division: AuthorityConfig['division'], off: readonly Rule[]): string {
+  const nation = division === 'scotland' ? 'Scotland' : 'Northern Ireland';
+  return `Scope: this authority's division is \`${division}\`, so the England-only rules (${off.map((r) => `\`${r.id}\``).join(', ')}) are off by default: they follow England's statutory guidance, regulations and LADO role, not ${nation}'s. To run one, switch it on with \`"rules": { "<id>": { "enabled": true } }\`.`;
 }
 
 const row = (cells: string[]) => `| ${cells.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`;
 
 function matcherText(m: EventMatcher): string {
-  return m.kind === undefined ? `\`${m.type}\`` : `\`${m.type} {kind: ${m.kind}}\``;
+  const narrowed = [
+    m.kind === undefined ? '' : `kind: ${m.kind}`,
+    m.outcome === undefined ? '' : `outcome: ${m.outcome.join(' or ')}`,
+    m.conference === undefined ? '' : `conference: ${m.conference}`,
+    m.seenAlone ? 'seenAlone' : '',
+    m.atHome ? 'atHome' : '',
+  ].filter(Boolean);
+  return narrowed.length === 0 ? `\`${m.type}\`` : `\`${m.type} {${narrowed.join(', ')}}\``;
 }
 
-const UNITS: Record<Rule['clock']['unit'], [string, string]> = {
-  hours: ['hour', 'hours'],
-  'working-hours': ['working hour', 'working hours'],
-  'working-days': ['working day', 'working days'],
-  weeks: ['week', 'weeks'],
-  months: ['month', 'months'],
-};
+function amount(clock: Clock): string {
+  const base = quantity(clock.amount, clock.unit);
+  if (clock.unit === 'hours') return `${base} (elapsed)`;
+  return clock.beginningWith ? `${base} beginning with the start day` : base;
+}
 
-function amount(clock: Rule['clock']): string {
-  const [one, many] = UNITS[clock.unit];
-  return `${clock.amount} ${clock.amount === 1 ? one : many}${clock.unit === 'hours' ? ' (elapsed)' : ''}`;
+const every = (clock: Clock): string =>
+  clock.amount === 1 ? `every ${amount(clock).replace(/^1 /, '')}` : `every ${amount(clock)}`;
+
+/** Each placement basis's visits, where they differ from the rule's own clocks. */
+function basesText(rule: Rule): string {
+  const parts = Object.entries(rule.bases ?? {}).flatMap(([basis, b]) => {
+    const said = [
+      b.untilReview === undefined ? '' : `${every(b.untilReview)} until the first review`,
+      b.clock === undefined ? '' : `then ${every(b.clock)}`,
+      b.later === undefined
+        ? ''
+        : `after ${quantity(b.later.afterMonths, 'months')}, ${every(b.later.clock)}`,
+      b.fromPlacement === undefined ? '' : `the placement's \`${b.fromPlacement}\``,
+    ].filter(Boolean);
+    return said.length === 0 ? [] : [`\`${basis}\`: ${said.join(', ')}`];
+  });
+  return parts.length === 0 ? '' : `; by \`basis\`: ${parts.join('; ')}`;
 }
 
 function clockText(rule: Rule): string {
@@ -178,9 +225,12 @@ function clockText(rule: Rule): string {
   } else if (rule.while === undefined) {
     parts.push(amount(rule.clock));
     if (rule.restart) parts.push('from the latest start');
+    if (rule.extend !== undefined)
+      parts.push(`(extended by ${rule.extend.map(matcherText).join(', ')})`);
   } else {
     if (rule.first !== undefined) parts.push(`${amount(rule.first)} from the start, then`);
-    parts.push(`every ${amount(rule.clock)}`);
+    if (rule.second !== undefined) parts.push(`${amount(rule.second)} after the first, then`);
+    parts.push(every(rule.clock));
     const iv = rule.interval;
     const notes = [
       iv?.fromCase === undefined ? '' : `or the case's \`${iv.fromCase}\``,
@@ -190,9 +240,11 @@ function clockText(rule: Rule): string {
     if (notes.length > 0) parts.push(`(${notes.join('; ')})`);
     if (rule.later !== undefined) {
       parts.push(
-        `; after ${rule.later.afterMonths} months${rule.later.when === 'permanent' ? ' of a permanent placement' : ''}, every ${amount(rule.later.clock)}`,
+        `; after ${rule.later.afterMonths} months${rule.later.when === 'permanent' ? ' of a placement intended to last until 18' : ''}, ${every(rule.later.clock)}`,
       );
     }
+    const bases = basesText(rule);
+    if (bases !== '') parts.push(bases);
   }
   if (rule.hoursTeam !== undefined) parts.push(`(${rule.hoursTeam} hours)`);
   return parts.join(' ').replace(' ;', ';');
@@ -262,6 +314,7 @@ function flags(rule: Rule): string {
     rule.urgent ? 'urgent' : '',
     rule.safeguarding ? 'safeguarding' : '',
     rule.recurring ? 'recurring' : '',
+    rule.measure === 'dfe-working-days' ? 'reported as the DfE counts' : '',
   ].filter(Boolean);
   return out.join(', ') || '–';
 }

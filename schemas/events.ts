@@ -135,6 +135,32 @@ export const SupervisionKind = z.enum(['joint', 'building-bridges', 'co-working'
 export const ConferenceKind = z.enum(['initial', 'review']);
 /** Statutory visits: to a child on a child protection plan, to a looked-after child. */
 export const VisitKind = z.enum(['cp', 'cla']);
+/**
+ * What a referral's decision on next steps was: an assessment, a strategy discussion (section
+ * 47), early help, or no further action. The last two owe no assessment: they cancel its clock.
+ */
+export const ReferralOutcome = z.enum([
+  'assessment',
+  'strategy-discussion',
+  'early-help',
+  'no-further-action',
+]);
+/**
+ * Which visiting schedule of the Care Planning, Placement and Case Review (England)
+ * Regulations 2010 a placement follows: regulation 28(2) (`standard`; `until-18` when the
+ * placement is intended to last until the child is 18), 28(3) (`with-parent-before-assessment`,
+ * regulation 19), 28(4) (`connected-person-temporary`, regulation 24; `interim-care-order-at-home`),
+ * 28(5) (`care-order-at-home`) or regulation 48 (`short-breaks`).
+ */
+export const PlacementBasis = z.enum([
+  'standard',
+  'until-18',
+  'with-parent-before-assessment',
+  'connected-person-temporary',
+  'interim-care-order-at-home',
+  'care-order-at-home',
+  'short-breaks',
+]);
 
 /** Known roles; the routing of reminders uses them. */
 export const WorkerRole = z.enum([
@@ -178,6 +204,16 @@ export const BuildingBridgesStartedData = z.strictObject({ personId: PersonId })
 export const ReferralData = z.strictObject({
   referralId: Id.check(z.describe('the referral, e.g. R-1001')),
 });
+export const ReferralDecidedData = z.strictObject({
+  referralId: ReferralData.shape.referralId,
+  outcome: z.optional(
+    ReferralOutcome.check(
+      z.describe(
+        'the decision: early-help and no-further-action owe no assessment (its clock is cancelled); absent: the assessment clock runs on and the answer warns outcome-missing',
+      ),
+    ),
+  ),
+});
 export const EnquiryData = z.strictObject({
   enquiryId: Id.check(z.describe('the section 47 enquiry, e.g. E-1001')),
 });
@@ -198,15 +234,88 @@ export const ConferenceHeldData = z
       description: 'an initial conference names the enquiryId whose strategy discussion started it',
     }),
   );
-export const VisitMadeData = z.strictObject({ kind: VisitKind });
-export const PlacementStartedData = z.strictObject({
-  placementId: Id.check(z.describe('the placement, e.g. PL-1001')),
-  permanent: z.optional(
-    z.boolean().check(z.describe('the placement is intended to last until the child is 18')),
-  ),
+export const EnquiryConcludedData = z.strictObject({
+  enquiryId: EnquiryData.shape.enquiryId,
+  conference: z
+    .boolean()
+    .check(
+      z.describe(
+        'whether an initial child protection conference is to be held: false cancels the enquiry’s initial-conference clock',
+      ),
+    ),
 });
+export const VisitMadeData = z.strictObject({
+  kind: VisitKind,
+  seenAlone: z.optional(z.boolean().check(z.describe('the child was seen alone'))),
+  atHome: z.optional(z.boolean().check(z.describe('the child was seen at home'))),
+});
+export const PlacementStartedData = z
+  .strictObject({
+    placementId: Id.check(z.describe('the placement, e.g. PL-1001')),
+    basis: z.optional(
+      PlacementBasis.check(
+        z.describe(
+          'the visiting schedule the placement follows (default standard): regulation 28(2)–(5) or 48 of the 2010 Regulations',
+        ),
+      ),
+    ),
+    permanent: z.optional(
+      z
+        .boolean()
+        .check(
+          z.describe(
+            'older form of basis until-18: true means the placement is intended to last until the child is 18',
+          ),
+        ),
+    ),
+    visitEveryWeeks: z.optional(
+      z
+        .number()
+        .check(
+          z.int(),
+          z.gte(1),
+          z.lte(52),
+          z.describe(
+            'short-breaks only (required there): the visiting interval agreed with the IRO, in weeks',
+          ),
+        ),
+    ),
+  })
+  .check(
+    z.refine((d) => d.basis !== 'short-breaks' || d.visitEveryWeeks !== undefined, {
+      message: 'a short-breaks placement names the visiting interval agreed with the IRO',
+      path: ['visitEveryWeeks'],
+    }),
+    z.refine((d) => d.visitEveryWeeks === undefined || d.basis === 'short-breaks', {
+      message: 'only a short-breaks placement sets visitEveryWeeks',
+      path: ['visitEveryWeeks'],
+    }),
+    z.refine((d) => d.permanent !== true || d.basis === undefined || d.basis === 'until-18', {
+      message: 'permanent: true means basis until-18',
+      path: ['permanent'],
+    }),
+    z.meta({
+      if: { properties: { basis: { const: 'short-breaks' } }, required: ['basis'] },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, metadata never awaited
+      then: { required: ['visitEveryWeeks'] },
+    }),
+  );
 export const PlacementEndedData = z.strictObject({
   placementId: PlacementStartedData.shape.placementId,
+});
+export const ProceedingsData = z.strictObject({
+  proceedingsId: Id.check(z.describe('the care proceedings, e.g. PR-1001')),
+});
+export const ProceedingsExtendedData = z.strictObject({
+  proceedingsId: ProceedingsData.shape.proceedingsId,
+  weeks: z
+    .number()
+    .check(
+      z.int(),
+      z.gte(1),
+      z.lte(8),
+      z.describe('the extension granted under Children Act 1989 s32(5): 1 to 8 weeks'),
+    ),
 });
 
 export const PersonUpsertedData = z.strictObject({
@@ -284,9 +393,10 @@ export const CaseEvent = z.discriminatedUnion('type', [
   caseEvent('building-bridges.started', BuildingBridgesStartedData),
   caseEvent('building-bridges.ended', EmptyData),
   caseEvent('referral.received', ReferralData),
-  caseEvent('referral.decided', ReferralData),
+  caseEvent('referral.decided', ReferralDecidedData),
   caseEvent('assessment.completed', ReferralData),
   caseEvent('strategy-discussion.held', EnquiryData),
+  caseEvent('enquiry.concluded', EnquiryConcludedData),
   caseEvent('conference.held', ConferenceHeldData),
   caseEvent('cp-plan.started', EmptyData),
   caseEvent('cp-plan.ended', EmptyData),
@@ -294,6 +404,12 @@ export const CaseEvent = z.discriminatedUnion('type', [
   caseEvent('visit.made', VisitMadeData),
   caseEvent('placement.started', PlacementStartedData),
   caseEvent('placement.ended', PlacementEndedData),
+  caseEvent('looked-after.started', EmptyData),
+  caseEvent('looked-after.ended', EmptyData),
+  caseEvent('cla-review.held', EmptyData),
+  caseEvent('proceedings.issued', ProceedingsData),
+  caseEvent('proceedings.extended', ProceedingsExtendedData),
+  caseEvent('proceedings.concluded', ProceedingsData),
 ]);
 
 export const DirectoryEvent = z.discriminatedUnion('type', [
@@ -318,6 +434,8 @@ export type Worker = z.infer<typeof Worker>;
 export type SupervisionKind = z.infer<typeof SupervisionKind>;
 export type ConferenceKind = z.infer<typeof ConferenceKind>;
 export type VisitKind = z.infer<typeof VisitKind>;
+export type ReferralOutcome = z.infer<typeof ReferralOutcome>;
+export type PlacementBasis = z.infer<typeof PlacementBasis>;
 
 /** Every event type `POST /v1/events` accepts (the import offers the CSV shapes of these). */
 export const EVENT_TYPES: ReadonlySet<string> = new Set(

@@ -15,10 +15,10 @@ const UtcInstant = z.string().check(z.describe('ISO-8601 instant in UTC (Z offse
 export const EventWarning = z
   .object({
     code: z
-      .enum(['no-worker-in-role', 'unknown-person', 'no-contact'])
+      .enum(['no-worker-in-role', 'unknown-person', 'no-contact', 'outcome-missing'])
       .check(
         z.describe(
-          'no-worker-in-role: a clock is running and no worker holds a role its reminders go to; unknown-person: the event names a person the directory does not hold; no-contact: a person the reminders need has no email, or no phone for an urgent SMS',
+          'no-worker-in-role: a clock is running and no worker holds a role its reminders go to; unknown-person: the event names a person the directory does not hold; no-contact: a person the reminders need has no email, or no phone for an urgent SMS; outcome-missing: a referral decision names no outcome, so its assessment clock keeps running',
         ),
       ),
     field: z.optional(z.string()).check(z.describe('the field of the event it is about')),
@@ -49,9 +49,35 @@ export const DeadlineView = z
     caseId: CaseId,
     rule: z.string().check(z.describe('rule id, e.g. lado-notification')),
     status: DeadlineStatus,
-    dueAt: UtcInstant,
+    dueAt: UtcInstant.check(
+      z.describe(
+        'the working target reminders are planned around: close of business on the limit’s date, or the working day before',
+      ),
+    ),
+    limitAt: z.optional(
+      UtcInstant.check(
+        z.describe(
+          'the statutory limit: met by then is on time, breached only when it passes; for a clock counted in working days, weeks or months the London midnight that ends its date, for one counted in hours the same instant as dueAt (absent on deadlines stored before limits: read dueAt)',
+        ),
+      ),
+    ),
     startedAt: z.optional(UtcInstant),
     closedAt: z.optional(UtcInstant),
+    closedReason: z
+      .optional(z.string())
+      .check(z.describe('a cancelled clock: why it is no longer owed, in words a manager reads')),
+    measure: z
+      .optional(
+        z.object({
+          workingDays: z.number().check(z.int()),
+          within: z.number().check(z.int()),
+        }),
+      )
+      .check(
+        z.describe(
+          'assessment and initial conference: the DfE’s count — working days by date (England and Wales bank holidays) from the start to the stop — and the most it allows',
+        ),
+      ),
     metAt: z
       .optional(UtcInstant)
       .check(z.describe('a breached clock met late: when the stop event happened')),

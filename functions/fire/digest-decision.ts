@@ -23,6 +23,7 @@ import {
   heldUntilSuffix,
 } from '#kernel/ids.js';
 import type { Deadline } from '#kernel/model.js';
+import { limitOf } from '#kernel/model.js';
 import type { DigestEntry, ReminderAuditEntry, StoredCase } from '#kernel/records.js';
 import {
   ackRole,
@@ -262,11 +263,11 @@ function statusNow(deadline: Deadline | undefined, now: Date): DigestStatus {
       return { kind: 'cancelled' };
     case 'breached':
       return deadline.metAt === undefined
-        ? { kind: 'breached', lateMs: now.getTime() - deadline.dueAt.getTime() }
+        ? { kind: 'breached', lateMs: now.getTime() - limitOf(deadline).getTime() }
         : {
             kind: 'met-late',
             at: deadline.metAt,
-            lateMs: deadline.metAt.getTime() - deadline.dueAt.getTime(),
+            lateMs: deadline.metAt.getTime() - limitOf(deadline).getTime(),
           };
   }
 }

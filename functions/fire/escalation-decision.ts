@@ -18,8 +18,10 @@
  *   the fallback. With no fallback contact configured, the escalation is recorded as reaching
  *   nobody (`AlertReachedNobody`, alarmed too).
  */
+
 import type { AlertPhase, ClockAlerts } from '#kernel/alert-state.js';
 import { FALLBACK_PERSON_ID, reminderId as makeReminderId } from '#kernel/ids.js';
+import { limitOf } from '#kernel/model.js';
 import type { Person } from '#kernel/people.js';
 import type { ReminderAuditEntry, StoredCase } from '#kernel/records.js';
 import {
@@ -284,7 +286,7 @@ export function decideEscalation(
       urgent: true,
       link: caseLink(settings.caseUrlTemplate, deadline.caseId),
       lateMs:
-        moment === 'breach' ? Math.max(0, now.getTime() - deadline.dueAt.getTime()) : undefined,
+        moment === 'breach' ? Math.max(0, now.getTime() - limitOf(deadline).getTime()) : undefined,
       emailFrom: settings.emailFrom,
       now,
       alert: {

@@ -17,6 +17,7 @@
 import type { ClockAlerts } from '#kernel/alert-state.js';
 import { type Calendar, localDate, nextOpening } from '#kernel/calendar/index.js';
 import { heldUntilSuffix, reminderId } from '#kernel/ids.js';
+import { limitOf } from '#kernel/model.js';
 import type {
   DigestEntry,
   ReminderAuditEntry,
@@ -183,7 +184,9 @@ export function decideReminder(
         link: caseLink(settings.caseUrlTemplate, deadline.caseId),
         invite: invitationOf(deadline, plan, planned.step, now),
         lateMs:
-          moment === 'breach' ? Math.max(0, now.getTime() - deadline.dueAt.getTime()) : undefined,
+          moment === 'breach'
+            ? Math.max(0, now.getTime() - limitOf(deadline).getTime())
+            : undefined,
         gaps,
         emailFrom: settings.emailFrom,
         authority: settings.authorityName,

@@ -7,7 +7,9 @@
  *   reminders go to (every stage of a ladder, and its breach step, included);
  * - `unknown-person`: the event names a person the directory does not hold;
  * - `no-contact`: a person the reminders need has no email address, or an EDT manager put on
- *   the rota has no phone for the urgent SMS.
+ *   the rota has no phone for the urgent SMS;
+ * - `outcome-missing`: a referral decision names no outcome, so the referral's assessment clock
+ *   keeps running (early help and no further action would have cancelled it).
  *
  * Computed before the event is committed and stored in its answer, so every redelivery gets
  * the same warnings byte for byte. Directory reads happen only for events that name people.
@@ -37,6 +39,14 @@ export async function caseEventWarnings(
   deps: WarningDeps,
 ): Promise<EventWarning[]> {
   const warnings: EventWarning[] = [];
+  if (event.type === 'referral.decided' && event.data.outcome === undefined) {
+    const id = event.data.referralId;
+    warnings.push({
+      code: 'outcome-missing',
+      field: 'data.outcome',
+      detail: `the decision on referral ${id} names no outcome, so its assessment clock keeps running; if no assessment is owed, send referral.decided for ${id} (a new event id) with outcome early-help or no-further-action`,
+    });
+  }
   const workersField =
     (event.type === 'case.opened' || event.type === 'case.updated') &&
     event.data.workers !== undefined

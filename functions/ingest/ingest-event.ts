@@ -22,6 +22,7 @@
  */
 import * as crypto from 'node:crypto';
 import type { CaseEngine } from '#kernel/engine/case-engine.js';
+import { UnknownSubjectError } from '#kernel/engine/types.js';
 import {
   ContentionError,
   EventAlreadyRecordedError,
@@ -195,9 +196,14 @@ async function applyCaseEvent(
   try {
     result = deps.engine.applyEvent(stored?.aggregate, event, now);
   } catch (error) {
-    // The engine refuses events the case cannot take (e.g. an unknown allegation): a 4xx.
+    // The engine refuses events the case cannot take (e.g. an unknown enquiry): a 4xx naming
+    // the field when the engine knows it.
     const message = error instanceof Error ? error.message : 'refused by the rule engine';
-    throw new UnprocessableEventError(message, { cause: error });
+    const field = error instanceof UnknownSubjectError ? error.field : undefined;
+    throw new UnprocessableEventError(message, {
+      cause: error,
+      ...(field === undefined ? {} : { errors: [{ field, message }] }),
+    });
   }
   // DynamoDB items stop at 400 KB: a case grown that large by a sender is refused, not a 500.
   // Serialised once: the size check and the commit share the text.

@@ -4,7 +4,14 @@
  * writes the result in one transaction. Instants are `Date` here; `CaseAggregateSchema`
  * revives the JSON form (ISO strings) the store keeps.
  */
-import { Division, RiskLevel, SupervisionKind, Worker, WorkerRole } from '#schemas/events.js';
+import {
+  Division,
+  PlacementBasis,
+  RiskLevel,
+  SupervisionKind,
+  Worker,
+  WorkerRole,
+} from '#schemas/events.js';
 import * as z from '#schemas/zod.js';
 
 /** Lifecycle of a deadline; only `open` deadlines have timers. */
@@ -30,7 +37,15 @@ export const DeadlineSchema = z.object({
   status: DeadlineStatus,
   /** When the clock started (the start event's `occurredAt`, or the anchor supervision). */
   startedAt: Instant,
+  /** The working target: close of business on the limit's date, or the working day before it. */
   dueAt: Instant,
+  /**
+   * The statutory limit: met by then is on time, and the clock breaches only when it passes.
+   * For a clock counted in working days, weeks or months the end of its date in London (the
+   * next local midnight); for one counted in hours `dueAt` itself. Absent on deadlines stored
+   * before it existed: read it with `limitOf`.
+   */
+  limitAt: z.optional(Instant),
   /** Stage ladders only: 1-based stage, its name, its start and who is told at this stage. */
   stage: z.optional(z.number().check(z.int(), z.positive())),
   stageName: z.optional(z.string()),
@@ -47,8 +62,22 @@ export const DeadlineSchema = z.object({
   version: z.number().check(z.int(), z.positive()),
   /** The calendar's explanation of `dueAt`, line by line, for auditors. */
   explain: z.array(z.string()),
-  /** When it stopped being open: met at the stop event, breached at `dueAt`, cancelled at the event. */
+  /** When it stopped being open: met at the stop event, breached at `limitAt`, cancelled at the event. */
   closedAt: z.optional(Instant),
+  /** Why a cancelled clock is no longer owed, in words a manager reads. */
+  closedReason: z.optional(z.string()),
+  /** Care proceedings: the weeks of extension granted (Children Act 1989 s32(5)), in total. */
+  extensionWeeks: z.optional(z.number().check(z.int(), z.positive())),
+  /**
+   * A clock the report counts as the DfE does (`measure: dfe-working-days`): working days from
+   * the start's date to the stop's date, and the most the clock allows.
+   */
+  measure: z.optional(
+    z.object({
+      workingDays: z.number().check(z.int(), z.nonnegative()),
+      within: z.number().check(z.int(), z.positive()),
+    }),
+  ),
   /** A stop event that arrived after the breach: when the work was actually done. */
   metAt: z.optional(Instant),
   /** With `metAt`: how late, in whole units of the clock's kind (`domain/reports/lateness.ts`). */
@@ -69,12 +98,20 @@ export const DeadlineSchema = z.object({
 });
 export type Deadline = z.infer<typeof DeadlineSchema>;
 
-/** A stop event seen before its start event (out-of-order delivery), kept until the start arrives. */
+/**
+ * A stop, cancel or extension seen before its start event (out-of-order delivery), kept until
+ * the start arrives. `action` absent: a stop.
+ */
 export const EarlyStopSchema = z.object({
   rule: z.string(),
   subjectId: z.string(),
   at: Instant,
   eventId: z.string(),
+  action: z.optional(z.enum(['stop', 'cancel', 'extend'])),
+  /** A cancel's reason, in words a manager reads. */
+  reason: z.optional(z.string()),
+  /** An extension's weeks. */
+  weeks: z.optional(z.number().check(z.int(), z.positive())),
 });
 export type EarlyStop = z.infer<typeof EarlyStopSchema>;
 
@@ -98,10 +135,25 @@ export const CaseAggregateSchema = z.object({
   buildingBridges: z.optional(z.object({ personId: z.string(), startedAt: Instant })),
   /** The child protection plan in force (from `cp-plan.started` to `cp-plan.ended`). */
   cpPlan: z.optional(z.object({ startedAt: Instant })),
-  /** The looked-after child's current placement (a new `placement.started` replaces it). */
+  /**
+   * The looked-after child's current placement (a new `placement.started` replaces it): its
+   * visiting basis (older records carry `permanent` instead: `basisOf`), and for short breaks
+   * the visiting interval agreed with the IRO.
+   */
   placement: z.optional(
-    z.object({ placementId: z.string(), startedAt: Instant, permanent: z.boolean() }),
+    z.object({
+      placementId: z.string(),
+      startedAt: Instant,
+      basis: z.optional(PlacementBasis),
+      permanent: z.optional(z.boolean()),
+      visitEveryWeeks: z.optional(z.number().check(z.int(), z.positive())),
+    }),
   ),
+  /**
+   * The period the child is looked after (`looked-after.started` to `looked-after.ended`) and
+   * the first review of the child's case in it (`cla-review.held`).
+   */
+  lookedAfter: z.optional(z.object({ startedAt: Instant, firstReviewAt: z.optional(Instant) })),
   /** The latest supervision held, per kind. */
   lastSupervision: z.partialRecord(SupervisionKind, Instant),
   /**
@@ -143,12 +195,25 @@ export type AuditKind =
 /** One append-only line of a case's audit trail. `detail` is JSON-friendly (ISO strings). */
 export interface AuditEntry {
   caseId: string;
-  /** The instant the change takes effect (event `occurredAt`, or `dueAt` for breaches). */
+  /** The instant the change takes effect (event `occurredAt`, or `limitAt` for breaches). */
   at: Date;
   kind: AuditKind;
   eventId?: string;
   deadlineId?: string;
   detail: Record<string, unknown>;
+}
+
+/** The statutory limit of a deadline: `limitAt`, or `dueAt` on one stored before limits. */
+export function limitOf(d: Pick<Deadline, 'dueAt' | 'limitAt'>): Date {
+  return d.limitAt ?? d.dueAt;
+}
+
+/** The visiting basis of a placement; older records say `permanent` (regulation 28(2)(c)(i)). */
+export function basisOf(p: {
+  basis?: PlacementBasis | undefined;
+  permanent?: boolean | undefined;
+}): PlacementBasis {
+  return p.basis ?? (p.permanent ? 'until-18' : 'standard');
 }
 
 /**
@@ -173,6 +238,7 @@ const CASE_INSTANTS = ['jointSince', 'openedAt', 'closedAt'] as const;
 const DEADLINE_INSTANTS = [
   'startedAt',
   'dueAt',
+  'limitAt',
   'stageStartedAt',
   'closedAt',
   'metAt',
@@ -197,6 +263,8 @@ export function reviveStoredAggregate(json: unknown): CaseAggregate {
   if (agg.buildingBridges !== undefined) reviveFields(agg.buildingBridges as Json, ['startedAt']);
   if (agg.cpPlan !== undefined) reviveFields(agg.cpPlan as Json, ['startedAt']);
   if (agg.placement !== undefined) reviveFields(agg.placement as Json, ['startedAt']);
+  if (agg.lookedAfter !== undefined)
+    reviveFields(agg.lookedAfter as Json, ['startedAt', 'firstReviewAt']);
   for (const field of ['lastSupervision', 'lastHeld']) {
     const last = agg[field] as Json | undefined;
     if (last !== undefined) reviveFields(last, Object.keys(last));

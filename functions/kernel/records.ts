@@ -41,9 +41,16 @@ export interface DeadlineRecord {
   caseId: string;
   rule: string;
   status: DeadlineStatusName;
+  /** The working target reminders are planned around. */
   dueAt: string;
+  /** The statutory limit: breached only when it passes (absent on records stored before it). */
+  limitAt?: string;
   startedAt?: string;
   closedAt?: string;
+  /** Why a cancelled clock is no longer owed, in words a manager reads. */
+  closedReason?: string;
+  /** The DfE's count (working days by date) and the most it allows, for rules measured so. */
+  measure?: { workingDays: number; within: number };
   /** A breached clock's late stop: when the work was done. */
   metAt?: string;
   /** With `metAt`: how late, in whole units of the clock's kind. */

@@ -2,6 +2,7 @@
  * What must fire when: the timers a case needs now. Pure; the use case diffs the old and new
  * plans and calls the `Scheduler` port. Names are deterministic, so scheduling twice is harmless.
  */
+import { nextChangeAt } from './engine/deadlines.js';
 import { caseCalendar, type EngineContext } from './engine/types.js';
 import { dueTimerName } from './ids.js';
 import type { CaseAggregate, Deadline } from './model.js';
@@ -54,14 +55,18 @@ export type TimerPlanner = (
   ctx: Pick<EngineContext, 'calendar' | 'rules'>,
 ) => Timer[];
 
-/** One `due` timer at an open deadline's `dueAt`: firing it runs `advance` (escalation or breach). */
-export const dueTimer: TimerPlanner = (d, aggregate) =>
+/**
+ * One `due` timer for an open deadline, when it next changes by itself: a ladder stage with a
+ * next one at its working target (`dueAt`), any other clock at its statutory limit (`limitAt`).
+ * Firing it runs `advance` (escalation or breach).
+ */
+export const dueTimer: TimerPlanner = (d, aggregate, ctx) =>
   d.status !== 'open' || aggregate.status === 'closed'
     ? []
     : [
         {
           name: dueTimerName(d),
-          fireAt: d.dueAt,
+          fireAt: nextChangeAt(ctx.rules.get(d.rule), d),
           payload: { caseId: d.caseId, deadlineId: d.id, kind: 'due', version: d.version },
         },
       ];

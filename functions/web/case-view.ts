@@ -34,7 +34,15 @@ export interface CasePage {
   openedAt: string;
   closedAt?: string;
   workers: WorkerRow[];
-  deadlines: (ClockRow & { startedAt?: string; explain: string[]; lateness?: string })[];
+  deadlines: (ClockRow & {
+    startedAt?: string;
+    /** The statutory limit, where the record has one (the page shows it where it differs from the due time). */
+    limitAt?: string;
+    /** A cancelled clock: why it is no longer owed. */
+    closedReason?: string;
+    explain: string[];
+    lateness?: string;
+  })[];
   planned: Awaited<ReturnType<typeof getCaseReminders>>['reminders'];
   reminderEvents: ReminderEvent[];
   audit: AuditRecord[];
@@ -114,6 +122,8 @@ export async function casePage(
     deadlines: deadlines.map((d) => ({
       ...clockRow(d, deps),
       ...(d.startedAt === undefined ? {} : { startedAt: d.startedAt }),
+      ...(d.limitAt === undefined ? {} : { limitAt: d.limitAt }),
+      ...(d.closedReason === undefined ? {} : { closedReason: d.closedReason }),
       explain: d.explain,
       ...(d.lateness === undefined
         ? {}

@@ -147,7 +147,10 @@ export async function deadlineRows(
     );
 }
 
-/** What became of a deadline, in the report's words. */
+/**
+ * What became of a deadline, in the report's words: on time against its statutory limit (the
+ * DfE's working days by date for the assessment and the initial conference).
+ */
 export function outcomeOf(d: DeadlineRecord): string {
   const figure = figureOf(d);
   if (figure === undefined) return 'cancelled';
@@ -169,10 +172,12 @@ export const DEADLINES_CSV_COLUMNS = [
   'team',
   'started',
   'due',
+  'limit',
   'met',
   'status',
   'lateness',
   'lateness_unit',
+  'working_days',
 ] as const;
 
 const local = (iso: string | undefined) => (iso === undefined ? '' : formatLocal(new Date(iso)));
@@ -187,10 +192,12 @@ export function deadlinesCsv(deadlines: readonly DeadlineRecord[]): string {
       d.team ?? '',
       local(d.startedAt),
       local(d.dueAt),
+      local(d.limitAt ?? d.dueAt),
       local(metAtOf(d)),
       outcomeOf(d),
       d.lateness === undefined ? '' : String(d.lateness.amount),
       d.lateness?.unit ?? '',
+      d.measure === undefined ? '' : String(d.measure.workingDays),
     ]),
   );
 }

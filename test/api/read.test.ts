@@ -102,8 +102,23 @@ describe('GET /v1/cases/{caseId}/deadlines and /audit', () => {
       dueAt: '2026-03-03T11:00:00.000Z',
       subjectId: 'A-1',
     });
+    // An hours clock: its limit is its due time.
+    expect(lado?.limitAt).toBe('2026-03-03T11:00:00.000Z');
     expect(lado?.explain.length).toBeGreaterThan(0);
     for (const d of body.deadlines) expect(d.dueAt).toMatch(/Z$/);
+  });
+
+  it('returns limitAt beside dueAt: a day-counted clock’s limit is the London midnight ending its date', async () => {
+    // Act: C-5002's disagreement, raised Mon 2 Mar 2026 12:00 GMT; stage 1 is 2 working days.
+    const result = await get('/v1/cases/{caseId}/deadlines', '/v1/cases/C-5002/deadlines', {
+      pathParameters: { caseId: 'C-5002' },
+    });
+    // Assess: the target Wed 4 Mar 17:00 GMT; the limit the end of that Wednesday.
+    const body = DeadlineList.parse(bodyOf(result));
+    expect(body.deadlines.find((d) => d.rule === 'disagreement')).toMatchObject({
+      dueAt: '2026-03-04T17:00:00.000Z',
+      limitAt: '2026-03-05T00:00:00.000Z',
+    });
   });
 
   it('returns the audit trail oldest first', async () => {

@@ -122,13 +122,14 @@ describe('GET /v1/cases/{caseId}/reminders', () => {
     // Due Wed 2 Sep 2026 17:00 BST (6 months, close of business). By hand, counting back
     // working days from 2 Sep (Mon 31 Aug is the summer bank holiday): 1 Sep, 28, 27, 26,
     // 25, 24, 21, 20, 19, 18 Aug → the 10th is Tue 18 Aug and the 2nd Fri 28 Aug, at 09:00
-    // BST; on the day 2 Sep 09:00; the breach step at the due time, 17:00 BST (sent only if it
-    // breaches); overdue Thu 3 Sep and Fri 4 Sep 09:00.
+    // BST; on the day 2 Sep 09:00; the breach step when the limit (the end of Wed 2 Sep) has
+    // passed, at the next opening, Thu 3 Sep 09:00 BST (sent only if it breaches), before the
+    // overdue steps of Thu 3 Sep and Fri 4 Sep 09:00.
     expect(joint.map((r) => [r.step, r.fireAt])).toEqual([
       ['b10wd', '2026-08-18T08:00:00.000Z'],
       ['b2wd', '2026-08-28T08:00:00.000Z'],
       ['day', '2026-09-02T08:00:00.000Z'],
-      ['breach', '2026-09-02T16:00:00.000Z'],
+      ['breach', '2026-09-03T08:00:00.000Z'],
       ['o1wd', '2026-09-03T08:00:00.000Z'],
       ['o2wd', '2026-09-04T08:00:00.000Z'],
     ]);

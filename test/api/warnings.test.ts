@@ -278,3 +278,82 @@ describe('instants outside the calendar’s years', () => {
     expect(result.statusCode).toBe(400);
   });
 });
+
+describe('the statutory events at the door', () => {
+  it('outcome-missing: a referral decided with no outcome keeps its assessment running, and says so', async () => {
+    // Prepare
+    await send(caseEvent('referral.received', 'C-7101', { referralId: 'R-1' }));
+
+    // Act
+    const { result, body } = await send(
+      caseEvent('referral.decided', 'C-7101', { referralId: 'R-1' }),
+    );
+    const decided = await send(
+      caseEvent('referral.decided', 'C-7101', { referralId: 'R-1', outcome: 'early-help' }),
+    );
+
+    // Assess
+    expect(result.statusCode).toBe(202);
+    expect(body.warnings.filter((w) => w.code === 'outcome-missing')).toEqual([
+      {
+        code: 'outcome-missing',
+        field: 'data.outcome',
+        detail:
+          'the decision on referral R-1 names no outcome, so its assessment clock keeps running; if no assessment is owed, send referral.decided for R-1 (a new event id) with outcome early-help or no-further-action',
+      },
+    ]);
+    expect(decided.body.warnings.some((w) => w.code === 'outcome-missing')).toBe(false);
+  });
+
+  it.each([
+    ['referral.decided', { referralId: 'R-1', outcome: 'closed' }, 'data.outcome'],
+    ['placement.started', { placementId: 'PL-1', basis: 'kinship' }, 'data.basis'],
+    ['placement.started', { placementId: 'PL-1', basis: 'short-breaks' }, 'data.visitEveryWeeks'],
+    [
+      'placement.started',
+      { placementId: 'PL-1', basis: 'standard', visitEveryWeeks: 4 },
+      'data.visitEveryWeeks',
+    ],
+    ['proceedings.extended', { proceedingsId: 'PR-1', weeks: 9 }, 'data.weeks'],
+    ['proceedings.extended', { proceedingsId: 'PR-1', weeks: 0 }, 'data.weeks'],
+    ['enquiry.concluded', { enquiryId: 'E-1' }, 'data.conference'],
+    ['visit.made', { kind: 'cp', seenAlone: 'yes' }, 'data.seenAlone'],
+  ])('refuses %s %j with 400 naming the field', async (type, data, field) => {
+    // Act
+    const result = await handler(postEvent(JSON.stringify(caseEvent(type, 'C-7102', data))));
+
+    // Assess
+    expect(result.statusCode).toBe(400);
+    expect(bodyOf<{ errors: { field: string }[] }>(result).errors.map((e) => e.field)).toContain(
+      field,
+    );
+  });
+
+  it('refuses enquiry.concluded for an enquiry the case does not know with 422 naming data.enquiryId', async () => {
+    // Prepare
+    await send(caseEvent('strategy-discussion.held', 'C-7103', { enquiryId: 'E-1' }));
+
+    // Act
+    const unknown = await handler(
+      postEvent(
+        JSON.stringify(
+          caseEvent('enquiry.concluded', 'C-7103', { enquiryId: 'E-9', conference: false }),
+        ),
+      ),
+    );
+    const known = await send(
+      caseEvent('enquiry.concluded', 'C-7103', { enquiryId: 'E-1', conference: false }),
+    );
+
+    // Assess
+    expect(unknown.statusCode).toBe(422);
+    expect(bodyOf<{ errors: { field: string }[] }>(unknown).errors).toEqual([
+      {
+        field: 'data.enquiryId',
+        message:
+          'case C-7103 has no strategy discussion of enquiry E-9: send strategy-discussion.held for it first',
+      },
+    ]);
+    expect(known.result.statusCode).toBe(202);
+  });
+});

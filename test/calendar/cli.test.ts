@@ -36,6 +36,8 @@ describe('timescales CLI', () => {
     const out = JSON.parse(stdout);
     expect(out.from).toBe('2026-03-27T15:00:00+00:00');
     expect(out.due).toBe('2026-04-01T15:00:00+01:00');
+    // Counted in hours: the limit is the due time itself.
+    expect(out.limit).toBe('2026-04-01T15:00:00+01:00');
     expect(out.explain).toContain('Skipped the weekend of Saturday 28 and Sunday 29 March 2026.');
   });
 

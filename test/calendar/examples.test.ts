@@ -67,7 +67,7 @@ describe('docs/domain.md examples', () => {
     // Assess
     expect(local(due)).toBe('2026-01-21T17:00:00+00:00');
     expect(explain[1]).toBe(
-      'That is outside working hours, so the clock started at the next opening, 09:00 on Monday 19 January 2026.',
+      'That is outside working hours, so the clock started at the next opening, Monday 19 January 2026, 09:00 (GMT).',
     );
   });
 });
@@ -148,8 +148,11 @@ describe('bank holidays in arithmetic', () => {
       'Skipped Friday 3 April 2026: Good Friday, a bank holiday in England and Wales.',
       'Skipped the weekend of Saturday 4 and Sunday 5 April 2026.',
       'Skipped Monday 6 April 2026: Easter Monday, a bank holiday in England and Wales.',
-      'Due at close of business (17:00) on Tuesday 7 April 2026.',
+      'Due at close of business on Tuesday 7 April 2026, 17:00 (BST): the working target reminders are planned around.',
+      'Limit: the end of Tuesday 7 April 2026; met by then is on time.',
     ]);
+    // The limit is the London midnight that ends the target's date (BST: 23:00 UTC).
+    expect(england.limit.toISOString()).toBe('2026-04-07T23:00:00.000Z');
   });
 
   const christmas: [string, number, string, string][] = [

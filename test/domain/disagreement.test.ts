@@ -93,9 +93,16 @@ describe('disagreement (Southampton: 5 stages × 2 working days)', () => {
       // The stage starts at the previous due instant.
       expect(r.audit[0]?.at.toISOString()).toBe(d.stageStartedAt?.toISOString());
     }
-    const last = advance(agg, ctxAt('2026-12-03T17:00:00Z'));
+    // The last stage's target passes at 17:00 on Thursday 3 December; its limit is the end of
+    // that day (midnight GMT): not breached before then.
+    const atTarget = advance(agg, ctxAt('2026-12-03T17:00:00Z'));
+    const beforeLimit = advance(agg, ctxAt('2026-12-03T23:59:59Z'));
+    const last = advance(agg, ctxAt('2026-12-04T00:00:00Z'));
 
     // Assess
+    expect(atTarget.audit).toEqual([]);
+    expect(beforeLimit.audit).toEqual([]);
+    expect(deadline(agg, D1).limitAt?.toISOString()).toBe('2026-12-04T00:00:00.000Z');
     expect(seen).toEqual(expected);
     expect(deadline(last.aggregate, D1)).toMatchObject({
       status: 'breached',

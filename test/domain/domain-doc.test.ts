@@ -3,8 +3,9 @@
  * events are played, in the order listed, through the engine bound as the Lambdas bind it
  * (`makeCaseEngine`) on GOV.UK's bank-holidays feed (the fixture), 09:00–17:00 office hours and
  * no closure days. Before each event the case is advanced to the latest instant seen (as its
- * due timers would have), and the row's rule's latest clock must have the due time and status the
- * row states. The due times were worked by hand; this test only checks them.
+ * due timers would have), and the row's rule's latest clock must have the due time (the working
+ * target), the limit and the status the row states. They were worked by hand; this test only
+ * checks them.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +15,7 @@ import { makeCaseEngine } from '#kernel/engine/bound.js';
 import type { CaseAggregate } from '#kernel/model.js';
 import type { AuthorityConfig } from '#schemas/authority.js';
 import type { CaseEvent } from '#schemas/events.js';
-import { DOMAIN_RULES } from './helpers.js';
+import { DOMAIN_RULES, WALES_ONLY_RULES } from './helpers.js';
 
 const DOC = readFileSync('docs/domain.md', 'utf8');
 const FEED = JSON.parse(
@@ -28,32 +29,45 @@ interface Example {
   settings: string;
   events: string;
   due: string;
+  limit: string;
   status: string;
 }
 
-/** The rows of every table whose header starts `| example | rule |`. */
+const cells = (line: string) =>
+  line
+    .slice(1, -1)
+    .split(' | ')
+    .map((cell) => cell.trim());
+
+/**
+ * The rows of every table whose header starts `| example | rule |`, by the header's columns:
+ * example, rule, division, settings, events, due, limit, status.
+ */
 function examples(markdown: string): Example[] {
   const rows: Example[] = [];
-  let inTable = false;
+  let header: string[] | undefined;
   for (const line of markdown.split('\n')) {
     if (line.startsWith('| example | rule |')) {
-      inTable = true;
+      header = cells(line).map((h) => h.split(' ')[0] as string);
       continue;
     }
-    if (!line.startsWith('|')) inTable = false;
-    if (!inTable || line.startsWith('|---')) continue;
-    const [id, rule, division, settings, events, due, status] = line
-      .slice(1, -1)
-      .split(' | ')
-      .map((cell) => cell.trim()) as string[];
+    if (!line.startsWith('|')) header = undefined;
+    if (header === undefined || line.startsWith('|---')) continue;
+    const values = cells(line);
+    const cell = (name: string) => {
+      const i = header?.indexOf(name) ?? -1;
+      if (i < 0) throw new Error(`an example table without a "${name}" column`);
+      return values[i] as string;
+    };
     rows.push({
-      id: id as string,
-      rule: rule as string,
-      division: division as Division,
-      settings: settings as string,
-      events: events as string,
-      due: due as string,
-      status: status as string,
+      id: cell('example'),
+      rule: cell('rule'),
+      division: cell('division') as Division,
+      settings: cell('settings'),
+      events: cell('events'),
+      due: cell('due'),
+      limit: cell('limit'),
+      status: cell('status'),
     });
   }
   return rows;
@@ -78,6 +92,18 @@ function dueInstant(text: string): Date {
   const date = `${year}-${String(m).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
   expect(WEEKDAYS[new Date(`${date}T12:00:00Z`).getUTCDay()], `weekday of ${text}`).toBe(weekday);
   return london(date, time as string);
+}
+
+/**
+ * `end of Fri 4 Sep 2026` → the London midnight that ends that date; an instant
+ * (`Sun 29 Mar 2026 13:00`, an hours clock's limit) as a due time.
+ */
+function limitInstant(text: string): Date {
+  const end = /^end of (.+)$/.exec(text);
+  if (!end) return dueInstant(text);
+  const day = dueInstant(`${end[1]} 00:00`);
+  const next = new Date(day.getTime() + 36 * 3_600_000);
+  return london(next.toISOString().slice(0, 10), '00:00');
 }
 
 /** `nation=wales`, `ladoNotification=one-working-day`, `core-group.clock=4 weeks` → overrides. */
@@ -128,12 +154,14 @@ const rows = examples(DOC);
 
 describe('docs/domain.md worked examples', () => {
   it('has examples for every rule', () => {
-    expect(new Set(rows.map((r) => r.rule))).toEqual(new Set(DOMAIN_RULES));
+    expect(new Set(rows.map((r) => r.rule))).toEqual(
+      new Set([...DOMAIN_RULES, ...WALES_ONLY_RULES]),
+    );
     expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
   });
 
   it.each(rows.map((r) => [r.id, r.rule, r.due, r] as const))(
-    '%s %s: due %s',
+    '%s %s: due %s, limit and status as stated',
     (_id, rule, due, row) => {
       // Prepare: an England and Wales authority on the GOV.UK feed, the row's settings.
       const rulesOverride = overrides(row.settings);
@@ -173,6 +201,7 @@ describe('docs/domain.md worked examples', () => {
       const latest = clocks.at(-1);
       expect(latest, `a ${rule} clock`).toBeDefined();
       expect(latest?.dueAt.toISOString()).toBe(dueInstant(due).toISOString());
+      expect(latest?.limitAt?.toISOString()).toBe(limitInstant(row.limit).toISOString());
       expect(latest?.status).toBe(row.status);
     },
   );

@@ -6,7 +6,10 @@ import type { CaseAggregate, Deadline } from '#kernel/model.js';
 import { loadRuleSet, type RuleSet } from '#kernel/rules/index.js';
 import type { CaseEvent } from '#schemas/events.js';
 
-/** The Working Together 2023 rules, written out from docs/domain.md, in the presets' order. */
+/**
+ * England's statutory clocks (Working Together 2023, the Care Planning Regulations 2010, the
+ * Children Act 1989), written out from docs/domain.md, in the presets' order.
+ */
 export const WORKING_TOGETHER_RULES = [
   'referral-decision',
   'assessment',
@@ -15,6 +18,8 @@ export const WORKING_TOGETHER_RULES = [
   'core-group',
   'cp-visit',
   'cla-visit',
+  'cla-review',
+  'care-proceedings',
 ];
 
 /** Every rule docs/domain.md gives a timescale, in the presets' order. */
@@ -27,6 +32,9 @@ export const DOMAIN_RULES = [
   'co-working-review',
   ...WORKING_TOGETHER_RULES,
 ];
+
+/** The rules only an authority in Wales runs (`nation: 'wales'`). */
+export const WALES_ONLY_RULES = ['cp-home-visit'];
 
 export const calendar = createCalendar({ division: 'england-and-wales' });
 export const southampton = loadRuleSet('southampton');

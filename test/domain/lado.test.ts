@@ -17,9 +17,11 @@ describe('lado-notification (24 elapsed hours)', () => {
     // Assess
     const d = deadline(aggregate, 'lado-notification.A-1');
     expect(d.dueAt.toISOString()).toBe('2026-03-29T10:00:00.000Z');
+    // A clock counted in hours has one instant: its limit is its due time.
+    expect(d.limitAt?.toISOString()).toBe('2026-03-29T10:00:00.000Z');
     expect(d).toMatchObject({ status: 'open', urgent: true, safeguarding: true, subjectId: 'A-1' });
     expect(d.explain.length).toBeGreaterThan(0);
-    expect(d.ruleVersion).toMatch(/^1\./);
+    expect(d.ruleVersion).toMatch(/^2\./);
     expect(d.calendarVersion).toBeTruthy();
   });
 

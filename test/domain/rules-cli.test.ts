@@ -55,7 +55,7 @@ describe('timescales rules', () => {
     expect(run.stdout).toBe(shown);
   });
 
-  it('shows every rule with its clock, events, reminders and flags', () => {
+  it('shows every rule with its clock, events, reminders, flags and source', () => {
     // Act
     const { code, out } = rules('--config', 'timescales.config.json');
 
@@ -64,18 +64,29 @@ describe('timescales rules', () => {
     expect(row(out, 'cla-visit')).toEqual([
       '`cla-visit`',
       'on',
-      '1 week from the start, then every 6 weeks; after 12 months of a permanent placement, every 3 months',
+      "1 week from the start, then every 6 weeks; by `basis`: `until-18`: after 12 months, every 3 months; `with-parent-before-assessment`: every week until the first review, then every 6 weeks; `connected-person-temporary`: every week until the first review, then every 4 weeks; `interim-care-order-at-home`: every week until the first review, then every 4 weeks; `short-breaks`: the placement's `visitEveryWeeks`",
       '`placement.started`, `visit.made {kind: cla}`',
       '`visit.made {kind: cla}`',
       '`placement.ended`, `case.closed`',
       '2 working days before, on the day → allocated-worker; breach (manager, head of service from day 1, daily)',
       'safeguarding, recurring',
+      'regulation: [The Care Planning, Placement and Case Review (England) Regulations 2010, regulation 28(2): within one week of the start of any placement, then at intervals of not more than six weeks](https://www.legislation.gov.uk/uksi/2010/959/regulation/28)',
     ]);
-    expect(row(out, 'initial-conference')?.slice(2, 5)).toEqual([
-      '15 working days from the latest start',
+    expect(row(out, 'initial-conference')?.slice(2, 6)).toEqual([
+      '15 working days',
       '`strategy-discussion.held`',
       '`conference.held {kind: initial}` (same `enquiryId`)',
+      '`enquiry.concluded {conference: false}`, `case.closed`',
     ]);
+    expect(row(out, 'assessment')?.[5]).toBe(
+      '`referral.decided {outcome: early-help or no-further-action}`, `case.closed`',
+    );
+    expect(row(out, 'care-proceedings')?.[2]).toBe(
+      '26 weeks beginning with the start day (extended by `proceedings.extended`)',
+    );
+    expect(row(out, 'cp-visit')?.[8]).toMatch(/^local practice: No national frequency in England/);
+    expect(row(out, 'disagreement')?.[7]).toBe('–');
+    expect(out).not.toContain('Scope:');
   });
 
   it('shows a council’s overrides, and the rules it switched off last', () => {
@@ -112,18 +123,27 @@ describe('timescales rules', () => {
       '2 working days before, on the day → allocated-worker, team-manager; breach (once)',
     );
     expect(row(out, 'assessment')?.slice(1, 3)).toEqual(['off', '42 working days']);
-    expect(out.trim().split('\n').at(-1)).toMatch(/^\| `assessment` \| off \|/);
+    const tableRows = out.split('\n').filter((line) => line.startsWith('| `'));
+    expect(tableRows.at(-1)).toMatch(/^\| `assessment` \| off \|/);
+    // Wales: the child seen at home every 4 weeks, beside the seen-alone clock.
+    expect(row(out, 'cp-home-visit')?.slice(1, 3)).toEqual(['on', 'every 4 weeks']);
   });
 
-  it('in Scotland, lists the Working Together rules as off', () => {
+  it('in Scotland, lists the England-only rules as off and says how to switch one on', () => {
     // Act
     const { out } = rules('--config', configFile({ division: 'scotland' }));
 
     // Assess
-    for (const id of ['referral-decision', 'cp-visit', 'cla-visit']) {
-      expect(row(out, id)?.[1]).toBe('off');
+    for (const id of ['referral-decision', 'cp-visit', 'cla-visit', 'lado-notification']) {
+      expect(row(out, id)?.[1]).toBe('off (England only)');
     }
-    expect(row(out, 'lado-notification')?.[1]).toBe('on');
+    expect(row(out, 'disagreement')?.[1]).toBe('on');
+    expect(out).toContain(
+      "Scope: this authority's division is `scotland`, so the England-only rules (`lado-notification`, `lado-response`, `referral-decision`",
+    );
+    expect(out).toContain(
+      'To run one, switch it on with `"rules": { "<id>": { "enabled": true } }`.',
+    );
   });
 
   it('answers --help', () => {
@@ -143,7 +163,7 @@ describe('timescales rules check', () => {
 
     // Assess
     expect(code).toBe(0);
-    expect(out).toBe('timescales.config.json: valid — 13 rules on, 0 off\n');
+    expect(out).toBe('timescales.config.json: valid — 15 rules on, 0 off\n');
   });
 
   it('exits 2 on a bad one, naming each problem on its own line (through the real CLI)', () => {

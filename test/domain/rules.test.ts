@@ -24,6 +24,50 @@ describe('rule sets', () => {
       'Partnership Member discussion',
     ]);
     expect(rules.get('lado-notification')?.clock).toEqual({ unit: 'hours', amount: 24 });
+    // The disagreement ladder is office work, not a safeguarding clock (seed 004's procedure).
+    expect(rules.get('disagreement')).toMatchObject({ safeguarding: false, urgent: false });
+  });
+
+  it('every default rule names its source: kind, citation, and a legislation.gov.uk page for law', () => {
+    // Act
+    const rules = [
+      ...loadRuleSet().rules,
+      ...loadRuleSet('southampton', { nation: 'wales' }).rules,
+    ];
+
+    // Assess
+    for (const rule of rules) {
+      expect(rule.source.citation, rule.id).not.toBe('the authority’s own configuration');
+      if (rule.source.kind === 'statute' || rule.source.kind === 'regulation')
+        expect(rule.source.url, rule.id).toMatch(/^https:\/\/www\.legislation\.gov\.uk\//);
+    }
+    expect(loadRuleSet().get('cp-visit')?.source.kind).toBe('local-practice');
+    expect(loadRuleSet().get('care-proceedings')?.source).toMatchObject({
+      kind: 'statute',
+      url: 'https://www.legislation.gov.uk/ukpga/1989/41/section/32',
+    });
+  });
+
+  it('a rule an authority adds without a source is local practice, from its configuration', () => {
+    // Act
+    const rules = loadRuleSet('southampton', {
+      rules: {
+        'extra-visit': {
+          version: 1,
+          title: 'Extra visit',
+          subject: 'referralId',
+          start: [{ type: 'referral.received' }],
+          stop: [{ type: 'assessment.completed' }],
+          clock: { unit: 'weeks', amount: 2 },
+        },
+      },
+    });
+
+    // Assess
+    expect(rules.get('extra-visit')?.source).toEqual({
+      kind: 'local-practice',
+      citation: 'the authority’s own configuration',
+    });
   });
 
   it('norfolk has 4 stages', () => {

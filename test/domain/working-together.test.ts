@@ -37,17 +37,65 @@ function deliver(
   return { aggregate: aggregate as CaseAggregate, audit };
 }
 
-describe('initial conference: the latest strategy discussion', () => {
-  it('a discussion held before the due time but delivered after the breach reopens the clock', () => {
-    // Prepare: 13 Aug 2026 → due Fri 4 Sep 17:00 BST; breached when the timer fires.
+describe('initial conference: the first strategy discussion of the enquiry', () => {
+  it('a later discussion of the same enquiry does not move the clock', () => {
+    // Act
+    const { aggregate, audit } = play([
+      opened('2026-08-13T08:00:00Z'),
+      ev('strategy-discussion.held', '2026-08-13T09:00:00Z', { enquiryId: 'E-1' }),
+      ev('strategy-discussion.held', '2026-08-19T13:00:00Z', { enquiryId: 'E-1' }),
+    ]);
+
+    // Assess: I1 of docs/domain.md — 15 working days after Thu 13 Aug 2026 (the Summer bank
+    // holiday, Mon 31 Aug, skipped) is Fri 4 Sep: target 17:00 BST, limit the end of that day.
+    const d = deadline(aggregate, 'initial-conference.E-1');
+    expect(d.startedAt.toISOString()).toBe('2026-08-13T09:00:00.000Z');
+    expect(d.dueAt.toISOString()).toBe('2026-09-04T16:00:00.000Z');
+    expect(d.limitAt?.toISOString()).toBe('2026-09-04T23:00:00.000Z');
+    expect(d.version).toBe(1);
+    expect(audit.at(-1)).toMatchObject({ kind: 'duplicate' });
+  });
+
+  it('an earlier discussion delivered late moves the clock back to it', () => {
+    // Act: the discussion of Wed 19 Aug reaches us first, the one of Thu 13 Aug the next day.
     const engine = makeCaseEngine(AUTHORITY);
+    const { aggregate, audit } = deliver(engine, [
+      { event: opened('2026-08-13T08:00:00Z') },
+      { event: ev('strategy-discussion.held', '2026-08-19T13:00:00Z', { enquiryId: 'E-1' }) },
+      {
+        event: ev('strategy-discussion.held', '2026-08-13T09:00:00Z', { enquiryId: 'E-1' }),
+        now: '2026-08-20T09:00:00Z',
+      },
+    ]);
+
+    // Assess: from 19 Aug the clock was due Thu 10 Sep (I2's old figure); from 13 Aug, Fri 4 Sep.
+    const d = deadline(aggregate, 'initial-conference.E-1');
+    expect(d.startedAt.toISOString()).toBe('2026-08-13T09:00:00.000Z');
+    expect(d.dueAt.toISOString()).toBe('2026-09-04T16:00:00.000Z');
+    expect(audit.find((a) => a.kind === 'recomputed')?.detail).toMatchObject({
+      oldDueAt: '2026-09-10T16:00:00.000Z',
+      newDueAt: '2026-09-04T16:00:00.000Z',
+      oldLimitAt: '2026-09-10T23:00:00.000Z',
+      newLimitAt: '2026-09-04T23:00:00.000Z',
+    });
+  });
+
+  it('with restart on, a discussion held by the limit but delivered after the breach reopens the clock', () => {
+    // Prepare: an authority counting from the latest discussion. 13 Aug 2026 → limit the end of
+    // Fri 4 Sep (23:00 UTC); not breached at the 17:00 target, breached after midnight.
+    const engine = makeCaseEngine({
+      ...AUTHORITY,
+      rules: { rules: { 'initial-conference': { restart: true } } },
+    });
     const first = deliver(engine, [
       { event: opened('2026-08-13T08:00:00Z') },
       {
         event: ev('strategy-discussion.held', '2026-08-13T09:00:00Z', { enquiryId: 'E-1' }),
       },
     ]);
-    const breached = engine.advance(first.aggregate, new Date('2026-09-04T16:00:00Z'));
+    const atTarget = engine.advance(first.aggregate, new Date('2026-09-04T16:00:00Z'));
+    expect(deadline(atTarget.aggregate, 'initial-conference.E-1').status).toBe('open');
+    const breached = engine.advance(first.aggregate, new Date('2026-09-05T08:00:00Z'));
     expect(deadline(breached.aggregate, 'initial-conference.E-1').status).toBe('breached');
 
     // Act: a discussion of Wed 2 Sep 10:00 BST reaches us on Mon 7 Sep.
@@ -72,15 +120,18 @@ describe('initial conference: the latest strategy discussion', () => {
     });
   });
 
-  it('a restart is audited as recomputed with the old and new start, and bumps the version', () => {
+  it('with restart on, a later discussion is audited as recomputed and bumps the version', () => {
     // Act
-    const { aggregate, audit } = play([
-      opened('2026-08-13T08:00:00Z'),
-      ev('strategy-discussion.held', '2026-08-13T09:00:00Z', { enquiryId: 'E-1' }),
-      ev('strategy-discussion.held', '2026-08-19T13:00:00Z', { enquiryId: 'E-1' }),
-    ]);
+    const { aggregate, audit } = play(
+      [
+        opened('2026-08-13T08:00:00Z'),
+        ev('strategy-discussion.held', '2026-08-13T09:00:00Z', { enquiryId: 'E-1' }),
+        ev('strategy-discussion.held', '2026-08-19T13:00:00Z', { enquiryId: 'E-1' }),
+      ],
+      loadRuleSet('southampton', { rules: { 'initial-conference': { restart: true } } }),
+    );
 
-    // Assess: I2 of docs/domain.md, Thu 10 Sep 2026 17:00 BST.
+    // Assess: 15 working days after Wed 19 Aug: Thu 10 Sep 2026 17:00 BST.
     const d = deadline(aggregate, 'initial-conference.E-1');
     expect(d.version).toBe(2);
     expect(d.dueAt.toISOString()).toBe('2026-09-10T16:00:00.000Z');
@@ -89,29 +140,6 @@ describe('initial conference: the latest strategy discussion', () => {
       oldStartedAt: '2026-08-13T09:00:00.000Z',
       newStartedAt: '2026-08-19T13:00:00.000Z',
     });
-  });
-
-  it('with restart off, the first discussion stands and a later one is a duplicate', () => {
-    // Prepare
-    const rules = loadRuleSet('southampton', {
-      rules: { 'initial-conference': { restart: false } },
-    });
-
-    // Act
-    const { aggregate, audit } = play(
-      [
-        opened('2026-08-13T08:00:00Z'),
-        ev('strategy-discussion.held', '2026-08-13T09:00:00Z', { enquiryId: 'E-1' }),
-        ev('strategy-discussion.held', '2026-08-19T13:00:00Z', { enquiryId: 'E-1' }),
-      ],
-      rules,
-    );
-
-    // Assess: I1's due time, Fri 4 Sep 2026 17:00 BST.
-    expect(deadline(aggregate, 'initial-conference.E-1').dueAt.toISOString()).toBe(
-      '2026-09-04T16:00:00.000Z',
-    );
-    expect(audit.some((a) => a.kind === 'duplicate')).toBe(true);
   });
 
   it('an initial conference before its discussion (out of order) meets the clock when it starts', () => {
@@ -335,9 +363,14 @@ describe('where the Working Together rules are on', () => {
       },
     );
 
-    // Assess
-    expect(scottish.disabled.map((r) => r.id)).toEqual(WORKING_TOGETHER_RULES);
-    expect(scottish.get('lado-notification')).toBeDefined();
+    // Assess: England's statutory clocks and its LADO role are off; local practice stays on.
+    expect(scottish.disabled.map((r) => r.id)).toEqual([
+      'lado-notification',
+      'lado-response',
+      ...WORKING_TOGETHER_RULES,
+    ]);
+    expect(scottish.get('lado-notification')).toBeUndefined();
+    expect(scottish.get('disagreement')).toBeDefined();
     expect(irish.get('cla-visit')).toBeDefined();
     expect(irish.get('cp-visit')).toBeUndefined();
   });
@@ -352,14 +385,37 @@ describe('where the Working Together rules are on', () => {
     expect(rules.get('core-group')).toBeDefined();
   });
 
-  it('Wales: the assessment is 42 working days; every other clock is England’s', () => {
+  it('Wales: 42 working days for the assessment, two visit clocks, the Welsh regulations cited', () => {
     // Act
     const wales = loadRuleSet('southampton', { nation: 'wales' });
     const england = loadRuleSet('southampton');
 
     // Assess
     expect(wales.get('assessment')?.clock).toEqual({ unit: 'working-days', amount: 42 });
-    for (const id of WORKING_TOGETHER_RULES.filter((r) => r !== 'assessment')) {
+    expect(wales.get('cp-visit')?.stop).toEqual([
+      { type: 'visit.made', kind: 'cp', seenAlone: true },
+    ]);
+    expect(wales.get('cp-home-visit')).toMatchObject({
+      clock: { unit: 'weeks', amount: 4 },
+      stop: [{ type: 'visit.made', kind: 'cp', atHome: true }],
+      safeguarding: true,
+    });
+    expect(england.get('cp-home-visit')).toBeUndefined();
+    expect(wales.get('cla-visit')?.source.url).toBe(
+      'https://www.legislation.gov.uk/wsi/2015/1818/regulation/31',
+    );
+    expect({ ...wales.get('cla-visit'), source: undefined, bases: undefined }).toEqual({
+      ...england.get('cla-visit'),
+      source: undefined,
+      bases: undefined,
+    });
+    for (const id of [
+      'referral-decision',
+      'initial-conference',
+      'review-conference',
+      'core-group',
+      'care-proceedings',
+    ]) {
       expect(wales.get(id)).toEqual(england.get(id));
     }
   });

@@ -135,7 +135,7 @@ describe('the managers’ pages in AWS', () => {
 });
 
 describe('the web function’s bundle', () => {
-  it('carries the compiled templates and the stylesheet beside index.mjs, Nunjucks’ runtime only, under 500 KB', () => {
+  it('carries the compiled templates and the stylesheet beside index.mjs, Nunjucks’ runtime only, under 550 KB', () => {
     // Prepare: the web function alone, bundled for real (esbuild and the copy hook)
     const app = new App();
     const bundleStack = new Stack(app, 'WebBundle');
@@ -171,7 +171,10 @@ describe('the web function’s bundle', () => {
       statSync(path).isDirectory()
         ? readdirSync(path).reduce((sum, n) => sum + size(join(path, n)), 0)
         : statSync(path).size;
-    expect(code.length).toBeLessThan(500 * 1024);
+    // The pages bundle the bound engine (rules, plans, calendar): ~525 KB once every rule carried
+    // its source and the looked-after, proceedings and Wales clocks came; the whole of Nunjucks
+    // would add far more than the margin.
+    expect(code.length).toBeLessThan(550 * 1024);
     expect(size(join(dir, 'web'))).toBeLessThan(600 * 1024);
   }, 120_000);
 });

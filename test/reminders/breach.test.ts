@@ -132,20 +132,23 @@ describe('the breach step', () => {
   });
 
   it('tells a routine clock’s people once, with no escalation or repeat of its own', () => {
-    // Prepare: a co-working review due Fri 22 May 2026 17:00 BST, breached.
+    // Prepare: a co-working review due Fri 22 May 2026 17:00 BST, its limit the end of that
+    // Friday, breached at midnight.
     const d = deadline({
       rule: 'co-working-review',
       status: 'breached',
       version: 2,
       startedAt: at('2026-04-24T16:00:00Z'),
       dueAt: at('2026-05-22T16:00:00Z'),
+      limitAt: at('2026-05-22T23:00:00Z'),
     });
     // Act
     const plan = DEFAULT_REMINDER_PLANS['co-working-review'];
     const keys = planReminders(d, calendar, plan).map((p) => [p.step.key, local(p.fireAt)]);
-    // Assess: the people the "on the day" step told; the overdue steps still escalate.
+    // Assess: the limit passed out of hours, so the breach is told at the next opening, Tue 26
+    // May (Mon 25 the Spring bank holiday) — first, then the overdue steps still escalate.
     expect(keys).toEqual([
-      ['breach', '2026-05-22T17:00:00+01:00'],
+      ['breach', '2026-05-26T09:00:00+01:00'],
       ['o1wd', '2026-05-26T09:00:00+01:00'],
       ['o2wd', '2026-05-27T09:00:00+01:00'],
     ]);
@@ -170,14 +173,17 @@ describe('the breach step', () => {
       version: 2,
       startedAt: at('2026-04-24T16:00:00Z'),
       dueAt: at('2026-05-22T16:00:00Z'),
+      limitAt: at('2026-05-22T23:00:00Z'),
     });
     // Act
     const planned = planReminders(d, calendar, plans['co-working-review']);
-    // Assess: the override's recipients and repeat; the default's safeguarding part kept.
+    // Assess: the override's recipients and repeat; the default's safeguarding part kept. The
+    // breach is told at Tue 26 May's opening, the first working day after the limit's date,
+    // so the first repeat is the second working day's (br2, Wed 27 May).
     expect(planned.map((p) => [p.step.key, p.step.to])).toEqual([
       ['breach', [{ role: 'team-manager' }]],
       ['o1wd', DEFAULT_REMINDER_PLANS['co-working-review'].steps[3]?.to],
-      ['br1', [{ role: 'team-manager' }]],
+      ['br2', [{ role: 'team-manager' }]],
       ['o2wd', DEFAULT_REMINDER_PLANS['co-working-review'].steps[4]?.to],
     ]);
     expect(DEFAULT_BREACH.safeguarding.repeatDaily).toBe(true);

@@ -281,3 +281,38 @@ describe('the morning digest goes to the day team’s manager', () => {
     ]);
   });
 });
+
+describe('a day-counted clock’s breach, fired', () => {
+  it('is told at the opening after its midnight limit, and says how late from the limit', async () => {
+    // Prepare: a CP visit due Tue 1 Sep 2026 17:00 BST, its limit the end of that Tuesday
+    // (23:00 UTC); breached then. Not urgent: the breach is told at Wednesday's opening.
+    const visit = deadline({
+      id: 'cp-visit.1',
+      rule: 'cp-visit',
+      safeguarding: true,
+      status: 'breached',
+      version: 2,
+      startedAt: at('2026-08-18T08:00:00Z'),
+      dueAt: at('2026-09-01T16:00:00Z'),
+      limitAt: at('2026-09-01T23:00:00Z'),
+      closedAt: at('2026-09-01T23:00:00Z'),
+    });
+    const t = fireSetup(
+      caseAggregate({
+        workers: [
+          { personId: 'P-0001', role: 'allocated-worker' },
+          { personId: 'P-0002', role: 'team-manager' },
+        ],
+        deadlines: [visit],
+      }),
+      '2026-09-02T08:00:00Z',
+    );
+
+    // Act
+    const outcome = await fireStep(visit, 'breach', t.deps);
+
+    // Assess: 09:00 BST Wednesday is 9 hours after the limit (16 after the 17:00 target).
+    expect(outcome).toMatchObject({ status: 'reminded' });
+    expect(t.email.sent[0]?.subject).toMatch(/BREACHED, 9 hours late/);
+  });
+});

@@ -112,30 +112,29 @@ describe('the default plans of the Working Together clocks', () => {
     );
 
     // Assess: 1 h 30 on Friday + 8 h on Tuesday = 9 h 30; half is 4 h 45: Friday's 1 h 30, then
-    // 3 h 15 from 09:00 on Tuesday → 12:15 BST. The plan gets the default breach step of a
-    // safeguarding clock: at the due time to the team manager and their manager; repeated at
-    // the next working day's opening (Wed 27 Aug 09:00 BST), the head of service too.
+    // 3 h 15 from 09:00 on Tuesday → 12:15 BST. The limit is the end of Tuesday (midnight BST),
+    // out of hours, and the clock is not urgent: the default breach step of a safeguarding
+    // clock is told at Wednesday's opening (27 Aug 09:00 BST) — the first working day after the
+    // limit's date, so to the team manager, their manager and the head of service — and
+    // repeated at Thursday's opening.
     const manager = { role: 'team-manager', escalate: 0 };
+    const everyone = [manager, { ...manager, escalate: 1 }, { ...manager, escalate: 2 }];
     expect(view.map((r) => [r.step, r.fireAt, r.to])).toEqual([
       ['p50', '2025-08-26T11:15:00.000Z', [manager]],
       ['due', '2025-08-26T16:00:00.000Z', [manager]],
-      ['breach', '2025-08-26T16:00:00.000Z', [manager, { ...manager, escalate: 1 }]],
-      [
-        'br1',
-        '2025-08-27T08:00:00.000Z',
-        [manager, { ...manager, escalate: 1 }, { ...manager, escalate: 2 }],
-      ],
+      ['breach', '2025-08-27T08:00:00.000Z', everyone],
+      ['br2', '2025-08-28T08:00:00.000Z', everyone],
     ]);
   });
 
-  it('every rule of the default rule set has a plan, and every plan a rule', () => {
+  it('every rule of the default rule set (England or Wales) has a plan, and every plan a rule', () => {
     // Act
-    const engine = makeCaseEngine(AUTHORITY);
+    const england = makeCaseEngine(AUTHORITY);
+    const wales = makeCaseEngine({ ...AUTHORITY, rules: { nation: 'wales' } });
 
     // Assess
-    expect(Object.keys(DEFAULT_REMINDER_PLANS).sort()).toEqual(
-      engine.rules.rules.map((r) => r.id).sort(),
-    );
+    const rules = new Set([...england.rules.rules, ...wales.rules.rules].map((r) => r.id));
+    expect(Object.keys(DEFAULT_REMINDER_PLANS).sort()).toEqual([...rules].sort());
   });
 });
 
@@ -276,22 +275,26 @@ describe('an authority’s reminder plans', () => {
   });
 
   it('the Working Together plans get the default breach step: a missed visit is announced', () => {
-    // Prepare: a CP visit due Thu 3 Sep 2026 17:00 BST (docs/domain.md V1), breached then.
+    // Prepare: a CP visit due Thu 3 Sep 2026 17:00 BST (docs/domain.md V1), its limit the end
+    // of that Thursday: still open at 17:00, breached at midnight.
     const engine = makeCaseEngine(AUTHORITY);
     const open = caseAfter(engine, [
       ev('case.opened', '2026-08-19T08:00:00Z', { team: 'north', workers: WORKERS }),
       ev('cp-plan.started', '2026-08-19T14:00:00Z', {}),
     ]);
-    const breached = engine.advance(open, new Date('2026-09-03T16:00:00Z')).aggregate;
+    const atTarget = engine.advance(open, new Date('2026-09-03T16:00:00Z')).aggregate;
+    expect(atTarget.deadlines.find((d) => d.id === 'cp-visit.1')?.status).toBe('open');
+    const breached = engine.advance(open, new Date('2026-09-03T23:00:00Z')).aggregate;
 
     // Act
-    const planned = reminders(engine.planTimers(breached, new Date('2026-09-03T16:00:00Z')));
+    const planned = reminders(engine.planTimers(breached, new Date('2026-09-03T23:00:00Z')));
 
-    // Assess: the breach at the due time, then — a safeguarding clock — repeated at the next
-    // working day's opening, Fri 4 Sep 09:00 BST.
+    // Assess: the limit passed out of hours and the clock is not urgent: the breach is told at
+    // Friday 4 Sep's opening (09:00 BST), then — a safeguarding clock — repeated at the next
+    // working day's, Mon 7 Sep.
     expect(planned.filter((p) => p.startsWith('cp-visit'))).toEqual([
-      'cp-visit.1 breach@2026-09-03T16:00:00.000Z',
-      'cp-visit.1 br1@2026-09-04T08:00:00.000Z',
+      'cp-visit.1 breach@2026-09-04T08:00:00.000Z',
+      'cp-visit.1 br2@2026-09-07T08:00:00.000Z',
     ]);
   });
 
@@ -404,8 +407,8 @@ describe("a case's own calendar in planning, routing and the read view", () => {
     });
     const bare = await getCaseReminders('C-1001', { store });
 
-    // Assess: the breach's first repeat is at the next Scottish working day's opening,
-    // Tue 26 Aug 09:00 BST.
+    // Assess: the limit is the end of Mon 25 Aug; the breach is told at the next Scottish
+    // working day's opening, Tue 26 Aug 09:00 BST, and repeated on Wed 27 Aug.
     for (const list of [wired, bare]) {
       expect(
         list.reminders
@@ -414,8 +417,8 @@ describe("a case's own calendar in planning, routing and the read view", () => {
       ).toEqual([
         'p50@2025-08-25T11:15:00.000Z',
         'due@2025-08-25T16:00:00.000Z',
-        'breach@2025-08-25T16:00:00.000Z',
-        'br1@2025-08-26T08:00:00.000Z',
+        'breach@2025-08-26T08:00:00.000Z',
+        'br2@2025-08-27T08:00:00.000Z',
       ]);
     }
   });

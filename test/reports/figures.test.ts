@@ -1,6 +1,10 @@
+import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { deadlinesCsv } from '#functions/web/reports.js';
 import { createCalendar } from '#kernel/calendar/index.js';
+import type { DeadlineRecord } from '#kernel/records.js';
+import { dfeWorkingDays } from '#kernel/reports/dfe.js';
 import {
   addCounts,
   emptyCounts,
@@ -43,16 +47,23 @@ describe('lateness, in the clock’s own kind of time', () => {
     expect(latenessOf(cal, 'working-hours', friday, at('2027-06-12T09:00:00Z')).amount).toBe(1);
   });
 
-  it('working days: the days after the due date up to the first working moment after the stop', () => {
-    // Due Friday 28 May 2027 17:00 BST; Monday 31 May 2027 is the Spring bank holiday.
+  it('working days: the days after the limit’s date up to the stop’s date, counted by date', () => {
+    // Limit: the end of Friday 28 May 2027 (midnight BST, 23:00Z); Monday 31 May 2027 is the
+    // Spring bank holiday.
+    const limit = at('2027-05-28T23:00:00Z');
+    // Met Saturday: not a working day, so the next one counts, Tuesday 1 June → 1.
+    expect(latenessOf(cal, 'working-days', limit, at('2027-05-29T10:00:00Z')).amount).toBe(1);
+    // Met Tuesday 10:00 → 1; met Wednesday 2 June 16:00 → 2; met Friday 4 June 17:30 — by
+    // date, that Friday, however late in the day → Tue, Wed, Thu, Fri = 4.
+    expect(latenessOf(cal, 'working-days', limit, at('2027-06-01T09:00:00Z')).amount).toBe(1);
+    expect(latenessOf(cal, 'working-days', limit, at('2027-06-02T15:00:00Z')).amount).toBe(2);
+    expect(latenessOf(cal, 'working-days', limit, at('2027-06-04T16:30:00Z')).amount).toBe(4);
+  });
+
+  it('working days from an older deadline’s close-of-business due time count from its own date', () => {
+    // A deadline stored before limits: its due time (17:00 BST Friday 28 May) stands for both.
     const due = at('2027-05-28T16:00:00Z');
-    // Met Saturday: the next working moment is Tuesday 1 June 09:00 → 1 working day late.
-    expect(latenessOf(cal, 'working-days', due, at('2027-05-29T10:00:00Z')).amount).toBe(1);
-    // Met Tuesday 10:00 → 1; met Wednesday 2 June 16:00 → 2; met Friday 4 June 17:30
-    // (after close: counts as Monday 7 June) → Tue, Wed, Thu, Fri, Mon = 5.
-    expect(latenessOf(cal, 'working-days', due, at('2027-06-01T09:00:00Z')).amount).toBe(1);
     expect(latenessOf(cal, 'working-days', due, at('2027-06-02T15:00:00Z')).amount).toBe(2);
-    expect(latenessOf(cal, 'working-days', due, at('2027-06-04T16:30:00Z')).amount).toBe(5);
   });
 
   it('is capped at LATENESS_CAP units', () => {
@@ -83,6 +94,33 @@ describe('where a deadline counts', () => {
     ).toEqual({ key, outcome: 'metLate', late });
     expect(figureOf({ ...base, status: 'cancelled' })).toBeUndefined();
     expect(figureOf({ ...base, team: undefined, status: 'open' })?.key.team).toBe('unallocated');
+  });
+
+  it('a clock the DfE measures is on time by its working days by date, whatever the limit said', () => {
+    // An assessment completed on the Saturday after its 45th working day: breached at the
+    // limit, met late by 1 working day — and 45 working days by the DfE: on time in the report.
+    const assessment = { ...base, rule: 'assessment', status: 'breached' as const };
+    const key = { month: '2027-07', rule: 'assessment', team: 'north' };
+    const late = { amount: 1, unit: 'working-days' as const };
+    expect(
+      figureOf({
+        ...assessment,
+        metAt: '2027-07-03T10:00:00Z',
+        lateness: late,
+        measure: { workingDays: 45, within: 45 },
+      }),
+    ).toEqual({ key, outcome: 'metOnTime' });
+    // 46 working days: late, with its lateness.
+    expect(
+      figureOf({
+        ...assessment,
+        metAt: '2027-07-05T10:00:00Z',
+        lateness: late,
+        measure: { workingDays: 46, within: 45 },
+      }),
+    ).toEqual({ key, outcome: 'metLate', late });
+    // Not yet met: still a breach.
+    expect(figureOf({ ...assessment, measure: undefined })).toEqual({ key, outcome: 'breached' });
   });
 });
 
@@ -211,5 +249,66 @@ describe('report deltas', () => {
       dueAt: '2027-06-02T09:00:00Z',
     };
     expect(reportDeltas([d], [{ ...d }])).toEqual([]);
+  });
+});
+
+describe('the DfE’s working days by date (England and Wales bank holidays)', () => {
+  it('counts 0 on the same day and the working days after the start date up to the stop date', () => {
+    // Referral Thu 21 Aug 2025 → completion: same day 0; Fri 22 Aug 1; Tue 26 Aug 2 (Mon 25
+    // the Summer bank holiday); Fri 24 Oct 45 and Sat 25 Oct still 45; Mon 27 Oct 46.
+    const referral = at('2025-08-21T09:00:00Z');
+    expect(dfeWorkingDays(cal, referral, at('2025-08-21T16:00:00Z'))).toBe(0);
+    expect(dfeWorkingDays(cal, referral, at('2025-08-22T10:00:00Z'))).toBe(1);
+    expect(dfeWorkingDays(cal, referral, at('2025-08-26T10:00:00Z'))).toBe(2);
+    expect(dfeWorkingDays(cal, referral, at('2025-10-24T22:00:00Z'))).toBe(45);
+    expect(dfeWorkingDays(cal, referral, at('2025-10-25T10:00:00Z'))).toBe(45);
+    expect(dfeWorkingDays(cal, referral, at('2025-10-27T10:00:00Z'))).toBe(46);
+  });
+
+  it('knows no authority closure day: the return counts bank holidays only', () => {
+    const closed = createCalendar({ division: 'england-and-wales', closures: ['2025-08-22'] });
+    expect(dfeWorkingDays(closed, at('2025-08-21T09:00:00Z'), at('2025-08-26T10:00:00Z'))).toBe(2);
+  });
+});
+
+describe('deadlines.csv', () => {
+  it('gives the limit beside the due time, the DfE’s working days, and the outcome against them', () => {
+    // Prepare: the assessment completed the Saturday after its 45th working day (Fri 24 Oct
+    // 2025): breached at the limit, met late by 1 working day, on time by the DfE's 45.
+    const record: DeadlineRecord = {
+      id: 'assessment.R-1',
+      caseId: 'C-1001',
+      rule: 'assessment',
+      status: 'breached',
+      team: 'north',
+      startedAt: '2025-08-21T09:00:00.000Z',
+      dueAt: '2025-10-24T16:00:00.000Z',
+      limitAt: '2025-10-24T23:00:00.000Z',
+      metAt: '2025-10-25T10:00:00.000Z',
+      lateness: { amount: 1, unit: 'working-days' },
+      measure: { workingDays: 45, within: 45 },
+      explain: [],
+    };
+
+    // Act
+    const rows = parse(deadlinesCsv([record]), { columns: true }) as Record<string, string>[];
+
+    // Assess
+    expect(rows).toEqual([
+      {
+        case: 'C-1001',
+        deadline: 'assessment.R-1',
+        rule: 'assessment',
+        team: 'north',
+        started: '2025-08-21T10:00:00+01:00',
+        due: '2025-10-24T17:00:00+01:00',
+        limit: '2025-10-25T00:00:00+01:00',
+        met: '2025-10-25T11:00:00+01:00',
+        status: 'met_on_time',
+        lateness: '1',
+        lateness_unit: 'working-days',
+        working_days: '45',
+      },
+    ]);
   });
 });

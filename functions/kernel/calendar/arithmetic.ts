@@ -5,8 +5,8 @@
  */
 import { addCalendarMonths, civilFromDay, humanDate, MONTHS } from './days.js';
 import { CalendarRangeError } from './errors.js';
-import { clockChanges, humanInstant, plural, skippedDays } from './explain.js';
-import { formatLocal, HOUR_MS, localClock, localDay } from './london.js';
+import { clockChanges, endOfDayBefore, humanInstant, plural, skippedDays } from './explain.js';
+import { HOUR_MS, localClock, localDay, localMidnight, zoneAt } from './london.js';
 import {
   closeAt,
   indexOfDay,
@@ -26,11 +26,13 @@ import type { Calendar, Due, WeeklyHours } from './types.js';
  */
 class LazyDue implements Due {
   readonly due: Date;
+  readonly limit: Date;
   #build: (() => string[]) | undefined;
   #explain: string[] | undefined;
 
-  constructor(ms: number, build: () => string[]) {
+  constructor(ms: number, limitMs: number, build: () => string[]) {
     this.due = new Date(ms);
+    this.limit = new Date(limitMs);
     this.#build = build;
   }
 
@@ -42,12 +44,25 @@ class LazyDue implements Due {
     return this.#explain;
   }
 
-  toJSON(): { due: Date; explain: string[] } {
-    return { due: this.due, explain: this.explain };
+  toJSON(): { due: Date; limit: Date; explain: string[] } {
+    return { due: this.due, limit: this.limit, explain: this.explain };
   }
 }
 
-const makeDue = (ms: number, build: () => string[]): Due => new LazyDue(ms, build);
+/** A clock counted in hours: one instant, both target and limit. */
+const makeDue = (ms: number, build: () => string[]): Due => new LazyDue(ms, ms, build);
+
+/** A clock counted in days, weeks or months: the target, and the limit at the end of `limitDay`. */
+const makeDayDue = (ms: number, limitDay: number, build: () => string[]): Due =>
+  new LazyDue(ms, localMidnight(limitDay + 1), build);
+
+/** The sentence every day-counted explanation ends with: when the limit passes. */
+const limitSentence = (limitDay: number): string =>
+  `Limit: ${endOfDayBefore(localMidnight(limitDay + 1))}; met by then is on time.`;
+
+/** The target's sentence: close of business on `day`, in London time with its zone. */
+const targetSentence = (due: number, day: number): string =>
+  `Due at close of business on ${humanDate(day)}, ${localClock(due)} (${zoneAt(due)}): the working target reminders are planned around.`;
 
 function wholeCount(n: number, what: string): void {
   if (!Number.isInteger(n) || n < 0)
@@ -76,9 +91,9 @@ export function addHours(cal: Calendar, from: Date, n: number): Due {
   const start = instant(from, 'from');
   const due = start + Math.round(n * HOUR_MS);
   return makeDue(due, () => [
-    `Counted ${plural(n, 'hour')} of elapsed time from ${formatLocal(new Date(start))}; nights, weekends and holidays count.`,
+    `Counted ${plural(n, 'hour')} of elapsed time from ${humanInstant(start)}; nights, weekends and holidays count.`,
     ...clockChanges(start, due).map((s) => `${s} Elapsed time is not stretched by it.`),
-    `Due at ${formatLocal(new Date(due))}.`,
+    `Due on ${humanInstant(due)}; a clock counted in hours has one instant, so that is also the limit.`,
   ]);
 }
 
@@ -102,7 +117,10 @@ export function addWorkingHours(cal: Calendar, from: Date, n: number, hours?: We
       );
     }
     out.push(...skippedDays(s, localDay(opening) + 1, localDay(due) - 1));
-    out.push(...clockChanges(start, due), `Due at ${humanInstant(due)}.`);
+    out.push(
+      ...clockChanges(start, due),
+      `Due on ${humanInstant(due)}; a clock counted in hours has one instant, so that is also the limit.`,
+    );
     return out;
   });
 }
@@ -119,57 +137,69 @@ export function addWorkingDays(cal: Calendar, from: Date, n: number, hours?: Wee
   const i = indexOfDay(s, localDay(start));
   const target = workDay(s, (s.daysBefore[n === 0 ? i : i + 1] as number) + Math.max(n - 1, 0));
   const due = closeAt(s, target);
-  return makeDue(due, () => {
+  const targetDay = s.first + target;
+  return makeDayDue(due, targetDay, () => {
     const startDay = s.first + i;
-    const targetDay = s.first + target;
     return [
       n === 0
         ? `No working days to add: due at close of business on the first working day from ${humanDate(startDay)}.`
         : `Counted ${plural(n, 'working day')} after ${humanDate(startDay)}, the day it started.`,
       ...skippedDays(s, n === 0 ? startDay : startDay + 1, targetDay - 1),
       ...clockChanges(start, due),
-      `Due at close of business (${localClock(due)}) on ${humanDate(targetDay)}.`,
+      targetSentence(due, targetDay),
+      limitSentence(targetDay),
     ];
   });
 }
 
-/** Close of business on `day`, or on the preceding working day when `day` is not one. */
+/**
+ * The limit at the end of `day`, whether or not it is a working day; the target at close of
+ * business on it, or on the preceding working day when `day` is not one.
+ */
 function rollBack(s: Schedule, start: number, day: number, lead: string): Due {
   const j = indexOfDay(s, day);
   const result = s.work[j] ? j : workDay(s, (s.daysBefore[j] as number) - 1);
   const due = closeAt(s, result);
-  return makeDue(due, () => {
+  return makeDayDue(due, day, () => {
     const resultDay = s.first + result;
     const out = [lead];
     if (resultDay !== day) {
       out.push(
-        `${humanDate(day)} is not a working day, so the due date rolls back to the preceding working day (a minimum interval must not slip later).`,
+        `${humanDate(day)} is not a working day, so the working target rolls back to the preceding working day (reminders come before the limit, not after it).`,
         ...skippedDays(s, resultDay + 1, day, 'Passed over'),
       );
     }
-    out.push(
-      ...clockChanges(start, due),
-      `Due at close of business (${localClock(due)}) on ${humanDate(resultDay)}.`,
-    );
+    out.push(...clockChanges(start, due), targetSentence(due, resultDay), limitSentence(day));
     return out;
   });
 }
 
 /**
  * `w` weeks after `from`'s local date, at close of business; the preceding working day when
- * that date is not a working day (docs/domain.md "W weeks after d").
+ * that date is not a working day (docs/domain.md "W weeks after d"). The limit is the end of
+ * that date. `beginningWith`: a period of `w` weeks beginning with the start's own day (the
+ * Children Act 1989 s32 counting), which ends the day before: issued on a Tuesday, the last day
+ * is the Monday `w` weeks on.
  */
-export function addWeeks(cal: Calendar, from: Date, w: number, hours?: WeeklyHours): Due {
+export function addWeeks(
+  cal: Calendar,
+  from: Date,
+  w: number,
+  hours?: WeeklyHours,
+  beginningWith = false,
+): Due {
   wholeCount(w, 'weeks');
   const s = scheduleOf(cal, hours);
   const start = instant(from, 'from');
   const day = localDay(start);
-  const target = day + 7 * w;
+  const target = day + 7 * w - (beginningWith && w > 0 ? 1 : 0);
   return rollBack(
     s,
     start,
     target,
-    `${plural(w, 'week')} after ${humanDate(day)} is ${humanDate(target)}.`,
+    beginningWith
+      ? `${plural(w, 'week')} beginning with ${humanDate(day)} ${w === 1 ? 'ends' : 'end'} on ${humanDate(target)}.`
+      : `${plural(w, 'week')} after ${humanDate(day)} is ${humanDate(target)}.`,
   );
 }
 

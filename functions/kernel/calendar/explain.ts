@@ -1,7 +1,14 @@
 /** The short sentences that make every result explain itself. */
 import { DayKind } from './calendar.js';
 import { DAY_MS, humanDate, isoWeekday } from './days.js';
-import { clockChangesBetween, describeClockChange, localClock, offsetAt } from './london.js';
+import {
+  clockChangesBetween,
+  describeClockChange,
+  localClock,
+  localDay,
+  offsetAt,
+  zoneAt,
+} from './london.js';
 import type { Schedule } from './schedule.js';
 
 const MAX_WEEKENDS_LISTED = 3;
@@ -9,9 +16,31 @@ const MAX_DAYS_LISTED = 10;
 
 export const plural = (n: number, unit: string): string => `${n} ${unit}${n === 1 ? '' : 's'}`;
 
-/** "15:00 on Friday 27 March 2026". */
+/** The words of every unit a clock or an explanation counts in: singular, then plural. */
+export const UNIT_WORDS = {
+  hours: ['hour', 'hours'],
+  'working-hours': ['working hour', 'working hours'],
+  'working-days': ['working day', 'working days'],
+  days: ['day', 'days'],
+  weeks: ['week', 'weeks'],
+  months: ['month', 'months'],
+} as const satisfies Record<string, readonly [string, string]>;
+export type UnitName = keyof typeof UNIT_WORDS;
+
+/** "1 working day", "2 working days", "1 week", "3 months": a count with its unit, in words. */
+export function quantity(n: number, unit: UnitName): string {
+  const [one, many] = UNIT_WORDS[unit];
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** "Friday 24 May 2030, 17:30 (BST)": how explanations and pages write an instant. */
 export function humanInstant(ms: number): string {
-  return `${localClock(ms)} on ${humanDate(Math.floor((ms + offsetAt(ms)) / DAY_MS))}`;
+  return `${humanDate(Math.floor((ms + offsetAt(ms)) / DAY_MS))}, ${localClock(ms)} (${zoneAt(ms)})`;
+}
+
+/** "the end of Saturday 25 May 2030": a limit that falls at a London midnight. */
+export function endOfDayBefore(ms: number): string {
+  return `the end of ${humanDate(localDay(ms) - 1)}`;
 }
 
 /** "the weekend of Saturday 28 and Sunday 29 March 2026". */

@@ -91,6 +91,16 @@ export function formatLocal(at: Date): string {
   return `${isoDate(day)}T${pad(h)}:${pad(m)}:${pad(s)}${frac}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
 
+/** `BST` in British Summer Time, else `GMT`: the zone an explanation names beside a time. */
+export function zoneAt(ms: number): 'BST' | 'GMT' {
+  return offsetAt(ms) === HOUR_MS ? 'BST' : 'GMT';
+}
+
+/** The instant at which local day `day` (a day number) begins: midnight in London. */
+export function localMidnight(day: number): number {
+  return localToUtc(day * DAY_MS);
+}
+
 /** The Europe/London calendar date (`YYYY-MM-DD`) of an instant. */
 export function localDate(at: Date): string {
   return isoDate(localDay(at.getTime()));

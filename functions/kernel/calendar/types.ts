@@ -54,8 +54,14 @@ export interface Calendar {
   hoursFor(team?: string): WeeklyHours;
 }
 
-/** A computed due time and the sentences that explain it. */
+/**
+ * A computed due time and the sentences that explain it. `due` is the working target (close of
+ * business, rolled back to a working day); `limit` the statutory limit: for a clock counted in
+ * working days, weeks or months the end of its date in London (the next local midnight), for
+ * one counted in hours the same instant as `due`.
+ */
 export interface Due {
   due: Date;
+  limit: Date;
   explain: string[];
 }

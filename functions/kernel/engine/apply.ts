@@ -1,13 +1,12 @@
 /** Applies one case event to the aggregate: facts first, then every rule's start/stop/cancel. */
 
 import type { CaseEvent } from '#schemas/events.js';
-import { recurringDeadlineId, subjectDeadlineId } from '../ids.js';
-import type { CaseAggregate, Deadline } from '../model.js';
+import { recurringDeadlineId } from '../ids.js';
+import { basisOf, type CaseAggregate, type Deadline } from '../model.js';
 import { type EventMatcher, meetingKey, type Rule } from '../rules/index.js';
 import { conditionHolds, conditionSince, recurringAnchor } from './clock.js';
 import {
   cancel,
-  compute,
   iso,
   recomputeDeadline,
   record,
@@ -15,6 +14,8 @@ import {
   stop,
   type Work,
 } from './deadlines.js';
+import { cancelReason, conditionReason } from './reasons.js';
+import { cancelSubject, extendSubject, startSubject, stopSubject } from './subjects.js';
 
 /** How many applied event ids the aggregate remembers for its own duplicate check. */
 export const RECENT_EVENT_IDS = 50;
@@ -40,10 +41,18 @@ export function blankAggregate(event: CaseEvent): CaseAggregate {
   };
 }
 
-/** Whether a matcher matches an event (and its `kind`, when the matcher names one). */
+/**
+ * Whether a matcher matches an event: its type, and what the matcher narrows it by (`kind`, a
+ * referral's `outcome`, whether the enquiry needs a `conference`, a visit `seenAlone`/`atHome`).
+ */
 export function matches(m: EventMatcher, event: CaseEvent): boolean {
   if (m.type !== event.type) return false;
-  return m.kind === undefined || kindOf(event) === m.kind;
+  const data = event.data as Record<string, unknown>;
+  if (m.kind !== undefined && kindOf(event) !== m.kind) return false;
+  if (m.outcome !== undefined && !m.outcome.includes(data.outcome as never)) return false;
+  if (m.conference !== undefined && data.conference !== m.conference) return false;
+  if (m.seenAlone === true && data.seenAlone !== true) return false;
+  return m.atHome !== true || data.atHome === true;
 }
 
 /** The `kind` a meeting or visit event carries. */
@@ -100,24 +109,50 @@ export function applyFacts(
     }
     case 'conference.held':
     case 'core-group.held':
-    case 'visit.made': {
-      const key = meetingKey({ type: event.type, kind: kindOf(event) });
-      a.lastHeld ??= {};
-      const last = a.lastHeld[key];
-      if (!last || at > last) a.lastHeld[key] = at;
+    case 'visit.made':
+    case 'cla-review.held': {
+      for (const key of meetingKeys(event)) {
+        a.lastHeld ??= {};
+        const last = a.lastHeld[key];
+        if (!last || at > last) a.lastHeld[key] = at;
+      }
+      if (event.type === 'cla-review.held') {
+        // A review changes the visits of a placement visited weekly until its first review.
+        changes.claReview = { old: null, new: iso(at) };
+        const period = a.lookedAfter;
+        if (
+          period &&
+          at > period.startedAt &&
+          !(period.firstReviewAt && period.firstReviewAt <= at)
+        )
+          set('lookedAfter', { ...period, firstReviewAt: at });
+      }
       break;
     }
     case 'cp-plan.started':
       // A second start while a plan is in force changes nothing: the plan's clocks run on.
       if (a.cpPlan === undefined) set('cpPlan', { startedAt: at });
       break;
+    case 'looked-after.started':
+      if (a.lookedAfter === undefined) set('lookedAfter', { startedAt: at });
+      break;
     case 'placement.started': {
-      const same = a.placement?.placementId === event.data.placementId;
-      // The same placement again only updates whether it is permanent; another one replaces it.
+      const d = event.data;
+      const same = a.placement?.placementId === d.placementId;
+      const basis =
+        d.basis ??
+        (d.permanent === true ? 'until-18' : d.permanent === false ? 'standard' : undefined);
+      // The same placement again only updates its basis; another one replaces it.
+      const kept = same && a.placement ? a.placement : undefined;
       set('placement', {
-        placementId: event.data.placementId,
-        startedAt: same && a.placement ? a.placement.startedAt : at,
-        permanent: event.data.permanent ?? (same ? (a.placement?.permanent ?? false) : false),
+        placementId: d.placementId,
+        startedAt: kept?.startedAt ?? at,
+        basis: basis ?? (kept ? basisOf(kept) : 'standard'),
+        ...(d.visitEveryWeeks !== undefined
+          ? { visitEveryWeeks: d.visitEveryWeeks }
+          : kept?.visitEveryWeeks !== undefined && basis === undefined
+            ? { visitEveryWeeks: kept.visitEveryWeeks }
+            : {}),
       });
       break;
     }
@@ -140,6 +175,20 @@ export function applyFacts(
   return changes;
 }
 
+/** Every key a meeting is last held under: its kind, and what a visit saw (alone, at home). */
+function meetingKeys(event: CaseEvent): string[] {
+  const data = event.data as { seenAlone?: unknown; atHome?: unknown };
+  const m = { type: event.type, kind: kindOf(event) };
+  const alone = data.seenAlone === true;
+  const home = data.atHome === true;
+  return [
+    meetingKey(m),
+    ...(alone ? [meetingKey({ ...m, seenAlone: true })] : []),
+    ...(home ? [meetingKey({ ...m, atHome: true })] : []),
+    ...(alone && home ? [meetingKey({ ...m, seenAlone: true, atHome: true })] : []),
+  ];
+}
+
 function subjectOf(rule: Rule, event: CaseEvent): string | undefined {
   if (!rule.subject) return undefined;
   const data = event.data as Record<string, unknown>;
@@ -148,8 +197,10 @@ function subjectOf(rule: Rule, event: CaseEvent): string | undefined {
 }
 
 /**
- * Applies a rule's stop, cancel and start to one event (`at`: its `occurredAt`). Every rule
- * sees every event, and most match none of it: nothing is worked out before a matcher matches.
+ * Applies a rule's stop, cancel, extension and start to one event (`at`: its `occurredAt`).
+ * Every rule sees every event, and most match none of it: nothing is worked out before a
+ * matcher matches. An event that carries the rule's subject acts on that subject's clock only;
+ * one that does not (`case.closed`) on every open clock of the rule.
  */
 export function applyRule(w: Work, rule: Rule, event: CaseEvent, at: Date): void {
   let ruleDeadlines: Deadline[] | undefined;
@@ -167,86 +218,16 @@ export function applyRule(w: Work, rule: Rule, event: CaseEvent, at: Date): void
     }
   }
   if (matchesAny(rule.cancel, event)) {
-    for (const d of mine()) if (d.status === 'open') cancel(w, d, at, `event ${event.type}`);
+    if (rule.subject && subject !== undefined)
+      cancelSubject(w, rule, subject, at, cancelReason(event));
+    else for (const d of mine()) if (d.status === 'open') cancel(w, d, at, cancelReason(event));
+  }
+  if (rule.subject && subject !== undefined && matchesAny(rule.extend ?? [], event)) {
+    extendSubject(w, rule, subject, at, (event.data as { weeks?: number }).weeks ?? 0);
   }
   if (rule.subject && subject !== undefined && matchesAny(rule.start, event)) {
     startSubject(w, rule, subject, at);
   }
-}
-
-function stopSubject(w: Work, rule: Rule, subjectId: string, at: Date): void {
-  const id = subjectDeadlineId(rule.id, subjectId);
-  const d = w.agg.deadlines.find((x) => x.id === id);
-  if (d) {
-    stop(w, rule, d, at);
-    return;
-  }
-  // The stop arrived before its start: keep it, and meet the clock when the start arrives.
-  w.agg.earlyStops ??= [];
-  const early = w.agg.earlyStops;
-  if (!early.some((e) => e.rule === rule.id && e.subjectId === subjectId)) {
-    early.push({ rule: rule.id, subjectId, at, eventId: w.eventId ?? '' });
-  }
-  record(w, at, 'early-stop', { rule: rule.id, subjectId, reason: 'stop before start' }, id);
-}
-
-function startSubject(w: Work, rule: Rule, subjectId: string, at: Date): void {
-  const id = subjectDeadlineId(rule.id, subjectId);
-  const existing = w.agg.deadlines.find((x) => x.id === id);
-  if (existing) {
-    if (rule.restart && restartSubject(w, rule, existing, at)) return;
-    record(w, at, 'duplicate', { rule: rule.id, subjectId, reason: 'clock already started' }, id);
-    return;
-  }
-  const d = startDeadline(w, rule, { id, subjectId, startedAt: at });
-  const early = w.agg.earlyStops ?? [];
-  const i = early.findIndex((e) => e.rule === rule.id && e.subjectId === subjectId);
-  if (i >= 0) {
-    const e = early[i]!;
-    early.splice(i, 1);
-    const eventId = w.eventId;
-    w.eventId = e.eventId || eventId;
-    stop(w, rule, d, e.at);
-    w.eventId = eventId;
-  }
-}
-
-/**
- * A later start of a restarting rule (a second strategy discussion of the enquiry) moves the
- * clock's start to it: an open clock is recomputed from it; a clock already breached whose
- * restart happened before its due time (delivered late) is reopened and recomputed, then
- * advanced as usual. An earlier or equal start, a met clock, or a start after the breach
- * changes nothing (false: the caller audits a duplicate).
- */
-function restartSubject(w: Work, rule: Rule, d: Deadline, at: Date): boolean {
-  if (at.getTime() <= d.startedAt.getTime()) return false;
-  const reopen = d.status === 'breached' && !d.metAt && at.getTime() <= d.dueAt.getTime();
-  if (d.status !== 'open' && !reopen) return false;
-  const old = { startedAt: d.startedAt, dueAt: d.dueAt };
-  d.startedAt = at;
-  Object.assign(d, compute(w.ctx, rule, w.agg, at));
-  if (reopen) {
-    d.status = 'open';
-    delete d.closedAt;
-  }
-  d.version++;
-  if (w.eventId) d.startEventId = w.eventId;
-  record(
-    w,
-    at,
-    reopen ? 'corrected' : 'recomputed',
-    {
-      rule: rule.id,
-      reason: 'restarted by a later start event',
-      ...(reopen ? { from: 'breached', to: 'open' } : {}),
-      oldStartedAt: iso(old.startedAt),
-      newStartedAt: iso(at),
-      oldDueAt: iso(old.dueAt),
-      newDueAt: iso(d.dueAt),
-    },
-    d.id,
-  );
-  return true;
 }
 
 function stopRecurring(w: Work, rule: Rule, mine: Deadline[], at: Date): void {
@@ -285,13 +266,13 @@ export function ensureRecurring(w: Work, rule: Rule, at: Date): void {
   const mine = w.agg.deadlines.filter((d) => d.rule === rule.id);
   const open = mine.find((d) => d.status === 'open');
   if (!conditionHolds(rule.while, w.agg)) {
-    if (open) cancel(w, open, at, `${rule.while} ended`);
+    if (open) cancel(w, open, at, conditionReason(rule.while, false));
     return;
   }
   const since = conditionSince(rule.while, w.agg);
   // A new period (another placement) ends the clocks of the one before it.
   const newPeriod = (d: Deadline) => since !== undefined && d.startedAt < since;
-  if (open && newPeriod(open)) cancel(w, open, at, `${rule.while} restarted`);
+  if (open && newPeriod(open)) cancel(w, open, at, conditionReason(rule.while, true));
   else if (open) return;
   const last = latest(mine);
   if (last?.status === 'breached' && !last.metAt && !newPeriod(last)) return;
@@ -313,7 +294,14 @@ export function ensureRecurring(w: Work, rule: Rule, at: Date): void {
  */
 export function recomputeIntervals(w: Work, at: Date, changed: string[]): void {
   const everything = changed.includes('division');
-  const relevant = ['riskLevel', 'jointSupervisionEveryMonths', 'coworking', 'placement'];
+  const relevant = [
+    'riskLevel',
+    'jointSupervisionEveryMonths',
+    'coworking',
+    'placement',
+    'lookedAfter',
+    'claReview',
+  ];
   if (!everything && !changed.some((c) => relevant.includes(c))) return;
   for (const d of w.agg.deadlines) {
     const rule = w.ctx.rules.get(d.rule);
@@ -321,7 +309,7 @@ export function recomputeIntervals(w: Work, at: Date, changed: string[]): void {
     // A clock of an earlier period (the placement before this one) is ended, not recomputed.
     const since = rule.while === undefined ? undefined : conditionSince(rule.while, w.agg);
     if (since !== undefined && d.startedAt < since) continue;
-    if (everything || rule.interval || rule.later) {
+    if (everything || rule.interval || rule.later || rule.bases || rule.second) {
       recomputeDeadline(w, rule, d, at, `case changed: ${changed.join(', ')}`);
     }
   }

@@ -212,6 +212,7 @@ interface PlannedDeadline {
   readonly rule: string;
   readonly hoursTeam: string | undefined;
   readonly dueAt: number;
+  readonly limitAt: number | undefined;
   readonly startedAt: number;
   readonly stageStartedAt: number | undefined;
   readonly arrivedAt: number | undefined;
@@ -256,6 +257,7 @@ function memoisedPlanner(planners: readonly TimerPlanner[]): TimerPlanner[] {
       rule: d.rule,
       hoursTeam: d.hoursTeam,
       dueAt: d.dueAt.getTime(),
+      limitAt: d.limitAt?.getTime(),
       startedAt: d.startedAt.getTime(),
       stageStartedAt: d.stageStartedAt?.getTime(),
       arrivedAt: d.arrivedAt?.getTime(),
@@ -275,6 +277,7 @@ function plannedFrom(known: PlannedDeadline, d: Deadline, caseStatus: string): b
     known.version === d.version &&
     known.status === d.status &&
     known.dueAt === d.dueAt.getTime() &&
+    known.limitAt === d.limitAt?.getTime() &&
     known.startedAt === d.startedAt.getTime() &&
     known.stageStartedAt === d.stageStartedAt?.getTime() &&
     known.arrivedAt === d.arrivedAt?.getTime() &&

@@ -2,12 +2,16 @@
  * State changes of one deadline: start, meet, breach, escalate, cancel, recompute. Each works
  * on the engine's private copy of the aggregate and appends the audit line it owes.
  */
-import { formatLocal } from '../calendar/index.js';
 import type { AuditEntry, AuditKind, CaseAggregate, Deadline } from '../model.js';
+import { limitOf } from '../model.js';
+import { dfeWorkingDays } from '../reports/dfe.js';
 import { latenessOf, latenessUnitOf } from '../reports/lateness.js';
 import type { Rule } from '../rules/index.js';
-import { addClock, effectiveClock, hoursForRule, ladderStage } from './clock.js';
+import { hoursForRule } from './clock.js';
+import { compute, computeAgain } from './compute.js';
 import { caseCalendar, type EngineContext } from './types.js';
+
+export { compute, sourceLine } from './compute.js';
 
 /** The engine's working state for one call. */
 export interface Work {
@@ -33,57 +37,6 @@ export function record(
     ...(deadlineId ? { deadlineId } : {}),
     detail,
   });
-}
-
-interface Computed {
-  dueAt: Date;
-  explain: string[];
-  stage?: number;
-  stageName?: string;
-  stageStartedAt?: Date;
-  escalateTo?: Deadline['escalateTo'];
-}
-
-/** Computes a deadline's due time (and stage fields) from its start, the rule and the calendar. */
-export function compute(
-  ctx: EngineContext,
-  rule: Rule,
-  agg: CaseAggregate,
-  startedAt: Date,
-  stage = 1,
-): Computed {
-  const calendar = caseCalendar(ctx, agg);
-  const hours = hoursForRule(calendar, rule);
-  const hoursNote = rule.hoursTeam ? [`Uses the working hours of team ${rule.hoursTeam}.`] : [];
-  if (rule.stages) {
-    const s = rule.stages[stage - 1] ?? rule.stages[rule.stages.length - 1]!;
-    const n = Math.min(stage, rule.stages.length);
-    const { stageStartedAt, due } = ladderStage(calendar, rule, startedAt, n, hours);
-    return {
-      dueAt: due.due,
-      stage: n,
-      stageName: s.name,
-      stageStartedAt,
-      escalateTo: s.escalateTo,
-      explain: [
-        `${rule.title}: stage ${n} of ${rule.stages.length} (${s.name}) from ${formatLocal(stageStartedAt)}.`,
-        ...hoursNote,
-        ...due.explain,
-      ],
-    };
-  }
-  const { clock, why } = rule.while
-    ? effectiveClock(rule, agg, startedAt)
-    : { clock: rule.clock, why: `${rule.clock.amount} ${rule.clock.unit}` };
-  const due = addClock(calendar, startedAt, clock, hours);
-  return {
-    dueAt: due.due,
-    explain: [
-      `${rule.title}: ${why} from ${formatLocal(startedAt)}.`,
-      ...hoursNote,
-      ...due.explain,
-    ],
-  };
 }
 
 /** Starts a new open deadline. */
@@ -118,7 +71,12 @@ export function startDeadline(
     w,
     init.startedAt,
     'started',
-    { rule: rule.id, dueAt: iso(d.dueAt), ...(d.stage ? { stage: d.stage } : {}) },
+    {
+      rule: rule.id,
+      dueAt: iso(d.dueAt),
+      limitAt: iso(limitOf(d)),
+      ...(d.stage ? { stage: d.stage } : {}),
+    },
     d.id,
   );
   return d;
@@ -141,30 +99,52 @@ export function escalate(w: Work, rule: Rule, d: Deadline): void {
       stageName: d.stageName,
       escalateTo: d.escalateTo,
       dueAt: iso(d.dueAt),
+      limitAt: iso(limitOf(d)),
     },
     d.id,
   );
 }
 
 /** Whether a ladder deadline has a stage after its current one. */
-export function hasNextStage(rule: Rule | undefined, d: Deadline): boolean {
+export function hasNextStage(
+  rule: Pick<Rule, 'stages'> | undefined,
+  d: Pick<Deadline, 'stage'>,
+): boolean {
   return !!rule?.stages && (d.stage ?? 1) < rule.stages.length;
 }
 
 /**
- * Marks an open deadline breached at its due instant; it stays for the audit. A clock whose
- * own start event finds it already due is also recorded as `breached-on-arrival` (at the
- * instant it arrived, with how late).
+ * When an open deadline next changes by itself: a ladder stage that has a next one escalates
+ * at its working target (`dueAt`); any other clock breaches only when its limit passes.
+ */
+export function nextChangeAt(
+  rule: Pick<Rule, 'stages'> | undefined,
+  d: Pick<Deadline, 'stage' | 'dueAt' | 'limitAt'>,
+): Date {
+  return hasNextStage(rule, d) ? d.dueAt : limitOf(d);
+}
+
+/**
+ * Marks an open deadline breached when its limit passed; it stays for the audit. A clock whose
+ * own start event finds it already past its limit is also recorded as `breached-on-arrival`
+ * (at the instant it arrived, with how late).
  */
 export function breach(w: Work, d: Deadline): void {
+  const limit = limitOf(d);
   d.status = 'breached';
-  d.closedAt = d.dueAt;
+  d.closedAt = limit;
   d.version++;
   record(
     w,
-    d.dueAt,
+    limit,
     'breached',
-    { rule: d.rule, dueAt: iso(d.dueAt), urgent: d.urgent, safeguarding: d.safeguarding },
+    {
+      rule: d.rule,
+      dueAt: iso(d.dueAt),
+      limitAt: iso(limit),
+      urgent: d.urgent,
+      safeguarding: d.safeguarding,
+    },
     d.id,
   );
   if (w.eventId !== undefined && d.startEventId === w.eventId) {
@@ -176,8 +156,9 @@ export function breach(w: Work, d: Deadline): void {
       {
         rule: d.rule,
         dueAt: iso(d.dueAt),
+        limitAt: iso(limit),
         arrivedAt: iso(arrivedAt),
-        lateMs: Math.max(0, arrivedAt.getTime() - d.dueAt.getTime()),
+        lateMs: Math.max(0, arrivedAt.getTime() - limit.getTime()),
       },
       d.id,
     );
@@ -185,29 +166,37 @@ export function breach(w: Work, d: Deadline): void {
 }
 
 /**
- * Applies a stop event that happened at `at` to a deadline. A ladder first climbs the
- * stages that fell due before `at`; a stop after the (last) due time is a breach met late.
+ * Applies a stop event that happened at `at` to a deadline. A ladder first climbs the stages
+ * whose working target fell before `at`; a stop after the (last) limit is a breach met late.
  */
 export function stop(w: Work, rule: Rule | undefined, d: Deadline, at: Date): void {
   if (d.status === 'open') {
     while (at > d.dueAt && rule && hasNextStage(rule, d)) escalate(w, rule, d);
-    if (at <= d.dueAt) {
+    if (at <= limitOf(d)) {
       d.status = 'met';
       d.closedAt = at;
       d.version++;
       if (w.eventId) d.stopEventId = w.eventId;
-      record(w, at, 'met', { rule: d.rule, dueAt: iso(d.dueAt), ...stageOf(d) }, d.id);
+      measure(w, rule, d, at);
+      record(
+        w,
+        at,
+        'met',
+        { rule: d.rule, dueAt: iso(d.dueAt), limitAt: iso(limitOf(d)), ...stageOf(d) },
+        d.id,
+      );
       return;
     }
     breach(w, d);
   }
   if (d.status === 'breached' && !d.metAt) {
-    if (at <= d.dueAt) {
+    if (at <= limitOf(d)) {
       // The stop happened in time but reached us after the breach was recorded.
       d.status = 'met';
       d.closedAt = at;
       d.version++;
       if (w.eventId) d.stopEventId = w.eventId;
+      measure(w, rule, d, at);
       record(w, at, 'corrected', { rule: d.rule, from: 'breached', to: 'met' }, d.id);
       return;
     }
@@ -216,10 +205,11 @@ export function stop(w: Work, rule: Rule | undefined, d: Deadline, at: Date): vo
     d.lateness = latenessOf(
       w.ctx.calendar,
       latenessUnitOf(rule?.clock.unit),
-      d.dueAt,
+      limitOf(d),
       at,
       rule === undefined ? undefined : hoursForRule(w.ctx.calendar, rule),
     );
+    measure(w, rule, d, at);
     // A new version: the breach's timers (its daily repeat) still pending become stale.
     d.version++;
     if (w.eventId) d.stopEventId = w.eventId;
@@ -227,7 +217,13 @@ export function stop(w: Work, rule: Rule | undefined, d: Deadline, at: Date): vo
       w,
       at,
       'met-late',
-      { rule: d.rule, dueAt: iso(d.dueAt), metAt: iso(at), lateness: d.lateness },
+      {
+        rule: d.rule,
+        dueAt: iso(d.dueAt),
+        limitAt: iso(limitOf(d)),
+        metAt: iso(at),
+        lateness: d.lateness,
+      },
       d.id,
     );
     return;
@@ -235,17 +231,43 @@ export function stop(w: Work, rule: Rule | undefined, d: Deadline, at: Date): vo
   record(w, at, 'duplicate', { rule: d.rule, status: d.status, reason: 'already stopped' }, d.id);
 }
 
-/** Cancels an open deadline. */
-export function cancel(w: Work, d: Deadline, at: Date, reason: string): void {
-  d.status = 'cancelled';
-  d.closedAt = at;
-  d.version++;
-  record(w, at, 'cancelled', { rule: d.rule, reason }, d.id);
+/**
+ * The DfE's count for a clock the report measures as the children in need statistics do:
+ * working days from the start's date to the stop's date, on England and Wales bank holidays.
+ */
+function measure(w: Work, rule: Rule | undefined, d: Deadline, at: Date): void {
+  if (rule?.measure !== 'dfe-working-days') return;
+  const calendar = w.ctx.calendarFor?.('england-and-wales') ?? w.ctx.calendar;
+  d.measure = {
+    workingDays: dfeWorkingDays(calendar, d.startedAt, at),
+    within: rule.clock.amount,
+  };
 }
 
 /**
- * Recomputes an open deadline's due time with the current rule, case facts and calendar;
- * bumps the version and audits old and new only when the due time or stage start moved.
+ * Cancels a deadline no longer owed, with the reason a manager reads. A breached clock not yet
+ * met is cancelled too when its outcome arrives (the work it stood for is no longer owed, and
+ * the DfE counts only what was held): audited as `corrected`, breached → cancelled.
+ */
+export function cancel(w: Work, d: Deadline, at: Date, reason: string): void {
+  const wasBreached = d.status === 'breached';
+  d.status = 'cancelled';
+  d.closedAt = at;
+  d.closedReason = reason;
+  d.version++;
+  record(
+    w,
+    at,
+    wasBreached ? 'corrected' : 'cancelled',
+    { rule: d.rule, reason, ...(wasBreached ? { from: 'breached', to: 'cancelled' } : {}) },
+    d.id,
+  );
+}
+
+/**
+ * Recomputes an open deadline's target and limit with the current rule, case facts and
+ * calendar (and takes the rule's flags again); bumps the version and audits old and new only
+ * when the target, limit or stage start moved.
  */
 export function recomputeDeadline(
   w: Work,
@@ -254,21 +276,32 @@ export function recomputeDeadline(
   at: Date,
   reason: string,
 ): void {
-  const c = compute(w.ctx, rule, w.agg, d.startedAt, d.stage ?? 1);
+  const c = computeAgain(w.ctx, w.agg, rule, d);
   const moved =
     c.dueAt.getTime() !== d.dueAt.getTime() ||
+    c.limitAt.getTime() !== d.limitAt?.getTime() ||
     c.stageStartedAt?.getTime() !== d.stageStartedAt?.getTime();
-  const old = d.dueAt;
+  const flagged = d.urgent !== rule.urgent || d.safeguarding !== rule.safeguarding;
+  const old = { dueAt: d.dueAt, limitAt: limitOf(d) };
   Object.assign(d, c);
+  d.urgent = rule.urgent;
+  d.safeguarding = rule.safeguarding;
   d.ruleVersion = w.ctx.rules.ruleVersion(rule.id);
   d.calendarVersion = caseCalendar(w.ctx, w.agg).version;
-  if (moved) {
+  if (moved || flagged) {
     d.version++;
     record(
       w,
       at,
       'recomputed',
-      { rule: d.rule, reason, oldDueAt: iso(old), newDueAt: iso(d.dueAt) },
+      {
+        rule: d.rule,
+        reason,
+        oldDueAt: iso(old.dueAt),
+        newDueAt: iso(d.dueAt),
+        oldLimitAt: iso(old.limitAt),
+        newLimitAt: iso(limitOf(d)),
+      },
       d.id,
     );
   }

@@ -18,33 +18,40 @@ import {
 } from './apply.js';
 import { clonePlain } from './clone.js';
 import { cancel, recomputeDeadline, record, type Work } from './deadlines.js';
+import { cancelReason } from './reasons.js';
+import { assertKnownSubject } from './subjects.js';
 import { type EngineContext, EngineError, type EngineResult } from './types.js';
 
 export { blankAggregate } from './apply.js';
 export { ruleTeamHours } from './clock.js';
+export { nextChangeAt, sourceLine } from './deadlines.js';
 export {
   type CalendarFor,
   caseCalendar,
   type EngineContext,
   EngineError,
   type EngineResult,
+  UnknownSubjectError,
 } from './types.js';
 
 /**
  * Applies one case event.
  *
  * 1. A redelivered event (its id among the aggregate's recent ids) changes nothing.
- * 2. On a closed case the event is audited as ignored and creates nothing.
+ * 2. On a closed case the event is audited as ignored and creates nothing; an
+ *    `enquiry.concluded` for an enquiry the case does not know is refused.
  * 3. The case facts change (team, risk, joint working, co-working, Building Bridges, supervisions).
  * 4. Each rule meets, cancels or starts its clocks; recurring clocks follow their condition.
  * 5. Clocks whose interval depends on a changed fact are recomputed.
  * 6. `case.closed` cancels every open clock and may warn (no recent joint supervision).
- * 7. Clocks due by `ctx.now` are advanced (escalated or breached), as `advance` would.
+ * 7. Clocks whose limit (a ladder stage: its target) passed by `ctx.now` are advanced
+ *    (escalated or breached), as `advance` would.
  *
  * Events may arrive out of order: an event before `case.opened` creates a provisional case;
  * a stop before its start (e.g. `lado.notified` before `lado.concern-raised`) is kept and
  * meets the clock when the start arrives.
  * @throws EngineError when the event is for another case than the aggregate.
+ * @throws UnknownSubjectError when an `enquiry.concluded` names an enquiry the case does not know.
  */
 export function applyEvent(
   aggregate: CaseAggregate | undefined,
@@ -69,6 +76,7 @@ export function applyEvent(
     record(w, at, 'ignored', { type: event.type, reason: 'case is closed' });
     return { aggregate: w.agg, audit: w.audit };
   }
+  assertKnownSubject(w, event);
   if (event.type === 'placement.ended' && w.agg.placement?.placementId !== event.data.placementId) {
     // The end of a placement the case has already left (or never had) ends nothing.
     record(w, at, 'ignored', { type: event.type, reason: 'not the current placement' });
@@ -100,10 +108,11 @@ export function applyEvent(
   if (event.type === 'building-bridges.ended') w.agg.buildingBridges = undefined;
   if (event.type === 'cp-plan.ended') w.agg.cpPlan = undefined;
   if (event.type === 'placement.ended') w.agg.placement = undefined;
+  if (event.type === 'looked-after.ended') w.agg.lookedAfter = undefined;
 
   if (event.type === 'case.closed') {
     closureWarning(w, at);
-    for (const d of w.agg.deadlines) if (d.status === 'open') cancel(w, d, at, 'case closed');
+    for (const d of w.agg.deadlines) if (d.status === 'open') cancel(w, d, at, cancelReason(event));
     w.agg.status = 'closed';
     w.agg.closedAt = at;
     record(w, at, 'case-closed', {});

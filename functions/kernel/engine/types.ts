@@ -40,3 +40,17 @@ export function caseCalendar(
     ? ctx.calendar
     : ctx.calendarFor(agg.division);
 }
+
+/**
+ * The event names a subject the case does not know (an `enquiry.concluded` for an enquiry no
+ * strategy discussion started): the caller's input is at fault, `field` says where.
+ */
+export class UnknownSubjectError extends Error {
+  override readonly name = 'UnknownSubjectError';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

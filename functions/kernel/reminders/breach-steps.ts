@@ -1,15 +1,18 @@
 /**
- * A breach's steps: the breach step itself (at the due time, or when the clock reached us if
- * later), then either a daily repeat at each working day's opening until the clock is met,
- * or the escalations still to come on their working days. Pure: the calendar is an argument.
+ * A breach's steps: the breach step itself (when the statutory limit passes — out of hours,
+ * at the next opening unless the clock is urgent — or when the clock reached us if later),
+ * then either a daily repeat at each working day's opening until the clock is met, or the
+ * escalations still to come on their working days. Pure: the calendar is an argument.
  */
 import {
   addWorkingDays,
   type Calendar,
   CalendarRangeError,
   localDate,
+  nextOpening,
   openingOn,
 } from '../calendar/index.js';
+import { limitOf } from '../model.js';
 import { breachOf, escalated } from './plans.js';
 import { type PlannedReminder, type PlannedStep, reachedAt, stepRecipients } from './steps.js';
 import type {
@@ -52,7 +55,7 @@ export function breachSteps(
 ): PlannedStep[] {
   const follow = followUpOf(deadline, plan);
   const reached = reachedAt(deadline);
-  const due = deadline.dueAt;
+  const due = breachToldAt(deadline, calendar);
   const fireAt = reached.getTime() > due.getTime() ? reached : due;
   const late = fireAt !== due;
   const daysBy = breachDaysBy(deadline, calendar, fireAt);
@@ -143,11 +146,31 @@ export function breachRepeatByKey(
   return breachRepeat(deadline, calendar, plan, Number(repeat[1]));
 }
 
-/** Opening time of the nth working day after the due date; undefined outside the calendar. */
+/**
+ * When a breach is told: as the limit passes for an urgent clock; else at once in the clock's
+ * hours, or at their next opening when the limit passes out of hours (a day-counted limit is a
+ * London midnight).
+ */
+export function breachToldAt(deadline: ReminderDeadline, calendar: Calendar): Date {
+  const limit = limitOf(deadline);
+  if (deadline.urgent) return limit;
+  try {
+    return nextOpening(calendar, limit, calendar.hoursFor(deadline.hoursTeam));
+  } catch (error) {
+    if (error instanceof CalendarRangeError) return limit;
+    throw error;
+  }
+}
+
+/**
+ * Opening time of the nth working day after the limit's date (the day that ends at a London
+ * midnight limit); undefined outside the calendar.
+ */
 function breachDay(deadline: ReminderDeadline, calendar: Calendar, n: number): Date | undefined {
   const hours = calendar.hoursFor(deadline.hoursTeam);
   try {
-    const day = localDate(addWorkingDays(calendar, deadline.dueAt, n, hours).due);
+    const lastDay = new Date(limitOf(deadline).getTime() - 1);
+    const day = localDate(addWorkingDays(calendar, lastDay, n, hours).due);
     return openingOn(calendar, day, hours);
   } catch (error) {
     if (error instanceof CalendarRangeError) return undefined;
@@ -155,7 +178,7 @@ function breachDay(deadline: ReminderDeadline, calendar: Calendar, n: number): D
   }
 }
 
-/** How many of the breach's working days have opened by `at` (0 on the due date itself). */
+/** How many of the breach's working days have opened by `at` (0 on the limit's date itself). */
 function breachDaysBy(deadline: ReminderDeadline, calendar: Calendar, at: Date): number {
   let n = 0;
   // Bounded: a chain replayed long after its breach skips ahead to the day to come.

@@ -94,7 +94,12 @@ export function planSteps(
     result.push({ ...p, fireAt: p.plannedAt, late: before, state: before ? 'skipped' : 'past' });
   }
   result.push(...breachSteps(deadline, calendar, plan, breached ? 'fires' : 'on-breach'));
-  return result.sort((a, b) => a.fireAt.getTime() - b.fireAt.getTime());
+  // A breach told at the opening when an overdue step also fires comes before it: it says
+  // BREACHED, the overdue step escalates.
+  const overdueLast = (p: PlannedStep) => (p.step.at.kind === 'after' ? 1 : 0);
+  return result.sort(
+    (a, b) => a.fireAt.getTime() - b.fireAt.getTime() || overdueLast(a) - overdueLast(b),
+  );
 }
 
 /**

@@ -95,7 +95,10 @@ export type DefaultPlanRule =
   | 'review-conference'
   | 'core-group'
   | 'cp-visit'
-  | 'cla-visit';
+  | 'cp-home-visit'
+  | 'cla-visit'
+  | 'cla-review'
+  | 'care-proceedings';
 
 export const DEFAULT_REMINDER_PLANS: Readonly<Record<DefaultPlanRule, ReminderPlan>> &
   ReminderPlans = {
@@ -219,6 +222,28 @@ export const DEFAULT_REMINDER_PLANS: Readonly<Record<DefaultPlanRule, ReminderPl
     action: 'Visit the child in their placement and record the visit.',
     clock: 'working',
     steps: visitSteps([{ role: 'allocated-worker' }]),
+  },
+  'cp-home-visit': {
+    rule: 'cp-home-visit',
+    title: 'Child protection home visit',
+    action: 'See the child at home and record the visit.',
+    clock: 'working',
+    steps: visitSteps([{ role: 'allocated-worker' }]),
+  },
+  'cla-review': {
+    rule: 'cla-review',
+    title: 'Looked-after child review',
+    action: 'Hold the review of the child’s case and record it.',
+    clock: 'working',
+    invite: true,
+    steps: conferenceSteps(SOCIAL_WORKER_AND_MANAGER),
+  },
+  'care-proceedings': {
+    rule: 'care-proceedings',
+    title: 'Care proceedings',
+    action: 'Conclude the proceedings, or record the extension the court granted.',
+    clock: 'working',
+    steps: conferenceSteps(SOCIAL_WORKER_AND_MANAGER),
   },
 };
 

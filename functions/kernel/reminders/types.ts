@@ -19,6 +19,7 @@ export type ReminderDeadline = Readonly<
     | 'status'
     | 'startedAt'
     | 'dueAt'
+    | 'limitAt'
     | 'stage'
     | 'stageName'
     | 'stageStartedAt'
@@ -54,8 +55,9 @@ export type ReminderAt =
   /** Opening time of the Nth working day after the due date (overdue). */
   | { kind: 'after'; workingDays: number }
   /**
-   * The breach: at the due time (`workingDays` 0), or told again at the opening of the Nth
-   * working day after the due date. Planned once the deadline has breached (see `BreachPlan`).
+   * The breach: when the statutory limit passes (`workingDays` 0; out of hours, the next
+   * opening unless the clock is urgent), or told again at the opening of the Nth working day
+   * after the limit's date. Planned once the deadline has breached (see `BreachPlan`).
    */
   | { kind: 'breach'; workingDays: number }
   /** The supervision's invitation withdrawn (`METHOD:CANCEL`) when the clock stops early. */

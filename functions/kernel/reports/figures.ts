@@ -17,7 +17,11 @@ import { localDay } from '../calendar/london.js';
 import { LATENESS_CAP, LATENESS_UNITS, type Lateness, type LatenessUnit } from './lateness.js';
 
 export const REPORT_OUTCOMES = ['open', 'metOnTime', 'metLate', 'breached'] as const;
-/** What became of a clock: still open, met by its due time, met after it, or not met at all. */
+/**
+ * What became of a clock: still open, met by its statutory limit, met after it, or not met at
+ * all. A clock the DfE measures (`measure`) is on time when its working days by date are at
+ * most the clock's, as the children in need statistics count.
+ */
 export type ReportOutcome = (typeof REPORT_OUTCOMES)[number];
 
 /** One report row's identity: the rule, the deadline's team and the month it fell due. */
@@ -36,6 +40,8 @@ export interface FigureSource {
   dueAt: Date | string;
   metAt?: Date | string | undefined;
   lateness?: Lateness | undefined;
+  /** The DfE's count (working days by date) and the most it allows, when the rule has one. */
+  measure?: { workingDays: number; within: number } | undefined;
 }
 
 /** Where one deadline counts. */
@@ -72,11 +78,22 @@ export function monthOf(at: Date | string): string {
   return isoDate(localDay(ms)).slice(0, 7);
 }
 
-/** Where a deadline counts; undefined for a cancelled one (it never fell due). */
+/**
+ * Where a deadline counts; undefined for a cancelled one (it was no longer owed). On time is
+ * against the statutory limit (`status` met), or the DfE's working days by date where the rule
+ * measures so: a clock met on the Saturday after its limit's Friday is late by the limit and
+ * within the DfE's count (the return counts working days, and Saturday is not one).
+ */
 export function figureOf(d: FigureSource): DeadlineFigure | undefined {
   if (d.status === 'cancelled') return undefined;
   const key = { month: monthOf(d.dueAt), rule: d.rule, team: d.team ?? NO_TEAM };
   if (d.status === 'open') return { key, outcome: 'open' };
+  if (d.measure !== undefined && (d.status === 'met' || d.metAt !== undefined)) {
+    if (d.measure.workingDays <= d.measure.within) return { key, outcome: 'metOnTime' };
+    return d.lateness === undefined
+      ? { key, outcome: 'metLate' }
+      : { key, outcome: 'metLate', late: d.lateness };
+  }
   if (d.status === 'met') return { key, outcome: 'metOnTime' };
   if (d.metAt === undefined) return { key, outcome: 'breached' };
   return d.lateness === undefined

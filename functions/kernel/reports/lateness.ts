@@ -1,19 +1,14 @@
 /**
- * How late a clock was met, on the clock's own kind of time: elapsed hours for an hours
- * clock, office hours for a working-hours clock, working days for every clock that falls due
- * at a close of business (working days, weeks, months and stage ladders). Worked out once,
+ * How late a clock was met after its statutory limit, on the clock's own kind of time: elapsed
+ * hours for an hours clock, office hours for a working-hours clock, working days for every
+ * clock counted by date (working days, weeks, months and stage ladders). Worked out once,
  * by the engine, when the late stop arrives, and kept on the deadline, so the compliance
  * report and the per-deadline CSV read the same number forever (a later bank-holiday feed
  * does not rewrite history).
  */
 
 import { isoDate, isoWeekday } from '../calendar/days.js';
-import {
-  type Calendar,
-  nextOpening,
-  type WeeklyHours,
-  workingMsBetween,
-} from '../calendar/index.js';
+import { type Calendar, type WeeklyHours, workingMsBetween } from '../calendar/index.js';
 import { HOUR_MS, localDay } from '../calendar/london.js';
 import type { ClockUnit } from '../rules/index.js';
 
@@ -46,31 +41,33 @@ export function latenessUnitOf(clock: ClockUnit | undefined): LatenessUnit {
 }
 
 /**
- * How late `metAt` is after `dueAt` (`metAt` > `dueAt`), rounded up to whole units:
+ * How late `metAt` is after the statutory limit `limitAt` (`metAt` > `limitAt`), rounded up to
+ * whole units:
  * - hours: elapsed hours (a DST change does not stretch them), 30 minutes late is 1;
  * - working-hours: office time between the two (team hours when given), at least 1;
- * - working-days: the working days after the due date up to the day of the first working
- *   moment at or after `metAt` — met after close on the due day, or at the weekend, counts
- *   the next working day — at least 1.
+ * - working-days: the working days after the limit's date (the day that ends at `limitAt`) up
+ *   to the date of `metAt`, or the first working day after it when that date is not one — by
+ *   date, as the limit is: met at 19:00 counts that day; met at the weekend after a Friday
+ *   limit counts the Monday — at least 1.
  */
 export function latenessOf(
   calendar: Calendar,
   unit: LatenessUnit,
-  dueAt: Date,
+  limitAt: Date,
   metAt: Date,
   hours?: WeeklyHours,
 ): Lateness {
-  const elapsed = metAt.getTime() - dueAt.getTime();
+  const elapsed = metAt.getTime() - limitAt.getTime();
   let amount: number;
   switch (unit) {
     case 'hours':
       amount = Math.ceil(elapsed / HOUR_MS);
       break;
     case 'working-hours':
-      amount = Math.ceil(workingMsBetween(calendar, dueAt, metAt, hours) / HOUR_MS);
+      amount = Math.ceil(workingMsBetween(calendar, limitAt, metAt, hours) / HOUR_MS);
       break;
     case 'working-days':
-      amount = workingDaysAfter(calendar, dueAt, metAt, hours);
+      amount = workingDaysAfter(calendar, limitAt, metAt, hours);
       break;
   }
   return { amount: Math.min(LATENESS_CAP, Math.max(1, amount)), unit };
@@ -78,17 +75,23 @@ export function latenessOf(
 
 function workingDaysAfter(
   calendar: Calendar,
-  dueAt: Date,
+  limitAt: Date,
   metAt: Date,
   hours?: WeeklyHours,
 ): number {
   const week = hours ?? calendar.hoursFor();
-  const from = localDay(dueAt.getTime());
-  const to = localDay(nextOpening(calendar, metAt, hours).getTime());
+  // A limit at a London midnight ends the day before it; an older target (close of business)
+  // falls on its own day.
+  const from = localDay(limitAt.getTime() - 1);
+  // Counted by date, as the limit is: met at 19:00 counts that day; met on a day that is not
+  // a working day counts the next working day.
+  const metDay = localDay(metAt.getTime());
   let count = 0;
-  for (let day = from + 1; day <= to && count < LATENESS_CAP; day++) {
+  for (let day = from + 1; count < LATENESS_CAP; day++) {
     const weekday = isoWeekday(day) as keyof WeeklyHours;
-    if (week[weekday] !== undefined && calendar.isWorkingDay(isoDate(day))) count++;
+    const counts = week[weekday] !== undefined && calendar.isWorkingDay(isoDate(day));
+    if (counts) count++;
+    if (counts && day >= metDay) break;
   }
   return count;
 }

@@ -6,11 +6,12 @@
 import * as z from '#schemas/zod.js';
 import type { Division } from '../calendar/types.js';
 import { canonicalJson, fnv1a64 } from '../ids.js';
-import { DEFAULT_RULES, PRESETS, type PresetName } from './presets.js';
+import { DEFAULT_RULES, PRESETS, type PresetName, walesVariant } from './presets.js';
 import { Rule, type RuleInput, RuleSettings } from './schema.js';
 
 export * from './presets.js';
 export * from './schema.js';
+export { SOURCES } from './sources.js';
 
 /** A validated, versioned set of rules. */
 export interface RuleSet {
@@ -37,8 +38,9 @@ export const RuleOverrides = z.strictObject({
   closureWarningWeeks: z.optional(z.number().check(z.int(), z.positive())),
   /**
    * Whose statutory guidance the Working Together clocks follow in an England and Wales
-   * authority: `wales` completes an assessment within 42 working days of the referral
-   * (Social Services and Well-being (Wales) Act 2014, Part 3 code; docs/domain.md).
+   * authority: `wales` completes an assessment within 42 working days of the referral, runs the
+   * Wales Safeguarding Procedures' two child protection visit clocks and cites the 2015 Wales
+   * Regulations (`walesVariant`; docs/domain.md).
    */
   nation: z.optional(z.enum(['england', 'wales'])),
   rules: z.optional(z.record(z.string(), z.record(z.string(), z.unknown()))),
@@ -104,17 +106,7 @@ export function loadRuleSet(
         : r,
     );
   }
-  if (o.nation === 'wales') {
-    inputs = inputs.map((r) =>
-      r.id === 'assessment'
-        ? {
-            ...r,
-            title: 'Complete the assessment within 42 working days of the referral (Wales)',
-            clock: { unit: 'working-days', amount: 42 },
-          }
-        : r,
-    );
-  }
+  if (o.nation === 'wales') inputs = walesVariant(inputs);
   const division = options.division ?? 'england-and-wales';
   inputs = inputs.map((r) =>
     r.divisions !== undefined && !r.divisions.includes(division) ? { ...r, enabled: false } : r,

@@ -2,7 +2,9 @@
  * The rules of docs/domain.md as data, and the authority presets built from them. Each entry
  * cites its seed; every number here is a default an authority may override.
  */
-import type { RuleInput, Stage } from './schema.js';
+import type { PlacementBasis } from '#schemas/events.js';
+import type { BasisSchedule, RuleInput, Source, Stage } from './schema.js';
+import { SOURCES } from './sources.js';
 
 const TWO_WORKING_DAYS = { unit: 'working-days', amount: 2 } as const;
 
@@ -40,13 +42,21 @@ export const BUILDING_BRIDGES_HOURS = {
 
 const CLOSED = { type: 'case.closed' } as const;
 
+/**
+ * England's statutory guidance and its LADO role: on by default for an authority in England and
+ * Wales, off in Scotland and Northern Ireland (their own guidance, no LADO).
+ */
+const ENGLAND_AND_WALES = ['england-and-wales'] as const;
+
 /** Every timescale in docs/domain.md, Southampton flavour (the default). */
 export const SEED_RULES: RuleInput[] = [
   {
     id: 'lado-notification',
-    version: 1,
+    version: 2,
     title: 'Notify the LADO within 24 hours of an allegation',
+    source: SOURCES.ladoNotification,
     subject: 'allegationId',
+    divisions: [...ENGLAND_AND_WALES],
     start: [{ type: 'lado.concern-raised' }],
     stop: [{ type: 'lado.notified' }],
     cancel: [CLOSED],
@@ -56,9 +66,11 @@ export const SEED_RULES: RuleInput[] = [
   },
   {
     id: 'lado-response',
-    version: 1,
+    version: 2,
     title: 'LADO responds within 24 working hours of a notification',
+    source: SOURCES.ladoResponse,
     subject: 'allegationId',
+    divisions: [...ENGLAND_AND_WALES],
     start: [{ type: 'lado.notified' }],
     stop: [{ type: 'lado.responded' }],
     cancel: [CLOSED],
@@ -68,20 +80,24 @@ export const SEED_RULES: RuleInput[] = [
   },
   {
     id: 'disagreement',
-    version: 1,
+    version: 2,
     title: 'Resolve a professional disagreement, escalating stage by stage',
+    source: SOURCES.disagreement,
     subject: 'disagreementId',
     start: [{ type: 'disagreement.raised' }],
     stop: [{ type: 'disagreement.resolved' }],
     cancel: [CLOSED],
     clock: TWO_WORKING_DAYS,
     stages: SOUTHAMPTON_STAGES,
-    safeguarding: true,
+    // Office work whose ladder is itself the escalation: a child in immediate danger goes to
+    // the police or the front door, not up the ladder. An authority may still set it.
+    safeguarding: false,
   },
   {
     id: 'joint-supervision',
-    version: 1,
+    version: 2,
     title: 'Joint supervision with mental-health services',
+    source: SOURCES.jointSupervision,
     while: 'jointWithMentalHealth',
     recurring: true,
     start: [
@@ -97,8 +113,9 @@ export const SEED_RULES: RuleInput[] = [
   },
   {
     id: 'building-bridges-supervision',
-    version: 1,
+    version: 2,
     title: 'Five-weekly Building Bridges supervision',
+    source: SOURCES.buildingBridges,
     while: 'buildingBridges',
     recurring: true,
     start: [
@@ -113,8 +130,9 @@ export const SEED_RULES: RuleInput[] = [
   },
   {
     id: 'co-working-review',
-    version: 1,
+    version: 2,
     title: 'Co-working review in joint case supervision',
+    source: SOURCES.coworking,
     while: 'coworking',
     recurring: true,
     start: [{ type: 'coworking.started' }, { type: 'supervision.held', kind: 'co-working' }],
@@ -127,7 +145,38 @@ export const SEED_RULES: RuleInput[] = [
 ];
 
 const PLAN_ENDED = { type: 'cp-plan.ended' } as const;
-const WORKING_TOGETHER = ['england-and-wales'] as const;
+const WORKING_TOGETHER = ENGLAND_AND_WALES;
+const WEEK = { unit: 'weeks', amount: 1 } as const;
+
+/** Regulation 28(2)–(5) and 48 of the 2010 Regulations: each placement basis's visits. */
+const PLACEMENT_BASES = (
+  sources: {
+    [K in 'until18' | 'withParent' | 'connected' | 'careOrderAtHome' | 'shortBreaks']: Source;
+  },
+): Record<PlacementBasis, BasisSchedule> => ({
+  standard: {},
+  'until-18': {
+    later: { afterMonths: 12, clock: { unit: 'months', amount: 3 } },
+    source: sources.until18,
+  },
+  'with-parent-before-assessment': {
+    untilReview: WEEK,
+    clock: { unit: 'weeks', amount: 6 },
+    source: sources.withParent,
+  },
+  'connected-person-temporary': {
+    untilReview: WEEK,
+    clock: { unit: 'weeks', amount: 4 },
+    source: sources.connected,
+  },
+  'interim-care-order-at-home': {
+    untilReview: WEEK,
+    clock: { unit: 'weeks', amount: 4 },
+    source: sources.connected,
+  },
+  'care-order-at-home': { source: sources.careOrderAtHome },
+  'short-breaks': { fromPlacement: 'visitEveryWeeks', source: sources.shortBreaks },
+});
 
 /**
  * The clocks of Working Together to Safeguard Children 2023 and the Care Planning, Placement
@@ -138,8 +187,9 @@ const WORKING_TOGETHER = ['england-and-wales'] as const;
 export const WORKING_TOGETHER_RULES: RuleInput[] = [
   {
     id: 'referral-decision',
-    version: 1,
+    version: 2,
     title: 'Decide on next steps within one working day of a referral',
+    source: SOURCES.referralDecision,
     subject: 'referralId',
     divisions: [...WORKING_TOGETHER],
     start: [{ type: 'referral.received' }],
@@ -150,33 +200,39 @@ export const WORKING_TOGETHER_RULES: RuleInput[] = [
   },
   {
     id: 'assessment',
-    version: 1,
+    version: 2,
     title: 'Complete the assessment within 45 working days of the referral',
+    source: SOURCES.assessment,
     subject: 'referralId',
     divisions: [...WORKING_TOGETHER],
     start: [{ type: 'referral.received' }],
     stop: [{ type: 'assessment.completed' }],
-    cancel: [CLOSED],
+    // A referral decided early help or no further action owes no assessment.
+    cancel: [{ type: 'referral.decided', outcome: ['early-help', 'no-further-action'] }, CLOSED],
     clock: { unit: 'working-days', amount: 45 },
+    measure: 'dfe-working-days',
   },
   {
     id: 'initial-conference',
-    version: 1,
+    version: 2,
     title: 'Initial child protection conference within 15 working days of the strategy discussion',
+    source: SOURCES.initialConference,
     subject: 'enquiryId',
-    // "…or the last strategy discussion if more than one has been held".
-    restart: true,
+    // From the strategy discussion at which the section 47 enquiry was initiated (the FIRST of
+    // the enquiry): a later discussion of the same enquiry is a duplicate start.
     divisions: [...WORKING_TOGETHER],
     start: [{ type: 'strategy-discussion.held' }],
     stop: [{ type: 'conference.held', kind: 'initial' }],
-    cancel: [CLOSED],
+    cancel: [{ type: 'enquiry.concluded', conference: false }, CLOSED],
     clock: { unit: 'working-days', amount: 15 },
+    measure: 'dfe-working-days',
     safeguarding: true,
   },
   {
     id: 'review-conference',
-    version: 1,
+    version: 2,
     title: 'Review child protection conference',
+    source: SOURCES.reviewConference,
     while: 'cpPlan',
     recurring: true,
     divisions: [...WORKING_TOGETHER],
@@ -188,8 +244,9 @@ export const WORKING_TOGETHER_RULES: RuleInput[] = [
   },
   {
     id: 'core-group',
-    version: 1,
+    version: 2,
     title: 'Core group meeting',
+    source: SOURCES.coreGroup,
     while: 'cpPlan',
     recurring: true,
     divisions: [...WORKING_TOGETHER],
@@ -202,8 +259,9 @@ export const WORKING_TOGETHER_RULES: RuleInput[] = [
   },
   {
     id: 'cp-visit',
-    version: 1,
+    version: 2,
     title: 'Visit to a child on a child protection plan',
+    source: SOURCES.cpVisit,
     while: 'cpPlan',
     recurring: true,
     divisions: [...WORKING_TOGETHER],
@@ -216,28 +274,110 @@ export const WORKING_TOGETHER_RULES: RuleInput[] = [
   },
   {
     id: 'cla-visit',
-    version: 1,
+    version: 2,
     title: 'Visit to a looked-after child in their placement',
+    source: SOURCES.claVisit,
     while: 'placement',
     recurring: true,
     divisions: [...WORKING_TOGETHER],
     start: [{ type: 'placement.started' }, { type: 'visit.made', kind: 'cla' }],
     stop: [{ type: 'visit.made', kind: 'cla' }],
     cancel: [{ type: 'placement.ended' }, CLOSED],
-    first: { unit: 'weeks', amount: 1 },
+    first: WEEK,
     clock: { unit: 'weeks', amount: 6 },
-    later: { afterMonths: 12, clock: { unit: 'months', amount: 3 }, when: 'permanent' },
+    bases: PLACEMENT_BASES(SOURCES.claVisitBases),
     safeguarding: true,
+  },
+  {
+    id: 'cla-review',
+    version: 1,
+    title: 'Review of a looked-after child’s case',
+    source: SOURCES.claReview,
+    while: 'lookedAfter',
+    recurring: true,
+    divisions: [...WORKING_TOGETHER],
+    start: [{ type: 'looked-after.started' }, { type: 'cla-review.held' }],
+    stop: [{ type: 'cla-review.held' }],
+    cancel: [{ type: 'looked-after.ended' }, CLOSED],
+    first: { unit: 'working-days', amount: 20 },
+    second: { unit: 'months', amount: 3 },
+    clock: { unit: 'months', amount: 6 },
+  },
+  {
+    id: 'care-proceedings',
+    version: 1,
+    title: 'Care proceedings disposed of within 26 weeks of issue',
+    source: SOURCES.careProceedings,
+    subject: 'proceedingsId',
+    divisions: [...WORKING_TOGETHER],
+    start: [{ type: 'proceedings.issued' }],
+    stop: [{ type: 'proceedings.concluded' }],
+    extend: [{ type: 'proceedings.extended' }],
+    cancel: [CLOSED],
+    clock: { unit: 'weeks', amount: 26, beginningWith: true },
   },
 ];
 
-/** Every rule a preset starts from: the seeds' and Working Together's. */
+/**
+ * What an authority in Wales (`nation: 'wales'`) runs instead: the 42-working-day assessment,
+ * the Wales Safeguarding Procedures' two child protection visit clocks (seen alone every 10
+ * working days; seen at home every 4 weeks), and the 2015 Wales Regulations' numbering.
+ */
+export function walesVariant(rules: RuleInput[]): RuleInput[] {
+  const out = rules.map((r): RuleInput => {
+    switch (r.id) {
+      case 'assessment':
+        return {
+          ...r,
+          title: 'Complete the assessment within 42 working days of the referral (Wales)',
+          source: SOURCES.walesAssessment,
+          clock: { unit: 'working-days', amount: 42 },
+        };
+      case 'cp-visit':
+        return {
+          ...r,
+          title: 'Child on a child protection plan seen alone (Wales)',
+          source: SOURCES.walesSeenAlone,
+          start: [{ type: 'cp-plan.started' }, { type: 'visit.made', kind: 'cp', seenAlone: true }],
+          stop: [{ type: 'visit.made', kind: 'cp', seenAlone: true }],
+        };
+      case 'cla-visit':
+        return { ...r, source: SOURCES.walesClaVisit, bases: PLACEMENT_BASES(SOURCES.walesBases) };
+      case 'cla-review':
+        return { ...r, source: SOURCES.walesClaReview };
+      default:
+        return r;
+    }
+  });
+  const at = out.findIndex((r) => r.id === 'cp-visit');
+  out.splice(at + 1, 0, {
+    id: 'cp-home-visit',
+    version: 1,
+    title: 'Child on a child protection plan seen at home (Wales)',
+    source: SOURCES.walesSeenAtHome,
+    while: 'cpPlan',
+    recurring: true,
+    divisions: [...WORKING_TOGETHER],
+    start: [{ type: 'cp-plan.started' }, { type: 'visit.made', kind: 'cp', atHome: true }],
+    stop: [{ type: 'visit.made', kind: 'cp', atHome: true }],
+    cancel: [PLAN_ENDED, CLOSED],
+    clock: { unit: 'weeks', amount: 4 },
+    safeguarding: true,
+  });
+  return out;
+}
+
+/** Every rule a preset starts from: the seeds' and Working Together's (and the regulations'). */
 export const DEFAULT_RULES: RuleInput[] = [...SEED_RULES, ...WORKING_TOGETHER_RULES];
 
 /** Named presets: a function of the default rules, so a preset states only what differs. */
 export const PRESETS = {
   southampton: (rules: RuleInput[]): RuleInput[] => rules,
   norfolk: (rules: RuleInput[]): RuleInput[] =>
-    rules.map((r) => (r.id === 'disagreement' ? { ...r, stages: NORFOLK_STAGES } : r)),
+    rules.map((r) =>
+      r.id === 'disagreement'
+        ? { ...r, stages: NORFOLK_STAGES, source: SOURCES.disagreementNorfolk }
+        : r,
+    ),
 } as const;
 export type PresetName = keyof typeof PRESETS;

@@ -3,9 +3,12 @@
  * timescale, interval or stage ladder by configuration and never by code.
  */
 
-import { ConferenceKind, SupervisionKind, VisitKind, WorkerRole } from '#schemas/events.js';
+import { PlacementBasis, type SupervisionKind, WorkerRole } from '#schemas/events.js';
 import * as z from '#schemas/zod.js';
 import { DIVISIONS } from '../calendar/types.js';
+import { EventMatcher } from './matcher.js';
+
+export { EventMatcher } from './matcher.js';
 
 /** A whole number above zero. */
 const positiveInt = () => z.number().check(z.int(), z.positive());
@@ -14,71 +17,51 @@ const positiveInt = () => z.number().check(z.int(), z.positive());
 export const ClockUnit = z.enum(['hours', 'working-hours', 'working-days', 'weeks', 'months']);
 export type ClockUnit = z.infer<typeof ClockUnit>;
 
-/** How long a clock runs. */
-export const Clock = z.strictObject({
-  unit: ClockUnit,
-  amount: z
-    .number()
-    .check(z.int('amount must be a whole number'), z.positive('amount must be positive')),
-});
-export type Clock = z.infer<typeof Clock>;
-
-/** The `kind`s each event type carries, so a matcher's `kind` can be checked against its type. */
-const KINDS_OF: Readonly<Record<string, readonly string[]>> = {
-  'supervision.held': SupervisionKind.options,
-  'conference.held': ConferenceKind.options,
-  'visit.made': VisitKind.options,
-};
-
-/** Which events a rule reacts to; `kind` narrows `supervision.held`, `conference.held` and `visit.made`. */
-export const EventMatcher = z
+/**
+ * How long a clock runs. `beginningWith` (weeks only): the period begins with the start's own
+ * day, so it ends the day before the same weekday (Children Act 1989 s32(1)(a)(ii): "within
+ * twenty-six weeks beginning with the day on which the application was issued").
+ */
+export const Clock = z
   .strictObject({
-    type: z.enum([
-      'case.opened',
-      'case.updated',
-      'case.closed',
-      'lado.concern-raised',
-      'lado.notified',
-      'lado.responded',
-      'disagreement.raised',
-      'disagreement.resolved',
-      'supervision.held',
-      'coworking.started',
-      'coworking.ended',
-      'building-bridges.started',
-      'building-bridges.ended',
-      'referral.received',
-      'referral.decided',
-      'assessment.completed',
-      'strategy-discussion.held',
-      'conference.held',
-      'cp-plan.started',
-      'cp-plan.ended',
-      'core-group.held',
-      'visit.made',
-      'placement.started',
-      'placement.ended',
-    ]),
-    kind: z.optional(
-      z.enum([...SupervisionKind.options, ...ConferenceKind.options, ...VisitKind.options]),
-    ),
+    unit: ClockUnit,
+    amount: z
+      .number()
+      .check(z.int('amount must be a whole number'), z.positive('amount must be positive')),
+    beginningWith: z.optional(z.boolean()),
   })
   .check(
-    z.superRefine((m, ctx) => {
-      if (m.kind === undefined) return;
-      const kinds = KINDS_OF[m.type];
-      if (kinds?.includes(m.kind)) return;
-      ctx.addIssue({
-        code: 'custom',
-        path: ['kind'],
-        message:
-          kinds === undefined
-            ? `${m.type} carries no kind`
-            : `${m.type} kinds are ${kinds.join(', ')}`,
-      });
+    z.refine((c) => c.beginningWith !== true || c.unit === 'weeks', {
+      message: 'only a clock in weeks begins with its start day',
+      path: ['beginningWith'],
     }),
   );
-export type EventMatcher = z.infer<typeof EventMatcher>;
+export type Clock = z.infer<typeof Clock>;
+
+/** What kind of text a rule comes from: what a safeguarding manager weighs first. */
+export const SourceKind = z.enum(['statute', 'regulation', 'statutory-guidance', 'local-practice']);
+export type SourceKind = z.infer<typeof SourceKind>;
+/** A source's kind in words, as explanations and `npx timescales rules` name it. */
+export const SOURCE_KIND_WORDS: Record<SourceKind, string> = {
+  statute: 'statute',
+  regulation: 'regulation',
+  'statutory-guidance': 'statutory guidance',
+  'local-practice': 'local practice',
+};
+
+/** Where a rule's timescale comes from: its kind, the citation, and where to read it. */
+export const Source = z.strictObject({
+  kind: SourceKind,
+  citation: z.string().check(z.minLength(1, 'a source names what it cites')),
+  url: z.optional(z.string().check(z.regex(/^https:\/\//, 'an https address'))),
+});
+export type Source = z.infer<typeof Source>;
+
+/** The source of a rule an authority adds by configuration without naming one. */
+export const CONFIGURED_SOURCE: Source = {
+  kind: 'local-practice',
+  citation: 'the authority’s own configuration',
+};
 
 /** One rung of an escalation ladder; `clock` defaults to the rule's clock. */
 export const Stage = z.strictObject({
@@ -96,11 +79,34 @@ export const CaseCondition = z.enum([
   'buildingBridges',
   'cpPlan',
   'placement',
+  'lookedAfter',
 ]);
 export type CaseCondition = z.infer<typeof CaseCondition>;
 
 /** The ids a subject rule keys its clocks by (a field of its start and stop events' data). */
-export const RuleSubject = z.enum(['allegationId', 'disagreementId', 'referralId', 'enquiryId']);
+export const RuleSubject = z.enum([
+  'allegationId',
+  'disagreementId',
+  'referralId',
+  'enquiryId',
+  'proceedingsId',
+]);
+
+/**
+ * One placement basis's visiting schedule (regulation 28(2)–(5), 48): what it changes of the
+ * rule's own clocks. `untilReview`: the interval from each visit until the first review of the
+ * child's case after the placement began (28(3), (4): weekly); `fromPlacement`: the interval is
+ * the placement's own (`visitEveryWeeks`, agreed with the IRO for short breaks).
+ */
+export const BasisSchedule = z.strictObject({
+  first: z.optional(Clock),
+  clock: z.optional(Clock),
+  untilReview: z.optional(Clock),
+  later: z.optional(z.strictObject({ afterMonths: positiveInt(), clock: Clock })),
+  fromPlacement: z.optional(z.enum(['visitEveryWeeks'])),
+  source: z.optional(Source),
+});
+export type BasisSchedule = z.infer<typeof BasisSchedule>;
 export type RuleSubject = z.infer<typeof RuleSubject>;
 
 /**
@@ -122,6 +128,8 @@ export const Rule = z
     version: positiveInt(),
     title: z.string().check(z.minLength(1)),
     enabled: z._default(z.boolean(), true),
+    /** The statute, regulation, statutory guidance or local practice the timescale comes from. */
+    source: z._default(Source, CONFIGURED_SOURCE),
     subject: z.optional(RuleSubject),
     /**
      * A later start event for the same subject restarts its open clock from that event (the
@@ -141,6 +149,24 @@ export const Rule = z
     clock: Clock,
     /** Recurring rules: the clock from the start of the case condition, before any meeting. */
     first: z.optional(Clock),
+    /**
+     * Recurring rules while looked after: the clock the period's first meeting starts (the
+     * second review "not more than three months after the first").
+     */
+    second: z.optional(Clock),
+    /** Recurring rules while placed: each placement basis's own schedule over the rule's clocks. */
+    bases: z.optional(z.partialRecord(PlacementBasis, BasisSchedule)),
+    /**
+     * Subject rules: events that extend the clock by the weeks they carry (care proceedings
+     * extended under Children Act 1989 s32(5)).
+     */
+    extend: z.optional(z.array(EventMatcher)),
+    /**
+     * How the compliance report counts a met clock: `dfe-working-days` as the DfE's children
+     * in need statistics do — working days (England and Wales bank holidays) from the start's
+     * date to the stop's date, on time when at most the clock's amount.
+     */
+    measure: z.optional(z.enum(['dfe-working-days'])),
     /**
      * Recurring rules: the clock a meeting starts once the period is `afterMonths` old (on or
      * after that anniversary's date), when the case fact `when` holds (`permanent`: the
@@ -225,6 +251,34 @@ export const Rule = z
           });
         }
       }
+      if (rule.second !== undefined && rule.while !== 'lookedAfter') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['second'],
+          message: 'only a rule that runs while looked after ("lookedAfter") has a second clock',
+        });
+      }
+      if (rule.bases !== undefined && rule.while !== 'placement') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['bases'],
+          message: 'only a rule that runs while placed ("placement") has placement bases',
+        });
+      }
+      if (rule.extend !== undefined && !rule.subject) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['extend'],
+          message: 'only a subject rule is extended by an event',
+        });
+      }
+      if (rule.measure !== undefined && rule.clock.unit !== 'working-days') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['measure'],
+          message: 'the DfE measure counts working days: the clock must be in working-days',
+        });
+      }
       if (rule.restart && !rule.subject) {
         ctx.addIssue({
           code: 'custom',
@@ -250,14 +304,22 @@ export const MEETINGS: readonly string[] = [
   'conference.held',
   'core-group.held',
   'visit.made',
+  'cla-review.held',
 ];
 
 /**
  * The key of a meeting: its type and kind (`visit.made:cla`), or its type alone
- * (`core-group.held`). The aggregate keeps the last meeting of each key (`lastHeld`).
+ * (`core-group.held`), with what the visit was (`visit.made:cp+seenAlone`). The aggregate keeps
+ * the last meeting of each key (`lastHeld`).
  */
-export function meetingKey(m: { type: string; kind?: string | undefined }): string {
-  return m.kind === undefined ? m.type : `${m.type}:${m.kind}`;
+export function meetingKey(m: {
+  type: string;
+  kind?: string | undefined;
+  seenAlone?: boolean | undefined;
+  atHome?: boolean | undefined;
+}): string {
+  const base = m.kind === undefined ? m.type : `${m.type}:${m.kind}`;
+  return `${base}${m.seenAlone ? '+seenAlone' : ''}${m.atHome ? '+atHome' : ''}`;
 }
 
 /** The supervision kind whose `supervision.held` meets a recurring rule. */
