@@ -6,6 +6,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { UnroutedReminder } from '#kernel/records.js';
 import { busyAware } from '#platform/dynamodb/busy.js';
+import { indexCursor, tableCursor } from '#platform/dynamodb/cursor.js';
 import * as keys from '#platform/dynamodb/keys.js';
 import { queryPage } from '#platform/dynamodb/query.js';
 import { TABLE_KEYS } from '#platform/dynamodb/table.js';
@@ -48,9 +49,7 @@ export class DynamoUnroutedStore implements UnroutedStore {
       {
         ...query,
         // By team on the table; across teams on gsi1, whose cursors hold its key too.
-        key: byTeam
-          ? { names: ['pk', 'sk'], partitionName: 'pk', partition }
-          : { names: ['pk', 'sk', 'gsi1pk', 'gsi1sk'], partitionName: 'gsi1pk', partition },
+        key: byTeam ? tableCursor(partition) : indexCursor(TABLE_KEYS.gsi1, partition),
       },
     );
     const reminders = found.items.map(fromItem);

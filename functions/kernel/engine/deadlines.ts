@@ -165,6 +165,15 @@ export function breach(w: Work, d: Deadline): void {
   }
 }
 
+/** `d` met at `at` by the event being applied, with how it measures against its rule. */
+function markMet(w: Work, rule: Rule | undefined, d: Deadline, at: Date): void {
+  d.status = 'met';
+  d.closedAt = at;
+  d.version++;
+  if (w.eventId) d.stopEventId = w.eventId;
+  measure(w, rule, d, at);
+}
+
 /**
  * Applies a stop event that happened at `at` to a deadline. A ladder first climbs the stages
  * whose working target fell before `at`; a stop after the (last) limit is a breach met late.
@@ -173,11 +182,7 @@ export function stop(w: Work, rule: Rule | undefined, d: Deadline, at: Date): vo
   if (d.status === 'open') {
     while (at > d.dueAt && rule && hasNextStage(rule, d)) escalate(w, rule, d);
     if (at <= limitOf(d)) {
-      d.status = 'met';
-      d.closedAt = at;
-      d.version++;
-      if (w.eventId) d.stopEventId = w.eventId;
-      measure(w, rule, d, at);
+      markMet(w, rule, d, at);
       record(
         w,
         at,
@@ -192,11 +197,7 @@ export function stop(w: Work, rule: Rule | undefined, d: Deadline, at: Date): vo
   if (d.status === 'breached' && !d.metAt) {
     if (at <= limitOf(d)) {
       // The stop happened in time but reached us after the breach was recorded.
-      d.status = 'met';
-      d.closedAt = at;
-      d.version++;
-      if (w.eventId) d.stopEventId = w.eventId;
-      measure(w, rule, d, at);
+      markMet(w, rule, d, at);
       record(w, at, 'corrected', { rule: d.rule, from: 'breached', to: 'met' }, d.id);
       return;
     }

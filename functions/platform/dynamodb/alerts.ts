@@ -24,6 +24,7 @@ import type { AlertQueryInput, AlertStore } from '#kernel/ports.js';
 import { emptyClockAlerts } from '#kernel/reminders/alerts.js';
 import { busyAware } from './busy.js';
 import { omitUndefined } from './codec.js';
+import { indexCursor } from './cursor.js';
 import * as keys from './keys.js';
 import { queryPage } from './query.js';
 import { TABLE_KEYS } from './table.js';
@@ -144,7 +145,7 @@ export class DynamoAlertStore implements AlertStore {
       },
       {
         ...query,
-        key: { names: ['pk', 'sk', 'gsi1pk', 'gsi1sk'], partitionName: 'gsi1pk', partition },
+        key: indexCursor(TABLE_KEYS.gsi1, partition),
       },
     );
     const alerts = found.items.map(alertOf);

@@ -15,6 +15,23 @@ export interface CursorKey {
   partition: string;
 }
 
+/** A list on an index: its cursors hold the table key and the index key, in its partition. */
+export function indexCursor(
+  index: { readonly partitionKey: string; readonly sortKey: string },
+  partition: string,
+): CursorKey {
+  return {
+    names: ['pk', 'sk', index.partitionKey, index.sortKey],
+    partitionName: index.partitionKey,
+    partition,
+  };
+}
+
+/** A list on the table itself: its cursors hold the table key, in its partition. */
+export function tableCursor(partition: string): CursorKey {
+  return { names: ['pk', 'sk'], partitionName: 'pk', partition };
+}
+
 export function invalidCursor(): ValidationError {
   return new ValidationError('cursor is not one this API returned for this query', {
     errors: [{ field: 'cursor', message: 'invalid cursor' }],

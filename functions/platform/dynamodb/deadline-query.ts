@@ -6,7 +6,6 @@ import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { DeadlineQueryInput } from '#kernel/ports.js';
 import type { DeadlineRecord } from '#kernel/records.js';
 import { omitUndefined } from './codec.js';
-import type { CursorKey } from './cursor.js';
 import * as keys from './keys.js';
 import { TABLE_KEYS } from './table.js';
 
@@ -118,15 +117,4 @@ export function fromDeadlineItem(item: Record<string, unknown>): DeadlineRecord 
     calendarVersion: item.calendarVersion as string | undefined,
     explain: (item.explain as string[] | undefined) ?? [],
   });
-}
-
-type DeadlineIndex = typeof TABLE_KEYS.gsi1 | typeof TABLE_KEYS.gsi2;
-
-/** A list on an index: its cursors hold the table key and the index key, in its partition. */
-export function indexCursor(index: DeadlineIndex, partition: string): CursorKey {
-  return {
-    names: ['pk', 'sk', index.partitionKey, index.sortKey],
-    partitionName: index.partitionKey,
-    partition,
-  };
 }

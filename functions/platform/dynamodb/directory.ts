@@ -28,6 +28,7 @@ import {
 } from '#kernel/reminders/directory-rules.js';
 import { busyAware } from './busy.js';
 import { omitUndefined } from './codec.js';
+import { indexCursor, tableCursor } from './cursor.js';
 import { eventRecordPut } from './event-records.js';
 import * as keys from './keys.js';
 import { queryAll, queryPage } from './query.js';
@@ -101,11 +102,7 @@ export class DynamoDirectory implements Directory, DirectoryWriter, DirectoryLis
       },
       {
         ...page,
-        key: {
-          names: ['pk', 'sk', index.partitionKey, index.sortKey],
-          partitionName: index.partitionKey,
-          partition,
-        },
+        key: indexCursor(index, partition),
       },
     );
     const people = found.items.map(toPerson);
@@ -132,7 +129,7 @@ export class DynamoDirectory implements Directory, DirectoryWriter, DirectoryLis
           ':hi': `${keys.shiftPrefix}${page.to.toISOString()}`,
         },
       },
-      { ...page, key: { names: ['pk', 'sk'], partitionName: 'pk', partition: keys.rotaPartition } },
+      { ...page, key: tableCursor(keys.rotaPartition) },
       (item) => (item.to as string) > from,
     );
     const shifts = found.items.map((item) =>
