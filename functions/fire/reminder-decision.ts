@@ -60,7 +60,13 @@ export interface ReminderFacts {
 
 export type ReminderSettings = Pick<
   ReminderDeps,
-  'plans' | 'caseUrlTemplate' | 'emailFrom' | 'authorityName' | 'alerts' | 'calendar'
+  | 'plans'
+  | 'caseUrlTemplate'
+  | 'emailFrom'
+  | 'authorityName'
+  | 'authorityShortName'
+  | 'alerts'
+  | 'calendar'
 >;
 
 export interface ReminderRecorded extends Recorded {
@@ -187,6 +193,7 @@ export function decideReminder(
         gaps,
         emailFrom: settings.emailFrom,
         authority: settings.authorityName,
+        authorityShortName: settings.authorityShortName,
         now,
         alert: delivery.via === 'edt' ? raised?.text : undefined,
       }),

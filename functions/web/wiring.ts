@@ -11,6 +11,8 @@ import type { BoundEngine } from '#kernel/engine/bound.js';
 import { type Clock, systemClock } from '#kernel/ports.js';
 import { awsEngine, documentClient } from '#platform/aws.js';
 import { authorityVars, config, tableVars } from '#platform/config.js';
+import { DynamoAlertStore } from '#platform/dynamodb/alerts.js';
+import { DynamoCasePeople } from '#platform/dynamodb/case-people.js';
 import { DynamoDirectory } from '#platform/dynamodb/directory.js';
 import { DynamoReportStore } from '#platform/dynamodb/report-store.js';
 import { DynamoDigestStore } from '#platform/dynamodb/timer-store.js';
@@ -52,12 +54,18 @@ export function webDeps(wiring: WebWiring): WebDeps {
       read,
       directory,
       alerts: new DynamoDigestStore(client, tableName),
+      acks: new DynamoAlertStore(client, tableName),
       rules: engine.rules,
       clock,
       people,
     },
     reports: { reports, rules: engine.rules },
-    viewer: { people, directory, groups: wiring.groups ?? DEFAULT_GROUPS },
+    viewer: {
+      people,
+      directory,
+      groups: wiring.groups ?? DEFAULT_GROUPS,
+      cases: new DynamoCasePeople(client, tableName),
+    },
     auth: wiring.auth,
     render: makeRenderer(resources),
     assets: loadAssets(resources.govukDist),
