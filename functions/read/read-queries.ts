@@ -177,6 +177,7 @@ export async function getCaseReminders(caseId: string, deps: ReadDeps): Promise<
         ...(u.role === undefined ? {} : { role: u.role }),
         ...(u.personId === undefined ? {} : { personId: u.personId }),
         reason: u.reason,
+        ...(u.channel === undefined ? {} : { channel: u.channel }),
       })),
     });
   }

@@ -73,9 +73,7 @@ async function signedInViewer(
   // Signing out is always open to someone signed in; every other page needs a role or a case.
   if (viewer.roles.length > 0 || viewer.cases.length > 0) state.viewer = viewer;
   else if (request.name !== 'signOut')
-    throw new ForbiddenError(
-      'you are signed in, but you have no Timescales role and are not named on any open case',
-    );
+    throw new ForbiddenError('you have no Timescales role and are not named on any open case');
   return viewer;
 }
 

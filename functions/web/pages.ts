@@ -2,7 +2,7 @@
 
 import { posix } from 'node:path';
 
-import { reportTeams, type Viewer } from '#kernel/access.js';
+import { pagesFor, reportTeams, type Viewer } from '#kernel/access.js';
 import { DAY_MS, parseIsoDate } from '#kernel/calendar/days.js';
 import { localToUtc } from '#kernel/calendar/london.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '#kernel/errors.js';
@@ -79,12 +79,16 @@ export const PAGES: Record<WebRouteName, Page> = {
   },
 
   onCall: async (request, viewer, deps) => {
+    if (!pagesFor(viewer).includes('onCall'))
+      throw new ForbiddenError('the on-call page is for managers and the EDT');
     const view = await onCallPage(signedIn(viewer), deps.views);
     return page(request, viewer, deps, 'on-call.njk', { ...view, nav: 'onCall' });
   },
 
   people: async (request, viewer, deps) => {
-    signedIn(viewer);
+    // Everyone's contact details: for those who manage, not for everyone named on a case.
+    if (!pagesFor(signedIn(viewer)).includes('people'))
+      throw new ForbiddenError('the people page is for managers and the EDT');
     const view = await peoplePage(deps.views);
     return page(request, viewer, deps, 'people.njk', { ...view, nav: 'people' });
   },
