@@ -10,7 +10,6 @@ import { maySeeClock, namedOn, type Viewer } from '#kernel/access.js';
 import { ForbiddenError, NotFoundError } from '#kernel/errors.js';
 import {
   capitalised,
-  channelLabel,
   clockLabel,
   formatLateness,
   gapWords,
@@ -31,6 +30,7 @@ import {
   auditLines,
   type CaseWordsContext,
   type ClockMessages,
+  channelsInOrder,
   clockMessages,
 } from './case-words.js';
 import { type ClockRow, clockRow, type ManagerDeps } from './manager-views.js';
@@ -236,6 +236,6 @@ function reminderRow(r: PlannedReminder, ctx: CaseWordsContext): ReminderRow {
     step: stepLabel(r.step, ctx.plans[r.rule]),
     state: REMINDER_STATES[r.status],
     to: [...to, ...gaps].join('; '),
-    by: capitalised(list(r.channels.map(channelLabel))),
+    by: capitalised(list(channelsInOrder(r.channels))),
   };
 }

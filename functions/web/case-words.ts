@@ -178,6 +178,11 @@ function acknowledgedBy(a: AuditRecord, ctx: CaseWordsContext): string {
   return `${capitalised(who)}${how === undefined ? '' : `, ${how}`}`;
 }
 
+/** Channels as people read them, the text message first (it is the one sent first). */
+export function channelsInOrder(channels: readonly string[]): string[] {
+  return [...channels].sort((a, b) => (a === 'sms' ? -1 : b === 'sms' ? 1 : 0)).map(channelLabel);
+}
+
 /** Why an escalation's alert went: nobody acknowledged (and why it skipped a tier). */
 function escalatedWhy(alertId: unknown, lines: readonly AuditRecord[]): string {
   const escalated = lines.find(
@@ -254,21 +259,29 @@ export function clockMessages(
         });
   }
   const acks = mine.filter((a) => a.kind === 'alert-acknowledged');
-  const alerted = mine.some((a) => a.kind === 'alert-sent');
+  const alerts = mine.filter((a) => a.kind === 'alert-sent');
   const last = acks.at(-1);
-  const acknowledged =
-    last !== undefined
-      ? `Acknowledged on ${formatUkLong(new Date(last.at))} by ${acknowledgedBy(last, ctx)}.`
-      : alerted
+  // An acknowledgement covers the alerts before it; a breach's alert after it needs its own.
+  const since = last === undefined ? alerts : alerts.filter((a) => a.at > last.at);
+  const acknowledged = [
+    last === undefined
+      ? undefined
+      : `Acknowledged on ${formatUkLong(new Date(last.at))} by ${acknowledgedBy(last, ctx)}.`,
+    since.length === 0
+      ? undefined
+      : last === undefined
         ? 'Nobody has acknowledged the alerts.'
-        : undefined;
+        : 'Nobody has acknowledged the alerts sent since.',
+  ]
+    .filter((t) => t !== undefined)
+    .join(' ');
   return {
     sent: [...sent.values()]
       .sort((x, y) => x.at.localeCompare(y.at))
       .map(({ channels, ...line }) => ({
         ...line,
-        by: line.by === '' ? list(channels.map(channelLabel)) : line.by,
+        by: capitalised(line.by === '' ? list(channelsInOrder(channels)) : line.by),
       })),
-    ...(acknowledged === undefined ? {} : { acknowledged }),
+    ...(acknowledged === '' ? {} : { acknowledged }),
   };
 }
