@@ -10,7 +10,7 @@ import {
   createCalendar,
   type Division,
 } from '#kernel/calendar/index.js';
-import { type CalendarFor, caseCalendar } from '#kernel/engine/index.js';
+import { type CalendarFor, caseCalendar } from '#kernel/engine/types.js';
 import { NotFoundError } from '#kernel/errors.js';
 import type { Person } from '#kernel/people.js';
 import type { AlertStore, CaseStore, Directory, DirectoryListing } from '#kernel/ports.js';

@@ -106,6 +106,8 @@ function layoutContext(
     homeAllowed: pages.includes('home'),
     mayReport: pages.includes('compliance'),
     roleNames: viewer === undefined ? [] : viewerRoles(viewer),
+    // A manager's teams; anyone else's directory team is not theirs to manage.
+    viewerTeams: viewer?.roles.includes('team-manager') === true ? viewer.teams : [],
   };
 }
 

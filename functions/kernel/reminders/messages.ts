@@ -268,17 +268,22 @@ export function renderSms(input: MessageInput): string {
   if (alert?.ackLink !== undefined) {
     const ack = `Acknowledge: ${alert.replyYes === true ? 'reply YES or open ' : ''}${alert.ackLink}`;
     const bare = `Acknowledge: ${alert.ackLink}`;
+    // The due time outranks "reply YES" (the email says it too); the ack link outranks both.
     return firstFitting([
       ...times.map((t) => [t, said, caseAt, ack]),
       ...times.map((t) => [t, said, ack]),
       ...times.map((t) => [t, ack]),
+      ...times.map((t) => [t, bare]),
       [opening(undefined), ack],
       [opening(undefined), bare],
     ]);
   }
+  // Who acknowledged, or what would fix a gap, outranks the case link (the email has it).
+  const telling = said !== '' || fix !== undefined;
   return firstFitting([
     ...times.map((t) => [t, said, fix, input.action, input.link]),
     ...times.map((t) => [t, said, fix, input.link]),
+    ...(telling ? times.map((t) => [t, said, fix]) : []),
     ...times.map((t) => [t, input.link]),
     [opening(undefined), input.link],
   ]);
