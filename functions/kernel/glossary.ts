@@ -322,6 +322,9 @@ export function gapWords(gap: Gap, at: Date, name?: string): GapWords {
       : role === undefined
         ? gap.personId
         : `the ${role} (${gap.personId})`);
+  // "LADO One’s manager" with a name; "the manager of the LADO (P-0004)" with ids only.
+  const their = (thing: string) =>
+    name === undefined ? `the ${thing} of ${who}` : `${name}’s ${thing}`;
   switch (gap.reason) {
     case 'no-worker-in-role':
       return {
@@ -330,8 +333,8 @@ export function gapWords(gap: Gap, at: Date, name?: string): GapWords {
       };
     case 'no-manager':
       return {
-        missing: `${capitalised(who)}’s manager: not in the directory`,
-        fix: `Ask the case system to record ${who}’s manager`,
+        missing: `${capitalised(their('manager'))}: not in the directory`,
+        fix: `Ask the case system to record ${their('manager')}`,
       };
     case 'unknown-person':
       return {
@@ -347,11 +350,11 @@ export function gapWords(gap: Gap, at: Date, name?: string): GapWords {
       return gap.channel === 'sms'
         ? {
             missing: `${capitalised(who)} has no mobile number for urgent text messages`,
-            fix: `Ask the case system to record ${who}’s mobile number`,
+            fix: `Ask the case system to record ${their('mobile number')}`,
           }
         : {
             missing: `${capitalised(who)} has no email address`,
-            fix: `Ask the case system to record ${who}’s email address`,
+            fix: `Ask the case system to record ${their('email address')}`,
           };
     case 'outside-calendar':
       return {
