@@ -58,15 +58,11 @@ export interface ReminderFacts {
   assumeFree: boolean;
 }
 
+/** Whom a message is from, and the council it names. */
+type Senders = 'emailFrom' | 'authorityName' | 'authorityShortName';
 export type ReminderSettings = Pick<
   ReminderDeps,
-  | 'plans'
-  | 'caseUrlTemplate'
-  | 'emailFrom'
-  | 'authorityName'
-  | 'authorityShortName'
-  | 'alerts'
-  | 'calendar'
+  'plans' | 'caseUrlTemplate' | 'alerts' | 'calendar' | Senders
 >;
 
 export interface ReminderRecorded extends Recorded {

@@ -19,11 +19,11 @@ export type ReminderMoment =
   /** The supervision's invitation withdrawn. */
   | 'cancelled';
 
-/** Something routing could not do, and the event that would fix it (for the fallback contact). */
+/** Something routing could not do, and whom to ask to fix it (for the fallback contact). */
 export interface RoutingGapText {
-  /** What is missing, e.g. "no worker in role lado on the case". */
+  /** What is missing, e.g. "Nobody is recorded as the case’s LADO". */
   missing: string;
-  /** The event that would fix it, e.g. "send case.updated with a worker in role lado". */
+  /** Whom to ask, e.g. "Ask the case system to record the case’s LADO". */
   fix: string;
 }
 
