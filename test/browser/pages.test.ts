@@ -56,6 +56,18 @@ async function axe(page: Page, name: string): Promise<void> {
   }));
 }
 
+/**
+ * The page's words as a reader sees them with every fold (`govuk-details`) opened: the history
+ * and "how the due time was worked out" are read too.
+ */
+const UNFOLDED_TEXT = `(() => {
+  const shut = [...document.querySelectorAll('details:not([open])')];
+  for (const d of shut) d.open = true;
+  const words = document.body.innerText;
+  for (const d of shut) d.open = false;
+  return words;
+})()`;
+
 /** The page at both widths, axe at each; its words checked at the first. */
 async function checkPage(page: Page, url: string, name: string): Promise<string> {
   let words = '';
@@ -64,7 +76,7 @@ async function checkPage(page: Page, url: string, name: string): Promise<string>
     await page.goto(url);
     await axe(page, `${name} at ${width} px`);
     if (width === WIDTHS[0]) {
-      words = (await page.evaluate('document.body.innerText')) as string;
+      words = (await page.evaluate(UNFOLDED_TEXT)) as string;
       await page.screenshot({ path: `${SHOTS}/${name.replaceAll(' ', '-')}.png`, fullPage: true });
     }
   }
@@ -79,6 +91,15 @@ async function signIn(page: Page, who: string): Promise<void> {
   await page.goto(`${readme.url}/app/sign-in`);
   await page.getByRole('button', { name: `Sign in as ${who}` }).click();
   await page.waitForURL(`${readme.url}/app`);
+}
+
+/** Every link on the page, in its content and its navigation, opens for the person signed in. */
+async function expectEveryLinkOpens(page: Page): Promise<void> {
+  const links = await page
+    .locator('main a[href], .govuk-service-navigation a[href]')
+    .evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+  expect(links.length).toBeGreaterThan(0);
+  for (const href of links) expect((await page.request.get(href)).status(), href).toBe(200);
 }
 
 /** The navigation's links, in order. */
@@ -164,6 +185,8 @@ describe('on Tuesday at 10:00, after the example', () => {
     expect(box).toContain('Breached 2 days ago and not yet met');
     expect(box).toMatch(/With\s+LADO One \(LADO\)/);
     expect(box).toContain('Nobody has acknowledged the alerts sent since.');
+    // The folded history was read as well (and held no code and no ISO instant).
+    expect(box).toContain('Case opened');
     if (DOCS !== undefined) await page.screenshot({ path: `${DOCS}/case.png`, fullPage: true });
     await checkPage(page, `${readme.url}/app/on-call`, 'on call as Manager One');
     await checkPage(page, `${readme.url}/app/people`, 'people as Manager One');
@@ -196,10 +219,7 @@ describe('on Tuesday at 10:00, after the example', () => {
     const refused = await checkPage(page, `${readme.url}/app/people`, '403 as LADO One');
     expect(refused).toContain('You do not have access to this page');
     // Every link on the refusal opens a page LADO One may see.
-    const links = await page
-      .locator('main a')
-      .evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
-    for (const href of links) expect((await page.request.get(href)).status(), href).toBe(200);
+    await expectEveryLinkOpens(page);
     await expect(page.getByRole('button', { name: 'Sign out' }).count()).resolves.toBeGreaterThan(
       0,
     );
@@ -220,6 +240,7 @@ describe('on Tuesday at 10:00, after the example', () => {
       '403 as EDT Manager One',
     );
     expect(refused).toContain('The compliance report is for team managers and heads of service.');
+    await expectEveryLinkOpens(page);
     await page.close();
   }, 120_000);
 
