@@ -207,12 +207,14 @@ async function main(): Promise<void> {
       name: 'Manager North',
       roles: ['team-manager' as const],
       teams: ['north'],
+      cases: [],
     };
     const head = {
       personId: 'P-0001',
       name: 'Head One',
       roles: ['head-of-service' as const],
       teams: [],
+      cases: [],
     };
     const timeOf = async (run: () => Promise<unknown>) => {
       for (let i = 0; i < 3; i++) await run();

@@ -9,7 +9,7 @@ import { DIVISIONS } from '#kernel/calendar/types.js';
 import { loadRulesAndPlans } from '#kernel/reminders/overrides.js';
 import { RuleValidationError } from '#kernel/rules/index.js';
 import { AlertTokenConfigError, macBytesFor } from '#platform/alert-token.js';
-import { AckWithinMinutes, type AuthorityConfig } from '#schemas/authority.js';
+import { AckWithinMinutes, type AuthorityConfig, AuthorityShortName } from '#schemas/authority.js';
 import { isoDate, webSchema, weeklyHours } from './config-parts.js';
 
 const email = z.email({ message: 'must be an email address, e.g. "timescales@example.gov.uk"' });
@@ -34,6 +34,8 @@ export const configSchema = z
       ),
     /** The authority's name as it appears in messages. */
     authority: z.string().trim().min(2, 'must name the authority').max(120),
+    /** The council's name in text messages (under 20 characters); absent: `authority`. */
+    shortName: z.optional(AuthorityShortName),
     division: z.enum(DIVISIONS, {
       message: `must be one of ${DIVISIONS.map((d) => `"${d}"`).join(', ')} (the GOV.UK bank-holiday division)`,
     }),
@@ -350,6 +352,7 @@ export function authorityOf(config: TimescalesConfig): AuthorityConfig {
   const rules = ruleOverrides(config);
   return {
     authority: config.authority,
+    ...(config.shortName === undefined ? {} : { shortName: config.shortName }),
     division: config.division,
     preset: config.preset,
     ...(config.officeHours === undefined ? {} : { officeHours: config.officeHours }),

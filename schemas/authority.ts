@@ -26,8 +26,23 @@ export const AckWithinMinutes = z._default(
   DEFAULT_ACK_WITHIN_MINUTES,
 );
 
+/**
+ * The council's name in text messages, where the full name would crowd out what to do (an
+ * EDT often covers several councils, so every text names one): under 20 characters, e.g.
+ * "Example BC". The one definition, as `AckWithinMinutes`.
+ */
+export const AuthorityShortName = z
+  .string()
+  .check(
+    z.trim(),
+    z.minLength(2, 'must name the council in 2 to 19 characters'),
+    z.maxLength(19, 'must be under 20 characters (it starts every text message)'),
+  );
+
 export const AuthorityConfig = z.object({
   authority: z.string().check(z.minLength(1)),
+  /** `AuthorityShortName`: texts use it in place of `authority`. */
+  shortName: z.optional(AuthorityShortName),
   division: Division,
   preset: z.string().check(z.minLength(1), z.describe('rule preset, e.g. southampton or norfolk')),
   officeHours: z.optional(WeeklyHours),

@@ -200,6 +200,9 @@ export const ReminderView = z
           role: z.optional(z.string()),
           personId: z.optional(z.string()),
           reason: z.string(),
+          channel: z
+            .optional(z.enum(['email', 'sms']))
+            .check(z.describe('no-contact: the channel the person has no address for')),
         }),
       )
       .check(

@@ -39,6 +39,7 @@ import {
   tierRole,
   withAck,
 } from '#kernel/reminders/alerts.js';
+import { caseLink } from '#kernel/reminders/messages.js';
 import type { ReminderPlans } from '#kernel/reminders/types.js';
 
 export interface AckDeps {
@@ -52,6 +53,8 @@ export interface AckDeps {
   /** The fallback contact (an alert to it is acknowledged by its phone too). */
   fallback?: Person | undefined;
   plans?: ReminderPlans | undefined;
+  /** The authority's case link (`links.caseUrlTemplate`): the ack pages link the case. */
+  caseUrlTemplate?: string | undefined;
   clock: Clock;
   log?: Log | undefined;
 }
@@ -209,7 +212,15 @@ export interface AlertPage {
   /** The clock's acknowledgement, when it has one covering this alert. */
   ack?: { role: string; at: Date; via: AckVia };
   /** Who is on call now, tier by tier (a tier with nobody on the rota is left out). */
-  onCall: { role: string; name: string }[];
+  onCall: { role: string; name: string; tier: 1 | 2 }[];
+  /** Who has already been told because nobody acknowledged this alert's phase, and when. */
+  escalated: { tier: 2 | 'fallback'; at: Date }[];
+  /** Whether the authority has a duty inbox for the chain to end at. */
+  dutyInbox: boolean;
+  /** Whether the clock is still open (not met, cancelled or breached). */
+  clockOpen: boolean;
+  /** The case in the council's case system (or the managers' page), when configured. */
+  caseLink?: string;
 }
 
 /** The page of an alert whose token checked out. */
@@ -227,9 +238,13 @@ export async function describeAlert(alertId: string, deps: AckDeps): Promise<Ale
   for (const tier of [1, 2] as const) {
     const id = await deps.directory.onCallAt(now, tier);
     const person = id === undefined ? undefined : await deps.directory.getPerson(id);
-    if (person !== undefined) onCall.push({ role: tierRole(tier), name: person.name });
+    if (person !== undefined) onCall.push({ role: tierRole(tier), name: person.name, tier });
   }
   const ack = clock.ack;
+  const escalated = (clock.chains[alert.phase]?.escalations ?? [])
+    // A tier skipped for want of anyone on the rota, or a duty inbox that is not set up, told nobody.
+    .filter((e) => e.personId !== undefined)
+    .map((e) => ({ tier: e.tier, at: e.at }));
   return {
     alert,
     title: deps.plans?.[alert.rule]?.title ?? alert.rule,
@@ -238,5 +253,11 @@ export async function describeAlert(alertId: string, deps: AckDeps): Promise<Ale
       ? {}
       : { ack: { role: ackRole(ack.by), at: ack.at, via: ack.via } }),
     onCall,
+    escalated,
+    dutyInbox: deps.fallback !== undefined,
+    clockOpen: deadline?.status === 'open' && stored?.aggregate.status === 'open',
+    ...(deps.caseUrlTemplate === undefined
+      ? {}
+      : { caseLink: caseLink(deps.caseUrlTemplate, alert.caseId) }),
   };
 }

@@ -11,7 +11,7 @@
  */
 
 import { fileURLToPath } from 'node:url';
-import { formatUkLong } from '#kernel/reminders/messages.js';
+import { capitalised, formatUkLong, tierLabel } from '#kernel/glossary.js';
 import type { HttpResult } from '#platform/http.js';
 import { lazy } from '#platform/lazy.js';
 import { loadAssets } from '#platform/pages/assets.js';
@@ -49,8 +49,12 @@ export interface AckPages {
 
 interface Content {
   lead: string[];
+  /** A bulleted list after the lead: what happens next. */
+  list?: string[];
   rows?: [string, string][];
   button?: string;
+  /** The case's page, linked after the facts. */
+  caseLink?: { href: string; text: string } | undefined;
 }
 
 export function makeAckPages(authority = 'Timescales'): AckPages {
@@ -63,8 +67,10 @@ export function makeAckPages(authority = 'Timescales'): AckPages {
       stylesheet,
       cspNonce: nonce,
       lead: content.lead,
+      list: content.list ?? [],
       rows: content.rows ?? [],
       button: content.button,
+      caseLink: content.caseLink,
     });
     return { statusCode: status, headers: ackPageHeaders(nonce), body: html };
   };
@@ -72,24 +78,26 @@ export function makeAckPages(authority = 'Timescales'): AckPages {
     alert: (view) =>
       page(200, `Acknowledge alert for case ${view.alert.caseId}`, {
         lead: [
-          'An urgent clock needs someone on it. Acknowledging tells Timescales you are dealing with it: nobody else is alerted about this clock unless it breaches.',
+          'An urgent clock needs someone on it. Acknowledge the alert to say you are dealing with it.',
+          ...whatAcknowledgingStops(view),
         ],
         rows: clockRows(view),
+        caseLink: caseLinkOf(view),
         button: 'Acknowledge – I am dealing with it',
       }),
     acknowledged: (view, outcome) =>
       page(200, 'Alert acknowledged', {
-        lead: [
-          `Acknowledged at ${formatUkLong(outcome.ack.at)}. The senior manager on call and the duty inbox will not be alerted about this clock unless it breaches.`,
-        ],
+        lead: [`You acknowledged this alert on ${formatUkLong(outcome.ack.at)}.`],
+        list: whatHappensNow(view),
         rows: clockRows(view),
+        caseLink: caseLinkOf(view),
       }),
     already: (view, ack) =>
       page(409, 'Already acknowledged', {
         lead: [
-          `This alert was already acknowledged by ${ack.role} at ${formatUkLong(ack.at)}. Nothing has changed.`,
+          `This alert was already acknowledged by ${ack.role} on ${formatUkLong(ack.at)}. Nothing has changed.`,
         ],
-        ...(view === undefined ? {} : { rows: clockRows(view) }),
+        ...(view === undefined ? {} : { rows: clockRows(view), caseLink: caseLinkOf(view) }),
       }),
     expired: () =>
       page(410, 'This link has expired', {
@@ -107,6 +115,63 @@ export function makeAckPages(authority = 'Timescales'): AckPages {
   };
 }
 
+function caseLinkOf(view: AlertPage): Content['caseLink'] {
+  return view.caseLink === undefined
+    ? undefined
+    : { href: view.caseLink, text: `Open case ${view.alert.caseId}` };
+}
+
+/**
+ * Who would hear of the alert next if nobody acknowledged it, from the rota now and what has
+ * been sent already: the senior manager on call (then the duty inbox), or the duty inbox
+ * alone; nobody once the duty inbox has been told (or when there is none).
+ */
+function stillToTell(view: AlertPage): string[] {
+  const told = new Set(view.escalated.map((e) => e.tier));
+  if (told.has('fallback')) return [];
+  const inbox = view.dutyInbox ? ['the duty inbox'] : [];
+  const senior = view.onCall.find((o) => o.tier === 2);
+  if (told.has(2) || senior === undefined) return inbox;
+  return [`the senior manager on call (${senior.name})`, ...inbox];
+}
+
+/** Who has been told already because nobody acknowledged: "The duty inbox was told on …". */
+function alreadyTold(view: AlertPage): string[] {
+  return view.escalated.map(
+    (e) =>
+      `${capitalised(tierLabel(e.tier))} was told on ${formatUkLong(e.at)}, because nobody had acknowledged.`,
+  );
+}
+
+/** The alert page's promise, true to the rota now: whom acknowledging keeps from being alerted. */
+function whatAcknowledgingStops(view: AlertPage): string[] {
+  const next = stillToTell(view);
+  return [
+    ...alreadyTold(view),
+    ...(next.length === 0
+      ? []
+      : [`If nobody acknowledges it, ${next.join(' and then ')} will be alerted.`]),
+  ];
+}
+
+/** What follows an acknowledgement, and only what is true of this clock and rota. */
+function whatHappensNow(view: AlertPage): string[] {
+  const next = stillToTell(view);
+  const breachNext = view.alert.phase === 'open' && view.clockOpen;
+  return [
+    next.length === 0
+      ? 'Nobody else will be alerted because of this alert.'
+      : `${capitalised(next.join(' and '))} will not be alerted because of this alert.`,
+    ...alreadyTold(view),
+    ...(breachNext
+      ? [
+          `If the clock is not recorded as met by ${formatUkLong(view.alert.dueAt)}, the EDT manager on call will be alerted that it breached.`,
+        ]
+      : []),
+    'The day team’s manager will see your acknowledgement in the morning summary.',
+  ];
+}
+
 function clockRows(view: AlertPage): [string, string][] {
   const { alert } = view;
   const clock = view.stageName === undefined ? view.title : `${view.title} (${view.stageName})`;
@@ -121,8 +186,4 @@ function clockRows(view: AlertPage): [string, string][] {
       name,
     ]),
   ];
-}
-
-function capitalised(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -63,6 +63,7 @@ export function ackDeps(wiring: AckWiring): AckDeps {
         ? undefined
         : fallbackPerson(authority.fallbackContact),
     plans: wiring.plans ?? reminderPlans(),
+    caseUrlTemplate: authority.links?.caseUrlTemplate,
     clock: wiring.clock ?? systemClock,
     log: powertoolsLog,
   };

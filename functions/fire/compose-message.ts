@@ -35,6 +35,8 @@ export interface ComposeInput {
   emailFrom: string;
   /** The council, named at the top of emails. */
   authority?: string | undefined;
+  /** The council's name in text messages. */
+  authorityShortName?: string | undefined;
   now: Date;
   /** An out-of-hours alert: its ack link, or who acknowledged (the alerted person's messages only). */
   alert?: AlertText | undefined;
@@ -59,6 +61,7 @@ export function composeMessage(delivery: Delivery, input: ComposeInput): Outboun
     link: input.link,
     edt: delivery.via === 'edt',
     authority: input.authority,
+    authorityShortName: input.authorityShortName,
     ...(input.lateMs === undefined ? {} : { lateMs: input.lateMs }),
     ...(delivery.via === 'fallback' ? { gaps: input.gaps ?? [] } : {}),
     ...(input.alert === undefined ? {} : { alert: input.alert }),

@@ -288,6 +288,8 @@ export function decideEscalation(
       lateMs:
         moment === 'breach' ? Math.max(0, now.getTime() - limitOf(deadline).getTime()) : undefined,
       emailFrom: settings.emailFrom,
+      authority: settings.authorityName,
+      authorityShortName: settings.authorityShortName,
       now,
       alert: {
         ...linkText(alert, settings.alerts, request.bySms),

@@ -89,6 +89,8 @@ export interface MessageSettings {
   emailFrom: string;
   /** The council's name, at the top of every email. @default none (the service's name alone) */
   authorityName?: string | undefined;
+  /** The council's name in text messages (under 20 characters). @default `authorityName` */
+  authorityShortName?: string | undefined;
   /**
    * The authority's fallback contact as a person (`fallbackPerson`): reminders that reach
    * nobody they were meant for, escalations past tier 2, digests with nobody to go to.

@@ -59,9 +59,11 @@ export interface ReminderFacts {
   assumeFree: boolean;
 }
 
+/** Whom a message is from, and the council it names. */
+type Senders = 'emailFrom' | 'authorityName' | 'authorityShortName';
 export type ReminderSettings = Pick<
   ReminderDeps,
-  'plans' | 'caseUrlTemplate' | 'emailFrom' | 'authorityName' | 'alerts' | 'calendar'
+  'plans' | 'caseUrlTemplate' | 'alerts' | 'calendar' | Senders
 >;
 
 export interface ReminderRecorded extends Recorded {
@@ -190,6 +192,7 @@ export function decideReminder(
         gaps,
         emailFrom: settings.emailFrom,
         authority: settings.authorityName,
+        authorityShortName: settings.authorityShortName,
         now,
         alert: delivery.via === 'edt' ? raised?.text : undefined,
       }),

@@ -91,6 +91,7 @@ export function buildFireDeps(wiring: FireWiring): FireTimerDeps {
     caseUrlTemplate: wiring.authority.links.caseUrlTemplate,
     emailFrom: wiring.emailFrom,
     authorityName: wiring.authority.authority,
+    authorityShortName: wiring.authority.shortName,
     fallback:
       wiring.authority.fallbackContact === undefined
         ? undefined

@@ -3,9 +3,11 @@
  * with one or more roles: a team manager sees their teams, a head of service every team, the
  * EDT manager the on-call page and the urgent clocks of every team. In AWS roles come from
  * the identity provider's groups (through Cognito); in local mode from the directory itself
- * (`rolesFromDirectory`). Teams always come from the directory: a manager's teams are their
- * own and their direct reports'.
+ * (`rolesFromDirectory`). In both, the cases add to them (`withCases`): a person named as a
+ * case's team manager manages its team, and anyone named on a case may open its page. A
+ * manager's teams are their own and their direct reports' (the directory), and their cases'.
  */
+import type { WorkerRole } from '#schemas/events.js';
 import type { Person, RotaShift } from './people.js';
 
 export const ROLES = ['team-manager', 'head-of-service', 'edt'] as const;
@@ -23,6 +25,51 @@ export interface Viewer {
   roles: Role[];
   /** The teams a team manager manages (empty for the other roles). */
   teams: string[];
+  /** The open cases the person is named on, in any role. */
+  cases: CaseLink[];
+}
+
+/** A person named on an open case: the case, its team, and their roles on it. */
+export interface CaseLink {
+  caseId: string;
+  team: string;
+  roles: WorkerRole[];
+}
+
+/**
+ * The viewer with what their cases give: team manager of the team of every case that names
+ * them as its team manager (its dashboard, cases and report rows), and their cases.
+ */
+export function withCases(viewer: Omit<Viewer, 'cases'>, cases: readonly CaseLink[]): Viewer {
+  const managed = cases.filter((c) => c.roles.includes('team-manager')).map((c) => c.team);
+  const teams = [...new Set([...viewer.teams, ...managed])].sort();
+  const roles =
+    managed.length > 0 && !viewer.roles.includes('team-manager')
+      ? ROLES.filter((r) => r === 'team-manager' || viewer.roles.includes(r))
+      : viewer.roles;
+  return { ...viewer, roles, teams, cases: [...cases] };
+}
+
+/** Whether the viewer is named on the case (any role): they may open its page. */
+export function namedOn(viewer: Viewer, workers: readonly { personId: string }[]): boolean {
+  return workers.some((w) => w.personId === viewer.personId);
+}
+
+/** The pages a navigation lists, by the route names of `schemas/web.ts`. */
+export type NavPage = 'home' | 'onCall' | 'people' | 'compliance';
+
+/**
+ * The pages the viewer may open, in the navigation's order: their deadlines (any role, or
+ * named on a case), on call and people (any role: contact details are for managers), the
+ * compliance report (team managers and heads of service).
+ */
+export function pagesFor(viewer: Viewer | undefined): NavPage[] {
+  if (viewer === undefined) return [];
+  const pages: NavPage[] = [];
+  if (viewer.roles.length > 0 || viewer.cases.length > 0) pages.push('home');
+  if (viewer.roles.length > 0) pages.push('onCall', 'people');
+  if (reportTeams(viewer)?.length !== 0) pages.push('compliance');
+  return pages;
 }
 
 /** The people whose `managerId` is `personId`. */

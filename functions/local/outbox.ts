@@ -44,8 +44,26 @@ export class LocalOutbox {
     });
   }
 
+  /**
+   * Every message, by the minute it was sent; within a minute (one instant's firing, whose
+   * sends race each other) by clock, case and reminder, texts before emails, then recipient —
+   * so the same story always lists the same way.
+   */
   list(): OutboxEntry[] {
-    return [...this.entries];
+    const channels = { sms: 0, email: 1 } as const;
+    const order = (a: OutboxEntry, b: OutboxEntry) =>
+      a.sentAt.slice(0, 16).localeCompare(b.sentAt.slice(0, 16)) ||
+      a.rule.localeCompare(b.rule) ||
+      a.caseId.localeCompare(b.caseId) ||
+      a.reminderId.localeCompare(b.reminderId) ||
+      channels[a.channel] - channels[b.channel] ||
+      a.to.localeCompare(b.to);
+    return [...this.entries].sort(order);
+  }
+
+  /** How many messages it holds. */
+  get size(): number {
+    return this.entries.length;
   }
 
   clear(): void {
@@ -63,7 +81,7 @@ export class OutboxSmsChannel implements Channel {
 
   async send(message: OutboundMessage): Promise<{ messageId?: string }> {
     this.outbox.record(message, this.clock.now());
-    return { messageId: `local-sms-${this.outbox.list().length}` };
+    return { messageId: `local-sms-${this.outbox.size}` };
   }
 }
 

@@ -15,8 +15,11 @@ export const documentClient: () => DynamoDBDocumentClient = lazy(() =>
   makeDocumentClient({ endpoint: config(tableVars).dynamoEndpoint }),
 );
 
-/** The process's engine in AWS (the events and read Lambdas). */
-export const awsEngine: () => Promise<BoundEngine> = lazy(() =>
+/**
+ * The process's engine in AWS (the events and read Lambdas). Marked pure: a bundle that never
+ * calls it (the web function reads with `settingsWithStoredFeed`) leaves the engine out.
+ */
+export const awsEngine: () => Promise<BoundEngine> = /* @__PURE__ */ lazy(() =>
   engineWithStoredFeed(
     documentClient(),
     config(tableVars).tableName,

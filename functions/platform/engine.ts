@@ -1,6 +1,7 @@
 /** The rule engine as every entry point builds it: AWS Lambdas and local mode alike. */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type BoundEngine, makeCaseEngine } from '#kernel/engine/bound.js';
+import { type BoundSettings, bindSettings } from '#kernel/engine/calendars.js';
 import type { AuthorityConfig } from '#schemas/authority.js';
 import { calendarFeed } from './dynamodb/calendar-feed.js';
 
@@ -14,4 +15,13 @@ export async function engineWithStoredFeed(
   authority: AuthorityConfig,
 ): Promise<BoundEngine> {
   return makeCaseEngine(authority, undefined, { feed: await calendarFeed(client, tableName) });
+}
+
+/** The authority's rules, plans and calendars on the stored feed, without the engine (pages). */
+export async function settingsWithStoredFeed(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  authority: AuthorityConfig,
+): Promise<BoundSettings> {
+  return bindSettings(authority, await calendarFeed(client, tableName));
 }

@@ -10,7 +10,7 @@ import {
   createCalendar,
   type Division,
 } from '#kernel/calendar/index.js';
-import { type CalendarFor, caseCalendar } from '#kernel/engine/index.js';
+import { type CalendarFor, caseCalendar } from '#kernel/engine/types.js';
 import { NotFoundError } from '#kernel/errors.js';
 import type { Person } from '#kernel/people.js';
 import type { AlertStore, CaseStore, Directory, DirectoryListing } from '#kernel/ports.js';
@@ -177,6 +177,7 @@ export async function getCaseReminders(caseId: string, deps: ReadDeps): Promise<
         ...(u.role === undefined ? {} : { role: u.role }),
         ...(u.personId === undefined ? {} : { personId: u.personId }),
         reason: u.reason,
+        ...(u.channel === undefined ? {} : { channel: u.channel }),
       })),
     });
   }

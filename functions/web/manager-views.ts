@@ -8,6 +8,7 @@ import type { ReadDeps } from '#functions/read/read-queries.js';
 import { isHead, type Viewer } from '#kernel/access.js';
 import type { Person } from '#kernel/people.js';
 import type {
+  AlertStore,
   CaseStore,
   Clock,
   DeadlineQueryInput,
@@ -30,6 +31,8 @@ export interface ManagerDeps {
     Pick<DirectoryOverview, 'awayEndingAfter'> &
     Pick<Directory, 'onCallAt'>;
   alerts: AlertLog;
+  /** Each clock's alert state: who acknowledged it, where it escalated (the on-call page). */
+  acks?: Pick<AlertStore, 'getClock'>;
   rules: Pick<RuleSet, 'get' | 'rules'>;
   clock: Clock;
   /** The directory's people, kept per process until the directory stamp moves. */

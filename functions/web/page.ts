@@ -3,7 +3,7 @@
  * it, its input parsed with a zod schema, and the full page rendered in the layout.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { ROLE_NAMES, type Role, type Viewer } from '#kernel/access.js';
+import { pagesFor, ROLE_NAMES, type Role, type Viewer } from '#kernel/access.js';
 import { fieldErrors, ValidationError } from '#kernel/errors.js';
 import type { Clock, Log } from '#kernel/ports.js';
 import { type HttpResult, header } from '#platform/http.js';
@@ -82,16 +82,38 @@ export function page(
   );
 }
 
+/** The navigation's pages, in order, with their words. */
+const NAV_TEXT: Record<ReturnType<typeof pagesFor>[number], string> = {
+  home: 'Deadlines',
+  onCall: 'On call',
+  people: 'People and rota',
+  compliance: 'Compliance report',
+};
+
 function layoutContext(
   request: Pick<Request, 'nonce' | 'event'>,
   viewer: Viewer | undefined,
   deps: WebDeps,
 ): Record<string, unknown> {
+  // Only the pages the viewer may open: no link on any page leads to a 403.
+  const pages = pagesFor(viewer);
   return {
     authority: deps.authority,
     stylesheet: deps.assets.stylesheet,
     cspNonce: request.nonce,
     viewer,
-    roleNames: viewer?.roles.map((r: Role) => ROLE_NAMES[r]) ?? [],
+    navPages: pages.map((name) => ({ name, text: NAV_TEXT[name] })),
+    homeAllowed: pages.includes('home'),
+    mayReport: pages.includes('compliance'),
+    roleNames: viewer === undefined ? [] : viewerRoles(viewer),
+    // A manager's teams; anyone else's directory team is not theirs to manage.
+    viewerTeams: viewer?.roles.includes('team-manager') === true ? viewer.teams : [],
   };
+}
+
+/** "Team manager", "EDT manager", or for someone named on cases only, "named on 2 cases". */
+function viewerRoles(viewer: Viewer): string[] {
+  if (viewer.roles.length > 0) return viewer.roles.map((r: Role) => ROLE_NAMES[r]);
+  const n = viewer.cases.length;
+  return n === 0 ? [] : [`named on ${n} open case${n === 1 ? '' : 's'}`];
 }

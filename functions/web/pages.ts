@@ -2,7 +2,7 @@
 
 import { posix } from 'node:path';
 
-import { reportTeams, type Viewer } from '#kernel/access.js';
+import { pagesFor, reportTeams, type Viewer } from '#kernel/access.js';
 import { DAY_MS, parseIsoDate } from '#kernel/calendar/days.js';
 import { localToUtc } from '#kernel/calendar/london.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '#kernel/errors.js';
@@ -20,9 +20,11 @@ import {
 } from '#schemas/web.js';
 import { casePage } from './case-view.js';
 import { BREACHED_DAYS, dashboard, SECTION_ROWS } from './dashboard-view.js';
+import { titleOf } from './manager-views.js';
 import { onCallPage } from './on-call-view.js';
 import { page, parseWith, type Request, type WebDeps } from './page.js';
 import { peoplePage } from './people-view.js';
+import { type FilterError, filterErrors, ORDER_ERROR, TOO_MANY_ROWS } from './report-filters.js';
 import {
   complianceCsv,
   complianceReport,
@@ -77,72 +79,98 @@ export const PAGES: Record<WebRouteName, Page> = {
   },
 
   onCall: async (request, viewer, deps) => {
+    if (!pagesFor(viewer).includes('onCall'))
+      throw new ForbiddenError('the on-call page is for managers and the EDT');
     const view = await onCallPage(signedIn(viewer), deps.views);
-    return page(request, viewer, deps, 'on-call.njk', { ...view, nav: 'on-call' });
+    return page(request, viewer, deps, 'on-call.njk', { ...view, nav: 'onCall' });
   },
 
   people: async (request, viewer, deps) => {
-    signedIn(viewer);
+    // Everyone's contact details: for those who manage, not for everyone named on a case.
+    if (!pagesFor(signedIn(viewer)).includes('people'))
+      throw new ForbiddenError('the people page is for managers and the EDT');
     const view = await peoplePage(deps.views);
     return page(request, viewer, deps, 'people.njk', { ...view, nav: 'people' });
   },
 
   compliance: async (request, viewer, deps) => {
-    const query = parseWith(
-      ComplianceQuery,
-      request.event.queryStringParameters ?? {},
-      'report filters',
-    );
+    const raw = request.event.queryStringParameters ?? {};
+    const parsed = ComplianceQuery.safeParse(raw);
+    const query = parsed.success ? parsed.data : {};
     const now = request.now;
     const to = query.to ? query.to.slice(0, 7) : monthOf(now);
     const from = query.from ? query.from.slice(0, 7) : monthsBefore(to, 11);
-    if (from > to) throw fieldError('from', 'must not be after "to"');
-    const teams = teamsFor(signedIn(viewer), query.team);
+    const errors = filterErrors(parsed);
+    if (errors.length === 0 && from > to) errors.push(ORDER_ERROR);
+    const who = signedIn(viewer);
+    const teams = teamsFor(who, query.team);
+    const form = {
+      nav: 'compliance',
+      teamOptions: who.roles.includes('head-of-service') ? undefined : who.teams,
+      rules: ruleOptions(deps),
+    };
+    if (errors.length > 0) {
+      if (raw.format === 'csv') throw filterError(errors);
+      // The form again, as it was filled in, with each problem beside its field.
+      return page(
+        request,
+        viewer,
+        deps,
+        'compliance.njk',
+        {
+          ...form,
+          from: raw.from ?? '',
+          to: raw.to ?? '',
+          team: raw.team ?? '',
+          rule: raw.rule ?? '',
+          errors,
+          errorFor: Object.fromEntries(errors.map((e) => [e.field, e.message])),
+          pageError: true,
+        },
+        { status: 400 },
+      );
+    }
     const rows = await complianceReport(
       { from, to, teams, rule: query.rule || undefined },
       deps.reports,
     );
     if (query.format === 'csv')
       return csvAnswer(request, complianceCsv(rows), `compliance-${from}-to-${to}.csv`);
-    const csvLink = webPath('compliance', {
-      from,
-      to,
-      team: query.team,
-      rule: query.rule,
-      format: 'csv',
-    });
-    const deadlinesLink = webPath('deadlinesCsv', { from, to, team: query.team });
     return page(request, viewer, deps, 'compliance.njk', {
-      nav: 'reports',
+      ...form,
       from,
       to,
       team: query.team ?? '',
       rule: query.rule ?? '',
-      teamOptions: signedIn(viewer).roles.includes('head-of-service')
-        ? undefined
-        : signedIn(viewer).teams,
-      rules: ruleOptions(deps),
+      errors: [],
+      errorFor: {},
       rows: rows.map((r) => ({
         ...r,
+        title: titleOf(r.rule, deps.views),
         onTime: percent(r.onTimePct),
         median: decimal(r.medianLateness),
         p75: decimal(r.p75Lateness),
       })),
-      csvLink,
-      deadlinesLink,
+      csvLink: webPath('compliance', {
+        from,
+        to,
+        team: query.team,
+        rule: query.rule,
+        format: 'csv',
+      }),
+      deadlinesLink: webPath('deadlinesCsv', { from, to, team: query.team }),
     });
   },
 
   deadlinesCsv: async (request, viewer, deps) => {
-    const query = parseWith(
-      DeadlinesCsvQuery,
-      request.event.queryStringParameters ?? {},
-      'report filters',
-    );
+    const parsed = DeadlinesCsvQuery.safeParse(request.event.queryStringParameters ?? {});
+    const errors = filterErrors(parsed);
+    if (!parsed.success) throw filterError(errors);
+    const query = parsed.data;
     const month = monthOf(request.now);
     const fromDate = query.from === undefined ? `${month}-01` : firstDay(query.from);
     const toDate = query.to === undefined ? lastDay(month) : lastDay(query.to);
-    if (fromDate > toDate) throw fieldError('from', 'must not be after "to"');
+    if (fromDate > toDate) throw filterError([ORDER_ERROR]);
     const teams = teamsFor(signedIn(viewer), query.team);
     const rows = await deadlineRows(
       { from: startOfDay(fromDate), before: startOfDay(nextDay(toDate)), teams },
@@ -267,23 +295,32 @@ function absolute(request: Request, path: string): string {
 function teamsFor(viewer: Viewer, team: string | undefined): string[] | undefined {
   const allowed = reportTeams(viewer);
   if (allowed !== undefined && allowed.length === 0)
-    throw new ForbiddenError('reports are for team managers and heads of service');
+    throw new ForbiddenError('the compliance report is for team managers and heads of service');
   if (team === undefined || team === '') return allowed;
   if (allowed !== undefined && !allowed.includes(team))
-    throw new ForbiddenError(`team ${team} is not one of your teams`);
+    throw new ForbiddenError(
+      `team ${team} is not one of your teams, so its report is not yours to see`,
+    );
   return [team];
 }
 
+/** The report's clocks to choose from, by the names their messages give them. */
 function ruleOptions(deps: WebDeps): { id: string; title: string }[] {
   return (
-    (deps.reports.rules as { rules?: readonly { id: string; title: string }[] }).rules?.map(
-      (r) => ({ id: r.id, title: r.title }),
-    ) ?? []
+    (deps.reports.rules as { rules?: readonly { id: string }[] }).rules?.map((r) => ({
+      id: r.id,
+      title: titleOf(r.id, deps.views),
+    })) ?? []
   );
 }
 
 function fieldError(field: string, message: string): ValidationError {
   return new ValidationError(`invalid ${field}`, { errors: [{ field, message }] });
+}
+
+/** The report's filter problems as the error a CSV's page or problem carries. */
+function filterError(errors: readonly FilterError[]): ValidationError {
+  return new ValidationError('the report’s filters have a problem', { errors: [...errors] });
 }
 
 function monthsBefore(month: string, n: number): string {
@@ -318,10 +355,6 @@ function csvAnswer(request: Request, csv: string, filename: string): HttpResult 
     csv,
     header(request.event.headers, 'accept-encoding'),
   );
-  if (answer.body.length > MAX_ANSWER_BYTES)
-    throw fieldError(
-      'from',
-      'the range holds more rows than one download carries: choose fewer months',
-    );
+  if (answer.body.length > MAX_ANSWER_BYTES) throw filterError([TOO_MANY_ROWS]);
   return answer;
 }

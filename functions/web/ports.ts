@@ -1,4 +1,5 @@
 /** The ports only the managers' pages use (the directory's overview, the EDT alerts log). */
+import type { CaseLink } from '#kernel/access.js';
 import type { AwayPeriod } from '#kernel/people.js';
 import type { DigestEntry } from '#kernel/records.js';
 
@@ -16,4 +17,10 @@ export interface DirectoryOverview {
 /** EDT alerts (the morning digests' entries) across teams, by when they were sent. */
 export interface AlertLog {
   alertsSince(since: Date): Promise<DigestEntry[]>;
+}
+
+/** Who is named on which open case (the case's commits keep it). */
+export interface CasePeople {
+  /** The open cases `personId` is named on, in any role. */
+  casesOf(personId: string): Promise<CaseLink[]>;
 }

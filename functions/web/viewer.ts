@@ -1,7 +1,8 @@
 /**
  * Turns a verified session into the viewer the pages work for: the directory's person (by id
  * locally, by email from the identity provider in AWS), their roles (local: read from the
- * directory; AWS: from their groups) and the teams they manage.
+ * directory; AWS: from their groups), the teams they manage, and — in both — what the cases
+ * they are named on add (`withCases`).
  */
 
 import {
@@ -10,16 +11,20 @@ import {
   rolesFromDirectory,
   rolesFromGroups,
   type Viewer,
+  withCases,
 } from '#kernel/access.js';
 import { DAY_MS } from '#kernel/calendar/days.js';
 import type { Person } from '#kernel/people.js';
 import type { DirectoryListing } from '#kernel/ports.js';
 import { shiftsBetween } from './directory-lists.js';
+import type { CasePeople } from './ports.js';
 
 export interface ViewerDeps {
   people: () => Promise<Person[]>;
   directory: Pick<DirectoryListing, 'listShifts'>;
   groups: GroupMapping;
+  /** The open cases each person is named on. */
+  cases: CasePeople;
 }
 
 export type Identified =
@@ -39,6 +44,7 @@ export async function viewerFor(
       ? people.find((p) => p.personId === signedIn.personId)
       : people.find((p) => email !== undefined && p.email.toLowerCase() === email);
   if (person === undefined) return { unknown: signedIn.personId ?? signedIn.email ?? '' };
+  const cases = deps.cases.casesOf(person.personId);
   const roles =
     signedIn.personId !== undefined
       ? rolesFromDirectory(
@@ -51,12 +57,9 @@ export async function viewerFor(
           ),
         )
       : rolesFromGroups(signedIn.groups, deps.groups);
-  return {
-    viewer: {
-      personId: person.personId,
-      name: person.name,
-      roles,
-      teams: managedTeams(person, people),
-    },
-  };
+  const viewer = withCases(
+    { personId: person.personId, name: person.name, roles, teams: managedTeams(person, people) },
+    await cases,
+  );
+  return { viewer };
 }

@@ -7,13 +7,16 @@ import { fileURLToPath } from 'node:url';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { readDeps } from '#functions/read/wiring.js';
 import { DEFAULT_GROUPS, type GroupMapping, ROLES } from '#kernel/access.js';
-import type { BoundEngine } from '#kernel/engine/bound.js';
+import type { BoundSettings } from '#kernel/engine/calendars.js';
 import { type Clock, systemClock } from '#kernel/ports.js';
-import { awsEngine, documentClient } from '#platform/aws.js';
+import { documentClient } from '#platform/aws.js';
 import { authorityVars, config, tableVars } from '#platform/config.js';
+import { DynamoAlertStore } from '#platform/dynamodb/alerts.js';
+import { DynamoCasePeople } from '#platform/dynamodb/case-people.js';
 import { DynamoDirectory } from '#platform/dynamodb/directory.js';
 import { DynamoReportStore } from '#platform/dynamodb/report-store.js';
 import { DynamoDigestStore } from '#platform/dynamodb/timer-store.js';
+import { settingsWithStoredFeed } from '#platform/engine.js';
 import { powertoolsLog } from '#platform/logger.js';
 import { loadAssets } from '#platform/pages/assets.js';
 import { makeRenderer } from '#platform/pages/render.js';
@@ -27,7 +30,7 @@ import type { WebDeps } from './page.js';
 export interface WebWiring {
   client: DynamoDBDocumentClient;
   tableName: string;
-  engine: Pick<BoundEngine, 'calendar' | 'calendarFor' | 'plans' | 'rules'>;
+  engine: BoundSettings;
   /** Its name heads every page; its fallback contact shows in the reminders view. */
   authority?:
     | (Pick<AuthorityConfig, 'fallbackContact'> & Partial<Pick<AuthorityConfig, 'authority'>>)
@@ -52,12 +55,18 @@ export function webDeps(wiring: WebWiring): WebDeps {
       read,
       directory,
       alerts: new DynamoDigestStore(client, tableName),
+      acks: new DynamoAlertStore(client, tableName),
       rules: engine.rules,
       clock,
       people,
     },
     reports: { reports, rules: engine.rules },
-    viewer: { people, directory, groups: wiring.groups ?? DEFAULT_GROUPS },
+    viewer: {
+      people,
+      directory,
+      groups: wiring.groups ?? DEFAULT_GROUPS,
+      cases: new DynamoCasePeople(client, tableName),
+    },
     auth: wiring.auth,
     render: makeRenderer(resources),
     assets: loadAssets(resources.govukDist),
@@ -105,7 +114,8 @@ export async function awsWebDeps(env: NodeJS.ProcessEnv = process.env): Promise<
   return webDeps({
     client: documentClient(),
     tableName: cfg.tableName,
-    engine: await awsEngine(),
+    // Reading cases needs the rules, plans and calendars, not the engine that applies events.
+    engine: await settingsWithStoredFeed(documentClient(), cfg.tableName, cfg.authority),
     authority: cfg.authority,
     auth: cognitoAuth({
       userPoolId: web.COGNITO_USER_POOL_ID,

@@ -1,8 +1,10 @@
 /**
  * Every kind of email — reminder, EDT alert, an alert escalated because nobody acknowledged it,
- * breach, the duty inbox's unrouted notice, the morning digest — rendered in Chromium: one column at most 580 px wide, a system sans-serif,
- * the council's and the service's name at the top, one link to the case (a link per clock in
- * the digest), inline styles only; a screenshot of each is saved under test-results/emails/.
+ * breach, the duty inbox's unrouted notice, the morning digest — rendered in Chromium: one
+ * column at most 580 px wide, a system sans-serif, the council's and the service's name at the
+ * top and in the footer, a blue heading and stripe (red for urgent and breached ones), one link
+ * to the case (a link per clock in the digest), inline styles only; a screenshot of each is
+ * saved under test-results/emails/ (and docs/images/ with DOCS_SCREENSHOTS=1).
  */
 import { mkdirSync } from 'node:fs';
 import type { BrowserContext } from 'playwright-core';
@@ -12,6 +14,9 @@ import { type MessageInput, renderEmail } from '#kernel/reminders/messages.js';
 import { launchChromium } from '#test/support/chromium.js';
 
 const SHOTS = 'test-results/emails';
+const DOCS = process.env.DOCS_SCREENSHOTS === '1' ? 'docs/images' : undefined;
+const BLUE = 'rgb(29, 112, 184)';
+const RED = 'rgb(212, 53, 28)';
 const base: MessageInput = {
   caseId: 'C-1001',
   title: 'LADO notification',
@@ -35,7 +40,10 @@ const EMAILS: Record<string, string> = {
     alert: {
       ackLink: ACK_LINK,
       replyYes: true,
-      unacknowledged: { role: 'EDT manager on call', since: new Date('2027-06-09T02:00:00Z') },
+      unacknowledged: {
+        role: 'the EDT manager on call',
+        since: new Date('2027-06-09T02:00:00Z'),
+      },
     },
   }).html,
   breach: renderEmail({ ...base, moment: 'breach', lateMs: 5 * 3_600_000 }).html,
@@ -43,8 +51,8 @@ const EMAILS: Record<string, string> = {
     ...base,
     gaps: [
       {
-        missing: 'no worker in role lado on the case',
-        fix: 'send case.updated with a worker in role lado',
+        missing: 'Nobody is recorded as the case’s LADO',
+        fix: 'Ask the case system to record the case’s LADO',
       },
     ],
   }).html,
@@ -57,7 +65,9 @@ const EMAILS: Record<string, string> = {
         status: { kind: 'breached', lateMs: 3_600_000 },
         alerts: [{ at: new Date('2027-06-09T02:00:00Z'), moment: 'due' }],
         acknowledgement: {
-          escalations: [{ role: 'senior manager on call', at: new Date('2027-06-09T02:30:00Z') }],
+          escalations: [
+            { role: 'the senior manager on call', at: new Date('2027-06-09T02:30:00Z') },
+          ],
         },
         link: 'https://cases.example.gov.uk/cases/C-1001',
       },
@@ -88,6 +98,7 @@ let browser: BrowserContext;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
+  if (DOCS !== undefined) mkdirSync(DOCS, { recursive: true });
   browser = await launchChromium({
     javaScriptEnabled: false,
     viewport: { width: 900, height: 900 },
@@ -100,29 +111,42 @@ afterAll(async () => {
 
 describe('emails in the GOV.UK Notify look', () => {
   it.each(Object.keys(EMAILS))(
-    '%s: one column, system sans-serif, the council on top, inline styles',
+    '%s: one column, system sans-serif, the council on top and at the foot, blue unless urgent',
     async (kind) => {
       const html = EMAILS[kind] as string;
       expect(html).not.toMatch(/<style|<link|<script|<img/i);
       const page = await browser.newPage();
       await page.setContent(html);
       await page.screenshot({ path: `${SHOTS}/${kind}.png`, fullPage: true });
+      if (DOCS !== undefined)
+        await page.screenshot({ path: `${DOCS}/email-${kind}.png`, fullPage: true });
       const seen = await page.evaluate(`(() => {
       const h1 = document.querySelector('h1');
       const column = h1.closest('table');
+      const lines = document.body.innerText.split('\\n').filter((l) => l.trim() !== '');
       return {
         font: getComputedStyle(h1).fontFamily,
+        heading: getComputedStyle(h1).color,
+        stripe: getComputedStyle(document.querySelector('table tr:nth-child(2) td')).backgroundColor,
         width: column.getBoundingClientRect().width,
-        top: document.body.innerText.split('\\n')[0],
+        top: lines[0],
+        bottom: lines.at(-1),
         links: [...document.querySelectorAll('a')].map((a) => a.getAttribute('href')),
       };
     })()`);
-      const { font, width, top, links } = seen as {
+      const { font, heading, stripe, width, top, bottom, links } = seen as {
         font: string;
+        heading: string;
+        stripe: string;
         width: number;
         top: string;
+        bottom: string;
         links: string[];
       };
+      // Urgent and breached messages in red; the reminder and the morning digest in blue.
+      const colour = kind === 'reminder' || kind === 'digest' ? BLUE : RED;
+      expect([heading, stripe]).toEqual([colour, colour]);
+      expect(bottom).toMatch(/^Sent by Timescales for Example Borough Council\./);
       expect(font).toMatch(/^Helvetica, Arial, sans-serif$/);
       expect(width).toBeLessThanOrEqual(580);
       expect(top).toBe('Example Borough Council · Timescales');
@@ -151,7 +175,9 @@ describe('emails in the GOV.UK Notify look', () => {
   it('an escalated alert says, before the facts, who was alerted and has not acknowledged', () => {
     const html = EMAILS.escalation as string;
     // 02:00 UTC on 9 June 2027 is 03:00 in London (BST).
-    const said = html.indexOf('Not acknowledged: EDT manager on call was alerted at');
+    const said = html.indexOf(
+      'Not acknowledged: the EDT manager on call was alerted on Wednesday 9 June 2027, 03:00 (BST).',
+    );
     expect(said).toBeGreaterThan(0);
     expect(html.indexOf('03:00')).toBeGreaterThan(said);
     expect(said).toBeLessThan(html.indexOf('>Case<'));
@@ -161,8 +187,8 @@ describe('emails in the GOV.UK Notify look', () => {
 
   it('the digest says where an unacknowledged clock was escalated', () => {
     // 02:30 UTC is 03:30 in London.
-    expect(EMAILS.digest).toMatch(
-      /Escalated to senior manager on call \([^)]*03:30[^)]*\)\. Not acknowledged\./,
+    expect(EMAILS.digest).toContain(
+      'The senior manager on call was told on Wednesday 9 June 2027, 03:30 (BST), because nobody had acknowledged. Nobody has acknowledged it.',
     );
   });
 });

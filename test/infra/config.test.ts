@@ -42,6 +42,20 @@ describe('timescales.config.json', () => {
     expect(config.dropBucket).toEqual({ expireAfterDays: 30 });
   });
 
+  it('takes a short name for texts under 20 characters, and passes it to the Lambdas', () => {
+    expect(issuesFor({ shortName: 'Example Borough Cncl' })).toEqual([
+      'shortName: must be under 20 characters (it starts every text message)',
+    ]);
+    expect(issuesFor({ shortName: 'E' })).toEqual([
+      'shortName: must name the council in 2 to 19 characters',
+    ]);
+    const json = JSON.parse(
+      authorityConfig(parseConfig({ ...EXAMPLE_CONFIG, shortName: 'Example BC' })),
+    );
+    expect(json.shortName).toBe('Example BC');
+    expect(loadConfig('timescales.config.json').shortName).toBe('Example BC');
+  });
+
   it('refuses a drop-bucket expiry that is not a whole number of days from 1 to 3650', () => {
     for (const days of [0, 1.5, 3651]) {
       expect(() =>

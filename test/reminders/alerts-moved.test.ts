@@ -39,7 +39,7 @@ const textsTo = (t: ReturnType<typeof setup>, phone: string | undefined) =>
 function expectOneBreachTextEach(t: ReturnType<typeof setup>) {
   for (const phone of [SENIOR.phone, DUTY.phone])
     expect(textsTo(t, phone).map((s) => s.slice(0, 51))).toEqual([
-      'NOT ACKED URGENT C-1001: LADO notification BREACHED',
+      'NOT ACKNOWLEDGED: C-1001 LADO notification BREACHED',
     ]);
 }
 
@@ -56,7 +56,7 @@ describe('the due time moves while the escalation is pending', () => {
     const senior = textsTo(t, SENIOR.phone);
     expect(senior).toHaveLength(1);
     expect(senior[0]).toMatch(
-      /^NOT ACKED URGENT C-1001: LADO notification due Sat 23 May 18:30 BST Ack: /,
+      /^NOT ACKNOWLEDGED: C-1001 LADO notification due Sat 23 May 18:30 BST\. Acknowledge: /,
     );
     expect(textsTo(t, DUTY.phone)).toHaveLength(1);
     const escalated = t.audit.entries.filter((e) => e.kind === 'alert-escalated');

@@ -34,7 +34,7 @@ describe('the EDT manager’s alert', () => {
     const [text] = t.sms.sent;
     expect(text?.to).toBe(EDT_PHONE);
     expect(text?.text.length).toBeLessThanOrEqual(160);
-    expect(text?.text).toContain('Reply YES to acknowledge.');
+    expect(text?.text).toContain('Acknowledge: reply YES or open ');
     const link = linkIn(text?.text ?? '');
     expect(link?.[0].length).toBeLessThanOrEqual(60);
     const check = tokens.verify(link?.[1] ?? '', t.clock.now());
@@ -80,9 +80,10 @@ describe('nobody acknowledges', () => {
     // Assess
     const senior = t.sms.sent.filter((m) => m.to === SENIOR.phone);
     expect(senior).toHaveLength(1);
-    // 160 characters keep the NOT ACKED prefix, the clock, its due time and the ack link.
+    // 160 characters exactly keep the NOT ACKNOWLEDGED prefix, the clock, its due time and the
+    // 60-character ack link.
     expect(senior[0]?.text).toMatch(
-      /^NOT ACKED URGENT C-1001: LADO notification due Sat 23 May 16:30 BST Ack: https:\/\/ack\.example\.gov\.uk\/a\/[A-Za-z0-9_-]{31} Reply YES to acknowledge\.$/,
+      /^NOT ACKNOWLEDGED: C-1001 LADO notification due Sat 23 May 16:30 BST\. Acknowledge: reply YES or open https:\/\/ack\.example\.gov\.uk\/a\/[A-Za-z0-9_-]{31}$/,
     );
     expect(senior[0]?.text.length).toBeLessThanOrEqual(160);
     // The senior manager's own link acknowledges too.
@@ -92,11 +93,11 @@ describe('nobody acknowledges', () => {
       'NOT ACKNOWLEDGED: URGENT: C-1001: LADO notification due soon — Saturday 23 May 2026, 16:30 (BST)',
     );
     expect(seniorMail?.text).toContain(
-      'Not acknowledged: the EDT manager on call was alerted at Sat 23 May 04:30 BST.',
+      'Not acknowledged: the EDT manager on call was alerted on Saturday 23 May 2026, 04:30 (BST).',
     );
     const duty = t.sms.sent.filter((m) => m.to === DUTY.phone);
     expect(duty).toHaveLength(1);
-    expect(duty[0]?.text).toMatch(/^NOT ACKED URGENT C-1001/);
+    expect(duty[0]?.text).toMatch(/^NOT ACKNOWLEDGED: C-1001/);
     expect(t.counted.filter((c) => c.startsWith('AlertEscalated'))).toEqual([
       'AlertEscalated',
       'AlertEscalatedToFallback',
@@ -114,8 +115,8 @@ describe('nobody acknowledges', () => {
     await t.fireStep(lado, 'p50', '2026-05-23T03:30:00Z');
     await t.fireEscalationsBy('2026-05-23T06:00:00Z');
     expect(t.sms.sent.map((m) => [m.to, m.text.slice(0, 10)])).toEqual([
-      [EDT_PHONE, 'URGENT C-1'],
-      [DUTY.phone, 'NOT ACKED '],
+      [EDT_PHONE, 'URGENT: C-'],
+      [DUTY.phone, 'NOT ACKNOW'],
     ]);
     expect(t.audit.entries.find((e) => e.kind === 'alert-escalated')?.detail).toMatchObject({
       tier: 'fallback',
@@ -209,7 +210,7 @@ describe('an acknowledgement stops the chain for that clock', () => {
     expect(breach?.text).not.toContain('Acknowledged by');
     const senior = t.sms.sent.filter((m) => m.to === SENIOR.phone);
     expect(senior.map((m) => m.text.slice(0, 51))).toEqual([
-      'NOT ACKED URGENT C-1001: LADO notification BREACHED',
+      'NOT ACKNOWLEDGED: C-1001 LADO notification BREACHED',
     ]);
   });
 
@@ -230,7 +231,7 @@ describe('an acknowledgement stops the chain for that clock', () => {
     const mail = t.email.sent.find((m) => m.subject?.includes('EDT alerts'));
     const line = (mail?.text ?? '').split('\n').find((l) => l.startsWith('- C-1001'));
     expect(line).toContain(
-      'EDT alerted: Sat 23 May 04:30 BST (due soon). Acknowledged by the EDT manager on call at Sat 23 May 04:41 BST.',
+      'EDT alerted: due soon, Saturday 23 May 2026, 04:30 (BST). Acknowledged by the EDT manager on call on Saturday 23 May 2026, 04:41 (BST).',
     );
   });
 

@@ -130,16 +130,16 @@ describe('routing gaps go to the fallback contact', () => {
     const t = fireSetup(agg, '2026-05-27T14:00:00Z');
     // Act
     const outcome = await fireStep(open, 'p50', t.deps);
-    // Assess: urgent, so SMS too (the fallback has a phone); the message says what to send.
+    // Assess: urgent, so SMS too (the fallback has a phone); the message says whom to ask.
     expect(outcome).toMatchObject({ sent: 2, failed: 1 });
     expect(t.sms.sent.map((m) => [m.to, m.meta.personId])).toEqual([
       ['+447700900099', '@fallback'],
     ]);
-    expect(t.sms.sent[0]?.text).toContain('Fix: send case.updated with a worker in role lado.');
+    expect(t.sms.sent[0]?.text).toContain("Ask the case system to record the case's LADO.");
     expect(t.sms.sent[0]?.text.length).toBeLessThanOrEqual(160);
     expect(t.email.sent[0]?.subject).toMatch(/^UNROUTED: URGENT: C-1001: LADO notification/);
     expect(t.email.sent[0]?.text).toContain(
-      'Missing: no worker in role lado on the case. To fix: send case.updated with a worker in role lado.',
+      'Nobody is recorded as the case’s LADO. Ask the case system to record the case’s LADO.',
     );
     expect([...t.audit.unrouted.values()]).toEqual([
       {
@@ -151,7 +151,7 @@ describe('routing gaps go to the fallback contact', () => {
         reminderId: expect.stringMatching(/^lado-notification\.A-1\.p50\./),
         at: at('2026-05-28T01:00:00Z'),
         missing: [{ reason: 'no-worker-in-role', role: 'lado' }],
-        fix: ['send case.updated with a worker in role lado'],
+        fix: ['Ask the case system to record the case’s LADO'],
         fallback: 'sent',
       },
     ]);
@@ -174,7 +174,7 @@ describe('routing gaps go to the fallback contact', () => {
       'duty.inbox@example.gov.uk',
     ]);
     expect([...t.audit.unrouted.values()][0]?.fix).toEqual([
-      'send rota.shift covering Thursday 28 May 2026, 02:00 (BST)',
+      'Ask the EDT to add a shift covering Thursday 28 May 2026, 02:00 (BST) to the rota',
     ]);
   });
 

@@ -126,20 +126,42 @@ describe('messages', () => {
     for (const line of ics.split('\r\n')) expect(line.length).toBeLessThanOrEqual(75);
   });
 
-  it('keeps SMS within 160 characters, dropping the action before the link', () => {
+  it('keeps SMS within 160 characters, naming the council, dropping the action before the link', () => {
+    // Act
+    const sms = renderSms({
+      ...input,
+      title: 'LADO notification',
+      action: 'Notify the LADO of the allegation and record the notification.',
+      urgent: true,
+      dueAt: at('2026-05-23T15:30:00Z'),
+      authority: 'Example Borough Council',
+      authorityShortName: 'Example BC',
+    });
+    // Assess: with the action (63 characters) even "due Sat 16:30 BST." comes to 167; without
+    // it the long date fits (123).
+    expect(sms).toBe(
+      'Example BC. URGENT: C-1001 LADO notification due Saturday 23 May 2026, 16:30 (BST). https://cms.example.gov.uk/cases/C-1001',
+    );
+    expect(sms.length).toBe(123);
+  });
+
+  it('ends an alert SMS with its ack link, shortening the due time until it fits', () => {
     // Act
     const sms = renderSms({
       ...input,
       title: 'LADO notification',
       urgent: true,
-      moment: 'due',
       dueAt: at('2026-05-23T15:30:00Z'),
+      authorityShortName: 'Example BC',
+      alert: {
+        ackLink: 'https://ack.example.gov.uk/a/0123456789abcdef0123456789abcdef012',
+        replyYes: true,
+      },
     });
-    // Assess
+    // Assess: "Sat 23 May 16:30 BST" makes 161 characters; "Sat 16:30 BST", 154.
     expect(sms).toBe(
-      'URGENT C-1001: LADO notification due now. Due Sat 23 May 16:30 BST. https://cms.example.gov.uk/cases/C-1001',
+      'Example BC. URGENT: C-1001 LADO notification due Sat 16:30 BST. Acknowledge: reply YES or open https://ack.example.gov.uk/a/0123456789abcdef0123456789abcdef012',
     );
-    expect(sms.length).toBeLessThanOrEqual(160);
   });
 
   it('puts one line per clock in the digest, with its status now and every alert it got, oldest first', () => {
@@ -173,8 +195,8 @@ describe('messages', () => {
     expect(digest.subject).toBe('Bank holiday weekend EDT alerts for north: 2 clocks');
     const lines = digest.text.split('\n').filter((l) => l.startsWith('- '));
     expect(lines).toEqual([
-      '- C-1001: LADO notification — BREACHED, 2 days late and not yet met. EDT alerted: Sat 23 May 04:30 BST (due soon), Sat 23 May 10:30 BST (due soon), Sat 23 May 16:30 BST (due now), Sat 23 May 16:31 BST (BREACHED). https://x.example/C-1001',
-      '- C-1002: LADO notification — met on time (Saturday 23 May 2026, 11:00 (BST)). EDT alerted: Sat 23 May 10:30 BST (due soon). https://x.example/C-1002',
+      '- C-1001: LADO notification — BREACHED, 2 days late and not yet met. EDT alerted: due soon, Saturday 23 May 2026, 04:30 (BST); due soon, Saturday 23 May 2026, 10:30 (BST); due now, Saturday 23 May 2026, 16:30 (BST); BREACHED, Saturday 23 May 2026, 16:31 (BST). https://x.example/C-1001',
+      '- C-1002: LADO notification — met on time (Saturday 23 May 2026, 11:00 (BST)). EDT alerted: due soon, Saturday 23 May 2026, 10:30 (BST). https://x.example/C-1002',
     ]);
   });
 

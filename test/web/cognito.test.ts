@@ -187,7 +187,7 @@ describe('sign-in with Cognito', () => {
     const page = await get('/app/people', [session.split(';')[0] as string]);
     expect(page.statusCode).toBe(200);
     expect(Buffer.from(page.body, 'base64').toString()).toContain(
-      'Signed in as Manager North (P-0100)',
+      'Signed in as Manager North (Team manager)',
     );
   });
 

@@ -71,6 +71,7 @@ const viewer = (roles: Viewer['roles'], teams: string[] = []): Viewer => ({
   name: 'Manager North',
   roles,
   teams,
+  cases: [],
 });
 
 /** Each section as `caseId rule` per row, and its total. */

@@ -1,6 +1,13 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type Scenario, Session, startScenario } from './support.js';
+import {
+  INTERNAL_CODES,
+  ISO_INSTANT,
+  type Scenario,
+  Session,
+  startScenario,
+  visibleText,
+} from './support.js';
 
 let scenario: Scenario;
 
@@ -54,7 +61,9 @@ describe('sign-in (local mode)', () => {
     const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1] as string;
     const unknown = await visitor.post('/app/sign-in', { personId: 'P-9999', csrf });
     expect(unknown.status).toBe(400);
-    expect(await unknown.text()).toContain('personId: nobody in the directory has this id');
+    expect(visibleText(await unknown.text())).toContain(
+      'Person: nobody in the directory has this id',
+    );
   });
 
   it('signs out only with the session’s CSRF token', async () => {
@@ -70,11 +79,39 @@ describe('sign-in (local mode)', () => {
     expect((await manager.get('/app')).status).toBe(303);
   });
 
-  it('tells a signed-in person with no role that they have none', async () => {
-    const worker = await as('P-0101');
-    const answer = await worker.get('/app');
+  it('tells a signed-in person with no role and no case what they can do, offers sign-out, and links to no page that would refuse them', async () => {
+    const visitor = await as('P-0400');
+    const answer = await visitor.get('/app');
     expect(answer.status).toBe(403);
-    expect(await answer.text()).toContain('no Timescales role');
+    const html = await answer.text();
+    expect(visibleText(html)).toContain(
+      'You have no Timescales role and are not named on any open case.',
+    );
+    expect(visibleText(html)).toContain('Ask your council’s Timescales administrator');
+    // A sign-out form with the session's token; no link into /app at all (each would be a 403).
+    expect(html).toMatch(/action="\/app\/sign-out"[\s\S]*?name="csrf" value="[^"]+"/);
+    expect(html).not.toMatch(/href="\/app(\/(?!assets\/)[^"]*)?"/);
+    const out = /action="\/app\/sign-out"[\s\S]*?name="csrf" value="([^"]+)"/.exec(html)?.[1];
+    expect((await visitor.post('/app/sign-out', { csrf: out ?? '' })).status).toBe(303);
+  });
+
+  it('lets someone named on cases, with no role, see those cases and nothing else', async () => {
+    // Worker North is the allocated worker of the north cases (and C-5004's only worker).
+    const worker = await as('P-0101');
+    const home = await text(await worker.get('/app'));
+    expect(visibleText(home)).toContain('Your cases’ deadlines');
+    expect(home).toContain('href="/app/cases/C-5001"');
+    expect(home).not.toContain('C-6001');
+    // The navigation offers only their deadlines.
+    expect(home).not.toContain('href="/app/people"');
+    expect(home).not.toContain('href="/app/reports/compliance"');
+    expect((await worker.get('/app/cases/C-5004')).status).toBe(200);
+    const other = await worker.get('/app/cases/C-6001');
+    expect(other.status).toBe(403);
+    const refused = await other.text();
+    expect(refused).toContain('href="/app/cases/C-5001"');
+    expect(refused).not.toContain('href="/app/people"');
+    expect((await worker.get('/app/people')).status).toBe(403);
   });
 });
 
@@ -91,10 +128,11 @@ describe('/app: the signed-in manager’s teams', () => {
     // The weekly co-working review is due Wednesday 16 June, 17:00.
     expect(section(html, 'next-week')).toContain('href="/app/cases/C-5002"');
     expect(section(html, 'next-week')).toContain('Wednesday 16 June 2027, 17:00 (BST)');
-    // C-5004 has no LADO: its reminders reached nobody, and the page says what would fix it.
+    // C-5004 has no LADO: its reminders reached nobody, and the page says whom to ask.
     const unrouted = section(html, 'unrouted');
     expect(unrouted).toContain('href="/app/cases/C-5004"');
-    expect(unrouted).toMatch(/lado/);
+    expect(unrouted).toContain('Nobody is recorded as the case’s LADO');
+    expect(unrouted).toContain('Ask the case system to record the case’s LADO');
     // Not the south team's case.
     expect(html).not.toContain('C-6001');
   });
@@ -106,6 +144,9 @@ describe('/app: the signed-in manager’s teams', () => {
     const edt = await text(await (await as('P-0300')).get('/app'));
     expect(section(edt, 'this-week')).toContain('C-6001');
     expect(edt).not.toContain('C-5002'); // co-working reviews are not urgent
+    // The report is not the EDT manager's: the navigation does not offer it.
+    expect(edt).not.toContain('href="/app/reports/compliance"');
+    expect(edt).toContain('href="/app/on-call"');
   });
 
   it('shows no contact details: those are on /app/people only', async () => {
@@ -121,14 +162,28 @@ describe('/app: the signed-in manager’s teams', () => {
 });
 
 describe('/app/cases/{caseId}', () => {
-  it('shows the deadlines with their explanations, the reminders by role, and the audit trail', async () => {
+  it('starts with what needs doing, then the reminders, then the history folded, in words', async () => {
     const html = await text(await (await as('P-0100')).get('/app/cases/C-5001'));
-    expect(html).toContain('How the due time was worked out');
-    expect(html).toContain('LADO notification');
-    expect(html).toMatch(/Breached/);
-    // The concern's reminders went to the LADO (by role), and the audit trail has the breach.
-    expect(html).toMatch(/lado[^<]*<\/td>\s*<td[^>]*>Lado One \(P-0102\)/);
-    expect(html).toContain('breached');
+    const words = visibleText(html);
+    // The order a manager acts in.
+    const order = ['What needs doing', 'Reminders', 'Everything that happened'].map((h) =>
+      words.indexOf(h),
+    );
+    expect(order.every((i) => i > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    // The concern of 8 June 09:00 BST was due 24 hours later, 9 June 09:00 BST: at 10:00 BST
+    // that day it is an hour past, unmet.
+    expect(words).toContain(
+      'LADO notification Breached Urgent Breached 1 hour ago and not yet met',
+    );
+    expect(words).toContain('Due Wednesday 9 June 2027, 09:00 (BST)');
+    expect(words).toContain('With Lado One (LADO)');
+    expect(words).toContain('How the due time was worked out');
+    // The history is folded, newest first.
+    expect(html).toMatch(/<details[^>]*class="govuk-details"[\s\S]*Show the case’s history/);
+    // No codes, no ISO instants: every time and label is in words.
+    expect(words).not.toMatch(INTERNAL_CODES);
+    expect(words).not.toMatch(ISO_INSTANT);
   });
 
   it('refuses another team’s case (403) and says so for an unknown one (404)', async () => {
@@ -143,11 +198,11 @@ describe('/app/on-call and /app/people', () => {
     const edt = await as('P-0300');
     const onCall = await text(await edt.get('/app/on-call'));
     expect(onCall).toContain('Nobody is on the EDT rota now');
-    expect(onCall).toContain('Edt Manager One (P-0300)');
+    expect(onCall).toContain('Edt Manager One');
     expect(onCall).toContain('Wednesday 9 June 2027, 17:00 (BST)');
     expect(onCall).toContain('C-6001');
     const people = await text(await edt.get('/app/people'));
-    expect(people).toContain('delegate Manager North (P-0100)');
+    expect(people).toContain('covered by Manager North');
   });
 });
 
@@ -207,22 +262,56 @@ describe('/app/reports/compliance', () => {
     expect((await manager.get('/app/reports/compliance?team=south')).status).toBe(403);
   });
 
-  it('answers bad filters with a 400 naming the field (a page, or a problem for CSV)', async () => {
+  it('answers a bad filter with the form again: an error summary, the message by its field, the navigation', async () => {
     const manager = await as('P-0100');
-    const page = await manager.get('/app/reports/compliance?from=2027-13');
+    const page = await manager.get('/app/reports/compliance?from=2027-13&to=2027-06');
     expect(page.status).toBe(400);
-    expect(await page.text()).toContain('from: must be a month YYYY-MM or a date YYYY-MM-DD');
+    const html = await page.text();
+    expect(html).toMatch(/<title>\s*Error: Compliance report/);
+    expect(html).toContain('govuk-error-summary');
+    expect(html).toContain('<a href="#from">From month must be a real month, like 2027-06</a>');
+    // The field keeps what was typed, with the GOV.UK error message above it.
+    expect(html).toMatch(
+      /govuk-error-message">\s*<span class="govuk-visually-hidden">Error:<\/span> From month must be a real month, like 2027-06/,
+    );
+    expect(html).toMatch(/id="from" name="from" type="text" value="2027-13"/);
+    expect(html).toContain('href="/app/on-call"');
+    const order = await manager.get('/app/reports/compliance?from=2027-06&to=2027-01');
+    expect(order.status).toBe(400);
+    expect(await order.text()).toContain('From month must be the same as or before to month');
+  });
+
+  it('answers a script’s bad CSV request with a problem, and a browser’s with a page', async () => {
+    const manager = await as('P-0100');
     const csv = await manager.get('/app/reports/compliance?from=2027-13&format=csv');
     expect(csv.status).toBe(400);
     expect(csv.headers.get('content-type')).toBe('application/problem+json');
     expect(((await csv.json()) as { errors: unknown }).errors).toEqual([
-      { field: 'from', message: 'must be a month YYYY-MM or a date YYYY-MM-DD' },
+      { field: 'from', message: 'From month must be a real month, like 2027-06' },
     ]);
-    expect((await manager.get('/app/reports/compliance?from=2027-06&to=2027-01')).status).toBe(400);
+    const browser = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
+    const page = await manager.get('/app/reports/deadlines.csv?to=2027-99', browser);
+    expect(page.status).toBe(400);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(visibleText(await page.text())).toContain('To month must be a real month, like 2027-06');
+    const edt = await as('P-0300');
+    const refused = await edt.get('/app/reports/deadlines.csv', browser);
+    expect(refused.status).toBe(403);
+    const html = await refused.text();
+    expect(visibleText(html)).toContain('The compliance report is for team managers');
+    expect(html).not.toContain('href="/app/reports/compliance"');
   });
 
   it('is not for an EDT manager alone', async () => {
     expect((await (await as('P-0300')).get('/app/reports/compliance')).status).toBe(403);
+  });
+
+  it('says a page is not found in the layout, with the navigation', async () => {
+    const answer = await (await as('P-0100')).get('/app/cases/C-0404');
+    expect(answer.status).toBe(404);
+    const html = await answer.text();
+    expect(visibleText(html)).toContain('There is no case C-0404 in Timescales.');
+    expect(html).toContain('class="govuk-service-navigation');
   });
 });
 

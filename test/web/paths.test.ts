@@ -45,15 +45,21 @@ describe('webPath', () => {
     const render = makeRenderer(webResources([]));
     const html = render('error.njk', {
       title: 'Page not found',
-      detail: 'no case C-1001',
-      errors: [],
+      paragraphs: ['There is no case C-1001.'],
+      problems: [],
+      links: [{ href: '/app', text: 'Deadlines' }],
       authority: 'Example Borough Council',
       stylesheet: '/app/assets/app-test.css',
-      viewer: { personId: 'P-0100', name: 'Manager North', roles: [], teams: [] },
+      viewer: { personId: 'P-0100', name: 'Manager North', roles: [], teams: [], cases: [] },
+      navPages: [
+        { name: 'home', text: 'Deadlines' },
+        { name: 'compliance', text: 'Compliance report' },
+      ],
+      homeAllowed: true,
       roleNames: ['team manager'],
       csrf: 'token',
     });
-    expect(html).toContain('<a class="govuk-link" href="/app">Go to your teams’ deadlines</a>');
+    expect(html).toContain('<a href="/app" class="govuk-generic-header__homepage-link">');
     expect(html).toContain('action="/app/sign-out"');
     expect(html).toContain('href="/app/reports/compliance"');
   });

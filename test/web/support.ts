@@ -36,6 +36,8 @@ export const PEOPLE = [
   person('P-0200', 'Manager South', { team: 'south', managerId: 'P-0001' }),
   person('P-0201', 'Worker South', { team: 'south', managerId: 'P-0200' }),
   person('P-0300', 'Edt Manager One', { phone: '+447700900300' }),
+  // In the directory, with no role and on no case.
+  person('P-0400', 'Visitor One', { team: 'east' }),
 ];
 
 const caseEvent = (caseId: string, type: string, occurredAt: string, data: object = {}) => ({
@@ -226,3 +228,22 @@ export class Session {
     return response;
   }
 }
+
+/** A page's visible text: no markup, scripts or hidden form values; entities decoded. */
+export function visibleText(html: string): string {
+  return html
+    .replace(/<(script|style|head)[\s\S]*?<\/\1>/g, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replaceAll('&nbsp;', ' ')
+    .replaceAll('&amp;', '&')
+    .replaceAll('&#39;', "'")
+    .replaceAll('&quot;', '"')
+    .replace(/\s+/g, ' ');
+}
+
+/** Codes a person should never read on a page: step keys, role and rule ids, audit kinds, reasons. */
+export const INTERNAL_CODES =
+  /\b(p50|p75|br[0-9]+|be[0-9]+|esc2b?|escfb?|b[0-9]+wd|o[0-9]wd|xinv|team-manager|allocated-worker|head-of-service|lado-notification|lado-response|reminder-[a-z]+|alert-[a-z]+|no-manager|no-worker-in-role|out-of-hours-edt|no-tier-2-on-call)\b/;
+
+/** An ISO-8601 instant as the data holds it (pages write times in words). */
+export const ISO_INSTANT = /\d{4}-\d\d-\d\dT\d\d:\d\d/;

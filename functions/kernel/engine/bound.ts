@@ -14,26 +14,16 @@
  */
 
 import type { AuthorityConfig } from '#schemas/authority.js';
-import {
-  type Calendar,
-  type CalendarOptions,
-  createCalendar,
-  type Division,
-  type GovUkFeed,
-} from '../calendar/index.js';
+import type { Calendar, Division } from '../calendar/index.js';
 import type { CaseAggregate, Deadline } from '../model.js';
 import { loadRulesAndPlans, type ReminderPlans, reminderTimerPlanner } from '../reminders/index.js';
 import type { RuleSet } from '../rules/index.js';
 import { DEFAULT_PLANNERS, planTimers, type Timer, type TimerPlanner } from '../timers.js';
+import { bindCalendars, type FeedOption } from './calendars.js';
 import type { CaseEngine } from './case-engine.js';
-import {
-  advance,
-  applyEvent,
-  caseCalendar,
-  type EngineResult,
-  recompute,
-  ruleTeamHours,
-} from './index.js';
+import { advance, applyEvent, caseCalendar, type EngineResult, recompute } from './index.js';
+
+export type { FeedOption };
 
 export interface BoundEngine extends CaseEngine {
   /** The authority's calendar in use now (a newer stored feed replaces it). */
@@ -54,9 +44,6 @@ export interface BoundEngine extends CaseEngine {
   isStale(aggregate: CaseAggregate): boolean;
 }
 
-/** Where the engine reads the operator's feed: a fixed feed, or a source refreshed elsewhere. */
-export type FeedOption = GovUkFeed | { current(): { feed: GovUkFeed; sha256: string } | undefined };
-
 export interface EngineOptions {
   /** The operator's GOV.UK feed (see `functions/platform/dynamodb/calendar-feed.ts`). */
   feed?: FeedOption | undefined;
@@ -76,43 +63,7 @@ export function makeCaseEngine(
   const configured = loadRulesAndPlans(authority);
   const rules = configured.rules;
   const boundPlans = plans ?? configured.plans;
-  const base: Omit<CalendarOptions, 'division'> = {
-    ...(authority.closures === undefined ? {} : { closures: authority.closures }),
-    ...(authority.officeHours === undefined
-      ? {}
-      : { officeHours: authority.officeHours as CalendarOptions['officeHours'] }),
-    // A rule's own team hours (Building Bridges) unless the authority configured that team.
-    teamHours: {
-      ...ruleTeamHours(rules.rules),
-      ...((authority.teamHours ?? {}) as CalendarOptions['teamHours']),
-    },
-  };
-  const source = options.feed;
-  const read =
-    source !== undefined && typeof (source as { current?: unknown }).current === 'function'
-      ? () => (source as Exclude<FeedOption, GovUkFeed>).current()
-      : () => (source === undefined ? undefined : { feed: source as GovUkFeed, sha256: 'fixed' });
-  const build = (division: Division, feed: GovUkFeed | undefined): Calendar =>
-    createCalendar(feed === undefined ? { ...base, division } : { ...base, division, feed });
-  const initial = read();
-  let built = {
-    sha256: initial?.sha256,
-    feed: initial?.feed,
-    calendars: new Map([[authority.division, build(authority.division, initial?.feed)]]),
-  };
-  /** The calendar of `division` for the feed in use; all are rebuilt only when the feed changed. */
-  const calendarFor = (division: Division = authority.division): Calendar => {
-    const now = read();
-    if (now?.sha256 !== built.sha256) {
-      built = { sha256: now?.sha256, feed: now?.feed, calendars: new Map() };
-    }
-    let cal = built.calendars.get(division);
-    if (cal === undefined) {
-      cal = build(division, built.feed);
-      built.calendars.set(division, cal);
-    }
-    return cal;
-  };
+  const { calendarFor } = bindCalendars(authority, rules, options.feed);
   const calendar = (): Calendar => calendarFor(authority.division);
   /** The engine's context at `now`: the authority's calendar, and each case's own. */
   const contextAt = (now: Date) => ({ calendar: calendar(), calendarFor, rules, now });

@@ -3,15 +3,9 @@
  * per clock with its status now, as an email (plain text and HTML grouped by status).
  */
 import { type Calendar, CalendarRangeError } from '../calendar/index.js';
+import { capitalised, formatLateness, formatUkLong } from '../glossary.js';
 import { type EmailCell, emailHtml } from './email-layout.js';
-import {
-  clockName,
-  type EmailContent,
-  formatLateness,
-  formatUkLong,
-  formatUkShort,
-  type ReminderMoment,
-} from './messages.js';
+import { clockName, type EmailContent, type ReminderMoment, sentBy } from './messages.js';
 
 /** What a clock is now, for the morning digest. */
 export type DigestStatus =
@@ -96,19 +90,24 @@ const DIGEST_GROUPS = [
   ['unknown', 'Status unknown'],
 ] as const satisfies readonly (readonly [DigestStatus['kind'], string])[];
 
-/** Where the clock's unacknowledged alerts went, and who acknowledged it and when. */
+/**
+ * Where the clock's unacknowledged alerts went, and who acknowledged it and when: "The duty
+ * inbox was told on …, because nobody acknowledged. Nobody has acknowledged it."
+ */
 function acknowledgementText(c: DigestClock): string {
   const a = c.acknowledgement;
   if (a === undefined) return '';
-  const escalated =
-    a.escalations.length === 0
-      ? ''
-      : ` Escalated to ${a.escalations.map((e) => `${e.role} (${formatUkShort(e.at)})`).join(', ')}.`;
+  const told = new Map<string, Date[]>();
+  for (const e of a.escalations) told.set(e.role, [...(told.get(e.role) ?? []), e.at]);
+  const escalated = [...told].map(
+    ([role, at]) =>
+      ` ${capitalised(role)} was told on ${at.map(formatUkLong).join(' and ')}, because nobody had acknowledged.`,
+  );
   const acked =
     a.acknowledged === undefined
-      ? ' Not acknowledged.'
-      : ` Acknowledged by ${a.acknowledged.role} at ${formatUkShort(a.acknowledged.at)}.`;
-  return `${escalated}${acked}`;
+      ? ' Nobody has acknowledged it.'
+      : ` Acknowledged by ${a.acknowledged.role} on ${formatUkLong(a.acknowledged.at)}.`;
+  return `${escalated.join('')}${acked}`;
 }
 
 const MOMENT_WORDS: Record<ReminderMoment, string> = {
@@ -145,8 +144,8 @@ export function renderDigest(
   const alertsOf = (c: DigestClock) =>
     [...c.alerts]
       .sort((a, b) => a.at.getTime() - b.at.getTime())
-      .map((a) => `${formatUkShort(a.at)} (${MOMENT_WORDS[a.moment]})`)
-      .join(', ');
+      .map((a) => `${MOMENT_WORDS[a.moment]}, ${formatUkLong(a.at)}`)
+      .join('; ');
   const line = (c: DigestClock) =>
     `${c.caseId}: ${clockName(c)} — ${statusText(c.status, c.dueAt)}. EDT alerted: ${alertsOf(c)}.${acknowledgementText(c)}`;
   const text = [
@@ -154,7 +153,7 @@ export function renderDigest(
     '',
     ...sorted.map((c) => `- ${line(c)} ${c.link}`),
     '',
-    'Sent by Timescales.',
+    sentBy(authority),
   ].join('\n');
   // The HTML groups the same lines by status, most pressing first.
   const groups = DIGEST_GROUPS.map(([kind, title]) => ({
@@ -171,7 +170,8 @@ export function renderDigest(
   const html = emailHtml({
     authority,
     heading: subject,
-    urgent: groups.some((g) => g.title === DIGEST_GROUPS[0][1]),
+    // A summary, not an alarm: blue like any other; its breached clocks come first.
+    urgent: false,
     lead: [
       `The Emergency Duty Team was alerted to ${n} clock${n === 1 ? '' : 's'} of team ${team} while the team was closed (${period}).`,
     ],
@@ -180,7 +180,7 @@ export function renderDigest(
       head: ['Case', 'Clock', 'Status now', 'EDT alerted'],
       groups,
     },
-    footer: 'Sent by Timescales. Case references only; see each case record for details.',
+    footer: sentBy(authority),
   });
   return { subject, text: `${text}\n`, html };
 }

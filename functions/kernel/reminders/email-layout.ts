@@ -37,7 +37,10 @@ export interface EmailLayout {
   /** The service's name beside it. @default 'Timescales' */
   service?: string;
   heading: string;
-  /** A red strip under the bar and a red heading: urgent and breached messages. */
+  /**
+   * A red strip under the bar and a red heading: urgent and breached messages. Others have
+   * both in blue, as GOV.UK Notify's emails do.
+   */
   urgent?: boolean;
   /** Paragraphs before the facts (e.g. why the duty inbox got this). */
   lead?: readonly string[];
@@ -124,7 +127,7 @@ export function emailHtml(layout: EmailLayout): string {
     '</table>',
     `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" align="center" style="border-collapse: collapse; max-width: 580px;">`,
     '<tr><td style="padding: 30px 10px 10px 10px;">',
-    `<h1 style="${FONT} font-size: 27px; line-height: 1.111111; font-weight: 700; margin: 0 0 25px 0; color: ${layout.urgent ? '#d4351c' : '#0b0c0c'};">${escapeHtml(layout.heading)}</h1>`,
+    `<h1 style="${FONT} font-size: 27px; line-height: 1.111111; font-weight: 700; margin: 0 0 25px 0; color: ${accent};">${escapeHtml(layout.heading)}</h1>`,
     ...(layout.lead ?? []).map((t) => p(t)),
     ...(layout.list === undefined || layout.list.length === 0
       ? []

@@ -4,8 +4,7 @@
  * `digest-message.ts`. Messages carry the case reference, the clock, the due time in UK local
  * time, what to do and a link — never a child's or family member's name (we hold none).
  */
-import { MONTHS, WEEKDAYS } from '../calendar/days.js';
-import { offsetAt } from '../calendar/london.js';
+import { formatLateness, formatUkBrief, formatUkLong, formatUkShort } from '../glossary.js';
 import { emailHtml } from './email-layout.js';
 import { type Invitation, renderInvitation } from './invitation.js';
 
@@ -20,11 +19,11 @@ export type ReminderMoment =
   /** The supervision's invitation withdrawn. */
   | 'cancelled';
 
-/** Something routing could not do, and the event that would fix it (for the fallback contact). */
+/** Something routing could not do, and whom to ask to fix it (for the fallback contact). */
 export interface RoutingGapText {
-  /** What is missing, e.g. "no worker in role lado on the case". */
+  /** What is missing, e.g. "Nobody is recorded as the case’s LADO". */
   missing: string;
-  /** The event that would fix it, e.g. "send case.updated with a worker in role lado". */
+  /** Whom to ask, e.g. "Ask the case system to record the case’s LADO". */
   fix: string;
 }
 
@@ -41,8 +40,10 @@ export interface MessageInput {
   link: string;
   /** True when sent to the EDT manager on call rather than the people named. */
   edt?: boolean;
-  /** The council, named at the top of the email. */
+  /** The council, named at the top and in the footer of every email, and in texts. */
   authority?: string | undefined;
+  /** The council's name in text messages (under 20 characters), when it has one. */
+  authorityShortName?: string | undefined;
   /** A breach: how late the clock is as the message goes (now − due). */
   lateMs?: number;
   /**
@@ -80,66 +81,11 @@ export interface EmailContent {
   ics?: string;
 }
 
+export { formatLateness, formatUkLong, formatUkShort };
+
 /** Fills `{caseId}` in the authority's case URL template. */
 export function caseLink(template: string, caseId: string): string {
   return template.replaceAll('{caseId}', encodeURIComponent(caseId));
-}
-
-interface UkParts {
-  weekday: string;
-  day: string;
-  month: string;
-  year: string;
-  hour: string;
-  minute: string;
-  zone: 'GMT' | 'BST';
-}
-
-/**
- * UK wall-time parts from the calendar's own Europe/London offsets: an `Intl.DateTimeFormat`
- * per message was the costliest step of composing one (a test checks the two agree).
- */
-function ukParts(at: Date, style: 'long' | 'short'): UkParts {
-  const offset = offsetAt(at.getTime());
-  const wall = new Date(at.getTime() + offset);
-  // WEEKDAYS runs Monday to Sunday (ISO); getUTCDay() counts from Sunday.
-  const weekday = WEEKDAYS[(wall.getUTCDay() + 6) % 7] as string;
-  const month = MONTHS[wall.getUTCMonth()] as string;
-  return {
-    weekday: style === 'long' ? weekday : weekday.slice(0, 3),
-    day: String(wall.getUTCDate()),
-    month: style === 'long' ? month : month.slice(0, 3),
-    year: String(wall.getUTCFullYear()),
-    hour: String(wall.getUTCHours()).padStart(2, '0'),
-    minute: String(wall.getUTCMinutes()).padStart(2, '0'),
-    zone: offset === 0 ? 'GMT' : 'BST',
-  };
-}
-
-/** "Tuesday 26 May 2026, 17:00 (BST)". */
-export function formatUkLong(at: Date): string {
-  const p = ukParts(at, 'long');
-  return `${p.weekday} ${p.day} ${p.month} ${p.year}, ${p.hour}:${p.minute} (${p.zone})`;
-}
-
-/** "Tue 26 May 17:00 BST" (SMS). */
-export function formatUkShort(at: Date): string {
-  const p = ukParts(at, 'short');
-  return `${p.weekday} ${p.day} ${p.month} ${p.hour}:${p.minute} ${p.zone}`;
-}
-
-/**
- * How late, in words: minutes under an hour, hours under two days, then days (elapsed time,
- * rounded down): "under a minute", "45 minutes", "30 hours", "3 days".
- */
-export function formatLateness(ms: number): string {
-  const minutes = Math.floor(Math.max(0, ms) / 60_000);
-  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  if (minutes < 1) return 'under a minute';
-  if (minutes < 60) return unit(minutes, 'minute');
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return unit(hours, 'hour');
-  return unit(Math.floor(hours / 24), 'day');
 }
 
 /** A clock's name in a message: its title, with its stage's name when it has stages. */
@@ -168,47 +114,49 @@ function headline(input: MessageInput): string {
 }
 
 const FALLBACK_LINE =
-  'This reminder reached nobody it was meant for (or nobody was on the EDT rota): it comes to the service’s duty inbox instead.';
+  'This reminder reached nobody it was meant for (or nobody was on the EDT rota), so it comes to the duty inbox instead.';
 
-/** The alert's lines: who has not acknowledged (an escalation), who did, how to acknowledge. */
-function alertLines(alert: AlertText | undefined, channel: 'email' | 'sms'): string[] {
+/** The footer of every email: the service and, where known, the council it works for. */
+export function sentBy(authority: string | undefined): string {
+  return `Sent by Timescales${authority === undefined ? '' : ` for ${authority}`}. This message carries the case reference only; see the case record for details.`;
+}
+
+/** The alert's sentences for an email: who has not acknowledged (an escalation), or who did. */
+function alertLines(alert: AlertText | undefined): string[] {
   if (alert === undefined) return [];
-  const when = (at: Date) => formatUkShort(at);
   const lines: string[] = [];
   if (alert.unacknowledged !== undefined)
     lines.push(
-      `Not acknowledged: ${alert.unacknowledged.role} was alerted at ${when(alert.unacknowledged.since)}.`,
+      `Not acknowledged: ${alert.unacknowledged.role} was alerted on ${formatUkLong(alert.unacknowledged.since)}.`,
     );
   if (alert.acknowledged !== undefined)
-    lines.push(`Acknowledged by ${alert.acknowledged.role} at ${when(alert.acknowledged.at)}.`);
-  if (alert.ackLink !== undefined) {
     lines.push(
-      channel === 'sms'
-        ? `Ack: ${alert.ackLink}${alert.replyYes === true ? ' Reply YES to acknowledge.' : ''}`
-        : `Acknowledge it (say you are on it): ${alert.ackLink}${alert.replyYes === true ? ' — or reply YES to the text message.' : ''}`,
+      `Acknowledged by ${alert.acknowledged.role} on ${formatUkLong(alert.acknowledged.at)}.`,
     );
-  }
   return lines;
 }
+
+/** A gap in the duty inbox's message: what was missing, and whom to ask. */
+const gapLine = (g: RoutingGapText) => `${g.missing}. ${g.fix}.`;
 
 export function renderEmail(input: MessageInput): EmailContent {
   const notAcked = input.alert?.unacknowledged === undefined ? '' : 'NOT ACKNOWLEDGED: ';
   const prefix = `${input.gaps === undefined ? '' : 'UNROUTED: '}${notAcked}${input.urgent ? 'URGENT: ' : ''}`;
   const due = formatUkLong(input.dueAt);
   const subject = `${prefix}${input.caseId}: ${headline(input)} — ${due}`;
+  const council = input.authority;
   const edtLine = input.edt
-    ? 'You are receiving this as the Emergency Duty Team manager on call; the day team will get a digest at the next opening.'
+    ? `You are receiving this as the Emergency Duty Team manager on call${council === undefined ? '' : ` for ${council}`}; the day team’s manager gets a summary at the next opening.`
     : undefined;
   const gaps = input.gaps ?? [];
-  const gapLines =
-    input.gaps === undefined
-      ? []
-      : [FALLBACK_LINE, ...gaps.map((g) => `- Missing: ${g.missing}. To fix: ${g.fix}.`), ''];
+  const ack = input.alert?.ackLink;
+  const replyYes = input.alert?.replyYes === true ? ' — or reply YES to the text message.' : '';
   const lines = [
     // The text body opens with the headline too (BREACHED, due soon, …), as the HTML's h1.
     `${prefix}${headline(input)}`,
     '',
-    ...gapLines,
+    ...(input.gaps === undefined ? [] : [FALLBACK_LINE, ...gaps.map((g) => `- ${gapLine(g)}`), '']),
+    ...(alertLines(input.alert).length === 0 ? [] : [...alertLines(input.alert), '']),
     `Case: ${input.caseId}`,
     `Clock: ${clockName(input)}`,
     `Due: ${due}`,
@@ -217,20 +165,17 @@ export function renderEmail(input: MessageInput): EmailContent {
       : []),
     `What to do: ${input.action}`,
     `Open the case: ${input.link}`,
-    ...(input.alert === undefined ? [] : ['', ...alertLines(input.alert, 'email')]),
+    ...(ack === undefined ? [] : ['', `Acknowledge it (say you are on it): ${ack}${replyYes}`]),
     ...(edtLine === undefined ? [] : ['', edtLine]),
     '',
-    'Sent by Timescales. This message carries the case reference only; see the case record for details.',
+    sentBy(council),
   ];
   const html = emailHtml({
-    authority: input.authority,
+    authority: council,
     heading: `${prefix}${headline(input)}`,
     urgent: input.urgent || input.moment === 'breach',
-    lead: [
-      ...(input.gaps === undefined ? [] : [FALLBACK_LINE]),
-      ...alertLines({ ...input.alert, ackLink: undefined }, 'email'),
-    ],
-    list: gaps.map((g) => `Missing: ${g.missing}. To fix: ${g.fix}.`),
+    lead: [...(input.gaps === undefined ? [] : [FALLBACK_LINE]), ...alertLines(input.alert)],
+    list: gaps.map(gapLine),
     facts: [
       ['Case', input.caseId],
       ['Clock', clockName(input)],
@@ -242,19 +187,17 @@ export function renderEmail(input: MessageInput): EmailContent {
     firstStep: input.action,
     link: { href: input.link, text: `Open case ${input.caseId}` },
     actions:
-      input.alert?.ackLink === undefined
+      ack === undefined
         ? []
         : [
             {
-              href: input.alert.ackLink,
+              href: ack,
               text: 'Acknowledge this alert (say you are on it)',
-              ...(input.alert.replyYes === true
-                ? { trailing: ' — or reply YES to the text message.' }
-                : {}),
+              ...(replyYes === '' ? {} : { trailing: replyYes }),
             },
           ],
     after: edtLine === undefined ? [] : [edtLine],
-    footer: SENT_BY,
+    footer: sentBy(council),
   });
   const content: EmailContent = { subject, text: `${lines.join('\n')}\n`, html };
   if (input.invite !== undefined)
@@ -270,49 +213,90 @@ export function renderEmail(input: MessageInput): EmailContent {
   return content;
 }
 
-const SENT_BY =
-  'Sent by Timescales. This message carries the case reference only; see the case record for details.';
+/** The longest SMS a single part carries. */
+const SMS_LENGTH = 160;
 
 /**
- * SMS text, 160 characters where possible: details are dropped before the link is. An alert's
- * ack link (and "Reply YES") outranks the case link: the email carries both.
+ * A text message of at most 160 characters where possible, in whole sentences: the council,
+ * what is due (and when) and the case; then, as room allows, who has or has not acknowledged,
+ * what would fix a gap, what to do, and the case link. The due time is written as long as
+ * room allows ("Saturday 25 May 2030, 16:30 (BST)", then "Sat 25 May 16:30 BST", then "Sat
+ * 16:30 BST"). An alert's ack link (and "reply YES") outranks the rest and comes last, so no
+ * full stop follows a link.
  */
 export function renderSms(input: MessageInput): string {
-  const notAcked = input.alert?.unacknowledged === undefined ? '' : 'NOT ACKED ';
-  const prefix = `${input.gaps === undefined ? '' : 'UNROUTED '}${notAcked}${input.urgent ? 'URGENT ' : ''}`;
-  const head = `${prefix}${input.caseId}: ${headline(input)}. Due ${formatUkShort(input.dueAt)}.`;
-  const fix = (input.gaps ?? []).map((g) => `Fix: ${g.fix}.`).join(' ');
-  const short =
-    input.moment === 'breach'
-      ? `${prefix}${input.caseId}: ${input.title} BREACHED ${formatLateness(input.lateMs ?? 0)} late`
-      : `${prefix}${input.caseId}: ${input.title} due ${formatUkShort(input.dueAt)}`;
-  const candidates =
-    input.alert === undefined
-      ? [
-          ...(fix === '' ? [] : [`${head} ${fix} ${input.link}`, `${short}. ${fix} ${input.link}`]),
-          `${head} ${input.action} ${input.link}`,
-          `${head} ${input.link}`,
-          `${short} ${input.link}`,
-        ]
-      : alertSms(input.alert, head, short, input.link);
-  return candidates.find((text) => text.length <= 160) ?? (candidates.at(-1) as string);
+  const council = input.authorityShortName ?? input.authority;
+  const unacknowledged = input.alert?.unacknowledged !== undefined;
+  const flags = [
+    input.gaps === undefined ? undefined : 'UNROUTED',
+    unacknowledged ? 'NOT ACKNOWLEDGED' : undefined,
+    // An alert nobody acknowledged is urgent by nature: the room goes to its due time.
+    input.urgent && !unacknowledged ? 'URGENT' : undefined,
+  ].filter((f) => f !== undefined);
+  const lead = `${council === undefined ? '' : `${council}. `}${flags.length === 0 ? '' : `${flags.join(', ')}: `}${input.caseId}`;
+  const clock = clockName(input);
+  // Before the due time the time is the news; after it, how late (the breach) or that it is overdue.
+  const opening = (when: string | undefined) => {
+    if (when === undefined) return `${lead} ${headline(input)}.`;
+    switch (input.moment) {
+      case 'start':
+        return `${lead} ${clock} started, due ${when}.`;
+      case 'before':
+      case 'on-day':
+        return `${lead} ${clock} due ${when}.`;
+      case 'overdue':
+      case 'cancelled':
+        return `${lead} ${headline(input)}. Due ${when}.`;
+      default:
+        return `${lead} ${headline(input)}.`;
+    }
+  };
+  const times = [formatUkLong, formatUkShort, formatUkBrief].map((f) => opening(f(input.dueAt)));
+  const fix = (input.gaps ?? []).map((g) => `${g.fix}.`).join(' ') || undefined;
+  const alert = input.alert;
+  const said = [
+    alert?.unacknowledged === undefined
+      ? undefined
+      : `Not acknowledged since ${formatUkShort(alert.unacknowledged.since)}.`,
+    alert?.acknowledged === undefined
+      ? undefined
+      : `Acknowledged by ${alert.acknowledged.role} at ${formatUkShort(alert.acknowledged.at)}.`,
+  ]
+    .filter((l) => l !== undefined)
+    .join(' ');
+  const caseAt = `Case: ${input.link}`;
+  if (alert?.ackLink !== undefined) {
+    const ack = `Acknowledge: ${alert.replyYes === true ? 'reply YES or open ' : ''}${alert.ackLink}`;
+    const bare = `Acknowledge: ${alert.ackLink}`;
+    // The due time outranks "reply YES" (the email says it too); the ack link outranks both.
+    return firstFitting([
+      ...times.map((t) => [t, said, caseAt, ack]),
+      ...times.map((t) => [t, said, ack]),
+      ...times.map((t) => [t, ack]),
+      ...times.map((t) => [t, bare]),
+      [opening(undefined), ack],
+      [opening(undefined), bare],
+    ]);
+  }
+  // Who acknowledged, or what would fix a gap, outranks the case link (the email has it).
+  const telling = said !== '' || fix !== undefined;
+  return firstFitting([
+    ...times.map((t) => [t, said, fix, input.action, input.link]),
+    ...times.map((t) => [t, said, fix, input.link]),
+    ...(telling ? times.map((t) => [t, said, fix]) : []),
+    ...times.map((t) => [t, input.link]),
+    [opening(undefined), input.link],
+  ]);
 }
 
-/** An alert's SMS, longest first: the ack part is kept to the last, the case link dropped first. */
-function alertSms(alert: AlertText, head: string, short: string, link: string): string[] {
-  const lines = alertLines(alert, 'sms');
-  const ack = alert.ackLink === undefined ? undefined : (lines.pop() as string);
-  const tail = (...parts: (string | undefined)[]) =>
-    parts.filter((p) => p !== undefined && p !== '').join(' ');
-  const said = lines.join(' ');
-  if (ack === undefined)
-    return [tail(head, said, link), tail(short, said, link), tail(short, said)];
-  const bare = `Ack: ${alert.ackLink}`;
-  return [
-    tail(head, said, ack, link),
-    tail(head, said, ack),
-    tail(short, said, ack),
-    tail(short, ack),
-    tail(short, bare),
-  ];
+/** The first candidate that fits one text message, else the shortest (the last). */
+function firstFitting(candidates: readonly (readonly (string | undefined)[])[]): string {
+  // A curly apostrophe is outside the GSM alphabet: one would make every part 70 characters.
+  const texts = candidates.map((parts) =>
+    parts
+      .filter((p): p is string => p !== undefined && p !== '')
+      .join(' ')
+      .replaceAll('’', "'"),
+  );
+  return texts.find((t) => t.length <= SMS_LENGTH) ?? (texts.at(-1) as string);
 }

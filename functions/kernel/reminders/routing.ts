@@ -12,11 +12,12 @@
  *   once to the authority's fallback contact (its duty inbox), saying what is missing.
  */
 import { type Calendar, isOpen, nextOpening } from '../calendar/index.js';
+import { gapWords } from '../glossary.js';
 import { FALLBACK_PERSON_ID } from '../ids.js';
 import type { Person } from '../people.js';
 import type { Directory } from '../ports.js';
 import type { ChannelName } from '../records.js';
-import { formatUkLong, type RoutingGapText } from './messages.js';
+import type { RoutingGapText } from './messages.js';
 import { isUrgent, stepRecipients } from './steps.js';
 import type {
   CaseWorker,
@@ -260,15 +261,25 @@ async function resolveSpec(
   if (level === 0) return { personIds: holders };
   // Escalation: the holder's manager (level 1), or that manager's manager (level 2).
   const managers: string[] = [];
+  // Whose manager is missing: the holder, or (level 2) the holder's manager.
+  let without: string | undefined;
   for (const holder of holders) {
     let current: string | undefined = holder;
+    let last = holder;
     for (let i = 0; i < level && current !== undefined; i++) {
+      last = current;
       current = (await directory.getPerson(current))?.managerId;
     }
     if (current !== undefined && !managers.includes(current)) managers.push(current);
+    if (current === undefined) without ??= last;
   }
-  if (managers.length === 0)
-    return { role: spec.role, personId: holders[0] as string, reason: 'no-manager' };
+  if (managers.length === 0) {
+    const personId = without ?? (holders[0] as string);
+    // The role is the holder's: a missing link further up names that manager alone.
+    return holders.includes(personId)
+      ? { role: spec.role, personId, reason: 'no-manager' }
+      : { personId, reason: 'no-manager' };
+  }
   return { personIds: managers };
 }
 
@@ -283,43 +294,9 @@ function delivery(
 }
 
 /**
- * What a routing gap means and which event would fix it, in the sender's terms (ids and roles,
- * never contact details): for the fallback contact's message and the unrouted list.
+ * What a routing gap means and whom to ask to fix it, in a manager's words (ids and roles,
+ * never names or contact details): for the fallback contact's message and the unrouted list.
  */
 export function gapText(u: Unroutable, at: Date): RoutingGapText {
-  const who = u.personId ?? 'the person';
-  switch (u.reason) {
-    case 'no-worker-in-role':
-      return {
-        missing: `no worker in role ${u.role ?? '(none)'} on the case`,
-        fix: `send case.updated with a worker in role ${u.role ?? '(none)'}`,
-      };
-    case 'no-manager':
-      return {
-        missing: `no manager in the directory for ${who}${u.role === undefined ? '' : ` (role ${u.role})`}`,
-        fix: `send person.upserted for ${who} with a managerId`,
-      };
-    case 'unknown-person':
-      return {
-        missing: `person ${who} is not in the directory`,
-        fix: `send person.upserted for ${who}`,
-      };
-    case 'no-edt-on-call':
-      return {
-        missing: `nobody on the EDT rota at ${formatUkLong(at)}`,
-        fix: `send rota.shift covering ${formatUkLong(at)}`,
-      };
-    case 'outside-calendar':
-      return {
-        missing: `${formatUkLong(at)} is beyond the years the calendar covers`,
-        fix: 'load a newer GOV.UK bank-holidays feed',
-      };
-    case 'no-contact': {
-      const field = u.channel === 'sms' ? 'phone' : 'email';
-      return {
-        missing: `${who} has no ${u.channel === 'sms' ? 'phone number for an urgent SMS' : 'email address'}`,
-        fix: `send person.upserted for ${who} with a ${field}`,
-      };
-    }
-  }
+  return gapWords(u, at);
 }

@@ -17,6 +17,7 @@ import type { CaseCommit } from '#kernel/ports.js';
 import type { EventRecord } from '#kernel/records.js';
 import { reportDeltas } from '#kernel/reports/figures.js';
 import { type BatchRetry, batchWriteAll } from './batch.js';
+import { casePeopleWrites } from './case-people.js';
 import { deadlinesOf, serializeAggregate, toAuditRecord, toDeadlineRecord } from './codec.js';
 import { eventRecordPut } from './event-records.js';
 import * as keys from './keys.js';
@@ -102,8 +103,12 @@ export async function writeCaseCommit(table: CaseTable, commit: CaseCommit): Pro
   );
   const reportRoom = MAX_TRANSACT_ITEMS - items.length;
   items.push(...reports.slice(0, reportRoom));
-  // Deadline projections: write the ones that changed, delete the ones that disappeared.
-  const projections = projectionWrites(table.tableName, caseId, commit);
+  // Deadline projections: write the ones that changed, delete the ones that disappeared; and
+  // the same for who is named on the case (both can be written again from the case).
+  const projections = [
+    ...projectionWrites(table.tableName, caseId, commit),
+    ...casePeopleWrites(table.tableName, commit),
+  ];
   const room = MAX_TRANSACT_ITEMS - items.length;
   items.push(...projections.slice(0, room));
   try {

@@ -177,3 +177,14 @@ export const importProgress = (bucket: string, key: string, version: string) => 
 
 /** How long an event's idempotency record is kept (DynamoDB TTL deletes it afterwards). */
 export const EVENT_RECORD_TTL_DAYS = 90;
+
+/**
+ * A person named on an open case (any role): one item per person and case, kept by the case's
+ * commits, so a person's cases are one Query (the managers' pages: who manages which team,
+ * whose case page a person may open).
+ */
+export const casePerson = (personId: string, caseId: string) => ({
+  pk: `PERSON#${personId}`,
+  sk: `${casePersonPrefix}${caseId}`,
+});
+export const casePersonPrefix = 'CASE#';

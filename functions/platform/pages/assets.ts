@@ -15,6 +15,9 @@ import { webPath } from '#schemas/web.js';
 
 const APP_CSS = `
 .app-nowrap{white-space:nowrap}
+.app-table-scroll{overflow-x:auto;margin-bottom:20px}
+.app-table-scroll:focus{outline:3px solid #fd0;outline-offset:0}
+.app-table-scroll .govuk-table{margin-bottom:0}
 .app-explain{margin:0;padding-left:1.2em}
 .app-signout{display:inline;margin:0}
 .app-link-button{background:none;border:0;padding:0;margin:0;cursor:pointer;font:inherit;color:#1d70b8;text-decoration:underline}
