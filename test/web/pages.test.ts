@@ -186,6 +186,16 @@ describe('/app/cases/{caseId}', () => {
     expect(words).not.toMatch(ISO_INSTANT);
   });
 
+  it('lists a clock no longer owed with why, among those met or closed', async () => {
+    const words = visibleText(await text(await (await as('P-0200')).get('/app/cases/C-6001')));
+    const done = words.slice(words.indexOf('Clocks met or closed'));
+    expect(done).toContain(
+      'No longer owed: Referral R-1 was decided: no further action. No assessment is owed.',
+    );
+    // The decision itself was made in time: met, not cancelled.
+    expect(done).toMatch(/Referral decision.*Met/);
+  });
+
   it('refuses another team’s case (403) and says so for an unknown one (404)', async () => {
     const manager = await as('P-0100');
     expect((await manager.get('/app/cases/C-6001')).status).toBe(403);

@@ -112,6 +112,12 @@ export const EVENTS = [
     ],
   }),
   caseEvent('C-6001', 'lado.concern-raised', '2027-06-09T07:00:00Z', { allegationId: 'A-1' }),
+  // …and a referral decided that afternoon with no further action: no assessment is owed.
+  caseEvent('C-6001', 'referral.received', '2027-06-07T09:00:00Z', { referralId: 'R-1' }),
+  caseEvent('C-6001', 'referral.decided', '2027-06-07T13:00:00Z', {
+    referralId: 'R-1',
+    outcome: 'no-further-action',
+  }),
 ].map((e) => ({ id: `web-${n++}`, ...e }));
 
 export interface Scenario {
