@@ -20,7 +20,7 @@ import { makeHandler } from '#functions/import/handler.js';
 import type { ImportObject } from '#functions/import/ports.js';
 import { DynamoImportProgress } from '#functions/import/progress-store.js';
 import type { ObjectRunDeps } from '#functions/import/run-object.js';
-import { ingestDeps } from '#functions/ingest/wiring.js';
+import { importDeps } from '#functions/import/wiring.js';
 import { makeCaseEngine } from '#kernel/engine/bound.js';
 import { silentLog } from '#kernel/ports.js';
 import { AUTHORITY, freshTable } from '#test/api/support.js';
@@ -87,13 +87,13 @@ describe('the import Lambda on the drop bucket', () => {
     const { client, tableName } = await freshTable(inject('dynamoEndpoint'), 'drop-bucket');
     deps = {
       s3,
-      ingest: ingestDeps({
+      ingest: importDeps({
         client,
         tableName,
         engine: makeCaseEngine(AUTHORITY),
         scheduler: noScheduler,
         clock: { now: () => NOW },
-      }),
+      }).deps,
       progress: new DynamoImportProgress(client, tableName),
       clock: { now: () => NOW },
       log: silentLog,

@@ -184,9 +184,12 @@ describe('a failure that is not the row’s', () => {
   it('stops the import instead of refusing every row (the store unreachable)', async () => {
     // Prepare: a store whose reads fail as a network would
     const d = deps();
-    d.store.loadEventAndCase = async () => {
+    const unreachable = async () => {
       throw new Error('connect ECONNREFUSED 127.0.0.1:8000');
     };
+    d.store.loadEventAndCase = unreachable;
+    d.store.getEventRecord = unreachable;
+    d.store.loadCase = unreachable;
 
     // Act / Assess
     await expect(run(CASES, d)).rejects.toThrow(/ECONNREFUSED/);
