@@ -52,7 +52,7 @@ export async function importStretch(
   const unchanged = alreadyImported(stretch, read);
   if (unchanged !== undefined) return unchanged;
 
-  const session = new CaseSession(stretch.caseId, read, ctx.deps);
+  const session = new CaseSession(stretch.caseId, read, ctx.deps, ids);
   const outcomes: RowOutcome[] = [];
   for (const unit of stretch.units)
     outcomes.push(await applyUnit(unit, session.deps, session.written, ctx.shape));

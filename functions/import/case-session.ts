@@ -35,7 +35,10 @@ export class CaseSession {
     readonly caseId: string,
     read: CaseRead,
     real: ImportDeps,
+    /** The event ids `read` was asked for: those it lacks are not recorded. */
+    asked: readonly string[],
   ) {
+    const known = new Set(asked);
     this.records = new Map(read.records);
     this.current = read.stored;
     this.settledBefore = read.stored === undefined || read.settledVersion === read.stored.version;
@@ -46,7 +49,10 @@ export class CaseSession {
         'countDeadlines',
         'listOpenCases',
       ]),
-      getEventRecord: async (id) => this.records.get(id) ?? real.store.getEventRecord(id),
+      getEventRecord: async (id) =>
+        known.has(id) || this.records.has(id)
+          ? this.records.get(id)
+          : real.store.getEventRecord(id),
       loadCase: async (id) => (id === caseId ? this.current : real.store.loadCase(id)),
       loadEventAndCase: async (eventId, id) => {
         const recorded = await store.getEventRecord(eventId);

@@ -7,9 +7,10 @@
  *   event loop (up to 100 keys a call), so a snapshot's unchanged rows cost a fraction of a
  *   call each;
  * - commits: a stretch's commits in ONE TransactWriteItems (`writeCaseCommits`);
- * - after the timers are set: the reminder audit lines and the settled mark in one write.
+ * - after the timers are set: the reminder audit lines and the settled mark, gathered with
+ *   other cases' into BatchWriteItems (`WriteCoalescer`).
  */
-import { BatchGetCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CaseCommit } from '#kernel/ports.js';
 import type { EventRecord } from '#kernel/records.js';
 import { batchWriteAll, untilProcessed } from '#platform/dynamodb/batch.js';
@@ -19,10 +20,14 @@ import { deserializeAggregate } from '#platform/dynamodb/codec.js';
 import { fromEventItem } from '#platform/dynamodb/event-records.js';
 import * as keys from '#platform/dynamodb/keys.js';
 import { reminderAuditItems } from '#platform/dynamodb/reminder-audit.js';
+import { WriteCoalescer } from '#platform/dynamodb/timer-store.js';
 import type { AuditBatch, CaseRead, ImportStore } from './ports.js';
 
 type Key = { pk: string; sk: string };
 type Item = Record<string, unknown>;
+
+/** BatchWriteItems of settled cases' audit lines and marks in flight at once. */
+const WRITES_IN_FLIGHT = 4;
 
 /** DynamoDB's limit on keys in one BatchGetItem. */
 const BATCH_GET_LIMIT = 100;
@@ -31,15 +36,17 @@ export class DynamoImportStore implements ImportStore {
   private readonly client: DynamoDBDocumentClient;
   private readonly table: CaseTable;
   private readonly reads: BatchReader;
+  private readonly writes: WriteCoalescer;
   private sequence = 0;
 
-  constructor(
-    client: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {
+  constructor(client: DynamoDBDocumentClient, tableName: string) {
     this.client = busyAware(client);
     this.table = { client: this.client, tableName, batchRetry: {} };
     this.reads = new BatchReader(this.client, tableName);
+    this.writes = new WriteCoalescer(
+      (requests) => batchWriteAll(this.client, tableName, requests, 'import reminder audit'),
+      WRITES_IN_FLIGHT,
+    );
   }
 
   async readCase(caseId: string, eventIds: readonly string[]): Promise<CaseRead> {
@@ -78,13 +85,7 @@ export class DynamoImportStore implements ImportStore {
     );
     if (version !== undefined)
       items.push({ ...keys.importSettled(caseId), entity: 'import-settled', caseId, version });
-    if (items.length === 0) return;
-    if (items.length === 1) {
-      await this.client.send(new PutCommand({ TableName: this.tableName, Item: items[0] }));
-      return;
-    }
-    const puts = items.map((Item) => ({ PutRequest: { Item } }));
-    await batchWriteAll(this.client, this.tableName, puts, 'import reminder audit');
+    await this.writes.submit(items.map((Item) => ({ PutRequest: { Item } })));
   }
 }
 

@@ -35,6 +35,8 @@ import { type CaseStretch, type GroupContext, importStretch, oneAtATime } from '
 import type { CsvShape } from './csv-shape.js';
 import { PortImportStore } from './import-store.js';
 import { type Job, runOrdered } from './lanes.js';
+import { DEFAULT_CONCURRENCY } from './limits.js';
+import { PeopleCache } from './people-cache.js';
 import type { ImportStore } from './ports.js';
 
 /** A row as the file adapter yields it (see `SourceRow` there). */
@@ -85,9 +87,6 @@ export interface ImportDeps extends IngestDeps {
   importStore?: ImportStore;
 }
 
-/** Rows of different cases imported at once when not told otherwise. */
-export const DEFAULT_CONCURRENCY = 16;
-
 /**
  * At most this many consecutive rows of one case share a read and a transaction: with their
  * event records and audit items, the case and what their clocks change, they fit DynamoDB's
@@ -124,14 +123,15 @@ export async function importRows(
 ): Promise<ImportResult> {
   const tally: ImportTally = { rows: 0, imported: 0, unchanged: 0, refused: 0 };
   const named = new Set<string>();
+  const people = deps.people === undefined ? undefined : new PeopleCache(deps.people);
   const ctx: GroupContext = {
-    deps,
+    deps: people === undefined ? deps : { ...deps, people },
     store: deps.importStore ?? new PortImportStore(deps),
     shape: options.shape,
   };
   const stop: { line?: number } = {};
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  await runOrdered(jobs(stretches(rows, options, named, stop), ctx), {
+  await runOrdered(jobs(stretches(rows, options, named, stop), ctx, people), {
     concurrency,
     deliver: async (outcomes) => {
       for (const outcome of outcomes) {
@@ -195,17 +195,23 @@ async function* stretches(
 async function* jobs(
   source: AsyncIterable<Stretch>,
   ctx: GroupContext,
+  people: PeopleCache | undefined,
 ): AsyncGenerator<Job<RowOutcome[]>> {
   for await (const stretch of source) {
     const { lane, units } = stretch;
-    yield {
-      lane,
-      ids: units.flatMap((u) => u.ids),
-      run:
-        typeof lane === 'string'
-          ? () => importStretch({ caseId: lane, units } satisfies CaseStretch, ctx)
-          : () => oneAtATime(stretch, ctx),
-    };
+    const run =
+      typeof lane === 'string'
+        ? () => importStretch({ caseId: lane, units } satisfies CaseStretch, ctx)
+        : async () => {
+            // A directory row runs alone: the people read before it may be what it changes.
+            people?.clear();
+            try {
+              return await oneAtATime(stretch, ctx);
+            } finally {
+              people?.clear();
+            }
+          };
+    yield { lane, ids: units.flatMap((u) => u.ids), run };
   }
 }
 
