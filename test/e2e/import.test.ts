@@ -203,8 +203,10 @@ describe('timescales import into a running local mode', () => {
     expect(await snapshot(client, tableName)).toBe(before);
     expect(dry.stdout).toContain('new.ndjson (NDJSON events): 2 rows — 2 would be imported');
     expect(dry.stdout).toContain('Cases: 1 would be created, 0 updated');
-    expect(dry.stdout).toContain(
-      'C-3001 (created): lado-notification.A-9 open due 2030-03-05T08:00:00.000Z',
+    // Due 24 hours after 08:00 on Monday 4 March 2030, in London time (GMT until 31 March),
+    // with the engine's explanation under it
+    expect(dry.stdout).toMatch(
+      /^ {2}C-3001 \(created\)\n {4}lado-notification\.A-9: open, due Tuesday 5 March 2030, 08:00 \(GMT\)\n {6}\S/m,
     );
   });
 

@@ -272,6 +272,8 @@ describe('a dry run', () => {
         rule: 'lado-notification',
         status: 'open',
         dueAt: '2026-03-03T08:00:00.000Z',
+        // How it was worked out, in the engine's own words (shown as they are)
+        explain: expect.arrayContaining([expect.any(String)]),
       },
     ]);
     // Its reminders at 50 % (20:00) and 75 % (02:00) of the 24 hours, and at the due time
