@@ -10,8 +10,10 @@
  * bounded), and results are handed to `deliver` strictly in the order the jobs came: the
  * reports, tallies and checkpoints downstream see the file in order.
  *
- * A job that throws stops the run: no further job starts, those started are awaited (and
- * delivered, if they came before it), and the error is thrown.
+ * A job that throws stops the run: no further job starts — not even one already read and
+ * waiting behind it in its lane, which would apply a case's later row without its earlier one
+ * — those started are awaited (and delivered, if they came before it), and the first error is
+ * thrown.
  */
 
 export interface Job<T> {
@@ -39,6 +41,7 @@ export async function runOrdered<T>(
   const tails = new Map<string, Promise<void>>();
   const queue: Promise<T>[] = [];
   let failed = false;
+  let failure: unknown;
 
   const deliverHead = async () => {
     const head = queue.shift() as Promise<T>;
@@ -67,6 +70,7 @@ export async function runOrdered<T>(
         if (before.length > 0) await Promise.all(before);
         await slots.take();
         try {
+          if (failed) throw new NotStarted();
           return await job.run();
         } finally {
           slots.give();
@@ -75,7 +79,8 @@ export async function runOrdered<T>(
       // Settled either way: a later job of the lane waits for it, never for its outcome.
       const done = result.then(
         () => {},
-        () => {
+        (error: unknown) => {
+          if (!failed && !(error instanceof NotStarted)) failure = error;
           failed = true;
         },
       );
@@ -86,8 +91,13 @@ export async function runOrdered<T>(
   } catch (error) {
     // Whatever was started finishes before the error goes up (no write outlives the run).
     await Promise.allSettled(queue);
-    throw error;
+    throw failure ?? error;
   }
+}
+
+/** A job left alone because an earlier one failed (the failure is what is thrown). */
+class NotStarted extends Error {
+  override readonly name = 'NotStarted';
 }
 
 /** A counting semaphore: at most `n` holders. */

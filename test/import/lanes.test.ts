@@ -124,4 +124,26 @@ describe('jobs run side by side, answered in order', () => {
     );
     expect(pulled).toBeLessThan(10);
   });
+
+  it('starts no job after a failure, not even one already waiting behind it in its lane', async () => {
+    // Prepare: lane A's first job fails while B's runs; A's second job and B's second are
+    // already read and waiting
+    const log: string[] = [];
+    const failing: Job<string> = {
+      lane: 'A',
+      run: async () => {
+        log.push('start a1');
+        await new Promise((r) => setImmediate(r));
+        throw new Error('the process died');
+      },
+    };
+    const jobs = [failing, job(log, 'b1', 'B', 3), job(log, 'a2', 'A', 1), job(log, 'b2', 'B', 1)];
+
+    // Act
+    const outcome = run(jobs, 2);
+
+    // Assess: the first error goes up; b1 (started) finished; a2 and b2 never started
+    await expect(outcome).rejects.toThrow('the process died');
+    expect(log).toEqual(['start a1', 'start b1', 'end b1']);
+  });
 });
