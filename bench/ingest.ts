@@ -14,9 +14,7 @@
  * store-only baseline of the same run, p99 < 250 ms, zero errors. Options (environment): E2E_SECONDS (10), E2E_RUNS (3), E2E_WARMUP_SECONDS (45), CONNECTIONS (10),
  * SKIP_E2E=1, SKIP_INPROCESS=1, CPU_PROF=dir (profile the server child with --cpu-prof into dir).
  */
-import { type ChildProcess, fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-
+import type { ChildProcess } from 'node:child_process';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import autocannon from 'autocannon';
@@ -39,6 +37,7 @@ import {
   makeSigner,
   signedApiEvent,
 } from './support/events.js';
+import { startServerChild, stopChild } from './support/server.js';
 import { fmt, median, printSummary, runBench, table } from './support/stats.js';
 
 // Read when the SDK clients are made (in main), not at import.
@@ -294,33 +293,6 @@ async function storeBaselines(
   });
   client.destroy();
   return { put, perEvent };
-}
-
-function startServerChild(
-  env: Record<string, string>,
-): Promise<{ child: ChildProcess; url: string }> {
-  const profileDir = process.env.CPU_PROF;
-  const child = fork(fileURLToPath(new URL('./support/local-server-child.ts', import.meta.url)), {
-    env: { ...process.env, ...env },
-    execArgv: [
-      '--import',
-      'tsx',
-      ...(profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir]),
-    ],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    child.once('message', (m) => resolve({ child, url: (m as { url: string }).url }));
-    child.once('exit', (code) => reject(new Error(`server child exited with ${code}`)));
-  });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((done) => child.once('exit', done));
-  child.send('stop');
-  await Promise.race([exited, new Promise((done) => setTimeout(done, 5000))]);
-  if (child.exitCode === null) child.kill('SIGKILL');
 }
 
 async function endToEnd(): Promise<void> {

@@ -10,12 +10,14 @@
  *   timescales load-feed bank-holidays.json [--table T] [--endpoint URL] [--lambda-env env.json]
  *   timescales recompute [--table T] [--endpoint URL] [--lambda-env env.json]
  *   timescales rebuild-reports [--table T] [--endpoint URL] [--lambda-env env.json]
- *   timescales import cases.csv [--dry-run] [--json] [--snapshot [--close-missing]] [--endpoint URL]
+ *   timescales import cases.csv [--dry-run] [--json] [--snapshot [--close-missing]] [--concurrency N]
+ *                               [--strict] [--endpoint URL]
  *   timescales send events.json [--url http://127.0.0.1:3000]
  *   timescales rules [--config timescales.config.json] | rules check <file>   (bin/rules.ts)
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '#functions/import/limits.js';
 import {
   addHours,
   addMonths,
@@ -80,14 +82,16 @@ const COMMANDS: Record<string, { usage: string; summary: string; options: string
   },
   import: {
     usage:
-      'import <file> [--dry-run] [--json] [--snapshot [--close-missing]] [--table <name>] [--endpoint <url>] [--lambda-env <file>]',
+      'import <file> [--dry-run] [--json] [--snapshot [--close-missing]] [--concurrency <n>] [--strict] [--table <name>] [--endpoint <url>] [--lambda-env <file>]',
     summary:
-      "Imports a file of events (NDJSON: one POST /v1/events body a line) or rows (CSV in the shapes\nof docs/import.md, told apart by their header) through the webhook's own rules and checks.\nCSV rows get ids from their content, so importing a file again changes nothing. Prints\nimported / unchanged / refused, each refused row with its line, column and problem, and the\nwarnings. Exit 0 when nothing was refused, 1 otherwise.",
+      "Imports a file of events (NDJSON: one POST /v1/events body a line) or rows (CSV in the shapes\nof docs/import.md, told apart by their header) through the webhook's own rules and checks,\ncases side by side, each case's rows in file order. CSV rows get ids from their content, so\nimporting a file again changes nothing. Prints imported / unchanged / refused, each refused\nrow with its line, column and problem, and the warnings. A misspelt CSV column refuses the\nfile (exit 2); other unknown columns are listed as ignored. Exit 0 when nothing was refused,\n1 otherwise.",
     options: `--dry-run              write nothing: say what would change (cases, clocks, reminders in the
                          next 7 days) and what would be refused
   --json                 the report as JSON
   --snapshot             the file lists every open case: list the open cases it lacks
   --close-missing        with --snapshot, close them (a case.closed event each)
+  --concurrency <n>      cases imported at once, 1–${MAX_CONCURRENCY} (default ${DEFAULT_CONCURRENCY})
+  --strict               refuse a CSV column the shape does not use (else it is ignored)
   ${TABLE_HELP}`,
   },
   send: {
@@ -216,6 +220,8 @@ async function command(args: string[]): Promise<unknown> {
       json: { type: 'boolean' },
       snapshot: { type: 'boolean' },
       'close-missing': { type: 'boolean' },
+      concurrency: { type: 'string' },
+      strict: { type: 'boolean' },
     },
   });
   const [name, ...rest] = positionals;
@@ -280,6 +286,17 @@ async function command(args: string[]): Promise<unknown> {
       expect(1, '<file>');
       if (values['close-missing'] === true && values.snapshot !== true)
         throw new UsageError('--close-missing needs --snapshot');
+      const concurrency = values.concurrency;
+      if (
+        concurrency !== undefined &&
+        (!/^\d+$/.test(concurrency) ||
+          Number(concurrency) < 1 ||
+          Number(concurrency) > MAX_CONCURRENCY)
+      ) {
+        throw new UsageError(
+          `--concurrency must be a whole number from 1 to ${MAX_CONCURRENCY} (got "${concurrency}")`,
+        );
+      }
       const { importFile } = await import('./import.js');
       const code = await importFile(rest[0] as string, {
         ...tableOptions(values),
@@ -287,6 +304,8 @@ async function command(args: string[]): Promise<unknown> {
         json: values.json,
         snapshot: values.snapshot,
         closeMissing: values['close-missing'],
+        concurrency: concurrency === undefined ? undefined : Number(concurrency),
+        strict: values.strict,
       });
       return new Exit(code);
     }

@@ -1,18 +1,22 @@
 /**
- * `npx timescales import <file> [--dry-run] [--json] [--snapshot [--close-missing]]`: a file of
- * events (NDJSON) or rows (CSV, docs/import.md) into a deployment's table with the operator's
- * credentials, or into `npm start`'s with `--endpoint`, through the webhook's own use case.
+ * `npx timescales import <file> [--dry-run] [--json] [--snapshot [--close-missing]]
+ * [--concurrency N] [--strict]`: a file of events (NDJSON) or rows (CSV, docs/import.md) into a
+ * deployment's table with the operator's credentials, or into `npm start`'s with `--endpoint`,
+ * through the webhook's own use case, cases side by side.
  *
  * Prints the tally (imported / unchanged / refused), each refused row with its line, column
- * and the API's problem wording, each warning of the 202 answers, and for a dry run what would
- * change. A progress bar on a terminal (stderr), a plain line every 10,000 rows otherwise.
- * Exit code: 0 when nothing was refused, 1 otherwise (2, a usage error, is the CLI's).
+ * and the API's problem wording, each warning of the 202 answers once per case, and for a dry
+ * run what would change (due times in London time, with the engine's explanations). Columns
+ * the shape does not use are listed once on stderr. A progress bar on a terminal (stderr), a
+ * plain line every 10,000 rows otherwise. Exit code: 0 when nothing was refused, 1 otherwise
+ * (2, a usage error or a file refused as a whole, is the CLI's).
  */
 import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { importRows, type RowOutcome } from '#functions/import/import-file.js';
 import { openRows, UnusableFileError } from '#functions/import/records.js';
 import {
+  count,
   ImportReport,
   type ReportJson,
   refusalLine,
@@ -22,6 +26,7 @@ import { availableShapes } from '#functions/import/shapes.js';
 import { importDeps } from '#functions/import/wiring.js';
 import { makeCaseEngine } from '#kernel/engine/bound.js';
 import { systemClock } from '#kernel/ports.js';
+import { formatUkLong } from '#kernel/reminders/messages.js';
 import { calendarFeed } from '#platform/dynamodb/calendar-feed.js';
 import type { Preview } from '#platform/memory/overlay.js';
 import { EVENT_TYPES } from '#schemas/events.js';
@@ -32,6 +37,10 @@ export interface ImportOptions extends TableOptions {
   json?: boolean;
   snapshot?: boolean;
   closeMissing?: boolean;
+  /** Rows of different cases imported at once. @default DEFAULT_CONCURRENCY */
+  concurrency?: number | undefined;
+  /** Refuse a CSV column the shape does not use. */
+  strict?: boolean | undefined;
   /** Where output goes (tests pass their own). @default process.stdout / process.stderr */
   stdout?: Pick<NodeJS.WriteStream, 'write'>;
   stderr?: Pick<NodeJS.WriteStream, 'write' | 'isTTY'>;
@@ -68,12 +77,20 @@ export async function importFile(file: string, options: ImportOptions = {}): Pro
 
   let rows: Awaited<ReturnType<typeof openRows>>;
   try {
-    rows = await openRows(createReadStream(file), { shapes: availableShapes(EVENT_TYPES) });
+    rows = await openRows(createReadStream(file), {
+      shapes: availableShapes(EVENT_TYPES),
+      strict: options.strict === true,
+    });
   } catch (error) {
     if (error instanceof UnusableFileError) throw new OperatorError(`${file}: ${error.message}`);
     throw error;
   }
   const name = basename(file);
+  if (rows.ignored.length > 0) {
+    stderr.write(
+      `timescales: ${name}: ${count(rows.ignored.length, 'column')} ignored (the ${rows.shape?.name} shape does not use ${rows.ignored.length === 1 ? 'it' : 'them'}): ${rows.ignored.map((c) => `\`${c}\``).join(', ')}\n`,
+    );
+  }
   const report = new ImportReport(name);
   const progress = new Progress(stderr, name, size, rows.bytesRead);
   const result = await importRows(rows.rows, run.deps, {
@@ -81,6 +98,7 @@ export async function importFile(file: string, options: ImportOptions = {}): Pro
     snapshot: options.snapshot === true,
     // In a dry run the closes go to the overlay too: the preview shows them, nothing is written.
     closeMissing: options.closeMissing === true,
+    concurrency: options.concurrency,
     onRow: (outcome) => {
       report.add(outcome);
       progress.row(outcome);
@@ -88,7 +106,12 @@ export async function importFile(file: string, options: ImportOptions = {}): Pro
   });
   progress.done();
   const json = report.toJson(
-    { format: rows.format, shape: rows.shape?.name, dryRun: options.dryRun === true },
+    {
+      format: rows.format,
+      shape: rows.shape?.name,
+      dryRun: options.dryRun === true,
+      ignoredColumns: rows.ignored,
+    },
     result,
   );
   const preview = await run.preview?.(clock.now());
@@ -109,7 +132,7 @@ function text(report: ReportJson, preview: Preview | undefined, closeMissing: bo
   const shape = report.shape === undefined ? 'NDJSON events' : `CSV ${report.shape}`;
   const verb = report.dryRun ? 'would be ' : '';
   out.push(
-    `${report.file} (${shape}): ${tally.rows} rows — ${tally.imported} ${verb}imported, ${tally.unchanged} unchanged, ${tally.refused} refused${report.dryRun ? ' (dry run: nothing written)' : ''}`,
+    `${report.file} (${shape}): ${count(tally.rows, 'row')} — ${tally.imported} ${verb}imported, ${tally.unchanged} unchanged, ${tally.refused} refused${report.dryRun ? ' (dry run: nothing written)' : ''}`,
   );
   if (report.refused.length > 0) {
     out.push('', 'Refused:');
@@ -121,39 +144,52 @@ function text(report: ReportJson, preview: Preview | undefined, closeMissing: bo
   }
   if (report.truncated !== undefined) {
     out.push(
-      `  (and ${report.truncated.refused} more refused, ${report.truncated.warnings} more warnings: --json lists the same first ones)`,
+      `  (and ${report.truncated.refused} more refused, ${count(report.truncated.warnings, 'more warning')}: --json lists the same first ones)`,
     );
   }
-  if (preview !== undefined) {
-    const created = preview.cases.filter((c) => c.change === 'created').length;
-    out.push('', `Cases: ${created} would be created, ${preview.cases.length - created} updated`);
-    for (const c of preview.cases) {
-      const clocks = c.clocks.map((d) => `${d.deadlineId} ${d.status} due ${d.dueAt}`).join('; ');
-      out.push(`  ${c.caseId} (${c.change})${clocks === '' ? '' : `: ${clocks}`}`);
-    }
-    out.push(
-      '',
-      `Reminders that would fire in the next ${preview.horizonDays} days: ${preview.reminders.length}`,
-    );
-    for (const r of preview.reminders) {
-      out.push(
-        `  ${r.fireAt} ${r.caseId} ${r.deadlineId}${r.step === undefined ? '' : ` ${r.step}`}`,
-      );
-    }
-  }
+  if (preview !== undefined) out.push(...previewLines(preview));
   const snapshot = report.snapshot;
   if (snapshot !== undefined) {
     out.push(
       '',
-      `Snapshot: ${snapshot.missing.length} open case(s) not in the file${snapshot.missing.length === 0 ? '' : `: ${snapshot.missing.join(', ')}`}`,
+      `Snapshot: ${count(snapshot.missing.length, 'open case')} not in the file${snapshot.missing.length === 0 ? '' : `: ${snapshot.missing.join(', ')}`}`,
     );
     if (snapshot.closed.length > 0)
       out.push(`  ${report.dryRun ? 'would be closed' : 'closed'}: ${snapshot.closed.join(', ')}`);
     for (const n of snapshot.notClosed) out.push(`  not closed: ${n.caseId}: ${n.problem.detail}`);
     if (!closeMissing && snapshot.missing.length > 0)
-      out.push('  (--close-missing closes them; they stay open)');
+      out.push(
+        `  (--close-missing closes ${snapshot.missing.length === 1 ? 'it: it stays' : 'them; they stay'} open)`,
+      );
   }
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * What a dry run would change: each case with its open clocks, due in London time with the
+ * zone and explained as the engine explains it, then the reminders of the coming days.
+ */
+function previewLines(preview: Preview): string[] {
+  const out: string[] = [];
+  const created = preview.cases.filter((c) => c.change === 'created').length;
+  out.push('', `Cases: ${created} would be created, ${preview.cases.length - created} updated`);
+  for (const c of preview.cases) {
+    out.push(`  ${c.caseId} (${c.change})${c.clocks.length === 0 ? ': no open clocks' : ''}`);
+    for (const d of c.clocks) {
+      out.push(`    ${d.deadlineId}: ${d.status}, due ${formatUkLong(new Date(d.dueAt))}`);
+      for (const line of d.explain) out.push(`      ${line}`);
+    }
+  }
+  out.push(
+    '',
+    `Reminders that would fire in the next ${count(preview.horizonDays, 'day')}: ${preview.reminders.length}`,
+  );
+  for (const r of preview.reminders) {
+    out.push(
+      `  ${formatUkLong(new Date(r.fireAt))}: ${r.caseId} ${r.deadlineId}${r.step === undefined ? '' : ` ${r.step}`}`,
+    );
+  }
+  return out;
 }
 
 /** A bar rewritten in place on a terminal; a plain line every 10,000 rows otherwise. */

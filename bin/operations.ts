@@ -88,7 +88,9 @@ export function target(options: TableOptions): Target {
   }
   const tableName = options.table ?? env.TABLE_NAME ?? (local ? DEFAULT_TABLE : undefined);
   if (tableName === undefined) {
-    throw new OperatorError('name the table: --table <name> or TABLE_NAME (or --lambda-env)');
+    throw new OperatorError(
+      "name the target: --table <name> or TABLE_NAME (or --lambda-env <file>) for a deployment's table, or --endpoint <url> for npm start's DynamoDB Local (npm start prints its address)",
+    );
   }
   let authority: unknown = local ? localAuthority(localBaseUrl(env)) : undefined;
   if (env.AUTHORITY_CONFIG !== undefined) {

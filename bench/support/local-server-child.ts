@@ -4,12 +4,16 @@
  * do not share an event loop. Reports `{ url }` over IPC; a `'stop'` message closes it (and
  * lets `--cpu-prof` write its profile).
  *
- * Environment: DYNAMODB_ENDPOINT, TABLE_NAME, WEBHOOK_SECRET, AUTHORITY_CONFIG.
+ * Environment: DYNAMODB_ENDPOINT, TABLE_NAME, WEBHOOK_SECRET, AUTHORITY_CONFIG; TIMER_STORE=1
+ * sets timers in the table's timer store as `npm start`'s local driver does (else they are only
+ * remembered).
  */
 
 import { startLocalServer } from '#functions/local/server.js';
 import { makeCaseEngine } from '#kernel/engine/bound.js';
+import { makeDocumentClient } from '#platform/clients.js';
 import { parseConfig } from '#platform/config.js';
+import { DynamoTimerStore } from '#platform/dynamodb/timer-store.js';
 import { logger } from '#platform/logger.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -18,7 +22,19 @@ async function main(): Promise<void> {
   const cfg = parseConfig(process.env);
   // Rejections log at INFO by design; a bench wants only trouble on its console.
   logger.setLogLevel('WARN');
+  const timers =
+    process.env.TIMER_STORE === '1'
+      ? new DynamoTimerStore(makeDocumentClient({ endpoint: cfg.dynamoEndpoint }), cfg.tableName)
+      : undefined;
   const server = await startLocalServer({
+    ...(timers === undefined
+      ? {}
+      : {
+          scheduler: {
+            schedule: (list) => timers.put(list),
+            cancel: (names) => timers.delete(names),
+          },
+        }),
     port: 0,
     dynamoEndpoint: cfg.dynamoEndpoint as string,
     tableName: cfg.tableName,

@@ -11,9 +11,10 @@ import { parse } from 'csv-parse';
 import { ValidationError } from '#kernel/errors.js';
 import { MAX_BODY_BYTES, parseJson } from '#platform/body.js';
 import { MalformedJsonError, PayloadTooLargeError } from '#platform/errors.js';
+import { checkColumns, suggestions } from './columns.js';
 import type { CsvShape } from './csv-shape.js';
 import type { ImportRow } from './import-file.js';
-import { shapeForHeader } from './shapes.js';
+import { shapeForHeader, UnknownHeaderError } from './shapes.js';
 
 /**
  * An NDJSON line parsed (the event body as the API would receive it), a CSV record keyed by
@@ -29,6 +30,8 @@ export interface FileRows {
   /** Rows in file order, from `fromLine` on; `bytesRead()` grows as the file is read. */
   rows: AsyncIterable<SourceRow>;
   bytesRead(): number;
+  /** CSV columns the shape does not use (listed once, as ignored). */
+  ignored: string[];
 }
 
 export interface ReadOptions {
@@ -36,6 +39,8 @@ export interface ReadOptions {
   shapes: readonly CsvShape[];
   /** Skip the lines before this one (resuming an import). @default 1 */
   fromLine?: number;
+  /** Refuse a CSV column the shape does not use (else it is ignored, unless misspelt). */
+  strict?: boolean;
 }
 
 /** A CSV header that fits no shape, or an empty file: the file as a whole is unusable. */
@@ -82,9 +87,10 @@ export async function openRows(
       format: 'ndjson',
       rows: ndjsonRows(counted(), fromLine),
       bytesRead: () => counter.bytes,
+      ignored: [],
     };
   }
-  return csvRows(counted(), options.shapes, fromLine, () => counter.bytes);
+  return csvRows(counted(), options, fromLine, () => counter.bytes);
 }
 
 async function* ndjsonRows(source: AsyncIterable<Buffer>, fromLine: number) {
@@ -162,12 +168,13 @@ const MAX_RECORD_BYTES = MAX_BODY_BYTES;
 
 async function csvRows(
   source: AsyncIterable<Buffer>,
-  shapes: readonly CsvShape[],
+  { shapes, strict }: ReadOptions,
   fromLine: number,
   bytesRead: () => number,
 ): Promise<FileRows> {
   const skipped: SourceRow[] = [];
   let shape: CsvShape | undefined;
+  let ignored: string[] = [];
   const parser = Readable.from(source).pipe(
     parse({
       bom: true,
@@ -189,8 +196,16 @@ async function csvRows(
         );
         return undefined;
       },
+      // The header is checked before any row is read: a misspelt column refuses the file.
       columns: (header: string[]) => {
-        shape = shapeForHeader(header, shapes);
+        try {
+          shape = shapeForHeader(header, shapes);
+        } catch (error) {
+          const hints = error instanceof UnknownHeaderError ? suggestions(header, shapes) : [];
+          if (hints.length === 0) throw error;
+          throw new UnknownHeaderError(`${hints.join('; ')}; ${(error as Error).message}`);
+        }
+        ignored = checkColumns(header, shape, strict).ignored;
         return header.map((h) => h.trim());
       },
     }),
@@ -226,7 +241,7 @@ async function csvRows(
     }
     yield* before(Number.POSITIVE_INFINITY);
   }
-  return { format: 'csv', shape, rows: rows(), bytesRead };
+  return { format: 'csv', shape, rows: rows(), bytesRead, ignored };
 }
 
 function unreadable(line: number, error: Error): SourceRow {

@@ -6,9 +6,12 @@
  * 1. `<key>.report.json` objects are the importer's own output: ignored.
  * 2. The checkpoint of this object version says where to start (line 1 the first time) and
  *    whether it is done (a redelivered notification then does nothing).
- * 3. Rows are imported through `importRows` (the webhook's use case); the checkpoint is saved
- *    every `checkpointEvery` rows, so a crash loses little, and when the invocation has less
- *    than `marginMs` left, it is saved and `continueLater` re-invokes the function.
+ * 3. Rows are imported through `importRows` (the webhook's use case, cases side by side); their
+ *    outcomes come back in file order, so the checkpoint saved every `checkpointEvery` rows
+ *    means every line before its `nextLine` is done (the lines after it that were done too are
+ *    replayed on resuming: recorded, so unchanged, never applied twice), and a crash loses
+ *    little. When the invocation has less than `marginMs` left, the rows under way finish, the
+ *    checkpoint is saved and `continueLater` re-invokes the function.
  * 4. At the end the report is written and the checkpoint marked done.
  */
 import type { GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
@@ -38,6 +41,8 @@ export interface ObjectRunDeps {
   marginMs?: number;
   /** At most this many refusals and warnings listed in the report (a checkpoint is one item). @default 200 */
   listLimit?: number;
+  /** Rows of different cases imported at once. @default DEFAULT_CONCURRENCY */
+  concurrency?: number;
 }
 
 export type ObjectOutcome = 'ignored' | 'already-done' | 'continued' | 'done';
@@ -60,6 +65,7 @@ export async function importObject(
   const body = await read(deps.s3, object);
   let format: ReportJson['format'] = 'ndjson';
   let shape: string | undefined;
+  let ignoredColumns: string[] = [];
   const checkpoint = (nextLine: number, done: boolean): ImportCheckpoint => ({
     nextLine,
     done,
@@ -74,11 +80,13 @@ export async function importObject(
     const rows = await openRows(body, { shapes: availableShapes(EVENT_TYPES), fromLine });
     format = rows.format;
     shape = rows.shape?.name;
+    ignoredColumns = rows.ignored;
     let since = 0;
     const every = deps.checkpointEvery ?? 500;
     const result = await importRows(rows.rows, deps.ingest, {
       shape: rows.shape,
       shouldStop: () => remainingMs() < (deps.marginMs ?? 60_000),
+      ...(deps.concurrency === undefined ? {} : { concurrency: deps.concurrency }),
       onRow: async (outcome) => {
         report.add(outcome);
         tally.rows++;
@@ -118,7 +126,11 @@ export async function importObject(
   } finally {
     destroy(body);
   }
-  await write(deps.s3, object, report.toJson({ format, shape, dryRun: false }, { tally }));
+  await write(
+    deps.s3,
+    object,
+    report.toJson({ format, shape, dryRun: false, ignoredColumns }, { tally }),
+  );
   await deps.progress.save(object, checkpoint(0, true), deps.clock.now());
   if (tally.refused > 0) {
     deps.metrics?.count('ImportRowsRefused', tally.refused);

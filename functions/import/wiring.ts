@@ -1,7 +1,8 @@
 /**
  * An import's dependencies: the events Lambda's own (`ingestDeps`: the same use case, store,
  * directory, engine and scheduler), or for a dry run the same over an in-memory overlay that
- * reads the real table and writes nothing (`#adapters/memory/overlay.js`). Shared by the CLI
+ * reads the real table and writes nothing (`#platform/memory/overlay.js`); a real run adds the
+ * import's batched calls on the table (`dynamo-import-store.ts`). Shared by the CLI
  * (`bin/import.ts`) and the drop bucket's Lambda.
  */
 
@@ -14,6 +15,7 @@ import { lazyClient } from '#platform/lazy.js';
 import { powertoolsLog } from '#platform/logger.js';
 import { dryRunStores, type Preview } from '#platform/memory/overlay.js';
 import { makeEventBridgeScheduler } from '#platform/scheduler/index.js';
+import { DynamoImportStore } from './dynamo-import-store.js';
 import type { ImportDeps } from './import-file.js';
 import { DynamoImportProgress } from './progress-store.js';
 import type { ObjectRunDeps } from './run-object.js';
@@ -31,7 +33,10 @@ export interface ImportRun {
 
 export function importDeps(wiring: ImportWiring): ImportRun {
   const real = ingestDeps(wiring);
-  if (wiring.dryRun !== true) return { deps: real };
+  if (wiring.dryRun !== true)
+    return {
+      deps: { ...real, importStore: new DynamoImportStore(wiring.client, wiring.tableName) },
+    };
   const dry = dryRunStores({
     store: real.store,
     people: new DynamoDirectory(wiring.client, wiring.tableName),
@@ -65,13 +70,13 @@ export async function awsImportObjectDeps(): Promise<ObjectRunDeps> {
   if (functionName === undefined) throw new Error('AWS_LAMBDA_FUNCTION_NAME is not set');
   return {
     s3: await s3(),
-    ingest: ingestDeps({
+    ingest: importDeps({
       client,
       tableName: cfg.tableName,
       engine: await awsEngine(),
       scheduler: makeEventBridgeScheduler(cfg),
       clock: systemClock,
-    }),
+    }).deps,
     progress: new DynamoImportProgress(client, cfg.tableName),
     clock: systemClock,
     log: powertoolsLog,

@@ -203,8 +203,10 @@ describe('timescales import into a running local mode', () => {
     expect(await snapshot(client, tableName)).toBe(before);
     expect(dry.stdout).toContain('new.ndjson (NDJSON events): 2 rows — 2 would be imported');
     expect(dry.stdout).toContain('Cases: 1 would be created, 0 updated');
-    expect(dry.stdout).toContain(
-      'C-3001 (created): lado-notification.A-9 open due 2030-03-05T08:00:00.000Z',
+    // Due 24 hours after 08:00 on Monday 4 March 2030, in London time (GMT until 31 March),
+    // with the engine's explanation under it
+    expect(dry.stdout).toMatch(
+      /^ {2}C-3001 \(created\)\n {4}lado-notification\.A-9: open, due Tuesday 5 March 2030, 08:00 \(GMT\)\n {6}\S/m,
     );
   });
 
@@ -226,5 +228,44 @@ describe('timescales import into a running local mode', () => {
     expect(flag.stderr).toContain('--close-missing needs --snapshot');
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--snapshot');
+  });
+
+  it('refuses a misspelt column with exit code 2 before writing anything; lists extract columns once', async () => {
+    // Prepare: a high-risk joint case whose two columns are misspelt, the same row spelt right
+    // beside columns of an SSD extract the import does not use
+    const dir = mkdtempSync(join(tmpdir(), 'import-columns-'));
+    const misspelt = join(dir, 'misspelt.csv');
+    writeFileSync(
+      misspelt,
+      'case_id,opened_at,team,risk_levle,joint_with_mental_heath\nC-3101,2030-01-10,north,high,Y\n',
+    );
+    const extract = join(dir, 'extract.csv');
+    writeFileSync(
+      extract,
+      'case_id,opened_at,team,risk_level,la_code,extract_date\nC-3102,2030-01-10,north,high,E09,2030-02-01\n',
+    );
+    const before = await snapshot(client, tableName);
+
+    // Act
+    const refused = await timescales('import', misspelt);
+    const strict = await timescales('import', extract, '--strict');
+    const after = await snapshot(client, tableName);
+    const lenient = await timescales('import', extract);
+
+    // Assess: both refusals exit 2 and write nothing; without --strict the row lands and the
+    // unused columns are named once, on stderr
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      'column `risk_levle` is not known — did you mean `risk_level`?; column `joint_with_mental_heath` is not known — did you mean `joint_with_mental_health`?',
+    );
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toContain(
+      'columns `la_code`, `extract_date` are not known to the cases shape (--strict refuses them)',
+    );
+    expect(after).toBe(before);
+    expect(lenient.code, lenient.stderr).toBe(0);
+    expect(lenient.stderr).toBe(
+      'timescales: extract.csv: 2 columns ignored (the cases shape does not use them): `la_code`, `extract_date`\n',
+    );
   });
 });

@@ -184,9 +184,12 @@ describe('a failure that is not the row’s', () => {
   it('stops the import instead of refusing every row (the store unreachable)', async () => {
     // Prepare: a store whose reads fail as a network would
     const d = deps();
-    d.store.loadEventAndCase = async () => {
+    const unreachable = async () => {
       throw new Error('connect ECONNREFUSED 127.0.0.1:8000');
     };
+    d.store.loadEventAndCase = unreachable;
+    d.store.getEventRecord = unreachable;
+    d.store.loadCase = unreachable;
 
     // Act / Assess
     await expect(run(CASES, d)).rejects.toThrow(/ECONNREFUSED/);
@@ -269,6 +272,8 @@ describe('a dry run', () => {
         rule: 'lado-notification',
         status: 'open',
         dueAt: '2026-03-03T08:00:00.000Z',
+        // How it was worked out, in the engine's own words (shown as they are)
+        explain: expect.arrayContaining([expect.any(String)]),
       },
     ]);
     // Its reminders at 50 % (20:00) and 75 % (02:00) of the 24 hours, and at the due time

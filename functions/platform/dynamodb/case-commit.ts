@@ -44,51 +44,12 @@ export interface CaseTable {
 export async function writeCaseCommit(table: CaseTable, commit: CaseCommit): Promise<void> {
   const { caseId, expectedVersion } = commit;
   const version = expectedVersion + 1;
-  const now = commit.now.toISOString();
   const items: TransactItem[] = [];
   if (commit.event !== undefined)
     items.push(eventRecordPut(table.tableName, commit.event, commit.now));
   const caseIndex = items.length;
-  items.push({
-    Put: {
-      TableName: table.tableName,
-      Item: {
-        ...keys.case(caseId),
-        // gsi1: open cases by id, for a snapshot import's reconciliation.
-        ...keys.caseIndex(commit.after.status, caseId),
-        entity: 'case',
-        caseId,
-        version,
-        updatedAt: now,
-        aggregate: commit.afterJson ?? serializeAggregate(commit.after),
-        ...(commit.event === undefined ? {} : { lastEventId: commit.event.eventId }),
-      },
-      ...(expectedVersion === 0
-        ? { ConditionExpression: 'attribute_not_exists(pk)' }
-        : {
-            ConditionExpression: '#version = :expected',
-            ExpressionAttributeNames: { '#version': 'version' },
-            ExpressionAttributeValues: { ':expected': expectedVersion },
-          }),
-    },
-  });
-
-  // One audit item per commit (its entries as a list) keeps the transaction small.
-  if (commit.audit.length > 0) {
-    items.push({
-      Put: {
-        TableName: table.tableName,
-        Item: {
-          ...keys.audit(caseId, version),
-          entity: 'audit',
-          caseId,
-          version,
-          entries: commit.audit.map(toAuditRecord),
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    });
-  }
+  items.push(casePut(table.tableName, commit, expectedVersion, version));
+  if (commit.audit.length > 0) items.push(auditPut(table.tableName, commit, version));
 
   // The reminder timers the change planned and cancelled: new keys, so no condition.
   if (commit.reminderLines !== undefined && commit.reminderLines.length > 0) {
@@ -132,6 +93,129 @@ export async function writeCaseCommit(table: CaseTable, commit: CaseCommit): Pro
   await writeAll(table, projections.slice(room));
 }
 
+/** Commits too many items for one transaction to hold them all. */
+export class CommitTooLargeError extends Error {
+  override readonly name = 'CommitTooLargeError';
+}
+
+/**
+ * Consecutive commits of one case (versions v+1 … v+k, each with its event record and audit
+ * item) as ONE TransactWriteItems: the table ends exactly as if each had been committed in turn
+ * — every event record, every version's audit item, the case at v+k — with the report's
+ * counters and the deadline projections changed once, from the first commit's `before` to the
+ * last one's `after` (counters add up, projections are rewritten from the aggregate). Nothing is
+ * written when it would take more items than one transaction holds (`CommitTooLargeError`):
+ * the caller commits them one at a time instead.
+ */
+export async function writeCaseCommits(
+  table: CaseTable,
+  commits: readonly CaseCommit[],
+): Promise<void> {
+  const first = commits[0];
+  const last = commits.at(-1);
+  if (first === undefined || last === undefined) return;
+  if (commits.length === 1) return writeCaseCommit(table, first);
+  const { caseId, expectedVersion } = first;
+  commits.forEach((c, i) => {
+    if (c.caseId !== caseId || c.expectedVersion !== expectedVersion + i)
+      throw new Error(`commits of ${caseId} are not consecutive versions`);
+  });
+  const items: TransactItem[] = [];
+  const eventIndexes: number[] = [];
+  for (const c of commits) {
+    if (c.event === undefined) continue;
+    eventIndexes.push(items.length);
+    items.push(eventRecordPut(table.tableName, c.event, c.now));
+  }
+  const caseIndex = items.length;
+  const lastEvent = commits.findLast((c) => c.event !== undefined)?.event;
+  items.push(
+    casePut(
+      table.tableName,
+      { ...last, event: lastEvent },
+      expectedVersion,
+      expectedVersion + commits.length,
+    ),
+  );
+  commits.forEach((c, i) => {
+    if (c.audit.length > 0) items.push(auditPut(table.tableName, c, expectedVersion + i + 1));
+  });
+  const net = { caseId, before: first.before, after: last.after };
+  items.push(
+    ...reportDeltas(deadlinesOf(net.before), deadlinesOf(net.after)).map((delta) =>
+      reportUpdate(table.tableName, delta),
+    ),
+  );
+  items.push(...projectionWrites(table.tableName, caseId, net));
+  if (items.length > MAX_TRANSACT_ITEMS)
+    throw new CommitTooLargeError(`${items.length} items for ${commits.length} commits`);
+  try {
+    await table.client.send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) {
+      const reasons = error.CancellationReasons ?? [];
+      const taken = eventIndexes.find((i) => reasons[i]?.Code === 'ConditionalCheckFailed');
+      const event = taken === undefined ? undefined : items[taken]?.Put?.Item?.eventId;
+      if (typeof event === 'string') throw new EventAlreadyRecordedError(event);
+    }
+    throw translateCancellation(error, undefined, caseIndex, first);
+  }
+}
+
+/** The case item at `version`, conditional on the version read (absent for a new case). */
+function casePut(
+  tableName: string,
+  commit: Pick<CaseCommit, 'caseId' | 'after' | 'afterJson' | 'event' | 'now'>,
+  expectedVersion: number,
+  version: number,
+): TransactItem {
+  const { caseId } = commit;
+  return {
+    Put: {
+      TableName: tableName,
+      Item: {
+        ...keys.case(caseId),
+        // gsi1: open cases by id, for a snapshot import's reconciliation.
+        ...keys.caseIndex(commit.after.status, caseId),
+        entity: 'case',
+        caseId,
+        version,
+        updatedAt: commit.now.toISOString(),
+        aggregate: commit.afterJson ?? serializeAggregate(commit.after),
+        ...(commit.event === undefined ? {} : { lastEventId: commit.event.eventId }),
+      },
+      ...(expectedVersion === 0
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : {
+            ConditionExpression: '#version = :expected',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':expected': expectedVersion },
+          }),
+    },
+  };
+}
+
+/** One audit item per commit (its entries as a list) keeps the transaction small. */
+function auditPut(
+  tableName: string,
+  commit: Pick<CaseCommit, 'caseId' | 'audit'>,
+  version: number,
+): TransactItem {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: {
+        ...keys.audit(commit.caseId, version),
+        entity: 'audit',
+        caseId: commit.caseId,
+        version,
+        entries: commit.audit.map(toAuditRecord),
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
 async function writeReportOverflow(
   table: CaseTable,
   caseId: string,
@@ -167,7 +251,11 @@ async function writeAll(table: CaseTable, writes: TransactItem[]): Promise<void>
 }
 
 /** The deadline projections a commit changes: puts for new or changed ones, deletes for gone ones. */
-function projectionWrites(tableName: string, caseId: string, commit: CaseCommit): TransactItem[] {
+function projectionWrites(
+  tableName: string,
+  caseId: string,
+  commit: Pick<CaseCommit, 'before' | 'after'>,
+): TransactItem[] {
   const writes: TransactItem[] = [];
   const before = new Map(
     deadlinesOf(commit.before).map((d) => [d.id, JSON.stringify(toDeadlineRecord(d))]),

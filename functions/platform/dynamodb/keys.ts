@@ -175,6 +175,12 @@ export const importProgress = (bucket: string, key: string, version: string) => 
   sk: `PROGRESS#${version}`,
 });
 
+/**
+ * The case version whose timers an import last saw set (the import's own mark, in the case's
+ * partition): a re-imported row of a case still at that version needs no timers re-set.
+ */
+export const importSettled = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'IMPORT#SETTLED' });
+
 /** How long an event's idempotency record is kept (DynamoDB TTL deletes it afterwards). */
 export const EVENT_RECORD_TTL_DAYS = 90;
 

@@ -120,7 +120,14 @@ export class OverlayDirectory implements DirectoryWriter, Pick<Directory, 'getPe
 export interface PreviewCase {
   caseId: string;
   change: 'created' | 'updated';
-  clocks: { deadlineId: string; rule: string; status: string; dueAt: string }[];
+  clocks: {
+    deadlineId: string;
+    rule: string;
+    status: string;
+    dueAt: string;
+    /** How the due time was worked out, as the engine explains it. */
+    explain: string[];
+  }[];
 }
 
 export interface PreviewReminder {
@@ -170,6 +177,7 @@ export function dryRunStores(base: { store: CaseStore; people: Pick<Directory, '
               rule: d.rule,
               status: d.status,
               dueAt: d.dueAt.toISOString(),
+              explain: d.explain,
             })),
         });
       }

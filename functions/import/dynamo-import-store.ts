@@ -1,0 +1,164 @@
+/**
+ * The import's store calls (`ImportStore`) on the single table, in as few round trips as they
+ * can take:
+ *
+ * - reads: the event records, case item and settled mark of a stretch of rows, in a strongly
+ *   consistent BatchGetItem shared with the other stretches asking in the same turn of the
+ *   event loop (up to 100 keys a call), so a snapshot's unchanged rows cost a fraction of a
+ *   call each;
+ * - commits: a stretch's commits in ONE TransactWriteItems (`writeCaseCommits`);
+ * - after the timers are set: the reminder audit lines and the settled mark, gathered with
+ *   other cases' into BatchWriteItems (`WriteCoalescer`).
+ */
+import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CaseCommit } from '#kernel/ports.js';
+import type { EventRecord } from '#kernel/records.js';
+import { batchWriteAll, untilProcessed } from '#platform/dynamodb/batch.js';
+import { busyAware } from '#platform/dynamodb/busy.js';
+import { type CaseTable, writeCaseCommits } from '#platform/dynamodb/case-commit.js';
+import { deserializeAggregate } from '#platform/dynamodb/codec.js';
+import { fromEventItem } from '#platform/dynamodb/event-records.js';
+import * as keys from '#platform/dynamodb/keys.js';
+import { reminderAuditItems } from '#platform/dynamodb/reminder-audit.js';
+import { WriteCoalescer } from '#platform/dynamodb/timer-store.js';
+import type { AuditBatch, CaseRead, ImportStore } from './ports.js';
+
+type Key = { pk: string; sk: string };
+type Item = Record<string, unknown>;
+
+/** BatchWriteItems of settled cases' audit lines and marks in flight at once. */
+const WRITES_IN_FLIGHT = 4;
+
+/** DynamoDB's limit on keys in one BatchGetItem. */
+const BATCH_GET_LIMIT = 100;
+
+export class DynamoImportStore implements ImportStore {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly table: CaseTable;
+  private readonly reads: BatchReader;
+  private readonly writes: WriteCoalescer;
+  private sequence = 0;
+
+  constructor(client: DynamoDBDocumentClient, tableName: string) {
+    this.client = busyAware(client);
+    this.table = { client: this.client, tableName, batchRetry: {} };
+    this.reads = new BatchReader(this.client, tableName);
+    this.writes = new WriteCoalescer(
+      (requests) => batchWriteAll(this.client, tableName, requests, 'import reminder audit'),
+      WRITES_IN_FLIGHT,
+    );
+  }
+
+  async readCase(caseId: string, eventIds: readonly string[]): Promise<CaseRead> {
+    const wanted = [...eventIds.map(keys.event), keys.case(caseId), keys.importSettled(caseId)];
+    const found = await this.reads.get(wanted);
+    const records = new Map<string, EventRecord>();
+    eventIds.forEach((id, i) => {
+      const item = found[i];
+      if (item !== undefined) records.set(id, fromEventItem(item));
+    });
+    const caseItem = found[eventIds.length];
+    const settled = found[eventIds.length + 1];
+    return {
+      records,
+      stored:
+        caseItem === undefined
+          ? undefined
+          : {
+              caseId,
+              version: caseItem.version as number,
+              aggregate: deserializeAggregate(caseItem.aggregate as string),
+              updatedAt: caseItem.updatedAt as string,
+              serialized: caseItem.aggregate as string,
+            },
+      settledVersion: settled?.version as number | undefined,
+    };
+  }
+
+  commitCases(commits: readonly CaseCommit[]): Promise<void> {
+    return writeCaseCommits(this.table, commits);
+  }
+
+  async settle(caseId: string, audit: readonly AuditBatch[], version?: number): Promise<void> {
+    const items: Item[] = audit.flatMap((batch) =>
+      reminderAuditItems(batch.entries, batch.caseVersion, () => this.sequence++),
+    );
+    if (version !== undefined)
+      items.push({ ...keys.importSettled(caseId), entity: 'import-settled', caseId, version });
+    await this.writes.submit(items.map((Item) => ({ PutRequest: { Item } })));
+  }
+}
+
+/**
+ * Strongly consistent reads from concurrent callers, gathered for one turn of the event loop
+ * and sent as BatchGetItems of up to 100 keys (a caller's keys are never split across calls).
+ */
+class BatchReader {
+  private waiting: {
+    keys: Key[];
+    done: (items: (Item | undefined)[]) => void;
+    fail: (e: unknown) => void;
+  }[] = [];
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  get(wanted: Key[]): Promise<(Item | undefined)[]> {
+    return new Promise((done, fail) => {
+      if (this.waiting.length === 0) setImmediate(() => this.flush());
+      this.waiting.push({ keys: wanted, done, fail });
+    });
+  }
+
+  private flush(): void {
+    const asked = this.waiting;
+    this.waiting = [];
+    let batch: typeof asked = [];
+    let size = 0;
+    for (const request of asked) {
+      if (size + request.keys.length > BATCH_GET_LIMIT && batch.length > 0) {
+        void this.send(batch);
+        batch = [];
+        size = 0;
+      }
+      batch.push(request);
+      size += request.keys.length;
+    }
+    if (batch.length > 0) void this.send(batch);
+  }
+
+  private async send(
+    requests: {
+      keys: Key[];
+      done: (items: (Item | undefined)[]) => void;
+      fail: (e: unknown) => void;
+    }[],
+  ): Promise<void> {
+    const id = (k: Key) => `${k.pk}\n${k.sk}`;
+    const unique = new Map<string, Key>();
+    for (const r of requests) for (const k of r.keys) unique.set(id(k), k);
+    const found = new Map<string, Item>();
+    try {
+      await untilProcessed(
+        [...unique.values()],
+        async (Keys) => {
+          const out = await this.client.send(
+            new BatchGetCommand({
+              RequestItems: { [this.tableName]: { Keys, ConsistentRead: true } },
+            }),
+          );
+          for (const item of out.Responses?.[this.tableName] ?? [])
+            found.set(id(item as Key), item);
+          return out.UnprocessedKeys?.[this.tableName]?.Keys as Key[] | undefined;
+        },
+        'import BatchGetItem',
+      );
+    } catch (error) {
+      for (const r of requests) r.fail(error);
+      return;
+    }
+    for (const r of requests) r.done(r.keys.map((k) => found.get(id(k))));
+  }
+}
