@@ -4,6 +4,7 @@ import { getCaseReminders } from '#functions/read/read-queries.js';
 import { maySeeClock, type Viewer } from '#kernel/access.js';
 import { ForbiddenError, NotFoundError } from '#kernel/errors.js';
 import type { AuditRecord } from '#kernel/records.js';
+import { type DeliveryRow, deliveryRows } from '#kernel/reminders/delivery-view.js';
 import { type ClockRow, clockRow, type ManagerDeps } from './manager-views.js';
 
 /** A worker on the case, named from the directory. */
@@ -37,6 +38,8 @@ export interface CasePage {
   deadlines: (ClockRow & { startedAt?: string; explain: string[]; lateness?: string })[];
   planned: Awaited<ReturnType<typeof getCaseReminders>>['reminders'];
   reminderEvents: ReminderEvent[];
+  /** Whether each message reached its person (`delivery.njk`). */
+  delivery: DeliveryRow[];
   audit: AuditRecord[];
   names: Record<string, string>;
 }
@@ -121,6 +124,7 @@ export async function casePage(
     })),
     planned: planned.reminders,
     reminderEvents,
+    delivery: deliveryRows(audit, names),
     audit,
     names,
   };

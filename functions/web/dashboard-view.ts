@@ -5,6 +5,7 @@ import { DAY_MS } from '#kernel/calendar/days.js';
 import { localDay, localToUtc } from '#kernel/calendar/london.js';
 import { everyPage } from '#kernel/paging.js';
 import type { UnroutedReminder } from '#kernel/records.js';
+import { missingWords } from '#kernel/reminders/delivery-view.js';
 import { type ClockRow, listed, type ManagerDeps, type Slice, titleOf } from './manager-views.js';
 
 export interface Section {
@@ -85,9 +86,7 @@ async function unroutedRows(viewer: Viewer, now: Date, deps: ManagerDeps): Promi
       title: titleOf(u.rule, deps),
       team: u.team,
       at: u.at.toISOString(),
-      missing: u.missing
-        .map((m) => `${m.reason.replaceAll('-', ' ')}${m.role === undefined ? '' : ` (${m.role})`}`)
-        .join('; '),
+      missing: u.missing.map(missingWords).join('; '),
       fix: u.fix.join('; '),
       fallback: u.fallback,
     }));

@@ -3,7 +3,7 @@
  * per clock with its status now, as an email (plain text and HTML grouped by status).
  */
 import { type Calendar, CalendarRangeError } from '../calendar/index.js';
-import { type EmailCell, emailHtml } from './email-layout.js';
+import { type EmailCell, type EmailLayout, emailHtml } from './email-layout.js';
 import {
   clockName,
   type EmailContent,
@@ -168,7 +168,7 @@ export function renderDigest(
         `${alertsOf(c)}.${acknowledgementText(c)}`,
       ]),
   })).filter((g) => g.rows.length > 0);
-  const html = emailHtml({
+  const layout: EmailLayout = {
     authority,
     heading: subject,
     urgent: groups.some((g) => g.title === DIGEST_GROUPS[0][1]),
@@ -181,6 +181,6 @@ export function renderDigest(
       groups,
     },
     footer: 'Sent by Timescales. Case references only; see each case record for details.',
-  });
-  return { subject, text: `${text}\n`, html };
+  };
+  return { subject, text: `${text}\n`, html: emailHtml(layout), layout };
 }

@@ -6,7 +6,7 @@
  */
 import { MONTHS, WEEKDAYS } from '../calendar/days.js';
 import { offsetAt } from '../calendar/london.js';
-import { emailHtml } from './email-layout.js';
+import { type EmailLayout, emailHtml } from './email-layout.js';
 import { type Invitation, renderInvitation } from './invitation.js';
 
 export type ReminderMoment =
@@ -76,6 +76,8 @@ export interface EmailContent {
   subject: string;
   text: string;
   html: string;
+  /** The parts the HTML was made from (a provider with its own layout renders them itself). */
+  layout?: EmailLayout;
   /** RFC 5545 text (`METHOD:REQUEST`), when the reminder carries an invitation. */
   ics?: string;
 }
@@ -222,7 +224,7 @@ export function renderEmail(input: MessageInput): EmailContent {
     '',
     'Sent by Timescales. This message carries the case reference only; see the case record for details.',
   ];
-  const html = emailHtml({
+  const layout: EmailLayout = {
     authority: input.authority,
     heading: `${prefix}${headline(input)}`,
     urgent: input.urgent || input.moment === 'breach',
@@ -255,8 +257,9 @@ export function renderEmail(input: MessageInput): EmailContent {
           ],
     after: edtLine === undefined ? [] : [edtLine],
     footer: SENT_BY,
-  });
-  const content: EmailContent = { subject, text: `${lines.join('\n')}\n`, html };
+  };
+  const html = emailHtml(layout);
+  const content: EmailContent = { subject, text: `${lines.join('\n')}\n`, html, layout };
   if (input.invite !== undefined)
     content.ics = renderInvitation(
       {
