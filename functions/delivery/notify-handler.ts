@@ -22,8 +22,8 @@ import { errorResult } from '#platform/respond.js';
 import { NotifyDeliveryReceipt, NotifyReceivedText } from '#schemas/notify.js';
 import { ROUTES, routeKey } from '#schemas/routes.js';
 import { checkBearer, e164, notifyReceipt, parseCallback } from './notify-callbacks.js';
+import { awsNotifyDeps, type NotifyHandlerDeps } from './notify-wiring.js';
 import { recordReceipt } from './record-receipt.js';
-import { awsNotifyDeps, type NotifyHandlerDeps } from './wiring.js';
 
 export type NotifyHandler = LambdaHandler<APIGatewayProxyEventV2, HttpResult>;
 

@@ -1,27 +1,16 @@
 /**
- * The delivery feature's dependencies: the receipt store, the follow-ups (the fire path,
- * asked to follow up a person not told), and for GOV.UK Notify's callbacks their bearer
- * token, acknowledging by a received text, and the invitations the API serves. AWS and local
+ * The delivery feature's dependencies: the receipt store and the follow-ups (the fire path,
+ * asked to follow up a person not told); GOV.UK Notify's callbacks add theirs in
+ * `notify-wiring.ts` (a bundle names only the settings its function is given). AWS and local
  * mode build through the same functions; local mode passes its own follow-ups (the fire
  * handler in its process) and clock.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AckDeps } from '#functions/alerts/acknowledge-alert.js';
-import { ackDeps } from '#functions/alerts/wiring.js';
 import { type Clock, type Log, type Metrics, systemClock } from '#kernel/ports.js';
-import { documentClient, secretString } from '#platform/aws.js';
-import {
-  authorityVars,
-  config,
-  followUpVars,
-  notifyCallbackVars,
-  scheduleGroupVars,
-  tableVars,
-} from '#platform/config.js';
-import { DynamoInvitations } from '#platform/dynamodb/invitations.js';
+import { documentClient } from '#platform/aws.js';
+import { config, followUpVars, tableVars } from '#platform/config.js';
 import { lazy } from '#platform/lazy.js';
 import { powertoolsLog } from '#platform/logger.js';
-import { makeEventBridgeCanceller } from '#platform/scheduler/index.js';
 import type { FollowUp, FollowUps, ReceiptDeps } from './ports.js';
 import { DynamoReceiptStore } from './receipt-store.js';
 
@@ -43,30 +32,6 @@ export function receiptDeps(wiring: DeliveryWiring): ReceiptDeps {
     log: wiring.log ?? powertoolsLog,
     metrics: wiring.metrics,
     settled: wiring.settled,
-  };
-}
-
-/** GOV.UK Notify's callbacks and the invitations the API serves. */
-export interface NotifyHandlerDeps {
-  receipts: ReceiptDeps;
-  /** The callbacks' bearer token; none: Notify is not this deployment's provider (404). */
-  callbackToken: string | undefined;
-  /** Acknowledging an alert by a received text message. */
-  acks: AckDeps;
-  invitations: { get(token: string): Promise<string | undefined> };
-}
-
-export function notifyHandlerDeps(
-  wiring: DeliveryWiring & {
-    callbackToken: string | undefined;
-    acks: AckDeps;
-  },
-): NotifyHandlerDeps {
-  return {
-    receipts: receiptDeps(wiring),
-    callbackToken: wiring.callbackToken,
-    acks: wiring.acks,
-    invitations: new DynamoInvitations(wiring.client, wiring.tableName),
   };
 }
 
@@ -102,29 +67,5 @@ export function awsReceiptDeps(metrics: Metrics): ReceiptDeps {
     tableName: cfg.tableName,
     followUps: new LambdaFollowUps(cfg.followUpFunctionArn),
     metrics,
-  });
-}
-
-/** Notify's callbacks' function in AWS, from the environment (the token from Secrets Manager). */
-export async function awsNotifyDeps(metrics: Metrics): Promise<NotifyHandlerDeps> {
-  const cfg = config(tableVars, authorityVars, scheduleGroupVars, notifyCallbackVars, followUpVars);
-  const client = documentClient();
-  const token =
-    cfg.notifyCallback.token ??
-    (cfg.notifyCallback.tokenArn === undefined
-      ? undefined
-      : await secretString(cfg.notifyCallback.tokenArn));
-  return notifyHandlerDeps({
-    client,
-    tableName: cfg.tableName,
-    followUps: new LambdaFollowUps(cfg.followUpFunctionArn),
-    metrics,
-    callbackToken: token,
-    acks: ackDeps({
-      client,
-      tableName: cfg.tableName,
-      authority: cfg.authority,
-      scheduler: makeEventBridgeCanceller(cfg),
-    }),
   });
 }

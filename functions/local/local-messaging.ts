@@ -24,7 +24,8 @@ import {
   makeHandler as makeNotifyHandler,
   type NotifyHandler,
 } from '#functions/delivery/notify-handler.js';
-import { notifyHandlerDeps, receiptDeps } from '#functions/delivery/wiring.js';
+import { notifyHandlerDeps } from '#functions/delivery/notify-wiring.js';
+import { receiptDeps } from '#functions/delivery/wiring.js';
 import { notifyClient } from '#functions/fire/channels/notify.js';
 import type { Channel, OutboundMessage } from '#functions/fire/ports.js';
 import { notifyFireChannels } from '#functions/fire/wiring.js';

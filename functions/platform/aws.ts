@@ -15,8 +15,11 @@ export const documentClient: () => DynamoDBDocumentClient = lazy(() =>
   makeDocumentClient({ endpoint: config(tableVars).dynamoEndpoint }),
 );
 
-/** The process's engine in AWS (the events and read Lambdas). */
-export const awsEngine: () => Promise<BoundEngine> = lazy(() =>
+/**
+ * The process's engine in AWS (the events and read Lambdas). Pure to esbuild: a bundle that
+ * never asks for the engine drops it, and with it the authority's settings.
+ */
+export const awsEngine: () => Promise<BoundEngine> = /* @__PURE__ */ lazy(() =>
   engineWithStoredFeed(
     documentClient(),
     config(tableVars).tableName,
