@@ -131,7 +131,12 @@ export async function fireUndeliveredDigest(
     timers: [],
     record: (results) => {
       const told = results[0] ?? [];
-      if (told.length > 0 && told.every((r) => r.status === 'duplicate')) return { audit: [] };
+      // Told before, or being told by another follow-up (which lists it).
+      if (
+        told.length > 0 &&
+        told.every((r) => r.status === 'duplicate' || r.status === 'in-flight')
+      )
+        return { audit: [] };
       const fallbackState: UnroutedReminder['fallback'] =
         fallback === undefined ? 'none' : told.some((r) => r.status === 'sent') ? 'sent' : 'failed';
       const missing = reach.failures.map((f) => ({
