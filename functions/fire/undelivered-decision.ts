@@ -206,10 +206,12 @@ export function decideUndelivered(
         ];
   const record = (results: SendResult[][]): UndeliveredRecorded => {
     const told = results[0] ?? [];
-    // Told before (a receipt redelivered, or the step's own routing gap), or being told by
-    // another follow-up (the other channel's receipt, at the same moment), which lists it:
-    // nothing new to list here (an in-flight send retries this follow-up).
-    if (told.length > 0 && told.every((r) => r.status === 'duplicate' || r.status === 'in-flight'))
+    // Being told by another follow-up (the other channel's receipt, at the same moment): that
+    // one lists it and says what was done; this one writes nothing and is retried.
+    if (told.length > 0 && told.some((r) => r.status === 'in-flight'))
+      return { audit: [], outcome: 'duplicate' };
+    // Told before (a receipt redelivered, or the step's own routing gap): nothing new to list.
+    if (told.length > 0 && told.every((r) => r.status === 'duplicate'))
       return {
         audit: [{ entries: [line({ outcome: 'fallback-already-told' })], caseVersion: version }],
         outcome: 'duplicate',
