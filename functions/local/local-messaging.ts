@@ -74,6 +74,8 @@ export interface LocalMessaging {
     | ((sms: { from: string; body: string }) => Promise<{ status: string; alertId?: string }>)
     | undefined;
   settled(): Promise<void>;
+  /** The Notify stand-in's traffic (`notify` mode, once it has started). */
+  notifyTraffic(): Promise<{ taken: number[]; refused: number } | undefined>;
   stop(): Promise<void>;
 }
 
@@ -138,6 +140,7 @@ export function localMessaging(options: LocalMessagingOptions): LocalMessaging {
         return answer.body as { status: string; alertId?: string };
       },
       settled,
+      notifyTraffic: async () => (standIn.started() ? (await standIn.get()).traffic() : undefined),
       stop: async () => {
         await settled();
         if (standIn.started()) await (await standIn.get()).stop();
@@ -169,6 +172,7 @@ export function localMessaging(options: LocalMessagingOptions): LocalMessaging {
     },
     handler,
     settled,
+    notifyTraffic: async () => undefined,
     stop: settled,
   };
 }

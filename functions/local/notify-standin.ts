@@ -66,6 +66,8 @@ export interface NotifyStandIn {
   receiveText(from: string, message: string): Promise<{ status: number; body: unknown }>;
   /** Resolves once every callback in flight (and any they caused) has been answered. */
   settled(): Promise<void>;
+  /** When each request was taken (wall clock, ms) and how many were refused 429 (benchmarks). */
+  traffic(): { taken: number[]; refused: number };
   stop(): Promise<void>;
 }
 
@@ -95,6 +97,8 @@ export async function startNotifyStandIn(options: NotifyStandInOptions): Promise
   const stored: StandInNotification[] = [];
   const received: Record<string, string>[] = [];
   const requests: number[] = [];
+  const taken: number[] = [];
+  let refused = 0;
   const inFlight = new Set<Promise<unknown>>();
   const templates = new Map([
     [options.emailTemplateId, { type: 'email' as const, body: '((body))', subject: '((subject))' }],
@@ -134,7 +138,8 @@ export async function startNotifyStandIn(options: NotifyStandInOptions): Promise
     if (auth !== undefined) return send(res, 403, errors(403, 'AuthError', auth));
     const at = now();
     while (requests.length > 0 && (requests[0] as number) <= at - 60_000) requests.shift();
-    if (requests.length >= limit)
+    if (requests.length >= limit) {
+      refused++;
       return send(
         res,
         429,
@@ -144,7 +149,9 @@ export async function startNotifyStandIn(options: NotifyStandInOptions): Promise
           `Exceeded rate limit for key type LIVE of ${limit} requests per 60 seconds`,
         ),
       );
+    }
     requests.push(at);
+    taken.push(at);
     const path = url.pathname;
     const method = req.method ?? 'GET';
     if (
@@ -337,6 +344,7 @@ export async function startNotifyStandIn(options: NotifyStandInOptions): Promise
     settled: async () => {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
+    traffic: () => ({ taken: [...taken], refused }),
     stop: () =>
       new Promise<void>((done) => {
         server.close(() => done());

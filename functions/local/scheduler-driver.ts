@@ -275,6 +275,8 @@ export interface LocalReminders {
   delivery: LocalMessaging['handler'];
   /** Waits for every delivery receipt in flight, and what it caused. */
   settled(): Promise<void>;
+  /** The Notify stand-in's traffic (`messaging: 'notify'`): each request's time, 429s. */
+  notifyTraffic: LocalMessaging['notifyTraffic'];
   /** Fires one timer payload through the handler (what the driver calls). */
   fire(payload: TimerPayload): Promise<unknown>;
   stop(): Promise<void>;
@@ -362,6 +364,7 @@ export function makeLocalReminders(options: LocalRemindersOptions): LocalReminde
     routes: makeLocalRoutes({ outbox, driver, clock, smsInbound }),
     delivery: messaging.handler,
     settled: () => messaging.settled(),
+    notifyTraffic: () => messaging.notifyTraffic(),
     fire: handler,
     stop: async () => {
       await driver.stop();
