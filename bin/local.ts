@@ -41,7 +41,8 @@ Environment:
   TABLE_NAME        the table (default ${DEFAULT_TABLE})
   AUTHORITY_CONFIG  the authority as JSON (default: an example council in England and Wales)
   DYNAMODB_PORT     DynamoDB Local's port (default: a free one)
-  SES_PORT          aws-ses-v2-local's port (default: a free one)`;
+  SES_PORT          aws-ses-v2-local's port (default: a free one)
+  MESSAGING         aws (default: SES and SMS stand-ins) or notify (a stand-in for GOV.UK Notify)`;
 
 /** A start that cannot go on, told in one line (no stack trace). */
 class StartError extends Error {
@@ -147,12 +148,18 @@ async function main(): Promise<void> {
   running.push(() => ses.stop());
   // Timers live in the table and fire through the same handler as on AWS; SMS go to an
   // in-memory outbox, email to aws-ses-v2-local. The simulated clock starts at the wall clock.
+  const messaging = process.env.MESSAGING ?? 'aws';
+  if (messaging !== 'aws' && messaging !== 'notify')
+    throw new StartError(`MESSAGING must be aws or notify (got "${messaging}")`);
   const reminders = makeLocalReminders({
     client: makeDocumentClient({ endpoint: dynamo.endpoint }),
     tableName: cfg.tableName,
     authority: cfg.authority,
     sesEndpoint: ses.endpoint,
     alertTokenKey,
+    messaging,
+    // Notify's receipts are posted back to this server; invitations are served by it.
+    serverUrl: baseUrl,
   });
   running.push(() => reminders.stop());
   const server = await startLocalServer({
@@ -169,6 +176,7 @@ async function main(): Promise<void> {
     scheduler: reminders.driver,
     clock: reminders.clock,
     localRoutes: reminders.routes,
+    delivery: reminders.delivery,
     authority: cfg.authority,
     alertTokenKey,
   });
@@ -181,7 +189,9 @@ async function main(): Promise<void> {
     `  DynamoDB Local ${dynamo.endpoint}, table ${cfg.tableName} (${created ? 'created' : 'kept'}), data in ${dataDir} (DATA_DIR)`,
   );
   console.log(
-    `  email stand-in (aws-ses-v2-local): ${ses.endpoint} — its page shows the mail sent`,
+    messaging === 'notify'
+      ? `  messaging: a stand-in for GOV.UK Notify (its test addresses and numbers fail as Notify's do); receipts come back to ${baseUrl}/v1/notify/delivery-receipts`
+      : `  email stand-in (aws-ses-v2-local): ${ses.endpoint} — its page shows the mail sent`,
   );
   console.log(
     `  local only: GET ${baseUrl}/local/outbox (every email and SMS sent), POST ${baseUrl}/local/clock {"now": "<instant>"} (move time forward), POST ${baseUrl}/local/sms-inbound {"from": "+44…", "body": "YES"} (reply to an alert SMS)`,

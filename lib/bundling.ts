@@ -18,6 +18,8 @@ export const ENTRIES = {
   smsInbound: 'functions/alerts/sms-handler.ts',
   web: 'functions/web/handler.ts',
   import: 'functions/import/handler.ts',
+  receipts: 'functions/delivery/events-handler.ts',
+  notify: 'functions/delivery/notify-handler.ts',
 } as const;
 
 export type EntryName = keyof typeof ENTRIES;

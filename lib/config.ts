@@ -82,14 +82,49 @@ export const configSchema = z
      * "workingDays": 1 }, "to": [{ "role": "allocated-worker" }] }] } }` (docs/reminders.md).
      */
     reminderPlans: z.record(z.string(), z.unknown()).optional(),
+    /**
+     * Who sends email and SMS: `aws` (SES and End User Messaging SMS, set up by the stack) or
+     * `notify` (the authority's own GOV.UK Notify service, with `notify`).
+     */
+    messaging: z
+      .object({
+        provider: z.enum(['aws', 'notify'], {
+          message: 'must be "aws" (SES and SMS) or "notify" (GOV.UK Notify)',
+        }),
+      })
+      .strict()
+      .default({ provider: 'aws' }),
+    /**
+     * GOV.UK Notify, with `messaging.provider` "notify": the ids of the service's generic
+     * templates (email: subject `((subject))`, body `((body))`; text message: `((body))`), and
+     * whether it has an inbound number whose texts reach our callback (alert texts then say
+     * "Reply YES"). The API key and the callback token are Secrets Manager secrets the stack makes.
+     */
+    notify: z
+      .object({
+        emailTemplateId: z.uuid({
+          message: 'must be the email template’s id (a UUID from Notify)',
+        }),
+        smsTemplateId: z.uuid({
+          message: 'must be the text message template’s id (a UUID from Notify)',
+        }),
+        twoWay: z.boolean().default(false),
+      })
+      .strict()
+      .optional(),
     email: z
       .object({
-        /** The From address; its domain becomes an SES identity unless `manageIdentity` is false. */
+        /**
+         * The From address; its domain becomes an SES identity unless `manageIdentity` is
+         * false. With GOV.UK Notify (which sends from its own address) it only organises
+         * calendar invitations (default: the fallback contact).
+         */
         from: email,
         /** Create the SES domain identity (with Easy DKIM) for the From address's domain. */
         manageIdentity: z.boolean().default(true),
       })
-      .strict(),
+      .strict()
+      .optional(),
     /** Subscribed to the alarm topic (the subscription must be confirmed from the inbox). */
     alarmEmail: email,
     sms: z
@@ -123,7 +158,8 @@ export const configSchema = z
       .strict()
       .refine((s) => s.originationIdentityArn !== undefined || s.senderId !== undefined, {
         message: 'give either originationIdentityArn or senderId',
-      }),
+      })
+      .optional(),
     links: z
       .object({
         caseUrlTemplate: z
@@ -242,6 +278,41 @@ export const configSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
+    // Each provider needs its own settings, and takes no other's.
+    if (config.messaging.provider === 'aws') {
+      if (config.email === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['email'],
+          message: 'is required with the aws provider: { "from": "<address>" }',
+        });
+      if (config.sms === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sms'],
+          message: 'is required with the aws provider: { "senderId": "<ID>" }',
+        });
+      if (config.notify !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['notify'],
+          message: 'is for messaging.provider "notify"; remove it or set the provider',
+        });
+    } else {
+      if (config.notify === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['notify'],
+          message:
+            'is required with messaging.provider "notify": { "emailTemplateId": "<uuid>", "smsTemplateId": "<uuid>" }',
+        });
+      if (config.sms !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sms'],
+          message: 'is for the aws provider: GOV.UK Notify sends the texts',
+        });
+    }
     // The Lambdas validate the same overrides at cold start; refusing them here fails `cdk synth`.
     for (const issue of ruleIssues(config)) ctx.addIssue({ code: 'custom', ...issue });
   });

@@ -10,9 +10,11 @@ import { Alarms } from './constructs/alarms.js';
 import { alertTokenKey } from './constructs/alert-token-key.js';
 import { TimescalesApi } from './constructs/api.js';
 import { Messaging } from './constructs/messaging.js';
+import { NotifySecrets } from './constructs/notify-secrets.js';
 import { deadLetterQueue } from './constructs/secure-queue.js';
 import { TimerScheduler } from './constructs/timer-scheduler.js';
 import { Alerts } from './features/alerts.js';
+import { Delivery } from './features/delivery.js';
 import {
   environmentParts,
   Feature,
@@ -33,7 +35,7 @@ export interface StatelessStackProps extends StackProps {
   readonly key: kms.IKey;
 }
 
-type FunctionName = 'events' | 'read' | 'reminders' | 'import' | 'alerts' | 'smsInbound';
+type FunctionName = 'events' | 'read' | 'reminders' | 'import' | 'alerts';
 
 /**
  * Everything that can be replaced without losing data: the shared pieces (the API, the
@@ -44,7 +46,10 @@ type FunctionName = 'events' | 'read' | 'reminders' | 'import' | 'alerts' | 'sms
 export class StatelessStack extends Stack {
   readonly api: TimescalesApi;
   readonly timers: TimerScheduler;
-  readonly messaging: Messaging;
+  /** SES and End User Messaging SMS, with `messaging.provider` "aws". */
+  readonly messaging?: Messaging;
+  /** GOV.UK Notify's API key and callback token, with `messaging.provider` "notify". */
+  readonly notify?: NotifySecrets;
   readonly alarms: Alarms;
   /** Signs ack links (HMAC-SHA256): read by the reminders (minting) and alerts (checking) functions. */
   readonly alertTokenKey: secretsmanager.Secret;
@@ -53,11 +58,17 @@ export class StatelessStack extends Stack {
   readonly read: Read;
   readonly fire: Fire;
   readonly alerts: Alerts;
+  readonly delivery: Delivery;
   readonly import: Import;
   /** The managers' pages, when the configuration has `web`. */
   readonly web?: Web;
   /** Every function, by the name of its entry (`lib/bundling.ts`). */
-  readonly functions: Record<FunctionName, FeatureFunction> & { web?: FeatureFunction };
+  readonly functions: Record<FunctionName, FeatureFunction> & {
+    web?: FeatureFunction;
+    smsInbound?: FeatureFunction;
+    receipts?: FeatureFunction;
+    notify?: FeatureFunction;
+  };
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -76,15 +87,18 @@ export class StatelessStack extends Stack {
     );
     this.alertTokenKey = alertTokenKey(this, 'AlertTokenKey');
     this.timers = new TimerScheduler(this, 'Timers');
-    this.messaging = new Messaging(this, 'Messaging', {
-      fromAddress: config.email.from,
-      manageIdentity: config.email.manageIdentity,
-      key,
-      ...(config.sms.originationIdentityArn === undefined
-        ? {}
-        : { originationIdentityArn: config.sms.originationIdentityArn }),
-      ...(config.sms.senderId === undefined ? {} : { senderId: config.sms.senderId }),
-    });
+    const { email, sms } = config;
+    if (config.messaging.provider === 'notify') this.notify = new NotifySecrets(this, 'Notify');
+    else if (email !== undefined && sms !== undefined)
+      this.messaging = new Messaging(this, 'Messaging', {
+        fromAddress: email.from,
+        manageIdentity: email.manageIdentity,
+        key,
+        ...(sms.originationIdentityArn === undefined
+          ? {}
+          : { originationIdentityArn: sms.originationIdentityArn }),
+        ...(sms.senderId === undefined ? {} : { senderId: sms.senderId }),
+      });
     this.api = new TimescalesApi(this, 'Api', {
       rateLimit: config.api.rateLimit,
       burstLimit: config.api.burstLimit,
@@ -99,6 +113,7 @@ export class StatelessStack extends Stack {
       api: this.api,
       timers: this.timers,
       messaging: this.messaging,
+      notify: this.notify,
       alarms: this.alarms,
       asyncFailures: this.asyncFailures,
       alertTokenKey: this.alertTokenKey,
@@ -108,6 +123,7 @@ export class StatelessStack extends Stack {
     this.read = new Read(this, 'Read', shared);
     this.fire = new Fire(this, 'Fire', shared);
     this.alerts = new Alerts(this, 'Alerts', shared);
+    this.delivery = new Delivery(this, 'Delivery', shared, this.fire.function);
     this.import = new Import(this, 'Import', shared);
     if (config.web !== undefined) this.web = new Web(this, 'Web', shared, config.web);
     this.functions = {
@@ -116,7 +132,8 @@ export class StatelessStack extends Stack {
       reminders: this.fire.function,
       import: this.import.function,
       alerts: this.alerts.function,
-      smsInbound: this.alerts.smsInbound,
+      ...(this.alerts.smsInbound === undefined ? {} : { smsInbound: this.alerts.smsInbound }),
+      [this.delivery.function.entry]: this.delivery.function,
       ...(this.web === undefined ? {} : { web: this.web.function }),
     };
 

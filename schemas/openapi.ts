@@ -18,10 +18,16 @@ const JSON_HEADERS = {
 };
 
 /** The security scheme each kind of route names. */
-const SECURITY = { webhook: 'standardWebhooks', iam: 'iam', token: 'ackToken' } as const;
+const SECURITY = {
+  webhook: 'standardWebhooks',
+  iam: 'iam',
+  token: 'ackToken',
+  bearer: 'notifyCallback',
+} as const;
 
 function operation(operationId: OperationId, route: Route): ZodOpenApiOperationObject {
   const html = route.response.contentType === 'text/html';
+  const success = route.response.contentType ?? 'application/json';
   // A page's refusals are pages too (a person opened a link).
   const problemContent = html
     ? { 'text/html': { schema: route.response.schema } }
@@ -47,8 +53,8 @@ function operation(operationId: OperationId, route: Route): ZodOpenApiOperationO
     responses: {
       [String(route.response.status)]: {
         description: route.response.description,
-        content: { [html ? 'text/html' : 'application/json']: { schema: route.response.schema } },
-        ...(html ? {} : { headers: JSON_HEADERS }),
+        content: { [success]: { schema: route.response.schema } },
+        ...(success === 'application/json' ? { headers: JSON_HEADERS } : {}),
       },
       ...Object.fromEntries(problems),
     },
@@ -102,6 +108,12 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
           in: 'header',
           name: 'Authorization',
           description: 'AWS SigV4 (IAM)',
+        },
+        notifyCallback: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'GOV.UK Notify’s callbacks: the bearer token set in Notify’s API integration settings (kept in Secrets Manager), compared in constant time',
         },
         ackToken: {
           type: 'http',

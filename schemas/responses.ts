@@ -210,6 +210,52 @@ export const ReminderView = z
           'recipients that cannot be resolved today (no worker in the role, no manager, …)',
         ),
       ),
+    sends: z
+      .array(
+        z.object({
+          personId: z.string(),
+          channel: z.enum(['email', 'sms']),
+          via: z.optional(z.string()),
+          otherChannel: z
+            .optional(z.boolean())
+            .check(z.describe('sent to the person’s other channel because the first failed')),
+          sentAt: UtcInstant,
+          sendId: z
+            .string()
+            .check(z.describe('the id the provider was given (GOV.UK Notify’s reference)')),
+          delivery: z
+            .object({
+              state: z
+                .enum([
+                  'sent',
+                  'delivered',
+                  'temporary-failure',
+                  'permanent-failure',
+                  'technical-failure',
+                ])
+                .check(
+                  z.describe(
+                    'sent: the provider took it, no receipt yet; else what its receipt said (GOV.UK Notify’s vocabulary; SES and SMS events mapped onto it)',
+                  ),
+                ),
+              at: z.optional(UtcInstant),
+              words: z
+                .string()
+                .check(
+                  z.describe(
+                    'in plain words, e.g. "Not delivered: the phone number is not in use"',
+                  ),
+                ),
+              late: z.optional(
+                z
+                  .array(z.object({ state: z.string(), at: UtcInstant }))
+                  .check(z.describe('receipts after the first: recorded, they changed nothing')),
+              ),
+            })
+            .check(z.meta({ id: 'Delivery' })),
+        }),
+      )
+      .check(z.describe('each message that went for this reminder, with its delivery')),
   })
   .check(z.meta({ id: 'Reminder' }));
 export type ReminderView = z.infer<typeof ReminderView>;
@@ -237,11 +283,18 @@ export const UnroutedView = z
         reason: z
           .string()
           .check(
-            z.describe('no-worker-in-role, no-manager, unknown-person, no-edt-on-call, no-contact'),
+            z.describe(
+              'no-worker-in-role, no-manager, unknown-person, no-edt-on-call, no-contact; undelivered: the person’s message was not delivered (see delivery)',
+            ),
           ),
         role: z.optional(z.string()),
         personId: z.optional(z.string()),
         channel: z.optional(z.enum(['email', 'sms'])),
+        delivery: z.optional(
+          z
+            .string()
+            .check(z.describe('undelivered: what the receipt said, e.g. permanent-failure')),
+        ),
       }),
     ),
     fix: z.array(z.string()).check(z.describe('the events that would fix it')),
@@ -507,3 +560,38 @@ export const RotaQuery = z
   })
   .check(...rotaWindow.checks);
 export type RotaQuery = z.infer<typeof RotaQuery>;
+
+/** What a GOV.UK Notify callback came to (202 whatever it was: Notify need not send it again). */
+export const NotifyCallbackResult = z
+  .object({
+    status: z
+      .enum(['recorded', 'duplicate', 'late', 'unknown', 'on-its-way'])
+      .check(
+        z.describe(
+          'recorded: the send’s first receipt; duplicate: the same receipt again; late: after another settled the send (recorded, changes nothing); unknown: no send of ours has this reference (logged and counted); on-its-way: created, sending, pending or sent (changes nothing)',
+        ),
+      ),
+  })
+  .check(z.meta({ id: 'NotifyCallbackResult' }));
+
+/** What a received text message did (a reply to an alert). */
+export const ReceivedTextResult = z
+  .object({
+    status: z
+      .enum(['acknowledged', 'already', 'not-an-ack', 'no-open-alert'])
+      .check(z.describe('as a two-way SMS reply: its first word YES acknowledges')),
+    alertId: z.optional(z.string()),
+  })
+  .check(z.meta({ id: 'ReceivedTextResult' }));
+
+/** `GET /v1/invitations/{file}`: the invitation's token and `.ics`. */
+export const InvitationParams = z.object({
+  file: z
+    .string()
+    .check(
+      z.regex(/^[A-Za-z0-9_-]{22}\.ics$/, '<token>.ics'),
+      z.describe('the invitation’s token (an HMAC of its send id) and .ics'),
+    ),
+});
+
+export const CalendarFile = z.string().check(z.describe('an iCalendar (RFC 5545) invitation'));

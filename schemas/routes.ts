@@ -5,6 +5,7 @@
  * (`functions/read/handler.ts`), keyed by the same name, which is also its `operationId`.
  */
 import { EventEnvelope } from './events.js';
+import { NotifyDeliveryReceipt, NotifyReceivedText } from './notify.js';
 import {
   AckResult,
   AckTokenParams,
@@ -12,16 +13,20 @@ import {
   AlertParams,
   AlertQuery,
   AuditList,
+  CalendarFile,
   CaseParams,
   CaseView,
   DeadlineList,
   DeadlineQuery,
   EventAccepted,
   HtmlPage,
+  InvitationParams,
+  NotifyCallbackResult,
   PeopleQuery,
   PersonDetail,
   PersonList,
   PersonParams,
+  ReceivedTextResult,
   ReminderList,
   RotaList,
   RotaQuery,
@@ -35,14 +40,15 @@ export interface Route {
   /** API Gateway's path template: each `{name}` is one non-empty path segment. */
   readonly path: `/${string}`;
   /** The Lambda that serves it. */
-  readonly lambda: 'events' | 'read' | 'alerts';
+  readonly lambda: 'events' | 'read' | 'alerts' | 'delivery';
   /**
    * Who may call it: `webhook`, a Standard Webhooks signature the events handler checks (no
    * API Gateway authoriser); `iam`, SigV4 from an allowed IAM principal, checked by API
    * Gateway; `token`, the signed token in the path the alerts handler checks (no authoriser:
-   * the link in an SMS or email is the capability).
+   * the link in an SMS or email is the capability); `bearer`, GOV.UK Notify's callbacks, with
+   * the bearer token set in Notify, checked by the delivery handler (no authoriser).
    */
-  readonly auth: 'webhook' | 'iam' | 'token';
+  readonly auth: 'webhook' | 'iam' | 'token' | 'bearer';
   readonly summary?: string;
   /** Path parameters, validated by the handler. */
   readonly params?: z.ZodMiniObject;
@@ -56,8 +62,11 @@ export interface Route {
     readonly status: 200 | 202;
     readonly description: string;
     readonly schema: z.ZodMiniType;
-    /** `text/html` for the pages a person opens from a link; problems are pages too. @default JSON */
-    readonly contentType?: 'text/html';
+    /**
+     * `text/html` for the pages a person opens from a link (problems are pages too);
+     * `text/calendar` for an invitation. @default JSON
+     */
+    readonly contentType?: 'text/html' | 'text/calendar';
   };
   /** Problem answers (RFC 9457): status → what causes it. */
   readonly problems: Readonly<Record<string, string>>;
@@ -287,6 +296,61 @@ export const ROUTES = {
     query: RotaQuery,
     response: { status: 200, description: 'shifts by start', schema: RotaList },
     problems: { '400': 'invalid query parameters', '403': 'not authorised (IAM, in AWS)' },
+  },
+  notifyDeliveryReceipt: {
+    method: 'POST',
+    path: '/v1/notify/delivery-receipts',
+    lambda: 'delivery',
+    auth: 'bearer',
+    summary:
+      'GOV.UK Notify’s delivery receipt callback: a send delivered, or why not (its reference is the send id); a failure is followed up at once; redelivery changes nothing',
+    body: NotifyDeliveryReceipt.check(z.meta({ id: 'NotifyDeliveryReceipt' })),
+    response: {
+      status: 202,
+      description: 'taken (an unknown reference too: logged and counted)',
+      schema: NotifyCallbackResult,
+    },
+    problems: {
+      '400':
+        'malformed JSON, a field out of shape, or an unknown status (the problem names the field)',
+      '401': 'the bearer token is missing or wrong',
+      '404': 'GOV.UK Notify is not this deployment’s provider',
+      '413': 'body larger than 64 KB',
+      '415': 'content type is not application/json',
+    },
+  },
+  notifyReceivedText: {
+    method: 'POST',
+    path: '/v1/notify/received-text-messages',
+    lambda: 'delivery',
+    auth: 'bearer',
+    summary:
+      'GOV.UK Notify’s received text message callback: a reply to an alert text; YES acknowledges as a two-way SMS reply does',
+    body: NotifyReceivedText.check(z.meta({ id: 'NotifyReceivedText' })),
+    response: { status: 202, description: 'taken', schema: ReceivedTextResult },
+    problems: {
+      '400': 'malformed JSON or a field out of shape (the problem names the field)',
+      '401': 'the bearer token is missing or wrong',
+      '404': 'GOV.UK Notify is not this deployment’s provider',
+      '413': 'body larger than 64 KB',
+      '415': 'content type is not application/json',
+    },
+  },
+  getInvitation: {
+    method: 'GET',
+    path: '/v1/invitations/{file}',
+    lambda: 'delivery',
+    auth: 'token',
+    summary:
+      'A supervision’s calendar invitation, linked from an email GOV.UK Notify sent (Notify cannot attach it): the token in the path is the capability',
+    params: InvitationParams,
+    response: {
+      status: 200,
+      description: 'the invitation (text/calendar)',
+      schema: CalendarFile,
+      contentType: 'text/calendar',
+    },
+    problems: { '404': 'no invitation has this token (or it has expired)' },
   },
 } as const satisfies Record<string, Route>;
 

@@ -31,6 +31,7 @@ import {
   type ClaimResult,
   type FiringRecord,
   type OutboundMessage,
+  type SendContext,
   type SendDeps,
   type SendResult,
 } from './ports.js';
@@ -39,6 +40,8 @@ import {
 export interface PlannedSend {
   key: ClaimKey;
   messages: OutboundMessage[];
+  /** Kept with the claim for the sends' delivery receipts. @default none */
+  context?: SendContext | undefined;
 }
 
 /** What a firing writes with its sends' outcomes. */
@@ -72,8 +75,12 @@ export async function carryOut<R extends Recorded>(
   let guardWritten = false;
   const guard = firing.guard;
   if (guard !== undefined) {
-    const key = guard.send === undefined ? undefined : firing.sends[guard.send]?.key;
-    const claimed = await deps.store.claim({ key, guard }, deps.clock.now(), leaseMs);
+    const send = guard.send === undefined ? undefined : firing.sends[guard.send];
+    const claimed = await deps.store.claim(
+      { key: send?.key, context: send?.context, guard },
+      deps.clock.now(),
+      leaseMs,
+    );
     if (claimed.outcome === 'conflict') return { conflict: true };
     guardWritten = claimed.outcome === 'acquired';
     if (guard.send !== undefined) claims[guard.send] = claimed;
@@ -81,7 +88,11 @@ export async function carryOut<R extends Recorded>(
   await Promise.all(
     firing.sends.map(async (send, i) => {
       if (claims[i] === undefined)
-        claims[i] = await deps.store.claim({ key: send.key }, deps.clock.now(), leaseMs);
+        claims[i] = await deps.store.claim(
+          { key: send.key, context: send.context },
+          deps.clock.now(),
+          leaseMs,
+        );
     }),
   );
   // By name: two people held to the same opening share one timer.
@@ -93,12 +104,24 @@ export async function carryOut<R extends Recorded>(
   // Person after person, as the decision ordered them (what each person gets arrives in the
   // same order every time); each person's channels side by side.
   const sent: (ChannelOutcome[] | undefined)[] = [];
-  for (const [i, send] of firing.sends.entries())
+  for (const [i, send] of firing.sends.entries()) {
+    const claim = claims[i];
+    if (claim?.outcome !== 'acquired') {
+      sent.push(undefined);
+      continue;
+    }
+    // What an attempt held back by a rate limit already sent is not sent again.
+    const done = claim.done ?? [];
     sent.push(
-      claims[i]?.outcome === 'acquired'
-        ? await Promise.all(send.messages.map((m) => sendWithRetry(m, deps, send.key)))
-        : undefined,
+      await Promise.all(
+        send.messages.map(
+          (m) =>
+            done.find((o) => o.channel === m.channel && o.state === 'sent') ??
+            sendWithRetry(m, deps, send.key),
+        ),
+      ),
     );
+  }
   const results = firing.sends.map((send, i) =>
     resultsOf(send, claims[i] as ClaimResult, sent[i], deps),
   );
@@ -107,11 +130,28 @@ export async function carryOut<R extends Recorded>(
     const claim = claims[i];
     const outcomes = sent[i];
     return claim?.outcome === 'acquired' && outcomes !== undefined
-      ? [{ key: send.key, token: claim.token, outcomes }]
+      ? [{ key: send.key, token: claim.token, outcomes, context: send.context }]
       : [];
   });
   await deps.store.record({ now: deps.clock.now(), finished, ...recorded });
+  await followUpRefused(finished, deps);
   return { conflict: false, results, recorded };
+}
+
+/**
+ * A person whose message the provider refused after every retry was not told: followed up
+ * like an undelivered receipt (their other channel, the fallback contact, an alert's
+ * escalation), once the firing is recorded.
+ */
+async function followUpRefused(
+  finished: { key: ClaimKey; outcomes: ChannelOutcome[] }[],
+  deps: SendDeps,
+): Promise<void> {
+  if (deps.undelivered === undefined) return;
+  for (const { key, outcomes } of finished) {
+    if (!outcomes.some((o) => o.state === 'failed')) continue;
+    await deps.undelivered({ kind: 'undelivered', ...key });
+  }
 }
 
 /**
@@ -171,6 +211,11 @@ function resultsOf(
   }
   return outcomes.map((outcome) => {
     const fields = { ...ids, channel: outcome.channel };
+    if (outcome.state === 'throttled') {
+      // Not taken: the claim stays open and the timer is tried again (never a double).
+      log.warn('send held back by the provider’s rate limit', fields);
+      return { status: 'in-flight' };
+    }
     if (outcome.state === 'failed') {
       log.error('reminder send failed', {
         ...fields,
@@ -226,6 +271,8 @@ async function sendWithRetry(
       : { channel: message.channel, state: 'sent', messageId };
   } catch (error) {
     const reason = error instanceof ChannelError ? error.code : 'error';
+    if (error instanceof ChannelError && error.rateLimited)
+      return { channel: message.channel, state: 'throttled', reason };
     return { channel: message.channel, state: 'failed', reason };
   }
 }

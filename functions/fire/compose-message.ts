@@ -88,6 +88,7 @@ export function composeMessage(delivery: Delivery, input: ComposeInput): Outboun
     text: email.text,
     html: email.html,
     ...(email.ics === undefined ? {} : { ics: email.ics }),
+    ...(email.layout === undefined ? {} : { layout: email.layout }),
     headers: { date: input.now, messageId: emailMessageId(meta, domainOf(input.emailFrom)) },
     meta,
   };

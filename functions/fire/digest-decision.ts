@@ -178,12 +178,16 @@ export function decideDigest(
     perPerson.set(d.personId, mine);
   }
   const reminderId = digestReminderId(team, date);
+  const peers = [
+    ...new Set([...deliveries.map((d) => d.personId), ...routed.deferrals.map((d) => d.personId)]),
+  ].filter((id) => id !== FALLBACK_PERSON_ID);
   const period = digestPeriod(settings.calendar, date);
   const sends: PlannedSend[] = [...perPerson].map(([personId, { to, clocks }]) => {
     const content = renderDigest([...clocks], team, period, settings.authorityName);
     const meta = { caseId: facts.timerCaseId, rule: 'digest', reminderId, personId };
     return {
       key: { caseId: facts.timerCaseId, reminderId, personId },
+      context: { peers, channels: ['email'], caseVersion: 0 },
       messages: [
         {
           channel: 'email',
@@ -191,6 +195,7 @@ export function decideDigest(
           subject: content.subject,
           text: content.text,
           html: content.html,
+          ...(content.layout === undefined ? {} : { layout: content.layout }),
           headers: { date: now, messageId: emailMessageId(meta, domainOf(settings.emailFrom)) },
           meta,
         },

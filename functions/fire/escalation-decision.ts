@@ -32,10 +32,8 @@ import {
   escalationStopReason,
   escalationTimer,
   isAcknowledged,
-  momentOf,
   parseEscalationStep,
   type ReminderMoment,
-  tierRole,
   withEscalation,
 } from '#kernel/reminders/index.js';
 import type { ReminderDeadline } from '#kernel/reminders/types.js';
@@ -43,6 +41,7 @@ import type { TimerPayload } from '#kernel/timers.js';
 import { type KnownAlerts, linkText, lookupAlert, newAlert } from './alert-decision.js';
 import type { Firing, Note, Recorded } from './carry-out.js';
 import { composeMessage } from './compose-message.js';
+import { chainMoment, delivery, unacknowledgedBy } from './escalation-parts.js';
 import {
   type AlertSettings,
   emptyTally,
@@ -325,7 +324,16 @@ export function decideEscalation(
   return {
     firing: {
       sends: [
-        { key: { caseId: deadline.caseId, reminderId, personId: person.personId }, messages },
+        {
+          key: { caseId: deadline.caseId, reminderId, personId: person.personId },
+          messages,
+          context: {
+            peers: person.personId === FALLBACK_PERSON_ID ? [] : [person.personId],
+            channels: deliveries.map((d) => d.channel),
+            alert: { alertId: alert.alertId, tier: target.tier, phase },
+            caseVersion: facts.stored.version,
+          },
+        },
       ],
       guard,
       // Tier 2 sets the timer that takes it on to the fallback contact.
@@ -364,35 +372,5 @@ export function decideEscalation(
             },
           },
     ],
-  };
-}
-
-/** Who was alerted and has not acknowledged, in the escalation's words. */
-function unacknowledgedBy(clock: ClockAlerts, phase: AlertPhase): string {
-  const tier2 = clock.chains[phase]?.escalations.some((e) => e.tier === 2 && e.alertId);
-  return tier2 ? `${tierRole(1)} nor ${tierRole(2)}` : tierRole(1);
-}
-
-/** How the chain's first alert read (its plan step), or BREACHED for a breach's chain. */
-function chainMoment(
-  deadline: ReminderDeadline,
-  stepKey: string,
-  phase: AlertPhase,
-  settings: Pick<MessageSettings, 'plans'>,
-): ReminderMoment {
-  // An alert of the open clock escalated after the clock breached says so (and how late).
-  if (phase === 'breached' || deadline.status === 'breached') return 'breach';
-  const step = settings.plans[deadline.rule]?.steps.find((s) => s.key === stepKey);
-  return step === undefined ? 'due' : momentOf(step.at);
-}
-
-function delivery(person: Person, channel: 'sms' | 'email'): Delivery {
-  return {
-    personId: person.personId,
-    channel,
-    to: channel === 'sms' ? (person.phone ?? '') : person.email,
-    // Composed as a message to the person themselves: no EDT line, no routing gaps.
-    via: 'direct',
-    forPersonId: person.personId,
   };
 }

@@ -27,7 +27,6 @@ import {
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   PutCommand,
   TransactWriteCommand,
@@ -36,8 +35,9 @@ import {
 import type { Alert, ClockAlerts } from '#kernel/alert-state.js';
 import type { StoredCase } from '#kernel/records.js';
 import { emptyClockAlerts } from '#kernel/reminders/alerts.js';
+import type { FinalState } from '#kernel/reminders/delivery.js';
 import { alertOf, alertPut, clockOf, clockPut } from '#platform/dynamodb/alerts.js';
-import { batchWriteAll, untilProcessed } from '#platform/dynamodb/batch.js';
+import { batchGetAll, batchWriteAll } from '#platform/dynamodb/batch.js';
 import { busyAware } from '#platform/dynamodb/busy.js';
 import { deserializeAggregate } from '#platform/dynamodb/codec.js';
 import * as keys from '#platform/dynamodb/keys.js';
@@ -45,6 +45,7 @@ import { reminderAuditItems } from '#platform/dynamodb/reminder-audit.js';
 import { digestEntryItem } from '#platform/dynamodb/timer-store.js';
 import { unroutedItem } from '#platform/dynamodb/unrouted.js';
 import type {
+  ChannelOutcome,
   Claim,
   ClaimKey,
   ClaimResult,
@@ -52,7 +53,9 @@ import type {
   FiringRecord,
   FiringState,
   FiringStore,
+  SendContext,
 } from './ports.js';
+import type { SendState, SendStateStore } from './undelivered-ports.js';
 
 /** Claims outlive any redelivery of a timer (EventBridge retries for at most 24 h). */
 export const CLAIM_TTL_DAYS = 400;
@@ -60,10 +63,7 @@ export const CLAIM_TTL_DAYS = 400;
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 type Key = { pk: string; sk: string };
 
-/** DynamoDB's limit on keys in one BatchGetItem. */
-const BATCH_GET_LIMIT = 100;
-
-export class DynamoFiringStore implements FiringStore {
+export class DynamoFiringStore implements FiringStore, SendStateStore {
   private readonly client: DynamoDBDocumentClient;
   private sequence = 0;
 
@@ -114,6 +114,60 @@ export class DynamoFiringStore implements FiringStore {
     return { cases, clocks: states, directoryGeneration: generationOf(found[0]) };
   }
 
+  async readSends(
+    claims: readonly ClaimKey[],
+    caseId?: string,
+    deadlineId?: string,
+  ): Promise<Partial<FiringState> & { sends: SendState[] }> {
+    const head =
+      caseId === undefined
+        ? []
+        : [
+            keys.case(caseId),
+            keys.directoryStamp(),
+            ...(deadlineId === undefined ? [] : [keys.clockAlerts(caseId, deadlineId)]),
+          ];
+    const perClaim = (k: ClaimKey) => [
+      keys.sendClaim(k),
+      keys.sendDelivery(k, 'email'),
+      keys.sendDelivery(k, 'sms'),
+    ];
+    const found = await this.batchGet([...head, ...claims.flatMap(perClaim)]);
+    const sends = claims.map((key, i): SendState => {
+      const [claim, email, sms] = found.slice(head.length + 3 * i, head.length + 3 * i + 3);
+      const deliveries: SendState['deliveries'] = {};
+      if (email !== undefined) deliveries.email = email.state as FinalState;
+      if (sms !== undefined) deliveries.sms = sms.state as FinalState;
+      return {
+        key,
+        ...(claim === undefined
+          ? {}
+          : {
+              claim: {
+                state: claim.state as string,
+                channels: (claim.channels ?? {}) as NonNullable<SendState['claim']>['channels'],
+                context: claim.context as SendContext | undefined,
+                claimedAt: claim.claimedAt as string | undefined,
+              },
+            }),
+        deliveries,
+      };
+    });
+    if (caseId === undefined) return { sends };
+    const [caseItem, stamp, clockItem] = found;
+    return {
+      sends,
+      ...(caseItem === undefined ? {} : { stored: storedCaseOf(caseItem) }),
+      directoryGeneration: generationOf(stamp),
+      ...(deadlineId === undefined
+        ? {}
+        : {
+            clock:
+              clockItem === undefined ? emptyClockAlerts(caseId, deadlineId) : clockOf(clockItem),
+          }),
+    };
+  }
+
   async getAlerts(alertIds: readonly string[]): Promise<Map<string, Alert>> {
     const found = await this.batchGet([...new Set(alertIds)].map((id) => keys.alert(id)));
     const alerts = new Map<string, Alert>();
@@ -125,7 +179,8 @@ export class DynamoFiringStore implements FiringStore {
   async claim(claim: Claim, now: Date, leaseMs: number): Promise<ClaimResult> {
     const token = this.newToken();
     const items: TransactItem[] = [];
-    if (claim.key !== undefined) items.push(this.claimPut(claim.key, token, now, leaseMs));
+    if (claim.key !== undefined)
+      items.push(this.claimPut(claim.key, token, now, leaseMs, claim.context));
     const guard = claim.guard;
     if (guard?.alert !== undefined) items.push(alertPut(this.tableName, guard.alert));
     if (guard !== undefined)
@@ -133,8 +188,11 @@ export class DynamoFiringStore implements FiringStore {
     const acquired = { outcome: 'acquired' as const, token, takeover: false };
     if (items.length === 1) {
       try {
-        await this.client.send(new PutCommand((items[0] as { Put: PutInput }).Put));
-        return acquired;
+        const put = (items[0] as { Put: PutInput }).Put;
+        const out = await this.client.send(
+          new PutCommand(claim.key === undefined ? put : { ...put, ReturnValues: 'ALL_OLD' }),
+        );
+        return { ...acquired, ...takenOver(out.Attributes) };
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
         return claim.key === undefined ? { outcome: 'conflict' } : claimFound(error.Item);
@@ -158,12 +216,14 @@ export class DynamoFiringStore implements FiringStore {
 
   async record(record: FiringRecord): Promise<void> {
     const items = [
-      ...record.finished.map((f) => this.finishedClaim(f.key, f.token, record.now, f.outcomes)),
+      ...record.finished.map((f) =>
+        this.finishedClaim(f.key, f.token, record.now, f.outcomes, f.context),
+      ),
       ...record.audit.flatMap(({ entries, caseVersion }) =>
         reminderAuditItems(entries, caseVersion, () => this.sequence++),
       ),
       ...(record.digest === undefined ? [] : [digestEntryItem(record.digest)]),
-      ...(record.unrouted === undefined ? [] : [unroutedItem(record.unrouted)]),
+      ...(record.unrouted === undefined ? [] : [record.unrouted].flat().map(unroutedItem)),
     ];
     if (items.length === 0) return;
     if (items.length === 1) {
@@ -175,7 +235,13 @@ export class DynamoFiringStore implements FiringStore {
     await batchWriteAll(this.client, this.tableName, puts, 'firing record');
   }
 
-  private claimPut(key: ClaimKey, token: string, now: Date, leaseMs: number): TransactItem {
+  private claimPut(
+    key: ClaimKey,
+    token: string,
+    now: Date,
+    leaseMs: number,
+    context: SendContext | undefined,
+  ): TransactItem {
     return {
       Put: {
         TableName: this.tableName,
@@ -185,6 +251,7 @@ export class DynamoFiringStore implements FiringStore {
           caseId: key.caseId,
           reminderId: key.reminderId,
           personId: key.personId,
+          ...(context === undefined ? {} : { context }),
           state: 'claimed',
           token,
           claimedAt: now.toISOString(),
@@ -202,58 +269,60 @@ export class DynamoFiringStore implements FiringStore {
 
   /**
    * A claim's final state, put whole: the messages went (or failed) whoever holds the lease
-   * now, and a finished claim must win over a takeover's later attempt.
+   * now, and a finished claim must win over a takeover's later attempt. A channel a rate limit
+   * held back leaves it open instead, its lease ended, with what did go (`channels`), for the
+   * timer's retry to take over and send the rest.
    */
   private finishedClaim(
     key: ClaimKey,
     token: string,
     now: Date,
     outcomes: FiringRecord['finished'][number]['outcomes'],
+    context: SendContext | undefined,
   ): Record<string, unknown> {
+    const heldBack = outcomes.some((o) => o.state === 'throttled');
+    const done = heldBack ? outcomes.filter((o) => o.state === 'sent') : outcomes;
     return {
       ...keys.sendClaim(key),
       entity: 'send-claim',
       caseId: key.caseId,
       reminderId: key.reminderId,
       personId: key.personId,
-      state: outcomes.some((o) => o.state === 'sent') ? 'sent' : 'failed',
-      finishedAt: now.toISOString(),
-      channels: Object.fromEntries(outcomes.map(({ channel, ...outcome }) => [channel, outcome])),
+      ...(context === undefined ? {} : { context }),
+      state: heldBack ? 'claimed' : outcomes.some((o) => o.state === 'sent') ? 'sent' : 'failed',
+      ...(heldBack ? { leaseUntil: now.toISOString(), token } : { finishedAt: now.toISOString() }),
+      channels: Object.fromEntries(done.map(({ channel, ...outcome }) => [channel, outcome])),
       lastToken: token,
       expiresAt: Math.floor(now.getTime() / 1000) + CLAIM_TTL_DAYS * 86_400,
     };
   }
 
   /** Strongly consistent BatchGetItems of `wanted` (100 a call, side by side), in their order. */
-  private async batchGet(wanted: readonly Key[]): Promise<(Record<string, unknown> | undefined)[]> {
-    const unique = [...new Map(wanted.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
-    const found = new Map<string, Record<string, unknown>>();
-    const chunks: Key[][] = [];
-    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT)
-      chunks.push(unique.slice(i, i + BATCH_GET_LIMIT));
-    await Promise.all(
-      chunks.map((chunk) =>
-        untilProcessed(
-          chunk as readonly Record<string, unknown>[],
-          async (Keys) => {
-            const out = await this.client.send(
-              new BatchGetCommand({
-                RequestItems: { [this.tableName]: { Keys, ConsistentRead: true } },
-              }),
-            );
-            for (const item of out.Responses?.[this.tableName] ?? [])
-              found.set(`${item.pk}\u0000${item.sk}`, item);
-            return out.UnprocessedKeys?.[this.tableName]?.Keys;
-          },
-          'BatchGetItem of a firing',
-        ),
-      ),
-    );
-    return wanted.map((k) => found.get(`${k.pk}\u0000${k.sk}`));
+  private batchGet(wanted: readonly Key[]): Promise<(Record<string, unknown> | undefined)[]> {
+    return batchGetAll(this.client, this.tableName, wanted, 'BatchGetItem of a firing');
   }
 }
 
 type PutInput = NonNullable<TransactItem['Put']>;
+
+/** What a takeover found of an earlier attempt: the channels it sent before a rate limit. */
+function takenOver(old: Record<string, unknown> | undefined): {
+  takeover?: boolean;
+  done?: ChannelOutcome[];
+} {
+  if (old === undefined) return {};
+  const channels = (old.channels ?? {}) as Record<string, { state?: string; messageId?: string }>;
+  const done = Object.entries(channels)
+    .filter(([, o]) => o.state === 'sent')
+    .map(
+      ([channel, o]): ChannelOutcome => ({
+        channel: channel as ChannelOutcome['channel'],
+        state: 'sent',
+        ...(o.messageId === undefined ? {} : { messageId: o.messageId }),
+      }),
+    );
+  return { takeover: true, ...(done.length === 0 ? {} : { done }) };
+}
 
 /** What a claim's failed condition found: finished (a duplicate), or held by a live lease. */
 function claimFound(item: Record<string, { S?: string } | unknown> | undefined): ClaimResult {

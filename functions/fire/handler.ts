@@ -11,6 +11,7 @@ import { entry, type LambdaHandler, lambda } from '#platform/lambda.js';
 import { makeMetrics, powertoolsMetrics } from '#platform/metrics.js';
 import * as z from '#schemas/zod.js';
 import { type FireOutcome, type FireTimerDeps, fireTimer, RetryLaterError } from './fire-timer.js';
+import { fireUndelivered } from './fire-undelivered.js';
 import { awsFireDeps } from './wiring.js';
 
 /** What the schedule's input holds: ids and a version only. */
@@ -20,6 +21,14 @@ export const TimerPayloadSchema = z.object({
   kind: z.string().check(z.minLength(1), z.maxLength(20)),
   version: z.number().check(z.int(), z.nonnegative()),
   step: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+});
+
+/** A follow-up of a send not delivered (the delivery feature invokes it with this). */
+export const UndeliveredPayloadSchema = z.strictObject({
+  kind: z.literal('undelivered'),
+  caseId: z.string().check(z.minLength(1), z.maxLength(200)),
+  reminderId: z.string().check(z.minLength(1), z.maxLength(300)),
+  personId: z.string().check(z.minLength(1), z.maxLength(200)),
 });
 
 export type TimerHandler = LambdaHandler<unknown, FireOutcome>;
@@ -36,6 +45,8 @@ export class InvalidTimerPayloadError extends Error {
 export function makeHandler(deps: FireTimerDeps, metrics?: Metrics): TimerHandler {
   return lambda(
     async (event: unknown) => {
+      if ((event as { kind?: unknown } | null)?.kind === 'undelivered')
+        return await followUp(event, deps);
       const parsed = TimerPayloadSchema.safeParse(event);
       if (!parsed.success) {
         // No retry can make this timer valid: count it dead, and throw so the payload is kept
@@ -55,6 +66,24 @@ export function makeHandler(deps: FireTimerDeps, metrics?: Metrics): TimerHandle
     },
     { metrics },
   );
+}
+
+/** A person not told: their other channel, the fallback contact, an alert's escalation. */
+async function followUp(event: unknown, deps: FireTimerDeps): Promise<FireOutcome> {
+  const parsed = UndeliveredPayloadSchema.safeParse(event);
+  if (!parsed.success || deps.undelivered === undefined) {
+    deps.metrics?.count('TimerDead');
+    const issues = parsed.success
+      ? ['undelivered: not wired']
+      : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.code}`);
+    deps.log?.error('timer payload invalid', { metric: 'TimerDead', issues });
+    throw new InvalidTimerPayloadError(issues);
+  }
+  await deps.refreshCalendar?.();
+  const outcome = await fireUndelivered(parsed.data, deps.undelivered);
+  if ('retryLater' in outcome && outcome.retryLater)
+    throw new RetryLaterError(`a follow-up send of ${parsed.data.caseId} is in flight`);
+  return outcome;
 }
 
 const metrics = makeMetrics();

@@ -30,8 +30,10 @@ import type {
   UnroutedReminder,
 } from '#kernel/records.js';
 import type { Backoff } from '#kernel/reminders/backoff.js';
+import type { EmailLayout } from '#kernel/reminders/email-layout.js';
 import type { ReminderPlans } from '#kernel/reminders/types.js';
 import type { Timer } from '#kernel/timers.js';
+import type { UndeliveredDeps } from './undelivered-ports.js';
 
 /** Every kind's dependencies, built once per process by the wiring. */
 export interface FireTimerDeps {
@@ -47,6 +49,8 @@ export interface FireTimerDeps {
   reminder: ReminderDeps;
   escalation: EscalationDeps;
   digest: DigestDeps;
+  /** A person not told (`undelivered`). @default none (followed up nowhere: only recorded) */
+  undelivered?: UndeliveredDeps | undefined;
 }
 
 /** A `due` timer: breach or escalate the case's deadlines, then move its timers. */
@@ -79,6 +83,24 @@ export interface SendDeps {
   log?: Log | undefined;
   /** Outcome counters (`Sent`, `SendFailed`, `Unroutable`, the alerts' …). @default none */
   metrics?: Metrics | undefined;
+  /**
+   * A person the provider would not take a message for (it refused it after every retry): a
+   * person not told, followed up as an undelivered receipt is. @default none (only recorded)
+   */
+  undelivered?: ((followUp: UndeliveredPayload) => Promise<unknown>) | undefined;
+}
+
+/**
+ * A send not delivered (a receipt said so, or the provider refused it): what the fire path is
+ * asked to follow up — the person's other channel, the fallback contact when the step reached
+ * nobody, an alert's escalation at once.
+ */
+export interface UndeliveredPayload {
+  kind: 'undelivered';
+  caseId: string;
+  /** The send's claim (`<reminder>~<channel>` for a message on the person's other channel). */
+  reminderId: string;
+  personId: string;
 }
 
 /** How messages are written: the plans' titles and actions, the case link, the sender. */
@@ -215,12 +237,18 @@ export interface AlertGuard {
 export interface Claim {
   /** The sends to claim. @default none: the guard alone */
   key?: ClaimKey | undefined;
+  /** Kept with the claim for its delivery receipts (`SendContext`). */
+  context?: SendContext | undefined;
   guard?: AlertGuard | undefined;
 }
 
 export type ClaimResult =
-  /** Ours to send (or, with no key, the guard written): `token` proves it when recording. */
-  | { outcome: 'acquired'; token: string; takeover: boolean }
+  /**
+   * Ours to send (or, with no key, the guard written): `token` proves it when recording.
+   * `done`: what an earlier attempt under this claim already sent (a provider's rate limit
+   * held the rest back), not to be sent again.
+   */
+  | { outcome: 'acquired'; token: string; takeover: boolean; done?: ChannelOutcome[] }
   | { outcome: 'sent' }
   | { outcome: 'failed' }
   /** Another invocation holds an unexpired lease: it will send (or its lease expires). */
@@ -231,20 +259,50 @@ export type ClaimResult =
    */
   | { outcome: 'conflict' };
 
-/** How one channel's send under a claim ended. */
+/**
+ * What a claim keeps for the delivery receipts of its sends: who else the step was meant for
+ * (a failure is a person not told; the step reached nobody only when none of them was
+ * reached), the alert its messages carry, and the case version its audit lines follow.
+ */
+export interface SendContext {
+  /** Every person the step was meant for (sent to, or held to their opening), but the fallback. */
+  peers: string[];
+  /** The channels the claim's messages go by: receipts for all of them settle the person. */
+  channels: ChannelName[];
+  /** The out-of-hours alert the messages carry: an undelivered one escalates at once. */
+  alert?: { alertId: string; tier: 1 | 2 | 'fallback'; phase: 'open' | 'breached' } | undefined;
+  caseVersion: number;
+}
+
+/**
+ * How one channel's send under a claim ended: `throttled`, the provider's rate limit held it
+ * back after every retry: not sent, and the claim is left to be tried again (never a failure,
+ * never a double).
+ */
 export type ChannelOutcome =
   | { channel: ChannelName; state: 'sent'; messageId?: string }
-  | { channel: ChannelName; state: 'failed'; reason: string };
+  | { channel: ChannelName; state: 'failed'; reason: string }
+  | { channel: ChannelName; state: 'throttled'; reason: string };
 
 /** What a firing writes once its sends are done. */
 export interface FiringRecord {
   now: Date;
-  /** The claims this firing acquired: `sent` if any channel was, else `failed`; final either way. */
-  finished: { key: ClaimKey; token: string; outcomes: ChannelOutcome[] }[];
+  /**
+   * The claims this firing acquired: `sent` if any channel was, else `failed`; final either
+   * way — unless a channel was `throttled`: then the claim stays open, its lease ended, with
+   * what was sent, for the timer's retry to finish.
+   */
+  finished: {
+    key: ClaimKey;
+    token: string;
+    outcomes: ChannelOutcome[];
+    context?: SendContext | undefined;
+  }[];
   /** Audit lines, by case, each after the case version read (for ordering). */
   audit: { entries: ReminderAuditEntry[]; caseVersion: number }[];
   digest?: DigestEntry | undefined;
-  unrouted?: UnroutedReminder | undefined;
+  /** One, or one per case (a morning digest that reached nobody). */
+  unrouted?: UnroutedReminder | readonly UnroutedReminder[] | undefined;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -260,6 +318,8 @@ export interface OutboundMessage {
   html?: string;
   /** RFC 5545 invitation to attach (email only). */
   ics?: string;
+  /** The email's parts, for a provider that lays emails out itself (GOV.UK Notify's markdown). */
+  layout?: EmailLayout;
   /** The email's `Date` and `Message-ID` headers (see `emailMessageId`). */
   headers?: { date: Date; messageId: string };
   meta: { caseId: string; rule: string; reminderId: string; personId: string };
@@ -272,15 +332,24 @@ export interface Channel {
   send(message: OutboundMessage): Promise<{ messageId?: string }>;
 }
 
-/** A send that failed; `retryable` for throttling and 5xx, not for a rejected message. */
+/**
+ * A send that failed; `retryable` for throttling and 5xx, not for a rejected message;
+ * `rateLimited` when the provider refused it for its rate limit (GOV.UK Notify's 429): not
+ * taken, so trying again later can never double it.
+ */
 export class ChannelError extends Error {
   readonly retryable: boolean;
   readonly code: string;
-  constructor(message: string, options: { retryable: boolean; code: string; cause?: unknown }) {
+  readonly rateLimited: boolean;
+  constructor(
+    message: string,
+    options: { retryable: boolean; code: string; cause?: unknown; rateLimited?: boolean },
+  ) {
     super(message, { cause: options.cause });
     this.name = 'ChannelError';
     this.retryable = options.retryable;
     this.code = options.code;
+    this.rateLimited = options.rateLimited ?? false;
   }
 }
 

@@ -14,50 +14,26 @@
  *   that went its entry in the day team's morning digest — all written in one go.
  */
 
-import type { ClockAlerts } from '#kernel/alert-state.js';
-import { type Calendar, localDate, nextOpening } from '#kernel/calendar/index.js';
-import { heldUntilSuffix, reminderId } from '#kernel/ids.js';
+import { FALLBACK_PERSON_ID, heldUntilSuffix, reminderId } from '#kernel/ids.js';
 import { limitOf } from '#kernel/model.js';
-import type {
-  DigestEntry,
-  ReminderAuditEntry,
-  StoredCase,
-  UnroutedReminder,
-} from '#kernel/records.js';
+import type { DigestEntry, ReminderAuditEntry, UnroutedReminder } from '#kernel/records.js';
 import {
   caseLink,
   type Delivery,
   gapText,
   isUrgent,
   momentOf,
-  nextBreachRepeat,
-  type PlannedReminder,
-  type Routing,
   reminderTimer,
 } from '#kernel/reminders/index.js';
-import type { ReminderDeadline, ReminderPlan } from '#kernel/reminders/types.js';
+import type { ReminderDeadline } from '#kernel/reminders/types.js';
 import type { Timer } from '#kernel/timers.js';
-import { type AlertDecision, decideAlert, type KnownAlerts } from './alert-decision.js';
+import { type AlertDecision, decideAlert } from './alert-decision.js';
 import type { Firing, Note, PlannedSend, Recorded } from './carry-out.js';
 import { CANCEL_ACTION, composeMessage, invitationOf } from './compose-message.js';
 import { emptyTally, type ReminderDeps, type SendResult, type SendTally, tally } from './ports.js';
+import { byPerson, morningDigest, nextRepeat, type ReminderFacts } from './reminder-parts.js';
 
-/** What a reminder is decided from: all of it read (or routed) before. */
-export interface ReminderFacts {
-  stored: Pick<StoredCase, 'version' | 'aggregate'>;
-  deadline: ReminderDeadline;
-  plan: ReminderPlan;
-  planned: PlannedReminder;
-  now: Date;
-  /** The case's calendar (its division's bank holidays): planning and the breach chain. */
-  calendar: Calendar;
-  routing: Routing;
-  /** The clock's alert state, when alerts are tracked. */
-  clock?: ClockAlerts | undefined;
-  known: KnownAlerts;
-  /** An alert id the clock does not list is free (false after a write found otherwise). */
-  assumeFree: boolean;
-}
+export type { ReminderFacts } from './reminder-parts.js';
 
 /** Whom a message is from, and the council it names. */
 type Senders = 'emailFrom' | 'authorityName' | 'authorityShortName';
@@ -140,6 +116,14 @@ export function decideReminder(
   }
 
   const people = byPerson(routing.deliveries);
+  // Everyone the step was meant for (sent to now or held to their opening): a failure is a
+  // person not told, and the step reached nobody only when none of them was reached.
+  const peers = [
+    ...new Set([
+      ...people.map((p) => (p[0] as Delivery).personId),
+      ...routing.deferrals.map((d) => d.personId),
+    ]),
+  ].filter((id) => id !== FALLBACK_PERSON_ID);
   const sends: PlannedSend[] = [];
   let alert: AlertDecision | undefined;
   let alerted: number | undefined;
@@ -197,7 +181,19 @@ export function decideReminder(
         alert: delivery.via === 'edt' ? raised?.text : undefined,
       }),
     );
-    sends.push({ key: { caseId: deadline.caseId, reminderId: id, personId }, messages });
+    const alertId = raised?.detail.alertId;
+    sends.push({
+      key: { caseId: deadline.caseId, reminderId: id, personId },
+      messages,
+      context: {
+        peers,
+        channels: personal.map((d) => d.channel),
+        ...(typeof alertId === 'string'
+          ? { alert: { alertId, tier: 1, phase: raised?.detail.phase as 'open' | 'breached' } }
+          : {}),
+        caseVersion: facts.stored.version,
+      },
+    });
   }
   const repeat = nextRepeat(facts);
 
@@ -333,68 +329,5 @@ function unroutedRecord(
     })),
     fix: [...new Set(routing.unroutable.map((u) => gapText(u, now).fix))],
     fallback,
-  };
-}
-
-/**
- * A link of a breach's daily repeat sets the one after it (at the next working day's opening
- * after now). Redelivered, it sets the same timer again: same name, one timer.
- */
-function nextRepeat({ deadline, plan, planned, calendar, now }: ReminderFacts) {
-  if (!/^br[0-9]+$/.test(planned.step.key)) return undefined;
-  const next = nextBreachRepeat(deadline, calendar, plan, now);
-  if (next === undefined || next.step.key === planned.step.key) return undefined;
-  const timer = reminderTimer(deadline, next.step.key, next.fireAt);
-  const line: ReminderAuditEntry = {
-    caseId: deadline.caseId,
-    at: now,
-    kind: 'reminder-planned',
-    deadlineId: deadline.id,
-    detail: {
-      timer: timer.name,
-      step: next.step.key,
-      version: deadline.version,
-      fireAt: next.fireAt.toISOString(),
-    },
-  };
-  return { timer, line };
-}
-
-/** A person's deliveries together (one claim covers them), each channel once. */
-function byPerson(deliveries: readonly Delivery[]): Delivery[][] {
-  const people = new Map<string, Map<string, Delivery>>();
-  for (const d of deliveries) {
-    const channels = people.get(d.personId) ?? new Map<string, Delivery>();
-    if (!channels.has(d.channel)) channels.set(d.channel, d);
-    people.set(d.personId, channels);
-  }
-  return [...people.values()].map((channels) => [...channels.values()]);
-}
-
-/**
- * The EDT alert's entry in the day team's morning digest: the team hears of it at their next
- * opening (09:00 by default), in one digest. The digest is the team's, so its opening is the
- * authority's calendar, not the case's.
- */
-function morningDigest(
-  { stored, deadline, planned, routing, now }: ReminderFacts,
-  id: string,
-  authorityCalendar: Calendar,
-): { entry: DigestEntry; opening: Date } {
-  const opening = nextOpening(authorityCalendar, now);
-  return {
-    opening,
-    entry: {
-      team: stored.aggregate.team,
-      date: localDate(opening),
-      caseId: deadline.caseId,
-      reminderId: id,
-      deadlineId: deadline.id,
-      step: planned.step.key,
-      rule: deadline.rule,
-      dueAt: deadline.dueAt,
-      alertedAt: now,
-      recipientIds: routing.dayRecipients,
-    },
   };
 }

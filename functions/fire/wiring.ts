@@ -7,15 +7,18 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { makeCaseEngine } from '#kernel/engine/bound.js';
 import { type Metrics, systemClock } from '#kernel/ports.js';
+import { sendId } from '#kernel/reminders/delivery.js';
 import { fallbackPerson, type ReminderPlans } from '#kernel/reminders/index.js';
 import { alertTokenKey, alertTracking } from '#platform/alerts.js';
-import { documentClient } from '#platform/aws.js';
+import { documentClient, secretString } from '#platform/aws.js';
 import {
   alertTokenVars,
   authorityVars,
   type Config,
   config,
   emailVars,
+  messagingVars,
+  notifyVars,
   schedulerVars,
   smsVars,
   tableVars,
@@ -23,16 +26,23 @@ import {
 import { calendarFeedSource, type FeedSource } from '#platform/dynamodb/calendar-feed.js';
 import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
 import { DynamoDirectory } from '#platform/dynamodb/directory.js';
+import { DynamoInvitations, invitationToken } from '#platform/dynamodb/invitations.js';
 import { DynamoReminderAudit } from '#platform/dynamodb/reminder-audit.js';
 import { DynamoDigestStore } from '#platform/dynamodb/timer-store.js';
+import type { ClientSource } from '#platform/lazy.js';
 import { powertoolsLog } from '#platform/logger.js';
 import { makeEventBridgeScheduler } from '#platform/scheduler/index.js';
 import type { AuthorityConfig } from '#schemas/authority.js';
+import { type NotifyApi, notifyChannels, notifyClient } from './channels/notify.js';
+import { SlidingWindowLimit } from './channels/rate-limit.js';
 import { SesEmailChannel } from './channels/ses.js';
 import { EndUserMessagingSmsChannel } from './channels/sms.js';
 import { CachedDirectory } from './directory-cache.js';
+import { fireEscalation } from './fire-escalation.js';
+import { fireUndelivered } from './fire-undelivered.js';
 import { DynamoFiringStore } from './firing-store.js';
-import type { Channel, FireTimerDeps, ReminderDeps } from './ports.js';
+import type { Channel, EscalationDeps, FireTimerDeps, ReminderDeps, SendDeps } from './ports.js';
+import type { UndeliveredDeps } from './undelivered-ports.js';
 
 /** The parts that differ between AWS and local mode. */
 export interface FireWiring {
@@ -78,13 +88,16 @@ export function buildFireDeps(wiring: FireWiring): FireTimerDeps {
   const directory = new CachedDirectory(
     new DynamoDirectory(wiring.client, wiring.tableName, { consistentReads: true }),
   );
-  const sending = {
-    store: new DynamoFiringStore(wiring.client, wiring.tableName),
+  const store = new DynamoFiringStore(wiring.client, wiring.tableName);
+  const sending: SendDeps = {
+    store,
     channels: wiring.channels,
     scheduler: wiring.scheduler,
     clock,
     log,
     metrics: wiring.metrics,
+    // A message the provider refused is a person not told: followed up at once (below).
+    undelivered: (payload) => fireUndelivered(payload, undelivered),
   };
   const messages = {
     plans: engine.plans,
@@ -96,6 +109,20 @@ export function buildFireDeps(wiring: FireWiring): FireTimerDeps {
       wiring.authority.fallbackContact === undefined
         ? undefined
         : fallbackPerson(wiring.authority.fallbackContact),
+  };
+  const escalation: EscalationDeps = { ...sending, ...messages, directory, alerts };
+  const undelivered: UndeliveredDeps = {
+    ...sending,
+    ...messages,
+    sends: store,
+    directory,
+    get calendar() {
+      return engine.calendar;
+    },
+    calendarFor: (division) => engine.calendarFor(division),
+    alerts,
+    digests: new DynamoDigestStore(wiring.client, wiring.tableName),
+    escalate: (payload) => fireEscalation(payload, escalation),
   };
   return {
     // The feed is re-checked at most every 5 minutes; `advance` recomputes a case computed
@@ -127,7 +154,8 @@ export function buildFireDeps(wiring: FireWiring): FireTimerDeps {
       alerts,
       digestsScheduled: new Set(),
     },
-    escalation: { ...sending, ...messages, directory, alerts },
+    escalation,
+    undelivered,
     digest: {
       ...sending,
       ...messages,
@@ -158,22 +186,102 @@ export function awsChannels(
   };
 }
 
+/** What GOV.UK Notify's channels are made from. */
+export interface NotifyWiring {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  /** The official client (made on the first send). */
+  api: ClientSource<NotifyApi>;
+  emailTemplateId: string;
+  smsTemplateId: string;
+  /** This process's share of Notify's 3,000 requests a minute. */
+  ratePerMinute: number;
+  /** Where the API serves invitations, and the key their tokens are made with. @default none: dropped */
+  invitations?: { baseUrl: string; key: string } | undefined;
+  clock?: { now(): Date };
+}
+
 /**
- * The timer Lambda in AWS, from the environment (the alert-token key from Secrets Manager);
- * `metrics` are the invocation's counters.
+ * GOV.UK Notify's email and SMS channels, over one official client and one rate limit: its
+ * window counted a second longer than Notify's own, so a request that travels slower than the
+ * one before it is not counted into the next minute by Notify.
+ */
+export function notifyFireChannels(wiring: NotifyWiring): FireWiring['channels'] {
+  const invitations = new DynamoInvitations(wiring.client, wiring.tableName);
+  const served = wiring.invitations;
+  return notifyChannels(wiring.api, {
+    emailTemplateId: wiring.emailTemplateId,
+    smsTemplateId: wiring.smsTemplateId,
+    limit: new SlidingWindowLimit({ limit: wiring.ratePerMinute, windowMs: 61_000 }),
+    invitation:
+      served === undefined
+        ? undefined
+        : async (message, ics) => {
+            const token = invitationToken(
+              served.key,
+              sendId({ ...message.meta, channel: 'email' }),
+            );
+            await invitations.put(token, ics, wiring.clock?.now() ?? new Date());
+            return `${served.baseUrl.replace(/\/+$/, '')}/v1/invitations/${token}.ics`;
+          },
+  });
+}
+
+/**
+ * The timer Lambda in AWS, from the environment (the alert-token key, and with GOV.UK Notify
+ * its API key, from Secrets Manager); `metrics` are the invocation's counters.
  */
 export async function awsFireDeps(metrics: Metrics): Promise<FireTimerDeps> {
-  const cfg = config(tableVars, authorityVars, schedulerVars, emailVars, smsVars, alertTokenVars);
-  const from = cfg.ses.from;
+  const cfg = config(
+    tableVars,
+    authorityVars,
+    schedulerVars,
+    emailVars,
+    smsVars,
+    alertTokenVars,
+    messagingVars,
+    notifyVars,
+  );
+  const client = documentClient();
+  const tokenKey = await alertTokenKey(cfg);
+  const notify = cfg.messaging.provider === 'notify';
+  // Read at the cold start, as the alert-token key is: a send never waits on Secrets Manager.
+  const apiKey = notify ? await notifyApiKey(cfg.notify) : undefined;
+  // With Notify the From address only organises invitations and names Message-IDs.
+  const from = cfg.ses.from ?? (notify ? cfg.authority.fallbackContact?.email : undefined);
   if (from === undefined) throw new Error('Invalid configuration: SES_FROM is required');
   return buildFireDeps({
-    client: documentClient(),
+    client,
     tableName: cfg.tableName,
     authority: cfg.authority,
     scheduler: makeEventBridgeScheduler(cfg),
-    channels: awsChannels({ ...cfg, ses: { ...cfg.ses, from } }),
+    channels: notify
+      ? notifyFireChannels({
+          client,
+          tableName: cfg.tableName,
+          api: () => notifyClient(apiKey as string),
+          emailTemplateId: required(cfg.notify.emailTemplateId, 'NOTIFY_EMAIL_TEMPLATE_ID'),
+          smsTemplateId: required(cfg.notify.smsTemplateId, 'NOTIFY_SMS_TEMPLATE_ID'),
+          ratePerMinute: cfg.notify.ratePerMinute,
+          invitations:
+            cfg.notify.invitationBaseUrl === undefined || tokenKey === undefined
+              ? undefined
+              : { baseUrl: cfg.notify.invitationBaseUrl, key: tokenKey },
+        })
+      : awsChannels({ ...cfg, ses: { ...cfg.ses, from } }),
     emailFrom: from,
     metrics,
-    alerts: { tokenKey: await alertTokenKey(cfg), replyYes: cfg.sms.twoWay },
+    // Replies reach us (two-way SMS, or Notify's inbound number): alert SMS say "Reply YES".
+    alerts: { tokenKey, replyYes: cfg.sms.twoWay },
   });
+}
+
+async function notifyApiKey(cfg: { apiKey?: string | undefined; apiKeyArn?: string | undefined }) {
+  if (cfg.apiKey !== undefined) return cfg.apiKey;
+  return secretString(required(cfg.apiKeyArn, 'NOTIFY_API_KEY_ARN'));
+}
+
+function required(value: string | undefined, name: string): string {
+  if (value === undefined) throw new Error(`Invalid configuration: ${name} is required`);
+  return value;
 }

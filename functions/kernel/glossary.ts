@@ -13,6 +13,9 @@
 import type { WorkerRole } from '#schemas/events.js';
 import { MONTHS, WEEKDAYS } from './calendar/days.js';
 import { offsetAt } from './calendar/london.js';
+import { FALLBACK_PERSON_ID } from './ids.js';
+import type { ChannelName } from './records.js';
+import { channelWords, deliveryWords, type FinalState } from './reminders/delivery.js';
 import type { ReminderAt, ReminderPlan, ReminderPlans } from './reminders/types.js';
 
 interface UkParts {
@@ -298,6 +301,8 @@ export interface Gap {
   role?: string | undefined;
   personId?: string | undefined;
   channel?: string | undefined;
+  /** `undelivered`: the provider's receipt (`permanent-failure`, …). */
+  delivery?: string | undefined;
 }
 
 /** What was missing and what would fix it, for a manager or the duty inbox. */
@@ -356,6 +361,19 @@ export function gapWords(gap: Gap, at: Date, name?: string): GapWords {
             missing: `${capitalised(who)} has no email address`,
             fix: `Ask the case system to record ${their('email address')}`,
           };
+    case 'undelivered': {
+      // "LADO One’s text message was not delivered: the phone number is not in use".
+      const channel: ChannelName = gap.channel === 'sms' ? 'sms' : 'email';
+      const state = (gap.delivery ?? 'permanent-failure') as FinalState;
+      const duty = gap.personId === FALLBACK_PERSON_ID;
+      const why = deliveryWords(state, channel).replace(/^Not delivered: /, '');
+      return {
+        missing: `${capitalised(duty ? 'the duty inbox' : who)}’s ${channelWords(channel)} was not delivered: ${why}`,
+        fix: duty
+          ? 'Ask the service’s administrator to check the duty inbox’s address'
+          : `Ask the case system to check ${their(channel === 'sms' ? 'mobile number' : 'email address')}`,
+      };
+    }
     case 'outside-calendar':
       return {
         missing: `${formatUkLong(at)} is beyond the bank holidays the service knows`,

@@ -15,6 +15,13 @@ export const METRICS = {
   AlertEscalationStopped:
     'An escalation timer sent nothing: the clock no longer needs it (acknowledged, met, cancelled, closed, or its breach took over)',
   AlertEscalationLost: 'An escalation timer found no case, deadline or alert to escalate',
+  Delivered: 'A provider said an email or text message reached its person',
+  Undelivered:
+    'A provider said an email or text message did not reach its person (bounced, number not in use, phone off): followed up at once',
+  DutyInboxUndelivered:
+    'A message to the fallback contact (the duty inbox) was not delivered: nobody was told of a reminder that reached nobody else',
+  ReceiptUnknown:
+    'A delivery receipt named no send of ours (logged; answered 202 so it is not redelivered)',
   // A dropped file's rows refused, or a file refused whole: no clock starts for them until
   // somebody fixes the file, so they raise an alarm rather than wait in a report.
   ImportRowsRefused: 'Rows of a dropped file were refused: their clocks have not started',

@@ -95,7 +95,11 @@ export interface ReminderAuditEntry {
     /** Nobody acknowledged an alert in time: it went to the next tier (2, or the fallback contact). */
     | 'alert-escalated'
     /** An escalation step fired and sent nothing: why (`acknowledged`, `deadline-met`, …). */
-    | 'alert-escalation-stopped';
+    | 'alert-escalation-stopped'
+    /** A provider's receipt for one send: delivered, or why not (`delivery.ts`). */
+    | 'reminder-delivery'
+    /** A person the step was meant for was not reached: what was done about it, or why nothing. */
+    | 'reminder-undelivered';
   deadlineId?: string;
   detail: Record<string, unknown>;
 }
@@ -115,7 +119,14 @@ export interface UnroutedReminder {
   reminderId: string;
   /** When the step was due to fire: one record per reminder (a re-fire rewrites it). */
   at: Date;
-  missing: { reason: string; role?: string; personId?: string; channel?: ChannelName }[];
+  missing: {
+    reason: string;
+    role?: string;
+    personId?: string;
+    channel?: ChannelName;
+    /** `undelivered`: what the provider's receipt said (`permanent-failure`, …). */
+    delivery?: string;
+  }[];
   /** The events that would fix it, e.g. "send case.updated with a worker in role lado". */
   fix: string[];
   /** Whether the fallback contact was told: `sent`, `failed`, or `none` (no fallback configured). */

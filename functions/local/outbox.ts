@@ -2,7 +2,8 @@
  * Local mode's outbox and its routes: every email and SMS sent, and a simulated clock that a
  * user moves forward to watch a case's reminders fire in order.
  *
- * - `GET /local/outbox` → `[{ channel, to, subject?, body, sentAt, caseId, rule, reminderId }]`
+ * - `GET /local/outbox` → `[{ channel, to, subject?, body, sentAt, caseId, rule, reminderId,
+ *   sendId, delivery }]`: `delivery` is what the provider's receipt said (`sent` until then)
  * - `POST /local/clock {"now": "<ISO instant>"}` → fires, in order, every timer due by then.
  * - `POST /local/sms-inbound {"from": "+44…", "body": "YES"}` → a reply to an alert SMS, through
  *   the same use case as the inbound-SMS Lambda.
@@ -12,6 +13,7 @@
 
 import type { Channel, OutboundMessage } from '#functions/fire/ports.js';
 import { ValidationError } from '#kernel/errors.js';
+import { type DeliveryState, type FinalState, sendId } from '#kernel/reminders/delivery.js';
 import { MalformedJsonError, MethodNotAllowedError } from '#platform/errors.js';
 import { errorAnswer, type HttpResult, json, problemResult, toProblem } from '#platform/http.js';
 import * as z from '#schemas/zod.js';
@@ -25,13 +27,20 @@ export interface OutboxEntry {
   caseId: string;
   rule: string;
   reminderId: string;
+  /** The id the provider's receipt names it by. */
+  sendId: string;
+  /** What the receipt said (`sent` until one came). */
+  delivery: DeliveryState;
 }
 
 /** In-memory record of what local mode sent (emails also reach aws-ses-v2-local). */
 export class LocalOutbox {
   private readonly entries: OutboxEntry[] = [];
+  /** Receipts by send id: the first settles a send (a receipt may come before its entry). */
+  private readonly receipts = new Map<string, FinalState>();
 
   record(message: OutboundMessage, sentAt: Date): void {
+    const id = sendId({ ...message.meta, channel: message.channel });
     this.entries.push({
       channel: message.channel,
       to: message.to,
@@ -41,13 +50,20 @@ export class LocalOutbox {
       caseId: message.meta.caseId,
       rule: message.meta.rule,
       reminderId: message.meta.reminderId,
+      sendId: id,
+      delivery: 'sent',
     });
   }
 
+  /** A receipt the delivery path recorded. */
+  markDelivery(id: string, state: FinalState): void {
+    if (!this.receipts.has(id)) this.receipts.set(id, state);
+  }
+
   /**
-   * Every message, by the minute it was sent; within a minute (one instant's firing, whose
-   * sends race each other) by clock, case and reminder, texts before emails, then recipient —
-   * so the same story always lists the same way.
+   * Every message with its delivery state, by the minute it was sent; within a minute (one
+   * instant's firing, whose sends race each other) by clock, case and reminder, texts before
+   * emails, then recipient — so the same story always lists the same way.
    */
   list(): OutboxEntry[] {
     const channels = { sms: 0, email: 1 } as const;
@@ -58,7 +74,9 @@ export class LocalOutbox {
       a.reminderId.localeCompare(b.reminderId) ||
       channels[a.channel] - channels[b.channel] ||
       a.to.localeCompare(b.to);
-    return [...this.entries].sort(order);
+    return this.entries
+      .map((e) => ({ ...e, delivery: this.receipts.get(e.sendId) ?? e.delivery }))
+      .sort(order);
   }
 
   /** How many messages it holds. */
@@ -68,6 +86,7 @@ export class LocalOutbox {
 
   clear(): void {
     this.entries.length = 0;
+    this.receipts.clear();
   }
 }
 

@@ -8,6 +8,7 @@
  * due while the process was down fires at the next poll. A simulated clock lets
  * `POST /local/clock` move time forward, firing in order everything that falls due.
  */
+import { randomUUID } from 'node:crypto';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { acknowledgeBySms } from '#functions/alerts/acknowledge-alert.js';
@@ -19,13 +20,8 @@ import type { Log } from '#kernel/ports.js';
 import type { Timer, TimerPayload } from '#kernel/timers.js';
 import { DynamoTimerStore, type StoredTimer } from '#platform/dynamodb/timer-store.js';
 import type { AuthorityConfig } from '#schemas/authority.js';
-import {
-  LocalOutbox,
-  type LocalRoutes,
-  makeLocalRoutes,
-  OutboxSmsChannel,
-  recordingChannel,
-} from './outbox.js';
+import { type LocalMessaging, localMessaging } from './local-messaging.js';
+import { LocalOutbox, type LocalRoutes, makeLocalRoutes } from './outbox.js';
 
 /** A clock that runs from a settable instant at real speed; moves forward only. */
 export class SimulatedClock {
@@ -59,6 +55,11 @@ export interface LocalSchedulerDriverOptions {
   maxAttempts?: number;
   /** Timers of one instant in flight at once (1: strictly one at a time). @default 32 */
   concurrency?: number;
+  /**
+   * Waits for what an instant's firings set going (delivery receipts, their follow-ups)
+   * before the clock moves on. @default nothing to wait for
+   */
+  settle?: () => Promise<void>;
   /**
    * Timers read from the index per round; the lanes drain at the end of each round, so a
    * burst at one instant fires in fewer, fuller rounds. @default 1000 (one query's most)
@@ -163,6 +164,7 @@ export class LocalSchedulerDriver {
           deletedEarly.add(timer.name);
           deleted.push(this.options.store.delete([timer.name]));
         });
+        await this.options.settle?.();
       } finally {
         this.touched = undefined;
         await Promise.all(deleted);
@@ -251,6 +253,17 @@ export interface LocalRemindersOptions {
    * tracked and escalated either way; SMS replies come in by `POST /local/sms-inbound`.
    */
   alertTokenKey?: string;
+  /** Which provider's stand-ins send: `aws` (SES, the outbox's SMS) or GOV.UK Notify. @default aws */
+  messaging?: 'aws' | 'notify';
+  /**
+   * The local server's address: Notify's callbacks are posted to it, invitation links point
+   * at it. @default callbacks handed to the handler in this process; no invitation links
+   */
+  serverUrl?: string;
+  /** The callbacks' bearer token. @default local mode's development token */
+  notifyCallbackToken?: string;
+  /** Delivery receipts (the `aws` mode's events) on. @default true */
+  receipts?: boolean;
 }
 
 export interface LocalReminders {
@@ -258,6 +271,12 @@ export interface LocalReminders {
   clock: SimulatedClock;
   outbox: LocalOutbox;
   routes: LocalRoutes;
+  /** GOV.UK Notify's callbacks and the invitations (the local server's `delivery` routes). */
+  delivery: LocalMessaging['handler'];
+  /** Waits for every delivery receipt in flight, and what it caused. */
+  settled(): Promise<void>;
+  /** The Notify stand-in's traffic (`messaging: 'notify'`): each request's time, 429s. */
+  notifyTraffic: LocalMessaging['notifyTraffic'];
   /** Fires one timer payload through the handler (what the driver calls). */
   fire(payload: TimerPayload): Promise<unknown>;
   stop(): Promise<void>;
@@ -275,6 +294,8 @@ export function makeLocalReminders(options: LocalRemindersOptions): LocalReminde
   const driver = new LocalSchedulerDriver({
     store,
     clock,
+    // One move of the clock carries a failed delivery through to the duty inbox.
+    settle: () => messaging.settled(),
     ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     ...(options.log === undefined ? {} : { log: options.log }),
@@ -283,16 +304,42 @@ export function makeLocalReminders(options: LocalRemindersOptions): LocalReminde
   const ses = new SesEmailChannel(new SESv2Client({ endpoint: options.sesEndpoint }), {
     from: emailFrom,
   });
+  const acks = ackDeps({
+    client: options.client,
+    tableName: options.tableName,
+    authority: options.authority,
+    scheduler: driver,
+    clock,
+  });
+  const messaging = localMessaging({
+    mode: options.messaging ?? 'aws',
+    client: options.client,
+    tableName: options.tableName,
+    outbox,
+    clock,
+    // The outbox is the phone: the text is recorded there by the messaging's own wrapper.
+    awsChannels: {
+      email: ses,
+      sms: { name: 'sms', send: async () => ({ messageId: `local-sms-${randomUUID()}` }) },
+    },
+    followUp: (payload) => handler(payload),
+    acks,
+    callbackBaseUrl: options.serverUrl,
+    callbackToken: options.notifyCallbackToken,
+    invitations:
+      options.serverUrl === undefined || options.alertTokenKey === undefined
+        ? undefined
+        : { baseUrl: options.serverUrl, key: options.alertTokenKey },
+    ...(options.receipts === undefined ? {} : { receipts: options.receipts }),
+    ...(options.log === undefined ? {} : { log: options.log }),
+  });
   const handler = makeHandler(
     buildFireDeps({
       client: options.client,
       tableName: options.tableName,
       authority: options.authority,
       scheduler: driver,
-      channels: {
-        email: recordingChannel(ses, outbox, clock),
-        sms: new OutboxSmsChannel(outbox, clock),
-      },
+      channels: messaging.channels,
       emailFrom,
       clock,
       ...(options.log === undefined ? {} : { log: options.log }),
@@ -301,26 +348,27 @@ export function makeLocalReminders(options: LocalRemindersOptions): LocalReminde
     }),
   );
   driver.onFire(handler);
-  const acks = ackDeps({
-    client: options.client,
-    tableName: options.tableName,
-    authority: options.authority,
-    scheduler: driver,
-    clock,
-  });
-  const smsInbound = async (sms: { from: string; body: string }) => {
-    const outcome = await acknowledgeBySms(sms, acks);
-    return {
-      status: outcome.status,
-      ...('alert' in outcome ? { alertId: outcome.alert.alertId } : {}),
-    };
-  };
+  const smsInbound =
+    messaging.smsInbound ??
+    (async (sms: { from: string; body: string }) => {
+      const outcome = await acknowledgeBySms(sms, acks);
+      return {
+        status: outcome.status,
+        ...('alert' in outcome ? { alertId: outcome.alert.alertId } : {}),
+      };
+    });
   return {
     driver,
     clock,
     outbox,
     routes: makeLocalRoutes({ outbox, driver, clock, smsInbound }),
+    delivery: messaging.handler,
+    settled: () => messaging.settled(),
+    notifyTraffic: () => messaging.notifyTraffic(),
     fire: handler,
-    stop: () => driver.stop(),
+    stop: async () => {
+      await driver.stop();
+      await messaging.stop();
+    },
   };
 }

@@ -47,6 +47,11 @@ export interface LocalServerOptions {
   /** Routes that exist only in local mode (`/local/outbox`, `/local/clock`). */
   localRoutes?: LocalRoutes;
   /**
+   * GOV.UK Notify's callbacks and the invitations (`LocalReminders.delivery`). @default every
+   * such route answers 404
+   */
+  delivery?: Handler;
+  /**
    * Its fallback contact is shown in the reminders view (as `@fallback`) and acknowledges
    * alerts by its phone; its `links.ackBaseUrl` is where ack links point; its name is at the top
    * of the managers' pages. @default "Local council", no fallback
@@ -171,6 +176,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       }),
       pages: makeAckPages(options.authority?.authority),
     }),
+    delivery:
+      options.delivery ??
+      (async (event) =>
+        errorAnswer(new NotFoundError(`no resource at ${event.rawPath}`), event.rawPath)),
   };
 
   const server: Server = createServer((req, res) => {

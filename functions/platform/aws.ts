@@ -16,8 +16,9 @@ export const documentClient: () => DynamoDBDocumentClient = lazy(() =>
 );
 
 /**
- * The process's engine in AWS (the events and read Lambdas). Marked pure: a bundle that never
- * calls it (the web function reads with `settingsWithStoredFeed`) leaves the engine out.
+ * The process's engine in AWS (the events and read Lambdas). Pure to esbuild: a bundle that
+ * never asks for the engine (the web function reads with `settingsWithStoredFeed`) drops it,
+ * and with it the authority's settings.
  */
 export const awsEngine: () => Promise<BoundEngine> = /* @__PURE__ */ lazy(() =>
   engineWithStoredFeed(

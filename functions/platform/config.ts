@@ -144,6 +144,78 @@ export const smsVars = () =>
     })),
   );
 
+/** Which provider sends email and SMS: AWS (SES, End User Messaging SMS) or GOV.UK Notify. */
+export const messagingVars = () =>
+  z.pipe(
+    z.object({ MESSAGING_PROVIDER: z._default(z.enum(['aws', 'notify']), 'aws') }),
+    z.transform((env) => ({ messaging: { provider: env.MESSAGING_PROVIDER } })),
+  );
+
+const uuid = z.optional(
+  z.string().check(z.regex(/^[0-9a-f-]{36}$/i, 'must be a template id (a UUID)')),
+);
+
+/**
+ * Sending through GOV.UK Notify: the API key (the value, local mode; else its Secrets Manager
+ * ARN), the generic templates, this process's share of Notify's rate limit, and where the API
+ * serves calendar invitations (Notify cannot attach them).
+ */
+export const notifyVars = () =>
+  z.pipe(
+    z.object({
+      NOTIFY_API_KEY: optional.check(z.describe('local mode only: the key itself')),
+      NOTIFY_API_KEY_ARN: z.optional(
+        z.string().check(z.startsWith('arn:', 'NOTIFY_API_KEY_ARN must be an ARN')),
+      ),
+      NOTIFY_EMAIL_TEMPLATE_ID: uuid,
+      NOTIFY_SMS_TEMPLATE_ID: uuid,
+      NOTIFY_BASE_URL: optional.check(z.describe("local mode only: the stand-in for Notify's API")),
+      NOTIFY_RATE_PER_MINUTE: z._default(
+        z.string().check(z.regex(/^[1-9][0-9]{0,4}$/, 'NOTIFY_RATE_PER_MINUTE must be 1–99999')),
+        '3000',
+      ),
+      INVITATION_BASE_URL: optional.check(z.describe('the API, serving /v1/invitations/…')),
+    }),
+    z.transform((env) => ({
+      notify: {
+        apiKey: env.NOTIFY_API_KEY,
+        apiKeyArn: env.NOTIFY_API_KEY_ARN,
+        emailTemplateId: env.NOTIFY_EMAIL_TEMPLATE_ID,
+        smsTemplateId: env.NOTIFY_SMS_TEMPLATE_ID,
+        baseUrl: env.NOTIFY_BASE_URL,
+        ratePerMinute: Number(env.NOTIFY_RATE_PER_MINUTE),
+        invitationBaseUrl: env.INVITATION_BASE_URL,
+      },
+    })),
+  );
+
+/** GOV.UK Notify's callbacks: their bearer token (the value, local mode; else its ARN). */
+export const notifyCallbackVars = () =>
+  z.pipe(
+    z.object({
+      NOTIFY_CALLBACK_TOKEN: z.optional(
+        z.string().check(z.minLength(16, 'NOTIFY_CALLBACK_TOKEN must have at least 16 characters')),
+      ),
+      NOTIFY_CALLBACK_TOKEN_ARN: z.optional(
+        z.string().check(z.startsWith('arn:', 'NOTIFY_CALLBACK_TOKEN_ARN must be an ARN')),
+      ),
+    }),
+    z.transform((env) => ({
+      notifyCallback: { token: env.NOTIFY_CALLBACK_TOKEN, tokenArn: env.NOTIFY_CALLBACK_TOKEN_ARN },
+    })),
+  );
+
+/** Following up a send not delivered: the reminders function, invoked asynchronously. */
+export const followUpVars = () =>
+  z.pipe(
+    z.object({
+      FOLLOW_UP_FUNCTION_ARN: z
+        .string({ error: 'FOLLOW_UP_FUNCTION_ARN is required' })
+        .check(z.startsWith('arn:', 'FOLLOW_UP_FUNCTION_ARN must be an ARN')),
+    }),
+    z.transform((env) => ({ followUpFunctionArn: env.FOLLOW_UP_FUNCTION_ARN })),
+  );
+
 /** What the parts give together: one object with each part's fields. */
 export type ConfigOf<P extends readonly ConfigPart[]> = UnionToIntersection<
   z.output<ReturnType<P[number]>>
@@ -165,6 +237,9 @@ const ALL_PARTS = () =>
     scheduleGroupVars,
     emailVars,
     smsVars,
+    messagingVars,
+    notifyVars,
+    notifyCallbackVars,
   ] as const;
 
 export type Config = ConfigOf<ReturnType<typeof ALL_PARTS>>;

@@ -15,6 +15,7 @@ import { NotFoundError } from '#kernel/errors.js';
 import type { Person } from '#kernel/people.js';
 import type { AlertStore, CaseStore, Directory, DirectoryListing } from '#kernel/ports.js';
 import type { DeadlineRecord, UnroutedReminder } from '#kernel/records.js';
+import { sendsOf } from '#kernel/reminders/delivery.js';
 import { DEFAULT_REMINDER_PLANS } from '#kernel/reminders/plans.js';
 import { type Routing, routeReminder } from '#kernel/reminders/routing.js';
 import type { ReminderPlans } from '#kernel/reminders/types.js';
@@ -179,6 +180,8 @@ export async function getCaseReminders(caseId: string, deps: ReadDeps): Promise<
         reason: u.reason,
         ...(u.channel === undefined ? {} : { channel: u.channel }),
       })),
+      // Each message that went, with what its provider's receipt said (delivered, or why not).
+      sends: sendsOf(caseId, view.reminderId, audit),
     });
   }
   return { caseId, reminders };

@@ -22,6 +22,7 @@ import {
 } from '#kernel/glossary.js';
 import type { Deadline } from '#kernel/model.js';
 import type { DeadlineRecord } from '#kernel/records.js';
+import { type DeliveryRow, deliveryRows } from '#kernel/reminders/delivery-view.js';
 import { DEFAULT_REMINDER_PLANS } from '#kernel/reminders/plans.js';
 import { stepRecipients } from '#kernel/reminders/steps.js';
 import type { ReminderPlans } from '#kernel/reminders/types.js';
@@ -75,6 +76,8 @@ export interface CasePage {
   done: ClockSummary[];
   reminders: ReminderRow[];
   audit: AuditLine[];
+  /** Whether each message reached its person (`delivery.njk`). */
+  delivery: DeliveryRow[];
 }
 
 const list = (parts: readonly string[]) =>
@@ -137,6 +140,7 @@ export async function casePage(
     done: clocks.filter((c) => !stillToMeet(c)),
     reminders: planned.reminders.map((r) => reminderRow(r, ctx)),
     audit: auditLines(audit, ctx),
+    delivery: deliveryRows(audit, names),
   };
 }
 

@@ -35,9 +35,14 @@ const SMS_FAILURE_EVENTS = [
   'TEXT_UNREACHABLE',
 ];
 
+/** SMS events that settle a text: delivered, or why not (the delivery path reads them). */
+const SMS_FINAL_EVENTS = ['TEXT_DELIVERED', 'TEXT_SUCCESSFUL', ...SMS_FAILURE_EVENTS];
+
 /**
  * Email (SES v2) and SMS (AWS End User Messaging SMS) sending resources, and the topic SMS
- * replies arrive on. Bounces,
+ * replies arrive on. Every email's delivery, bounce, complaint, rejection and rendering
+ * failure, and every text's final event, go to the `deliveryEvents` topic, which the delivery
+ * feature's function reads (a failure is a person not told). Bounces,
  * complaints, rejections and SMS delivery failures go to one encrypted `feedback` topic that an
  * alarm watches; SES also adds bounced and complaining addresses to the account suppression
  * list so they are not tried again.
@@ -45,6 +50,8 @@ const SMS_FAILURE_EVENTS = [
 export class Messaging extends Construct {
   readonly configurationSet: ses.ConfigurationSet;
   readonly feedbackTopic: sns.Topic;
+  /** Every email's and text's final event, for the delivery feature. */
+  readonly deliveryEvents: sns.Topic;
   /**
    * Where AWS End User Messaging two-way SMS publishes replies (set it as the phone number's
    * two-way channel); the inbound-SMS function subscribes to it.
@@ -82,7 +89,21 @@ export class Messaging extends Construct {
       }),
     );
 
+    this.deliveryEvents = new sns.Topic(this, 'DeliveryEventsTopic', {
+      displayName: 'Timescales email and SMS delivery events (delivered, bounced, not delivered)',
+      masterKey: props.key,
+      enforceSSL: true,
+    });
     for (const service of ['ses.amazonaws.com', 'sms-voice.amazonaws.com']) {
+      this.deliveryEvents.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: `Publish${service.split('.')[0]!.replace('-', '')}`,
+          principals: [new iam.ServicePrincipal(service)],
+          actions: ['sns:Publish'],
+          resources: [this.deliveryEvents.topicArn],
+          conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+        }),
+      );
       this.feedbackTopic.addToResourcePolicy(
         new iam.PolicyStatement({
           sid: `Publish${service.split('.')[0]!.replace('-', '')}`,
@@ -103,6 +124,16 @@ export class Messaging extends Construct {
     this.configurationSet.addEventDestination('BouncesAndComplaints', {
       destination: ses.EventDestination.snsTopic(this.feedbackTopic),
       events: [
+        ses.EmailSendingEvent.BOUNCE,
+        ses.EmailSendingEvent.COMPLAINT,
+        ses.EmailSendingEvent.REJECT,
+        ses.EmailSendingEvent.RENDERING_FAILURE,
+      ],
+    });
+    this.configurationSet.addEventDestination('DeliveryEvents', {
+      destination: ses.EventDestination.snsTopic(this.deliveryEvents),
+      events: [
+        ses.EmailSendingEvent.DELIVERY,
         ses.EmailSendingEvent.BOUNCE,
         ses.EmailSendingEvent.COMPLAINT,
         ses.EmailSendingEvent.REJECT,
@@ -139,6 +170,12 @@ export class Messaging extends Construct {
           enabled: true,
           matchingEventTypes: SMS_FAILURE_EVENTS,
           snsDestination: { topicArn: this.feedbackTopic.topicArn },
+        },
+        {
+          eventDestinationName: 'delivery-events',
+          enabled: true,
+          matchingEventTypes: SMS_FINAL_EVENTS,
+          snsDestination: { topicArn: this.deliveryEvents.topicArn },
         },
       ],
     });

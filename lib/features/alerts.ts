@@ -14,9 +14,10 @@ import { Feature, FeatureFunction, type Shared } from './feature.js';
  */
 export class Alerts extends Feature {
   readonly function: FeatureFunction;
-  readonly smsInbound: FeatureFunction;
+  /** With the `aws` provider (GOV.UK Notify's received texts come by its callback instead). */
+  readonly smsInbound?: FeatureFunction;
   /** Inbound SMS the function could not take (after SNS's retries). */
-  readonly inboundSmsDlq: sqs.Queue;
+  readonly inboundSmsDlq?: sqs.Queue;
 
   constructor(scope: Construct, id: string, shared: Shared) {
     super(scope, id);
@@ -35,27 +36,28 @@ export class Alerts extends Feature {
     timers.grantCancelSchedules(this.function.role);
     shared.api.serve('alerts', this.function.function);
 
-    this.smsInbound = new FeatureFunction(this, 'SmsInbound', shared, {
+    if (messaging === undefined) return;
+    const smsInbound = new FeatureFunction(this, 'SmsInbound', shared, {
       entry: 'smsInbound',
       description: 'Replies to alert SMS (two-way SMS via SNS): YES acknowledges the alert',
       serviceName: 'timescales-sms-inbound',
       table: 'readwrite',
       environment: { ...env.table, ...env.authority, ...env.scheduleGroup },
     });
-    timers.grantCancelSchedules(this.smsInbound.role);
-    this.inboundSmsDlq = deadLetterQueue(
+    timers.grantCancelSchedules(smsInbound.role);
+    const inboundSmsDlq = deadLetterQueue(
       this,
       'InboundSmsDlq',
       'inbound SMS the function could not take after SNS retries',
     );
     messaging.inboundTopic.addSubscription(
-      new subscriptions.LambdaSubscription(this.smsInbound.function, {
-        deadLetterQueue: this.inboundSmsDlq,
+      new subscriptions.LambdaSubscription(smsInbound.function, {
+        deadLetterQueue: inboundSmsDlq,
       }),
     );
     shared.alarms.onQueue(
       'InboundSmsDlqDepth',
-      this.inboundSmsDlq,
+      inboundSmsDlq,
       'A reply to an alert SMS could not be processed after retries: an acknowledgement by SMS may have been lost.',
     );
 
@@ -64,5 +66,7 @@ export class Alerts extends Feature {
       description:
         'Set as the two-way channel of the SMS phone number (replies to alerts), then set sms.twoWay',
     });
+    this.smsInbound = smsInbound;
+    this.inboundSmsDlq = inboundSmsDlq;
   }
 }

@@ -18,6 +18,7 @@ import { authorityConfig, type TimescalesConfig } from '../config.js';
 import type { Alarms } from '../constructs/alarms.js';
 import type { TimescalesApi } from '../constructs/api.js';
 import type { Messaging } from '../constructs/messaging.js';
+import type { NotifySecrets } from '../constructs/notify-secrets.js';
 import type { TimerScheduler } from '../constructs/timer-scheduler.js';
 import {
   TimescalesFunction,
@@ -33,7 +34,10 @@ export interface SharedPieces {
   readonly key: kms.IKey;
   readonly api: TimescalesApi;
   readonly timers: TimerScheduler;
-  readonly messaging: Messaging;
+  /** Email and SMS through AWS (`messaging.provider` "aws"). */
+  readonly messaging?: Messaging | undefined;
+  /** GOV.UK Notify's API key and callback token (`messaging.provider` "notify"). */
+  readonly notify?: NotifySecrets | undefined;
   readonly alarms: Alarms;
   /** Where asynchronous invocations that still fail after retries go. */
   readonly asyncFailures: sqs.IQueue;
@@ -52,7 +56,7 @@ export interface Shared extends SharedPieces {
  * against the function's bundle.
  */
 export function environmentParts(shared: SharedPieces) {
-  const { config, timers, messaging } = shared;
+  const { config, timers, messaging, notify } = shared;
   return {
     table: { TABLE_NAME: shared.table.tableName },
     authority: { AUTHORITY_CONFIG: authorityConfig(config) },
@@ -63,18 +67,47 @@ export function environmentParts(shared: SharedPieces) {
       SCHEDULER_DLQ_ARN: timers.deadLetterQueue.queueArn,
     },
     scheduleGroup: { SCHEDULE_GROUP: timers.group.scheduleGroupName },
+    /** With Notify, the From address only organises invitations (when the file gives one). */
     email: {
-      SES_FROM: config.email.from,
-      SES_CONFIGURATION_SET: messaging.configurationSet.configurationSetName,
+      ...(config.email === undefined ? {} : { SES_FROM: config.email.from }),
+      ...(messaging === undefined
+        ? {}
+        : { SES_CONFIGURATION_SET: messaging.configurationSet.configurationSetName }),
     },
     sms: {
-      SMS_ORIGINATION_IDENTITY: messaging.originationIdentity,
-      SMS_CONFIGURATION_SET: messaging.smsConfigurationSet.ref,
-      SMS_TWO_WAY: String(config.sms.twoWay),
+      ...(messaging === undefined
+        ? {}
+        : {
+            SMS_ORIGINATION_IDENTITY: messaging.originationIdentity,
+            SMS_CONFIGURATION_SET: messaging.smsConfigurationSet.ref,
+          }),
+      SMS_TWO_WAY: String(config.sms?.twoWay ?? config.notify?.twoWay ?? false),
     },
     alertToken: { ALERT_TOKEN_KEY_ARN: shared.alertTokenKey.secretArn },
+    messaging: { MESSAGING_PROVIDER: config.messaging.provider },
+    /**
+     * Sending through GOV.UK Notify: the key's secret, the templates, this function's share of
+     * Notify's 3,000 requests a minute (its reserved concurrency's), where invitations are served.
+     */
+    notify: (notify === undefined || config.notify === undefined
+      ? {}
+      : {
+          NOTIFY_API_KEY_ARN: notify.apiKey.secretArn,
+          NOTIFY_EMAIL_TEMPLATE_ID: config.notify.emailTemplateId,
+          NOTIFY_SMS_TEMPLATE_ID: config.notify.smsTemplateId,
+          NOTIFY_RATE_PER_MINUTE: String(
+            Math.floor(NOTIFY_RATE_PER_MINUTE / (config.concurrency.reminders ?? 1)),
+          ),
+          INVITATION_BASE_URL: shared.api.api.apiEndpoint,
+        }) as Record<string, string>,
+    notifyCallback: (notify === undefined
+      ? {}
+      : { NOTIFY_CALLBACK_TOKEN_ARN: notify.callbackToken.secretArn }) as Record<string, string>,
   };
 }
+
+/** GOV.UK Notify's rate limit per API key: 3,000 requests in any 60 seconds. */
+export const NOTIFY_RATE_PER_MINUTE = 3_000;
 
 export type EnvironmentParts = ReturnType<typeof environmentParts>;
 

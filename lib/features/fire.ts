@@ -5,15 +5,16 @@ import { Feature, FeatureFunction, type Shared } from './feature.js';
 
 /**
  * Timers firing (reminders, digests, escalations): the function EventBridge Scheduler invokes.
- * It advances clocks, schedules follow-up timers, sends email and SMS, and mints ack links
- * with the alert-token key.
+ * It advances clocks, schedules follow-up timers, sends email and SMS (through SES and End
+ * User Messaging, or GOV.UK Notify), follows up a person not told (the delivery feature
+ * invokes it), and mints ack links with the alert-token key.
  */
 export class Fire extends Feature {
   readonly function: FeatureFunction;
 
   constructor(scope: Construct, id: string, shared: Shared) {
     super(scope, id);
-    const { config, env, timers, messaging, alarms } = shared;
+    const { config, env, timers, messaging, notify, alarms } = shared;
     this.function = new FeatureFunction(this, 'Reminders', shared, {
       entry: 'reminders',
       description:
@@ -33,12 +34,15 @@ export class Fire extends Feature {
         ...env.email,
         ...env.sms,
         ...env.alertToken,
+        ...env.messaging,
+        ...env.notify,
       },
     });
     const role = this.function.role;
     timers.grantManageSchedules(role);
-    messaging.grantSendEmail(role);
-    messaging.grantSendText(role);
+    messaging?.grantSendEmail(role);
+    messaging?.grantSendText(role);
+    notify?.apiKey.grantRead(role);
     shared.alertTokenKey.grantRead(role);
 
     alarms.onQueue(
@@ -54,13 +58,14 @@ export class Fire extends Feature {
     alarms.onMetric('AlertEscalatedToFallback');
     alarms.onMetric('AlertReachedNobody');
     alarms.onMetric('AlertEscalationLost');
-    alarms.add('DeliveryFeedback', {
-      metric: messaging.feedbackTopic.metricNumberOfMessagesPublished({
-        period: FIVE_MINUTES,
-        statistic: 'Sum',
-      }),
-      description:
-        'An email bounced, was complained about or rejected, or an SMS was not delivered.',
-    });
+    if (messaging !== undefined)
+      alarms.add('DeliveryFeedback', {
+        metric: messaging.feedbackTopic.metricNumberOfMessagesPublished({
+          period: FIVE_MINUTES,
+          statistic: 'Sum',
+        }),
+        description:
+          'An email bounced, was complained about or rejected, or an SMS was not delivered.',
+      });
   }
 }

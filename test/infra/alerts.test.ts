@@ -22,7 +22,7 @@ function statementsWith(
   name: Exclude<keyof StatelessStack['functions'], 'web'>,
   prefix: string,
 ): Statement[] {
-  return statementsOf(template, stack, stack.functions[name].role).filter((s) =>
+  return statementsOf(template, stack, stack.functions[name]!.role).filter((s) =>
     actionsOf(s).some((a) => a.startsWith(prefix)),
   );
 }
@@ -118,7 +118,7 @@ describe('acknowledging', () => {
 
 describe('inbound SMS', () => {
   it('arrive on an encrypted topic only End User Messaging SMS of this account may publish to', () => {
-    const topic = idOf(stack.messaging.inboundTopic);
+    const topic = idOf(stack.messaging!.inboundTopic);
     template.hasResourceProperties('AWS::SNS::Topic', {
       KmsMasterKeyId: Match.anyValue(),
       DisplayName: 'Timescales inbound SMS (replies to alerts)',
@@ -146,17 +146,17 @@ describe('inbound SMS', () => {
   it('go to the inbound-SMS function, with a dead-letter queue for what it cannot take', () => {
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'lambda',
-      TopicArn: { Ref: idOf(stack.messaging.inboundTopic) },
-      Endpoint: { 'Fn::GetAtt': [idOf(stack.functions.smsInbound.function), 'Arn'] },
+      TopicArn: { Ref: idOf(stack.messaging!.inboundTopic) },
+      Endpoint: { 'Fn::GetAtt': [idOf(stack.functions.smsInbound!.function), 'Arn'] },
       RedrivePolicy: {
-        deadLetterTargetArn: { 'Fn::GetAtt': [idOf(stack.alerts.inboundSmsDlq), 'Arn'] },
+        deadLetterTargetArn: { 'Fn::GetAtt': [idOf(stack.alerts.inboundSmsDlq!), 'Arn'] },
       },
     });
   });
 
   it('the topic is an output, to set as the phone number’s two-way channel; the key’s ARN too', () => {
     template.hasOutput('InboundSmsTopicArn', {
-      Value: { Ref: idOf(stack.messaging.inboundTopic) },
+      Value: { Ref: idOf(stack.messaging!.inboundTopic) },
     });
     template.hasOutput('AlertTokenKeyArn', { Value: { Ref: idOf(stack.alertTokenKey) } });
   });
@@ -213,7 +213,7 @@ describe('alarms', () => {
       Dimensions: [
         {
           Name: 'QueueName',
-          Value: { 'Fn::GetAtt': [idOf(stack.alerts.inboundSmsDlq), 'QueueName'] },
+          Value: { 'Fn::GetAtt': [idOf(stack.alerts.inboundSmsDlq!), 'QueueName'] },
         },
       ],
       Threshold: 1,

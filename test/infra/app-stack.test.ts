@@ -34,7 +34,16 @@ beforeAll(() => {
   template = Template.fromStack(stack);
 });
 
-const FUNCTIONS = ['events', 'read', 'reminders', 'alerts', 'smsInbound', 'import', 'web'] as const;
+const FUNCTIONS = [
+  'events',
+  'read',
+  'reminders',
+  'alerts',
+  'smsInbound',
+  'receipts',
+  'import',
+  'web',
+] as const;
 
 const bundles = new Map<EntryName, Promise<string>>();
 

@@ -54,10 +54,12 @@ describe('Lambda bundling options', () => {
     const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
     expect(code.startsWith(LAMBDA_BUNDLING.banner!)).toBe(true);
     // The DynamoDB client is inside the bundle; SES, SMS and the Scheduler are loaded on first
-    // use only (a dynamic import, never a static one), and the bundle stays under 500 KB.
+    // use only (a dynamic import, never a static one), and the bundle stays under 900 KB: GOV.UK
+    // Notify's official client (with axios and jsonwebtoken, ~330 KB) is inside it, loaded on
+    // first use too.
     expect(code).not.toMatch(/from\s*"@aws-sdk\/(client-dynamodb|lib-dynamodb)"/);
     expect(code).not.toMatch(/from\s*"@aws-sdk\/client-(sesv2|pinpoint-sms-voice-v2|scheduler)"/);
     expect(code).toMatch(/import\("@aws-sdk\/client-sesv2"\)/);
-    expect(code.length).toBeLessThan(500 * 1024);
+    expect(code.length).toBeLessThan(900 * 1024);
   }, 60_000);
 });

@@ -28,7 +28,7 @@ function issuesFor(patch: Record<string, unknown>): string[] {
 describe('timescales.config.json', () => {
   it('the committed example is valid and uses fake example.gov.uk values', () => {
     const config = loadConfig('timescales.config.json');
-    expect(config.email.from).toMatch(/@example\.gov\.uk$/);
+    expect(config.email?.from).toMatch(/@example\.gov\.uk$/);
     expect(config.alarmEmail).toMatch(/@example\.gov\.uk$/);
     expect(config.links.caseUrlTemplate).toMatch(/^https:\/\/[^/]*example\.gov\.uk\//);
   });
@@ -38,7 +38,7 @@ describe('timescales.config.json', () => {
     expect(config.logRetentionDays).toBe(365);
     expect(config.api).toEqual({ rateLimit: 50, burstLimit: 100 });
     expect(config.concurrency).toEqual({ events: 20, reminders: 5 });
-    expect(config.email.manageIdentity).toBe(true);
+    expect(config.email?.manageIdentity).toBe(true);
     expect(config.dropBucket).toEqual({ expireAfterDays: 30 });
   });
 
@@ -89,7 +89,7 @@ describe('out-of-hours alerts a council sets', () => {
   it('waits 30 minutes for an acknowledgement unless told otherwise, and SMS are one-way', () => {
     const config = parseConfig(EXAMPLE_CONFIG);
     expect(config.ackWithinMinutes).toBe(30);
-    expect(config.sms.twoWay).toBe(false);
+    expect(config.sms?.twoWay).toBe(false);
     expect(parseConfig({ ...EXAMPLE_CONFIG, ackWithinMinutes: 15 }).ackWithinMinutes).toBe(15);
   });
 

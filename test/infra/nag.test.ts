@@ -54,6 +54,21 @@ describe('cdk-nag (AwsSolutions + Serverless) over the whole app', () => {
     expect(findings(app)).toEqual([]);
   });
 
+  it('reports nothing with GOV.UK Notify as the provider', () => {
+    const app = testApp();
+    const { email: _email, sms: _sms, ...config } = loadConfig('timescales.config.json');
+    addTimescales(app, {
+      ...config,
+      messaging: { provider: 'notify' },
+      notify: {
+        emailTemplateId: '00000000-0000-4000-8000-0000000000e1',
+        smsTemplateId: '00000000-0000-4000-8000-0000000000a1',
+        twoWay: true,
+      },
+    });
+    expect(findings(app)).toEqual([]);
+  });
+
   it('synthesis with the packs registered as validation plugins succeeds', () => {
     const app = testApp();
     addTimescales(app, loadConfig('timescales.config.json'));

@@ -19,7 +19,7 @@ beforeAll(() => {
   template = Template.fromStack(stack);
 });
 
-const FUNCTIONS = ['events', 'read', 'reminders', 'alerts', 'smsInbound'] as const;
+const FUNCTIONS = ['events', 'read', 'reminders', 'alerts', 'smsInbound', 'receipts'] as const;
 /** Each function's Powertools service name. */
 const SERVICE: Record<(typeof FUNCTIONS)[number] | 'import', string> = {
   import: 'timescales-import',
@@ -28,17 +28,18 @@ const SERVICE: Record<(typeof FUNCTIONS)[number] | 'import', string> = {
   reminders: 'timescales-reminders',
   alerts: 'timescales-alerts',
   smsInbound: 'timescales-sms-inbound',
+  receipts: 'timescales-receipts',
 };
 
 describe('Lambda functions', () => {
-  it('are exactly the six entry points (the pages, with `web` configured, are a seventh)', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 6);
+  it('are exactly the seven entry points (the pages, with `web` configured, are an eighth)', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 7);
   });
 
   it.each(FUNCTIONS)(
     '%s: Node.js 22 on arm64, traced, explicit memory and timeout, JSON logs',
     (name) => {
-      const fn = stack.functions[name];
+      const fn = stack.functions[name]!;
       template.hasResourceProperties('AWS::Lambda::Function', {
         FunctionName:
           name === 'reminders' ? 'Timescales-example-borough-App-reminders' : Match.absent(),
@@ -76,14 +77,16 @@ describe('Lambda functions', () => {
       'SMS_CONFIGURATION_SET',
       'SMS_TWO_WAY',
       'ALERT_TOKEN_KEY_ARN',
+      'MESSAGING_PROVIDER',
       'POWERTOOLS_METRICS_NAMESPACE',
     ],
     alerts: ['TABLE_NAME', 'AUTHORITY_CONFIG', 'SCHEDULE_GROUP', 'ALERT_TOKEN_KEY_ARN'],
     smsInbound: ['TABLE_NAME', 'AUTHORITY_CONFIG', 'SCHEDULE_GROUP'],
+    receipts: ['TABLE_NAME', 'FOLLOW_UP_FUNCTION_ARN', 'POWERTOOLS_METRICS_NAMESPACE'],
     import: ['TABLE_NAME', 'AUTHORITY_CONFIG', ...SCHEDULER, 'POWERTOOLS_METRICS_NAMESPACE'],
   };
   const variablesOf = (name: keyof typeof READS) =>
-    template.toJSON().Resources[idOf(stack.functions[name].function)].Properties.Environment
+    template.toJSON().Resources[idOf(stack.functions[name]!.function)].Properties.Environment
       .Variables as Record<string, unknown>;
 
   it.each(Object.keys(READS) as (keyof typeof READS)[])(
@@ -107,6 +110,8 @@ describe('Lambda functions', () => {
       WEBHOOK_SECRET_ARN: { Ref: idOf(stack.ingest.webhookSecret) },
       ALERT_TOKEN_KEY_ARN: { Ref: idOf(stack.alertTokenKey) },
       SMS_TWO_WAY: 'false',
+      MESSAGING_PROVIDER: 'aws',
+      FOLLOW_UP_FUNCTION_ARN: { 'Fn::GetAtt': [idOf(stack.fire.function.function), 'Arn'] },
     };
     // Act
     const variables = variablesOf(name);
@@ -114,16 +119,19 @@ describe('Lambda functions', () => {
     for (const [variable, value] of Object.entries(variables)) {
       if (variable in values) expect(value, variable).toEqual(values[variable]);
     }
-    expect(JSON.parse(variables.AUTHORITY_CONFIG as string)).toMatchObject({
-      authority: 'Example Borough Council',
-      division: 'england-and-wales',
-      preset: 'southampton',
-      links: {
-        caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}',
-        ackBaseUrl: 'https://ack.example.gov.uk',
-      },
-      ackWithinMinutes: 30,
-    });
+    // The receipts function reads no authority settings.
+    if ('AUTHORITY_CONFIG' in variables) {
+      expect(JSON.parse(variables.AUTHORITY_CONFIG as string)).toMatchObject({
+        authority: 'Example Borough Council',
+        division: 'england-and-wales',
+        preset: 'southampton',
+        links: {
+          caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}',
+          ackBaseUrl: 'https://ack.example.gov.uk',
+        },
+        ackWithinMinutes: 30,
+      });
+    }
     if ('TIMER_TARGET_ARN' in variables) {
       expect(JSON.stringify(variables.TIMER_TARGET_ARN)).toContain(
         ':function:Timescales-example-borough-App-reminders',
@@ -135,7 +143,7 @@ describe('Lambda functions', () => {
     '%s: failed async invocations go to the SQS on-failure destination',
     (name) => {
       template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-        FunctionName: { Ref: idOf(stack.functions[name].function) },
+        FunctionName: { Ref: idOf(stack.functions[name]!.function) },
         MaximumRetryAttempts: 2,
         DestinationConfig: {
           OnFailure: { Destination: { 'Fn::GetAtt': [idOf(stack.asyncFailures), 'Arn'] } },
@@ -146,13 +154,14 @@ describe('Lambda functions', () => {
 
   it('reserves concurrency where a burst could hurt: the webhook and the senders', () => {
     const reserved = (name: (typeof FUNCTIONS)[number]) =>
-      template.toJSON().Resources[idOf(stack.functions[name].function)].Properties
+      template.toJSON().Resources[idOf(stack.functions[name]!.function)].Properties
         .ReservedConcurrentExecutions;
     expect(reserved('events')).toBe(20);
     expect(reserved('reminders')).toBe(5);
     expect(reserved('read')).toBeUndefined();
     expect(reserved('alerts')).toBeUndefined();
     expect(reserved('smsInbound')).toBeUndefined();
+    expect(reserved('receipts')).toBeUndefined();
   });
 
   it('lets a new account with a small concurrency quota leave functions unreserved', () => {
@@ -167,7 +176,7 @@ describe('Lambda functions', () => {
 describe('log groups', () => {
   it('every log group has the configured retention and is retained', () => {
     const groups = template.findResources('AWS::Logs::LogGroup');
-    expect(Object.keys(groups)).toHaveLength(7); // six functions + API access logs
+    expect(Object.keys(groups)).toHaveLength(8); // seven functions + API access logs
     for (const group of Object.values(groups)) {
       expect(group.Properties.RetentionInDays).toBe(365);
       expect(group.DeletionPolicy).toBe('Retain');
@@ -191,14 +200,14 @@ describe('log groups', () => {
 
 describe('queues', () => {
   it('every queue is encrypted, TLS-only and keeps messages 14 days', () => {
-    // Scheduler DLQ, async-failure DLQ, alarm-email DLQ, inbound-SMS DLQ.
-    template.resourceCountIs('AWS::SQS::Queue', 4);
+    // Scheduler DLQ, async-failure DLQ, alarm-email DLQ, inbound-SMS DLQ, delivery-events DLQ.
+    template.resourceCountIs('AWS::SQS::Queue', 5);
     template.allResourcesProperties('AWS::SQS::Queue', {
       SqsManagedSseEnabled: true,
       MessageRetentionPeriod: 1_209_600,
     });
     const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
-    expect(policies).toHaveLength(4);
+    expect(policies).toHaveLength(5);
     for (const policy of policies) {
       expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({
@@ -248,7 +257,7 @@ describe('EventBridge Scheduler', () => {
 
 /** Statements of a function's role that mention `prefix:` actions. */
 function statementsWith(name: (typeof FUNCTIONS)[number], prefix: string): Statement[] {
-  return statementsOf(template, stack, stack.functions[name].role).filter((s) =>
+  return statementsOf(template, stack, stack.functions[name]!.role).filter((s) =>
     actionsOf(s).some((a) => a.startsWith(prefix)),
   );
 }
@@ -397,7 +406,7 @@ describe('least-privilege IAM', () => {
     expect(text).toContain(':identity/example.gov.uk"');
     expect(text).toContain(':identity/timescales@example.gov.uk"');
     expect(text).toContain(':configuration-set/');
-    expect(text).toContain(idOf(stack.messaging.configurationSet));
+    expect(text).toContain(idOf(stack.messaging!.configurationSet));
     expect(text).not.toContain('*');
   });
 
@@ -407,7 +416,7 @@ describe('least-privilege IAM', () => {
     const resources = resourcesOf(statement!);
     expect(resources).toHaveLength(3);
     expect(resources).toContainEqual({
-      'Fn::GetAtt': [stack.getLogicalId(stack.messaging.smsConfigurationSet), 'Arn'],
+      'Fn::GetAtt': [stack.getLogicalId(stack.messaging!.smsConfigurationSet), 'Arn'],
     });
     expect(JSON.stringify(resources)).toContain(':opt-out-list/Default');
     expect(JSON.stringify(resources)).not.toContain('*');
@@ -451,11 +460,14 @@ describe('HTTP API', () => {
     });
   });
 
-  const routes = routeEntries().map(([operationId, route]) => ({
-    operationId,
-    route,
-    key: routeKey(route),
-  }));
+  // The callbacks and invitations are GOV.UK Notify's: served only with that provider.
+  const routes = routeEntries()
+    .filter(([, route]) => route.lambda !== 'delivery')
+    .map(([operationId, route]) => ({
+      operationId,
+      route,
+      key: routeKey(route),
+    }));
 
   it('serves the route table: one API Gateway route per entry, no other', () => {
     // Prepare
@@ -483,7 +495,7 @@ describe('HTTP API', () => {
     const target = JSON.stringify(found?.Properties.Target);
     const integrationId = /"Ref":"([^"]+)"/.exec(target)?.[1];
     const integration = template.findResources('AWS::ApiGatewayV2::Integration')[integrationId!];
-    const fn = stack.functions[route.lambda].function;
+    const fn = stack.functions[route.lambda === 'delivery' ? 'notify' : route.lambda]!.function;
     expect(integration?.Properties.IntegrationUri).toEqual({ 'Fn::GetAtt': [idOf(fn), 'Arn'] });
     // API Gateway may invoke that function for this route.
     const permissions = Object.values(template.findResources('AWS::Lambda::Permission'));
@@ -521,7 +533,7 @@ describe('messaging', () => {
       EventDestination: {
         Enabled: true,
         MatchingEventTypes: Match.arrayWith(['bounce', 'complaint']),
-        SnsDestination: { TopicARN: { Ref: idOf(stack.messaging.feedbackTopic) } },
+        SnsDestination: { TopicARN: { Ref: idOf(stack.messaging!.feedbackTopic) } },
       },
     });
   });
@@ -530,7 +542,7 @@ describe('messaging', () => {
     template.hasResourceProperties('AWS::SES::EmailIdentity', {
       EmailIdentity: 'example.gov.uk',
       ConfigurationSetAttributes: {
-        ConfigurationSetName: { Ref: idOf(stack.messaging.configurationSet) },
+        ConfigurationSetName: { Ref: idOf(stack.messaging!.configurationSet) },
       },
     });
   });
@@ -552,15 +564,20 @@ describe('messaging', () => {
       EventDestinations: [
         Match.objectLike({
           MatchingEventTypes: Match.arrayWith(['TEXT_BLOCKED', 'TEXT_UNREACHABLE']),
-          SnsDestination: { TopicArn: { Ref: idOf(stack.messaging.feedbackTopic) } },
+          SnsDestination: { TopicArn: { Ref: idOf(stack.messaging!.feedbackTopic) } },
+        }),
+        // Every final event, delivered or not, for the delivery feature.
+        Match.objectLike({
+          MatchingEventTypes: Match.arrayWith(['TEXT_DELIVERED', 'TEXT_BLOCKED']),
+          SnsDestination: { TopicArn: { Ref: idOf(stack.messaging!.deliveryEvents) } },
         }),
       ],
     });
   });
 
-  it('every topic (feedback, inbound SMS, alarms) is encrypted with the key and accepts TLS only', () => {
+  it('every topic (feedback, delivery events, inbound SMS, alarms) is encrypted with the key and accepts TLS only', () => {
     const topics = template.findResources('AWS::SNS::Topic');
-    expect(Object.keys(topics)).toHaveLength(3);
+    expect(Object.keys(topics)).toHaveLength(4);
     for (const topic of Object.values(topics)) {
       expect(JSON.stringify(topic.Properties.KmsMasterKeyId)).toContain('DataKey');
     }
@@ -594,10 +611,11 @@ describe('alarms', () => {
 
   it('exactly the expected set, every one to the alarm topic (alarm and OK)', () => {
     const alarms = alarmsBy();
-    // 3 queue depths (scheduler, async failures, inbound SMS), errors and throttles of 6
-    // functions, SendFailed, TimerDead, DeliveryFeedback, Api5xx, 2 import refusals, and
-    // escalations: to tier 2, to the fallback contact, to nobody, and lost.
-    expect(alarms).toHaveLength(25);
+    // 4 queue depths (scheduler, async failures, inbound SMS, delivery events), errors and
+    // throttles of 7 functions, SendFailed, TimerDead, DeliveryFeedback, Api5xx, 2 import
+    // refusals, escalations (to tier 2, to the fallback contact, to nobody, and lost), and
+    // messages not delivered (to a person, to the duty inbox).
+    expect(alarms).toHaveLength(30);
     const topic = { Ref: idOf(stack.alarms.topic) };
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([topic]);
@@ -637,7 +655,7 @@ describe('alarms', () => {
     });
   });
 
-  it('our metrics alarmed are these eight, each described by its meaning in the one list', () => {
+  it('our metrics alarmed are these ten, each described by its meaning in the one list', () => {
     // Prepare: the alarms that query a metric of ours (Metrics Insights)
     const byMetric = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
       .map((a) => a.Properties as { Metrics?: { Expression?: string }[]; AlarmDescription: string })
@@ -658,6 +676,8 @@ describe('alarms', () => {
         'AlertEscalationLost',
         'ImportRowsRefused',
         'ImportFileUnusable',
+        'Undelivered',
+        'DutyInboxUndelivered',
       ].sort(),
     );
     for (const [name, description] of byMetric) {
@@ -726,7 +746,7 @@ describe('alarms', () => {
       Dimensions: [
         {
           Name: 'TopicName',
-          Value: { 'Fn::GetAtt': [idOf(stack.messaging.feedbackTopic), 'TopicName'] },
+          Value: { 'Fn::GetAtt': [idOf(stack.messaging!.feedbackTopic), 'TopicName'] },
         },
       ],
     });

@@ -23,8 +23,8 @@ const idOf = (scope: { node: { defaultChild?: unknown } }) =>
   (stack as Stack).getLogicalId(scope.node.defaultChild as never);
 
 describe('the managers’ pages in AWS', () => {
-  it('are served by a function of their own (beside events, read, reminders, import, alerts, sms-inbound), reading the table only, told the pool and client', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 7);
+  it('are served by a function of their own (beside events, read, reminders, import, alerts, sms-inbound, receipts), reading the table only, told the pool and client', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 8);
     const web = stack.functions.web as TimescalesFunction;
     const variables = template.toJSON().Resources[idOf(web.function)].Properties.Environment
       .Variables as Record<string, unknown>;
@@ -123,7 +123,7 @@ describe('the managers’ pages in AWS', () => {
   it('without `web` in the configuration there are no pages and no pool', () => {
     const { stateless } = synthStacks();
     const t = Template.fromStack(stateless);
-    t.resourceCountIs('AWS::Lambda::Function', 6);
+    t.resourceCountIs('AWS::Lambda::Function', 7);
     t.resourceCountIs('AWS::Cognito::UserPool', 0);
   });
 

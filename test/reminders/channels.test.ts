@@ -198,7 +198,12 @@ describe('exactly-once delivery', () => {
       MessageType: 'TRANSACTIONAL',
       OriginationIdentity: 'arn:aws:sms-voice:eu-west-2:111122223333:pool/pool-1',
       ConfigurationSetName: 'timescales',
-      Context: { caseId: 'C-1001', reminderId: k.reminderId },
+      // The send id its delivery events name it by: the claim's key and the channel.
+      Context: {
+        caseId: 'C-1001',
+        reminderId: k.reminderId,
+        sendId: Buffer.from(`C-1001\n${k.reminderId}\nP-0005\nsms`).toString('base64url'),
+      },
     });
   });
 

@@ -45,6 +45,10 @@ describe('local outbox routes', () => {
         caseId: 'C-1001',
         rule: 'lado-notification',
         reminderId: 'lado-notification.A-1.p50.x',
+        sendId: Buffer.from('C-1001\nlado-notification.A-1.p50.x\nP-0005\nsms').toString(
+          'base64url',
+        ),
+        delivery: 'sent',
       },
     ]);
   });

@@ -153,10 +153,10 @@ export class MemoryFiringStore implements FiringStore {
 
   async record(record: FiringRecord): Promise<void> {
     for (const f of record.finished) this.claims.finish(f.key, f.token, f.outcomes);
+    const unrouted = record.unrouted === undefined ? [] : [record.unrouted].flat();
     for (const [i, { entries, caseVersion }] of record.audit.entries())
-      await this.audit.append(entries, caseVersion, i === 0 ? record.unrouted : undefined);
-    if (record.audit.length === 0 && record.unrouted !== undefined)
-      await this.audit.append([], 0, record.unrouted);
+      await this.audit.append(entries, caseVersion, unrouted[i]);
+    for (const extra of unrouted.slice(record.audit.length)) await this.audit.append([], 0, extra);
     if (record.digest !== undefined) await this.audit.digests.add(record.digest);
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { emailMessageId } from '#kernel/ids.js';
+import { sendId } from '#kernel/reminders/delivery.js';
 import { type ClientSource, lazyClient } from '#platform/lazy.js';
 import type { Channel, OutboundMessage } from '../ports.js';
 import { toChannelError } from './errors.js';
@@ -28,15 +29,19 @@ export class SesEmailChannel implements Channel {
   }
 
   async send(message: OutboundMessage): Promise<{ messageId?: string }> {
+    const id = sendId({ ...message.meta, channel: 'email' });
     const common = {
       FromEmailAddress: this.options.from,
       Destination: { ToAddresses: [message.to] },
       ...(this.options.configurationSet === undefined
         ? {}
         : { ConfigurationSetName: this.options.configurationSet }),
+      // The send id comes back with the configuration set's events (delivered, bounced…);
+      // a tag holds 256 characters, the header (`X-Timescales-Send`) any.
       EmailTags: [
         { Name: 'caseId', Value: tagValue(message.meta.caseId) },
         { Name: 'rule', Value: tagValue(message.meta.rule) },
+        ...(id.length <= 256 ? [{ Name: 'sendId', Value: id }] : []),
       ],
     };
     const content = {
@@ -120,6 +125,7 @@ export function buildMime(from: string, message: OutboundMessage): string {
     `Message-ID: ${messageId}`,
     'MIME-Version: 1.0',
     `X-Timescales-Reminder: ${message.meta.reminderId.replace(/[^\x21-\x7e]/g, '_')}`,
+    `X-Timescales-Send: ${sendId({ ...message.meta, channel: 'email' })}`,
     ...(message.ics === undefined
       ? alternative
       : [

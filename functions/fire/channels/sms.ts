@@ -1,5 +1,6 @@
 /** SMS through AWS End User Messaging SMS (`SendTextMessage`), transactional. */
 import type { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { sendId } from '#kernel/reminders/delivery.js';
 import { type ClientSource, lazyClient } from '#platform/lazy.js';
 import type { Channel, OutboundMessage } from '../ports.js';
 import { toChannelError } from './errors.js';
@@ -38,7 +39,12 @@ export class EndUserMessagingSmsChannel implements Channel {
           ...(this.options.configurationSet === undefined
             ? {}
             : { ConfigurationSetName: this.options.configurationSet }),
-          Context: { caseId: message.meta.caseId, reminderId: message.meta.reminderId },
+          // Handed back with the SMS events (delivered, not delivered): the send id finds it.
+          Context: {
+            caseId: message.meta.caseId,
+            reminderId: message.meta.reminderId,
+            sendId: sendId({ ...message.meta, channel: 'sms' }),
+          },
         }),
       );
       return result.MessageId === undefined ? {} : { messageId: result.MessageId };

@@ -4,7 +4,7 @@
  */
 import { type Calendar, CalendarRangeError } from '../calendar/index.js';
 import { capitalised, formatLateness, formatUkLong } from '../glossary.js';
-import { type EmailCell, emailHtml } from './email-layout.js';
+import { type EmailCell, type EmailLayout, emailHtml } from './email-layout.js';
 import { clockName, type EmailContent, type ReminderMoment, sentBy } from './messages.js';
 
 /** What a clock is now, for the morning digest. */
@@ -167,7 +167,7 @@ export function renderDigest(
         `${alertsOf(c)}.${acknowledgementText(c)}`,
       ]),
   })).filter((g) => g.rows.length > 0);
-  const html = emailHtml({
+  const layout: EmailLayout = {
     authority,
     heading: subject,
     // A summary, not an alarm: blue like any other; its breached clocks come first.
@@ -181,6 +181,6 @@ export function renderDigest(
       groups,
     },
     footer: sentBy(authority),
-  });
-  return { subject, text: `${text}\n`, html };
+  };
+  return { subject, text: `${text}\n`, html: emailHtml(layout), layout };
 }

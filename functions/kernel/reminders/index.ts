@@ -2,6 +2,7 @@
 export * from './alerts.js';
 export * from './backoff.js';
 export * from './breach-steps.js';
+export * from './delivery.js';
 export * from './digest-message.js';
 export * from './invitation.js';
 export * from './messages.js';

@@ -5,7 +5,7 @@
  * time, what to do and a link — never a child's or family member's name (we hold none).
  */
 import { formatLateness, formatUkBrief, formatUkLong, formatUkShort } from '../glossary.js';
-import { emailHtml } from './email-layout.js';
+import { type EmailLayout, emailHtml } from './email-layout.js';
 import { type Invitation, renderInvitation } from './invitation.js';
 
 export type ReminderMoment =
@@ -77,6 +77,8 @@ export interface EmailContent {
   subject: string;
   text: string;
   html: string;
+  /** The parts the HTML was made from (a provider with its own layout renders them itself). */
+  layout?: EmailLayout;
   /** RFC 5545 text (`METHOD:REQUEST`), when the reminder carries an invitation. */
   ics?: string;
 }
@@ -170,7 +172,7 @@ export function renderEmail(input: MessageInput): EmailContent {
     '',
     sentBy(council),
   ];
-  const html = emailHtml({
+  const layout: EmailLayout = {
     authority: council,
     heading: `${prefix}${headline(input)}`,
     urgent: input.urgent || input.moment === 'breach',
@@ -198,8 +200,9 @@ export function renderEmail(input: MessageInput): EmailContent {
           ],
     after: edtLine === undefined ? [] : [edtLine],
     footer: sentBy(council),
-  });
-  const content: EmailContent = { subject, text: `${lines.join('\n')}\n`, html };
+  };
+  const html = emailHtml(layout);
+  const content: EmailContent = { subject, text: `${lines.join('\n')}\n`, html, layout };
   if (input.invite !== undefined)
     content.ics = renderInvitation(
       {

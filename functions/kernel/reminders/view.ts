@@ -97,6 +97,8 @@ export function reminderStatus(
   );
   const has = (kind: string, test: (d: Record<string, unknown>) => boolean = () => true) =>
     mine.some((l) => l.kind === kind && test((l.detail ?? {}) as Record<string, unknown>));
+  // Its messages went, but none reached anyone it was meant for: the duty inbox was told.
+  if (has('reminder-undelivered', (d) => d.outcome === 'fallback')) return 'unrouted';
   if (has('reminder-sent', (d) => d.personId !== FALLBACK_PERSON_ID)) return 'sent';
   if (has('reminder-unrouted')) return 'unrouted';
   // A send that failed (not a routing gap: those are `unrouted`, or leave others reached).

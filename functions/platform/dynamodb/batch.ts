@@ -4,6 +4,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   type BatchWriteCommandInput,
   type DynamoDBDocumentClient,
@@ -68,4 +69,42 @@ export async function batchWriteAll(
       retry,
     );
   }
+}
+
+/** DynamoDB's limit on keys in one BatchGetItem. */
+const BATCH_GET_LIMIT = 100;
+
+/**
+ * Strongly consistent BatchGetItems of `wanted` (100 keys a call, side by side, each until
+ * nothing is left unprocessed): the items in the order asked, undefined where there is none.
+ */
+export async function batchGetAll(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  wanted: readonly { pk: string; sk: string }[],
+  what: string,
+): Promise<(Record<string, unknown> | undefined)[]> {
+  const id = (k: { pk: unknown; sk: unknown }) => `${k.pk}\u0000${k.sk}`;
+  const unique = [...new Map(wanted.map((k) => [id(k), k])).values()];
+  const found = new Map<string, Record<string, unknown>>();
+  const chunks: { pk: string; sk: string }[][] = [];
+  for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT)
+    chunks.push(unique.slice(i, i + BATCH_GET_LIMIT));
+  await Promise.all(
+    chunks.map((chunk) =>
+      untilProcessed(
+        chunk as readonly Record<string, unknown>[],
+        async (Keys) => {
+          const out = await client.send(
+            new BatchGetCommand({ RequestItems: { [tableName]: { Keys, ConsistentRead: true } } }),
+          );
+          for (const item of out.Responses?.[tableName] ?? [])
+            found.set(id(item as { pk: unknown; sk: unknown }), item);
+          return out.UnprocessedKeys?.[tableName]?.Keys;
+        },
+        what,
+      ),
+    ),
+  );
+  return wanted.map((k) => found.get(id(k)));
 }

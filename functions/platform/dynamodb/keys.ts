@@ -121,6 +121,13 @@ export const sendClaim = (key: { caseId: string; reminderId: string; personId: s
   pk: `SEND#${key.caseId}#${key.reminderId}#${key.personId}`,
   sk: 'CLAIM',
 });
+/** A send's delivery receipt: beside its claim, one per channel (the first receipt settles it). */
+export const sendDelivery = (
+  key: { caseId: string; reminderId: string; personId: string },
+  channel: string,
+) => ({ ...sendClaim(key), sk: `DELIVERY#${channel}` });
+/** A calendar invitation served by the API (`GET /v1/invitations/{token}.ics`). */
+export const invitation = (token: string) => ({ pk: `INVITE#${token}`, sk: 'ICS' });
 /**
  * A reminder's audit lines, appended outside the case transaction: sorted after the engine's
  * own item of the same case version (`AUDIT#<version>`), unique by `suffix`.

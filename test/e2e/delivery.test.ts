@@ -1,0 +1,266 @@
+/**
+ * Delivered, not just sent: local mode over HTTP, with each provider's stand-ins — `aws` (SES
+ * and SMS, whose events feed the delivery path) and GOV.UK Notify (its stand-in posts receipts
+ * to POST /v1/notify/delivery-receipts with its bearer token). Both fail Notify's test
+ * addresses the same way: perm-fail@simulator.notify and 07700900002 permanent-failure.
+ *
+ * A LADO concern raised on Friday 5 June 2026 at 16:30 BST: its 50% alert goes to the EDT
+ * manager on call at Saturday 04:30 BST (out of hours), by SMS and email. Nobody is on tier 2.
+ *
+ * (a) The EDT manager's phone and email both fail: within that one move of the clock the duty
+ *     inbox is told the step reached nobody (and, the alert escalating at once, asked to
+ *     acknowledge it), the reminder is listed as unrouted with the reason, and the case page
+ *     says why in plain words.
+ * (b) The EDT manager's messages are delivered, and a received "YES" acknowledges the alert.
+ * (c) The day team's manager's address bounces: Monday's morning digest reaches the duty inbox
+ *     within the move of the clock that sent it, listed as reaching nobody, the case page saying why.
+ */
+import { createServer } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { OutboxEntry } from '#functions/local/outbox.js';
+import { makeLocalReminders } from '#functions/local/scheduler-driver.js';
+import { type LocalServer, startLocalServer } from '#functions/local/server.js';
+import { makeCaseEngine } from '#kernel/engine/bound.js';
+import { makeDocumentClient } from '#platform/clients.js';
+import { createTable } from '#platform/dynamodb/create-table.js';
+import { signWebhook } from '#platform/webhook.js';
+import type { AuthorityConfig } from '#schemas/authority.js';
+import { ReminderList, UnroutedList } from '#schemas/responses.js';
+import { TEST_SECRET } from '#test/api/support.js';
+import { Session } from '#test/web/support.js';
+
+const DUTY = 'duty.inbox@example.gov.uk';
+const KEY = 'e2e-delivery-token-key-0123456789abcdef';
+const BOUNCES = 'perm-fail@simulator.notify';
+const NOT_IN_USE = '+447700900002';
+const EDT_PHONE = '+447700900005';
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((listening) => probe.listen(0, '127.0.0.1', listening));
+  const { port } = probe.address() as { port: number };
+  await new Promise((closed) => probe.close(closed));
+  return port;
+}
+
+/** One local stack for `messaging`, with the EDT manager's and the team manager's addresses. */
+async function story(
+  messaging: 'aws' | 'notify',
+  edt: { email: string; phone: string },
+  managerEmail: string,
+) {
+  const endpoint = inject('dynamoEndpoint');
+  const tableName = `e2e-delivery-${messaging}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  await createTable(new DynamoDBClient({ endpoint }), tableName);
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const authority: AuthorityConfig = {
+    authority: 'Example Council',
+    division: 'england-and-wales',
+    preset: 'southampton',
+    links: { caseUrlTemplate: `${base}/app/cases/{caseId}`, ackBaseUrl: base },
+    fallbackContact: { email: DUTY },
+  };
+  const reminders = makeLocalReminders({
+    client: makeDocumentClient({ endpoint }),
+    tableName,
+    authority,
+    sesEndpoint: inject('sesEndpoint'),
+    start: new Date('2026-06-05T15:00:00Z'),
+    alertTokenKey: KEY,
+    messaging,
+    serverUrl: base,
+  });
+  const server: LocalServer = await startLocalServer({
+    port,
+    dynamoEndpoint: endpoint,
+    tableName,
+    webhookSecret: TEST_SECRET,
+    engine: makeCaseEngine(authority),
+    scheduler: reminders.driver,
+    clock: reminders.clock,
+    localRoutes: reminders.routes,
+    delivery: reminders.delivery,
+    authority,
+    alertTokenKey: KEY,
+  });
+  let n = 0;
+  const post = async (path: string, body: unknown, signed = false) => {
+    const text = JSON.stringify(body);
+    const response = await fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(signed ? signWebhook(TEST_SECRET, text, { at: new Date() }) : {}),
+      },
+      body: text,
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  const send = async (type: string, occurredAt: string, caseId: string | null, data: object) => {
+    const event = { id: `E2E-D-${++n}`, type, occurredAt, ...(caseId ? { caseId } : {}), data };
+    expect((await post('/v1/events', event, true)).status).toBe(202);
+  };
+  const person = (personId: string, email: string, phone?: string) =>
+    send('person.upserted', '2026-06-01T09:00:00Z', null, {
+      personId,
+      name: `Professional ${personId}`,
+      email,
+      team: 'north',
+      ...(phone ? { phone } : {}),
+    });
+  await person('P-0002', managerEmail);
+  await person('P-0004', 'lado.one@example.gov.uk');
+  await person('P-0005', edt.email, edt.phone);
+  await send('rota.shift', '2026-06-01T09:00:00Z', null, {
+    personId: 'P-0005',
+    from: '2026-06-05T16:00:00Z',
+    to: '2026-06-08T08:00:00Z',
+  });
+  await send('case.opened', '2026-06-05T14:00:00Z', 'C-1001', {
+    team: 'north',
+    workers: [
+      { personId: 'P-0004', role: 'lado' },
+      { personId: 'P-0002', role: 'team-manager' },
+    ],
+  });
+  await send('lado.concern-raised', '2026-06-05T15:30:00Z', 'C-1001', { allegationId: 'A-1' });
+  const getJson = async (path: string) =>
+    (await (await fetch(`${server.url}${path}`)).json()) as unknown;
+  return {
+    base,
+    post,
+    moveClock: async (now: string) =>
+      expect((await post('/local/clock', { now })).status).toBe(200),
+    outbox: async () => (await getJson('/local/outbox')) as OutboxEntry[],
+    getJson,
+    close: async () => {
+      await reminders.stop();
+      await server.close();
+    },
+  };
+}
+
+describe.each(['aws', 'notify'] as const)('with the %s provider', (messaging) => {
+  describe('(a) an out-of-hours alert whose phone and email both fail', () => {
+    let s: Awaited<ReturnType<typeof story>>;
+    beforeAll(async () => {
+      s = await story(
+        messaging,
+        { email: BOUNCES, phone: NOT_IN_USE },
+        'manager.one@example.gov.uk',
+      );
+      // One move of the clock: Saturday 04:31 BST, a minute after the 50% alert.
+      await s.moveClock('2026-06-06T03:31:00Z');
+    });
+    afterAll(async () => {
+      await s?.close();
+    });
+
+    it('shows both messages to the EDT manager as not delivered in the outbox', async () => {
+      const edt = (await s.outbox()).filter((m) => m.to === BOUNCES || m.to === NOT_IN_USE);
+      expect(edt.map((m) => [m.channel, m.delivery]).sort()).toEqual([
+        ['email', 'permanent-failure'],
+        ['sms', 'permanent-failure'],
+      ]);
+    });
+
+    it('tells the duty inbox within that move of the clock, saying why', async () => {
+      const duty = (await s.outbox()).filter((m) => m.to === DUTY);
+      const unrouted = duty.filter((m) => m.subject?.startsWith('UNROUTED: '));
+      expect(unrouted).toHaveLength(1);
+      expect(unrouted[0]?.body).toContain(
+        'the EDT manager on call (P-0005) was not reached: text message not delivered: the phone number is not in use',
+      );
+      // The alert escalated at once (nobody on tier 2): the duty inbox may acknowledge it.
+      expect(duty.some((m) => m.subject?.startsWith('NOT ACKNOWLEDGED: '))).toBe(true);
+      expect(duty.every((m) => m.sentAt.startsWith('2026-06-06T03:30'))).toBe(true);
+    });
+
+    it('lists the reminder as reaching nobody, with the reason', async () => {
+      const list = UnroutedList.parse(await s.getJson('/v1/reminders/unrouted'));
+      const mine = list.reminders.filter((r) => r.reminderId.includes('.p50.'));
+      expect(mine).toHaveLength(1);
+      expect(mine[0]?.missing).toEqual(
+        expect.arrayContaining([
+          {
+            reason: 'undelivered',
+            personId: 'P-0005',
+            channel: 'sms',
+            delivery: 'permanent-failure',
+          },
+          {
+            reason: 'undelivered',
+            personId: 'P-0005',
+            channel: 'email',
+            delivery: 'permanent-failure',
+          },
+        ]),
+      );
+      expect(mine[0]?.fallback).toBe('sent');
+    });
+
+    it('says so in GET /v1/cases/{caseId}/reminders, each send with its delivery', async () => {
+      const { reminders } = ReminderList.parse(await s.getJson('/v1/cases/C-1001/reminders'));
+      const p50 = reminders.find((r) => r.step === 'p50');
+      expect(p50?.status).toBe('unrouted');
+      const edt = p50?.sends.filter((x) => x.personId === 'P-0005');
+      expect(edt?.map((x) => [x.channel, x.delivery.state, x.delivery.words]).sort()).toEqual([
+        [
+          'email',
+          'permanent-failure',
+          'Not delivered: the email address does not exist or refuses our email',
+        ],
+        ['sms', 'permanent-failure', 'Not delivered: the phone number is not in use'],
+      ]);
+    });
+
+    it('the case page says why in plain words', async () => {
+      const page = await (await new Session(s.base).signIn('P-0005')).get('/app/cases/C-1001');
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).toContain('the phone number is not in use');
+      expect(html).toContain('Nobody on the step was reached: the duty inbox was told at once');
+    });
+  });
+
+  describe('(b) a delivered alert, and (c) a digest to a bounced address', () => {
+    let s: Awaited<ReturnType<typeof story>>;
+    beforeAll(async () => {
+      s = await story(messaging, { email: 'edt.one@example.gov.uk', phone: EDT_PHONE }, BOUNCES);
+      await s.moveClock('2026-06-06T03:31:00Z');
+    });
+    afterAll(async () => {
+      await s?.close();
+    });
+
+    it('(b) the EDT manager’s messages are delivered, and a received YES acknowledges', async () => {
+      const edt = (await s.outbox()).filter((m) => m.to === EDT_PHONE);
+      expect(edt.map((m) => m.delivery)).toEqual(['delivered']);
+      const reply = await s.post('/local/sms-inbound', { from: EDT_PHONE, body: 'yes, on it' });
+      expect(reply.body.status).toBe('acknowledged');
+      const open = (await s.getJson('/v1/alerts?status=open')) as { alerts: unknown[] };
+      expect(open.alerts).toEqual([]);
+    });
+
+    it('(c) Monday’s digest bounces: the duty inbox has it within that move of the clock, listed and explained', async () => {
+      await s.moveClock('2026-06-08T08:01:00Z');
+      const outbox = await s.outbox();
+      const digest = outbox.filter((m) => m.rule === 'digest' && m.to === BOUNCES);
+      expect(digest.map((m) => m.delivery)).toEqual(['permanent-failure']);
+      const duty = outbox.filter((m) => m.to === DUTY && m.subject?.startsWith('UNDELIVERED: '));
+      expect(duty).toHaveLength(1);
+      expect(duty[0]?.subject).toContain('EDT alerts for north');
+      expect(duty[0]?.body).toContain('This digest did not reach P-0002');
+      expect(duty[0]?.sentAt.startsWith('2026-06-08T08:00')).toBe(true);
+      const list = UnroutedList.parse(await s.getJson('/v1/reminders/unrouted'));
+      expect(list.reminders.filter((r) => r.step === 'digest').map((r) => r.caseId)).toEqual([
+        'C-1001',
+      ]);
+      const page = await (await new Session(s.base).signIn('P-0005')).get('/app/cases/C-1001');
+      const html = await page.text();
+      expect(html).toContain('The morning digest was not delivered');
+    });
+  });
+});
