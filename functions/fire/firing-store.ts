@@ -78,17 +78,7 @@ export class DynamoFiringStore implements FiringStore, SendStateStore {
   async read(caseId: string, deadlineId?: string): Promise<FiringState> {
     const wanted = [keys.case(caseId), keys.directoryStamp()];
     if (deadlineId !== undefined) wanted.push(keys.clockAlerts(caseId, deadlineId));
-    const [caseItem, stamp, clockItem] = await this.batchGet(wanted);
-    return {
-      ...(caseItem === undefined ? {} : { stored: storedCaseOf(caseItem) }),
-      directoryGeneration: generationOf(stamp),
-      ...(deadlineId === undefined
-        ? {}
-        : {
-            clock:
-              clockItem === undefined ? emptyClockAlerts(caseId, deadlineId) : clockOf(clockItem),
-          }),
-    };
+    return firingStateOf(await this.batchGet(wanted), caseId, deadlineId);
   }
 
   async readDigest(
@@ -154,18 +144,7 @@ export class DynamoFiringStore implements FiringStore, SendStateStore {
       };
     });
     if (caseId === undefined) return { sends };
-    const [caseItem, stamp, clockItem] = found;
-    return {
-      sends,
-      ...(caseItem === undefined ? {} : { stored: storedCaseOf(caseItem) }),
-      directoryGeneration: generationOf(stamp),
-      ...(deadlineId === undefined
-        ? {}
-        : {
-            clock:
-              clockItem === undefined ? emptyClockAlerts(caseId, deadlineId) : clockOf(clockItem),
-          }),
-    };
+    return { sends, ...firingStateOf(found, caseId, deadlineId) };
   }
 
   async getAlerts(alertIds: readonly string[]): Promise<Map<string, Alert>> {
@@ -246,12 +225,7 @@ export class DynamoFiringStore implements FiringStore, SendStateStore {
       Put: {
         TableName: this.tableName,
         Item: {
-          ...keys.sendClaim(key),
-          entity: 'send-claim',
-          caseId: key.caseId,
-          reminderId: key.reminderId,
-          personId: key.personId,
-          ...(context === undefined ? {} : { context }),
+          ...sendClaimItem(key, context),
           state: 'claimed',
           token,
           claimedAt: now.toISOString(),
@@ -283,12 +257,7 @@ export class DynamoFiringStore implements FiringStore, SendStateStore {
     const heldBack = outcomes.some((o) => o.state === 'throttled');
     const done = heldBack ? outcomes.filter((o) => o.state === 'sent') : outcomes;
     return {
-      ...keys.sendClaim(key),
-      entity: 'send-claim',
-      caseId: key.caseId,
-      reminderId: key.reminderId,
-      personId: key.personId,
-      ...(context === undefined ? {} : { context }),
+      ...sendClaimItem(key, context),
       state: heldBack ? 'claimed' : outcomes.some((o) => o.state === 'sent') ? 'sent' : 'failed',
       ...(heldBack ? { leaseUntil: now.toISOString(), token } : { finishedAt: now.toISOString() }),
       channels: Object.fromEntries(done.map(({ channel, ...outcome }) => [channel, outcome])),
@@ -345,4 +314,34 @@ function storedCaseOf(item: Record<string, unknown>): StoredCase {
   >;
   const serialized = item.aggregate as string;
   return { caseId, version, updatedAt, aggregate: deserializeAggregate(serialized), serialized };
+}
+
+/** The case, the directory stamp and (with a deadline) its clock's alerts, as read together. */
+function firingStateOf(
+  [caseItem, stamp, clockItem]: (Record<string, unknown> | undefined)[],
+  caseId: string,
+  deadlineId: string | undefined,
+): FiringState {
+  return {
+    ...(caseItem === undefined ? {} : { stored: storedCaseOf(caseItem) }),
+    directoryGeneration: generationOf(stamp),
+    ...(deadlineId === undefined
+      ? {}
+      : {
+          clock:
+            clockItem === undefined ? emptyClockAlerts(caseId, deadlineId) : clockOf(clockItem),
+        }),
+  };
+}
+
+/** A send claim's key and what names it: the fields every state of the claim carries. */
+function sendClaimItem(key: ClaimKey, context: SendContext | undefined): Record<string, unknown> {
+  return {
+    ...keys.sendClaim(key),
+    entity: 'send-claim',
+    caseId: key.caseId,
+    reminderId: key.reminderId,
+    personId: key.personId,
+    ...(context === undefined ? {} : { context }),
+  };
 }
