@@ -100,3 +100,48 @@ describe('send ids', () => {
     expect(parseSendId('')).toBeUndefined();
   });
 });
+
+describe('a send’s receipts as a state machine', () => {
+  it('whatever receipts arrive, in any order and repeated: each channel settles once, at its first receipt; a failure is followed up only while it is the settled state', () => {
+    const states = fc.constantFrom(
+      'delivered',
+      'permanent-failure',
+      'temporary-failure',
+      'technical-failure',
+    ) as fc.Arbitrary<Receipt['state']>;
+    const arrival = fc.record({ channel: fc.constantFrom('email', 'sms'), state: states });
+    fc.assert(
+      fc.property(fc.array(arrival, { maxLength: 12 }), (arrivals) => {
+        // The store as the decisions leave it: each channel's settled state.
+        const record = { claim: { state: 'sent', caseVersion: 3 }, deliveries: {} } as {
+          claim: { state: string; caseVersion: number };
+          deliveries: Record<string, { state: Receipt['state']; at: string }>;
+        };
+        const settles: string[] = [];
+        for (const { channel, state } of arrivals) {
+          const key = { ...KEY, channel } as SendKey;
+          const before = record.deliveries[channel]?.state;
+          const decision = decideReceipt(key, record, { ...receipt(state), sendId: sendId(key) });
+          const failed = state !== 'delivered';
+          // Worked from the rules, not the code: the first receipt settles; the same again is
+          // a duplicate; another after it is late. Only a failure that is (or becomes) the
+          // settled state asks for a follow-up.
+          const expected =
+            before === undefined ? 'settle' : before === state ? 'duplicate' : 'late';
+          expect(decision.kind).toBe(expected);
+          expect('followUp' in decision).toBe(failed && expected !== 'late');
+          if (decision.kind === 'settle') {
+            settles.push(channel);
+            record.deliveries[channel] = { state, at: at.toISOString() };
+          }
+        }
+        // Each channel that heard anything settled exactly once, at its first receipt's state.
+        for (const channel of ['email', 'sms']) {
+          const first = arrivals.find((a) => a.channel === channel);
+          expect(settles.filter((c) => c === channel).length).toBe(first === undefined ? 0 : 1);
+          expect(record.deliveries[channel]?.state).toBe(first?.state);
+        }
+      }),
+    );
+  });
+});
