@@ -17,7 +17,7 @@
  */
 import { createServer } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { OutboxEntry } from '#functions/local/outbox.js';
 import { makeLocalReminders } from '#functions/local/scheduler-driver.js';
 import { type LocalServer, startLocalServer } from '#functions/local/server.js';
@@ -29,6 +29,13 @@ import type { AuthorityConfig } from '#schemas/authority.js';
 import { ReminderList, UnroutedList } from '#schemas/responses.js';
 import { TEST_SECRET } from '#test/api/support.js';
 import { Session } from '#test/web/support.js';
+
+// The service runs in this process: its log lines (every send and receipt) would fill the
+// test run's output; what they say is asserted through the outbox, the API and the pages. The
+// level is the logger's initial one (set before it is made): each invocation resets to it.
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+});
 
 const DUTY = 'duty.inbox@example.gov.uk';
 const KEY = 'e2e-delivery-token-key-0123456789abcdef';
