@@ -31,7 +31,6 @@
  * Exits 1 on a duplicate, a loss or an error; a missed time target is reported (it depends on
  * the machine's load, printed with the figures).
  */
-import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ingestEvent } from '#functions/ingest/ingest-event.js';
@@ -45,7 +44,7 @@ import { DynamoDirectory } from '#platform/dynamodb/directory.js';
 import * as keys from '#platform/dynamodb/keys.js';
 import { DynamoReminderAudit } from '#platform/dynamodb/reminder-audit.js';
 import { DynamoTimerStore } from '#platform/dynamodb/timer-store.js';
-import { notifySummary, peakIn } from './support/fire-notify.js';
+import { peakIn } from './support/fire-notify.js';
 import {
   AFTER,
   AUTHORITY,
@@ -64,7 +63,8 @@ import {
   seedDirect,
   sesCount,
 } from './support/fire-setup.js';
-import { fmt, median, table } from './support/stats.js';
+import { printReport, type RunResult } from './support/fire-summary.js';
+import { fmt } from './support/stats.js';
 
 // Read when the SDK clients are made (in main), not at import.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -86,28 +86,6 @@ const TARGET_SECONDS = 60;
 const TARGET_CALLS = 4;
 /** Events in flight while seeding (the ingest path, not what is measured). */
 const SEED_CONCURRENCY = 32;
-
-interface RunResult {
-  seed: Seed;
-  reminders: number;
-  cpuSeconds: number;
-  dynamoCalls: number;
-  /** DynamoDB calls while firing, by command. */
-  byCommand: Map<string, number>;
-  concurrency: string;
-  seedSeconds: number;
-  fireSeconds: number;
-  fired: number;
-  delivered: number;
-  sesEmails: number;
-  duplicates: number;
-  losses: number;
-  unexpected: number;
-  notifyPeak: number; // with Notify: most requests in any 60 s
-  notify429s: number;
-  dead: number;
-  timersLeft: number;
-}
 
 let tables = 0;
 
@@ -257,41 +235,18 @@ async function run(
   return result;
 }
 
-function row(label: string, r: RunResult): string[] {
-  return [
-    label,
-    r.seed,
-    fmt(r.reminders),
-    r.concurrency,
-    fmt(r.seedSeconds, 1),
-    fmt(r.fireSeconds, 2),
-    fmt(r.fired / r.fireSeconds),
-    fmt((r.cpuSeconds / r.fireSeconds) * 100),
-    fmt(r.fired),
-    fmt(r.delivered),
-    fmt(r.sesEmails),
-    fmt(r.duplicates),
-    fmt(r.losses),
-    fmt(r.unexpected),
-    fmt(r.dead),
-  ];
-}
-
 async function main(): Promise<void> {
   const began = performance.now();
   const [dynamo, ses] = await Promise.all([startDynamoDbLocal(), startSesLocal()]);
   const endpoints = { dynamo: dynamo.endpoint, ses: ses.endpoint };
   let ok = true;
   try {
-    const rows: string[][] = [];
     const warm = await run(endpoints, WARMUP, CONCURRENCY, 'ingest');
-    rows.push(row('warm-up', warm));
     // Measured after the warm-up: a cold JVM puts far slower.
     const baseTable = `bench-fire-put-${process.pid}`;
     await createTable(new DynamoDBClient({ endpoint: dynamo.endpoint }), baseTable);
     const putRate = await putItemRate(makeDocumentClient({ endpoint: dynamo.endpoint }), baseTable);
     const serial = SKIP_SERIAL ? undefined : await run(endpoints, WARMUP, 1, 'direct');
-    if (serial !== undefined) rows.push(row('serial (concurrency 1)', serial));
     const runs: RunResult[] = [];
     for (let i = 0; i < RUNS; i++) {
       const last = runs.at(-1);
@@ -300,100 +255,19 @@ async function main(): Promise<void> {
         break;
       const r = await run(endpoints, REMINDERS, CONCURRENCY, 'direct');
       runs.push(r);
-      rows.push(row(`run ${i + 1}`, r));
       console.error(`run ${i + 1}: ${fmt(r.fireSeconds, 2)} s`);
     }
-    const med = (f: (r: RunResult) => number) => median(runs.map(f));
-    const fireMedian = med((r) => r.fireSeconds);
-    const firedMedian = med((r) => r.fired);
-    const worstDup = Math.max(...runs.map((r) => r.duplicates + warm.duplicates));
-    const worstLoss = Math.max(...runs.map((r) => r.losses + r.unexpected + r.dead));
-    console.log(
-      `\nbench:fire — ${fmt(REMINDERS)} LADO reminders due at one instant (Tue 2 Jun 2026 04:00 BST, out of hours: EDT SMS + email each), local mode, ${MESSAGING === 'notify' ? 'through the GOV.UK Notify stand-in' : 'SES and SMS stand-ins'}\n`,
-    );
-    console.log(
-      table(
-        [
-          'run',
-          'seed',
-          'reminders',
-          'conc.',
-          'seed s',
-          'fire s',
-          'fired/s',
-          'node CPU %',
-          'fired',
-          'delivered',
-          'SES rcvd',
-          'dup',
-          'lost',
-          'unexp.',
-          'dead',
-        ],
-        rows,
-      ),
-    );
-    const rate = firedMedian / fireMedian;
-    const summary: string[][] = [
-      ['DynamoDB Local PutItem/s (baseline, 24 in flight)', fmt(putRate)],
-      [`time to deliver ${fmt(REMINDERS)} (median of ${runs.length})`, `${fmt(fireMedian, 2)} s`],
-      ['reminders fired/s (median)', fmt(rate)],
-      [
-        'DynamoDB calls per reminder (median)',
-        fmt(
-          med((r) => r.dynamoCalls / r.fired),
-          2,
-        ),
-      ],
-      [
-        'DynamoDB calls per reminder by command (last run)',
-        [...(runs.at(-1)?.byCommand ?? [])]
-          .sort(([a], [b]) => (a < b ? -1 : 1))
-          .map(([name, calls]) => `${name} ${fmt(calls / (runs.at(-1)?.fired ?? 1), 2)}`)
-          .join(', '),
-      ],
-      [
-        'DynamoDB calls/s while firing ÷ PutItem/s',
-        fmt(med((r) => r.dynamoCalls / r.fireSeconds) / putRate, 2),
-      ],
-      [
-        'node CPU per reminder (median)',
-        `${fmt(
-          med((r) => (r.cpuSeconds / r.fired) * 1000),
-          1,
-        )} ms`,
-      ],
-      ['duplicates (all runs)', fmt(runs.reduce((s, r) => s + r.duplicates, 0))],
-      ['losses (all runs)', fmt(runs.reduce((s, r) => s + r.losses, 0))],
-    ];
-    if (serial !== undefined) {
-      const serialRate = serial.fired / serial.fireSeconds;
-      summary.push(['serial driver reminders/s (1 in flight)', fmt(serialRate)]);
-      summary.push(['speed-up over serial', `× ${fmt(rate / serialRate, 1)}`]);
-      summary.push([
-        `serial time for ${fmt(REMINDERS)} (extrapolated)`,
-        `${fmt(REMINDERS / serialRate, 0)} s`,
-      ]);
-    }
-    ok = worstDup === 0 && worstLoss === 0;
-    const notify = MESSAGING === 'notify' ? notifySummary(runs, REMINDERS) : undefined;
-    if (notify?.ok === false) ok = false;
-    const met = ok && (notify !== undefined || fireMedian <= TARGET_SECONDS);
-    summary.push(...(notify?.rows ?? []), [
-      `target: ${fmt(REMINDERS)} within ${notify ? "Notify's rate limit" : `${TARGET_SECONDS} s`}, 0 duplicates, 0 losses`,
-      met && firedMedian === REMINDERS ? 'MET' : ok ? 'MISSED (time)' : 'MISSED',
-    ]);
-    const calls = med((r) => r.dynamoCalls / r.fired);
-    summary.push([
-      `target: at most ${TARGET_CALLS} DynamoDB calls per reminder`,
-      calls <= TARGET_CALLS ? 'MET' : 'MISSED',
-    ]);
-    summary.push([
-      'load average (1 min) / CPUs',
-      `${fmt(loadavg()[0] ?? 0, 1)} / ${availableParallelism()}`,
-    ]);
-    summary.push(['bench wall time', `${fmt((performance.now() - began) / 1000, 0)} s`]);
-    console.log(`\n${table(['figure', 'value'], summary)}`);
+    ok = printReport({
+      reminders: REMINDERS,
+      messaging: MESSAGING,
+      warm,
+      serial,
+      runs,
+      putRate,
+      began,
+      targetSeconds: TARGET_SECONDS,
+      targetCalls: TARGET_CALLS,
+    });
   } finally {
     await ses.stop();
     await dynamo.stop();

@@ -16,7 +16,6 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import autocannon from 'autocannon';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { makeHandler } from '#functions/ingest/handler.js';
@@ -24,7 +23,6 @@ import { startDynamoDbLocal } from '#functions/local/standins.js';
 import { makeCaseEngine } from '#kernel/engine/bound.js';
 import type { Scheduler } from '#kernel/ports.js';
 import { parseJson, rawBody } from '#platform/body.js';
-import { makeDocumentClient } from '#platform/clients.js';
 import { createTable } from '#platform/dynamodb/create-table.js';
 import { logger } from '#platform/logger.js';
 import { makeWebhookVerifier } from '#platform/webhook.js';
@@ -37,6 +35,7 @@ import {
   makeSigner,
   signedApiEvent,
 } from './support/events.js';
+import { storeBaselines } from './support/ingest-baselines.js';
 import { startServerChild, stopChild } from './support/server.js';
 import { fmt, median, printSummary, runBench, table } from './support/stats.js';
 
@@ -189,112 +188,6 @@ async function inProcess(): Promise<number> {
 
 // ---------------------------------------------------------------- (b) end to end
 
-/** Runs `op` with CONNECTIONS in flight for BASELINE_SECONDS; completed ops per second. */
-async function closedLoop(op: (n: number) => Promise<unknown>): Promise<number> {
-  let n = 0;
-  let done = 0;
-  const until = Date.now() + BASELINE_SECONDS * 1000;
-  const start = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
-      while (Date.now() < until) {
-        await op(n++);
-        done++;
-      }
-    }),
-  );
-  return done / (Number(process.hrtime.bigint() - start) / 1e9);
-}
-
-/**
- * The baselines, from this process against the same DynamoDB Local: raw PutItem, and the
- * store's own work for one event without HTTP or handler — one consistent BatchGetItem (the
- * event record and the case) and one TransactWriteItems of an event record, the case, its audit item, its reminder lines
- * and two deadline projections (on gsi1), with the adapter's conditions.
- */
-async function storeBaselines(
-  endpoint: string,
-  tableName: string,
-  run: number,
-): Promise<{ put: number; perEvent: number }> {
-  const client = makeDocumentClient({ endpoint });
-  const tag = `${process.pid}-${run}`;
-  const put = await closedLoop((n) =>
-    client.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: { pk: `BENCH#${tag}#${n}`, sk: 'PUT', n, note: 'baseline' },
-      }),
-    ),
-  );
-  const aggregate = 'x'.repeat(4500); // a typical aggregate's JSON size in this mix
-  const perEvent = await closedLoop(async (n) => {
-    const caseKey = { pk: `BENCHCASE#${tag}#${n}`, sk: 'CASE' };
-    await client.send(
-      new BatchGetCommand({
-        RequestItems: {
-          [tableName]: {
-            Keys: [{ pk: `BENCHEVENT#${tag}#${n}`, sk: 'EVENT' }, caseKey],
-            ConsistentRead: true,
-          },
-        },
-      }),
-    );
-    const condition = { ConditionExpression: 'attribute_not_exists(pk)' };
-    await client.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: tableName,
-              Item: { pk: `BENCHEVENT#${tag}#${n}`, sk: 'EVENT', bodyHash: 'h'.repeat(64) },
-              ...condition,
-            },
-          },
-          {
-            Put: {
-              TableName: tableName,
-              Item: { ...caseKey, version: 1, aggregate },
-              ...condition,
-            },
-          },
-          {
-            Put: {
-              TableName: tableName,
-              Item: { pk: caseKey.pk, sk: 'AUDIT#0000000001', entries: [{ kind: 'started' }] },
-              ...condition,
-            },
-          },
-          {
-            Put: {
-              TableName: tableName,
-              Item: {
-                pk: caseKey.pk,
-                sk: 'AUDIT#0000000001#R#2026-12-01T09:00:00.000Z#0001abcdef12',
-                entries: [{ kind: 'reminder-planned', detail: { timer: 'r-d1-1-p50' } }],
-              },
-            },
-          },
-          ...[1, 2].map((d) => ({
-            Put: {
-              TableName: tableName,
-              Item: {
-                pk: caseKey.pk,
-                sk: `DEADLINE#d${d}`,
-                gsi1pk: 'DEADLINES#open',
-                gsi1sk: `2026-12-01T17:00:00.000Z#${caseKey.pk}#d${d}`,
-                explain: ['Counted 10 working days.', 'Due at close of business.'],
-              },
-            },
-          })),
-        ],
-      }),
-    );
-  });
-  client.destroy();
-  return { put, perEvent };
-}
-
 async function endToEnd(): Promise<void> {
   const dynamo = await startDynamoDbLocal();
   const tableName = `bench-ingest-${process.pid}`;
@@ -308,6 +201,7 @@ async function endToEnd(): Promise<void> {
       AUTHORITY_CONFIG: JSON.stringify(AUTHORITY),
     });
     server = started.child;
+    const baselineLoad = { connections: CONNECTIONS, seconds: BASELINE_SECONDS };
 
     const stream = eventStream({ cases: 2000, tag: `e2e-${process.pid}` });
     const sign = makeSigner();
@@ -335,13 +229,13 @@ async function endToEnd(): Promise<void> {
       });
 
     // Warm-up of both paths: JIT, SDK connection pools, DynamoDB Local's JVM.
-    await storeBaselines(dynamo.endpoint, tableName, -1);
+    await storeBaselines(dynamo.endpoint, tableName, -1, baselineLoad);
     await load(E2E_WARMUP_SECONDS);
     const baselines: Awaited<ReturnType<typeof storeBaselines>>[] = [];
     const runs: Awaited<ReturnType<typeof load>>[] = [];
     // Baseline and load alternate, so both see the same machine (it is shared and noisy).
     for (let run = 0; run < E2E_RUNS; run++) {
-      baselines.push(await storeBaselines(dynamo.endpoint, tableName, run));
+      baselines.push(await storeBaselines(dynamo.endpoint, tableName, run, baselineLoad));
       runs.push(await load(E2E_SECONDS));
     }
 

@@ -10,9 +10,15 @@ import { loadRulesAndPlans } from '#kernel/reminders/overrides.js';
 import { RuleValidationError } from '#kernel/rules/index.js';
 import { AlertTokenConfigError, macBytesFor } from '#platform/alert-token.js';
 import { AckWithinMinutes, type AuthorityConfig, AuthorityShortName } from '#schemas/authority.js';
+import {
+  email,
+  emailSchema,
+  messagingIssues,
+  messagingSchema,
+  notifySchema,
+  smsSchema,
+} from './config-messaging.js';
 import { isoDate, webSchema, weeklyHours } from './config-parts.js';
-
-const email = z.email({ message: 'must be an email address, e.g. "timescales@example.gov.uk"' });
 
 /** Log retention values CloudWatch Logs accepts. */
 const RETENTION_DAYS = [
@@ -82,84 +88,13 @@ export const configSchema = z
      * "workingDays": 1 }, "to": [{ "role": "allocated-worker" }] }] } }` (docs/reminders.md).
      */
     reminderPlans: z.record(z.string(), z.unknown()).optional(),
-    /**
-     * Who sends email and SMS: `aws` (SES and End User Messaging SMS, set up by the stack) or
-     * `notify` (the authority's own GOV.UK Notify service, with `notify`).
-     */
-    messaging: z
-      .object({
-        provider: z.enum(['aws', 'notify'], {
-          message: 'must be "aws" (SES and SMS) or "notify" (GOV.UK Notify)',
-        }),
-      })
-      .strict()
-      .default({ provider: 'aws' }),
-    /**
-     * GOV.UK Notify, with `messaging.provider` "notify": the ids of the service's generic
-     * templates (email: subject `((subject))`, body `((body))`; text message: `((body))`), and
-     * whether it has an inbound number whose texts reach our callback (alert texts then say
-     * "Reply YES"). The API key and the callback token are Secrets Manager secrets the stack makes.
-     */
-    notify: z
-      .object({
-        emailTemplateId: z.uuid({
-          message: 'must be the email template’s id (a UUID from Notify)',
-        }),
-        smsTemplateId: z.uuid({
-          message: 'must be the text message template’s id (a UUID from Notify)',
-        }),
-        twoWay: z.boolean().default(false),
-      })
-      .strict()
-      .optional(),
-    email: z
-      .object({
-        /**
-         * The From address; its domain becomes an SES identity unless `manageIdentity` is
-         * false. With GOV.UK Notify (which sends from its own address) it only organises
-         * calendar invitations (default: the fallback contact).
-         */
-        from: email,
-        /** Create the SES domain identity (with Easy DKIM) for the From address's domain. */
-        manageIdentity: z.boolean().default(true),
-      })
-      .strict()
-      .optional(),
+    /** Who sends email and SMS, and each provider's settings (`config-messaging.ts`). */
+    messaging: messagingSchema,
+    notify: notifySchema.optional(),
+    email: emailSchema.optional(),
     /** Subscribed to the alarm topic (the subscription must be confirmed from the inbox). */
     alarmEmail: email,
-    sms: z
-      .object({
-        /**
-         * An existing origination identity (sender ID, phone number or pool) in AWS End User
-         * Messaging SMS. When absent, a UK alphanumeric sender ID is created from `senderId`.
-         */
-        originationIdentityArn: z
-          .string()
-          .regex(
-            /^arn:aws[a-z-]*:sms-voice:[a-z0-9-]+:\d{12}:(sender-id|phone-number|pool)\/[A-Za-z0-9_/-]+$/,
-            'must be an sms-voice ARN of a sender-id, phone-number or pool, e.g. "arn:aws:sms-voice:eu-west-2:111122223333:sender-id/TIMESCALES/GB"',
-          )
-          .optional(),
-        /**
-         * Replies reach us: the origination identity is a phone number whose two-way channel
-         * is the stack's inbound-SMS topic (output `InboundSmsTopicArn`). Alert SMS then say
-         * "Reply YES to acknowledge". Sender IDs cannot receive replies.
-         */
-        twoWay: z.boolean().default(false),
-        /** UK alphanumeric sender ID: 3–11 capital letters/digits, at least one letter. */
-        senderId: z
-          .string()
-          .regex(
-            /^(?=.*[A-Z])[A-Z0-9]{3,11}$/,
-            'must be 3–11 capital letters or digits with at least one letter, e.g. "EXAMPLEBC"',
-          )
-          .optional(),
-      })
-      .strict()
-      .refine((s) => s.originationIdentityArn !== undefined || s.senderId !== undefined, {
-        message: 'give either originationIdentityArn or senderId',
-      })
-      .optional(),
+    sms: smsSchema.optional(),
     links: z
       .object({
         caseUrlTemplate: z
@@ -279,40 +214,7 @@ export const configSchema = z
   .strict()
   .superRefine((config, ctx) => {
     // Each provider needs its own settings, and takes no other's.
-    if (config.messaging.provider === 'aws') {
-      if (config.email === undefined)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['email'],
-          message: 'is required with the aws provider: { "from": "<address>" }',
-        });
-      if (config.sms === undefined)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['sms'],
-          message: 'is required with the aws provider: { "senderId": "<ID>" }',
-        });
-      if (config.notify !== undefined)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['notify'],
-          message: 'is for messaging.provider "notify"; remove it or set the provider',
-        });
-    } else {
-      if (config.notify === undefined)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['notify'],
-          message:
-            'is required with messaging.provider "notify": { "emailTemplateId": "<uuid>", "smsTemplateId": "<uuid>" }',
-        });
-      if (config.sms !== undefined)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['sms'],
-          message: 'is for the aws provider: GOV.UK Notify sends the texts',
-        });
-    }
+    for (const issue of messagingIssues(config)) ctx.addIssue({ code: 'custom', ...issue });
     // The Lambdas validate the same overrides at cold start; refusing them here fails `cdk synth`.
     for (const issue of ruleIssues(config)) ctx.addIssue({ code: 'custom', ...issue });
   });

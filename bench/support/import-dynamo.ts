@@ -36,6 +36,7 @@ import type { AuthorityConfig } from '#schemas/authority.js';
 import { EVENT_TYPES } from '#schemas/events.js';
 import { BENCH_SECRET, makeSigner } from './events.js';
 import { startServerChild, stopChild } from './server.js';
+import { closedLoop } from './stats.js';
 
 export const IN_FLIGHT = 16;
 
@@ -155,23 +156,6 @@ export async function localStore(authority: AuthorityConfig) {
   };
 }
 
-/** Runs `op` with IN_FLIGHT in flight for `seconds`; completed ops per second. */
-async function closedLoop(seconds: number, op: (n: number) => Promise<unknown>): Promise<number> {
-  let n = 0;
-  let done = 0;
-  const until = Date.now() + seconds * 1000;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: IN_FLIGHT }, async () => {
-      while (Date.now() < until) {
-        await op(n++);
-        done++;
-      }
-    }),
-  );
-  return done / ((performance.now() - start) / 1000);
-}
-
 /** The store's own rate: one 5-item TransactWriteItems per event, IN_FLIGHT in flight. */
 export async function storeRate(
   endpoint: string,
@@ -182,7 +166,7 @@ export async function storeRate(
   const client = makeDocumentClient({ endpoint });
   const aggregate = 'x'.repeat(4500); // a typical aggregate's JSON size in this mix
   const condition = { ConditionExpression: 'attribute_not_exists(pk)' };
-  const rate = await closedLoop(seconds, (n) => {
+  const rate = await closedLoop(IN_FLIGHT, seconds, (n) => {
     const pk = `BENCHCASE#${tag}#${n}`;
     return client.send(
       new TransactWriteCommand({

@@ -34,6 +34,30 @@ export function printSummary(header: string[], rows: string[][], missed: boolean
   if (missed) console.log('\nA target was missed (see above).');
 }
 
+/**
+ * Runs `op` with `inFlight` calls in flight for `seconds`; completed calls per second — how a
+ * bench measures what a store alone sustains, the baseline its figures are ratios against.
+ */
+export async function closedLoop(
+  inFlight: number,
+  seconds: number,
+  op: (n: number) => Promise<unknown>,
+): Promise<number> {
+  let n = 0;
+  let done = 0;
+  const until = Date.now() + seconds * 1000;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (Date.now() < until) {
+        await op(n++);
+        done++;
+      }
+    }),
+  );
+  return done / ((performance.now() - start) / 1000);
+}
+
 /** Runs a bench's `main`: exit 0 when it ends (figures are reported, not asserted), 1 on a crash. */
 export function runBench(main: () => Promise<void>): void {
   main()
