@@ -84,6 +84,12 @@ export function deadline(agg: CaseAggregate, id: string): Deadline {
 export const due = (agg: CaseAggregate, id: string): string =>
   deadline(agg, id).dueAt.toISOString();
 
+/** A deadline's due time, statutory limit and status, for compact assertions. */
+export const at = (agg: CaseAggregate, id: string) => {
+  const d = deadline(agg, id);
+  return { due: d.dueAt.toISOString(), limit: d.limitAt?.toISOString(), status: d.status };
+};
+
 /** A standard open case (Southampton team), opened at `at`. */
 export const opened = (
   at: string,

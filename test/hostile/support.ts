@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { expect, inject } from 'vitest';
 import { type LocalServer, RecordingScheduler, startLocalServer } from '#functions/local/server.js';
 import { makeCaseEngine } from '#kernel/engine/bound.js';
+import { signWebhook } from '#platform/webhook.js';
 import { Problem } from '#schemas/problem.js';
 import { AUTHORITY, freshTable, TEST_SECRET } from '#test/api/support.js';
 
@@ -94,3 +95,41 @@ export function expectProblem(
   expect(problem.detail?.length ?? 0).toBeGreaterThan(0);
   return problem;
 }
+
+let sent = 0;
+/** POST /v1/events, signed over the bytes sent, as a sender signs them. */
+export function signedPost(
+  server: LocalServer,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+) {
+  return raw(
+    server,
+    'POST',
+    '/v1/events',
+    {
+      'content-type': 'application/json',
+      ...signWebhook(TEST_SECRET, body, { id: `msg_hostile_${++sent}` }),
+      ...headers,
+    },
+    body,
+  );
+}
+
+/** A hostile server whose table already holds `events`, each accepted as a sender sends it. */
+export async function seededHostileServer(prefix: string, events: unknown[]) {
+  const made = await hostileServer(prefix);
+  for (const event of events)
+    expect((await signedPost(made.server, JSON.stringify(event))).status).toBe(202);
+  return made;
+}
+
+/** Percent-encodes every byte outside the unreserved set (lone surrogates become U+FFFD). */
+export const pct = (text: string) =>
+  [...Buffer.from(text, 'utf8')]
+    .map((b) =>
+      /[A-Za-z0-9\-._~]/.test(String.fromCharCode(b))
+        ? String.fromCharCode(b)
+        : `%${b.toString(16).toUpperCase().padStart(2, '0')}`,
+    )
+    .join('');

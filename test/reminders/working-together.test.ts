@@ -1,15 +1,11 @@
 /**
- * Reminders of the Working Together clocks and of a case in another division: the default
- * plans, an authority's plan overrides, Building Bridges reminders in Building Bridges hours,
- * and a case's own calendar in planning, routing and the read view. Expected instants are worked
- * by hand from docs/reminders.md and the GOV.UK calendar.
+ * Reminders of the Working Together clocks: the default plans, an authority's plan overrides and
+ * Building Bridges reminders in Building Bridges hours (a case's own calendar is in
+ * working-together-calendar.test.ts). Expected instants are worked by hand from
+ * docs/reminders.md and the GOV.UK calendar.
  */
 import { describe, expect, it } from 'vitest';
-import { type FireTimerDeps, fireTimer } from '#functions/fire/fire-timer.js';
-import { getCaseReminders } from '#functions/read/read-queries.js';
-import { createCalendar } from '#kernel/calendar/index.js';
 import { makeCaseEngine } from '#kernel/engine/bound.js';
-import type { CaseAggregate } from '#kernel/model.js';
 import {
   breachOf,
   DEFAULT_BREACH,
@@ -17,51 +13,9 @@ import {
   listPlannedReminders,
   loadReminderPlans,
   type ReminderPlan,
-  reminderTimers,
 } from '#kernel/reminders/index.js';
 import { RuleValidationError } from '#kernel/rules/index.js';
-import type { Timer } from '#kernel/timers.js';
-import type { CaseEvent } from '#schemas/events.js';
-import { fireDeps } from '#test/support/firing.js';
-import { MemoryCaseStore } from '#test/support/memory-store.js';
-import {
-  at,
-  directoryOf,
-  MemoryAudit,
-  MemoryDigests,
-  noSleep,
-  RecordingChannel,
-} from '#test/support/reminders.js';
-
-const AUTHORITY = {
-  authority: 'Example Council',
-  division: 'england-and-wales' as const,
-  preset: 'southampton',
-  links: { caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}' },
-};
-
-let seq = 0;
-const ev = (type: string, occurredAt: string, data: Record<string, unknown>) =>
-  ({ id: `W-${++seq}`, type, occurredAt, caseId: 'C-1001', data }) as CaseEvent;
-
-/** The case after `events`, each applied at its own instant by `engine`. */
-function caseAfter(engine: ReturnType<typeof makeCaseEngine>, events: CaseEvent[]): CaseAggregate {
-  let aggregate: CaseAggregate | undefined;
-  for (const e of events)
-    aggregate = engine.applyEvent(aggregate, e, new Date(e.occurredAt)).aggregate;
-  return aggregate as CaseAggregate;
-}
-
-/** `step@fireAt` of the case's reminder timers, in firing order. */
-const reminders = (timers: Timer[]) =>
-  timers
-    .filter((t) => t.payload.kind === 'reminder')
-    .map((t) => `${t.payload.deadlineId} ${t.payload.step}@${t.fireAt.toISOString()}`);
-
-const WORKERS = [
-  { personId: 'P-0001', role: 'allocated-worker' },
-  { personId: 'P-0002', role: 'team-manager' },
-];
+import { AUTHORITY, caseAfter, ev, reminders, WORKERS } from './working-together-support.js';
 
 describe('the default plans of the Working Together clocks', () => {
   it('core groups and visits: 2 working days before and on the day; conferences 10 and 5 before', () => {
@@ -358,142 +312,5 @@ describe('an authority’s reminder plans', () => {
     expect(() =>
       makeCaseEngine({ ...AUTHORITY, rules: { rules: { 'cp-visit': { clock: { amount: 0 } } } } }),
     ).toThrow(/rule "cp-visit" clock\.amount: amount must be positive/);
-  });
-});
-
-describe("a case's own calendar in planning, routing and the read view", () => {
-  /** A Scottish referral received Fri 22 Aug 2025 15:30 BST: due Mon 25 Aug 17:00 (R2). */
-  function scottishReferral() {
-    const engine = makeCaseEngine(AUTHORITY);
-    const aggregate = caseAfter(engine, [
-      ev('case.opened', '2025-08-22T08:00:00Z', {
-        team: 'north',
-        division: 'scotland',
-        workers: WORKERS,
-      }),
-      ev('referral.received', '2025-08-22T14:30:00Z', { referralId: 'R-1' }),
-    ]);
-    return { engine, aggregate };
-  }
-
-  it('plans the reminders on the case’s calendar', () => {
-    // Act
-    const { engine, aggregate } = scottishReferral();
-    const planned = reminders(engine.planTimers(aggregate, new Date('2025-08-22T14:30:00Z')));
-
-    // Assess: 1 h 30 on Friday + 8 h on Monday 25 (a working day in Scotland); half is 4 h 45 →
-    // Monday 12:15 BST. On England's calendar it would have been Friday 16:15.
-    expect(planned.filter((p) => p.startsWith('referral-decision'))).toEqual([
-      'referral-decision.R-1 p50@2025-08-25T11:15:00.000Z',
-      'referral-decision.R-1 due@2025-08-25T16:00:00.000Z',
-    ]);
-  });
-
-  it('the read view lists them on the case’s calendar, with or without the authority’s wiring', async () => {
-    // Prepare
-    const { engine, aggregate } = scottishReferral();
-    const store = new MemoryCaseStore();
-    store.seed(aggregate, 3);
-
-    // Act
-    const wired = await getCaseReminders('C-1001', {
-      store,
-      reminders: {
-        calendar: engine.calendar,
-        calendarFor: (division) => engine.calendarFor(division),
-        plans: engine.plans,
-        directory: directoryOf(),
-      },
-    });
-    const bare = await getCaseReminders('C-1001', { store });
-
-    // Assess: the limit is the end of Mon 25 Aug; the breach is told at the next Scottish
-    // working day's opening, Tue 26 Aug 09:00 BST, and repeated on Wed 27 Aug.
-    for (const list of [wired, bare]) {
-      expect(
-        list.reminders
-          .filter((r) => r.rule === 'referral-decision')
-          .map((r) => `${r.step}@${r.fireAt}`),
-      ).toEqual([
-        'p50@2025-08-25T11:15:00.000Z',
-        'due@2025-08-25T16:00:00.000Z',
-        'breach@2025-08-26T08:00:00.000Z',
-        'br2@2025-08-27T08:00:00.000Z',
-      ]);
-    }
-  });
-
-  it('fires a Scottish case’s reminder at once on a day England keeps as a bank holiday', async () => {
-    // Prepare: Mon 25 Aug 2025 12:15 BST, the 50 % step, to the team manager (P-0002).
-    const { engine, aggregate } = scottishReferral();
-    const run = async (calendarFor: FireTimerDeps['reminder']['calendarFor']) => {
-      const cases = new MemoryCaseStore();
-      cases.seed(aggregate, 3);
-      const email = new RecordingChannel('email');
-      const scheduled: Timer[] = [];
-      const digests = new MemoryDigests();
-      const deadline = aggregate.deadlines.find((d) => d.rule === 'referral-decision');
-      const outcome = await fireTimer(
-        {
-          caseId: 'C-1001',
-          deadlineId: deadline?.id as string,
-          kind: 'reminder',
-          version: deadline?.version as number,
-          step: 'p50',
-        },
-        fireDeps({
-          cases,
-          scheduler: {
-            schedule: async (t) => void scheduled.push(...t),
-            cancel: async () => {},
-          },
-          directory: directoryOf(),
-          channels: { email, sms: new RecordingChannel('sms') },
-          audit: new MemoryAudit(digests),
-          clock: { now: () => at('2025-08-25T11:15:00Z') },
-          calendar: engine.calendar,
-          ...(calendarFor === undefined ? {} : { calendarFor }),
-          plans: engine.plans,
-          caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}',
-          emailFrom: 'timescales@example.gov.uk',
-          sendBackoff: noSleep,
-        }),
-      );
-      return { outcome, email, scheduled };
-    };
-
-    // Act
-    const scottish = await run((division) => engine.calendarFor(division));
-    const english = await run(undefined);
-
-    // Assess: in hours in Scotland, sent now; on England's calendar it would wait for Tuesday.
-    expect(scottish.outcome).toMatchObject({ status: 'reminded', sent: 1, deferred: 0 });
-    expect(scottish.email.sent.map((m) => m.to)).toEqual(['manager.one@example.gov.uk']);
-    expect(english.outcome).toMatchObject({ status: 'reminded', sent: 0, deferred: 1 });
-    expect(english.scheduled[0]?.fireAt).toEqual(at('2025-08-26T08:00:00Z'));
-  });
-
-  it('reminderTimers on a bare calendar keep office hours (the engine’s calendars carry the team hours)', () => {
-    // Act: a Building Bridges deadline on a calendar with no team hours at all.
-    const timers = reminderTimers(
-      {
-        id: 'building-bridges-supervision.1',
-        caseId: 'C-1001',
-        rule: 'building-bridges-supervision',
-        status: 'open',
-        startedAt: at('2026-07-24T09:00:00Z'),
-        dueAt: at('2026-08-28T15:30:00Z'),
-        team: 'north',
-        hoursTeam: 'building-bridges',
-        urgent: false,
-        safeguarding: false,
-        version: 1,
-      },
-      createCalendar({ division: 'england-and-wales' }),
-      DEFAULT_REMINDER_PLANS['building-bridges-supervision'],
-    );
-
-    // Assess: 09:00 BST.
-    expect(timers[0]?.fireAt).toEqual(at('2026-08-14T08:00:00Z'));
   });
 });

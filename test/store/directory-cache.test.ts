@@ -3,74 +3,12 @@
  * the directory stamp every directory write bumps, read with the case in one BatchGetItem.
  */
 import 'aws-sdk-client-mock-vitest/extend';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, inject, it } from 'vitest';
 import { CachedDirectory } from '#functions/fire/directory-cache.js';
-import { ingestEvent } from '#functions/ingest/ingest-event.js';
-import { RecordingScheduler } from '#functions/local/server.js';
-import { makeCaseEngine } from '#kernel/engine/bound.js';
-import type { EventRecord } from '#kernel/records.js';
-import { makeDocumentClient } from '#platform/clients.js';
 import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
 import { DynamoDirectory } from '#platform/dynamodb/directory.js';
-import { AUTHORITY, freshTable } from '#test/api/support.js';
-
-const NOW = '2026-06-01T12:00:00.000Z';
-let eventNo = 0;
-const record = (type: string): EventRecord => {
-  const eventId = `DC-${process.pid}-${++eventNo}`;
-  return {
-    eventId,
-    type,
-    caseId: null,
-    bodyHash: 'h',
-    answer: { statusCode: 202, body: { eventId, status: 'accepted', caseId: null } },
-    receivedAt: NOW,
-  };
-};
-
-/** A table, its writer, the fire path's case store and a cold cache over consistent reads. */
-async function setUp() {
-  const table = await freshTable(inject('dynamoEndpoint'), 'dircache');
-  const writer = new DynamoDirectory(table.client, table.tableName);
-  const store = new DynamoCaseStore(table.client, table.tableName);
-  const cache = new CachedDirectory(
-    new DynamoDirectory(table.client, table.tableName, { consistentReads: true }),
-  );
-  /** What a fire does before routing: read the case with the stamp, observe the stamp. */
-  const readCase = async (caseId = 'C-1001') => {
-    const { directoryGeneration } = await store.loadCaseWithDirectoryStamp(caseId);
-    cache.observe(directoryGeneration);
-  };
-  const person = (personId: string, phone?: string) =>
-    writer.upsertPerson(
-      {
-        personId,
-        name: `Professional ${personId}`,
-        email: `${personId.toLowerCase()}@example.gov.uk`,
-        ...(phone === undefined ? {} : { phone }),
-        updatedAt: NOW,
-      },
-      record('person.upserted'),
-    );
-  return { table, writer, store, cache, readCase, person };
-}
-
-/** Counts the DynamoDB calls a client makes, by command (as bench/fire.ts's `instrument`). */
-function counted(endpoint: string): { client: DynamoDBDocumentClient; calls: Map<string, number> } {
-  const client = makeDocumentClient({ endpoint });
-  const calls = new Map<string, number>();
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = String((context as { commandName?: string }).commandName);
-      calls.set(name, (calls.get(name) ?? 0) + 1);
-      return next(args);
-    },
-    { step: 'initialize', name: 'countCalls' },
-  );
-  return { client, calls };
-}
+import { counted, record, setUp } from './directory-cache-support.js';
 
 describe('CachedDirectory on DynamoDB Local: exact invalidation', () => {
   it('a fire after a person.away write routes to the delegate, though the first fire cached the person as not away', async () => {
@@ -250,97 +188,6 @@ describe('CachedDirectory on DynamoDB Local: exact invalidation', () => {
     expect(before?.email).toBe('p-0001@example.gov.uk');
     expect(after?.email).toBe('p-0001.new@example.gov.uk');
     expect(cache.observed).toBe(2);
-  });
-});
-
-describe('DynamoCaseStore.loadCaseWithDirectoryStamp', () => {
-  it('reads generation 0 before any directory write, and one more per write that changes the directory', async () => {
-    // Prepare
-    const { writer, store, person } = await setUp();
-    const generations: number[] = [];
-    const read = async () =>
-      generations.push((await store.loadCaseWithDirectoryStamp('C-1001')).directoryGeneration);
-    // Act
-    await read();
-    await person('P-0001');
-    await read();
-    await writer.addAway(
-      {
-        personId: 'P-0001',
-        from: '2026-06-02T08:00:00Z',
-        to: '2026-06-03T08:00:00Z',
-        delegateId: 'P-0002',
-      },
-      record('person.away'),
-    );
-    await writer.addShift(
-      { personId: 'P-0005', from: '2026-06-01T16:00:00Z', to: '2026-06-02T08:00:00Z' },
-      record('rota.shift'),
-    );
-    await read();
-    // An upsert older than the stored profile changes nothing: the stamp stays.
-    await writer.upsertPerson(
-      {
-        personId: 'P-0001',
-        name: 'Professional P-0001',
-        email: 'older@example.gov.uk',
-        updatedAt: '2026-05-01T00:00:00.000Z',
-      },
-      record('person.upserted'),
-    );
-    await read();
-    const { stored } = await store.loadCaseWithDirectoryStamp('C-1001');
-    // Assess
-    expect(generations).toEqual([0, 1, 3, 3]);
-    expect(stored).toBeUndefined();
-  });
-});
-
-describe('concurrent directory writes and the stamp', () => {
-  it('concurrent directory events through ingest all land (or are answered retryable), none lost', async () => {
-    // Prepare
-    const { table, store, writer } = await setUp();
-    const deps = {
-      store,
-      directory: writer,
-      engine: makeCaseEngine(AUTHORITY),
-      scheduler: new RecordingScheduler(),
-      clock: { now: () => new Date(NOW) },
-    };
-    const ids = Array.from({ length: 12 }, (_, i) => `P-${String(101 + i).padStart(4, '0')}`);
-    // Act: twelve away periods delivered at once, each bumping the one stamp item.
-    const answers = await Promise.allSettled(
-      ids.map((personId, i) =>
-        ingestEvent(
-          {
-            id: `DC-CONCURRENT-${table.tableName}-${i}`,
-            type: 'person.away',
-            occurredAt: NOW,
-            data: {
-              personId,
-              from: '2026-06-02T08:00:00Z',
-              to: '2026-06-03T08:00:00Z',
-              delegateId: 'P-0002',
-            },
-          },
-          deps,
-        ),
-      ),
-    );
-    // Assess: every event accepted, or refused as retryable (503); every accepted one stored
-    // and counted in the stamp.
-    const landed = ids.filter((_, i) => answers[i]?.status === 'fulfilled');
-    for (const a of answers) {
-      if (a.status === 'fulfilled') expect(a.value.statusCode).toBe(202);
-      else expect((a.reason as { status?: number }).status).toBe(503);
-    }
-    const at = new Date('2026-06-02T12:00:00Z');
-    const delegates = await Promise.all(landed.map((id) => writer.awayAt(id, at)));
-    expect(delegates.every((d) => d === 'P-0002')).toBe(true);
-    expect((await store.loadCaseWithDirectoryStamp('C-1001')).directoryGeneration).toBe(
-      landed.length,
-    );
-    expect(landed.length).toBeGreaterThan(0);
   });
 });
 
