@@ -15,20 +15,11 @@
  * (c) The day team's manager's address bounces: Monday's morning digest reaches the duty inbox
  *     within the move of the clock that sent it, listed as reaching nobody, the case page saying why.
  */
-import { createServer } from 'node:net';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import type { OutboxEntry } from '#functions/local/outbox.js';
-import { makeLocalReminders } from '#functions/local/scheduler-driver.js';
-import { type LocalServer, startLocalServer } from '#functions/local/server.js';
-import { makeCaseEngine } from '#kernel/engine/bound.js';
-import { makeDocumentClient } from '#platform/clients.js';
-import { createTable } from '#platform/dynamodb/create-table.js';
-import { signWebhook } from '#platform/webhook.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AuthorityConfig } from '#schemas/authority.js';
 import { ReminderList, UnroutedList } from '#schemas/responses.js';
-import { TEST_SECRET } from '#test/api/support.js';
 import { Session } from '#test/web/support.js';
+import { startStack } from './stack.js';
 
 // The service runs in this process: its log lines (every send and receipt) would fill the
 // test run's output; what they say is asserted through the outbox, the API and the pages. The
@@ -43,71 +34,29 @@ const BOUNCES = 'perm-fail@simulator.notify';
 const NOT_IN_USE = '+447700900002';
 const EDT_PHONE = '+447700900005';
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((listening) => probe.listen(0, '127.0.0.1', listening));
-  const { port } = probe.address() as { port: number };
-  await new Promise((closed) => probe.close(closed));
-  return port;
-}
-
 /** One local stack for `messaging`, with the EDT manager's and the team manager's addresses. */
 async function story(
   messaging: 'aws' | 'notify',
   edt: { email: string; phone: string },
   managerEmail: string,
 ) {
-  const endpoint = inject('dynamoEndpoint');
-  const tableName = `e2e-delivery-${messaging}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  await createTable(new DynamoDBClient({ endpoint }), tableName);
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const authority: AuthorityConfig = {
-    authority: 'Example Council',
-    division: 'england-and-wales',
-    preset: 'southampton',
-    links: { caseUrlTemplate: `${base}/app/cases/{caseId}`, ackBaseUrl: base },
-    fallbackContact: { email: DUTY },
-  };
-  const reminders = makeLocalReminders({
-    client: makeDocumentClient({ endpoint }),
-    tableName,
-    authority,
-    sesEndpoint: inject('sesEndpoint'),
-    start: new Date('2026-06-05T15:00:00Z'),
+  const stack = await startStack({
+    name: `D-${messaging}`,
+    authority: (base): AuthorityConfig => ({
+      authority: 'Example Council',
+      division: 'england-and-wales',
+      preset: 'southampton',
+      links: { caseUrlTemplate: `${base}/app/cases/{caseId}`, ackBaseUrl: base },
+      fallbackContact: { email: DUTY },
+    }),
+    start: '2026-06-05T15:00:00Z',
     alertTokenKey: KEY,
     messaging,
-    serverUrl: base,
+    knownPort: true,
   });
-  const server: LocalServer = await startLocalServer({
-    port,
-    dynamoEndpoint: endpoint,
-    tableName,
-    webhookSecret: TEST_SECRET,
-    engine: makeCaseEngine(authority),
-    scheduler: reminders.driver,
-    clock: reminders.clock,
-    localRoutes: reminders.routes,
-    delivery: reminders.delivery,
-    authority,
-    alertTokenKey: KEY,
-  });
-  let n = 0;
-  const post = async (path: string, body: unknown, signed = false) => {
-    const text = JSON.stringify(body);
-    const response = await fetch(`${server.url}${path}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(signed ? signWebhook(TEST_SECRET, text, { at: new Date() }) : {}),
-      },
-      body: text,
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
+  const { base, post } = stack;
   const send = async (type: string, occurredAt: string, caseId: string | null, data: object) => {
-    const event = { id: `E2E-D-${++n}`, type, occurredAt, ...(caseId ? { caseId } : {}), data };
-    expect((await post('/v1/events', event, true)).status).toBe(202);
+    expect((await stack.send(type, occurredAt, caseId, data)).status).toBe(202);
   };
   const person = (personId: string, email: string, phone?: string) =>
     send('person.upserted', '2026-06-01T09:00:00Z', null, {
@@ -133,19 +82,15 @@ async function story(
     ],
   });
   await send('lado.concern-raised', '2026-06-05T15:30:00Z', 'C-1001', { allegationId: 'A-1' });
-  const getJson = async (path: string) =>
-    (await (await fetch(`${server.url}${path}`)).json()) as unknown;
+  const getJson = async (path: string) => (await stack.getJson(path)).body;
   return {
     base,
     post,
     moveClock: async (now: string) =>
       expect((await post('/local/clock', { now })).status).toBe(200),
-    outbox: async () => (await getJson('/local/outbox')) as OutboxEntry[],
+    outbox: stack.outbox,
     getJson,
-    close: async () => {
-      await reminders.stop();
-      await server.close();
-    },
+    close: stack.close,
   };
 }
 
