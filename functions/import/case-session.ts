@@ -117,7 +117,12 @@ export class CaseSession {
     if (commit.event !== undefined && this.records.has(commit.event.eventId))
       throw new EventAlreadyRecordedError(commit.event.eventId);
     const afterJson = commit.afterJson ?? serializeAggregate(commit.after);
-    this.commits.push({ ...commit, afterJson });
+    // The use case hands its reminder lines over with the commit; an import writes them after
+    // the timers are set, with the case marked settled (`case-group.ts`), as it does a redelivery's.
+    const { reminderLines, ...change } = commit;
+    if (reminderLines !== undefined && reminderLines.length > 0)
+      this.audit.push({ entries: reminderLines, caseVersion: expected + 1 });
+    this.commits.push({ ...change, afterJson });
     if (commit.event !== undefined) this.records.set(commit.event.eventId, commit.event);
     this.current = {
       caseId: this.caseId,

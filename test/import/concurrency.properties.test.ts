@@ -137,3 +137,24 @@ describe('importing cases side by side', () => {
     );
   });
 });
+
+describe('the reminder lines of an import', () => {
+  it('records the reminders each row planned, at the version its commit made', async () => {
+    // A case opened (version 1: its joint supervision's reminders), then a LADO concern raised
+    // on 3 February 2030, imported on 1 March: its 24-hour clock is breached on arrival, so
+    // version 2 plans the breach's reminder (someone is told) rather than the 50 % and 75 % ones.
+    const { deps, reminderAudit } = importWorld();
+    await importLines(caseEvents(0, [{ type: 'lado.concern-raised', allegation: 'A-1' }]), deps);
+    const planned = (version: number) =>
+      reminderAudit.lines
+        .filter((l) => l.caseVersion === version)
+        .flatMap((l) => l.entries)
+        .filter((e) => e.kind === 'reminder-planned');
+    expect(planned(1).length).toBeGreaterThan(0);
+    const steps = planned(2)
+      .filter((e) => e.deadlineId === 'lado-notification.A-1')
+      .map((e) => (e.detail as { step: string }).step);
+    expect(steps).toContain('breach');
+    expect(steps).not.toContain('p50');
+  });
+});

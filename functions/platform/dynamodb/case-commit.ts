@@ -30,6 +30,15 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 let sequence = 0;
 const nextSequence = (): number => sequence++;
 
+/** The reminder timers a change planned and cancelled, as its trail's items: new keys, no condition. */
+function reminderLinePuts(tableName: string, commit: CaseCommit, version: number): TransactItem[] {
+  const lines = commit.reminderLines ?? [];
+  if (lines.length === 0) return [];
+  return reminderAuditItems(lines, version, nextSequence).map((Item) => ({
+    Put: { TableName: tableName, Item },
+  }));
+}
+
 /** DynamoDB's limit on items in one transaction. */
 const MAX_TRANSACT_ITEMS = 100;
 
@@ -51,11 +60,7 @@ export async function writeCaseCommit(table: CaseTable, commit: CaseCommit): Pro
   items.push(casePut(table.tableName, commit, expectedVersion, version));
   if (commit.audit.length > 0) items.push(auditPut(table.tableName, commit, version));
 
-  // The reminder timers the change planned and cancelled: new keys, so no condition.
-  if (commit.reminderLines !== undefined && commit.reminderLines.length > 0) {
-    for (const Item of reminderAuditItems(commit.reminderLines, version, nextSequence))
-      items.push({ Put: { TableName: table.tableName, Item } });
-  }
+  items.push(...reminderLinePuts(table.tableName, commit, version));
 
   // The report's counters change in the same transaction as the deadlines they count:
   // they are additions, so unlike the projections they cannot be written again later.
@@ -139,6 +144,7 @@ export async function writeCaseCommits(
   );
   commits.forEach((c, i) => {
     if (c.audit.length > 0) items.push(auditPut(table.tableName, c, expectedVersion + i + 1));
+    items.push(...reminderLinePuts(table.tableName, c, expectedVersion + i + 1));
   });
   const net = { caseId, before: first.before, after: last.after };
   items.push(
