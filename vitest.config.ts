@@ -44,6 +44,10 @@ export default defineConfig({
           exclude: ISOLATED,
           // Files share their worker's modules (imported once per worker, not once per file).
           isolate: false,
+          // No file here reads the service's log lines (those that do are isolated), and the
+          // hostile tests alone would print thousands. The logger's initial level is the one
+          // that holds: each invocation resets a level set at run time to it.
+          env: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
         },
       },
       {
