@@ -48,7 +48,7 @@ import { backoffDelay, realSleep } from '#kernel/reminders/backoff.js';
 import { DEFAULT_REMINDER_PLANS } from '#kernel/reminders/plans.js';
 import { diffTimers, type Timer } from '#kernel/timers.js';
 import { serializeAggregate } from '#platform/dynamodb/codec.js';
-import { reminderTimerAudit } from '#platform/replace-timers.js';
+import { reminderTimerAudit, tellScheduler } from '#platform/replace-timers.js';
 import {
   type CaseEvent,
   type DirectoryEvent,
@@ -246,7 +246,7 @@ async function applyCaseEvent(
     event: record(event, bodyHash, answer, now),
     now,
   });
-  await tellScheduler(plan.cancel, plan.schedule, deps.scheduler);
+  await syncTimers(plan, deps.scheduler);
   return answer;
 }
 
@@ -301,14 +301,13 @@ function timerPlan(
   }
 }
 
-async function tellScheduler(
-  cancel: readonly Timer[],
-  schedule: Timer[],
+/** The scheduler told of a plan's change; its failure is the use case's `TimerSyncError`. */
+async function syncTimers(
+  diff: { cancel: readonly Timer[]; schedule: Timer[] },
   scheduler: Scheduler,
 ): Promise<void> {
   try {
-    if (cancel.length > 0) await scheduler.cancel(cancel.map((t) => t.name));
-    if (schedule.length > 0) await scheduler.schedule(schedule);
+    await tellScheduler(diff, scheduler);
   } catch (error) {
     throw new TimerSyncError('timers could not be synchronised', { cause: error });
   }
@@ -322,7 +321,7 @@ async function tellScheduler(
 async function resyncTimers(stored: StoredCase, deps: IngestDeps): Promise<void> {
   const now = deps.clock.now();
   const { next } = timerPlan(undefined, stored, now, deps.engine);
-  await tellScheduler([], next, deps.scheduler);
+  await syncTimers({ cancel: [], schedule: next }, deps.scheduler);
   if (deps.reminderAudit === undefined) return;
   try {
     const audited = new Set(

@@ -44,10 +44,18 @@ export async function applyPlanChange(
   now: Date,
 ): Promise<void> {
   const diff = diffTimers(old, next);
-  if (diff.cancel.length > 0) await scheduler.cancel(diff.cancel.map((t) => t.name));
-  if (diff.schedule.length > 0) await scheduler.schedule(diff.schedule);
+  await tellScheduler(diff, scheduler);
   const entries = reminderTimerAudit(diff.schedule, diff.cancel, now);
   if (audit !== undefined && entries.length > 0) await audit.append(entries, caseVersion);
+}
+
+/** Cancels the timers a plan dropped, then schedules those it added. */
+export async function tellScheduler(
+  diff: { cancel: readonly Timer[]; schedule: Timer[] },
+  scheduler: Scheduler,
+): Promise<void> {
+  if (diff.cancel.length > 0) await scheduler.cancel(diff.cancel.map((t) => t.name));
+  if (diff.schedule.length > 0) await scheduler.schedule(diff.schedule);
 }
 
 /**

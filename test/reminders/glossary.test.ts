@@ -124,6 +124,30 @@ describe('a gap in a manager’s words', () => {
     });
   });
 
+  it('says whose message was not delivered and why, the duty inbox’s included', () => {
+    const when = at('2030-05-25T03:30:00Z');
+    const gap = { reason: 'undelivered', personId: 'P-0005', channel: 'sms' };
+    expect(gapWords({ ...gap, delivery: 'permanent-failure' }, when, 'EDT Manager One')).toEqual({
+      missing: 'EDT Manager One’s text message was not delivered: the phone number is not in use',
+      fix: 'Ask the case system to check EDT Manager One’s mobile number',
+    });
+    expect(
+      gapWords(
+        {
+          reason: 'undelivered',
+          personId: '@fallback',
+          channel: 'email',
+          delivery: 'temporary-failure',
+        },
+        when,
+      ),
+    ).toEqual({
+      missing:
+        'The duty inbox’s email was not delivered: the inbox was full or not accepting email',
+      fix: 'Ask the service’s administrator to check the duty inbox’s address',
+    });
+  });
+
   it('routing names the person whose own manager is missing, a level up or two', async () => {
     // The directory: P-0002 (team manager) reports to P-0003, who has no manager; P-0004 (the
     // LADO) has none. A step to the team manager's manager's manager and the LADO's manager.

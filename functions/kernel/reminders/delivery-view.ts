@@ -118,23 +118,3 @@ function failuresWords(failures: unknown): string {
     );
   return words.length === 0 ? '' : `: ${words.join('; ')}`;
 }
-
-/**
- * What an unrouted reminder was missing, in words: for a message not delivered, whose and why
- * ("P-0005's text message not delivered: the phone number is not in use"); else the routing
- * gap's reason and role, as before ("no worker in role (lado)").
- */
-export function missingWords(m: {
-  reason: string;
-  role?: string | undefined;
-  personId?: string | undefined;
-  channel?: ChannelName | undefined;
-  delivery?: string | undefined;
-}): string {
-  if (m.reason === 'undelivered' && m.channel !== undefined && m.delivery !== undefined) {
-    const whose =
-      m.personId === FALLBACK_PERSON_ID ? 'the duty inbox’s' : `${m.personId ?? 'the person'}’s`;
-    return `${whose} ${channelWords(m.channel)} ${deliveryWords(m.delivery as FinalState, m.channel).replace(/^N/, 'n')}`;
-  }
-  return `${m.reason.replaceAll('-', ' ')}${m.role === undefined ? '' : ` (${m.role})`}`;
-}
