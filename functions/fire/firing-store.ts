@@ -39,7 +39,7 @@ import type { FinalState } from '#kernel/reminders/delivery.js';
 import { alertOf, alertPut, clockOf, clockPut } from '#platform/dynamodb/alerts.js';
 import { batchGetAll, batchWriteAll } from '#platform/dynamodb/batch.js';
 import { busyAware } from '#platform/dynamodb/busy.js';
-import { deserializeAggregate } from '#platform/dynamodb/codec.js';
+import { storedCaseOf } from '#platform/dynamodb/codec.js';
 import * as keys from '#platform/dynamodb/keys.js';
 import { reminderAuditItems } from '#platform/dynamodb/reminder-audit.js';
 import { digestEntryItem } from '#platform/dynamodb/timer-store.js';
@@ -304,16 +304,6 @@ function claimFound(item: Record<string, { S?: string } | unknown> | undefined):
 
 function generationOf(stamp: Record<string, unknown> | undefined): number {
   return (stamp?.generation as number | undefined) ?? 0;
-}
-
-/** A case item as `DynamoCaseStore.commitCase` writes it (the case store reads it the same way). */
-function storedCaseOf(item: Record<string, unknown>): StoredCase {
-  const { caseId, version, updatedAt } = item as Pick<
-    StoredCase,
-    'caseId' | 'version' | 'updatedAt'
-  >;
-  const serialized = item.aggregate as string;
-  return { caseId, version, updatedAt, aggregate: deserializeAggregate(serialized), serialized };
 }
 
 /** The case, the directory stamp and (with a deadline) its clock's alerts, as read together. */

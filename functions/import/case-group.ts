@@ -16,6 +16,7 @@
  *    refuse the stretch's rows with the use case's own `TimerSyncError` (importing them again
  *    sets them: the case is not marked settled).
  */
+import { peopleNamed } from '#functions/ingest/event-warnings.js';
 import { hashOf } from '#functions/ingest/ingest-event.js';
 import {
   ContentionError,
@@ -48,7 +49,13 @@ export async function importStretch(
   ctx: GroupContext,
 ): Promise<RowOutcome[]> {
   const ids = [...new Set(stretch.units.flatMap((u) => u.ids))];
-  const read = await ctx.store.readCase(stretch.caseId, ids);
+  const reading = ctx.store.readCase(stretch.caseId, ids);
+  // Asked in the same turn as the case: a store that batches its reads reads them together,
+  // and the answers' warnings find them known.
+  for (const body of stretch.units.flatMap((u) => u.bodies))
+    for (const { personId } of peopleNamed(body))
+      ctx.deps.people?.getPerson(personId).catch(() => undefined);
+  const read = await reading;
   const unchanged = alreadyImported(stretch, read);
   if (unchanged !== undefined) return unchanged;
 

@@ -4,13 +4,14 @@
  * one batched read made beforehand (`CaseRead`), and its commits, timer changes and reminder
  * audit lines are held here, to be written together (`case-group.ts`). Each event sees the
  * case exactly as one at a time would have stored it: a commit's aggregate is read back from
- * its JSON text, at the next version, with the event now recorded.
+ * its JSON text (or, by the use case, taken from its `DecodedCases` for that text), at the
+ * next version, with the event now recorded.
  */
 import { EventAlreadyRecordedError } from '#kernel/errors.js';
 import type { CaseCommit, CaseStore, ReminderAudit, Scheduler } from '#kernel/ports.js';
 import type { AuditRecord, EventRecord, StoredCase } from '#kernel/records.js';
 import type { Timer } from '#kernel/timers.js';
-import { deserializeAggregate, serializeAggregate } from '#platform/dynamodb/codec.js';
+import { serializeAggregate, storedCaseOf } from '#platform/dynamodb/codec.js';
 import { boundMethods, type WriteFlag } from './apply-row.js';
 import type { ImportDeps } from './import-file.js';
 import type { AuditBatch, CaseRead } from './ports.js';
@@ -124,13 +125,12 @@ export class CaseSession {
       this.audit.push({ entries: reminderLines, caseVersion: expected + 1 });
     this.commits.push({ ...change, afterJson });
     if (commit.event !== undefined) this.records.set(commit.event.eventId, commit.event);
-    this.current = {
+    this.current = storedCaseOf({
       caseId: this.caseId,
       version: expected + 1,
-      aggregate: deserializeAggregate(afterJson),
+      aggregate: afterJson,
       updatedAt: commit.now.toISOString(),
-      serialized: afterJson,
-    };
+    });
     this.written.wrote = true;
   }
 

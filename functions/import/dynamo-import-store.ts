@@ -2,21 +2,23 @@
  * The import's store calls (`ImportStore`) on the single table, in as few round trips as they
  * can take:
  *
- * - reads: the event records, case item and settled mark of a stretch of rows, in a strongly
- *   consistent BatchGetItem shared with the other stretches asking in the same turn of the
- *   event loop (up to 100 keys a call), so a snapshot's unchanged rows cost a fraction of a
- *   call each;
+ * - reads: the event records, case item and settled mark of a stretch of rows, and the people
+ *   its rows name, in a strongly consistent BatchGetItem shared with the other stretches asking
+ *   in the same turn of the event loop (up to 100 keys a call), so a snapshot's unchanged rows
+ *   cost a fraction of a call each;
  * - commits: a stretch's commits in ONE TransactWriteItems (`writeCaseCommits`);
  * - after the timers are set: the reminder audit lines and the settled mark, gathered with
  *   other cases' into BatchWriteItems (`WriteCoalescer`).
  */
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Person } from '#kernel/people.js';
 import type { CaseCommit } from '#kernel/ports.js';
 import type { EventRecord } from '#kernel/records.js';
 import { batchWriteAll, untilProcessed } from '#platform/dynamodb/batch.js';
 import { busyAware } from '#platform/dynamodb/busy.js';
 import { type CaseTable, writeCaseCommits } from '#platform/dynamodb/case-commit.js';
-import { deserializeAggregate } from '#platform/dynamodb/codec.js';
+import { storedCaseOf } from '#platform/dynamodb/codec.js';
+import { toPerson } from '#platform/dynamodb/directory.js';
 import { fromEventItem } from '#platform/dynamodb/event-records.js';
 import * as keys from '#platform/dynamodb/keys.js';
 import { reminderAuditItems } from '#platform/dynamodb/reminder-audit.js';
@@ -61,18 +63,18 @@ export class DynamoImportStore implements ImportStore {
     const settled = found[eventIds.length + 1];
     return {
       records,
-      stored:
-        caseItem === undefined
-          ? undefined
-          : {
-              caseId,
-              version: caseItem.version as number,
-              aggregate: deserializeAggregate(caseItem.aggregate as string),
-              updatedAt: caseItem.updatedAt as string,
-              serialized: caseItem.aggregate as string,
-            },
+      stored: caseItem === undefined ? undefined : storedCaseOf(caseItem),
       settledVersion: settled?.version as number | undefined,
     };
+  }
+
+  /**
+   * A person named by a row, for its answer's warnings: read with the other stretches' reads
+   * of the same turn (a case's people cost a share of a BatchGetItem, not a GetItem each).
+   */
+  async getPerson(personId: string): Promise<Person | undefined> {
+    const [item] = await this.reads.get([keys.person(personId)]);
+    return item === undefined ? undefined : toPerson(item);
   }
 
   commitCases(commits: readonly CaseCommit[]): Promise<void> {

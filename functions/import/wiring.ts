@@ -33,10 +33,11 @@ export interface ImportRun {
 
 export function importDeps(wiring: ImportWiring): ImportRun {
   const real = ingestDeps(wiring);
-  if (wiring.dryRun !== true)
-    return {
-      deps: { ...real, importStore: new DynamoImportStore(wiring.client, wiring.tableName) },
-    };
+  if (wiring.dryRun !== true) {
+    const importStore = new DynamoImportStore(wiring.client, wiring.tableName);
+    // The rows' people are read with the stretches' batched reads.
+    return { deps: { ...real, importStore, people: importStore } };
+  }
   const dry = dryRunStores({
     store: real.store,
     people: new DynamoDirectory(wiring.client, wiring.tableName),

@@ -62,16 +62,8 @@ export async function caseEventWarnings(
     });
   }
   if (deps.people === undefined) return warnings;
-  const named: { personId: string; field: string }[] = [];
-  if (event.type === 'case.opened' || event.type === 'case.updated') {
-    (event.data.workers ?? []).forEach((w, i) => {
-      named.push({ personId: w.personId, field: `data.workers.${i}.personId` });
-    });
-  }
-  if (event.type === 'building-bridges.started')
-    named.push({ personId: event.data.personId, field: 'data.personId' });
   const seen = new Map<string, Person | undefined>();
-  for (const { personId, field } of named) {
+  for (const { personId, field } of peopleNamed(event)) {
     if (!seen.has(personId)) seen.set(personId, await deps.people.getPerson(personId));
     const person = seen.get(personId);
     if (person === undefined) {
@@ -85,6 +77,28 @@ export async function caseEventWarnings(
     }
   }
   return warnings;
+}
+
+/**
+ * The people a case event names, whose directory entries its answer is warned about. Takes a
+ * body not yet validated too (an import reads them ahead): what is not a person id is skipped.
+ */
+export function peopleNamed(body: unknown): { personId: string; field: string }[] {
+  if (typeof body !== 'object' || body === null) return [];
+  const event = body as { type?: unknown; data?: unknown };
+  const data = (event.data ?? {}) as { workers?: unknown; personId?: unknown };
+  const named: { personId: string; field: string }[] = [];
+  if (
+    (event.type === 'case.opened' || event.type === 'case.updated') &&
+    Array.isArray(data.workers)
+  )
+    data.workers.forEach((w: { personId?: unknown } | null, i) => {
+      if (typeof w?.personId === 'string')
+        named.push({ personId: w.personId, field: `data.workers.${i}.personId` });
+    });
+  if (event.type === 'building-bridges.started' && typeof data.personId === 'string')
+    named.push({ personId: data.personId, field: 'data.personId' });
+  return named;
 }
 
 /** The warnings of a directory event (people it names that the directory does not hold). */

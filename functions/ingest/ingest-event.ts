@@ -56,6 +56,7 @@ import {
   isOutsideCalendarIssue,
 } from '#schemas/events.js';
 import type { EventAccepted, EventWarning } from '#schemas/responses.js';
+import type { DecodedCases } from './decoded-cases.js';
 import { caseEventWarnings, directoryEventWarnings } from './event-warnings.js';
 
 export interface IngestDeps {
@@ -74,6 +75,11 @@ export interface IngestDeps {
   log?: { warn(message: string, ...extra: Record<string, unknown>[]): void };
   /** Attempts before giving up on a contended case. */
   maxAttempts?: number;
+  /**
+   * The aggregates this container committed, reused when the next event on a case reads the
+   * same text. @default none (every read is decoded)
+   */
+  decoded?: DecodedCases;
   /** Waits between contended attempts. @default a real timer */
   sleep?: (ms: number) => Promise<void>;
   /** Jitter for those waits, in [0, 1). @default Math.random */
@@ -192,9 +198,11 @@ async function applyCaseEvent(
   deps: IngestDeps,
 ): Promise<StoredAnswer> {
   const now = deps.clock.now();
+  const before =
+    stored === undefined ? undefined : (deps.decoded?.aggregateOf(stored) ?? stored.aggregate);
   let result: ReturnType<CaseEngine['applyEvent']>;
   try {
-    result = deps.engine.applyEvent(stored?.aggregate, event, now);
+    result = deps.engine.applyEvent(before, event, now);
   } catch (error) {
     // The engine refuses events the case cannot take (e.g. an unknown enquiry): a 4xx naming
     // the field when the engine knows it.
@@ -225,9 +233,7 @@ async function applyCaseEvent(
   const answer = accepted(event, warnings);
   // The timer plan is decided before the commit: its audit lines go in the same transaction.
   const plan = timerPlan(
-    stored === undefined
-      ? undefined
-      : { aggregate: stored.aggregate, serialized: stored.serialized },
+    before === undefined ? undefined : { aggregate: before, serialized: stored?.serialized },
     { aggregate: result.aggregate, serialized: afterJson },
     now,
     deps.engine,
@@ -235,7 +241,7 @@ async function applyCaseEvent(
   await deps.store.commitCase({
     caseId: event.caseId,
     expectedVersion: stored?.version ?? 0,
-    before: stored?.aggregate,
+    before,
     after: result.aggregate,
     afterJson,
     audit: result.audit,
@@ -246,6 +252,7 @@ async function applyCaseEvent(
     event: record(event, bodyHash, answer, now),
     now,
   });
+  deps.decoded?.committed(event.caseId, afterJson, result.aggregate);
   await syncTimers(plan, deps.scheduler);
   return answer;
 }

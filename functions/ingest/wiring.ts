@@ -19,6 +19,7 @@ import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
 import { DynamoDirectory } from '#platform/dynamodb/directory.js';
 import { DynamoReminderAudit } from '#platform/dynamodb/reminder-audit.js';
 import { makeEventBridgeScheduler } from '#platform/scheduler/index.js';
+import { DecodedCases } from './decoded-cases.js';
 import type { IngestDeps } from './ingest-event.js';
 
 /** The webhook's dependencies: the use case's, and the secret its signatures are checked with. */
@@ -46,6 +47,7 @@ export function ingestDeps(wiring: IngestWiring): IngestDeps {
     scheduler: wiring.scheduler,
     reminderAudit: new DynamoReminderAudit(client, tableName),
     clock: wiring.clock,
+    decoded: new DecodedCases(),
   };
 }
 

@@ -16,7 +16,7 @@ import type { AuditRecord, DeadlineRecord, EventRecord, StoredCase } from '#kern
 import { type BatchRetry, untilProcessed } from './batch.js';
 import { busyAware } from './busy.js';
 import { type CaseTable, writeCaseCommit } from './case-commit.js';
-import { deserializeAggregate } from './codec.js';
+import { storedCaseOf } from './codec.js';
 import { indexCursor } from './cursor.js';
 import { deadlineQuery, fromDeadlineItem, LIST_FIELDS } from './deadline-query.js';
 import { fromEventItem } from './event-records.js';
@@ -55,7 +55,7 @@ export class DynamoCaseStore implements CaseStore {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keys.case(caseId), ConsistentRead: true }),
     );
-    return Item === undefined ? undefined : fromCaseItem(Item);
+    return Item === undefined ? undefined : storedCaseOf(Item);
   }
 
   /** Both reads of an incoming case event in one strongly consistent BatchGetItem. */
@@ -69,7 +69,7 @@ export class DynamoCaseStore implements CaseStore {
     );
     return {
       ...(eventItem === undefined ? {} : { recorded: fromEventItem(eventItem) }),
-      ...(caseItem === undefined ? {} : { stored: fromCaseItem(caseItem) }),
+      ...(caseItem === undefined ? {} : { stored: storedCaseOf(caseItem) }),
     };
   }
 
@@ -86,7 +86,7 @@ export class DynamoCaseStore implements CaseStore {
       'BatchGetItem of a case and the directory stamp',
     );
     return {
-      ...(caseItem === undefined ? {} : { stored: fromCaseItem(caseItem) }),
+      ...(caseItem === undefined ? {} : { stored: storedCaseOf(caseItem) }),
       directoryGeneration: (stampItem?.generation as number | undefined) ?? 0,
     };
   }
@@ -205,14 +205,4 @@ export class DynamoCaseStore implements CaseStore {
   ): Promise<Record<string, unknown>[]> {
     return queryAll(this.client, { TableName: this.tableName, ...input, ConsistentRead: true });
   }
-}
-
-function fromCaseItem(item: Record<string, unknown>): StoredCase {
-  return {
-    caseId: item.caseId as string,
-    version: item.version as number,
-    aggregate: deserializeAggregate(item.aggregate as string),
-    updatedAt: item.updatedAt as string,
-    serialized: item.aggregate as string,
-  };
 }

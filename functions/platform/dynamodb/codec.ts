@@ -8,7 +8,7 @@ import {
   type Deadline,
   reviveStoredAggregate,
 } from '#kernel/model.js';
-import type { AuditRecord, DeadlineRecord } from '#kernel/records.js';
+import type { AuditRecord, DeadlineRecord, StoredCase } from '#kernel/records.js';
 
 /**
  * `JSON.stringify(aggregate)`, the same text in four fifths of the time. `Date.prototype.toJSON`
@@ -52,10 +52,21 @@ function instantJson(date: Date): string | null {
   const ms = date.getTime();
   if (Number.isNaN(ms)) return null;
   // Years 0000-9999 only: toISOString writes others with a sign and six digits.
-  return ms >= MIN_FOUR_DIGIT_YEAR_MS && ms <= MAX_FOUR_DIGIT_YEAR_MS
-    ? isoInstant(ms)
-    : date.toISOString();
+  if (ms < MIN_FOUR_DIGIT_YEAR_MS || ms > MAX_FOUR_DIGIT_YEAR_MS) return date.toISOString();
+  // A case is written again on every event with most of its instants unchanged: a lookup is a
+  // twentieth of the arithmetic.
+  let text = writtenInstants.get(ms);
+  if (text === undefined) {
+    if (writtenInstants.size >= WRITTEN_INSTANTS) writtenInstants.clear();
+    text = isoInstant(ms);
+    writtenInstants.set(ms, text);
+  }
+  return text;
 }
+
+/** Instants already written, by their milliseconds (~3 MB at most; cleared when full). */
+const writtenInstants = new Map<number, string>();
+const WRITTEN_INSTANTS = 20_000;
 
 const MIN_FOUR_DIGIT_YEAR_MS = -62_167_219_200_000; // 0000-01-01T00:00:00.000Z
 const MAX_FOUR_DIGIT_YEAR_MS = 253_402_300_799_999; // 9999-12-31T23:59:59.999Z
@@ -97,6 +108,30 @@ function two(n: number): string {
 
 export function deserializeAggregate(text: string): CaseAggregate {
   return reviveStoredAggregate(JSON.parse(text));
+}
+
+/**
+ * A case item (`caseId`, `version`, `updatedAt` and the aggregate's text) as read. The aggregate
+ * is decoded when first asked for, once: a reader that already holds the aggregate of that exact
+ * text (the webhook's `DecodedCases`) never pays for the parse.
+ */
+export function storedCaseOf(caseItem: object): StoredCase {
+  const item = caseItem as Record<string, unknown>;
+  const serialized = item.aggregate as string;
+  let aggregate: CaseAggregate | undefined;
+  return {
+    caseId: item.caseId as string,
+    version: item.version as number,
+    updatedAt: item.updatedAt as string,
+    serialized,
+    get aggregate(): CaseAggregate {
+      aggregate ??= deserializeAggregate(serialized);
+      return aggregate;
+    },
+    set aggregate(value: CaseAggregate) {
+      aggregate = value;
+    },
+  };
 }
 
 export function deadlinesOf(aggregate: CaseAggregate | undefined): Deadline[] {

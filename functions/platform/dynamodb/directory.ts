@@ -342,7 +342,8 @@ export class DynamoDirectory implements Directory, DirectoryWriter, DirectoryLis
   }
 }
 
-function toPerson(item: Record<string, unknown>): Person {
+/** A person item as `Person`. */
+export function toPerson(item: Record<string, unknown>): Person {
   return omitUndefined({
     personId: item.personId as string,
     name: item.name as string,

@@ -28,6 +28,7 @@ import type { AuditRecord, DeadlineRecord, EventRecord, StoredCase } from '#kern
 import {
   deserializeAggregate,
   serializeAggregate,
+  storedCaseOf,
   toAuditRecord,
   toDeadlineRecord,
 } from '../dynamodb/codec.js';
@@ -107,13 +108,7 @@ export class MemoryCaseWrites
   async loadCase(caseId: string): Promise<StoredCase | undefined> {
     const item = this.cases.get(caseId);
     if (item === undefined) return undefined;
-    return {
-      caseId: item.caseId,
-      version: item.version,
-      aggregate: deserializeAggregate(item.aggregate),
-      updatedAt: item.updatedAt,
-      serialized: item.aggregate,
-    };
+    return storedCaseOf(item);
   }
 
   /** Writes a case as if committed at `version` (a starting point: what the table held). */
