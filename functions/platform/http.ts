@@ -180,6 +180,9 @@ export function header(
 ): string | undefined {
   if (headers === undefined) return undefined;
   const wanted = name.toLowerCase();
+  // As API Gateway gives them: no search.
+  const exact = headers[wanted];
+  if (exact !== undefined) return exact;
   for (const [key, value] of Object.entries(headers)) {
     if (key.toLowerCase() === wanted) return value;
   }

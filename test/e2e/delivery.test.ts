@@ -123,8 +123,13 @@ describe.each(['aws', 'notify'] as const)('with the %s provider', (messaging) =>
       const unrouted = duty.filter((m) => m.subject?.startsWith('UNROUTED: '));
       expect(unrouted).toHaveLength(1);
       expect(unrouted[0]?.body).toContain(
-        'the EDT manager on call (P-0005) was not reached: text message not delivered: the phone number is not in use',
+        'The EDT manager on call (P-0005) was not reached: text message not delivered: the phone number is not in use',
       );
+      // Whom to ask, in a manager's words: no event type
+      expect(unrouted[0]?.body).toContain(
+        'Ask the case system to check the mobile number and email address of P-0005',
+      );
+      expect(unrouted[0]?.body).not.toContain('person.upserted');
       // The alert escalated at once (nobody on tier 2): the duty inbox may acknowledge it.
       expect(duty.some((m) => m.subject?.startsWith('NOT ACKNOWLEDGED: '))).toBe(true);
       expect(duty.every((m) => m.sentAt.startsWith('2026-06-06T03:30'))).toBe(true);

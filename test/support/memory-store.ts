@@ -41,18 +41,22 @@ type DeadlineFilter = Omit<DeadlineQueryInput, 'limit' | 'cursor' | 'fields'>;
 const indexKey = (d: DeadlineRecord) => `${d.dueAt}#${d.caseId}#${d.id}`;
 
 export class MemoryCaseStore extends MemoryCaseWrites implements CaseStore, ReportStore {
-  /** The report's counters by `keyString`, changed with every commit as the adapter does. */
-  private readonly reports = new Map<string, string>();
+  /**
+   * The report's counters by `keyString`, changed with every commit as the adapter does. Only
+   * this store holds these objects: they are copied in and copied out.
+   */
+  private readonly reports = new Map<string, ReportItem>();
 
   override async commitCase(commit: CaseCommit): Promise<void> {
     await super.commitCase(commit);
     for (const delta of reportDeltas(commit.before?.deadlines ?? [], commit.after.deadlines)) {
       const id = keyString(delta.key);
-      const stored = this.reports.get(id);
-      const item: ReportItem =
-        stored === undefined ? { key: delta.key, counts: emptyCounts() } : JSON.parse(stored);
+      let item = this.reports.get(id);
+      if (item === undefined) {
+        item = { key: { ...delta.key }, counts: emptyCounts() };
+        this.reports.set(id, item);
+      }
       addCounts(item.counts, delta.counts);
-      this.reports.set(id, JSON.stringify(item));
     }
   }
 
@@ -104,7 +108,7 @@ export class MemoryCaseStore extends MemoryCaseWrites implements CaseStore, Repo
 
   async readReport(query: ReportQuery): Promise<ReportItem[]> {
     return [...this.reports.values()]
-      .map((text) => JSON.parse(text) as ReportItem)
+      .map((item) => copy(item))
       .filter(
         ({ key }) =>
           key.month >= query.from &&
@@ -118,7 +122,7 @@ export class MemoryCaseStore extends MemoryCaseWrites implements CaseStore, Repo
     const wanted = new Set(items.map((i) => keyString(i.key)));
     const deleted = [...this.reports.keys()].filter((id) => !wanted.has(id)).length;
     this.reports.clear();
-    for (const item of items) this.reports.set(keyString(item.key), JSON.stringify(item));
+    for (const item of items) this.reports.set(keyString(item.key), copy(item));
     return { written: items.length, deleted };
   }
 

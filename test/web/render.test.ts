@@ -82,3 +82,12 @@ describe('pages rendered from compiled templates', () => {
     },
   );
 });
+
+describe('the local sign-in page with nobody in the directory', () => {
+  it('says so in plain words, naming no event type', () => {
+    const html = fromFiles('sign-in.njk', { ...base, title: 'Sign in', people: [], next: '/app' });
+
+    expect(html).toContain('Nobody is in the directory yet, so there is nobody to sign in as.');
+    expect(html).not.toContain('person.upserted');
+  });
+});

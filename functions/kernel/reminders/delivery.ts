@@ -252,10 +252,16 @@ export function undeliveredGap(u: Undelivered): RoutingGapText {
   const what = u.failures
     .map((f) => `${channelWords(f.channel)} ${lowerFirst(deliveryWords(f.state, f.channel))}`)
     .join('; ');
-  const fields = [...new Set(u.failures.map((f) => (f.channel === 'sms' ? 'phone' : 'email')))];
+  const fields = [
+    ...new Set(u.failures.map((f) => (f.channel === 'sms' ? 'mobile number' : 'email address'))),
+  ];
   return {
-    missing: `${who} was not reached: ${what}`,
-    fix: `check ${u.personId}'s ${fields.join(' and ')} and send person.upserted if it is wrong`,
+    missing: `${who.charAt(0).toUpperCase()}${who.slice(1)} was not reached: ${what}`,
+    // As the glossary words an undelivered gap: whom to ask, not which event to send.
+    fix:
+      u.personId === FALLBACK_PERSON_ID
+        ? 'Ask the service’s administrator to check the duty inbox’s address'
+        : `Ask the case system to check the ${fields.join(' and ')} of ${u.personId}`,
   };
 }
 
