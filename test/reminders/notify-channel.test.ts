@@ -49,7 +49,16 @@ function fake(answers: (Error | string)[], held: { id: string; reference: string
     },
   };
   const holds: number[] = [];
-  const limit = new SlidingWindowLimit({ limit: 100, wait: async () => {} });
+  // The limit's own clock, moved on by each wait: a hold passes at once, not in real seconds
+  // (a wait that returned with the real clock standing still spun until the hold ran out).
+  let clock = 0;
+  const limit = new SlidingWindowLimit({
+    limit: 100,
+    now: () => clock,
+    wait: async (ms) => {
+      clock += ms;
+    },
+  });
   const hold = limit.hold.bind(limit);
   limit.hold = (ms: number) => {
     holds.push(ms);
