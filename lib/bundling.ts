@@ -70,12 +70,24 @@ export const UNREACHED_CREDENTIAL_PROVIDERS = [
 ];
 
 /**
+ * GOV.UK Notify's official client (with axios and form-data, ~280 KB minified), which the
+ * reminders function imports with `await import()` on its first send through Notify. Only the
+ * reminders function of a stack that sends through Notify bundles it (`NOTIFY_BUNDLING`); every
+ * other build leaves it external, an import its code never reaches.
+ */
+export const NOTIFY_CLIENT = 'notifications-node-client';
+
+/**
  * Everything a handler imports statically is bundled — in practice the DynamoDB client and
  * document client every request needs, tree-shaken and minified (one file loads faster than
  * resolving hundreds of files of the runtime's SDK; `npm run bench:bundles` measures both).
  * Only the lazily imported clients and the unreached credential providers stay external.
  */
-export const EXTERNAL_MODULES = [...LAZY_SDK_CLIENTS, ...UNREACHED_CREDENTIAL_PROVIDERS];
+export const EXTERNAL_MODULES = [
+  ...LAZY_SDK_CLIENTS,
+  ...UNREACHED_CREDENTIAL_PROVIDERS,
+  NOTIFY_CLIENT,
+];
 
 export const MAIN_FIELDS = ['module', 'main'];
 
@@ -91,6 +103,12 @@ export const LAMBDA_BUNDLING: BundlingOptions = {
   externalModules: EXTERNAL_MODULES,
   forceDockerBundling: false,
   metafile: false,
+};
+
+/** The reminders function's bundling when the stack sends through GOV.UK Notify: with its client. */
+export const NOTIFY_BUNDLING: BundlingOptions = {
+  ...LAMBDA_BUNDLING,
+  externalModules: EXTERNAL_MODULES.filter((m) => m !== NOTIFY_CLIENT),
 };
 
 /**

@@ -85,9 +85,12 @@ export class TimescalesFunction extends Construct {
   readonly function: NodejsFunction;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
+  /** How its code is bundled (what is inside the bundle and what is left to load at run time). */
+  readonly bundling: BundlingOptions;
 
   constructor(scope: Construct, id: string, props: TimescalesFunctionProps) {
     super(scope, id);
+    this.bundling = props.bundling ?? LAMBDA_BUNDLING;
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
@@ -121,7 +124,7 @@ export class TimescalesFunction extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
-      bundling: props.bundling ?? LAMBDA_BUNDLING,
+      bundling: this.bundling,
       onFailure: new SqsDestination(props.onFailure),
       retryAttempts: props.retryAttempts ?? 2,
       ...(props.functionName === undefined ? {} : { functionName: props.functionName }),

@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { NOTIFY_BUNDLING } from '../bundling.js';
 import { FIVE_MINUTES } from '../constructs/alarms.js';
 import { Feature, FeatureFunction, type Shared } from './feature.js';
 
@@ -27,6 +28,8 @@ export class Fire extends Feature {
         : { reservedConcurrentExecutions: config.concurrency.reminders }),
       table: 'readwrite',
       publishesMetrics: true,
+      // Only a stack that sends through Notify carries its client.
+      ...(notify === undefined ? {} : { bundling: NOTIFY_BUNDLING }),
       environment: {
         ...env.table,
         ...env.authority,

@@ -7,6 +7,7 @@
 import type { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { EXTERNAL_MODULES, NOTIFY_CLIENT } from '#lib/bundling.js';
 import type { StatelessStack } from '#lib/stateless-stack.js';
 import { routeEntries, routeKey } from '#schemas/routes.js';
 import { actionsOf, EXAMPLE_CONFIG, resourcesOf, statementsOf, synthStacks } from './helpers.js';
@@ -70,6 +71,21 @@ describe('GOV.UK Notify as the provider', () => {
     });
     expect(variables.SES_CONFIGURATION_SET).toBeUndefined();
     expect(variables.SMS_ORIGINATION_IDENTITY).toBeUndefined();
+  });
+
+  it('bundles Notify’s client into the reminders function only, which sends through it', () => {
+    const bundled = (name: keyof typeof stack.functions) =>
+      !(stack.functions[name]?.bundling.externalModules ?? []).includes(NOTIFY_CLIENT);
+    expect(bundled('reminders')).toBe(true);
+    // Everything else the reminders leave external is still left out.
+    expect(stack.functions.reminders?.bundling.externalModules).toEqual(
+      EXTERNAL_MODULES.filter((m) => m !== NOTIFY_CLIENT),
+    );
+    const others = (Object.keys(stack.functions) as (keyof typeof stack.functions)[]).filter(
+      (name) => name !== 'reminders' && stack.functions[name] !== undefined,
+    );
+    expect(others.length).toBeGreaterThan(3);
+    for (const name of others) expect(bundled(name)).toBe(false);
   });
 
   it('only the reminders function reads the API key; only the Notify function the callback token', () => {

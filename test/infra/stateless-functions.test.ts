@@ -1,6 +1,7 @@
 /** The stateless stack: its Lambda functions, log groups, queues and schedules. */
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { NOTIFY_CLIENT } from '#lib/bundling.js';
 import type { StatelessStack } from '#lib/stateless-stack.js';
 import { actionsOf, statementsOf, synthStacks } from './helpers.js';
 import { FUNCTIONS, idOf, SERVICE, statelessStack } from './stateless-support.js';
@@ -143,6 +144,12 @@ describe('Lambda functions', () => {
     expect(reserved('alerts')).toBeUndefined();
     expect(reserved('smsInbound')).toBeUndefined();
     expect(reserved('receipts')).toBeUndefined();
+  });
+
+  it('bundles GOV.UK Notify’s client into no function when the stack sends through SES and SMS', () => {
+    // Left external: an import none of their code reaches (the reminders' Notify sender is unused).
+    for (const name of Object.keys(stack.functions) as (keyof typeof stack.functions)[])
+      expect(stack.functions[name]?.bundling.externalModules).toContain(NOTIFY_CLIENT);
   });
 
   it('lets a new account with a small concurrency quota leave functions unreserved', () => {
