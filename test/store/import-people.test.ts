@@ -5,6 +5,7 @@
  */
 import { describe, expect, inject, it } from 'vitest';
 import { importDeps } from '#functions/import/wiring.js';
+import { DynamoCasePeople } from '#platform/dynamodb/case-people.js';
 import { DynamoDirectory } from '#platform/dynamodb/directory.js';
 import { freshTable } from '#test/api/support.js';
 import { engine, importLines, NOW } from '#test/import/support.js';
@@ -64,6 +65,53 @@ describe('an import reading the people its rows name', () => {
       [['no-contact', 'data.workers.1.personId']],
       [['no-contact', 'data.workers.1.personId']],
       [['unknown-person', 'data.workers.1.personId']],
+    ]);
+  });
+});
+
+describe('an import of several rows of one case', () => {
+  it('names the case on its people’s pages, as the webhook’s commits do', async () => {
+    // Prepare: two rows of one case (one stretch: one transaction of two commits), the second
+    // adding a worker
+    const table = await freshTable(inject('dynamoEndpoint'), 'importlinks');
+    const { deps } = importDeps({
+      client: table.client,
+      tableName: table.tableName,
+      engine,
+      scheduler: noScheduler,
+      clock: { now: () => NOW },
+    });
+    const worker = (personId: string, role: string) => ({ personId, role });
+    const lines = [
+      {
+        id: 'links-1',
+        type: 'case.opened',
+        caseId: 'C-3001',
+        occurredAt: '2030-02-01T10:00:00Z',
+        data: { team: 'north', workers: [worker('P-0001', 'allocated-worker')] },
+      },
+      {
+        id: 'links-2',
+        type: 'case.updated',
+        caseId: 'C-3001',
+        occurredAt: '2030-02-02T10:00:00Z',
+        data: {
+          workers: [worker('P-0001', 'allocated-worker'), worker('P-0002', 'team-manager')],
+        },
+      },
+    ];
+
+    // Act
+    const { outcomes } = await importLines(lines, deps);
+
+    // Assess: both people are linked to the case, each in the role the case gives them
+    expect(outcomes.map((o) => o.status)).toEqual(['imported', 'imported']);
+    const people = new DynamoCasePeople(table.client, table.tableName);
+    expect(await people.casesOf('P-0001')).toEqual([
+      { caseId: 'C-3001', team: 'north', roles: ['allocated-worker'] },
+    ]);
+    expect(await people.casesOf('P-0002')).toEqual([
+      { caseId: 'C-3001', team: 'north', roles: ['team-manager'] },
     ]);
   });
 });

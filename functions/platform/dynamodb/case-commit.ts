@@ -107,8 +107,8 @@ export class CommitTooLargeError extends Error {
  * Consecutive commits of one case (versions v+1 … v+k, each with its event record and audit
  * item) as ONE TransactWriteItems: the table ends exactly as if each had been committed in turn
  * — every event record, every version's audit item, the case at v+k — with the report's
- * counters and the deadline projections changed once, from the first commit's `before` to the
- * last one's `after` (counters add up, projections are rewritten from the aggregate). Nothing is
+ * counters, the deadline projections and the people named on the case changed once, from the
+ * first commit's `before` to the last one's `after` (counters add up, projections are rewritten from the aggregate). Nothing is
  * written when it would take more items than one transaction holds (`CommitTooLargeError`):
  * the caller commits them one at a time instead.
  */
@@ -152,7 +152,10 @@ export async function writeCaseCommits(
       reportUpdate(table.tableName, delta),
     ),
   );
-  items.push(...projectionWrites(table.tableName, caseId, net));
+  items.push(
+    ...projectionWrites(table.tableName, caseId, net),
+    ...casePeopleWrites(table.tableName, net),
+  );
   if (items.length > MAX_TRANSACT_ITEMS)
     throw new CommitTooLargeError(`${items.length} items for ${commits.length} commits`);
   try {

@@ -37,7 +37,10 @@ function linksOf(aggregate: CaseAggregate | undefined): Map<string, CaseLink> {
 }
 
 /** The link items a commit changes: puts for new or changed ones, deletes for gone ones. */
-export function casePeopleWrites(tableName: string, commit: CaseCommit): TransactItem[] {
+export function casePeopleWrites(
+  tableName: string,
+  commit: Pick<CaseCommit, 'caseId' | 'before' | 'after'>,
+): TransactItem[] {
   const before = linksOf(commit.before);
   const after = linksOf(commit.after);
   const writes: TransactItem[] = [];
