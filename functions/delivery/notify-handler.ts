@@ -100,5 +100,5 @@ const metrics = makeMetrics();
 
 /** The Lambda: built on the first invocation (reads the callback token from Secrets Manager). */
 export const handler = entry(async () =>
-  makeHandler(await awsNotifyDeps(powertoolsMetrics(metrics))),
+  makeHandler(await awsNotifyDeps(powertoolsMetrics(metrics)), metrics),
 );

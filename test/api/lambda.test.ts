@@ -39,11 +39,13 @@ const context = (awsRequestId: string, functionName: string): Context => ({
 
 /** Every JSON line written to stdout or stderr while a test runs (logs and EMF documents). */
 let lines: Record<string, unknown>[];
+const NOTIFY_TOKEN = 'k3y-for-the-callbacks-0123456789abcdef';
 
 type Handlers = {
   events: typeof import('#functions/ingest/handler.js')['handler'];
   read: typeof import('#functions/read/handler.js')['handler'];
   reminders: typeof import('#functions/fire/handler.js')['handler'];
+  notify: typeof import('#functions/delivery/notify-handler.js')['handler'];
 };
 let handlers: Handlers;
 
@@ -60,12 +62,15 @@ beforeAll(async () => {
     TIMER_TARGET_ARN: 'arn:aws:lambda:eu-west-2:111122223333:function:reminders',
     SCHEDULER_DLQ_ARN: 'arn:aws:sqs:eu-west-2:111122223333:scheduler-dlq',
     SES_FROM: 'timescales@example.gov.uk',
+    NOTIFY_CALLBACK_TOKEN: NOTIFY_TOKEN,
+    FOLLOW_UP_FUNCTION_ARN: 'arn:aws:lambda:eu-west-2:111122223333:function:reminders',
   };
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   handlers = {
     events: (await import('#functions/ingest/handler.js')).handler,
     read: (await import('#functions/read/handler.js')).handler,
     reminders: (await import('#functions/fire/handler.js')).handler,
+    notify: (await import('#functions/delivery/notify-handler.js')).handler,
   };
   // support.ts silences the shared logger; these tests read its lines.
   (await import('#platform/logger.js')).logger.setLogLevel('INFO');
@@ -160,5 +165,30 @@ describe('the timer Lambda', () => {
     const emf = lines.filter((l) => '_aws' in l);
     expect(emf).toHaveLength(1);
     expect(emf[0]).toMatchObject({ TimerDead: 1 });
+  });
+});
+
+describe('the Notify callbacks Lambda', () => {
+  it('counts a receipt for no send of ours as ReceiptUnknown, flushed as EMF, and answers 202', async () => {
+    // Act: Notify reports on a reference this service never sent
+    const answer = await handlers.notify(
+      apiEvent('POST /v1/notify/delivery-receipts', '/v1/notify/delivery-receipts', {
+        body: JSON.stringify({
+          id: '740e5834-3a29-46b4-9a6f-16142fde533a',
+          reference: 'not-a-send-of-ours',
+          to: '07700900002',
+          status: 'permanent-failure',
+          created_at: '2026-06-06T03:30:00.000Z',
+          notification_type: 'sms',
+        }),
+        headers: { authorization: `Bearer ${NOTIFY_TOKEN}`, 'content-type': 'application/json' },
+      }),
+      context('req-notify-1', 'timescales-notify'),
+    );
+    // Assess: the count reaches CloudWatch (the Undelivered alarms read this function's EMF)
+    expect(answer.statusCode).toBe(202);
+    const emf = lines.filter((l) => '_aws' in l);
+    expect(emf).toHaveLength(1);
+    expect(emf[0]).toMatchObject({ ReceiptUnknown: 1 });
   });
 });
