@@ -63,6 +63,21 @@ export interface DigestClocks {
   byPerson: Map<string, Set<DigestClock>>;
 }
 
+/**
+ * Who gets the lines whose case names no team manager: the team's manager in the directory,
+ * read only when such a line exists. The digest and the follow-up of an undelivered digest
+ * ask the same, so that both give each line to the same person.
+ */
+export async function teamManagerFor(
+  entries: readonly DigestEntry[],
+  team: string,
+  directory: { teamManager?(team: string): Promise<string | undefined> },
+): Promise<string | undefined> {
+  return entries.some((e) => e.recipientIds.length === 0)
+    ? await directory.teamManager?.(team)
+    : undefined;
+}
+
 /** Groups the entries into clocks, with their status now, and gives each to its people. */
 export function digestClocks(
   entries: readonly DigestEntry[],

@@ -16,7 +16,7 @@ import { FALLBACK_PERSON_ID } from '#kernel/ids.js';
 import { routePeople } from '#kernel/reminders/index.js';
 import type { TimerPayload } from '#kernel/timers.js';
 import { carryOut, emit } from './carry-out.js';
-import { decideDigest, digestClocks, entryDeadlineId } from './digest-decision.js';
+import { decideDigest, digestClocks, entryDeadlineId, teamManagerFor } from './digest-decision.js';
 import { TEAM_PREFIX } from './digest-timer.js';
 import { type DigestDeps, emptyTally, type FireOutcome } from './ports.js';
 
@@ -35,9 +35,7 @@ export async function fireDigest(payload: TimerPayload, deps: DigestDeps): Promi
   );
   // No case was read before routing here: the stamp read with the cases brings the cache up.
   deps.directory.observe?.(state.directoryGeneration);
-  const teamManager = entries.some((e) => e.recipientIds.length === 0)
-    ? await deps.directory.teamManager?.(team)
-    : undefined;
+  const teamManager = await teamManagerFor(entries, team, deps.directory);
   const clocks = digestClocks(
     entries,
     state.cases,

@@ -23,7 +23,7 @@ import {
 } from '#kernel/reminders/index.js';
 import { carryOut, emit, type Firing, type Note } from './carry-out.js';
 import { domainOf } from './compose-message.js';
-import { digestClocks, entryDeadlineId } from './digest-decision.js';
+import { digestClocks, entryDeadlineId, teamManagerFor } from './digest-decision.js';
 import { emptyTally, type FireOutcome, tally, type UndeliveredPayload } from './ports.js';
 import { reachOf } from './undelivered-parts.js';
 import type { UndeliveredDeps } from './undelivered-ports.js';
@@ -63,7 +63,8 @@ export async function fireUndeliveredDigest(
     entries.map((e) => ({ caseId: e.caseId, deadlineId: entryDeadlineId(e) })),
   );
   deps.directory.observe?.(state.directoryGeneration);
-  const clocks = digestClocks(entries, state.cases, state.clocks, undefined, now, deps);
+  const teamManager = await teamManagerFor(entries, team, deps.directory);
+  const clocks = digestClocks(entries, state.cases, state.clocks, teamManager, now, deps);
   const people = [...clocks.byPerson.keys()].filter((id) => id !== FALLBACK_PERSON_ID);
   const routed = await routePeople(people, {
     now,
