@@ -1,9 +1,11 @@
 /** A reminder's message for one delivery: the email (with its invitation) or the SMS. */
 
 import { emailMessageId, invitationUid } from '#kernel/ids.js';
+import { limitOf } from '#kernel/model.js';
 import {
   type AlertText,
   carriesInvite,
+  caseLink,
   type Delivery,
   INVITATION_SLOT_MS,
   type Invitation,
@@ -13,7 +15,7 @@ import {
   renderSms,
 } from '#kernel/reminders/index.js';
 import type { ReminderDeadline, ReminderPlan, ReminderStep } from '#kernel/reminders/types.js';
-import type { OutboundMessage } from './ports.js';
+import type { MessageSettings, OutboundMessage } from './ports.js';
 
 export interface ComposeInput {
   caseId: string;
@@ -40,6 +42,38 @@ export interface ComposeInput {
   now: Date;
   /** An out-of-hours alert: its ack link, or who acknowledged (the alerted person's messages only). */
   alert?: AlertText | undefined;
+}
+
+/**
+ * What every message about one of a deadline's moments says the same way, whoever sends it (a
+ * reminder, an escalation, a follow-up): the clock, its link, the council, and how late a
+ * breach is — counted from the statutory limit, which decides a breach.
+ */
+export function stepInput(
+  deadline: ReminderDeadline,
+  title: string,
+  moment: ComposeInput['moment'],
+  now: Date,
+  settings: Pick<
+    MessageSettings,
+    'caseUrlTemplate' | 'emailFrom' | 'authorityName' | 'authorityShortName'
+  >,
+): Omit<ComposeInput, 'reminderId' | 'action' | 'urgent'> {
+  return {
+    caseId: deadline.caseId,
+    rule: deadline.rule,
+    title,
+    stageName: deadline.stageName,
+    dueAt: deadline.dueAt,
+    moment,
+    link: caseLink(settings.caseUrlTemplate, deadline.caseId),
+    lateMs:
+      moment === 'breach' ? Math.max(0, now.getTime() - limitOf(deadline).getTime()) : undefined,
+    emailFrom: settings.emailFrom,
+    authority: settings.authorityName,
+    authorityShortName: settings.authorityShortName,
+    now,
+  };
 }
 
 export function composeMessage(delivery: Delivery, input: ComposeInput): OutboundMessage {

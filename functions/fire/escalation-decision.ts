@@ -21,11 +21,9 @@
 
 import type { AlertPhase, ClockAlerts } from '#kernel/alert-state.js';
 import { FALLBACK_PERSON_ID, reminderId as makeReminderId } from '#kernel/ids.js';
-import { limitOf } from '#kernel/model.js';
 import type { Person } from '#kernel/people.js';
 import type { ReminderAuditEntry, StoredCase } from '#kernel/records.js';
 import {
-  caseLink,
   type Delivery,
   ESCALATION_STEPS,
   escalationDueAt,
@@ -40,7 +38,7 @@ import type { ReminderDeadline } from '#kernel/reminders/types.js';
 import type { TimerPayload } from '#kernel/timers.js';
 import { type KnownAlerts, linkText, lookupAlert, newAlert } from './alert-decision.js';
 import type { Firing, Note, Recorded } from './carry-out.js';
-import { composeMessage } from './compose-message.js';
+import { composeMessage, stepInput } from './compose-message.js';
 import { chainMoment, delivery, unacknowledgedBy } from './escalation-parts.js';
 import {
   type AlertSettings,
@@ -274,22 +272,10 @@ export function decideEscalation(
   const plan = settings.plans[deadline.rule];
   const messages = deliveries.map((d) =>
     composeMessage(d, {
-      caseId: deadline.caseId,
-      rule: deadline.rule,
+      ...stepInput(deadline, plan?.title ?? deadline.rule, moment, now, settings),
       reminderId,
-      title: plan?.title ?? deadline.rule,
-      stageName: deadline.stageName,
       action: plan?.action ?? '',
-      dueAt: deadline.dueAt,
-      moment,
       urgent: true,
-      link: caseLink(settings.caseUrlTemplate, deadline.caseId),
-      lateMs:
-        moment === 'breach' ? Math.max(0, now.getTime() - limitOf(deadline).getTime()) : undefined,
-      emailFrom: settings.emailFrom,
-      authority: settings.authorityName,
-      authorityShortName: settings.authorityShortName,
-      now,
       alert: {
         ...linkText(alert, settings.alerts, request.bySms),
         unacknowledged: { role: unacknowledgedBy(clock, phase), since: chain.startedAt },

@@ -15,10 +15,8 @@
  */
 
 import { FALLBACK_PERSON_ID, heldUntilSuffix, reminderId } from '#kernel/ids.js';
-import { limitOf } from '#kernel/model.js';
 import type { DigestEntry, ReminderAuditEntry, UnroutedReminder } from '#kernel/records.js';
 import {
-  caseLink,
   type Delivery,
   gapText,
   isUrgent,
@@ -29,7 +27,7 @@ import type { ReminderDeadline } from '#kernel/reminders/types.js';
 import type { Timer } from '#kernel/timers.js';
 import { type AlertDecision, decideAlert } from './alert-decision.js';
 import type { Firing, Note, PlannedSend, Recorded } from './carry-out.js';
-import { CANCEL_ACTION, composeMessage, invitationOf } from './compose-message.js';
+import { CANCEL_ACTION, composeMessage, invitationOf, stepInput } from './compose-message.js';
 import { emptyTally, type ReminderDeps, type SendResult, type SendTally, tally } from './ports.js';
 import { byPerson, morningDigest, nextRepeat, type ReminderFacts } from './reminder-parts.js';
 
@@ -158,26 +156,12 @@ export function decideReminder(
     }
     const messages = personal.map((delivery) =>
       composeMessage(delivery, {
-        caseId: deadline.caseId,
-        rule: deadline.rule,
+        ...stepInput(deadline, plan.title, moment, now, settings),
         reminderId: id,
-        title: plan.title,
-        stageName: deadline.stageName,
         action: moment === 'cancelled' ? CANCEL_ACTION : plan.action,
-        dueAt: deadline.dueAt,
-        moment,
         urgent,
-        link: caseLink(settings.caseUrlTemplate, deadline.caseId),
         invite: invitationOf(deadline, plan, planned.step, now),
-        lateMs:
-          moment === 'breach'
-            ? Math.max(0, now.getTime() - limitOf(deadline).getTime())
-            : undefined,
         gaps,
-        emailFrom: settings.emailFrom,
-        authority: settings.authorityName,
-        authorityShortName: settings.authorityShortName,
-        now,
         alert: delivery.via === 'edt' ? raised?.text : undefined,
       }),
     );

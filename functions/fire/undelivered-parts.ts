@@ -5,7 +5,6 @@
 import type { Person } from '#kernel/people.js';
 import type { ReminderAuditEntry } from '#kernel/records.js';
 import {
-  caseLink,
   type Delivery,
   type FinalState,
   isUrgent,
@@ -15,7 +14,7 @@ import {
 } from '#kernel/reminders/index.js';
 import type { ReminderDeadline, ReminderPlan } from '#kernel/reminders/types.js';
 import type { Firing, PlannedSend, Recorded } from './carry-out.js';
-import { composeMessage } from './compose-message.js';
+import { CANCEL_ACTION, composeMessage, stepInput } from './compose-message.js';
 import type { MessageSettings, SendResult } from './ports.js';
 import type { SendState } from './undelivered-ports.js';
 
@@ -74,22 +73,11 @@ export function stepMessage(
   const { deadline, plan, planned, now } = input;
   const moment = planned === undefined ? 'due' : momentOf(planned.step.at);
   return composeMessage(delivery, {
-    caseId: deadline.caseId,
-    rule: deadline.rule,
+    ...stepInput(deadline, plan.title, moment, now, settings),
     reminderId: input.claimId,
-    title: plan.title,
-    stageName: deadline.stageName,
-    action: plan.action,
-    dueAt: deadline.dueAt,
-    moment,
+    action: moment === 'cancelled' ? CANCEL_ACTION : plan.action,
     urgent: planned === undefined ? true : isUrgent(planned.step, plan, deadline),
-    link: caseLink(settings.caseUrlTemplate, deadline.caseId),
-    invite: undefined,
-    lateMs: moment === 'breach' ? Math.max(0, now.getTime() - deadline.dueAt.getTime()) : undefined,
     gaps: input.gaps,
-    emailFrom: settings.emailFrom,
-    authority: settings.authorityName,
-    now,
   });
 }
 
