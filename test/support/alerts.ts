@@ -9,9 +9,9 @@ import type { AckDeps } from '#functions/alerts/acknowledge-alert.js';
 import { type FireTimerDeps, fireTimer } from '#functions/fire/fire-timer.js';
 import type { CaseAggregate, Deadline } from '#kernel/model.js';
 import type { Person, RotaShift } from '#kernel/people.js';
-import { DEFAULT_REMINDER_PLANS, fallbackPerson } from '#kernel/reminders/index.js';
+import { DEFAULT_REMINDER_PLANS } from '#kernel/reminders/index.js';
 import { makeAlertTokens } from '#platform/alert-token.js';
-import { fireDeps } from '#test/support/firing.js';
+import { DUTY, fireDeps } from '#test/support/firing.js';
 import { MemoryCaseStore } from '#test/support/memory-store.js';
 import {
   at,
@@ -28,7 +28,6 @@ import {
 } from '#test/support/reminders.js';
 import { TimerLog } from '#test/support/scheduler.js';
 
-export const DUTY = fallbackPerson({ email: 'duty.inbox@example.gov.uk', phone: '+447700900099' });
 export const EDT_PHONE = '+447700900005';
 export const SENIOR: Person = {
   personId: 'P-0008',
