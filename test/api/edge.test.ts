@@ -10,10 +10,10 @@ import { LocalOutbox, makeLocalRoutes } from '#functions/local/outbox.js';
 import { type LocalServer, startLocalServer } from '#functions/local/server.js';
 import type { Alert } from '#kernel/alert-state.js';
 import { makeCaseEngine } from '#kernel/engine/bound.js';
-import { alertId } from '#kernel/ids.js';
 import { withAlert } from '#kernel/reminders/alerts.js';
 import { DynamoAlertStore } from '#platform/dynamodb/alerts.js';
 import { signWebhook } from '#platform/webhook.js';
+import { openLadoAlert } from '#test/support/alerts.js';
 import { AUTHORITY, envelope, freshTable, TEST_SECRET } from './support.js';
 
 let server: LocalServer;
@@ -52,23 +52,11 @@ beforeAll(async () => {
   ])
     expect((await post(JSON.stringify(event))).status).toBe(202);
   // An open alert for the alerts API to acknowledge.
-  const reminderId = 'lado-notification.A-1.p50.x';
-  alert = {
-    alertId: alertId({ caseId: 'C-1001', reminderId, tier: '1' }),
-    caseId: 'C-1001',
-    deadlineId: 'lado-notification.A-1',
-    rule: 'lado-notification',
-    step: 'p50',
-    reminderId,
-    tier: 1,
-    personId: 'P-0005',
-    phase: 'open',
-    version: 1,
+  alert = openLadoAlert({
     sentAt: new Date('2026-03-02T03:30:00Z'),
     dueAt: new Date('2026-03-02T15:30:00Z'),
     validUntil: new Date('2026-03-03T15:30:00Z'),
-    status: 'open',
-  };
+  });
   const alerts = new DynamoAlertStore(table.client, table.tableName);
   const before = await alerts.getClock(alert.caseId, alert.deadlineId);
   await alerts.recordAlert(alert, before, withAlert(before, alert).clock);

@@ -18,8 +18,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AuthorityConfig } from '#schemas/authority.js';
 import { ReminderList, UnroutedList } from '#schemas/responses.js';
+import { AUTHORITY } from '#test/api/support.js';
 import { Session } from '#test/web/support.js';
-import { startStack } from './stack.js';
+import { startLadoStory } from './stack.js';
 
 // The service runs in this process: its log lines (every send and receipt) would fill the
 // test run's output; what they say is asserted through the outbox, the API and the pages. The
@@ -40,56 +41,28 @@ async function story(
   edt: { email: string; phone: string },
   managerEmail: string,
 ) {
-  const stack = await startStack({
+  const stack = await startLadoStory({
     name: `D-${messaging}`,
     authority: (base): AuthorityConfig => ({
-      authority: 'Example Council',
-      division: 'england-and-wales',
-      preset: 'southampton',
+      ...AUTHORITY,
       links: { caseUrlTemplate: `${base}/app/cases/{caseId}`, ackBaseUrl: base },
       fallbackContact: { email: DUTY },
     }),
-    start: '2026-06-05T15:00:00Z',
     alertTokenKey: KEY,
     messaging,
-    knownPort: true,
-  });
-  const { base, post } = stack;
-  const send = async (type: string, occurredAt: string, caseId: string | null, data: object) => {
-    expect((await stack.send(type, occurredAt, caseId, data)).status).toBe(202);
-  };
-  const person = (personId: string, email: string, phone?: string) =>
-    send('person.upserted', '2026-06-01T09:00:00Z', null, {
-      personId,
-      name: `Professional ${personId}`,
-      email,
-      team: 'north',
-      ...(phone ? { phone } : {}),
-    });
-  await person('P-0002', managerEmail);
-  await person('P-0004', 'lado.one@example.gov.uk');
-  await person('P-0005', edt.email, edt.phone);
-  await send('rota.shift', '2026-06-01T09:00:00Z', null, {
-    personId: 'P-0005',
-    from: '2026-06-05T16:00:00Z',
-    to: '2026-06-08T08:00:00Z',
-  });
-  await send('case.opened', '2026-06-05T14:00:00Z', 'C-1001', {
-    team: 'north',
-    workers: [
-      { personId: 'P-0004', role: 'lado' },
-      { personId: 'P-0002', role: 'team-manager' },
+    people: [
+      ['P-0002', managerEmail],
+      ['P-0004', 'lado.one@example.gov.uk'],
+      ['P-0005', edt.email, edt.phone],
     ],
+    onCall: [{ personId: 'P-0005' }],
   });
-  await send('lado.concern-raised', '2026-06-05T15:30:00Z', 'C-1001', { allegationId: 'A-1' });
-  const getJson = async (path: string) => (await stack.getJson(path)).body;
   return {
-    base,
-    post,
-    moveClock: async (now: string) =>
-      expect((await post('/local/clock', { now })).status).toBe(200),
+    base: stack.base,
+    post: stack.post,
+    moveClock: stack.moveClock,
     outbox: stack.outbox,
-    getJson,
+    getJson: async (path: string) => (await stack.getJson(path)).body,
     close: stack.close,
   };
 }

@@ -3,18 +3,15 @@
  * Local, the local reminders (timer driver, simulated clock, messaging stand-ins) and the server
  * `npm start` runs — and the calls a back-office sender makes to it.
  */
-import { createServer } from 'node:net';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import type { OutboxEntry } from '#functions/local/outbox.js';
 import { makeLocalReminders } from '#functions/local/scheduler-driver.js';
 import { type LocalServer, startLocalServer } from '#functions/local/server.js';
+import { freePort } from '#functions/local/standins.js';
 import { makeCaseEngine } from '#kernel/engine/bound.js';
-import { makeDocumentClient } from '#platform/clients.js';
-import { createTable } from '#platform/dynamodb/create-table.js';
 import { signWebhook } from '#platform/webhook.js';
 import type { AuthorityConfig } from '#schemas/authority.js';
-import { TEST_SECRET } from '#test/api/support.js';
+import { freshTable, TEST_SECRET } from '#test/api/support.js';
 
 export interface StackOptions {
   /** In the table's name and the events' ids. */
@@ -33,15 +30,14 @@ export interface StackOptions {
 
 export async function startStack(options: StackOptions) {
   const endpoint = inject('dynamoEndpoint');
-  const tableName = `e2e-${options.name}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
-  await createTable(new DynamoDBClient({ endpoint }), tableName);
+  const { client, tableName } = await freshTable(endpoint, `e2e-${options.name}`);
   const port = options.knownPort === true ? await freePort() : 0;
   const base = `http://127.0.0.1:${port}`;
   const authority =
     typeof options.authority === 'function' ? options.authority(base) : options.authority;
   const key = options.alertTokenKey === undefined ? {} : { alertTokenKey: options.alertTokenKey };
   const reminders = makeLocalReminders({
-    client: makeDocumentClient({ endpoint }),
+    client,
     tableName,
     authority,
     sesEndpoint: inject('sesEndpoint'),
@@ -105,11 +101,54 @@ export async function startStack(options: StackOptions) {
   };
 }
 
-/** A port nothing listens on, so links can point at the server before it starts. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((listening) => probe.listen(0, '127.0.0.1', listening));
-  const { port } = probe.address() as { port: number };
-  await new Promise((closed) => probe.close(closed));
-  return port;
+/** A professional the back office names: their id, email and, if they have one, mobile. */
+export type StoryPerson = [personId: string, email: string, phone?: string];
+
+export interface LadoStoryOptions extends Omit<StackOptions, 'start' | 'knownPort'> {
+  /** The professionals, each in team north. */
+  people: StoryPerson[];
+  /** Who is on call from Friday 17:00 BST to Monday 09:00 BST, and at which tier (1 unless said). */
+  onCall: { personId: string; tier?: number }[];
+}
+
+/**
+ * One local stack, on a known port, with a LADO concern raised on Friday 5 June 2026 at 16:30
+ * BST (the clock starting at 16:00): the people, the weekend's rota, case C-1001 opened with the
+ * LADO (P-0004) and the team manager (P-0002), every event accepted (202).
+ */
+export async function startLadoStory({ people, onCall, ...options }: LadoStoryOptions) {
+  const stack = await startStack({ ...options, start: '2026-06-05T15:00:00Z', knownPort: true });
+  const send = async (type: string, occurredAt: string, caseId: string | null, data: object) => {
+    const answer = await stack.send(type, occurredAt, caseId, data);
+    expect(answer.status).toBe(202);
+    return answer;
+  };
+  for (const [personId, email, phone] of people)
+    await send('person.upserted', '2026-06-01T09:00:00Z', null, {
+      personId,
+      name: `Professional ${personId}`,
+      email,
+      team: 'north',
+      ...(phone ? { phone } : {}),
+    });
+  const shift = { from: '2026-06-05T16:00:00Z', to: '2026-06-08T08:00:00Z' };
+  for (const { personId, tier } of onCall)
+    await send('rota.shift', '2026-06-01T09:00:00Z', null, {
+      personId,
+      ...shift,
+      ...(tier === undefined ? {} : { tier }),
+    });
+  await send('case.opened', '2026-06-05T14:00:00Z', 'C-1001', {
+    team: 'north',
+    workers: [
+      { personId: 'P-0004', role: 'lado' },
+      { personId: 'P-0002', role: 'team-manager' },
+    ],
+  });
+  await send('lado.concern-raised', '2026-06-05T15:30:00Z', 'C-1001', { allegationId: 'A-1' });
+  return {
+    ...stack,
+    moveClock: async (now: string) =>
+      expect((await stack.post('/local/clock', { now })).status).toBe(200),
+  };
 }

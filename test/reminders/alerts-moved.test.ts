@@ -16,7 +16,8 @@ import { describe, expect, it } from 'vitest';
 import { acknowledgeAlert } from '#functions/alerts/acknowledge-alert.js';
 import { fireTimer } from '#functions/fire/fire-timer.js';
 import type { Deadline } from '#kernel/model.js';
-import { DUTY, lado, ladoCase, SENIOR, setup } from '#test/support/alerts.js';
+import { lado, ladoCase, SENIOR, setup } from '#test/support/alerts.js';
+import { DUTY } from '#test/support/firing.js';
 import { at } from '#test/support/reminders.js';
 
 const P50 = '2026-05-23T03:30:00Z'; // Saturday 04:30 BST

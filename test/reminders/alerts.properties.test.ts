@@ -20,7 +20,8 @@ import { acknowledgeAlert, acknowledgeBySms } from '#functions/alerts/acknowledg
 import { fireTimer } from '#functions/fire/fire-timer.js';
 import type { OutboundMessage } from '#functions/fire/ports.js';
 import type { Deadline } from '#kernel/model.js';
-import { DUTY, lado, ladoCase, SENIOR, setup, tokens } from '#test/support/alerts.js';
+import { lado, ladoCase, SENIOR, setup, tokens } from '#test/support/alerts.js';
+import { DUTY } from '#test/support/firing.js';
 import { at } from '#test/support/reminders.js';
 
 const START = at('2026-05-23T03:30:00Z'); // the 50% step, Saturday 04:30 BST

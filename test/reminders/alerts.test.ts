@@ -12,7 +12,6 @@ import type { Alert } from '#kernel/alert-state.js';
 import { alertId } from '#kernel/ids.js';
 import { emptyClockAlerts, fallbackPerson } from '#kernel/reminders/index.js';
 import {
-  DUTY,
   EDT_PHONE,
   lado,
   ladoCase,
@@ -22,6 +21,7 @@ import {
   setup,
   tokens,
 } from '#test/support/alerts.js';
+import { DUTY } from '#test/support/firing.js';
 import { at } from '#test/support/reminders.js';
 
 describe('the EDT manager’s alert', () => {

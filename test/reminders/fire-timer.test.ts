@@ -1,30 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { type FireTimerDeps, fireTimer, RetryLaterError } from '#functions/fire/fire-timer.js';
+import { fireTimer, RetryLaterError } from '#functions/fire/fire-timer.js';
 import { InvalidTimerPayloadError, makeHandler } from '#functions/fire/handler.js';
 import type { CaseAggregate, Deadline } from '#kernel/model.js';
 import { DEFAULT_REMINDER_PLANS, reminderTimers } from '#kernel/reminders/index.js';
 import type { Timer } from '#kernel/timers.js';
-import { fireDeps, type MemoryFiringStore } from '#test/support/firing.js';
+import { fireSetup, type MemoryFiringStore } from '#test/support/firing.js';
 import { MemoryCaseStore } from '#test/support/memory-store.js';
-import {
-  at,
-  calendar,
-  caseAggregate,
-  deadline,
-  directoryOf,
-  MemoryAudit,
-  MemoryDigests,
-  noSleep,
-  RecordingChannel,
-} from '#test/support/reminders.js';
+import { at, calendar, caseAggregate, deadline, directoryOf } from '#test/support/reminders.js';
 
 /** The case store, remembering the commits the fire path made. */
 class MemoryCases extends MemoryCaseStore {
   commits: { after: CaseAggregate; audit: unknown[] }[] = [];
-  constructor(stored: { version: number; aggregate: CaseAggregate }) {
-    super();
-    this.seed(stored.aggregate, stored.version);
-  }
   override async commitCase(commit: Parameters<MemoryCaseStore['commitCase']>[0]) {
     this.commits.push(commit);
     await super.commitCase(commit);
@@ -50,22 +36,12 @@ const aggregate = (deadlines: Deadline[], status: 'open' | 'closed' = 'open'): C
     deadlines,
   });
 
-function setup(agg: CaseAggregate, now: string, directory = directoryOf()) {
-  const cases = new MemoryCases({ version: 5, aggregate: agg });
-  const email = new RecordingChannel('email');
-  const sms = new RecordingChannel('sms');
-  const scheduled: Timer[] = [];
-  const cancelled: string[] = [];
-  const digests = new MemoryDigests();
-  const audit = new MemoryAudit(digests);
-  const clock = {
-    current: at(now),
-    now() {
-      return this.current;
-    },
-  };
-  const deps: FireTimerDeps = fireDeps({
-    cases,
+/** The fire path with no fallback contact: a due timer marks every deadline breached. */
+const setup = (agg: CaseAggregate, now: string, directory = directoryOf()) =>
+  fireSetup(agg, now, {
+    cases: new MemoryCases(),
+    directory,
+    fallback: undefined,
     advance: (a) => {
       const next = structuredClone(a);
       for (const d of next.deadlines as { status: string; version: number }[]) {
@@ -80,22 +56,7 @@ function setup(agg: CaseAggregate, now: string, directory = directoryOf()) {
     // The reminders planner's own rule: open and breached deadlines plan their steps.
     planTimers: (a) =>
       a.deadlines.flatMap((d) => reminderTimers(d, calendar, DEFAULT_REMINDER_PLANS[d.rule])),
-    scheduler: {
-      schedule: async (t) => void scheduled.push(...t),
-      cancel: async (n) => void cancelled.push(...n),
-    },
-    directory,
-    channels: { email, sms },
-    audit,
-    clock,
-    calendar,
-    plans: DEFAULT_REMINDER_PLANS,
-    caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}',
-    emailFrom: 'timescales@example.gov.uk',
-    sendBackoff: noSleep,
   });
-  return { deps, cases, email, sms, scheduled, cancelled, audit, clock };
-}
 
 const payload = (step: string, version = 2) => ({
   caseId: 'C-1001',

@@ -15,7 +15,6 @@ import { ingestEvent } from '#functions/ingest/ingest-event.js';
 import { RecordingScheduler } from '#functions/local/server.js';
 import type { Alert } from '#kernel/alert-state.js';
 import { makeCaseEngine } from '#kernel/engine/bound.js';
-import { alertId } from '#kernel/ids.js';
 import { emptyClockAlerts, withAlert } from '#kernel/reminders/alerts.js';
 import type { TimerPayload } from '#kernel/timers.js';
 import { DynamoAlertStore } from '#platform/dynamodb/alerts.js';
@@ -24,6 +23,7 @@ import { DynamoDirectory } from '#platform/dynamodb/directory.js';
 import * as keys from '#platform/dynamodb/keys.js';
 import { DynamoDigestStore } from '#platform/dynamodb/timer-store.js';
 import { AUTHORITY, freshTable } from '#test/api/support.js';
+import { openLadoAlert } from '#test/support/alerts.js';
 import { at, RecordingChannel } from '#test/support/reminders.js';
 
 let table: Awaited<ReturnType<typeof freshTable>>;
@@ -39,25 +39,7 @@ beforeAll(async () => {
 const NOW = at('2026-05-23T03:30:00Z');
 
 /** C-<n>'s tier-1 alert of its LADO clock's 50% step. */
-function alertOf(caseId: string): Alert {
-  const reminderId = 'lado-notification.A-1.p50.x';
-  return {
-    alertId: alertId({ caseId, reminderId, tier: '1' }),
-    caseId,
-    deadlineId: 'lado-notification.A-1',
-    rule: 'lado-notification',
-    step: 'p50',
-    reminderId,
-    tier: 1,
-    personId: 'P-0005',
-    phase: 'open',
-    version: 1,
-    sentAt: NOW,
-    dueAt: at('2026-05-23T15:30:00Z'),
-    validUntil: at('2026-05-24T15:30:00Z'),
-    status: 'open',
-  };
-}
+const alertOf = (caseId: string) => openLadoAlert({ caseId, sentAt: NOW });
 const keyOf = (alert: Alert) => ({
   caseId: alert.caseId,
   reminderId: alert.reminderId,

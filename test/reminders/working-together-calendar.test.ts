@@ -8,17 +8,9 @@ import { getCaseReminders } from '#functions/read/read-queries.js';
 import { createCalendar } from '#kernel/calendar/index.js';
 import { makeCaseEngine } from '#kernel/engine/bound.js';
 import { DEFAULT_REMINDER_PLANS, reminderTimers } from '#kernel/reminders/index.js';
-import type { Timer } from '#kernel/timers.js';
-import { fireDeps } from '#test/support/firing.js';
+import { fireSetup } from '#test/support/firing.js';
 import { MemoryCaseStore } from '#test/support/memory-store.js';
-import {
-  at,
-  directoryOf,
-  MemoryAudit,
-  MemoryDigests,
-  noSleep,
-  RecordingChannel,
-} from '#test/support/reminders.js';
+import { at, directoryOf } from '#test/support/reminders.js';
 import { AUTHORITY, caseAfter, ev, reminders, WORKERS } from './working-together-support.js';
 
 describe("a case's own calendar in planning, routing and the read view", () => {
@@ -87,11 +79,13 @@ describe("a case's own calendar in planning, routing and the read view", () => {
     // Prepare: Mon 25 Aug 2025 12:15 BST, the 50 % step, to the team manager (P-0002).
     const { engine, aggregate } = scottishReferral();
     const run = async (calendarFor: FireTimerDeps['reminder']['calendarFor']) => {
-      const cases = new MemoryCaseStore();
-      cases.seed(aggregate, 3);
-      const email = new RecordingChannel('email');
-      const scheduled: Timer[] = [];
-      const digests = new MemoryDigests();
+      const t = fireSetup(aggregate, '2025-08-25T11:15:00Z', {
+        version: 3,
+        calendar: engine.calendar,
+        calendarFor,
+        plans: engine.plans,
+        fallback: undefined,
+      });
       const deadline = aggregate.deadlines.find((d) => d.rule === 'referral-decision');
       const outcome = await fireTimer(
         {
@@ -101,25 +95,9 @@ describe("a case's own calendar in planning, routing and the read view", () => {
           version: deadline?.version as number,
           step: 'p50',
         },
-        fireDeps({
-          cases,
-          scheduler: {
-            schedule: async (t) => void scheduled.push(...t),
-            cancel: async () => {},
-          },
-          directory: directoryOf(),
-          channels: { email, sms: new RecordingChannel('sms') },
-          audit: new MemoryAudit(digests),
-          clock: { now: () => at('2025-08-25T11:15:00Z') },
-          calendar: engine.calendar,
-          ...(calendarFor === undefined ? {} : { calendarFor }),
-          plans: engine.plans,
-          caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}',
-          emailFrom: 'timescales@example.gov.uk',
-          sendBackoff: noSleep,
-        }),
+        t.deps,
       );
-      return { outcome, email, scheduled };
+      return { ...t, outcome };
     };
 
     // Act

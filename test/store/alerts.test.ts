@@ -5,12 +5,12 @@
  * open list to the acknowledged one; lists are newest first, paged by cursors the store made.
  */
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Alert, AlertAck } from '#kernel/alert-state.js';
+import type { AlertAck } from '#kernel/alert-state.js';
 import { AlertConflictError, ValidationError } from '#kernel/errors.js';
-import { alertId } from '#kernel/ids.js';
 import { emptyClockAlerts, withAck, withAlert } from '#kernel/reminders/alerts.js';
 import { DynamoAlertStore } from '#platform/dynamodb/alerts.js';
 import { freshTable } from '#test/api/support.js';
+import { openLadoAlert } from '#test/support/alerts.js';
 
 let store: DynamoAlertStore;
 
@@ -20,25 +20,8 @@ beforeAll(async () => {
 });
 
 /** The tier-1 alert of a step of C-<n>'s LADO clock, sent at `sentAt`. */
-function alertOf(caseId: string, step: string, sentAt: string): Alert {
-  const reminderId = `lado-notification.A-1.${step}.x`;
-  return {
-    alertId: alertId({ caseId, reminderId, tier: '1' }),
-    caseId,
-    deadlineId: 'lado-notification.A-1',
-    rule: 'lado-notification',
-    step,
-    reminderId,
-    tier: 1,
-    personId: 'P-0005',
-    phase: 'open',
-    version: 1,
-    sentAt: new Date(sentAt),
-    dueAt: new Date('2026-05-23T15:30:00Z'),
-    validUntil: new Date('2026-05-24T15:30:00Z'),
-    status: 'open',
-  };
-}
+const alertOf = (caseId: string, step: string, sentAt: string) =>
+  openLadoAlert({ caseId, step, sentAt: new Date(sentAt) });
 
 describe('the alert store', () => {
   it('records an alert with its clock’s state, and reads both back as written', async () => {

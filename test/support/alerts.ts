@@ -7,11 +7,13 @@
 
 import type { AckDeps } from '#functions/alerts/acknowledge-alert.js';
 import { type FireTimerDeps, fireTimer } from '#functions/fire/fire-timer.js';
+import type { Alert } from '#kernel/alert-state.js';
+import { alertId } from '#kernel/ids.js';
 import type { CaseAggregate, Deadline } from '#kernel/model.js';
 import type { Person, RotaShift } from '#kernel/people.js';
-import { DEFAULT_REMINDER_PLANS, fallbackPerson } from '#kernel/reminders/index.js';
+import { DEFAULT_REMINDER_PLANS } from '#kernel/reminders/index.js';
 import { makeAlertTokens } from '#platform/alert-token.js';
-import { fireDeps } from '#test/support/firing.js';
+import { DUTY, fireDeps } from '#test/support/firing.js';
 import { MemoryCaseStore } from '#test/support/memory-store.js';
 import {
   at,
@@ -28,7 +30,6 @@ import {
 } from '#test/support/reminders.js';
 import { TimerLog } from '#test/support/scheduler.js';
 
-export const DUTY = fallbackPerson({ email: 'duty.inbox@example.gov.uk', phone: '+447700900099' });
 export const EDT_PHONE = '+447700900005';
 export const SENIOR: Person = {
   personId: 'P-0008',
@@ -56,6 +57,40 @@ export const lado = deadline({
   startedAt: at('2026-05-22T15:30:00Z'),
   dueAt: at('2026-05-23T15:30:00Z'),
 });
+/**
+ * An open tier-1 alert to the EDT manager (P-0005) of a step of a case's LADO clock (`lado`'s
+ * id): by default C-1001's 50% step, sent Saturday 23 May 2026 04:30 BST, due 16:30 BST that
+ * day, its link valid until a day later.
+ */
+export function openLadoAlert(
+  options: { caseId?: string; step?: string; sentAt?: Date; dueAt?: Date; validUntil?: Date } = {},
+): Alert {
+  const {
+    caseId = 'C-1001',
+    step = 'p50',
+    sentAt = at('2026-05-23T03:30:00Z'),
+    dueAt = at('2026-05-23T15:30:00Z'),
+    validUntil = at('2026-05-24T15:30:00Z'),
+  } = options;
+  const reminderId = `lado-notification.A-1.${step}.x`;
+  return {
+    alertId: alertId({ caseId, reminderId, tier: '1' }),
+    caseId,
+    deadlineId: 'lado-notification.A-1',
+    rule: 'lado-notification',
+    step,
+    reminderId,
+    tier: 1,
+    personId: 'P-0005',
+    phase: 'open',
+    version: 1,
+    sentAt,
+    dueAt,
+    validUntil,
+    status: 'open',
+  };
+}
+
 export const ladoCase = (d: Deadline): CaseAggregate =>
   caseAggregate({
     workers: [

@@ -23,7 +23,6 @@ import type {
 } from '#functions/fire/ports.js';
 import type { Alert, ClockAlerts } from '#kernel/alert-state.js';
 import type { CaseAggregate, Deadline } from '#kernel/model.js';
-import type { Person } from '#kernel/people.js';
 import type { CaseStore } from '#kernel/ports.js';
 import type { StoredCase } from '#kernel/records.js';
 import { emptyClockAlerts } from '#kernel/reminders/alerts.js';
@@ -32,7 +31,6 @@ import {
   fallbackPerson,
   reminderTimerPlanner,
 } from '#kernel/reminders/index.js';
-import type { Timer } from '#kernel/timers.js';
 import { MemoryCaseStore } from './memory-store.js';
 import {
   at,
@@ -44,6 +42,7 @@ import {
   noSleep,
   RecordingChannel,
 } from './reminders.js';
+import { noScheduler, TimerLog } from './scheduler.js';
 
 /** Send claims in memory, with the adapter's conditions (a live lease holds; finished is final). */
 export class MemoryClaims {
@@ -205,10 +204,9 @@ export async function sendToPersonOnce(
   messages: OutboundMessage[],
   deps: Omit<SendDeps, 'scheduler'>,
 ): Promise<SendResult[]> {
-  const scheduler = { schedule: async () => {}, cancel: async () => {} };
   const carried = await carryOut(
     { sends: [{ key, messages }], timers: [], record: () => ({ audit: [] }) },
-    { ...deps, scheduler },
+    { ...deps, scheduler: noScheduler },
   );
   if (carried.conflict) throw new Error('a claim with no guard conflicted');
   return carried.results[0] ?? [];
@@ -229,20 +227,36 @@ export const DUTY = fallbackPerson({ email: 'duty.inbox@example.gov.uk', phone: 
 /** The reminders planner over the default plans. */
 export const planner = reminderTimerPlanner(DEFAULT_REMINDER_PLANS);
 
+/** What a test may change in `fireSetup`'s fire path; anything left out keeps its default. */
+export interface FireSetupOptions<C extends MemoryCaseStore = MemoryCaseStore>
+  extends Partial<
+    Pick<
+      FireFakes,
+      'directory' | 'fallback' | 'advance' | 'planTimers' | 'calendar' | 'calendarFor' | 'plans'
+    >
+  > {
+  /** The case store to seed (one that remembers more, say); a fresh one by default. */
+  cases?: C;
+  /** The version the case is seeded at; 5 by default. */
+  version?: number;
+}
+
 /**
  * The fire path over in-memory fakes for one case seeded at version 5, at `now`: the
- * reminders planner wired, channels that record, the duty inbox as the fallback contact.
+ * reminders planner wired, channels and a scheduler that record, the duty inbox as the
+ * fallback contact — each of which `options` may replace (`fallback: undefined`: none).
  */
-export function fireSetup(
+export function fireSetup<C extends MemoryCaseStore = MemoryCaseStore>(
   agg: CaseAggregate,
   now: string,
-  options: { directory?: ReturnType<typeof directoryOf>; fallback?: Person | undefined } = {},
+  options: FireSetupOptions<C> = {},
 ) {
-  const cases = new MemoryCaseStore();
-  cases.seed(agg, 5);
+  const { cases = new MemoryCaseStore() as C, version = 5, ...overrides } = options;
+  cases.seed(agg, version);
   const email = new RecordingChannel('email');
   const sms = new RecordingChannel('sms');
-  const scheduled: Timer[] = [];
+  const scheduler = new TimerLog();
+  const { scheduled, cancelled } = scheduler;
   const digests = new MemoryDigests();
   const audit = new MemoryAudit(digests);
   const clock = {
@@ -255,11 +269,8 @@ export function fireSetup(
     cases,
     advance: (a) => ({ aggregate: a, audit: [] }),
     planTimers: (a) => a.deadlines.flatMap((d) => planner(d, a, { calendar })),
-    scheduler: {
-      schedule: async (t) => void scheduled.push(...t),
-      cancel: async () => {},
-    },
-    directory: options.directory ?? directoryOf(),
+    scheduler,
+    directory: directoryOf(),
     channels: { email, sms },
     audit,
     clock,
@@ -268,9 +279,10 @@ export function fireSetup(
     caseUrlTemplate: 'https://cases.example.gov.uk/cases/{caseId}',
     emailFrom: 'timescales@example.gov.uk',
     sendBackoff: noSleep,
-    fallback: 'fallback' in options ? options.fallback : DUTY,
+    fallback: DUTY,
+    ...overrides,
   });
-  return { deps, cases, email, sms, scheduled, audit, digests, clock };
+  return { deps, cases, email, sms, scheduled, cancelled, audit, digests, clock };
 }
 
 /** Fires `step` of the deadline's plan. */
