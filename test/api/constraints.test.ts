@@ -8,15 +8,12 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { type EventsHandler, makeHandler } from '#functions/ingest/handler.js';
-import { RecordingScheduler } from '#functions/local/server.js';
-import { makeCaseEngine } from '#kernel/engine/bound.js';
-import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
-import { DynamoDirectory } from '#platform/dynamodb/directory.js';
+import type { EventsHandler } from '#functions/ingest/handler.js';
 import { EventEnvelope, yearsPattern } from '#schemas/events.js';
 import { renderOpenApi } from '#schemas/openapi.js';
 import { RotaQuery } from '#schemas/responses.js';
-import { AUTHORITY, bodyOf, freshTable, postEvent, snapshot, TEST_SECRET } from './support.js';
+import { eventsHandlerOn } from './events-support.js';
+import { bodyOf, freshTable, postEvent, snapshot } from './support.js';
 
 type Schema = Record<string, unknown> & {
   properties?: Record<string, Schema>;
@@ -140,14 +137,7 @@ let handler: EventsHandler;
 
 beforeAll(async () => {
   table = await freshTable(inject('dynamoEndpoint'), 'constraints');
-  handler = makeHandler({
-    webhookSecret: TEST_SECRET,
-    store: new DynamoCaseStore(table.client, table.tableName),
-    directory: new DynamoDirectory(table.client, table.tableName),
-    engine: makeCaseEngine(AUTHORITY),
-    scheduler: new RecordingScheduler(),
-    clock: { now: () => new Date('2026-03-02T12:00:00Z') },
-  });
+  ({ handler } = eventsHandlerOn(table, { now: new Date('2026-03-02T12:00:00Z') }));
 });
 
 const onCase = (type: string, data: unknown, occurredAt = '2026-03-02T10:00:00Z') => ({

@@ -4,14 +4,11 @@
  * webhook events as a back-office sender would.
  */
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { makeHandler as makeEventsHandler } from '#functions/ingest/handler.js';
-import { RecordingScheduler } from '#functions/local/server.js';
 import { makeHandler as makeReadHandler, type ReadHandler } from '#functions/read/handler.js';
 import { readDeps } from '#functions/read/wiring.js';
 import { makeCaseEngine } from '#kernel/engine/bound.js';
-import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
-import { DynamoDirectory } from '#platform/dynamodb/directory.js';
-import { AUTHORITY, apiEvent, bodyOf, freshTable, postEvent, TEST_SECRET } from './support.js';
+import { eventsHandlerOn } from './events-support.js';
+import { AUTHORITY, apiEvent, bodyOf, freshTable, postEvent } from './support.js';
 
 let read: ReadHandler;
 let counter = 0;
@@ -30,13 +27,9 @@ const person = (personId: string, team?: string) => ({
 beforeAll(async () => {
   const table = await freshTable(inject('dynamoEndpoint'), 'directory-read');
   const engine = makeCaseEngine(AUTHORITY);
-  const events = makeEventsHandler({
-    webhookSecret: TEST_SECRET,
-    store: new DynamoCaseStore(table.client, table.tableName),
-    directory: new DynamoDirectory(table.client, table.tableName),
+  const { handler: events } = eventsHandlerOn(table, {
     engine,
-    scheduler: new RecordingScheduler(),
-    clock: { now: () => new Date('2026-03-01T12:00:00Z') },
+    now: new Date('2026-03-01T12:00:00Z'),
   });
   // Three people (two in north), P-0001 away twice with two delegates, and four rota shifts.
   for (const e of [

@@ -14,22 +14,34 @@ const engine = makeCaseEngine(AUTHORITY);
 
 type Table = Awaited<ReturnType<typeof freshTable>>;
 
-/** The handler over `table` (or over `options.client` on the same table), with its ports. */
+/**
+ * The handler over `table` (or over `options.client` on the same table), with its ports; its
+ * clock stands at `options.now`, and with `options.people` the directory also answers the 202's
+ * warnings about people an event names, as the deployed wiring has it.
+ */
 export function eventsHandlerOn(
   table: Table,
-  options: { scheduler?: Scheduler; engine?: CaseEngine; client?: Table['client'] } = {},
+  options: {
+    scheduler?: Scheduler;
+    engine?: CaseEngine;
+    client?: Table['client'];
+    now?: Date;
+    people?: boolean;
+  } = {},
 ) {
   const client = options.client ?? table.client;
   const store = new DynamoCaseStore(client, table.tableName);
   const directory = new DynamoDirectory(client, table.tableName);
   const scheduler = options.scheduler ?? new RecordingScheduler();
+  const now = options.now ?? NOW;
   const handler = makeHandler({
     webhookSecret: TEST_SECRET,
     store,
     directory,
+    ...(options.people ? { people: directory } : {}),
     engine: options.engine ?? engine,
     scheduler,
-    clock: { now: () => NOW },
+    clock: { now: () => now },
   });
   return { handler, store, directory, scheduler };
 }

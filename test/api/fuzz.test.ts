@@ -1,17 +1,15 @@
 import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { makeHandler } from '#functions/ingest/handler.js';
-import { RecordingScheduler } from '#functions/local/server.js';
 import { makeHandler as makeReadHandler } from '#functions/read/handler.js';
 import { DynamoUnroutedStore } from '#functions/read/unrouted-store.js';
 import { makeCaseEngine } from '#kernel/engine/bound.js';
 import { fallbackPerson } from '#kernel/reminders/routing.js';
-import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
-import { DynamoDirectory } from '#platform/dynamodb/directory.js';
 import { signWebhook } from '#platform/webhook.js';
 import { EventEnvelope, WorkerRole } from '#schemas/events.js';
 import { Problem } from '#schemas/problem.js';
+import { expectJsonHeaders } from '#test/hostile/support.js';
+import { eventsHandlerOn } from './events-support.js';
 import {
   AUTHORITY,
   apiEvent,
@@ -110,23 +108,10 @@ const notUtf8 = fc
   )
   .filter((bytes) => !isUtf8(bytes));
 
-/** Every JSON answer's two headers: never cached, never sniffed. */
-function expectJsonHeaders(result: { headers: Record<string, string> }) {
-  expect(result.headers['cache-control']).toBe('no-store');
-  expect(result.headers['x-content-type-options']).toBe('nosniff');
-}
-
 describe('POST /v1/events: fuzzed bodies', () => {
   it('answers 1,000 invalid bodies with 4xx problems and never changes the store', async () => {
     // Prepare
-    const handler = makeHandler({
-      webhookSecret: TEST_SECRET,
-      store: new DynamoCaseStore(table.client, table.tableName),
-      directory: new DynamoDirectory(table.client, table.tableName),
-      engine: makeCaseEngine(AUTHORITY),
-      scheduler: new RecordingScheduler(),
-      clock: { now: () => new Date('2026-03-02T12:00:00Z') },
-    });
+    const { handler } = eventsHandlerOn(table, { now: new Date('2026-03-02T12:00:00Z') });
     const before = await snapshot(table.client, table.tableName);
     // Act
     await fc.assert(
@@ -152,14 +137,7 @@ describe('POST /v1/events: fuzzed bodies', () => {
 
   it('answers 300 signed bodies that are not UTF-8 with a 400 problem naming the body', async () => {
     // Prepare
-    const handler = makeHandler({
-      webhookSecret: TEST_SECRET,
-      store: new DynamoCaseStore(table.client, table.tableName),
-      directory: new DynamoDirectory(table.client, table.tableName),
-      engine: makeCaseEngine(AUTHORITY),
-      scheduler: new RecordingScheduler(),
-      clock: { now: () => new Date('2026-03-02T12:00:00Z') },
-    });
+    const { handler } = eventsHandlerOn(table, { now: new Date('2026-03-02T12:00:00Z') });
     const before = await snapshot(table.client, table.tableName);
     // Act
     await fc.assert(
@@ -284,19 +262,14 @@ describe('fuzzed valid events, then every read', () => {
   it('never answers ≥ 500: events are taken or refused (4xx), and every read of every case answers', async () => {
     // Prepare: the events and read handlers as local mode wires them (directory, fallback).
     const fresh = await freshTable(inject('dynamoEndpoint'), 'fuzz-reads');
-    const directory = new DynamoDirectory(fresh.client, fresh.tableName);
     const engine = makeCaseEngine(AUTHORITY);
-    const events = makeHandler({
-      webhookSecret: TEST_SECRET,
-      store: new DynamoCaseStore(fresh.client, fresh.tableName),
+    const {
+      handler: events,
+      store,
       directory,
-      people: directory,
-      engine,
-      scheduler: new RecordingScheduler(),
-      clock: { now: () => new Date('2026-03-02T12:00:00Z') },
-    });
+    } = eventsHandlerOn(fresh, { engine, now: new Date('2026-03-02T12:00:00Z'), people: true });
     const read = makeReadHandler({
-      store: new DynamoCaseStore(fresh.client, fresh.tableName),
+      store,
       reminders: {
         calendar: engine.calendar,
         directory,

@@ -10,14 +10,12 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { type EventsHandler, makeHandler } from '#functions/ingest/handler.js';
-import { RecordingScheduler } from '#functions/local/server.js';
-import { makeCaseEngine } from '#kernel/engine/bound.js';
+import type { EventsHandler } from '#functions/ingest/handler.js';
 import { firstInvalidByte } from '#platform/body.js';
-import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
-import { DynamoDirectory } from '#platform/dynamodb/directory.js';
+import type { DynamoDirectory } from '#platform/dynamodb/directory.js';
 import { signWebhook } from '#platform/webhook.js';
-import { AUTHORITY, apiEvent, bodyOf, freshTable, snapshot, TEST_SECRET } from './support.js';
+import { eventsHandlerOn } from './events-support.js';
+import { apiEvent, bodyOf, freshTable, snapshot, TEST_SECRET } from './support.js';
 
 let table: Awaited<ReturnType<typeof freshTable>>;
 let handler: EventsHandler;
@@ -25,15 +23,7 @@ let directory: DynamoDirectory;
 
 beforeAll(async () => {
   table = await freshTable(inject('dynamoEndpoint'), 'raw-body');
-  directory = new DynamoDirectory(table.client, table.tableName);
-  handler = makeHandler({
-    webhookSecret: TEST_SECRET,
-    store: new DynamoCaseStore(table.client, table.tableName),
-    directory,
-    engine: makeCaseEngine(AUTHORITY),
-    scheduler: new RecordingScheduler(),
-    clock: { now: () => new Date('2026-03-02T12:00:00Z') },
-  });
+  ({ handler, directory } = eventsHandlerOn(table, { now: new Date('2026-03-02T12:00:00Z') }));
 });
 
 const KEY = Buffer.from(TEST_SECRET.slice('whsec_'.length), 'base64');

@@ -1,33 +1,15 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { makeHandler as makeEventsHandler } from '#functions/ingest/handler.js';
-import { RecordingScheduler } from '#functions/local/server.js';
 import { makeHandler as makeReadHandler, type ReadHandler } from '#functions/read/handler.js';
-import { makeCaseEngine } from '#kernel/engine/bound.js';
-import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
-import { DynamoDirectory } from '#platform/dynamodb/directory.js';
 import { DeadlineList } from '#schemas/responses.js';
-import {
-  AUTHORITY,
-  apiEvent,
-  bodyOf,
-  envelope,
-  freshTable,
-  postEvent,
-  TEST_SECRET,
-} from './support.js';
+import { eventsHandlerOn } from './events-support.js';
+import { apiEvent, bodyOf, envelope, freshTable, postEvent } from './support.js';
 
 let read: ReadHandler;
 
 beforeAll(async () => {
   const table = await freshTable(inject('dynamoEndpoint'), 'read');
-  const store = new DynamoCaseStore(table.client, table.tableName);
-  const events = makeEventsHandler({
-    webhookSecret: TEST_SECRET,
-    store,
-    directory: new DynamoDirectory(table.client, table.tableName),
-    engine: makeCaseEngine(AUTHORITY),
-    scheduler: new RecordingScheduler(),
-    clock: { now: () => new Date('2026-03-02T12:30:00Z') },
+  const { handler: events, store } = eventsHandlerOn(table, {
+    now: new Date('2026-03-02T12:30:00Z'),
   });
   const south = { ...envelope.caseOpened('r-3', 'C-5002'), data: { team: 'south-assessment' } };
   for (const e of [

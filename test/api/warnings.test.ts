@@ -5,23 +5,12 @@
  * years are refused with 422 naming the field and the range, for every event type.
  */
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { makeHandler } from '#functions/ingest/handler.js';
-import { RecordingScheduler } from '#functions/local/server.js';
-import { makeCaseEngine } from '#kernel/engine/bound.js';
-import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
-import { DynamoDirectory } from '#platform/dynamodb/directory.js';
+import type { EventsHandler } from '#functions/ingest/handler.js';
 import { EventAccepted } from '#schemas/responses.js';
-import {
-  AUTHORITY,
-  bodyOf,
-  envelope,
-  freshTable,
-  postEvent,
-  snapshot,
-  TEST_SECRET,
-} from './support.js';
+import { eventsHandlerOn } from './events-support.js';
+import { bodyOf, envelope, freshTable, postEvent, snapshot } from './support.js';
 
-let handler: ReturnType<typeof makeHandler>;
+let handler: EventsHandler;
 let table: Awaited<ReturnType<typeof freshTable>>;
 let n = 0;
 
@@ -53,16 +42,7 @@ const person = (personId: string, phone?: string) =>
 
 beforeAll(async () => {
   table = await freshTable(inject('dynamoEndpoint'), 'warnings');
-  const directory = new DynamoDirectory(table.client, table.tableName);
-  handler = makeHandler({
-    webhookSecret: TEST_SECRET,
-    store: new DynamoCaseStore(table.client, table.tableName),
-    directory,
-    people: directory,
-    engine: makeCaseEngine(AUTHORITY),
-    scheduler: new RecordingScheduler(),
-    clock: { now: () => new Date('2026-03-02T10:00:05Z') },
-  });
+  ({ handler } = eventsHandlerOn(table, { now: new Date('2026-03-02T10:00:05Z'), people: true }));
   for (const e of [person('P-0001', '+447700900001'), person('P-0002')])
     expect((await send(e)).result.statusCode).toBe(202);
 });

@@ -4,36 +4,20 @@
  * table, never a 5xx.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalServer } from '#functions/local/server.js';
-import { envelope, snapshot } from '#test/api/support.js';
-import { expectProblem, type hostileServer, seededHostileServer, signedPost } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { envelope } from '#test/api/support.js';
+import { CASE_TO_MEET, expectProblem, hostileSuite } from './support.js';
 
-let server: LocalServer;
-let table: Awaited<ReturnType<typeof hostileServer>>['table'];
-
-beforeAll(async () => {
-  // A case and a person already there, so hostile events meet existing state.
-  ({ server, table } = await seededHostileServer('hostile-events', [
-    envelope.caseOpened('he-1', 'C-1001'),
-    envelope.concern('he-2', 'C-1001'),
-  ]));
-});
-
-afterAll(async () => {
-  await server.close();
-});
-
+const hostile = hostileSuite('hostile-events', CASE_TO_MEET);
 /** Signed over the bytes sent, as a sender signs them. */
-const post = (body: string | Buffer, headers: Record<string, string> = {}) =>
-  signedPost(server, body, headers);
+const { post } = hostile;
 
 describe('POST /v1/events: transport-level hostility', () => {
   const body = JSON.stringify(envelope.concern('t-transport', 'C-1001'));
 
   it('refuses any content type that is not application/json with 415, signed or not', async () => {
     // Prepare
-    const before = await snapshot(table.client, table.tableName);
+    const before = await hostile.snapshot();
     const contentType = fc
       .oneof(
         fc.constantFrom(
@@ -65,12 +49,12 @@ describe('POST /v1/events: transport-level hostility', () => {
       }),
       { numRuns: 60 },
     );
-    expect(await snapshot(table.client, table.tableName)).toBe(before);
+    expect(await hostile.snapshot()).toBe(before);
   });
 
   it('refuses oversize bodies with 413 (64 KB + 1, 2 MB), and deep nesting with 400', async () => {
     // Prepare
-    const before = await snapshot(table.client, table.tableName);
+    const before = await hostile.snapshot();
     const justOver = `{"pad":"${'x'.repeat(64 * 1024 - 9)}"}`;
     const deep = `${'{"a":'.repeat(17)}1${'}'.repeat(17)}`;
     const deepArrays = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
@@ -85,7 +69,7 @@ describe('POST /v1/events: transport-level hostility', () => {
     expect(Buffer.byteLength(justOver)).toBe(64 * 1024 + 1);
     expect(answers.map((a) => a.status)).toEqual([413, 413, 400, 400]);
     for (const a of answers) expectProblem(a, 'POST');
-    expect(await snapshot(table.client, table.tableName)).toBe(before);
+    expect(await hostile.snapshot()).toBe(before);
   });
 
   it('treats brackets inside strings as text, not nesting', async () => {
@@ -105,7 +89,7 @@ describe('POST /v1/events: transport-level hostility', () => {
 
   it('refuses invalid UTF-8 naming the byte, and a BOM-prefixed body as malformed JSON', async () => {
     // Prepare
-    const before = await snapshot(table.client, table.tableName);
+    const before = await hostile.snapshot();
     // Act
     const answers = [
       await post(
@@ -122,12 +106,12 @@ describe('POST /v1/events: transport-level hostility', () => {
       ['the body is not valid UTF-8', 'byte 0 is not part of a UTF-8 character'],
       ['the body is not valid JSON', 'not valid JSON'],
     ]);
-    expect(await snapshot(table.client, table.tableName)).toBe(before);
+    expect(await hostile.snapshot()).toBe(before);
   });
 
   it('refuses 200 signed bodies that are not UTF-8 with a 400 naming the first bad byte', async () => {
     // Prepare: a valid event with ill-formed bytes put in anywhere (in a string or not).
-    const before = await snapshot(table.client, table.tableName);
+    const before = await hostile.snapshot();
     const illFormed = fc.constantFrom(
       [0x80],
       [0xbf],
@@ -170,6 +154,6 @@ describe('POST /v1/events: transport-level hostility', () => {
       }),
       { numRuns: 200 },
     );
-    expect(await snapshot(table.client, table.tableName)).toBe(before);
+    expect(await hostile.snapshot()).toBe(before);
   });
 });

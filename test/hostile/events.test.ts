@@ -7,33 +7,17 @@
  * (test/api/fuzz.test.ts covers random and near-miss bodies through the handler.)
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalServer } from '#functions/local/server.js';
+import { describe, expect, it } from 'vitest';
 import { EventEnvelope } from '#schemas/events.js';
-import { envelope, snapshot } from '#test/api/support.js';
-import { expectProblem, type hostileServer, seededHostileServer, signedPost } from './support.js';
+import { envelope } from '#test/api/support.js';
+import { CASE_TO_MEET, expectProblem, hostileSuite } from './support.js';
 
-let server: LocalServer;
-let table: Awaited<ReturnType<typeof hostileServer>>['table'];
-
-beforeAll(async () => {
-  // A case and a person already there, so hostile events meet existing state.
-  ({ server, table } = await seededHostileServer('hostile-events', [
-    envelope.caseOpened('he-1', 'C-1001'),
-    envelope.concern('he-2', 'C-1001'),
-  ]));
-});
-
-afterAll(async () => {
-  await server.close();
-});
+const hostile = hostileSuite('hostile-events', CASE_TO_MEET);
+/** Signed over the bytes sent, as a sender signs them. */
+const { post } = hostile;
 
 /** Numbers the ids of the events the tests make up. */
 let n = 0;
-
-/** Signed over the bytes sent, as a sender signs them. */
-const post = (body: string | Buffer, headers: Record<string, string> = {}) =>
-  signedPost(server, body, headers);
 
 const TEMPLATES: Record<string, unknown>[] = [
   envelope.caseOpened('t-open', 'C-1101'),
@@ -152,7 +136,7 @@ const hostileValue = fc.oneof(
 describe('POST /v1/events: a hostile value in any field, signed', () => {
   it('refuses 150 invalid events with a 4xx problem naming the field, and changes nothing', async () => {
     // Prepare
-    const before = await snapshot(table.client, table.tableName);
+    const before = await hostile.snapshot();
     const broken = fc
       .constantFrom(...TEMPLATES)
       .chain((t) => fc.tuple(fc.constant(t), fc.constantFrom(...leaves(t)), hostileValue))
@@ -175,12 +159,12 @@ describe('POST /v1/events: a hostile value in any field, signed', () => {
       { numRuns: 150 },
     );
     // Assess
-    expect(await snapshot(table.client, table.tableName)).toBe(before);
+    expect(await hostile.snapshot()).toBe(before);
   });
 
   it.each(INSTANT_EDGES)('refuses occurredAt %s with 400 naming occurredAt', async (instant) => {
     // Prepare
-    const before = await snapshot(table.client, table.tableName);
+    const before = await hostile.snapshot();
     // Act
     const response = await post(
       JSON.stringify({ ...envelope.concern('t-instant', 'C-1001'), occurredAt: instant }),
@@ -188,7 +172,7 @@ describe('POST /v1/events: a hostile value in any field, signed', () => {
     // Assess
     expect(response.status).toBe(400);
     expect(expectProblem(response, 'POST')?.errors?.map((e) => e.field)).toContain('occurredAt');
-    expect(await snapshot(table.client, table.tableName)).toBe(before);
+    expect(await hostile.snapshot()).toBe(before);
   });
 });
 

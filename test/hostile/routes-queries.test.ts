@@ -5,37 +5,18 @@
  * table byte for byte as it was.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalServer } from '#functions/local/server.js';
+import { describe, expect, it } from 'vitest';
 import { DeadlineList, UnroutedList } from '#schemas/responses.js';
-import { envelope, snapshot } from '#test/api/support.js';
 import {
+  CASE_TO_READ,
   expectJsonHeaders,
   expectProblem,
-  type hostileServer,
+  hostileSuite,
   pct,
   raw,
-  seededHostileServer,
 } from './support.js';
 
-let server: LocalServer;
-let table: Awaited<ReturnType<typeof hostileServer>>['table'];
-let before: string;
-
-beforeAll(async () => {
-  // Something to read: a case with deadlines, so reads have real data to trip over.
-  ({ server, table } = await seededHostileServer('hostile-queries', [
-    envelope.caseOpened('hr-1', 'C-1001'),
-    envelope.concern('hr-2', 'C-1001'),
-    envelope.disagreement('hr-3', 'C-1001'),
-  ]));
-  before = await snapshot(table.client, table.tableName);
-});
-
-afterAll(async () => {
-  expect(await snapshot(table.client, table.tableName)).toBe(before);
-  await server.close();
-});
+const hostile = hostileSuite('hostile-queries', CASE_TO_READ, { unchanged: true });
 
 const NASTY_INSTANTS = [
   '2026-02-30T10:00:00Z',
@@ -117,7 +98,7 @@ describe('GET /v1/deadlines: fuzzed query strings', () => {
     await fc.assert(
       fc.asyncProperty(query, async (q) => {
         // Act
-        const response = await raw(server, 'GET', `/v1/deadlines?${q}`);
+        const response = await raw(hostile.server, 'GET', `/v1/deadlines?${q}`);
         // Assess
         expect(response.status, q).toBeLessThan(500);
         if (response.status === 200) {
@@ -137,7 +118,7 @@ describe('GET /v1/deadlines: fuzzed query strings', () => {
     'refuses dueBefore=%s with 400 naming dueBefore',
     async (instant) => {
       // Act
-      const response = await raw(server, 'GET', `/v1/deadlines?dueBefore=${pct(instant)}`);
+      const response = await raw(hostile.server, 'GET', `/v1/deadlines?dueBefore=${pct(instant)}`);
       // Assess
       expect(response.status).toBe(400);
       expect(expectProblem(response)?.errors?.map((e) => e.field)).toContain('dueBefore');
@@ -146,7 +127,7 @@ describe('GET /v1/deadlines: fuzzed query strings', () => {
 
   it('refuses a forged cursor, and a real cursor replayed on another status, with 400 naming cursor', async () => {
     // Prepare
-    const page = JSON.parse((await raw(server, 'GET', '/v1/deadlines?limit=1')).body) as {
+    const page = JSON.parse((await raw(hostile.server, 'GET', '/v1/deadlines?limit=1')).body) as {
       nextCursor?: string;
     };
     expect(page.nextCursor).toBeDefined();
@@ -161,11 +142,11 @@ describe('GET /v1/deadlines: fuzzed query strings', () => {
     ];
     // Act
     const answers = await Promise.all([
-      ...forged.map((c) => raw(server, 'GET', `/v1/deadlines?cursor=${pct(c)}`)),
-      raw(server, 'GET', `/v1/deadlines?status=met&cursor=${pct(page.nextCursor ?? '')}`),
+      ...forged.map((c) => raw(hostile.server, 'GET', `/v1/deadlines?cursor=${pct(c)}`)),
+      raw(hostile.server, 'GET', `/v1/deadlines?status=met&cursor=${pct(page.nextCursor ?? '')}`),
       // A real cursor, replayed with a dueBefore its position lies beyond.
       raw(
-        server,
+        hostile.server,
         'GET',
         `/v1/deadlines?dueBefore=2000-01-01T00:00:00Z&cursor=${pct(page.nextCursor ?? '')}`,
       ),
@@ -189,7 +170,7 @@ describe('GET /v1/deadlines: fuzzed cursors', () => {
         async (cursor, dueBefore) => {
           // Act
           const response = await raw(
-            server,
+            hostile.server,
             'GET',
             `/v1/deadlines?cursor=${pct(cursor)}${dueBefore === null ? '' : `&dueBefore=${pct(dueBefore)}`}`,
           );
@@ -225,7 +206,7 @@ describe('GET /v1/reminders/unrouted: fuzzed query strings and cursors', () => {
     await fc.assert(
       fc.asyncProperty(unroutedQuery, async (q) => {
         // Act
-        const response = await raw(server, 'GET', `/v1/reminders/unrouted?${q}`);
+        const response = await raw(hostile.server, 'GET', `/v1/reminders/unrouted?${q}`);
         // Assess
         expect(response.status, q).toBeLessThan(500);
         if (response.status === 200) {

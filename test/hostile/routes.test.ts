@@ -5,39 +5,20 @@
  * 200), never a 5xx, and the table byte for byte as it was.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalServer } from '#functions/local/server.js';
+import { describe, expect, it } from 'vitest';
 import { AuditList, CaseView, DeadlineList } from '#schemas/responses.js';
 import { routeEntries } from '#schemas/routes.js';
 import { webRouteEntries } from '#schemas/web.js';
-import { envelope, snapshot } from '#test/api/support.js';
 import {
+  CASE_TO_READ,
   expectJsonHeaders,
   expectProblem,
-  type hostileServer,
+  hostileSuite,
   pct,
   raw,
-  seededHostileServer,
 } from './support.js';
 
-let server: LocalServer;
-let table: Awaited<ReturnType<typeof hostileServer>>['table'];
-let before: string;
-
-beforeAll(async () => {
-  // Something to read: a case with deadlines, so reads have real data to trip over.
-  ({ server, table } = await seededHostileServer('hostile-routes', [
-    envelope.caseOpened('hr-1', 'C-1001'),
-    envelope.concern('hr-2', 'C-1001'),
-    envelope.disagreement('hr-3', 'C-1001'),
-  ]));
-  before = await snapshot(table.client, table.tableName);
-});
-
-afterAll(async () => {
-  expect(await snapshot(table.client, table.tableName)).toBe(before);
-  await server.close();
-});
+const hostile = hostileSuite('hostile-routes', CASE_TO_READ, { unchanged: true });
 
 const HOSTILE_SEGMENTS = [
   '..',
@@ -114,7 +95,7 @@ describe('every route: fuzzed methods and paths', () => {
       fc.asyncProperty(method, path, async (m, p) => {
         // Act
         const response = await raw(
-          server,
+          hostile.server,
           m,
           p,
           { 'content-type': 'application/json' },
@@ -153,7 +134,13 @@ describe('every route: fuzzed methods and paths', () => {
     for (const [path, allowed] of taken) {
       for (const method of methods.filter((m) => !allowed.has(m))) {
         // Act
-        const response = await raw(server, method, path, {}, method === 'HEAD' ? undefined : '');
+        const response = await raw(
+          hostile.server,
+          method,
+          path,
+          {},
+          method === 'HEAD' ? undefined : '',
+        );
         // Assess
         expect(response.status, `${method} ${path}`).toBe(405);
         expect(response.headers.allow, `${method} ${path}`).toBe([...allowed].sort().join(', '));
@@ -176,7 +163,7 @@ describe('every route: fuzzed methods and paths', () => {
     ];
     for (const p of paths) {
       // Act
-      const response = await raw(server, 'GET', p);
+      const response = await raw(hostile.server, 'GET', p);
       // Assess: refused, and no case data in the answer.
       const problem = expectProblem(response);
       expect(response.body).not.toContain('north-assessment');
@@ -213,7 +200,7 @@ describe('reads: hostile headers', () => {
         ),
         async (headers, p) => {
           // Act
-          const response = await raw(server, 'GET', p, headers);
+          const response = await raw(hostile.server, 'GET', p, headers);
           // Assess
           expect(response.status).toBe(200);
         },

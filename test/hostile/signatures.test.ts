@@ -7,13 +7,9 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { type EventsHandler, makeHandler } from '#functions/ingest/handler.js';
-import { RecordingScheduler } from '#functions/local/server.js';
-import { makeCaseEngine } from '#kernel/engine/bound.js';
-import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
-import { DynamoDirectory } from '#platform/dynamodb/directory.js';
+import type { EventsHandler } from '#functions/ingest/handler.js';
+import { eventsHandlerOn } from '#test/api/events-support.js';
 import {
-  AUTHORITY,
   bodyOf,
   envelope,
   freshTable,
@@ -27,14 +23,7 @@ let handler: EventsHandler;
 
 beforeAll(async () => {
   table = await freshTable(inject('dynamoEndpoint'), 'hostile-sig');
-  handler = makeHandler({
-    webhookSecret: TEST_SECRET,
-    store: new DynamoCaseStore(table.client, table.tableName),
-    directory: new DynamoDirectory(table.client, table.tableName),
-    engine: makeCaseEngine(AUTHORITY),
-    scheduler: new RecordingScheduler(),
-    clock: { now: () => new Date('2026-03-02T12:00:00Z') },
-  });
+  ({ handler } = eventsHandlerOn(table, { now: new Date('2026-03-02T12:00:00Z') }));
 });
 
 /** Signs like a sender, with any key bytes: `v1,<base64 HMAC-SHA256(id.ts.body)>`. */
@@ -53,6 +42,13 @@ async function expectRefused(request: Parameters<EventsHandler>[0]) {
 }
 
 const body = JSON.stringify(envelope.caseOpened('sig-fuzz-1', 'C-5001'));
+
+/** `body` with the three webhook headers exactly as given. */
+const headedAs = (id: string, ts: string, signature: string) =>
+  postEvent(body, {
+    unsigned: true,
+    headers: { 'webhook-id': id, 'webhook-timestamp': ts, 'webhook-signature': signature },
+  });
 
 describe('POST /v1/events: forged signatures', () => {
   it('refuses 120 forgeries (other keys, tampered MACs, wrong schemes) with 401 and changes nothing', async () => {
@@ -97,16 +93,7 @@ describe('POST /v1/events: forged signatures', () => {
       fc.asyncProperty(forgery, async (make) => {
         const id = `msg_${crypto.randomUUID()}`;
         const ts = String(nowSeconds());
-        await expectRefused(
-          postEvent(body, {
-            unsigned: true,
-            headers: {
-              'webhook-id': id,
-              'webhook-timestamp': ts,
-              'webhook-signature': make(id, ts, body),
-            },
-          }),
-        );
+        await expectRefused(headedAs(id, ts, make(id, ts, body)));
       }),
       { numRuns: 120 },
     );
@@ -136,16 +123,7 @@ describe('POST /v1/events: forged signatures', () => {
     await fc.assert(
       fc.asyncProperty(badTimestamp, async (ts) => {
         const id = `msg_${crypto.randomUUID()}`;
-        await expectRefused(
-          postEvent(body, {
-            unsigned: true,
-            headers: {
-              'webhook-id': id,
-              'webhook-timestamp': ts,
-              'webhook-signature': sign(realKey, id, ts, body),
-            },
-          }),
-        );
+        await expectRefused(headedAs(id, ts, sign(realKey, id, ts, body)));
       }),
       { numRuns: 60 },
     );

@@ -1,11 +1,11 @@
 /** Helpers for the hostile-input tests: a local server on its own table, raw HTTP, checks. */
 import { request } from 'node:http';
-import { expect, inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { type LocalServer, RecordingScheduler, startLocalServer } from '#functions/local/server.js';
 import { makeCaseEngine } from '#kernel/engine/bound.js';
 import { signWebhook } from '#platform/webhook.js';
 import { Problem } from '#schemas/problem.js';
-import { AUTHORITY, freshTable, TEST_SECRET } from '#test/api/support.js';
+import { AUTHORITY, envelope, freshTable, snapshot, TEST_SECRET } from '#test/api/support.js';
 
 export interface RawResponse {
   status: number;
@@ -117,11 +117,64 @@ export function signedPost(
 }
 
 /** A hostile server whose table already holds `events`, each accepted as a sender sends it. */
-export async function seededHostileServer(prefix: string, events: unknown[]) {
+async function seededHostileServer(prefix: string, events: unknown[]) {
   const made = await hostileServer(prefix);
   for (const event of events)
     expect((await signedPost(made.server, JSON.stringify(event))).status).toBe(202);
   return made;
+}
+
+/** Something to read: a case with deadlines, so reads have real data to trip over. */
+export const CASE_TO_READ = [
+  envelope.caseOpened('hr-1', 'C-1001'),
+  envelope.concern('hr-2', 'C-1001'),
+  envelope.disagreement('hr-3', 'C-1001'),
+];
+
+/** A case already there, so hostile events meet existing state. */
+export const CASE_TO_MEET = [
+  envelope.caseOpened('he-1', 'C-1001'),
+  envelope.concern('he-2', 'C-1001'),
+];
+
+/**
+ * A file's hostile server, by its own hooks: before all, a server whose table holds `events`;
+ * after all, the server closed, and with `unchanged` the table first held byte for byte to
+ * what it was once seeded. Read `server` inside tests, once the hooks have run.
+ */
+export function hostileSuite(
+  prefix: string,
+  events: unknown[],
+  options: { unchanged?: boolean } = {},
+) {
+  let made: Awaited<ReturnType<typeof hostileServer>> | undefined;
+  let seeded = '';
+  const ready = () => {
+    if (made === undefined) throw new Error('the hostile server is read before its beforeAll');
+    return made;
+  };
+  const tableNow = () => snapshot(ready().table.client, ready().table.tableName);
+  beforeAll(async () => {
+    made = await seededHostileServer(prefix, events);
+    if (options.unchanged) seeded = await tableNow();
+  });
+  afterAll(async () => {
+    try {
+      if (options.unchanged) expect(await tableNow()).toBe(seeded);
+    } finally {
+      await made?.server.close();
+    }
+  });
+  return {
+    get server() {
+      return ready().server;
+    },
+    /** Every item in the table, sorted: compare two to prove a refusal changed nothing. */
+    snapshot: tableNow,
+    /** POST /v1/events to this server, signed over the bytes sent. */
+    post: (body: string | Buffer, headers: Record<string, string> = {}) =>
+      signedPost(ready().server, body, headers),
+  };
 }
 
 /** Percent-encodes every byte outside the unreserved set (lone surrogates become U+FFFD). */
