@@ -14,6 +14,7 @@
  * (b) The EDT manager's messages are delivered, and a received "YES" acknowledges the alert.
  * (c) The day team's manager's address bounces: Monday's morning digest reaches the duty inbox
  *     within the move of the clock that sent it, listed as reaching nobody, the case page saying why.
+ * (d) The same for a team manager the directory alone knows (the case names none).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AuthorityConfig } from '#schemas/authority.js';
@@ -40,8 +41,10 @@ async function story(
   messaging: 'aws' | 'notify',
   edt: { email: string; phone: string },
   managerEmail: string,
+  teamManager: 'on the case' | 'in the directory' = 'on the case',
 ) {
   const stack = await startLadoStory({
+    teamManager,
     name: `D-${messaging}`,
     authority: (base): AuthorityConfig => ({
       ...AUTHORITY,
@@ -192,5 +195,33 @@ describe.each(['aws', 'notify'] as const)('with the %s provider', (messaging) =>
       const html = await page.text();
       expect(html).toContain('The morning digest was not delivered');
     });
+  });
+});
+
+describe('(d) a digest to a team manager the directory alone knows, bounced', () => {
+  let s: Awaited<ReturnType<typeof story>>;
+  beforeAll(async () => {
+    // The case names no team manager: the digest goes to the manager of the team's people.
+    s = await story(
+      'aws',
+      { email: 'edt.one@example.gov.uk', phone: EDT_PHONE },
+      BOUNCES,
+      'in the directory',
+    );
+    await s.moveClock('2026-06-06T03:31:00Z');
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('reaches the duty inbox with the clocks it carried, as a case’s own manager’s would', async () => {
+    await s.moveClock('2026-06-08T08:01:00Z');
+    const outbox = await s.outbox();
+    const digest = outbox.filter((m) => m.rule === 'digest' && m.to === BOUNCES);
+    expect(digest.map((m) => m.delivery)).toEqual(['permanent-failure']);
+    const duty = outbox.filter((m) => m.to === DUTY && m.subject?.startsWith('UNDELIVERED: '));
+    expect(duty).toHaveLength(1);
+    expect(duty[0]?.body).toContain('This digest did not reach P-0002');
+    expect(duty[0]?.body).toContain('C-1001');
   });
 });

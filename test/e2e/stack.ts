@@ -109,14 +109,25 @@ export interface LadoStoryOptions extends Omit<StackOptions, 'start' | 'knownPor
   people: StoryPerson[];
   /** Who is on call from Friday 17:00 BST to Monday 09:00 BST, and at which tier (1 unless said). */
   onCall: { personId: string; tier?: number }[];
+  /**
+   * Where the team manager (P-0002) is known from: named on the case (the default), or only
+   * as the manager of the team's people in the directory.
+   */
+  teamManager?: 'on the case' | 'in the directory';
 }
 
 /**
  * One local stack, on a known port, with a LADO concern raised on Friday 5 June 2026 at 16:30
  * BST (the clock starting at 16:00): the people, the weekend's rota, case C-1001 opened with the
- * LADO (P-0004) and the team manager (P-0002), every event accepted (202).
+ * LADO (P-0004) and the team manager (P-0002, unless `teamManager` says the directory alone
+ * knows them), every event accepted (202).
  */
-export async function startLadoStory({ people, onCall, ...options }: LadoStoryOptions) {
+export async function startLadoStory({
+  people,
+  onCall,
+  teamManager = 'on the case',
+  ...options
+}: LadoStoryOptions) {
   const stack = await startStack({ ...options, start: '2026-06-05T15:00:00Z', knownPort: true });
   const send = async (type: string, occurredAt: string, caseId: string | null, data: object) => {
     const answer = await stack.send(type, occurredAt, caseId, data);
@@ -130,6 +141,9 @@ export async function startLadoStory({ people, onCall, ...options }: LadoStoryOp
       email,
       team: 'north',
       ...(phone ? { phone } : {}),
+      ...(teamManager === 'in the directory' && personId !== 'P-0002'
+        ? { managerId: 'P-0002' }
+        : {}),
     });
   const shift = { from: '2026-06-05T16:00:00Z', to: '2026-06-08T08:00:00Z' };
   for (const { personId, tier } of onCall)
@@ -142,7 +156,7 @@ export async function startLadoStory({ people, onCall, ...options }: LadoStoryOp
     team: 'north',
     workers: [
       { personId: 'P-0004', role: 'lado' },
-      { personId: 'P-0002', role: 'team-manager' },
+      ...(teamManager === 'on the case' ? [{ personId: 'P-0002', role: 'team-manager' }] : []),
     ],
   });
   await send('lado.concern-raised', '2026-06-05T15:30:00Z', 'C-1001', { allegationId: 'A-1' });
