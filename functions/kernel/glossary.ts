@@ -15,7 +15,12 @@ import { MONTHS, WEEKDAYS } from './calendar/days.js';
 import { offsetAt } from './calendar/london.js';
 import { FALLBACK_PERSON_ID } from './ids.js';
 import type { ChannelName } from './records.js';
-import { channelWords, deliveryWords, type FinalState } from './reminders/delivery.js';
+import {
+  channelWords,
+  FAILED_STATES,
+  type FailedState,
+  notDeliveredBecause,
+} from './reminders/delivery.js';
 import type { ReminderAt, ReminderPlan, ReminderPlans } from './reminders/types.js';
 
 interface UkParts {
@@ -364,9 +369,12 @@ export function gapWords(gap: Gap, at: Date, name?: string): GapWords {
     case 'undelivered': {
       // "LADO One’s text message was not delivered: the phone number is not in use".
       const channel: ChannelName = gap.channel === 'sms' ? 'sms' : 'email';
-      const state = (gap.delivery ?? 'permanent-failure') as FinalState;
+      const state = gap.delivery ?? 'permanent-failure';
       const duty = gap.personId === FALLBACK_PERSON_ID;
-      const why = deliveryWords(state, channel).replace(/^Not delivered: /, '');
+      const why = notDeliveredBecause(
+        (FAILED_STATES.includes(state) ? state : 'permanent-failure') as FailedState,
+        channel,
+      );
       return {
         missing: `${capitalised(duty ? 'the duty inbox' : who)}’s ${channelWords(channel)} was not delivered: ${why}`,
         fix: duty

@@ -10,8 +10,11 @@ import {
   type DeliveryAuditLine,
   type DeliveryState,
   deliveryWords,
+  FAILED_STATES,
+  type FailedState,
   FINAL_STATES,
   type FinalState,
+  notDeliveredBecause,
 } from './delivery.js';
 
 /** One receipt, or one message the provider refused, on the case page. */
@@ -26,6 +29,8 @@ export interface DeliveryRow {
   state: DeliveryState;
   /** "Delivered", "Not delivered: the phone number is not in use". */
   words: string;
+  /** Not delivered: why, without the "Not delivered" the page shows as its tag. */
+  reason?: string;
   /** What was done because it was not delivered, in words (absent when delivered). */
   next?: string;
 }
@@ -70,11 +75,15 @@ export function deliveryRows(
       const state = d.state as FinalState;
       const channel = d.channel as ChannelName;
       if (!FINAL_STATES.includes(state) || (channel !== 'email' && channel !== 'sms')) continue;
+      const late = d.late === true ? ' (reported late: it changed nothing)' : '';
       rows.push({
         ...base,
         channel: channelWords(channel),
         state,
-        words: `${deliveryWords(state, channel)}${d.late === true ? ' (reported late: it changed nothing)' : ''}`,
+        words: `${deliveryWords(state, channel)}${late}`,
+        ...(state === 'delivered'
+          ? {}
+          : { reason: `${notDeliveredBecause(state, channel)}${late}` }),
       });
     } else if (line.kind === 'reminder-undelivered') outcomes.push({ line, d, base });
   }
@@ -94,6 +103,7 @@ export function deliveryRows(
         channel: 'email',
         state: digestState(d.failures),
         words: `The morning digest was not delivered${failuresWords(d.failures)}`,
+        reason: `The morning digest${failuresWords(d.failures)}`,
         next: words,
       });
   }
@@ -109,12 +119,9 @@ function digestState(failures: unknown): FinalState {
 function failuresWords(failures: unknown): string {
   if (!Array.isArray(failures) || failures.length === 0) return '';
   const words = failures
-    .filter((f) => f?.channel === 'email' || f?.channel === 'sms')
-    .map((f) =>
-      deliveryWords(f.state as FinalState, f.channel as ChannelName).replace(
-        /^Not delivered: /,
-        '',
-      ),
-    );
+    .filter(
+      (f) => (f?.channel === 'email' || f?.channel === 'sms') && FAILED_STATES.includes(f.state),
+    )
+    .map((f) => notDeliveredBecause(f.state as FailedState, f.channel as ChannelName));
   return words.length === 0 ? '' : `: ${words.join('; ')}`;
 }

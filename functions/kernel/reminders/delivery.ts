@@ -96,20 +96,32 @@ export interface Receipt {
   detail?: string | undefined;
 }
 
-const WORDS: Record<ChannelName, Record<FinalState, string>> = {
+/** The final states of a message that did not arrive. */
+export type FailedState = Exclude<FinalState, 'delivered'>;
+export const FAILED_STATES: readonly string[] = [
+  'permanent-failure',
+  'temporary-failure',
+  'technical-failure',
+] satisfies FailedState[];
+
+/** Why a message was not delivered, by channel and state. */
+const BECAUSE: Record<ChannelName, Record<FailedState, string>> = {
   email: {
-    delivered: 'Delivered',
-    'permanent-failure': 'Not delivered: the email address does not exist or refuses our email',
-    'temporary-failure': 'Not delivered: the inbox was full or not accepting email',
-    'technical-failure': 'Not delivered: a technical problem stopped the email',
+    'permanent-failure': 'the email address does not exist or refuses our email',
+    'temporary-failure': 'the inbox was full or not accepting email',
+    'technical-failure': 'a technical problem stopped the email',
   },
   sms: {
-    delivered: 'Delivered',
-    'permanent-failure': 'Not delivered: the phone number is not in use',
-    'temporary-failure': 'Not delivered: the phone was switched off or out of signal',
-    'technical-failure': 'Not delivered: a technical problem stopped the text message',
+    'permanent-failure': 'the phone number is not in use',
+    'temporary-failure': 'the phone was switched off or out of signal',
+    'technical-failure': 'a technical problem stopped the text message',
   },
 };
+
+/** Why a message was not delivered, in plain words: "the phone number is not in use". */
+export function notDeliveredBecause(state: FailedState, channel: ChannelName): string {
+  return BECAUSE[channel][state];
+}
 
 /**
  * A delivery state in plain words, for the case page and the duty inbox:
@@ -117,7 +129,8 @@ const WORDS: Record<ChannelName, Record<FinalState, string>> = {
  */
 export function deliveryWords(state: DeliveryState, channel: ChannelName): string {
   if (state === 'sent') return 'Sent: not yet confirmed as delivered';
-  return WORDS[channel][state];
+  if (state === 'delivered') return 'Delivered';
+  return `Not delivered: ${notDeliveredBecause(state, channel)}`;
 }
 
 /** The channel in words: "text message", "email". */
