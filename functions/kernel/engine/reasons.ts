@@ -3,6 +3,7 @@
  * audit trail: the outcome or change that cancelled it.
  */
 import type { CaseEvent } from '#schemas/events.js';
+import { codeWords } from '../glossary.js';
 import type { CaseCondition } from '../rules/index.js';
 
 const OUTCOME_WORDS: Record<string, string> = {
@@ -33,7 +34,10 @@ export function cancelReason(event: CaseEvent): string {
     case 'enquiry.concluded':
       return `Section 47 enquiry ${event.data.enquiryId} concluded that no initial child protection conference is needed.`;
     default:
-      return ENDED_BY[event.type] ?? `Cancelled by ${event.type}.`;
+      // An authority's own rule may cancel on any event: named in words, never by its type.
+      return (
+        ENDED_BY[event.type] ?? `Cancelled when the case system reported: ${codeWords(event.type)}.`
+      );
   }
 }
 
