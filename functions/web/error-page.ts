@@ -32,7 +32,7 @@ const FIELD_LABELS: Record<string, string> = {
   from: 'From month',
   to: 'To month',
   team: 'Team',
-  rule: 'Rule',
+  rule: 'Clock',
   format: 'Format',
   caseId: 'Case reference',
   personId: 'Person',

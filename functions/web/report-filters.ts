@@ -18,7 +18,7 @@ const MESSAGES: Record<FilterField, string> = {
   from: 'From month must be a real month, like 2027-06',
   to: 'To month must be a real month, like 2027-06',
   team: 'Team must only include letters, numbers, dots, underscores, colons and hyphens',
-  rule: 'Select a rule from the list',
+  rule: 'Select a kind of clock from the list',
   format: 'Format must be HTML or CSV',
 };
 

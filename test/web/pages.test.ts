@@ -249,6 +249,18 @@ describe('/app/reports/compliance', () => {
     ]);
   });
 
+  it('refuses a kind of clock that is not one, in the words of the field the manager filled in', async () => {
+    const manager = await as('P-0100');
+    const answer = await manager.get(
+      '/app/reports/compliance?from=2027-06&to=2027-06&rule=Not%20a%20clock!',
+    );
+    const page = visibleText(await answer.text());
+    // The summary and the field both say it, as the field is labelled ("Clock")
+    expect(page).toContain('There is a problem Select a kind of clock from the list');
+    expect(page).toContain('Clock One kind of clock Error: Select a kind of clock from the list');
+    expect(page).not.toMatch(/\brule\b/i);
+  });
+
   it('gives one row per deadline in deadlines.csv, and refuses a team that is not the manager’s', async () => {
     const manager = await as('P-0100');
     const body = await (
