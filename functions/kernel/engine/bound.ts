@@ -15,6 +15,7 @@
 
 import type { AuthorityConfig } from '#schemas/authority.js';
 import type { Calendar, Division } from '../calendar/index.js';
+import { CaseTextMemo } from '../case-text-memo.js';
 import type { CaseAggregate, Deadline } from '../model.js';
 import { loadRulesAndPlans, type ReminderPlans, reminderTimerPlanner } from '../reminders/index.js';
 import type { RuleSet } from '../rules/index.js';
@@ -69,18 +70,8 @@ export function makeCaseEngine(
   const contextAt = (now: Date) => ({ calendar: calendar(), calendarFor, rules, now });
   const planners = memoisedPlanner([...DEFAULT_PLANNERS, reminderTimerPlanner(boundPlans)]);
 
-  /** caseId → the last plan made for the case's exact JSON text (oldest entry evicted first). */
-  const planMemo = new Map<
-    string,
-    { serialized: string; calendar: Calendar; timers: readonly Timer[] }
-  >();
-  let memoChars = 0;
-  const forget = (caseId: string): void => {
-    const entry = planMemo.get(caseId);
-    if (entry === undefined) return;
-    memoChars -= entry.serialized.length;
-    planMemo.delete(caseId);
-  };
+  /** Each case's last plan, for the case's exact JSON text and the calendar it was made with. */
+  const planMemo = new CaseTextMemo<{ calendar: Calendar; timers: readonly Timer[] }>();
 
   /** True when an open deadline was computed with another calendar of the case or rule version. */
   const isStale = (aggregate: CaseAggregate): boolean => {
@@ -127,28 +118,14 @@ export function makeCaseEngine(
       // A plan depends only on the aggregate, the calendar and the rules: the text an event's
       // "after" plan was made for is the text the next event on the case loads as its "before".
       // The memos hold frozen timers and hand them out as they are: only the array is new.
-      const memo = planMemo.get(aggregate.caseId);
-      if (memo !== undefined && memo.serialized === serialized && memo.calendar === cal)
-        return memo.timers.slice();
+      const memo = planMemo.get(aggregate.caseId, serialized);
+      if (memo !== undefined && memo.calendar === cal) return memo.timers.slice();
       const timers = planTimers(aggregate, ctx, planners);
-      forget(aggregate.caseId);
-      if (serialized.length <= PLAN_MEMO_CHARS) {
-        for (const oldest of planMemo.keys()) {
-          if (planMemo.size < PLAN_MEMO_CASES && memoChars + serialized.length <= PLAN_MEMO_CHARS)
-            break;
-          forget(oldest);
-        }
-        planMemo.set(aggregate.caseId, { serialized, calendar: cal, timers: timers.slice() });
-        memoChars += serialized.length;
-      }
+      planMemo.set(aggregate.caseId, serialized, { calendar: cal, timers: timers.slice() });
       return timers;
     },
   };
 }
-
-/** Cases whose last plan is kept, and the most JSON text kept as their keys (~16 MB). */
-const PLAN_MEMO_CASES = 1_000;
-const PLAN_MEMO_CHARS = 8_000_000;
 
 /** Deadlines whose timers are kept: ~5 timers of ~250 bytes each, so ~15 MB at most. */
 const DEADLINE_MEMO_ENTRIES = 10_000;
