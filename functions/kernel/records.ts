@@ -27,7 +27,7 @@ export interface StoredCase {
   caseId: string;
   /** Store version for optimistic concurrency: 1 after the first event, +1 per commit. */
   version: number;
-  aggregate: CaseAggregate;
+  readonly aggregate: CaseAggregate;
   updatedAt: string;
   /** The aggregate's stored JSON text, when the store has it (keys the engine's plan memo). */
   serialized?: string;

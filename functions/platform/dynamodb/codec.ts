@@ -128,9 +128,6 @@ export function storedCaseOf(caseItem: object): StoredCase {
       aggregate ??= deserializeAggregate(serialized);
       return aggregate;
     },
-    set aggregate(value: CaseAggregate) {
-      aggregate = value;
-    },
   };
 }
 
