@@ -12,6 +12,7 @@
 import { FALLBACK_PERSON_ID } from '../ids.js';
 import type { ChannelName } from '../records.js';
 import type { RoutingGapText } from './messages.js';
+import type { UnroutableReason } from './routing.js';
 
 export const DELIVERY_STATES = [
   'sent',
@@ -187,7 +188,7 @@ export function sendsOf(
     const channel = d.channel;
     if (typeof personId !== 'string' || (channel !== 'email' && channel !== 'sms')) continue;
     const key = keyOf(personId, channel);
-    if (line.kind === 'reminder-sent' || isRefused(line.kind, d)) {
+    if (line.kind === 'reminder-sent' || isRefusedSend(line.kind, d)) {
       if (sends.has(key)) continue;
       const sentId = sendId({
         caseId,
@@ -226,22 +227,21 @@ export function sendsOf(
   return [...sends.values()];
 }
 
-/** A send the provider refused outright (its failure has a channel and is no routing gap). */
-function isRefused(kind: string, d: Record<string, unknown>): boolean {
-  return (
-    kind === 'reminder-failed' &&
-    typeof d.channel === 'string' &&
-    !GAP_REASONS.has(String(d.reason))
-  );
+/**
+ * A send the provider refused outright: a `reminder-failed` line with a channel that is no
+ * routing gap (gaps are the reminder's unrouted reasons, not a refusal).
+ */
+export function isRefusedSend(kind: string, d: Record<string, unknown>): boolean {
+  return kind === 'reminder-failed' && typeof d.channel === 'string' && !GAPS.has(String(d.reason));
 }
 
-const GAP_REASONS = new Set([
+const GAPS = new Set<string>([
   'no-worker-in-role',
   'no-manager',
   'unknown-person',
   'no-edt-on-call',
   'no-contact',
-]);
+] satisfies UnroutableReason[]);
 
 /** A person a step was meant for, not reached: each channel tried and what it came to. */
 export interface Undelivered {

@@ -2,9 +2,9 @@
 import type { Calendar } from '../calendar/index.js';
 import { FALLBACK_PERSON_ID, reminderId } from '../ids.js';
 import { breachRepeat } from './breach-steps.js';
+import { isRefusedSend } from './delivery.js';
 import { planSteps } from './planning.js';
 import { DEFAULT_REMINDER_PLANS } from './plans.js';
-import type { UnroutableReason } from './routing.js';
 import { isUrgent, type PlannedStep, stepRecipients } from './steps.js';
 import type { ReminderDeadline, ReminderPlans, ReminderStep } from './types.js';
 
@@ -102,20 +102,11 @@ export function reminderStatus(
   if (has('reminder-sent', (d) => d.personId !== FALLBACK_PERSON_ID)) return 'sent';
   if (has('reminder-unrouted')) return 'unrouted';
   // A send that failed (not a routing gap: those are `unrouted`, or leave others reached).
-  if (has('reminder-failed', (d) => d.channel !== undefined && !GAPS.has(String(d.reason))))
-    return 'failed';
+  if (has('reminder-failed', (d) => isRefusedSend('reminder-failed', d))) return 'failed';
   if (has('reminder-deferred')) return 'deferred';
   // A step the breach ended that never went (superseded by the breach step) is skipped too.
   return view.state === 'skipped' || view.state === 'past' ? 'skipped' : 'planned';
 }
-
-const GAPS = new Set<string>([
-  'no-worker-in-role',
-  'no-manager',
-  'unknown-person',
-  'no-edt-on-call',
-  'no-contact',
-] satisfies UnroutableReason[]);
 
 /** The breach repeats planned per deadline, read from the case's audit lines. */
 export function repeatsPlanned(lines: readonly ReminderAuditLine[]): RepeatsPlanned {
