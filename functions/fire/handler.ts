@@ -24,7 +24,7 @@ export const TimerPayloadSchema = z.object({
 });
 
 /** A follow-up of a send not delivered (the delivery feature invokes it with this). */
-export const UndeliveredPayloadSchema = z.strictObject({
+const UndeliveredPayloadSchema = z.strictObject({
   kind: z.literal('undelivered'),
   caseId: z.string().check(z.minLength(1), z.maxLength(200)),
   reminderId: z.string().check(z.minLength(1), z.maxLength(300)),

@@ -273,12 +273,6 @@ export function channelLabel(channel: string): string {
   return channel === 'sms' ? 'text message' : channel === 'email' ? 'email' : channel;
 }
 
-/** A clock's status, as a tag reads: "Open", "Met late". */
-export function statusLabel(status: string, metLate = false): string {
-  if (status === 'breached' && metLate) return 'Met late';
-  return sentenceCase(status);
-}
-
 /** Who an alert went to, by tier: "the EDT manager on call", "the duty inbox". */
 export function tierLabel(tier: string | number): string {
   return TIER_LABELS[String(tier)] ?? 'the duty inbox';
@@ -291,12 +285,9 @@ const TIER_LABELS: Readonly<Record<string, string>> = {
   integration: 'the case system',
 };
 
-/** The person id the fallback contact (the duty inbox) is recorded under. */
-const DUTY_INBOX = '@fallback';
-
 /** A person named on a page: their name from the directory, the duty inbox, or their id. */
 export function personLabel(personId: string, names: Readonly<Record<string, string>>): string {
-  if (personId === DUTY_INBOX) return 'the duty inbox';
+  if (personId === FALLBACK_PERSON_ID) return 'the duty inbox';
   return names[personId] ?? personId;
 }
 

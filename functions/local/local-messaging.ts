@@ -33,7 +33,7 @@ import type { Log } from '#kernel/ports.js';
 import { sendId } from '#kernel/reminders/delivery.js';
 import { lazy } from '#platform/lazy.js';
 import { type CallbackSink, startNotifyStandIn, testOutcome } from './notify-standin.js';
-import type { LocalOutbox } from './outbox.js';
+import { type LocalOutbox, recordingChannel } from './outbox.js';
 
 /** The generic templates local mode's Notify has (any UUIDs do: the stand-in holds them). */
 export const LOCAL_NOTIFY_TEMPLATES = {
@@ -98,14 +98,7 @@ export function localMessaging(options: LocalMessagingOptions): LocalMessaging {
       acks: options.acks,
     }),
   );
-  const recorded = (channel: Channel): Channel => ({
-    name: channel.name,
-    async send(message) {
-      const result = await channel.send(message);
-      outbox.record(message, clock.now());
-      return result;
-    },
-  });
+  const recorded = (channel: Channel): Channel => recordingChannel(channel, outbox, clock);
   const pending = new Set<Promise<unknown>>();
   const standIn = lazyStandIn(options, token, handler);
   // Every receipt in flight and whatever it caused (follow-ups send, their receipts follow).

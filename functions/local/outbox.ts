@@ -90,20 +90,6 @@ export class LocalOutbox {
   }
 }
 
-/** The local SMS channel: the outbox is the phone. */
-export class OutboxSmsChannel implements Channel {
-  readonly name = 'sms' as const;
-  constructor(
-    private readonly outbox: LocalOutbox,
-    private readonly clock: { now(): Date },
-  ) {}
-
-  async send(message: OutboundMessage): Promise<{ messageId?: string }> {
-    this.outbox.record(message, this.clock.now());
-    return { messageId: `local-sms-${this.outbox.size}` };
-  }
-}
-
 /** Wraps a real channel (SES against aws-ses-v2-local) so its messages show in the outbox too. */
 export function recordingChannel(
   inner: Channel,

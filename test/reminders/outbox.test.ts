@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LocalOutbox, makeLocalRoutes, OutboxSmsChannel } from '#functions/local/outbox.js';
+import { LocalOutbox, makeLocalRoutes } from '#functions/local/outbox.js';
 import { at } from '#test/support/reminders.js';
 
 function routes() {
@@ -21,17 +21,20 @@ describe('local outbox routes', () => {
   it('lists what was sent in the documented shape', async () => {
     // Prepare
     const r = routes();
-    await new OutboxSmsChannel(r.outbox, r.clock).send({
-      channel: 'sms',
-      to: '+447700900005',
-      text: 'URGENT C-1001: LADO notification due soon.',
-      meta: {
-        caseId: 'C-1001',
-        rule: 'lado-notification',
-        reminderId: 'lado-notification.A-1.p50.x',
-        personId: 'P-0005',
+    r.outbox.record(
+      {
+        channel: 'sms',
+        to: '+447700900005',
+        text: 'URGENT C-1001: LADO notification due soon.',
+        meta: {
+          caseId: 'C-1001',
+          rule: 'lado-notification',
+          reminderId: 'lado-notification.A-1.p50.x',
+          personId: 'P-0005',
+        },
       },
-    });
+      r.clock.now(),
+    );
     // Act
     const response = await r.routes.handle('GET', '/local/outbox', '');
     // Assess

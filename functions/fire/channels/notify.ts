@@ -138,7 +138,7 @@ async function alreadyTaken(
  * (no answer: it may have been taken — see `alreadyTaken`); any other 4xx refused, named by
  * Notify's error (`BadRequestError`, `AuthError`, …), never its message (it may echo the address).
  */
-export function toNotifyError(error: unknown, channel: string): ChannelError {
+function toNotifyError(error: unknown, channel: string): ChannelError {
   if (error instanceof ChannelError) return error;
   const response = (error as { response?: { status?: number; data?: unknown } })?.response;
   const status = response?.status;
@@ -193,7 +193,7 @@ interface RequestOptions {
 }
 
 /** An axios-shaped HTTP client on `fetch`: `{ status, data }`, or an error with `response`. */
-export function fetchClient(timeoutMs: number) {
+function fetchClient(timeoutMs: number) {
   return async (options: RequestOptions) => {
     const response = await fetch(options.url, {
       method: options.method.toUpperCase(),
