@@ -20,7 +20,10 @@ function harness() {
   const counted: string[] = [];
   const followUps: unknown[] = [];
   const store: ReceiptStore = {
-    read: async () => ({ deliveries: {} }),
+    read: async () => {
+      writes.push('read');
+      return { deliveries: {} };
+    },
     settle: async () => {
       writes.push('settle');
       return true;
@@ -146,6 +149,7 @@ describe('Notify’s callbacks: receipts that change nothing', () => {
   });
 
   it('a receipt still on its way ("sending"): 202, nothing read or written', async () => {
+    // (The harness's `writes` lists the store's reads too.)
     const { call, writes, counted } = harness();
     const result = await call(RECEIPTS, receipt({ status: 'sending' }));
     expect(result.statusCode).toBe(202);

@@ -5,9 +5,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readDeliveryEvent } from '#functions/delivery/aws-events.js';
+import { sendId } from '#kernel/reminders/delivery.js';
 
 const NOW = new Date('2026-06-06T03:31:00Z');
-const SEND = 'C-1001|lado-notification.A-1.p50.x|P-0005|email';
+/** The send id the email channel tags its message with, as the channels make it. */
+const SEND = sendId({
+  caseId: 'C-1001',
+  reminderId: 'lado-notification.A-1.p50.x',
+  personId: 'P-0005',
+  channel: 'email',
+});
 
 const ses = (eventType: string, extra: object = {}, mail: object = {}) =>
   JSON.stringify({

@@ -89,7 +89,8 @@ describe('codes in words', () => {
       'alert-acknowledged',
       'alert-escalated',
     ];
-    for (const kind of kinds) expect(auditLabel(kind)).not.toMatch(/-/);
+    // A sentence-case phrase of words: no hyphenated code, and never blank.
+    for (const kind of kinds) expect(auditLabel(kind)).toMatch(/^[A-Z][a-z]*( [a-zA-Z:]+)*$/);
     expect(auditLabel('reminder-rerouted')).toBe('Sent to someone else instead');
     expect(auditLabel('alert-acknowledged')).toBe('Alert acknowledged');
     expect(auditLabel('limit-passed')).toBe('Limit passed');
