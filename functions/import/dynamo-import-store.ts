@@ -10,11 +10,11 @@
  * - after the timers are set: the reminder audit lines and the settled mark, gathered with
  *   other cases' into BatchWriteItems (`WriteCoalescer`).
  */
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Person } from '#kernel/people.js';
 import type { CaseCommit } from '#kernel/ports.js';
 import type { EventRecord } from '#kernel/records.js';
-import { batchWriteAll, untilProcessed } from '#platform/dynamodb/batch.js';
+import { batchGetAll, batchWriteAll } from '#platform/dynamodb/batch.js';
 import { busyAware } from '#platform/dynamodb/busy.js';
 import { type CaseTable, writeCaseCommits } from '#platform/dynamodb/case-commit.js';
 import { storedCaseOf } from '#platform/dynamodb/codec.js';
@@ -30,9 +30,6 @@ type Item = Record<string, unknown>;
 
 /** BatchWriteItems of settled cases' audit lines and marks in flight at once. */
 const WRITES_IN_FLIGHT = 4;
-
-/** DynamoDB's limit on keys in one BatchGetItem. */
-const BATCH_GET_LIMIT = 100;
 
 export class DynamoImportStore implements ImportStore {
   private readonly client: DynamoDBDocumentClient;
@@ -93,7 +90,7 @@ export class DynamoImportStore implements ImportStore {
 
 /**
  * Strongly consistent reads from concurrent callers, gathered for one turn of the event loop
- * and sent as BatchGetItems of up to 100 keys (a caller's keys are never split across calls).
+ * and read together (`batchGetAll`: 100 keys a BatchGetItem), each caller answered its own keys.
  */
 class BatchReader {
   private waiting: {
@@ -117,50 +114,22 @@ class BatchReader {
   private flush(): void {
     const asked = this.waiting;
     this.waiting = [];
-    let batch: typeof asked = [];
-    let size = 0;
-    for (const request of asked) {
-      if (size + request.keys.length > BATCH_GET_LIMIT && batch.length > 0) {
-        void this.send(batch);
-        batch = [];
-        size = 0;
-      }
-      batch.push(request);
-      size += request.keys.length;
-    }
-    if (batch.length > 0) void this.send(batch);
-  }
-
-  private async send(
-    requests: {
-      keys: Key[];
-      done: (items: (Item | undefined)[]) => void;
-      fail: (e: unknown) => void;
-    }[],
-  ): Promise<void> {
-    const id = (k: Key) => `${k.pk}\n${k.sk}`;
-    const unique = new Map<string, Key>();
-    for (const r of requests) for (const k of r.keys) unique.set(id(k), k);
-    const found = new Map<string, Item>();
-    try {
-      await untilProcessed(
-        [...unique.values()],
-        async (Keys) => {
-          const out = await this.client.send(
-            new BatchGetCommand({
-              RequestItems: { [this.tableName]: { Keys, ConsistentRead: true } },
-            }),
-          );
-          for (const item of out.Responses?.[this.tableName] ?? [])
-            found.set(id(item as Key), item);
-          return out.UnprocessedKeys?.[this.tableName]?.Keys as Key[] | undefined;
-        },
-        'import BatchGetItem',
-      );
-    } catch (error) {
-      for (const r of requests) r.fail(error);
-      return;
-    }
-    for (const r of requests) r.done(r.keys.map((k) => found.get(id(k))));
+    batchGetAll(
+      this.client,
+      this.tableName,
+      asked.flatMap((r) => r.keys),
+      'import BatchGetItem',
+    ).then(
+      (items) => {
+        let at = 0;
+        for (const r of asked) {
+          r.done(items.slice(at, at + r.keys.length));
+          at += r.keys.length;
+        }
+      },
+      (error: unknown) => {
+        for (const r of asked) r.fail(error);
+      },
+    );
   }
 }
