@@ -10,7 +10,7 @@ import { capitalised } from '#kernel/glossary.js';
 import { type HttpResult, header, problemKind, toProblem } from '#platform/http.js';
 import { errorResult } from '#platform/respond.js';
 import { webPath } from '#schemas/web.js';
-import { page, type WebDeps } from './page.js';
+import { NAV_TEXT, page, type WebDeps } from './page.js';
 import { SESSION_COOKIE } from './session.js';
 
 /** Who was signed in when it went wrong, as far as the request got. */
@@ -48,13 +48,7 @@ export function fieldProblem(field: string, message: string): string {
 
 /** The links a person can follow from an error page: only pages they may open. */
 function whatTheyCanDo(viewer: Viewer | undefined): { href: string; text: string }[] {
-  const words = {
-    home: 'Deadlines',
-    onCall: 'Who is on call',
-    people: 'People and rota',
-    compliance: 'Compliance report',
-  } as const;
-  const pages = pagesFor(viewer).map((name) => ({ href: webPath(name), text: words[name] }));
+  const pages = pagesFor(viewer).map((name) => ({ href: webPath(name), text: NAV_TEXT[name] }));
   const cases = (viewer?.cases ?? []).slice(0, 10).map((c) => ({
     href: webPath('case', { caseId: c.caseId }),
     text: `Case ${c.caseId}`,

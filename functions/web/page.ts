@@ -82,8 +82,8 @@ export function page(
   );
 }
 
-/** The navigation's pages, in order, with their words. */
-const NAV_TEXT: Record<ReturnType<typeof pagesFor>[number], string> = {
+/** The navigation's pages, in order, with their words (the error page links them alike). */
+export const NAV_TEXT: Record<ReturnType<typeof pagesFor>[number], string> = {
   home: 'Deadlines',
   onCall: 'On call',
   people: 'People and rota',
