@@ -17,8 +17,10 @@
  *    manager on call, tier 2 to the fallback contact, without waiting `ackWithinMinutes`.
  * 6. The fallback contact itself not reached: nobody else is left; logged and counted.
  */
+
 import type { ClockAlerts } from '#kernel/alert-state.js';
 import type { Calendar } from '#kernel/calendar/index.js';
+import { undeliveredGap } from '#kernel/glossary.js';
 import { FALLBACK_PERSON_ID, reminderId as makeReminderId } from '#kernel/ids.js';
 import type { Person } from '#kernel/people.js';
 import type { ReminderAuditEntry, StoredCase, UnroutedReminder } from '#kernel/records.js';
@@ -31,7 +33,6 @@ import {
   type PlannedReminder,
   reminderParts,
   type Undelivered,
-  undeliveredGap,
 } from '#kernel/reminders/index.js';
 import type { ReminderDeadline } from '#kernel/reminders/types.js';
 import type { TimerPayload } from '#kernel/timers.js';

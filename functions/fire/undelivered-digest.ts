@@ -11,6 +11,7 @@
  *    case's audit lines and unrouted record.
  * 3. Do (`carryOut`).
  */
+import { undeliveredGap } from '#kernel/glossary.js';
 import { emailMessageId, FALLBACK_PERSON_ID } from '#kernel/ids.js';
 import type { ReminderAuditEntry, UnroutedReminder } from '#kernel/records.js';
 import {
@@ -19,7 +20,6 @@ import {
   renderDigest,
   routePeople,
   stepReminderId,
-  undeliveredGap,
 } from '#kernel/reminders/index.js';
 import { carryOut, emit, type Firing, type Note } from './carry-out.js';
 import { domainOf } from './compose-message.js';

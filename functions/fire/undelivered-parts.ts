@@ -2,6 +2,7 @@
  * The pieces a follow-up of an undelivered send is made of (pure): whether a person was
  * reached, a message of the step as its firing composed it, the audit lines of its sends.
  */
+import type { undeliveredGap } from '#kernel/glossary.js';
 import type { Person } from '#kernel/people.js';
 import type { ReminderAuditEntry } from '#kernel/records.js';
 import {
@@ -10,7 +11,6 @@ import {
   isUrgent,
   momentOf,
   type PlannedReminder,
-  type undeliveredGap,
 } from '#kernel/reminders/index.js';
 import type { ReminderDeadline, ReminderPlan } from '#kernel/reminders/types.js';
 import type { Firing, PlannedSend, Recorded } from './carry-out.js';

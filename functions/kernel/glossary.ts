@@ -20,6 +20,7 @@ import {
   FAILED_STATES,
   type FailedState,
   notDeliveredBecause,
+  type Undelivered,
 } from './reminders/delivery.js';
 import type { ReminderAt, ReminderPlan, ReminderPlans } from './reminders/types.js';
 
@@ -369,8 +370,8 @@ export function gapWords(gap: Gap, at: Date, name?: string): GapWords {
       return {
         missing: `${capitalised(duty ? 'the duty inbox' : who)}’s ${channelWords(channel)} was not delivered: ${why}`,
         fix: duty
-          ? 'Ask the service’s administrator to check the duty inbox’s address'
-          : `Ask the case system to check ${their(channel === 'sms' ? 'mobile number' : 'email address')}`,
+          ? CHECK_DUTY_INBOX
+          : `Ask the case system to check ${their(contactField(channel))}`,
       };
     }
     case 'outside-calendar':
@@ -384,4 +385,41 @@ export function gapWords(gap: Gap, at: Date, name?: string): GapWords {
         fix: 'Ask the service’s administrator',
       };
   }
+}
+
+/** Whom to ask when the duty inbox itself was not reached. */
+const CHECK_DUTY_INBOX = 'Ask the service’s administrator to check the duty inbox’s address';
+
+/** The directory's field a channel's messages go to. */
+function contactField(channel: ChannelName): string {
+  return channel === 'sms' ? 'mobile number' : 'email address';
+}
+
+/**
+ * What the duty inbox is told was missing, and what would fix it, when a step reached nobody
+ * because its messages were not delivered: every channel tried, in one line (ids and roles
+ * only: the message goes by email).
+ */
+export function undeliveredGap(u: Undelivered): GapWords {
+  const duty = u.personId === FALLBACK_PERSON_ID;
+  const who = duty
+    ? 'the duty inbox'
+    : u.via === 'edt'
+      ? `the EDT manager on call (${u.personId})`
+      : u.personId;
+  const what = u.failures
+    .map((f) => {
+      const because = FAILED_STATES.includes(f.state)
+        ? notDeliveredBecause(f.state as FailedState, f.channel)
+        : 'it was not confirmed';
+      return `${channelWords(f.channel)} not delivered: ${because}`;
+    })
+    .join('; ');
+  const fields = [...new Set(u.failures.map((f) => contactField(f.channel)))];
+  return {
+    missing: `${capitalised(who)} was not reached: ${what}`,
+    fix: duty
+      ? CHECK_DUTY_INBOX
+      : `Ask the case system to check the ${fields.join(' and ')} of ${u.personId}`,
+  };
 }

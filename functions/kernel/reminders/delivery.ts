@@ -9,9 +9,7 @@
  * events are mapped. Every failure (a temporary one too: it is final in Notify) is a person
  * not told.
  */
-import { FALLBACK_PERSON_ID } from '../ids.js';
 import type { ChannelName } from '../records.js';
-import type { RoutingGapText } from './messages.js';
 import type { UnroutableReason } from './routing.js';
 
 export const DELIVERY_STATES = [
@@ -249,35 +247,4 @@ export interface Undelivered {
   /** How they were meant to hear: `edt` for the EDT manager on call. */
   via?: string | undefined;
   failures: { channel: ChannelName; state: FinalState }[];
-}
-
-/**
- * What the duty inbox is told was missing, and what would fix it, when a step reached nobody
- * because its messages were not delivered (ids and roles only).
- */
-export function undeliveredGap(u: Undelivered): RoutingGapText {
-  const who =
-    u.personId === FALLBACK_PERSON_ID
-      ? 'the duty inbox'
-      : u.via === 'edt'
-        ? `the EDT manager on call (${u.personId})`
-        : u.personId;
-  const what = u.failures
-    .map((f) => `${channelWords(f.channel)} ${lowerFirst(deliveryWords(f.state, f.channel))}`)
-    .join('; ');
-  const fields = [
-    ...new Set(u.failures.map((f) => (f.channel === 'sms' ? 'mobile number' : 'email address'))),
-  ];
-  return {
-    missing: `${who.charAt(0).toUpperCase()}${who.slice(1)} was not reached: ${what}`,
-    // As the glossary words an undelivered gap: whom to ask, not which event to send.
-    fix:
-      u.personId === FALLBACK_PERSON_ID
-        ? 'Ask the service’s administrator to check the duty inbox’s address'
-        : `Ask the case system to check the ${fields.join(' and ')} of ${u.personId}`,
-  };
-}
-
-function lowerFirst(text: string): string {
-  return text.charAt(0).toLowerCase() + text.slice(1);
 }
