@@ -20,7 +20,7 @@
 
 import type { ClockAlerts } from '#kernel/alert-state.js';
 import type { Calendar } from '#kernel/calendar/index.js';
-import { undeliveredGap } from '#kernel/glossary.js';
+import { undeliveredGap } from '#kernel/gap-words.js';
 import { FALLBACK_PERSON_ID, reminderId as makeReminderId } from '#kernel/ids.js';
 import type { Person } from '#kernel/people.js';
 import type { ReminderAuditEntry, StoredCase, UnroutedReminder } from '#kernel/records.js';

@@ -11,7 +11,7 @@
  *    case's audit lines and unrouted record.
  * 3. Do (`carryOut`).
  */
-import { undeliveredGap } from '#kernel/glossary.js';
+import { undeliveredGap } from '#kernel/gap-words.js';
 import { emailMessageId, FALLBACK_PERSON_ID } from '#kernel/ids.js';
 import type { ReminderAuditEntry, UnroutedReminder } from '#kernel/records.js';
 import {

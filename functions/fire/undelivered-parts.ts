@@ -2,7 +2,7 @@
  * The pieces a follow-up of an undelivered send is made of (pure): whether a person was
  * reached, a message of the step as its firing composed it, the audit lines of its sends.
  */
-import type { undeliveredGap } from '#kernel/glossary.js';
+import type { undeliveredGap } from '#kernel/gap-words.js';
 import type { Person } from '#kernel/people.js';
 import type { ReminderAuditEntry } from '#kernel/records.js';
 import {

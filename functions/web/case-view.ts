@@ -8,11 +8,11 @@
 import { getCaseReminders } from '#functions/read/read-queries.js';
 import { maySeeClock, namedOn, type Viewer } from '#kernel/access.js';
 import { ForbiddenError, NotFoundError } from '#kernel/errors.js';
+import { gapWords } from '#kernel/gap-words.js';
 import {
   capitalised,
   clockLabel,
   formatLateness,
-  gapWords,
   personLabel,
   plural,
   roleLabel,

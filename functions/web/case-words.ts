@@ -4,13 +4,14 @@
  * told because nobody acknowledged, and who acknowledged. Pure: the case's audit lines, the
  * directory's names and the case's workers in, sentences out — no codes, no ISO instants.
  */
+
+import { gapWords } from '#kernel/gap-words.js';
 import {
   auditLabel,
   capitalised,
   channelLabel,
   clockLabel,
   formatUkLong,
-  gapWords,
   personLabel,
   reasonLabel,
   roleLabel,

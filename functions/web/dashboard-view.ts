@@ -3,7 +3,8 @@
 import { maySeeClock, type Viewer } from '#kernel/access.js';
 import { DAY_MS } from '#kernel/calendar/days.js';
 import { localDay, localToUtc } from '#kernel/calendar/london.js';
-import { gapWords, roleLabel } from '#kernel/glossary.js';
+import { gapWords } from '#kernel/gap-words.js';
+import { roleLabel } from '#kernel/glossary.js';
 import { everyPage } from '#kernel/paging.js';
 import type { UnroutedReminder } from '#kernel/records.js';
 import {

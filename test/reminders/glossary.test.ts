@@ -4,10 +4,10 @@
  * a routing gap names whose manager is missing and whom to ask. Expected words worked by hand.
  */
 import { describe, expect, it } from 'vitest';
+import { gapWords } from '#kernel/gap-words.js';
 import {
   auditLabel,
   clockLabel,
-  gapWords,
   reasonLabel,
   roleLabel,
   sentenceCase,

@@ -12,7 +12,7 @@
  *   once to the authority's fallback contact (its duty inbox), saying what is missing.
  */
 import { type Calendar, isOpen, nextOpening } from '../calendar/index.js';
-import { gapWords } from '../glossary.js';
+import { gapWords } from '../gap-words.js';
 import { FALLBACK_PERSON_ID } from '../ids.js';
 import type { Person } from '../people.js';
 import type { Directory } from '../ports.js';
