@@ -90,7 +90,8 @@ export async function fireUndeliveredDigest(
     digestPeriod(deps.calendar, date),
     deps.authorityName,
   );
-  const why = `This digest did not reach ${payload.personId}: ${gap.missing}. It comes to the service’s duty inbox instead. To fix: ${gap.fix}.`;
+  // "P-0002 was not reached: email not delivered: …. It comes to …. Ask the case system to …."
+  const why = `${gap.missing}. This digest comes to the service’s duty inbox instead. ${gap.fix}.`;
   const fallback = deps.fallback;
   const key = {
     ...ids,

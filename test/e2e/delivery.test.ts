@@ -185,7 +185,10 @@ describe.each(['aws', 'notify'] as const)('with the %s provider', (messaging) =>
       const duty = outbox.filter((m) => m.to === DUTY && m.subject?.startsWith('UNDELIVERED: '));
       expect(duty).toHaveLength(1);
       expect(duty[0]?.subject).toContain('EDT alerts for north');
-      expect(duty[0]?.body).toContain('This digest did not reach P-0002');
+      // Who was not reached and why, then whom to ask, each said once
+      expect(duty[0]?.body).toContain(
+        'P-0002 was not reached: email not delivered: the email address does not exist or refuses our email. This digest comes to the service’s duty inbox instead. Ask the case system to check the email address of P-0002.',
+      );
       expect(duty[0]?.sentAt.startsWith('2026-06-08T08:00')).toBe(true);
       const list = UnroutedList.parse(await s.getJson('/v1/reminders/unrouted'));
       expect(list.reminders.filter((r) => r.step === 'digest').map((r) => r.caseId)).toEqual([
@@ -225,7 +228,7 @@ describe('(d) a digest to a team manager the directory alone knows, bounced', ()
     expect(digest.map((m) => m.delivery)).toEqual(['permanent-failure']);
     const duty = outbox.filter((m) => m.to === DUTY && m.subject?.startsWith('UNDELIVERED: '));
     expect(duty).toHaveLength(1);
-    expect(duty[0]?.body).toContain('This digest did not reach P-0002');
+    expect(duty[0]?.body).toContain('P-0002 was not reached: email not delivered');
     expect(duty[0]?.body).toContain('C-1001');
   });
 });
