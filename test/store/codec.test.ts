@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CaseAggregate } from '#kernel/model.js';
-import { deserializeAggregate, isoInstant, serializeAggregate } from '#platform/dynamodb/codec.js';
+import {
+  deserializeAggregate,
+  iso,
+  isoInstant,
+  serializeAggregate,
+} from '#platform/dynamodb/codec.js';
 import { ev, opened, play } from '#test/domain/helpers.js';
 
 /** Plain data as an aggregate holds it, with instants anywhere Dates can be (invalid ones too). */
@@ -74,5 +79,19 @@ describe('isoInstant', () => {
     expect(isoInstant(Date.UTC(2028, 1, 29, 23, 59, 59, 7))).toBe('2028-02-29T23:59:59.007Z');
     expect(isoInstant(-1)).toBe('1969-12-31T23:59:59.999Z');
     expect(isoInstant(0)).toBe('1970-01-01T00:00:00.000Z');
+  });
+});
+
+describe('iso', () => {
+  it('is toISOString for any instant, written or not before, and throws for an invalid one', () => {
+    fc.assert(
+      fc.property(fc.date({ noInvalidDate: true }), (date) => {
+        expect(iso(date)).toBe(date.toISOString());
+        // Twice: the second is the instant remembered
+        expect(iso(new Date(date.getTime()))).toBe(date.toISOString());
+      }),
+      { numRuns: 2000 },
+    );
+    expect(() => iso(new Date(Number.NaN))).toThrow(RangeError);
   });
 });

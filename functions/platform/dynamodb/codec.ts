@@ -137,7 +137,10 @@ export function deadlinesOf(aggregate: CaseAggregate | undefined): Deadline[] {
 
 export function iso(value: Date | string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  return value instanceof Date ? value.toISOString() : new Date(value).toISOString();
+  const date = value instanceof Date ? value : new Date(value);
+  // The instants a case's write already wrote are looked up (`instantJson`); an invalid one
+  // throws as toISOString does.
+  return instantJson(date) ?? date.toISOString();
 }
 
 export function toDeadlineRecord(d: Deadline): DeadlineRecord {
