@@ -23,7 +23,12 @@ import type { Calendar } from '#kernel/calendar/index.js';
 import { undeliveredGap } from '#kernel/gap-words.js';
 import { FALLBACK_PERSON_ID, reminderId as makeReminderId } from '#kernel/ids.js';
 import type { Person } from '#kernel/people.js';
-import type { ReminderAuditEntry, StoredCase, UnroutedReminder } from '#kernel/records.js';
+import type {
+  ChannelName,
+  ReminderAuditEntry,
+  StoredCase,
+  UnroutedReminder,
+} from '#kernel/records.js';
 import {
   type Delivery,
   ESCALATION_STEPS,
@@ -40,7 +45,7 @@ import type { Firing, Note, PlannedSend, Recorded } from './carry-out.js';
 import type { MessageSettings, SendContext, SendResult, UndeliveredPayload } from './ports.js';
 import {
   addressOf,
-  type ChannelName,
+  dutyInboxUndelivered,
   reachOf,
   recordOnly,
   sentLines,
@@ -104,16 +109,7 @@ export function decideUndelivered(
   });
 
   if (payload.personId === FALLBACK_PERSON_ID)
-    return only('nobody', {}, [
-      {
-        metric: 'DutyInboxUndelivered',
-        log: {
-          level: 'error',
-          message: 'the duty inbox was not reached',
-          fields: { ...ids, metric: 'DutyInboxUndelivered' },
-        },
-      },
-    ]);
+    return only('nobody', {}, [dutyInboxUndelivered(ids)]);
   const moved = movedOn(facts, deadline, context);
   if (moved !== undefined) return only('moved-on', { reason: moved });
   const plan = deadline === undefined ? undefined : settings.plans[deadline.rule];

@@ -25,7 +25,7 @@ import { carryOut, emit, type Firing, type Note } from './carry-out.js';
 import { domainOf } from './compose-message.js';
 import { digestClocks, entryDeadlineId, teamManagerFor } from './digest-decision.js';
 import { emptyTally, type FireOutcome, tally, type UndeliveredPayload } from './ports.js';
-import { reachOf } from './undelivered-parts.js';
+import { dutyInboxUndelivered, reachOf } from './undelivered-parts.js';
 import type { UndeliveredDeps } from './undelivered-ports.js';
 
 export async function fireUndeliveredDigest(
@@ -42,19 +42,7 @@ export async function fireUndeliveredDigest(
   if (reach.reach !== 'not-reached') return { status: 'ignored', reason: 'undelivered-waiting' };
   const ids = { caseId: payload.caseId, reminderId: digestId, personId: payload.personId };
   if (payload.personId === FALLBACK_PERSON_ID || team === '') {
-    emit(
-      [
-        {
-          metric: 'DutyInboxUndelivered',
-          log: {
-            level: 'error',
-            message: 'the duty inbox was not reached',
-            fields: { ...ids, metric: 'DutyInboxUndelivered' },
-          },
-        },
-      ],
-      deps,
-    );
+    emit([dutyInboxUndelivered(ids)], deps);
     return { status: 'ignored', reason: 'undelivered-nobody' };
   }
   const entries = await deps.digests.list(team, date);

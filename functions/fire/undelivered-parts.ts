@@ -4,7 +4,7 @@
  */
 import type { undeliveredGap } from '#kernel/gap-words.js';
 import type { Person } from '#kernel/people.js';
-import type { ReminderAuditEntry } from '#kernel/records.js';
+import type { ChannelName, ReminderAuditEntry } from '#kernel/records.js';
 import {
   type Delivery,
   type FinalState,
@@ -13,12 +13,10 @@ import {
   type PlannedReminder,
 } from '#kernel/reminders/index.js';
 import type { ReminderDeadline, ReminderPlan } from '#kernel/reminders/types.js';
-import type { Firing, PlannedSend, Recorded } from './carry-out.js';
+import type { Firing, Note, PlannedSend, Recorded } from './carry-out.js';
 import { CANCEL_ACTION, composeMessage, stepInput } from './compose-message.js';
 import type { MessageSettings, SendResult } from './ports.js';
 import type { SendState } from './undelivered-ports.js';
-
-export type ChannelName = 'email' | 'sms';
 
 /** Whether a person was reached, from their claims' channels and receipts. */
 export interface Reach {
@@ -109,6 +107,25 @@ export function sentLines(
       },
     ];
   });
+}
+
+/**
+ * The duty inbox's own messages were not delivered: nobody is left to tell, so it is an error
+ * line and the `DutyInboxUndelivered` count the alarm watches.
+ */
+export function dutyInboxUndelivered(ids: {
+  caseId: string;
+  reminderId: string;
+  personId: string;
+}): Note {
+  return {
+    metric: 'DutyInboxUndelivered',
+    log: {
+      level: 'error',
+      message: 'the duty inbox was not reached',
+      fields: { ...ids, metric: 'DutyInboxUndelivered' },
+    },
+  };
 }
 
 /** A follow-up that only records what it found. */
