@@ -123,8 +123,8 @@ export function capitalised(text: string): string {
 }
 
 /** A clock's name: its reminder plan's title, else its rule's id in words. */
-export function clockLabel(rule: string, plans?: ReminderPlans): string {
-  return plans?.[rule]?.title ?? sentenceCase(rule);
+export function clockLabel(rule: string, plans?: ReminderPlans, ruleTitle?: string): string {
+  return plans?.[rule]?.title ?? ruleTitle ?? sentenceCase(rule);
 }
 
 const ROLE_LABELS: Readonly<Record<WorkerRole, string>> = {

@@ -6,6 +6,7 @@
 
 import type { ReadDeps } from '#functions/read/read-queries.js';
 import { isHead, type Viewer } from '#kernel/access.js';
+import { clockLabel } from '#kernel/glossary.js';
 import type { Person } from '#kernel/people.js';
 import type {
   AlertStore,
@@ -54,10 +55,10 @@ export interface ClockRow {
   metAt?: string;
 }
 
-/** A clock's short name, as its messages call it (the reminder plan's title). */
+/** A clock's short name, as its messages call it (the glossary's `clockLabel`). */
 export function titleOf(rule: string, deps: Pick<ManagerDeps, 'read' | 'rules'>): string {
   const plans = deps.read.reminders?.plans ?? DEFAULT_REMINDER_PLANS;
-  return plans[rule]?.title ?? deps.rules.get(rule)?.title ?? rule;
+  return clockLabel(rule, plans, deps.rules.get(rule)?.title);
 }
 
 export function clockRow(d: DeadlineRecord, deps: Pick<ManagerDeps, 'read' | 'rules'>): ClockRow {
