@@ -70,6 +70,20 @@ async function story(
   };
 }
 
+/**
+ * Monday 09:00 BST: the team manager's digest goes to the address that bounces; what the duty
+ * inbox then got (one "UNDELIVERED" message is asserted here).
+ */
+async function mondaysDigestBounced(s: Awaited<ReturnType<typeof story>>) {
+  await s.moveClock('2026-06-08T08:01:00Z');
+  const outbox = await s.outbox();
+  const digest = outbox.filter((m) => m.rule === 'digest' && m.to === BOUNCES);
+  expect(digest.map((m) => m.delivery)).toEqual(['permanent-failure']);
+  const duty = outbox.filter((m) => m.to === DUTY && m.subject?.startsWith('UNDELIVERED: '));
+  expect(duty).toHaveLength(1);
+  return duty;
+}
+
 describe.each(['aws', 'notify'] as const)('with the %s provider', (messaging) => {
   describe('(a) an out-of-hours alert whose phone and email both fail', () => {
     let s: Awaited<ReturnType<typeof story>>;
@@ -178,12 +192,7 @@ describe.each(['aws', 'notify'] as const)('with the %s provider', (messaging) =>
     });
 
     it('(c) Monday’s digest bounces: the duty inbox has it within that move of the clock, listed and explained', async () => {
-      await s.moveClock('2026-06-08T08:01:00Z');
-      const outbox = await s.outbox();
-      const digest = outbox.filter((m) => m.rule === 'digest' && m.to === BOUNCES);
-      expect(digest.map((m) => m.delivery)).toEqual(['permanent-failure']);
-      const duty = outbox.filter((m) => m.to === DUTY && m.subject?.startsWith('UNDELIVERED: '));
-      expect(duty).toHaveLength(1);
+      const duty = await mondaysDigestBounced(s);
       expect(duty[0]?.subject).toContain('EDT alerts for north');
       // Who was not reached and why, then whom to ask, each said once
       expect(duty[0]?.body).toContain(
@@ -222,12 +231,7 @@ describe('(d) a digest to a team manager the directory alone knows, bounced', ()
   });
 
   it('reaches the duty inbox with the clocks it carried, as a case’s own manager’s would', async () => {
-    await s.moveClock('2026-06-08T08:01:00Z');
-    const outbox = await s.outbox();
-    const digest = outbox.filter((m) => m.rule === 'digest' && m.to === BOUNCES);
-    expect(digest.map((m) => m.delivery)).toEqual(['permanent-failure']);
-    const duty = outbox.filter((m) => m.to === DUTY && m.subject?.startsWith('UNDELIVERED: '));
-    expect(duty).toHaveLength(1);
+    const duty = await mondaysDigestBounced(s);
     expect(duty[0]?.body).toContain('P-0002 was not reached: email not delivered');
     expect(duty[0]?.body).toContain('C-1001');
   });
