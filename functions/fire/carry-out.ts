@@ -134,24 +134,28 @@ export async function carryOut<R extends Recorded>(
       : [];
   });
   await deps.store.record({ now: deps.clock.now(), finished, ...recorded });
-  await followUpRefused(finished, deps);
+  const refusedNow = finished.filter((f) => f.outcomes.some((o) => o.state === 'failed'));
+  const refusedBefore = firing.sends.filter((_, i) => wasRefused(claims[i]));
+  await followUpRefused([...refusedNow, ...refusedBefore], deps);
   return { conflict: false, results, recorded };
+}
+
+/** A claim an earlier firing finished with a channel refused. */
+function wasRefused(claim: ClaimResult | undefined): boolean {
+  return claim?.outcome === 'failed' || (claim?.outcome === 'sent' && claim.refused === true);
 }
 
 /**
  * A person whose message the provider refused after every retry was not told: followed up
  * like an undelivered receipt (their other channel, the fallback contact, an alert's
- * escalation), once the firing is recorded.
+ * escalation), once the firing is recorded. A refusal an earlier firing recorded is followed
+ * up again: that firing may have stopped between its record and its follow-up, and the timer's
+ * retry would otherwise find the claim finished and tell nobody. The follow-up claims its own
+ * sends, so doing it twice tells nobody twice.
  */
-async function followUpRefused(
-  finished: { key: ClaimKey; outcomes: ChannelOutcome[] }[],
-  deps: SendDeps,
-): Promise<void> {
+async function followUpRefused(refused: { key: ClaimKey }[], deps: SendDeps): Promise<void> {
   if (deps.undelivered === undefined) return;
-  for (const { key, outcomes } of finished) {
-    if (!outcomes.some((o) => o.state === 'failed')) continue;
-    await deps.undelivered({ kind: 'undelivered', ...key });
-  }
+  for (const { key } of refused) await deps.undelivered({ kind: 'undelivered', ...key });
 }
 
 /**

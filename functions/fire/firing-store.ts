@@ -297,7 +297,12 @@ function takenOver(old: Record<string, unknown> | undefined): {
 function claimFound(item: Record<string, { S?: string } | unknown> | undefined): ClaimResult {
   // The item comes back in DynamoDB's own shape (`{ state: { S: 'sent' } }`).
   const state = (item?.state as { S?: string } | undefined)?.S;
-  if (state === 'sent') return { outcome: 'sent' };
+  if (state === 'sent') {
+    const channels = (item?.channels as { M?: Record<string, { M?: { state?: { S?: string } } }> })
+      ?.M;
+    const refused = Object.values(channels ?? {}).some((c) => c.M?.state?.S === 'failed');
+    return refused ? { outcome: 'sent', refused } : { outcome: 'sent' };
+  }
   if (state === 'failed') return { outcome: 'failed' };
   return { outcome: 'in-flight' };
 }

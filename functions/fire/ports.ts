@@ -249,7 +249,12 @@ export type ClaimResult =
    * held the rest back), not to be sent again.
    */
   | { outcome: 'acquired'; token: string; takeover: boolean; done?: ChannelOutcome[] }
-  | { outcome: 'sent' }
+  /**
+   * Finished: some channel went. `refused`: another was refused, so the person was not told
+   * on it and is followed up (again: a firing that recorded it may have stopped before that).
+   */
+  | { outcome: 'sent'; refused?: boolean }
+  /** Finished: every channel was refused (followed up, as `refused` is). */
   | { outcome: 'failed' }
   /** Another invocation holds an unexpired lease: it will send (or its lease expires). */
   | { outcome: 'in-flight' }

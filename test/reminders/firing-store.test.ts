@@ -121,6 +121,37 @@ describe('a claim with the alert it records', () => {
     expect(await alerts.getAlert(alert.alertId)).toBeUndefined();
   });
 
+  it('a finished claim says when one of its channels was refused (for the follow-up of a retry)', async () => {
+    // Prepare: C-6005's claim finished with its email sent and its text refused; C-6006's
+    // with both refused.
+    const outcomesOf = {
+      'C-6005': [
+        { channel: 'email' as const, state: 'sent' as const },
+        { channel: 'sms' as const, state: 'failed' as const, reason: 'opted out' },
+      ],
+      'C-6006': [
+        { channel: 'email' as const, state: 'failed' as const, reason: 'bounced' },
+        { channel: 'sms' as const, state: 'failed' as const, reason: 'opted out' },
+      ],
+    };
+    for (const [caseId, outcomes] of Object.entries(outcomesOf)) {
+      const key = keyOf(alertOf(caseId));
+      const first = await store.claim({ key }, NOW, 60_000);
+      if (first.outcome !== 'acquired') throw new Error('expected to acquire');
+      await store.record({
+        now: NOW,
+        finished: [{ key, token: first.token, outcomes }],
+        audit: [],
+      });
+    }
+    // Act
+    const partly = await store.claim({ key: keyOf(alertOf('C-6005')) }, NOW, 60_000);
+    const wholly = await store.claim({ key: keyOf(alertOf('C-6006')) }, NOW, 60_000);
+    // Assess
+    expect(partly).toEqual({ outcome: 'sent', refused: true });
+    expect(wholly).toEqual({ outcome: 'failed' });
+  });
+
   it('records a digest of more cases than a transaction holds: every line lands', async () => {
     const entries = Array.from({ length: 130 }, (_, i) => ({
       entries: [

@@ -46,7 +46,10 @@ import { noScheduler, TimerLog } from './scheduler.js';
 
 /** Send claims in memory, with the adapter's conditions (a live lease holds; finished is final). */
 export class MemoryClaims {
-  readonly items = new Map<string, { state: string; token: string; leaseUntil: number }>();
+  readonly items = new Map<
+    string,
+    { state: string; token: string; leaseUntil: number; refused?: boolean }
+  >();
   private n = 0;
   private id(key: ClaimKey) {
     return `${key.caseId}|${key.reminderId}|${key.personId}`;
@@ -54,7 +57,8 @@ export class MemoryClaims {
   /** The conditional write, synchronous (so the firing store's claim and guard are one step). */
   claim(key: ClaimKey, now: Date, leaseMs: number): ClaimResult {
     const item = this.items.get(this.id(key));
-    if (item?.state === 'sent') return { outcome: 'sent' };
+    if (item?.state === 'sent')
+      return item.refused === true ? { outcome: 'sent', refused: true } : { outcome: 'sent' };
     if (item?.state === 'failed') return { outcome: 'failed' };
     if (item !== undefined && item.leaseUntil >= now.getTime()) return { outcome: 'in-flight' };
     const token = `t${++this.n}`;
@@ -63,7 +67,8 @@ export class MemoryClaims {
   }
   finish(key: ClaimKey, token: string, outcomes: readonly ChannelOutcome[]) {
     const state = outcomes.some((o) => o.state === 'sent') ? 'sent' : 'failed';
-    this.items.set(this.id(key), { state, token, leaseUntil: 0 });
+    const refused = outcomes.some((o) => o.state === 'failed');
+    this.items.set(this.id(key), { state, token, leaseUntil: 0, ...(refused ? { refused } : {}) });
   }
 }
 
