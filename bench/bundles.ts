@@ -20,6 +20,7 @@ import {
   PROJECT_ROOT,
   UNREACHED_CREDENTIAL_PROVIDERS,
 } from '#lib/bundling.js';
+import { FUNCTION_NODE_OPTIONS } from '#lib/node-options.js';
 
 /** Inside the repository so the external `@aws-sdk/*` imports resolve from node_modules, as in the runtime. */
 const OUT = join(PROJECT_ROOT, '.bench', 'bundles');
@@ -122,7 +123,7 @@ function packagesScript(packages: string[]): string {
 function runOnce(script: string): number {
   const out = execFileSync(
     process.execPath,
-    ['--enable-source-maps', '--input-type=module', '-e', script],
+    [...FUNCTION_NODE_OPTIONS.split(' '), '--input-type=module', '-e', script],
     { cwd: PROJECT_ROOT, env: { ...process.env, ...FAKE_ENV }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   return Number(out.toString());

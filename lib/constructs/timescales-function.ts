@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { LAMBDA_BUNDLING, PROJECT_ROOT } from '#lib/bundling.js';
+import { FUNCTION_NODE_OPTIONS } from '#lib/node-options.js';
 
 /** CloudWatch namespace of the functions' EMF metrics (`POWERTOOLS_METRICS_NAMESPACE`). */
 export const METRICS_NAMESPACE = 'Timescales';
@@ -138,7 +139,7 @@ export class TimescalesFunction extends Construct {
           ? { POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE }
           : {}),
         LOG_LEVEL: props.logLevel ?? 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
       },
     });
 
