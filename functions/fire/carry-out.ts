@@ -117,7 +117,7 @@ export async function carryOut<R extends Recorded>(
         send.messages.map(
           (m) =>
             done.find((o) => o.channel === m.channel && o.state === 'sent') ??
-            sendWithRetry(m, deps, send.key),
+            sendWithRetry(m, deps, send.key, claim.takeover),
         ),
       ),
     );
@@ -242,6 +242,7 @@ async function sendWithRetry(
   message: OutboundMessage,
   deps: SendDeps,
   key: ClaimKey,
+  takenOver: boolean,
 ): Promise<ChannelOutcome> {
   const channel = deps.channels[message.channel];
   if (channel === undefined)
@@ -265,7 +266,7 @@ async function sendWithRetry(
             channel: message.channel,
             attempt,
           });
-        return channel.send(message);
+        return channel.send(message, { takenOver });
       },
       (error) => error instanceof ChannelError && error.retryable,
       backoff,

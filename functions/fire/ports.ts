@@ -333,8 +333,12 @@ export interface OutboundMessage {
 /** A way to reach people (SES email, SMS, the local outbox). */
 export interface Channel {
   readonly name: ChannelName;
-  /** Resolves once the provider accepted the message; throws `ChannelError` otherwise. */
-  send(message: OutboundMessage): Promise<{ messageId?: string }>;
+  /**
+   * Resolves once the provider accepted the message; throws `ChannelError` otherwise.
+   * `takenOver`: the send's claim was taken over from an invocation that stopped mid-send, so
+   * the message may already have gone (a provider that can look it up does, before sending).
+   */
+  send(message: OutboundMessage, attempt?: { takenOver: boolean }): Promise<{ messageId?: string }>;
 }
 
 /**

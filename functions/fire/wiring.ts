@@ -29,6 +29,7 @@ import { DynamoDirectory } from '#platform/dynamodb/directory.js';
 import { DynamoInvitations, invitationToken } from '#platform/dynamodb/invitations.js';
 import { DynamoReminderAudit } from '#platform/dynamodb/reminder-audit.js';
 import { DynamoDigestStore } from '#platform/dynamodb/timer-store.js';
+import { invocationDeadline } from '#platform/invocation.js';
 import type { ClientSource } from '#platform/lazy.js';
 import { powertoolsLog } from '#platform/logger.js';
 import { makeEventBridgeScheduler } from '#platform/scheduler/index.js';
@@ -212,7 +213,11 @@ export function notifyFireChannels(wiring: NotifyWiring): FireWiring['channels']
   return notifyChannels(wiring.api, {
     emailTemplateId: wiring.emailTemplateId,
     smsTemplateId: wiring.smsTemplateId,
-    limit: new SlidingWindowLimit({ limit: wiring.ratePerMinute, windowMs: 61_000 }),
+    limit: new SlidingWindowLimit({
+      limit: wiring.ratePerMinute,
+      windowMs: 61_000,
+      deadline: invocationDeadline,
+    }),
     invitation:
       served === undefined
         ? undefined

@@ -1,6 +1,6 @@
 /**
- * The one Lambda wrapper every entry uses (middy): each log line carries the invocation's
- * context (request id, cold start), the invocation's counters are flushed as one EMF line when
+ * The one Lambda wrapper every entry uses (middy): the invocation's deadline is noted
+ * (`invocation.ts`), each log line carries the invocation's context (request id, cold start), the invocation's counters are flushed as one EMF line when
  * it ends, returned or thrown, and an HTTP handler's thrown error becomes its answer in
  * `onError` — an RFC 9457 problem by default (`errorResult`), a page for the managers' pages.
  *
@@ -13,6 +13,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { HttpResult } from './http.js';
+import { startInvocation } from './invocation.js';
 import { lazy } from './lazy.js';
 import { logger } from './logger.js';
 import { errorResult } from './respond.js';
@@ -31,7 +32,13 @@ export function lambda<E, R>(
   handler: (event: E, context: Context) => Promise<R>,
   options: LambdaOptions<E, R> = {},
 ): LambdaHandler<E, R> {
-  const wrapped = middy<E, R>(handler).use(injectLambdaContext(logger));
+  const wrapped = middy<E, R>(handler)
+    .use({
+      before: (request) => startInvocation(request.context),
+      after: () => startInvocation(undefined),
+      onError: () => startInvocation(undefined),
+    })
+    .use(injectLambdaContext(logger));
   if (options.metrics !== undefined) wrapped.use(logMetrics(options.metrics));
   const { onError } = options;
   if (onError !== undefined) {

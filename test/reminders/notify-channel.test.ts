@@ -2,7 +2,9 @@
  * Sending through GOV.UK Notify when Notify says no or says nothing: a 429 holds the sends
  * back and tries again (then gives up as rate-limited, not taken, so a later try cannot double
  * it); no answer at all is retryable, and the same send tried again first asks Notify for a
- * notification with its reference — found, it is not sent twice; a 5xx is retryable; any
+ * notification with its reference — found, it is not sent twice, and so does a send under a
+ * claim taken over from a stopped invocation; a send that would wait past the invocation's
+ * deadline is not made (rate-limited, for the timer's retry); a 5xx is retryable; any
  * other refusal is final, named by Notify's error, never echoing the address. Faults are
  * injected through a fake of the client (the real client is in `notify-client.test.ts`).
  */
@@ -31,7 +33,11 @@ const answer = (status: number, error?: string) =>
   });
 
 /** A fake client answering each send from `answers` in turn (an Error is thrown). */
-function fake(answers: (Error | string)[], held: { id: string; reference: string }[] = []) {
+function fake(
+  answers: (Error | string)[],
+  held: { id: string; reference: string }[] = [],
+  deadline?: number,
+) {
   const calls: string[] = [];
   const send = async (_t: string, _to: string, options: { reference: string }) => {
     calls.push(`send ${options.reference === REFERENCE ? 'ref' : options.reference}`);
@@ -58,6 +64,7 @@ function fake(answers: (Error | string)[], held: { id: string; reference: string
     wait: async (ms) => {
       clock += ms;
     },
+    ...(deadline === undefined ? {} : { deadline: () => deadline }),
   });
   const hold = limit.hold.bind(limit);
   limit.hold = (ms: number) => {
@@ -113,6 +120,33 @@ describe('the Notify channel', () => {
     await refusal(t.sms.send(message));
     await expect(t.sms.send(message)).resolves.toEqual({ messageId: 'n-2' });
     expect(t.calls).toEqual(['send ref', 'lookup', 'send ref']);
+  });
+
+  it('a send whose turn would come after the invocation’s deadline is not made: rate-limited, for the timer’s retry', async () => {
+    // 429 once: held back 5 s; the invocation must be done waiting within 4 s.
+    const t = fake([answer(429, 'RateLimitError'), 'n-late'], [], 4_000);
+    const error = await refusal(t.sms.send(message));
+    expect(error).toMatchObject({ rateLimited: true, retryable: false, code: 'NotifyWindowFull' });
+    expect(t.calls).toEqual(['send ref']);
+    // Within the deadline the same hold is waited out and the send made.
+    const patient = fake([answer(429, 'RateLimitError'), 'n-1'], [], 6_000);
+    await expect(patient.sms.send(message)).resolves.toEqual({ messageId: 'n-1' });
+  });
+
+  it('under a claim taken over from an invocation that stopped mid-send, Notify is asked first', async () => {
+    // The stopped invocation's send was taken by Notify, and never recorded.
+    const held = [{ id: 'n-before', reference: REFERENCE }];
+    const taken = fake(['n-again'], held);
+    await expect(taken.sms.send(message, { takenOver: true })).resolves.toEqual({
+      messageId: 'n-before',
+    });
+    expect(taken.calls).toEqual(['lookup']);
+    // Nothing under the reference: sent, once.
+    const fresh = fake(['n-3']);
+    await expect(fresh.sms.send(message, { takenOver: true })).resolves.toEqual({
+      messageId: 'n-3',
+    });
+    expect(fresh.calls).toEqual(['lookup', 'send ref']);
   });
 
   it('a 5xx is retryable; a 400 is final, named by Notify’s error, without the number', async () => {

@@ -9,16 +9,19 @@
  * - Notify's rate limit (3,000 requests a minute per key): every request waits its turn in
  *   this process's share of it (`SlidingWindowLimit`). A 429 holds every send back and is
  *   tried again after the window moves on; still refused, the send is `rateLimited` — not
- *   taken, so the claim is left for the timer's retry (never lost, never doubled).
+ *   taken, so the claim is left for the timer's retry (never lost, never doubled). So is a
+ *   send whose turn would come after the invocation's deadline (`WindowFullError`): waiting
+ *   past the function's timeout would lose the record of what was sent before it.
  * - An outage (5xx, a timeout, no answer) is retryable as any provider's. Before trying again
  *   a send whose first try got no answer, Notify is asked for a notification with its
- *   reference: found, it was taken, and is not sent twice.
+ *   reference: found, it was taken, and is not sent twice. So is a send under a claim taken over
+ *   from an invocation that stopped mid-send (`takenOver`): it may have sent before it stopped.
  */
 import { sendId } from '#kernel/reminders/delivery.js';
 import { type ClientSource, lazyClient } from '#platform/lazy.js';
 import { type Channel, ChannelError, type OutboundMessage } from '../ports.js';
 import { notifyMarkdown } from './notify-markdown.js';
-import type { SlidingWindowLimit } from './rate-limit.js';
+import { type SlidingWindowLimit, WindowFullError } from './rate-limit.js';
 
 /** What we call of `NotifyClient` (its responses are axios-shaped: `{ data }`). */
 export interface NotifyApi {
@@ -57,35 +60,48 @@ export function notifyChannels(
   const api = lazyClient(client);
   // Sends whose last try got no answer: asked about before they are tried again.
   const unanswered = new Set<string>();
+  const sendOnce = async (name: 'email' | 'sms', message: OutboundMessage, takenOver: boolean) => {
+    const reference = sendId({ ...message.meta, channel: name });
+    const notify = await api();
+    if (takenOver || unanswered.has(reference)) {
+      const taken = await alreadyTaken(notify, name, reference, options.limit);
+      if (taken !== undefined) {
+        unanswered.delete(reference);
+        return { messageId: taken };
+      }
+    }
+    const request = await requestOf(name, message, reference, options);
+    for (let attempt = 0; ; attempt++) {
+      await options.limit.take();
+      try {
+        const { data } = await request(notify);
+        unanswered.delete(reference);
+        return { messageId: data.id };
+      } catch (error) {
+        const refused = toNotifyError(error, name);
+        if (refused.rateLimited && attempt < (options.rateLimitRetries ?? 3)) {
+          // The window is full (other processes share the key): wait for it to move on.
+          options.limit.hold(Math.min(60_000, 5_000 * 2 ** attempt));
+          continue;
+        }
+        if (refused.code === 'NotifyUnanswered') unanswered.add(reference);
+        throw refused;
+      }
+    }
+  };
   const make = (name: 'email' | 'sms'): Channel => ({
     name,
-    async send(message) {
-      const reference = sendId({ ...message.meta, channel: name });
-      const notify = await api();
-      if (unanswered.has(reference)) {
-        const taken = await alreadyTaken(notify, name, reference, options.limit);
-        if (taken !== undefined) {
-          unanswered.delete(reference);
-          return { messageId: taken };
-        }
-      }
-      const request = await requestOf(name, message, reference, options);
-      for (let attempt = 0; ; attempt++) {
-        await options.limit.take();
-        try {
-          const { data } = await request(notify);
-          unanswered.delete(reference);
-          return { messageId: data.id };
-        } catch (error) {
-          const refused = toNotifyError(error, name);
-          if (refused.rateLimited && attempt < (options.rateLimitRetries ?? 3)) {
-            // The window is full (other processes share the key): wait for it to move on.
-            options.limit.hold(Math.min(60_000, 5_000 * 2 ** attempt));
-            continue;
-          }
-          if (refused.code === 'NotifyUnanswered') unanswered.add(reference);
-          throw refused;
-        }
+    async send(message, attempt) {
+      try {
+        return await sendOnce(name, message, attempt?.takenOver === true);
+      } catch (error) {
+        if (!(error instanceof WindowFullError)) throw error;
+        // Not sent: left for the timer's retry, as a send still refused by a 429 is.
+        throw new ChannelError(error.message, {
+          retryable: false,
+          code: 'NotifyWindowFull',
+          rateLimited: true,
+        });
       }
     },
   });

@@ -12,6 +12,16 @@ export interface RateLimitOptions {
   windowMs?: number;
   now?: () => number;
   wait?: (ms: number) => Promise<unknown>;
+  /**
+   * When waiting must stop (epoch ms, read at each turn): a send whose turn would come later
+   * is refused (`WindowFullError`) rather than kept waiting. @default never
+   */
+  deadline?: () => number;
+}
+
+/** The window has no room for this send before the deadline: it was not started (nor counted). */
+export class WindowFullError extends Error {
+  override readonly name = 'WindowFullError';
 }
 
 export class SlidingWindowLimit {
@@ -19,6 +29,7 @@ export class SlidingWindowLimit {
   readonly windowMs: number;
   private readonly now: () => number;
   private readonly wait: (ms: number) => Promise<unknown>;
+  private readonly deadline: () => number;
   /** Start times within the window, oldest first, from `head`. */
   private starts: number[] = [];
   private head = 0;
@@ -31,9 +42,13 @@ export class SlidingWindowLimit {
     this.windowMs = options.windowMs ?? 60_000;
     this.now = options.now ?? Date.now;
     this.wait = options.wait ?? sleep;
+    this.deadline = options.deadline ?? (() => Number.POSITIVE_INFINITY);
   }
 
-  /** Resolves when a send may start (its start is counted then). */
+  /**
+   * Resolves when a send may start (its start is counted then); rejects with `WindowFullError`
+   * when that would be after the deadline.
+   */
   take(): Promise<void> {
     const turn = this.queue.then(() => this.next());
     this.queue = turn.catch(() => undefined);
@@ -57,7 +72,11 @@ export class SlidingWindowLimit {
   }
 
   private async next(): Promise<void> {
-    for (let ms = this.delay(); ms > 0; ms = this.delay()) await this.wait(ms);
+    for (let ms = this.delay(); ms > 0; ms = this.delay()) {
+      if (this.now() + ms > this.deadline())
+        throw new WindowFullError(`no room in the rate limit's window for ${ms} ms`);
+      await this.wait(ms);
+    }
     this.starts.push(this.now());
   }
 
