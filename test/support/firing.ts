@@ -227,6 +227,26 @@ export async function sendOnce(
   return result as SendResult;
 }
 
+/** One person's send of C-1001's LADO reminder: the do step's tests' key. */
+export const LADO_SEND: ClaimKey = {
+  caseId: 'C-1001',
+  reminderId: 'd1.p50.abc',
+  personId: 'P-0005',
+};
+
+/** `LADO_SEND`'s message by `channel`. */
+export const ladoMessage = (channel: 'email' | 'sms'): OutboundMessage => ({
+  channel,
+  to: channel === 'email' ? 'lado@example.gov.uk' : '+447700900123',
+  text: 'LADO notification due soon',
+  meta: {
+    caseId: LADO_SEND.caseId,
+    rule: 'lado-notification',
+    reminderId: LADO_SEND.reminderId,
+    personId: LADO_SEND.personId,
+  },
+});
+
 /** The duty inbox: the fallback contact of `fireSetup`'s authority. */
 export const DUTY = fallbackPerson({ email: 'duty.inbox@example.gov.uk', phone: '+447700900099' });
 /** The reminders planner over the default plans. */

@@ -1,34 +1,32 @@
 /**
- * A person whose message the provider refused is followed up (their other channel, the
- * fallback contact) after the firing is recorded. When the firing stops between its record and
- * that follow-up, the timer's retry finds the claim finished: it follows the refusal up again
- * rather than telling nobody, and sends nothing twice. A delivered send's retry follows
- * nothing up.
+ * A firing that stops part-way — its Lambda timed out, or a step after its record failed — and
+ * is retried by its timer:
+ * - a person whose message the provider refused is followed up (their other channel, the
+ *   fallback contact) after the firing is recorded; when the firing stopped between its record
+ *   and that follow-up, the retry finds the claim finished and follows the refusal up again
+ *   rather than telling nobody, and sends nothing twice; a delivered send's retry follows
+ *   nothing up;
+ * - a send whose claim is taken over (the firing stopped before recording what it sent) tells
+ *   each channel so, and a channel that can ask its provider whether the message already went
+ *   (GOV.UK Notify, by reference) does; a first claim does not.
  */
 import { describe, expect, it } from 'vitest';
 import {
   ChannelError,
-  type ClaimKey,
   type OutboundMessage,
   type UndeliveredPayload,
 } from '#functions/fire/ports.js';
-import { MemoryFiringStore, sendToPersonOnce } from '#test/support/firing.js';
+import {
+  LADO_SEND,
+  ladoMessage,
+  MemoryFiringStore,
+  sendToPersonOnce,
+} from '#test/support/firing.js';
 import { MemoryCaseStore } from '#test/support/memory-store.js';
 import { at, noSleep } from '#test/support/reminders.js';
 
-const KEY: ClaimKey = { caseId: 'C-1001', reminderId: 'd1.p50.abc', personId: 'P-0005' };
-
-const message = (channel: 'email' | 'sms'): OutboundMessage => ({
-  channel,
-  to: channel === 'email' ? 'lado@example.gov.uk' : '+447700900123',
-  text: 'LADO notification due soon',
-  meta: {
-    caseId: KEY.caseId,
-    rule: 'lado-notification',
-    reminderId: KEY.reminderId,
-    personId: KEY.personId,
-  },
-});
+const KEY = LADO_SEND;
+const message = ladoMessage;
 
 /**
  * The do step's dependencies: email refused or delivered as asked, texts always refused; the
@@ -102,5 +100,43 @@ describe('a refused send is followed up even when its firing stopped after recor
     await sendToPersonOnce(KEY, [message('email')], deps);
     expect(attempts).toEqual(['email']);
     expect(followUps).toEqual([]);
+  });
+});
+
+describe('a send under a claim taken over', () => {
+  it('is sent telling the channel the claim was taken over; a first claim is not', async () => {
+    let now = Date.parse('2026-05-26T03:00:00Z');
+    const seen: (boolean | undefined)[] = [];
+    const store = new MemoryFiringStore({ cases: new MemoryCaseStore() });
+    // The first invocation stops (its Lambda timed out) after sending, before its record.
+    const record = store.record.bind(store);
+    let stops = true;
+    store.record = async (finished) => {
+      if (!stops) return record(finished);
+      stops = false;
+      throw new Error('the invocation stopped');
+    };
+    const deps = {
+      store,
+      channels: {
+        email: {
+          name: 'email' as const,
+          send: async (_m: OutboundMessage, attempt?: { takenOver: boolean }) => {
+            seen.push(attempt?.takenOver);
+            return { messageId: `m-${seen.length}` };
+          },
+        },
+      },
+      clock: { now: () => new Date(now) },
+      sendBackoff: noSleep,
+      leaseMs: 120_000,
+    };
+    await expect(sendToPersonOnce(KEY, [message('email')], deps)).rejects.toThrow('stopped');
+    // Act: the timer's retry after the lease ran out.
+    now += 121_000;
+    const results = await sendToPersonOnce(KEY, [message('email')], deps);
+    // Assess
+    expect(seen).toEqual([false, true]);
+    expect(results).toEqual([{ status: 'sent', messageId: 'm-2' }]);
   });
 });
