@@ -14,7 +14,12 @@ import { type CalendarFor, caseCalendar } from '#kernel/engine/types.js';
 import { NotFoundError } from '#kernel/errors.js';
 import type { Person } from '#kernel/people.js';
 import type { AlertStore, CaseStore, Directory, DirectoryListing } from '#kernel/ports.js';
-import type { DeadlineRecord, UnroutedReminder } from '#kernel/records.js';
+import type {
+  AuditRecord,
+  DeadlineRecord,
+  StoredCase,
+  UnroutedReminder,
+} from '#kernel/records.js';
 import { sendsOf } from '#kernel/reminders/delivery.js';
 import { DEFAULT_REMINDER_PLANS } from '#kernel/reminders/plans.js';
 import { type Routing, routeReminder } from '#kernel/reminders/routing.js';
@@ -119,7 +124,20 @@ export async function getAudit(caseId: string, deps: ReadDeps): Promise<AuditLis
 export async function getCaseReminders(caseId: string, deps: ReadDeps): Promise<ReminderList> {
   const stored = await deps.store.loadCase(caseId);
   if (stored === undefined) throw notFound(caseId);
-  const aggregate = stored.aggregate;
+  const trail = stored.aggregate.status === 'closed' ? [] : await deps.store.listAudit(caseId);
+  return caseReminders(stored, trail, deps);
+}
+
+/**
+ * `getCaseReminders` from the case and its audit trail already read (the case page reads
+ * both for itself).
+ */
+export async function caseReminders(
+  stored: StoredCase,
+  trail: readonly AuditRecord[],
+  deps: Pick<ReadDeps, 'reminders'>,
+): Promise<ReminderList> {
+  const { caseId, aggregate } = stored;
   // The case's own calendar: the reminders the fire path will send, on its division's holidays.
   const calendar =
     deps.reminders === undefined
@@ -127,7 +145,8 @@ export async function getCaseReminders(caseId: string, deps: ReadDeps): Promise<
       : caseCalendar(deps.reminders, aggregate);
   const plans = deps.reminders?.plans ?? DEFAULT_REMINDER_PLANS;
   const directory = memo(deps.reminders?.directory ?? workersOnly);
-  const audit = aggregate.status === 'closed' ? [] : await deps.store.listAudit(caseId);
+  // A closed case has no reminders to come, whatever its trail says.
+  const audit = aggregate.status === 'closed' ? [] : trail;
   const reminders: ReminderView[] = [];
   for (const view of listPlannedReminders(aggregate, calendar, plans, repeatsPlanned(audit))) {
     const plan = plans[view.rule];

@@ -5,7 +5,7 @@
  * trail (newest first). Every word from the glossary: no step codes, role ids or ISO instants.
  */
 
-import { getCaseReminders } from '#functions/read/read-queries.js';
+import { caseReminders } from '#functions/read/read-queries.js';
 import { maySeeClock, namedOn, type Viewer } from '#kernel/access.js';
 import { ForbiddenError, NotFoundError } from '#kernel/errors.js';
 import { gapWords } from '#kernel/gap-words.js';
@@ -102,12 +102,12 @@ export async function casePage(
     throw new ForbiddenError(
       `case ${caseId} is not one of your teams’ cases, and you are not named on it`,
     );
-  const [deadlines, planned, audit, people] = await Promise.all([
+  const [deadlines, audit, people] = await Promise.all([
     deps.store.listDeadlines(caseId),
-    getCaseReminders(caseId, deps.read),
     deps.store.listAudit(caseId),
     deps.people(),
   ]);
+  const planned = await caseReminders(stored, audit, deps.read);
   const plans = deps.read.reminders?.plans ?? DEFAULT_REMINDER_PLANS;
   const names = Object.fromEntries(people.map((p) => [p.personId, p.name]));
   const ctx: CaseWordsContext = {
@@ -203,7 +203,7 @@ function summaryOf(
   };
 }
 
-type PlannedReminder = Awaited<ReturnType<typeof getCaseReminders>>['reminders'][number];
+type PlannedReminder = Awaited<ReturnType<typeof caseReminders>>['reminders'][number];
 
 const REMINDER_STATES: Record<PlannedReminder['status'], string> = {
   planned: 'Planned',
