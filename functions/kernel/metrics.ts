@@ -3,6 +3,9 @@
  * it means: the one list the `Metrics` port is typed by, the stack's alarms are made from and
  * the runbook names.
  */
+/** The CloudWatch namespace every function's metrics go to (`POWERTOOLS_METRICS_NAMESPACE`). */
+export const METRICS_NAMESPACE = 'Timescales';
+
 export const METRICS = {
   Sent: 'An email or text message was handed to its provider',
   SendFailed: 'An email or text message could not be handed to its provider after retries',

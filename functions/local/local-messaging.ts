@@ -31,6 +31,7 @@ import type { Channel, OutboundMessage } from '#functions/fire/ports.js';
 import { notifyFireChannels } from '#functions/fire/wiring.js';
 import type { Log } from '#kernel/ports.js';
 import { sendId } from '#kernel/reminders/delivery.js';
+import { NOTIFY_RATE_PER_MINUTE } from '#platform/config.js';
 import { lazy } from '#platform/lazy.js';
 import { type CallbackSink, startNotifyStandIn, testOutcome } from './notify-standin.js';
 import { type LocalOutbox, recordingChannel } from './outbox.js';
@@ -118,7 +119,7 @@ export function localMessaging(options: LocalMessagingOptions): LocalMessaging {
         return notifyClient(notify.apiKey, { baseUrl: notify.url });
       },
       ...LOCAL_NOTIFY_TEMPLATES,
-      ratePerMinute: 3_000,
+      ratePerMinute: NOTIFY_RATE_PER_MINUTE,
       invitations: options.invitations,
       clock,
     });

@@ -15,6 +15,7 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { NOTIFY_RATE_PER_MINUTE } from '#platform/config.js';
 
 /** A notification as Notify's API shows it. */
 export interface StandInNotification {
@@ -91,7 +92,7 @@ export function testOutcome(to: string): 'delivered' | 'permanent-failure' | 'te
 export async function startNotifyStandIn(options: NotifyStandInOptions): Promise<NotifyStandIn> {
   const serviceId = options.serviceId ?? LOCAL_SERVICE;
   const now = options.now ?? Date.now;
-  const limit = options.rateLimit ?? 3_000;
+  const limit = options.rateLimit ?? NOTIFY_RATE_PER_MINUTE;
   const stamp = () => (options.clock?.() ?? new Date(now())).toISOString();
   let callbacks = options.callbacks;
   const stored: StandInNotification[] = [];

@@ -11,6 +11,9 @@ import * as z from '#schemas/zod.js';
 
 const optional = z.optional(z.string().check(z.minLength(1)));
 
+/** GOV.UK Notify's rate limit per API key: 3,000 requests in any 60 seconds. */
+export const NOTIFY_RATE_PER_MINUTE = 3_000;
+
 /**
  * One concern's variables: a function making its schema (environment in, what the wiring
  * reads out). A plain function, made only when read, so an unused part costs a bundle nothing.
@@ -172,7 +175,7 @@ export const notifyVars = () =>
       NOTIFY_BASE_URL: optional.check(z.describe("local mode only: the stand-in for Notify's API")),
       NOTIFY_RATE_PER_MINUTE: z._default(
         z.string().check(z.regex(/^[1-9][0-9]{0,4}$/, 'NOTIFY_RATE_PER_MINUTE must be 1–99999')),
-        '3000',
+        String(NOTIFY_RATE_PER_MINUTE),
       ),
       INVITATION_BASE_URL: optional.check(z.describe('the API, serving /v1/invitations/…')),
     }),

@@ -4,6 +4,7 @@
  * else `Timescales`).
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { METRICS_NAMESPACE } from '#kernel/metrics.js';
 import { logger } from './logger.js';
 
 /** What Powertools warns when a flush finds nothing to publish. */
@@ -27,7 +28,7 @@ export function makeMetrics(options: { namespace?: string; serviceName?: string 
     error: forward('error'),
   };
   return new Metrics({
-    namespace: options.namespace ?? process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Timescales',
+    namespace: options.namespace ?? process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
     ...(options.serviceName === undefined ? {} : { serviceName: options.serviceName }),
     logger: quietWhenEmpty,
   });

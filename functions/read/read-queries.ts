@@ -14,12 +14,7 @@ import { type CalendarFor, caseCalendar } from '#kernel/engine/types.js';
 import { NotFoundError } from '#kernel/errors.js';
 import type { Person } from '#kernel/people.js';
 import type { AlertStore, CaseStore, Directory, DirectoryListing } from '#kernel/ports.js';
-import type {
-  AuditRecord,
-  DeadlineRecord,
-  StoredCase,
-  UnroutedReminder,
-} from '#kernel/records.js';
+import type { AuditRecord, DeadlineRecord, StoredCase, UnroutedReminder } from '#kernel/records.js';
 import { sendsOf } from '#kernel/reminders/delivery.js';
 import { DEFAULT_REMINDER_PLANS } from '#kernel/reminders/plans.js';
 import { type Routing, routeReminder } from '#kernel/reminders/routing.js';

@@ -7,9 +7,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRICS, type MetricName } from '#kernel/metrics.js';
+import { METRICS, METRICS_NAMESPACE, type MetricName } from '#kernel/metrics.js';
 import { deadLetterQueue } from './secure-queue.js';
-import { METRICS_NAMESPACE } from './timescales-function.js';
 
 export interface AlarmsProps {
   /** Subscribed to the topic (confirm from the inbox). */

@@ -7,11 +7,9 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '#kernel/metrics.js';
 import { LAMBDA_BUNDLING, PROJECT_ROOT } from '#lib/bundling.js';
 import { FUNCTION_NODE_OPTIONS } from '#lib/node-options.js';
-
-/** CloudWatch namespace of the functions' EMF metrics (`POWERTOOLS_METRICS_NAMESPACE`). */
-export const METRICS_NAMESPACE = 'Timescales';
 
 export interface TimescalesFunctionProps {
   /** Absolute path of the handler module (it exports `handler`). */

@@ -12,6 +12,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { NOTIFY_RATE_PER_MINUTE } from '#platform/config.js';
 import { TABLE_KEYS } from '#platform/dynamodb/table.js';
 import { type EntryName, entryPath } from '../bundling.js';
 import { authorityConfig, type TimescalesConfig } from '../config.js';
@@ -105,9 +106,6 @@ export function environmentParts(shared: SharedPieces) {
       : { NOTIFY_CALLBACK_TOKEN_ARN: notify.callbackToken.secretArn }) as Record<string, string>,
   };
 }
-
-/** GOV.UK Notify's rate limit per API key: 3,000 requests in any 60 seconds. */
-export const NOTIFY_RATE_PER_MINUTE = 3_000;
 
 export type EnvironmentParts = ReturnType<typeof environmentParts>;
 
