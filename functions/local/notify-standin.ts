@@ -5,8 +5,8 @@
  * Notify's documented test behaviour — `07700900002` and `perm-fail@simulator.notify` give
  * `permanent-failure`, `07700900003` and `temp-fail@simulator.notify` `temporary-failure`,
  * anything else `delivered` — reported to the delivery-receipt callback with its bearer token.
- * It holds 3,000 requests a minute per key (a sliding 60 s), answering 429 beyond, as Notify
- * does. A text to the inbound number (`receiveText`) goes to the received-text callback.
+ * It holds Notify's requests a minute per key (a sliding 60 s), answering 429 beyond; a text
+ * to the inbound number (`receiveText`) goes to the received-text callback.
  *
  * Not a full Notify: no letters, no file uploads, templates are the two the authority set up
  * (`((subject))`/`((body))` email, `((body))` SMS), and every notification is delivered or
