@@ -8,9 +8,8 @@
  * It holds Notify's requests a minute per key (a sliding 60 s), answering 429 beyond; a text
  * to the inbound number (`receiveText`) goes to the received-text callback.
  *
- * Not a full Notify: no letters, no file uploads, templates are the two the authority set up
- * (`((subject))`/`((body))` email, `((body))` SMS), and every notification is delivered or
- * failed at once.
+ * Not a full Notify: no letters or uploads, only the authority's two templates (`((subject))`/
+ * `((body))` email, `((body))` SMS), and every notification is delivered or failed at once.
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -46,13 +45,13 @@ export interface NotifyStandInOptions {
   serviceId?: string;
   emailTemplateId: string;
   smsTemplateId: string;
-  /** Requests a minute per key. @default 3,000 */
+  /** Requests a minute per key. @default Notify's, `NOTIFY_RATE_PER_MINUTE` */
   rateLimit?: number;
   /** The callbacks' bearer token and where they go. @default none: no callbacks */
   callbacks?: { token: string; sink: CallbackSink };
   /** The wall clock (JWT `iat`, the rate limit). */
   now?: () => number;
-  /** When notifications are created and completed (local mode's simulated clock). @default the wall clock */
+  /** When notifications are created and completed (local mode's simulated clock). @default now */
   clock?: () => Date;
 }
 
