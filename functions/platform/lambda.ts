@@ -1,8 +1,9 @@
 /**
  * The one Lambda wrapper every entry uses (middy): the invocation's deadline is noted
- * (`invocation.ts`), each log line carries the invocation's context (request id, cold start), the invocation's counters are flushed as one EMF line when
- * it ends, returned or thrown, and an HTTP handler's thrown error becomes its answer in
- * `onError` — an RFC 9457 problem by default (`errorResult`), a page for the managers' pages.
+ * (`invocation.ts`), each log line carries the invocation's context (request id, cold start),
+ * the invocation's counters are flushed as one EMF line when it ends, returned or thrown, and
+ * an HTTP handler's thrown error becomes its answer in `onError` — an RFC 9457 problem by
+ * default (`errorResult`), a page for the managers' pages.
  *
  * Local mode and the tests call the same wrapped handlers (middy defaults a missing context
  * to `{}`), so what a caller gets back is the same everywhere.
