@@ -13,8 +13,9 @@
  * Targets: ≥ 5,000 events per CPU-second in-process; end to end ≥ 200 events/s and ≥ 0.9× the
  * store-only baseline of the same run, p99 < 250 ms, zero errors. The bench runs under the
  * functions' NODE_OPTIONS (`lib/node-options.ts`), as production does. Options (environment):
- * INPROCESS_WARMUP_RUNS (4), E2E_SECONDS (10), E2E_RUNS (3), E2E_WARMUP_SECONDS (45), CONNECTIONS (10),
- * SKIP_E2E=1, SKIP_INPROCESS=1, CPU_PROF=dir (profile the server child with --cpu-prof into dir).
+ * INPROCESS_WARMUP_RUNS (4), E2E_SECONDS (10), E2E_RUNS (3), E2E_WARMUP_SECONDS (45),
+ * CONNECTIONS (10), SKIP_E2E=1, SKIP_INPROCESS=1, CPU_PROF=dir (profile the server child with
+ * --cpu-prof into dir).
  */
 import type { ChildProcess } from 'node:child_process';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
