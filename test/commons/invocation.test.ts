@@ -4,7 +4,7 @@
  * context (local mode, tests), and once the invocation is over, there is none.
  */
 import { describe, expect, it } from 'vitest';
-import { invocationDeadline, RECORD_MARGIN_MS } from '#platform/invocation.js';
+import { invocationDeadline, RECORD_MARGIN_MS, startInvocation } from '#platform/invocation.js';
 import { lambda } from '#platform/lambda.js';
 
 describe('the invocation’s deadline', () => {
@@ -30,6 +30,8 @@ describe('the invocation’s deadline', () => {
     });
     await expect(failing({}, { getRemainingTimeInMillis: () => 30_000 })).rejects.toThrow();
     expect(invocationDeadline()).toBe(Number.POSITIVE_INFINITY);
+    // A deadline left set (as a running invocation's is), then an invocation with no context.
+    startInvocation({ getRemainingTimeInMillis: () => 1_000 });
     let seen = 0;
     await lambda(async () => {
       seen = invocationDeadline();

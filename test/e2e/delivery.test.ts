@@ -233,6 +233,8 @@ describe('(d) a digest to a team manager the directory alone knows, bounced', ()
   it('reaches the duty inbox with the clocks it carried, as a case’s own manager’s would', async () => {
     const duty = await mondaysDigestBounced(s);
     expect(duty[0]?.body).toContain('P-0002 was not reached: email not delivered');
-    expect(duty[0]?.body).toContain('C-1001');
+    // The digest's own line for the clock it carried, forwarded whole
+    expect(duty[0]?.body).toContain('C-1001: LADO notification — ');
+    expect(duty[0]?.body).toContain('EDT alerted: ');
   });
 });

@@ -45,12 +45,13 @@ describe('stepInput', () => {
     });
   });
 
-  it('says nothing of lateness before a breach', () => {
+  it('says nothing of lateness but at a breach, even for a step sent after the limit', () => {
+    // An overdue step at 09:00 on Monday, past the limit: the breach step says how late.
     const input = stepInput(
       deadline,
       'Joint supervision',
-      'due',
-      new Date('2027-03-05T17:00:00Z'),
+      'overdue',
+      new Date('2027-03-08T09:00:00Z'),
       settings,
     );
 
