@@ -135,27 +135,28 @@ export async function carryOut<R extends Recorded>(
   });
   await deps.store.record({ now: deps.clock.now(), finished, ...recorded });
   const refusedNow = finished.filter((f) => f.outcomes.some((o) => o.state === 'failed'));
-  const refusedBefore = firing.sends.filter((_, i) => wasRefused(claims[i]));
-  await followUpRefused([...refusedNow, ...refusedBefore], deps);
+  const owedBefore = firing.sends.filter((_, i) => {
+    const claim = claims[i];
+    return (claim?.outcome === 'sent' || claim?.outcome === 'failed') && claim.followUpOwed;
+  });
+  await followUpRefused([...refusedNow, ...owedBefore], deps);
   return { conflict: false, results, recorded };
-}
-
-/** A claim an earlier firing finished with a channel refused. */
-function wasRefused(claim: ClaimResult | undefined): boolean {
-  return claim?.outcome === 'failed' || (claim?.outcome === 'sent' && claim.refused === true);
 }
 
 /**
  * A person whose message the provider refused after every retry was not told: followed up
  * like an undelivered receipt (their other channel, the fallback contact, an alert's
- * escalation), once the firing is recorded. A refusal an earlier firing recorded is followed
- * up again: that firing may have stopped between its record and its follow-up, and the timer's
- * retry would otherwise find the claim finished and tell nobody. The follow-up claims its own
- * sends, so doing it twice tells nobody twice.
+ * escalation), once the firing is recorded, and the claim marked followed up. A firing that
+ * stops between the record and the mark leaves the follow-up owed, and the timer's retry finds
+ * it so (`followUpOwed`) instead of telling nobody; the follow-up claims its own sends, so one
+ * done twice that way tells nobody twice.
  */
 async function followUpRefused(refused: { key: ClaimKey }[], deps: SendDeps): Promise<void> {
   if (deps.undelivered === undefined) return;
-  for (const { key } of refused) await deps.undelivered({ kind: 'undelivered', ...key });
+  for (const { key } of refused) {
+    await deps.undelivered({ kind: 'undelivered', ...key });
+    await deps.store.followedUp(key);
+  }
 }
 
 /**

@@ -20,9 +20,11 @@
  * of it is conditional, so it is not a transaction: a transaction costs twice the write units
  * on AWS and about twice a put on DynamoDB Local. Every item is a final state under its own
  * key, so writing it again (the SDK's retry of the same request, the unprocessed part asked
- * again) changes nothing.
+ * again) changes nothing. A refused channel's follow-up, once done, marks its claim
+ * (`followedUp`), so a later firing of the timer knows nothing is owed.
  */
 import {
+  type AttributeValue,
   ConditionalCheckFailedException,
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
@@ -31,6 +33,7 @@ import {
   PutCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Alert, ClockAlerts } from '#kernel/alert-state.js';
 import type { StoredCase } from '#kernel/records.js';
@@ -214,6 +217,17 @@ export class DynamoFiringStore implements FiringStore, SendStateStore {
     await batchWriteAll(this.client, this.tableName, puts, 'firing record');
   }
 
+  async followedUp(key: ClaimKey): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.sendClaim(key),
+        UpdateExpression: 'SET followedUp = :yes',
+        ExpressionAttributeValues: { ':yes': true },
+      }),
+    );
+  }
+
   private claimPut(
     key: ClaimKey,
     token: string,
@@ -293,18 +307,17 @@ function takenOver(old: Record<string, unknown> | undefined): {
   return { takeover: true, ...(done.length === 0 ? {} : { done }) };
 }
 
-/** What a claim's failed condition found: finished (a duplicate), or held by a live lease. */
-function claimFound(item: Record<string, { S?: string } | unknown> | undefined): ClaimResult {
+/**
+ * What a claim's failed condition found: finished (a duplicate, owing a follow-up while a
+ * refused channel's is not marked done), or held by a live lease.
+ */
+function claimFound(item: Record<string, AttributeValue> | undefined): ClaimResult {
   // The item comes back in DynamoDB's own shape (`{ state: { S: 'sent' } }`).
-  const state = (item?.state as { S?: string } | undefined)?.S;
-  if (state === 'sent') {
-    const channels = (item?.channels as { M?: Record<string, { M?: { state?: { S?: string } } }> })
-      ?.M;
-    const refused = Object.values(channels ?? {}).some((c) => c.M?.state?.S === 'failed');
-    return refused ? { outcome: 'sent', refused } : { outcome: 'sent' };
-  }
-  if (state === 'failed') return { outcome: 'failed' };
-  return { outcome: 'in-flight' };
+  const state = item?.state?.S;
+  if (state !== 'sent' && state !== 'failed') return { outcome: 'in-flight' };
+  const channels = Object.values(item?.channels?.M ?? {});
+  const owed = item?.followedUp?.BOOL !== true && channels.some((c) => c.M?.state?.S === 'failed');
+  return owed ? { outcome: state, followUpOwed: true } : { outcome: state };
 }
 
 function generationOf(stamp: Record<string, unknown> | undefined): number {

@@ -215,6 +215,11 @@ export interface FiringStore {
    * is conditional, and each item is a final state: written twice, it changes nothing.
    */
   record(record: FiringRecord): Promise<void>;
+  /**
+   * Marks a finished claim's refused channels as followed up, once the follow-up is done: a
+   * later firing of the same timer then finds nothing owed (`ClaimResult.followUpOwed`).
+   */
+  followedUp(key: ClaimKey): Promise<void>;
 }
 
 /**
@@ -250,12 +255,11 @@ export type ClaimResult =
    */
   | { outcome: 'acquired'; token: string; takeover: boolean; done?: ChannelOutcome[] }
   /**
-   * Finished: some channel went. `refused`: another was refused, so the person was not told
-   * on it and is followed up (again: a firing that recorded it may have stopped before that).
+   * Finished: some channel went (`sent`) or none did (`failed`). `followUpOwed`: a channel was
+   * refused and its follow-up is not marked done — the firing that recorded it stopped before
+   * following it up, so this one does.
    */
-  | { outcome: 'sent'; refused?: boolean }
-  /** Finished: every channel was refused (followed up, as `refused` is). */
-  | { outcome: 'failed' }
+  | { outcome: 'sent' | 'failed'; followUpOwed?: true }
   /** Another invocation holds an unexpired lease: it will send (or its lease expires). */
   | { outcome: 'in-flight' }
   /**

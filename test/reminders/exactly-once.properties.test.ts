@@ -72,6 +72,7 @@ async function play(actions: Action[]) {
       read: (...a) => store.read(...a),
       readDigest: (...a) => store.readDigest(...a),
       getAlerts: (...a) => store.getAlerts(...a),
+      followedUp: (...a) => store.followedUp(...a),
       claim: async (...a) => {
         const result = await store.claim(...a);
         if (death === 'after-claim') throw new Died();

@@ -121,7 +121,7 @@ describe('a claim with the alert it records', () => {
     expect(await alerts.getAlert(alert.alertId)).toBeUndefined();
   });
 
-  it('a finished claim says when one of its channels was refused (for the follow-up of a retry)', async () => {
+  it('a finished claim owes a follow-up while a refused channel’s is not marked done', async () => {
     // Prepare: C-6005's claim finished with its email sent and its text refused; C-6006's
     // with both refused.
     const outcomesOf = {
@@ -148,8 +148,13 @@ describe('a claim with the alert it records', () => {
     const partly = await store.claim({ key: keyOf(alertOf('C-6005')) }, NOW, 60_000);
     const wholly = await store.claim({ key: keyOf(alertOf('C-6006')) }, NOW, 60_000);
     // Assess
-    expect(partly).toEqual({ outcome: 'sent', refused: true });
-    expect(wholly).toEqual({ outcome: 'failed' });
+    expect(partly).toEqual({ outcome: 'sent', followUpOwed: true });
+    expect(wholly).toEqual({ outcome: 'failed', followUpOwed: true });
+    // The follow-up done and marked: nothing owed
+    await store.followedUp(keyOf(alertOf('C-6005')));
+    expect(await store.claim({ key: keyOf(alertOf('C-6005')) }, NOW, 60_000)).toEqual({
+      outcome: 'sent',
+    });
   });
 
   it('records a digest of more cases than a transaction holds: every line lands', async () => {

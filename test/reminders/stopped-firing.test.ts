@@ -3,9 +3,9 @@
  * is retried by its timer:
  * - a person whose message the provider refused is followed up (their other channel, the
  *   fallback contact) after the firing is recorded; when the firing stopped between its record
- *   and that follow-up, the retry finds the claim finished and follows the refusal up again
- *   rather than telling nobody, and sends nothing twice; a delivered send's retry follows
- *   nothing up;
+ *   and that follow-up, the retry finds the follow-up owed and does it rather than telling
+ *   nobody, and sends nothing twice; a retry after a follow-up was done, or of a delivered
+ *   send, follows nothing up;
  * - a send whose claim is taken over (the firing stopped before recording what it sent) tells
  *   each channel so, and a channel that can ask its provider whether the message already went
  *   (GOV.UK Notify, by reference) does; a first claim does not.
@@ -87,11 +87,12 @@ describe('a refused send is followed up even when its firing stopped after recor
     expect(followUps).toEqual([followUp]);
   });
 
-  it('a firing that finished is followed up again on a redelivery (its own claims make that harmless)', async () => {
+  it('a redelivery after the follow-up was done follows nothing up again', async () => {
     const { deps, followUps } = setup('refused', 0);
     await sendToPersonOnce(KEY, [message('email')], deps);
     await sendToPersonOnce(KEY, [message('email')], deps);
-    expect(followUps).toEqual([followUp, followUp]);
+    await sendToPersonOnce(KEY, [message('email')], deps);
+    expect(followUps).toEqual([followUp]);
   });
 
   it('a delivered send’s retry follows nothing up', async () => {

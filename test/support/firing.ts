@@ -48,7 +48,7 @@ import { noScheduler, TimerLog } from './scheduler.js';
 export class MemoryClaims {
   readonly items = new Map<
     string,
-    { state: string; token: string; leaseUntil: number; refused?: boolean }
+    { state: string; token: string; leaseUntil: number; owed?: true }
   >();
   private n = 0;
   private id(key: ClaimKey) {
@@ -57,9 +57,10 @@ export class MemoryClaims {
   /** The conditional write, synchronous (so the firing store's claim and guard are one step). */
   claim(key: ClaimKey, now: Date, leaseMs: number): ClaimResult {
     const item = this.items.get(this.id(key));
-    if (item?.state === 'sent')
-      return item.refused === true ? { outcome: 'sent', refused: true } : { outcome: 'sent' };
-    if (item?.state === 'failed') return { outcome: 'failed' };
+    if (item?.state === 'sent' || item?.state === 'failed')
+      return item.owed === true
+        ? { outcome: item.state, followUpOwed: true }
+        : { outcome: item.state };
     if (item !== undefined && item.leaseUntil >= now.getTime()) return { outcome: 'in-flight' };
     const token = `t${++this.n}`;
     this.items.set(this.id(key), { state: 'claimed', token, leaseUntil: now.getTime() + leaseMs });
@@ -67,8 +68,13 @@ export class MemoryClaims {
   }
   finish(key: ClaimKey, token: string, outcomes: readonly ChannelOutcome[]) {
     const state = outcomes.some((o) => o.state === 'sent') ? 'sent' : 'failed';
-    const refused = outcomes.some((o) => o.state === 'failed');
-    this.items.set(this.id(key), { state, token, leaseUntil: 0, ...(refused ? { refused } : {}) });
+    const owed = outcomes.some((o) => o.state === 'failed');
+    this.items.set(this.id(key), { state, token, leaseUntil: 0, ...(owed ? { owed } : {}) });
+  }
+  /** A finished claim's follow-up done: nothing owed any more. */
+  followedUp(key: ClaimKey) {
+    const item = this.items.get(this.id(key));
+    if (item !== undefined) delete item.owed;
   }
 }
 
@@ -162,6 +168,10 @@ export class MemoryFiringStore implements FiringStore {
       await this.audit.append(entries, caseVersion, unrouted[i]);
     for (const extra of unrouted.slice(record.audit.length)) await this.audit.append([], 0, extra);
     if (record.digest !== undefined) await this.audit.digests.add(record.digest);
+  }
+
+  async followedUp(key: ClaimKey): Promise<void> {
+    this.claims.followedUp(key);
   }
 }
 
