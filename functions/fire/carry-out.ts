@@ -117,7 +117,7 @@ export async function carryOut<R extends Recorded>(
         send.messages.map(
           (m) =>
             done.find((o) => o.channel === m.channel && o.state === 'sent') ??
-            sendWithRetry(m, deps, send.key, claim.takeover),
+            sendWithRetry(m, deps, send.key, claim.unrecorded === true),
         ),
       ),
     );

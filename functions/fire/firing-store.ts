@@ -288,13 +288,18 @@ export class DynamoFiringStore implements FiringStore, SendStateStore {
 
 type PutInput = NonNullable<TransactItem['Put']>;
 
-/** What a takeover found of an earlier attempt: the channels it sent before a rate limit. */
+/**
+ * What a takeover found of an earlier attempt: the channels it sent before a rate limit held
+ * the rest back, or no record at all (it stopped mid-send).
+ */
 function takenOver(old: Record<string, unknown> | undefined): {
   takeover?: boolean;
   done?: ChannelOutcome[];
+  unrecorded?: true;
 } {
   if (old === undefined) return {};
-  const channels = (old.channels ?? {}) as Record<string, { state?: string; messageId?: string }>;
+  if (old.channels === undefined) return { takeover: true, unrecorded: true };
+  const channels = old.channels as Record<string, { state?: string; messageId?: string }>;
   const done = Object.entries(channels)
     .filter(([, o]) => o.state === 'sent')
     .map(

@@ -251,9 +251,16 @@ export type ClaimResult =
   /**
    * Ours to send (or, with no key, the guard written): `token` proves it when recording.
    * `done`: what an earlier attempt under this claim already sent (a provider's rate limit
-   * held the rest back), not to be sent again.
+   * held the rest back), not to be sent again. `unrecorded`: taken over from an attempt that
+   * stopped before recording anything, so its messages may have gone.
    */
-  | { outcome: 'acquired'; token: string; takeover: boolean; done?: ChannelOutcome[] }
+  | {
+      outcome: 'acquired';
+      token: string;
+      takeover: boolean;
+      done?: ChannelOutcome[];
+      unrecorded?: true;
+    }
   /**
    * Finished: some channel went (`sent`) or none did (`failed`). `followUpOwed`: a channel was
    * refused and its follow-up is not marked done — the firing that recorded it stopped before
@@ -339,8 +346,9 @@ export interface Channel {
   readonly name: ChannelName;
   /**
    * Resolves once the provider accepted the message; throws `ChannelError` otherwise.
-   * `takenOver`: the send's claim was taken over from an invocation that stopped mid-send, so
-   * the message may already have gone (a provider that can look it up does, before sending).
+   * `takenOver`: the send's claim was taken over from an invocation that stopped before
+   * recording anything, so the message may already have gone (a provider that can look it up
+   * does, before sending).
    */
   send(message: OutboundMessage, attempt?: { takenOver: boolean }): Promise<{ messageId?: string }>;
 }

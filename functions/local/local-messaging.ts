@@ -147,8 +147,8 @@ export function localMessaging(options: LocalMessagingOptions): LocalMessaging {
   const feedback = (channel: Channel): Channel =>
     recorded({
       name: channel.name,
-      async send(message) {
-        const result = await channel.send(message);
+      async send(message, attempt) {
+        const result = await channel.send(message, attempt);
         if (options.receipts !== false) {
           const work = emitEvent(events, message, clock.now(), result.messageId).catch((error) =>
             options.log?.error('local delivery event failed', { error: String(error) }),

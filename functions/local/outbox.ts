@@ -98,8 +98,8 @@ export function recordingChannel(
 ): Channel {
   return {
     name: inner.name,
-    async send(message) {
-      const result = await inner.send(message);
+    async send(message, attempt) {
+      const result = await inner.send(message, attempt);
       outbox.record(message, clock.now());
       return result;
     },

@@ -157,6 +157,42 @@ describe('a claim with the alert it records', () => {
     });
   });
 
+  it('a takeover says whether the earlier attempt recorded what it sent', async () => {
+    // Prepare: C-6007's sender stopped after its claim, recording nothing; C-6008's recorded
+    // its email sent and its text held back by the provider's rate limit.
+    const stopped = keyOf(alertOf('C-6007'));
+    await store.claim({ key: stopped }, NOW, 60_000);
+    const held = keyOf(alertOf('C-6008'));
+    const first = await store.claim({ key: held }, NOW, 60_000);
+    if (first.outcome !== 'acquired') throw new Error('expected to acquire');
+    await store.record({
+      now: NOW,
+      finished: [
+        {
+          key: held,
+          token: first.token,
+          outcomes: [
+            { channel: 'email', state: 'sent', messageId: 'm-1' },
+            { channel: 'sms', state: 'throttled', reason: 'RateLimitError' },
+          ],
+        },
+      ],
+      audit: [],
+    });
+    // Act: both taken over after the first lease
+    const later = new Date(NOW.getTime() + 61_000);
+    const afterStop = await store.claim({ key: stopped }, later, 60_000);
+    const afterHold = await store.claim({ key: held }, later, 60_000);
+    // Assess: only the stopped one may have sent unrecorded messages
+    expect(afterStop).toMatchObject({ outcome: 'acquired', takeover: true, unrecorded: true });
+    expect(afterHold).toMatchObject({
+      outcome: 'acquired',
+      takeover: true,
+      done: [{ channel: 'email', state: 'sent', messageId: 'm-1' }],
+    });
+    expect(afterHold).not.toHaveProperty('unrecorded');
+  });
+
   it('records a digest of more cases than a transaction holds: every line lands', async () => {
     const entries = Array.from({ length: 130 }, (_, i) => ({
       entries: [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LocalOutbox, makeLocalRoutes } from '#functions/local/outbox.js';
+import { LocalOutbox, makeLocalRoutes, recordingChannel } from '#functions/local/outbox.js';
 import { at } from '#test/support/reminders.js';
 
 function routes() {
@@ -84,5 +84,32 @@ describe('local outbox routes', () => {
 
   it('ignores paths that are not local routes', () => {
     expect(routes().routes.handle('GET', '/v1/events', '')).toBeUndefined();
+  });
+});
+
+describe('the outbox’s recording channel', () => {
+  it('hands the channel it wraps what the do step said of the attempt, and records the message', async () => {
+    const seen: unknown[] = [];
+    const outbox = new LocalOutbox();
+    const channel = recordingChannel(
+      {
+        name: 'email',
+        send: async (_message, attempt) => {
+          seen.push(attempt);
+          return { messageId: 'm-1' };
+        },
+      },
+      outbox,
+      { now: () => at('2030-05-25T03:30:00Z') },
+    );
+    const message = {
+      channel: 'email' as const,
+      to: 'edt.one@example.gov.uk',
+      text: 'LADO notification due soon',
+      meta: { caseId: 'C-1001', rule: 'lado-notification', reminderId: 'r1', personId: 'P-0005' },
+    };
+    await channel.send(message, { takenOver: true });
+    expect(seen).toEqual([{ takenOver: true }]);
+    expect(outbox.list().map((m) => m.to)).toEqual(['edt.one@example.gov.uk']);
   });
 });

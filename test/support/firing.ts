@@ -64,7 +64,10 @@ export class MemoryClaims {
     if (item !== undefined && item.leaseUntil >= now.getTime()) return { outcome: 'in-flight' };
     const token = `t${++this.n}`;
     this.items.set(this.id(key), { state: 'claimed', token, leaseUntil: now.getTime() + leaseMs });
-    return { outcome: 'acquired', token, takeover: item !== undefined };
+    // A fake claim left open is always one whose sender stopped before recording.
+    return item === undefined
+      ? { outcome: 'acquired', token, takeover: false }
+      : { outcome: 'acquired', token, takeover: true, unrecorded: true };
   }
   finish(key: ClaimKey, token: string, outcomes: readonly ChannelOutcome[]) {
     const state = outcomes.some((o) => o.state === 'sent') ? 'sent' : 'failed';
