@@ -1,21 +1,23 @@
 /**
- * Runs the calling bench again under the functions' `NODE_OPTIONS` when it was not started
- * with them, and exits with its code: a handler timed in process then runs as it does in
- * production (and so does any server child, which inherits the environment).
+ * Runs the calling bench again as a Lambda function of `memoryMb` runs its handler — the
+ * functions' `NODE_OPTIONS` and the heap Lambda's runtime sizes from the memory
+ * (`lib/node-options.ts`) — when it was not started so, and exits as the run does. Signals
+ * sent to this process go on to the run (and so to its DynamoDB Local and server children).
  */
-import { spawnSync } from 'node:child_process';
-import { FUNCTION_NODE_OPTIONS } from '#lib/node-options.js';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { constants } from 'node:os';
+import { FUNCTION_NODE_OPTIONS, lambdaHeapOptions } from '#lib/node-options.js';
 
-export function runUnderFunctionNodeOptions(): void {
+export async function runAsLambda(memoryMb?: number): Promise<void> {
+  const wanted = `${FUNCTION_NODE_OPTIONS} ${lambdaHeapOptions(memoryMb)}`;
   const current = process.env.NODE_OPTIONS ?? '';
-  if (current.includes(FUNCTION_NODE_OPTIONS)) return;
-  const { status, signal } = spawnSync(
-    process.execPath,
-    [...process.execArgv, ...process.argv.slice(1)],
-    {
-      stdio: 'inherit',
-      env: { ...process.env, NODE_OPTIONS: `${current} ${FUNCTION_NODE_OPTIONS}`.trim() },
-    },
-  );
-  process.exit(status ?? (signal === null ? 1 : 128));
+  if (current.includes(wanted)) return;
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_OPTIONS: `${current} ${wanted}`.trim() },
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+  process.exit(code ?? 128 + (signal === null ? 0 : constants.signals[signal]));
 }

@@ -9,7 +9,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '#kernel/metrics.js';
 import { LAMBDA_BUNDLING, PROJECT_ROOT } from '#lib/bundling.js';
-import { FUNCTION_NODE_OPTIONS } from '#lib/node-options.js';
+import { DEFAULT_MEMORY_MB, FUNCTION_NODE_OPTIONS } from '#lib/node-options.js';
 
 export interface TimescalesFunctionProps {
   /** Absolute path of the handler module (it exports `handler`). */
@@ -115,7 +115,7 @@ export class TimescalesFunction extends Construct {
       description: props.description,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memorySize ?? 512,
+      memorySize: props.memorySize ?? DEFAULT_MEMORY_MB,
       timeout: props.timeout ?? Duration.seconds(10),
       role: this.role,
       tracing: lambda.Tracing.ACTIVE,

@@ -84,7 +84,7 @@ describe('Lambda functions', () => {
       POWERTOOLS_SERVICE_NAME: SERVICE[name],
       POWERTOOLS_METRICS_NAMESPACE: 'Timescales',
       LOG_LEVEL: 'INFO',
-      NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=64',
+      NODE_OPTIONS: '--enable-source-maps',
       SES_FROM: 'timescales@example.gov.uk',
       SCHEDULE_GROUP: stack.timers.group.scheduleGroupName,
       SCHEDULER_ROLE_ARN: { 'Fn::GetAtt': [idOf(stack.timers.role), 'Arn'] },
