@@ -22,6 +22,7 @@ import type { ChildProcess } from 'node:child_process';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import autocannon from 'autocannon';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { DecodedCases } from '#functions/ingest/decoded-cases.js';
 import { makeHandler } from '#functions/ingest/handler.js';
 import { startDynamoDbLocal } from '#functions/local/standins.js';
 import { makeCaseEngine } from '#kernel/engine/bound.js';
@@ -135,6 +136,8 @@ async function inProcess(): Promise<number> {
       engine,
       scheduler: noopScheduler,
       clock: { now: () => new Date() },
+      // As the function's wiring gives it (`ingestDeps`): the cases it committed kept decoded.
+      decoded: new DecodedCases(),
     });
     const results = {
       'signature only': await measure(events, (e) => verifier.verify(rawBody(e), e.headers)),

@@ -125,12 +125,17 @@ export class CaseSession {
       this.audit.push({ entries: reminderLines, caseVersion: expected + 1 });
     this.commits.push({ ...change, afterJson });
     if (commit.event !== undefined) this.records.set(commit.event.eventId, commit.event);
-    this.current = storedCaseOf({
-      caseId: this.caseId,
-      version: expected + 1,
-      aggregate: afterJson,
-      updatedAt: commit.now.toISOString(),
-    });
+    // The aggregate committed is the one the text was made from (the engine copies before it
+    // changes anything), so the stretch's next row need not parse it again.
+    this.current = storedCaseOf(
+      {
+        caseId: this.caseId,
+        version: expected + 1,
+        aggregate: afterJson,
+        updatedAt: commit.now.toISOString(),
+      },
+      commit.after,
+    );
     this.written.wrote = true;
   }
 

@@ -10,7 +10,6 @@ import { type HttpResult, jsonText } from '#platform/http.js';
 import { entry, httpLambda, type LambdaHandler } from '#platform/lambda.js';
 import { logger } from '#platform/logger.js';
 import { makeWebhookVerifier } from '#platform/webhook.js';
-import { DecodedCases } from './decoded-cases.js';
 import { type IngestDeps, ingestEvent } from './ingest-event.js';
 import { awsEventsDeps, type EventsHandlerDeps } from './wiring.js';
 
@@ -18,11 +17,7 @@ export type EventsHandler = LambdaHandler<APIGatewayProxyEventV2, HttpResult>;
 
 export function makeHandler(deps: EventsHandlerDeps): EventsHandler {
   const verifier = makeWebhookVerifier(deps.webhookSecret);
-  const ingest: IngestDeps = {
-    ...deps,
-    log: deps.log ?? logger,
-    decoded: deps.decoded ?? new DecodedCases(),
-  };
+  const ingest: IngestDeps = { ...deps, log: deps.log ?? logger };
   return httpLambda(async (event) => {
     const bytes = rawBody(event);
     verifier.verify(bytes, event.headers);

@@ -129,7 +129,7 @@ export async function getCaseReminders(caseId: string, deps: ReadDeps): Promise<
  */
 export async function caseReminders(
   stored: StoredCase,
-  trail: readonly AuditRecord[],
+  audit: readonly AuditRecord[],
   deps: Pick<ReadDeps, 'reminders'>,
 ): Promise<ReminderList> {
   const { caseId, aggregate } = stored;
@@ -140,8 +140,6 @@ export async function caseReminders(
       : caseCalendar(deps.reminders, aggregate);
   const plans = deps.reminders?.plans ?? DEFAULT_REMINDER_PLANS;
   const directory = memo(deps.reminders?.directory ?? workersOnly);
-  // A closed case has no reminders to come, whatever its trail says.
-  const audit = aggregate.status === 'closed' ? [] : trail;
   const reminders: ReminderView[] = [];
   for (const view of listPlannedReminders(aggregate, calendar, plans, repeatsPlanned(audit))) {
     const plan = plans[view.rule];

@@ -113,12 +113,12 @@ export function deserializeAggregate(text: string): CaseAggregate {
 /**
  * A case item (`caseId`, `version`, `updatedAt` and the aggregate's text) as read. The aggregate
  * is decoded when first asked for, once: a reader that already holds the aggregate of that exact
- * text (the webhook's `DecodedCases`) never pays for the parse.
+ * text (`decoded`: an import's stretch holding what it committed) never pays for the parse.
  */
-export function storedCaseOf(caseItem: object): StoredCase {
+export function storedCaseOf(caseItem: object, decoded?: CaseAggregate): StoredCase {
   const item = caseItem as Record<string, unknown>;
   const serialized = item.aggregate as string;
-  let aggregate: CaseAggregate | undefined;
+  let aggregate = decoded;
   return {
     caseId: item.caseId as string,
     version: item.version as number,
