@@ -16,6 +16,7 @@
 
 import type { ClockAlerts } from '#kernel/alert-state.js';
 import type { Calendar } from '#kernel/calendar/index.js';
+import { clockLabel } from '#kernel/glossary.js';
 import {
   digestReminderId,
   emailMessageId,
@@ -99,7 +100,7 @@ export function digestClocks(
       found = {
         clock: {
           caseId: e.caseId,
-          title: plan?.title ?? e.rule,
+          title: clockLabel(e.rule, settings.plans),
           ...(deadline?.stageName === undefined ? {} : { stageName: deadline.stageName }),
           dueAt: deadline?.dueAt ?? e.dueAt,
           status: statusNow(deadline, now),

@@ -20,6 +20,7 @@
  */
 
 import type { AlertPhase, ClockAlerts } from '#kernel/alert-state.js';
+import { clockLabel } from '#kernel/glossary.js';
 import { FALLBACK_PERSON_ID, reminderId as makeReminderId } from '#kernel/ids.js';
 import type { Person } from '#kernel/people.js';
 import type { ReminderAuditEntry, StoredCase } from '#kernel/records.js';
@@ -272,7 +273,7 @@ export function decideEscalation(
   const plan = settings.plans[deadline.rule];
   const messages = deliveries.map((d) =>
     composeMessage(d, {
-      ...stepInput(deadline, plan?.title ?? deadline.rule, moment, now, settings),
+      ...stepInput(deadline, clockLabel(deadline.rule, settings.plans), moment, now, settings),
       reminderId,
       action: plan?.action ?? '',
       urgent: true,
