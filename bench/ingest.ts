@@ -40,10 +40,10 @@ import {
   makeSigner,
   signedApiEvent,
 } from './support/events.js';
-import { storeBaselines } from './support/ingest-baselines.js';
 import { runAsLambda } from './support/node-options.js';
 import { startServerChild, stopChild } from './support/server.js';
 import { fmt, median, printSummary, runBench, table } from './support/stats.js';
+import { storeBaselines } from './support/store-baselines.js';
 
 // As the webhook function (512 MB) runs its handler: its Node options and heap.
 await runAsLambda();

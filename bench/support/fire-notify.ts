@@ -3,10 +3,8 @@
  * Notify's 3,000 a minute, so the rate limit, not the fire path, sets the pace. The figures:
  * the most requests the stand-in took in any 60 s, and its 429s.
  */
+import { NOTIFY_RATE_PER_MINUTE as NOTIFY_LIMIT } from '#platform/config.js';
 import { fmt } from './stats.js';
-
-/** GOV.UK Notify's rate limit: requests per API key in any 60 s. */
-export const NOTIFY_LIMIT = 3_000;
 
 /** The most of `times` (ascending, ms) within any `windowMs`. */
 export function peakIn(times: number[], windowMs: number): number {

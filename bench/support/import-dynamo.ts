@@ -37,6 +37,7 @@ import { EVENT_TYPES } from '#schemas/events.js';
 import { BENCH_SECRET, makeSigner } from './events.js';
 import { startServerChild, stopChild } from './server.js';
 import { closedLoop } from './stats.js';
+import { storeOnlyEvent } from './store-baselines.js';
 
 export const IN_FLIGHT = 16;
 
@@ -164,44 +165,16 @@ export async function storeRate(
   seconds: number,
 ): Promise<number> {
   const client = makeDocumentClient({ endpoint });
-  const aggregate = 'x'.repeat(4500); // a typical aggregate's JSON size in this mix
-  const condition = { ConditionExpression: 'attribute_not_exists(pk)' };
-  const rate = await closedLoop(IN_FLIGHT, seconds, (n) => {
-    const pk = `BENCHCASE#${tag}#${n}`;
-    return client.send(
+  const rate = await closedLoop(IN_FLIGHT, seconds, (n) =>
+    client.send(
       new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: tableName,
-              Item: { pk: `BENCHEVENT#${tag}#${n}`, sk: 'EVENT', bodyHash: 'h'.repeat(64) },
-              ...condition,
-            },
-          },
-          { Put: { TableName: tableName, Item: { pk, sk: 'CASE', version: 1, aggregate } } },
-          {
-            Put: {
-              TableName: tableName,
-              Item: { pk, sk: 'AUDIT#0000000001', entries: [{ kind: 'started' }] },
-              ...condition,
-            },
-          },
-          ...[1, 2].map((d) => ({
-            Put: {
-              TableName: tableName,
-              Item: {
-                pk,
-                sk: `DEADLINE#d${d}`,
-                gsi1pk: 'DEADLINES#open',
-                gsi1sk: `2030-12-01T17:00:00.000Z#${pk}#d${d}`,
-                explain: ['Counted 10 working days.', 'Due at close of business.'],
-              },
-            },
-          })),
-        ],
+        TransactItems: storeOnlyEvent(tableName, tag, n, {
+          conditionalCase: false,
+          reminderLine: false,
+        }),
       }),
-    );
-  });
+    ),
+  );
   client.destroy();
   return rate;
 }
