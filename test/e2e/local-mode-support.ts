@@ -17,11 +17,9 @@ export async function localStack(start: string) {
     now: () => base.reminders.clock.now(),
     get: base.getJson,
     person: (personId: string, email: string, phone?: string, managerId?: string) =>
-      base.send('person.upserted', '2026-05-01T09:00:00Z', null, {
+      base.person('2026-05-01T09:00:00Z', {
         personId,
-        name: `Professional ${personId}`,
         email,
-        team: 'north',
         ...(phone ? { phone } : {}),
         ...(managerId ? { managerId } : {}),
       }),

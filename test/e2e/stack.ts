@@ -83,6 +83,8 @@ export async function startStack(options: StackOptions) {
     const response = await fetch(`${server.url}${path}`);
     return { status: response.status, body: (await response.json()) as unknown };
   };
+  const send = (type: string, occurredAt: string, caseId: string | null, data: object) =>
+    post('/v1/events', event(type, occurredAt, caseId, data), true);
   return {
     server,
     reminders,
@@ -90,8 +92,20 @@ export async function startStack(options: StackOptions) {
     post,
     event,
     /** An event, signed and posted as a back-office system would. */
-    send: (type: string, occurredAt: string, caseId: string | null, data: object) =>
-      post('/v1/events', event(type, occurredAt, caseId, data), true),
+    send,
+    /** An obviously fake professional of team north into the directory at `occurredAt`. */
+    person: (
+      occurredAt: string,
+      p: { personId: string; email: string; phone?: string; managerId?: string },
+    ) =>
+      send('person.upserted', occurredAt, null, {
+        personId: p.personId,
+        name: `Professional ${p.personId}`,
+        email: p.email,
+        team: 'north',
+        ...(p.phone ? { phone: p.phone } : {}),
+        ...(p.managerId ? { managerId: p.managerId } : {}),
+      }),
     getJson,
     outbox: async () => (await getJson('/local/outbox')).body as OutboxEntry[],
     close: async () => {
@@ -134,17 +148,17 @@ export async function startLadoStory({
     expect(answer.status).toBe(202);
     return answer;
   };
-  for (const [personId, email, phone] of people)
-    await send('person.upserted', '2026-06-01T09:00:00Z', null, {
+  for (const [personId, email, phone] of people) {
+    const managerId =
+      teamManager === 'in the directory' && personId !== 'P-0002' ? 'P-0002' : undefined;
+    const answer = await stack.person('2026-06-01T09:00:00Z', {
       personId,
-      name: `Professional ${personId}`,
       email,
-      team: 'north',
       ...(phone ? { phone } : {}),
-      ...(teamManager === 'in the directory' && personId !== 'P-0002'
-        ? { managerId: 'P-0002' }
-        : {}),
+      ...(managerId ? { managerId } : {}),
     });
+    expect(answer.status).toBe(202);
+  }
   const shift = { from: '2026-06-05T16:00:00Z', to: '2026-06-08T08:00:00Z' };
   for (const { personId, tier } of onCall)
     await send('rota.shift', '2026-06-01T09:00:00Z', null, {

@@ -47,7 +47,7 @@ export function raw(
 }
 
 /** A local server (the real handlers) on a fresh DynamoDB Local table. */
-export async function hostileServer(prefix: string, now = new Date('2026-03-02T12:00:00Z')) {
+async function hostileServer(prefix: string, now = new Date('2026-03-02T12:00:00Z')) {
   const endpoint = inject('dynamoEndpoint');
   const table = await freshTable(endpoint, prefix);
   const scheduler = new RecordingScheduler();
@@ -98,7 +98,7 @@ export function expectProblem(
 
 let sent = 0;
 /** POST /v1/events, signed over the bytes sent, as a sender signs them. */
-export function signedPost(
+function signedPost(
   server: LocalServer,
   body: string | Buffer,
   headers: Record<string, string> = {},
