@@ -44,13 +44,8 @@ import type { Timer } from '#kernel/timers.js';
 import type { Firing, Note, PlannedSend, Recorded } from './carry-out.js';
 import { domainOf } from './compose-message.js';
 import { digestTimer } from './digest-timer.js';
-import {
-  emptyTally,
-  type MessageSettings,
-  type SendResult,
-  type SendTally,
-  tally,
-} from './ports.js';
+import type { MessageSettings, SendResult, SendTally } from './ports.js';
+import { emptyTally, tally } from './tally.js';
 
 interface ClockLine {
   clock: DigestClock;

@@ -41,14 +41,8 @@ import { type KnownAlerts, linkText, lookupAlert, newAlert } from './alert-decis
 import type { Firing, Note, Recorded } from './carry-out.js';
 import { composeMessage, stepInput } from './compose-message.js';
 import { chainMoment, delivery, unacknowledgedBy } from './escalation-parts.js';
-import {
-  type AlertSettings,
-  emptyTally,
-  type MessageSettings,
-  type SendResult,
-  type SendTally,
-  tally,
-} from './ports.js';
+import type { AlertSettings, MessageSettings, SendResult, SendTally } from './ports.js';
+import { emptyTally, tally } from './tally.js';
 
 /** Who the step's tier is now: tier 2 on the rota, else (or for `escf`) the fallback contact. */
 export interface EscalationTarget {

@@ -18,7 +18,8 @@ import type { TimerPayload } from '#kernel/timers.js';
 import { carryOut, emit } from './carry-out.js';
 import { decideDigest, digestClocks, entryDeadlineId, teamManagerFor } from './digest-decision.js';
 import { TEAM_PREFIX } from './digest-timer.js';
-import { type DigestDeps, emptyTally, type FireOutcome } from './ports.js';
+import type { DigestDeps, FireOutcome } from './ports.js';
+import { emptyTally } from './tally.js';
 
 export { digestTimer, scheduleMorningDigest } from './digest-timer.js';
 

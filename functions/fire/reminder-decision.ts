@@ -28,8 +28,9 @@ import type { Timer } from '#kernel/timers.js';
 import { type AlertDecision, decideAlert } from './alert-decision.js';
 import type { Firing, Note, PlannedSend, Recorded } from './carry-out.js';
 import { CANCEL_ACTION, composeMessage, invitationOf, stepInput } from './compose-message.js';
-import { emptyTally, type ReminderDeps, type SendResult, type SendTally, tally } from './ports.js';
+import type { ReminderDeps, SendResult, SendTally } from './ports.js';
 import { byPerson, morningDigest, nextRepeat, type ReminderFacts } from './reminder-parts.js';
+import { emptyTally, tally } from './tally.js';
 
 export type { ReminderFacts } from './reminder-parts.js';
 

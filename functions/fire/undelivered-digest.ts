@@ -24,7 +24,8 @@ import {
 import { carryOut, emit, type Firing, type Note } from './carry-out.js';
 import { domainOf } from './compose-message.js';
 import { digestClocks, entryDeadlineId, teamManagerFor } from './digest-decision.js';
-import { emptyTally, type FireOutcome, tally, type UndeliveredPayload } from './ports.js';
+import type { FireOutcome, UndeliveredPayload } from './ports.js';
+import { emptyTally, tally } from './tally.js';
 import { dutyInboxUndelivered, reachOf } from './undelivered-parts.js';
 import type { UndeliveredDeps } from './undelivered-ports.js';
 
