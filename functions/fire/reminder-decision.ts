@@ -14,15 +14,10 @@
  *   that went its entry in the day team's morning digest — all written in one go.
  */
 
+import { gapWords } from '#kernel/gap-words.js';
 import { FALLBACK_PERSON_ID, heldUntilSuffix, reminderId } from '#kernel/ids.js';
 import type { DigestEntry, ReminderAuditEntry, UnroutedReminder } from '#kernel/records.js';
-import {
-  type Delivery,
-  gapText,
-  isUrgent,
-  momentOf,
-  reminderTimer,
-} from '#kernel/reminders/index.js';
+import { type Delivery, isUrgent, momentOf, reminderTimer } from '#kernel/reminders/index.js';
 import type { ReminderDeadline } from '#kernel/reminders/types.js';
 import type { Timer } from '#kernel/timers.js';
 import { type AlertDecision, decideAlert } from './alert-decision.js';
@@ -128,7 +123,7 @@ export function decideReminder(
   let alerted: number | undefined;
   const moment = momentOf(planned.step.at);
   const urgent = isUrgent(planned.step, plan, deadline);
-  const gaps = routing.unroutable.map((u) => gapText(u, now));
+  const gaps = routing.unroutable.map((u) => gapWords(u, now));
   for (const personal of people) {
     const personId = (personal[0] as Delivery).personId;
     // The EDT manager on call is asked to acknowledge (or told who already did).
@@ -312,7 +307,7 @@ function unroutedRecord(
       ...(u.personId === undefined ? {} : { personId: u.personId }),
       ...(u.channel === undefined ? {} : { channel: u.channel }),
     })),
-    fix: [...new Set(routing.unroutable.map((u) => gapText(u, now).fix))],
+    fix: [...new Set(routing.unroutable.map((u) => gapWords(u, now).fix))],
     fallback,
   };
 }

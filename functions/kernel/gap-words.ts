@@ -14,6 +14,7 @@ import {
   notDeliveredBecause,
   type Undelivered,
 } from './reminders/delivery.js';
+import type { RoutingGapText } from './reminders/messages.js';
 
 /** A routing gap as the data keeps it: why, and whose role or which person. */
 export interface Gap {
@@ -25,18 +26,12 @@ export interface Gap {
   delivery?: string | undefined;
 }
 
-/** What was missing and what would fix it, for a manager or the duty inbox. */
-export interface GapWords {
-  missing: string;
-  fix: string;
-}
-
 /**
  * A routing gap in a manager's words: what is missing and whom to ask. `name` is the person's
  * name where the reader may see it (a page); messages carry ids only, never names. `at`: when
  * the reminder was due to go (nobody on the rota then).
  */
-export function gapWords(gap: Gap, at: Date, name?: string): GapWords {
+export function gapWords(gap: Gap, at: Date, name?: string): RoutingGapText {
   const role = gap.role === undefined ? undefined : roleLabel(gap.role);
   const who =
     name ??
@@ -123,7 +118,7 @@ function contactField(channel: ChannelName): string {
  * because its messages were not delivered: every channel tried, in one line (ids and roles
  * only: the message goes by email).
  */
-export function undeliveredGap(u: Undelivered): GapWords {
+export function undeliveredGap(u: Undelivered): RoutingGapText {
   const duty = u.personId === FALLBACK_PERSON_ID;
   const who = duty
     ? 'the duty inbox'

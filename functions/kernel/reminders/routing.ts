@@ -12,12 +12,10 @@
  *   once to the authority's fallback contact (its duty inbox), saying what is missing.
  */
 import { type Calendar, isOpen, nextOpening } from '../calendar/index.js';
-import { gapWords } from '../gap-words.js';
 import { FALLBACK_PERSON_ID } from '../ids.js';
 import type { Person } from '../people.js';
 import type { Directory } from '../ports.js';
 import type { ChannelName } from '../records.js';
-import type { RoutingGapText } from './messages.js';
 import { isUrgent, stepRecipients } from './steps.js';
 import type {
   CaseWorker,
@@ -291,12 +289,4 @@ function delivery(
 ): Delivery {
   const to = channel === 'sms' ? (person.phone ?? '') : person.email;
   return { personId: person.personId, channel, to, via, forPersonId };
-}
-
-/**
- * What a routing gap means and whom to ask to fix it, in a manager's words (ids and roles,
- * never names or contact details): for the fallback contact's message and the unrouted list.
- */
-export function gapText(u: Unroutable, at: Date): RoutingGapText {
-  return gapWords(u, at);
 }
