@@ -136,8 +136,13 @@ export function domainOf(address: string): string {
 }
 
 /** What a withdrawn invitation's message asks of its reader. */
-export const CANCEL_ACTION =
+const CANCEL_ACTION =
   'The supervision was recorded or its clock stopped: the calendar invitation is withdrawn.';
+
+/** What a step's message asks of its reader: the plan's action, or a withdrawal's own words. */
+export function actionOf(plan: { action: string }, moment: ComposeInput['moment']): string {
+  return moment === 'cancelled' ? CANCEL_ACTION : plan.action;
+}
 
 /**
  * A supervision's invitation for a step: one UID per occurrence (the deadline), its version

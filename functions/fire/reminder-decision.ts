@@ -22,7 +22,7 @@ import type { ReminderDeadline } from '#kernel/reminders/types.js';
 import type { Timer } from '#kernel/timers.js';
 import { type AlertDecision, decideAlert } from './alert-decision.js';
 import type { Firing, Note, PlannedSend, Recorded } from './carry-out.js';
-import { CANCEL_ACTION, composeMessage, invitationOf, stepInput } from './compose-message.js';
+import { actionOf, composeMessage, invitationOf, stepInput } from './compose-message.js';
 import type { ReminderDeps, SendResult, SendTally } from './ports.js';
 import { byPerson, morningDigest, nextRepeat, type ReminderFacts } from './reminder-parts.js';
 import { emptyTally, tally } from './tally.js';
@@ -154,7 +154,7 @@ export function decideReminder(
       composeMessage(delivery, {
         ...stepInput(deadline, plan.title, moment, now, settings),
         reminderId: id,
-        action: moment === 'cancelled' ? CANCEL_ACTION : plan.action,
+        action: actionOf(plan, moment),
         urgent,
         invite: invitationOf(deadline, plan, planned.step, now),
         gaps,

@@ -14,7 +14,7 @@ import {
 } from '#kernel/reminders/index.js';
 import type { ReminderDeadline, ReminderPlan } from '#kernel/reminders/types.js';
 import type { Firing, Note, PlannedSend, Recorded } from './carry-out.js';
-import { CANCEL_ACTION, composeMessage, stepInput } from './compose-message.js';
+import { actionOf, composeMessage, stepInput } from './compose-message.js';
 import type { MessageSettings, SendResult } from './ports.js';
 import type { SendState } from './undelivered-ports.js';
 
@@ -73,7 +73,7 @@ export function stepMessage(
   return composeMessage(delivery, {
     ...stepInput(deadline, plan.title, moment, now, settings),
     reminderId: input.claimId,
-    action: moment === 'cancelled' ? CANCEL_ACTION : plan.action,
+    action: actionOf(plan, moment),
     urgent: planned === undefined ? true : isUrgent(planned.step, plan, deadline),
     gaps: input.gaps,
   });
