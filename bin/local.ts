@@ -8,9 +8,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { makeLocalReminders } from '#functions/local/scheduler-driver.js';
 import { startLocalServer } from '#functions/local/server.js';
 import { probePort, startDynamoDbLocal, startSesLocal } from '#functions/local/standins.js';
-import { makeDocumentClient } from '#platform/clients.js';
+import { plural } from '#kernel/glossary.js';
+import { dynamoClientConfig, makeDocumentClient } from '#platform/clients.js';
 import { parseConfig } from '#platform/config.js';
 import { createTable } from '#platform/dynamodb/create-table.js';
+import { DynamoTimerStore } from '#platform/dynamodb/timer-store.js';
 import { engineWithStoredFeed } from '#platform/engine.js';
 import {
   DEFAULT_DATA_DIR,
@@ -116,7 +118,8 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stopAll().then(() => process.exit(0)));
   process.once('SIGTERM', () => void stopAll().then(() => process.exit(0)));
 
-  const dynamo = await startDynamoDbLocal({ port: dynamoPort, dataDir });
+  // One database for the service's table, one for the scheduler stand-in's timers.
+  const dynamo = await startDynamoDbLocal({ port: dynamoPort, dataDir, sharedDb: false });
   running.push(() => dynamo.stop());
   const parsed = parseConfig({
     ...process.env,
@@ -141,19 +144,32 @@ async function main(): Promise<void> {
   };
   const alertTokenKey = cfg.alertTokenKey as string;
   const created = await createTable(
-    new DynamoDBClient({ endpoint: dynamo.endpoint }),
+    new DynamoDBClient(dynamoClientConfig(dynamo.endpoint)),
     cfg.tableName,
   );
+  await createTable(
+    new DynamoDBClient(dynamoClientConfig(dynamo.endpoint, 'scheduler')),
+    cfg.tableName,
+  );
+  const client = makeDocumentClient({ endpoint: dynamo.endpoint });
+  const timers = new DynamoTimerStore(
+    makeDocumentClient({ endpoint: dynamo.endpoint, database: 'scheduler' }),
+    cfg.tableName,
+  );
+  // A data directory from before the scheduler had a database of its own keeps its timers.
+  const adopted = await new DynamoTimerStore(client, cfg.tableName).moveTo(timers);
   const ses = await startSesLocal({ port: sesPort });
   running.push(() => ses.stop());
-  // Timers live in the table and fire through the same handler as on AWS; SMS go to an
-  // in-memory outbox, email to aws-ses-v2-local. The simulated clock starts at the wall clock.
+  // Timers live in the scheduler's database and fire through the same handler as on AWS; SMS
+  // go to an in-memory outbox, email to aws-ses-v2-local. The simulated clock starts at the
+  // wall clock.
   const messaging = process.env.MESSAGING ?? 'aws';
   if (messaging !== 'aws' && messaging !== 'notify')
     throw new StartError(`MESSAGING must be aws or notify (got "${messaging}")`);
   const reminders = makeLocalReminders({
-    client: makeDocumentClient({ endpoint: dynamo.endpoint }),
+    client,
     tableName: cfg.tableName,
+    timers,
     authority: cfg.authority,
     sesEndpoint: ses.endpoint,
     alertTokenKey,
@@ -168,11 +184,7 @@ async function main(): Promise<void> {
     dynamoEndpoint: dynamo.endpoint,
     tableName: cfg.tableName,
     webhookSecret: cfg.webhookSecret as string,
-    engine: await engineWithStoredFeed(
-      makeDocumentClient({ endpoint: dynamo.endpoint }),
-      cfg.tableName,
-      cfg.authority,
-    ),
+    engine: await engineWithStoredFeed(client, cfg.tableName, cfg.authority),
     scheduler: reminders.driver,
     clock: reminders.clock,
     localRoutes: reminders.routes,
@@ -188,6 +200,10 @@ async function main(): Promise<void> {
   console.log(
     `  DynamoDB Local ${dynamo.endpoint}, table ${cfg.tableName} (${created ? 'created' : 'kept'}), data in ${dataDir} (DATA_DIR)`,
   );
+  if (adopted > 0)
+    console.log(
+      `  ${plural(adopted, 'timer')} moved from the table to the scheduler stand-in's database`,
+    );
   console.log(
     messaging === 'notify'
       ? `  messaging: a stand-in for GOV.UK Notify (its test addresses and numbers fail as Notify's do); receipts come back to ${baseUrl}/v1/notify/delivery-receipts`

