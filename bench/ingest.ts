@@ -13,7 +13,8 @@
  * Targets: ≥ 5,000 events per CPU-second in-process; end to end ≥ 200 events/s and ≥ 0.9× the
  * store-only baseline of the same run, p99 < 250 ms, zero errors. The bench runs as the webhook
  * function runs its handler: its `NODE_OPTIONS` and the heap Lambda gives its memory
- * (`lib/node-options.ts`). Options (environment):
+ * (`lib/node-options.ts`), and in (a) the code bundled as the function's is
+ * (`bench/support/ingest-harness.ts`). Options (environment):
  * INPROCESS_WARMUP_RUNS (4), E2E_SECONDS (10), E2E_RUNS (3), E2E_WARMUP_SECONDS (45),
  * CONNECTIONS (10), SKIP_E2E=1, SKIP_INPROCESS=1, CPU_PROF=dir (profile the server child with
  * --cpu-prof into dir).
@@ -22,17 +23,9 @@ import type { ChildProcess } from 'node:child_process';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import autocannon from 'autocannon';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { DecodedCases } from '#functions/ingest/decoded-cases.js';
-import { makeHandler } from '#functions/ingest/handler.js';
 import { startDynamoDbLocal } from '#functions/local/standins.js';
-import { makeCaseEngine } from '#kernel/engine/bound.js';
 import type { Scheduler } from '#kernel/ports.js';
-import { parseJson, rawBody } from '#platform/body.js';
 import { createTable } from '#platform/dynamodb/create-table.js';
-import { logger } from '#platform/logger.js';
-import { makeWebhookVerifier } from '#platform/webhook.js';
-import { EventEnvelope } from '#schemas/events.js';
-import { memoryStores } from '#test/support/memory-store.js';
 import {
   BENCH_SECRET,
   eventMix,
@@ -40,6 +33,7 @@ import {
   makeSigner,
   signedApiEvent,
 } from './support/events.js';
+import { bundledHarness } from './support/ingest-harness-bundle.js';
 import { runAsLambda } from './support/node-options.js';
 import { startServerChild, stopChild } from './support/server.js';
 import { fmt, median, printSummary, runBench, table } from './support/stats.js';
@@ -111,7 +105,19 @@ async function measure(
 }
 
 async function inProcess(): Promise<number> {
-  logger.setLogLevel('WARN');
+  // The handler as the function's bundle holds it (its own logger among it).
+  const {
+    DecodedCases,
+    EventEnvelope,
+    logger: bundledLogger,
+    makeCaseEngine,
+    makeHandler,
+    makeWebhookVerifier,
+    memoryStores,
+    parseJson,
+    rawBody,
+  } = await bundledHarness();
+  bundledLogger.setLogLevel('WARN');
   const engine = makeCaseEngine(AUTHORITY);
   const verifier = makeWebhookVerifier(BENCH_SECRET);
   const sign = makeSigner();
