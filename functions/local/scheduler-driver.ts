@@ -1,10 +1,11 @@
 /**
- * Local mode's `Scheduler`: timers live in the table (gsi2, by fire time); a poller fires
+ * Local mode's `Scheduler`: timers live in a timer store (gsi2, by fire time; `npm start` keeps
+ * it in its DynamoDB Local's `scheduler` database, apart from the service's); a poller fires
  * those due (every second at most) through the same timer handler as AWS, in fire-time order,
  * and deletes each after it succeeds (in batches). Timers due at the same instant fire concurrently (at
  * most `concurrency` in flight; one case's timers one after another, in name order), and
  * every timer of an earlier instant finishes before any later one starts. Concurrency needs
- * no extra care for exactly-once: each send is claimed with a conditional write. Timers survive a restart in the table, so whatever came
+ * no extra care for exactly-once: each send is claimed with a conditional write. Timers survive a restart in the store, so whatever came
  * due while the process was down fires at the next poll. A simulated clock lets
  * `POST /local/clock` move time forward, firing in order everything that falls due.
  */
