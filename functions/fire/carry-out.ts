@@ -218,7 +218,12 @@ function resultsOf(
     const fields = { ...ids, channel: outcome.channel };
     if (outcome.state === 'throttled') {
       // Not taken: the claim stays open and the timer is tried again (never a double).
-      log.warn('send held back by the provider’s rate limit', fields);
+      log.warn(
+        outcome.reason === 'deadline'
+          ? 'send held back: no time left in this invocation to try it again'
+          : 'send held back by the provider’s rate limit',
+        { ...fields, reason: outcome.reason },
+      );
       return { status: 'in-flight' };
     }
     if (outcome.state === 'failed') {
@@ -238,7 +243,13 @@ function resultsOf(
   });
 }
 
-/** Sends through the message's channel, retrying throttling and 5xx; never throws. */
+/** A retry whose wait would end past the invocation's deadline: not made. */
+class PastDeadline extends Error {}
+
+/**
+ * Sends through the message's channel, retrying throttling and 5xx while the invocation has
+ * time for another attempt and its record; never throws.
+ */
 async function sendWithRetry(
   message: OutboundMessage,
   deps: SendDeps,
@@ -256,6 +267,14 @@ async function sendWithRetry(
     random: Math.random,
     ...deps.sendBackoff,
   };
+  const { deadline } = deps;
+  if (deadline !== undefined) {
+    const wait = backoff.sleep;
+    backoff.sleep = async (ms) => {
+      if (Date.now() + ms > deadline()) throw new PastDeadline();
+      await wait(ms);
+    };
+  }
   try {
     const { messageId } = await withRetry(
       (attempt) => {
@@ -276,6 +295,9 @@ async function sendWithRetry(
       ? { channel: message.channel, state: 'sent' }
       : { channel: message.channel, state: 'sent', messageId };
   } catch (error) {
+    // Not sent, and not refused: the claim records what went and the timer tries again.
+    if (error instanceof PastDeadline)
+      return { channel: message.channel, state: 'throttled', reason: 'deadline' };
     const reason = error instanceof ChannelError ? error.code : 'error';
     if (error instanceof ChannelError && error.rateLimited)
       return { channel: message.channel, state: 'throttled', reason };

@@ -80,6 +80,8 @@ export interface SendDeps {
   leaseMs?: number | undefined;
   /** Retries of a failing send. @default 5 attempts, 500 ms base, 8 s cap */
   sendBackoff?: Partial<Backoff> | undefined;
+  /** When the invocation must stop waiting (epoch ms): a later retry is the timer's. */
+  deadline?: (() => number) | undefined;
   log?: Log | undefined;
   /** Outcome counters (`Sent`, `SendFailed`, `Unroutable`, the alerts' …). @default none */
   metrics?: Metrics | undefined;

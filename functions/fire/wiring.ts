@@ -97,6 +97,8 @@ export function buildFireDeps(wiring: FireWiring): FireTimerDeps {
     clock,
     log,
     metrics: wiring.metrics,
+    // A retry that would wait past the function's timeout is left to the timer's retry.
+    deadline: invocationDeadline,
     // A message the provider refused is a person not told: followed up at once (below).
     undelivered: (payload) => fireUndelivered(payload, undelivered),
   };

@@ -153,6 +153,56 @@ describe('exactly-once delivery', () => {
     expect(JSON.stringify(errors)).not.toContain('@');
   });
 
+  it('SES 5xx with the invocation nearly out of time: no retry, the send held back, then sent once by the timer’s retry', async () => {
+    // Prepare: the first attempt fails with a 5xx; the retry would first wait 4.5 s (the
+    // jitter's half of a 9 s base) while the invocation must stop waiting within 1 s.
+    ses.on(SendEmailCommand).rejectsOnce(ses5xx()).resolves({ MessageId: 'm-2' });
+    const channels = {
+      email: new SesEmailChannel(mockedSes, { from: 'timescales@example.gov.uk' }),
+    };
+    const k = key('email');
+    const slept: number[] = [];
+    const warnings: [string, Record<string, unknown> | undefined][] = [];
+    const log = {
+      info: () => {},
+      warn: (m: string, f?: Record<string, unknown>) => void warnings.push([m, f]),
+      error: () => {},
+    };
+    const nearlyOut = {
+      store,
+      channels,
+      clock,
+      log,
+      sendBackoff: {
+        baseDelayMs: 9_000,
+        random: () => 0.5,
+        sleep: async (ms: number) => void slept.push(ms),
+      },
+      deadline: () => Date.now() + 1_000,
+    };
+
+    // Act: the firing, then the timer's retry a minute later with time to spare.
+    const first = await sendOnce(k, email(k), nearlyOut);
+    const later = { now: () => at('2026-05-23T03:31:00Z') };
+    const retried = await sendOnce(k, email(k), {
+      store,
+      channels,
+      clock: later,
+      sendBackoff: noSleep,
+    });
+
+    // Assess: one attempt and no wait in the firing, held back (not failed) with the reason;
+    // the retry sends it, and only one email was accepted.
+    expect(first).toEqual({ status: 'in-flight' });
+    expect(slept).toEqual([]);
+    expect(warnings).toContainEqual([
+      'send held back: no time left in this invocation to try it again',
+      { ...k, channel: 'email', reason: 'deadline' },
+    ]);
+    expect(retried).toEqual({ status: 'sent', messageId: 'm-2' });
+    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 2);
+  });
+
   it('SES rejecting the message is not retried', async () => {
     // Prepare
     ses
