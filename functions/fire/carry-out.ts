@@ -243,7 +243,7 @@ function resultsOf(
   });
 }
 
-/** A retry whose wait would end past the invocation's deadline: not made. */
+/** An attempt that would start, or a retry's wait that would end, past the deadline: not made. */
 class PastDeadline extends Error {}
 
 /**
@@ -278,6 +278,8 @@ async function sendWithRetry(
   try {
     const { messageId } = await withRetry(
       (attempt) => {
+        // Started past the deadline, an attempt and its record could outlast the function.
+        if (deadline !== undefined && Date.now() > deadline()) throw new PastDeadline();
         if (attempt > 1)
           (deps.log ?? silentLog).warn('retrying send', {
             caseId: key.caseId,

@@ -203,6 +203,26 @@ describe('exactly-once delivery', () => {
     expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 2);
   });
 
+  it('a send that would start past the invocation’s deadline is not made: held back for the timer', async () => {
+    // Prepare: the invocation's time is already up (a long firing's last person).
+    ses.on(SendEmailCommand).resolves({ MessageId: 'm-3' });
+    const channels = {
+      email: new SesEmailChannel(mockedSes, { from: 'timescales@example.gov.uk' }),
+    };
+    const k = key('email');
+    // Act
+    const result = await sendOnce(k, email(k), {
+      store,
+      channels,
+      clock,
+      sendBackoff: noSleep,
+      deadline: () => Date.now() - 1,
+    });
+    // Assess: nothing sent, nothing failed: the claim stays open for the timer's retry.
+    expect(result).toEqual({ status: 'in-flight' });
+    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 0);
+  });
+
   it('SES rejecting the message is not retried', async () => {
     // Prepare
     ses
