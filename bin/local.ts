@@ -12,7 +12,7 @@ import { plural } from '#kernel/glossary.js';
 import { dynamoClientConfig, makeDocumentClient } from '#platform/clients.js';
 import { parseConfig } from '#platform/config.js';
 import { createTable } from '#platform/dynamodb/create-table.js';
-import { DynamoTimerStore } from '#platform/dynamodb/timer-store.js';
+import { DynamoTimerStore, TIMER_INDEXES } from '#platform/dynamodb/timer-store.js';
 import { engineWithStoredFeed } from '#platform/engine.js';
 import {
   DEFAULT_DATA_DIR,
@@ -150,6 +150,7 @@ async function main(): Promise<void> {
   await createTable(
     new DynamoDBClient(dynamoClientConfig(dynamo.endpoint, 'scheduler')),
     cfg.tableName,
+    TIMER_INDEXES,
   );
   const client = makeDocumentClient({ endpoint: dynamo.endpoint });
   const timers = new DynamoTimerStore(

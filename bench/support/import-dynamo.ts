@@ -31,7 +31,7 @@ import { systemClock } from '#kernel/ports.js';
 import { dynamoClientConfig, makeDocumentClient } from '#platform/clients.js';
 import { calendarFeed } from '#platform/dynamodb/calendar-feed.js';
 import { createTable } from '#platform/dynamodb/create-table.js';
-import { DynamoTimerStore } from '#platform/dynamodb/timer-store.js';
+import { DynamoTimerStore, TIMER_INDEXES } from '#platform/dynamodb/timer-store.js';
 import type { AuthorityConfig } from '#schemas/authority.js';
 import { EVENT_TYPES } from '#schemas/events.js';
 import { BENCH_SECRET, makeSigner } from './events.js';
@@ -113,8 +113,12 @@ export async function localStore(authority: AuthorityConfig) {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-import-dynamo-'));
   const local = await startDynamoDbLocal({ dataDir, sharedDb: false });
   const tableName = `bench-import-${process.pid}`;
-  for (const database of ['app', 'scheduler'] as const)
-    await createTable(new DynamoDBClient(dynamoClientConfig(local.endpoint, database)), tableName);
+  await createTable(new DynamoDBClient(dynamoClientConfig(local.endpoint)), tableName);
+  await createTable(
+    new DynamoDBClient(dynamoClientConfig(local.endpoint, 'scheduler')),
+    tableName,
+    TIMER_INDEXES,
+  );
   const client = makeDocumentClient({ endpoint: local.endpoint });
   const counter = new CallCounter();
   counter.attach(client);

@@ -17,7 +17,7 @@ import type { Timer } from '#kernel/timers.js';
 import { dynamoClientConfig, makeDocumentClient } from '#platform/clients.js';
 import { createTable } from '#platform/dynamodb/create-table.js';
 import * as keys from '#platform/dynamodb/keys.js';
-import { DynamoTimerStore } from '#platform/dynamodb/timer-store.js';
+import { DynamoTimerStore, TIMER_INDEXES } from '#platform/dynamodb/timer-store.js';
 
 const TABLE = 'timescales-local';
 const timer = (name: string, fireAt: string): Timer => ({
@@ -50,7 +50,11 @@ describe("npm start's two databases", () => {
     // Act: started as npm start starts it, the timers moved as npm start moves them.
     const local = await startDynamoDbLocal({ dataDir, sharedDb: false });
     try {
-      await createTable(new DynamoDBClient(dynamoClientConfig(local.endpoint, 'scheduler')), TABLE);
+      await createTable(
+        new DynamoDBClient(dynamoClientConfig(local.endpoint, 'scheduler')),
+        TABLE,
+        TIMER_INDEXES,
+      );
       const app = new DynamoTimerStore(makeDocumentClient({ endpoint: local.endpoint }), TABLE);
       const scheduler = new DynamoTimerStore(
         makeDocumentClient({ endpoint: local.endpoint, database: 'scheduler' }),
@@ -87,7 +91,7 @@ describe("npm start's two databases", () => {
         new DynamoDBClient(dynamoClientConfig(local.endpoint, database));
       await createTable(raw('app'), TABLE);
       await createTable(raw('app'), 'service-only');
-      await createTable(raw('scheduler'), TABLE);
+      await createTable(raw('scheduler'), TABLE, TIMER_INDEXES);
 
       // Act: what `timescales import --endpoint` does with a case's timer.
       const options = { endpoint: local.endpoint, env: {} };

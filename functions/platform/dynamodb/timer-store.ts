@@ -17,9 +17,13 @@ import type { DigestEntry } from '#kernel/records.js';
 import type { Timer } from '#kernel/timers.js';
 import { batchWriteAll, type WriteRequest } from './batch.js';
 import { busyAware } from './busy.js';
+import type { IndexName } from './create-table.js';
 import * as keys from './keys.js';
 import { queryAll, queryUpTo } from './query.js';
 import { TABLE_KEYS } from './table.js';
+
+/** The indexes a table holding only timers needs (the scheduler stand-in's own copy). */
+export const TIMER_INDEXES: readonly IndexName[] = ['gsi2'];
 
 export interface StoredTimer extends Timer {
   attempts: number;
