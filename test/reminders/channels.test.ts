@@ -22,6 +22,7 @@ import { DynamoFiringStore } from '#functions/fire/firing-store.js';
 import type { ClaimKey, OutboundMessage } from '#functions/fire/ports.js';
 import { createTable } from '#platform/dynamodb/create-table.js';
 import * as keys from '#platform/dynamodb/keys.js';
+import { claimKey, ladoEmail, ses5xx } from '#test/support/channel-messages.js';
 import { sendOnce, sendToPersonOnce } from '#test/support/firing.js';
 import { at, noSleep } from '#test/support/reminders.js';
 
@@ -47,28 +48,6 @@ afterEach(() => {
   sms.reset();
 });
 
-let n = 0;
-/** A claim key; `channel` rides along for the logs the tests compare (ids only). */
-const key = (channel: 'email' | 'sms'): ClaimKey & { channel: string } => ({
-  caseId: 'C-1001',
-  reminderId: `lado-notification.A-1.p50.${++n}`,
-  personId: 'P-0005',
-  channel,
-});
-const email = (k: ClaimKey, extra: Partial<OutboundMessage> = {}): OutboundMessage => ({
-  channel: 'email',
-  to: 'edt.manager.one@example.gov.uk',
-  subject: `C-1001: LADO notification due soon ${k.reminderId}`,
-  text: 'Case: C-1001',
-  html: '<p>Case: C-1001</p>',
-  meta: {
-    caseId: 'C-1001',
-    rule: 'lado-notification',
-    reminderId: k.reminderId,
-    personId: k.personId,
-  },
-  ...extra,
-});
 const text = (k: ClaimKey): OutboundMessage => ({
   channel: 'sms',
   to: '+447700900005',
@@ -89,11 +68,6 @@ const smsInvalid = () =>
     $metadata: { httpStatusCode: 400 },
     Reason: 'x',
   } as never);
-const ses5xx = () =>
-  Object.assign(new Error('internal'), {
-    name: 'InternalFailure',
-    $metadata: { httpStatusCode: 500 },
-  });
 
 describe('exactly-once delivery', () => {
   it('SES throttling then success: one email, and a redelivered timer sends nothing more', async () => {
@@ -106,11 +80,11 @@ describe('exactly-once delivery', () => {
     const channels = {
       email: new SesEmailChannel(mockedSes, { from: 'timescales@example.gov.uk' }),
     };
-    const k = key('email');
+    const k = claimKey('email');
     const deps = { store, channels, clock, sendBackoff: noSleep };
     // Act
-    const first = await sendOnce(k, email(k), deps);
-    const again = await sendOnce(k, email(k), deps);
+    const first = await sendOnce(k, ladoEmail(k), deps);
+    const again = await sendOnce(k, ladoEmail(k), deps);
     // Assess: three attempts, one accepted message, the second firing is a duplicate.
     expect(first).toEqual({ status: 'sent', messageId: 'm-1' });
     expect(again).toEqual({ status: 'duplicate' });
@@ -123,7 +97,7 @@ describe('exactly-once delivery', () => {
     const channels = {
       email: new SesEmailChannel(mockedSes, { from: 'timescales@example.gov.uk' }),
     };
-    const k = key('email');
+    const k = claimKey('email');
     const errors: Record<string, unknown>[] = [];
     const log = {
       info: () => {},
@@ -131,14 +105,14 @@ describe('exactly-once delivery', () => {
       error: (_: string, f?: Record<string, unknown>) => void errors.push(f ?? {}),
     };
     // Act
-    const first = await sendOnce(k, email(k), {
+    const first = await sendOnce(k, ladoEmail(k), {
       store,
       channels,
       clock,
       sendBackoff: noSleep,
       log,
     });
-    const again = await sendOnce(k, email(k), {
+    const again = await sendOnce(k, ladoEmail(k), {
       store,
       channels,
       clock,
@@ -153,76 +127,6 @@ describe('exactly-once delivery', () => {
     expect(JSON.stringify(errors)).not.toContain('@');
   });
 
-  it('SES 5xx with the invocation nearly out of time: no retry, the send held back, then sent once by the timer’s retry', async () => {
-    // Prepare: the first attempt fails with a 5xx; the retry would first wait 4.5 s (the
-    // jitter's half of a 9 s base) while the invocation must stop waiting within 1 s.
-    ses.on(SendEmailCommand).rejectsOnce(ses5xx()).resolves({ MessageId: 'm-2' });
-    const channels = {
-      email: new SesEmailChannel(mockedSes, { from: 'timescales@example.gov.uk' }),
-    };
-    const k = key('email');
-    const slept: number[] = [];
-    const warnings: [string, Record<string, unknown> | undefined][] = [];
-    const log = {
-      info: () => {},
-      warn: (m: string, f?: Record<string, unknown>) => void warnings.push([m, f]),
-      error: () => {},
-    };
-    const nearlyOut = {
-      store,
-      channels,
-      clock,
-      log,
-      sendBackoff: {
-        baseDelayMs: 9_000,
-        random: () => 0.5,
-        sleep: async (ms: number) => void slept.push(ms),
-      },
-      deadline: () => Date.now() + 1_000,
-    };
-
-    // Act: the firing, then the timer's retry a minute later with time to spare.
-    const first = await sendOnce(k, email(k), nearlyOut);
-    const later = { now: () => at('2026-05-23T03:31:00Z') };
-    const retried = await sendOnce(k, email(k), {
-      store,
-      channels,
-      clock: later,
-      sendBackoff: noSleep,
-    });
-
-    // Assess: one attempt and no wait in the firing, held back (not failed) with the reason;
-    // the retry sends it, and only one email was accepted.
-    expect(first).toEqual({ status: 'in-flight' });
-    expect(slept).toEqual([]);
-    expect(warnings).toContainEqual([
-      'send held back: no time left in this invocation to try it again',
-      { ...k, channel: 'email', reason: 'deadline' },
-    ]);
-    expect(retried).toEqual({ status: 'sent', messageId: 'm-2' });
-    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 2);
-  });
-
-  it('a send that would start past the invocation’s deadline is not made: held back for the timer', async () => {
-    // Prepare: the invocation's time is already up (a long firing's last person).
-    ses.on(SendEmailCommand).resolves({ MessageId: 'm-3' });
-    const channels = {
-      email: new SesEmailChannel(mockedSes, { from: 'timescales@example.gov.uk' }),
-    };
-    const k = key('email');
-    // Act
-    const result = await sendOnce(k, email(k), {
-      store,
-      channels,
-      clock,
-      sendBackoff: noSleep,
-      deadline: () => Date.now() - 1,
-    });
-    // Assess: nothing sent, nothing failed: the claim stays open for the timer's retry.
-    expect(result).toEqual({ status: 'in-flight' });
-    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 0);
-  });
-
   it('SES rejecting the message is not retried', async () => {
     // Prepare
     ses
@@ -231,9 +135,14 @@ describe('exactly-once delivery', () => {
     const channels = {
       email: new SesEmailChannel(mockedSes, { from: 'timescales@example.gov.uk' }),
     };
-    const k = key('email');
+    const k = claimKey('email');
     // Act
-    const result = await sendOnce(k, email(k), { store, channels, clock, sendBackoff: noSleep });
+    const result = await sendOnce(k, ladoEmail(k), {
+      store,
+      channels,
+      clock,
+      sendBackoff: noSleep,
+    });
     // Assess
     expect(result).toEqual({ status: 'failed', reason: 'MessageRejected' });
     expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 1);
@@ -254,7 +163,7 @@ describe('exactly-once delivery', () => {
         configurationSet: 'timescales',
       }),
     };
-    const k = key('sms');
+    const k = claimKey('sms');
     // Act
     const first = await sendOnce(k, text(k), { store, channels, clock, sendBackoff: noSleep });
     const again = await sendOnce(k, text(k), { store, channels, clock, sendBackoff: noSleep });
@@ -280,7 +189,7 @@ describe('exactly-once delivery', () => {
   it('SMS validation errors fail at once and are recorded', async () => {
     // Prepare
     sms.on(SendTextMessageCommand).rejects(smsInvalid());
-    const k = key('sms');
+    const k = claimKey('sms');
     // Act
     const result = await sendOnce(k, text(k), {
       store,
@@ -302,10 +211,12 @@ describe('exactly-once delivery', () => {
     const channels = {
       email: new SesEmailChannel(mockedSes, { from: 'timescales@example.gov.uk' }),
     };
-    const k = key('email');
+    const k = claimKey('email');
     // Act
     const results = await Promise.all(
-      [1, 2, 3].map(() => sendOnce(k, email(k), { store, channels, clock, sendBackoff: noSleep })),
+      [1, 2, 3].map(() =>
+        sendOnce(k, ladoEmail(k), { store, channels, clock, sendBackoff: noSleep }),
+      ),
     );
     // Assess
     expect(results.filter((r) => r.status === 'sent')).toHaveLength(1);
@@ -324,11 +235,11 @@ describe('exactly-once delivery', () => {
       email: new SesEmailChannel(mockedSes, { from: 'timescales@example.gov.uk' }),
       sms: new EndUserMessagingSmsChannel(new PinpointSMSVoiceV2Client({})),
     };
-    const k = key('sms');
+    const k = claimKey('sms');
     const deps = { store, channels, clock, sendBackoff: noSleep };
     // Act: the reminder fires, then fires again (a redelivered timer).
-    const first = await sendToPersonOnce(k, [text(k), email(k)], deps);
-    const again = await sendToPersonOnce(k, [text(k), email(k)], deps);
+    const first = await sendToPersonOnce(k, [text(k), ladoEmail(k)], deps);
+    const again = await sendToPersonOnce(k, [text(k), ladoEmail(k)], deps);
     // Assess: one attempt each, both outcomes kept on the one claim, nothing re-sent.
     expect(first).toEqual([
       { status: 'failed', reason: 'ValidationException' },
@@ -353,7 +264,7 @@ describe('exactly-once delivery', () => {
 describe('send claims (DynamoDB Local)', () => {
   it('lets a claim whose sender crashed be taken over after its lease, not before', async () => {
     // Prepare
-    const k = key('email');
+    const k = claimKey('email');
     const first = await store.claim({ key: k }, at('2026-05-23T03:30:00Z'), 60_000);
     // Act
     const during = await store.claim({ key: k }, at('2026-05-23T03:30:30Z'), 60_000);
@@ -366,7 +277,7 @@ describe('send claims (DynamoDB Local)', () => {
 
   it('never takes over a sent claim', async () => {
     // Prepare
-    const k = key('email');
+    const k = claimKey('email');
     const first = await store.claim({ key: k }, at('2026-05-23T03:30:00Z'), 1000);
     if (first.outcome !== 'acquired') throw new Error('expected to acquire');
     await store.record({
@@ -400,9 +311,9 @@ describe('SES against aws-ses-v2-local', () => {
   it('sends a simple HTML + text email', async () => {
     // Prepare
     const channel = new SesEmailChannel(realSes, { from: 'timescales@example.gov.uk' });
-    const k = key('email');
+    const k = claimKey('email');
     // Act
-    await channel.send(email(k));
+    await channel.send(ladoEmail(k));
     // Assess
     const mail = (await stored()).find(
       (e) => e.subject === `C-1001: LADO notification due soon ${k.reminderId}`,
@@ -415,10 +326,12 @@ describe('SES against aws-ses-v2-local', () => {
   it('sends raw MIME with the invitation attached', async () => {
     // Prepare
     const channel = new SesEmailChannel(realSes, { from: 'timescales@example.gov.uk' });
-    const k = key('email');
+    const k = claimKey('email');
     const ics = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n';
     // Act
-    await channel.send(email(k, { subject: `Joint supervision — C-1001 ${k.reminderId}`, ics }));
+    await channel.send(
+      ladoEmail(k, { subject: `Joint supervision — C-1001 ${k.reminderId}`, ics }),
+    );
     // Assess
     const mail = (await stored()).find(
       (e) => e.subject === `Joint supervision — C-1001 ${k.reminderId}`,
