@@ -7,12 +7,16 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { makeLocalReminders } from '#functions/local/scheduler-driver.js';
 import { startLocalServer } from '#functions/local/server.js';
-import { probePort, startDynamoDbLocal, startSesLocal } from '#functions/local/standins.js';
+import {
+  openSchedulerStore,
+  probePort,
+  startDynamoDbLocal,
+  startSesLocal,
+} from '#functions/local/standins.js';
 import { plural } from '#kernel/glossary.js';
 import { dynamoClientConfig, makeDocumentClient } from '#platform/clients.js';
 import { parseConfig } from '#platform/config.js';
 import { createTable } from '#platform/dynamodb/create-table.js';
-import { DynamoTimerStore, TIMER_INDEXES } from '#platform/dynamodb/timer-store.js';
 import { engineWithStoredFeed } from '#platform/engine.js';
 import {
   DEFAULT_DATA_DIR,
@@ -147,18 +151,9 @@ async function main(): Promise<void> {
     new DynamoDBClient(dynamoClientConfig(dynamo.endpoint)),
     cfg.tableName,
   );
-  await createTable(
-    new DynamoDBClient(dynamoClientConfig(dynamo.endpoint, 'scheduler')),
-    cfg.tableName,
-    TIMER_INDEXES,
-  );
   const client = makeDocumentClient({ endpoint: dynamo.endpoint });
-  const timers = new DynamoTimerStore(
-    makeDocumentClient({ endpoint: dynamo.endpoint, database: 'scheduler' }),
-    cfg.tableName,
-  );
   // A data directory from before the scheduler had a database of its own keeps its timers.
-  const adopted = await new DynamoTimerStore(client, cfg.tableName).moveTo(timers);
+  const { store: timers, moved } = await openSchedulerStore(dynamo.endpoint, cfg.tableName);
   const ses = await startSesLocal({ port: sesPort });
   running.push(() => ses.stop());
   // Timers live in the scheduler's database and fire through the same handler as on AWS; SMS
@@ -201,9 +196,9 @@ async function main(): Promise<void> {
   console.log(
     `  DynamoDB Local ${dynamo.endpoint}, table ${cfg.tableName} (${created ? 'created' : 'kept'}), data in ${dataDir} (DATA_DIR)`,
   );
-  if (adopted > 0)
+  if (moved > 0)
     console.log(
-      `  ${plural(adopted, 'timer')} moved from the table to the scheduler stand-in's database`,
+      `  ${plural(moved, 'timer')} moved from the table to the scheduler stand-in's database`,
     );
   console.log(
     messaging === 'notify'

@@ -25,13 +25,12 @@ import { type ImportOptions, importRows } from '#functions/import/import-file.js
 import { openRows } from '#functions/import/records.js';
 import { availableShapes } from '#functions/import/shapes.js';
 import { importDeps } from '#functions/import/wiring.js';
-import { startDynamoDbLocal } from '#functions/local/standins.js';
+import { openSchedulerStore, startDynamoDbLocal } from '#functions/local/standins.js';
 import { makeCaseEngine } from '#kernel/engine/bound.js';
 import { systemClock } from '#kernel/ports.js';
 import { dynamoClientConfig, makeDocumentClient } from '#platform/clients.js';
 import { calendarFeed } from '#platform/dynamodb/calendar-feed.js';
 import { createTable } from '#platform/dynamodb/create-table.js';
-import { DynamoTimerStore, TIMER_INDEXES } from '#platform/dynamodb/timer-store.js';
 import type { AuthorityConfig } from '#schemas/authority.js';
 import { EVENT_TYPES } from '#schemas/events.js';
 import { BENCH_SECRET, makeSigner } from './events.js';
@@ -114,11 +113,6 @@ export async function localStore(authority: AuthorityConfig) {
   const local = await startDynamoDbLocal({ dataDir, sharedDb: false });
   const tableName = `bench-import-${process.pid}`;
   await createTable(new DynamoDBClient(dynamoClientConfig(local.endpoint)), tableName);
-  await createTable(
-    new DynamoDBClient(dynamoClientConfig(local.endpoint, 'scheduler')),
-    tableName,
-    TIMER_INDEXES,
-  );
   const client = makeDocumentClient({ endpoint: local.endpoint });
   const counter = new CallCounter();
   counter.attach(client);
@@ -126,10 +120,7 @@ export async function localStore(authority: AuthorityConfig) {
     feed: await calendarFeed(client, tableName),
   });
   // The scheduler stand-in's database, as `timescales import --endpoint` sets timers.
-  const timers = new DynamoTimerStore(
-    makeDocumentClient({ endpoint: local.endpoint, database: 'scheduler' }),
-    tableName,
-  );
+  const { store: timers } = await openSchedulerStore(local.endpoint, tableName);
   const { deps } = importDeps({
     client,
     tableName,

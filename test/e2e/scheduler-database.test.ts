@@ -12,12 +12,12 @@ import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { schedulerFor, target } from '#bin/operations.js';
-import { startDynamoDbLocal } from '#functions/local/standins.js';
+import { openSchedulerStore, startDynamoDbLocal } from '#functions/local/standins.js';
 import type { Timer } from '#kernel/timers.js';
 import { dynamoClientConfig, makeDocumentClient } from '#platform/clients.js';
 import { createTable } from '#platform/dynamodb/create-table.js';
 import * as keys from '#platform/dynamodb/keys.js';
-import { DynamoTimerStore, TIMER_INDEXES } from '#platform/dynamodb/timer-store.js';
+import { DynamoTimerStore } from '#platform/dynamodb/timer-store.js';
 
 const TABLE = 'timescales-local';
 const timer = (name: string, fireAt: string): Timer => ({
@@ -47,21 +47,12 @@ describe("npm start's two databases", () => {
     }
     expect(readdirSync(dataDir)).toEqual(['shared-local-instance.db']);
 
-    // Act: started as npm start starts it, the timers moved as npm start moves them.
+    // Act: started as npm start starts it, its scheduler store opened twice (two starts).
     const local = await startDynamoDbLocal({ dataDir, sharedDb: false });
     try {
-      await createTable(
-        new DynamoDBClient(dynamoClientConfig(local.endpoint, 'scheduler')),
-        TABLE,
-        TIMER_INDEXES,
-      );
+      const { store: scheduler, moved } = await openSchedulerStore(local.endpoint, TABLE);
+      const { moved: again } = await openSchedulerStore(local.endpoint, TABLE);
       const app = new DynamoTimerStore(makeDocumentClient({ endpoint: local.endpoint }), TABLE);
-      const scheduler = new DynamoTimerStore(
-        makeDocumentClient({ endpoint: local.endpoint, database: 'scheduler' }),
-        TABLE,
-      );
-      const moved = await app.moveTo(scheduler);
-      const again = await app.moveTo(scheduler);
 
       // Assess: the shared file is the service's now; both timers are in the scheduler's
       // database as they were, none left in the service's; a second start moves nothing.
@@ -91,7 +82,7 @@ describe("npm start's two databases", () => {
         new DynamoDBClient(dynamoClientConfig(local.endpoint, database));
       await createTable(raw('app'), TABLE);
       await createTable(raw('app'), 'service-only');
-      await createTable(raw('scheduler'), TABLE, TIMER_INDEXES);
+      await openSchedulerStore(local.endpoint, TABLE);
 
       // Act: what `timescales import --endpoint` does with a case's timer.
       const options = { endpoint: local.endpoint, env: {} };

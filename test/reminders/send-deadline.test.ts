@@ -12,18 +12,24 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SesEmailChannel } from '#functions/fire/channels/ses.js';
 import { DynamoFiringStore } from '#functions/fire/firing-store.js';
+import { buildFireDeps } from '#functions/fire/wiring.js';
 import { createTable } from '#platform/dynamodb/create-table.js';
+import { invocationDeadline } from '#platform/invocation.js';
+import { AUTHORITY } from '#test/api/support.js';
 import { claimKey, ladoEmail, ses5xx } from '#test/support/channel-messages.js';
 import { sendOnce } from '#test/support/firing.js';
 import { at, noSleep } from '#test/support/reminders.js';
+import { noScheduler } from '#test/support/scheduler.js';
 
 const tableName = `send-deadline-${Date.now()}`;
 let store: DynamoFiringStore;
+let documents: DynamoDBDocumentClient;
 
 beforeAll(async () => {
   const base = new DynamoDBClient({ endpoint: inject('dynamoEndpoint') });
   await createTable(base, tableName);
-  store = new DynamoFiringStore(DynamoDBDocumentClient.from(base), tableName);
+  documents = DynamoDBDocumentClient.from(base);
+  store = new DynamoFiringStore(documents, tableName);
 });
 
 const mockedSes = new SESv2Client({});
@@ -34,6 +40,20 @@ const channels = { email: new SesEmailChannel(mockedSes, { from: 'timescales@exa
 const clock = { now: () => at('2026-05-23T03:30:00Z') };
 
 describe('a send at the invocation’s deadline', () => {
+  it('is the Lambda invocation’s: the fire wiring gives it to every kind that sends', () => {
+    const deps = buildFireDeps({
+      client: documents,
+      tableName,
+      authority: AUTHORITY,
+      scheduler: noScheduler,
+      channels,
+      emailFrom: 'timescales@example.gov.uk',
+      clock,
+    });
+    for (const sending of [deps.reminder, deps.escalation, deps.digest, deps.undelivered])
+      expect(sending?.deadline).toBe(invocationDeadline);
+  });
+
   it('SES 5xx with the invocation nearly out of time: no retry, the send held back, then sent once by the timer’s retry', async () => {
     // Prepare: the first attempt fails with a 5xx; the retry would first wait 4.5 s (the
     // jitter's half of a 9 s base) while the invocation must stop waiting within 1 s.
