@@ -32,7 +32,7 @@ import {
 import { DynamoCaseStore } from '#platform/dynamodb/case-store.js';
 import { DynamoReminderAudit } from '#platform/dynamodb/reminder-audit.js';
 import { DynamoReportStore } from '#platform/dynamodb/report-store.js';
-import { DynamoTimerStore } from '#platform/dynamodb/timer-store.js';
+import { schedulerDatabaseTimers } from '#platform/dynamodb/timer-store.js';
 import { makeEventBridgeScheduler } from '#platform/scheduler/index.js';
 import { AuthorityConfig } from '#schemas/authority.js';
 import { DEFAULT_TABLE, localAuthority, localBaseUrl } from './local-defaults.js';
@@ -206,10 +206,7 @@ export async function rebuildAllReports(options: TableOptions): Promise<RebuildS
  */
 export function schedulerFor(t: Target, options: TableOptions): Scheduler {
   if (options.endpoint !== undefined) {
-    const timers = new DynamoTimerStore(
-      makeDocumentClient({ endpoint: options.endpoint, database: 'scheduler' }),
-      t.tableName,
-    );
+    const timers = schedulerDatabaseTimers(options.endpoint, t.tableName);
     return { schedule: (list) => timers.put(list), cancel: (names) => timers.delete(names) };
   }
   try {

@@ -11,9 +11,8 @@
 
 import { startLocalServer } from '#functions/local/server.js';
 import { makeCaseEngine } from '#kernel/engine/bound.js';
-import { makeDocumentClient } from '#platform/clients.js';
 import { parseConfig } from '#platform/config.js';
-import { DynamoTimerStore } from '#platform/dynamodb/timer-store.js';
+import { schedulerDatabaseTimers } from '#platform/dynamodb/timer-store.js';
 import { logger } from '#platform/logger.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -24,10 +23,7 @@ async function main(): Promise<void> {
   logger.setLogLevel('WARN');
   const timers =
     process.env.TIMER_STORE === '1'
-      ? new DynamoTimerStore(
-          makeDocumentClient({ endpoint: cfg.dynamoEndpoint, database: 'scheduler' }),
-          cfg.tableName,
-        )
+      ? schedulerDatabaseTimers(cfg.dynamoEndpoint as string, cfg.tableName)
       : undefined;
   const server = await startLocalServer({
     ...(timers === undefined

@@ -18,7 +18,11 @@ import {
   makeDocumentClient,
 } from '#platform/clients.js';
 import { createTable } from '#platform/dynamodb/create-table.js';
-import { DynamoTimerStore, TIMER_INDEXES } from '#platform/dynamodb/timer-store.js';
+import {
+  DynamoTimerStore,
+  schedulerDatabaseTimers,
+  TIMER_INDEXES,
+} from '#platform/dynamodb/timer-store.js';
 
 export interface RunningStandIn {
   endpoint: string;
@@ -116,10 +120,7 @@ export async function openSchedulerStore(
     tableName,
     TIMER_INDEXES,
   );
-  const store = new DynamoTimerStore(
-    makeDocumentClient({ endpoint, database: 'scheduler' }),
-    tableName,
-  );
+  const store = schedulerDatabaseTimers(endpoint, tableName);
   const service = new DynamoTimerStore(makeDocumentClient({ endpoint }), tableName);
   return { store, moved: await service.moveTo(store) };
 }

@@ -2,7 +2,8 @@
  * The local driver's timer writes, coalesced (`WriteCoalescer`): concurrent callers share
  * BatchWriteItems of at most 25, never with one key twice; a key's writes land in the order
  * they were asked for; a failed batch fails its own callers only. And through the timer store
- * on DynamoDB Local: a burst of concurrent `schedule` calls is a handful of calls.
+ * on DynamoDB Local: a burst of concurrent `schedule` calls is a handful of calls, in batches
+ * or (the scheduler stand-in's database on disk) in transactions of up to 100.
  */
 import { describe, expect, inject, it, vi } from 'vitest';
 import type { WriteRequest } from '#platform/dynamodb/batch.js';
@@ -96,5 +97,39 @@ describe('the timer store on DynamoDB Local', () => {
     // 200 requests at 25 a batch: at least 8 calls; far fewer than one each.
     expect(calls).toBeGreaterThanOrEqual(8);
     expect(calls).toBeLessThanOrEqual(20);
+  });
+
+  it('written in transactions: 200 timers in a few calls of at most 100, deletes in order', async () => {
+    const table = await freshTable(inject('dynamoEndpoint'), 'timer-transactions');
+    const store = new DynamoTimerStore(table.client, table.tableName, { writes: 'transaction' });
+    const timer = (i: number, fireAt: string) => ({
+      name: `timer-${i}`,
+      fireAt: new Date(fireAt),
+      payload: { caseId: `C-${i}`, deadlineId: 'd', kind: 'escalation' as const, version: 1 },
+    });
+    const sent = vi.spyOn(table.client, 'send');
+    await Promise.all(
+      Array.from({ length: 200 }, (_, i) => store.put([timer(i, '2026-06-02T03:30:00Z')])),
+    );
+    const sizes = sent.mock.calls.map(
+      ([command]) => (command.input as { TransactItems?: unknown[] }).TransactItems?.length ?? 0,
+    );
+    sent.mockRestore();
+    // 200 at up to 100 a call: at least 2, never a call a timer; none a BatchWriteItem.
+    expect(sizes.length).toBeGreaterThanOrEqual(2);
+    expect(sizes.length).toBeLessThanOrEqual(10);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(100);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(200);
+    // A delete then a put of one timer, asked together: the put wins, as asked last.
+    await Promise.all([
+      store.delete(['timer-0', 'timer-1']),
+      store.put([timer(0, '2026-06-02T04:00:00Z')]),
+    ]);
+    const left = await store.all();
+    expect(left).toHaveLength(199);
+    expect(left.find((t) => t.name === 'timer-0')?.fireAt).toEqual(
+      new Date('2026-06-02T04:00:00Z'),
+    );
+    expect(left.some((t) => t.name === 'timer-1')).toBe(false);
   });
 });

@@ -1,14 +1,24 @@
 /**
  * The batch-write helper every adapter writes many items through: chunks of 25 (DynamoDB's
  * limit), and what a call leaves unprocessed asked for again — never dropped. Its waits are
- * injected: no test here sleeps.
+ * injected: no test here sleeps. And its transactional twin (the scheduler stand-in's writes
+ * on disk): chunks of 100, a cancelled transaction written again as batches.
  */
 import 'aws-sdk-client-mock-vitest/extend';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type BatchRetry, batchWriteAll, type WriteRequest } from '#platform/dynamodb/batch.js';
+import {
+  type BatchRetry,
+  batchWriteAll,
+  transactWriteAll,
+  type WriteRequest,
+} from '#platform/dynamodb/batch.js';
 
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const dynamo = mockClient(client);
@@ -81,5 +91,50 @@ describe('batchWriteAll', () => {
     });
     // Assess: a quarter of 50 ms, then of 100 ms.
     expect(waits).toEqual([12.5, 25]);
+  });
+});
+
+describe('transactWriteAll', () => {
+  const deletes = (n: number): WriteRequest[] =>
+    Array.from({ length: n }, (_, i) => ({ DeleteRequest: { Key: { pk: `D#${i}`, sk: 'X' } } }));
+  const actions = () =>
+    dynamo.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems ?? []);
+
+  it('writes 230 puts and deletes as transactions of 100, 100 and 30, each as asked', async () => {
+    dynamo.on(TransactWriteCommand).resolves({});
+    const requests = [...puts(200), ...deletes(30)];
+    await transactWriteAll(client, 't', requests, 'test items');
+    expect(actions().map((a) => a.length)).toEqual([100, 100, 30]);
+    const [first, , last] = actions();
+    expect(first?.[0]).toEqual({ Put: { TableName: 't', Item: { pk: 'T#0', sk: 'X' } } });
+    expect(last?.[29]).toEqual({ Delete: { TableName: 't', Key: { pk: 'D#29', sk: 'X' } } });
+    expect(dynamo).not.toHaveReceivedCommand(BatchWriteCommand);
+  });
+
+  it('writes a cancelled transaction again as batches: every request lands', async () => {
+    dynamo
+      .on(TransactWriteCommand)
+      .rejectsOnce(
+        new TransactionCanceledException({
+          message: 'Transaction cancelled',
+          $metadata: {},
+          CancellationReasons: [{ Code: 'TransactionConflict' }],
+        }),
+      )
+      .resolves({});
+    dynamo.on(BatchWriteCommand).resolves({});
+    await transactWriteAll(client, 't', puts(130), 'test items');
+    // The first 100 as batches of 25, then the last 30 in one transaction.
+    expect(written().map((batch) => batch.length)).toEqual([25, 25, 25, 25]);
+    expect(written().flat()).toEqual(puts(100).map((r) => r.PutRequest?.Item?.pk));
+    expect(actions().map((a) => a.length)).toEqual([100, 30]);
+  });
+
+  it('lets any other failure through: nothing is reported written that was not', async () => {
+    dynamo.on(TransactWriteCommand).rejects(new Error('store unavailable'));
+    await expect(transactWriteAll(client, 't', puts(3), 'test items')).rejects.toThrow(
+      'store unavailable',
+    );
+    expect(dynamo).not.toHaveReceivedCommand(BatchWriteCommand);
   });
 });

@@ -3,11 +3,13 @@
  * unprocessed under load; the caller must ask again for exactly that part, backing off.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
   type BatchWriteCommandInput,
   type DynamoDBDocumentClient,
+  TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 
 /** One put or delete of a BatchWriteItem. */
@@ -22,7 +24,7 @@ export interface BatchRetry {
 }
 
 /** DynamoDB's limit on requests in one BatchWriteItem. */
-const BATCH_WRITE_LIMIT = 25;
+export const BATCH_WRITE_LIMIT = 25;
 
 /** Tries after the first before giving up. */
 const MAX_RETRIES = 8;
@@ -59,15 +61,46 @@ export async function batchWriteAll(
   what: string,
   retry: BatchRetry = {},
 ): Promise<void> {
-  for (let i = 0; i < requests.length; i += BATCH_WRITE_LIMIT) {
+  for (const chunk of chunked(requests, BATCH_WRITE_LIMIT)) {
     await untilProcessed(
-      requests.slice(i, i + BATCH_WRITE_LIMIT),
+      chunk,
       async (pending) =>
         (await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } })))
           .UnprocessedItems?.[tableName],
       what,
       retry,
     );
+  }
+}
+
+/** DynamoDB's limit on actions in one TransactWriteItems. */
+export const TRANSACT_WRITE_LIMIT = 100;
+
+/**
+ * Writes the same unconditional puts and deletes as `batchWriteAll`, up to 100 to a
+ * TransactWriteItems (none may name one key twice). On a DynamoDB Local keeping its tables on
+ * disk each item of a BatchWriteItem is a commit of its own and a transaction one commit in
+ * all. A transaction cancelled by another writer on one of its items is written again as
+ * batches: every request is an unconditional put or delete, so the outcome is the same.
+ */
+export async function transactWriteAll(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  requests: readonly WriteRequest[],
+  what: string,
+): Promise<void> {
+  for (const chunk of chunked(requests, TRANSACT_WRITE_LIMIT)) {
+    const actions = chunk.map((r) =>
+      r.PutRequest !== undefined
+        ? { Put: { TableName: tableName, Item: r.PutRequest.Item } }
+        : { Delete: { TableName: tableName, Key: r.DeleteRequest?.Key } },
+    );
+    try {
+      await client.send(new TransactWriteCommand({ TransactItems: actions }));
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      await batchWriteAll(client, tableName, chunk, what);
+    }
   }
 }
 
@@ -87,11 +120,8 @@ export async function batchGetAll(
   const id = (k: { pk: unknown; sk: unknown }) => `${k.pk}\u0000${k.sk}`;
   const unique = [...new Map(wanted.map((k) => [id(k), k])).values()];
   const found = new Map<string, Record<string, unknown>>();
-  const chunks: { pk: string; sk: string }[][] = [];
-  for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT)
-    chunks.push(unique.slice(i, i + BATCH_GET_LIMIT));
   await Promise.all(
-    chunks.map((chunk) =>
+    chunked(unique, BATCH_GET_LIMIT).map((chunk) =>
       untilProcessed(
         chunk as readonly Record<string, unknown>[],
         async (Keys) => {
@@ -107,4 +137,11 @@ export async function batchGetAll(
     ),
   );
   return wanted.map((k) => found.get(id(k)));
+}
+
+/** `items` in consecutive slices of at most `size`, in order. */
+function chunked<T>(items: readonly T[], size: number): T[][] {
+  const slices: T[][] = [];
+  for (let i = 0; i < items.length; i += size) slices.push(items.slice(i, i + size));
+  return slices;
 }

@@ -4,8 +4,9 @@
  * - Timer: `TIMER#<name>` / `TIMER`, indexed on gsi2 (`TIMERS` / `<fireAt ISO>#<name>`), so the
  *   local driver reads what is due in fire-time order. A failing timer is pushed back on the
  *   index (`retryAt`) and, after `maxAttempts`, parked under `TIMERS#DEAD` (never dropped).
- *   Puts and deletes from concurrent callers are coalesced into BatchWriteItems
- *   (`WriteCoalescer`): a burst of firings each setting a timer costs a few calls, not one each.
+ *   Puts and deletes from concurrent callers are coalesced into BatchWriteItems, or
+ *   TransactWriteItems on a database kept on disk (`WriteCoalescer`): a burst of firings each
+ *   setting a timer costs a few calls, not one each.
  * - Digest entry: `DIGEST#<team>#<date>` / `ITEM#<case>#<reminder>`: what the EDT was alerted
  *   to overnight, read by the 09:00 digest.
  */
@@ -15,7 +16,14 @@ import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk
 import type { DigestStore } from '#kernel/ports.js';
 import type { DigestEntry } from '#kernel/records.js';
 import type { Timer } from '#kernel/timers.js';
-import { batchWriteAll, type WriteRequest } from './batch.js';
+import { makeDocumentClient } from '../clients.js';
+import {
+  BATCH_WRITE_LIMIT,
+  batchWriteAll,
+  TRANSACT_WRITE_LIMIT,
+  transactWriteAll,
+  type WriteRequest,
+} from './batch.js';
 import { busyAware } from './busy.js';
 import type { IndexName } from './create-table.js';
 import * as keys from './keys.js';
@@ -31,6 +39,17 @@ export interface StoredTimer extends Timer {
   dueAt: Date;
 }
 
+export interface TimerStoreOptions {
+  /**
+   * How coalesced puts and deletes are written: `batch` (BatchWriteItems of 25), the cheaper
+   * on a DynamoDB Local in memory (0.13–0.20 ms an item against 0.55–0.68 in transactions),
+   * or `transaction` (TransactWriteItems of up to 100), the cheaper on one keeping its tables
+   * on disk, where each item of a batch is a commit of its own (0.47–0.67 ms an item against
+   * 1.0–1.3), measured with 16 writers. @default 'batch'
+   */
+  writes?: 'batch' | 'transaction';
+}
+
 export class DynamoTimerStore {
   private readonly client: DynamoDBDocumentClient;
 
@@ -39,11 +58,19 @@ export class DynamoTimerStore {
   constructor(
     client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    options: TimerStoreOptions = {},
   ) {
     this.client = busyAware(client);
-    this.writes = new WriteCoalescer((requests) =>
-      batchWriteAll(this.client, this.tableName, requests, 'timer store'),
-    );
+    this.writes =
+      options.writes === 'transaction'
+        ? new WriteCoalescer(
+            (requests) => transactWriteAll(this.client, this.tableName, requests, 'timer store'),
+            1,
+            TRANSACT_WRITE_LIMIT,
+          )
+        : new WriteCoalescer((requests) =>
+            batchWriteAll(this.client, this.tableName, requests, 'timer store'),
+          );
   }
 
   /** Puts timers (same name: replaced, so scheduling twice keeps one). */
@@ -171,16 +198,14 @@ export class DynamoTimerStore {
   }
 }
 
-/** DynamoDB's limit on requests in one BatchWriteItem. */
-const BATCH_WRITE_LIMIT = 25;
-
 /**
  * Writes from concurrent callers, coalesced: while `maxInFlight` batches (one by default) are
- * being written the next requests gather, and go 25 to a BatchWriteItem when one returns — a
- * group commit, so the busier the callers, the fuller the batches. Order per key is kept: a request waits while
- * its key is in a batch in flight, and a batch closes before a key it already holds
- * (BatchWriteItem refuses two requests for one key), so a delete then a put of one timer land
- * in that order. A caller's promise settles when all its requests are written (or one fails).
+ * being written the next requests gather, and go `limit` to a write (25, a BatchWriteItem's)
+ * when one returns — a group commit, so the busier the callers, the fuller the batches. Order
+ * per key is kept: a request waits while its key is in a batch in flight, and a batch closes
+ * before a key it already holds (BatchWriteItem and TransactWriteItems refuse two requests for
+ * one key), so a delete then a put of one timer land in that order. A caller's promise
+ * settles when all its requests are written (or one fails).
  */
 export class WriteCoalescer {
   private readonly queue: {
@@ -194,6 +219,7 @@ export class WriteCoalescer {
   constructor(
     private readonly write: (requests: WriteRequest[]) => Promise<void>,
     private readonly maxInFlight = 1,
+    private readonly limit = BATCH_WRITE_LIMIT,
   ) {}
 
   submit(requests: readonly WriteRequest[]): Promise<void> {
@@ -217,7 +243,7 @@ export class WriteCoalescer {
       const batch: typeof this.queue = [];
       const keys = new Set<string>();
       for (const entry of this.queue) {
-        if (batch.length === BATCH_WRITE_LIMIT) break;
+        if (batch.length === this.limit) break;
         if (keys.has(entry.key) || this.keysInFlight.has(entry.key)) break;
         keys.add(entry.key);
         batch.push(entry);
@@ -239,6 +265,17 @@ export class WriteCoalescer {
     for (const entry of batch) entry.done(error);
     this.pump();
   }
+}
+
+/**
+ * The scheduler stand-in's timers on the DynamoDB Local at `endpoint`: its `scheduler`
+ * database, which `npm start` keeps on disk, so written in transactions. What `npm start`
+ * fires; where `timescales import --endpoint` and a local server set timers.
+ */
+export function schedulerDatabaseTimers(endpoint: string, tableName: string): DynamoTimerStore {
+  return new DynamoTimerStore(makeDocumentClient({ endpoint, database: 'scheduler' }), tableName, {
+    writes: 'transaction',
+  });
 }
 
 function fromItem(item: Record<string, unknown>): StoredTimer {
