@@ -61,16 +61,13 @@ export class DynamoTimerStore {
     options: TimerStoreOptions = {},
   ) {
     this.client = busyAware(client);
-    this.writes =
-      options.writes === 'transaction'
-        ? new WriteCoalescer(
-            (requests) => transactWriteAll(this.client, this.tableName, requests, 'timer store'),
-            1,
-            TRANSACT_WRITE_LIMIT,
-          )
-        : new WriteCoalescer((requests) =>
-            batchWriteAll(this.client, this.tableName, requests, 'timer store'),
-          );
+    const inTransactions = options.writes === 'transaction';
+    const writeAll = inTransactions ? transactWriteAll : batchWriteAll;
+    this.writes = new WriteCoalescer(
+      (requests) => writeAll(this.client, this.tableName, requests, 'timer store'),
+      1,
+      inTransactions ? TRANSACT_WRITE_LIMIT : BATCH_WRITE_LIMIT,
+    );
   }
 
   /** Puts timers (same name: replaced, so scheduling twice keeps one). */
